@@ -1,0 +1,546 @@
+#!/usr/bin/env node
+// bench/run.mjs - `npm run bench`: Vault against restic, borg and git.
+//
+// Generates (or reuses) a seeded synthetic corpus with bench/make-corpus, runs
+// bench/peers on it (every tool, Vault included, goes through the same timing
+// code), then prints a summary table, Vault's ratios to each peer and the
+// issue's targets with PASS/FAIL, and writes the same data as JSON.
+// Plain Node ESM, built-in modules only.  See bench/README.md.
+
+import { spawnSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
+const PROJECT = path.dirname(BENCH_DIR);
+const MAKE_CORPUS = path.join(BENCH_DIR, 'make-corpus');
+const PEERS = path.join(BENCH_DIR, 'peers');
+const VAULT_BIN = path.resolve(process.env.VAULT_BIN || path.join(PROJECT, 'bin', 'vault'));
+
+const STEPS = ['backup-initial', 'backup-nochange', 'backup-mutated', 'restore'];
+const KNOWN_TOOLS = ['vault', 'restic', 'restic-max', 'borg', 'git'];
+const PEER_TOOLS = ['restic', 'restic-max', 'borg', 'git'];
+const MiB = 1024 * 1024;
+
+// Issue targets (see bench/README.md)
+const LIMITS = {
+  initialVsBackupPeers: 0.8,
+  nochangeVsGit: 3.0,
+  mutatedVsBackupPeers: 0.8,
+  growthVsNewBytes: 1.0,
+  restoreVsFastestPeer: 0.8,
+  repoVsBorg: 1.0,
+  peakRssMiB: 150,
+};
+
+const USAGE = `Usage: npm run bench -- [options]      (or: node bench/run.mjs [options])
+
+  --size SIZE    corpus size for make-corpus (default 1G; e.g. 100M, 2G)
+  --quick        --size 100M and 1 repetition (explicit --size/--reps win)
+  --reps N       repetitions of every tool's sequence (default 1; the
+                 published table uses 3); the table shows medians
+  --seed N       corpus and mutation seed (default 1)
+  --tools LIST   comma separated, run in this order
+                 (default vault,restic,borg,git; also restic-max)
+  --work DIR     work dir: corpus, peers' repos/logs, results
+                 (default <project>/.bench-work, git-ignored)
+  --json FILE    JSON results (default <work>/results.json)
+  --no-install   never try to apt-get install missing peers
+  -h, --help     this help
+
+Environment: VAULT_BIN = Vault CLI run as \`node $VAULT_BIN\`
+(default <project>/bin/vault; \`npm run bench\` builds first).
+Exit status: 0 = ran (targets missed are reported, not fatal); 1 = Vault
+failed a step or its restore DIFFERS from the source; 2 = usage/setup error.`;
+
+// ---------------------------------------------------------------------------
+// options
+// ---------------------------------------------------------------------------
+function die(msg, code = 2) {
+  process.stderr.write(`bench: ${msg}\n`);
+  process.exit(code);
+}
+
+function parseArgs(argv) {
+  const o = { size: null, reps: null, seed: 1, tools: 'vault,restic,borg,git', work: null, json: null, install: true, quick: false };
+  const need = (i, name) => {
+    if (i + 1 >= argv.length) die(`${name} needs a value\n\n${USAGE}`);
+    return argv[i + 1];
+  };
+  for (let i = 0; i < argv.length; i++) {
+    let a = argv[i];
+    let inline = null;
+    const eq = a.indexOf('=');
+    if (a.startsWith('--') && eq > 0) { inline = a.slice(eq + 1); a = a.slice(0, eq); }
+    const val = () => (inline !== null ? inline : need(i++, a));
+    switch (a) {
+      case '--size': o.size = val(); break;
+      case '--quick': o.quick = true; break;
+      case '--reps': o.reps = val(); break;
+      case '--seed': o.seed = val(); break;
+      case '--tools': o.tools = val(); break;
+      case '--work': o.work = val(); break;
+      case '--json': o.json = val(); break;
+      case '--no-install': o.install = false; break;
+      case '-h': case '--help': process.stdout.write(USAGE + '\n'); process.exit(0); break;
+      default: die(`unknown option ${argv[i]}\n\n${USAGE}`);
+    }
+  }
+  o.size = o.size ?? (o.quick ? '100M' : '1G');
+  if (!/^\d+(\.\d+)?[KMGkmg]?$/.test(o.size)) die(`bad --size ${o.size} (e.g. 100M, 1G)`);
+  o.reps = Number(o.reps ?? 1);
+  if (!Number.isInteger(o.reps) || o.reps < 1) die('--reps must be a positive integer');
+  o.seed = Number(o.seed);
+  if (!Number.isInteger(o.seed) || o.seed < 0) die('--seed must be a non-negative integer');
+  o.tools = o.tools.split(',').map((t) => t.trim()).filter(Boolean);
+  for (const t of o.tools) if (!KNOWN_TOOLS.includes(t)) die(`unknown tool ${t} (known: ${KNOWN_TOOLS.join(', ')})`);
+  if (new Set(o.tools).size !== o.tools.length) die('--tools lists a tool twice');
+  o.work = path.resolve(o.work ?? path.join(PROJECT, '.bench-work'));
+  o.json = path.resolve(o.json ?? path.join(o.work, 'results.json'));
+  return o;
+}
+
+// ---------------------------------------------------------------------------
+// helpers
+// ---------------------------------------------------------------------------
+const log = (msg) => process.stderr.write(`[bench] ${msg}\n`);
+
+function which(cmd) {
+  if (cmd.includes('/')) {
+    try { fs.accessSync(cmd, fs.constants.X_OK); return cmd; } catch { return null; }
+  }
+  for (const dir of (process.env.PATH || '').split(':')) {
+    if (!dir) continue;
+    const p = path.join(dir, cmd);
+    try { fs.accessSync(p, fs.constants.X_OK); if (fs.statSync(p).isFile()) return p; } catch { /* next */ }
+  }
+  return null;
+}
+
+function capture(cmd, args) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 30_000 });
+  if (r.error || r.status !== 0) return null;
+  return (r.stdout || r.stderr || '').trim().split('\n')[0];
+}
+
+function runInherit(cmd, args, opts = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], ...opts });
+    child.on('error', (e) => { log(`${cmd}: ${e.message}`); resolve(127); });
+    child.on('close', (code, sig) => resolve(code ?? (sig ? 128 : 1)));
+  });
+}
+
+const median = (v) => {
+  const s = v.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (!s.length) return null;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const num = (x) => (x === undefined || x === '' || x === '-' ? NaN : Number(x));
+const fmt = (v, d = 2) => (v === null || v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(d));
+const ratio = (a, b) => (a === null || b === null || !Number.isFinite(a) || !Number.isFinite(b) || b === 0 ? null : a / b);
+const fmtX = (r) => (r === null ? '-' : `${r.toFixed(2)}x`);
+
+// markdown table, columns padded so it also reads well in a terminal
+function mdTable(header, rows, align) {
+  const all = [header, ...rows].map((r) => r.map((c) => String(c ?? '')));
+  const w = header.map((_, i) => Math.max(3, ...all.map((r) => r[i].length)));
+  const pad = (s, i) => (align[i] === 'r' ? s.padStart(w[i]) : s.padEnd(w[i]));
+  const line = (r) => `| ${r.map(pad).join(' | ')} |`;
+  const sep = `|${w.map((n, i) => (align[i] === 'r' ? '-'.repeat(n + 1) + ':' : '-'.repeat(n + 2))).join('|')}|`;
+  return [line(all[0]), sep, ...all.slice(1).map(line)].join('\n');
+}
+
+// ---------------------------------------------------------------------------
+// prerequisites
+// ---------------------------------------------------------------------------
+const TOOL_CMD = { restic: 'restic', 'restic-max': 'restic', borg: 'borg', git: 'git' };
+const APT_PKG = { restic: 'restic', borg: 'borgbackup', git: 'git', zstd: 'zstd', '/usr/bin/time': 'time', python3: 'python3' };
+const BASE_PKGS = ['restic', 'borgbackup', 'zstd', 'time'];
+
+function missingCommands(opts) {
+  const needed = new Set(['python3', '/usr/bin/time', 'zstd']);
+  for (const t of opts.tools) if (TOOL_CMD[t]) needed.add(TOOL_CMD[t]);
+  return [...needed].filter((c) => !which(c));
+}
+
+async function checkPrereqs(opts) {
+  let missing = missingCommands(opts);
+  if (missing.length) {
+    const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+    const apt = which('apt-get');
+    if (opts.install && isRoot && apt) {
+      const pkgs = [...BASE_PKGS];
+      for (const c of missing) if (APT_PKG[c] && !pkgs.includes(APT_PKG[c])) pkgs.push(APT_PKG[c]);
+      log(`missing: ${missing.join(', ')}; running as root, so installing them:`);
+      log(`apt-get update && apt-get install -y ${pkgs.join(' ')}`);
+      const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+      let rc = await runInherit('apt-get', ['update'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+      if (rc === 0) rc = await runInherit('apt-get', ['install', '-y', ...pkgs], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+      if (rc !== 0) log(`apt-get failed (exit ${rc}); continuing with what is installed`);
+      missing = missingCommands(opts);
+    } else {
+      const why = !opts.install ? '--no-install given'
+        : !isRoot ? 'not running as root'
+          : 'apt-get not found';
+      log(`missing: ${missing.join(', ')}; not installing (${why}). ` +
+        `To install: sudo apt-get install -y ${BASE_PKGS.join(' ')}`);
+    }
+  }
+  for (const c of ['python3', '/usr/bin/time']) {
+    if (missing.includes(c)) die(`${c} is required (make-corpus needs python3, peers times with GNU /usr/bin/time); install package ${APT_PKG[c]}`);
+  }
+  const skipped = [];
+  const tools = [];
+  for (const t of opts.tools) {
+    const c = TOOL_CMD[t];
+    if (c && missing.includes(c)) {
+      skipped.push({ tool: t, reason: `\`${c}\` not found (apt-get install ${APT_PKG[c]})` });
+    } else tools.push(t);
+  }
+  for (const s of skipped) log(`skipping peer ${s.tool}: ${s.reason}`);
+  const baseline = !missing.includes('zstd');
+  if (!baseline) log('zstd not found: skipping the physical baseline (peers -B)');
+  if (tools.includes('vault') && !fs.existsSync(VAULT_BIN)) {
+    log(`WARNING: no Vault CLI at ${VAULT_BIN} (run \`npm run build\`, or set VAULT_BIN); vault will fail`);
+  }
+  return { tools, skipped, baseline };
+}
+
+// ---------------------------------------------------------------------------
+// corpus
+// ---------------------------------------------------------------------------
+async function ensureCorpus(opts) {
+  const dir = path.join(opts.work, `corpus-${opts.size}-s${opts.seed}`);
+  // the marker lives next to the corpus, not inside it (it would be backed up)
+  const marker = `${dir}.complete`;
+  if (fs.existsSync(marker) && fs.existsSync(dir)) {
+    log(`reusing corpus ${dir}`);
+    return dir;
+  }
+  fs.rmSync(marker, { force: true });
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(opts.work, { recursive: true });
+  log(`generating corpus ${dir} (--size ${opts.size} --seed ${opts.seed})`);
+  const rc = await runInherit('python3', [MAKE_CORPUS, 'generate', dir, '--size', opts.size, '--seed', String(opts.seed)],
+    { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (rc !== 0) die(`make-corpus failed (exit ${rc})`);
+  fs.writeFileSync(marker, JSON.stringify({ size: opts.size, seed: opts.seed, date: new Date().toISOString() }) + '\n');
+  return dir;
+}
+
+// ---------------------------------------------------------------------------
+// results
+// ---------------------------------------------------------------------------
+function readTsv(file) {
+  const lines = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.length);
+  const head = lines[0].split('\t');
+  return lines.slice(1).map((l) => {
+    const cells = l.split('\t');
+    return Object.fromEntries(head.map((h, i) => [h, cells[i] ?? '']));
+  });
+}
+
+function aggregate(rows) {
+  const groups = new Map();
+  for (const r of rows) {
+    const k = `${r.tool}\t${r.step}`;
+    if (!groups.has(k)) groups.set(k, []);
+    groups.get(k).push(r);
+  }
+  const out = new Map();
+  for (const [k, rs] of groups) {
+    const [tool, step] = k.split('\t');
+    const notes = [...new Set(rs.map((r) => r.note).filter(Boolean))];
+    const failed = notes.some((n) => n.startsWith('FAILED'));
+    out.set(k, {
+      tool, step, reps: rs.length,
+      wall_s: median(rs.map((r) => num(r.wall_s))),
+      wall_s_min: Math.min(...rs.map((r) => num(r.wall_s))),
+      cpu_s: median(rs.map((r) => num(r.cpu_s))),
+      peak_rss_mib: Math.max(...rs.map((r) => num(r.peak_rss_KiB) || 0)) / 1024,
+      repo_bytes: median(rs.map((r) => num(r.repo_bytes))),
+      data_bytes: median(rs.map((r) => num(r.data_bytes))),
+      other_cpu_pct_max: Math.max(...rs.map((r) => num(r.other_cpu_pct) || 0)),
+      failed,
+      check: step === 'restore' ? (notes.length ? notes.join('; ') : '-') : (failed ? notes.join('; ') : ''),
+      notes,
+    });
+  }
+  return out;
+}
+
+function readMutate(logsDir) {
+  let files = [];
+  try { files = fs.readdirSync(logsDir).filter((f) => f.endsWith('.mutate.json')).sort(); } catch { /* none */ }
+  if (!files.length) return null;
+  // prefer vault's own mutate log; all should be identical (peers warns if not)
+  const pick = files.find((f) => f.startsWith('vault.')) ?? files[0];
+  try {
+    const d = JSON.parse(fs.readFileSync(path.join(logsDir, pick), 'utf8'));
+    const ops = {};
+    for (const o of d.ops || []) ops[o.op] = (ops[o.op] || 0) + 1;
+    const distinct = new Set(files.map((f) => fs.readFileSync(path.join(logsDir, f), 'utf8'))).size;
+    return { file: path.join(logsDir, pick), new_bytes: d.new_bytes, ops, identical_across_runs: distinct === 1 };
+  } catch (e) {
+    log(`cannot read ${pick}: ${e.message}`);
+    return null;
+  }
+}
+
+function machineInfo() {
+  const cpus = os.cpus();
+  let kernel = os.release();
+  return {
+    cores: cpus.length,
+    ram_bytes: os.totalmem(),
+    ram_gib: Number((os.totalmem() / 2 ** 30).toFixed(1)),
+    cpu_model: cpus[0]?.model?.trim() || 'unknown',
+    kernel,
+    platform: `${os.platform()} ${os.arch()}`,
+    node: process.version,
+    hostname: os.hostname(),
+  };
+}
+
+function toolVersions(tools) {
+  const v = {};
+  for (const t of tools) {
+    if (t === 'vault') v.vault = fs.existsSync(VAULT_BIN) ? capture('node', [VAULT_BIN, '--version']) : null;
+    else if (t.startsWith('restic')) v[t] = capture('restic', ['version']);
+    else if (t === 'borg') v.borg = capture('borg', ['--version']);
+    else if (t === 'git') v.git = capture('git', ['--version']);
+  }
+  const z = capture('zstd', ['--version']);
+  v.zstd = z ? (z.match(/v\d+\.\d+\.\d+/)?.[0] ?? z) : null;
+  v.python3 = capture('python3', ['--version']);
+  return v;
+}
+
+function corpusStats(dir) {
+  let files = 0, bytes = 0;
+  (function walk(d) {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) { files++; bytes += fs.statSync(p).size; }
+    }
+  })(dir);
+  return { files, bytes };
+}
+
+// ---------------------------------------------------------------------------
+// main
+// ---------------------------------------------------------------------------
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const started = new Date();
+  const pre = await checkPrereqs(opts);
+  const corpus = await ensureCorpus(opts);
+  const peersWork = path.join(opts.work, 'peers');
+
+  const peerArgs = ['-w', peersWork, '-t', pre.tools.join(','), '-n', String(opts.reps), '-s', String(opts.seed)];
+  if (!pre.baseline) peerArgs.push('-B');
+  peerArgs.push(corpus);
+  log(`bash ${PEERS} ${peerArgs.join(' ')}`);
+  const peersRc = await runInherit('bash', [PEERS, ...peerArgs], {
+    env: { ...process.env, VAULT_BIN },
+    // peers prints its own markdown report on stdout; it is also in results.md
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const tsvFile = path.join(peersWork, 'results.tsv');
+  if (peersRc !== 0 || !fs.existsSync(tsvFile)) die(`peers failed (exit ${peersRc}); see above and ${peersWork}/logs`);
+
+  const rows = readTsv(tsvFile);
+  const agg = aggregate(rows);
+  const get = (tool, step) => agg.get(`${tool}\t${step}`) ?? null;
+  const mutate = readMutate(path.join(peersWork, 'logs'));
+  const machine = machineInfo();
+  const versions = toolVersions(pre.tools);
+  const cstats = corpusStats(corpus);
+  const peers = pre.tools.filter((t) => PEER_TOOLS.includes(t));
+  const hasVault = pre.tools.includes('vault');
+
+  // ---- main table -------------------------------------------------------
+  const results = [];
+  for (const step of STEPS) {
+    for (const tool of pre.tools) {
+      const a = get(tool, step);
+      results.push(a ?? { tool, step, missing: true });
+    }
+  }
+  const disturbed = results.filter((a) => !a.missing && a.other_cpu_pct_max >= 50);
+  const mainRows = results.map((a) => a.missing
+    ? [a.step, a.tool, '-', '-', '-', '-', 'NOT RUN (see log)']
+    : [a.step, a.tool, fmt(a.wall_s), fmt(a.cpu_s), fmt(a.peak_rss_mib, 0), fmt(a.repo_bytes / MiB, 1),
+      [a.check, a.other_cpu_pct_max >= 50 ? 'noisy*' : ''].filter(Boolean).join(' ')]);
+
+  // ---- ratios -------------------------------------------------------------
+  const ratios = [];
+  if (hasVault) {
+    for (const step of STEPS) {
+      const v = get('vault', step);
+      for (const p of peers) {
+        const o = get(p, step);
+        ratios.push({
+          step, peer: p,
+          wall: v && o && !v.failed && !o.failed ? ratio(v.wall_s, o.wall_s) : null,
+          cpu: v && o && !v.failed && !o.failed ? ratio(v.cpu_s, o.cpu_s) : null,
+          peak_rss: v && o ? ratio(v.peak_rss_mib, o.peak_rss_mib) : null,
+          repo: v && o ? ratio(v.repo_bytes, o.repo_bytes) : null,
+        });
+      }
+    }
+  }
+
+  // ---- targets -------------------------------------------------------------
+  const targets = [];
+  const ok = (a) => a && !a.failed && Number.isFinite(a.wall_s);
+  const fastest = (tools, step) => {
+    let best = null;
+    for (const t of tools) {
+      const a = get(t, step);
+      if (ok(a) && (!best || a.wall_s < best.wall_s)) best = a;
+    }
+    return best;
+  };
+  const addTarget = (name, vaultVal, refVal, refDesc, limit, unit, hard = false) => {
+    let r = ratio(vaultVal, refVal);
+    let result;
+    if (vaultVal === null || vaultVal === undefined || !Number.isFinite(vaultVal)) result = hard ? 'FAIL' : 'n/a';
+    else if (refVal === null || refVal === undefined || !Number.isFinite(refVal)) result = 'n/a';
+    else result = r <= limit ? 'PASS' : 'FAIL';
+    targets.push({ target: name, vault: vaultVal ?? null, reference: refVal ?? null, reference_desc: refDesc, ratio: r, limit, unit, result, hard });
+  };
+  if (hasVault) {
+    const vi = get('vault', 'backup-initial'), vn = get('vault', 'backup-nochange');
+    const vm = get('vault', 'backup-mutated'), vr = get('vault', 'restore');
+    const backupPeers = peers.filter((p) => p === 'restic' || p === 'borg');
+    const wall = (a) => (ok(a) ? a.wall_s : null);
+
+    let ref = fastest(backupPeers, 'backup-initial');
+    addTarget('initial backup time <= 0.8x faster of restic/borg', wall(vi), ref?.wall_s, ref ? `${ref.tool} ${fmt(ref.wall_s)} s` : 'restic/borg not run', LIMITS.initialVsBackupPeers, 's');
+    ref = ok(get('git', 'backup-nochange')) ? get('git', 'backup-nochange') : null;
+    addTarget('unchanged re-backup time <= 3x git', wall(vn), ref?.wall_s, ref ? `git ${fmt(ref.wall_s)} s` : 'git not run', LIMITS.nochangeVsGit, 's');
+    ref = fastest(backupPeers, 'backup-mutated');
+    addTarget('backup after mutation time <= 0.8x faster of restic/borg', wall(vm), ref?.wall_s, ref ? `${ref.tool} ${fmt(ref.wall_s)} s` : 'restic/borg not run', LIMITS.mutatedVsBackupPeers, 's');
+    const growth = vn && vm && !vn.failed && !vm.failed && Number.isFinite(vn.repo_bytes) && Number.isFinite(vm.repo_bytes)
+      ? (vm.repo_bytes - vn.repo_bytes) / MiB : null;
+    const newMiB = mutate && Number.isFinite(mutate.new_bytes) ? mutate.new_bytes / MiB : null;
+    addTarget('repo growth nochange->mutated <= 1.0x mutation new_bytes', growth, newMiB, newMiB !== null ? `new_bytes ${fmt(newMiB, 1)} MiB` : 'no mutate log', LIMITS.growthVsNewBytes, 'MiB');
+    ref = fastest(peers, 'restore');
+    addTarget('restore time <= 0.8x fastest peer', wall(vr), ref?.wall_s, ref ? `${ref.tool} ${fmt(ref.wall_s)} s` : 'no peer run', LIMITS.restoreVsFastestPeer, 's');
+    const borgI = get('borg', 'backup-initial');
+    addTarget('repo size after initial <= borg', ok(vi) ? vi.repo_bytes / MiB : null, ok(borgI) ? borgI.repo_bytes / MiB : null, ok(borgI) ? `borg ${fmt(borgI.repo_bytes / MiB, 1)} MiB` : 'borg not run', LIMITS.repoVsBorg, 'MiB');
+    const vaultRows = [...agg.values()].filter((a) => a.tool === 'vault');
+    const rss = vaultRows.length ? Math.max(...vaultRows.map((a) => a.peak_rss_mib)) : null;
+    addTarget('vault peak RSS <= 150 MiB (max over all steps)', rss, LIMITS.peakRssMiB, '150 MiB', 1.0, 'MiB');
+    // hard check: restore must reproduce the source exactly
+    const check = vr ? vr.check : 'not run';
+    targets.push({
+      target: 'restore check identical (hard)', vault: check, reference: 'identical', reference_desc: 'diff -r', ratio: null,
+      limit: null, unit: '', result: check === 'identical' ? 'PASS' : 'FAIL', hard: true,
+    });
+  }
+
+  // ---- hard failures -------------------------------------------------------
+  const hardFailures = [];
+  if (hasVault) {
+    for (const step of ['init', ...STEPS]) {
+      const a = get('vault', step);
+      if (!a) hardFailures.push(`vault ${step}: not run (an earlier step failed? see ${peersWork}/logs/vault.r*.*.err)`);
+      else if (a.failed) hardFailures.push(`vault ${step}: ${a.notes.join('; ')} (see ${peersWork}/logs/vault.r*.${step}.err)`);
+    }
+    const vr = get('vault', 'restore');
+    if (vr && !vr.failed && vr.check !== 'identical') hardFailures.push(`vault restore: ${vr.check} (see ${peersWork}/logs/vault.r*.diff)`);
+  }
+  const exitCode = hardFailures.length ? 1 : 0;
+
+  // ---- print ----------------------------------------------------------------
+  const out = [];
+  out.push(`## Vault benchmark: ${pre.tools.join(', ')}`);
+  out.push('');
+  out.push(`- date: ${started.toISOString().replace(/\.\d+Z$/, 'Z')}; machine: ${machine.cores} cores, ${machine.ram_gib} GiB RAM, ${machine.cpu_model}, ${machine.platform}, kernel ${machine.kernel}, node ${machine.node}`);
+  out.push(`- corpus: make-corpus --size ${opts.size} --seed ${opts.seed}: ${cstats.files} files, ${fmt(cstats.bytes / MiB, 1)} MiB`);
+  if (mutate) {
+    out.push(`- mutation (make-corpus mutate --seed ${opts.seed}): ${Object.entries(mutate.ops).sort().map(([k, n]) => `${k} x${n}`).join(', ')}; new_bytes ${fmt(mutate.new_bytes / MiB, 1)} MiB` +
+      (mutate.identical_across_runs ? '' : ' (WARNING: mutate logs differ between runs)'));
+  }
+  out.push(`- repetitions: ${opts.reps}${opts.reps > 1 ? ' (wall/CPU/repo = median, peak RSS = max)' : ''}; page cache warm`);
+  out.push(`- versions: ${Object.entries(versions).map(([k, v]) => `${k}: ${v ?? 'unknown'}`).join('; ')}`);
+  for (const s of pre.skipped) out.push(`- skipped ${s.tool}: ${s.reason}`);
+  const base = [...agg.values()].filter((a) => a.tool === 'baseline');
+  if (base.length) out.push(`- physical baseline (warm cache, wall s): ${base.map((a) => `${a.step} ${fmt(a.wall_s)}`).join(', ')}`);
+  out.push('');
+  out.push('### Results');
+  out.push('');
+  out.push(mdTable(['step', 'tool', 'wall s', 'CPU s', 'peak RSS MiB', 'repo MiB', 'check'], mainRows, ['l', 'l', 'r', 'r', 'r', 'r', 'l']));
+  if (disturbed.length) out.push('\n\\* noisy: other processes used >= 50% of a core during the step; timing may be disturbed.');
+  if (hasVault && ratios.length) {
+    out.push('');
+    out.push('### Vault / peer (below 1.00x = Vault is faster / smaller)');
+    out.push('');
+    out.push(mdTable(['step', 'peer', 'wall', 'CPU', 'peak RSS', 'repo'],
+      ratios.map((r) => [r.step, r.peer, fmtX(r.wall), fmtX(r.cpu), fmtX(r.peak_rss), fmtX(r.repo)]),
+      ['l', 'l', 'r', 'r', 'r', 'r']));
+  }
+  if (hasVault) {
+    out.push('');
+    out.push('### Targets');
+    out.push('');
+    out.push(mdTable(['target', 'vault', 'reference', 'ratio', 'limit', 'result'],
+      targets.map((t) => [t.target,
+        typeof t.vault === 'number' ? `${fmt(t.vault, t.unit === 's' ? 2 : 1)} ${t.unit}` : (t.vault ?? '-'),
+        t.reference_desc, fmtX(t.ratio), t.limit === null ? '-' : `${t.limit.toFixed(2)}x`, t.result]),
+      ['l', 'r', 'l', 'r', 'r', 'l']));
+    const pass = targets.filter((t) => t.result === 'PASS').length;
+    const fail = targets.filter((t) => t.result === 'FAIL').length;
+    out.push('');
+    out.push(`Targets: ${pass} PASS, ${fail} FAIL, ${targets.length - pass - fail} n/a.`);
+  } else {
+    out.push('');
+    out.push('(vault not in --tools: no ratios or targets)');
+  }
+  if (hardFailures.length) {
+    out.push('');
+    out.push('**HARD FAILURE** (exit 1):');
+    for (const h of hardFailures) out.push(`- ${h}`);
+  }
+  out.push('');
+  out.push(`Raw: ${tsvFile}, ${path.join(peersWork, 'results.md')}, logs in ${path.join(peersWork, 'logs')}; JSON: ${opts.json}`);
+  const text = out.join('\n') + '\n';
+  process.stdout.write('\n' + text);
+  fs.mkdirSync(opts.work, { recursive: true });
+  fs.writeFileSync(path.join(opts.work, 'summary.md'), text);
+
+  // ---- JSON -----------------------------------------------------------------
+  const json = {
+    date: started.toISOString(),
+    finished: new Date().toISOString(),
+    options: { size: opts.size, quick: opts.quick, reps: opts.reps, seed: opts.seed, tools_requested: opts.tools, tools_run: pre.tools, work: opts.work, baseline: pre.baseline },
+    machine,
+    tool_versions: versions,
+    skipped: pre.skipped,
+    corpus: { path: corpus, ...cstats },
+    mutate,
+    results: results.map((a) => (a.missing ? a : {
+      tool: a.tool, step: a.step, reps: a.reps, wall_s: a.wall_s, wall_s_min: a.wall_s_min, cpu_s: a.cpu_s,
+      peak_rss_mib: a.peak_rss_mib, repo_bytes: a.repo_bytes, repo_mib: a.repo_bytes / MiB, data_bytes: a.data_bytes,
+      other_cpu_pct_max: a.other_cpu_pct_max, failed: a.failed, check: a.check || null,
+    })),
+    baseline: base.map((a) => ({ step: a.step, wall_s: a.wall_s, cpu_s: a.cpu_s, peak_rss_mib: a.peak_rss_mib, note: a.notes.join('; ') })),
+    ratios_vault_over_peer: ratios,
+    targets,
+    hard_failures: hardFailures,
+    exit_code: exitCode,
+    raw: { tsv: tsvFile, rows },
+  };
+  fs.mkdirSync(path.dirname(opts.json), { recursive: true });
+  fs.writeFileSync(opts.json, JSON.stringify(json, null, 2) + '\n');
+  process.exit(exitCode);
+}
+
+main().catch((e) => die(e.stack || String(e)));

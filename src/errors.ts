@@ -1,0 +1,135 @@
+/**
+ * Every error Vault raises on purpose is a VaultError with a stable `code`.
+ * Tests and scripts match on `code`, never on message text. `data` carries the
+ * facts (ids, paths) a caller may want; `hint` says what to do next.
+ * `user` marks errors caused by input or environment (shown as one line); any
+ * other exception escaping the CLI is a bug and is shown with its stack.
+ */
+export class VaultError extends Error {
+  readonly code: string;
+  readonly data: Record<string, unknown>;
+  readonly hint?: string;
+  readonly user: boolean = true;
+  constructor(code: string, message: string, data: Record<string, unknown> = {}, hint?: string) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+    this.data = data;
+    this.hint = hint;
+  }
+  toJSON() {
+    return { name: this.name, code: this.code, message: this.message, hint: this.hint, data: this.data };
+  }
+}
+
+export class NotAVaultError extends VaultError {
+  constructor(dir: string) {
+    super('ENOTVAULT', `not a vault (or any parent up to /): ${dir}`, { dir }, "run 'vault init' in your project folder first");
+  }
+}
+export class AlreadyAVaultError extends VaultError {
+  constructor(dir: string) {
+    super('EALREADYVAULT', `a vault already exists at ${dir}`, { dir }, 'use the existing vault, or remove its .vault folder to start over');
+  }
+}
+export class ObjectNotFoundError extends VaultError {
+  constructor(id: string, what = 'object') {
+    super('ENOOBJECT', `${what} ${id} is missing from the vault`, { id }, "run 'vault verify' to see what it damages");
+  }
+}
+export class CorruptObjectError extends VaultError {
+  constructor(id: string, reason: string, where?: string) {
+    super('ECORRUPT', `object ${id} is corrupted: ${reason}${where ? ` (in ${where})` : ''}`, { id, reason, where }, "run 'vault verify --read-data' to find every damaged snapshot");
+  }
+}
+export class MalformedObjectError extends VaultError {
+  constructor(kind: string, reason: string, id?: string) {
+    super('EMALFORMED', `malformed ${kind}${id ? ` ${id}` : ''}: ${reason}`, { kind, reason, id });
+  }
+}
+export class UnknownRevisionError extends VaultError {
+  constructor(rev: string, why = 'no snapshot, ref or id prefix matches it') {
+    super('EUNKNOWNREV', `unknown snapshot '${rev}': ${why}`, { rev }, "run 'vault log' to list snapshots");
+  }
+}
+export class AmbiguousRevisionError extends VaultError {
+  constructor(rev: string, candidates: string[]) {
+    super('EAMBIGUOUS', `snapshot id prefix '${rev}' is ambiguous (${candidates.length} matches)`, { rev, candidates }, 'type more characters of the id');
+  }
+}
+export class InvalidRefError extends VaultError {
+  constructor(ref: string, why: string) {
+    super('EBADREF', `invalid ref '${ref}': ${why}`, { ref, why });
+  }
+}
+export class RefConflictError extends VaultError {
+  constructor(ref: string, expected: string | null, actual: string | null) {
+    super('EREFCONFLICT', `ref ${ref} moved underneath us (expected ${expected ?? 'none'}, found ${actual ?? 'none'})`, { ref, expected, actual }, 'another command changed it; run yours again');
+  }
+}
+export class LockedError extends VaultError {
+  constructor(path: string, holder: string) {
+    super('ELOCKED', `the vault is locked by ${holder}`, { path, holder }, `wait for it to finish, or pass --lock-wait SECONDS; if no vault command is running, remove ${path}`);
+  }
+}
+export class PathOutsideError extends VaultError {
+  constructor(path: string, root: string) {
+    super('EOUTSIDE', `path '${path}' is outside the project ${root}`, { path, root }, 'name a path inside the project folder');
+  }
+}
+export class PathNotFoundError extends VaultError {
+  constructor(path: string, where: string) {
+    super('ENOPATH', `path '${path}' is not in ${where}`, { path, where }, "run 'vault ls' to see what it holds");
+  }
+}
+export class UnsafePathError extends VaultError {
+  constructor(path: string, why: string) {
+    super('EUNSAFEPATH', `refusing unsafe entry '${path}': ${why}`, { path, why });
+  }
+}
+export class UncommittedChangesError extends VaultError {
+  constructor(paths: string[]) {
+    super('EDIRTY', `restore would overwrite uncommitted changes in ${paths.length} file(s): ${paths.slice(0, 5).join(', ')}${paths.length > 5 ? ', ...' : ''}`, { paths }, "commit them first, restore with --to DIR, or pass --force to overwrite");
+  }
+}
+export class DiskFullError extends VaultError {
+  constructor(path: string) {
+    super('ENOSPC', `no space left on device while writing ${path}`, { path }, 'free some disk space and run the command again; nothing was half-written');
+  }
+}
+export class IOFailureError extends VaultError {
+  constructor(op: string, path: string, cause: string) {
+    super('EIO', `${op} failed for ${path}: ${cause}`, { op, path, cause }, 'check the disk and permissions, then run the command again');
+  }
+}
+export class CompressionError extends VaultError {
+  constructor(what: string, reason: string) {
+    super('ECOMPRESS', `zstd ${what} failed: ${reason}`, { what, reason });
+  }
+}
+export class NothingToCommitError extends VaultError {
+  constructor() {
+    super('ENOTHING', 'nothing to commit: the working folder matches HEAD', {}, 'pass --allow-empty to record a snapshot anyway');
+  }
+}
+export class UsageError extends VaultError {
+  constructor(message: string, hint?: string) {
+    super('EUSAGE', message, {}, hint);
+  }
+}
+export class ConfigError extends VaultError {
+  constructor(path: string, reason: string) {
+    super('ECONFIG', `vault config ${path} is invalid: ${reason}`, { path, reason }, 'fix or restore the file');
+  }
+}
+
+/** Map a node fs error to a VaultError where it has a user-level meaning. */
+export function fsError(err: unknown, op: string, path: string): Error {
+  if (err instanceof VaultError) return err;
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return new DiskFullError(path);
+  if (code === 'EIO' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'EMFILE') {
+    return new IOFailureError(op, path, `${code}: ${(err as Error).message}`);
+  }
+  return err as Error;
+}

@@ -1,0 +1,72 @@
+import { MalformedObjectError } from '../errors.js';
+import { isObjectId } from './hashObject.js';
+import type { EntryKind, EntryObj, Tree, TreeEntry } from './types.js';
+
+const KINDS: readonly EntryKind[] = ['file', 'exec', 'symlink', 'dir'];
+const OBJS: readonly EntryObj[] = ['blob', 'chunklist', 'tree'];
+
+/** Byte order of UTF-8 names: the one sort order every machine agrees on. */
+export function compareNames(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+/**
+ * Why a name may not appear in a tree (null when it is fine). Shared by encode,
+ * decode, verify and restore, so a crafted tree can never name its way out of
+ * the folder it is restored into.
+ */
+export function badEntryName(name: string): string | null {
+  if (typeof name !== 'string' || name.length === 0) return 'empty name';
+  if (name === '.' || name === '..') return 'dot entry';
+  if (name.includes('/') || name.includes('\\')) return 'contains a path separator';
+  if (name.includes('\0')) return 'contains NUL';
+  if (name.toLowerCase() === '.vault') return 'names the vault folder';
+  return null;
+}
+
+function canonicalEntry(e: TreeEntry): TreeEntry {
+  return { name: e.name, kind: e.kind, size: e.size, mtime: e.mtime, obj: e.obj, id: e.id };
+}
+
+function checkEntry(e: TreeEntry, id?: string): void {
+  const bad = badEntryName(e.name);
+  if (bad) throw new MalformedObjectError('tree', `entry '${String(e.name)}': ${bad}`, id);
+  if (!KINDS.includes(e.kind)) throw new MalformedObjectError('tree', `entry '${e.name}': unknown kind ${String(e.kind)}`, id);
+  if (!OBJS.includes(e.obj)) throw new MalformedObjectError('tree', `entry '${e.name}': unknown obj ${String(e.obj)}`, id);
+  if ((e.kind === 'dir') !== (e.obj === 'tree')) throw new MalformedObjectError('tree', `entry '${e.name}': kind ${e.kind} cannot point at a ${e.obj}`, id);
+  if (e.kind === 'symlink' && e.obj !== 'blob') throw new MalformedObjectError('tree', `entry '${e.name}': symlink must point at a blob`, id);
+  if (!Number.isSafeInteger(e.size) || e.size < 0) throw new MalformedObjectError('tree', `entry '${e.name}': bad size`, id);
+  if (!Number.isSafeInteger(e.mtime)) throw new MalformedObjectError('tree', `entry '${e.name}': bad mtime`, id);
+  if (!isObjectId(e.id)) throw new MalformedObjectError('tree', `entry '${e.name}': bad id`, id);
+}
+
+export function encodeTree(tree: Tree): Buffer {
+  const entries = tree.entries.map(canonicalEntry).sort((a, b) => compareNames(a.name, b.name));
+  for (let i = 0; i < entries.length; i++) {
+    checkEntry(entries[i]);
+    if (i > 0 && entries[i - 1].name === entries[i].name) throw new MalformedObjectError('tree', `duplicate entry '${entries[i].name}'`);
+  }
+  return Buffer.from(JSON.stringify({ entries }), 'utf8');
+}
+
+export function decodeTree(body: Uint8Array, id?: string): Tree {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(body).toString('utf8'));
+  } catch {
+    throw new MalformedObjectError('tree', 'not valid JSON', id);
+  }
+  const entries = (parsed as { entries?: unknown })?.entries;
+  if (!Array.isArray(entries)) throw new MalformedObjectError('tree', 'no entries list', id);
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i] as TreeEntry;
+    if (typeof e !== 'object' || e === null) throw new MalformedObjectError('tree', `entry ${i} is not an object`, id);
+    checkEntry(e, id);
+    if (i > 0) {
+      const c = compareNames(entries[i - 1].name, e.name);
+      if (c === 0) throw new MalformedObjectError('tree', `duplicate entry '${e.name}'`, id);
+      if (c > 0) throw new MalformedObjectError('tree', `entries not sorted at '${e.name}'`, id);
+    }
+  }
+  return { entries: entries.map(canonicalEntry) };
+}

@@ -1,0 +1,399 @@
+import { randomBytes } from 'node:crypto';
+import { CorruptObjectError, MalformedObjectError, ObjectNotFoundError, fsError } from '../errors.js';
+import { hashObject, isObjectId } from '../objects/hashObject.js';
+import { TYPE_CODE, typeFromCode, type ObjectId, type ObjectType } from '../objects/types.js';
+import type { Codec } from './codec.js';
+import { InlineCodec } from './codec.js';
+import { fsyncDir, isNotFound, joinPath, readFully, writeFileAtomic, type FileHandle, type FsPromises } from './fs.js';
+import { vaultPaths, type VaultPaths } from './layout.js';
+import { PACK_MAGIC, decodePackIndex, encodePackIndex, type PackEntry } from './packIndex.js';
+
+export const CODEC_RAW = 0;
+export const CODEC_ZSTD = 1;
+
+/** Where an object lives: a pack (by number) and its entry. */
+interface Location {
+  readonly pack: number;
+  readonly entry: PackEntry;
+}
+
+export interface StoredObject {
+  readonly type: ObjectType;
+  readonly body: Buffer;
+}
+
+export interface ObjectDatabaseOptions {
+  fs: FsPromises;
+  vaultDir: string;
+  codec?: Codec;
+  /** zstd level for new objects */
+  level?: number;
+  /** a pack is sealed once it reaches this many bytes */
+  packSize?: number;
+}
+
+const LOOSE_HEADER = 7; // 'V' type codec u32 rawLength
+
+/**
+ * The object database: loose objects (`objects/ab/cdef...`) and packs
+ * (`packs/pack-*.pack` + `.idx`). Every read re-hashes the object and fails
+ * with CorruptObjectError on a mismatch. Writes of many objects go through an
+ * ObjectWriter that streams them into packs.
+ */
+export class ObjectDatabase {
+  readonly fs: FsPromises;
+  readonly paths: VaultPaths;
+  readonly codec: Codec;
+  readonly level: number;
+  readonly packSize: number;
+  private index = new Map<string, Location>();
+  private packNames: string[] = [];
+  private handles = new Map<number, Promise<FileHandle>>();
+
+  private constructor(opts: ObjectDatabaseOptions) {
+    this.fs = opts.fs;
+    this.paths = vaultPaths(opts.vaultDir);
+    this.codec = opts.codec ?? new InlineCodec();
+    this.level = opts.level ?? 3;
+    this.packSize = opts.packSize ?? 64 * 1024 * 1024;
+  }
+
+  static async open(opts: ObjectDatabaseOptions): Promise<ObjectDatabase> {
+    const db = new ObjectDatabase(opts);
+    await db.loadPacks();
+    return db;
+  }
+
+  /** (Re)load every pack index. A pack without an index is invisible (an unfinished write). */
+  async loadPacks(): Promise<void> {
+    let names: string[] = [];
+    try {
+      names = (await this.fs.readdir(this.paths.packs)) as string[];
+    } catch (e) {
+      if (!isNotFound(e)) throw fsError(e, 'list', this.paths.packs);
+    }
+    const idx = names.filter((n) => n.startsWith('pack-') && n.endsWith('.idx')).sort();
+    for (const n of idx) {
+      const name = n.slice(0, -4);
+      if (this.packNames.includes(name)) continue;
+      const buf = (await this.fs.readFile(joinPath(this.paths.packs, n))) as Buffer;
+      this.addPack(name, decodePackIndex(buf, n));
+    }
+  }
+
+  private addPack(name: string, entries: PackEntry[]): void {
+    const pack = this.packNames.push(name) - 1;
+    for (const entry of entries) if (!this.index.has(entry.id)) this.index.set(entry.id, { pack, entry });
+  }
+
+  get packCount(): number {
+    return this.packNames.length;
+  }
+
+  /** Every packed object (id, type, sizes); loose objects are listed by listLoose(). */
+  *packedEntries(): IterableIterator<PackEntry & { pack: string }> {
+    for (const [, loc] of this.index) yield { ...loc.entry, pack: this.packNames[loc.pack] };
+  }
+
+  hasPacked(id: ObjectId): boolean {
+    return this.index.has(id);
+  }
+
+  looseObjectPath(id: ObjectId): string {
+    return joinPath(this.paths.objects, id.slice(0, 2), id.slice(2));
+  }
+
+  async has(id: ObjectId): Promise<boolean> {
+    if (this.index.has(id)) return true;
+    try {
+      await this.fs.stat(this.looseObjectPath(id));
+      return true;
+    } catch (e) {
+      if (isNotFound(e)) return false;
+      throw fsError(e, 'stat', this.looseObjectPath(id));
+    }
+  }
+
+  /** The type of an object without reading its body (packed), or by reading its header (loose). */
+  async typeOf(id: ObjectId): Promise<ObjectType> {
+    const loc = this.index.get(id);
+    if (loc) return loc.entry.type;
+    return (await this.read(id)).type;
+  }
+
+  async listLoose(prefix = ''): Promise<ObjectId[]> {
+    const out: ObjectId[] = [];
+    let fans: string[];
+    try {
+      fans = (await this.fs.readdir(this.paths.objects)) as string[];
+    } catch (e) {
+      if (isNotFound(e)) return out;
+      throw e;
+    }
+    for (const fan of fans) {
+      if (!/^[0-9a-f]{2}$/.test(fan) || !(fan.startsWith(prefix.slice(0, 2)) || prefix.length < 2 && fan.startsWith(prefix))) continue;
+      for (const rest of (await this.fs.readdir(joinPath(this.paths.objects, fan))) as string[]) {
+        const id = fan + rest;
+        if (isObjectId(id) && id.startsWith(prefix)) out.push(id);
+      }
+    }
+    return out;
+  }
+
+  private handle(pack: number): Promise<FileHandle> {
+    let h = this.handles.get(pack);
+    if (!h) {
+      h = this.fs.open(joinPath(this.paths.packs, `${this.packNames[pack]}.pack`), 'r');
+      h.catch(() => this.handles.delete(pack));
+      this.handles.set(pack, h);
+    }
+    return h;
+  }
+
+  /** Read, decompress and verify an object. */
+  async read(id: ObjectId): Promise<StoredObject> {
+    const loc = this.index.get(id);
+    if (loc) {
+      const { entry } = loc;
+      const where = `${this.packNames[loc.pack]}.pack`;
+      const fh = await this.handle(loc.pack);
+      const rec = Buffer.allocUnsafe(entry.length);
+      const n = await readFully(fh, rec, 0, entry.length, entry.offset);
+      if (n !== entry.length) throw new CorruptObjectError(id, `pack is truncated (read ${n} of ${entry.length} bytes)`, where);
+      if (rec[0] !== entry.codec) throw new CorruptObjectError(id, 'codec byte does not match the index', where);
+      const body = await this.decode(id, entry.codec, rec.subarray(1), entry.rawLength, where);
+      return this.verify(id, entry.type, body, where);
+    }
+    const path = this.looseObjectPath(id);
+    let buf: Buffer;
+    try {
+      buf = (await this.fs.readFile(path)) as Buffer;
+    } catch (e) {
+      if (isNotFound(e)) throw new ObjectNotFoundError(id);
+      throw fsError(e, 'read', path);
+    }
+    if (buf.length < LOOSE_HEADER || buf[0] !== 0x56) throw new CorruptObjectError(id, 'bad loose object header', path);
+    const type = typeFromCode(buf[1]);
+    if (!type) throw new CorruptObjectError(id, `unknown type code ${buf[1]}`, path);
+    const body = await this.decode(id, buf[2], buf.subarray(LOOSE_HEADER), buf.readUInt32BE(3), path);
+    return this.verify(id, type, body, path);
+  }
+
+  /** Read an object that must be of `type`. */
+  async readTyped(id: ObjectId, type: ObjectType): Promise<Buffer> {
+    const o = await this.read(id);
+    if (o.type !== type) throw new MalformedObjectError(type, `object is a ${o.type}, not a ${type}`, id);
+    return o.body;
+  }
+
+  private async decode(id: string, codec: number, payload: Buffer, rawLength: number, where: string): Promise<Buffer> {
+    if (codec === CODEC_RAW) {
+      if (payload.length !== rawLength) throw new CorruptObjectError(id, `size ${payload.length} != ${rawLength}`, where);
+      return payload;
+    }
+    if (codec !== CODEC_ZSTD) throw new CorruptObjectError(id, `unknown codec ${codec}`, where);
+    try {
+      const out = await this.codec.decompress(payload, rawLength);
+      return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+    } catch (e) {
+      throw new CorruptObjectError(id, `cannot decompress (${(e as Error).message})`, where);
+    }
+  }
+
+  private verify(id: string, type: ObjectType, body: Buffer, where: string): StoredObject {
+    if (hashObject(type, body) !== id) throw new CorruptObjectError(id, 'content does not match its id', where);
+    return { type, body };
+  }
+
+  /**
+   * Encode a record: compress when asked and when it pays (saves at least 2%).
+   * Takes ownership of `body` (it may travel to a worker thread).
+   */
+  async encodeRecord(body: Uint8Array, compress: boolean): Promise<{ codec: number; payload: Uint8Array }> {
+    if (compress && body.length >= 64) {
+      const r = await this.codec.compress(body, this.level);
+      return { codec: r.compressed ? CODEC_ZSTD : CODEC_RAW, payload: r.data };
+    }
+    return { codec: CODEC_RAW, payload: body };
+  }
+
+  /** Write one loose object (plumbing: hash-object -w). Returns its id. */
+  async writeLoose(type: ObjectType, body: Uint8Array, compress = true): Promise<ObjectId> {
+    const id = hashObject(type, body);
+    if (await this.has(id)) return id;
+    const { codec, payload } = await this.encodeRecord(new Uint8Array(body), compress);
+    const head = Buffer.alloc(LOOSE_HEADER);
+    head[0] = 0x56;
+    head[1] = TYPE_CODE[type];
+    head[2] = codec;
+    head.writeUInt32BE(body.length, 3);
+    const path = this.looseObjectPath(id);
+    await this.fs.mkdir(joinPath(this.paths.objects, id.slice(0, 2)), { recursive: true });
+    await writeFileAtomic(this.fs, path, Buffer.concat([head, payload]), { mode: 0o444 });
+    return id;
+  }
+
+  /** Start a batch of writes that go into new pack files. */
+  writer(): ObjectWriter {
+    return new ObjectWriter(this);
+  }
+
+  /** Called by ObjectWriter once a pack and its index are durable. */
+  publishPack(name: string, entries: PackEntry[]): void {
+    this.addPack(name, entries);
+  }
+
+  async close(): Promise<void> {
+    for (const h of this.handles.values()) await (await h.catch(() => undefined))?.close().catch(() => {});
+    this.handles.clear();
+  }
+}
+
+export interface WriterStats {
+  /** objects newly stored */
+  objects: number;
+  /** uncompressed bytes of the new objects */
+  rawBytes: number;
+  /** bytes the new objects take on disk */
+  storedBytes: number;
+}
+
+/**
+ * Streams new objects into pack files. `put` dedups against the database and
+ * against objects already queued, compresses off-thread, and applies
+ * back-pressure. A pack becomes visible only in `seal` after fsync, and `flush`
+ * seals the last one: until then nothing the batch wrote is referenced.
+ */
+export class ObjectWriter {
+  readonly stats: WriterStats = { objects: 0, rawBytes: 0, storedBytes: 0 };
+  private queued = new Set<string>();
+  private inflight = new Set<Promise<void>>();
+  private inflightBytes = 0;
+  private waiters: (() => void)[] = [];
+  private tail: Promise<void> = Promise.resolve();
+  private failed?: Error;
+  private cur?: { fh: FileHandle; tmp: string; size: number; entries: PackEntry[] };
+  private readonly maxInflight = 24 * 1024 * 1024;
+
+  constructor(private readonly db: ObjectDatabase) {}
+
+  /** True when the object is already stored or queued in this batch. */
+  async known(id: ObjectId): Promise<boolean> {
+    return this.queued.has(id) || (await this.db.has(id));
+  }
+
+  /**
+   * Store an object unless it exists. `body` must not be modified afterwards
+   * (it may be transferred to a worker). Resolves once queued, not once written.
+   */
+  async put(type: ObjectType, body: Uint8Array, opts: { compress?: boolean; id?: ObjectId } = {}): Promise<ObjectId> {
+    if (this.failed) throw this.failed;
+    const id = opts.id ?? hashObject(type, body);
+    if (this.queued.has(id) || this.db.hasPacked(id)) return id;
+    this.queued.add(id); // before any await, so a second put of the same id stops above
+    if (await this.db.has(id)) return id;
+    while (this.inflightBytes > this.maxInflight && !this.failed) await new Promise<void>((r) => this.waiters.push(r));
+    if (this.failed) throw this.failed;
+    const rawLength = body.length;
+    this.inflightBytes += rawLength;
+    const job = this.db
+      .encodeRecord(body, opts.compress !== false)
+      .then((rec) => this.append(id, type, rawLength, rec.codec, rec.payload))
+      .catch((e: Error) => {
+        this.failed ??= e;
+      })
+      .finally(() => {
+        this.inflightBytes -= rawLength;
+        this.inflight.delete(job);
+        const w = this.waiters.splice(0);
+        for (const f of w) f();
+      });
+    this.inflight.add(job);
+    return id;
+  }
+
+  private append(id: string, type: ObjectType, rawLength: number, codec: number, payload: Uint8Array): Promise<void> {
+    this.tail = this.tail.then(async () => {
+      if (this.failed) return;
+      const { paths, fs } = this.db;
+      if (!this.cur) {
+        await fs.mkdir(paths.packs, { recursive: true });
+        const tmp = joinPath(paths.packs, `tmp-${randomBytes(8).toString('hex')}.pack`);
+        const fh = await fs.open(tmp, 'wx', 0o444).catch((e) => {
+          throw fsError(e, 'create', tmp);
+        });
+        this.cur = { fh, tmp, size: 0, entries: [] };
+        await this.write(Buffer.from(PACK_MAGIC, 'latin1'));
+      }
+      const offset = this.cur.size;
+      await this.write(Buffer.of(codec));
+      await this.write(payload);
+      this.cur.entries.push({ id, offset, length: payload.length + 1, rawLength, type, codec });
+      this.stats.objects++;
+      this.stats.rawBytes += rawLength;
+      this.stats.storedBytes += payload.length + 1;
+      if (this.cur.size >= this.db.packSize) await this.seal();
+    });
+    return this.tail;
+  }
+
+  private async write(buf: Uint8Array): Promise<void> {
+    const c = this.cur!;
+    let off = 0;
+    while (off < buf.length) {
+      const { bytesWritten } = await c.fh.write(buf, off, buf.length - off, c.size + off).catch((e) => {
+        throw fsError(e, 'write', c.tmp);
+      });
+      off += bytesWritten;
+    }
+    c.size += buf.length;
+  }
+
+  /** Make the current pack durable, then give it an index and publish it. */
+  private async seal(): Promise<void> {
+    const c = this.cur;
+    if (!c) return;
+    this.cur = undefined;
+    const { fs, paths } = this.db;
+    try {
+      await c.fh.sync();
+      await c.fh.close();
+    } catch (e) {
+      await c.fh.close().catch(() => {});
+      throw fsError(e, 'sync', c.tmp);
+    }
+    const name = `pack-${randomBytes(16).toString('hex')}`;
+    const packPath = joinPath(paths.packs, `${name}.pack`);
+    await fs.rename(c.tmp, packPath);
+    await fsyncDir(fs, paths.packs);
+    await writeFileAtomic(fs, joinPath(paths.packs, `${name}.idx`), encodePackIndex(c.entries, (t) => TYPE_CODE[t]), { mode: 0o444 });
+    this.db.publishPack(name, c.entries);
+    for (const e of c.entries) this.queued.delete(e.id);
+  }
+
+  /** Wait for every queued object, seal the last pack. After this, all ids put are readable. */
+  async flush(): Promise<WriterStats> {
+    while (this.inflight.size) await Promise.all([...this.inflight]);
+    await this.tail;
+    if (this.failed) {
+      await this.abort();
+      throw this.failed;
+    }
+    this.tail = this.tail.then(() => this.seal());
+    await this.tail.catch(async (e) => {
+      await this.abort();
+      throw e;
+    });
+    return this.stats;
+  }
+
+  /** Drop the unsealed pack (sealed ones stay: they are valid and reusable). */
+  async abort(): Promise<void> {
+    const c = this.cur;
+    this.cur = undefined;
+    if (c) {
+      await c.fh.close().catch(() => {});
+      await this.db.fs.unlink(c.tmp).catch(() => {});
+    }
+  }
+}

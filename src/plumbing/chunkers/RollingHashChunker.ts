@@ -1,0 +1,83 @@
+import type { ChunkingStrategy } from './ChunkingStrategy.js';
+
+/**
+ * FastCDC (Xia et al., USENIX ATC 2016): a gear rolling hash with normalized
+ * chunking. The hash starts at `minSize` (cut-point skipping); before `avgSize` a
+ * stricter mask (2 more bits) makes cuts rarer, after it a looser mask (2 fewer
+ * bits) makes them likelier, which narrows the size spread around the average.
+ * Masks use the top bits of the 32-bit hash: they depend on the last 32 bytes.
+ */
+
+/** The gear table is part of the on-disk format ("FASTCDC-v1"): never change it. */
+export const GEAR: Uint32Array = (() => {
+  const t = new Uint32Array(256);
+  let s = 0x5641554c; // "VAUL"
+  for (let i = 0; i < 256; i++) {
+    // splitmix32
+    s = (s + 0x9e3779b9) | 0;
+    let z = s;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    t[i] = (z ^ (z >>> 16)) >>> 0;
+  }
+  return t;
+})();
+
+function topMask(bits: number): number {
+  return bits <= 0 ? 0 : (0xffffffff << (32 - bits)) | 0;
+}
+
+export interface RollingHashOptions {
+  /** average chunk size; a power of two */
+  avgSize?: number;
+  minSize?: number;
+  maxSize?: number;
+}
+
+export class RollingHashChunker implements ChunkingStrategy {
+  readonly name = 'FASTCDC-v1';
+  readonly params: Readonly<Record<string, number>>;
+  readonly minSize: number;
+  readonly avgSize: number;
+  readonly maxSize: number;
+  private readonly maskS: number;
+  private readonly maskL: number;
+
+  constructor(opts: RollingHashOptions = {}) {
+    const avg = opts.avgSize ?? 256 * 1024;
+    const bits = Math.log2(avg);
+    if (!Number.isInteger(bits) || bits < 6 || bits > 28) throw new RangeError(`avgSize must be a power of two between 64 B and 256 MiB, got ${avg}`);
+    const min = opts.minSize ?? avg / 4;
+    const max = opts.maxSize ?? avg * 4;
+    if (!(min >= 1 && min <= avg && avg <= max)) throw new RangeError(`need 1 <= minSize <= avgSize <= maxSize, got ${min}/${avg}/${max}`);
+    this.minSize = min;
+    this.avgSize = avg;
+    this.maxSize = max;
+    this.maskS = topMask(bits + 2);
+    this.maskL = topMask(bits - 2);
+    this.params = { minSize: min, avgSize: avg, maxSize: max };
+  }
+
+  nextSplitPoint(buf: Uint8Array, start: number, end: number, _eof: boolean): number {
+    const n = end - start;
+    if (n <= this.minSize) return n;
+    const normal = start + Math.min(this.avgSize, n);
+    const limit = start + Math.min(this.maxSize, n);
+    const G = GEAR;
+    const maskS = this.maskS;
+    const maskL = this.maskL;
+    let h = 0;
+    let i = start + this.minSize;
+    for (; i < normal; i++) {
+      h = ((h << 1) + G[buf[i]]) | 0;
+      if ((h & maskS) === 0) return i - start + 1;
+    }
+    for (; i < limit; i++) {
+      h = ((h << 1) + G[buf[i]]) | 0;
+      if ((h & maskL) === 0) return i - start + 1;
+    }
+    return limit - start;
+  }
+
+  reset(): void {}
+}

@@ -1,0 +1,125 @@
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { CompressionError } from '../errors.js';
+import { loadZstd, type Zstd } from './zstd.js';
+
+/**
+ * Compression service. The object database hands it chunk bytes and gets
+ * compressed bytes back. `InlineCodec` runs zstd on the calling thread;
+ * `WorkerCodec` spreads the work over worker threads so hashing/reading on the
+ * main thread and compression overlap (zstd-codec is wasm, ~150-200 MB/s a core).
+ */
+export interface Compressed {
+  /** false: compression did not save at least 2%, `data` is the input itself */
+  readonly compressed: boolean;
+  readonly data: Uint8Array;
+}
+
+/** Compress, keeping the input when zstd does not save at least 2%. */
+export function compressOrKeep(z: Zstd, data: Uint8Array, level: number): Compressed {
+  const out = z.compress(data, level);
+  return out.length < data.length * 0.98 ? { compressed: true, data: out } : { compressed: false, data };
+}
+
+export interface Codec {
+  /** Takes ownership of `data` (it may be transferred to another thread): use only what is returned. */
+  compress(data: Uint8Array, level: number): Promise<Compressed>;
+  decompress(data: Uint8Array, rawSize: number): Promise<Uint8Array>;
+  close(): Promise<void>;
+}
+
+export class InlineCodec implements Codec {
+  private z?: Promise<Zstd>;
+  private get zstd() {
+    return (this.z ??= loadZstd());
+  }
+  async compress(data: Uint8Array, level: number) {
+    return compressOrKeep(await this.zstd, data, level);
+  }
+  async decompress(data: Uint8Array, rawSize: number) {
+    return (await this.zstd).decompress(data, rawSize);
+  }
+  async close() {}
+}
+
+interface Job {
+  resolve: (v: { data: Uint8Array; compressed: boolean }) => void;
+  reject: (e: Error) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  pending: Map<number, Job>;
+}
+
+/** Owns its buffer, so it can be transferred to a worker without copying twice. */
+function transferable(data: Uint8Array): Uint8Array {
+  if (data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && !(data.buffer instanceof SharedArrayBuffer)) return data;
+  return new Uint8Array(data);
+}
+
+function tsxApi(): string {
+  return import.meta.resolve('tsx/esm/api');
+}
+
+export class WorkerCodec implements Codec {
+  private slots: Slot[] = [];
+  private seq = 0;
+  private closed = false;
+  constructor(readonly threads = Math.max(1, Math.min(4, availableParallelism()))) {}
+
+  private start(): Slot[] {
+    if (this.slots.length) return this.slots;
+    const here = new URL(import.meta.url);
+    const ts = here.pathname.endsWith('.ts');
+    const url = new URL(ts ? './codecWorker.ts' : './codecWorker.js', here);
+    for (let i = 0; i < this.threads; i++) {
+      const worker = ts
+        ? // running from sources (tests under tsx): register tsx inside the worker first
+          new Worker(`import(${JSON.stringify(tsxApi())}).then((m) => m.register()).then(() => import(${JSON.stringify(url.href)}))`, { eval: true })
+        : new Worker(url);
+      const slot: Slot = { worker, pending: new Map() };
+      worker.on('message', (m: { seq: number; ok: boolean; data?: Uint8Array; compressed: boolean; message?: string }) => {
+        const job = slot.pending.get(m.seq);
+        if (!job) return;
+        slot.pending.delete(m.seq);
+        if (slot.pending.size === 0) worker.unref();
+        if (m.ok) job.resolve({ data: m.data!, compressed: m.compressed });
+        else job.reject(new CompressionError('worker', m.message ?? 'failed'));
+      });
+      worker.on('error', (e) => {
+        for (const j of slot.pending.values()) j.reject(new CompressionError('worker', e.message));
+        slot.pending.clear();
+      });
+      worker.unref();
+      this.slots.push(slot);
+    }
+    return this.slots;
+  }
+
+  private run(op: 'c' | 'd', data: Uint8Array, n: number): Promise<{ data: Uint8Array; compressed: boolean }> {
+    if (this.closed) return Promise.reject(new CompressionError('worker', 'codec closed'));
+    const slots = this.start();
+    let slot = slots[0];
+    for (const s of slots) if (s.pending.size < slot.pending.size) slot = s;
+    const seq = ++this.seq;
+    const buf = transferable(data);
+    return new Promise((resolve, reject) => {
+      slot.pending.set(seq, { resolve, reject });
+      slot.worker.ref();
+      slot.worker.postMessage({ seq, op, data: buf, n }, [buf.buffer as ArrayBuffer]);
+    });
+  }
+
+  compress(data: Uint8Array, level: number) {
+    return this.run('c', data, level);
+  }
+  async decompress(data: Uint8Array, rawSize: number) {
+    return (await this.run('d', data, rawSize)).data;
+  }
+  async close() {
+    this.closed = true;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    this.slots = [];
+  }
+}

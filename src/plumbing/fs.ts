@@ -1,0 +1,95 @@
+import type * as fsp from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { fsError } from '../errors.js';
+
+/**
+ * The filesystem Vault works through: a subset of node's `fs/promises`. Every
+ * function takes it as an option, so tests pass memfs (or a wrapper that counts
+ * reads or injects ENOSPC/EIO) and nothing reaches for `node:fs` directly.
+ */
+export type FsPromises = Pick<typeof fsp,
+  'open' | 'readFile' | 'writeFile' | 'stat' | 'lstat' | 'readdir' | 'mkdir' | 'rename' | 'unlink' | 'rm' |
+  'readlink' | 'symlink' | 'chmod' | 'utimes' | 'appendFile' | 'rmdir' | 'lutimes'>;
+
+export type FileHandle = fsp.FileHandle;
+
+export function isNotFound(err: unknown): boolean {
+  const c = (err as NodeJS.ErrnoException)?.code;
+  return c === 'ENOENT' || c === 'ENOTDIR';
+}
+
+export async function exists(fs: FsPromises, path: string): Promise<boolean> {
+  try {
+    await fs.lstat(path);
+    return true;
+  } catch (e) {
+    if (isNotFound(e)) return false;
+    throw e;
+  }
+}
+
+export function dirname(p: string): string {
+  const i = p.lastIndexOf('/');
+  return i <= 0 ? (i === 0 ? '/' : '.') : p.slice(0, i);
+}
+
+export function joinPath(...parts: string[]): string {
+  return parts.filter((p) => p !== '').join('/').replace(/\/+/g, '/');
+}
+
+/** fsync a folder so a rename in it is durable. Filesystems that cannot open folders are tolerated. */
+export async function fsyncDir(fs: FsPromises, dir: string): Promise<void> {
+  let fh: FileHandle | undefined;
+  try {
+    fh = await fs.open(dir, 'r');
+    await fh.sync();
+  } catch (e) {
+    const c = (e as NodeJS.ErrnoException)?.code;
+    if (c !== 'EISDIR' && c !== 'EINVAL' && c !== 'EPERM' && c !== 'EBADF' && c !== 'ENOSYS' && c !== 'EACCES') throw fsError(e, 'fsync', dir);
+  } finally {
+    await fh?.close().catch(() => {});
+  }
+}
+
+export function tempName(path: string): string {
+  return `${path}.tmp-${randomBytes(6).toString('hex')}`;
+}
+
+/**
+ * Write a file so that readers see either the old or the new content, never a
+ * mix: temp file, write, fsync, rename over, fsync the folder. On failure the
+ * temp file is removed and the target is untouched.
+ */
+export async function writeFileAtomic(fs: FsPromises, path: string, data: Uint8Array | string, opts: { mode?: number; durable?: boolean } = {}): Promise<void> {
+  const tmp = tempName(path);
+  let fh: FileHandle | undefined;
+  try {
+    fh = await fs.open(tmp, 'wx', opts.mode ?? 0o644);
+    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    let off = 0;
+    while (off < buf.length) {
+      const { bytesWritten } = await fh.write(buf, off, buf.length - off);
+      off += bytesWritten;
+    }
+    if (opts.durable !== false) await fh.sync();
+    await fh.close();
+    fh = undefined;
+    await fs.rename(tmp, path);
+  } catch (e) {
+    await fh?.close().catch(() => {});
+    await fs.unlink(tmp).catch(() => {});
+    throw fsError(e, 'write', path);
+  }
+  if (opts.durable !== false) await fsyncDir(fs, dirname(path));
+}
+
+/** Read exactly `length` bytes at `position` (short reads are retried; EOF is an error). */
+export async function readFully(fh: FileHandle, buf: Uint8Array, offset: number, length: number, position: number): Promise<number> {
+  let done = 0;
+  while (done < length) {
+    const { bytesRead } = await fh.read(buf, offset + done, length - done, position + done);
+    if (bytesRead === 0) break;
+    done += bytesRead;
+  }
+  return done;
+}

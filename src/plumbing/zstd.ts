@@ -1,0 +1,106 @@
+import { createRequire } from 'node:module';
+import { CompressionError } from '../errors.js';
+
+/**
+ * zstd through zstd-codec's emscripten binding, driven directly so that
+ * (1) its print/printErr noise ("OOM") never reaches stdout/stderr, (2) inputs stay
+ * within its fixed wasm heap, and (3) its string throws and null
+ * returns become CompressionError. Inputs are kept far below MAX_INPUT.
+ */
+
+interface VectorU8 { resize(n: number, v: number): void; size(): number; delete(): void }
+interface Binding {
+  ZstdCodec: new () => {
+    compressBound(n: number): number;
+    contentSize(src: VectorU8): number;
+    compress(dest: VectorU8, src: VectorU8, level: number): number;
+    decompress(dest: VectorU8, src: VectorU8): number;
+  };
+  VectorU8: new () => VectorU8;
+  cloneToVector(v: VectorU8, data: Uint8Array): void;
+  cloneAsTypedArray(v: VectorU8): Uint8Array;
+}
+
+/**
+ * The binding's wasm heap is fixed at 16 MiB (the module declares that maximum),
+ * and compress needs input + bound + window state in it: inputs above ~4.75 MiB fail.
+ * Vault's chunks are at most 1 MiB; refuse anything over 2 MiB up front.
+ */
+export const MAX_INPUT = 2 * 1024 * 1024;
+
+export interface Zstd {
+  compress(data: Uint8Array, level: number): Uint8Array;
+  decompress(data: Uint8Array, rawSize: number): Uint8Array;
+}
+
+let ready: Promise<Zstd> | undefined;
+
+export function loadZstd(): Promise<Zstd> {
+  ready ??= new Promise<Zstd>((resolve, reject) => {
+    const require = createRequire(import.meta.url);
+    const noop = () => {};
+    const Module: Record<string, unknown> = {
+      print: noop,
+      printErr: noop,
+      onAbort: (what: unknown) => reject(new CompressionError('initialisation', String(what))),
+    };
+    Module.onRuntimeInitialized = () => {
+      try {
+        resolve(wrap(Module as unknown as Binding));
+      } catch (e) {
+        reject(e);
+      }
+    };
+    try {
+      require('zstd-codec/lib/zstd-codec-binding-wasm.js')(Module);
+    } catch (e) {
+      reject(new CompressionError('initialisation', String(e)));
+    }
+  });
+  return ready;
+}
+
+function wrap(b: Binding): Zstd {
+  const codec = new b.ZstdCodec();
+  const src = new b.VectorU8();
+  const dest = new b.VectorU8();
+  const guard = <T>(what: string, f: () => T): T => {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof CompressionError) throw e;
+      throw new CompressionError(what, typeof e === 'string' ? e : (e as Error)?.message ?? String(e));
+    } finally {
+      // give the heap back between calls; vectors are reused
+      src.resize(0, 0);
+      dest.resize(0, 0);
+    }
+  };
+  return {
+    compress(data, level) {
+      if (data.length > MAX_INPUT) throw new CompressionError('compress', `input of ${data.length} bytes exceeds ${MAX_INPUT}`);
+      return guard('compress', () => {
+        const bound = codec.compressBound(data.length);
+        if (bound < 0) throw new CompressionError('compress', 'no bound');
+        b.cloneToVector(src, data);
+        dest.resize(bound, 0);
+        const rc = codec.compress(dest, src, level);
+        if (rc < 0) throw new CompressionError('compress', `error ${rc}`);
+        dest.resize(rc, 0);
+        return b.cloneAsTypedArray(dest);
+      });
+    },
+    decompress(data, rawSize) {
+      if (rawSize > MAX_INPUT) throw new CompressionError('decompress', `output of ${rawSize} bytes exceeds ${MAX_INPUT}`);
+      return guard('decompress', () => {
+        b.cloneToVector(src, data);
+        const size = codec.contentSize(src);
+        if (size !== rawSize) throw new CompressionError('decompress', `frame says ${size} bytes, expected ${rawSize}`);
+        dest.resize(rawSize, 0);
+        const rc = codec.decompress(dest, src);
+        if (rc !== rawSize) throw new CompressionError('decompress', `got ${rc} bytes, expected ${rawSize}`);
+        return b.cloneAsTypedArray(dest);
+      });
+    },
+  };
+}

@@ -1,0 +1,113 @@
+import { encodeSnapshot, decodeSnapshot } from '../objects/snapshot.js';
+import { hashObject } from '../objects/hashObject.js';
+import type { ObjectId } from '../objects/types.js';
+import { acquireLock } from '../plumbing/lock.js';
+import { writeTrees } from '../plumbing/trees.js';
+import { readHead, updateRef } from '../refs/refs.js';
+import { hashWorktree, type Progress } from './hashWorktree.js';
+import type { Vault } from './openVault.js';
+
+export interface CommitOptions {
+  vault: Vault;
+  message: string;
+  /** record a snapshot even when nothing changed */
+  allowEmpty?: boolean;
+  /** persona / tool metadata stored with the snapshot */
+  meta?: Record<string, string>;
+  /** seconds to wait for another command holding the vault lock */
+  lockWait?: number;
+  onProgress?: (p: Progress) => void;
+  onSkip?: (path: string, reason: string) => void;
+}
+
+export interface CommitResult {
+  /** the new snapshot, or null when nothing changed */
+  readonly id: ObjectId | null;
+  readonly parent: ObjectId | null;
+  readonly tree: ObjectId;
+  readonly files: number;
+  /** total size of the files in the snapshot */
+  readonly bytes: number;
+  readonly filesRead: number;
+  readonly bytesRead: number;
+  /** new objects stored, their raw size and their size on disk (after dedup and compression) */
+  readonly newObjects: number;
+  readonly newBytesRaw: number;
+  readonly newBytesStored: number;
+  readonly skipped: readonly { path: string; reason: string }[];
+}
+
+/**
+ * Snapshot the project folder. Order of durability: every chunk, list and tree
+ * is written and fsynced (in packs) before the snapshot that names them; the
+ * snapshot before the ref; the ref moves last, with compare-and-swap. A commit
+ * killed at any point leaves the previous history intact, and the packs it
+ * did seal are reused by the next commit.
+ */
+export async function commit(opts: CommitOptions): Promise<CommitResult> {
+  const { vault } = opts;
+  const release = await acquireLock({ fs: vault.fs, path: vault.db.paths.lock, command: 'commit', wait: opts.lockWait, clock: vault.clock });
+  const writer = vault.db.writer();
+  try {
+    const head = await readHead(vault.refs);
+    const skipped: { path: string; reason: string }[] = [];
+    const hashed = await hashWorktree({
+      vault,
+      sink: writer,
+      onProgress: opts.onProgress,
+      onSkip: (path, reason) => {
+        skipped.push({ path, reason });
+        opts.onSkip?.(path, reason);
+      },
+    });
+    const tree = await writeTrees(hashed.entries, writer);
+    let parentTree: ObjectId | null = null;
+    if (head.id) parentTree = decodeSnapshot(await vault.db.readTyped(head.id, 'snapshot'), head.id).tree;
+    let id: ObjectId | null = null;
+    if (tree !== parentTree || opts.allowEmpty) {
+      const body = encodeSnapshot({
+        tree,
+        parents: head.id ? [head.id] : [],
+        author: vault.author,
+        time: vault.clock(),
+        message: opts.message,
+        meta: opts.meta ?? {},
+      });
+      id = hashObject('snapshot', body);
+      await writer.put('snapshot', body, { id, compress: true });
+    }
+    const stats = await writer.flush();
+    if (id) {
+      await updateRef({
+        ...vault.refs,
+        ref: head.ref ?? 'HEAD',
+        value: id,
+        expected: head.id,
+        message: `commit: ${opts.message.split('\n')[0]}`,
+        author: vault.author,
+        time: vault.clock(),
+      });
+    }
+    const live = new Set(hashed.entries.map((e) => e.path));
+    await hashed.cache.save(vault.fs, vault.db.paths.index, (p) => live.has(p));
+    opts.onProgress?.({ phase: 'done', files: hashed.filesTotal, filesTotal: hashed.filesTotal, bytes: hashed.bytesTotal, bytesTotal: hashed.bytesTotal });
+    return {
+      id,
+      parent: head.id,
+      tree,
+      files: hashed.entries.filter((e) => e.kind !== 'dir').length,
+      bytes: hashed.bytesTotal,
+      filesRead: hashed.filesRead,
+      bytesRead: hashed.bytesRead,
+      newObjects: stats.objects,
+      newBytesRaw: stats.rawBytes,
+      newBytesStored: stats.storedBytes,
+      skipped,
+    };
+  } catch (e) {
+    await writer.abort();
+    throw e;
+  } finally {
+    await release();
+  }
+}

@@ -1,0 +1,36 @@
+import type { ObjectId } from '../objects/types.js';
+import { flattenTree, type FlatEntry } from '../plumbing/trees.js';
+import { readHead } from '../refs/refs.js';
+import { diffFlat, type Change } from './diffTrees.js';
+import { hashWorktree, type Progress, type WorkTreeEntry } from './hashWorktree.js';
+import type { Vault } from './openVault.js';
+import { decodeSnapshot } from '../objects/snapshot.js';
+
+export interface StatusOptions {
+  vault: Vault;
+  onProgress?: (p: Progress) => void;
+  onSkip?: (path: string, reason: string) => void;
+}
+
+export interface StatusResult {
+  readonly head: ObjectId | null;
+  readonly added: readonly Change[];
+  readonly modified: readonly Change[];
+  readonly deleted: readonly Change[];
+  readonly renamed: readonly Change[];
+  /** the hashed working folder, for callers that need ids (restore) */
+  readonly worktree: readonly WorkTreeEntry[];
+  readonly clean: boolean;
+}
+
+/** Compare the project folder with HEAD. Reads only files the stat cache cannot vouch for. */
+export async function status(opts: StatusOptions): Promise<StatusResult> {
+  const { vault } = opts;
+  const head = await readHead(vault.refs);
+  const before = head.id ? await flattenTree(vault.db, decodeSnapshot(await vault.db.readTyped(head.id, 'snapshot'), head.id).tree) : new Map<string, FlatEntry>();
+  const hashed = await hashWorktree({ vault, sink: null, onProgress: opts.onProgress, onSkip: opts.onSkip });
+  const after = new Map<string, FlatEntry>();
+  for (const e of hashed.entries) if (e.kind !== 'dir') after.set(e.path, e as FlatEntry);
+  const d = diffFlat(before, after);
+  return { head: head.id, ...d, worktree: hashed.entries, clean: d.added.length + d.modified.length + d.deleted.length + d.renamed.length === 0 };
+}
