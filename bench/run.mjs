@@ -142,6 +142,12 @@ const median = (v) => {
 const num = (x) => (x === undefined || x === '' || x === '-' ? NaN : Number(x));
 const fmt = (v, d = 2) => (v === null || v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(d));
 const ratio = (a, b) => (a === null || b === null || !Number.isFinite(a) || !Number.isFinite(b) || b === 0 ? null : a / b);
+function tailOf(file, n) {
+  try { return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-n).join('\n') || null; } catch { return null; }
+}
+function headOf(file, n) {
+  try { return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(0, n).join('\n') || null; } catch { return null; }
+}
 const fmtX = (r) => (r === null ? '-' : `${r.toFixed(2)}x`);
 
 // markdown table, columns padded so it also reads well in a terminal
@@ -205,7 +211,7 @@ async function checkPrereqs(opts) {
   const baseline = !missing.includes('zstd');
   if (!baseline) log('zstd not found: skipping the physical baseline (peers -B)');
   if (tools.includes('vault') && !fs.existsSync(VAULT_BIN)) {
-    log(`WARNING: no Vault CLI at ${VAULT_BIN} (run \`npm run build\`, or set VAULT_BIN); vault will fail`);
+    die(`no Vault CLI at ${VAULT_BIN}: build the project first (\`npm run bench\` does), set VAULT_BIN, or leave vault out of --tools`);
   }
   return { tools, skipped, baseline };
 }
@@ -372,11 +378,12 @@ async function main() {
       results.push(a ?? { tool, step, missing: true });
     }
   }
-  const disturbed = results.filter((a) => !a.missing && a.other_cpu_pct_max >= 50);
+  const noisy = (a) => a.other_cpu_pct_max >= 50 && a.wall_s >= 0.5;
+  const disturbed = results.filter((a) => !a.missing && noisy(a));
   const mainRows = results.map((a) => a.missing
     ? [a.step, a.tool, '-', '-', '-', '-', 'NOT RUN (see log)']
     : [a.step, a.tool, fmt(a.wall_s), fmt(a.cpu_s), fmt(a.peak_rss_mib, 0), fmt(a.repo_bytes / MiB, 1),
-      [a.check, a.other_cpu_pct_max >= 50 ? 'noisy*' : ''].filter(Boolean).join(' ')]);
+      [a.check, noisy(a) ? 'noisy*' : ''].filter(Boolean).join(' ')]);
 
   // ---- ratios -------------------------------------------------------------
   const ratios = [];
@@ -407,13 +414,14 @@ async function main() {
     }
     return best;
   };
-  const addTarget = (name, vaultVal, refVal, refDesc, limit, unit, hard = false) => {
+  const addTarget = (name, vaultVal, refVal, refDesc, limit, unit) => {
     let r = ratio(vaultVal, refVal);
     let result;
-    if (vaultVal === null || vaultVal === undefined || !Number.isFinite(vaultVal)) result = hard ? 'FAIL' : 'n/a';
+    // no Vault value = the Vault step failed or did not run: the target is not met
+    if (vaultVal === null || vaultVal === undefined || !Number.isFinite(vaultVal)) result = 'FAIL';
     else if (refVal === null || refVal === undefined || !Number.isFinite(refVal)) result = 'n/a';
     else result = r <= limit ? 'PASS' : 'FAIL';
-    targets.push({ target: name, vault: vaultVal ?? null, reference: refVal ?? null, reference_desc: refDesc, ratio: r, limit, unit, result, hard });
+    targets.push({ target: name, vault: vaultVal ?? null, reference: refVal ?? null, reference_desc: refDesc, ratio: r, limit, unit, result, hard: false });
   };
   if (hasVault) {
     const vi = get('vault', 'backup-initial'), vn = get('vault', 'backup-nochange');
@@ -447,15 +455,29 @@ async function main() {
   }
 
   // ---- hard failures -------------------------------------------------------
+  // per repetition: the first vault step that failed or did not run (peers
+  // aborts the tool's sequence there), with the tail of its stderr; and a
+  // restore that is not identical to the source
   const hardFailures = [];
+  const logsDir = path.join(peersWork, 'logs');
   if (hasVault) {
-    for (const step of ['init', ...STEPS]) {
-      const a = get('vault', step);
-      if (!a) hardFailures.push(`vault ${step}: not run (an earlier step failed? see ${peersWork}/logs/vault.r*.*.err)`);
-      else if (a.failed) hardFailures.push(`vault ${step}: ${a.notes.join('; ')} (see ${peersWork}/logs/vault.r*.${step}.err)`);
+    for (let rep = 1; rep <= opts.reps; rep++) {
+      for (const step of ['init', ...STEPS]) {
+        const r = rows.find((x) => x.tool === 'vault' && x.rep === String(rep) && x.step === step);
+        const errFile = path.join(logsDir, `vault.r${rep}.${step}.err`);
+        if (!r || r.note.startsWith('FAILED')) {
+          hardFailures.push({
+            rep, step, what: r ? r.note : (fs.existsSync(errFile) ? 'FAILED' : 'not run'),
+            file: fs.existsSync(errFile) ? errFile : path.join(logsDir, '*'), excerpt: tailOf(errFile, 15),
+          });
+          break;
+        }
+        if (step === 'restore' && r.note !== 'identical') {
+          const diffFile = path.join(logsDir, `vault.r${rep}.diff`);
+          hardFailures.push({ rep, step, what: r.note || 'no check', file: diffFile, excerpt: headOf(diffFile, 15) });
+        }
+      }
     }
-    const vr = get('vault', 'restore');
-    if (vr && !vr.failed && vr.check !== 'identical') hardFailures.push(`vault restore: ${vr.check} (see ${peersWork}/logs/vault.r*.diff)`);
   }
   const exitCode = hardFailures.length ? 1 : 0;
 
@@ -478,7 +500,7 @@ async function main() {
   out.push('### Results');
   out.push('');
   out.push(mdTable(['step', 'tool', 'wall s', 'CPU s', 'peak RSS MiB', 'repo MiB', 'check'], mainRows, ['l', 'l', 'r', 'r', 'r', 'r', 'l']));
-  if (disturbed.length) out.push('\n\\* noisy: other processes used >= 50% of a core during the step; timing may be disturbed.');
+  if (disturbed.length) out.push('\n\\* noisy: other processes used >= 50% of a core during this step (of >= 0.5 s); its timing may be disturbed.');
   if (hasVault && ratios.length) {
     out.push('');
     out.push('### Vault / peer (below 1.00x = Vault is faster / smaller)');
@@ -494,7 +516,7 @@ async function main() {
     out.push(mdTable(['target', 'vault', 'reference', 'ratio', 'limit', 'result'],
       targets.map((t) => [t.target,
         typeof t.vault === 'number' ? `${fmt(t.vault, t.unit === 's' ? 2 : 1)} ${t.unit}` : (t.vault ?? '-'),
-        t.reference_desc, fmtX(t.ratio), t.limit === null ? '-' : `${t.limit.toFixed(2)}x`, t.result]),
+        t.reference_desc, t.ratio === null ? '-' : `${t.ratio.toFixed(3)}x`, t.limit === null ? '-' : `${t.limit.toFixed(2)}x`, t.result]),
       ['l', 'r', 'l', 'r', 'r', 'l']));
     const pass = targets.filter((t) => t.result === 'PASS').length;
     const fail = targets.filter((t) => t.result === 'FAIL').length;
@@ -507,7 +529,11 @@ async function main() {
   if (hardFailures.length) {
     out.push('');
     out.push('**HARD FAILURE** (exit 1):');
-    for (const h of hardFailures) out.push(`- ${h}`);
+    for (const h of hardFailures) {
+      out.push('');
+      out.push(`- vault ${h.step} (rep ${h.rep}): ${h.what}; see ${h.file}`);
+      if (h.excerpt) out.push('', '```', h.excerpt, '```');
+    }
   }
   out.push('');
   out.push(`Raw: ${tsvFile}, ${path.join(peersWork, 'results.md')}, logs in ${path.join(peersWork, 'logs')}; JSON: ${opts.json}`);

@@ -6,6 +6,7 @@ import type { Codec } from './codec.js';
 import { InlineCodec } from './codec.js';
 import { fsyncDir, isNotFound, joinPath, readFully, writeFileAtomic, type FileHandle, type FsPromises } from './fs.js';
 import { vaultPaths, type VaultPaths } from './layout.js';
+import { BufferPool } from './bufferPool.js';
 import { PACK_MAGIC, decodePackIndex, encodePackIndex, type PackEntry } from './packIndex.js';
 
 export const CODEC_RAW = 0;
@@ -47,6 +48,8 @@ export class ObjectDatabase {
   readonly level: number;
   readonly packSize: number;
   private index = new Map<string, Location>();
+  /** ids of loose objects, listed at open (there are few: plumbing writes them) */
+  private loose = new Set<string>();
   private packNames: string[] = [];
   private handles = new Map<number, Promise<FileHandle>>();
 
@@ -61,6 +64,7 @@ export class ObjectDatabase {
   static async open(opts: ObjectDatabaseOptions): Promise<ObjectDatabase> {
     const db = new ObjectDatabase(opts);
     await db.loadPacks();
+    for (const id of await db.listLoose()) db.loose.add(id);
     return db;
   }
 
@@ -103,10 +107,16 @@ export class ObjectDatabase {
     return joinPath(this.paths.objects, id.slice(0, 2), id.slice(2));
   }
 
+  /** Whether the object is stored (as this process knows the vault: packs and loose objects seen at open or written since). */
+  contains(id: ObjectId): boolean {
+    return this.index.has(id) || this.loose.has(id);
+  }
+
   async has(id: ObjectId): Promise<boolean> {
-    if (this.index.has(id)) return true;
+    if (this.contains(id)) return true;
     try {
       await this.fs.stat(this.looseObjectPath(id));
+      this.loose.add(id);
       return true;
     } catch (e) {
       if (isNotFound(e)) return false;
@@ -209,10 +219,10 @@ export class ObjectDatabase {
    * Encode a record: compress when asked and when it pays (saves at least 2%).
    * Takes ownership of `body` (it may travel to a worker thread).
    */
-  async encodeRecord(body: Uint8Array, compress: boolean): Promise<{ codec: number; payload: Uint8Array }> {
+  async encodeRecord(body: Uint8Array, compress: boolean): Promise<{ codec: number; payload: Uint8Array; spare?: ArrayBuffer }> {
     if (compress && body.length >= 64) {
       const r = await this.codec.compress(body, this.level);
-      return { codec: r.compressed ? CODEC_ZSTD : CODEC_RAW, payload: r.data };
+      return { codec: r.compressed ? CODEC_ZSTD : CODEC_RAW, payload: r.data, spare: r.input };
     }
     return { codec: CODEC_RAW, payload: body };
   }
@@ -230,6 +240,7 @@ export class ObjectDatabase {
     const path = this.looseObjectPath(id);
     await this.fs.mkdir(joinPath(this.paths.objects, id.slice(0, 2)), { recursive: true });
     await writeFileAtomic(this.fs, path, Buffer.concat([head, payload]), { mode: 0o444 });
+    this.loose.add(id);
     return id;
   }
 
@@ -258,11 +269,20 @@ export interface WriterStats {
   storedBytes: number;
 }
 
+interface OpenPack {
+  fh: FileHandle;
+  tmp: string;
+  size: number;
+  entries: PackEntry[];
+}
+
 /**
  * Streams new objects into pack files. `put` dedups against the database and
- * against objects already queued, compresses off-thread, and applies
- * back-pressure. A pack becomes visible only in `seal` after fsync, and `flush`
- * seals the last one: until then nothing the batch wrote is referenced.
+ * against objects already queued, copies the bytes into a pooled buffer,
+ * compresses off-thread, and applies back-pressure. A full pack is sealed in
+ * the background (fsync, rename, index) while the next one fills; it becomes
+ * visible only once its index is written. `flush` seals the last one: until
+ * then nothing the batch wrote is referenced by anything.
  */
 export class ObjectWriter {
   readonly stats: WriterStats = { objects: 0, rawBytes: 0, storedBytes: 0 };
@@ -271,34 +291,42 @@ export class ObjectWriter {
   private inflightBytes = 0;
   private waiters: (() => void)[] = [];
   private tail: Promise<void> = Promise.resolve();
+  private sealing = new Set<Promise<void>>();
   private failed?: Error;
-  private cur?: { fh: FileHandle; tmp: string; size: number; entries: PackEntry[] };
+  private cur?: OpenPack;
+  private readonly pool = new BufferPool();
   private readonly maxInflight = 24 * 1024 * 1024;
 
   constructor(private readonly db: ObjectDatabase) {}
 
   /** True when the object is already stored or queued in this batch. */
   async known(id: ObjectId): Promise<boolean> {
-    return this.queued.has(id) || (await this.db.has(id));
+    return this.queued.has(id) || this.db.contains(id);
   }
 
   /**
-   * Store an object unless it exists. `body` must not be modified afterwards
-   * (it may be transferred to a worker). Resolves once queued, not once written.
+   * Store an object unless it exists. `body` is only borrowed: it is copied
+   * before this returns a promise, so the caller may reuse its memory at once.
+   * Resolves once queued, not once written.
    */
   async put(type: ObjectType, body: Uint8Array, opts: { compress?: boolean; id?: ObjectId } = {}): Promise<ObjectId> {
     if (this.failed) throw this.failed;
     const id = opts.id ?? hashObject(type, body);
-    if (this.queued.has(id) || this.db.hasPacked(id)) return id;
-    this.queued.add(id); // before any await, so a second put of the same id stops above
-    if (await this.db.has(id)) return id;
+    if (this.queued.has(id) || this.db.contains(id)) return id;
+    this.queued.add(id);
+    const copy = this.pool.take(body.length);
+    copy.set(body);
+    const rawLength = body.length;
     while (this.inflightBytes > this.maxInflight && !this.failed) await new Promise<void>((r) => this.waiters.push(r));
     if (this.failed) throw this.failed;
-    const rawLength = body.length;
     this.inflightBytes += rawLength;
     const job = this.db
-      .encodeRecord(body, opts.compress !== false)
-      .then((rec) => this.append(id, type, rawLength, rec.codec, rec.payload))
+      .encodeRecord(copy, opts.compress !== false)
+      .then(async (rec) => {
+        this.pool.give(rec.spare);
+        await this.append(id, type, rawLength, rec.codec, rec.payload);
+        this.pool.give(rec.payload.buffer);
+      })
       .catch((e: Error) => {
         this.failed ??= e;
       })
@@ -323,22 +351,30 @@ export class ObjectWriter {
           throw fsError(e, 'create', tmp);
         });
         this.cur = { fh, tmp, size: 0, entries: [] };
-        await this.write(Buffer.from(PACK_MAGIC, 'latin1'));
+        await this.write(this.cur, Buffer.from(PACK_MAGIC, 'latin1'));
       }
-      const offset = this.cur.size;
-      await this.write(Buffer.of(codec));
-      await this.write(payload);
-      this.cur.entries.push({ id, offset, length: payload.length + 1, rawLength, type, codec });
+      const c = this.cur;
+      const offset = c.size;
+      await this.write(c, Buffer.of(codec));
+      await this.write(c, payload);
+      c.entries.push({ id, offset, length: payload.length + 1, rawLength, type, codec });
       this.stats.objects++;
       this.stats.rawBytes += rawLength;
       this.stats.storedBytes += payload.length + 1;
-      if (this.cur.size >= this.db.packSize) await this.seal();
+      if (c.size >= this.db.packSize) {
+        this.cur = undefined;
+        const s: Promise<void> = this.seal(c)
+          .catch((e: Error) => {
+            this.failed ??= e;
+          })
+          .finally(() => this.sealing.delete(s));
+        this.sealing.add(s);
+      }
     });
     return this.tail;
   }
 
-  private async write(buf: Uint8Array): Promise<void> {
-    const c = this.cur!;
+  private async write(c: OpenPack, buf: Uint8Array): Promise<void> {
     let off = 0;
     while (off < buf.length) {
       const { bytesWritten } = await c.fh.write(buf, off, buf.length - off, c.size + off).catch((e) => {
@@ -349,17 +385,15 @@ export class ObjectWriter {
     c.size += buf.length;
   }
 
-  /** Make the current pack durable, then give it an index and publish it. */
-  private async seal(): Promise<void> {
-    const c = this.cur;
-    if (!c) return;
-    this.cur = undefined;
+  /** Make a pack durable, then give it an index and publish it. */
+  private async seal(c: OpenPack): Promise<void> {
     const { fs, paths } = this.db;
     try {
       await c.fh.sync();
       await c.fh.close();
     } catch (e) {
       await c.fh.close().catch(() => {});
+      await fs.unlink(c.tmp).catch(() => {});
       throw fsError(e, 'sync', c.tmp);
     }
     const name = `pack-${randomBytes(16).toString('hex')}`;
@@ -371,24 +405,27 @@ export class ObjectWriter {
     for (const e of c.entries) this.queued.delete(e.id);
   }
 
-  /** Wait for every queued object, seal the last pack. After this, all ids put are readable. */
+  /** Wait for every queued object and seal the last pack. After this, all ids put are readable. */
   async flush(): Promise<WriterStats> {
     while (this.inflight.size) await Promise.all([...this.inflight]);
     await this.tail;
+    const last = this.cur;
+    this.cur = undefined;
+    if (last && !this.failed) await this.seal(last).catch((e: Error) => (this.failed ??= e));
+    else if (last) this.cur = last;
+    await Promise.all([...this.sealing]);
     if (this.failed) {
       await this.abort();
       throw this.failed;
     }
-    this.tail = this.tail.then(() => this.seal());
-    await this.tail.catch(async (e) => {
-      await this.abort();
-      throw e;
-    });
     return this.stats;
   }
 
-  /** Drop the unsealed pack (sealed ones stay: they are valid and reusable). */
+  /** Drop the unsealed pack (sealed ones stay: they are valid and reusable by the next commit). */
   async abort(): Promise<void> {
+    while (this.inflight.size) await Promise.all([...this.inflight]);
+    await this.tail.catch(() => {});
+    await Promise.all([...this.sealing]);
     const c = this.cur;
     this.cur = undefined;
     if (c) {

@@ -13,6 +13,8 @@ export interface Compressed {
   /** false: compression did not save at least 2%, `data` is the input itself */
   readonly compressed: boolean;
   readonly data: Uint8Array;
+  /** the input's buffer, handed back for reuse when `data` is not it */
+  readonly input?: ArrayBuffer;
 }
 
 /** Compress, keeping the input when zstd does not save at least 2%. */
@@ -43,8 +45,19 @@ export class InlineCodec implements Codec {
 }
 
 interface Job {
-  resolve: (v: { data: Uint8Array; compressed: boolean }) => void;
+  resolve: (v: Compressed) => void;
   reject: (e: Error) => void;
+}
+
+/** What travels between the main thread and a worker: whole ArrayBuffers plus a length, so nothing is copied. */
+interface Reply {
+  seq: number;
+  ok: boolean;
+  compressed?: boolean;
+  out?: ArrayBuffer;
+  outLength?: number;
+  input?: ArrayBuffer;
+  message?: string;
 }
 
 interface Slot {
@@ -52,9 +65,9 @@ interface Slot {
   pending: Map<number, Job>;
 }
 
-/** Owns its buffer, so it can be transferred to a worker without copying twice. */
+/** A view whose buffer may be transferred: offset 0 of a plain ArrayBuffer (else copied). */
 function transferable(data: Uint8Array): Uint8Array {
-  if (data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && !(data.buffer instanceof SharedArrayBuffer)) return data;
+  if (data.byteOffset === 0 && data.buffer instanceof ArrayBuffer) return data;
   return new Uint8Array(data);
 }
 
@@ -79,12 +92,12 @@ export class WorkerCodec implements Codec {
           new Worker(`import(${JSON.stringify(tsxApi())}).then((m) => m.register()).then(() => import(${JSON.stringify(url.href)}))`, { eval: true })
         : new Worker(url);
       const slot: Slot = { worker, pending: new Map() };
-      worker.on('message', (m: { seq: number; ok: boolean; data?: Uint8Array; compressed: boolean; message?: string }) => {
+      worker.on('message', (m: Reply) => {
         const job = slot.pending.get(m.seq);
         if (!job) return;
         slot.pending.delete(m.seq);
         if (slot.pending.size === 0) worker.unref();
-        if (m.ok) job.resolve({ data: m.data!, compressed: m.compressed });
+        if (m.ok) job.resolve({ data: new Uint8Array(m.out!, 0, m.outLength!), compressed: m.compressed!, input: m.input });
         else job.reject(new CompressionError('worker', m.message ?? 'failed'));
       });
       worker.on('error', (e) => {
@@ -97,7 +110,7 @@ export class WorkerCodec implements Codec {
     return this.slots;
   }
 
-  private run(op: 'c' | 'd', data: Uint8Array, n: number): Promise<{ data: Uint8Array; compressed: boolean }> {
+  private run(op: 'c' | 'd', data: Uint8Array, n: number): Promise<Compressed> {
     if (this.closed) return Promise.reject(new CompressionError('worker', 'codec closed'));
     const slots = this.start();
     let slot = slots[0];
@@ -107,7 +120,7 @@ export class WorkerCodec implements Codec {
     return new Promise((resolve, reject) => {
       slot.pending.set(seq, { resolve, reject });
       slot.worker.ref();
-      slot.worker.postMessage({ seq, op, data: buf, n }, [buf.buffer as ArrayBuffer]);
+      slot.worker.postMessage({ seq, op, buf: buf.buffer, length: buf.length, n }, [buf.buffer as ArrayBuffer]);
     });
   }
 

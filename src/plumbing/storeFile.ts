@@ -9,7 +9,7 @@ import type { StatInfo } from './statCache.js';
 /** Where new objects go. `null` sink: only compute ids (status, diff against the worktree). */
 export interface ObjectSink {
   known(id: ObjectId): Promise<boolean>;
-  /** body is handed over: the caller must not reuse its memory */
+  /** body is borrowed: copied (if stored) before the returned promise settles */
   put(type: ObjectType, body: Uint8Array, opts: { compress?: boolean; id?: ObjectId }): Promise<ObjectId>;
 }
 
@@ -89,7 +89,7 @@ export async function storeFile(opts: StoreFileOptions): Promise<StoredFile> {
 
 async function putIfNew(sink: ObjectSink | null, type: ObjectType, view: Uint8Array, compress: boolean): Promise<ObjectId> {
   const id = hashObject(type, view);
-  if (sink && !(await sink.known(id))) await sink.put(type, Buffer.from(view), { id, compress });
+  if (sink && !(await sink.known(id))) await sink.put(type, view, { id, compress });
   return id;
 }
 

@@ -1,0 +1,40 @@
+import type { CommandModule } from 'yargs';
+import { decodeChunkList } from '../../objects/chunkList.js';
+import { decodeSnapshot } from '../../objects/snapshot.js';
+import { decodeTree } from '../../objects/tree.js';
+import { revParse } from '../../plumbing/revParse.js';
+import { isObjectId } from '../../objects/hashObject.js';
+import { out, printJson, withVault, type GlobalArgs } from '../context.js';
+
+interface Args extends GlobalArgs {
+  object: string;
+  type?: boolean;
+  size?: boolean;
+  pretty?: boolean;
+}
+
+export const catObjectCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'cat-object <object>',
+  describe: 'plumbing: print an object (raw body; -p readable, -t type, -s size)',
+  builder: (y) =>
+    y
+      .positional('object', { type: 'string', demandOption: true, describe: 'object id, or a snapshot name' })
+      .option('type', { alias: 't', type: 'boolean', describe: 'print the type' })
+      .option('size', { alias: 's', type: 'boolean', describe: 'print the uncompressed size' })
+      .option('pretty', { alias: 'p', type: 'boolean', describe: 'print it readably' })
+      .example('$0 cat-object -p HEAD', 'the last snapshot as JSON'),
+  handler: async (argv) => {
+    await withVault(argv, async (vault) => {
+      const id = isObjectId(argv.object) ? argv.object : await revParse({ ...vault.refs, db: vault.db }, argv.object);
+      const o = await vault.db.read(id);
+      if (argv.type) return out(o.type);
+      if (argv.size) return out(String(o.body.length));
+      if (argv.pretty || argv.json) {
+        const v =
+          o.type === 'tree' ? decodeTree(o.body, id) : o.type === 'snapshot' ? decodeSnapshot(o.body, id) : o.type === 'chunklist' ? decodeChunkList(o.body, id) : null;
+        if (v) return printJson(v);
+      }
+      process.stdout.write(o.body);
+    });
+  },
+};

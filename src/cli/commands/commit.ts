@@ -1,0 +1,44 @@
+import type { CommandModule } from 'yargs';
+import { commit } from '../../porcelain/commit.js';
+import { bytes, shortId } from '../format.js';
+import { out, printJson, warn, withVault, type GlobalArgs } from '../context.js';
+import { progressBar } from '../progress.js';
+
+interface Args extends GlobalArgs {
+  message: string;
+  allowEmpty?: boolean;
+  lockWait?: number;
+}
+
+export const commitCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'commit',
+  describe: 'record a snapshot of the project folder',
+  builder: (y) =>
+    y
+      .option('message', { alias: 'm', type: 'string', demandOption: true, describe: 'what changed' })
+      .option('allow-empty', { type: 'boolean', describe: 'record a snapshot even if nothing changed' })
+      .option('lock-wait', { type: 'number', default: 0, describe: 'seconds to wait if another command holds the vault' })
+      .example('$0 commit -m "blocked out the castle"', 'snapshot everything that changed'),
+  handler: async (argv) => {
+    const bar = progressBar('committing');
+    const r = await withVault(argv, (vault) =>
+      commit({
+        vault,
+        message: argv.message,
+        allowEmpty: argv.allowEmpty,
+        lockWait: argv.lockWait,
+        onProgress: bar.onProgress,
+        onSkip: (path, reason) => warn(`warning: skipped ${path}: ${reason}`),
+      }),
+    ).finally(bar.done);
+    if (argv.json) return printJson(r);
+    if (!r.id) {
+      out(`nothing to commit, working folder matches HEAD${r.parent ? ` (${shortId(r.parent)})` : ''}`);
+      return;
+    }
+    out(`snapshot ${r.id}`);
+    out(`  ${r.files} files, ${bytes(r.bytes)} scanned; ${r.filesRead} files read (${bytes(r.bytesRead)})`);
+    out(`  new: ${r.newObjects} objects, ${bytes(r.newBytesRaw)} raw -> ${bytes(r.newBytesStored)} stored after dedup and compression`);
+    if (r.skipped.length) out(`  ${r.skipped.length} path(s) skipped (see warnings)`);
+  },
+};

@@ -1,0 +1,38 @@
+import type { CommandModule } from 'yargs';
+import type { GlobalArgs } from '../context.js';
+import { catObjectCommand } from './catObject.js';
+import { commitCommand } from './commit.js';
+import { commitTreeCommand } from './commitTree.js';
+import { diffCommand } from './diff.js';
+import { hashObjectCommand } from './hashObject.js';
+import { initCommand } from './init.js';
+import { logCommand } from './log.js';
+import { lsCommand } from './ls.js';
+import { lsTreeCommand } from './lsTree.js';
+import { restoreCommand } from './restore.js';
+import { revParseCommand } from './revParse.js';
+import { showCommand } from './show.js';
+import { statusCommand } from './status.js';
+import { tagCommand } from './tag.js';
+import { updateRefCommand } from './updateRef.js';
+import { writeTreeCommand } from './writeTree.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const commands: CommandModule<GlobalArgs, any>[] = [
+  initCommand,
+  commitCommand,
+  statusCommand,
+  logCommand,
+  diffCommand,
+  restoreCommand,
+  showCommand,
+  lsCommand,
+  tagCommand,
+  hashObjectCommand,
+  catObjectCommand,
+  lsTreeCommand,
+  writeTreeCommand,
+  commitTreeCommand,
+  updateRefCommand,
+  revParseCommand,
+];

@@ -1,0 +1,25 @@
+import type { CommandModule } from 'yargs';
+import { hashWorktree } from '../../porcelain/hashWorktree.js';
+import { acquireLock } from '../../plumbing/lock.js';
+import { writeTrees } from '../../plumbing/trees.js';
+import { out, printJson, warn, withVault, type GlobalArgs } from '../context.js';
+
+export const writeTreeCommand: CommandModule<GlobalArgs, GlobalArgs> = {
+  command: 'write-tree',
+  describe: 'plumbing: store the working folder as a tree, print its id (no snapshot, no ref)',
+  builder: (y) => y.example('$0 write-tree', 'then: vault commit-tree ID -m msg'),
+  handler: async (argv) => {
+    await withVault(argv, async (vault) => {
+      const release = await acquireLock({ fs: vault.fs, path: vault.db.paths.lock, command: 'write-tree' });
+      try {
+        const w = vault.db.writer();
+        const h = await hashWorktree({ vault, sink: w, onSkip: (p, why) => warn(`warning: skipped ${p}: ${why}`) });
+        const id = await writeTrees(h.entries, w);
+        await w.flush();
+        argv.json ? printJson({ id }) : out(id);
+      } finally {
+        await release();
+      }
+    });
+  },
+};

@@ -1,0 +1,48 @@
+import fsp from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { ArgumentsCamelCase } from 'yargs';
+import { WorkerCodec } from '../plumbing/codec.js';
+import type { FsPromises } from '../plumbing/fs.js';
+import { openVault, type Vault } from '../porcelain/openVault.js';
+
+/** Options every command understands. */
+export interface GlobalArgs {
+  C?: string;
+  json?: boolean;
+  quiet?: boolean;
+  vaultDir?: string;
+}
+
+export const nodeFs: FsPromises = fsp;
+
+export function cwdOf(argv: GlobalArgs): string {
+  return resolve(argv.C ?? process.cwd());
+}
+
+export function vaultDirOf(argv: GlobalArgs): string | undefined {
+  const v = argv.vaultDir ?? process.env.VAULT_DIR;
+  return v ? resolve(v) : undefined;
+}
+
+/** Open the vault for a command, run it, always close (workers, file handles). */
+export async function withVault<T>(argv: ArgumentsCamelCase<GlobalArgs> | GlobalArgs, fn: (v: Vault) => Promise<T>): Promise<T> {
+  const vault = await openVault({ fs: nodeFs, cwd: cwdOf(argv), vaultDir: vaultDirOf(argv), codec: new WorkerCodec() });
+  try {
+    return await fn(vault);
+  } finally {
+    await vault.close();
+  }
+}
+
+export function out(line = ''): void {
+  process.stdout.write(`${line}\n`);
+}
+
+export function printJson(v: unknown): void {
+  process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
+}
+
+/** Warnings go to stderr so stdout stays data. */
+export function warn(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
