@@ -1,8 +1,9 @@
-import fsp from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
 import type { ArgumentsCamelCase } from 'yargs';
 import { WorkerCodec } from '../plumbing/codec.js';
 import type { FsPromises } from '../plumbing/fs.js';
+import { syncFs } from '../plumbing/syncFs.js';
 import { openVault, type Vault } from '../porcelain/openVault.js';
 
 /** Options every command understands. */
@@ -13,7 +14,8 @@ export interface GlobalArgs {
   vaultDir?: string;
 }
 
-export const nodeFs: FsPromises = fsp;
+/** node's fs through synchronous calls (see syncFs.ts for why) */
+export const nodeFs: FsPromises = syncFs;
 
 export function cwdOf(argv: GlobalArgs): string {
   return resolve(argv.C ?? process.cwd());
@@ -26,7 +28,13 @@ export function vaultDirOf(argv: GlobalArgs): string | undefined {
 
 /** Open the vault for a command, run it, always close (workers, file handles). */
 export async function withVault<T>(argv: ArgumentsCamelCase<GlobalArgs> | GlobalArgs, fn: (v: Vault) => Promise<T>): Promise<T> {
-  const vault = await openVault({ fs: nodeFs, cwd: cwdOf(argv), vaultDir: vaultDirOf(argv), codec: new WorkerCodec() });
+  const vault = await openVault({
+    fs: nodeFs,
+    cwd: cwdOf(argv),
+    vaultDir: vaultDirOf(argv),
+    codec: new WorkerCodec(),
+    threads: Number(process.env.VAULT_THREADS ?? Math.min(4, availableParallelism())),
+  });
   try {
     return await fn(vault);
   } finally {

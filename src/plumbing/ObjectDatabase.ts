@@ -7,6 +7,7 @@ import { InlineCodec } from './codec.js';
 import { fsyncDir, isNotFound, joinPath, readFully, writeFileAtomic, type FileHandle, type FsPromises } from './fs.js';
 import { vaultPaths, type VaultPaths } from './layout.js';
 import { BufferPool } from './bufferPool.js';
+import type { SharedIdSet } from './sharedIdSet.js';
 import { PACK_MAGIC, decodePackIndex, encodePackIndex, type PackEntry } from './packIndex.js';
 
 export const CODEC_RAW = 0;
@@ -31,6 +32,8 @@ export interface ObjectDatabaseOptions {
   level?: number;
   /** a pack is sealed once it reaches this many bytes */
   packSize?: number;
+  /** false: do not read pack indexes (a worker that only writes) */
+  loadIndex?: boolean;
 }
 
 const LOOSE_HEADER = 7; // 'V' type codec u32 rawLength
@@ -63,8 +66,10 @@ export class ObjectDatabase {
 
   static async open(opts: ObjectDatabaseOptions): Promise<ObjectDatabase> {
     const db = new ObjectDatabase(opts);
-    await db.loadPacks();
-    for (const id of await db.listLoose()) db.loose.add(id);
+    if (opts.loadIndex !== false) {
+      await db.loadPacks();
+      for (const id of await db.listLoose()) db.loose.add(id);
+    }
     return db;
   }
 
@@ -244,9 +249,15 @@ export class ObjectDatabase {
     return id;
   }
 
+  /** Every id this process knows to be stored. */
+  *ids(): IterableIterator<ObjectId> {
+    yield* this.index.keys();
+    yield* this.loose;
+  }
+
   /** Start a batch of writes that go into new pack files. */
-  writer(): ObjectWriter {
-    return new ObjectWriter(this);
+  writer(opts: WriterOptions = {}): ObjectWriter {
+    return new ObjectWriter(this, opts);
   }
 
   /** Called by ObjectWriter once a pack and its index are durable. */
@@ -267,6 +278,13 @@ export interface WriterStats {
   rawBytes: number;
   /** bytes the new objects take on disk */
   storedBytes: number;
+}
+
+export interface WriterOptions {
+  /** dedup across threads: an id is stored by whoever adds it to this set first */
+  shared?: SharedIdSet;
+  /** told about each pack once it is sealed and indexed */
+  onSeal?: (name: string, entries: PackEntry[]) => void;
 }
 
 interface OpenPack {
@@ -297,11 +315,14 @@ export class ObjectWriter {
   private readonly pool = new BufferPool();
   private readonly maxInflight = 24 * 1024 * 1024;
 
-  constructor(private readonly db: ObjectDatabase) {}
+  constructor(
+    private readonly db: ObjectDatabase,
+    private readonly opts: WriterOptions = {},
+  ) {}
 
-  /** True when the object is already stored or queued in this batch. */
+  /** True when the object is already stored or queued (here, or by another writer sharing the set). */
   async known(id: ObjectId): Promise<boolean> {
-    return this.queued.has(id) || this.db.contains(id);
+    return this.queued.has(id) || this.db.contains(id) || (this.opts.shared?.has(id) ?? false);
   }
 
   /**
@@ -313,6 +334,7 @@ export class ObjectWriter {
     if (this.failed) throw this.failed;
     const id = opts.id ?? hashObject(type, body);
     if (this.queued.has(id) || this.db.contains(id)) return id;
+    if (this.opts.shared && !this.opts.shared.add(id)) return id;
     this.queued.add(id);
     const copy = this.pool.take(body.length);
     copy.set(body);
@@ -402,6 +424,7 @@ export class ObjectWriter {
     await fsyncDir(fs, paths.packs);
     await writeFileAtomic(fs, joinPath(paths.packs, `${name}.idx`), encodePackIndex(c.entries, (t) => TYPE_CODE[t]), { mode: 0o444 });
     this.db.publishPack(name, c.entries);
+    this.opts.onSeal?.(name, c.entries);
     for (const e of c.entries) this.queued.delete(e.id);
   }
 

@@ -75,8 +75,12 @@ function tsxApi(): string {
   return import.meta.resolve('tsx/esm/api');
 }
 
+/** Smaller objects are decompressed on the calling thread: a worker round trip costs more. */
+const INLINE_BELOW = 64 * 1024;
+
 export class WorkerCodec implements Codec {
   private slots: Slot[] = [];
+  private inline = new InlineCodec();
   private seq = 0;
   private closed = false;
   constructor(readonly threads = Math.max(1, Math.min(4, availableParallelism()))) {}
@@ -128,6 +132,7 @@ export class WorkerCodec implements Codec {
     return this.run('c', data, level);
   }
   async decompress(data: Uint8Array, rawSize: number) {
+    if (rawSize < INLINE_BELOW) return this.inline.decompress(data, rawSize);
     return (await this.run('d', data, rawSize)).data;
   }
   async close() {

@@ -56,13 +56,25 @@ export class StatCache {
     return e;
   }
 
+  /** true once an entry was added or changed since load */
+  dirty = false;
+
   set(path: string, e: CacheEntry): void {
+    const old = this.entries.get(path);
+    if (!old || old.id !== e.id || old.size !== e.size || old.mtimeMs !== e.mtimeMs || old.ino !== e.ino || old.mode !== e.mode) this.dirty = true;
     this.entries.set(path, e);
   }
 
+  /** Write the cache; `keep` drops paths that are gone. Skipped when nothing changed. */
   async save(fs: FsPromises, path: string, keep?: (p: string) => boolean): Promise<void> {
     const e: Record<string, unknown[]> = {};
-    for (const [p, v] of this.entries) if (!keep || keep(p)) e[p] = [v.size, v.mtimeMs, v.ino, v.mode, v.obj, v.id];
-    await writeFileAtomic(fs, path, JSON.stringify({ v: 1, e }));
+    let dropped = false;
+    for (const [p, v] of this.entries) {
+      if (!keep || keep(p)) e[p] = [v.size, v.mtimeMs, v.ino, v.mode, v.obj, v.id];
+      else dropped = true;
+    }
+    if (!this.dirty && !dropped) return;
+    await writeFileAtomic(fs, path, JSON.stringify({ v: 1, e }), { durable: false });
+    this.dirty = false;
   }
 }

@@ -1,6 +1,7 @@
 import { encodeSnapshot, decodeSnapshot } from '../objects/snapshot.js';
 import { hashObject } from '../objects/hashObject.js';
 import type { ObjectId } from '../objects/types.js';
+import type { ObjectWriter } from '../plumbing/ObjectDatabase.js';
 import { acquireLock } from '../plumbing/lock.js';
 import { writeTrees } from '../plumbing/trees.js';
 import { readHead, updateRef } from '../refs/refs.js';
@@ -47,19 +48,20 @@ export interface CommitResult {
 export async function commit(opts: CommitOptions): Promise<CommitResult> {
   const { vault } = opts;
   const release = await acquireLock({ fs: vault.fs, path: vault.db.paths.lock, command: 'commit', wait: opts.lockWait, clock: vault.clock });
-  const writer = vault.db.writer();
+  let writer: ObjectWriter | null = null;
   try {
     const head = await readHead(vault.refs);
     const skipped: { path: string; reason: string }[] = [];
     const hashed = await hashWorktree({
       vault,
-      sink: writer,
+      store: true,
       onProgress: opts.onProgress,
       onSkip: (path, reason) => {
         skipped.push({ path, reason });
         opts.onSkip?.(path, reason);
       },
     });
+    writer = hashed.writer!;
     const tree = await writeTrees(hashed.entries, writer);
     let parentTree: ObjectId | null = null;
     if (head.id) parentTree = decodeSnapshot(await vault.db.readTyped(head.id, 'snapshot'), head.id).tree;
@@ -99,13 +101,13 @@ export async function commit(opts: CommitOptions): Promise<CommitResult> {
       bytes: hashed.bytesTotal,
       filesRead: hashed.filesRead,
       bytesRead: hashed.bytesRead,
-      newObjects: stats.objects,
-      newBytesRaw: stats.rawBytes,
-      newBytesStored: stats.storedBytes,
+      newObjects: stats.objects + hashed.workerStats.objects,
+      newBytesRaw: stats.rawBytes + hashed.workerStats.rawBytes,
+      newBytesStored: stats.storedBytes + hashed.workerStats.storedBytes,
       skipped,
     };
   } catch (e) {
-    await writer.abort();
+    await writer?.abort();
     throw e;
   } finally {
     await release();

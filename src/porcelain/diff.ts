@@ -26,7 +26,7 @@ export interface DiffResult extends TreeDiff {
 
 async function sideEntries(vault: Vault, side: DiffSide): Promise<{ id: ObjectId | 'worktree'; map: Map<string, FlatEntry> }> {
   if (side.kind === 'worktree') {
-    const h = await hashWorktree({ vault, sink: null });
+    const h = await hashWorktree({ vault, store: false });
     const map = new Map<string, FlatEntry>();
     for (const e of h.entries) if (e.kind !== 'dir') map.set(e.path, e as FlatEntry);
     return { id: 'worktree', map };

@@ -3,9 +3,12 @@ import { hashObject } from '../objects/hashObject.js';
 import { chunkerFromConfig, planFile } from '../plumbing/chunkers/index.js';
 import { isNotFound, joinPath } from '../plumbing/fs.js';
 import { loadIgnoreRules } from '../plumbing/ignoreRules.js';
-import { StatCache } from '../plumbing/statCache.js';
-import { scanWorktree } from '../plumbing/scanWorktree.js';
-import { FileChangedError, ReadBuffer, storeFile, type ObjectSink } from '../plumbing/storeFile.js';
+import type { ObjectWriter, WriterStats } from '../plumbing/ObjectDatabase.js';
+import { SharedIdSet } from '../plumbing/sharedIdSet.js';
+import { StatCache, type StatInfo } from '../plumbing/statCache.js';
+import { scanWorktree, type WorkEntry } from '../plumbing/scanWorktree.js';
+import { FileChangedError, ReadBuffer, storeFile, type StoredFile } from '../plumbing/storeFile.js';
+import { FileVanishedError, StoreWorkerPool } from '../plumbing/storeWorkerPool.js';
 import type { FlatEntry } from '../plumbing/trees.js';
 import type { Vault } from './openVault.js';
 
@@ -19,13 +22,11 @@ export interface Progress {
 
 export interface HashWorktreeOptions {
   vault: Vault;
-  /** store new objects here; null only computes ids */
-  sink: ObjectSink | null;
+  /** store new objects (commit, write-tree); false only computes ids (status, diff) */
+  store: boolean;
   onProgress?: (p: Progress) => void;
   /** a path left out of the result (vanished, kept changing, special file) */
   onSkip?: (path: string, reason: string) => void;
-  /** files hashed in parallel */
-  concurrency?: number;
 }
 
 /** A hashed file or symlink, or a folder (folders get their id when trees are written). */
@@ -40,7 +41,15 @@ export interface HashedWorktree {
   /** files whose content had to be read (the stat cache did not vouch for them) */
   readonly filesRead: number;
   readonly bytesRead: number;
+  /** with store: the writer for the rest of the operation (trees, snapshot); file objects are already durable */
+  readonly writer: ObjectWriter | null;
+  /** what worker threads stored (their packs are sealed and published) */
+  readonly workerStats: WriterStats;
 }
+
+/** Below this much to read, worker start-up costs more than it saves. */
+const WORKER_MIN_BYTES = 32 * 1024 * 1024;
+const WORKER_MIN_FILES = 1000;
 
 /** The vault folder's path relative to the work tree, when it lives inside it under another name. */
 function vaultInsideWorkTree(v: Vault): string[] {
@@ -52,91 +61,138 @@ function vaultInsideWorkTree(v: Vault): string[] {
 
 /**
  * Walk the project folder and give every file its object id, reading only
- * files the stat cache cannot vouch for. With a sink, new objects are stored:
- * this is the heart of `commit`; with none it serves `status`.
+ * files the stat cache cannot vouch for. With `store`, new objects are written:
+ * this is the heart of `commit`; without, it serves `status` and `diff`.
+ * Large amounts of reading go to worker threads (vault.threads) that read,
+ * chunk, hash, compress and pack whole files; dedup between them goes through
+ * a shared id set.
  */
 export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWorktree> {
-  const { vault, sink } = opts;
-  const { fs, workTree } = vault;
+  const { vault } = opts;
+  const { fs, workTree, db } = vault;
   const ignore = await loadIgnoreRules(fs, workTree, vaultInsideWorkTree(vault));
   const scanned = await scanWorktree({ fs, workTree, ignore, onSkip: opts.onSkip });
-  const cache = await StatCache.load(fs, vault.db.paths.index);
+  const cache = await StatCache.load(fs, db.paths.index);
   const chunker = chunkerFromConfig(vault.config.chunker);
   const files = scanned.filter((e) => e.kind !== 'dir');
   const bytesTotal = files.reduce((s, e) => s + (e.kind === 'symlink' ? 0 : e.stat.size), 0);
-  let done = 0;
-  let bytes = 0;
+
+  const results = new Map<string, FlatEntry>();
+  const toRead: WorkEntry[] = [];
+  for (const e of files) {
+    const hit = cache.lookup(e.path, e.stat);
+    if (hit) results.set(e.path, { path: e.path, kind: e.kind, size: e.stat.size, mtime: Math.trunc(e.stat.mtimeMs), obj: hit.obj, id: hit.id });
+    else toRead.push(e);
+  }
+  const bytesToRead = toRead.reduce((s, e) => s + (e.kind === 'symlink' ? 0 : e.stat.size), 0);
+  let done = files.length - toRead.length;
+  let bytes = bytesTotal - bytesToRead;
   let filesRead = 0;
   let bytesRead = 0;
   const report = (phase: Progress['phase']) => opts.onProgress?.({ phase, files: done, filesTotal: files.length, bytes, bytesTotal });
   report('scan');
 
-  const results = new Map<string, FlatEntry>();
-  const bufferSize = 2 * Math.max(chunker.maxSize, 2 * 1024 * 1024) + 2 * 1024 * 1024;
+  const threads = vault.threads ?? 0;
+  const useWorkers = threads > 0 && (bytesToRead >= WORKER_MIN_BYTES || toRead.length >= WORKER_MIN_FILES);
+  let shared: SharedIdSet | undefined;
+  if (useWorkers) {
+    // room for every known id plus an upper bound of the new ones
+    let expected = 64 + scanned.length;
+    for (const _ of db.ids()) expected++;
+    for (const e of toRead) expected += Math.ceil(e.stat.size / chunker.minSize) + 2;
+    shared = SharedIdSet.create(expected);
+    for (const id of db.ids()) shared.add(id);
+  }
+  const writer = opts.store ? db.writer({ shared }) : null;
+  const pool = useWorkers
+    ? new StoreWorkerPool(
+        { vaultDir: vault.vaultDir, shared: shared!, chunker: vault.config.chunker, level: vault.config.compression.level, packSize: vault.config.packSize },
+        threads,
+        (name, entries) => db.publishPack(name, entries),
+      )
+    : null;
+  const bufferSize = 2 * chunker.maxSize + 1024 * 1024;
   const buffers: ReadBuffer[] = [];
-  const concurrency = opts.concurrency ?? 4;
 
-  const one = async (e: (typeof files)[number], buffer: ReadBuffer): Promise<void> => {
+  const record = (e: WorkEntry, r: StoredFile) => {
+    // the file may have changed between listing and reading: record what was read
+    const st: StatInfo = r.stat;
+    results.set(e.path, { path: e.path, kind: st.mode & 0o111 ? 'exec' : 'file', size: r.size, mtime: Math.trunc(st.mtimeMs), obj: r.obj, id: r.id });
+    cache.set(e.path, { ...st, obj: r.obj, id: r.id });
+  };
+
+  const one = async (e: WorkEntry): Promise<void> => {
     const abs = joinPath(workTree, e.path);
-    const hit = cache.lookup(e.path, e.stat);
-    if (hit) {
-      results.set(e.path, { path: e.path, kind: e.kind, size: e.stat.size, mtime: Math.trunc(e.stat.mtimeMs), obj: hit.obj, id: hit.id });
-      bytes += e.kind === 'symlink' ? 0 : e.stat.size;
-      return;
-    }
     try {
       if (e.kind === 'symlink') {
         const target = Buffer.from((await fs.readlink(abs)) as string, 'utf8');
         const id = hashObject('blob', target);
-        if (sink && !(await sink.known(id))) await sink.put('blob', target, { id, compress: true });
+        if (writer && !(await writer.known(id))) await writer.put('blob', target, { id, compress: true });
         results.set(e.path, { path: e.path, kind: 'symlink', size: target.length, mtime: Math.trunc(e.stat.mtimeMs), obj: 'blob', id });
         cache.set(e.path, { ...e.stat, obj: 'blob', id });
         return;
       }
       filesRead++;
-      const r = await storeFile({
-        fs,
-        path: abs,
-        stat: e.stat,
-        plan: (size, head) => planFile(chunker, e.path, size, head),
-        sink,
-        buffer,
-        onBytes: (n) => {
-          bytes += n;
-          bytesRead += n;
-        },
-      });
-      // the file may have changed between listing and reading: record what was read
-      const st = r.stat;
-      results.set(e.path, { path: e.path, kind: st.mode & 0o111 ? 'exec' : 'file', size: r.size, mtime: Math.trunc(st.mtimeMs), obj: r.obj, id: r.id });
-      cache.set(e.path, { ...st, obj: r.obj, id: r.id });
+      if (pool) {
+        const r = await pool.storeFile(abs, e.path, e.stat, opts.store);
+        bytes += r.size;
+        bytesRead += r.read;
+        record(e, r);
+        return;
+      }
+      const buffer = buffers.pop() ?? new ReadBuffer(bufferSize);
+      try {
+        const r = await storeFile({
+          fs,
+          path: abs,
+          stat: e.stat,
+          plan: (size, head) => planFile(chunker, e.path, size, head),
+          sink: writer,
+          buffer,
+          onBytes: (n) => {
+            bytes += n;
+            bytesRead += n;
+          },
+        });
+        record(e, r);
+      } finally {
+        buffers.push(buffer);
+      }
     } catch (err) {
-      if (isNotFound(err)) return opts.onSkip?.(e.path, 'vanished while it was read');
+      if (isNotFound(err) || err instanceof FileVanishedError) return opts.onSkip?.(e.path, 'vanished while it was read');
       if (err instanceof FileChangedError) return opts.onSkip?.(e.path, err.message);
       throw fsError(err, 'read', abs);
     }
   };
 
+  const concurrency = pool ? threads * 3 : 4;
   const running = new Set<Promise<void>>();
   let failure: unknown;
-  for (const e of files) {
-    if (failure) break;
-    const buffer = buffers.pop() ?? new ReadBuffer(bufferSize);
-    const p: Promise<void> = one(e, buffer)
-      .catch((err) => {
-        failure ??= err;
-      })
-      .finally(() => {
-        done++;
-        buffers.push(buffer);
-        running.delete(p);
-        if ((done & 63) === 0) report('read');
-      });
-    running.add(p);
-    if (running.size >= concurrency) await Promise.race(running);
+  let workerStats: WriterStats = { objects: 0, rawBytes: 0, storedBytes: 0 };
+  try {
+    for (const e of toRead) {
+      if (failure) break;
+      const p: Promise<void> = one(e)
+        .catch((err) => {
+          failure ??= err;
+        })
+        .finally(() => {
+          done++;
+          running.delete(p);
+          if ((done & 63) === 0) report('read');
+        });
+      running.add(p);
+      if (running.size >= concurrency) await Promise.race(running);
+    }
+    await Promise.all(running);
+    if (failure) throw failure;
+    if (pool && opts.store) workerStats = await pool.flush();
+  } catch (e) {
+    await writer?.abort();
+    throw e;
+  } finally {
+    await pool?.close();
   }
-  await Promise.all(running);
-  if (failure) throw failure;
   report('write');
 
   const entries: WorkTreeEntry[] = [];
@@ -147,5 +203,5 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
       if (r) entries.push(r);
     }
   }
-  return { entries, cache, filesTotal: files.length, bytesTotal, filesRead, bytesRead };
+  return { entries, cache, filesTotal: files.length, bytesTotal, filesRead, bytesRead, writer, workerStats };
 }

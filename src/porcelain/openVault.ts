@@ -21,6 +21,8 @@ export interface Vault {
   /** ms since epoch; injected so tests control time */
   readonly clock: () => number;
   readonly author: string;
+  /** worker threads for reading/hashing/compressing files; 0: everything on this thread (any injected fs) */
+  readonly threads: number;
   close(): Promise<void>;
 }
 
@@ -36,6 +38,8 @@ export interface OpenOptions extends LocateOptions {
   codec?: Codec;
   clock?: () => number;
   author?: string;
+  /** worker threads that read files with node's own fs: only when `fs` is node's fs */
+  threads?: number;
 }
 
 export function defaultAuthor(): string {
@@ -79,6 +83,7 @@ export async function openVault(opts: OpenOptions): Promise<Vault> {
     refs: { fs: opts.fs, vaultDir },
     clock: opts.clock ?? Date.now,
     author: opts.author ?? defaultAuthor(),
+    threads: opts.threads ?? 0,
     close: async () => {
       await db.close();
       await opts.codec?.close();

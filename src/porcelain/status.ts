@@ -28,7 +28,7 @@ export async function status(opts: StatusOptions): Promise<StatusResult> {
   const { vault } = opts;
   const head = await readHead(vault.refs);
   const before = head.id ? await flattenTree(vault.db, decodeSnapshot(await vault.db.readTyped(head.id, 'snapshot'), head.id).tree) : new Map<string, FlatEntry>();
-  const hashed = await hashWorktree({ vault, sink: null, onProgress: opts.onProgress, onSkip: opts.onSkip });
+  const hashed = await hashWorktree({ vault, store: false, onProgress: opts.onProgress, onSkip: opts.onSkip });
   const after = new Map<string, FlatEntry>();
   for (const e of hashed.entries) if (e.kind !== 'dir') after.set(e.path, e as FlatEntry);
   const d = diffFlat(before, after);

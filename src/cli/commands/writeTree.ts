@@ -12,10 +12,9 @@ export const writeTreeCommand: CommandModule<GlobalArgs, GlobalArgs> = {
     await withVault(argv, async (vault) => {
       const release = await acquireLock({ fs: vault.fs, path: vault.db.paths.lock, command: 'write-tree' });
       try {
-        const w = vault.db.writer();
-        const h = await hashWorktree({ vault, sink: w, onSkip: (p, why) => warn(`warning: skipped ${p}: ${why}`) });
-        const id = await writeTrees(h.entries, w);
-        await w.flush();
+        const h = await hashWorktree({ vault, store: true, onSkip: (p, why) => warn(`warning: skipped ${p}: ${why}`) });
+        const id = await writeTrees(h.entries, h.writer);
+        await h.writer!.flush();
         argv.json ? printJson({ id }) : out(id);
       } finally {
         await release();

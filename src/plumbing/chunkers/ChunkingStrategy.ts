@@ -9,6 +9,8 @@ export interface ChunkingStrategy {
   readonly params: Readonly<Record<string, number>>;
   /** No chunk is longer than this. */
   readonly maxSize: number;
+  /** No chunk is shorter than this, except the last of a file. */
+  readonly minSize: number;
   /**
    * Length of the chunk that starts at buf[start]. Bytes buf[start..end) are
    * available; the caller provides at least `maxSize` of them unless `eof`.

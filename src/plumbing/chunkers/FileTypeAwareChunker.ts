@@ -32,6 +32,7 @@ export class FileTypeAwareChunker implements ChunkingStrategy {
   readonly media: RollingHashChunker;
   readonly smallFileMax: number;
   readonly maxSize: number;
+  readonly minSize: number;
 
   constructor(opts: FileTypeAwareOptions = {}) {
     const cdcAvg = opts.cdcAvgSize ?? 256 * 1024;
@@ -40,6 +41,7 @@ export class FileTypeAwareChunker implements ChunkingStrategy {
     this.cdc = new RollingHashChunker({ avgSize: cdcAvg });
     this.media = new RollingHashChunker({ avgSize: mediaAvg });
     this.maxSize = Math.max(this.cdc.maxSize, this.media.maxSize, this.smallFileMax);
+    this.minSize = Math.min(this.cdc.minSize, this.media.minSize);
     this.params = { smallFileMax: this.smallFileMax, cdcAvgSize: cdcAvg, mediaAvgSize: mediaAvg };
   }
 

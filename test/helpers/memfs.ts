@@ -1,0 +1,64 @@
+/**
+ * memfs as a Vault `FsPromises`, plus an fs wrapper that watches calls.
+ *
+ * memfs checks a new file's own permission bits when it is opened for writing
+ * (as if the caller were not its creator), so `open(p, 'wx', 0o444)` fails with
+ * EACCES there while POSIX (and node's fs) lets the creator write. Vault creates
+ * packs and loose objects read-only this way, so memFs() adds the POSIX rule:
+ * a file created with a read-only mode is created writable and then chmod'ed.
+ */
+import { Volume } from 'memfs';
+import type { FsPromises } from '../../src/plumbing/fs.js';
+
+export type MemVolume = InstanceType<typeof Volume>;
+
+type AnyFn = (...args: unknown[]) => Promise<unknown>;
+
+export function memFs(json: Record<string, string | null> = {}): { vol: MemVolume; fs: FsPromises } {
+  const vol = Volume.fromJSON(json);
+  const p = vol.promises as unknown as Record<string, AnyFn>;
+  const base = bindAll(p);
+  const fs = {
+    ...base,
+    open: async (path: string, flags?: string | number, mode?: number) => {
+      const creates = typeof flags === 'string' && /[wa]/.test(flags);
+      if (creates && typeof mode === 'number' && !(mode & 0o200)) {
+        const fh = await p.open(path, flags, mode | 0o200);
+        await p.chmod(path, mode);
+        return fh;
+      }
+      return p.open(path, flags, mode);
+    },
+  } as unknown as FsPromises;
+  return { vol, fs };
+}
+
+function bindAll(p: Record<string, AnyFn>): Record<string, AnyFn> {
+  const out: Record<string, AnyFn> = {};
+  for (const k of Object.keys(p)) if (typeof p[k] === 'function') out[k] = p[k].bind(p);
+  return out;
+}
+
+export interface Call {
+  readonly op: string;
+  readonly path: string;
+}
+
+/**
+ * Wrap an fs so every call of the listed operations is recorded (op and first
+ * argument) before it is passed on. The result works with memfs and node's fs.
+ */
+export function watchFs(fs: FsPromises, ops: readonly (keyof FsPromises)[]): { fs: FsPromises; calls: Call[] } {
+  const calls: Call[] = [];
+  const src = fs as unknown as Record<string, AnyFn>;
+  const wrapped: Record<string, AnyFn> = {};
+  for (const k of Object.keys(src)) wrapped[k] = src[k];
+  for (const op of ops) {
+    const f = src[op as string];
+    wrapped[op as string] = (...args: unknown[]) => {
+      calls.push({ op: op as string, path: String(args[0]) });
+      return f(...args);
+    };
+  }
+  return { fs: wrapped as unknown as FsPromises, calls };
+}
