@@ -10,8 +10,8 @@ import { BufferPool } from './bufferPool.js';
 import type { SharedIdSet } from './sharedIdSet.js';
 import { PACK_MAGIC, decodePackIndex, encodePackIndex, type PackEntry } from './packIndex.js';
 
-export const CODEC_RAW = 0;
-export const CODEC_ZSTD = 1;
+import { CODEC_RAW, CODEC_ZSTD } from './objectCodes.js';
+export { CODEC_RAW, CODEC_ZSTD };
 
 /** Where an object lives: a pack (by number) and its entry. */
 interface Location {
@@ -102,6 +102,12 @@ export class ObjectDatabase {
   /** Every packed object (id, type, sizes); loose objects are listed by listLoose(). */
   *packedEntries(): IterableIterator<PackEntry & { pack: string }> {
     for (const [, loc] of this.index) yield { ...loc.entry, pack: this.packNames[loc.pack] };
+  }
+
+  /** Where a packed object is (pack file path and index entry); null for loose or missing ones. */
+  locate(id: ObjectId): { packPath: string; entry: PackEntry } | null {
+    const loc = this.index.get(id);
+    return loc ? { packPath: joinPath(this.paths.packs, `${this.packNames[loc.pack]}.pack`), entry: loc.entry } : null;
   }
 
   hasPacked(id: ObjectId): boolean {
@@ -285,6 +291,8 @@ export interface WriterOptions {
   shared?: SharedIdSet;
   /** told about each pack once it is sealed and indexed */
   onSeal?: (name: string, entries: PackEntry[]) => void;
+  /** raw bytes queued for compression/writing before put() waits (default 24 MiB) */
+  maxInflight?: number;
 }
 
 interface OpenPack {
@@ -312,13 +320,15 @@ export class ObjectWriter {
   private sealing = new Set<Promise<void>>();
   private failed?: Error;
   private cur?: OpenPack;
-  private readonly pool = new BufferPool();
-  private readonly maxInflight = 24 * 1024 * 1024;
+  private readonly pool = new BufferPool(16);
+  private readonly maxInflight: number;
 
   constructor(
     private readonly db: ObjectDatabase,
     private readonly opts: WriterOptions = {},
-  ) {}
+  ) {
+    this.maxInflight = opts.maxInflight ?? 24 * 1024 * 1024;
+  }
 
   /** True when the object is already stored or queued (here, or by another writer sharing the set). */
   async known(id: ObjectId): Promise<boolean> {

@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from './workerPool.js';
 import { availableParallelism } from 'node:os';
 import { CompressionError } from '../errors.js';
 import { loadZstd, type Zstd } from './zstd.js';
@@ -17,10 +18,16 @@ export interface Compressed {
   readonly input?: ArrayBuffer;
 }
 
-/** Compress, keeping the input when zstd does not save at least 2%. */
+/**
+ * Compress, keeping the input when zstd does not save at least 2%. The
+ * compressed bytes are written over the input's own memory (they are shorter),
+ * so no new buffer is allocated: `data` is consumed either way.
+ */
 export function compressOrKeep(z: Zstd, data: Uint8Array, level: number): Compressed {
-  const out = z.compress(data, level);
-  return out.length < data.length * 0.98 ? { compressed: true, data: out } : { compressed: false, data };
+  const out = z.compressView(data, level);
+  if (out.length >= data.length * 0.98) return { compressed: false, data };
+  data.set(out);
+  return { compressed: true, data: data.subarray(0, out.length) };
 }
 
 export interface Codec {
@@ -71,10 +78,6 @@ function transferable(data: Uint8Array): Uint8Array {
   return new Uint8Array(data);
 }
 
-function tsxApi(): string {
-  return import.meta.resolve('tsx/esm/api');
-}
-
 /** Smaller objects are decompressed on the calling thread: a worker round trip costs more. */
 const INLINE_BELOW = 64 * 1024;
 
@@ -87,14 +90,8 @@ export class WorkerCodec implements Codec {
 
   private start(): Slot[] {
     if (this.slots.length) return this.slots;
-    const here = new URL(import.meta.url);
-    const ts = here.pathname.endsWith('.ts');
-    const url = new URL(ts ? './codecWorker.ts' : './codecWorker.js', here);
     for (let i = 0; i < this.threads; i++) {
-      const worker = ts
-        ? // running from sources (tests under tsx): register tsx inside the worker first
-          new Worker(`import(${JSON.stringify(tsxApi())}).then((m) => m.register()).then(() => import(${JSON.stringify(url.href)}))`, { eval: true })
-        : new Worker(url);
+      const worker = startWorker('codecWorker', undefined);
       const slot: Slot = { worker, pending: new Map() };
       worker.on('message', (m: Reply) => {
         const job = slot.pending.get(m.seq);

@@ -2,7 +2,7 @@ import { AmbiguousRevisionError, UnknownRevisionError } from '../errors.js';
 import { decodeSnapshot } from '../objects/snapshot.js';
 import { isObjectId } from '../objects/hashObject.js';
 import type { ObjectId } from '../objects/types.js';
-import { readHead, readRef, REF_PREFIXES, type RefOptions } from '../refs/refs.js';
+import { badRefName, readHead, readRef, REF_PREFIXES, type RefOptions } from '../refs/refs.js';
 import type { ObjectDatabase } from './ObjectDatabase.js';
 
 /** Full ref names a short name could mean, in the order they are tried. */
@@ -42,14 +42,12 @@ export async function revParse(opts: RefOptions & { db: ObjectDatabase }, rev: s
       if (hits.length === 1) id = hits[0];
     }
     if (!id && !/[\s:?*[\\]/.test(base)) {
-      for (const ref of refCandidates(base)) {
-        try {
-          id = await readRef(opts, ref);
-        } catch (e) {
-          if ((e as { code?: string }).code === 'EBADREF' && !ref.startsWith('refs/')) continue;
-          if ((e as { code?: string }).code === 'EBADREF' && refCandidates(base).length > 1) continue;
-          throw e;
-        }
+      const candidates = refCandidates(base);
+      for (const ref of candidates) {
+        // a short name that is no valid ref name (e.g. 'a..b') simply matches nothing; but a ref
+        // that exists and holds garbage is reported (EBADREF), not passed over as "unknown"
+        if (candidates.length > 1 && badRefName(ref)) continue;
+        id = await readRef(opts, ref);
         if (id) break;
       }
     }

@@ -1,4 +1,5 @@
 import { fsError } from '../errors.js';
+import { badEntryName } from '../objects/tree.js';
 import type { EntryKind } from '../objects/types.js';
 import { isNotFound, joinPath, type FsPromises } from './fs.js';
 import type { IgnoreRules } from './ignoreRules.js';
@@ -54,6 +55,12 @@ export async function scanWorktree(opts: ScanOptions): Promise<WorkEntry[]> {
       }
       const dir = st.isDirectory();
       if (ignore.ignored(path, dir)) continue;
+      // a name no tree may hold (a backslash, say) is reported and left out, not allowed to fail the whole commit
+      const bad = badEntryName(name);
+      if (bad) {
+        opts.onSkip?.(path, `cannot be stored: its name ${bad}`);
+        continue;
+      }
       const info: StatInfo = { size: Number(st.size), mtimeMs: Number(st.mtimeMs), ino: Number(st.ino), mode: Number(st.mode) };
       if (dir) {
         out.push({ path, kind: 'dir', stat: info });

@@ -118,7 +118,7 @@ async function readAndStore(fh: FileHandle, st: StatInfo, opts: StoreFileOptions
   const strategy = plan.strategy;
   strategy.reset();
   const max = strategy.maxSize;
-  if (buf.length < max * 2) throw new RangeError(`read buffer of ${buf.length} bytes is too small for chunks of ${max}`);
+  if (buf.length < max + 64 * 1024) throw new RangeError(`read buffer of ${buf.length} bytes is too small for chunks of ${max}`);
   const chunks: ChunkRef[] = [];
   let start = 0;
   let pos = end;

@@ -6,6 +6,8 @@ import { isNotFound, joinPath, tempName, type FileHandle } from '../plumbing/fs.
 import { flattenTree, type FlatEntry } from '../plumbing/trees.js';
 import { StatCache } from '../plumbing/statCache.js';
 import { acquireLock } from '../plumbing/lock.js';
+import type { RestorePart, RestoreRequest } from '../plumbing/restoreWorker.js';
+import { WorkerPool, failureError, type WorkerFailure } from '../plumbing/workerPool.js';
 import type { Progress } from './hashWorktree.js';
 import type { Vault } from './openVault.js';
 import { readSnapshot } from './readSnapshot.js';
@@ -84,6 +86,7 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
   };
 
   let release: (() => Promise<void>) | undefined;
+  let pool: WorkerPool<RestoreRequest, number> | undefined;
   let cache: StatCache | undefined;
   const current = new Map<string, string>();
   if (inPlace) {
@@ -186,11 +189,19 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
           const linkTarget = (await db.readTyped(e.id, 'blob')).toString('utf8');
           await fs.symlink(linkTarget, tmp);
         } else {
-          await writeContent(vault, e, tmp, (n) => {
-            bytes += n;
-          });
-          await fs.chmod(tmp, e.kind === 'exec' ? 0o755 : 0o644);
-          await fs.utimes(tmp, e.mtime / 1000, e.mtime / 1000);
+          const parts = pool ? await partsOf(vault, e) : null;
+          if (pool && parts) {
+            const written = await pool.run({ tmp, mode: e.kind === 'exec' ? 0o755 : 0o644, mtime: e.mtime, size: e.size, parts }).catch((f: WorkerFailure) => {
+              throw failureError(f);
+            });
+            bytes += written;
+          } else {
+            await writeContent(vault, e, tmp, (n) => {
+              bytes += n;
+            });
+            await fs.chmod(tmp, e.kind === 'exec' ? 0o755 : 0o644);
+            await fs.utimes(tmp, e.mtime / 1000, e.mtime / 1000);
+          }
         }
         await fs.rename(tmp, abs);
       } catch (err) {
@@ -206,6 +217,9 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
       if ((files & 63) === 0) report('write');
     };
 
+    // big restores: worker threads read, decompress, verify and write whole files
+    const threads = vault.threads ?? 0;
+    if (threads > 0 && (bytesTotal >= 32 * 1024 * 1024 || filesTotal >= 1000)) pool = new WorkerPool<RestoreRequest, number>('restoreWorker', undefined, threads);
     // folders first (in path order), then files in parallel
     for (const e of entries) if (e.kind === 'dir') await restoreOne(e);
     const running = new Set<Promise<void>>();
@@ -219,7 +233,7 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
         })
         .finally(() => running.delete(p));
       running.add(p);
-      if (running.size >= (opts.concurrency ?? 4)) await Promise.race(running);
+      if (running.size >= (opts.concurrency ?? (pool ? threads * 3 : 4))) await Promise.race(running);
     }
     await Promise.all(running);
     if (failure) throw failure;
@@ -227,8 +241,23 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
     report('done');
     return { snapshot: snap.id, target, files, bytes, unchanged, skipped };
   } finally {
+    await pool?.close();
     await release?.();
   }
+}
+
+/** Where each part of a file's content is packed; null when any part is a loose object (written on this thread then). */
+async function partsOf(vault: Vault, e: FlatEntry): Promise<RestorePart[] | null> {
+  const ids: { id: ObjectId; type: 'blob' | 'chunk' }[] =
+    e.obj === 'blob' ? [{ id: e.id, type: 'blob' }] : decodeChunkList(await vault.db.readTyped(e.id, 'chunklist'), e.id).chunks.map((c) => ({ id: c.id, type: 'chunk' as const }));
+  const parts: RestorePart[] = [];
+  for (const { id, type } of ids) {
+    const loc = vault.db.locate(id);
+    if (!loc) return null;
+    if (loc.entry.type !== type) throw new MalformedObjectError(type, `object is a ${loc.entry.type}, not a ${type}`, id);
+    parts.push({ id, type, packPath: loc.packPath, offset: loc.entry.offset, length: loc.entry.length, rawLength: loc.entry.rawLength, codec: loc.entry.codec });
+  }
+  return parts;
 }
 
 /** Write a file's content to `path` (created exclusively), chunk by chunk with read-ahead. */

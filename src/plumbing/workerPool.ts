@@ -1,0 +1,110 @@
+import { Worker } from 'node:worker_threads';
+import { VaultError } from '../errors.js';
+
+/**
+ * Workers hold little on their heap (buffers are external), so a small young
+ * generation keeps each thread's footprint down: 3 isolates share the RSS budget.
+ */
+const LIMITS = { maxYoungGenerationSizeMb: 8 };
+
+/** Start a worker script from this folder, from sources (tests under tsx) or from dist. */
+export function startWorker(name: string, workerData: unknown): Worker {
+  const here = new URL(import.meta.url);
+  if (here.pathname.endsWith('.ts')) {
+    const url = new URL(`./${name}.ts`, here);
+    const api = import.meta.resolve('tsx/esm/api');
+    return new Worker(`import(${JSON.stringify(api)}).then((m) => m.register()).then(() => import(${JSON.stringify(url.href)}))`, { eval: true, workerData, resourceLimits: LIMITS });
+  }
+  return new Worker(new URL(`./${name}.js`, here), { workerData, resourceLimits: LIMITS });
+}
+
+/** A failure reported by a worker: its code and message survive the thread boundary. */
+export interface WorkerFailure {
+  code?: string;
+  message: string;
+  notFound?: boolean;
+  changed?: boolean;
+}
+
+interface Pending<R> {
+  resolve: (r: R) => void;
+  reject: (e: WorkerFailure) => void;
+}
+
+interface Slot<R> {
+  worker: Worker;
+  pending: Map<number, Pending<R>>;
+  dead?: Error;
+}
+
+/**
+ * A few worker threads running one script. Requests carry a `seq`; a worker
+ * answers `{ seq, ok, result }` or `{ seq, ok: false, error }`. Any other
+ * message (no seq) goes to `onEvent`. Requests go to the least busy worker;
+ * `broadcast` sends one request to every worker and waits for all answers.
+ */
+export class WorkerPool<Q extends object, R> {
+  private slots: Slot<R>[] = [];
+  private seq = 0;
+
+  constructor(script: string, workerData: unknown, threads: number, private readonly onEvent: (m: Record<string, unknown>) => void = () => {}) {
+    for (let i = 0; i < threads; i++) {
+      const slot: Slot<R> = { worker: startWorker(script, workerData), pending: new Map() };
+      slot.worker.on('message', (m: { seq?: number; ok?: boolean; result?: R; error?: WorkerFailure }) => {
+        if (m.seq === undefined) return this.onEvent(m as Record<string, unknown>);
+        const p = slot.pending.get(m.seq);
+        if (!p) return;
+        slot.pending.delete(m.seq);
+        if (m.ok) p.resolve(m.result as R);
+        else p.reject(m.error ?? { message: 'worker failed' });
+      });
+      slot.worker.on('error', (e) => {
+        slot.dead = e;
+        for (const p of slot.pending.values()) p.reject({ code: 'EWORKER', message: e.message });
+        slot.pending.clear();
+      });
+      this.slots.push(slot);
+    }
+  }
+
+  private send(slot: Slot<R>, req: Q): Promise<R> {
+    if (slot.dead) return Promise.reject({ code: 'EWORKER', message: slot.dead.message } satisfies WorkerFailure);
+    const seq = ++this.seq;
+    return new Promise<R>((resolve, reject) => {
+      slot.pending.set(seq, { resolve, reject });
+      slot.worker.postMessage({ ...req, seq });
+    });
+  }
+
+  run(req: Q): Promise<R> {
+    let slot = this.slots[0];
+    for (const s of this.slots) if (s.pending.size < slot.pending.size) slot = s;
+    return this.send(slot, req);
+  }
+
+  broadcast(req: Q): Promise<R[]> {
+    return Promise.all(this.slots.map((s) => this.send(s, req)));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    this.slots = [];
+  }
+}
+
+/** Turn a worker's failure back into a VaultError for the caller. */
+export function failureError(f: WorkerFailure): VaultError {
+  return new VaultError(f.code ?? 'EIO', f.message);
+}
+
+/** Worker side: answer requests with `handle`, reporting thrown errors as failures. */
+export function serve<Q, R>(port: import('node:worker_threads').MessagePort, handle: (req: Q) => Promise<R>, describe: (e: unknown) => WorkerFailure): void {
+  port.on('message', async (m: Q & { seq: number }) => {
+    try {
+      const result = await handle(m);
+      port.postMessage({ seq: m.seq, ok: true, result });
+    } catch (e) {
+      port.postMessage({ seq: m.seq, ok: false, error: describe(e) });
+    }
+  });
+}
