@@ -10,7 +10,7 @@ import { BufferPool } from './bufferPool.js';
 import type { SharedIdSet } from './sharedIdSet.js';
 import { PACK_MAGIC, decodePackIndex, encodePackIndex, type PackEntry } from './packIndex.js';
 
-import { CODEC_RAW, CODEC_ZSTD } from './objectCodes.js';
+import { CODEC_RAW, CODEC_ZSTD, RECORD_HEADER, encodeRecordHeader, recordHeaderMismatch } from './objectCodes.js';
 export { CODEC_RAW, CODEC_ZSTD };
 
 /** Where an object lives: a pack (by number) and its entry. */
@@ -55,6 +55,8 @@ export class ObjectDatabase {
   private loose = new Set<string>();
   private packNames: string[] = [];
   private handles = new Map<number, Promise<FileHandle>>();
+  /** packs whose index could not be read: their objects are invisible until `vault repair` */
+  readonly damagedPacks: { name: string; reason: string }[] = [];
 
   private constructor(opts: ObjectDatabaseOptions) {
     this.fs = opts.fs;
@@ -85,8 +87,13 @@ export class ObjectDatabase {
     for (const n of idx) {
       const name = n.slice(0, -4);
       if (this.packNames.includes(name)) continue;
-      const buf = (await this.fs.readFile(joinPath(this.paths.packs, n))) as Buffer;
-      this.addPack(name, decodePackIndex(buf, n));
+      try {
+        const buf = (await this.fs.readFile(joinPath(this.paths.packs, n))) as Buffer;
+        this.addPack(name, decodePackIndex(buf, n));
+      } catch (e) {
+        if (!(e instanceof MalformedObjectError) && !isNotFound(e)) throw fsError(e, 'read', n);
+        if (!this.damagedPacks.some((d) => d.name === name)) this.damagedPacks.push({ name, reason: (e as Error).message });
+      }
     }
   }
 
@@ -181,8 +188,9 @@ export class ObjectDatabase {
       const rec = Buffer.allocUnsafe(entry.length);
       const n = await readFully(fh, rec, 0, entry.length, entry.offset);
       if (n !== entry.length) throw new CorruptObjectError(id, `pack is truncated (read ${n} of ${entry.length} bytes)`, where);
-      if (rec[0] !== entry.codec) throw new CorruptObjectError(id, 'codec byte does not match the index', where);
-      const body = await this.decode(id, entry.codec, rec.subarray(1), entry.rawLength, where);
+      const bad = recordHeaderMismatch(rec, { ...entry, id });
+      if (bad) throw new CorruptObjectError(id, bad, where);
+      const body = await this.decode(id, entry.codec, rec.subarray(RECORD_HEADER), entry.rawLength, where);
       return this.verify(id, entry.type, body, where);
     }
     const path = this.looseObjectPath(id);
@@ -387,12 +395,12 @@ export class ObjectWriter {
       }
       const c = this.cur;
       const offset = c.size;
-      await this.write(c, Buffer.of(codec));
+      await this.write(c, encodeRecordHeader(codec, type, id, rawLength, payload.length));
       await this.write(c, payload);
-      c.entries.push({ id, offset, length: payload.length + 1, rawLength, type, codec });
+      c.entries.push({ id, offset, length: payload.length + RECORD_HEADER, rawLength, type, codec });
       this.stats.objects++;
       this.stats.rawBytes += rawLength;
-      this.stats.storedBytes += payload.length + 1;
+      this.stats.storedBytes += payload.length + RECORD_HEADER;
       if (c.size >= this.db.packSize) {
         this.cur = undefined;
         const s: Promise<void> = this.seal(c)

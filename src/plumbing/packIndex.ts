@@ -4,6 +4,7 @@ import { typeFromCode, type ObjectType } from '../objects/types.js';
 
 /**
  * Pack index (`pack-<name>.idx`): which objects a pack holds and where.
+ * (Records in the pack carry the same facts in their headers: see objectCodes.ts.)
  *   "VIDX0001" | u32 count | count x entry | sha256 of everything before it
  *   entry: id (32) | offset u64 | stored length u32 | raw length u32 | type u8 | codec u8
  * Entries are sorted by id. A pack is visible only once its index exists, and

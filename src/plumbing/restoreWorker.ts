@@ -3,7 +3,7 @@ import { CorruptObjectError } from '../errors.js';
 import { hashObject } from '../objects/hashObject.js';
 import type { ObjectType } from '../objects/types.js';
 import { isNotFound, readFully, type FileHandle } from './fs.js';
-import { CODEC_RAW, CODEC_ZSTD } from './objectCodes.js';
+import { CODEC_RAW, CODEC_ZSTD, RECORD_HEADER, recordHeaderMismatch } from './objectCodes.js';
 import { syncFs } from './syncFs.js';
 import { serve } from './workerPool.js';
 import { loadZstd } from './zstd.js';
@@ -61,8 +61,9 @@ async function readPart(p: RestorePart): Promise<Uint8Array> {
   const where = p.packPath.slice(p.packPath.lastIndexOf('/') + 1);
   const n = await readFully(fh, scratch, 0, p.length, p.offset);
   if (n !== p.length) throw new CorruptObjectError(p.id, `pack is truncated (read ${n} of ${p.length} bytes)`, where);
-  if (scratch[0] !== p.codec) throw new CorruptObjectError(p.id, 'codec byte does not match the index', where);
-  const payload = scratch.subarray(1, p.length);
+  const bad = recordHeaderMismatch(scratch.subarray(0, p.length), { id: p.id, type: p.type, codec: p.codec, rawLength: p.rawLength, length: p.length });
+  if (bad) throw new CorruptObjectError(p.id, bad, where);
+  const payload = scratch.subarray(RECORD_HEADER, p.length);
   let body: Uint8Array;
   if (p.codec === CODEC_RAW) body = payload;
   else if (p.codec === CODEC_ZSTD) {

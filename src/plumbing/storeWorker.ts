@@ -23,7 +23,7 @@ export interface StoreWorkerInit {
   packSize: number;
 }
 
-export type StoreRequest = { type: 'file'; abs: string; rel: string; stat: StatInfo; store: boolean } | { type: 'flush' };
+export type StoreRequest = { type: 'file'; abs: string; rel: string; stat: StatInfo; store: boolean } | { type: 'flush' } | { type: 'abort' };
 export type StoreReply = StoredFile | WriterStats;
 
 const init = workerData as StoreWorkerInit;
@@ -44,6 +44,10 @@ serve<StoreRequest, StoreReply>(
   port as never,
   async (m) => {
     if (m.type === 'flush') return writer.flush();
+    if (m.type === 'abort') {
+      await writer.abort();
+      return writer.stats;
+    }
     const buffer = buffers.pop() ?? new ReadBuffer(bufferSize);
     try {
       return await storeFile({ fs, path: m.abs, stat: m.stat, plan: (size, head) => planFile(chunker, m.rel, size, head), sink: m.store ? writer : null, buffer });

@@ -45,6 +45,11 @@ export class StoreWorkerPool {
     return all.reduce((t, s) => ({ objects: t.objects + s.objects, rawBytes: t.rawBytes + s.rawBytes, storedBytes: t.storedBytes + s.storedBytes }), { objects: 0, rawBytes: 0, storedBytes: 0 });
   }
 
+  /** Drop every worker's unsealed pack (after a failure). */
+  async abort(): Promise<void> {
+    await this.pool.broadcast({ type: 'abort' }).catch(() => {});
+  }
+
   close(): Promise<void> {
     return this.pool.close();
   }

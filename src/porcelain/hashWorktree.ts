@@ -189,6 +189,7 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
     if (pool && opts.store) workerStats = await pool.flush();
   } catch (e) {
     await writer?.abort();
+    await pool?.abort();
     throw e;
   } finally {
     await pool?.close();

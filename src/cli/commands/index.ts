@@ -15,6 +15,7 @@ import { showCommand } from './show.js';
 import { statusCommand } from './status.js';
 import { tagCommand } from './tag.js';
 import { updateRefCommand } from './updateRef.js';
+import { verifyCommand } from './verify.js';
 import { writeTreeCommand } from './writeTree.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -28,6 +29,7 @@ export const commands: CommandModule<GlobalArgs, any>[] = [
   showCommand,
   lsCommand,
   tagCommand,
+  verifyCommand,
   hashObjectCommand,
   catObjectCommand,
   lsTreeCommand,

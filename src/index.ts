@@ -1,0 +1,27 @@
+/**
+ * Vault's library API. The CLI uses nothing else. Every operation takes one
+ * options object with the injected `fs` (node's, or memfs in tests) and
+ * reports through callbacks; nothing here prints.
+ */
+export * from './errors.js';
+export * from './objects/index.js';
+export * from './plumbing/chunkers/index.js';
+export { ObjectDatabase, ObjectWriter, type WriterStats } from './plumbing/ObjectDatabase.js';
+export { InlineCodec, WorkerCodec, type Codec } from './plumbing/codec.js';
+export { syncFs } from './plumbing/syncFs.js';
+export type { FsPromises } from './plumbing/fs.js';
+export { revParse } from './plumbing/revParse.js';
+export { flattenTree, lookupPath, readTree, writeTrees, type FlatEntry } from './plumbing/trees.js';
+export { readHead, readRef, listRefs, updateRef, readReflog, badRefName } from './refs/refs.js';
+export { initVault, openVault, locateVault, type Vault, type OpenOptions, type InitOptions } from './porcelain/openVault.js';
+export { commit, type CommitOptions, type CommitResult } from './porcelain/commit.js';
+export { status, type StatusResult } from './porcelain/status.js';
+export { log, refNames, type LogEntry } from './porcelain/log.js';
+export { diff, textPatch, readStoredFile, type DiffSide, type DiffResult } from './porcelain/diff.js';
+export { diffFlat, type Change, type TreeDiff } from './porcelain/diffTrees.js';
+export { restore, type RestoreOptions, type RestoreResult } from './porcelain/restore.js';
+export { ls } from './porcelain/ls.js';
+export { verify, type VerifyResult, type Problem } from './porcelain/verify.js';
+export { readSnapshot, type ResolvedSnapshot } from './porcelain/readSnapshot.js';
+export type { Progress } from './porcelain/hashWorktree.js';
+export { IncrementalBackupEngine, FileSystemStorageManager, FileSystemVersionTracker, type EngineOptions } from './compat.js';
