@@ -3,6 +3,7 @@ import { CorruptObjectError, MalformedObjectError, ObjectNotFoundError, fsError 
 import { hashObject, isObjectId } from '../objects/hashObject.js';
 import { TYPE_CODE, typeFromCode, type ObjectId, type ObjectType } from '../objects/types.js';
 import type { Codec } from './codec.js';
+import { MAX_INPUT } from './zstd.js';
 import { InlineCodec } from './codec.js';
 import { fsyncDir, isNotFound, joinPath, readFully, writeFileAtomic, type FileHandle, type FsPromises } from './fs.js';
 import { vaultPaths, type VaultPaths } from './layout.js';
@@ -184,7 +185,10 @@ export class ObjectDatabase {
     if (loc) {
       const { entry } = loc;
       const where = `${this.packNames[loc.pack]}.pack`;
-      const fh = await this.handle(loc.pack);
+      const fh = await this.handle(loc.pack).catch((e) => {
+        if (isNotFound(e)) throw new CorruptObjectError(id, 'its pack file is missing', where);
+        throw fsError(e, 'open', where);
+      });
       const rec = Buffer.allocUnsafe(entry.length);
       const n = await readFully(fh, rec, 0, entry.length, entry.offset);
       if (n !== entry.length) throw new CorruptObjectError(id, `pack is truncated (read ${n} of ${entry.length} bytes)`, where);
@@ -239,7 +243,9 @@ export class ObjectDatabase {
    * Takes ownership of `body` (it may travel to a worker thread).
    */
   async encodeRecord(body: Uint8Array, compress: boolean): Promise<{ codec: number; payload: Uint8Array; spare?: ArrayBuffer }> {
-    if (compress && body.length >= 64) {
+    // zstd-codec cannot take inputs above MAX_INPUT in one go: such objects (only ever made by
+    // plumbing or a custom chunker) are stored raw rather than refused
+    if (compress && body.length >= 64 && body.length <= MAX_INPUT) {
       const r = await this.codec.compress(body, this.level);
       return { codec: r.compressed ? CODEC_ZSTD : CODEC_RAW, payload: r.data, spare: r.input };
     }

@@ -1,3 +1,4 @@
+import { decodeSnapshot } from '../objects/snapshot.js';
 import type { ObjectId } from '../objects/types.js';
 import { listRefs, readHead } from '../refs/refs.js';
 import type { Vault } from './openVault.js';
@@ -44,7 +45,10 @@ export async function log(opts: LogOptions): Promise<LogEntry[]> {
     seen.add(snap.id);
     const refs = names.get(snap.id) ?? [];
     if (!opts.milestonesOnly || refs.some((r) => r.startsWith('milestones/'))) out.push({ ...snap, refs });
-    snap = snap.parents.length ? await readSnapshot(vault, snap.parents[0]) : null;
+    if (out.length >= (opts.limit ?? Infinity)) break; // do not read a parent that will not be shown
+    // a parent is an id, not a name to resolve: a missing one is a missing object (ENOOBJECT), not an unknown revision
+    const parent: ObjectId | undefined = snap.parents[0];
+    snap = parent ? { id: parent, ...decodeSnapshot(await vault.db.readTyped(parent, 'snapshot'), parent) } : null;
   }
   return out;
 }

@@ -40,6 +40,10 @@ export interface RestoreResult {
   readonly skipped: readonly { path: string; reason: string }[];
 }
 
+function normalizeAbs(p: string): string {
+  return p.replace(/\/+$/, '').replace(/\/+/g, '/') || '/';
+}
+
 /** Normalise a user path to a project-relative posix path; '' is the root. */
 export function normalizeRel(p: string): string {
   const parts: string[] = [];
@@ -77,7 +81,8 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
     if (e.kind === 'dir') for (const [p, x] of all) if (p.startsWith(`${w}/`)) selected.set(p, x);
   }
 
-  const inPlace = opts.to === undefined;
+  // --to the project folder itself is an in-place restore: same checks
+  const inPlace = opts.to === undefined || normalizeAbs(opts.to) === normalizeAbs(vault.workTree);
   const target = opts.to ?? vault.workTree;
   const skipped: { path: string; reason: string }[] = [];
   const skip = (path: string, reason: string) => {
@@ -88,7 +93,8 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
   let release: (() => Promise<void>) | undefined;
   let pool: WorkerPool<RestoreRequest, number> | undefined;
   let cache: StatCache | undefined;
-  const current = new Map<string, string>();
+  /** what the project folder holds now: id and kind per path (a symlink and a file can share an id) */
+  const current = new Map<string, { id: string; kind: string }>();
   if (inPlace) {
     release = await acquireLock({ fs, path: db.paths.lock, command: 'restore', clock: vault.clock });
     cache = await StatCache.load(fs, db.paths.index);
@@ -97,10 +103,11 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
     if (inPlace) {
       // what is in the project folder now, and whether it differs from HEAD
       const st = await status({ vault });
-      for (const e of st.worktree) if (e.id) current.set(e.path, e.id);
+      for (const e of st.worktree) if (e.id) current.set(e.path, { id: e.id, kind: e.kind });
       if (!opts.force) {
         const dirty = new Set([...st.added, ...st.modified].map((c) => c.path));
-        const conflicts = [...selected.values()].filter((e) => e.kind !== 'dir' && dirty.has(e.path) && current.get(e.path) !== e.id).map((e) => e.path);
+        const same = (e: FlatEntry) => current.get(e.path)?.id === e.id && current.get(e.path)?.kind === e.kind;
+        const conflicts = [...selected.values()].filter((e) => e.kind !== 'dir' && dirty.has(e.path) && !same(e)).map((e) => e.path);
         if (conflicts.length) throw new UncommittedChangesError(conflicts.sort());
       }
     }
@@ -168,7 +175,8 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
       const parent = e.path.includes('/') ? e.path.slice(0, e.path.lastIndexOf('/')) : '';
       if (!(await ensureDir(parent))) return skip(e.path, 'its folder could not be used');
       const abs = joinPath(target, e.path);
-      if (inPlace && current.get(e.path) === e.id) {
+      const now = current.get(e.path);
+      if (inPlace && now?.id === e.id && (now.kind === e.kind || (now.kind !== 'symlink' && e.kind !== 'symlink'))) {
         const st = await fs.lstat(abs).catch(() => null);
         const want = e.kind === 'exec';
         if (st && (e.kind === 'symlink' || Boolean(Number(st.mode) & 0o111) === want)) {
