@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { CorruptObjectError } from '../errors.js';
+import { CorruptObjectError, MalformedObjectError } from '../errors.js';
 import { hashObject } from '../objects/hashObject.js';
 import type { ObjectType } from '../objects/types.js';
 import { isNotFound, readFully, type FileHandle } from './fs.js';
@@ -95,7 +95,7 @@ serve<RestoreRequest, number>(
     } finally {
       await out.close();
     }
-    if (pos !== req.size) throw new CorruptObjectError(req.parts[0]?.id ?? '', `restored ${pos} bytes, the tree says ${req.size}`);
+    if (pos !== req.size) throw new MalformedObjectError('tree', `file has ${pos} bytes of content, the tree says ${req.size}`);
     await fs.chmod(req.tmp, req.mode);
     await fs.utimes(req.tmp, req.mtime / 1000, req.mtime / 1000);
     return pos;

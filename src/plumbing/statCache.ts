@@ -52,7 +52,11 @@ export class StatCache {
     const e = this.entries.get(path);
     if (!e) return undefined;
     if (e.size !== st.size || e.mtimeMs !== st.mtimeMs || e.ino !== st.ino || e.mode !== st.mode) return undefined;
-    if (e.mtimeMs >= this.stamp) return undefined;
+    if (e.mtimeMs >= this.stamp) {
+      // racy: re-hashed now, and the cache is rewritten so its newer stamp vouches for it next time
+      this.dirty = true;
+      return undefined;
+    }
     return e;
   }
 

@@ -1,5 +1,5 @@
 import { hostname, userInfo } from 'node:os';
-import { AlreadyAVaultError, NotAVaultError } from '../errors.js';
+import { AlreadyAVaultError, NotAVaultError, VaultError, fsError } from '../errors.js';
 import type { Codec } from '../plumbing/codec.js';
 import { defaultConfig, readConfig, writeConfig, type VaultConfig } from '../plumbing/config.js';
 import { dirname, exists, joinPath, type FsPromises } from '../plumbing/fs.js';
@@ -107,7 +107,14 @@ export async function initVault(opts: InitOptions): Promise<{ workTree: string; 
   const vaultDir = opts.vaultDir ?? joinPath(opts.dir, VAULT_DIR);
   const p = vaultPaths(vaultDir);
   if (await exists(opts.fs, p.config)) throw new AlreadyAVaultError(vaultDir);
-  await opts.fs.mkdir(opts.dir, { recursive: true });
+  try {
+    await opts.fs.mkdir(opts.dir, { recursive: true });
+    if (!(await opts.fs.stat(opts.dir)).isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOTDIR') throw new VaultError('ENOTDIR', `cannot make a vault in ${opts.dir}: it is not a folder`, { dir: opts.dir }, 'name a folder (it is created if missing)');
+    throw fsError(e, 'mkdir', opts.dir);
+  }
   for (const d of [p.root, p.objects, p.packs, joinPath(p.refs, 'heads'), joinPath(p.refs, 'milestones'), joinPath(p.refs, 'tags'), p.logs]) {
     await opts.fs.mkdir(d, { recursive: true });
   }

@@ -6,6 +6,8 @@
  * EACCES there while POSIX (and node's fs) lets the creator write. Vault creates
  * packs and loose objects read-only this way, so memFs() adds the POSIX rule:
  * a file created with a read-only mode is created writable and then chmod'ed.
+ * It also gives symlinks their POSIX lstat size (the target's length; memfs says 0)
+ * and POSIX rename (memfs 4.80 follows a symlink being renamed, or renamed over).
  */
 import { Volume } from 'memfs';
 import type { FsPromises } from '../../src/plumbing/fs.js';
@@ -20,6 +22,22 @@ export function memFs(json: Record<string, string | null> = {}): { vol: MemVolum
   const base = bindAll(p);
   const fs = {
     ...base,
+    // POSIX: a symlink's lstat size is the length of its target (memfs says 0)
+    lstat: async (path: string, opts?: unknown) => {
+      const st = (await p.lstat(path, opts)) as { isSymbolicLink(): boolean; size: number };
+      if (st.isSymbolicLink()) st.size = Buffer.byteLength(String(await p.readlink(path)), 'utf8');
+      return st;
+    },
+    // POSIX: rename moves a symlink itself, and replaces a symlink at the destination (memfs follows both)
+    rename: async (from: string, to: string) => {
+      const src = (await p.lstat(from)) as { isSymbolicLink(): boolean };
+      const dst = (await p.lstat(to).catch(() => null)) as { isSymbolicLink(): boolean; isDirectory(): boolean } | null;
+      if (!src.isSymbolicLink() && !dst?.isSymbolicLink()) return p.rename(from, to);
+      if (dst && !dst.isDirectory()) await p.unlink(to);
+      if (!src.isSymbolicLink()) return p.rename(from, to);
+      await p.symlink(String(await p.readlink(from)), to);
+      await p.unlink(from);
+    },
     open: async (path: string, flags?: string | number, mode?: number) => {
       const creates = typeof flags === 'string' && /[wa]/.test(flags);
       if (creates && typeof mode === 'number' && !(mode & 0o200)) {

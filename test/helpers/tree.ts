@@ -36,7 +36,7 @@ function isFileContent(n: Node): n is FileContent {
 }
 
 export interface WriteTreeOptions {
-  /** set every file's mtime (and atime) to this many ms since the epoch */
+  /** set every file's and link's mtime (and atime) to this many ms since the epoch */
   mtime?: number;
 }
 
@@ -53,6 +53,7 @@ export async function writeTree(fs: FsPromises, root: string, tree: FileTree, op
       await fs.chmod(path, 0o755);
     } else if ((node as Symlink)[KIND] === 'symlink') {
       await fs.symlink((node as Symlink).target, path);
+      if (opts.mtime !== undefined) await fs.lutimes(path, opts.mtime / 1000, opts.mtime / 1000);
       continue;
     } else {
       await writeTree(fs, path, node as FileTree, opts);

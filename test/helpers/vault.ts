@@ -30,20 +30,23 @@ export interface VaultOptions extends WriteTreeOptions {
   chunker?: ChunkingStrategy;
   codec?: Codec;
   packSize?: number;
+  /** worker threads for big commits and restores (real fs only); 0 (the default): none */
+  threads?: number;
 }
 
-async function setup(fs: FsPromises, dir: string, tree: FileTree, opts: VaultOptions): Promise<TestVault> {
+/** Write `tree` at `dir` on `fs`, make it a vault and open it (InlineCodec, fake clock). */
+export async function vaultOn(fs: FsPromises, dir: string, tree: FileTree, opts: VaultOptions = {}): Promise<TestVault> {
   await writeTree(fs, dir, tree, opts);
   await initVault({ fs, dir, chunker: opts.chunker, packSize: opts.packSize });
   const clock = fakeClock();
-  const open = (codec?: Codec) => openVault({ fs, cwd: dir, codec: codec ?? new InlineCodec(), clock, author: 'Tess Ter <tess@example.org>' });
+  const open = (codec?: Codec) => openVault({ fs, cwd: dir, codec: codec ?? new InlineCodec(), clock, author: 'Tess Ter <tess@example.org>', threads: opts.threads });
   return { fs, dir, vault: await open(opts.codec), reopen: open };
 }
 
 /** A vault in memory at /work holding `tree`. */
 export async function memVault(tree: FileTree = {}, opts: VaultOptions = {}): Promise<TestVault & { vol: MemVolume }> {
   const { vol, fs } = memFs();
-  return { vol, ...(await setup(fs, '/work', tree, opts)) };
+  return { vol, ...(await vaultOn(fs, '/work', tree, opts)) };
 }
 
 /** A temp folder on the real filesystem; remove() deletes it. */
@@ -52,9 +55,9 @@ export async function tempDir(prefix = 'vault-test-'): Promise<{ path: string; r
   return { path, remove: () => rm(path, { recursive: true, force: true }) };
 }
 
-/** A vault in a real temp folder (`<tmp>/work`) holding `tree`. */
-export async function diskVault(root: string, tree: FileTree = {}, opts: VaultOptions = {}): Promise<TestVault> {
-  return setup(nodeFs, join(root, 'work'), tree, opts);
+/** A vault in a real temp folder (`<tmp>/work`) holding `tree`; node's fs/promises unless `fs` is given. */
+export async function diskVault(root: string, tree: FileTree = {}, opts: VaultOptions & { fs?: FsPromises } = {}): Promise<TestVault> {
+  return vaultOn(opts.fs ?? nodeFs, join(root, 'work'), tree, opts);
 }
 
 /** The `code` of what `f` throws (fails the test if it does not throw). */
