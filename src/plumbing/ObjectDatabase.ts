@@ -67,13 +67,33 @@ export class ObjectDatabase {
     this.packSize = opts.packSize ?? 64 * 1024 * 1024;
   }
 
+  /**
+   * Open the database. Pack indexes are read lazily, on the first operation
+   * that needs them (`ready()`): a commit that finds nothing changed never
+   * reads them. `loadIndex: false` never reads them (a worker that only writes).
+   */
   static async open(opts: ObjectDatabaseOptions): Promise<ObjectDatabase> {
     const db = new ObjectDatabase(opts);
-    if (opts.loadIndex !== false) {
-      await db.loadPacks();
-      for (const id of await db.listLoose()) db.loose.add(id);
-    }
+    if (opts.loadIndex === false) db.loading = Promise.resolve();
     return db;
+  }
+
+  private loading?: Promise<void>;
+  private loaded = false;
+
+  /** Read every pack index and list loose objects, once. Every async accessor calls it. */
+  ready(): Promise<void> {
+    this.loading ??= (async () => {
+      await this.loadPacks();
+      for (const id of await this.listLoose()) this.loose.add(id);
+      this.loaded = true;
+    })();
+    return this.loading;
+  }
+
+  /** Sync accessors need the index: call `await db.ready()` first. */
+  private need(): void {
+    if (!this.loaded && this.loading === undefined) throw new Error('ObjectDatabase: index not loaded; await db.ready() first');
   }
 
   /** (Re)load every pack index. A pack without an index is invisible (an unfinished write). */
@@ -104,21 +124,25 @@ export class ObjectDatabase {
   }
 
   get packCount(): number {
+    this.need();
     return this.packNames.length;
   }
 
   /** Every packed object (id, type, sizes); loose objects are listed by listLoose(). */
   *packedEntries(): IterableIterator<PackEntry & { pack: string }> {
+    this.need();
     for (const [, loc] of this.index) yield { ...loc.entry, pack: this.packNames[loc.pack] };
   }
 
   /** Where a packed object is (pack file path and index entry); null for loose or missing ones. */
   locate(id: ObjectId): { packPath: string; entry: PackEntry } | null {
+    this.need();
     const loc = this.index.get(id);
     return loc ? { packPath: joinPath(this.paths.packs, `${this.packNames[loc.pack]}.pack`), entry: loc.entry } : null;
   }
 
   hasPacked(id: ObjectId): boolean {
+    this.need();
     return this.index.has(id);
   }
 
@@ -128,10 +152,12 @@ export class ObjectDatabase {
 
   /** Whether the object is stored (as this process knows the vault: packs and loose objects seen at open or written since). */
   contains(id: ObjectId): boolean {
+    this.need();
     return this.index.has(id) || this.loose.has(id);
   }
 
   async has(id: ObjectId): Promise<boolean> {
+    await this.ready();
     if (this.contains(id)) return true;
     try {
       await this.fs.stat(this.looseObjectPath(id));
@@ -145,6 +171,7 @@ export class ObjectDatabase {
 
   /** The type of an object without reading its body (packed), or by reading its header (loose). */
   async typeOf(id: ObjectId): Promise<ObjectType> {
+    await this.ready();
     const loc = this.index.get(id);
     if (loc) return loc.entry.type;
     return (await this.read(id)).type;
@@ -181,6 +208,7 @@ export class ObjectDatabase {
 
   /** Read, decompress and verify an object. */
   async read(id: ObjectId): Promise<StoredObject> {
+    await this.ready();
     const loc = this.index.get(id);
     if (loc) {
       const { entry } = loc;
@@ -271,6 +299,7 @@ export class ObjectDatabase {
 
   /** Every id this process knows to be stored. */
   *ids(): IterableIterator<ObjectId> {
+    this.need();
     yield* this.index.keys();
     yield* this.loose;
   }
@@ -312,9 +341,17 @@ export interface WriterOptions {
 interface OpenPack {
   fh: FileHandle;
   tmp: string;
+  /** bytes in the pack, including those still in `pend` */
   size: number;
+  /** bytes already written to the file */
+  written: number;
+  /** small records are gathered here and written in one call */
+  pend: Buffer;
+  pendLen: number;
   entries: PackEntry[];
 }
+
+const PEND = 1024 * 1024;
 
 /**
  * Streams new objects into pack files. `put` dedups against the database and
@@ -334,6 +371,7 @@ export class ObjectWriter {
   private sealing = new Set<Promise<void>>();
   private failed?: Error;
   private cur?: OpenPack;
+  private spare?: Buffer;
   private readonly pool = new BufferPool(16);
   private readonly maxInflight: number;
 
@@ -346,17 +384,20 @@ export class ObjectWriter {
 
   /** True when the object is already stored or queued (here, or by another writer sharing the set). */
   async known(id: ObjectId): Promise<boolean> {
+    await this.db.ready();
     return this.queued.has(id) || this.db.contains(id) || (this.opts.shared?.has(id) ?? false);
   }
 
   /**
    * Store an object unless it exists. `body` is only borrowed: it is copied
-   * before this returns a promise, so the caller may reuse its memory at once.
+   * before the returned promise settles, so the caller may reuse its memory then.
    * Resolves once queued, not once written.
    */
   async put(type: ObjectType, body: Uint8Array, opts: { compress?: boolean; id?: ObjectId } = {}): Promise<ObjectId> {
     if (this.failed) throw this.failed;
     const id = opts.id ?? hashObject(type, body);
+    await this.db.ready();
+    // from here to queued.add nothing awaits: a concurrent put of the same id stops at this check
     if (this.queued.has(id) || this.db.contains(id)) return id;
     if (this.opts.shared && !this.opts.shared.add(id)) return id;
     this.queued.add(id);
@@ -396,12 +437,13 @@ export class ObjectWriter {
         const fh = await fs.open(tmp, 'wx', 0o444).catch((e) => {
           throw fsError(e, 'create', tmp);
         });
-        this.cur = { fh, tmp, size: 0, entries: [] };
+        this.cur = { fh, tmp, size: 0, written: 0, pend: this.spare ?? Buffer.allocUnsafe(PEND), pendLen: 0, entries: [] };
+        this.spare = undefined;
         await this.write(this.cur, Buffer.from(PACK_MAGIC, 'latin1'));
       }
       const c = this.cur;
       const offset = c.size;
-      await this.write(c, encodeRecordHeader(codec, type, id, rawLength, payload.length));
+      await this.write(c, encodeRecordHeader(codec, type, rawLength, payload.length));
       await this.write(c, payload);
       c.entries.push({ id, offset, length: payload.length + RECORD_HEADER, rawLength, type, codec });
       this.stats.objects++;
@@ -421,20 +463,40 @@ export class ObjectWriter {
   }
 
   private async write(c: OpenPack, buf: Uint8Array): Promise<void> {
+    if (c.pendLen + buf.length > c.pend.length || buf.length >= PEND / 4) await this.flushPending(c);
+    if (buf.length >= PEND / 4) {
+      await this.writeAt(c, buf, c.written);
+      c.written += buf.length;
+    } else {
+      c.pend.set(buf, c.pendLen);
+      c.pendLen += buf.length;
+    }
+    c.size += buf.length;
+  }
+
+  private async flushPending(c: OpenPack): Promise<void> {
+    if (!c.pendLen) return;
+    await this.writeAt(c, c.pend.subarray(0, c.pendLen), c.written);
+    c.written += c.pendLen;
+    c.pendLen = 0;
+  }
+
+  private async writeAt(c: OpenPack, buf: Uint8Array, pos: number): Promise<void> {
     let off = 0;
     while (off < buf.length) {
-      const { bytesWritten } = await c.fh.write(buf, off, buf.length - off, c.size + off).catch((e) => {
+      const { bytesWritten } = await c.fh.write(buf, off, buf.length - off, pos + off).catch((e) => {
         throw fsError(e, 'write', c.tmp);
       });
       off += bytesWritten;
     }
-    c.size += buf.length;
   }
 
   /** Make a pack durable, then give it an index and publish it. */
   private async seal(c: OpenPack): Promise<void> {
     const { fs, paths } = this.db;
     try {
+      await this.flushPending(c);
+      this.spare = c.pend;
       await c.fh.sync();
       await c.fh.close();
     } catch (e) {

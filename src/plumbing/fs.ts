@@ -13,6 +13,22 @@ export type FsPromises = Pick<typeof fsp,
 
 export type FileHandle = fsp.FileHandle;
 
+/**
+ * Optional synchronous listing, offered by filesystems whose calls are
+ * synchronous anyway (syncFs): walking 10,000 files without a promise per
+ * entry is several times cheaper. Code must work without it.
+ */
+export interface SyncListing {
+  readonly listSync: {
+    readdir(path: string): string[];
+    lstat(path: string): import('node:fs').Stats | undefined;
+  };
+}
+
+export function syncListing(fs: FsPromises): SyncListing['listSync'] | undefined {
+  return (fs as Partial<SyncListing>).listSync;
+}
+
 export function isNotFound(err: unknown): boolean {
   const c = (err as NodeJS.ErrnoException)?.code;
   return c === 'ENOENT' || c === 'ENOTDIR';

@@ -6,18 +6,18 @@ export const CODEC_ZSTD = 1;
 
 /**
  * A pack record is self-describing, so a pack whose index is lost can be
- * re-indexed by reading it front to back:
- *   codec u8 | type u8 | id (32) | raw length u32 | payload length u32 | payload
+ * re-indexed by reading it front to back (the id is not stored: decompressing
+ * and hashing the body gives it back, and saves 32 bytes an object):
+ *   codec u8 | type u8 | raw length u32 | payload length u32 | payload
  */
-export const RECORD_HEADER = 42;
+export const RECORD_HEADER = 10;
 
-export function encodeRecordHeader(codec: number, type: ObjectType, id: string, rawLength: number, payloadLength: number): Buffer {
+export function encodeRecordHeader(codec: number, type: ObjectType, rawLength: number, payloadLength: number): Buffer {
   const h = Buffer.allocUnsafe(RECORD_HEADER);
   h[0] = codec;
   h[1] = TYPE_CODE[type];
-  h.write(id, 2, 32, 'hex');
-  h.writeUInt32BE(rawLength, 34);
-  h.writeUInt32BE(payloadLength, 38);
+  h.writeUInt32BE(rawLength, 2);
+  h.writeUInt32BE(payloadLength, 6);
   return h;
 }
 
@@ -27,8 +27,7 @@ export function recordHeaderMismatch(rec: Uint8Array, expect: { id: string; type
   if (b.length < RECORD_HEADER) return 'record shorter than its header';
   if (b[0] !== expect.codec) return 'codec byte does not match the index';
   if (b[1] !== TYPE_CODE[expect.type]) return 'type does not match the index';
-  if (b.toString('hex', 2, 34) !== expect.id) return 'record holds another object id';
-  if (b.readUInt32BE(34) !== expect.rawLength) return 'raw length does not match the index';
-  if (b.readUInt32BE(38) !== expect.length - RECORD_HEADER) return 'payload length does not match the index';
+  if (b.readUInt32BE(2) !== expect.rawLength) return 'raw length does not match the index';
+  if (b.readUInt32BE(6) !== expect.length - RECORD_HEADER) return 'payload length does not match the index';
   return null;
 }

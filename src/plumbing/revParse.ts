@@ -14,6 +14,7 @@ export function refCandidates(name: string): string[] {
 
 async function snapshotsWithPrefix(db: ObjectDatabase, prefix: string): Promise<ObjectId[]> {
   const found = new Set<ObjectId>();
+  await db.ready();
   for (const e of db.packedEntries()) if (e.type === 'snapshot' && e.id.startsWith(prefix)) found.add(e.id);
   for (const id of await db.listLoose(prefix)) {
     if (!found.has(id) && (await db.typeOf(id).catch(() => null)) === 'snapshot') found.add(id);

@@ -1,7 +1,7 @@
 import { fsError } from '../errors.js';
 import { badEntryName } from '../objects/tree.js';
 import type { EntryKind } from '../objects/types.js';
-import { isNotFound, joinPath, type FsPromises } from './fs.js';
+import { isNotFound, joinPath, syncListing, type FsPromises } from './fs.js';
 import type { IgnoreRules } from './ignoreRules.js';
 import type { StatInfo } from './statCache.js';
 
@@ -27,17 +27,20 @@ export interface ScanOptions {
 export async function scanWorktree(opts: ScanOptions): Promise<WorkEntry[]> {
   const { fs, workTree, ignore } = opts;
   const out: WorkEntry[] = [];
-  const walk = async (rel: string): Promise<void> => {
-    const abs = rel ? joinPath(workTree, rel) : workTree;
-    let names: string[];
-    try {
-      names = (await fs.readdir(abs)) as string[];
-    } catch (e) {
-      if (isNotFound(e)) return opts.onSkip?.(rel, 'vanished');
-      throw fsError(e, 'list', abs);
+  const sync = syncListing(fs);
+  const list = async (abs: string): Promise<string[]> => (sync ? sync.readdir(abs) : ((await fs.readdir(abs)) as string[]));
+  const statAll = async (abs: string, names: string[]) => {
+    if (sync) {
+      return names.map((n) => {
+        try {
+          return sync.lstat(`${abs}/${n}`) ?? null;
+        } catch (e) {
+          if (isNotFound(e)) return null;
+          throw fsError(e, 'stat', `${abs}/${n}`);
+        }
+      });
     }
-    names.sort();
-    const stats = await Promise.all(
+    return Promise.all(
       names.map((n) =>
         fs.lstat(joinPath(abs, n)).catch((e) => {
           if (isNotFound(e)) return null;
@@ -45,6 +48,18 @@ export async function scanWorktree(opts: ScanOptions): Promise<WorkEntry[]> {
         }),
       ),
     );
+  };
+  const walk = async (rel: string): Promise<void> => {
+    const abs = rel ? joinPath(workTree, rel) : workTree;
+    let names: string[];
+    try {
+      names = await list(abs);
+    } catch (e) {
+      if (isNotFound(e)) return opts.onSkip?.(rel, 'vanished');
+      throw fsError(e, 'list', abs);
+    }
+    names.sort();
+    const stats = await statAll(abs, names);
     for (let i = 0; i < names.length; i++) {
       const name = names[i];
       const path = rel ? `${rel}/${name}` : name;

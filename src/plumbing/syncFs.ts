@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import type { FileHandle, FsPromises } from './fs.js';
+import type { FileHandle, FsPromises, SyncListing } from './fs.js';
 
 /**
  * node's fs through its synchronous calls, behind the promise interface the
@@ -33,15 +33,20 @@ class SyncFileHandle {
   stat() {
     return wrap(() => fs.fstatSync(this.fd))();
   }
+  /** fsync is the one call left asynchronous: the thread goes on working while the disk catches up */
   sync() {
-    return wrap(() => fs.fsyncSync(this.fd))();
+    return new Promise<void>((resolve, reject) => fs.fsync(this.fd, (e) => (e ? reject(e) : resolve())));
   }
   close() {
     return wrap(() => fs.closeSync(this.fd))();
   }
 }
 
-export const syncFs: FsPromises = {
+export const syncFs: FsPromises & SyncListing = {
+  listSync: {
+    readdir: (path: string) => fs.readdirSync(path),
+    lstat: (path: string) => fs.lstatSync(path, { throwIfNoEntry: false }),
+  },
   open: wrap((path: fs.PathLike, flags?: string | number, mode?: fs.Mode) => new SyncFileHandle(fs.openSync(path, flags ?? 'r', mode)) as unknown as FileHandle),
   readFile: wrap((path: fs.PathLike, opts?: unknown) => fs.readFileSync(path, opts as never)),
   writeFile: wrap((path: fs.PathLike, data: unknown, opts?: unknown) => fs.writeFileSync(path, data as never, opts as never)),
@@ -59,4 +64,4 @@ export const syncFs: FsPromises = {
   lutimes: wrap((p: fs.PathLike, a: fs.TimeLike, m: fs.TimeLike) => fs.lutimesSync(p, a, m)),
   appendFile: wrap((p: fs.PathLike, d: string | Uint8Array, opts?: unknown) => fs.appendFileSync(p, d, opts as never)),
   rmdir: wrap((p: fs.PathLike) => fs.rmdirSync(p)),
-} as unknown as FsPromises;
+} as unknown as FsPromises & SyncListing;

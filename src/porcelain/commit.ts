@@ -62,9 +62,12 @@ export async function commit(opts: CommitOptions): Promise<CommitResult> {
       },
     });
     writer = hashed.writer!;
-    const tree = await writeTrees(hashed.entries, writer);
+    const { cache } = hashed;
     let parentTree: ObjectId | null = null;
-    if (head.id) parentTree = decodeSnapshot(await vault.db.readTyped(head.id, 'snapshot'), head.id).tree;
+    if (head.id) parentTree = cache.head?.snapshot === head.id ? cache.head.tree : decodeSnapshot(await vault.db.readTyped(head.id, 'snapshot'), head.id).tree;
+    // unchanged entries give the same tree: reuse it when it is HEAD's or still stored
+    const cached = cache.tree?.digest === hashed.digest ? cache.tree.id : null;
+    const tree = cached && (cached === parentTree || (await vault.db.has(cached))) ? cached : await writeTrees(hashed.entries, writer);
     let id: ObjectId | null = null;
     if (tree !== parentTree || opts.allowEmpty) {
       const body = encodeSnapshot({
@@ -91,7 +94,10 @@ export async function commit(opts: CommitOptions): Promise<CommitResult> {
       });
     }
     const live = new Set(hashed.entries.map((e) => e.path));
-    await hashed.cache.save(vault.fs, vault.db.paths.index, (p) => live.has(p));
+    cache.setTree(hashed.digest, tree);
+    if (id) cache.setHead(id, tree);
+    else if (head.id && parentTree) cache.setHead(head.id, parentTree);
+    await cache.save(vault.fs, vault.db.paths.index, (p) => live.has(p));
     opts.onProgress?.({ phase: 'done', files: hashed.filesTotal, filesTotal: hashed.filesTotal, bytes: hashed.bytesTotal, bytesTotal: hashed.bytesTotal });
     return {
       id,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { fsError } from '../errors.js';
 import { hashObject } from '../objects/hashObject.js';
 import { chunkerFromConfig, planFile } from '../plumbing/chunkers/index.js';
@@ -45,6 +46,8 @@ export interface HashedWorktree {
   readonly writer: ObjectWriter | null;
   /** what worker threads stored (their packs are sealed and published) */
   readonly workerStats: WriterStats;
+  /** digest of every entry: equal digests give equal trees (see StatCache.tree) */
+  readonly digest: string;
 }
 
 /** Below this much to read, worker start-up costs more than it saves. */
@@ -96,6 +99,7 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
   const useWorkers = threads > 0 && (bytesToRead >= WORKER_MIN_BYTES || toRead.length >= WORKER_MIN_FILES);
   let shared: SharedIdSet | undefined;
   if (useWorkers) {
+    await db.ready();
     // room for every known id plus an upper bound of the new ones
     let expected = 64 + scanned.length;
     for (const _ of db.ids()) expected++;
@@ -165,6 +169,8 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
     }
   };
 
+  // biggest files first: the last minutes of a commit should not be one worker alone on a 200 MB file
+  if (pool) toRead.sort((a, b) => b.stat.size - a.stat.size);
   const concurrency = pool ? threads * 3 : 4;
   const running = new Set<Promise<void>>();
   let failure: unknown;
@@ -204,5 +210,8 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
       if (r) entries.push(r);
     }
   }
-  return { entries, cache, filesTotal: files.length, bytesTotal, filesRead, bytesRead, writer, workerStats };
+  let text = 'tree-v1\n';
+  for (const e of entries) text += `${e.path}\0${e.kind}\0${e.size}\0${e.mtime}\0${e.obj ?? ''}\0${e.id ?? ''}\n`;
+  const h = createHash('sha256').update(text);
+  return { entries, cache, filesTotal: files.length, bytesTotal, filesRead, bytesRead, writer, workerStats, digest: h.digest('hex') };
 }

@@ -256,6 +256,7 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
 
 /** Where each part of a file's content is packed; null when any part is a loose object (written on this thread then). */
 async function partsOf(vault: Vault, e: FlatEntry): Promise<RestorePart[] | null> {
+  await vault.db.ready();
   const ids: { id: ObjectId; type: 'blob' | 'chunk' }[] =
     e.obj === 'blob' ? [{ id: e.id, type: 'blob' }] : decodeChunkList(await vault.db.readTyped(e.id, 'chunklist'), e.id).chunks.map((c) => ({ id: c.id, type: 'chunk' as const }));
   const parts: RestorePart[] = [];

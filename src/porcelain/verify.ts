@@ -63,6 +63,7 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
     return c === 'ENOOBJECT' ? 'missing' : c === 'ECORRUPT' ? 'corrupt' : 'malformed';
   };
 
+  await db.ready();
   for (const d of db.damagedPacks) problem('bad-pack', d.name, `pack index unreadable: ${d.reason}`);
 
   // roots: HEAD and every ref

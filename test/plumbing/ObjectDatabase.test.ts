@@ -23,7 +23,12 @@ test.before.each(async (ctx) => {
   await fs.mkdir('/v/.vault', { recursive: true });
   ctx.vol = vol;
   ctx.fs = fs;
-  ctx.open = (opts = {}) => ObjectDatabase.open({ fs, vaultDir: '/v/.vault', codec: new InlineCodec(), ...opts });
+  // opened and ready: pack indexes are read (they load lazily otherwise)
+  ctx.open = async (opts = {}) => {
+    const d = await ObjectDatabase.open({ fs, vaultDir: '/v/.vault', codec: new InlineCodec(), ...opts });
+    await d.ready();
+    return d;
+  };
   ctx.db = await ctx.open();
 });
 
