@@ -50,7 +50,7 @@ const USAGE = `Usage: npm run bench -- [options]      (or: node bench/run.mjs [o
   --no-install   never try to apt-get install missing peers
   -h, --help     this help
 
-Environment: VAULT_BIN = Vault CLI run as \`node $VAULT_BIN\`
+Environment: VAULT_BIN = Vault CLI run as \`$VAULT_BIN\` (through its #! line)
 (default <project>/bin/vault; \`npm run bench\` builds first).
 Exit status: 0 = ran (targets missed are reported, not fatal); 1 = Vault
 failed a step or its restore DIFFERS from the source; 2 = usage/setup error.`;
@@ -315,7 +315,7 @@ function machineInfo() {
 function toolVersions(tools) {
   const v = {};
   for (const t of tools) {
-    if (t === 'vault') v.vault = fs.existsSync(VAULT_BIN) ? capture('node', [VAULT_BIN, '--version']) : null;
+    if (t === 'vault') v.vault = fs.existsSync(VAULT_BIN) ? capture(VAULT_BIN, ['--version']) : null;
     else if (t.startsWith('restic')) v[t] = capture('restic', ['version']);
     else if (t === 'borg') v.borg = capture('borg', ['--version']);
     else if (t === 'git') v.git = capture('git', ['--version']);

@@ -270,11 +270,11 @@ export class ObjectDatabase {
    * Encode a record: compress when asked and when it pays (saves at least 2%).
    * Takes ownership of `body` (it may travel to a worker thread).
    */
-  async encodeRecord(body: Uint8Array, compress: boolean): Promise<{ codec: number; payload: Uint8Array; spare?: ArrayBuffer }> {
+  async encodeRecord(body: Uint8Array, compress: boolean, codec: Codec = this.codec): Promise<{ codec: number; payload: Uint8Array; spare?: ArrayBuffer }> {
     // zstd-codec cannot take inputs above MAX_INPUT in one go: such objects (only ever made by
     // plumbing or a custom chunker) are stored raw rather than refused
     if (compress && body.length >= 64 && body.length <= MAX_INPUT) {
-      const r = await this.codec.compress(body, this.level);
+      const r = await codec.compress(body, this.level);
       return { codec: r.compressed ? CODEC_ZSTD : CODEC_RAW, payload: r.data, spare: r.input };
     }
     return { codec: CODEC_RAW, payload: body };
@@ -314,6 +314,61 @@ export class ObjectDatabase {
     this.addPack(name, entries);
   }
 
+  /** Names (without extension) of the packs whose index was loaded, in load order. */
+  packNamesLoaded(): string[] {
+    this.need();
+    return [...this.packNames];
+  }
+
+  /** How many loose objects this process knows of (listed at open, or written since). */
+  get looseCount(): number {
+    this.need();
+    return this.loose.size;
+  }
+
+  /**
+   * Decode a stored record's payload and check it hashes to `id` (or, when `id`
+   * is null, just decode it and return the id it hashes to). Used by gc, prune
+   * and repair to copy or re-index records without trusting them.
+   */
+  async decodeRecord(id: ObjectId | null, type: ObjectType, codec: number, payload: Buffer, rawLength: number, where: string): Promise<{ id: ObjectId; body: Buffer }> {
+    const body = await this.decode(id ?? 'record', codec, payload, rawLength, where);
+    const actual = hashObject(type, body);
+    if (id !== null && actual !== id) throw new CorruptObjectError(id, 'content does not match its id', where);
+    return { id: actual, body };
+  }
+
+  /** The raw stored form of a loose object (header checked, content not verified). */
+  async readLooseRecord(id: ObjectId): Promise<{ type: ObjectType; codec: number; rawLength: number; payload: Buffer }> {
+    const path = this.looseObjectPath(id);
+    let buf: Buffer;
+    try {
+      buf = (await this.fs.readFile(path)) as Buffer;
+    } catch (e) {
+      if (isNotFound(e)) throw new ObjectNotFoundError(id);
+      throw fsError(e, 'read', path);
+    }
+    if (buf.length < LOOSE_HEADER || buf[0] !== 0x56) throw new CorruptObjectError(id, 'bad loose object header', path);
+    const type = typeFromCode(buf[1]);
+    if (!type) throw new CorruptObjectError(id, `unknown type code ${buf[1]}`, path);
+    return { type, codec: buf[2], rawLength: buf.readUInt32BE(3), payload: buf.subarray(LOOSE_HEADER) };
+  }
+
+  /**
+   * Forget everything loaded (pack indexes, loose listing, open pack handles)
+   * and read it again: after gc, prune or repair changed the pack set.
+   */
+  async reload(): Promise<void> {
+    await this.close();
+    this.index = new Map();
+    this.loose = new Set();
+    this.packNames = [];
+    this.damagedPacks.length = 0;
+    this.loaded = false;
+    this.loading = undefined;
+    await this.ready();
+  }
+
   async close(): Promise<void> {
     for (const h of this.handles.values()) await (await h.catch(() => undefined))?.close().catch(() => {});
     this.handles.clear();
@@ -336,6 +391,8 @@ export interface WriterOptions {
   onSeal?: (name: string, entries: PackEntry[]) => void;
   /** raw bytes queued for compression/writing before put() waits (default 24 MiB) */
   maxInflight?: number;
+  /** compress with this codec instead of the database's (e.g. inline on a thread that is itself a worker) */
+  codec?: Codec;
 }
 
 interface OpenPack {
@@ -372,7 +429,7 @@ export class ObjectWriter {
   private failed?: Error;
   private cur?: OpenPack;
   private spare?: Buffer;
-  private readonly pool = new BufferPool(16);
+  private readonly pool = new BufferPool(3);
   private readonly maxInflight: number;
 
   constructor(
@@ -408,7 +465,7 @@ export class ObjectWriter {
     if (this.failed) throw this.failed;
     this.inflightBytes += rawLength;
     const job = this.db
-      .encodeRecord(copy, opts.compress !== false)
+      .encodeRecord(copy, opts.compress !== false, this.opts.codec)
       .then(async (rec) => {
         this.pool.give(rec.spare);
         await this.append(id, type, rawLength, rec.codec, rec.payload);

@@ -26,6 +26,11 @@ export class StoreWorkerPool {
     });
   }
 
+  /** files handed to workers and not finished yet */
+  get pending(): number {
+    return this.pool.pending;
+  }
+
   async storeFile(abs: string, rel: string, stat: StatInfo, store: boolean): Promise<StoredFile> {
     try {
       return (await this.pool.run({ type: 'file', abs, rel, stat, store })) as StoredFile;

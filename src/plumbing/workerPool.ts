@@ -5,7 +5,7 @@ import { VaultError } from '../errors.js';
  * Workers hold little on their heap (buffers are external), so a small young
  * generation keeps each thread's footprint down: 3 isolates share the RSS budget.
  */
-const LIMITS = { maxYoungGenerationSizeMb: 8 };
+const LIMITS = { maxYoungGenerationSizeMb: 2 };
 
 /** Start a worker script from this folder, from sources (tests under tsx) or from dist. */
 export function startWorker(name: string, workerData: unknown): Worker {
@@ -74,6 +74,15 @@ export class WorkerPool<Q extends object, R> {
       slot.pending.set(seq, { resolve, reject });
       slot.worker.postMessage({ ...req, seq });
     });
+  }
+
+  /** requests sent and not yet answered, over all workers */
+  get pending(): number {
+    return this.slots.reduce((n, s) => n + s.pending.size, 0);
+  }
+
+  get size(): number {
+    return this.slots.length;
   }
 
   run(req: Q): Promise<R> {

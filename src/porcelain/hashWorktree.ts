@@ -10,6 +10,7 @@ import { StatCache, type StatInfo } from '../plumbing/statCache.js';
 import { scanWorktree, type WorkEntry } from '../plumbing/scanWorktree.js';
 import { FileChangedError, ReadBuffer, storeFile, type StoredFile } from '../plumbing/storeFile.js';
 import { FileVanishedError, StoreWorkerPool } from '../plumbing/storeWorkerPool.js';
+import { InlineCodec } from '../plumbing/codec.js';
 import type { FlatEntry } from '../plumbing/trees.js';
 import type { Vault } from './openVault.js';
 
@@ -107,15 +108,18 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
     shared = SharedIdSet.create(expected);
     for (const id of db.ids()) shared.add(id);
   }
-  const writer = opts.store ? db.writer({ shared }) : null;
+  // With N threads, N-1 workers and this thread share the files: one V8 isolate and
+  // one wasm heap fewer than N workers and an idle main thread (peak RSS matters).
+  const mainHelps = useWorkers && threads >= 2;
+  const writer = opts.store ? db.writer(mainHelps ? { shared, codec: new InlineCodec(), maxInflight: 4 * 1024 * 1024 } : { shared }) : null;
   const pool = useWorkers
     ? new StoreWorkerPool(
         { vaultDir: vault.vaultDir, shared: shared!, chunker: vault.config.chunker, level: vault.config.compression.level, packSize: vault.config.packSize },
-        threads,
+        mainHelps ? threads - 1 : threads,
         (name, entries) => db.publishPack(name, entries),
       )
     : null;
-  const bufferSize = 2 * chunker.maxSize + 1024 * 1024;
+  const bufferSize = chunker.maxSize + 1024 * 1024;
   const buffers: ReadBuffer[] = [];
 
   const record = (e: WorkEntry, r: StoredFile) => {
@@ -125,7 +129,7 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
     cache.set(e.path, { ...st, obj: r.obj, id: r.id });
   };
 
-  const one = async (e: WorkEntry): Promise<void> => {
+  const one = async (e: WorkEntry, here: boolean): Promise<void> => {
     const abs = joinPath(workTree, e.path);
     try {
       if (e.kind === 'symlink') {
@@ -137,7 +141,7 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
         return;
       }
       filesRead++;
-      if (pool) {
+      if (pool && !here) {
         const r = await pool.storeFile(abs, e.path, e.stat, opts.store);
         bytes += r.size;
         bytesRead += r.read;
@@ -172,13 +176,16 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
   // biggest files first: the last minutes of a commit should not be one worker alone on a 200 MB file
   if (pool) toRead.sort((a, b) => b.stat.size - a.stat.size);
   const concurrency = pool ? threads * 3 : 4;
+  /** files kept queued per worker, so a worker never waits while this thread reads a big file */
+  const depth = 3 * (pool ? Math.max(1, threads - 1) : 1);
   const running = new Set<Promise<void>>();
   let failure: unknown;
   let workerStats: WriterStats = { objects: 0, rawBytes: 0, storedBytes: 0 };
   try {
     for (const e of toRead) {
       if (failure) break;
-      const p: Promise<void> = one(e)
+      const here = !pool || (mainHelps && pool.pending >= depth);
+      const p: Promise<void> = one(e, here)
         .catch((err) => {
           failure ??= err;
         })
@@ -188,7 +195,8 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
           if ((done & 63) === 0) report('read');
         });
       running.add(p);
-      if (running.size >= concurrency) await Promise.race(running);
+      if (here && pool) await p;
+      else if (running.size >= concurrency) await Promise.race(running);
     }
     await Promise.all(running);
     if (failure) throw failure;
