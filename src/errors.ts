@@ -123,6 +123,17 @@ export class ConfigError extends VaultError {
   }
 }
 
+export class DamagedVaultError extends VaultError {
+  constructor(what: string, reason: string) {
+    super('EDAMAGED', `refusing to ${what}: ${reason}`, { what, reason }, "run 'vault verify' and 'vault repair' first; nothing was deleted");
+  }
+}
+export class BusyVaultError extends VaultError {
+  constructor(what: string) {
+    super('EBUSY', `refs kept changing while ${what} ran; nothing was deleted`, { what }, 'run it again when no other vault command is running');
+  }
+}
+
 /** Map a node fs error to a VaultError where it has a user-level meaning. */
 export function fsError(err: unknown, op: string, path: string): Error {
   if (err instanceof VaultError) return err;

@@ -6,6 +6,7 @@ import { acquireLock } from '../plumbing/lock.js';
 import { writeTrees } from '../plumbing/trees.js';
 import { readHead, updateRef } from '../refs/refs.js';
 import { hashWorktree, type Progress } from './hashWorktree.js';
+import { autoGc } from './gc.js';
 import type { Vault } from './openVault.js';
 
 export interface CommitOptions {
@@ -92,6 +93,7 @@ export async function commit(opts: CommitOptions): Promise<CommitResult> {
         author: vault.author,
         time: vault.clock(),
       });
+      await autoGc(vault); // packs loose objects / small packs when they pile up; never fails the commit
     }
     const live = new Set(hashed.entries.map((e) => e.path));
     cache.setTree(hashed.digest, tree);

@@ -17,6 +17,10 @@ import { tagCommand } from './tag.js';
 import { updateRefCommand } from './updateRef.js';
 import { verifyCommand } from './verify.js';
 import { writeTreeCommand } from './writeTree.js';
+import { gcCommand } from './gc.js';
+import { forgetCommand } from './forget.js';
+import { pruneCommand } from './prune.js';
+import { repairCommand } from './repair.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const commands: CommandModule<GlobalArgs, any>[] = [
@@ -30,6 +34,10 @@ export const commands: CommandModule<GlobalArgs, any>[] = [
   lsCommand,
   tagCommand,
   verifyCommand,
+  gcCommand,
+  forgetCommand,
+  pruneCommand,
+  repairCommand,
   hashObjectCommand,
   catObjectCommand,
   lsTreeCommand,
