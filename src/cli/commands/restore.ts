@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { resolve } from 'node:path';
 import { restore } from '../../porcelain/restore.js';
+import { PathOutsideError } from '../../errors.js';
 import { bytes, shortId } from '../format.js';
 import { cwdOf, out, printJson, warn, withVault, type GlobalArgs } from '../context.js';
 import { progressBar } from '../progress.js';
@@ -30,7 +31,9 @@ export const restoreCommand: CommandModule<GlobalArgs, Args> = {
       // paths are given relative to where the command runs
       const rel = (p: string) => {
         const abs = resolve(cwd, p);
-        return abs === vault.workTree ? '' : abs.startsWith(`${vault.workTree}/`) ? abs.slice(vault.workTree.length + 1) : p;
+        if (abs === vault.workTree) return '';
+        if (abs.startsWith(`${vault.workTree}/`)) return abs.slice(vault.workTree.length + 1);
+        throw new PathOutsideError(p, vault.workTree);
       };
       return restore({
         vault,
@@ -43,7 +46,7 @@ export const restoreCommand: CommandModule<GlobalArgs, Args> = {
       });
     }).finally(bar.done);
     if (argv.json) return printJson(r);
-    out(`restored ${r.files} files (${bytes(r.bytes)}) from ${shortId(r.snapshot)} into ${r.target}${r.unchanged ? `; ${r.unchanged} were already identical` : ''}`);
+    out(`restored ${r.files - r.unchanged} file(s) from ${shortId(r.snapshot)} into ${r.target}${r.unchanged ? `; ${r.unchanged} already identical` : ''} (${bytes(r.bytes)} in all)`);
     if (r.skipped.length) {
       out(`${r.skipped.length} entr${r.skipped.length === 1 ? 'y' : 'ies'} not restored (see warnings)`);
       process.exitCode = 1;
