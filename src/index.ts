@@ -30,3 +30,5 @@ export { parseDuration } from './porcelain/reachable.js';
 export { readSnapshot, type ResolvedSnapshot } from './porcelain/readSnapshot.js';
 export type { Progress } from './porcelain/hashWorktree.js';
 export { IncrementalBackupEngine, FileSystemStorageManager, FileSystemVersionTracker, type EngineOptions } from './compat.js';
+export * from './porcelain/sync/index.js';
+export { RemoteAuthError, RemoteUnreachableError, RemoteProtocolError } from './plumbing/git/errors.js';

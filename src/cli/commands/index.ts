@@ -17,6 +17,7 @@ import { tagCommand } from './tag.js';
 import { updateRefCommand } from './updateRef.js';
 import { verifyCommand } from './verify.js';
 import { writeTreeCommand } from './writeTree.js';
+import { cloneCommand, fetchCommand, pullCommand, pushCommand, remoteCommand } from './sync.js';
 import { gcCommand } from './gc.js';
 import { forgetCommand } from './forget.js';
 import { pruneCommand } from './prune.js';
@@ -45,4 +46,9 @@ export const commands: CommandModule<GlobalArgs, any>[] = [
   commitTreeCommand,
   updateRefCommand,
   revParseCommand,
+  remoteCommand,
+  pushCommand,
+  fetchCommand,
+  pullCommand,
+  cloneCommand,
 ];

@@ -1,0 +1,164 @@
+import { availableParallelism } from 'node:os';
+import { basename, resolve } from 'node:path';
+import type { CommandModule } from 'yargs';
+import { WorkerCodec } from '../../plumbing/codec.js';
+import { safeUrl } from '../../plumbing/git/errors.js';
+import type { SyncProgress } from '../../porcelain/sync/common.js';
+import { clone } from '../../porcelain/sync/clone.js';
+import { fetch, pull } from '../../porcelain/sync/fetch.js';
+import { push } from '../../porcelain/sync/push.js';
+import { addRemote, listRemotes, removeRemote } from '../../porcelain/sync/state.js';
+import { bytes, shortId } from '../format.js';
+import { cwdOf, nodeFs, out, printJson, warn, withVault, type GlobalArgs } from '../context.js';
+
+/** One progress line on stderr (a terminal, or VAULT_PROGRESS=1), redrawn at most 10 times a second. */
+function syncProgress(label: string, quiet?: boolean): { onProgress: (p: SyncProgress) => void; done: () => void } {
+  const enabled = !quiet && (process.stderr.isTTY === true || process.env.VAULT_PROGRESS === '1');
+  const tty = process.stderr.isTTY === true;
+  let last = 0;
+  let shown = false;
+  let lastPhase = '';
+  return {
+    onProgress: (p) => {
+      if (!enabled) return;
+      const now = Date.now();
+      if (now - last < 100 && p.phase === lastPhase && p.phase !== 'done') return;
+      last = now;
+      lastPhase = p.phase;
+      const parts = [`${label}: ${p.phase}`];
+      if (p.objectsTotal) parts.push(`${p.objects}/${p.objectsTotal} objects`);
+      if (p.bytesTotal) parts.push(`${bytes(p.bytes)}/${bytes(p.bytesTotal)} (${Math.floor((100 * p.bytes) / p.bytesTotal)}%)`);
+      process.stderr.write(tty ? `\r${parts.join(' ')}\x1b[K` : `${parts.join(' ')}\n`);
+      shown = true;
+    },
+    done: () => {
+      if (shown && tty) process.stderr.write('\r\x1b[K');
+    },
+  };
+}
+
+interface RemoteArgs extends GlobalArgs {
+  verbose?: boolean;
+  action?: string;
+  name?: string;
+  url?: string;
+}
+
+export const remoteCommand: CommandModule<GlobalArgs, RemoteArgs> = {
+  command: 'remote [action] [name] [url]',
+  describe: 'list, add or remove git remotes (smart HTTP)',
+  builder: (y) =>
+    y
+      .positional('action', { type: 'string', choices: ['add', 'remove', 'rm'], describe: 'add NAME URL | remove NAME' })
+      .positional('name', { type: 'string' })
+      .positional('url', { type: 'string' })
+      .option('verbose', { alias: 'v', type: 'boolean', describe: 'show URLs' })
+      .example('$0 remote add origin https://git.example.com/team/castle.git', 'add a remote')
+      .example('$0 remote -v', 'list remotes with their URLs'),
+  handler: async (argv) => {
+    await withVault(argv, async (vault) => {
+      const { UsageError } = await import('../../errors.js');
+      if (argv.action === 'add') {
+        if (!argv.name || !argv.url) throw new UsageError('usage: vault remote add NAME URL');
+        const r = await addRemote(vault.fs, vault.vaultDir, argv.name, argv.url);
+        if (argv.json) return printJson(r);
+        return out(`added remote ${r.name} ${safeUrl(r.url)}`);
+      }
+      if (argv.action === 'remove' || argv.action === 'rm') {
+        if (!argv.name) throw new UsageError('usage: vault remote remove NAME');
+        await removeRemote(vault.fs, vault.vaultDir, argv.name);
+        if (argv.json) return printJson({ removed: argv.name });
+        return out(`removed remote ${argv.name}`);
+      }
+      const list = await listRemotes(vault.fs, vault.vaultDir);
+      if (argv.json) return printJson(list.map((r) => ({ name: r.name, url: safeUrl(r.url) })));
+      for (const r of list) out(argv.verbose ? `${r.name}\t${safeUrl(r.url)}` : r.name);
+    });
+  },
+};
+
+interface SyncArgs extends GlobalArgs {
+  remote?: string;
+}
+
+export const pushCommand: CommandModule<GlobalArgs, SyncArgs & { batchMb?: number }> = {
+  command: 'push [remote]',
+  describe: 'send snapshots, branches, milestones and tags the remote lacks',
+  builder: (y) =>
+    y
+      .positional('remote', { type: 'string', default: 'origin' })
+      .option('batch-mb', { type: 'number', describe: 'MiB per upload request (default 64)' })
+      .example('$0 push', 'push to origin'),
+  handler: async (argv) => {
+    const bar = syncProgress('push', argv.quiet);
+    const r = await withVault(argv, (vault) =>
+      push({ vault, remote: argv.remote, batchBytes: argv.batchMb ? argv.batchMb * 1024 * 1024 : undefined, onProgress: bar.onProgress }),
+    ).finally(bar.done);
+    if (argv.json) return printJson(r);
+    for (const u of r.updated) out(`${u.ref} -> ${shortId(u.snapshot)} (git ${u.commit.slice(0, 12)})`);
+    for (const x of r.rejected) warn(`warning: ${x.ref} not pushed: ${x.reason}`);
+    if (!r.updated.length && !r.rejected.length) out(`${r.remote} is up to date`);
+    else out(`sent ${r.objectsSent} objects, ${bytes(r.bytesSent)} in ${r.requests} request(s)`);
+  },
+};
+
+function fetchSummary(r: { remote: string; imported: number; created: string[]; conflicts: { ref: string; local: string; remote: string }[] }): void {
+  out(`fetched ${r.imported} new snapshot(s) from ${r.remote}`);
+  for (const c of r.created) out(`  new ${c.replace(/^refs\//, '')}`);
+  for (const c of r.conflicts) warn(`warning: ${c.ref} is ${shortId(c.local)} here but ${shortId(c.remote)} on ${r.remote}; kept the local one`);
+}
+
+export const fetchCommand: CommandModule<GlobalArgs, SyncArgs> = {
+  command: 'fetch [remote]',
+  describe: "download the remote's snapshots; moves no branch",
+  builder: (y) => y.positional('remote', { type: 'string', default: 'origin' }).example('$0 fetch', 'fetch from origin'),
+  handler: async (argv) => {
+    const bar = syncProgress('fetch', argv.quiet);
+    const r = await withVault(argv, (vault) => fetch({ vault, remote: argv.remote, onProgress: bar.onProgress })).finally(bar.done);
+    if (argv.json) return printJson(r);
+    fetchSummary(r);
+    for (const [ref, id] of Object.entries(r.refs)) if (ref.startsWith('refs/heads/')) out(`  ${r.remote}/${ref.slice(11)} ${shortId(id)}`);
+  },
+};
+
+export const pullCommand: CommandModule<GlobalArgs, SyncArgs> = {
+  command: 'pull [remote]',
+  describe: 'fetch, then fast-forward the current branch and the working folder',
+  builder: (y) => y.positional('remote', { type: 'string', default: 'origin' }).example('$0 pull', 'bring in what teammates pushed'),
+  handler: async (argv) => {
+    const bar = syncProgress('pull', argv.quiet);
+    const r = await withVault(argv, (vault) => pull({ vault, remote: argv.remote, onProgress: bar.onProgress })).finally(bar.done);
+    if (argv.json) return printJson(r);
+    fetchSummary(r);
+    const b = r.branch.replace(/^refs\/heads\//, '');
+    if (r.outcome === 'fast-forward' || r.outcome === 'new-branch') out(`${b}: ${r.from ? shortId(r.from) : '(none)'} -> ${shortId(r.to!)} (fast-forward)`);
+    else if (r.outcome === 'ahead') out(`${b} is ahead of ${r.remote}: run 'vault push'`);
+    else if (r.outcome === 'no-remote-branch') out(`${r.remote} has no branch ${b}`);
+    else out(`${b} is up to date`);
+  },
+};
+
+export const cloneCommand: CommandModule<GlobalArgs, { url: string; dir?: string } & GlobalArgs> = {
+  command: 'clone <url> [dir]',
+  describe: 'a new project folder with the full vault of a git remote',
+  builder: (y) =>
+    y
+      .positional('url', { type: 'string', demandOption: true })
+      .positional('dir', { type: 'string', describe: 'default: the repository name' })
+      .example('$0 clone https://git.example.com/team/castle.git', 'clone into ./castle'),
+  handler: async (argv) => {
+    const dir = resolve(cwdOf(argv), argv.dir ?? basename(safeUrl(argv.url).replace(/\/+$/, '')).replace(/\.git$/, ''));
+    const bar = syncProgress('clone', argv.quiet);
+    const codec = new WorkerCodec();
+    const r = await clone({
+      fs: nodeFs,
+      url: argv.url,
+      dir,
+      codec,
+      threads: Number(process.env.VAULT_THREADS ?? Math.min(4, availableParallelism())),
+      onProgress: bar.onProgress,
+    }).finally(bar.done);
+    if (argv.json) return printJson(r);
+    out(`cloned ${safeUrl(argv.url)} into ${r.dir}: ${r.imported} snapshot(s)${r.branch ? `, ${r.branch.replace(/^refs\/heads\//, '')} at ${shortId(r.head!)}` : ' (empty remote)'}`);
+  },
+};

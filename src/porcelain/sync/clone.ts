@@ -1,0 +1,61 @@
+import { VaultError, fsError } from '../../errors.js';
+import { isNotFound, joinPath, type FsPromises } from '../../plumbing/fs.js';
+import type { Codec } from '../../plumbing/codec.js';
+import { updateRef, writeHead } from '../../refs/refs.js';
+import { initVault, openVault, type Vault } from '../openVault.js';
+import type { SyncProgress } from './common.js';
+import { checkout, fetch, type FetchResult } from './fetch.js';
+import { addRemote } from './state.js';
+
+export interface CloneOptions {
+  fs: FsPromises;
+  url: string;
+  /** the new project folder (must not exist, or be empty) */
+  dir: string;
+  remote?: string;
+  env?: NodeJS.ProcessEnv;
+  codec?: Codec;
+  clock?: () => number;
+  author?: string;
+  threads?: number;
+  onProgress?: (p: SyncProgress) => void;
+  onMessage?: (line: string) => void;
+}
+
+export interface CloneResult extends FetchResult {
+  readonly dir: string;
+  readonly branch: string | null;
+  readonly head: string | null;
+}
+
+/**
+ * A new project folder with a full vault from a remote: every snapshot, branch,
+ * milestone and tag; the working folder holds the remote default branch.
+ */
+export async function clone(opts: CloneOptions): Promise<CloneResult> {
+  const { fs, dir } = opts;
+  try {
+    const names = (await fs.readdir(dir)) as string[];
+    if (names.length) throw new VaultError('EEXIST', `${dir} already exists and is not empty`, { dir }, 'clone into a new or empty folder');
+  } catch (e) {
+    if (!isNotFound(e)) throw fsError(e, 'list', dir);
+  }
+  await initVault({ fs, dir });
+  const vault: Vault = await openVault({ fs, cwd: dir, vaultDir: joinPath(dir, '.vault'), codec: opts.codec, clock: opts.clock, author: opts.author, threads: opts.threads });
+  try {
+    const name = opts.remote ?? 'origin';
+    await addRemote(fs, vault.vaultDir, name, opts.url);
+    const f = await fetch({ vault, remote: name, env: opts.env, onProgress: opts.onProgress, onMessage: opts.onMessage });
+    const branches = Object.keys(f.refs).filter((r) => r.startsWith('refs/heads/'));
+    const branch = f.defaultBranch && f.refs[f.defaultBranch] ? f.defaultBranch : f.refs['refs/heads/main'] ? 'refs/heads/main' : branches[0] ?? null;
+    if (!branch) return { ...f, dir, branch: null, head: null };
+    for (const b of branches) {
+      await updateRef({ ...vault.refs, ref: b, value: f.refs[b], expected: null, message: `clone: from ${name}`, author: vault.author, time: vault.clock() });
+    }
+    await writeHead(vault.refs, branch);
+    await checkout(vault, null, f.refs[branch], opts.onProgress);
+    return { ...f, dir, branch, head: f.refs[branch] };
+  } finally {
+    await vault.close();
+  }
+}

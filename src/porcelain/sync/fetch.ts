@@ -1,0 +1,343 @@
+import git from 'isomorphic-git';
+import { CorruptObjectError, UncommittedChangesError, VaultError } from '../../errors.js';
+import { encodeChunkList } from '../../objects/chunkList.js';
+import { hashObject } from '../../objects/hashObject.js';
+import { decodeSnapshot } from '../../objects/snapshot.js';
+import { decodeTree } from '../../objects/tree.js';
+import type { ObjectId } from '../../objects/types.js';
+import { exists, joinPath, type FsPromises } from '../../plumbing/fs.js';
+import { RemoteAuthError, RemoteProtocolError, RemoteUnreachableError, safeUrl } from '../../plumbing/git/errors.js';
+import { authHeader, credentialsFor, isoHttpClient } from '../../plumbing/git/http.js';
+import { decodeGitTree, type GitOid, type GitTreeEntry } from '../../plumbing/git/objects.js';
+import { acquireLock } from '../../plumbing/lock.js';
+import type { ObjectWriter } from '../../plumbing/ObjectDatabase.js';
+import { flattenTree } from '../../plumbing/trees.js';
+import { readHead, readRef, updateRef } from '../../refs/refs.js';
+import type { Vault } from '../openVault.js';
+import { restore } from '../restore.js';
+import { status } from '../status.js';
+import { DivergedError, isAncestor, vaultRefOf, type SyncProgress } from './common.js';
+import { decodeManifest, exportSnapshot } from './exportSnapshot.js';
+import { getRemote, SyncState } from './state.js';
+
+export interface FetchOptions {
+  vault: Vault;
+  remote?: string;
+  env?: NodeJS.ProcessEnv;
+  onProgress?: (p: SyncProgress) => void;
+  onMessage?: (line: string) => void;
+  lockWait?: number;
+}
+
+export interface FetchResult {
+  readonly remote: string;
+  /** the remote's refs (vault names) and the snapshots they name */
+  readonly refs: Record<string, ObjectId>;
+  /** snapshots new to this vault */
+  readonly imported: number;
+  /** milestones and tags created locally */
+  readonly created: string[];
+  /** milestones and tags that name another snapshot here: the local one is kept */
+  readonly conflicts: { ref: string; local: ObjectId; remote: ObjectId }[];
+  /** the remote's default branch (from its HEAD), when it says */
+  readonly defaultBranch?: string;
+}
+
+/** isomorphic-git's fs client over Vault's injected filesystem. */
+function isoFs(fs: FsPromises): { promises: FsPromises } {
+  return { promises: fs };
+}
+
+function mapGitError(url: string, e: unknown): Error {
+  if (e instanceof VaultError) return e;
+  const err = e as { code?: string; data?: { statusCode?: number }; message?: string };
+  if (err?.code === 'HttpError') {
+    const s = err.data?.statusCode ?? 0;
+    if (s === 401 || s === 403) return new RemoteAuthError(url, s);
+    return new RemoteProtocolError(url, `HTTP ${s}`);
+  }
+  if (err?.code === 'ECONNREFUSED' || err?.code === 'ECONNRESET' || err?.code === 'EPIPE') return new RemoteUnreachableError(url, err.code);
+  return new RemoteProtocolError(url, String(err?.message ?? e));
+}
+
+/** Reads git objects from the staging repository `.vault/git`, with a small cache of trees. */
+class GitReader {
+  private readonly cache = {};
+  private readonly trees = new Map<GitOid, GitTreeEntry[]>();
+  constructor(
+    private readonly fs: FsPromises,
+    private readonly gitdir: string,
+  ) {}
+
+  async raw(oid: GitOid, type: string): Promise<Buffer> {
+    const r = await git.readObject({ fs: isoFs(this.fs), gitdir: this.gitdir, oid, format: 'content', cache: this.cache });
+    if (r.type !== type) throw new CorruptObjectError(oid, `git object is a ${r.type}, not a ${type}`, '.vault/git');
+    const o = r.object as Uint8Array;
+    return Buffer.from(o.buffer, o.byteOffset, o.byteLength);
+  }
+
+  async tree(oid: GitOid): Promise<GitTreeEntry[]> {
+    let t = this.trees.get(oid);
+    if (!t) {
+      t = decodeGitTree(await this.raw(oid, 'tree'));
+      if (this.trees.size > 4096) this.trees.clear();
+      this.trees.set(oid, t);
+    }
+    return t;
+  }
+
+  async entry(treeOid: GitOid, name: string): Promise<GitTreeEntry> {
+    const e = (await this.tree(treeOid)).find((x) => x.name === name);
+    if (!e) throw new CorruptObjectError(treeOid, `git tree has no entry '${name}'`, '.vault/git');
+    return e;
+  }
+}
+
+/** Turn git commits made by Vault back into the very same Vault objects (same ids), parents first. */
+export async function importCommits(vault: Vault, state: SyncState, reader: GitReader, writer: ObjectWriter, tips: GitOid[]): Promise<{ imported: ObjectId[] }> {
+  const imported: ObjectId[] = [];
+  const done = async (oid: GitOid) => {
+    const s = state.snapshotsByCommit.get(oid);
+    return !!s && ((await writer.known(s)) || (await vault.db.has(s)));
+  };
+  const order: GitOid[] = [];
+  const visited = new Set<GitOid>();
+  for (const tip of tips) {
+    const stack: { oid: GitOid; expanded: boolean }[] = [{ oid: tip, expanded: false }];
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      if (top.expanded) {
+        stack.pop();
+        order.push(top.oid);
+        continue;
+      }
+      if (visited.has(top.oid) || (await done(top.oid))) {
+        stack.pop();
+        continue;
+      }
+      visited.add(top.oid);
+      top.expanded = true;
+      const body = (await reader.raw(top.oid, 'commit')).toString('utf8');
+      for (const m of body.slice(0, body.indexOf('\n\n')).matchAll(/^parent ([0-9a-f]{40})$/gm)) if (!visited.has(m[1])) stack.push({ oid: m[1], expanded: false });
+    }
+  }
+
+  for (const commitOid of order) {
+    const body = (await reader.raw(commitOid, 'commit')).toString('utf8');
+    const rootOid = /^tree ([0-9a-f]{40})$/m.exec(body)?.[1];
+    if (!rootOid) throw new CorruptObjectError(commitOid, 'git commit has no tree', '.vault/git');
+    const dot = await reader.entry(rootOid, '.vault').catch(() => {
+      throw new VaultError('ENOTVAULTCOMMIT', `git commit ${commitOid} was not made by Vault (no .vault/snapshot.json)`, { commit: commitOid }, 'a Vault remote must only receive pushes from Vault');
+    });
+    const snapBody = await reader.raw((await reader.entry(dot.oid, 'snapshot.json')).oid, 'blob');
+    const snapId = hashObject('snapshot', snapBody);
+    const snap = decodeSnapshot(snapBody, snapId);
+    if (!(await writer.known(snapId))) {
+      const treesDir = await reader.entry(dot.oid, 'trees');
+      // git trees are looked up only when a content is missing here: a folder whose files are all
+      // known may differ from the last fetched one only by mtimes, and then its git tree (unchanged)
+      // was not sent again
+      const importTree = async (treeId: ObjectId, gitTree: () => Promise<GitOid>): Promise<void> => {
+        if (await writer.known(treeId)) return;
+        const fan = await reader.entry(treesDir.oid, treeId.slice(0, 2));
+        const tbody = await reader.raw((await reader.entry(fan.oid, treeId)).oid, 'blob');
+        if (hashObject('tree', tbody) !== treeId) throw new CorruptObjectError(treeId, 'the tree stored in git does not match its id', `commit ${commitOid}`);
+        const t = decodeTree(tbody, treeId);
+        let mine: GitOid | undefined;
+        const entryOid = async (name: string) => (await reader.entry((mine ??= await gitTree()), name)).oid;
+        for (const e of t.entries) {
+          if (e.kind === 'dir') await importTree(e.id, () => entryOid(e.name));
+          else if (e.obj === 'blob') {
+            if (await writer.known(e.id)) continue;
+            const oid = await entryOid(e.name);
+            state.setOid(e.id, oid);
+            const data = await reader.raw(oid, 'blob');
+            if (hashObject('blob', data) !== e.id) throw new CorruptObjectError(e.id, 'the file stored in git does not match its id', `commit ${commitOid}`);
+            await writer.put('blob', data, { id: e.id, compress: true });
+          } else {
+            if (await writer.known(e.id)) continue;
+            const m = decodeManifest(await reader.raw(await entryOid(e.name), 'blob'));
+            if (!m) throw new CorruptObjectError(e.id, `the manifest of '${e.name}' is unreadable`, `commit ${commitOid}`);
+            for (const c of m.chunks) {
+              state.setOid(c.id, c.oid);
+              if (await writer.known(c.id)) continue;
+              const data = await reader.raw(c.oid, 'blob');
+              if (hashObject('chunk', data) !== c.id) throw new CorruptObjectError(c.id, 'the chunk stored in git does not match its id', `commit ${commitOid}`);
+              await writer.put('chunk', data, { id: c.id, compress: true });
+            }
+            const list = encodeChunkList({ size: m.size, chunks: m.chunks.map((c) => ({ id: c.id, size: c.size })) });
+            if (hashObject('chunklist', list) !== e.id) throw new CorruptObjectError(e.id, 'the manifest does not rebuild its chunk list', `commit ${commitOid}`);
+            await writer.put('chunklist', list, { id: e.id, compress: true });
+          }
+        }
+        await writer.put('tree', tbody, { id: treeId, compress: true });
+      };
+      await importTree(snap.tree, async () => rootOid);
+      await writer.put('snapshot', snapBody, { id: snapId, compress: true });
+      imported.push(snapId);
+    }
+    state.mapCommit(snapId, commitOid);
+  }
+  return { imported };
+}
+
+/**
+ * Download what the remote has and this vault lacks (isomorphic-git fetch into
+ * the staging repository `.vault/git`), turn it into Vault objects, and
+ * remember the remote's refs. Creates milestones and tags that are missing
+ * here; never moves a branch (pull does).
+ */
+export async function fetch(opts: FetchOptions): Promise<FetchResult> {
+  const { vault } = opts;
+  const name = opts.remote ?? 'origin';
+  const remote = await getRemote(vault.fs, vault.vaultDir, name);
+  const creds = credentialsFor(remote.url, opts.env);
+  const url = safeUrl(remote.url);
+  const headers = authHeader(creds);
+  const http = isoHttpClient();
+  const fs = vault.fs;
+  const gitdir = joinPath(vault.vaultDir, 'git');
+  const progress = (p: SyncProgress) => opts.onProgress?.(p);
+  progress({ phase: 'connect', objects: 0, objectsTotal: 0, bytes: 0, bytesTotal: 0 });
+
+  const server = await git.listServerRefs({ http, url, headers, protocolVersion: 1, symrefs: true }).catch((e) => {
+    throw mapGitError(url, e);
+  });
+  const state = await SyncState.load(fs, vault.vaultDir);
+  const rstate = await state.loadRemoteState(name);
+  const known = await state.loadKnown(name);
+  if (!(await exists(fs, joinPath(gitdir, 'HEAD')))) await git.init({ fs: isoFs(fs), gitdir, bare: true, defaultBranch: 'main' });
+  await git.setConfig({ fs: isoFs(fs), gitdir, path: `remote.${name}.url`, value: url });
+  await git.setConfig({ fs: isoFs(fs), gitdir, path: `remote.${name}.fetch`, value: `+refs/heads/*:refs/remotes/${name}/*` });
+
+  const wanted = new Map<string, GitOid>();
+  let defaultBranch: string | undefined;
+  for (const r of server) {
+    if (r.ref === 'HEAD' && r.target?.startsWith('refs/heads/')) defaultBranch = r.target;
+    const v = vaultRefOf(r.ref);
+    if (v) wanted.set(v, r.oid);
+  }
+  // tell the server what we have: the commits of its refs we already hold, written into .vault/git
+  for (const [gitRef, seen] of Object.entries(rstate.refs)) {
+    if (!(await vault.db.has(seen.snapshot))) continue;
+    const ex = await exportSnapshot(vault.db, state, seen.snapshot);
+    const c = ex.objects[ex.objects.length - 1];
+    await git.writeObject({ fs: isoFs(fs), gitdir, type: 'commit', object: c.body!, format: 'content' });
+    await git.writeRef({ fs: isoFs(fs), gitdir, ref: `refs/vault-have/${name}/${gitRef.replace(/^refs\//, '')}`, value: c.oid, force: true });
+  }
+  const missing = [...wanted.values()].some((oid) => !state.snapshotsByCommit.has(oid));
+  if (missing) {
+    progress({ phase: 'download', objects: 0, objectsTotal: 0, bytes: 0, bytesTotal: 0 });
+    await git
+      .fetch({
+        fs: isoFs(fs),
+        http,
+        gitdir,
+        url,
+        remote: name,
+        singleBranch: false,
+        tags: true,
+        headers,
+        onMessage: opts.onMessage,
+        onProgress: (p) => progress({ phase: 'download', objects: p.loaded, objectsTotal: p.total ?? 0, bytes: 0, bytesTotal: 0 }),
+      })
+      .catch((e) => {
+        throw mapGitError(url, e);
+      });
+  }
+
+  const release = await acquireLock({ fs, path: vault.db.paths.lock, command: 'fetch', wait: opts.lockWait, clock: vault.clock });
+  const created: string[] = [];
+  const conflicts: FetchResult['conflicts'] = [];
+  const refs: Record<string, ObjectId> = {};
+  let imported: ObjectId[] = [];
+  try {
+    const writer = vault.db.writer();
+    try {
+      const reader = new GitReader(fs, gitdir);
+      progress({ phase: 'import', objects: 0, objectsTotal: wanted.size, bytes: 0, bytesTotal: 0 });
+      imported = (await importCommits(vault, state, reader, writer, [...wanted.values()])).imported;
+      await writer.flush();
+    } catch (e) {
+      await writer.abort();
+      throw e;
+    }
+    await state.save();
+    rstate.refs = {};
+    for (const [ref, oid] of wanted) {
+      const snap = state.snapshotsByCommit.get(oid)!;
+      refs[ref] = snap;
+      rstate.refs[ref.startsWith('refs/milestones/') ? `refs/tags/milestones/${ref.slice(16)}` : ref] = { snapshot: snap, commit: oid };
+    }
+    // what the remote holds now includes every object of these commits
+    for (const s of new Set([...imported, ...Object.values(refs)])) for (const r of (await exportSnapshot(vault.db, state, s)).objects) known.add(r.oid);
+    await state.save();
+    await state.saveKnown(name, known);
+    await state.saveRemoteState(name, rstate);
+    for (const [ref, snap] of Object.entries(refs)) {
+      if (ref.startsWith('refs/heads/')) continue;
+      const local = await readRef(vault.refs, ref);
+      if (local === null) {
+        await updateRef({ ...vault.refs, ref, value: snap, expected: null, message: `fetch: from ${name}`, author: vault.author, time: vault.clock() });
+        created.push(ref);
+      } else if (local !== snap) conflicts.push({ ref, local, remote: snap });
+    }
+  } finally {
+    await release();
+  }
+  progress({ phase: 'done', objects: imported.length, objectsTotal: imported.length, bytes: 0, bytesTotal: 0 });
+  return { remote: name, refs, imported: imported.length, created, conflicts, defaultBranch };
+}
+
+export interface PullResult extends FetchResult {
+  readonly branch: string;
+  readonly from: ObjectId | null;
+  readonly to: ObjectId | null;
+  /** 'up-to-date', 'fast-forward', 'new-branch', 'ahead' (local has more: push it), 'no-remote-branch' */
+  readonly outcome: 'up-to-date' | 'fast-forward' | 'new-branch' | 'ahead' | 'no-remote-branch';
+}
+
+/**
+ * Fetch, then fast-forward the current branch and the working folder to the
+ * remote's. Histories that diverged are not merged: EDIVERGED, with both sides
+ * kept (the remote's snapshots are in the vault, its tip in the error's data).
+ * The working folder must be clean (committed) first.
+ */
+export async function pull(opts: FetchOptions): Promise<PullResult> {
+  const { vault } = opts;
+  const f = await fetch(opts);
+  const head = await readHead(vault.refs);
+  const branch = head.ref ?? 'refs/heads/main';
+  const theirs = f.refs[branch] ?? null;
+  const base = { ...f, branch, from: head.id, to: theirs };
+  if (!theirs) return { ...base, to: head.id, outcome: 'no-remote-branch' };
+  if (head.id === theirs) return { ...base, outcome: 'up-to-date' };
+  if (head.id && (await isAncestor(vault, theirs, head.id))) return { ...base, to: head.id, outcome: 'ahead' };
+  if (head.id && !(await isAncestor(vault, head.id, theirs))) throw new DivergedError(branch, head.id, theirs, f.remote, 'both sides have snapshots the other lacks');
+  const st = await status({ vault });
+  if (!st.clean) throw new UncommittedChangesError([...st.added, ...st.modified, ...st.deleted, ...st.renamed].map((c) => c.path).sort());
+  await checkout(vault, head.id, theirs);
+  await updateRef({ ...vault.refs, ref: branch, value: theirs, expected: head.id, message: `pull: fast-forward from ${f.remote}`, author: vault.author, time: vault.clock() });
+  return { ...base, outcome: head.id ? 'fast-forward' : 'new-branch' };
+}
+
+/** Make a clean working folder match `to` (files of `from` that `to` lacks are removed). */
+export async function checkout(vault: Vault, from: ObjectId | null, to: ObjectId, onProgress?: (p: SyncProgress) => void): Promise<void> {
+  const newTree = decodeSnapshot(await vault.db.readTyped(to, 'snapshot'), to).tree;
+  if (from) {
+    const oldFiles = await flattenTree(vault.db, decodeSnapshot(await vault.db.readTyped(from, 'snapshot'), from).tree);
+    const newFiles = await flattenTree(vault.db, newTree);
+    const gone = [...oldFiles.values()].filter((e) => !newFiles.has(e.path)).sort((a, b) => (a.path < b.path ? 1 : -1));
+    for (const e of gone) {
+      const abs = joinPath(vault.workTree, e.path);
+      if (e.kind === 'dir') await vault.fs.rmdir(abs).catch(() => {});
+      else await vault.fs.unlink(abs).catch(() => {});
+    }
+  }
+  await restore({
+    vault,
+    snapshot: to,
+    force: true,
+    onProgress: onProgress && ((p) => onProgress({ phase: 'checkout', objects: p.files, objectsTotal: p.filesTotal, bytes: p.bytes, bytesTotal: p.bytesTotal })),
+  });
+}

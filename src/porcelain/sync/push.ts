@@ -1,0 +1,249 @@
+import { randomBytes } from 'node:crypto';
+import { decodeSnapshot } from '../../objects/snapshot.js';
+import type { ObjectId } from '../../objects/types.js';
+import { listRefs } from '../../refs/refs.js';
+import { RemoteProtocolError } from '../../plumbing/git/errors.js';
+import { credentialsFor, discoverReceivePack, postReceivePack, type RefCommand } from '../../plumbing/git/http.js';
+import { encodeGitCommit, encodeGitTree, gitOid, ZERO_OID, type GitOid, type GitTreeEntry } from '../../plumbing/git/objects.js';
+import { PackStreamWriter } from '../../plumbing/git/pack.js';
+import type { Vault } from '../openVault.js';
+import { DivergedError, gitRefOf, isAncestor, type SyncProgress } from './common.js';
+import { exportSnapshot, type GitRecipe } from './exportSnapshot.js';
+import { getRemote, SyncState } from './state.js';
+
+export interface PushOptions {
+  vault: Vault;
+  /** remote name (default origin) */
+  remote?: string;
+  /** raw bytes per request before a partial upload is sealed (default 64 MiB) */
+  batchBytes?: number;
+  env?: NodeJS.ProcessEnv;
+  onProgress?: (p: SyncProgress) => void;
+  /** progress lines from the server */
+  onMessage?: (line: string) => void;
+}
+
+export interface PushResult {
+  readonly remote: string;
+  readonly updated: { ref: string; gitRef: string; snapshot: ObjectId; commit: GitOid }[];
+  readonly upToDate: string[];
+  /** refs left alone: a tag or milestone that names another snapshot on the remote, or a server refusal */
+  readonly rejected: { ref: string; reason: string }[];
+  /** snapshots turned into git commits by this push (already exported ones are reused) */
+  readonly exported: number;
+  readonly objectsSent: number;
+  /** request bytes (ref commands and packs) of every receive-pack request */
+  readonly bytesSent: number;
+  readonly requests: number;
+}
+
+/**
+ * Send every snapshot, branch, milestone and tag the remote lacks. Objects the
+ * remote is known to hold are never sent again; the rest go in bounded
+ * batches (streamed packs, one object in memory at a time). A batch that is
+ * not the last moves a hidden ref (refs/vault/upload/<id>) so the server keeps
+ * it; the last one moves the real refs and deletes that ref. Local state
+ * changes only after the server confirmed a batch, so an interrupted push
+ * loses nothing and the retry sends only what is still missing.
+ */
+export async function push(opts: PushOptions): Promise<PushResult> {
+  const { vault } = opts;
+  const name = opts.remote ?? 'origin';
+  const remote = await getRemote(vault.fs, vault.vaultDir, name);
+  const creds = credentialsFor(remote.url, opts.env);
+  const batchBytes = opts.batchBytes ?? 64 * 1024 * 1024;
+  const progress = (p: SyncProgress) => opts.onProgress?.(p);
+  progress({ phase: 'connect', objects: 0, objectsTotal: 0, bytes: 0, bytesTotal: 0 });
+  const adv = await discoverReceivePack(remote.url, creds);
+  const state = await SyncState.load(vault.fs, vault.vaultDir);
+  const known = await state.loadKnown(name);
+  const rstate = await state.loadRemoteState(name);
+  if (adv.refs.size === 0) known.clear(); // an empty (or recreated) repository holds nothing we sent before
+  rstate.uploadRef ??= `refs/vault/upload/${randomBytes(6).toString('hex')}`;
+
+  // what the remote holds already: objects of advertised commits we know
+  for (const oid of adv.refs.values()) {
+    const snap = state.snapshotsByCommit.get(oid);
+    if (snap && !known.has(oid) && (await vault.db.has(snap))) for (const r of (await exportSnapshot(vault.db, state, snap)).objects) known.add(r.oid);
+  }
+
+  const local = await listRefs(vault.refs, 'refs/');
+  const rejected: { ref: string; reason: string }[] = [];
+  const upToDate: string[] = [];
+  const toPush: { ref: string; gitRef: string; snapshot: ObjectId; old: GitOid }[] = [];
+  for (const [ref, snapshot] of local) {
+    const gitRef = gitRefOf(ref);
+    if (!gitRef) {
+      rejected.push({ ref, reason: 'tags named milestones/... are reserved for milestones on git remotes' });
+      continue;
+    }
+    const old = adv.refs.get(gitRef) ?? ZERO_OID;
+    const remoteSnap = old === ZERO_OID ? null : state.snapshotsByCommit.get(old) ?? null;
+    if (old !== ZERO_OID && remoteSnap === snapshot) {
+      upToDate.push(ref);
+      continue;
+    }
+    if (old !== ZERO_OID) {
+      if (ref.startsWith('refs/heads/')) {
+        if (!remoteSnap) throw new DivergedError(ref, snapshot, old, name, 'the remote has snapshots this vault has not fetched');
+        if (!(await isAncestor(vault, remoteSnap, snapshot))) throw new DivergedError(ref, snapshot, remoteSnap, name, 'neither side contains the other');
+      } else {
+        rejected.push({ ref, reason: `already names another snapshot on ${name}` });
+        continue;
+      }
+    }
+    toPush.push({ ref, gitRef, snapshot, old });
+  }
+
+  // snapshots to export, parents first (iterative post-order; stops at what the remote holds)
+  const order: ObjectId[] = [];
+  const visited = new Set<ObjectId>();
+  for (const t of toPush) {
+    const stack: { id: ObjectId; expanded: boolean }[] = [{ id: t.snapshot, expanded: false }];
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      if (top.expanded) {
+        stack.pop();
+        order.push(top.id);
+        continue;
+      }
+      if (visited.has(top.id)) {
+        stack.pop();
+        continue;
+      }
+      visited.add(top.id);
+      top.expanded = true;
+      const c = state.commits.get(top.id);
+      if (c && known.has(c)) {
+        stack.pop();
+        continue;
+      }
+      for (const p of decodeSnapshot(await vault.db.readTyped(top.id, 'snapshot'), top.id).parents) if (!visited.has(p)) stack.push({ id: p, expanded: false });
+    }
+  }
+
+  const todo: GitRecipe[] = [];
+  const planned = new Set<GitOid>();
+  let bytesTotal = 0;
+  const commits = new Map<ObjectId, GitOid>();
+  for (let i = 0; i < order.length; i++) {
+    progress({ phase: 'prepare', objects: i, objectsTotal: order.length, bytes: 0, bytesTotal: 0 });
+    const ex = await exportSnapshot(vault.db, state, order[i]);
+    commits.set(order[i], ex.commit);
+    if (known.has(ex.commit)) continue;
+    for (const r of ex.objects) {
+      if (known.has(r.oid) || planned.has(r.oid)) continue;
+      planned.add(r.oid);
+      todo.push(r);
+      bytesTotal += r.size;
+    }
+  }
+  await state.save();
+  for (const t of toPush) if (!commits.has(t.snapshot)) commits.set(t.snapshot, state.commits.get(t.snapshot)!);
+
+  let bytesSent = 0;
+  let requests = 0;
+  let objectsSent = 0;
+  let bytesDone = 0;
+  let uploadOld = adv.refs.get(rstate.uploadRef) ?? ZERO_OID;
+
+  const send = async (objects: GitRecipe[], commands: RefCommand[]) => {
+    const needsPack = commands.some((c) => c.new !== ZERO_OID);
+    const report = await postReceivePack({
+      url: remote.url,
+      creds,
+      commands,
+      capabilities: adv.capabilities,
+      onMessage: opts.onMessage,
+      writePack: needsPack
+        ? async (out) => {
+            const pack = new PackStreamWriter(objects.length, out);
+            await pack.start();
+            for (const r of objects) {
+              const body = r.body ?? (await vault.db.read(r.vault!)).body;
+              await pack.add(r.type, body);
+              bytesDone += r.size;
+              objectsSent++;
+              progress({ phase: 'upload', objects: objectsSent, objectsTotal: todo.length, bytes: bytesDone, bytesTotal });
+            }
+            await pack.finish();
+          }
+        : undefined,
+    });
+    requests++;
+    bytesSent += report.sent;
+    for (const r of objects) known.add(r.oid);
+    await state.saveKnown(name, known);
+    return report.rejected;
+  };
+
+  // every batch but the last: seal it with a commit on the hidden upload ref
+  let batch: GitRecipe[] = [];
+  let batchSize = 0;
+  const sealBatch = async () => {
+    const entries = new Map<string, GitTreeEntry[]>();
+    const extra: GitRecipe[] = [];
+    const batchCommits = batch.filter((r) => r.type === 'commit').map((r) => r.oid);
+    const parentsOfBatch = new Set<GitOid>();
+    for (const r of batch) {
+      if (r.type === 'commit') for (const m of r.body!.toString('latin1').matchAll(/^parent ([0-9a-f]{40})$/gm)) parentsOfBatch.add(m[1]);
+      else {
+        const k = r.oid.slice(0, 2);
+        if (!entries.has(k)) entries.set(k, []);
+        entries.get(k)!.push({ name: r.oid, mode: r.type === 'tree' ? '40000' : '100644', oid: r.oid });
+      }
+    }
+    const top: GitTreeEntry[] = [];
+    for (const [k, list] of entries) {
+      const body = encodeGitTree(list);
+      const oid = gitOid('tree', body);
+      extra.push({ oid, type: 'tree', size: body.length, body });
+      top.push({ name: k, mode: '40000', oid });
+    }
+    const topBody = encodeGitTree(top);
+    const topOid = gitOid('tree', topBody);
+    extra.push({ oid: topOid, type: 'tree', size: topBody.length, body: topBody });
+    const parents = [...(uploadOld !== ZERO_OID ? [uploadOld] : []), ...batchCommits.filter((c) => !parentsOfBatch.has(c))];
+    const body = encodeGitCommit({ tree: topOid, parents, author: { name: 'Vault', email: 'vault@localhost', time: Math.floor(vault.clock() / 1000) }, message: 'vault: partial upload (kept until the push completes)\n' });
+    const commit = gitOid('commit', body);
+    extra.push({ oid: commit, type: 'commit', size: body.length, body });
+    await send([...batch, ...extra], [{ ref: rstate.uploadRef!, old: uploadOld, new: commit }]);
+    uploadOld = commit;
+    batch = [];
+    batchSize = 0;
+  };
+  await state.saveRemoteState(name, rstate); // the upload ref's name, before anything refers to it
+  for (const r of todo) {
+    if (batchSize > 0 && batchSize + r.size > batchBytes) await sealBatch();
+    batch.push(r);
+    batchSize += r.size;
+  }
+  const commands: RefCommand[] = toPush.map((t) => ({ ref: t.gitRef, old: t.old, new: commits.get(t.snapshot)! }));
+  if (uploadOld !== ZERO_OID) commands.push({ ref: rstate.uploadRef, old: uploadOld, new: ZERO_OID });
+  if (commands.length) {
+    const ng = await send(batch, commands);
+    for (const n of ng) {
+      const t = toPush.find((x) => x.gitRef === n.ref);
+      if (t) rejected.push({ ref: t.ref, reason: n.reason });
+      else if (n.ref !== rstate.uploadRef) throw new RemoteProtocolError(remote.url, `${n.ref}: ${n.reason}`);
+    }
+  }
+  const ok = toPush.filter((t) => !rejected.some((r) => r.ref === t.ref));
+  for (const [gitRef, oid] of adv.refs) {
+    const s = state.snapshotsByCommit.get(oid);
+    if (s) rstate.refs[gitRef] = { snapshot: s, commit: oid };
+  }
+  for (const t of ok) rstate.refs[t.gitRef] = { snapshot: t.snapshot, commit: commits.get(t.snapshot)! };
+  await state.saveRemoteState(name, rstate);
+  progress({ phase: 'done', objects: objectsSent, objectsTotal: todo.length, bytes: bytesDone, bytesTotal });
+  return {
+    remote: name,
+    updated: ok.map((t) => ({ ref: t.ref, gitRef: t.gitRef, snapshot: t.snapshot, commit: commits.get(t.snapshot)! })),
+    upToDate,
+    rejected,
+    exported: order.length,
+    objectsSent,
+    bytesSent,
+    requests,
+  };
+}

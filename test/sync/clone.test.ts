@@ -1,0 +1,140 @@
+// clone, fetch and pull through a real git server: same snapshot ids, byte-identical restores, diverged histories kept.
+import { writeFile, rm } from 'node:fs/promises';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { commit } from '../../src/porcelain/commit.js';
+import { log } from '../../src/porcelain/log.js';
+import { openVault } from '../../src/porcelain/openVault.js';
+import { restore } from '../../src/porcelain/restore.js';
+import { verify } from '../../src/porcelain/verify.js';
+import { clone } from '../../src/porcelain/sync/clone.js';
+import { fetch, pull } from '../../src/porcelain/sync/fetch.js';
+import { push } from '../../src/porcelain/sync/push.js';
+import { addRemote } from '../../src/porcelain/sync/state.js';
+import { listRefs, readRef, updateRef } from '../../src/refs/refs.js';
+import { InlineCodec } from '../../src/plumbing/codec.js';
+import { prngBytes } from '../helpers/prng.js';
+import { exec, listTree, symlink } from '../helpers/tree.js';
+import { codeOf, diskVault, fakeClock, nodeFs } from '../helpers/vault.js';
+import { ENV, newRepo, run, startFixture, stopFixture, type SyncCtx } from './gitServer.js';
+
+const test = suite<SyncCtx>('sync/clone', {} as SyncCtx);
+test.before.each(async (ctx) => {
+  Object.assign(ctx, await startFixture());
+});
+test.after.each(async (ctx) => stopFixture(ctx));
+
+const openAt = (dir: string) => openVault({ fs: nodeFs, cwd: dir, codec: new InlineCodec(), clock: fakeClock(1_800_000_000_000), author: 'Other Artist <other@example.org>' });
+
+async function allSnapshots(v: Awaited<ReturnType<typeof openAt>>): Promise<string[]> {
+  return (await log({ vault: v })).map((e) => e.id);
+}
+
+test('clone: every snapshot has the same id and restores byte-identical; refs come along', async (ctx) => {
+  const tv = await diskVault(ctx.tmp, {
+    'notes.md': 'one\n',
+    'tool.sh': exec('#!/bin/sh\necho hi\n'),
+    link: symlink('notes.md'),
+    Art: { 'hero.psd': prngBytes(1, 2_000_000), empty: {} },
+  }, { mtime: 1_600_000_000_000 });
+  const { vault } = tv;
+  const ids: string[] = [];
+  ids.push((await commit({ vault, message: 'one' })).id!);
+  await writeFile(`${tv.dir}/Art/hero.psd`, prngBytes(2, 2_100_000));
+  await writeFile(`${tv.dir}/notes.md`, 'two\n');
+  ids.push((await commit({ vault, message: 'two', meta: { persona: 'artist' } })).id!);
+  await rm(`${tv.dir}/tool.sh`);
+  ids.push((await commit({ vault, message: 'three' })).id!);
+  await updateRef({ ...vault.refs, ref: 'refs/milestones/beta', value: ids[1], expected: null, message: 'm', author: 'a', time: 1 });
+  const repo = await newRepo(ctx);
+  await addRemote(tv.fs, vault.vaultDir, 'origin', repo.url);
+  await push({ vault, env: ENV });
+
+  const dest = `${ctx.tmp}/copy`;
+  const phases = new Set<string>();
+  const c = await clone({ fs: nodeFs, url: repo.url, dir: dest, env: ENV, codec: new InlineCodec(), onProgress: (p) => phases.add(p.phase) });
+  assert.is(c.branch, 'refs/heads/main');
+  assert.is(c.head, ids[2]);
+  assert.is(c.imported, 3);
+  assert.ok(phases.has('download') && phases.has('import') && phases.has('checkout'), [...phases].join());
+  assert.equal(await listTree(nodeFs, dest), await listTree(nodeFs, tv.dir));
+  const v2 = await openAt(dest);
+  assert.equal(await allSnapshots(v2), [...ids].reverse());
+  assert.is(await readRef(v2.refs, 'refs/milestones/beta'), ids[1]);
+  for (const id of ids) {
+    await restore({ vault: vault, snapshot: id, to: `${ctx.tmp}/a-${id.slice(0, 6)}` });
+    await restore({ vault: v2, snapshot: id, to: `${ctx.tmp}/b-${id.slice(0, 6)}` });
+    assert.equal(await listTree(nodeFs, `${ctx.tmp}/b-${id.slice(0, 6)}`), await listTree(nodeFs, `${ctx.tmp}/a-${id.slice(0, 6)}`), `snapshot ${id}`);
+  }
+  const ver = await verify({ vault: v2, readData: true });
+  assert.equal(ver.problems, []);
+  await v2.close();
+  await vault.close();
+});
+
+test('fetch and pull bring in snapshots another clone pushed; a second fetch downloads little', async (ctx) => {
+  const tv = await diskVault(ctx.tmp, { 'a.txt': 'a\n', 'big.bin': prngBytes(4, 3_000_000) });
+  const { vault } = tv;
+  await commit({ vault, message: 'base' });
+  const repo = await newRepo(ctx);
+  await addRemote(tv.fs, vault.vaultDir, 'origin', repo.url);
+  await push({ vault, env: ENV });
+
+  const other = `${ctx.tmp}/other`;
+  await clone({ fs: nodeFs, url: repo.url, dir: other, env: ENV, codec: new InlineCodec() });
+  const v2 = await openAt(other);
+  await writeFile(`${other}/a.txt`, 'changed by the other artist\n');
+  await writeFile(`${other}/new.txt`, 'new\n');
+  const theirs = (await commit({ vault: v2, message: 'their work' })).id!;
+  ctx.server.resetCounters();
+  const p = await push({ vault: v2, env: ENV });
+  assert.ok(p.bytesSent < 20_000, `push from the clone sent ${p.bytesSent}`);
+
+  ctx.server.resetCounters();
+  const f = await fetch({ vault, env: ENV });
+  assert.is(f.imported, 1);
+  assert.is(f.refs['refs/heads/main'], theirs);
+  assert.ok((ctx.server.bytesIn['git-upload-pack'] ?? 0) < 5_000, `fetch request bytes ${ctx.server.bytesIn['git-upload-pack']}`);
+  assert.is.not(await readRef(vault.refs, 'refs/heads/main'), theirs, 'fetch moves no branch');
+
+  const pl = await pull({ vault, env: ENV });
+  assert.is(pl.outcome, 'fast-forward');
+  assert.is(await readRef(vault.refs, 'refs/heads/main'), theirs);
+  assert.equal(await listTree(nodeFs, tv.dir), await listTree(nodeFs, other));
+  const again = await pull({ vault, env: ENV });
+  assert.is(again.outcome, 'up-to-date');
+  await v2.close();
+  await vault.close();
+});
+
+test('diverged: push and pull fail with EDIVERGED and both sides are kept', async (ctx) => {
+  const tv = await diskVault(ctx.tmp, { 'a.txt': 'a\n' });
+  const { vault } = tv;
+  await commit({ vault, message: 'base' });
+  const repo = await newRepo(ctx);
+  await addRemote(tv.fs, vault.vaultDir, 'origin', repo.url);
+  await push({ vault, env: ENV });
+  const other = `${ctx.tmp}/other`;
+  await clone({ fs: nodeFs, url: repo.url, dir: other, env: ENV, codec: new InlineCodec() });
+  const v2 = await openAt(other);
+  await writeFile(`${other}/a.txt`, 'theirs\n');
+  const theirs = (await commit({ vault: v2, message: 'theirs' })).id!;
+  await push({ vault: v2, env: ENV });
+
+  await writeFile(`${tv.dir}/a.txt`, 'mine\n');
+  const mine = (await commit({ vault, message: 'mine' })).id!;
+  assert.is(await codeOf(() => push({ vault, env: ENV })), 'EDIVERGED');
+  assert.is(await codeOf(() => pull({ vault, env: ENV })), 'EDIVERGED');
+  // both kept: my branch and file untouched, their snapshot fetched into my vault
+  assert.is(await readRef(vault.refs, 'refs/heads/main'), mine);
+  assert.ok(await vault.db.has(theirs));
+  assert.is((await run('cat', [`${tv.dir}/a.txt`])).stdout, 'mine\n');
+  assert.is((await run('git', ['-C', repo.dir, 'rev-parse', 'main'])).stdout.trim().length, 40);
+  const remoteMain = (await run('git', ['-C', repo.dir, 'show', 'main:a.txt'])).stdout;
+  assert.is(remoteMain, 'theirs\n');
+  assert.ok((await listRefs(vault.refs)).size >= 1);
+  await v2.close();
+  await vault.close();
+});
+
+test.run();
