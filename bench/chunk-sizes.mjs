@@ -3,7 +3,7 @@
 // for each size, a fresh vault commits a copy of the corpus, `make-corpus mutate` applies one day
 // of work, and a second commit stores the changes. Prints objects, repository size and the
 // growth of the second commit against the mutation's new_bytes.
-// Usage: node bench/chunk-sizes.mjs [--size 1G] [--work DIR]   (after npm run build)
+// Usage: node bench/chunk-sizes.mjs [--size 1G] [--sizes 64,128,256,512,1024] [--work DIR]   (after npm run build)
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -27,7 +27,8 @@ if (!existsSync(join(work, `corpus-${size}.complete`))) {
 }
 const du = (p) => Number(execFileSync('du', ['-sb', p]).toString().split('\t')[0]);
 const rows = [];
-for (const kib of [64, 128, 256, 512, 1024]) {
+const sizes = opt('--sizes', '64,128,256,512,1024').split(',').map(Number);
+for (const kib of sizes) {
   const src = join(work, 'src');
   const vaultDir = join(work, 'vault');
   rmSync(src, { recursive: true, force: true });
@@ -50,6 +51,7 @@ for (const kib of [64, 128, 256, 512, 1024]) {
   const mutation = JSON.parse(execFileSync('python3', [join(here, 'make-corpus'), 'mutate', src, '--seed', '1']).toString());
   const second = await run('mutated');
   const size2 = du(vaultDir);
+  if (process.env.DEBUG_CHUNKS) console.log(JSON.stringify({ first, second: { ...second, skipped: second.skipped.length } }), execFileSync('ls', ['-la', join(vaultDir, 'packs')]).toString());
   rows.push({
     avgKiB: kib,
     objects: first.newObjects + second.newObjects,
