@@ -48,6 +48,7 @@ const USAGE = `Usage: npm run bench -- [options]      (or: node bench/run.mjs [o
                  (default <project>/.bench-work, git-ignored)
   --json FILE    JSON results (default <work>/results.json)
   --no-install   never try to apt-get install missing peers
+  --no-builds    skip the builds scenario (game asset chunker vs plain CDC)
   -h, --help     this help
 
 Environment: VAULT_BIN = Vault CLI run as \`$VAULT_BIN\` (through its #! line)
@@ -84,6 +85,7 @@ function parseArgs(argv) {
       case '--work': o.work = val(); break;
       case '--json': o.json = val(); break;
       case '--no-install': o.install = false; break;
+      case '--no-builds': o.builds = false; break;
       case '-h': case '--help': process.stdout.write(USAGE + '\n'); process.exit(0); break;
       default: die(`unknown option ${argv[i]}\n\n${USAGE}`);
     }
@@ -537,6 +539,16 @@ async function main() {
   }
   out.push('');
   out.push(`Raw: ${tsvFile}, ${path.join(peersWork, 'results.md')}, logs in ${path.join(peersWork, 'logs')}; JSON: ${opts.json}`);
+  // ---- builds scenario (Vault alone: game asset chunker vs plain CDC) ------------
+  let builds = null;
+  if (opts.builds !== false && pre.tools.includes('vault')) {
+    const buildsJson = path.join(opts.work, 'builds.json');
+    const r = spawnSync(process.execPath, [path.join(PROJECT, 'bench', 'builds.mjs'), '--json', buildsJson, '--work', path.join(opts.work, 'builds')], { encoding: 'utf8' });
+    if (r.status === 0) {
+      out.push('', r.stdout.trim());
+      builds = JSON.parse(fs.readFileSync(buildsJson, 'utf8'));
+    } else out.push('', `builds scenario failed (exit ${r.status}): ${(r.stderr || '').trim().split('\n').slice(-5).join(' | ')}`);
+  }
   const text = out.join('\n') + '\n';
   process.stdout.write('\n' + text);
   fs.mkdirSync(opts.work, { recursive: true });
@@ -561,6 +573,7 @@ async function main() {
     ratios_vault_over_peer: ratios,
     targets,
     hard_failures: hardFailures,
+    builds,
     exit_code: exitCode,
     raw: { tsv: tsvFile, rows },
   };

@@ -1,6 +1,7 @@
 import type { ChunkingStrategy } from './ChunkingStrategy.js';
 import { RollingHashChunker } from './RollingHashChunker.js';
-import { isCompressedMedia } from './fileTypes.js';
+import { containerFormat, isCompressedMedia } from './fileTypes.js';
+import { GameAssetChunker } from './GameAssetChunker.js';
 
 /** How one file is stored. */
 export interface FilePlan {
@@ -18,6 +19,8 @@ export interface FileTypeAwareOptions {
   cdcAvgSize?: number;
   /** chunker for already-compressed media: bigger chunks, no compression */
   mediaAvgSize?: number;
+  /** cut zip, tar and Godot pck containers at their entries (GameAssetChunker); "FILETYPE-v2" */
+  containers?: boolean;
 }
 
 /**
@@ -26,7 +29,9 @@ export interface FileTypeAwareOptions {
  * Used as a plain ChunkingStrategy it behaves as its CDC chunker.
  */
 export class FileTypeAwareChunker implements ChunkingStrategy {
-  readonly name = 'FILETYPE-v1';
+  /** v1: per-type plans; v2: plus container-aware cutting of game builds and packages */
+  readonly name: 'FILETYPE-v1' | 'FILETYPE-v2';
+  readonly containers: boolean;
   readonly params: Readonly<Record<string, number>>;
   readonly cdc: RollingHashChunker;
   readonly media: RollingHashChunker;
@@ -42,11 +47,25 @@ export class FileTypeAwareChunker implements ChunkingStrategy {
     this.media = new RollingHashChunker({ avgSize: mediaAvg });
     this.maxSize = Math.max(this.cdc.maxSize, this.media.maxSize, this.smallFileMax);
     this.minSize = Math.min(this.cdc.minSize, this.media.minSize);
+    this.containers = opts.containers ?? false;
+    this.name = this.containers ? 'FILETYPE-v2' : 'FILETYPE-v1';
     this.params = { smallFileMax: this.smallFileMax, cdcAvgSize: cdcAvg, mediaAvgSize: mediaAvg };
+  }
+
+  /** How a loose file of this name and size is cut (null: kept whole). Container entries are cut the same way. */
+  entryStrategy(name: string, size: number): ChunkingStrategy | null {
+    if (size <= this.smallFileMax) return null;
+    return isCompressedMedia(name) ? this.media : this.cdc;
   }
 
   /** Decide for one file from its path, size and first bytes (up to 16 are looked at). */
   planFile(path: string, size: number, head?: Uint8Array): FilePlan {
+    const container = this.containers && size > this.smallFileMax ? containerFormat(path, head) : null;
+    if (container) {
+      // a fresh, stateful chunker per file; every chunk is offered to zstd (stored entries compress, deflated ones are kept raw)
+      const strategy = new GameAssetChunker(container, (name, n) => this.entryStrategy(name, n), this.cdc, this.maxSize);
+      return { store: 'chunks', strategy, compress: true };
+    }
     const compressed = isCompressedMedia(path, head);
     if (size <= this.smallFileMax) return { store: 'blob', strategy: this.cdc, compress: !compressed };
     return compressed ? { store: 'chunks', strategy: this.media, compress: false } : { store: 'chunks', strategy: this.cdc, compress: true };

@@ -40,3 +40,14 @@ export function isCompressedMedia(path: string, head?: Uint8Array): boolean {
       head[8] === 0x57 && head[9] === 0x45 && head[10] === 0x42 && head[11] === 0x50) return true;
   return false;
 }
+
+const ZIP_EXT = new Set(['zip', 'apk', 'ipa', 'aab', 'jar', 'pk3', 'pk4', 'obb', 'xapk']);
+
+/** Containers whose entries the game asset chunker can cut apart. */
+export function containerFormat(path: string, head?: Uint8Array): 'zip' | 'tar' | 'pck' | null {
+  const ext = extensionOf(path);
+  if (ext === 'tar') return 'tar';
+  if (ext === 'pck' || (head && head.length >= 4 && head[0] === 0x47 && head[1] === 0x44 && head[2] === 0x50 && head[3] === 0x43)) return 'pck';
+  if (ZIP_EXT.has(ext) || (head && head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04)) return 'zip';
+  return null;
+}

@@ -9,6 +9,7 @@ export * from './FixedSizeChunker.js';
 export * from './RollingHashChunker.js';
 export * from './FileTypeAwareChunker.js';
 export * from './fileTypes.js';
+export * from './GameAssetChunker.js';
 
 /** Rebuild the chunker a vault was created with from its recorded config. */
 export function chunkerFromConfig(cfg: ChunkerConfig): ChunkingStrategy {
@@ -19,7 +20,8 @@ export function chunkerFromConfig(cfg: ChunkerConfig): ChunkingStrategy {
     case 'FASTCDC-v1':
       return new RollingHashChunker({ avgSize: p.avgSize, minSize: p.minSize, maxSize: p.maxSize });
     case 'FILETYPE-v1':
-      return new FileTypeAwareChunker({ smallFileMax: p.smallFileMax, cdcAvgSize: p.cdcAvgSize, mediaAvgSize: p.mediaAvgSize });
+    case 'FILETYPE-v2':
+      return new FileTypeAwareChunker({ smallFileMax: p.smallFileMax, cdcAvgSize: p.cdcAvgSize, mediaAvgSize: p.mediaAvgSize, containers: cfg.name === 'FILETYPE-v2' });
     default:
       throw new ConfigError('.vault/config', `unknown chunker '${cfg.name}' (this vault was made by a newer Vault?)`);
   }
