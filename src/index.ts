@@ -32,3 +32,4 @@ export type { Progress } from './porcelain/hashWorktree.js';
 export { IncrementalBackupEngine, FileSystemStorageManager, FileSystemVersionTracker, type EngineOptions } from './compat.js';
 export * from './porcelain/sync/index.js';
 export { RemoteAuthError, RemoteUnreachableError, RemoteProtocolError } from './plumbing/git/errors.js';
+export { createMilestone, listMilestones, deleteMilestone, annotationTarget, MILESTONE_TYPES, type Milestone, type MilestoneType } from './personas/game/milestones.js';

@@ -18,11 +18,20 @@ export interface LogOptions {
   milestonesOnly?: boolean;
 }
 
-/** Which short names point at each snapshot. */
+/**
+ * Which short names point at each snapshot. A milestone ref points at an
+ * annotation snapshot (see personas/game/milestones.ts): its name is shown on
+ * the snapshot the annotation marks.
+ */
 export async function refNames(vault: Vault): Promise<Map<ObjectId, string[]>> {
   const out = new Map<ObjectId, string[]>();
   const refs = await listRefs(vault.refs, 'refs/', () => {});
-  for (const [ref, id] of refs) {
+  for (const [ref, ref_id] of refs) {
+    let id = ref_id;
+    if (ref.startsWith('refs/milestones/')) {
+      const s = await readSnapshot(vault, id).catch(() => null);
+      if (s && s.meta['vault.annotation'] === 'milestone' && s.parents.length === 1) id = s.parents[0];
+    }
     const short = ref.replace(/^refs\/heads\//, '').replace(/^refs\//, '');
     out.set(id, [...(out.get(id) ?? []), short]);
   }

@@ -16,6 +16,7 @@ import { statusCommand } from './status.js';
 import { tagCommand } from './tag.js';
 import { updateRefCommand } from './updateRef.js';
 import { verifyCommand } from './verify.js';
+import { milestoneCommand } from './milestone.js';
 import { writeTreeCommand } from './writeTree.js';
 import { cloneCommand, fetchCommand, pullCommand, pushCommand, remoteCommand } from './sync.js';
 import { gcCommand } from './gc.js';
@@ -34,6 +35,7 @@ export const commands: CommandModule<GlobalArgs, any>[] = [
   showCommand,
   lsCommand,
   tagCommand,
+  milestoneCommand,
   verifyCommand,
   gcCommand,
   forgetCommand,
