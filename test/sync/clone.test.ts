@@ -1,5 +1,5 @@
 // clone, fetch and pull through a real git server: same snapshot ids, byte-identical restores, diverged histories kept.
-import { writeFile, rm } from 'node:fs/promises';
+import { readdir, writeFile, rm } from 'node:fs/promises';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { commit } from '../../src/porcelain/commit.js';
@@ -66,6 +66,8 @@ test('clone: every snapshot has the same id and restores byte-identical; refs co
     await restore({ vault: v2, snapshot: id, to: `${ctx.tmp}/b-${id.slice(0, 6)}` });
     assert.equal(await listTree(nodeFs, `${ctx.tmp}/b-${id.slice(0, 6)}`), await listTree(nodeFs, `${ctx.tmp}/a-${id.slice(0, 6)}`), `snapshot ${id}`);
   }
+  // the staging copy of the download is dropped once it is in the vault's own packs
+  assert.equal((await readdir(`${dest}/.vault/git/objects/pack`)).filter((n) => n.endsWith('.pack')), []);
   const ver = await verify({ vault: v2, readData: true });
   assert.equal(ver.problems, []);
   await v2.close();
@@ -103,6 +105,19 @@ test('fetch and pull bring in snapshots another clone pushed; a second fetch dow
   assert.equal(await listTree(nodeFs, tv.dir), await listTree(nodeFs, other));
   const again = await pull({ vault, env: ENV });
   assert.is(again.outcome, 'up-to-date');
+
+  // another round: the download holds only the new snapshot, not the 3 MB file again
+  await writeFile(`${other}/a.txt`, 'and again\n');
+  const third = (await commit({ vault: v2, message: 'more of their work' })).id!;
+  await push({ vault: v2, env: ENV });
+  ctx.server.resetCounters();
+  const pl2 = await pull({ vault, env: ENV });
+  assert.is(pl2.outcome, 'fast-forward');
+  assert.is(pl2.imported, 1);
+  assert.is(await readRef(vault.refs, 'refs/heads/main'), third);
+  const down = ctx.server.bytesOut['git-upload-pack'] ?? 0;
+  console.log(`    incremental fetch downloaded ${down} bytes`);
+  assert.ok(down < 50_000, `fetch downloaded ${down} bytes`);
   await v2.close();
   await vault.close();
 });

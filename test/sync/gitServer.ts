@@ -16,6 +16,8 @@ export interface GitServer {
   url(repo: string, auth?: { user: string; password: string }): string;
   /** request body bytes received, by service (git-receive-pack, git-upload-pack, other) */
   readonly bytesIn: Record<string, number>;
+  /** response body bytes sent, by service */
+  readonly bytesOut: Record<string, number>;
   readonly requests: { method: string; path: string; status: number }[];
   /** called with the running byte count of each receive-pack POST body; return true to kill the server */
   killWhen?: (receivedBytes: number) => boolean;
@@ -38,6 +40,7 @@ export async function startGitServer(opts: { root: string; user: string; passwor
   const sockets = new Set<Socket>();
   const children = new Set<ChildProcess>();
   const bytesIn: Record<string, number> = {};
+  const bytesOut: Record<string, number> = {};
   const requests: GitServer['requests'] = [];
   let server: http.Server;
   let port = 0;
@@ -90,6 +93,7 @@ export async function startGitServer(opts: { root: string; user: string; passwor
     let headerDone = false;
     child.stdout.on('data', (d: Buffer) => {
       if (headerDone) {
+        bytesOut[service] = (bytesOut[service] ?? 0) + d.length;
         res.write(d);
         return;
       }
@@ -114,6 +118,7 @@ export async function startGitServer(opts: { root: string; user: string; passwor
       }
       requests.push({ method: req.method ?? '', path: u.pathname, status });
       res.writeHead(status, headers);
+      bytesOut[service] = (bytesOut[service] ?? 0) + head.length - i - sep;
       res.write(head.subarray(i + sep));
     });
     child.stdout.on('end', () => {
@@ -145,9 +150,11 @@ export async function startGitServer(opts: { root: string; user: string; passwor
     },
     url: (repo, auth) => `http://${auth ? `${encodeURIComponent(auth.user)}:${encodeURIComponent(auth.password)}@` : ''}127.0.0.1:${port}/${repo}`,
     bytesIn,
+    bytesOut,
     requests,
     resetCounters() {
       for (const k of Object.keys(bytesIn)) delete bytesIn[k];
+      for (const k of Object.keys(bytesOut)) delete bytesOut[k];
       requests.length = 0;
     },
     kill() {

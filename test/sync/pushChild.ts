@@ -1,11 +1,17 @@
-// Run by big.test.ts in its own process: push a vault and print the peak RSS (what the memory bound is about).
+// Run by big.test.ts in its own process: push a vault (or clone one) and print the peak RSS.
 import { InlineCodec } from '../../src/plumbing/codec.js';
 import { syncFs } from '../../src/plumbing/syncFs.js';
 import { openVault } from '../../src/porcelain/openVault.js';
+import { clone } from '../../src/porcelain/sync/clone.js';
 import { push } from '../../src/porcelain/sync/push.js';
 
-const [dir, remote] = process.argv.slice(2);
-const vault = await openVault({ fs: syncFs, cwd: dir, codec: new InlineCodec() });
-const r = await push({ vault, remote });
-await vault.close();
-process.stdout.write(`${JSON.stringify({ maxRssBytes: process.resourceUsage().maxRSS * 1024, bytesSent: r.bytesSent, requests: r.requests, objects: r.objectsSent })}\n`);
+const [mode, dir, arg] = process.argv.slice(2);
+if (mode === 'push') {
+  const vault = await openVault({ fs: syncFs, cwd: dir, codec: new InlineCodec() });
+  const r = await push({ vault, remote: arg });
+  await vault.close();
+  process.stdout.write(`${JSON.stringify({ maxRssBytes: process.resourceUsage().maxRSS * 1024, bytesSent: r.bytesSent, requests: r.requests, objects: r.objectsSent })}\n`);
+} else {
+  const r = await clone({ fs: syncFs, url: arg, dir, codec: new InlineCodec() });
+  process.stdout.write(`${JSON.stringify({ maxRssBytes: process.resourceUsage().maxRSS * 1024, imported: r.imported })}\n`);
+}

@@ -274,6 +274,7 @@ export async function fetch(opts: FetchOptions): Promise<FetchResult> {
     await state.save();
     await state.saveKnown(name, known);
     await state.saveRemoteState(name, rstate);
+    await dropStagedPacks(fs, gitdir);
     for (const [ref, snap] of Object.entries(refs)) {
       if (ref.startsWith('refs/heads/')) continue;
       const local = await readRef(vault.refs, ref);
@@ -287,6 +288,22 @@ export async function fetch(opts: FetchOptions): Promise<FetchResult> {
   }
   progress({ phase: 'done', objects: imported.length, objectsTotal: imported.length, bytes: 0, bytesTotal: 0 });
   return { remote: name, refs, imported: imported.length, created, conflicts, defaultBranch };
+}
+
+/**
+ * Everything fetched is now in the vault's own packs: the staging copy would only double the disk used.
+ * The next fetch offers the remote's last-seen commits again (written back as loose objects), so
+ * dropping the packs costs no re-download.
+ */
+async function dropStagedPacks(fs: FsPromises, gitdir: string): Promise<void> {
+  const dir = joinPath(gitdir, 'objects', 'pack');
+  let names: string[];
+  try {
+    names = (await fs.readdir(dir)) as string[];
+  } catch {
+    return;
+  }
+  for (const n of names) if (/^pack-[0-9a-f]{40}\.(pack|idx)$/.test(n)) await fs.unlink(joinPath(dir, n)).catch(() => {});
 }
 
 export interface PullResult extends FetchResult {
