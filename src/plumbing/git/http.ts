@@ -11,6 +11,10 @@ import type { GitOid } from './objects.js';
  */
 const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
 
+export function agentFor(protocol: string): http.Agent {
+  return protocol === 'https:' ? agents.https : agents.http;
+}
+
 export interface Credentials {
   username: string;
   password: string;

@@ -5,14 +5,17 @@ import { hashObject } from '../../objects/hashObject.js';
 import { decodeSnapshot } from '../../objects/snapshot.js';
 import { decodeTree } from '../../objects/tree.js';
 import type { ObjectId } from '../../objects/types.js';
-import { exists, joinPath, type FsPromises } from '../../plumbing/fs.js';
+import { joinPath } from '../../plumbing/fs.js';
 import { RemoteAuthError, RemoteProtocolError, RemoteUnreachableError, safeUrl } from '../../plumbing/git/errors.js';
 import { authHeader, credentialsFor, isoHttpClient } from '../../plumbing/git/http.js';
+import { PackFileReader } from '../../plumbing/git/packReader.js';
+import { fetchPack } from '../../plumbing/git/uploadPack.js';
+import { randomBytes } from 'node:crypto';
 import { decodeGitTree, type GitOid, type GitTreeEntry } from '../../plumbing/git/objects.js';
 import { acquireLock } from '../../plumbing/lock.js';
 import type { ObjectWriter } from '../../plumbing/ObjectDatabase.js';
 import { flattenTree } from '../../plumbing/trees.js';
-import { readHead, readRef, updateRef } from '../../refs/refs.js';
+import { listRefs, readHead, readRef, updateRef } from '../../refs/refs.js';
 import type { Vault } from '../openVault.js';
 import { restore } from '../restore.js';
 import { status } from '../status.js';
@@ -43,11 +46,6 @@ export interface FetchResult {
   readonly defaultBranch?: string;
 }
 
-/** isomorphic-git's fs client over Vault's injected filesystem. */
-function isoFs(fs: FsPromises): { promises: FsPromises } {
-  return { promises: fs };
-}
-
 function mapGitError(url: string, e: unknown): Error {
   if (e instanceof VaultError) return e;
   const err = e as { code?: string; data?: { statusCode?: number }; message?: string };
@@ -60,20 +58,16 @@ function mapGitError(url: string, e: unknown): Error {
   return new RemoteProtocolError(url, String(err?.message ?? e));
 }
 
-/** Reads git objects from the staging repository `.vault/git`, with a small cache of trees. */
+/** Reads the git objects of a downloaded pack, with a small cache of trees. */
 class GitReader {
-  private readonly cache = {};
   private readonly trees = new Map<GitOid, GitTreeEntry[]>();
-  constructor(
-    private readonly fs: FsPromises,
-    private readonly gitdir: string,
-  ) {}
+  constructor(private readonly pack: PackFileReader) {}
 
   async raw(oid: GitOid, type: string): Promise<Buffer> {
-    const r = await git.readObject({ fs: isoFs(this.fs), gitdir: this.gitdir, oid, format: 'content', cache: this.cache });
-    if (r.type !== type) throw new CorruptObjectError(oid, `git object is a ${r.type}, not a ${type}`, '.vault/git');
-    const o = r.object as Uint8Array;
-    return Buffer.from(o.buffer, o.byteOffset, o.byteLength);
+    const r = await this.pack.read(oid);
+    if (!r) throw new CorruptObjectError(oid, 'the server did not send this git object', 'the downloaded pack');
+    if (r.type !== type) throw new CorruptObjectError(oid, `git object is a ${r.type}, not a ${type}`, 'the downloaded pack');
+    return r.body;
   }
 
   async tree(oid: GitOid): Promise<GitTreeEntry[]> {
@@ -206,9 +200,6 @@ export async function fetch(opts: FetchOptions): Promise<FetchResult> {
   const state = await SyncState.load(fs, vault.vaultDir);
   const rstate = await state.loadRemoteState(name);
   const known = await state.loadKnown(name);
-  if (!(await exists(fs, joinPath(gitdir, 'HEAD')))) await git.init({ fs: isoFs(fs), gitdir, bare: true, defaultBranch: 'main' });
-  await git.setConfig({ fs: isoFs(fs), gitdir, path: `remote.${name}.url`, value: url });
-  await git.setConfig({ fs: isoFs(fs), gitdir, path: `remote.${name}.fetch`, value: `+refs/heads/*:refs/remotes/${name}/*` });
 
   const wanted = new Map<string, GitOid>();
   let defaultBranch: string | undefined;
@@ -217,33 +208,51 @@ export async function fetch(opts: FetchOptions): Promise<FetchResult> {
     const v = vaultRefOf(r.ref);
     if (v) wanted.set(v, r.oid);
   }
-  // tell the server what we have: the commits of its refs we already hold, written into .vault/git
-  for (const [gitRef, seen] of Object.entries(rstate.refs)) {
-    if (!(await vault.db.has(seen.snapshot))) continue;
-    const ex = await exportSnapshot(vault.db, state, seen.snapshot);
-    const c = ex.objects[ex.objects.length - 1];
-    await git.writeObject({ fs: isoFs(fs), gitdir, type: 'commit', object: c.body!, format: 'content' });
-    await git.writeRef({ fs: isoFs(fs), gitdir, ref: `refs/vault-have/${name}/${gitRef.replace(/^refs\//, '')}`, value: c.oid, force: true });
+  const have = async (oid: GitOid) => {
+    const s = state.snapshotsByCommit.get(oid);
+    return !!s && (await vault.db.has(s));
+  };
+  const wants: GitOid[] = [];
+  for (const oid of new Set(wanted.values())) if (!(await have(oid))) wants.push(oid);
+  // offer what we hold of the remote's history, so the server sends only what is new
+  const haves = new Set<GitOid>();
+  for (const seen of Object.values(rstate.refs)) if (await have(seen.commit)) haves.add(seen.commit);
+  for (const [, id] of await listRefs(vault.refs, 'refs/')) {
+    const c = state.commits.get(id);
+    if (c) haves.add(c);
   }
-  const missing = [...wanted.values()].some((oid) => !state.snapshotsByCommit.has(oid));
-  if (missing) {
-    progress({ phase: 'download', objects: 0, objectsTotal: 0, bytes: 0, bytesTotal: 0 });
-    await git
-      .fetch({
-        fs: isoFs(fs),
-        http,
-        gitdir,
-        url,
-        remote: name,
-        singleBranch: false,
-        tags: true,
-        headers,
+
+  // the pack is streamed to a file under .vault/git, read from there, and deleted: memory stays small
+  let packPath: string | null = null;
+  let pack: PackFileReader | null = null;
+  if (wants.length) {
+    await fs.mkdir(gitdir, { recursive: true });
+    packPath = joinPath(gitdir, `incoming-${randomBytes(8).toString('hex')}.pack`);
+    const fh = await fs.open(packPath, 'wx');
+    let received = 0;
+    try {
+      await fetchPack({
+        url: remote.url,
+        creds,
+        wants,
+        haves: [...haves],
         onMessage: opts.onMessage,
-        onProgress: (p) => progress({ phase: 'download', objects: p.loaded, objectsTotal: p.total ?? 0, bytes: 0, bytesTotal: 0 }),
-      })
-      .catch((e) => {
-        throw mapGitError(url, e);
+        onBytes: (n) => {
+          received += n;
+          progress({ phase: 'download', objects: 0, objectsTotal: 0, bytes: received, bytesTotal: 0 });
+        },
+        sink: async (b) => {
+          let off = 0;
+          while (off < b.length) off += (await fh.write(b, off, b.length - off)).bytesWritten;
+        },
       });
+      await fh.close();
+      pack = await PackFileReader.open(fs, packPath, (done, total) => progress({ phase: 'download', objects: done, objectsTotal: total, bytes: received, bytesTotal: received }));
+    } catch (e) {
+      await fh.close().catch(() => {});
+      await fs.unlink(packPath).catch(() => {});
+      throw e;
+    }
   }
 
   const release = await acquireLock({ fs, path: vault.db.paths.lock, command: 'fetch', wait: opts.lockWait, clock: vault.clock });
@@ -254,9 +263,8 @@ export async function fetch(opts: FetchOptions): Promise<FetchResult> {
   try {
     const writer = vault.db.writer();
     try {
-      const reader = new GitReader(fs, gitdir);
       progress({ phase: 'import', objects: 0, objectsTotal: wanted.size, bytes: 0, bytesTotal: 0 });
-      imported = (await importCommits(vault, state, reader, writer, [...wanted.values()])).imported;
+      if (pack) imported = (await importCommits(vault, state, new GitReader(pack), writer, wants)).imported;
       await writer.flush();
     } catch (e) {
       await writer.abort();
@@ -274,7 +282,6 @@ export async function fetch(opts: FetchOptions): Promise<FetchResult> {
     await state.save();
     await state.saveKnown(name, known);
     await state.saveRemoteState(name, rstate);
-    await dropStagedPacks(fs, gitdir);
     for (const [ref, snap] of Object.entries(refs)) {
       if (ref.startsWith('refs/heads/')) continue;
       const local = await readRef(vault.refs, ref);
@@ -285,25 +292,11 @@ export async function fetch(opts: FetchOptions): Promise<FetchResult> {
     }
   } finally {
     await release();
+    await pack?.close();
+    if (packPath) await fs.unlink(packPath).catch(() => {});
   }
   progress({ phase: 'done', objects: imported.length, objectsTotal: imported.length, bytes: 0, bytesTotal: 0 });
   return { remote: name, refs, imported: imported.length, created, conflicts, defaultBranch };
-}
-
-/**
- * Everything fetched is now in the vault's own packs: the staging copy would only double the disk used.
- * The next fetch offers the remote's last-seen commits again (written back as loose objects), so
- * dropping the packs costs no re-download.
- */
-async function dropStagedPacks(fs: FsPromises, gitdir: string): Promise<void> {
-  const dir = joinPath(gitdir, 'objects', 'pack');
-  let names: string[];
-  try {
-    names = (await fs.readdir(dir)) as string[];
-  } catch {
-    return;
-  }
-  for (const n of names) if (/^pack-[0-9a-f]{40}\.(pack|idx)$/.test(n)) await fs.unlink(joinPath(dir, n)).catch(() => {});
 }
 
 export interface PullResult extends FetchResult {

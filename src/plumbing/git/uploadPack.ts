@@ -1,0 +1,112 @@
+import http from 'node:http';
+import https from 'node:https';
+import { FLUSH, pkt } from './pktline.js';
+import { RemoteAuthError, RemoteProtocolError, RemoteUnreachableError } from './errors.js';
+import { agentFor, authHeader, type Credentials } from './http.js';
+import type { GitOid } from './objects.js';
+
+/**
+ * One upload-pack request (smart HTTP, protocol v0, stateless): every want,
+ * every have, done; the pack comes back side-band multiplexed and is handed to
+ * `sink` piece by piece as it arrives (never held whole), with back-pressure.
+ */
+export async function fetchPack(opts: {
+  url: string;
+  creds?: Credentials;
+  wants: GitOid[];
+  haves: GitOid[];
+  sink: (b: Buffer) => Promise<void>;
+  onMessage?: (line: string) => void;
+  onBytes?: (n: number) => void;
+}): Promise<void> {
+  const u = new URL(opts.url);
+  u.username = '';
+  u.password = '';
+  const target = new URL(`${u.toString().replace(/\/+$/, '')}/git-upload-pack`);
+  const caps = 'side-band-64k ofs-delta agent=git/vault';
+  const body = Buffer.concat([
+    ...opts.wants.map((w, i) => pkt(`want ${w}${i === 0 ? ` ${caps}` : ''}\n`)),
+    FLUSH,
+    ...opts.haves.map((h) => pkt(`have ${h}\n`)),
+    pkt('done\n'),
+  ]);
+  const mod = target.protocol === 'https:' ? https : http;
+  await new Promise<void>((resolve, reject) => {
+    let failed = false;
+    const fail = (e: unknown) => {
+      if (failed) return;
+      failed = true;
+      reject(e instanceof RemoteProtocolError || e instanceof RemoteAuthError ? e : new RemoteUnreachableError(opts.url, (e as NodeJS.ErrnoException)?.code ?? String((e as Error)?.message ?? e)));
+    };
+    const req = mod.request(
+      target,
+      {
+        method: 'POST',
+        agent: agentFor(target.protocol),
+        headers: { 'user-agent': 'git/vault', ...authHeader(opts.creds), 'content-type': 'application/x-git-upload-pack-request', accept: 'application/x-git-upload-pack-result', 'content-length': String(body.length) },
+      },
+      (res) => {
+        const status = res.statusCode ?? 0;
+        if (status === 401 || status === 403) {
+          res.resume();
+          return fail(new RemoteAuthError(opts.url, status));
+        }
+        if (status !== 200) {
+          res.resume();
+          return fail(new RemoteProtocolError(opts.url, `HTTP ${status} on git-upload-pack`));
+        }
+        let pending: Buffer = Buffer.alloc(0);
+        let chain: Promise<void> = Promise.resolve();
+        let ended = false;
+        res.on('data', (d: Buffer) => {
+          opts.onBytes?.(d.length);
+          pending = pending.length ? Buffer.concat([pending, d]) : d;
+          const out: Buffer[] = [];
+          while (pending.length >= 4) {
+            const len = parseInt(pending.toString('latin1', 0, 4), 16);
+            if (Number.isNaN(len)) return fail(new RemoteProtocolError(opts.url, 'malformed upload-pack response'));
+            if (len < 4) {
+              pending = pending.subarray(4);
+              if (len === 0) ended = true;
+              continue;
+            }
+            if (pending.length < len) break;
+            const line = pending.subarray(4, len);
+            pending = pending.subarray(len);
+            const band = line[0];
+            if (band === 1) out.push(Buffer.from(line.subarray(1)));
+            else if (band === 2) for (const l of line.subarray(1).toString('utf8').split(/[\r\n]+/)) l && opts.onMessage?.(l);
+            else if (band === 3) return fail(new RemoteProtocolError(opts.url, line.subarray(1).toString('utf8').trim()));
+            else {
+              const text = line.toString('utf8');
+              if (text.startsWith('ERR ')) return fail(new RemoteProtocolError(opts.url, text.slice(4).trim()));
+              // ACK / NAK / shallow lines: nothing to do
+            }
+          }
+          if (out.length) {
+            res.pause();
+            chain = chain
+              .then(async () => {
+                for (const b of out) await opts.sink(b);
+              })
+              .then(
+                () => void res.resume(),
+                fail,
+              );
+          }
+        });
+        res.on('error', fail);
+        res.on('aborted', () => fail(new Error('the connection was closed before the pack ended')));
+        res.on('end', () => {
+          void chain.then(() => {
+            if (failed) return;
+            if (!ended) return fail(new RemoteProtocolError(opts.url, 'the pack stream ended early'));
+            resolve();
+          });
+        });
+      },
+    );
+    req.on('error', fail);
+    req.end(body);
+  });
+}
