@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { LockedError, fsError } from '../errors.js';
-import { isNotFound, type FsPromises } from './fs.js';
+import { dirname, isNotFound, joinPath, type FsPromises } from './fs.js';
 
 export interface LockInfo {
   pid: number;
@@ -64,12 +64,38 @@ export async function acquireLock(opts: LockOptions): Promise<() => Promise<void
     if (holder && holder.host === me.host && !alive(holder.pid)) {
       // stale: its process is gone. Remove it only if it is still the same file.
       const again = await fs.readFile(path, 'utf8').catch(() => null);
-      if (again !== null && JSON.parse(again as string).pid === holder.pid) await fs.unlink(path).catch(() => {});
+      if (again !== null && JSON.parse(again as string).pid === holder.pid) {
+        await fs.unlink(path).catch(() => {});
+        await clearRefLocks(fs, joinPath(dirname(path), 'refs'), holder.time - 2000);
+      }
       continue;
     }
     if (clock() >= deadline) {
       throw new LockedError(path, holder ? `'vault ${holder.command}' (pid ${holder.pid} on ${holder.host}, since ${new Date(holder.time).toISOString()})` : 'another process');
     }
     await sleep(100);
+  }
+}
+
+/**
+ * A process killed while moving a ref (commit, forget: they hold the vault
+ * lock) leaves `<ref>.lock` behind, and every later update of that ref would
+ * fail. When its vault lock is found stale, the ref locks created while it
+ * held the vault lock (mtime since it took it) are its own: remove them.
+ * Best effort: anything unreadable is left for the user (the error names it).
+ */
+async function clearRefLocks(fs: FsPromises, dir: string, since: number): Promise<void> {
+  let names: string[];
+  try {
+    names = (await fs.readdir(dir)) as string[];
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const p = joinPath(dir, n);
+    const st = await fs.lstat(p).catch(() => null);
+    if (!st) continue;
+    if (st.isDirectory()) await clearRefLocks(fs, p, since);
+    else if (n.endsWith('.lock') && st.mtimeMs >= since) await fs.unlink(p).catch(() => {});
   }
 }

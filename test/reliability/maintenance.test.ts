@@ -1,4 +1,6 @@
 // gc, forget, prune and repair on memfs: what each keeps, what it removes, and that the vault verifies after.
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { commit } from '../../src/porcelain/commit.js';
@@ -234,6 +236,18 @@ test('repair rebuilds a lost index from the pack; a damaged record is reported a
   await commit({ vault: await t.reopen(), message: 'heal', allowEmpty: true });
   const healed = await t.reopen();
   await clean({ ...t, vault: healed });
+});
+
+test('a commit killed while moving the ref leaves ref.lock behind: the next commit clears it with the stale vault lock', async () => {
+  const t = await memVault({ 'a.txt': 'hello\n' });
+  await history(t, 1);
+  const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+  await t.fs.writeFile('/work/.vault/lock', JSON.stringify({ pid: dead, host: hostname(), time: Date.now() - 1000, command: 'commit' }));
+  await t.fs.writeFile('/work/.vault/refs/heads/main.lock', '');
+  await t.fs.writeFile('/work/b.txt', 'more\n');
+  const r = await commit({ vault: t.vault, message: 'after the crash' });
+  assert.is(await readRef(t.vault.refs, 'refs/heads/main'), r.id);
+  assert.is(await codeOf(() => t.fs.stat('/work/.vault/refs/heads/main.lock')), 'ENOENT');
 });
 
 test.run();
