@@ -84,7 +84,9 @@ export async function removePack(fs: FsPromises, paths: VaultPaths, name: string
 /** Read one record's payload at an index entry (header checked against the entry). */
 export async function readRecordAt(fh: FileHandle, entry: PackEntry, where: string): Promise<Buffer> {
   const rec = Buffer.allocUnsafe(entry.length);
-  const n = await readFully(fh, rec, 0, entry.length, entry.offset);
+  const n = await readFully(fh, rec, 0, entry.length, entry.offset).catch((e) => {
+    throw fsError(e, 'read', where);
+  });
   if (n !== entry.length) throw new CorruptObjectError(entry.id, `pack is truncated (read ${n} of ${entry.length} bytes)`, where);
   const bad = recordHeaderMismatch(rec, entry);
   if (bad) throw new CorruptObjectError(entry.id, bad, where);

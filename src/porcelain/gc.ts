@@ -90,7 +90,9 @@ export async function gc(opts: GcOptions): Promise<GcResult> {
     if (orphanPacks.length) await db.reload();
 
     // 3. loose objects
-    const loose = await db.listLoose();
+    const loose = await db.listLoose().catch((e) => {
+      throw fsError(e, 'list', db.paths.objects);
+    });
     const builder = new PackBuilder(fs, paths, db.packSize);
     const toRemove: ObjectId[] = [];
     const looseCorrupt: ObjectId[] = [];

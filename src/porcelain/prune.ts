@@ -62,7 +62,9 @@ interface Plan {
 
 async function makePlan(vault: Vault, protectMs: number, threshold: number, now: number): Promise<Plan> {
   const { db, fs } = vault;
-  await db.reload();
+  await db.reload().catch((e) => {
+    throw fsError(e, 'read', db.paths.root);
+  });
   if (db.damagedPacks.length) throw new DamagedVaultError('prune', `pack index ${db.damagedPacks[0].name}.idx is unreadable (${db.damagedPacks[0].reason})`);
   const dir = await listPackDir(fs, db.paths);
   const roots = await collectRoots(vault, protectMs, now);
@@ -70,7 +72,9 @@ async function makePlan(vault: Vault, protectMs: number, threshold: number, now:
 
   const loose: Plan['loose'] = [];
   let looseProtected = 0;
-  for (const id of await db.listLoose()) {
+  for (const id of await db.listLoose().catch((e) => {
+      throw fsError(e, 'list', db.paths.objects);
+    })) {
     if (live.has(id)) continue;
     const p = db.looseObjectPath(id);
     const st = await fs.stat(p).catch((e) => {
@@ -142,7 +146,9 @@ export async function prune(opts: PruneOptions): Promise<PruneResult> {
       else if (p.action === 'rewrite') for (const id of p.keepIds) survivors.add(id);
     }
     const looseGoing = new Set(plan.loose.map((l) => l.id));
-    for (const id of await db.listLoose()) if (!looseGoing.has(id)) survivors.add(id);
+    for (const id of await db.listLoose().catch((e) => {
+      throw fsError(e, 'list', db.paths.objects);
+    })) if (!looseGoing.has(id)) survivors.add(id);
     const gone = new Set<ObjectId>();
     for (const p of plan.packs) if (p.action !== 'keep') for (const e of p.entries) if (!survivors.has(e.id)) gone.add(e.id);
     for (const l of plan.loose) if (!survivors.has(l.id)) gone.add(l.id);

@@ -58,6 +58,8 @@ export async function collectRoots(vault: Vault, protectMs: number, now: number)
   seen.push(`HEAD ${head.ref} ${head.id}`);
   const all = await listRefs(vault.refs, 'refs/', (ref, e) => {
     throw new DamagedVaultError('prune', `ref ${ref} is unreadable (${e.message})`);
+  }).catch((e) => {
+    throw fsError(e, 'list', 'refs');
   });
   for (const [ref, id] of all) {
     refs.add(id);

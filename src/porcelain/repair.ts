@@ -131,7 +131,9 @@ export async function repair(opts: RepairOptions): Promise<RepairResult> {
     // loose objects
     await db.reload();
     const looseQuarantined: ObjectId[] = [];
-    const loose = await db.listLoose();
+    const loose = await db.listLoose().catch((e) => {
+      throw fsError(e, 'list', db.paths.objects);
+    });
     i = 0;
     for (const id of loose) {
       opts.onProgress?.({ phase: 'loose', done: i++, total: loose.length });
