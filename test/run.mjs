@@ -17,7 +17,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const filters = process.argv.slice(2);
 const FILE_TIMEOUT_MS = 4 * 60 * 1000;
 // Long files start first so the two lanes finish together.
-const SLOW_FIRST = ['bigFile', 'commit', 'cli', 'realFs'];
+const SLOW_FIRST = ['crash', 'bigFile', 'commit', 'cli', 'realFs'];
 
 function run(cmd, args, opts = {}) {
   return new Promise((resolve) => {
