@@ -6,6 +6,7 @@ import { commit } from '../../src/porcelain/commit.js';
 import { push } from '../../src/porcelain/sync/push.js';
 import { addRemote } from '../../src/porcelain/sync/state.js';
 import { updateRef } from '../../src/refs/refs.js';
+import { createMilestone } from '../../src/personas/game/milestones.js';
 import { prngBytes } from '../helpers/prng.js';
 import { diskVault } from '../helpers/vault.js';
 import { ENV, newRepo, run, startFixture, stopFixture, type SyncCtx } from './gitServer.js';
@@ -25,7 +26,7 @@ test('push: each snapshot is a commit; small files as themselves, large ones as 
   const c1 = await commit({ vault, message: 'first blockout' });
   await writeFile(`${tv.dir}/notes.md`, 'castle notes\nmoat added\n');
   const c2 = await commit({ vault, message: 'moat' });
-  await updateRef({ ...vault.refs, ref: 'refs/milestones/alpha', value: c1.id!, expected: null, message: 'm', author: 'a', time: 1 });
+  const alpha = await createMilestone({ vault, name: 'alpha', type: 'alpha', message: 'first playable', snapshot: c1.id! });
   await updateRef({ ...vault.refs, ref: 'refs/tags/v1', value: c2.id!, expected: null, message: 't', author: 'a', time: 1 });
   const repo = await newRepo(ctx);
   await addRemote(tv.fs, vault.vaultDir, 'origin', repo.url);
@@ -33,7 +34,7 @@ test('push: each snapshot is a commit; small files as themselves, large ones as 
   const r = await push({ vault, env: ENV });
   assert.equal(r.updated.map((u) => u.gitRef).sort(), ['refs/heads/main', 'refs/tags/milestones/alpha', 'refs/tags/v1']);
   assert.equal(r.rejected, []);
-  assert.is(r.exported, 2);
+  assert.is(r.exported, 3, "two snapshots and the milestone annotation");
 
   const refs = await git(repo.dir, 'for-each-ref', '--format=%(refname)');
   assert.equal(refs.trim().split('\n').sort(), ['refs/heads/main', 'refs/tags/milestones/alpha', 'refs/tags/v1'], 'no upload ref left behind');
@@ -42,6 +43,10 @@ test('push: each snapshot is a commit; small files as themselves, large ones as 
   assert.is(lines[0], `Tess Ter <tess@example.org>|${Math.floor((await vault.db.readTyped(c2.id!, 'snapshot')).toString().match(/"time":(\d+)/)![1] as unknown as number / 1000)}|moat|${c2.id}`);
   assert.match(lines[1], `|first blockout|${c1.id}`);
   assert.is(await git(repo.dir, 'show', 'main:notes.md'), 'castle notes\nmoat added\n');
+  // the milestone is a tag on a commit whose parent is the marked snapshot's, named in a trailer
+  const ms = await git(repo.dir, 'log', '-1', '--format=%P|%s|%(trailers:key=Vault-Milestone,valueonly)', 'milestones/alpha');
+  assert.is(ms.trim(), `${(await git(repo.dir, 'rev-parse', 'main~1')).trim()}|first playable|alpha (alpha)`);
+  void alpha;
   const manifest = await git(repo.dir, 'show', 'main:Art/hero.psd');
   assert.match(manifest, /^vault-large-file v1\n/);
   assert.match(manifest, /^size 2500000$/m);

@@ -160,8 +160,15 @@ export async function exportSnapshot(db: ObjectDatabase, state: SyncState, snaps
     if (!c) throw new Error(`exportSnapshot: parent ${p} of ${snapshotId} is not exported yet`);
     return c;
   });
+  // trailers are for people and web UIs; .vault/snapshot.json is what Vault reads back
   const trailers = [`Vault-Snapshot: ${snapshotId}`];
-  for (const [k, v] of Object.entries(snap.meta)) if (/^[A-Za-z0-9-]+$/.test(k) && !/[\r\n]/.test(v)) trailers.push(`Vault-Meta-${k}: ${v}`);
+  const meta = snap.meta;
+  if (meta['vault.annotation'] === 'milestone' && meta['milestone.name']) {
+    trailers.push(`Vault-Milestone: ${meta['milestone.name']}${meta['milestone.type'] ? ` (${meta['milestone.type']})` : ''}`.replace(/[\r\n]/g, ' '));
+  }
+  for (const [k, v] of Object.entries(meta)) {
+    if (!/[\r\n]/.test(v) && v.length <= 200) trailers.push(`Vault-Meta-${k.replace(/[^A-Za-z0-9-]/g, '-')}: ${v}`);
+  }
   const message = `${snap.message.replace(/\s+$/, '') || '(no message)'}\n\n${trailers.join('\n')}\n`;
   const commitBody = encodeGitCommit({ tree: commitTree, parents, author: personFromAuthor(snap.author, snap.time), message });
   const commit = gitOid('commit', commitBody);
