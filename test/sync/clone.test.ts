@@ -152,4 +152,21 @@ test('diverged: push and pull fail with EDIVERGED and both sides are kept', asyn
   await vault.close();
 });
 
+test('a branch someone filled with plain git commits is skipped, the rest fetched', async (ctx) => {
+  const tv = await diskVault(ctx.tmp, { 'a.txt': 'a\n' });
+  const { vault } = tv;
+  const id = (await commit({ vault, message: 'base' })).id!;
+  const repo = await newRepo(ctx);
+  await addRemote(tv.fs, vault.vaultDir, 'origin', repo.url);
+  await push({ vault, env: ENV });
+  const g = (...a: string[]) => run('git', ['-C', repo.dir, ...a], { encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'W', GIT_AUTHOR_EMAIL: 'w@x', GIT_COMMITTER_NAME: 'W', GIT_COMMITTER_EMAIL: 'w@x' } });
+  const plain = (await g('commit-tree', '4b825dc642cb6eb9a060e54bf8d69288fbee4904', '-m', 'made in the web UI')).stdout.trim();
+  await g('update-ref', 'refs/heads/web-edit', plain);
+  const c = await clone({ fs: nodeFs, url: repo.url, dir: `${ctx.tmp}/copy`, env: ENV, codec: new InlineCodec() });
+  assert.equal(c.skipped.map((s) => s.ref), ['refs/heads/web-edit']);
+  assert.is(c.head, id);
+  assert.equal(Object.keys(c.refs), ['refs/heads/main']);
+  await vault.close();
+});
+
 test.run();

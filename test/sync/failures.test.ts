@@ -30,6 +30,7 @@ test('wrong password or none: EAUTH for push, fetch and clone; nothing written',
   assert.is(await codeOf(() => push({ vault, env: {} })), 'EAUTH');
   assert.is(await codeOf(() => fetch({ vault, env: bad })), 'EAUTH');
   assert.is(await codeOf(() => clone({ fs: nodeFs, url: repo.url, dir: `${ctx.tmp}/c`, env: bad, codec: new InlineCodec() })), 'EAUTH');
+  assert.is(await codeOf(() => nodeFs.stat(`${ctx.tmp}/c`)), 'ENOENT', 'a failed clone leaves no folder behind');
   assert.is((await run('git', ['-C', repo.dir, 'for-each-ref'])).stdout, '');
   // a token works too
   const ok = await push({ vault, env: { VAULT_GIT_USERNAME: USER, VAULT_GIT_TOKEN: ENV.VAULT_GIT_PASSWORD } });

@@ -7,7 +7,8 @@ import type { SyncProgress } from '../../porcelain/sync/common.js';
 import { clone } from '../../porcelain/sync/clone.js';
 import { fetch, pull } from '../../porcelain/sync/fetch.js';
 import { push } from '../../porcelain/sync/push.js';
-import { addRemote, listRemotes, removeRemote } from '../../porcelain/sync/state.js';
+import { addRemote, getRemote, listRemotes, removeRemote } from '../../porcelain/sync/state.js';
+import type { Credentials } from '../../plumbing/git/http.js';
 import { bytes, shortId } from '../format.js';
 import { cwdOf, nodeFs, out, printJson, warn, withVault, type GlobalArgs } from '../context.js';
 
@@ -35,6 +36,45 @@ function syncProgress(label: string, quiet?: boolean): { onProgress: (p: SyncPro
       if (shown && tty) process.stderr.write('\r\x1b[K');
     },
   };
+}
+
+/** Ask for a username and password on the terminal (the password is not echoed). */
+async function askCredentials(url: string): Promise<Credentials> {
+  const { createInterface } = await import('node:readline');
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  const ask = (q: string, hidden: boolean) =>
+    new Promise<string>((resolveAnswer) => {
+      const w = rl as unknown as { _writeToOutput: (s: string) => void; output: NodeJS.WriteStream };
+      const orig = w._writeToOutput.bind(rl);
+      w._writeToOutput = (s: string) => (hidden && !s.startsWith(q) ? undefined : orig(s));
+      rl.question(q, (a) => {
+        w._writeToOutput = orig;
+        if (hidden) process.stderr.write('\n');
+        resolveAnswer(a);
+      });
+    });
+  try {
+    const username = await ask(`Username for ${safeUrl(url)}: `, false);
+    const password = await ask('Password (or token): ', true);
+    return { username, password };
+  } finally {
+    rl.close();
+  }
+}
+
+/**
+ * Run a sync operation; when the server refuses the credentials and nobody set them in the
+ * environment, ask on the terminal once and try again (nothing is written to disk).
+ */
+async function withPrompt<T>(url: () => Promise<string>, run: (c?: Credentials) => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;
+    const fromEnv = process.env.VAULT_GIT_PASSWORD || process.env.VAULT_GIT_TOKEN;
+    if ((e as { code?: string }).code !== 'EAUTH' || !interactive || fromEnv) throw e;
+    return run(await askCredentials(await url()));
+  }
 }
 
 interface RemoteArgs extends GlobalArgs {
@@ -92,7 +132,10 @@ export const pushCommand: CommandModule<GlobalArgs, SyncArgs & { batchMb?: numbe
   handler: async (argv) => {
     const bar = syncProgress('push', argv.quiet);
     const r = await withVault(argv, (vault) =>
-      push({ vault, remote: argv.remote, batchBytes: argv.batchMb ? argv.batchMb * 1024 * 1024 : undefined, onProgress: bar.onProgress }),
+      withPrompt(
+        async () => (await getRemote(vault.fs, vault.vaultDir, argv.remote ?? 'origin')).url,
+        (credentials) => push({ vault, remote: argv.remote, credentials, batchBytes: argv.batchMb ? argv.batchMb * 1024 * 1024 : undefined, onProgress: bar.onProgress }),
+      ),
     ).finally(bar.done);
     if (argv.json) return printJson(r);
     for (const u of r.updated) out(`${u.ref} -> ${shortId(u.snapshot)} (git ${u.commit.slice(0, 12)})`);
@@ -102,8 +145,9 @@ export const pushCommand: CommandModule<GlobalArgs, SyncArgs & { batchMb?: numbe
   },
 };
 
-function fetchSummary(r: { remote: string; imported: number; created: string[]; conflicts: { ref: string; local: string; remote: string }[] }): void {
+function fetchSummary(r: { remote: string; imported: number; created: string[]; conflicts: { ref: string; local: string; remote: string }[]; skipped: { ref: string; reason: string }[] }): void {
   out(`fetched ${r.imported} new snapshot(s) from ${r.remote}`);
+  for (const s of r.skipped) warn(`warning: skipped ${s.ref}: ${s.reason}`);
   for (const c of r.created) out(`  new ${c.replace(/^refs\//, '')}`);
   for (const c of r.conflicts) warn(`warning: ${c.ref} is ${shortId(c.local)} here but ${shortId(c.remote)} on ${r.remote}; kept the local one`);
 }
@@ -114,7 +158,12 @@ export const fetchCommand: CommandModule<GlobalArgs, SyncArgs> = {
   builder: (y) => y.positional('remote', { type: 'string', default: 'origin' }).example('$0 fetch', 'fetch from origin'),
   handler: async (argv) => {
     const bar = syncProgress('fetch', argv.quiet);
-    const r = await withVault(argv, (vault) => fetch({ vault, remote: argv.remote, onProgress: bar.onProgress })).finally(bar.done);
+    const r = await withVault(argv, (vault) =>
+      withPrompt(
+        async () => (await getRemote(vault.fs, vault.vaultDir, argv.remote ?? 'origin')).url,
+        (credentials) => fetch({ vault, remote: argv.remote, credentials, onProgress: bar.onProgress }),
+      ),
+    ).finally(bar.done);
     if (argv.json) return printJson(r);
     fetchSummary(r);
     for (const [ref, id] of Object.entries(r.refs)) if (ref.startsWith('refs/heads/')) out(`  ${r.remote}/${ref.slice(11)} ${shortId(id)}`);
@@ -127,7 +176,12 @@ export const pullCommand: CommandModule<GlobalArgs, SyncArgs> = {
   builder: (y) => y.positional('remote', { type: 'string', default: 'origin' }).example('$0 pull', 'bring in what teammates pushed'),
   handler: async (argv) => {
     const bar = syncProgress('pull', argv.quiet);
-    const r = await withVault(argv, (vault) => pull({ vault, remote: argv.remote, onProgress: bar.onProgress })).finally(bar.done);
+    const r = await withVault(argv, (vault) =>
+      withPrompt(
+        async () => (await getRemote(vault.fs, vault.vaultDir, argv.remote ?? 'origin')).url,
+        (credentials) => pull({ vault, remote: argv.remote, credentials, onProgress: bar.onProgress }),
+      ),
+    ).finally(bar.done);
     if (argv.json) return printJson(r);
     fetchSummary(r);
     const b = r.branch.replace(/^refs\/heads\//, '');
@@ -149,15 +203,20 @@ export const cloneCommand: CommandModule<GlobalArgs, { url: string; dir?: string
   handler: async (argv) => {
     const dir = resolve(cwdOf(argv), argv.dir ?? basename(safeUrl(argv.url).replace(/\/+$/, '')).replace(/\.git$/, ''));
     const bar = syncProgress('clone', argv.quiet);
-    const codec = new WorkerCodec();
-    const r = await clone({
-      fs: nodeFs,
-      url: argv.url,
-      dir,
-      codec,
-      threads: Number(process.env.VAULT_THREADS ?? Math.min(4, availableParallelism())),
-      onProgress: bar.onProgress,
-    }).finally(bar.done);
+    const r = await withPrompt(
+      async () => argv.url,
+      (credentials) =>
+        clone({
+          fs: nodeFs,
+          url: argv.url,
+          dir,
+          codec: new WorkerCodec(),
+          credentials,
+          threads: Number(process.env.VAULT_THREADS ?? Math.min(4, availableParallelism())),
+          onProgress: bar.onProgress,
+        }),
+    )
+      .finally(bar.done);
     if (argv.json) return printJson(r);
     out(`cloned ${safeUrl(argv.url)} into ${r.dir}: ${r.imported} snapshot(s)${r.branch ? `, ${r.branch.replace(/^refs\/heads\//, '')} at ${shortId(r.head!)}` : ' (empty remote)'}`);
   },

@@ -4,6 +4,7 @@ import type { Codec } from '../../plumbing/codec.js';
 import { updateRef, writeHead } from '../../refs/refs.js';
 import { initVault, openVault, type Vault } from '../openVault.js';
 import type { SyncProgress } from './common.js';
+import type { Credentials } from '../../plumbing/git/http.js';
 import { checkout, fetch, type FetchResult } from './fetch.js';
 import { addRemote } from './state.js';
 
@@ -14,6 +15,7 @@ export interface CloneOptions {
   dir: string;
   remote?: string;
   env?: NodeJS.ProcessEnv;
+  credentials?: Credentials;
   codec?: Codec;
   clock?: () => number;
   author?: string;
@@ -34,18 +36,33 @@ export interface CloneResult extends FetchResult {
  */
 export async function clone(opts: CloneOptions): Promise<CloneResult> {
   const { fs, dir } = opts;
+  let existed = true;
   try {
     const names = (await fs.readdir(dir)) as string[];
     if (names.length) throw new VaultError('EEXIST', `${dir} already exists and is not empty`, { dir }, 'clone into a new or empty folder');
   } catch (e) {
+    if (e instanceof VaultError) throw e;
     if (!isNotFound(e)) throw fsError(e, 'list', dir);
+    existed = false;
   }
+  try {
+    return await cloneInto(opts, dir);
+  } catch (e) {
+    // a failed clone leaves nothing behind, so it can simply be run again
+    if (existed) for (const n of (await fs.readdir(dir).catch(() => [])) as string[]) await fs.rm(joinPath(dir, n), { recursive: true, force: true }).catch(() => {});
+    else await fs.rm(dir, { recursive: true, force: true }).catch(() => {});
+    throw e;
+  }
+}
+
+async function cloneInto(opts: CloneOptions, dir: string): Promise<CloneResult> {
+  const { fs } = opts;
   await initVault({ fs, dir });
   const vault: Vault = await openVault({ fs, cwd: dir, vaultDir: joinPath(dir, '.vault'), codec: opts.codec, clock: opts.clock, author: opts.author, threads: opts.threads });
   try {
     const name = opts.remote ?? 'origin';
     await addRemote(fs, vault.vaultDir, name, opts.url);
-    const f = await fetch({ vault, remote: name, env: opts.env, onProgress: opts.onProgress, onMessage: opts.onMessage });
+    const f = await fetch({ vault, remote: name, env: opts.env, credentials: opts.credentials, onProgress: opts.onProgress, onMessage: opts.onMessage });
     const branches = Object.keys(f.refs).filter((r) => r.startsWith('refs/heads/'));
     const branch = f.defaultBranch && f.refs[f.defaultBranch] ? f.defaultBranch : f.refs['refs/heads/main'] ? 'refs/heads/main' : branches[0] ?? null;
     if (!branch) return { ...f, dir, branch: null, head: null };

@@ -7,7 +7,7 @@ import { decodeTree } from '../../objects/tree.js';
 import type { ObjectId } from '../../objects/types.js';
 import { joinPath } from '../../plumbing/fs.js';
 import { RemoteAuthError, RemoteProtocolError, RemoteUnreachableError, safeUrl } from '../../plumbing/git/errors.js';
-import { authHeader, credentialsFor, isoHttpClient } from '../../plumbing/git/http.js';
+import { authHeader, credentialsFor, isoHttpClient, type Credentials } from '../../plumbing/git/http.js';
 import { PackFileReader } from '../../plumbing/git/packReader.js';
 import { fetchPack } from '../../plumbing/git/uploadPack.js';
 import { randomBytes } from 'node:crypto';
@@ -27,6 +27,8 @@ export interface FetchOptions {
   vault: Vault;
   remote?: string;
   env?: NodeJS.ProcessEnv;
+  /** overrides the URL's and the environment's (e.g. typed at a prompt) */
+  credentials?: Credentials;
   onProgress?: (p: SyncProgress) => void;
   onMessage?: (line: string) => void;
   lockWait?: number;
@@ -42,6 +44,8 @@ export interface FetchResult {
   readonly created: string[];
   /** milestones and tags that name another snapshot here: the local one is kept */
   readonly conflicts: { ref: string; local: ObjectId; remote: ObjectId }[];
+  /** remote refs whose commits were not made by Vault: left alone */
+  readonly skipped: { ref: string; reason: string }[];
   /** the remote's default branch (from its HEAD), when it says */
   readonly defaultBranch?: string;
 }
@@ -185,7 +189,7 @@ export async function fetch(opts: FetchOptions): Promise<FetchResult> {
   const { vault } = opts;
   const name = opts.remote ?? 'origin';
   const remote = await getRemote(vault.fs, vault.vaultDir, name);
-  const creds = credentialsFor(remote.url, opts.env);
+  const creds = opts.credentials ?? credentialsFor(remote.url, opts.env);
   const url = safeUrl(remote.url);
   const headers = authHeader(creds);
   const http = isoHttpClient();
@@ -259,12 +263,25 @@ export async function fetch(opts: FetchOptions): Promise<FetchResult> {
   const created: string[] = [];
   const conflicts: FetchResult['conflicts'] = [];
   const refs: Record<string, ObjectId> = {};
-  let imported: ObjectId[] = [];
+  const imported: ObjectId[] = [];
+  const skipped: { ref: string; reason: string }[] = [];
   try {
     const writer = vault.db.writer();
     try {
       progress({ phase: 'import', objects: 0, objectsTotal: wanted.size, bytes: 0, bytesTotal: 0 });
-      if (pack) imported = (await importCommits(vault, state, new GitReader(pack), writer, wants)).imported;
+      if (pack) {
+        const reader = new GitReader(pack);
+        // one ref at a time, so a ref someone filled with plain git commits is skipped, not fatal
+        for (const [ref, oid] of wanted) {
+          if (!wants.includes(oid) || (await have(oid))) continue;
+          try {
+            imported.push(...(await importCommits(vault, state, reader, writer, [oid])).imported);
+          } catch (e) {
+            if ((e as VaultError).code !== 'ENOTVAULTCOMMIT') throw e;
+            skipped.push({ ref, reason: (e as Error).message });
+          }
+        }
+      }
       await writer.flush();
     } catch (e) {
       await writer.abort();
@@ -273,7 +290,8 @@ export async function fetch(opts: FetchOptions): Promise<FetchResult> {
     await state.save();
     rstate.refs = {};
     for (const [ref, oid] of wanted) {
-      const snap = state.snapshotsByCommit.get(oid)!;
+      const snap = state.snapshotsByCommit.get(oid);
+      if (!snap || skipped.some((x) => x.ref === ref)) continue;
       refs[ref] = snap;
       rstate.refs[ref.startsWith('refs/milestones/') ? `refs/tags/milestones/${ref.slice(16)}` : ref] = { snapshot: snap, commit: oid };
     }
@@ -296,7 +314,7 @@ export async function fetch(opts: FetchOptions): Promise<FetchResult> {
     if (packPath) await fs.unlink(packPath).catch(() => {});
   }
   progress({ phase: 'done', objects: imported.length, objectsTotal: imported.length, bytes: 0, bytesTotal: 0 });
-  return { remote: name, refs, imported: imported.length, created, conflicts, defaultBranch };
+  return { remote: name, refs, imported: imported.length, created, conflicts, skipped, defaultBranch };
 }
 
 export interface PullResult extends FetchResult {

@@ -3,7 +3,7 @@ import { decodeSnapshot } from '../../objects/snapshot.js';
 import type { ObjectId } from '../../objects/types.js';
 import { listRefs } from '../../refs/refs.js';
 import { RemoteProtocolError } from '../../plumbing/git/errors.js';
-import { credentialsFor, discoverReceivePack, postReceivePack, type RefCommand } from '../../plumbing/git/http.js';
+import { credentialsFor, type Credentials, discoverReceivePack, postReceivePack, type RefCommand } from '../../plumbing/git/http.js';
 import { encodeGitCommit, encodeGitTree, gitOid, ZERO_OID, type GitOid, type GitTreeEntry } from '../../plumbing/git/objects.js';
 import { PackStreamWriter } from '../../plumbing/git/pack.js';
 import type { Vault } from '../openVault.js';
@@ -18,6 +18,8 @@ export interface PushOptions {
   /** raw bytes per request before a partial upload is sealed (default 64 MiB) */
   batchBytes?: number;
   env?: NodeJS.ProcessEnv;
+  /** overrides the URL's and the environment's (e.g. typed at a prompt) */
+  credentials?: Credentials;
   onProgress?: (p: SyncProgress) => void;
   /** progress lines from the server */
   onMessage?: (line: string) => void;
@@ -50,7 +52,7 @@ export async function push(opts: PushOptions): Promise<PushResult> {
   const { vault } = opts;
   const name = opts.remote ?? 'origin';
   const remote = await getRemote(vault.fs, vault.vaultDir, name);
-  const creds = credentialsFor(remote.url, opts.env);
+  const creds = opts.credentials ?? credentialsFor(remote.url, opts.env);
   const batchBytes = opts.batchBytes ?? 64 * 1024 * 1024;
   const progress = (p: SyncProgress) => opts.onProgress?.(p);
   progress({ phase: 'connect', objects: 0, objectsTotal: 0, bytes: 0, bytesTotal: 0 });
@@ -86,7 +88,10 @@ export async function push(opts: PushOptions): Promise<PushResult> {
     if (old !== ZERO_OID) {
       if (ref.startsWith('refs/heads/')) {
         if (!remoteSnap) throw new DivergedError(ref, snapshot, old, name, 'the remote has snapshots this vault has not fetched');
-        if (!(await isAncestor(vault, remoteSnap, snapshot))) throw new DivergedError(ref, snapshot, remoteSnap, name, 'neither side contains the other');
+        if (!(await isAncestor(vault, remoteSnap, snapshot))) {
+          const behind = await isAncestor(vault, snapshot, remoteSnap);
+          throw new DivergedError(ref, snapshot, remoteSnap, name, behind ? 'the remote is ahead of this vault (pull to catch up)' : 'both sides have snapshots the other lacks');
+        }
       } else {
         rejected.push({ ref, reason: `already names another snapshot on ${name}` });
         continue;
