@@ -32,6 +32,8 @@ export interface PackDir {
   readonly temps: string[];
   /** size of each .pack file */
   readonly sizes: Map<string, number>;
+  /** modification time of each .pack file (ms) */
+  readonly mtimes: Map<string, number>;
 }
 
 /** List `packs/`. A listing failure is an error, never an empty result (callers delete based on it). */
@@ -40,10 +42,10 @@ export async function listPackDir(fs: FsPromises, paths: VaultPaths): Promise<Pa
   try {
     names = (await fs.readdir(paths.packs)) as string[];
   } catch (e) {
-    if (isNotFound(e)) return { packs: new Set(), indexes: new Set(), temps: [], sizes: new Map() };
+    if (isNotFound(e)) return { packs: new Set(), indexes: new Set(), temps: [], sizes: new Map(), mtimes: new Map() };
     throw fsError(e, 'list', paths.packs);
   }
-  const dir: PackDir = { packs: new Set(), indexes: new Set(), temps: [], sizes: new Map() };
+  const dir: PackDir = { packs: new Set(), indexes: new Set(), temps: [], sizes: new Map(), mtimes: new Map() };
   for (const n of names.sort()) {
     if (n.startsWith('tmp-') || n.includes('.tmp-')) dir.temps.push(n);
     else if (n.startsWith('pack-') && n.endsWith('.pack')) dir.packs.add(n.slice(0, -5));
@@ -51,7 +53,9 @@ export async function listPackDir(fs: FsPromises, paths: VaultPaths): Promise<Pa
   }
   for (const name of dir.packs) {
     try {
-      dir.sizes.set(name, (await fs.stat(joinPath(paths.packs, `${name}.pack`))).size);
+      const st = await fs.stat(joinPath(paths.packs, `${name}.pack`));
+      dir.sizes.set(name, st.size);
+      dir.mtimes.set(name, st.mtimeMs);
     } catch (e) {
       throw fsError(e, 'stat', `${name}.pack`);
     }
