@@ -19,6 +19,11 @@ export interface GcOptions {
   minSmallPacks?: number;
   /** a pack below this many bytes is small (default: a quarter of the configured pack size) */
   smallPackBytes?: number;
+  /**
+   * a pack without an index is left alone until it is this old (default 10 minutes): a lock-free writer
+   * (hash-object -w) may be between renaming its pack and writing the index
+   */
+  orphanMinAgeMs?: number;
   onProgress?: (p: { phase: 'temps' | 'orphans' | 'loose' | 'repack'; done: number; total: number }) => void;
 }
 
@@ -26,7 +31,7 @@ export interface GcResult {
   /** leftovers of killed writers removed from packs/ */
   readonly tempsRemoved: string[];
   /** packs without an index (a writer killed between rename and index): indexed, or removed when they held nothing new */
-  readonly orphanPacks: { name: string; action: 'indexed' | 'removed'; objects: number }[];
+  readonly orphanPacks: { name: string; action: 'indexed' | 'removed' | 'too young'; objects: number }[];
   /** loose objects moved into a pack */
   readonly loosePacked: number;
   /** loose files removed (packed now, or already packed before) */
@@ -75,6 +80,11 @@ export async function gc(opts: GcOptions): Promise<GcResult> {
     const orphanPacks: GcResult['orphanPacks'][number][] = [];
     for (const name of dir.packs) {
       if (dir.indexes.has(name)) continue;
+      const minAge = opts.orphanMinAgeMs ?? 10 * 60e3;
+      if (minAge > 0 && Date.now() - (dir.mtimes.get(name) ?? 0) < minAge) {
+        orphanPacks.push({ name, action: 'too young', objects: 0 });
+        continue;
+      }
       const buf = (await fs.readFile(joinPath(paths.packs, `${name}.pack`)).catch((e) => {
         throw fsError(e, 'read', `${name}.pack`);
       })) as Buffer;
@@ -87,7 +97,7 @@ export async function gc(opts: GcOptions): Promise<GcResult> {
         orphanPacks.push({ name, action: 'indexed', objects: scan.entries.length });
       }
     }
-    if (orphanPacks.length) await db.reload();
+    if (orphanPacks.some((o) => o.action !== 'too young')) await db.reload();
 
     // 3. loose objects
     const loose = await db.listLoose().catch((e) => {
