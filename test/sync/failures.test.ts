@@ -87,4 +87,29 @@ test('server killed mid-push: ENETWORK, nothing corrupted on either side, the re
   await vault.close();
 });
 
+test('a remote that lost objects Vault believed it had: the push notices and resends', async (ctx) => {
+  const tv = await diskVault(ctx.tmp, { 'a.txt': 'a\n', 'b.bin': prngBytes(30, 600_000) });
+  const { vault } = tv;
+  await commit({ vault, message: 'one' });
+  const repo = await newRepo(ctx);
+  await addRemote(tv.fs, vault.vaultDir, 'origin', repo.url);
+  await push({ vault, env: ENV });
+  // someone replaces the history on the server and it is garbage-collected
+  const g = (...a: string[]) => run('git', ['-C', repo.dir, ...a], { encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'W', GIT_AUTHOR_EMAIL: 'w@x', GIT_COMMITTER_NAME: 'W', GIT_COMMITTER_EMAIL: 'w@x' } });
+  const plain = (await g('commit-tree', '4b825dc642cb6eb9a060e54bf8d69288fbee4904', '-m', 'replaced')).stdout.trim();
+  await g('update-ref', 'refs/heads/other', plain);
+  await g('update-ref', '-d', 'refs/heads/main');
+  await g('reflog', 'expire', '--expire=now', '--all');
+  await g('gc', '-q', '--prune=now');
+  assert.is((await g('count-objects', '-v')).stdout.includes('count: 0'), true);
+  ctx.server.resetCounters();
+  const r = await push({ vault, env: ENV });
+  assert.equal(r.rejected, []);
+  assert.is(ctx.server.requests.filter((q) => q.method === 'POST').length, 2, 'refused once (objects missing), then sent in full');
+  assert.equal(r.updated.map((u) => u.ref), ['refs/heads/main']);
+  await g('fsck', '--full');
+  assert.is((await g('show', 'main:a.txt')).stdout, 'a\n');
+  await vault.close();
+});
+
 test.run();

@@ -121,20 +121,21 @@ interface SyncArgs extends GlobalArgs {
   remote?: string;
 }
 
-export const pushCommand: CommandModule<GlobalArgs, SyncArgs & { batchMb?: number }> = {
+export const pushCommand: CommandModule<GlobalArgs, SyncArgs & { batchMb?: number; resend?: boolean }> = {
   command: 'push [remote]',
   describe: 'send snapshots, branches, milestones and tags the remote lacks',
   builder: (y) =>
     y
       .positional('remote', { type: 'string', default: 'origin' })
       .option('batch-mb', { type: 'number', describe: 'MiB per upload request (default 64)' })
+      .option('resend', { type: 'boolean', describe: 'do not trust what the remote is believed to hold; send all the refs need' })
       .example('$0 push', 'push to origin'),
   handler: async (argv) => {
     const bar = syncProgress('push', argv.quiet);
     const r = await withVault(argv, (vault) =>
       withPrompt(
         async () => (await getRemote(vault.fs, vault.vaultDir, argv.remote ?? 'origin')).url,
-        (credentials) => push({ vault, remote: argv.remote, credentials, batchBytes: argv.batchMb ? argv.batchMb * 1024 * 1024 : undefined, onProgress: bar.onProgress }),
+        (credentials) => push({ vault, remote: argv.remote, credentials, resend: argv.resend, batchBytes: argv.batchMb ? argv.batchMb * 1024 * 1024 : undefined, onProgress: bar.onProgress }),
       ),
     ).finally(bar.done);
     if (argv.json) return printJson(r);

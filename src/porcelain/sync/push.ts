@@ -21,6 +21,8 @@ export interface PushOptions {
   /** overrides the URL's and the environment's (e.g. typed at a prompt) */
   credentials?: Credentials;
   onProgress?: (p: SyncProgress) => void;
+  /** forget what the remote is believed to hold and send everything the refs need */
+  resend?: boolean;
   /** progress lines from the server */
   onMessage?: (line: string) => void;
 }
@@ -60,7 +62,7 @@ export async function push(opts: PushOptions): Promise<PushResult> {
   const state = await SyncState.load(vault.fs, vault.vaultDir);
   const known = await state.loadKnown(name);
   const rstate = await state.loadRemoteState(name);
-  if (adv.refs.size === 0) known.clear(); // an empty (or recreated) repository holds nothing we sent before
+  if (adv.refs.size === 0 || opts.resend) known.clear(); // an empty (or recreated) repository holds nothing we sent before
   rstate.uploadRef ??= `refs/vault/upload/${randomBytes(6).toString('hex')}`;
 
   // what the remote holds already: objects of advertised commits we know
@@ -232,6 +234,11 @@ export async function push(opts: PushOptions): Promise<PushResult> {
       if (t) rejected.push({ ref: t.ref, reason: n.reason });
       else if (n.ref !== rstate.uploadRef) throw new RemoteProtocolError(remote.url, `${n.ref}: ${n.reason}`);
     }
+  }
+  // the server lost objects we believed it had (history rewritten and collected there): start again, sending all
+  if (!opts.resend && rejected.some((r) => /missing necessary objects|missing object|connectivity/i.test(r.reason))) {
+    await state.saveKnown(name, new Set());
+    return push({ ...opts, resend: true });
   }
   const ok = toPush.filter((t) => !rejected.some((r) => r.ref === t.ref));
   for (const [gitRef, oid] of adv.refs) {
