@@ -563,8 +563,13 @@ export class ObjectWriter {
     }
     const name = `pack-${randomBytes(16).toString('hex')}`;
     const packPath = joinPath(paths.packs, `${name}.pack`);
-    await fs.rename(c.tmp, packPath);
-    await fsyncDir(fs, paths.packs);
+    try {
+      await fs.rename(c.tmp, packPath);
+      await fsyncDir(fs, paths.packs);
+    } catch (e) {
+      await fs.unlink(c.tmp).catch(() => {});
+      throw fsError(e, 'seal', packPath);
+    }
     await writeFileAtomic(fs, joinPath(paths.packs, `${name}.idx`), encodePackIndex(c.entries, (t) => TYPE_CODE[t]), { mode: 0o444 });
     this.db.publishPack(name, c.entries);
     this.opts.onSeal?.(name, c.entries);

@@ -72,12 +72,14 @@ export async function listRefs(opts: RefOptions, prefix = 'refs/', onError?: (re
       names = (await opts.fs.readdir(joinPath(opts.vaultDir, rel))) as string[];
     } catch (e) {
       if (isNotFound(e)) return;
-      throw e;
+      throw fsError(e, 'list', rel);
     }
     for (const n of names.sort()) {
       if (n.endsWith('.lock') || n.includes('.tmp-')) continue;
       const child = `${rel}/${n}`;
-      const st = await opts.fs.stat(joinPath(opts.vaultDir, child));
+      const st = await opts.fs.stat(joinPath(opts.vaultDir, child)).catch((e) => {
+        throw fsError(e, 'stat', child);
+      });
       if (st.isDirectory()) await walk(child);
       else if (child.startsWith(prefix)) {
         try {
