@@ -33,3 +33,4 @@ export { IncrementalBackupEngine, FileSystemStorageManager, FileSystemVersionTra
 export * from './porcelain/sync/index.js';
 export { RemoteAuthError, RemoteUnreachableError, RemoteProtocolError } from './plumbing/git/errors.js';
 export { createMilestone, listMilestones, deleteMilestone, annotationTarget, MILESTONE_TYPES, type Milestone, type MilestoneType } from './personas/game/milestones.js';
+export { openTimeline, snapshotChanges, changeCounts, worktreeEntry, type TimelinePager, type SnapshotChanges, type ChangeCounts, type TreeCache } from './porcelain/timeline.js';

@@ -1,0 +1,109 @@
+import { decodeSnapshot } from '../objects/snapshot.js';
+import type { ObjectId } from '../objects/types.js';
+import { isNotFound, joinPath } from '../plumbing/fs.js';
+import { flattenTree, type FlatEntry } from '../plumbing/trees.js';
+import { readHead } from '../refs/refs.js';
+import { diffFlat, type TreeDiff } from './diffTrees.js';
+import { refNames, type LogEntry } from './log.js';
+import type { Vault } from './openVault.js';
+import { readSnapshot, type ResolvedSnapshot } from './readSnapshot.js';
+
+/**
+ * Read-only helpers for browsing history page by page (the TUI's timeline):
+ * `log` reads everything it returns up front; a pager reads the first screenful,
+ * then more on request, and looks the ref names up once.
+ */
+export interface TimelinePager {
+  /** the next `n` snapshots along first parents (fewer at the root) */
+  next(n: number): Promise<LogEntry[]>;
+  /** no snapshots left */
+  readonly done: boolean;
+  /** read the ref names again (after a milestone or tag was made) */
+  refresh(): Promise<Map<ObjectId, string[]>>;
+}
+
+export async function openTimeline(opts: { vault: Vault; from?: string }): Promise<TimelinePager> {
+  const { vault } = opts;
+  let names = await refNames(vault);
+  let nextId: ObjectId | null = null;
+  if (opts.from) nextId = (await readSnapshot(vault, opts.from)).id;
+  else nextId = (await readHead(vault.refs)).id ?? null;
+  const seen = new Set<ObjectId>();
+  const pager: TimelinePager = {
+    get done() {
+      return nextId === null;
+    },
+    async next(n: number) {
+      const out: LogEntry[] = [];
+      while (nextId && out.length < n) {
+        if (seen.has(nextId)) {
+          nextId = null; // a crafted cycle
+          break;
+        }
+        seen.add(nextId);
+        const snap: ResolvedSnapshot = { id: nextId, ...decodeSnapshot(await vault.db.readTyped(nextId, 'snapshot'), nextId) };
+        out.push({ ...snap, refs: names.get(snap.id) ?? [] });
+        nextId = snap.parents[0] ?? null;
+      }
+      return out;
+    },
+    async refresh() {
+      names = await refNames(vault);
+      return names;
+    },
+  };
+  return pager;
+}
+
+export interface SnapshotChanges extends TreeDiff {
+  /** the first parent, or null for a root snapshot (then everything is added) */
+  readonly parent: ObjectId | null;
+  readonly snapshot: ObjectId;
+}
+
+/** Flattened trees by root tree id, kept between calls (neighbouring snapshots share trees). */
+export type TreeCache = Map<ObjectId, Map<string, FlatEntry>>;
+
+async function flatCached(vault: Vault, tree: ObjectId, cache?: TreeCache): Promise<Map<string, FlatEntry>> {
+  const hit = cache?.get(tree);
+  if (hit) return hit;
+  const flat = await flattenTree(vault.db, tree);
+  if (cache) {
+    if (cache.size >= 32) cache.delete(cache.keys().next().value!);
+    cache.set(tree, flat);
+  }
+  return flat;
+}
+
+/** What a snapshot changed against its first parent. */
+export async function snapshotChanges(vault: Vault, id: ObjectId, cache?: TreeCache): Promise<SnapshotChanges> {
+  const snap = decodeSnapshot(await vault.db.readTyped(id, 'snapshot'), id);
+  const parent = snap.parents[0] ?? null;
+  const before = parent ? await flatCached(vault, decodeSnapshot(await vault.db.readTyped(parent, 'snapshot'), parent).tree, cache) : new Map<string, FlatEntry>();
+  const after = await flatCached(vault, snap.tree, cache);
+  return { parent, snapshot: id, ...diffFlat(before, after) };
+}
+
+export interface ChangeCounts {
+  readonly added: number;
+  readonly modified: number;
+  readonly deleted: number;
+  readonly renamed: number;
+}
+
+export async function changeCounts(vault: Vault, id: ObjectId, cache?: TreeCache): Promise<ChangeCounts> {
+  const c = await snapshotChanges(vault, id, cache);
+  return { added: c.added.length, modified: c.modified.length, deleted: c.deleted.length, renamed: c.renamed.length };
+}
+
+/** What is at a project-relative path in the working folder now (for "this will overwrite ..." prompts). */
+export async function worktreeEntry(vault: Vault, path: string): Promise<{ kind: 'file' | 'dir' | 'symlink'; size: number; mtime: number } | null> {
+  try {
+    const st = await vault.fs.lstat(joinPath(vault.workTree, path));
+    const kind = st.isSymbolicLink() ? 'symlink' : st.isDirectory() ? 'dir' : 'file';
+    return { kind, size: Number(st.size), mtime: Number(st.mtimeMs) };
+  } catch (e) {
+    if (isNotFound(e)) return null;
+    throw e;
+  }
+}
