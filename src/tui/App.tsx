@@ -1,0 +1,278 @@
+import { Box, useApp, useInput, type Key } from 'ink';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { createMilestone, restore, worktreeEntry, type LogEntry, type Vault } from '../index.js';
+import { Confirm } from './Confirm.js';
+import { DiffView, filePaneHeight, type Pane } from './DiffView.js';
+import { FilterBar } from './FilterBar.js';
+import { Header } from './Header.js';
+import { HelpOverlay } from './HelpOverlay.js';
+import { Prompt } from './Prompt.js';
+import { StatusBar, type Message } from './StatusBar.js';
+import { Timeline } from './Timeline.js';
+import { bytes, follow, time } from './text.js';
+import { useChangeCounts } from './use-change-counts.js';
+import { useDiff, usePatch } from './use-diff.js';
+import { useTerminalSize } from './use-terminal-size.js';
+import { useTimeline } from './use-timeline.js';
+import { useSyncState } from './use-sync-state.js';
+
+export type Persona = 'creative' | 'game';
+
+export interface AppProps {
+  vault: Vault;
+  persona?: Persona;
+}
+
+type Mode =
+  | null
+  | { kind: 'help' }
+  | { kind: 'filter' }
+  | { kind: 'milestone'; target: LogEntry; value: string }
+  | { kind: 'confirm'; question: string; details: string[]; run: () => Promise<void> };
+
+const MORE = 200;
+
+export function matches(e: LogEntry, text: string): boolean {
+  const t = text.toLowerCase();
+  return e.message.toLowerCase().includes(t) || e.author.toLowerCase().includes(t) || e.refs.some((r) => r.toLowerCase().includes(t)) || e.id.startsWith(t);
+}
+
+/** The whole screen: header, the timeline or diff view, prompts, status line. All keys are handled here. */
+export function App({ vault, persona }: AppProps) {
+  const { exit } = useApp();
+  const { columns: width, rows } = useTerminalSize();
+  const height = Math.max(5, rows - 1); // ink redraws the whole screen when the output is as tall as the terminal
+  const timeline = useTimeline(vault, height);
+
+  const [view, setView, viewRef] = useSyncState<'timeline' | 'diff'>('timeline');
+  const [mode, setMode, modeRef] = useSyncState<Mode>(null);
+  const [message, setMessage] = useState<Message>(null);
+  const [filter, setFilter, filterRef] = useSyncState('');
+  const [cursor, setCursor, cursorRef] = useSyncState(0);
+  const [offset, setOffset, offsetRef] = useSyncState(0);
+  const [diffEntry, setDiffEntry] = useState<LogEntry | null>(null);
+  const [fileCursor, setFileCursor, fileCursorRef] = useSyncState(0);
+  const [fileOffset, setFileOffset, fileOffsetRef] = useSyncState(0);
+  const [patchOffset, setPatchOffset] = useSyncState(0);
+  const [pane, setPane, paneRef] = useSyncState<Pane>('files');
+  /** G pressed before the whole history was loaded: go to the end once it is */
+  const [wantEnd, setWantEnd] = useState(false);
+
+  const shown = useMemo(() => (filter ? timeline.entries.filter((e) => matches(e, filter)) : timeline.entries), [timeline.entries, filter]);
+
+  // layout: header, body, [filter line], [prompt], status line
+  const bottom = (filter || mode?.kind === 'filter' ? 1 : 0) + (mode?.kind === 'milestone' ? 2 : 0) + (mode?.kind === 'confirm' ? mode.details.length + 4 : 0) + 1;
+  const bodyHeight = Math.max(1, height - 1 - bottom);
+
+  const cur = Math.min(cursor, Math.max(0, shown.length - 1));
+  const off = follow(Math.min(offset, cur), cur, bodyHeight);
+  offsetRef.current = off;
+  const visible = view === 'timeline' ? shown.slice(off, off + bodyHeight).map((e) => e.id) : [];
+  const counts = useChangeCounts(vault, visible);
+
+  const diff = useDiff(vault, diffEntry?.id ?? null);
+  const files = diff.data?.files ?? [];
+  const fileCur = Math.min(fileCursor, Math.max(0, files.length - 1));
+  const patch = usePatch(vault, diff.data, files[fileCur]);
+  const fileRows = filePaneHeight(files.length, bodyHeight);
+  const patchRows = Math.max(1, bodyHeight - fileRows - 2);
+
+  // lazy loading: more history when the cursor nears the end; everything while a filter is on
+  useEffect(() => {
+    if (timeline.done || timeline.loading) return;
+    if (filter || wantEnd || cur + bodyHeight >= shown.length) timeline.loadMore(MORE);
+  }, [timeline.done, timeline.loading, filter, wantEnd, cur, shown.length, bodyHeight]);
+  useEffect(() => {
+    if (!wantEnd || !timeline.done) return;
+    setWantEnd(false);
+    moveTo(shown.length);
+  }, [wantEnd, timeline.done, shown.length]);
+
+  const moveTo = (by: number) => {
+    const next = Math.max(0, Math.min(cursorRef.current + by, shown.length - 1));
+    setCursor(next);
+    setOffset(follow(offsetRef.current, next, bodyHeight));
+  };
+  const moveFile = (by: number) => {
+    const next = Math.max(0, Math.min(fileCursorRef.current + by, files.length - 1));
+    setFileCursor(next);
+    setFileOffset(follow(Math.min(fileOffsetRef.current, next), next, fileRows));
+    setPatchOffset(0);
+  };
+  const scrollPatch = (by: number) => {
+    const lines = patch.kind === 'text' ? patch.lines.length : 0;
+    setPatchOffset((o) => Math.max(0, Math.min(o + by, lines - patchRows)));
+  };
+
+  const openDiff = (e: LogEntry) => {
+    setDiffEntry(e);
+    setFileCursor(0);
+    setFileOffset(0);
+    setPatchOffset(0);
+    setPane('files');
+    setView('diff');
+  };
+
+  const askRestore = async () => {
+    const c = files[Math.min(fileCursorRef.current, files.length - 1)];
+    if (!c || !diffEntry) return;
+    const short = diffEntry.id.slice(0, 12);
+    if (c.kind === 'deleted') return setMessage({ text: `${c.path} was deleted by this snapshot: there is no version of it here to restore`, tone: 'error' });
+    const now = await worktreeEntry(vault, c.path);
+    const details = now
+      ? [`This overwrites ${c.path} in the project folder`, `(now ${bytes(now.size)}, changed ${time(now.mtime)})`, `with the version from ${short} (${bytes(c.newSize ?? 0)}).`]
+      : [`${c.path} is not in the project folder now:`, `it will be created (${bytes(c.newSize ?? 0)}).`];
+    setMode({
+      kind: 'confirm',
+      question: `Restore ${c.path} from snapshot ${short}?`,
+      details,
+      run: async () => {
+        setMessage({ text: `restoring ${c.path}…`, tone: 'info' });
+        const r = await restore({ vault, snapshot: diffEntry.id, paths: [c.path], force: true });
+        const skipped = r.skipped.length ? `; not restored: ${r.skipped.map((s) => `${s.path} (${s.reason})`).join(', ')}` : '';
+        setMessage({ text: `restored ${c.path} from ${short}${r.unchanged ? ' (it was already identical)' : ''}${skipped}`, tone: skipped ? 'error' : 'ok' });
+      },
+    });
+  };
+
+  const mark = (target: LogEntry, name: string) => {
+    if (!name) return setMessage({ text: 'no milestone made: the name was empty', tone: 'error' });
+    createMilestone({ vault, name, type: 'development', snapshot: target.id })
+      .then(async (ms) => {
+        await timeline.refreshRefs();
+        setMessage({ text: `milestone ${ms.name} (${ms.type}) marks ${ms.snapshot.slice(0, 12)}`, tone: 'ok' });
+      })
+      .catch(fail);
+  };
+
+  const fail = (e: unknown) => setMessage({ text: `error: ${(e as Error).message}`, tone: 'error' });
+
+  /** text prompts: keys can arrive faster than renders, so edits are updater functions */
+  const onPrompt = (input: string, key: Key, edit: (fn: (v: string) => string) => void, accept: () => void, cancel: () => void) => {
+    if (key.escape) return cancel();
+    if (key.return) return accept();
+    if (key.backspace || key.delete) return edit((v) => v.slice(0, -1));
+    if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow) return;
+    if (input) edit((v) => v + input);
+  };
+
+  const onKey = (input: string, key: Key) => {
+    // the latest state, not this render's: keys can come in faster than renders
+    const mode = modeRef.current;
+    const view = viewRef.current;
+    const filter = filterRef.current;
+    const pane = paneRef.current;
+    const cur = Math.min(cursorRef.current, Math.max(0, shown.length - 1));
+    const fileCur = Math.min(fileCursorRef.current, Math.max(0, files.length - 1));
+    // prompts take every key
+    if (mode?.kind === 'filter') {
+      return onPrompt(input, key, (fn) => {
+        setFilter(fn);
+        setCursor(0);
+        setOffset(0);
+      }, () => setMode(null), () => {
+        setFilter('');
+        setMode(null);
+      });
+    }
+    if (mode?.kind === 'milestone') {
+      return onPrompt(input, key, (fn) => setMode((old) => (old?.kind === 'milestone' ? { ...old, value: fn(old.value) } : old)), () =>
+        // the latest value is in the state (keys may have come in faster than renders)
+        setMode((old) => {
+          if (old?.kind === 'milestone') queueMicrotask(() => mark(old.target, old.value.trim()));
+          return null;
+        }), () => setMode(null));
+    }
+    if (mode?.kind === 'confirm') {
+      if (input === 'y' || input === 'Y') {
+        const run = mode.run;
+        setMode(null);
+        run().catch(fail);
+      } else if (input === 'n' || input === 'N' || key.escape) {
+        setMode(null);
+        setMessage({ text: 'cancelled: nothing was changed', tone: 'info' });
+      }
+      return;
+    }
+    if (input === 'q') return exit();
+    if (input === '?') return setMode(mode?.kind === 'help' ? null : { kind: 'help' });
+    if (mode?.kind === 'help') {
+      if (key.escape) setMode(null);
+      return;
+    }
+    setMessage(null);
+
+    if (view === 'timeline') {
+      const page = Math.max(1, bodyHeight - 1);
+      if (input === 'j' || key.downArrow) return moveTo(1);
+      if (input === 'k' || key.upArrow) return moveTo(-1);
+      if (key.pageDown || input === ' ') return moveTo(page);
+      if (key.pageUp) return moveTo(-page);
+      if (input === 'g' || key.home) return moveTo(-cur);
+      if (input === 'G' || key.end) {
+        if (!timeline.done) setWantEnd(true);
+        return moveTo(shown.length);
+      }
+      if (input === '/') return setMode({ kind: 'filter' });
+      if (key.escape && filter) {
+        setFilter('');
+        return setCursor(0);
+      }
+      const e = shown[cur];
+      if (key.return && e) return openDiff(e);
+      if (input === 'm' && e) return setMode({ kind: 'milestone', target: e, value: '' });
+      return;
+    }
+
+    // diff view
+    if (key.escape || key.backspace || key.delete || input === 'h' || key.leftArrow) {
+      setView('timeline');
+      return setDiffEntry(null);
+    }
+    if (key.tab) return setPane((p) => (p === 'files' ? 'patch' : 'files'));
+    if (input === 'r') return void askRestore().catch(fail);
+    const step = input === 'j' || key.downArrow ? 1 : input === 'k' || key.upArrow ? -1 : key.pageDown || input === ' ' ? patchRows : key.pageUp ? -patchRows : 0;
+    if (!step) return;
+    if (pane === 'files') moveFile(Math.sign(step) * (Math.abs(step) === 1 ? 1 : fileRows));
+    else scrollPatch(step);
+  };
+  // ink re-subscribes its handler in an effect, which may run after the next key; this one always calls the newest onKey
+  const onKeyRef = useRef(onKey);
+  onKeyRef.current = onKey;
+  useInput((input, key) => onKeyRef.current(input, key));
+
+  const viewName = view === 'timeline' ? `Timeline (${timeline.entries.length}${timeline.done ? '' : '+'} snapshots)` : `Diff ${diffEntry?.id.slice(0, 12) ?? ''}`;
+  const hint =
+    view === 'timeline' ? 'j/k move · Enter diff · / filter · m milestone · ? help · q quit' : 'j/k move · Tab pane · r restore file · Esc back · ? help · q quit';
+  const status: Message = timeline.error ? { text: `error: ${timeline.error}`, tone: 'error' } : message;
+
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <Header project={vault.workTree} view={viewName} persona={persona} width={width} />
+      {mode?.kind === 'help' ? (
+        <HelpOverlay height={bodyHeight} width={width} />
+      ) : view === 'timeline' ? (
+        <Timeline entries={shown} cursor={cur} offset={off} height={bodyHeight} width={width} counts={counts} loading={timeline.loading} done={timeline.done} filtered={!!filter} />
+      ) : (
+        <DiffView
+          title={`${diffEntry?.id.slice(0, 8)} ${diffEntry?.message.split('\n')[0] ?? ''}`}
+          diff={diff.data}
+          error={diff.error}
+          fileCursor={fileCur}
+          fileOffset={fileOffset}
+          patch={patch}
+          patchOffset={patchOffset}
+          pane={pane}
+          height={bodyHeight}
+          width={width}
+        />
+      )}
+      {filter || mode?.kind === 'filter' ? <FilterBar text={filter} editing={mode?.kind === 'filter'} matches={shown.length} done={timeline.done} width={width} /> : null}
+      {mode?.kind === 'milestone' ? (
+        <Prompt label={`Milestone name for ${mode.target.id.slice(0, 8)} (type development; Enter marks, Esc cancels):`} value={mode.value} width={width} />
+      ) : null}
+      {mode?.kind === 'confirm' ? <Confirm question={mode.question} details={mode.details} width={width} /> : null}
+      <StatusBar message={status} hint={hint} width={width} />
+    </Box>
+  );
+}

@@ -1,0 +1,49 @@
+import { Box, Text } from 'ink';
+import type { Change } from '../index.js';
+import { FileList } from './FileList.js';
+import { PatchView } from './PatchView.js';
+import type { DiffData, Patch } from './use-diff.js';
+import { theme } from './theme.js';
+import { fit } from './text.js';
+
+export type Pane = 'files' | 'patch';
+
+export interface DiffViewProps {
+  title: string;
+  diff: DiffData | null;
+  error: string | null;
+  fileCursor: number;
+  fileOffset: number;
+  patch: Patch;
+  patchOffset: number;
+  pane: Pane;
+  height: number;
+  width: number;
+}
+
+/** How many rows the file pane gets: up to a third of the screen, fewer when there are fewer files. */
+export function filePaneHeight(files: number, height: number): number {
+  return Math.max(1, Math.min(files || 1, Math.floor((height - 2) / 3)));
+}
+
+/** Files pane above, patch pane below; Tab moves the focus (the focused pane's title is marked). */
+export function DiffView({ title, diff, error, fileCursor, fileOffset, patch, patchOffset, pane, height, width }: DiffViewProps) {
+  if (error) return <Box height={height}><Text color={theme.error}>{fit(error, width)}</Text></Box>;
+  if (!diff) return <Box height={height}><Text color={theme.dim}>loading changes…</Text></Box>;
+  const top = filePaneHeight(diff.files.length, height);
+  const change: Change | undefined = diff.files[fileCursor];
+  const bar = (label: string, focused: boolean) => (
+    <Text color={focused ? theme.title : theme.dim} bold={focused}>
+      {fit(`${focused ? '▶' : ' '} ${label} `.padEnd(width, '─'), width)}
+    </Text>
+  );
+  const patchTitle = change ? `${change.path}${change.kind === 'renamed' ? ` (from ${change.from})` : ''}` : 'no file';
+  return (
+    <Box flexDirection="column" height={height}>
+      {bar(`${title}: ${diff.files.length} file${diff.files.length === 1 ? '' : 's'} changed${diff.parent ? ` since ${diff.parent.slice(0, 8)}` : ' (first snapshot)'}`, pane === 'files')}
+      <FileList files={diff.files} cursor={fileCursor} offset={fileOffset} height={top} width={width} focused={pane === 'files'} />
+      {bar(patchTitle, pane === 'patch')}
+      <PatchView change={change} patch={patch} offset={patchOffset} height={height - top - 2} width={width} />
+    </Box>
+  );
+}

@@ -1,0 +1,45 @@
+import { Box, Text } from 'ink';
+import type { Change } from '../index.js';
+import { CURSOR, theme } from './theme.js';
+import { bytes, cell } from './text.js';
+
+export interface FileListProps {
+  files: readonly Change[];
+  cursor: number;
+  offset: number;
+  height: number;
+  width: number;
+  focused: boolean;
+}
+
+const LABEL: Record<Change['kind'], string> = { added: 'added', modified: 'modified', deleted: 'deleted', renamed: 'renamed' };
+
+export function sizeText(c: Change): string {
+  if (c.kind === 'added') return bytes(c.newSize ?? 0);
+  if (c.kind === 'deleted') return bytes(c.oldSize ?? 0);
+  if (c.kind === 'renamed' && c.oldSize === c.newSize) return bytes(c.newSize ?? 0);
+  return `${bytes(c.oldSize ?? 0)} -> ${bytes(c.newSize ?? 0)}`;
+}
+
+/** The changed files of a snapshot: kind, path (old -> new for renames), size(s). */
+export function FileList({ files, cursor, offset, height, width, focused }: FileListProps) {
+  return (
+    <Box flexDirection="column" height={height}>
+      {files.slice(offset, offset + height).map((c, i) => {
+        const selected = offset + i === cursor;
+        const size = sizeText(c);
+        const path = c.kind === 'renamed' ? `${c.from} -> ${c.path}` : c.path;
+        const room = Math.max(8, width - 2 - 9 - size.length - 2);
+        return (
+          <Text key={c.path} wrap="truncate" inverse={selected && focused} bold={selected}>
+            {selected ? `${CURSOR} ` : '  '}
+            <Text color={theme[c.kind]}>{LABEL[c.kind].padEnd(9)}</Text>
+            {cell(path, room)}
+            {'  '}
+            <Text color={theme.dim}>{size}</Text>
+          </Text>
+        );
+      })}
+    </Box>
+  );
+}

@@ -1,0 +1,62 @@
+import { Box, Text } from 'ink';
+import { theme } from './theme.js';
+
+/** Every key, by view. Kept next to the key handling in App.tsx: change both together. */
+export const KEYS: readonly [string, readonly [string, string][]][] = [
+  [
+    'Everywhere',
+    [
+      ['?', 'show or hide this help'],
+      ['q, Ctrl-C', 'quit'],
+    ],
+  ],
+  [
+    'Timeline',
+    [
+      ['j/k, ↓/↑', 'next / previous snapshot'],
+      ['PgDn/PgUp, g/G', 'page down / up, first / last'],
+      ['Enter', 'open what the snapshot changed'],
+      ['/', 'filter by message, author or ref'],
+      ['Esc', 'clear the filter'],
+      ['m', 'mark the snapshot as a milestone'],
+    ],
+  ],
+  [
+    'Diff',
+    [
+      ['j/k, ↓/↑', 'next / previous file (or scroll the patch)'],
+      ['Tab', 'switch between files and patch'],
+      ['r', 'restore the file from this snapshot'],
+      ['Esc, Backspace', 'back to the timeline'],
+    ],
+  ],
+  [
+    'Prompts',
+    [
+      ['Enter / Esc', 'accept / cancel'],
+      ['y / n', 'confirm / refuse'],
+    ],
+  ],
+];
+
+export function HelpOverlay({ height, width }: { height: number; width: number }) {
+  return (
+    <Box flexDirection="column" height={height} width={width} borderStyle="round" borderColor={theme.title} paddingX={1}>
+      <Text bold color={theme.title}>
+        Keys (? or Esc closes)
+      </Text>
+      {KEYS.map(([section, keys]) => (
+        <Box key={section} flexDirection="column">
+          <Text bold>{section}</Text>
+          {keys.map(([k, what]) => (
+            <Text key={k}>
+              {'  '}
+              <Text color={theme.id}>{k.padEnd(16)}</Text>
+              {what}
+            </Text>
+          ))}
+        </Box>
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,61 @@
+import { useEffect, useState } from 'react';
+import { snapshotChanges, textPatch, type Change, type Vault } from '../index.js';
+
+export interface DiffData {
+  parent: string | null;
+  snapshot: string;
+  /** renamed, added, modified, deleted; each sorted by path */
+  files: Change[];
+}
+
+/** What a snapshot changed against its parent (null while loading). */
+export function useDiff(vault: Vault, id: string | null): { data: DiffData | null; error: string | null } {
+  const [data, setData] = useState<DiffData | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (!id) return;
+    let live = true;
+    setData(null);
+    setError(null);
+    snapshotChanges(vault, id)
+      .then((c) => {
+        if (!live) return;
+        const byPath = (a: Change, b: Change) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+        const files = [...c.renamed, ...c.added, ...c.modified, ...c.deleted].sort(byPath);
+        setData({ parent: c.parent, snapshot: c.snapshot, files });
+      })
+      .catch((e: Error) => live && setError(e.message));
+    return () => {
+      live = false;
+    };
+  }, [vault, id]);
+  return { data, error };
+}
+
+export type Patch = { kind: 'text'; lines: string[] } | { kind: 'binary' } | { kind: 'large' } | { kind: 'loading' } | { kind: 'error'; message: string };
+
+const TEXT_MAX = 1024 * 1024;
+
+/** The unified text diff of one changed file, loaded when the file is selected. */
+export function usePatch(vault: Vault, diff: DiffData | null, change: Change | undefined): Patch {
+  const [patch, setPatch] = useState<Patch>({ kind: 'loading' });
+  useEffect(() => {
+    if (!diff || !change) return;
+    let live = true;
+    setPatch({ kind: 'loading' });
+    const sides = { a: diff.parent ?? diff.snapshot, b: diff.snapshot };
+    textPatch(vault, change, sides)
+      .then((p) => {
+        if (!live) return;
+        if (p === null) return setPatch({ kind: Math.max(change.oldSize ?? 0, change.newSize ?? 0) > TEXT_MAX ? 'large' : 'binary' });
+        // drop the "====" line and the Index header createTwoFilesPatch starts with
+        const lines = p.replace(/\n$/, '').split('\n').filter((l) => !/^={10,}$/.test(l) && !l.startsWith('Index: '));
+        setPatch({ kind: 'text', lines });
+      })
+      .catch((e: Error) => live && setPatch({ kind: 'error', message: e.message }));
+    return () => {
+      live = false;
+    };
+  }, [vault, diff, change]);
+  return patch;
+}

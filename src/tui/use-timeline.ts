@@ -1,0 +1,70 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { openTimeline, type LogEntry, type TimelinePager, type Vault } from '../index.js';
+
+export interface Timeline {
+  entries: LogEntry[];
+  /** every snapshot is loaded */
+  done: boolean;
+  loading: boolean;
+  error: string | null;
+  /** load `n` more snapshots (no-op while loading or when done) */
+  loadMore(n: number): void;
+  /** read ref names again and update the badges */
+  refreshRefs(): Promise<void>;
+}
+
+/** The history, loaded lazily: the first `firstPage` snapshots, then more on request. */
+export function useTimeline(vault: Vault, firstPage: number): Timeline {
+  const [entries, setEntries] = useState<LogEntry[]>([]);
+  const [done, setDone] = useState(false);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<string | null>(null);
+  const pager = useRef<TimelinePager | null>(null);
+  const busy = useRef(false);
+
+  const load = useCallback(async (n: number) => {
+    if (busy.current || !pager.current || pager.current.done) return;
+    busy.current = true;
+    setLoading(true);
+    try {
+      const more = await pager.current.next(n);
+      setEntries((old) => [...old, ...more]);
+      setDone(pager.current.done);
+    } catch (e) {
+      setError((e as Error).message);
+      setDone(true);
+    } finally {
+      busy.current = false;
+      setLoading(false);
+    }
+  }, []);
+
+  useEffect(() => {
+    let live = true;
+    openTimeline({ vault })
+      .then(async (p) => {
+        if (!live) return;
+        pager.current = p;
+        await load(firstPage);
+      })
+      .catch((e: Error) => {
+        if (!live) return;
+        setError(e.message);
+        setDone(true);
+        setLoading(false);
+      });
+    return () => {
+      live = false;
+    };
+  }, [vault]);
+
+  const loadMore = useCallback((n: number) => void load(n), [load]);
+
+  const refreshRefs = useCallback(async () => {
+    if (!pager.current) return;
+    const names = await pager.current.refresh();
+    setEntries((old) => old.map((e) => ({ ...e, refs: names.get(e.id) ?? [] })));
+  }, []);
+
+  return { entries, done, loading, error, loadMore, refreshRefs };
+}
