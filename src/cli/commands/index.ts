@@ -23,6 +23,7 @@ import { gcCommand } from './gc.js';
 import { forgetCommand } from './forget.js';
 import { pruneCommand } from './prune.js';
 import { repairCommand } from './repair.js';
+import { tuiCommand } from './tui.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const commands: CommandModule<GlobalArgs, any>[] = [
@@ -53,4 +54,5 @@ export const commands: CommandModule<GlobalArgs, any>[] = [
   fetchCommand,
   pullCommand,
   cloneCommand,
+  tuiCommand,
 ];

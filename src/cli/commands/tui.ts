@@ -1,0 +1,24 @@
+import type { CommandModule } from 'yargs';
+import { UsageError } from '../../errors.js';
+import { withVault, type GlobalArgs } from '../context.js';
+
+interface Args extends GlobalArgs {
+  persona?: 'creative' | 'game';
+}
+
+export const tuiCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'tui',
+  describe: 'browse the history interactively: timeline, diffs, restore a file, mark a milestone',
+  builder: (y) =>
+    y
+      .option('persona', { choices: ['creative', 'game'] as const, describe: 'panels for this kind of project (shown in the header; panels come later)' })
+      .example('$0 tui', 'open the timeline; ? lists the keys'),
+  handler: async (argv) => {
+    if (!process.stdin.isTTY || !process.stdout.isTTY) throw new UsageError('vault tui needs a terminal', "use 'vault log' and 'vault diff' in scripts");
+    await withVault(argv, async (vault) => {
+      // loaded here, not at the top: ink and react would add to every other command's start-up time
+      const { runTui } = await import('../../tui/run.js');
+      await runTui({ vault, persona: argv.persona });
+    });
+  },
+};
