@@ -1,0 +1,87 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { listMilestones } from '../../src/personas/game/milestones.js';
+import { KEYS, renderApp, sampleVault } from './harness.js';
+
+const test = suite('tui actions');
+
+const ready = (f: string) => /\+\d+ ~\d+ -\d+/.test(f) && f.includes('first blockout');
+
+test('? shows every key and hides again', async () => {
+  const { vault } = await sampleVault();
+  const s = renderApp(vault);
+  await s.waitFor(ready, 'timeline');
+  await s.press('?');
+  const f = await s.waitFor((f) => f.includes('Keys (? or Esc closes)'), 'help');
+  for (const k of ['q, Ctrl-C', 'j/k, ↓/↑', 'PgDn/PgUp, g/G', 'Enter', '/ ', 'Esc ', 'm ', 'Tab', 'r ', 'Esc, Backspace', 'y / n']) assert.ok(f.includes(`  ${k}`), `help lacks ${k}`);
+  assert.ok(f.split('\n').length <= 24);
+  await s.press('?');
+  await s.waitFor((f) => !f.includes('Keys (?') && f.includes('first blockout'), 'help closed');
+  await s.press('?', KEYS.esc);
+  await s.waitFor((f) => !f.includes('Keys (?') && f.includes('first blockout'), 'help closed by Esc');
+  s.unmount();
+});
+
+test('r asks before overwriting (naming the file), n leaves it, y restores it from the snapshot', async () => {
+  const { vault, fs, dir } = await sampleVault();
+  await fs.writeFile(`${dir}/Docs/notes.md`, 'unsaved scribbles\n');
+  const s = renderApp(vault);
+  await s.waitFor(ready, 'timeline');
+  await s.press('j', KEYS.enter); // "moat": notes.md with two lines
+  await s.waitFor((f) => f.includes('moat: 1 file changed') && f.includes('+moat added'), 'diff of moat');
+  await s.press('r');
+  let f = await s.waitFor((f) => f.includes('y: yes'), 'confirmation');
+  assert.match(f, /Restore Docs\/notes\.md from snapshot [0-9a-f]{12}\?/);
+  assert.match(f, /This overwrites Docs\/notes\.md in the project folder/);
+  assert.match(f, /\(now 18 B, changed /);
+  assert.match(f, /with the version from [0-9a-f]{12} \(24 B\)\./);
+  await s.press('n');
+  await s.waitFor((f) => f.includes('cancelled: nothing was changed'), 'cancelled');
+  assert.is(String(await fs.readFile(`${dir}/Docs/notes.md`)), 'unsaved scribbles\n');
+  await s.press('r');
+  await s.waitFor((f) => f.includes('y: yes'), 'confirmation again');
+  await s.press('y');
+  f = await s.waitFor((f) => /restored Docs\/notes\.md from [0-9a-f]{12}/.test(f), 'restored');
+  assert.is(String(await fs.readFile(`${dir}/Docs/notes.md`)), 'castle notes\nmoat added\n');
+  for (const l of f.split('\n')) assert.ok(l.length <= 80, l);
+  s.unmount();
+});
+
+test('r on a file missing from the folder says it will be created', async () => {
+  const { vault, fs, dir } = await sampleVault();
+  await fs.unlink(`${dir}/Art/hero.bin`);
+  const s = renderApp(vault);
+  await s.waitFor(ready, 'timeline');
+  await s.press(KEYS.enter);
+  await s.waitFor((f) => f.includes('binary, 3000 -> 3100 bytes'), 'diff');
+  await s.press('r');
+  await s.waitFor((f) => f.includes('Art/hero.bin is not in the project folder now:') && f.includes('it will be created (3.03 KiB)'), 'confirmation');
+  await s.press('y');
+  await s.waitFor((f) => f.includes('restored Art/hero.bin'), 'restored');
+  assert.is((await fs.readFile(`${dir}/Art/hero.bin`)).length, 3100);
+  s.unmount();
+});
+
+test('m marks the selected snapshot as a development milestone; the badge appears', async () => {
+  const { vault } = await sampleVault();
+  const s = renderApp(vault);
+  await s.waitFor(ready, 'timeline');
+  await s.press('j', 'm');
+  let f = await s.waitFor((f) => f.includes('Milestone name for'), 'prompt');
+  await s.press(...'alpha-1'.split(''), KEYS.enter);
+  f = await s.waitFor((f) => f.includes('milestone alpha-1 (development) marks'), 'done message');
+  assert.match(f, /moat\s+\[◆alpha-1\]/);
+  const ms = await listMilestones({ vault });
+  assert.equal(ms.map((m) => [m.name, m.type]), [['alpha-1', 'development']]);
+  const moat = f.split('\n').find((l) => l.includes('moat'))!;
+  assert.ok(moat.includes(ms[0].snapshot.slice(0, 8)), moat);
+  // Esc cancels; an existing name is reported, not thrown
+  await s.press('m', 'x', KEYS.esc);
+  await s.waitFor((f) => !f.includes('Milestone name for'), 'cancelled');
+  await s.press('m', ...'alpha-1'.split(''), KEYS.enter);
+  await s.waitFor((f) => f.includes("error: milestone 'alpha-1' already exists"), 'error line');
+  assert.is((await listMilestones({ vault })).length, 1);
+  s.unmount();
+});
+
+test.run();

@@ -1,0 +1,113 @@
+/**
+ * Render the TUI into a fake 80x24 terminal (ink's own render with a stdout that records frames and a
+ * stdin we write keys into), and a small sample vault with a text file, a binary file, a tag.
+ */
+import { EventEmitter } from 'node:events';
+import { render } from 'ink';
+import { createElement } from 'react';
+import { commit } from '../../src/porcelain/commit.js';
+import { updateRef } from '../../src/refs/refs.js';
+import { App, type Persona } from '../../src/tui/App.js';
+import type { Vault } from '../../src/porcelain/openVault.js';
+import { memVault } from '../helpers/vault.js';
+import { prngBytes } from '../helpers/prng.js';
+
+class FakeStdout extends EventEmitter {
+  columns: number;
+  rows: number;
+  isTTY = true;
+  frames: string[] = [];
+  constructor(columns: number, rows: number) {
+    super();
+    this.columns = columns;
+    this.rows = rows;
+  }
+  write = (s: string) => {
+    this.frames.push(s);
+    return true;
+  };
+}
+
+class FakeStdin extends EventEmitter {
+  isTTY = true;
+  private data: string | null = null;
+  write(s: string) {
+    this.data = s;
+    this.emit('readable');
+    this.emit('data', s);
+  }
+  read = () => {
+    const d = this.data;
+    this.data = null;
+    return d;
+  };
+  setEncoding() {}
+  setRawMode() {}
+  resume() {}
+  pause() {}
+  ref() {}
+  unref() {}
+}
+
+const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '');
+
+export const KEYS = { enter: '\r', esc: '\x1b', tab: '\t', backspace: '\x7f', down: '\x1b[B', up: '\x1b[A', ctrlC: '\x03' };
+
+export interface Screen {
+  frame(): string;
+  /** write keys, one at a time, each after the last one's frame settled */
+  press(...keys: string[]): Promise<void>;
+  /** wait until the frame satisfies `ok` (fails after `ms`, showing the frame) */
+  waitFor(ok: (frame: string) => boolean, what: string, ms?: number): Promise<string>;
+  exited: Promise<void>;
+  unmount(): void;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function renderApp(vault: Vault, opts: { persona?: Persona; columns?: number; rows?: number } = {}): Screen {
+  const stdout = new FakeStdout(opts.columns ?? 80, opts.rows ?? 24);
+  const stdin = new FakeStdin();
+  const app = render(createElement(App, { vault, persona: opts.persona }), {
+    stdout: stdout as unknown as NodeJS.WriteStream,
+    stdin: stdin as unknown as NodeJS.ReadStream,
+    debug: true,
+    exitOnCtrlC: true,
+    patchConsole: false,
+  });
+  const frame = () => stripAnsi(stdout.frames.at(-1) ?? '');
+  const screen: Screen = {
+    frame,
+    async press(...keys) {
+      for (const k of keys) {
+        stdin.write(k);
+        await sleep(k === KEYS.esc ? 80 : 30);
+      }
+    },
+    async waitFor(ok, what, ms = 5000) {
+      const end = Date.now() + ms;
+      while (Date.now() < end) {
+        if (ok(frame())) return frame();
+        await sleep(10);
+      }
+      throw new Error(`timed out waiting for ${what}; the screen is:\n${frame()}`);
+    },
+    exited: app.waitUntilExit().then(() => {}),
+    unmount: () => app.unmount(),
+  };
+  return screen;
+}
+
+/** Three snapshots: add notes + hero.bin; edit notes; edit notes and hero.bin. Tag v1 on the first. */
+export async function sampleVault() {
+  const t = await memVault({ Docs: { 'notes.md': 'castle notes\n' }, Art: { 'hero.bin': prngBytes(1, 3000) } });
+  const { vault, fs, dir } = t;
+  const first = await commit({ vault, message: 'first blockout' });
+  await fs.writeFile(`${dir}/Docs/notes.md`, 'castle notes\nmoat added\n');
+  await commit({ vault, message: 'moat' });
+  await fs.writeFile(`${dir}/Docs/notes.md`, 'castle notes\nmoat added\ntowers\n');
+  await fs.writeFile(`${dir}/Art/hero.bin`, prngBytes(2, 3100));
+  await commit({ vault, message: 'towers, new hero' });
+  await updateRef({ ...vault.refs, ref: 'refs/tags/v1', value: first.id!, expected: null, message: 'tag', author: vault.author, time: vault.clock() });
+  return t;
+}

@@ -1,0 +1,83 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { KEYS, renderApp, sampleVault } from './harness.js';
+
+const test = suite('tui timeline');
+
+const rowOf = (frame: string, text: string) => frame.split('\n').find((l) => l.includes(text)) ?? '';
+
+test('newest first, with time, short id, author, badges and change counts; fits 80 columns', async () => {
+  const { vault } = await sampleVault();
+  const s = renderApp(vault, { persona: 'game' });
+  const f = await s.waitFor((f) => f.includes('first blockout') && !f.includes('…\n') && (f.match(/\+\d+ ~\d+ -\d+/g) ?? []).length === 3, 'three rows with counts');
+  const lines = f.split('\n');
+  assert.match(lines[0], /Vault · Timeline \(3 snapshots\) · persona: game/);
+  assert.ok(lines[1].includes('towers, new hero') && lines[2].includes('moat') && lines[3].includes('first blockout'), f);
+  assert.match(lines[1], /^> \d{4}-\d\d-\d\d \d\d:\d\d [0-9a-f]{8} towers, new hero/);
+  assert.match(rowOf(f, 'towers'), /\[main\] Tess Ter\s+\+0 ~2 -0$/);
+  assert.match(rowOf(f, 'moat'), /\+0 ~1 -0$/);
+  assert.match(rowOf(f, 'first blockout'), /\[#v1\] Tess Ter\s+\+2 ~0 -0$/);
+  for (const l of lines) assert.ok(l.length <= 80, `line wider than 80: ${l}`);
+  assert.ok(lines.length <= 24, `${lines.length} lines`);
+  assert.match(f, /j\/k move · Enter diff · \/ filter · m milestone · \? help · q quit/);
+  s.unmount();
+});
+
+test('j/k and arrows move the selection', async () => {
+  const { vault } = await sampleVault();
+  const s = renderApp(vault);
+  await s.waitFor((f) => f.includes('first blockout'), 'rows');
+  const selected = (re: RegExp) => s.waitFor((f) => re.test(f.split('\n').find((l) => l.startsWith('> ')) ?? ''), `selection on ${re}`);
+  await selected(/towers/);
+  await s.press('j');
+  await selected(/moat/);
+  await s.press(KEYS.down);
+  await selected(/first blockout/);
+  await s.press('j'); // stays on the last
+  await selected(/first blockout/);
+  await s.press('k', KEYS.up);
+  await selected(/towers/);
+  s.unmount();
+});
+
+test('/ filters by message, author and ref; Esc clears', async () => {
+  const { vault } = await sampleVault();
+  const s = renderApp(vault);
+  await s.waitFor((f) => f.includes('first blockout'), 'rows');
+  await s.press('/', 'm', 'o', 'a');
+  let f = await s.waitFor((f) => !f.includes('towers'), 'filtered rows');
+  assert.ok(f.includes('moat') && !f.includes('first blockout'), f);
+  assert.match(f, /\/moa/);
+  await s.press(KEYS.enter);
+  f = await s.waitFor((f) => f.includes('filter: moa (1 match'), 'filter line');
+  await s.press(KEYS.esc);
+  f = await s.waitFor((f) => f.includes('towers') && f.includes('first blockout'), 'all rows again');
+  // by ref name
+  await s.press('/', 'v', '1', KEYS.enter);
+  f = await s.waitFor((f) => f.includes('filter: v1'), 'ref filter');
+  assert.ok(f.includes('first blockout') && !f.includes('towers'), f);
+  // by author
+  await s.press('/', KEYS.backspace, KEYS.backspace, ...'nobody'.split(''), KEYS.enter);
+  f = await s.waitFor((f) => f.includes('no snapshot matches the filter'), 'empty result');
+  await s.press('/', ...Array(6).fill(KEYS.backspace), ...'Tess'.split(''));
+  f = await s.waitFor((f) => f.includes('towers') && f.includes('first blockout'), 'author matches all');
+  s.unmount();
+});
+
+test('q quits', async () => {
+  const { vault } = await sampleVault();
+  const s = renderApp(vault);
+  await s.waitFor((f) => f.includes('first blockout'), 'rows');
+  await s.press('q');
+  await s.exited;
+});
+
+test('Ctrl-C quits', async () => {
+  const { vault } = await sampleVault();
+  const s = renderApp(vault);
+  await s.waitFor((f) => f.includes('first blockout'), 'rows');
+  await s.press(KEYS.ctrlC);
+  await s.exited;
+});
+
+test.run();
