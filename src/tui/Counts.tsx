@@ -8,7 +8,7 @@ export const COUNTS_WIDTH = 14;
 export function Counts({ counts }: { counts: ChangeCounts | 'error' | undefined }) {
   if (!counts) return <Text color={theme.dim}>{'…'.padStart(COUNTS_WIDTH)}</Text>;
   if (counts === 'error') return <Text color={theme.error}>{'?'.padStart(COUNTS_WIDTH)}</Text>;
-  const parts: [string, string][] = [
+  const parts: [string, string | undefined][] = [
     [`+${counts.added}`, theme.added],
     [`~${counts.modified}`, theme.modified],
     [`-${counts.deleted}`, theme.deleted],

@@ -2,6 +2,7 @@ import { render } from 'ink';
 import { createElement } from 'react';
 import type { Vault } from '../index.js';
 import { App, type Persona } from './App.js';
+import { colorsWanted, setColors } from './theme.js';
 
 export interface RunOptions {
   vault: Vault;
@@ -16,6 +17,7 @@ export interface RunOptions {
  */
 export async function runTui(opts: RunOptions): Promise<void> {
   const stdout = opts.stdout ?? process.stdout;
+  setColors(colorsWanted());
   const alt = stdout.isTTY;
   if (alt) stdout.write('\x1b[?1049h\x1b[H');
   try {

@@ -3,7 +3,7 @@
  * colours (chalk level 0, NO_COLOR, a dumb terminal); nothing may depend on colour alone, so the
  * selected row also gets a '>' marker and diff lines keep their +/- prefixes.
  */
-export const theme = {
+const palette = {
   title: 'cyan',
   dim: 'gray',
   id: 'yellow',
@@ -22,7 +22,25 @@ export const theme = {
   prompt: 'cyan',
 } as const;
 
-export type ThemeColor = (typeof theme)[keyof typeof theme];
+type Palette = { readonly [K in keyof typeof palette]: string | undefined };
+
+/** The colours components use: the palette, or nothing at all when colours are off (see setColors). */
+export const theme: Palette = { ...palette };
+
+/**
+ * Whether to colour at all. Ink's chalk already drops colours on a terminal without them (TERM=dumb,
+ * FORCE_COLOR=0, not a TTY), but chalk 5 ignores NO_COLOR (https://no-color.org), so it is checked here.
+ */
+export function colorsWanted(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.NO_COLOR) return false;
+  if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
+  return env.TERM !== 'dumb';
+}
+
+/** Switch every theme colour on or off (once, before the first render). */
+export function setColors(on: boolean): void {
+  for (const k of Object.keys(palette) as (keyof typeof palette)[]) (theme as Record<string, string | undefined>)[k] = on ? palette[k] : undefined;
+}
 
 /** Marker in front of the selected row (visible without colour). */
 export const CURSOR = '>';

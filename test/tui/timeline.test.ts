@@ -1,5 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { colorsWanted, setColors, theme } from '../../src/tui/theme.js';
 import { KEYS, renderApp, sampleVault } from './harness.js';
 
 const test = suite('tui timeline');
@@ -78,6 +79,17 @@ test('Ctrl-C quits', async () => {
   await s.waitFor((f) => f.includes('first blockout'), 'rows');
   await s.press(KEYS.ctrlC);
   await s.exited;
+});
+
+test('no colours when the terminal has none: NO_COLOR, FORCE_COLOR=0, TERM=dumb', () => {
+  assert.is(colorsWanted({ NO_COLOR: '1', TERM: 'xterm-256color' }), false);
+  assert.is(colorsWanted({ FORCE_COLOR: '0', TERM: 'xterm-256color' }), false);
+  assert.is(colorsWanted({ TERM: 'dumb' }), false);
+  assert.is(colorsWanted({ TERM: 'xterm-256color' }), true);
+  setColors(false);
+  assert.equal(Object.values(theme).filter(Boolean), []);
+  setColors(true);
+  assert.is(theme.added, 'green');
 });
 
 test.run();
