@@ -15,9 +15,12 @@ export const tuiCommand: CommandModule<GlobalArgs, Args> = {
       .example('$0 tui', 'open the timeline; ? lists the keys'),
   handler: async (argv) => {
     if (!process.stdin.isTTY || !process.stdout.isTTY) throw new UsageError('vault tui needs a terminal', "use 'vault log' and 'vault diff' in scripts");
+    // loaded here, not at the top: ink and react would add to every other command's start-up time;
+    // started before the vault is opened so the two overlap
+    const tui = import('../../tui/run.js');
+    tui.catch(() => {}); // reported by the await below
     await withVault(argv, async (vault) => {
-      // loaded here, not at the top: ink and react would add to every other command's start-up time
-      const { runTui } = await import('../../tui/run.js');
+      const { runTui } = await tui;
       await runTui({ vault, persona: argv.persona });
     });
   },
