@@ -61,6 +61,8 @@ export interface Screen {
   waitFor(ok: (frame: string) => boolean, what: string, ms?: number): Promise<string>;
   exited: Promise<void>;
   unmount(): void;
+  /** the terminal changes size */
+  resize(columns: number, rows: number): void;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -94,6 +96,11 @@ export function renderApp(vault: Vault, opts: { persona?: Persona; columns?: num
     },
     exited: app.waitUntilExit().then(() => {}),
     unmount: () => app.unmount(),
+    resize(columns, rows) {
+      stdout.columns = columns;
+      stdout.rows = rows;
+      stdout.emit('resize');
+    },
   };
   return screen;
 }

@@ -65,6 +65,19 @@ test('/ filters by message, author and ref; Esc clears', async () => {
   s.unmount();
 });
 
+test('a resized terminal is laid out again', async () => {
+  const { vault } = await sampleVault();
+  const s = renderApp(vault);
+  await s.waitFor((f) => (f.match(/\+\d+ ~\d+ -\d+/g) ?? []).length === 3, 'rows with counts');
+  s.resize(60, 12);
+  const f = await s.waitFor((f) => f.split('\n').every((l) => l.length <= 60) && f.includes('first b'), 'a 60-column frame');
+  assert.ok(f.split('\n').length <= 12, f);
+  s.resize(120, 40);
+  const wide = await s.waitFor((f) => f.includes('towers, new hero') && f.split('\n').some((l) => l.length > 80), 'a wider frame');
+  assert.match(wide, /first blockout\s+\[#v1\]/);
+  s.unmount();
+});
+
 test('q quits', async () => {
   const { vault } = await sampleVault();
   const s = renderApp(vault);
