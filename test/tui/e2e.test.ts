@@ -26,8 +26,9 @@ if (process.env.VAULT_NO_TMUX === '1') {
     if (v.error || v.status !== 0) throw new Error('tmux is not installed: this test runs `vault tui` in tmux. Install it (apt-get install -y tmux), or set VAULT_NO_TMUX=1 to skip this test.');
     if (!existsSync(join(root, 'dist', 'bundle', 'main.js'))) throw new Error('dist/bundle is missing: run npm run build (npm test does)');
     const tmp = await tempDir('vault-tui-e2e-');
-    const socket = `vault-tui-e2e-${process.pid}`;
-    const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+    // a server of our own, its socket inside the temp folder (removed with it)
+    const socket = join(tmp.path, 'tmux.sock');
+    const tmux = (...args: string[]) => execFileSync('tmux', ['-S', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
     const screen = () => tmux('capture-pane', '-p', '-t', 'e2e');
     const waitFor = async (text: string | RegExp, ms = 10000) => {
       const end = Date.now() + ms;
@@ -83,7 +84,7 @@ if (process.env.VAULT_NO_TMUX === '1') {
       assert.not.match(s, /Timeline|Diff [0-9a-f]/);
       assert.is(tmux('display-message', '-p', '-t', 'e2e', '#{alternate_on}').trim(), '0');
     } finally {
-      spawnSync('tmux', ['-L', socket, 'kill-server']);
+      spawnSync('tmux', ['-S', socket, 'kill-server']);
       await tmp.remove();
     }
   });
