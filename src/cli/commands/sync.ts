@@ -4,9 +4,14 @@ import type { CommandModule } from 'yargs';
 import { WorkerCodec } from '../../plumbing/codec.js';
 import { safeUrl } from '../../plumbing/git/errors.js';
 import type { SyncProgress } from '../../porcelain/sync/common.js';
-import { clone } from '../../porcelain/sync/clone.js';
-import { fetch, pull } from '../../porcelain/sync/fetch.js';
-import { push } from '../../porcelain/sync/push.js';
+// push/fetch/pull/clone pull in isomorphic-git and the pack code: loaded only when such a
+// command runs, so every other command starts as fast as before
+const sync = {
+  clone: async (...a: Parameters<typeof import('../../porcelain/sync/clone.js').clone>) => (await import('../../porcelain/sync/clone.js')).clone(...a),
+  fetch: async (...a: Parameters<typeof import('../../porcelain/sync/fetch.js').fetch>) => (await import('../../porcelain/sync/fetch.js')).fetch(...a),
+  pull: async (...a: Parameters<typeof import('../../porcelain/sync/fetch.js').pull>) => (await import('../../porcelain/sync/fetch.js')).pull(...a),
+  push: async (...a: Parameters<typeof import('../../porcelain/sync/push.js').push>) => (await import('../../porcelain/sync/push.js')).push(...a),
+};
 import { addRemote, getRemote, listRemotes, removeRemote } from '../../porcelain/sync/state.js';
 import type { Credentials } from '../../plumbing/git/http.js';
 import { bytes, shortId } from '../format.js';
@@ -135,7 +140,7 @@ export const pushCommand: CommandModule<GlobalArgs, SyncArgs & { batchMb?: numbe
     const r = await withVault(argv, (vault) =>
       withPrompt(
         async () => (await getRemote(vault.fs, vault.vaultDir, argv.remote ?? 'origin')).url,
-        (credentials) => push({ vault, remote: argv.remote, credentials, resend: argv.resend, batchBytes: argv.batchMb ? argv.batchMb * 1024 * 1024 : undefined, onProgress: bar.onProgress }),
+        (credentials) => sync.push({ vault, remote: argv.remote, credentials, resend: argv.resend, batchBytes: argv.batchMb ? argv.batchMb * 1024 * 1024 : undefined, onProgress: bar.onProgress }),
       ),
     ).finally(bar.done);
     if (argv.json) return printJson(r);
@@ -162,7 +167,7 @@ export const fetchCommand: CommandModule<GlobalArgs, SyncArgs> = {
     const r = await withVault(argv, (vault) =>
       withPrompt(
         async () => (await getRemote(vault.fs, vault.vaultDir, argv.remote ?? 'origin')).url,
-        (credentials) => fetch({ vault, remote: argv.remote, credentials, onProgress: bar.onProgress }),
+        (credentials) => sync.fetch({ vault, remote: argv.remote, credentials, onProgress: bar.onProgress }),
       ),
     ).finally(bar.done);
     if (argv.json) return printJson(r);
@@ -180,7 +185,7 @@ export const pullCommand: CommandModule<GlobalArgs, SyncArgs> = {
     const r = await withVault(argv, (vault) =>
       withPrompt(
         async () => (await getRemote(vault.fs, vault.vaultDir, argv.remote ?? 'origin')).url,
-        (credentials) => pull({ vault, remote: argv.remote, credentials, onProgress: bar.onProgress }),
+        (credentials) => sync.pull({ vault, remote: argv.remote, credentials, onProgress: bar.onProgress }),
       ),
     ).finally(bar.done);
     if (argv.json) return printJson(r);
@@ -207,7 +212,7 @@ export const cloneCommand: CommandModule<GlobalArgs, { url: string; dir?: string
     const r = await withPrompt(
       async () => argv.url,
       (credentials) =>
-        clone({
+        sync.clone({
           fs: nodeFs,
           url: argv.url,
           dir,
