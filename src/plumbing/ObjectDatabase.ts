@@ -226,18 +226,9 @@ export class ObjectDatabase {
       return this.verify(id, entry.type, body, where);
     }
     const path = this.looseObjectPath(id);
-    let buf: Buffer;
-    try {
-      buf = (await this.fs.readFile(path)) as Buffer;
-    } catch (e) {
-      if (isNotFound(e)) throw new ObjectNotFoundError(id);
-      throw fsError(e, 'read', path);
-    }
-    if (buf.length < LOOSE_HEADER || buf[0] !== 0x56) throw new CorruptObjectError(id, 'bad loose object header', path);
-    const type = typeFromCode(buf[1]);
-    if (!type) throw new CorruptObjectError(id, `unknown type code ${buf[1]}`, path);
-    const body = await this.decode(id, buf[2], buf.subarray(LOOSE_HEADER), buf.readUInt32BE(3), path);
-    return this.verify(id, type, body, path);
+    const rec = await this.readLooseRecord(id);
+    const body = await this.decode(id, rec.codec, rec.payload, rec.rawLength, path);
+    return this.verify(id, rec.type, body, path);
   }
 
   /** Read an object that must be of `type`. */
