@@ -15,6 +15,10 @@ export const tuiCommand: CommandModule<GlobalArgs, Args> = {
       .example('$0 tui', 'open the timeline; ? lists the keys'),
   handler: async (argv) => {
     if (!process.stdin.isTTY || !process.stdout.isTTY) throw new UsageError('vault tui needs a terminal', "use 'vault log' and 'vault diff' in scripts");
+    // Ink renders only a final frame when CI / CONTINUOUS_INTEGRATION is set (is-in-ci, read when ink
+    // loads). Someone running `vault tui` in a real terminal wants it interactive, CI variable or not.
+    delete process.env.CI;
+    delete process.env.CONTINUOUS_INTEGRATION;
     // loaded here, not at the top: ink and react would add to every other command's start-up time;
     // started before the vault is opened so the two overlap
     const tui = import('../../tui/run.js');
