@@ -97,6 +97,36 @@ export async function readRecordAt(fh: FileHandle, entry: PackEntry, where: stri
   return rec.subarray(RECORD_HEADER);
 }
 
+/**
+ * The records of `entries` that `want` keeps, read from pack `name` and each
+ * decompressed and re-hashed before it may be copied (gc's repack and prune's
+ * rewrite both copy records into new packs). null when a record is corrupt: the
+ * caller leaves that pack alone rather than carry damage forward.
+ */
+export async function readVerifiedRecords(db: ObjectDatabase, name: string, entries: readonly PackEntry[], want: (e: PackEntry) => boolean): Promise<RawRecord[] | null> {
+  const where = `${name}.pack`;
+  const fh = await db.fs.open(joinPath(db.paths.packs, where), 'r').catch((e) => {
+    throw fsError(e, 'open', where);
+  });
+  const recs: RawRecord[] = [];
+  try {
+    for (const e of entries) {
+      if (!want(e)) continue;
+      try {
+        const payload = await readRecordAt(fh, e, where);
+        await db.decodeRecord(e.id, e.type, e.codec, payload, e.rawLength, where);
+        recs.push({ id: e.id, type: e.type, codec: e.codec, rawLength: e.rawLength, payload });
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'ECORRUPT') throw err;
+        return null;
+      }
+    }
+  } finally {
+    await fh.close().catch(() => {});
+  }
+  return recs;
+}
+
 export interface SealedPack {
   readonly name: string;
   readonly entries: PackEntry[];

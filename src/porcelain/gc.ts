@@ -4,7 +4,7 @@ import { isNotFound, joinPath, writeFileAtomic } from '../plumbing/fs.js';
 import { acquireLock } from '../plumbing/lock.js';
 import { TYPE_CODE } from '../objects/types.js';
 import { encodePackIndex } from '../plumbing/packIndex.js';
-import { PackBuilder, listPackDir, readIndexFile, readRecordAt, removePack, scanPack } from '../plumbing/packFiles.js';
+import { PackBuilder, listPackDir, readIndexFile, readVerifiedRecords, removePack, scanPack } from '../plumbing/packFiles.js';
 import type { Vault } from './openVault.js';
 
 export interface GcOptions {
@@ -158,28 +158,8 @@ export async function gc(opts: GcOptions): Promise<GcResult> {
           for (const name of candidates) {
             opts.onProgress?.({ phase: 'repack', done: i++, total: candidates.length });
             const entries = await readIndexFile(fs, paths, name);
-            const fh = await fs.open(joinPath(paths.packs, `${name}.pack`), 'r').catch((e) => {
-              throw fsError(e, 'open', `${name}.pack`);
-            });
-            const recs = [];
-            let ok = true;
-            try {
-              for (const e of entries) {
-                if (out.has(e.id)) continue;
-                try {
-                  const payload = await readRecordAt(fh, e, `${name}.pack`);
-                  await db.decodeRecord(e.id, e.type, e.codec, payload, e.rawLength, `${name}.pack`);
-                  recs.push({ id: e.id, type: e.type, codec: e.codec, rawLength: e.rawLength, payload });
-                } catch (err) {
-                  if ((err as { code?: string }).code !== 'ECORRUPT') throw err;
-                  ok = false;
-                  break;
-                }
-              }
-            } finally {
-              await fh.close().catch(() => {});
-            }
-            if (!ok) {
+            const recs = await readVerifiedRecords(db, name, entries, (e) => !out.has(e.id));
+            if (!recs) {
               repackSkipped.push(name);
               continue;
             }

@@ -1,9 +1,9 @@
 import { BusyVaultError, DamagedVaultError, fsError } from '../errors.js';
 import type { ObjectId } from '../objects/types.js';
-import { isNotFound, joinPath } from '../plumbing/fs.js';
+import { isNotFound } from '../plumbing/fs.js';
 import { acquireLock } from '../plumbing/lock.js';
 import type { PackEntry } from '../plumbing/packIndex.js';
-import { PackBuilder, listPackDir, readIndexFile, readRecordAt, removePack, type RawRecord } from '../plumbing/packFiles.js';
+import { PackBuilder, listPackDir, readIndexFile, readVerifiedRecords, removePack } from '../plumbing/packFiles.js';
 import type { Vault } from './openVault.js';
 import { collectRoots, reachableObjects, type Roots } from './reachable.js';
 
@@ -165,28 +165,8 @@ export async function prune(opts: PruneOptions): Promise<PruneResult> {
         let i = 0;
         for (const p of rewrite) {
           opts.onProgress?.({ phase: 'sweep', done: i++, total: rewrite.length });
-          const fh = await fs.open(joinPath(db.paths.packs, `${p.name}.pack`), 'r').catch((e) => {
-            throw fsError(e, 'open', `${p.name}.pack`);
-          });
-          const recs: RawRecord[] = [];
-          let ok = true;
-          try {
-            for (const e of p.entries) {
-              if (!p.keepIds.has(e.id) || builder.has(e.id)) continue;
-              try {
-                const payload = await readRecordAt(fh, e, `${p.name}.pack`);
-                await db.decodeRecord(e.id, e.type, e.codec, payload, e.rawLength, `${p.name}.pack`);
-                recs.push({ id: e.id, type: e.type, codec: e.codec, rawLength: e.rawLength, payload });
-              } catch (err) {
-                if ((err as { code?: string }).code !== 'ECORRUPT') throw err;
-                ok = false;
-                break;
-              }
-            }
-          } finally {
-            await fh.close().catch(() => {});
-          }
-          if (!ok) {
+          const recs = await readVerifiedRecords(db, p.name, p.entries, (e) => p.keepIds.has(e.id) && !builder.has(e.id));
+          if (!recs) {
             rewriteSkipped.push(p.name);
             continue;
           }
