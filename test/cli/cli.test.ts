@@ -1,13 +1,13 @@
 // The `vault` command as a user runs it: `node bin/vault ...` in a temp folder (bin/vault loads dist/,
 // which test/run.mjs builds first with `npm run build`; run alone, this file builds it in its before hook).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { listTree } from '../helpers/tree.js';
 import { nodeFs, tempDir } from '../helpers/vault.js';
+import { ROOT, runVault, type CliRun } from '../helpers/cli.js';
 
 interface Ctx {
   dir: string;
@@ -16,25 +16,11 @@ interface Ctx {
 
 const test = suite<Ctx>('cli/vault', {} as Ctx);
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BIN = join(ROOT, 'bin', 'vault');
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
 function vault(cwd: string, ...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, VAULT_AUTHOR: 'Tess Ter <tess@example.org>', NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+  return runVault(cwd, args);
 }
 
 /** A user-facing error: non-zero exit, a one-line "vault: ..." message (plus an optional hint), no stack. */

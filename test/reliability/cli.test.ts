@@ -1,15 +1,13 @@
 // gc, forget, prune and repair as a user runs them: `node bin/vault ...` on a real folder, --json output.
-import { spawn, spawnSync } from 'node:child_process';
+import { ROOT, runVault, type CliRun } from '../helpers/cli.js';
+import { spawnSync } from 'node:child_process';
 import { chmod, readdir, unlink, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { prngBytes } from '../helpers/prng.js';
 import { tempDir } from '../helpers/vault.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BIN = join(ROOT, 'bin', 'vault');
 const test = suite('reliability/cli');
 
 let buildError: Error | undefined;
@@ -19,16 +17,8 @@ test.before(() => {
   if (b.status !== 0) buildError = new Error(`build failed:\n${b.stdout}${b.stderr}`);
 });
 
-function vault(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, VAULT_AUTHOR: 'Tess Ter <tess@example.org>', NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+function vault(cwd: string, ...args: string[]): Promise<CliRun> {
+  return runVault(cwd, args);
 }
 
 test('forget --dry-run, forget, prune --protect 0, a lost index, repair, verify: from the command line', async () => {

@@ -1,10 +1,10 @@
 // Concurrency: two `vault commit`s and a `vault prune` (and a lock-impatient third commit) race on one
 // vault as child processes. The lock serialises them: the waiting ones get in (--lock-wait), the impatient
 // one fails with ELOCKED or gets in; afterwards the vault verifies and every committed snapshot restores.
-import { spawn, spawnSync } from 'node:child_process';
+import { ROOT, runVault, type CliRun } from '../helpers/cli.js';
+import { spawnSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { InlineCodec } from '../../src/plumbing/codec.js';
@@ -16,8 +16,6 @@ import { prngBytes } from '../helpers/prng.js';
 import { listTree } from '../helpers/tree.js';
 import { nodeFs, tempDir } from '../helpers/vault.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BIN = join(ROOT, 'bin', 'vault');
 const ROUNDS = Number(process.env.VAULT_RACE_ROUNDS ?? 3);
 const test = suite('reliability/concurrency');
 
@@ -28,16 +26,8 @@ test.before(() => {
   if (b.status !== 0) buildError = new Error(`build failed:\n${b.stdout}${b.stderr}`);
 });
 
-function vault(work: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, '-C', work, ...args], { env: { ...process.env, VAULT_AUTHOR: 'Race <race@example.org>', NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+function vault(work: string, ...args: string[]): Promise<CliRun> {
+  return runVault(undefined, ['-C', work, ...args], { VAULT_AUTHOR: 'Race <race@example.org>' });
 }
 
 test('two commits and a prune racing: serialised by the lock, nothing lost', async () => {

@@ -1,35 +1,21 @@
 // the remote commands as a user runs them: node bin/vault against the real git server in this process.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { prngBytes } from '../helpers/prng.js';
 import { listTree } from '../helpers/tree.js';
 import { nodeFs } from '../helpers/vault.js';
+import { ROOT, runVault, type CliRun } from '../helpers/cli.js';
 import { ENV, newRepo, startFixture, stopFixture, USER, type SyncCtx } from './gitServer.js';
 
 const test = suite<SyncCtx>('sync/cli', {} as SyncCtx);
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BIN = join(ROOT, 'bin', 'vault');
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
 function vault(cwd: string, env: NodeJS.ProcessEnv, ...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, VAULT_AUTHOR: 'Tess Ter <tess@example.org>', NO_COLOR: '1', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+  return runVault(cwd, args, env);
 }
 
 let buildError: Error | undefined;
