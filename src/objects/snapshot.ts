@@ -5,10 +5,9 @@ import type { Snapshot } from './types.js';
 export function encodeSnapshot(s: Snapshot): Buffer {
   const meta: Record<string, string> = {};
   for (const k of Object.keys(s.meta).sort()) meta[k] = String(s.meta[k]);
-  return Buffer.from(
-    JSON.stringify({ tree: s.tree, parents: [...s.parents], author: s.author, time: s.time, message: s.message, meta }),
-    'utf8',
-  );
+  const o: Record<string, unknown> = { tree: s.tree, parents: [...s.parents], author: s.author, time: s.time, message: s.message, meta };
+  if (s.attachments !== undefined) o.attachments = s.attachments;
+  return Buffer.from(JSON.stringify(o), 'utf8');
 }
 
 export function decodeSnapshot(body: Uint8Array, id?: string): Snapshot {
@@ -28,7 +27,9 @@ export function decodeSnapshot(body: Uint8Array, id?: string): Snapshot {
   if (typeof meta !== 'object' || meta === null || Array.isArray(meta) || !Object.values(meta).every((v) => typeof v === 'string')) {
     throw new MalformedObjectError('snapshot', 'bad meta', id);
   }
+  if (p.attachments !== undefined && !isObjectId(p.attachments)) throw new MalformedObjectError('snapshot', 'bad attachments id', id);
   return {
+    ...(p.attachments !== undefined ? { attachments: p.attachments as string } : {}),
     tree: p.tree,
     parents: p.parents as string[],
     author: p.author,

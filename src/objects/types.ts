@@ -45,4 +45,11 @@ export interface Snapshot {
   readonly message: string;
   /** open map for personas and tools; values are strings (JSON inside if structured) */
   readonly meta: Readonly<Record<string, string>>;
+  /**
+   * Optional tree of derived data kept with the snapshot but not part of the
+   * project's files: thumbnails, the asset reference graph, captured
+   * workspace files (see src/porcelain/attachments.ts). Absent from the
+   * encoding when unset, so snapshots without it keep their ids.
+   */
+  readonly attachments?: ObjectId;
 }

@@ -3,7 +3,9 @@ import { hashObject } from '../objects/hashObject.js';
 import type { ObjectId } from '../objects/types.js';
 import type { ObjectWriter } from '../plumbing/ObjectDatabase.js';
 import { acquireLock } from '../plumbing/lock.js';
-import { writeTrees } from '../plumbing/trees.js';
+import { flattenTree, writeTrees, type FlatEntry } from '../plumbing/trees.js';
+import { runAttachments, type AttachmentWarning, type CommitAttachment } from './attachments.js';
+import { diffFlat } from './diffTrees.js';
 import { readHead, updateRef } from '../refs/refs.js';
 import { hashWorktree, type Progress } from './hashWorktree.js';
 import { autoGc } from './gc.js';
@@ -20,6 +22,10 @@ export interface CommitOptions {
   lockWait?: number;
   onProgress?: (p: Progress) => void;
   onSkip?: (path: string, reason: string) => void;
+  /** derived data to keep with the snapshot (thumbnails, reference graph, workspace files): see attachments.ts */
+  attachments?: readonly CommitAttachment[];
+  /** an attachment's remark (e.g. a reference this commit breaks) or failure; never fails the commit */
+  onWarning?: (w: AttachmentWarning) => void;
 }
 
 export interface CommitResult {
@@ -37,6 +43,9 @@ export interface CommitResult {
   readonly newBytesRaw: number;
   readonly newBytesStored: number;
   readonly skipped: readonly { path: string; reason: string }[];
+  /** the new snapshot's attachments tree, or null */
+  readonly attachments: ObjectId | null;
+  readonly warnings: readonly AttachmentWarning[];
 }
 
 /**
@@ -69,8 +78,34 @@ export async function commit(opts: CommitOptions): Promise<CommitResult> {
     // unchanged entries give the same tree: reuse it when it is HEAD's or still stored
     const cached = cache.tree?.digest === hashed.digest ? cache.tree.id : null;
     const tree = cached && (cached === parentTree || (await vault.db.has(cached))) ? cached : await writeTrees(hashed.entries, writer);
+    const warnings: AttachmentWarning[] = [];
+    const atts = opts.attachments ?? [];
+    const treeChanged = tree !== parentTree;
+    let attachments: ObjectId | null = null;
+    let parentAttachments: ObjectId | null = null;
+    if (atts.length && (treeChanged || opts.allowEmpty || atts.some((a) => a.always))) {
+      // attachments read the new files back from the store: make what was written so far visible
+      await writer.flush();
+      if (head.id) parentAttachments = decodeSnapshot(await vault.db.readTyped(head.id, 'snapshot'), head.id).attachments ?? null;
+      const files = new Map<string, FlatEntry>();
+      for (const e of hashed.entries) if (e.kind !== 'dir') files.set(e.path, e as FlatEntry);
+      const changes = treeChanged ? diffFlat(parentTree ? await flattenTree(vault.db, parentTree) : new Map(), files) : { added: [], modified: [], deleted: [], renamed: [] };
+      attachments = await runAttachments({
+        vault,
+        attachments: atts,
+        entries: files,
+        changes,
+        parent: parentAttachments,
+        sink: writer,
+        unchanged: !treeChanged,
+        onWarning: (w) => {
+          warnings.push(w);
+          opts.onWarning?.(w);
+        },
+      });
+    }
     let id: ObjectId | null = null;
-    if (tree !== parentTree || opts.allowEmpty) {
+    if (treeChanged || opts.allowEmpty || (atts.some((a) => a.always) && attachments !== parentAttachments)) {
       const body = encodeSnapshot({
         tree,
         parents: head.id ? [head.id] : [],
@@ -78,6 +113,7 @@ export async function commit(opts: CommitOptions): Promise<CommitResult> {
         time: vault.clock(),
         message: opts.message,
         meta: opts.meta ?? {},
+        ...(attachments ? { attachments } : {}),
       });
       id = hashObject('snapshot', body);
       await writer.put('snapshot', body, { id, compress: true });
@@ -113,6 +149,8 @@ export async function commit(opts: CommitOptions): Promise<CommitResult> {
       newBytesRaw: stats.rawBytes + hashed.workerStats.rawBytes,
       newBytesStored: stats.storedBytes + hashed.workerStats.storedBytes,
       skipped,
+      attachments,
+      warnings,
     };
   } catch (e) {
     await writer?.abort();

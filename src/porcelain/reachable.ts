@@ -128,6 +128,7 @@ export async function reachableObjects(db: ObjectDatabase, roots: Roots, what = 
       live.add(id);
       const snap = decodeSnapshot(body, id);
       await tree(snap.tree);
+      if (snap.attachments) await tree(snap.attachments);
       for (const p of snap.parents) stack.push(p);
     }
   };

@@ -182,6 +182,10 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
     objectsChecked++;
     link(snap.tree, id, '');
     await walkTree(snap.tree);
+    if (snap.attachments) {
+      link(snap.attachments, id, '(attachments)');
+      await walkTree(snap.attachments);
+    }
     for (const p of snap.parents) queue.push(p);
   }
 

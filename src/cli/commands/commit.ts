@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { commit } from '../../porcelain/commit.js';
+import { commitAttachments } from '../attachments.js';
 import { bytes, shortId } from '../format.js';
 import { out, printJson, warn, withVault, type GlobalArgs } from '../context.js';
 import { progressBar } from '../progress.js';
@@ -21,7 +22,7 @@ export const commitCommand: CommandModule<GlobalArgs, Args> = {
       .example('$0 commit -m "blocked out the castle"', 'snapshot everything that changed'),
   handler: async (argv) => {
     const bar = progressBar('committing');
-    const r = await withVault(argv, (vault) =>
+    const r = await withVault(argv, async (vault) =>
       commit({
         vault,
         message: argv.message,
@@ -29,6 +30,8 @@ export const commitCommand: CommandModule<GlobalArgs, Args> = {
         lockWait: argv.lockWait,
         onProgress: bar.onProgress,
         onSkip: (path, reason) => warn(`warning: skipped ${path}: ${reason}`),
+        attachments: await commitAttachments(vault),
+        onWarning: (w) => warn(`warning: ${w.attachment}: ${w.message}`),
       }),
     ).finally(bar.done);
     if (argv.json) return printJson(r);

@@ -24,6 +24,10 @@ import { forgetCommand } from './forget.js';
 import { pruneCommand } from './prune.js';
 import { repairCommand } from './repair.js';
 import { tuiCommand } from './tui.js';
+import { gameCommands } from './gameCommands.js';
+import { creativeCommands } from './creativeCommands.js';
+import { timelineCommands } from './timelineCommands.js';
+import { personaCommand } from './persona.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const commands: CommandModule<GlobalArgs, any>[] = [
@@ -55,4 +59,8 @@ export const commands: CommandModule<GlobalArgs, any>[] = [
   pullCommand,
   cloneCommand,
   tuiCommand,
+  personaCommand,
+  ...timelineCommands,
+  ...creativeCommands,
+  ...gameCommands,
 ];

@@ -84,7 +84,8 @@ function tree(entries: GitTreeEntry[], add: (r: GitRecipe) => void): GitOid {
  * gives the same commit on every machine). Parents must be exported first.
  * The commit's tree is the snapshot's files (large files as manifests) plus
  * `.vault/`: `snapshot.json` (the canonical snapshot bytes), `trees/ab/<id>`
- * (each canonical vault tree) and `chunks/ab/<id>` (each chunk, raw).
+ * (each canonical vault tree), `chunks/ab/<id>` (each chunk, raw) and, when
+ * the snapshot has attachments, `attachments/` (their files, like the project's).
  */
 export async function exportSnapshot(db: ObjectDatabase, state: SyncState, snapshotId: ObjectId): Promise<ExportedSnapshot> {
   const snapBody = await db.readTyped(snapshotId, 'snapshot');
@@ -152,6 +153,8 @@ export async function exportSnapshot(db: ObjectDatabase, state: SyncState, snaps
     { name: 'snapshot.json', mode: '100644', oid: snapBlob },
     { name: 'trees', mode: '40000', oid: fanOut(vaultTrees, add) },
   ];
+  // derived data (thumbnails, reference graph, workspace files) travels as a browsable git tree
+  if (snap.attachments) dotVault.push({ name: 'attachments', mode: '40000', oid: await walk(snap.attachments) });
   if (chunks.size) dotVault.push({ name: 'chunks', mode: '40000', oid: fanOut(chunks, add) });
   const commitTree = tree([...rootEntries, { name: '.vault', mode: '40000', oid: tree(dotVault, add) }], add);
 

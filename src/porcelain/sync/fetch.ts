@@ -171,6 +171,7 @@ export async function importCommits(vault: Vault, state: SyncState, reader: GitR
         await writer.put('tree', tbody, { id: treeId, compress: true });
       };
       await importTree(snap.tree, async () => rootOid);
+      if (snap.attachments) await importTree(snap.attachments, async () => (await reader.entry(dot.oid, 'attachments')).oid);
       await writer.put('snapshot', snapBody, { id: snapId, compress: true });
       imported.push(snapId);
     }

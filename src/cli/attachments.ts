@@ -1,0 +1,24 @@
+import type { CommitAttachment } from '../porcelain/attachments.js';
+import type { Vault } from '../porcelain/openVault.js';
+import { personaOf } from '../porcelain/settings.js';
+
+/**
+ * What `vault commit` attaches to a snapshot, by the vault's settings.
+ * Persona modules are imported only when used: a commit of a vault without
+ * persona loads none of their libraries (image and model decoders).
+ */
+export async function commitAttachments(vault: Vault): Promise<CommitAttachment[]> {
+  const out: CommitAttachment[] = [];
+  const persona = personaOf(vault);
+  const extra = vault.config.extra;
+  if (persona === 'creative' || extra.thumbnails === true) {
+    if (extra.thumbnails !== false) out.push((await import('../personas/creative/thumbnails/attachment.js')).thumbnailsAttachment());
+  }
+  if (persona === 'creative' || persona === 'game' || extra.references === true) {
+    if (extra.references !== false) out.push((await import('../personas/creative/references/attachment.js')).referencesAttachment());
+  }
+  if (Array.isArray(extra.workspace) && extra.workspace.length) {
+    out.push((await import('../personas/creative/workspace/attachment.js')).workspaceAttachment(vault));
+  }
+  return out;
+}

@@ -1,0 +1,6 @@
+import type { CommandModule } from 'yargs';
+import type { GlobalArgs } from '../context.js';
+
+/** Creative persona commands (refs, workspace). Handlers import their persona code lazily. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const creativeCommands: CommandModule<GlobalArgs, any>[] = [];
