@@ -146,6 +146,9 @@ export async function exportSnapshot(db: ObjectDatabase, state: SyncState, snaps
 
   await db.ready();
   const root = await walk(snap.tree);
+  // derived data (thumbnails, reference graph, workspace files) travels as a browsable git tree;
+  // walked before the trees/ fan-out is made, which must list its vault trees too
+  const attached = snap.attachments ? await walk(snap.attachments) : null;
   const rootEntries = decodeGitTree(trees.get(root)!.body!);
   const snapBlob = gitOid('blob', snapBody);
   add({ oid: snapBlob, type: 'blob', size: snapBody.length, body: snapBody });
@@ -153,8 +156,7 @@ export async function exportSnapshot(db: ObjectDatabase, state: SyncState, snaps
     { name: 'snapshot.json', mode: '100644', oid: snapBlob },
     { name: 'trees', mode: '40000', oid: fanOut(vaultTrees, add) },
   ];
-  // derived data (thumbnails, reference graph, workspace files) travels as a browsable git tree
-  if (snap.attachments) dotVault.push({ name: 'attachments', mode: '40000', oid: await walk(snap.attachments) });
+  if (attached) dotVault.push({ name: 'attachments', mode: '40000', oid: attached });
   if (chunks.size) dotVault.push({ name: 'chunks', mode: '40000', oid: fanOut(chunks, add) });
   const commitTree = tree([...rootEntries, { name: '.vault', mode: '40000', oid: tree(dotVault, add) }], add);
 
