@@ -26,6 +26,7 @@ export const showCommand: CommandModule<GlobalArgs, Args> = {
       out(`date:    ${time(s.time)}`);
       if (s.parents.length) out(`parent:  ${s.parents.join(' ')}`);
       out(`tree:    ${s.tree}`);
+      if (s.attachments) out(`attachments: ${s.attachments}`);
       for (const [k, v] of Object.entries(s.meta)) out(`${k}: ${v}`);
       out();
       for (const line of s.message.split('\n')) out(`    ${line}`);
