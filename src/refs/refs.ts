@@ -9,11 +9,17 @@ export interface RefOptions {
 }
 
 export const REF_PREFIXES = ['refs/heads/', 'refs/milestones/', 'refs/tags/'] as const;
+/**
+ * Refs for records kept beside the history, like git notes (the game persona's
+ * builds, feedback and playtest sessions): valid names, listed, kept by
+ * verify/gc/prune, but never matched by short names in revParse.
+ */
+export const NOTES_PREFIX = 'refs/notes/';
 
 /** Why a full ref name is not acceptable (null when it is). Git's rules, simplified. */
 export function badRefName(ref: string): string | null {
   if (ref === 'HEAD') return null;
-  if (!REF_PREFIXES.some((p) => ref.startsWith(p) && ref.length > p.length)) return 'must be refs/heads/NAME, refs/milestones/NAME or refs/tags/NAME';
+  if (![...REF_PREFIXES, NOTES_PREFIX].some((p) => ref.startsWith(p) && ref.length > p.length)) return 'must be refs/heads/NAME, refs/milestones/NAME, refs/tags/NAME or refs/notes/NAME';
   const name = ref.split('/').slice(2).join('/');
   if (!/^[A-Za-z0-9._\-/+@]+$/.test(name)) return 'only letters, digits and . _ - / + @ are allowed';
   if (name.split('/').some((c) => c === '' || c.startsWith('.') || c.endsWith('.lock'))) return 'no empty parts, parts starting with a dot or ending in .lock';
