@@ -1,0 +1,133 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { commit } from '../../../src/porcelain/commit.js';
+import { readAttachment } from '../../../src/porcelain/attachments.js';
+import { readSnapshot } from '../../../src/porcelain/readSnapshot.js';
+import { referencesAttachment } from '../../../src/personas/creative/references/attachment.js';
+import { brokenReferences, referencesOf, usedBy } from '../../../src/personas/creative/references/queries.js';
+import { loadReferenceGraph } from '../../../src/personas/creative/references/graph.js';
+import { glbJson, mtlMapFile, parseReferences } from '../../../src/personas/creative/references/parseReferences.js';
+import { resolveReference } from '../../../src/personas/creative/references/resolveReference.js';
+import { codeOf, memVault } from '../../helpers/vault.js';
+import { GD, GLTF, MATERIAL, MTL, OBJ, TSCN, creativeProject, png } from './refs-fixtures.js';
+
+const test = suite('personas/creative/refs');
+
+const none = () => false;
+const targets = (refs: { target: string | null }[]) => refs.map((r) => r.target);
+
+test('resolving: relative to the referencing file, res:// from the root, leaving the project, URLs ignored', () => {
+  assert.equal(resolveReference('Models/a.mtl', '../Textures/b.png'), { target: 'Textures/b.png' });
+  assert.equal(resolveReference('Models/a.mtl', '..\\Textures\\b.png'), { target: 'Textures/b.png' });
+  assert.equal(resolveReference('scenes/x.tscn', 'res://Textures/./b.png'), { target: 'Textures/b.png' });
+  assert.equal(resolveReference('Models/a.mtl', '../../elsewhere/b.png'), { target: null, outside: true });
+  assert.equal(resolveReference('Models/a.mtl', 'C:\\Users\\me\\b.png'), { target: null, outside: true });
+  assert.equal(resolveReference('Models/a.mtl', '/home/me/b.png'), { target: null, outside: true });
+  assert.equal(resolveReference('Models/a.gltf', 'my%20tex.png', { uri: true }), { target: 'Models/my tex.png' });
+  assert.is(resolveReference('Models/a.gltf', 'data:image/png;base64,AAAA', { uri: true }), null);
+  assert.is(resolveReference('Models/a.gltf', 'https://example.org/a.png'), null);
+});
+
+test('parsing each format: OBJ mtllib, MTL maps with options, glTF uris, GLB JSON chunk, Godot ext_resource, GDScript load, JSON paths', () => {
+  assert.equal(targets(parseReferences('obj', 'Models/hero.obj', OBJ, none)), ['Models/hero.mtl']);
+  const mtl = parseReferences('mtl', 'Models/hero.mtl', MTL, none);
+  assert.equal(targets(mtl), ['Textures/brick.png', 'Textures/brick_normal.png']);
+  assert.equal(mtl.map((r) => [r.kind, r.line]), [['texture', 3], ['texture', 4]]);
+  assert.is(mtlMapFile('-s 1 1 1 -o 0.5 tex file.png'), 'tex file.png');
+  assert.is(mtlMapFile('-clamp on -imfchan r rough.png'), 'rough.png');
+  assert.equal(parseReferences('gltf', 'Models/ship.gltf', GLTF, none).map((r) => [r.kind, r.target]), [['buffer', 'Models/ship.bin'], ['image', 'Textures/hull paint.png']]);
+  const json = Buffer.from(JSON.stringify({ asset: { version: '2.0' }, images: [{ uri: 'skin.png' }] }));
+  const pad = Buffer.alloc((4 - (json.length % 4)) % 4, 0x20);
+  const glb = Buffer.alloc(20);
+  glb.write('glTF', 0, 'latin1');
+  glb.writeUInt32LE(2, 4);
+  glb.writeUInt32LE(20 + json.length + pad.length, 8);
+  glb.writeUInt32LE(json.length + pad.length, 12);
+  glb.write('JSON', 16, 'latin1');
+  assert.equal(glbJson(glb.subarray(0, 10)), { need: 20 });
+  assert.equal(glbJson(glb), { need: 20 + json.length + pad.length });
+  assert.is(JSON.parse(glbJson(Buffer.concat([glb, json, pad])) as string).images[0].uri, 'skin.png');
+  assert.equal(parseReferences('godot', 'scenes/level.tscn', TSCN, none).map((r) => [r.kind, r.target, r.line]), [['ext_resource', 'Textures/brick.png', 3], ['ext_resource', 'scripts/player.gd', 4]]);
+  assert.equal(targets(parseReferences('gdscript', 'scripts/player.gd', GD, none)), ['Textures/brick_normal.png', 'Models/hero.obj']);
+  const exists = (p: string) => p === 'Textures/brick.png';
+  assert.equal(targets(parseReferences('json', 'Materials/brick.json', MATERIAL, exists)), ['Textures/brick.png', 'Textures/brick_normal.png']);
+  const yaml = 'material:\n  albedo: ../Textures/brick.png\n  label: not a path\n---\nother: res://scenes/level.tscn\n';
+  assert.equal(targets(parseReferences('yaml', 'Materials/m.yaml', yaml, exists)), ['Textures/brick.png', 'scenes/level.tscn']);
+  assert.equal(parseReferences('json', 'a.json', '{not json', none), []);
+});
+
+test('the graph is stored with the snapshot; refs, used-by, recursive; a rename that breaks references warns naming both files', async () => {
+  const t = await memVault(creativeProject());
+  const warnings: string[] = [];
+  const onWarning = (w: { attachment: string; message: string }) => warnings.push(`${w.attachment}: ${w.message}`);
+  await commit({ vault: t.vault, message: 'assets', attachments: [referencesAttachment()], onWarning });
+  assert.equal(warnings, []);
+  const g = await loadReferenceGraph({ vault: t.vault });
+  assert.ok(g.stored);
+
+  const hero = await referencesOf({ vault: t.vault, path: 'Models/hero.obj' });
+  assert.equal(hero.references.map((r) => [r.target, r.status]), [['Models/hero.mtl', 'ok']]);
+  const deep = await referencesOf({ vault: t.vault, path: 'Models/hero.obj', recursive: true });
+  assert.equal(targets(deep.references as never), ['Models/hero.mtl', 'Textures/brick.png', 'Textures/brick_normal.png']);
+  const users = await usedBy({ vault: t.vault, path: 'Textures/brick.png' });
+  assert.equal(users.references.map((r) => r.from), ['Materials/brick.json', 'Models/hero.mtl', 'scenes/level.tscn']);
+  assert.equal((await usedBy({ vault: t.vault, path: 'Textures' })).references.length, 7);
+  assert.equal((await brokenReferences({ vault: t.vault })).references, []);
+  assert.is(await codeOf(() => referencesOf({ vault: t.vault, path: 'Models/nope.obj' })), 'ENOPATH');
+
+  await t.fs.rename('/work/Textures/brick.png', '/work/Textures/brick_old.png');
+  const r = await commit({ vault: t.vault, message: 'rename', attachments: [referencesAttachment()], onWarning });
+  assert.ok(r.id);
+  assert.is(warnings.length, 3, warnings.join('\n'));
+  const mtlWarning = warnings.find((w) => w.includes('Models/hero.mtl'));
+  assert.ok(mtlWarning);
+  assert.match(mtlWarning!, /^references: Models\/hero\.mtl still uses Textures\/brick\.png, which this commit renames to Textures\/brick_old\.png \(line 3/);
+  const broken = await brokenReferences({ vault: t.vault });
+  assert.equal(broken.references.map((x) => [x.from, x.target, x.status]), [
+    ['Materials/brick.json', 'Textures/brick.png', 'missing'],
+    ['Models/hero.mtl', 'Textures/brick.png', 'missing'],
+    ['scenes/level.tscn', 'Textures/brick.png', 'missing'],
+  ]);
+  // the older snapshot is still whole
+  assert.equal((await brokenReferences({ vault: t.vault, snapshot: 'HEAD~1' })).references, []);
+});
+
+test('only changed folders get a new shard; the others are carried forward as the same objects', async () => {
+  const t = await memVault(creativeProject());
+  await commit({ vault: t.vault, message: 'one', attachments: [referencesAttachment()] });
+  const before = await readAttachment(t.vault, (await readSnapshot(t.vault, 'HEAD')).attachments, 'references');
+  assert.equal([...before.keys()].sort(), ['index.json', 'tree/d-Materials/refs.json', 'tree/d-Models/refs.json', 'tree/d-scenes/refs.json', 'tree/d-scripts/refs.json']);
+  await t.fs.writeFile('/work/Models/hero.mtl', `${MTL}map_Ks -s 2 2 2 ../Textures/spec.png\n`);
+  await t.fs.writeFile('/work/Textures/brick_normal.png', png(8, 8, [1, 2, 3, 255]));
+  await commit({ vault: t.vault, message: 'two', attachments: [referencesAttachment()] });
+  const after = await readAttachment(t.vault, (await readSnapshot(t.vault, 'HEAD')).attachments, 'references');
+  for (const k of ['tree/d-Materials/refs.json', 'tree/d-scenes/refs.json', 'tree/d-scripts/refs.json']) assert.is(after.get(k)!.id, before.get(k)!.id, k);
+  assert.is.not(after.get('tree/d-Models/refs.json')!.id, before.get('tree/d-Models/refs.json')!.id);
+  const broken = await brokenReferences({ vault: t.vault });
+  assert.equal(broken.references.map((x) => [x.from, x.line, x.target]), [['Models/hero.mtl', 5, 'Textures/spec.png']]);
+
+  // deleting the only referencing file of a folder drops its shard
+  await t.fs.unlink('/work/Materials/brick.json');
+  await commit({ vault: t.vault, message: 'three', attachments: [referencesAttachment()] });
+  const third = await readAttachment(t.vault, (await readSnapshot(t.vault, 'HEAD')).attachments, 'references');
+  assert.not.ok(third.has('tree/d-Materials/refs.json'));
+});
+
+test('a snapshot made without the graph gets it computed from its tree; outside and case-mismatched references are told apart', async () => {
+  const tree = creativeProject();
+  const t = await memVault({
+    ...tree,
+    Models: { ...tree.Models, 'hero.mtl': `${MTL}map_Ks ../../shared/spec.png\nmap_d C:\\art\\alpha.png\nnorm ../textures/BRICK_NORMAL.png\n` },
+  });
+  await commit({ vault: t.vault, message: 'no persona yet' });
+  const g = await loadReferenceGraph({ vault: t.vault });
+  assert.not.ok(g.stored);
+  const hero = await referencesOf({ vault: t.vault, path: 'Models/hero.mtl' });
+  assert.equal(hero.references.map((r) => r.status), ['ok', 'ok', 'outside', 'outside', 'missing']);
+  assert.is(hero.references[4].suggestion, 'Textures/brick_normal.png');
+  const broken = await brokenReferences({ vault: t.vault });
+  assert.equal(broken.references.map((r) => r.raw), ['../textures/BRICK_NORMAL.png']);
+  assert.equal(broken.outside.map((r) => r.raw), ['../../shared/spec.png', 'C:\\art\\alpha.png']);
+});
+
+test.run();
