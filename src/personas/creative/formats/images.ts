@@ -1,0 +1,323 @@
+/**
+ * Image decoding for the creative persona: every supported format becomes one RgbaImage
+ * (8 bits per channel, RGBA, row-major), with what the original was (bit depth, colour type,
+ * layers) kept in `info`. Codecs are the installed libraries (pngjs, jpeg-js, ag-psd); nothing
+ * here is a hand-written codec except the PSD fallback composite (ag-psd does not composite).
+ *
+ * Decoding holds the whole image in memory: files above MAX_IMAGE_BYTES or images above
+ * MAX_PIXELS are refused with ETOOBIG instead of exhausting memory.
+ */
+import pngjs from 'pngjs';
+import jpeg from 'jpeg-js';
+import { initializeCanvas, readPsd, type Layer, type PixelData, type Psd } from 'ag-psd';
+import { DecodeError, TooLargeError, UnsupportedFormatError } from './errors.js';
+
+export type ImageFormat = 'png' | 'jpeg' | 'psd' | 'webp';
+
+export interface ImageInfo {
+  format: ImageFormat;
+  /** bits per channel of the original (PNG 1-16, PSD 8/16/32, JPEG 8) */
+  bitDepth?: number;
+  /** the original colour type: 'rgb', 'rgba', 'grey', 'grey+alpha', 'palette', 'cmyk'... */
+  colorType?: string;
+  /** PSD: number of layers (groups included) */
+  layers?: number;
+  /** PSD: 'file' when the composite stored in the file was used, 'layers' when it was rebuilt from visible layers */
+  composite?: 'file' | 'layers';
+}
+
+export interface RgbaImage {
+  readonly width: number;
+  readonly height: number;
+  /** RGBA, 8 bits per channel, row-major, width*height*4 bytes */
+  readonly data: Uint8Array;
+  readonly info: ImageInfo;
+}
+
+/** Files larger than this are not decoded (512 MiB). */
+export const MAX_IMAGE_BYTES = 512 * 1024 * 1024;
+/** Images with more pixels than this are not decoded (64 Mpx = 256 MiB as RGBA). */
+export const MAX_PIXELS = 64 * 1024 * 1024;
+
+const EXT: Record<string, ImageFormat> = { png: 'png', jpg: 'jpeg', jpeg: 'jpeg', jpe: 'jpeg', psd: 'psd', psb: 'psd', webp: 'webp' };
+
+function extOf(path: string): string {
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  const dot = base.lastIndexOf('.');
+  return dot > 0 ? base.slice(dot + 1).toLowerCase() : '';
+}
+
+/** The format from the first bytes, or null. */
+function sniff(head: Uint8Array): ImageFormat | null {
+  const b = head;
+  if (b.length >= 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47) return 'png';
+  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'jpeg';
+  if (b.length >= 4 && b[0] === 0x38 && b[1] === 0x42 && b[2] === 0x50 && b[3] === 0x53) return 'psd';
+  if (b.length >= 12 && b[0] === 0x52 && b[1] === 0x49 && b[2] === 0x46 && b[3] === 0x46 && b[8] === 0x57 && b[9] === 0x45 && b[10] === 0x42 && b[11] === 0x50) return 'webp';
+  return null;
+}
+
+/** The image format of a file by its magic bytes when `head` is given (they win), else by extension. */
+export function imageFormatOf(path: string, head?: Uint8Array): ImageFormat | null {
+  if (head && head.length) {
+    const s = sniff(head);
+    if (s) return s;
+  }
+  return EXT[extOf(path)] ?? null;
+}
+
+function checkPixels(path: string, width: number, height: number): void {
+  if (width * height > MAX_PIXELS) throw new TooLargeError(path, `${width}x${height} pixels`, `${MAX_PIXELS} pixels`);
+}
+
+const PNG_COLOR: Record<number, string> = { 0: 'grey', 2: 'rgb', 3: 'palette', 4: 'grey+alpha', 6: 'rgba' };
+
+function decodePng(bytes: Uint8Array, path: string): RgbaImage {
+  // width/height from IHDR before inflating anything
+  if (bytes.length >= 24) checkPixels(path, readU32(bytes, 16), readU32(bytes, 20));
+  const png = pngjs.PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  const meta = png as unknown as { depth?: number; colorType?: number; data: Buffer; width: number; height: number };
+  return {
+    width: meta.width,
+    height: meta.height,
+    data: new Uint8Array(meta.data.buffer, meta.data.byteOffset, meta.data.byteLength),
+    info: { format: 'png', bitDepth: meta.depth, colorType: PNG_COLOR[meta.colorType ?? 6] ?? String(meta.colorType) },
+  };
+}
+
+function readU32(b: Uint8Array, at: number): number {
+  return ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
+}
+
+/** Number of components in a baseline/progressive JPEG's SOF segment (1 grey, 3 YCbCr, 4 CMYK), or undefined. */
+function jpegComponents(b: Uint8Array): number | undefined {
+  let i = 2;
+  while (i + 9 < b.length) {
+    if (b[i] !== 0xff) return undefined;
+    const marker = b[i + 1]!;
+    const len = (b[i + 2]! << 8) | b[i + 3]!;
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) return b[i + 9];
+    i += 2 + len;
+  }
+  return undefined;
+}
+
+function decodeJpeg(bytes: Uint8Array, path: string): RgbaImage {
+  const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_PIXELS / 1e6, maxMemoryUsageInMB: 1024 });
+  const comps = jpegComponents(bytes);
+  checkPixels(path, img.width, img.height);
+  return { width: img.width, height: img.height, data: img.data, info: { format: 'jpeg', bitDepth: 8, colorType: comps === 1 ? 'grey' : comps === 4 ? 'cmyk' : 'rgb' } };
+}
+
+/** PixelData of any depth (8/16/32 bit) as RGBA8. */
+export function pixelDataToRgba8(p: PixelData): Uint8Array {
+  const d = p.data;
+  if (d instanceof Uint8Array || d instanceof Uint8ClampedArray) return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+  const outp = new Uint8Array(d.length);
+  if (d instanceof Uint16Array) for (let i = 0; i < d.length; i++) outp[i] = d[i]! >> 8;
+  else for (let i = 0; i < d.length; i++) outp[i] = Math.max(0, Math.min(255, Math.round(d[i]! * 255)));
+  return outp;
+}
+
+const PSD_MODE: Record<number, string> = { 0: 'bitmap', 1: 'grey', 2: 'indexed', 3: 'rgb', 4: 'cmyk', 7: 'multichannel', 8: 'duotone', 9: 'lab' };
+
+/** One layer (or group) of a PSD, flattened out of the tree; `path` joins group names with '/'. */
+export interface PsdLayer {
+  readonly path: string;
+  readonly name: string;
+  readonly kind: 'layer' | 'group';
+  readonly left: number;
+  readonly top: number;
+  readonly hidden: boolean;
+  readonly opacity: number;
+  readonly blendMode: string;
+  /** pixels of the layer's own rectangle (left/top give its place on the canvas); null for groups and empty layers */
+  readonly image: RgbaImage | null;
+}
+
+export interface DecodedPsd {
+  readonly composite: RgbaImage;
+  readonly layers: readonly PsdLayer[];
+  readonly psd: Psd;
+}
+
+let psdReady = false;
+/**
+ * ag-psd asks a canvas for 8-bit RGBA buffers even with `useImageData`; in Node there is none, so
+ * give it plain ImageData-shaped objects (no canvas is ever needed: thumbnails are skipped).
+ * Call before readPsd/writePsd anywhere in Vault; idempotent.
+ */
+export function usePsdWithoutCanvas(): void {
+  if (psdReady) return;
+  psdReady = true;
+  initializeCanvas(
+    () => {
+      throw new Error('no canvas in Node: read PSDs with useImageData');
+    },
+    (width, height) => ({ width, height, data: new Uint8ClampedArray(width * height * 4), colorSpace: 'srgb' }) as unknown as ImageData,
+  );
+}
+
+function parsePsd(bytes: Uint8Array, path: string, skipLayers = false): Psd {
+  if (bytes.length >= 22) checkPixels(path, readU32(bytes, 18), readU32(bytes, 14));
+  usePsdWithoutCanvas();
+  try {
+    return readPsd(bytes, { useImageData: true, skipThumbnail: true, skipLayerImageData: skipLayers });
+  } catch (e) {
+    throw new DecodeError(path, 'psd', (e as Error).message);
+  }
+}
+
+function flattenLayers(children: readonly Layer[] | undefined, prefix: string, outp: PsdLayer[], format: ImageFormat): void {
+  const seen = new Map<string, number>();
+  for (const l of children ?? []) {
+    let name = l.name ?? 'Layer';
+    const n = (seen.get(name) ?? 0) + 1;
+    seen.set(name, n);
+    if (n > 1) name = `${name}#${n}`;
+    const p = prefix ? `${prefix}/${name}` : name;
+    const isGroup = Array.isArray(l.children);
+    const w = (l.right ?? 0) - (l.left ?? 0);
+    const h = (l.bottom ?? 0) - (l.top ?? 0);
+    const image: RgbaImage | null = !isGroup && l.imageData && w > 0 && h > 0
+      ? { width: l.imageData.width, height: l.imageData.height, data: pixelDataToRgba8(l.imageData), info: { format } }
+      : null;
+    outp.push({ path: p, name: l.name ?? 'Layer', kind: isGroup ? 'group' : 'layer', left: l.left ?? 0, top: l.top ?? 0, hidden: !!l.hidden, opacity: l.opacity ?? 1, blendMode: l.blendMode ?? 'normal', image });
+    if (isGroup) flattenLayers(l.children, p, outp, format);
+  }
+}
+
+/** Source-over of visible layers (normal blending, opacity), bottom to top: used only when a PSD has no stored composite. */
+function compositeLayers(psd: Psd, layers: readonly PsdLayer[]): Uint8Array {
+  const { width, height } = psd;
+  const dst = new Uint8Array(width * height * 4);
+  const hiddenPrefixes = layers.filter((l) => l.hidden).map((l) => `${l.path}/`);
+  for (const l of layers) {
+    if (!l.image || l.hidden || hiddenPrefixes.some((p) => l.path.startsWith(p))) continue;
+    const { image } = l;
+    for (let y = 0; y < image.height; y++) {
+      const dy = y + l.top;
+      if (dy < 0 || dy >= height) continue;
+      for (let x = 0; x < image.width; x++) {
+        const dx = x + l.left;
+        if (dx < 0 || dx >= width) continue;
+        const s = (y * image.width + x) * 4;
+        const d = (dy * width + dx) * 4;
+        const sa = (image.data[s + 3]! / 255) * l.opacity;
+        const da = dst[d + 3]! / 255;
+        const oa = sa + da * (1 - sa);
+        for (let c = 0; c < 3; c++) dst[d + c] = oa ? Math.round((image.data[s + c]! * sa + dst[d + c]! * da * (1 - sa)) / oa) : 0;
+        dst[d + 3] = Math.round(oa * 255);
+      }
+    }
+  }
+  return dst;
+}
+
+function uniform(d: Uint8Array): boolean {
+  for (let i = 4; i < d.length; i++) if (d[i] !== d[i & 3]) return false;
+  return true;
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** A PSD's composite and its layers (each with pixels), groups included. */
+export function decodePsd(bytes: Uint8Array, path: string): DecodedPsd {
+  const psd = parsePsd(bytes, path);
+  const layers: PsdLayer[] = [];
+  flattenLayers(psd.children, '', layers, 'psd');
+  // a file saved without a composite (or by a writer that leaves it blank) has a uniform one:
+  // then rebuild it from the layers, when they show something else
+  let data = psd.imageData ? pixelDataToRgba8(psd.imageData) : null;
+  let fromFile = !!data;
+  if (!data || (uniform(data) && layers.some((l) => l.image))) {
+    const rebuilt = compositeLayers(psd, layers);
+    if (!data || !equalBytes(rebuilt, data)) {
+      data = rebuilt;
+      fromFile = false;
+    }
+  }
+  const composite: RgbaImage = {
+    width: psd.width,
+    height: psd.height,
+    data,
+    info: { format: 'psd', bitDepth: psd.bitsPerChannel ?? 8, colorType: PSD_MODE[psd.colorMode ?? 3] ?? String(psd.colorMode), layers: layers.length, composite: fromFile ? 'file' : 'layers' },
+  };
+  return { composite, layers, psd };
+}
+
+/** The whole image, RGBA8. PSD: the flattened composite. WebP: refused (no maintained offline decoder installed). */
+export async function decodeImage(bytes: Uint8Array, path: string): Promise<RgbaImage> {
+  const format = imageFormatOf(path, bytes.subarray(0, 16));
+  if (!format) throw new UnsupportedFormatError(path, 'this file type', 'not a PNG, JPEG, PSD or WebP image');
+  if (bytes.length > MAX_IMAGE_BYTES) throw new TooLargeError(path, `${bytes.length} bytes`, `${MAX_IMAGE_BYTES} bytes`);
+  if (format === 'webp') throw new UnsupportedFormatError(path, 'WebP', 'no WebP decoder is installed with Vault yet');
+  try {
+    if (format === 'png') return decodePng(bytes, path);
+    if (format === 'jpeg') return decodeJpeg(bytes, path);
+    return decodePsd(bytes, path).composite;
+  } catch (e) {
+    if (e instanceof DecodeError || e instanceof TooLargeError || e instanceof UnsupportedFormatError) throw e;
+    throw new DecodeError(path, format, (e as Error)?.message ?? String(e));
+  }
+}
+
+/** An RGBA8 PNG of the image (pngjs). */
+export function encodePng(img: RgbaImage): Buffer {
+  const png = new pngjs.PNG({ width: img.width, height: img.height });
+  png.data = Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength);
+  return pngjs.PNG.sync.write(png, { colorType: 6 });
+}
+
+/**
+ * A smaller copy whose longer side is at most `maxSide`, keeping the aspect ratio, by area
+ * averaging (each output pixel is the coverage-weighted mean of the source pixels under it;
+ * colour is weighted by alpha so transparent pixels do not darken edges). Never upscales:
+ * an image already small enough is returned as it is.
+ */
+export function resizeImage(img: RgbaImage, maxSide: number): RgbaImage {
+  const { width: sw, height: sh } = img;
+  const side = Math.max(1, Math.floor(maxSide));
+  if (sw <= side && sh <= side) return img;
+  const scale = side / Math.max(sw, sh);
+  const dw = Math.max(1, Math.round(sw * scale));
+  const dh = Math.max(1, Math.round(sh * scale));
+  const fx = sw / dw;
+  const fy = sh / dh;
+  const outp = new Uint8Array(dw * dh * 4);
+  const src = img.data;
+  for (let oy = 0; oy < dh; oy++) {
+    const y0 = oy * fy;
+    const y1 = y0 + fy;
+    for (let ox = 0; ox < dw; ox++) {
+      const x0 = ox * fx;
+      const x1 = x0 + fx;
+      let r = 0, g = 0, b = 0, a = 0, area = 0;
+      for (let sy = Math.floor(y0); sy < Math.min(sh, Math.ceil(y1)); sy++) {
+        const wy = Math.min(y1, sy + 1) - Math.max(y0, sy);
+        for (let sx = Math.floor(x0); sx < Math.min(sw, Math.ceil(x1)); sx++) {
+          const w = wy * (Math.min(x1, sx + 1) - Math.max(x0, sx));
+          const i = (sy * sw + sx) * 4;
+          const al = src[i + 3]! * w;
+          r += src[i]! * al;
+          g += src[i + 1]! * al;
+          b += src[i + 2]! * al;
+          a += al;
+          area += w;
+        }
+      }
+      const o = (oy * dw + ox) * 4;
+      if (a > 0) {
+        outp[o] = Math.round(r / a);
+        outp[o + 1] = Math.round(g / a);
+        outp[o + 2] = Math.round(b / a);
+      }
+      outp[o + 3] = Math.round(a / area);
+    }
+  }
+  return { width: dw, height: dh, data: outp, info: img.info };
+}
