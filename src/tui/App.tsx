@@ -1,16 +1,21 @@
 import { Box, useApp, useInput, type Key } from 'ink';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { createMilestone, restore, worktreeEntry, type LogEntry, type Vault } from '../index.js';
+import { createMilestone, MILESTONE_TYPES, restore, worktreeEntry, type ChangeCounts, type LogEntry, type MilestoneType, type Vault } from '../index.js';
+import { fromProgress } from '../cli/progress.js';
 import { Confirm } from './Confirm.js';
 import { DiffView, filePaneHeight, type Pane } from './DiffView.js';
 import { FilterBar } from './FilterBar.js';
 import { Header } from './Header.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { Prompt } from './Prompt.js';
+import { ProgressLine } from './ProgressLine.js';
 import { StatusBar, type Message } from './StatusBar.js';
 import { Timeline } from './Timeline.js';
 import { bytes, follow, time } from './text.js';
-import { useChangeCounts } from './use-change-counts.js';
+import { isEmpty, matchEntry, parseQuery } from './query.js';
+import { useChangeStore } from './use-changes.js';
+import { useMilestoneTypes } from './use-milestone-types.js';
+import { useProgress } from './use-progress.js';
 import { useDiff, usePatch } from './use-diff.js';
 import { useTerminalSize } from './use-terminal-size.js';
 import { useTimeline } from './use-timeline.js';
@@ -32,9 +37,12 @@ type Mode =
 
 const MORE = 200;
 
-export function matches(e: LogEntry, text: string): boolean {
-  const t = text.toLowerCase();
-  return e.message.toLowerCase().includes(t) || e.author.toLowerCase().includes(t) || e.refs.some((r) => r.toLowerCase().includes(t)) || e.id.startsWith(t);
+/** "beta-1" -> development milestone beta-1; "beta-1 beta" -> a beta milestone */
+export function milestoneInput(v: string): { name: string; type: MilestoneType } | { error: string } {
+  const [name, type, ...rest] = v.trim().split(/\s+/);
+  if (!name) return { error: 'no milestone made: the name was empty' };
+  if (rest.length || (type && !MILESTONE_TYPES.includes(type as MilestoneType))) return { error: `no milestone made: type after the name must be one of ${MILESTONE_TYPES.join(', ')}` };
+  return { name, type: (type as MilestoneType | undefined) ?? 'development' };
 }
 
 /** The whole screen: header, the timeline or diff view, prompts, status line. All keys are handled here. */
@@ -51,6 +59,10 @@ export function App({ vault, persona }: AppProps) {
   const [cursor, setCursor, cursorRef] = useSyncState(0);
   const [offset, setOffset, offsetRef] = useSyncState(0);
   const [diffEntry, setDiffEntry] = useState<LogEntry | null>(null);
+  /** the "before" side of a two-snapshot diff (null: the parent) */
+  const [diffFrom, setDiffFrom] = useState<LogEntry | null>(null);
+  /** snapshot A, marked with space: Enter on B then diffs A..B */
+  const [marked, setMarked, markedRef] = useSyncState<LogEntry | null>(null);
   const [fileCursor, setFileCursor, fileCursorRef] = useSyncState(0);
   const [fileOffset, setFileOffset, fileOffsetRef] = useSyncState(0);
   const [patchOffset, setPatchOffset] = useSyncState(0);
@@ -58,7 +70,23 @@ export function App({ vault, persona }: AppProps) {
   /** G pressed before the whole history was loaded: go to the end once it is */
   const [wantEnd, setWantEnd] = useState(false);
 
-  const shown = useMemo(() => (filter ? timeline.entries.filter((e) => matches(e, filter)) : timeline.entries), [timeline.entries, filter]);
+  const store = useChangeStore(vault);
+  const milestones = useMilestoneTypes(vault);
+  const progress = useProgress();
+  const query = useMemo(() => parseQuery(filter), [filter]);
+  // a path filter needs each snapshot's changes: those not known yet are 'pending' (computed in the background)
+  const { shown, pending } = useMemo(() => {
+    if (isEmpty(query)) return { shown: timeline.entries, pending: [] as string[] };
+    const ctx = { milestoneTypes: milestones.types, changes: (id: string) => store.get(id) };
+    const shown: LogEntry[] = [];
+    const pending: string[] = [];
+    for (const e of timeline.entries) {
+      const m = matchEntry(e, query, ctx);
+      if (m === 'pending') pending.push(e.id);
+      else if (m) shown.push(e);
+    }
+    return { shown, pending };
+  }, [timeline.entries, query, milestones.types, store.size]);
 
   // layout: header, body, [filter line], [prompt], status line
   const bottom = (filter || mode?.kind === 'filter' ? 1 : 0) + (mode?.kind === 'milestone' ? 2 : 0) + (mode?.kind === 'confirm' ? mode.details.length + 4 : 0) + 1;
@@ -68,9 +96,16 @@ export function App({ vault, persona }: AppProps) {
   const off = follow(Math.min(offset, cur), cur, bodyHeight);
   offsetRef.current = off;
   const visible = view === 'timeline' ? shown.slice(off, off + bodyHeight).map((e) => e.id) : [];
-  const counts = useChangeCounts(vault, visible);
+  const visibleKey = visible.join(',');
+  useEffect(() => store.want(visible), [store, visibleKey]);
+  useEffect(() => store.wantLater(pending), [store, pending.join(',')]);
+  const counts = new Map<string, ChangeCounts | 'error'>();
+  for (const id of visible) {
+    const c = store.get(id);
+    if (c) counts.set(id, c instanceof Error ? 'error' : { added: c.added.length, modified: c.modified.length, deleted: c.deleted.length, renamed: c.renamed.length });
+  }
 
-  const diff = useDiff(vault, diffEntry?.id ?? null);
+  const diff = useDiff(vault, diffEntry?.id ?? null, diffFrom?.id ?? null);
   const files = diff.data?.files ?? [];
   const fileCur = Math.min(fileCursor, Math.max(0, files.length - 1));
   const patch = usePatch(vault, diff.data, files[fileCur]);
@@ -104,8 +139,9 @@ export function App({ vault, persona }: AppProps) {
     setPatchOffset((o) => Math.max(0, Math.min(o + by, lines - patchRows)));
   };
 
-  const openDiff = (e: LogEntry) => {
+  const openDiff = (e: LogEntry, from: LogEntry | null) => {
     setDiffEntry(e);
+    setDiffFrom(from);
     setFileCursor(0);
     setFileOffset(0);
     setPatchOffset(0);
@@ -127,19 +163,22 @@ export function App({ vault, persona }: AppProps) {
       question: `Restore ${c.path} from snapshot ${short}?`,
       details,
       run: async () => {
-        setMessage({ text: `restoring ${c.path}…`, tone: 'info' });
-        const r = await restore({ vault, snapshot: diffEntry.id, paths: [c.path], force: true });
+        setMessage(null);
+        const onProgress = progress.start(`restoring ${c.path}`);
+        const r = await restore({ vault, snapshot: diffEntry.id, paths: [c.path], force: true, onProgress: (p) => onProgress(fromProgress(p)) }).finally(progress.stop);
         const skipped = r.skipped.length ? `; not restored: ${r.skipped.map((s) => `${s.path} (${s.reason})`).join(', ')}` : '';
         setMessage({ text: `restored ${c.path} from ${short}${r.unchanged ? ' (it was already identical)' : ''}${skipped}`, tone: skipped ? 'error' : 'ok' });
       },
     });
   };
 
-  const mark = (target: LogEntry, name: string) => {
-    if (!name) return setMessage({ text: 'no milestone made: the name was empty', tone: 'error' });
-    createMilestone({ vault, name, type: 'development', snapshot: target.id })
+  const mark = (target: LogEntry, input: string) => {
+    const want = milestoneInput(input);
+    if ('error' in want) return setMessage({ text: want.error, tone: 'error' });
+    createMilestone({ vault, name: want.name, type: want.type, snapshot: target.id })
       .then(async (ms) => {
         await timeline.refreshRefs();
+        await milestones.refresh();
         setMessage({ text: `milestone ${ms.name} (${ms.type}) marks ${ms.snapshot.slice(0, 12)}`, tone: 'ok' });
       })
       .catch(fail);
@@ -206,7 +245,7 @@ export function App({ vault, persona }: AppProps) {
       const page = Math.max(1, bodyHeight - 1);
       if (input === 'j' || key.downArrow) return moveTo(1);
       if (input === 'k' || key.upArrow) return moveTo(-1);
-      if (key.pageDown || input === ' ') return moveTo(page);
+      if (key.pageDown) return moveTo(page);
       if (key.pageUp) return moveTo(-page);
       if (input === 'g' || key.home) return moveTo(-cur);
       if (input === 'G' || key.end) {
@@ -214,12 +253,22 @@ export function App({ vault, persona }: AppProps) {
         return moveTo(shown.length);
       }
       if (input === '/') return setMode({ kind: 'filter' });
+      if (key.escape && markedRef.current) return setMarked(null);
       if (key.escape && filter) {
         setFilter('');
         return setCursor(0);
       }
       const e = shown[cur];
-      if (key.return && e) return openDiff(e);
+      const a = markedRef.current;
+      if (input === ' ' && e) {
+        if (a?.id === e.id) return setMarked(null);
+        setMarked(e);
+        return setMessage({ text: `A = ${e.id.slice(0, 8)}: Enter on another snapshot diffs A..it; space or Esc unmarks`, tone: 'info' });
+      }
+      if (key.return && e) {
+        setMarked(null);
+        return openDiff(e, a && a.id !== e.id ? a : null);
+      }
       if (input === 'm' && e) return setMode({ kind: 'milestone', target: e, value: '' });
       return;
     }
@@ -227,6 +276,7 @@ export function App({ vault, persona }: AppProps) {
     // diff view
     if (key.escape || key.backspace || key.delete || input === 'h' || key.leftArrow) {
       setView('timeline');
+      setDiffFrom(null);
       return setDiffEntry(null);
     }
     if (key.tab) return setPane((p) => (p === 'files' ? 'patch' : 'files'));
@@ -241,9 +291,12 @@ export function App({ vault, persona }: AppProps) {
   onKeyRef.current = onKey;
   useInput((input, key) => onKeyRef.current(input, key));
 
-  const viewName = view === 'timeline' ? `Timeline (${timeline.entries.length}${timeline.done ? '' : '+'} snapshots)` : `Diff ${diffEntry?.id.slice(0, 12) ?? ''}`;
+  const viewName =
+    view === 'timeline'
+      ? `Timeline (${timeline.entries.length}${timeline.done ? '' : '+'} snapshots)`
+      : `Diff ${diffFrom ? `${diffFrom.id.slice(0, 8)}..${diffEntry?.id.slice(0, 8) ?? ''}` : (diffEntry?.id.slice(0, 12) ?? '')}`;
   const hint =
-    view === 'timeline' ? 'j/k move · Enter diff · / filter · m milestone · ? help · q quit' : 'j/k move · Tab pane · r restore file · Esc back · ? help · q quit';
+    view === 'timeline' ? 'j/k move · Enter diff · space mark A · / filter · m milestone · ? help · q quit' : 'j/k move · Tab pane · r restore file · Esc back · ? help · q quit';
   const status: Message = timeline.error ? { text: `error: ${timeline.error}`, tone: 'error' } : message;
 
   return (
@@ -252,10 +305,21 @@ export function App({ vault, persona }: AppProps) {
       {mode?.kind === 'help' ? (
         <HelpOverlay height={bodyHeight} width={width} />
       ) : view === 'timeline' ? (
-        <Timeline entries={shown} cursor={cur} offset={off} height={bodyHeight} width={width} counts={counts} loading={timeline.loading} done={timeline.done} filtered={!!filter} />
+        <Timeline
+          entries={shown}
+          cursor={cur}
+          offset={off}
+          height={bodyHeight}
+          width={width}
+          counts={counts}
+          marked={marked?.id ?? null}
+          loading={timeline.loading || pending.length > 0}
+          done={timeline.done && !pending.length}
+          filtered={!!filter}
+        />
       ) : (
         <DiffView
-          title={`${diffEntry?.id.slice(0, 8)} ${diffEntry?.message.split('\n')[0] ?? ''}`}
+          title={diffFrom ? `${diffFrom.id.slice(0, 8)}..${diffEntry?.id.slice(0, 8)} ${diffEntry?.message.split('\n')[0] ?? ''}` : `${diffEntry?.id.slice(0, 8)} ${diffEntry?.message.split('\n')[0] ?? ''}`}
           diff={diff.data}
           error={diff.error}
           fileCursor={fileCur}
@@ -267,12 +331,14 @@ export function App({ vault, persona }: AppProps) {
           width={width}
         />
       )}
-      {filter || mode?.kind === 'filter' ? <FilterBar text={filter} editing={mode?.kind === 'filter'} matches={shown.length} done={timeline.done} width={width} /> : null}
+      {filter || mode?.kind === 'filter' ? (
+        <FilterBar text={filter} editing={mode?.kind === 'filter'} matches={shown.length} pending={pending.length} done={timeline.done} width={width} />
+      ) : null}
       {mode?.kind === 'milestone' ? (
-        <Prompt label={`Milestone name for ${mode.target.id.slice(0, 8)} (type development; Enter marks, Esc cancels):`} value={mode.value} width={width} />
+        <Prompt label={`Milestone for ${mode.target.id.slice(0, 8)}: NAME [TYPE] (type default development; Esc cancels):`} value={mode.value} width={width} />
       ) : null}
       {mode?.kind === 'confirm' ? <Confirm question={mode.question} details={mode.details} width={width} /> : null}
-      <StatusBar message={status} hint={hint} width={width} />
+      {progress.running ? <ProgressLine label={progress.running.label} view={progress.running.view} width={width} /> : <StatusBar message={status} hint={hint} width={width} />}
     </Box>
   );
 }

@@ -6,12 +6,14 @@ export interface FilterBarProps {
   text: string;
   editing: boolean;
   matches: number;
+  /** snapshots whose changes are still being read for a path: filter */
+  pending: number;
   done: boolean;
   width: number;
 }
 
-/** "/ text_" while typing; "filter: text (N matches)" while a filter is on. */
-export function FilterBar({ text, editing, matches, done, width }: FilterBarProps) {
+/** "/ text_" while typing; "filter: text (N matches)" while a filter is on (type:, path: and words; see query.ts). */
+export function FilterBar({ text, editing, matches, pending, done, width }: FilterBarProps) {
   if (editing)
     return (
       <Text color={theme.prompt}>
@@ -19,5 +21,6 @@ export function FilterBar({ text, editing, matches, done, width }: FilterBarProp
         <Text inverse> </Text>
       </Text>
     );
-  return <Text color={theme.prompt}>{fit(`filter: ${text} (${matches}${done ? '' : '+'} match${matches === 1 ? '' : 'es'}; / to change, Esc to clear)`, width)}</Text>;
+  const more = pending ? `, searching ${pending} more` : done ? '' : '+';
+  return <Text color={theme.prompt}>{fit(`filter: ${text} (${matches}${more} match${matches === 1 && !more ? '' : 'es'}; / to change, Esc to clear)`, width)}</Text>;
 }

@@ -15,10 +15,11 @@ export const KEYS: readonly [string, readonly [string, string][]][] = [
     [
       ['j/k, ↓/↑', 'next / previous snapshot'],
       ['PgDn/PgUp, g/G', 'page down / up, first / last'],
-      ['Enter', 'open what the snapshot changed'],
-      ['/', 'filter by message, author or ref'],
-      ['Esc', 'clear the filter'],
-      ['m', 'mark the snapshot as a milestone'],
+      ['Enter', 'diff against the parent (or against A)'],
+      ['space', 'mark as A (Enter on B diffs A..B)'],
+      ['/', 'filter: words, type:beta, path:Art/'],
+      ['Esc', 'unmark A, clear the filter'],
+      ['m', 'mark a milestone: NAME [TYPE]'],
     ],
   ],
   [

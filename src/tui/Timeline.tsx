@@ -10,16 +10,18 @@ export interface TimelineProps {
   height: number;
   width: number;
   counts: ReadonlyMap<string, ChangeCounts | 'error'>;
+  /** the snapshot marked as A for a two-snapshot diff */
+  marked: string | null;
   loading: boolean;
   done: boolean;
   filtered: boolean;
 }
 
 /** The visible window of the (filtered) history. */
-export function Timeline({ entries, cursor, offset, height, width, counts, loading, done, filtered }: TimelineProps) {
+export function Timeline({ entries, cursor, offset, height, width, counts, marked, loading, done, filtered }: TimelineProps) {
   const rows = entries.slice(offset, offset + height);
   if (!entries.length) {
-    const why = loading ? 'loading history…' : filtered ? 'no snapshot matches the filter' : 'no snapshots yet: run vault commit -m MSG';
+    const why = loading ? (filtered ? 'searching…' : 'loading history…') : filtered ? 'no snapshot matches the filter' : 'no snapshots yet: run vault commit -m MSG';
     return (
       <Box height={height}>
         <Text color={theme.dim}>{`  ${why}`}</Text>
@@ -29,7 +31,7 @@ export function Timeline({ entries, cursor, offset, height, width, counts, loadi
   return (
     <Box flexDirection="column" height={height}>
       {rows.map((e, i) => (
-        <TimelineRow key={e.id} entry={e} selected={offset + i === cursor} counts={counts.get(e.id)} width={width} />
+        <TimelineRow key={e.id} entry={e} selected={offset + i === cursor} marked={e.id === marked} counts={counts.get(e.id)} width={width} />
       ))}
       {rows.length < height && !done ? <Text color={theme.dim}>{'  loading more…'}</Text> : null}
     </Box>

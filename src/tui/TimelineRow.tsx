@@ -2,18 +2,20 @@ import { Text } from 'ink';
 import type { ChangeCounts, LogEntry } from '../index.js';
 import { Badges, badgesWidth } from './Badges.js';
 import { COUNTS_WIDTH, Counts } from './Counts.js';
-import { CURSOR, theme } from './theme.js';
+import { CURSOR, MARK, theme } from './theme.js';
 import { authorName, cell, fit, time } from './text.js';
 
 export interface TimelineRowProps {
   entry: LogEntry;
   selected: boolean;
+  /** marked as A for a two-snapshot diff: '*' after the cursor marker */
+  marked: boolean;
   counts: ChangeCounts | 'error' | undefined;
   width: number;
 }
 
 /** One snapshot: marker, time, short id, message, badges, author, change counts; never wider than `width`. */
-export function TimelineRow({ entry, selected, counts, width }: TimelineRowProps) {
+export function TimelineRow({ entry, selected, marked, counts, width }: TimelineRowProps) {
   const when = time(entry.time).slice(0, 16); // yyyy-mm-dd hh:mm
   const id = entry.id.slice(0, 8);
   const author = fit(authorName(entry.author), 10);
@@ -25,7 +27,8 @@ export function TimelineRow({ entry, selected, counts, width }: TimelineRowProps
   return (
     <Text wrap="truncate">
       <Text inverse={selected} bold={selected}>
-        {selected ? `${CURSOR} ` : '  '}
+        {selected ? CURSOR : ' '}
+        {marked ? <Text color={theme.milestone}>{MARK}</Text> : ' '}
         <Text color={theme.time}>{when}</Text> <Text color={theme.id}>{id}</Text> {message}
         <Badges refs={refs} /> <Text color={theme.author}>{author.padEnd(10)}</Text>
       </Text>

@@ -44,3 +44,6 @@ export function setColors(on: boolean): void {
 
 /** Marker in front of the selected row (visible without colour). */
 export const CURSOR = '>';
+
+/** Marker of the snapshot picked as A for a two-snapshot diff (space). */
+export const MARK = '*';

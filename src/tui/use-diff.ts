@@ -1,15 +1,24 @@
 import { useEffect, useState } from 'react';
-import { snapshotChanges, textPatch, type Change, type Vault } from '../index.js';
+import { diffFlat, flattenTree, readSnapshot, snapshotChanges, textPatch, type Change, type SnapshotChanges, type Vault } from '../index.js';
 
 export interface DiffData {
+  /** the "before" side: the first parent, or the snapshot marked with space; null for a root snapshot */
   parent: string | null;
   snapshot: string;
+  /** true when `parent` was picked by the user (a two-snapshot diff), not the first parent */
+  picked: boolean;
   /** renamed, added, modified, deleted; each sorted by path */
   files: Change[];
 }
 
-/** What a snapshot changed against its parent (null while loading). */
-export function useDiff(vault: Vault, id: string | null): { data: DiffData | null; error: string | null } {
+/** What `to` changed since `from` (any two snapshots). */
+export async function changesBetween(vault: Vault, from: string, to: string): Promise<SnapshotChanges> {
+  const [a, b] = [await readSnapshot(vault, from), await readSnapshot(vault, to)];
+  return { parent: a.id, snapshot: b.id, ...diffFlat(await flattenTree(vault.db, a.tree), await flattenTree(vault.db, b.tree)) };
+}
+
+/** What a snapshot changed against its parent, or against `from` when given (null while loading). */
+export function useDiff(vault: Vault, id: string | null, from: string | null = null): { data: DiffData | null; error: string | null } {
   const [data, setData] = useState<DiffData | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -17,18 +26,18 @@ export function useDiff(vault: Vault, id: string | null): { data: DiffData | nul
     let live = true;
     setData(null);
     setError(null);
-    snapshotChanges(vault, id)
+    (from ? changesBetween(vault, from, id) : snapshotChanges(vault, id))
       .then((c) => {
         if (!live) return;
         const byPath = (a: Change, b: Change) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
         const files = [...c.renamed, ...c.added, ...c.modified, ...c.deleted].sort(byPath);
-        setData({ parent: c.parent, snapshot: c.snapshot, files });
+        setData({ parent: c.parent, snapshot: c.snapshot, picked: !!from, files });
       })
       .catch((e: Error) => live && setError(e.message));
     return () => {
       live = false;
     };
-  }, [vault, id]);
+  }, [vault, id, from]);
   return { data, error };
 }
 

@@ -67,7 +67,7 @@ test('m marks the selected snapshot as a development milestone; the badge appear
   const s = renderApp(vault);
   await s.waitFor(ready, 'timeline');
   await s.press('j', 'm');
-  let f = await s.waitFor((f) => f.includes('Milestone name for'), 'prompt');
+  let f = await s.waitFor((f) => f.includes('Milestone for'), 'prompt');
   await s.press(...'alpha-1'.split(''), KEYS.enter);
   f = await s.waitFor((f) => f.includes('milestone alpha-1 (development) marks'), 'done message');
   assert.match(f, /moat\s+\[◆alpha-1\]/);
@@ -77,7 +77,7 @@ test('m marks the selected snapshot as a development milestone; the badge appear
   assert.ok(moat.includes(ms[0].snapshot.slice(0, 8)), moat);
   // Esc cancels; an existing name is reported, not thrown
   await s.press('m', 'x', KEYS.esc);
-  await s.waitFor((f) => !f.includes('Milestone name for'), 'cancelled');
+  await s.waitFor((f) => !f.includes('Milestone for'), 'cancelled');
   await s.press('m', ...'alpha-1'.split(''), KEYS.enter);
   await s.waitFor((f) => f.includes("error: milestone 'alpha-1' already exists"), 'error line');
   assert.is((await listMilestones({ vault })).length, 1);

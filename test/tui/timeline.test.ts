@@ -20,7 +20,7 @@ test('newest first, with time, short id, author, badges and change counts; fits 
   assert.match(rowOf(f, 'first blockout'), /\[#v1\] Tess Ter\s+\+2 ~0 -0$/);
   for (const l of lines) assert.ok(l.length <= 80, `line wider than 80: ${l}`);
   assert.ok(lines.length <= 24, `${lines.length} lines`);
-  assert.match(f, /j\/k move · Enter diff · \/ filter · m milestone · \? help · q quit/);
+  assert.match(f, /j\/k move · Enter diff · space mark A · \/ filter · m milestone · \? help · q quit/);
   s.unmount();
 });
 

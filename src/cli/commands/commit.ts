@@ -3,7 +3,7 @@ import { commit } from '../../porcelain/commit.js';
 import { commitAttachments } from '../attachments.js';
 import { bytes, shortId } from '../format.js';
 import { out, printJson, warn, withVault, type GlobalArgs } from '../context.js';
-import { progressBar } from '../progress.js';
+import { progressBar, progressWanted } from '../progress.js';
 
 interface Args extends GlobalArgs {
   message: string;
@@ -21,7 +21,7 @@ export const commitCommand: CommandModule<GlobalArgs, Args> = {
       .option('lock-wait', { type: 'number', default: 0, describe: 'seconds to wait if another command holds the vault' })
       .example('$0 commit -m "blocked out the castle"', 'snapshot everything that changed'),
   handler: async (argv) => {
-    const bar = progressBar('committing');
+    const bar = progressBar('committing', progressWanted(argv));
     const r = await withVault(argv, async (vault) =>
       commit({
         vault,

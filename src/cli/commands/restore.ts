@@ -4,7 +4,7 @@ import { restore } from '../../porcelain/restore.js';
 import { PathOutsideError } from '../../errors.js';
 import { bytes, shortId } from '../format.js';
 import { cwdOf, out, printJson, warn, withVault, type GlobalArgs } from '../context.js';
-import { progressBar } from '../progress.js';
+import { progressBar, progressWanted } from '../progress.js';
 
 interface Args extends GlobalArgs {
   snapshot: string;
@@ -25,7 +25,7 @@ export const restoreCommand: CommandModule<GlobalArgs, Args> = {
       .example('$0 restore HEAD~2 Art/hero.psd', 'bring back an older version of one file')
       .example('$0 restore alpha --to /tmp/alpha', 'check out the alpha milestone somewhere else'),
   handler: async (argv) => {
-    const bar = progressBar('restoring');
+    const bar = progressBar('restoring', progressWanted(argv));
     const cwd = cwdOf(argv);
     const r = await withVault(argv, (vault) => {
       // paths are given relative to where the command runs

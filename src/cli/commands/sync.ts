@@ -16,11 +16,14 @@ import { addRemote, getRemote, listRemotes, removeRemote } from '../../porcelain
 import type { Credentials } from '../../plumbing/git/http.js';
 import { bytes, shortId } from '../format.js';
 import { cwdOf, nodeFs, out, printJson, warn, withVault, type GlobalArgs } from '../context.js';
+import { fromSyncProgress, progressReporter } from '../progress.js';
 
 /** One progress line on stderr (a terminal, or VAULT_PROGRESS=1), redrawn at most 10 times a second. */
 function syncProgress(label: string, quiet?: boolean): { onProgress: (p: SyncProgress) => void; done: () => void } {
   const enabled = !quiet && (process.stderr.isTTY === true || process.env.VAULT_PROGRESS === '1');
   const tty = process.stderr.isTTY === true;
+  // a terminal: one redrawn line with a bar, bytes, rate and time left (src/cli/progress.ts)
+  if (tty) return progressReporter((s) => `${label}: ${s.phase}`, fromSyncProgress, { enabled, delayMs: 0 });
   let last = 0;
   let shown = false;
   let lastPhase = '';
@@ -136,7 +139,7 @@ export const pushCommand: CommandModule<GlobalArgs, SyncArgs & { batchMb?: numbe
       .option('resend', { type: 'boolean', describe: 'do not trust what the remote is believed to hold; send all the refs need' })
       .example('$0 push', 'push to origin'),
   handler: async (argv) => {
-    const bar = syncProgress('push', argv.quiet);
+    const bar = syncProgress('push', argv.quiet || argv.json);
     const r = await withVault(argv, (vault) =>
       withPrompt(
         async () => (await getRemote(vault.fs, vault.vaultDir, argv.remote ?? 'origin')).url,
@@ -163,7 +166,7 @@ export const fetchCommand: CommandModule<GlobalArgs, SyncArgs> = {
   describe: "download the remote's snapshots; moves no branch",
   builder: (y) => y.positional('remote', { type: 'string', default: 'origin' }).example('$0 fetch', 'fetch from origin'),
   handler: async (argv) => {
-    const bar = syncProgress('fetch', argv.quiet);
+    const bar = syncProgress('fetch', argv.quiet || argv.json);
     const r = await withVault(argv, (vault) =>
       withPrompt(
         async () => (await getRemote(vault.fs, vault.vaultDir, argv.remote ?? 'origin')).url,
@@ -181,7 +184,7 @@ export const pullCommand: CommandModule<GlobalArgs, SyncArgs> = {
   describe: 'fetch, then fast-forward the current branch and the working folder',
   builder: (y) => y.positional('remote', { type: 'string', default: 'origin' }).example('$0 pull', 'bring in what teammates pushed'),
   handler: async (argv) => {
-    const bar = syncProgress('pull', argv.quiet);
+    const bar = syncProgress('pull', argv.quiet || argv.json);
     const r = await withVault(argv, (vault) =>
       withPrompt(
         async () => (await getRemote(vault.fs, vault.vaultDir, argv.remote ?? 'origin')).url,
@@ -208,7 +211,7 @@ export const cloneCommand: CommandModule<GlobalArgs, { url: string; dir?: string
       .example('$0 clone https://git.example.com/team/castle.git', 'clone into ./castle'),
   handler: async (argv) => {
     const dir = resolve(cwdOf(argv), argv.dir ?? basename(safeUrl(argv.url).replace(/\/+$/, '')).replace(/\.git$/, ''));
-    const bar = syncProgress('clone', argv.quiet);
+    const bar = syncProgress('clone', argv.quiet || argv.json);
     const r = await withPrompt(
       async () => argv.url,
       (credentials) =>

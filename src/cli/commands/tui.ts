@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../../errors.js';
+import { personaOf } from '../../porcelain/settings.js';
 import { withVault, type GlobalArgs } from '../context.js';
 
 interface Args extends GlobalArgs {
@@ -11,8 +12,9 @@ export const tuiCommand: CommandModule<GlobalArgs, Args> = {
   describe: 'browse the history interactively: timeline, diffs, restore a file, mark a milestone',
   builder: (y) =>
     y
-      .option('persona', { choices: ['creative', 'game'] as const, describe: 'panels for this kind of project (shown in the header; panels come later)' })
-      .example('$0 tui', 'open the timeline; ? lists the keys'),
+      .option('persona', { choices: ['creative', 'game'] as const, describe: "panels for this kind of project (default: the vault's persona, see vault persona)" })
+      .example('$0 tui', 'open the timeline; ? lists the keys')
+      .example('$0 tui --persona creative', 'with thumbnails of changed images beside the snapshots'),
   handler: async (argv) => {
     if (!process.stdin.isTTY || !process.stdout.isTTY) throw new UsageError('vault tui needs a terminal', "use 'vault log' and 'vault diff' in scripts");
     // Ink renders only a final frame when CI / CONTINUOUS_INTEGRATION is set (is-in-ci, read when ink
@@ -25,7 +27,8 @@ export const tuiCommand: CommandModule<GlobalArgs, Args> = {
     tui.catch(() => {}); // reported by the await below
     await withVault(argv, async (vault) => {
       const { runTui } = await tui;
-      await runTui({ vault, persona: argv.persona });
+      const configured = personaOf(vault);
+      await runTui({ vault, persona: argv.persona ?? (configured === 'none' ? undefined : configured) });
     });
   },
 };

@@ -1,0 +1,91 @@
+import { snapshotChanges, type SnapshotChanges, type TreeCache, type Vault } from '../index.js';
+
+/**
+ * What each snapshot changed against its first parent, computed one snapshot at a time and kept:
+ * the rows on screen first (change counts, thumbnails), then whatever a path filter still needs.
+ * Neighbouring snapshots share trees, so flattened trees are cached too.
+ */
+export class ChangeStore {
+  private readonly done = new Map<string, SnapshotChanges | Error>();
+  private urgent: string[] = [];
+  private background: string[] = [];
+  private running = false;
+  private closed = false;
+  private readonly listeners = new Set<() => void>();
+  private readonly trees: TreeCache = new Map();
+  private notifyTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private readonly vault: Vault) {}
+
+  get(id: string): SnapshotChanges | Error | undefined {
+    return this.done.get(id);
+  }
+
+  /** how many snapshots are known */
+  get size(): number {
+    return this.done.size;
+  }
+
+  /** compute these first (the rows on screen); replaces the previous urgent list */
+  want(ids: readonly string[]): void {
+    this.urgent = ids.filter((id) => !this.done.has(id));
+    this.run();
+  }
+
+  /** compute these when nothing urgent is waiting (a path filter over the loaded history) */
+  wantLater(ids: readonly string[]): void {
+    this.background = ids.filter((id) => !this.done.has(id));
+    this.run();
+  }
+
+  subscribe(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.urgent = [];
+    this.background = [];
+    if (this.notifyTimer) clearTimeout(this.notifyTimer);
+  }
+
+  /** tell listeners, at most every 50 ms while work goes on, at once when it ends */
+  private notify(now: boolean): void {
+    if (this.closed) return;
+    const fire = () => {
+      this.notifyTimer = null;
+      for (const l of this.listeners) l();
+    };
+    if (now) {
+      if (this.notifyTimer) clearTimeout(this.notifyTimer);
+      fire();
+    } else if (!this.notifyTimer) this.notifyTimer = setTimeout(fire, 50);
+  }
+
+  private next(): string | undefined {
+    for (const list of [this.urgent, this.background]) {
+      while (list.length) {
+        const id = list.shift()!;
+        if (!this.done.has(id)) return id;
+      }
+    }
+    return undefined;
+  }
+
+  private run(): void {
+    if (this.running || this.closed) return;
+    this.running = true;
+    void (async () => {
+      try {
+        for (let id = this.next(); id && !this.closed; id = this.next()) {
+          const c = await snapshotChanges(this.vault, id, this.trees).catch((e: Error) => e);
+          this.done.set(id, c);
+          this.notify(!this.urgent.length && !this.background.length);
+        }
+      } finally {
+        this.running = false;
+      }
+    })();
+  }
+}
