@@ -1,6 +1,107 @@
-import type { CommitAttachment } from '../../../porcelain/attachments.js';
+import type { AttachedFile, AttachmentContext, CommitAttachment } from '../../../porcelain/attachments.js';
+import type { Change } from '../../../porcelain/diffTrees.js';
+import { encodePng } from '../formats/images.js';
+import { makeThumbnail, thumbnailKind } from './makeThumbnail.js';
+import { projectPathOf, THUMBNAIL_MAX_BYTES, THUMBNAIL_SIZE, THUMBNAILS, thumbnailPath } from './paths.js';
 
-/** Thumbnails of changed images and models (in progress: carries the parent's forward). */
-export function thumbnailsAttachment(): CommitAttachment {
-  return { name: 'thumbnails', run: async (ctx) => [...ctx.previous.values()] };
+export interface ThumbnailsOptions {
+  /** longest side in pixels (default 128) */
+  size?: number;
+  /** files larger than this get no thumbnail, with a warning (default 512 MiB) */
+  maxBytes?: number;
+}
+
+/** `rel` (as written inside a model) resolved against the model's folder; null when it leaves the project or is a URL. */
+export function resolveRelated(modelPath: string, rel: string): string | null {
+  const r = rel.replace(/\\/g, '/');
+  if (r.startsWith('/') || /^[a-z][a-z0-9+.-]*:/i.test(r)) return null;
+  const parts = modelPath.split('/').slice(0, -1);
+  for (const p of r.split('/')) {
+    if (p === '' || p === '.') continue;
+    if (p === '..') {
+      if (!parts.length) return null;
+      parts.pop();
+    } else parts.push(p);
+  }
+  return parts.join('/');
+}
+
+function mib(n: number): string {
+  return `${(n / 1024 / 1024).toFixed(n < 10 * 1024 * 1024 ? 1 : 0)} MiB`;
+}
+
+/**
+ * Thumbnails at commit time: for each added or modified image (PNG, JPEG, PSD
+ * composite) and model (OBJ, STL, glTF, GLB), a PNG whose longest side is 128 px,
+ * stored as `thumbnails/<project path>.png` with the snapshot. Thumbnails of
+ * unchanged files are carried forward from the parent (nothing is decoded for
+ * them), renamed files keep theirs under the new name, deleted files lose
+ * theirs. A file that fails to decode, or is too big, gets a warning and no
+ * thumbnail; the commit goes on.
+ */
+export function thumbnailsAttachment(opts: ThumbnailsOptions = {}): CommitAttachment {
+  const size = opts.size ?? THUMBNAIL_SIZE;
+  const maxBytes = opts.maxBytes ?? THUMBNAIL_MAX_BYTES;
+  return {
+    name: THUMBNAILS,
+    async run(ctx: AttachmentContext): Promise<AttachedFile[]> {
+      // by project path
+      const out = new Map<string, AttachedFile>();
+      for (const [p, f] of ctx.previous) if (p.endsWith('.png')) out.set(projectPathOf(p), f);
+      const make = async (c: Change): Promise<void> => {
+        out.delete(c.path);
+        if (!thumbnailKind(c.path)) return;
+        const e = ctx.entries.get(c.path);
+        if (!e || (e.kind !== 'file' && e.kind !== 'exec')) return;
+        if (e.size > maxBytes) {
+          ctx.warn(`no thumbnail for ${c.path}: ${mib(e.size)} is over the ${mib(maxBytes)} thumbnail limit`);
+          return;
+        }
+        try {
+          const bytes = await ctx.readFile(c.path);
+          const readRelated = async (rel: string): Promise<Uint8Array | null> => {
+            const p = resolveRelated(c.path, rel);
+            const r = p === null ? undefined : ctx.entries.get(p);
+            if (!r || p === null || (r.kind !== 'file' && r.kind !== 'exec') || r.size > maxBytes) return null;
+            return ctx.readFile(p);
+          };
+          const img = await makeThumbnail(bytes, c.path, { size, readRelated });
+          if (!img) return;
+          out.set(c.path, await ctx.putBytes(thumbnailPath(c.path), encodePng(img)));
+        } catch (err) {
+          const code = (err as { code?: string }).code;
+          if (code === 'EUNSUPPORTED') return; // e.g. WebP without a decoder: nothing to say on every commit
+          ctx.warn(`no thumbnail for ${c.path}: ${(err as Error).message}`);
+        }
+      };
+      for (const c of ctx.changes.deleted) out.delete(c.path);
+      for (const c of ctx.changes.renamed) {
+        const prev = c.from !== undefined ? out.get(c.from) : undefined;
+        if (c.from !== undefined) out.delete(c.from);
+        // same bytes under a new name: keep the picture unless the new name reads differently
+        if (prev && c.from !== undefined && thumbnailKind(c.path) === thumbnailKind(c.from)) out.set(c.path, { ...prev, path: thumbnailPath(c.path) });
+        else await make(c);
+      }
+      for (const c of [...ctx.changes.added, ...ctx.changes.modified]) await make(c);
+      // only files of this snapshot (the parent's attachment may predate a change of settings)
+      for (const p of [...out.keys()]) if (!ctx.entries.has(p)) out.delete(p);
+      return dropClashes(out, ctx);
+    },
+  };
+}
+
+/**
+ * `a.png` (a file) and `a.png.png/b.obj` (a folder) would give the thumbnails
+ * `a.png.png` as both a file and a folder: keep the shallower one and say so.
+ */
+function dropClashes(out: Map<string, AttachedFile>, ctx: AttachmentContext): AttachedFile[] {
+  const files = new Set([...out.values()].map((f) => f.path));
+  const keep: AttachedFile[] = [];
+  for (const [p, f] of [...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const parts = f.path.split('/');
+    const clash = parts.slice(0, -1).some((_, i) => files.has(parts.slice(0, i + 1).join('/')));
+    if (clash) ctx.warn(`no thumbnail for ${p}: its thumbnail name clashes with another file's thumbnail`);
+    else keep.push(f);
+  }
+  return keep;
 }

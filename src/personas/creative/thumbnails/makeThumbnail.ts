@@ -1,0 +1,45 @@
+import { decodeImage, imageFormatOf, resizeImage, type RgbaImage } from '../formats/images.js';
+import { modelFormatOf, parseModel, type Model, type ModelMesh } from '../formats/models.js';
+import { renderMeshes } from './render.js';
+import { THUMBNAIL_SIZE } from './paths.js';
+
+/** What kind of thumbnail a project path gets, by its name: an image, a model, or none. */
+export function thumbnailKind(path: string): 'image' | 'model' | null {
+  if (modelFormatOf(path)) return 'model';
+  const f = imageFormatOf(path);
+  return f ? 'image' : null;
+}
+
+/**
+ * The meshes to draw: glTF lists each node (world space) and each mesh (its own
+ * space); drawing both would draw things twice, so nodes win when they have geometry.
+ */
+export function drawableMeshes(model: Model): ModelMesh[] {
+  const nodes = model.meshes.filter((m) => m.kind === 'node' && m.indices.length);
+  if (nodes.length) return nodes;
+  return model.meshes.filter((m) => m.kind !== 'node');
+}
+
+export interface MakeThumbnailOptions {
+  /** longest side (default 128) */
+  size?: number;
+  /** bytes of a file the model references, relative to its folder (glTF .bin buffers); null when missing */
+  readRelated?: (relativePath: string) => Promise<Uint8Array | null>;
+}
+
+/**
+ * A small picture of a file: images (PNG, JPEG, PSD composite) scaled down,
+ * models (OBJ, STL, glTF, GLB) rendered by the software renderer. null: the
+ * file is neither. Throws the decoders' errors (EDECODE, ETOOBIG, EUNSUPPORTED).
+ */
+export async function makeThumbnail(bytes: Uint8Array, path: string, opts: MakeThumbnailOptions = {}): Promise<RgbaImage | null> {
+  const size = opts.size ?? THUMBNAIL_SIZE;
+  const kind = thumbnailKind(path);
+  if (kind === 'image') return resizeImage(await decodeImage(bytes, path), size);
+  if (kind === 'model') {
+    const model = await parseModel(bytes, path, opts.readRelated);
+    const px = renderMeshes(drawableMeshes(model), { size, up: model.format === 'stl' ? 'z' : 'y' });
+    return { ...px, info: { format: 'png', bitDepth: 8, colorType: 'rgba' } };
+  }
+  return null;
+}

@@ -1,0 +1,18 @@
+/** The attachment folder thumbnails live in (see porcelain/attachments.ts). */
+export const THUMBNAILS = 'thumbnails';
+
+/** Longest side of a stored thumbnail, in pixels. */
+export const THUMBNAIL_SIZE = 128;
+
+/** Files larger than this get no thumbnail (decoding holds the whole file in memory). */
+export const THUMBNAIL_MAX_BYTES = 512 * 1024 * 1024;
+
+/** Where a project file's thumbnail is kept inside the thumbnails folder: `Art/hero.psd` -> `Art/hero.psd.png`. */
+export function thumbnailPath(projectPath: string): string {
+  return `${projectPath}.png`;
+}
+
+/** The project path a thumbnail belongs to (the inverse of thumbnailPath). */
+export function projectPathOf(thumbnail: string): string {
+  return thumbnail.endsWith('.png') ? thumbnail.slice(0, -4) : thumbnail;
+}
