@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import pngjs from 'pngjs';
 import { bounds, decodeImage, decodePsd, encodePng, imageFormatOf, modelFormatOf, parseModel, resizeImage, type RgbaImage } from '../../../src/personas/creative/formats/index.js';
 import { codeOf } from '../../helpers/vault.js';
-import { cube, glbOf, gltfOf, jpegOf, png16, png8, pngPalette, psdOf, stlAscii, stlBinary } from './visual-fixtures.js';
+import { cube, glbOf, gltfOf, jpegOf, png16, png8, pngPalette, psdOf, stlAscii, stlBinary, webpOf } from './visual-fixtures.js';
 
 const test = suite('personas/creative/formats');
 
@@ -99,13 +99,26 @@ test('undecodable and unsupported images throw typed errors naming the file', as
   assert.is(await codeOf(() => decodeImage(png.subarray(0, 40), 'cut.png')), 'EDECODE');
   assert.is(await codeOf(() => decodeImage(Buffer.from('hello'), 'x.jpg')), 'EDECODE');
   assert.is(await codeOf(() => decodeImage(Buffer.from('8BPSnope'), 'x.psd')), 'EDECODE');
-  assert.is(await codeOf(() => decodeImage(Buffer.from('RIFF\0\0\0\0WEBPVP8 '), 'x.webp')), 'EUNSUPPORTED');
+  assert.is(await codeOf(() => decodeImage(Buffer.from('RIFF\0\0\0\0WEBPVP8 '), 'x.webp')), 'EDECODE');
   assert.is(await codeOf(() => decodeImage(Buffer.from('text'), 'notes.txt')), 'EUNSUPPORTED');
   try {
     await decodeImage(png.subarray(0, 40), 'art/cut.png');
   } catch (e) {
     assert.match((e as Error).message, 'art/cut.png');
   }
+});
+
+test('WebP (lossless with alpha, and lossy) decodes through @jsquash/webp', async () => {
+  const f = (x: number, y: number): [number, number, number, number] => [x * 20, y * 40, 90, x < 2 ? 128 : 255];
+  const img = await decodeImage(await webpOf(6, 4, f), 'tex/leaf.webp');
+  assert.equal([img.width, img.height], [6, 4]);
+  assert.equal(img.info, { format: 'webp', bitDepth: 8, colorType: 'rgba' });
+  assert.equal(px(img, 3, 2), [60, 80, 90, 255]);
+  assert.equal(px(img, 1, 1), [20, 40, 90, 128]);
+  const lossy = await decodeImage(await webpOf(16, 16, () => [200, 100, 50, 255], false), 'photo.webp');
+  assert.is(lossy.info.colorType, 'rgb');
+  const [r, g] = px(lossy, 8, 8);
+  assert.ok(Math.abs(r! - 200) < 8 && Math.abs(g! - 100) < 8, `${r},${g}`);
 });
 
 test('encodePng round-trips through pngjs', async () => {

@@ -179,3 +179,14 @@ export function stlAscii(solids: { name: string; positions: number[]; indices: n
   }
   return `${out.join('\n')}\n`;
 }
+
+/** A lossless (or lossy) WebP made with @jsquash/webp's encoder (libwebp in wasm). */
+export async function webpOf(width: number, height: number, f: (x: number, y: number) => Rgba, lossless = true): Promise<Uint8Array> {
+  const { readFile } = await import('node:fs/promises');
+  const { createRequire } = await import('node:module');
+  const enc = await import('@jsquash/webp/encode.js');
+  const wasm = createRequire(import.meta.url).resolve('@jsquash/webp/encode.js').replace(/encode\.js$/, 'codec/enc/webp_enc.wasm');
+  await enc.init(await WebAssembly.compile(await readFile(wasm)));
+  const data = new Uint8ClampedArray(pixels(width, height, f));
+  return new Uint8Array(await enc.default({ width, height, data, colorSpace: 'srgb' } as ImageData, { lossless: lossless ? 1 : 0, quality: 90 }));
+}

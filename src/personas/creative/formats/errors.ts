@@ -10,7 +10,7 @@ export class DecodeError extends VaultError {
 /** A file whose format Vault does not read (unknown extension, or a format without a usable decoder). */
 export class UnsupportedFormatError extends VaultError {
   constructor(path: string, what: string, reason: string) {
-    super('EUNSUPPORTED', `${path}: ${what} is not supported: ${reason}`, { path, what, reason }, 'supported images: PNG, JPEG, PSD; models: OBJ, STL, glTF, GLB; scenes: JSON, YAML, Godot .tscn/.tres');
+    super('EUNSUPPORTED', `${path}: ${what} is not supported: ${reason}`, { path, what, reason }, 'supported images: PNG, JPEG, PSD, WebP; models: OBJ, STL, glTF, GLB; scenes: JSON, YAML, Godot .tscn/.tres');
   }
 }
 

@@ -3,10 +3,15 @@
  * (8 bits per channel, RGBA, row-major), with what the original was (bit depth, colour type,
  * layers) kept in `info`. Codecs are the installed libraries (pngjs, jpeg-js, ag-psd); nothing
  * here is a hand-written codec except the PSD fallback composite (ag-psd does not composite).
+ * WebP goes through @jsquash/webp (libwebp compiled to wasm, from the Squoosh project): its
+ * wasm file is read from node_modules once, on the first WebP, so nothing is fetched.
  *
  * Decoding holds the whole image in memory: files above MAX_IMAGE_BYTES or images above
  * MAX_PIXELS are refused with ETOOBIG instead of exhausting memory.
  */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import pngjs from 'pngjs';
 import jpeg from 'jpeg-js';
 import { initializeCanvas, readPsd, type Layer, type PixelData, type Psd } from 'ag-psd';
@@ -250,13 +255,51 @@ export function decodePsd(bytes: Uint8Array, path: string): DecodedPsd {
   return { composite, layers, psd };
 }
 
-/** The whole image, RGBA8. PSD: the flattened composite. WebP: refused (no maintained offline decoder installed). */
+type WebpDecode = (b: ArrayBuffer) => Promise<{ width: number; height: number; data: Uint8ClampedArray }>;
+let webp: Promise<WebpDecode> | undefined;
+
+/** @jsquash/webp's decoder with its wasm compiled from the installed package (a library file, not a user file). */
+function webpDecoder(): Promise<WebpDecode> {
+  webp ??= (async () => {
+    // a computed specifier: the CLI bundle leaves it to node, so the wasm sits beside its glue in node_modules
+    const spec = ['@jsquash', 'webp', 'decode.js'].join('/');
+    const mod = (await import(spec)) as { default: WebpDecode; init: (m: WebAssembly.Module) => Promise<void> };
+    const wasm = join(dirname(createRequire(import.meta.url).resolve(spec)), 'codec', 'dec', 'webp_dec.wasm');
+    await mod.init(await WebAssembly.compile(await readFile(wasm)));
+    return mod.default;
+  })();
+  webp.catch(() => (webp = undefined));
+  return webp;
+}
+
+/** 'rgba' when the RIFF header says the image has alpha (VP8X flag, or VP8L's alpha hint), else 'rgb'. */
+function webpColorType(b: Uint8Array): string {
+  const fourcc = String.fromCharCode(b[12] ?? 0, b[13] ?? 0, b[14] ?? 0, b[15] ?? 0);
+  if (fourcc === 'VP8X') return (b[20] ?? 0) & 0x10 ? 'rgba' : 'rgb';
+  if (fourcc === 'VP8L') return (b[24] ?? 0) & 0x10 ? 'rgba' : 'rgb';
+  return 'rgb';
+}
+
+async function decodeWebp(bytes: Uint8Array, path: string): Promise<RgbaImage> {
+  const decode = await webpDecoder();
+  const copy = new Uint8Array(bytes).buffer;
+  let img;
+  try {
+    img = await decode(copy);
+  } catch (e) {
+    throw new DecodeError(path, 'webp', (e as Error).message);
+  }
+  checkPixels(path, img.width, img.height);
+  return { width: img.width, height: img.height, data: new Uint8Array(img.data.buffer, img.data.byteOffset, img.data.byteLength), info: { format: 'webp', bitDepth: 8, colorType: webpColorType(bytes) } };
+}
+
+/** The whole image, RGBA8. PSD: the flattened composite. */
 export async function decodeImage(bytes: Uint8Array, path: string): Promise<RgbaImage> {
   const format = imageFormatOf(path, bytes.subarray(0, 16));
   if (!format) throw new UnsupportedFormatError(path, 'this file type', 'not a PNG, JPEG, PSD or WebP image');
   if (bytes.length > MAX_IMAGE_BYTES) throw new TooLargeError(path, `${bytes.length} bytes`, `${MAX_IMAGE_BYTES} bytes`);
-  if (format === 'webp') throw new UnsupportedFormatError(path, 'WebP', 'no WebP decoder is installed with Vault yet');
   try {
+    if (format === 'webp') return await decodeWebp(bytes, path);
     if (format === 'png') return decodePng(bytes, path);
     if (format === 'jpeg') return decodeJpeg(bytes, path);
     return decodePsd(bytes, path).composite;
