@@ -1,0 +1,7 @@
+/** Workspace state: application settings kept with snapshots (see config.ts and manifest.ts for the nouns). */
+export { addWorkspace, listWorkspace, removeWorkspace, type WorkspacePath } from './config.js';
+export { workspaceAttachment } from './attachment.js';
+export { NOTE_META, showWorkspace, type WorkspaceState, type WorkspaceSummary } from './show.js';
+export { restoreWorkspace, type WorkspaceRestoreOptions, type WorkspaceRestoreResult } from './restore.js';
+export { NoWorkspaceStateError, UnknownWorkspaceError, WorkspaceExistsError, WorkspaceOverwriteError, WorkspaceRestoreCancelledError } from './errors.js';
+export type { CapturedWorkspace, Manifest, WorkspaceItem } from './manifest.js';
