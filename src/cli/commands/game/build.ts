@@ -1,0 +1,64 @@
+import { resolve } from 'node:path';
+import type { CommandModule } from 'yargs';
+import { UsageError } from '../../../errors.js';
+import { bytes, shortId, time } from '../../format.js';
+import { cwdOf, out, printJson, withVault, type GlobalArgs } from '../../context.js';
+
+interface Args extends GlobalArgs {
+  action: 'record' | 'list' | 'show';
+  id?: string;
+  version?: string;
+  platform?: string;
+  snapshot?: string;
+  artifact?: string[];
+  notes?: string;
+}
+
+export const buildCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'build <action> [id]',
+  describe: 'record a game build (version, platform, artifacts) made from a snapshot; list and show builds',
+  builder: (y) =>
+    y
+      // --version is this command's build version, not the program's
+      .version(false)
+      .positional('action', { choices: ['record', 'list', 'show'] as const, demandOption: true })
+      .positional('id', { type: 'string', describe: 'show: build id, id prefix, version or VERSION@PLATFORM' })
+      .option('version', { type: 'string', describe: 'record: the build version (e.g. 0.4.2); list: filter' })
+      .option('platform', { type: 'string', describe: 'record: the target platform (e.g. windows); list: filter' })
+      .option('snapshot', { alias: 's', type: 'string', describe: 'record: the snapshot the build was made from (default HEAD)' })
+      .option('artifact', { alias: 'a', type: 'string', array: true, describe: 'record: a build artifact file or folder to keep (repeatable; stored deduplicated)' })
+      .option('notes', { type: 'string', describe: 'record: free text' })
+      .example('$0 build record --version 0.4.2 --platform windows --artifact export/game.pck', 'link build 0.4.2 to HEAD and keep its package')
+      .example('$0 build list --platform windows', 'every windows build')
+      .example('$0 build show 0.4.2@windows', 'one build with its artifacts'),
+  handler: async (argv) => {
+    const { recordBuild, listBuilds, resolveBuild } = await import('../../../personas/game/builds.js');
+    await withVault(argv, async (vault) => {
+      if (argv.action === 'record') {
+        if (!argv.version || !argv.platform) throw new UsageError('build record needs --version and --platform', 'e.g. vault build record --version 0.4.2 --platform windows');
+        const b = await recordBuild({ vault, version: argv.version, platform: argv.platform, snapshot: argv.snapshot, notes: argv.notes, artifacts: (argv.artifact ?? []).map((p) => resolve(cwdOf(argv), p)) });
+        if (argv.json) return printJson(b);
+        out(`build ${b.id} ${b.version}@${b.platform} from snapshot ${shortId(b.snapshot)}`);
+        for (const a of b.artifacts) out(`  artifact ${a.path} (${bytes(a.size)})`);
+        return;
+      }
+      if (argv.action === 'list') {
+        const list = await listBuilds({ vault, platform: argv.platform, version: argv.version });
+        if (argv.json) return printJson(list);
+        if (!list.length) return out('no builds recorded yet (vault build record --version V --platform P)');
+        for (const b of list) out(`${b.id}  ${`${b.version}@${b.platform}`.padEnd(24)} ${shortId(b.snapshot)}  ${time(b.time)}  ${b.artifacts.length} artifact(s)${b.notes ? `  ${b.notes.split('\n')[0]}` : ''}`);
+        return;
+      }
+      if (!argv.id) throw new UsageError('build show needs a build', 'e.g. vault build show 0.4.2@windows');
+      const b = await resolveBuild(vault, argv.id);
+      if (argv.json) return printJson(b);
+      out(`build    ${b.id}`);
+      out(`version  ${b.version}`);
+      out(`platform ${b.platform}`);
+      out(`snapshot ${b.snapshot}`);
+      out(`time     ${time(b.time)} by ${b.author}`);
+      if (b.notes) out(`notes    ${b.notes}`);
+      for (const f of b.files) out(`artifact ${f.path} (${bytes(f.size)}, ${f.obj} ${shortId(f.id)})`);
+    });
+  },
+};

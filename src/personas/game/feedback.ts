@@ -1,0 +1,219 @@
+import { parse as parseCsv } from 'csv-parse/sync';
+import { LineCounter, parseDocument, isSeq, isMap } from 'yaml';
+import { UsageError, VaultError, fsError } from '../../errors.js';
+import type { Vault } from '../../porcelain/openVault.js';
+import { listBuilds, pickBuild, type Build } from './builds.js';
+import { addRecords, readRecords, recordId } from './records.js';
+
+/**
+ * Playtest feedback: a tester's rating (1..5), tags (crash, perf...) and text
+ * about one build. Stored as records (refs/notes/game/feedback). A feedback's
+ * id hashes build, tester, rating, tags, text and (when the source gives one)
+ * its time, so importing the same export twice adds nothing.
+ */
+export interface Feedback {
+  readonly id: string;
+  /** build id */
+  readonly build: string;
+  readonly tester: string;
+  readonly rating: number;
+  readonly tags: readonly string[];
+  readonly text: string;
+  /** when it was given (from the source) or recorded */
+  readonly time: number;
+}
+
+export interface FeedbackInput {
+  /** build id, id prefix, version or VERSION@PLATFORM */
+  build: string;
+  tester: string;
+  rating: number | string;
+  tags?: readonly string[] | string;
+  text?: string;
+  /** when it was given: ms since epoch or a date string */
+  time?: number | string;
+}
+
+export class BadFeedbackError extends VaultError {
+  constructor(reason: string, data: Record<string, unknown> = {}) {
+    super('EBADFEEDBACK', `bad feedback: ${reason}`, data, 'rating is a whole number 1..5; build is a build id, version or VERSION@PLATFORM (see vault build list); tester is required');
+  }
+}
+
+function tagsOf(t: FeedbackInput['tags']): string[] {
+  const list = typeof t === 'string' ? t.split(/[;|,\s]+/) : [...(t ?? [])];
+  return [...new Set(list.map((x) => String(x).trim().toLowerCase()).filter(Boolean))].sort();
+}
+
+function timeOf(t: FeedbackInput['time']): number | null {
+  if (t === undefined || t === null || t === '') return null;
+  const n = typeof t === 'number' ? t : /^\d+$/.test(String(t).trim()) ? Number(t) : Date.parse(String(t));
+  if (!Number.isFinite(n)) throw new BadFeedbackError(`time '${t}' is not a date`);
+  return n;
+}
+
+/** Check one input and make the stored record (throws BadFeedbackError naming what is wrong). */
+export function makeFeedback(builds: readonly Build[], input: FeedbackInput, clock: () => number): Feedback {
+  if (input.build === undefined || String(input.build).trim() === '') throw new BadFeedbackError('no build');
+  let build: Build;
+  try {
+    build = pickBuild(builds, String(input.build).trim());
+  } catch (e) {
+    throw new BadFeedbackError((e as Error).message, { build: input.build });
+  }
+  const tester = String(input.tester ?? '').trim();
+  if (!tester) throw new BadFeedbackError('no tester');
+  const r = typeof input.rating === 'number' ? input.rating : String(input.rating ?? '').trim() === '' ? NaN : Number(input.rating);
+  if (!Number.isInteger(r) || r < 1 || r > 5) throw new BadFeedbackError(`rating '${input.rating ?? ''}' is not a whole number from 1 to 5`);
+  const tags = tagsOf(input.tags);
+  const text = String(input.text ?? '').trim();
+  const given = timeOf(input.time);
+  const id = recordId({ kind: 'feedback', build: build.id, tester, rating: r, tags, text, time: given });
+  return { id, build: build.id, tester, rating: r, tags, text, time: given ?? clock() };
+}
+
+export async function addFeedback(opts: { vault: Vault } & FeedbackInput): Promise<{ feedback: Feedback; added: boolean }> {
+  const { vault, ...input } = opts;
+  const builds = await listBuilds({ vault });
+  let f: Feedback;
+  try {
+    f = makeFeedback(builds, input, vault.clock);
+  } catch (e) {
+    // one entry given on the command line: bad input is a usage error
+    if (e instanceof BadFeedbackError) throw Object.assign(new UsageError(e.message, e.hint), { data: e.data });
+    throw e;
+  }
+  const r = await addRecords({ vault, kind: 'feedback', records: [{ id: f.id, data: f }], message: `feedback on ${f.build} by ${f.tester}` });
+  return { feedback: f, added: r.added.length === 1 };
+}
+
+export interface ImportProblem {
+  /** 1-based line in the file where the row starts */
+  readonly line: number;
+  readonly reason: string;
+}
+
+export interface ImportResult {
+  readonly rows: number;
+  readonly added: number;
+  /** rows that were stored before (same build, tester, rating, tags, text and time) */
+  readonly duplicates: number;
+  readonly problems: readonly ImportProblem[];
+}
+
+const ALIASES: Record<string, keyof FeedbackInput> = {
+  build: 'build',
+  build_id: 'build',
+  buildid: 'build',
+  version: 'build',
+  tester: 'tester',
+  name: 'tester',
+  player: 'tester',
+  rating: 'rating',
+  score: 'rating',
+  stars: 'rating',
+  tags: 'tags',
+  tag: 'tags',
+  text: 'text',
+  comment: 'text',
+  comments: 'text',
+  feedback: 'text',
+  notes: 'text',
+  time: 'time',
+  date: 'time',
+  timestamp: 'time',
+  submitted: 'time',
+};
+
+function normalizeRow(row: Record<string, unknown>): FeedbackInput {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) {
+    const key = ALIASES[k.trim().toLowerCase().replace(/[\s-]+/g, '_')];
+    if (key && out[key] === undefined) out[key] = v;
+  }
+  return out as unknown as FeedbackInput;
+}
+
+/** Parse a playtest form export: rows with the line each starts on. CSV (header row) or JSON (array of objects, or {feedback: [...]}). */
+export function parseFeedbackFile(text: string, format: 'csv' | 'json'): { line: number; row: Record<string, unknown> | null; reason?: string }[] {
+  if (format === 'csv') {
+    let recs: { record: Record<string, string>; info: { lines: number } }[];
+    try {
+      recs = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true, bom: true, relax_column_count: true, info: true }) as typeof recs;
+    } catch (e) {
+      const line = (e as { lines?: number }).lines ?? 0;
+      throw new UsageError(`the CSV does not parse${line ? ` (line ${line})` : ''}: ${(e as Error).message}`, 'export it again as CSV with a header row');
+    }
+    // info.lines is the line where the record ends; a record starts after the previous one ends
+    let prevEnd = 1;
+    return recs.map((r) => {
+      const start = prevEnd + 1;
+      prevEnd = r.info.lines;
+      return { line: start, row: r.record };
+    });
+  }
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc });
+  if (doc.errors.length) {
+    const e = doc.errors[0];
+    throw new UsageError(`the JSON does not parse (line ${e.linePos?.[0]?.line ?? '?'}): ${e.message.split('\n')[0]}`, 'export it again as a JSON array of objects');
+  }
+  let seq: unknown = doc.contents;
+  if (isMap(seq)) seq = seq.get('feedback', true) ?? seq.get('rows', true) ?? seq.get('responses', true);
+  if (!isSeq(seq)) throw new UsageError('the JSON is not an array of feedback objects', 'use [{"build": "0.4.2", "tester": "ana", "rating": 4, "tags": ["perf"], "text": "..."}]');
+  return seq.items.map((item) => {
+    const range = (item as { range?: [number, number, number] } | null)?.range;
+    const line = range ? lc.linePos(range[0]).line : 0;
+    const v = (item as { toJSON?: () => unknown })?.toJSON?.() ?? null;
+    if (!v || typeof v !== 'object' || Array.isArray(v)) return { line, row: null, reason: 'not an object' };
+    return { line, row: v as Record<string, unknown> };
+  });
+}
+
+export interface ImportFeedbackOptions {
+  vault: Vault;
+  /** the export file (absolute or relative to the project folder) */
+  path: string;
+  /** default: from the extension (.csv, .json) */
+  format?: 'csv' | 'json';
+}
+
+/** Import a CSV/JSON export: good rows land (in one records snapshot), bad rows are returned with their line numbers. */
+export async function importFeedback(opts: ImportFeedbackOptions): Promise<ImportResult> {
+  const { vault } = opts;
+  const format = opts.format ?? (/\.json$/i.test(opts.path) ? 'json' : /\.(csv|tsv|txt)$/i.test(opts.path) ? 'csv' : null);
+  if (!format) throw new UsageError(`cannot tell the format of ${opts.path}`, 'name a .csv or .json file, or pass --format csv|json');
+  const abs = opts.path.startsWith('/') ? opts.path : `${vault.workTree}/${opts.path}`;
+  const text = String(
+    await vault.fs.readFile(abs, 'utf8').catch((e) => {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`${opts.path}: no such file`);
+      throw fsError(e, 'read', abs);
+    }),
+  );
+  const rows = parseFeedbackFile(text, format);
+  const builds = await listBuilds({ vault });
+  const problems: ImportProblem[] = [];
+  const good: Feedback[] = [];
+  for (const r of rows) {
+    if (!r.row) {
+      problems.push({ line: r.line, reason: r.reason ?? 'unreadable row' });
+      continue;
+    }
+    try {
+      good.push(makeFeedback(builds, normalizeRow(r.row), vault.clock));
+    } catch (e) {
+      if (!(e instanceof BadFeedbackError)) throw e;
+      problems.push({ line: r.line, reason: e.message.replace(/^bad feedback: /, '') });
+    }
+  }
+  const res = good.length
+    ? await addRecords({ vault, kind: 'feedback', records: good.map((f) => ({ id: f.id, data: f })), message: `feedback import: ${good.length} row(s) from ${opts.path.split('/').pop()}` })
+    : { added: [], existing: [] };
+  return { rows: rows.length, added: res.added.length, duplicates: good.length - res.added.length, problems };
+}
+
+export async function listFeedback(opts: { vault: Vault; build?: string }): Promise<Feedback[]> {
+  const all = (await readRecords<Feedback>(opts.vault, 'feedback')).map((r) => ({ ...r.data, id: r.id }));
+  const build = opts.build ? (await listBuilds({ vault: opts.vault }).then((b) => pickBuild(b, opts.build!))).id : null;
+  return all.filter((f) => !build || f.build === build).sort((a, b) => a.time - b.time || (a.id < b.id ? -1 : 1));
+}

@@ -1,0 +1,248 @@
+import { createHash } from 'node:crypto';
+import { MalformedObjectError, UsageError, fsError } from '../../errors.js';
+import { decodeChunkList } from '../../objects/chunkList.js';
+import { hashObject } from '../../objects/hashObject.js';
+import { decodeSnapshot, encodeSnapshot } from '../../objects/snapshot.js';
+import type { ObjectId } from '../../objects/types.js';
+import { chunkerFromConfig, planFile } from '../../plumbing/chunkers/index.js';
+import { dirname, fsyncDir, tempName, type FileHandle } from '../../plumbing/fs.js';
+import { acquireLock } from '../../plumbing/lock.js';
+import type { ObjectWriter } from '../../plumbing/ObjectDatabase.js';
+import { ReadBuffer, storeFile } from '../../plumbing/storeFile.js';
+import { flattenTree, writeTrees, type FlatEntry } from '../../plumbing/trees.js';
+import type { Vault } from '../../porcelain/openVault.js';
+import { readRef, updateRef } from '../../refs/refs.js';
+
+/**
+ * Game records: builds, playtest feedback and playtest sessions, kept in the
+ * vault as objects, like git notes. Each kind has one ref
+ * (`refs/notes/game/builds`, `.../feedback`, `.../playtests`) pointing at a
+ * records snapshot: its tree holds one folder per record, `<id>/record.json`
+ * plus the record's files under `<id>/files/...` (build artifacts, session
+ * recordings: stored streamed and chunked like project files, so they dedup
+ * against the project and earlier builds). Its parents are the previous
+ * records snapshot and the project snapshot(s) the new records refer to, so
+ * verify, gc and prune keep every record and the snapshots they name. Its meta
+ * says `vault.annotation=game-records`. `vault log` walks HEAD's history only,
+ * so records never show up there.
+ */
+export const RECORD_KINDS = ['builds', 'feedback', 'playtests'] as const;
+export type RecordKind = (typeof RECORD_KINDS)[number];
+
+export function recordRef(kind: RecordKind): string {
+  return `refs/notes/game/${kind}`;
+}
+
+/** A file to store with a record: `path` inside the record's files/ folder, `abs` where it is on disk. */
+export interface RecordFileSource {
+  readonly path: string;
+  readonly abs: string;
+}
+
+export interface NewRecord<T> {
+  readonly id: string;
+  readonly data: T;
+  readonly files?: readonly RecordFileSource[];
+}
+
+/** A stored file of a record (`path` relative to its files/ folder). */
+export type RecordFile = FlatEntry;
+
+export interface StoredRecord<T> {
+  readonly id: string;
+  readonly data: T;
+  readonly files: readonly RecordFile[];
+}
+
+/** A short stable id for a record: the first 12 hex digits of SHA-256 over its identifying JSON. */
+export function recordId(identity: unknown): string {
+  return createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 12);
+}
+
+/** Checks a path for a record's files: forward slashes, no empty, `.` or `..` parts. */
+export function checkRecordPath(p: string): string {
+  const parts = p.split('/');
+  if (!p || parts.some((x) => x === '' || x === '.' || x === '..' || x.includes('\\') || x.includes('\0') || x.toLowerCase() === '.vault')) {
+    throw new UsageError(`'${p}' cannot be stored in a record (empty, '.', '..' or .vault parts)`, 'name files inside the project or give plain file names');
+  }
+  return p;
+}
+
+export interface AddRecordsResult {
+  /** ids stored now */
+  readonly added: readonly string[];
+  /** ids that were stored already (same identity): left as they were */
+  readonly existing: readonly string[];
+  /** the new records snapshot (null when nothing was added) */
+  readonly snapshot: ObjectId | null;
+  /** bytes of record files read */
+  readonly bytes: number;
+}
+
+export interface AddRecordsOptions<T> {
+  vault: Vault;
+  kind: RecordKind;
+  records: readonly NewRecord<T>[];
+  /** project snapshots the records refer to: kept as parents so gc/prune keep them */
+  keep?: readonly ObjectId[];
+  message: string;
+  /** seconds to wait for the vault lock */
+  lockWait?: number;
+  /** bytes of record files read so far */
+  onBytes?: (n: number) => void;
+}
+
+/**
+ * Store records under the vault lock: write their files and JSON, a new
+ * records tree and snapshot, then move the kind's ref with compare-and-swap.
+ * Records whose id is already stored are skipped (import is idempotent).
+ * Nothing is referenced until the ref moves, so a failure leaves the records
+ * as they were.
+ */
+export async function addRecords<T>(opts: AddRecordsOptions<T>): Promise<AddRecordsResult> {
+  const { vault, kind } = opts;
+  const ref = recordRef(kind);
+  const release = await acquireLock({ fs: vault.fs, path: vault.db.paths.lock, command: `game ${kind}`, wait: opts.lockWait, clock: vault.clock });
+  let writer: ObjectWriter | null = null;
+  try {
+    const old = await readRef(vault.refs, ref);
+    const entries = new Map<string, FlatEntry>();
+    if (old) {
+      const snap = decodeSnapshot(await vault.db.readTyped(old, 'snapshot'), old);
+      for (const [p, e] of await flattenTree(vault.db, snap.tree)) if (e.kind !== 'dir') entries.set(p, e);
+    }
+    const added: string[] = [];
+    const existing: string[] = [];
+    writer = vault.db.writer();
+    const chunker = chunkerFromConfig(vault.config.chunker);
+    const buffer = new ReadBuffer(4 * 1024 * 1024);
+    let bytes = 0;
+    for (const r of opts.records) {
+      if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(r.id)) throw new UsageError(`bad record id '${r.id}'`);
+      if (entries.has(`${r.id}/record.json`) || added.includes(r.id)) {
+        existing.push(r.id);
+        continue;
+      }
+      for (const f of r.files ?? []) {
+        const path = `${r.id}/files/${checkRecordPath(f.path)}`;
+        const st = await vault.fs.lstat(f.abs).catch((e) => {
+          throw fsError(e, 'stat', f.abs);
+        });
+        if (!st.isFile()) throw new UsageError(`${f.abs} is not a regular file`, 'name files (folders are walked; symlinks are not followed)');
+        const stored = await storeFile({
+          fs: vault.fs,
+          path: f.abs,
+          stat: { size: Number(st.size), mtimeMs: Number(st.mtimeMs), ino: Number(st.ino), mode: Number(st.mode) },
+          plan: (size, head) => planFile(chunker, f.path, size, head),
+          sink: writer,
+          buffer,
+          onBytes: (n) => {
+            bytes += n;
+            opts.onBytes?.(bytes);
+          },
+        });
+        entries.set(path, { path, kind: 'file', size: stored.size, mtime: Math.floor(Number(st.mtimeMs)), obj: stored.obj, id: stored.id });
+      }
+      const json = Buffer.from(`${JSON.stringify(r.data, null, 2)}\n`, 'utf8');
+      const id = hashObject('blob', json);
+      if (!(await writer.known(id))) await writer.put('blob', json, { id, compress: true });
+      entries.set(`${r.id}/record.json`, { path: `${r.id}/record.json`, kind: 'file', size: json.length, mtime: 0, obj: 'blob', id });
+      added.push(r.id);
+    }
+    if (!added.length) {
+      await writer.abort();
+      return { added, existing, snapshot: null, bytes };
+    }
+    const tree = await writeTrees(entries.values(), writer);
+    const parents = [...new Set([...(old ? [old] : []), ...(opts.keep ?? [])])];
+    const time = vault.clock();
+    const body = encodeSnapshot({ tree, parents, author: vault.author, time, message: opts.message, meta: { 'vault.annotation': 'game-records', 'game.records': kind } });
+    const snapshot = hashObject('snapshot', body);
+    await writer.put('snapshot', body, { id: snapshot, compress: true });
+    await writer.flush();
+    writer = null;
+    await updateRef({ ...vault.refs, ref, value: snapshot, expected: old, message: opts.message, author: vault.author, time });
+    return { added, existing, snapshot, bytes };
+  } catch (e) {
+    await writer?.abort();
+    throw e;
+  } finally {
+    await release();
+  }
+}
+
+/** Every record of a kind, in id order. A record whose JSON does not parse is reported as malformed. */
+export async function readRecords<T>(vault: Vault, kind: RecordKind): Promise<StoredRecord<T>[]> {
+  const head = await readRef(vault.refs, recordRef(kind));
+  if (!head) return [];
+  const snap = decodeSnapshot(await vault.db.readTyped(head, 'snapshot'), head);
+  const files = new Map<string, RecordFile[]>();
+  const json = new Map<string, FlatEntry>();
+  for (const [p, e] of await flattenTree(vault.db, snap.tree)) {
+    if (e.kind === 'dir') continue;
+    const i = p.indexOf('/');
+    const id = p.slice(0, i);
+    const rest = p.slice(i + 1);
+    if (rest === 'record.json') json.set(id, e);
+    else if (rest.startsWith('files/')) {
+      const list = files.get(id) ?? [];
+      list.push({ ...e, path: rest.slice('files/'.length) });
+      files.set(id, list);
+    }
+  }
+  const out: StoredRecord<T>[] = [];
+  for (const [id, e] of [...json].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (e.obj !== 'blob') throw new MalformedObjectError('game record', `${id}/record.json is not a blob`, e.id);
+    let data: T;
+    try {
+      data = JSON.parse((await vault.db.readTyped(e.id, 'blob')).toString('utf8')) as T;
+    } catch (err) {
+      throw new MalformedObjectError('game record', `${kind} ${id}: ${(err as Error).message}`, e.id);
+    }
+    out.push({ id, data, files: files.get(id) ?? [] });
+  }
+  return out;
+}
+
+/**
+ * Write a stored file (blob or chunk list) to `abs`, streamed chunk by chunk:
+ * a temp file created exclusively next to it, fsynced, then renamed into
+ * place. The caller checks that `abs` is a safe place to write.
+ */
+export async function writeStoredFileTo(vault: Vault, e: Pick<FlatEntry, 'obj' | 'id' | 'size' | 'path'>, abs: string): Promise<number> {
+  const { fs, db } = vault;
+  const tmp = tempName(abs);
+  let fh: FileHandle | undefined;
+  let pos = 0;
+  try {
+    fh = await fs.open(tmp, 'wx', 0o644);
+    const write = async (buf: Buffer) => {
+      let off = 0;
+      while (off < buf.length) {
+        const { bytesWritten } = await fh!.write(buf, off, buf.length - off, pos + off);
+        off += bytesWritten;
+      }
+      pos += buf.length;
+    };
+    if (e.obj === 'blob') await write(await db.readTyped(e.id, 'blob'));
+    else if (e.obj === 'chunklist') {
+      const list = decodeChunkList(await db.readTyped(e.id, 'chunklist'), e.id);
+      for (const c of list.chunks) {
+        const b = await db.readTyped(c.id, 'chunk');
+        if (b.length !== c.size) throw new MalformedObjectError('chunklist', `chunk ${c.id.slice(0, 12)} has ${b.length} bytes, the list says ${c.size}`, e.id);
+        await write(b);
+      }
+    } else throw new MalformedObjectError('game record', `${e.path} is a folder, not a file`, e.id);
+    if (pos !== e.size) throw new MalformedObjectError('tree', `'${e.path}' has ${pos} bytes of content, the tree says ${e.size}`);
+    await fh.sync();
+    await fh.close();
+    fh = undefined;
+    await fs.rename(tmp, abs);
+  } catch (err) {
+    await fh?.close().catch(() => {});
+    await fs.unlink(tmp).catch(() => {});
+    throw fsError(err, 'write', abs);
+  }
+  await fsyncDir(fs, dirname(abs));
+  return pos;
+}
