@@ -16,6 +16,9 @@ import { isEmpty, matchEntry, parseQuery } from './query.js';
 import { useChangeStore } from './use-changes.js';
 import { useMilestoneTypes } from './use-milestone-types.js';
 import { useProgress } from './use-progress.js';
+import { useThumbnails } from './use-thumbnails.js';
+import { ThumbStrip } from './ThumbStrip.js';
+import { truecolorWanted } from './theme.js';
 import { useDiff, usePatch } from './use-diff.js';
 import { useTerminalSize } from './use-terminal-size.js';
 import { useTimeline } from './use-timeline.js';
@@ -26,7 +29,13 @@ export type Persona = 'creative' | 'game';
 export interface AppProps {
   vault: Vault;
   persona?: Persona;
+  /** draw pictures with 24-bit colour (default: what the terminal says, see truecolorWanted) */
+  pictureColor?: boolean;
 }
+
+/** thumbnail size in the creative panels: text rows (two pixels each) and columns */
+const THUMB_ROWS = 6;
+const THUMB_COLS = 14;
 
 type Mode =
   | null
@@ -46,7 +55,7 @@ export function milestoneInput(v: string): { name: string; type: MilestoneType }
 }
 
 /** The whole screen: header, the timeline or diff view, prompts, status line. All keys are handled here. */
-export function App({ vault, persona }: AppProps) {
+export function App({ vault, persona, pictureColor = truecolorWanted() }: AppProps) {
   const { exit } = useApp();
   const { columns: width, rows } = useTerminalSize();
   const height = Math.max(5, rows - 1); // ink redraws the whole screen when the output is as tall as the terminal
@@ -91,14 +100,29 @@ export function App({ vault, persona }: AppProps) {
   // layout: header, body, [filter line], [prompt], status line
   const bottom = (filter || mode?.kind === 'filter' ? 1 : 0) + (mode?.kind === 'milestone' ? 2 : 0) + (mode?.kind === 'confirm' ? mode.details.length + 4 : 0) + 1;
   const bodyHeight = Math.max(1, height - 1 - bottom);
+  // persona panels under the timeline (creative: thumbnails of the selected snapshot), when there is room
+  const panelHeight = persona === 'creative' && bodyHeight >= 14 ? THUMB_ROWS + 2 : 0;
+  const listHeight = bodyHeight - panelHeight;
 
   const cur = Math.min(cursor, Math.max(0, shown.length - 1));
-  const off = follow(Math.min(offset, cur), cur, bodyHeight);
+  const off = follow(Math.min(offset, cur), cur, listHeight);
   offsetRef.current = off;
-  const visible = view === 'timeline' ? shown.slice(off, off + bodyHeight).map((e) => e.id) : [];
+  const visible = view === 'timeline' ? shown.slice(off, off + listHeight).map((e) => e.id) : [];
   const visibleKey = visible.join(',');
   useEffect(() => store.want(visible), [store, visibleKey]);
   useEffect(() => store.wantLater(pending), [store, pending.join(',')]);
+  const selected = view === 'timeline' ? shown[cur] : undefined;
+  const selectedChanges = selected ? store.get(selected.id) : undefined;
+  const thumbs = useThumbnails({
+    vault,
+    enabled: panelHeight > 0,
+    id: selected?.id ?? null,
+    changes: selectedChanges instanceof Error ? undefined : selectedChanges,
+    max: Math.max(1, Math.floor(width / (THUMB_COLS + 2))),
+    rows: THUMB_ROWS,
+    maxCols: THUMB_COLS,
+    color: pictureColor,
+  });
   const counts = new Map<string, ChangeCounts | 'error'>();
   for (const id of visible) {
     const c = store.get(id);
@@ -115,8 +139,8 @@ export function App({ vault, persona }: AppProps) {
   // lazy loading: more history when the cursor nears the end; everything while a filter is on
   useEffect(() => {
     if (timeline.done || timeline.loading) return;
-    if (filter || wantEnd || cur + bodyHeight >= shown.length) timeline.loadMore(MORE);
-  }, [timeline.done, timeline.loading, filter, wantEnd, cur, shown.length, bodyHeight]);
+    if (filter || wantEnd || cur + listHeight >= shown.length) timeline.loadMore(MORE);
+  }, [timeline.done, timeline.loading, filter, wantEnd, cur, shown.length, listHeight]);
   useEffect(() => {
     if (!wantEnd || !timeline.done) return;
     setWantEnd(false);
@@ -126,7 +150,7 @@ export function App({ vault, persona }: AppProps) {
   const moveTo = (by: number) => {
     const next = Math.max(0, Math.min(cursorRef.current + by, shown.length - 1));
     setCursor(next);
-    setOffset(follow(offsetRef.current, next, bodyHeight));
+    setOffset(follow(offsetRef.current, next, listHeight));
   };
   const moveFile = (by: number) => {
     const next = Math.max(0, Math.min(fileCursorRef.current + by, files.length - 1));
@@ -242,7 +266,7 @@ export function App({ vault, persona }: AppProps) {
     setMessage(null);
 
     if (view === 'timeline') {
-      const page = Math.max(1, bodyHeight - 1);
+      const page = Math.max(1, listHeight - 1);
       if (input === 'j' || key.downArrow) return moveTo(1);
       if (input === 'k' || key.upArrow) return moveTo(-1);
       if (key.pageDown) return moveTo(page);
@@ -305,11 +329,12 @@ export function App({ vault, persona }: AppProps) {
       {mode?.kind === 'help' ? (
         <HelpOverlay height={bodyHeight} width={width} />
       ) : view === 'timeline' ? (
+        <>
         <Timeline
           entries={shown}
           cursor={cur}
           offset={off}
-          height={bodyHeight}
+          height={listHeight}
           width={width}
           counts={counts}
           marked={marked?.id ?? null}
@@ -317,6 +342,8 @@ export function App({ vault, persona }: AppProps) {
           done={timeline.done && !pending.length}
           filtered={!!filter}
         />
+        {panelHeight ? <ThumbStrip thumbs={thumbs.thumbs} total={thumbs.total} id={selected?.id.slice(0, 8) ?? ''} height={panelHeight} width={width} /> : null}
+        </>
       ) : (
         <DiffView
           title={diffFrom ? `${diffFrom.id.slice(0, 8)}..${diffEntry?.id.slice(0, 8)} ${diffEntry?.message.split('\n')[0] ?? ''}` : `${diffEntry?.id.slice(0, 8)} ${diffEntry?.message.split('\n')[0] ?? ''}`}

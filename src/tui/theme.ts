@@ -47,3 +47,14 @@ export const CURSOR = '>';
 
 /** Marker of the snapshot picked as A for a two-snapshot diff (space). */
 export const MARK = '*';
+
+/**
+ * Whether pictures may use 24-bit colour escapes (they bypass chalk, so this is decided here):
+ * colours are on and the terminal says it has truecolour (COLORTERM=truecolor/24bit, FORCE_COLOR=3,
+ * a *-direct terminfo). Otherwise pictures are drawn with an ASCII brightness ramp.
+ */
+export function truecolorWanted(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (!colorsWanted(env)) return false;
+  if (env.FORCE_COLOR === '3') return true;
+  return /^(truecolor|24bit)$/i.test(env.COLORTERM ?? '') || /-direct$/.test(env.TERM ?? '');
+}

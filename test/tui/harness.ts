@@ -5,7 +5,9 @@
 import { EventEmitter } from 'node:events';
 import { render } from 'ink';
 import { createElement } from 'react';
+import { PNG } from 'pngjs';
 import { commit } from '../../src/porcelain/commit.js';
+import { thumbnailsAttachment } from '../../src/personas/creative/thumbnails/index.js';
 import { updateRef } from '../../src/refs/refs.js';
 import { App, type Persona } from '../../src/tui/App.js';
 import type { Vault } from '../../src/porcelain/openVault.js';
@@ -50,11 +52,15 @@ class FakeStdin extends EventEmitter {
 }
 
 const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '');
+/** the last frame with its escape codes (colours) */
+export type RawFrame = () => string;
 
 export const KEYS = { enter: '\r', esc: '\x1b', tab: '\t', backspace: '\x7f', down: '\x1b[B', up: '\x1b[A', ctrlC: '\x03' };
 
 export interface Screen {
   frame(): string;
+  /** the last frame as written, escape codes included */
+  raw(): string;
   /** write keys, one at a time, each after the last one's frame settled */
   press(...keys: string[]): Promise<void>;
   /** wait until the frame satisfies `ok` (fails after `ms`, showing the frame) */
@@ -67,10 +73,10 @@ export interface Screen {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function renderApp(vault: Vault, opts: { persona?: Persona; columns?: number; rows?: number } = {}): Screen {
+export function renderApp(vault: Vault, opts: { persona?: Persona; columns?: number; rows?: number; pictureColor?: boolean } = {}): Screen {
   const stdout = new FakeStdout(opts.columns ?? 80, opts.rows ?? 24);
   const stdin = new FakeStdin();
-  const app = render(createElement(App, { vault, persona: opts.persona }), {
+  const app = render(createElement(App, { vault, persona: opts.persona, pictureColor: opts.pictureColor ?? false }), {
     stdout: stdout as unknown as NodeJS.WriteStream,
     stdin: stdin as unknown as NodeJS.ReadStream,
     debug: true,
@@ -80,6 +86,7 @@ export function renderApp(vault: Vault, opts: { persona?: Persona; columns?: num
   const frame = () => stripAnsi(stdout.frames.at(-1) ?? '');
   const screen: Screen = {
     frame,
+    raw: () => stdout.frames.at(-1) ?? '',
     async press(...keys) {
       for (const k of keys) {
         stdin.write(k);
@@ -116,5 +123,36 @@ export async function sampleVault() {
   await fs.writeFile(`${dir}/Art/hero.bin`, prngBytes(2, 3100));
   await commit({ vault, message: 'towers, new hero' });
   await updateRef({ ...vault.refs, ref: 'refs/tags/v1', value: first.id!, expected: null, message: 'tag', author: vault.author, time: vault.clock() });
+  return t;
+}
+
+/** A w x h PNG filled with one colour, a `box` of another colour on it (pngjs). */
+export function png(w: number, h: number, rgb: [number, number, number], box?: { x: number; y: number; w: number; h: number; rgb: [number, number, number] }): Buffer {
+  const p = new PNG({ width: w, height: h });
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const inBox = box && x >= box.x && x < box.x + box.w && y >= box.y && y < box.y + box.h;
+      const c = inBox ? box.rgb : rgb;
+      const k = (y * w + x) * 4;
+      p.data[k] = c[0];
+      p.data[k + 1] = c[1];
+      p.data[k + 2] = c[2];
+      p.data[k + 3] = 255;
+    }
+  return PNG.sync.write(p);
+}
+
+/**
+ * A creative project: two images committed with thumbnails (the creative persona's commit attachment),
+ * then hero.png repainted (a gold box) and notes changed.
+ */
+export async function creativeVault() {
+  const t = await memVault({ Art: { 'hero.png': png(64, 64, [20, 60, 200]), 'sky.png': png(32, 16, [120, 200, 250]) }, Docs: { 'notes.md': 'hero is blue\n' } });
+  const { vault, fs, dir } = t;
+  const attachments = [thumbnailsAttachment()];
+  await commit({ vault, message: 'first paint', attachments });
+  await fs.writeFile(`${dir}/Art/hero.png`, png(64, 64, [20, 60, 200], { x: 16, y: 16, w: 32, h: 32, rgb: [250, 230, 40] }));
+  await fs.writeFile(`${dir}/Docs/notes.md`, 'hero is blue\nwith a gold shield\n');
+  await commit({ vault, message: 'gold shield', attachments });
   return t;
 }
