@@ -1,0 +1,260 @@
+/**
+ * glTF / GLB nodes, meshes and materials (@gltf-transform/core).
+ *
+ * Names: nodes by their path in the scene (`Robot/Arm`), meshes and materials
+ * by name; `node:Cube` / `mesh:Cube` tell same-named elements apart. Unnamed
+ * ones are `node3`, `mesh0`... by index.
+ *
+ * Restore copies the element from the old document into the current one with
+ * a resolver that copies what it uses (primitives, accessors, textures,
+ * cameras) into the current document, with every buffer view going into the
+ * current file's buffer:
+ * - a **mesh** or **material** is overwritten in place, so every node and
+ *   primitive using it now uses the old version;
+ * - a **node** gets its old transform, mesh, camera and extras, and keeps its
+ *   current place and children (each child is an element of its own); a node
+ *   the current file lost is added back under its old parent (or the scene),
+ *   with the children the current file does not have;
+ * - materials are elements of their own: a restored mesh uses the current
+ *   material of the same name where there is one (restore the material too if
+ *   you want its old look); missing ones are copied.
+ * What the replaced element alone used (accessors, textures) is removed; the
+ * rest of the file keeps its data. `.gltf` files are handled when their
+ * buffers and images are embedded (data: URIs); a `.gltf` with separate
+ * `.bin`/image files is refused (convert it to `.glb`).
+ */
+import { Document, NodeIO, PropertyType, type Material, type Mesh, type Node, type Property, type Texture } from '@gltf-transform/core';
+import { ElementFormatError, UnsupportedElementFormatError } from './errors.js';
+import { pickElement, siblingNamer } from './match.js';
+import type { ElementFormat, ElementInfo, FormatRestore, Side } from './types.js';
+
+const io = new NodeIO();
+
+function isGlb(bytes: Uint8Array): boolean {
+  return bytes.length >= 4 && bytes[0] === 0x67 && bytes[1] === 0x6c && bytes[2] === 0x54 && bytes[3] === 0x46; // "glTF"
+}
+
+async function parse(bytes: Uint8Array, side: Side): Promise<Document> {
+  try {
+    if (isGlb(bytes)) return await io.readBinary(bytes);
+    const json = JSON.parse(Buffer.from(bytes).toString('utf8'));
+    const external = [...(json.buffers ?? []), ...(json.images ?? [])].filter((b: { uri?: string }) => b.uri && !b.uri.startsWith('data:'));
+    if (external.length) throw new UnsupportedElementFormatError(side.path, `it keeps its data in separate files (${external.map((b: { uri: string }) => b.uri).join(', ')}); convert it to .glb or embed the buffers`);
+    return await io.readJSON({ json, resources: {} });
+  } catch (e) {
+    if (e instanceof UnsupportedElementFormatError) throw e;
+    throw new ElementFormatError(side.path, side.where, `not a readable glTF: ${(e as Error).message}`);
+  }
+}
+
+async function write(doc: Document, glb: boolean): Promise<Uint8Array> {
+  if (glb) return io.writeBinary(doc);
+  const { json, resources } = await io.writeJSON(doc, { format: 'gltf' as never });
+  for (const list of [json.buffers ?? [], json.images ?? []] as { uri?: string; mimeType?: string }[][]) {
+    for (const b of list) {
+      if (b.uri && resources[b.uri]) b.uri = `data:${b.mimeType ?? 'application/octet-stream'};base64,${Buffer.from(resources[b.uri]!).toString('base64')}`;
+    }
+  }
+  return Buffer.from(`${JSON.stringify(json, null, 2)}\n`);
+}
+
+interface Named<T> {
+  readonly name: string;
+  readonly item: T;
+}
+
+function nodePaths(doc: Document): Named<Node>[] {
+  const out: Named<Node>[] = [];
+  const seen = new Set<Node>();
+  const all = doc.getRoot().listNodes();
+  const label = (n: Node) => n.getName() || `node${all.indexOf(n)}`;
+  const visit = (nodes: Node[], prefix: string) => {
+    const named = siblingNamer();
+    for (const n of nodes) {
+      if (seen.has(n)) continue;
+      seen.add(n);
+      const name = `${prefix}${named(label(n))}`;
+      out.push({ name, item: n });
+      visit(n.listChildren(), `${name}/`);
+    }
+  };
+  for (const s of doc.getRoot().listScenes()) visit(s.listChildren(), '');
+  // nodes in no scene, as top-level paths
+  visit(all.filter((n) => !n.getParentNode() && !seen.has(n)), '');
+  return out;
+}
+
+function named<T extends Property>(items: T[], prefix: string): Named<T>[] {
+  const n = siblingNamer();
+  return items.map((item, i) => ({ name: n(item.getName() || `${prefix}${i}`), item }));
+}
+
+function vertexCount(mesh: Mesh): number {
+  return mesh.listPrimitives().reduce((s, p) => s + (p.getAttribute('POSITION')?.getCount() ?? 0), 0);
+}
+
+function listOf(doc: Document): ElementInfo[] {
+  const out: ElementInfo[] = [];
+  for (const { name, item } of nodePaths(doc)) {
+    const t = item.getTranslation();
+    out.push({ name, kind: 'node', details: { mesh: item.getMesh()?.getName() ?? null, children: item.listChildren().length, translation: [...t] } });
+  }
+  for (const { name, item } of named(doc.getRoot().listMeshes(), 'mesh')) {
+    out.push({ name, kind: 'mesh', details: { primitives: item.listPrimitives().length, vertices: vertexCount(item), materials: [...new Set(item.listPrimitives().map((p) => p.getMaterial()?.getName() ?? null))] } });
+  }
+  for (const { name, item } of named(doc.getRoot().listMaterials(), 'material')) {
+    out.push({ name, kind: 'material', details: { baseColor: [...item.getBaseColorFactor()], baseColorTexture: item.getBaseColorTexture()?.getName() ?? null } });
+  }
+  return out;
+}
+
+/**
+ * Copies properties of `from` into `to`: every property reached is copied once;
+ * buffers become `to`'s buffer; materials (unless `copyMaterials`) and nodes
+ * resolve to `to`'s of the same name when it has one; textures with the same
+ * image are shared.
+ */
+function resolver(to: Document, opts: { copyMaterials: boolean; shared?: Set<string> }) {
+  const memo = new Map<Property, Property>();
+  const graph = to.getGraph();
+  const buffer = () => to.getRoot().listBuffers()[0] ?? to.createBuffer();
+  const resolve = (p: Property): Property => {
+    const hit = memo.get(p);
+    if (hit) return hit;
+    const type = p.propertyType;
+    if (type === PropertyType.BUFFER) return buffer();
+    if (type === PropertyType.MATERIAL && !opts.copyMaterials) {
+      const same = to.getRoot().listMaterials().find((m) => m.getName() === p.getName() && p.getName() !== '');
+      if (same) {
+        if (!same.equals(p as Material)) opts.shared?.add(p.getName());
+        return same;
+      }
+    }
+    if (type === PropertyType.NODE) {
+      const same = to.getRoot().listNodes().find((n) => n.getName() === p.getName());
+      if (same) return same;
+    }
+    if (type === PropertyType.TEXTURE) {
+      const img = (p as Texture).getImage();
+      const same = img && to.getRoot().listTextures().find((t) => t.getMimeType() === (p as Texture).getMimeType() && Buffer.from(t.getImage() ?? []).equals(Buffer.from(img)));
+      if (same) return same;
+    }
+    const copy = new (p.constructor as new (g: typeof graph) => Property)(graph);
+    memo.set(p, copy);
+    copy.copy(p as never, resolve as never);
+    return copy;
+  };
+  return resolve;
+}
+
+/** Accessors, textures, meshes and materials in `candidates` that nothing uses any more. */
+function disposeOrphans(doc: Document, candidates: Iterable<Property>): void {
+  const root = doc.getRoot();
+  for (const p of candidates) {
+    if (p.isDisposed()) continue;
+    if (p.listParents().every((x) => x === root)) p.dispose();
+  }
+}
+
+function usedBy(mesh: Mesh | null): Property[] {
+  if (!mesh) return [];
+  const out: Property[] = [mesh];
+  for (const prim of mesh.listPrimitives()) {
+    out.push(...prim.listAttributes());
+    const idx = prim.getIndices();
+    if (idx) out.push(idx);
+    for (const t of prim.listTargets()) out.push(...t.listAttributes());
+  }
+  return out;
+}
+
+function texturesOf(m: Material): Texture[] {
+  return [m.getBaseColorTexture(), m.getNormalTexture(), m.getOcclusionTexture(), m.getEmissiveTexture(), m.getMetallicRoughnessTexture()].filter((t): t is Texture => !!t);
+}
+
+async function restore(opts: { current: Uint8Array; old: Uint8Array; element: string; path: string; oldWhere: string }): Promise<FormatRestore> {
+  const curSide = { path: opts.path, where: 'the project folder' };
+  const oldSide = { path: opts.path, where: opts.oldWhere };
+  const cur = await parse(opts.current, curSide);
+  const old = await parse(opts.old, oldSide);
+  const target = pickElement(listOf(old), opts.element, oldSide);
+  const notes: string[] = [];
+  let action: FormatRestore['action'] = 'replaced';
+  const orphans: Property[] = [];
+  const sharedMaterials = new Set<string>();
+
+  if (target.kind === 'material') {
+    const from = named(old.getRoot().listMaterials(), 'material').find((m) => m.name === target.name)!.item;
+    const here = named(cur.getRoot().listMaterials(), 'material').find((m) => m.name === target.name)?.item;
+    const resolve = resolver(cur, { copyMaterials: true });
+    if (here) {
+      orphans.push(...texturesOf(here));
+      here.copy(from, resolve as never);
+    } else {
+      resolve(from);
+      action = 'inserted';
+      notes.push('the material was added back; no mesh uses it yet');
+    }
+  } else if (target.kind === 'mesh') {
+    const from = named(old.getRoot().listMeshes(), 'mesh').find((m) => m.name === target.name)!.item;
+    const here = named(cur.getRoot().listMeshes(), 'mesh').find((m) => m.name === target.name)?.item;
+    const resolve = resolver(cur, { copyMaterials: false, shared: sharedMaterials });
+    if (here) {
+      orphans.push(...usedBy(here).filter((p) => p !== here));
+      here.copy(from, resolve as never);
+    } else {
+      resolve(from);
+      action = 'inserted';
+      notes.push('the mesh was added back; no node uses it yet (restore the node that had it)');
+    }
+  } else {
+    const fromAll = nodePaths(old);
+    const from = fromAll.find((n) => n.name === target.name)!.item;
+    const curAll = nodePaths(cur);
+    const here = curAll.find((n) => n.name === target.name)?.item;
+    const resolve = resolver(cur, { copyMaterials: false, shared: sharedMaterials });
+    const assign = (dst: Node, src: Node) => {
+      dst.setTranslation([...src.getTranslation()] as never).setRotation([...src.getRotation()] as never).setScale([...src.getScale()] as never);
+      dst.setWeights([...src.getWeights()]).setExtras(JSON.parse(JSON.stringify(src.getExtras())));
+      const mesh = src.getMesh();
+      orphans.push(...usedBy(dst.getMesh()));
+      dst.setMesh(mesh ? (resolve(mesh) as Mesh) : null);
+      const cam = src.getCamera();
+      if (dst.getCamera()) orphans.push(dst.getCamera()!);
+      dst.setCamera(cam ? (resolve(cam) as never) : null);
+      if (src.getSkin()) notes.push(`node '${src.getName()}' has a skin: it was not restored (the current skin, if any, is kept)`);
+    };
+    const present = new Set(cur.getRoot().listNodes().map((n) => n.getName()));
+    const addBack = (src: Node, parent: Node | null): Node => {
+      const n = cur.createNode(src.getName());
+      assign(n, src);
+      if (parent) parent.addChild(n);
+      else (cur.getRoot().getDefaultScene() ?? cur.getRoot().listScenes()[0] ?? cur.createScene()).addChild(n);
+      for (const child of src.listChildren()) if (!present.has(child.getName())) addBack(child, n);
+      return n;
+    };
+    if (here) assign(here, from);
+    else {
+      const parentName = target.name.includes('/') ? target.name.slice(0, target.name.lastIndexOf('/')) : '';
+      const parent = parentName ? curAll.find((n) => n.name === parentName)?.item ?? null : null;
+      if (parentName && !parent) notes.push(`parent node '${parentName}' is not in the current file: the node was put at the top of the scene`);
+      addBack(from, parent);
+      action = 'inserted';
+    }
+  }
+  disposeOrphans(cur, orphans);
+  if (sharedMaterials.size) notes.push(`materials are elements of their own: the current ${[...sharedMaterials].join(', ')} ${sharedMaterials.size === 1 ? 'was' : 'were'} kept (restore ${sharedMaterials.size === 1 ? 'it' : 'them'} too for the old look)`);
+  let data: Uint8Array;
+  try {
+    data = await write(cur, isGlb(opts.current));
+  } catch (e) {
+    throw new ElementFormatError(opts.path, 'writing the result', (e as Error).message);
+  }
+  return { data, element: target, action, notes };
+}
+
+export const gltfFormat: ElementFormat = {
+  format: 'gltf',
+  list: async (bytes, side) => listOf(await parse(bytes, side)),
+  restore,
+};

@@ -1,0 +1,202 @@
+/**
+ * PSD layers and groups (ag-psd). A layer's name is its path of group names
+ * (`Characters/Hero`); a second sibling of the same name is `Hero#2`.
+ *
+ * Restore reads both versions with their pixels, puts the old layer (or group,
+ * with everything in it) where the current one of that name is, or, when the
+ * current file no longer has it, back beside the sibling it was above before,
+ * and writes the file again with ag-psd. The stored composite (what viewers and
+ * thumbnails show) is regenerated from the visible layers; when the layers use
+ * what that simple compositing cannot reproduce (blend modes other than normal,
+ * masks, effects, clipping, adjustment or text layers), the file is also marked
+ * as having no real merged data, so Photoshop re-renders it from the layers.
+ * The old embedded thumbnail is dropped (it would show the previous picture).
+ */
+import { initializeCanvas, readPsd, writePsd, type Layer, type Psd } from 'ag-psd';
+import { ElementFormatError } from './errors.js';
+import { pickElement, siblingNamer } from './match.js';
+import type { ElementFormat, ElementInfo, FormatRestore, Side } from './types.js';
+
+let canvasReady = false;
+/** ag-psd makes pixel buffers through a canvas factory; in Node, plain RGBA arrays do (no canvas is ever drawn). */
+function ensureImageDataFactory(): void {
+  if (canvasReady) return;
+  initializeCanvas(
+    (() => {
+      throw new Error('no canvas in Node: Vault reads PSDs with useImageData');
+    }) as never,
+    (width: number, height: number) => ({ width, height, data: new Uint8ClampedArray(width * height * 4), colorSpace: 'srgb' }) as unknown as ImageData,
+  );
+  canvasReady = true;
+}
+
+function parse(bytes: Uint8Array, side: Side, pixels: boolean): Psd {
+  ensureImageDataFactory();
+  try {
+    return readPsd(bytes, pixels ? { useImageData: true, skipThumbnail: true } : { useImageData: true, skipThumbnail: true, skipLayerImageData: true, skipCompositeImageData: true });
+  } catch (e) {
+    throw new ElementFormatError(side.path, side.where, `not a readable PSD: ${(e as Error).message}`);
+  }
+}
+
+interface Located {
+  readonly layer: Layer;
+  readonly siblings: Layer[];
+  readonly index: number;
+  readonly name: string;
+}
+
+/** Every layer and group with its path name, bottom to top within each group (ag-psd's order). */
+function walk(children: Layer[] | undefined, prefix: string, out: Located[]): Located[] {
+  const named = siblingNamer();
+  (children ?? []).forEach((layer, index) => {
+    const name = `${prefix}${named(layer.name ?? 'Layer')}`;
+    out.push({ layer, siblings: children!, index, name });
+    if (layer.children) walk(layer.children, `${name}/`, out);
+  });
+  return out;
+}
+
+function info(l: Located): ElementInfo {
+  const { layer } = l;
+  const isGroup = Array.isArray(layer.children);
+  const details: Record<string, unknown> = {
+    width: (layer.right ?? 0) - (layer.left ?? 0),
+    height: (layer.bottom ?? 0) - (layer.top ?? 0),
+    left: layer.left ?? 0,
+    top: layer.top ?? 0,
+    visible: !layer.hidden,
+    opacity: layer.opacity ?? 1,
+    blendMode: layer.blendMode ?? (isGroup ? 'pass through' : 'normal'),
+  };
+  if (isGroup) details.layers = layer.children!.length;
+  return { name: l.name, kind: isGroup ? 'group' : 'layer', details };
+}
+
+function listOf(psd: Psd): ElementInfo[] {
+  return walk(psd.children, '', []).map(info);
+}
+
+function check8BitRgb(psd: Psd, side: Side): void {
+  if ((psd.bitsPerChannel ?? 8) !== 8) throw new ElementFormatError(side.path, side.where, `${psd.bitsPerChannel}-bit channels: layer restore handles 8-bit documents only`);
+  if ((psd.colorMode ?? 3) !== 3) throw new ElementFormatError(side.path, side.where, `colour mode ${psd.colorMode}: layer restore handles RGB documents only`);
+}
+
+/** What the simple compositing below cannot reproduce exactly. */
+function approximateReasons(children: readonly Layer[] | undefined, out = new Set<string>()): Set<string> {
+  for (const l of children ?? []) {
+    if (l.hidden) continue;
+    const mode = l.blendMode ?? 'normal';
+    if (l.children) {
+      if (mode !== 'pass through' && mode !== 'normal') out.add(`blend mode '${mode}'`);
+      approximateReasons(l.children, out);
+    } else if (mode !== 'normal') out.add(`blend mode '${mode}'`);
+    if (l.mask || l.vectorMask) out.add('masks');
+    if (l.effects) out.add('layer effects');
+    if (l.clipping) out.add('clipping');
+    if (l.adjustment) out.add('adjustment layers');
+    if (l.text) out.add('text layers');
+    if (l.placedLayer) out.add('smart objects');
+  }
+  return out;
+}
+
+/** Source-over of the visible layers, bottom to top; group opacity multiplies into its layers. */
+function composite(psd: Psd): Uint8ClampedArray {
+  const { width, height } = psd;
+  const dst = new Uint8ClampedArray(width * height * 4);
+  const draw = (children: readonly Layer[] | undefined, parentOpacity: number) => {
+    for (const l of children ?? []) {
+      if (l.hidden) continue;
+      const opacity = parentOpacity * (l.opacity ?? 1) * (l.fillOpacity ?? 1);
+      if (l.children) {
+        draw(l.children, parentOpacity * (l.opacity ?? 1));
+        continue;
+      }
+      const img = l.imageData;
+      if (!img || !(img.data instanceof Uint8ClampedArray || img.data instanceof Uint8Array)) continue;
+      const left = l.left ?? 0;
+      const top = l.top ?? 0;
+      const src = img.data;
+      for (let y = 0; y < img.height; y++) {
+        const dy = y + top;
+        if (dy < 0 || dy >= height) continue;
+        for (let x = 0; x < img.width; x++) {
+          const dx = x + left;
+          if (dx < 0 || dx >= width) continue;
+          const s = (y * img.width + x) * 4;
+          const d = (dy * width + dx) * 4;
+          const sa = (src[s + 3]! / 255) * opacity;
+          if (sa <= 0) continue;
+          const da = dst[d + 3]! / 255;
+          const oa = sa + da * (1 - sa);
+          for (let c = 0; c < 3; c++) dst[d + c] = Math.round((src[s + c]! * sa + dst[d + c]! * da * (1 - sa)) / oa);
+          dst[d + 3] = Math.round(oa * 255);
+        }
+      }
+    }
+  };
+  draw(psd.children, 1);
+  return dst;
+}
+
+function restore(opts: { current: Uint8Array; old: Uint8Array; element: string; path: string; oldWhere: string }): FormatRestore {
+  const curSide = { path: opts.path, where: 'the project folder' };
+  const oldSide = { path: opts.path, where: opts.oldWhere };
+  const cur = parse(opts.current, curSide, true);
+  const old = parse(opts.old, oldSide, true);
+  check8BitRgb(cur, curSide);
+  check8BitRgb(old, oldSide);
+  const oldAll = walk(old.children, '', []);
+  const target = pickElement(oldAll.map(info), opts.element, oldSide);
+  const from = oldAll.find((l) => l.name === target.name)!;
+  const curAll = walk(cur.children, '', []);
+  const here = curAll.find((l) => l.name === target.name && Array.isArray(l.layer.children) === Array.isArray(from.layer.children));
+  const notes: string[] = [];
+  let action: FormatRestore['action'];
+  if (here) {
+    here.siblings[here.index] = from.layer;
+    action = 'replaced';
+  } else {
+    // back into its group (when the current file still has it), next to the sibling it was above
+    const parentName = target.name.includes('/') ? target.name.slice(0, target.name.lastIndexOf('/')) : '';
+    const parent = parentName ? curAll.find((l) => l.name === parentName && Array.isArray(l.layer.children)) : undefined;
+    if (parentName && !parent) notes.push(`group '${parentName}' is not in the current file: the layer was put at the top level`);
+    const siblings = parent ? parent.layer.children! : (cur.children ??= []);
+    const below = from.siblings[from.index - 1]?.name;
+    const above = from.siblings[from.index + 1]?.name;
+    let at = below === undefined ? -1 : siblings.findIndex((l) => l.name === below);
+    if (at >= 0) at += 1;
+    else {
+      at = above === undefined ? -1 : siblings.findIndex((l) => l.name === above);
+      if (at < 0) at = Math.min(from.index, siblings.length);
+    }
+    siblings.splice(at, 0, from.layer);
+    action = 'inserted';
+  }
+  const approx = approximateReasons(cur.children);
+  cur.imageData = { width: cur.width, height: cur.height, data: composite(cur) } as never;
+  cur.imageResources ??= {};
+  delete cur.imageResources.thumbnail;
+  delete cur.imageResources.thumbnailRaw;
+  if (approx.size) {
+    cur.imageResources.versionInfo = { ...(cur.imageResources.versionInfo ?? { writerName: 'Adobe Photoshop', readerName: 'Adobe Photoshop', fileVersion: 1 }), hasRealMergedData: false };
+    notes.push(`composite regenerated approximately (the file uses ${[...approx].join(', ')}) and marked for re-rendering: Photoshop rebuilds it from the layers`);
+  } else {
+    notes.push('composite regenerated from the visible layers');
+  }
+  if (old.width !== cur.width || old.height !== cur.height) notes.push(`the canvas size changed (${old.width}x${old.height} then, ${cur.width}x${cur.height} now): the layer keeps its old position`);
+  let data: Uint8Array;
+  try {
+    data = new Uint8Array(writePsd(cur));
+  } catch (e) {
+    throw new ElementFormatError(opts.path, 'writing the result', (e as Error).message);
+  }
+  return { data, element: target, action, notes };
+}
+
+export const psdFormat: ElementFormat = {
+  format: 'psd',
+  list: (bytes, side) => listOf(parse(bytes, side, false)),
+  restore,
+};
