@@ -9,6 +9,7 @@ interface Args extends GlobalArgs {
   message: string;
   allowEmpty?: boolean;
   lockWait?: number;
+  workspaceNote?: string;
 }
 
 export const commitCommand: CommandModule<GlobalArgs, Args> = {
@@ -19,6 +20,7 @@ export const commitCommand: CommandModule<GlobalArgs, Args> = {
       .option('message', { alias: 'm', type: 'string', demandOption: true, describe: 'what changed' })
       .option('allow-empty', { type: 'boolean', describe: 'record a snapshot even if nothing changed' })
       .option('lock-wait', { type: 'number', default: 0, describe: 'seconds to wait if another command holds the vault' })
+      .option('workspace-note', { type: 'string', describe: "a note on the working session (open documents, app versions), shown by 'vault workspace show'" })
       .example('$0 commit -m "blocked out the castle"', 'snapshot everything that changed'),
   handler: async (argv) => {
     const bar = progressBar('committing', progressWanted(argv));
@@ -28,6 +30,7 @@ export const commitCommand: CommandModule<GlobalArgs, Args> = {
         message: argv.message,
         allowEmpty: argv.allowEmpty,
         lockWait: argv.lockWait,
+        meta: argv.workspaceNote ? { 'workspace.note': argv.workspaceNote } : undefined,
         onProgress: bar.onProgress,
         onSkip: (path, reason) => warn(`warning: skipped ${path}: ${reason}`),
         attachments: await commitAttachments(vault),

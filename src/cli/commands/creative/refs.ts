@@ -1,0 +1,84 @@
+import type { CommandModule } from 'yargs';
+import type { CheckedReference } from '../../../personas/creative/references/types.js';
+import { out, printJson, withVault, type GlobalArgs } from '../../context.js';
+import { shortId } from '../../format.js';
+import { UsageError } from '../../../errors.js';
+
+interface Args extends GlobalArgs {
+  target?: string;
+  rev?: string;
+  usedBy?: string;
+  broken?: boolean;
+  recursive?: boolean;
+}
+
+function where(r: CheckedReference): string {
+  return r.line ? `${r.from}:${r.line}` : r.from;
+}
+
+function shown(r: CheckedReference): string {
+  const to = r.target ?? r.raw;
+  const raw = r.target && r.raw !== r.target ? `  "${r.raw}"` : '';
+  const hint = r.suggestion ? `  (did you mean ${r.suggestion}?)` : r.status === 'outside' ? '  (outside the project)' : '';
+  return `${to}${raw}${hint}`;
+}
+
+function computedNote(stored: boolean): void {
+  if (!stored) out("(computed from the snapshot's files: it was made before reference tracking was on)");
+}
+
+export const refsCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'refs [target]',
+  describe: 'asset references: what a file uses (OBJ -> MTL -> textures, glTF, Godot res://, JSON/YAML paths), what uses it, what is broken',
+  builder: (y) =>
+    y
+      .positional('target', { type: 'string', describe: 'the file whose references to show (with --broken: the snapshot, default HEAD)' })
+      .option('rev', { type: 'string', describe: 'snapshot to look in (default HEAD)' })
+      .option('used-by', { type: 'string', describe: 'list the files that use this file (or anything under this folder)' })
+      .option('broken', { type: 'boolean', describe: 'list references to files the snapshot does not have' })
+      .option('recursive', { alias: 'r', type: 'boolean', describe: "follow references: a model's material's textures" })
+      .example('$0 refs Models/hero.obj -r', 'the MTL of a model and the textures it names')
+      .example('$0 refs --used-by Textures/brick.png', 'every model, scene and material that uses a texture')
+      .example('$0 refs --broken HEAD~1 --json', 'missing files referenced in an older snapshot, as data'),
+  handler: async (argv) => {
+    const q = await import('../../../personas/creative/references/queries.js');
+    await withVault(argv, async (vault) => {
+      if (argv.broken) {
+        if (argv.usedBy) throw new UsageError('--broken and --used-by cannot be combined');
+        const r = await q.brokenReferences({ vault, snapshot: argv.target ?? argv.rev ?? 'HEAD' });
+        if (argv.json) return printJson(r);
+        if (!r.references.length) out(`no broken references in snapshot ${shortId(r.snapshot)}`);
+        else {
+          out(`${r.references.length} broken reference(s) in snapshot ${shortId(r.snapshot)}:`);
+          for (const x of r.references) out(`  ${where(x)} -> ${shown(x)}  (${x.kind}, missing)`);
+        }
+        if (r.outside.length) {
+          out(`${r.outside.length} reference(s) leave the project (not checked):`);
+          for (const x of r.outside) out(`  ${where(x)} -> ${x.raw}  (${x.kind})`);
+        }
+        return computedNote(r.stored);
+      }
+      if (argv.usedBy) {
+        if (argv.target) throw new UsageError(`give either a file or --used-by, not both ('${argv.target}')`);
+        const r = await q.usedBy({ vault, path: argv.usedBy, snapshot: argv.rev });
+        if (argv.json) return printJson(r);
+        const files = new Set(r.references.map((x) => x.from));
+        if (!files.size) out(`nothing uses ${r.path} in snapshot ${shortId(r.snapshot)}`);
+        else {
+          out(`${r.path} is used by ${files.size} file(s) in snapshot ${shortId(r.snapshot)}:`);
+          for (const x of r.references) out(`  ${where(x).padEnd(32)} ${x.kind.padEnd(12)} ${x.target !== r.path ? `${x.target} ` : ''}"${x.raw}"`);
+        }
+        return computedNote(r.stored);
+      }
+      if (!argv.target) throw new UsageError('name a file, or pass --used-by PATH or --broken', "see 'vault refs --help'");
+      const r = await q.referencesOf({ vault, path: argv.target, snapshot: argv.rev, recursive: argv.recursive });
+      if (argv.json) return printJson(r);
+      if (!r.references.length) out(`${r.path} references no files (snapshot ${shortId(r.snapshot)})`);
+      else {
+        out(`${r.path} uses (snapshot ${shortId(r.snapshot)}):`);
+        for (const x of r.references) out(`  ${x.status.padEnd(8)} ${x.kind.padEnd(12)} ${argv.recursive && x.from !== r.path ? `${x.from} -> ` : ''}${shown(x)}`);
+      }
+      computedNote(r.stored);
+    });
+  },
+};
