@@ -10,7 +10,7 @@ interface Args extends GlobalArgs {
 }
 
 export const logCommand: CommandModule<GlobalArgs, Args> = {
-  command: ['log [rev]', 'timeline [rev]'],
+  command: 'log [rev]',
   describe: 'list snapshots, newest first, with milestone and tag names',
   builder: (y) =>
     y

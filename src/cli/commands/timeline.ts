@@ -1,0 +1,76 @@
+import type { CommandModule } from 'yargs';
+import { resolve } from 'node:path';
+import { PathOutsideError, UsageError } from '../../errors.js';
+import { writeFileAtomic } from '../../plumbing/fs.js';
+import { time } from '../format.js';
+import { cwdOf, nodeFs, out, printJson, withVault, type GlobalArgs } from '../context.js';
+
+interface Args extends GlobalArgs {
+  path?: string;
+  from?: string;
+  maxCount?: number;
+  thumbnails?: boolean;
+  html?: string;
+  width?: number;
+}
+
+/** Colour on stdout: off with NO_COLOR (non-empty), FORCE_COLOR=0, TERM=dumb or when stdout is not a terminal; FORCE_COLOR=1+ forces it. */
+export function stdoutColor(env: NodeJS.ProcessEnv = process.env, isTTY = !!process.stdout.isTTY): boolean {
+  if (env.NO_COLOR) return false;
+  if (env.FORCE_COLOR === '0' || env.FORCE_COLOR === 'false') return false;
+  if (env.TERM === 'dumb') return false;
+  if (env.FORCE_COLOR) return true;
+  return isTTY;
+}
+
+export const timelineCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'timeline [path]',
+  describe: 'versions of the project or of one file, newest first, with milestones, changes and thumbnails',
+  builder: (y) =>
+    y
+      .positional('path', { type: 'string', describe: 'only versions that changed this file or folder (a renamed file is followed back)' })
+      .option('from', { type: 'string', describe: 'start at this snapshot (default HEAD)' })
+      .option('max-count', { alias: 'n', type: 'number', describe: 'show at most this many versions' })
+      .option('thumbnails', { type: 'boolean', describe: 'draw stored thumbnails in the terminal (default: when it supports colour); --no-thumbnails: text only' })
+      .option('width', { type: 'number', describe: 'terminal width for the pictures (default: the terminal\'s)' })
+      .option('html', { type: 'string', describe: 'write one self-contained HTML page (thumbnails and diff images inside) to this file' })
+      .example('$0 timeline', 'the project\'s history with thumbnails of changed images and models')
+      .example('$0 timeline Art/hero.psd -n 5', 'the last five versions of one file')
+      .example('$0 timeline --html timeline.html', 'a page to open in a browser or send around')
+      .example('$0 timeline --json', 'the versions as data'),
+  handler: async (argv) => {
+    const cwd = cwdOf(argv);
+    if (argv.maxCount !== undefined && !(Number.isInteger(argv.maxCount) && argv.maxCount > 0)) throw new UsageError(`--max-count must be a whole number above 0, not ${argv.maxCount}`);
+    if (argv.html !== undefined && !argv.html) throw new UsageError('--html needs a file name', 'e.g. --html timeline.html');
+    const htmlPath = argv.html ? resolve(cwd, argv.html) : undefined;
+    if (htmlPath) {
+      const st = await nodeFs.stat(htmlPath).catch(() => null);
+      if (st?.isDirectory()) throw new UsageError(`--html ${argv.html} is a folder`, 'name a file, e.g. --html timeline.html');
+    }
+    await withVault(argv, async (vault) => {
+      const tl = await import('../../personas/creative/timeline/index.js');
+      let path: string | undefined;
+      if (argv.path !== undefined) {
+        // like restore: relative to where the command runs
+        const abs = resolve(cwd, argv.path);
+        if (abs === vault.workTree) path = undefined;
+        else if (abs.startsWith(`${vault.workTree}/`)) path = abs.slice(vault.workTree.length + 1);
+        else throw new PathOutsideError(argv.path, vault.workTree);
+      }
+      const versions = await tl.timelineVersions({ vault, path, from: argv.from, limit: argv.maxCount });
+      if (htmlPath) {
+        const page = await tl.timelineHtml({ vault, versions, subtitle: path ? `${path}: ${versions.length} version${versions.length === 1 ? '' : 's'}, newest first` : undefined });
+        await writeFileAtomic(nodeFs, htmlPath, page.html);
+        const summary = { written: htmlPath, versions: versions.length, thumbnails: page.thumbnails, diffImages: page.diffImages, placeholders: page.placeholders, bytes: Buffer.byteLength(page.html) };
+        if (argv.json) return printJson(summary);
+        return out(`wrote ${htmlPath}: ${versions.length} version(s), ${page.thumbnails} thumbnail(s), ${page.diffImages} diff image(s)${page.placeholders ? `, ${page.placeholders} without a stored thumbnail` : ''}`);
+      }
+      if (argv.json) return printJson(versions);
+      if (!versions.length) return out('no snapshots yet');
+      const color = stdoutColor();
+      const pictures = argv.thumbnails === false ? 'none' : argv.thumbnails === true ? (color ? 'color' : 'ascii') : color ? 'color' : 'none';
+      const lines = await tl.timelineText({ vault, versions, pictures, color, width: argv.width ?? process.stdout.columns ?? 100, formatTime: time });
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+  },
+};
