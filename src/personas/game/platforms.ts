@@ -44,7 +44,7 @@ export function parseConfigText(path: string, text: string, snapshot?: ObjectId)
     if (ext === 'json') v = JSON.parse(text);
     else if (ext === 'yaml' || ext === 'yml') v = parseYaml(text);
     else if (ext === 'toml') v = parseToml(text);
-    else if (ext === 'ini' || ext === 'cfg') v = parseIni(text);
+    else if (ext === 'ini' || ext === 'cfg') v = numbersOf(parseIni(text));
     else throw new Error(`unknown format '.${ext}' (use .json, .yaml, .yml, .toml, .ini or .cfg)`);
   } catch (e) {
     throw new GameConfigError(path, (e as Error).message.split('\n')[0], snapshot);
@@ -52,6 +52,14 @@ export function parseConfigText(path: string, text: string, snapshot?: ObjectId)
   if (v === null || v === undefined) return {};
   if (typeof v !== 'object' || Array.isArray(v)) throw new GameConfigError(path, 'the top level must be a mapping of keys', snapshot);
   return normalize(v) as ConfigObject;
+}
+
+/** INI has only strings (ini parses true/false): numeric-looking values become numbers, as in the other formats. */
+function numbersOf(v: unknown): unknown {
+  if (typeof v === 'string') return /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(v.trim()) ? Number(v) : v;
+  if (Array.isArray(v)) return v.map(numbersOf);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, numbersOf(x)]));
+  return v;
 }
 
 /** Plain JSON values only (TOML dates become ISO strings; ini's null-prototype objects become plain ones). */
