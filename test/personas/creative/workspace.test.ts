@@ -48,7 +48,7 @@ test('commit captures the workspace (folder, single file, symlink kept as a link
   const t = await setup();
   const r = await t.snap('first', { [NOTE_META]: 'Krita 5.2; open: art.kra' });
   assert.ok(r.id);
-  assert.equal(t.warnings, ["workspace: workspace 'gone': /home/artist/gone is missing; not captured"]);
+  assert.equal(t.warnings, ["workspace: 'gone': /home/artist/gone is missing; not captured"]);
   const s = await showWorkspace({ vault: t.vault });
   assert.is(s.note, 'Krita 5.2; open: art.kra');
   assert.equal(s.workspaces.map((w) => [w.name, w.kind, w.files, w.bytes]), [['paint', 'dir', 3, BRUSH.length + 4 + 21], ['palette', 'file', 1, 25], ['gone', 'missing', 0, 0]]);

@@ -71,7 +71,7 @@ async function buildGraph(ctx: AttachmentContext): Promise<AttachedFile[]> {
   for (const r of all) {
     if (!r.target || exists(r.target) || !lost.has(r.target)) continue;
     const to = lost.get(r.target);
-    ctx.warn(`${r.from} still uses ${r.target}, which this commit ${to ? `renames to ${to}` : 'deletes'}${r.line ? ` (line ${r.line}: ${r.raw})` : ` (${r.raw})`}`);
+    ctx.warn(`${r.from} still uses ${r.target}, which this commit ${to ? `renames to ${to}` : 'deletes'}${r.line ? ` (line ${r.line}: ${r.raw})` : r.raw !== r.target ? ` ("${r.raw}")` : ''}`);
   }
   out.push(await ctx.putBytes(INDEX, Buffer.from(`${JSON.stringify({ v: 1 })}\n`)));
   return out;

@@ -31,7 +31,7 @@ export function checkReferences(graph: Pick<ReferenceGraph, 'files'>, refs: read
 }
 
 function order(a: Reference, b: Reference): number {
-  return a.from < b.from ? -1 : a.from > b.from ? 1 : (a.line ?? 0) - (b.line ?? 0) || (a.raw < b.raw ? -1 : a.raw > b.raw ? 1 : 0);
+  return a.from < b.from ? -1 : a.from > b.from ? 1 : (a.line ?? 0) - (b.line ?? 0);
 }
 
 /**

@@ -48,7 +48,7 @@ async function capture(ctx: AttachmentContext, declared: readonly WorkspacePath[
       throw e;
     });
     if (!st) {
-      ctx.warn(`workspace '${ws.name}': ${ws.path} is missing; not captured`);
+      ctx.warn(`'${ws.name}': ${ws.path} is missing; not captured`);
       captured.push({ name: ws.name, path: ws.path, kind: 'missing', items });
       continue;
     }
@@ -66,7 +66,7 @@ async function capture(ctx: AttachmentContext, declared: readonly WorkspacePath[
       try {
         f = await ctx.putFile(path, abs);
       } catch (e) {
-        ctx.warn(`workspace '${ws.name}': ${abs} could not be read (${(e as Error).message}); not captured`);
+        ctx.warn(`'${ws.name}': ${abs} could not be read (${(e as Error).message}); not captured`);
         return;
       }
       files.push(f);
@@ -76,7 +76,7 @@ async function capture(ctx: AttachmentContext, declared: readonly WorkspacePath[
     };
 
     if (st.isSymbolicLink()) {
-      ctx.warn(`workspace '${ws.name}': ${ws.path} is a symlink (to ${await fs.readlink(ws.path)}); only the link is kept: declare the folder it points at instead`);
+      ctx.warn(`'${ws.name}': ${ws.path} is a symlink (to ${await fs.readlink(ws.path)}); only the link is kept: declare the folder it points at instead`);
       items.push({ rel: '', kind: 'symlink', size: 0, mode: 0o777, mtime: 0, target: String(await fs.readlink(ws.path)) });
       captured.push({ name: ws.name, path: ws.path, kind: 'symlink', items });
       continue;
@@ -87,7 +87,7 @@ async function capture(ctx: AttachmentContext, declared: readonly WorkspacePath[
       continue;
     }
     if (!st.isDirectory()) {
-      ctx.warn(`workspace '${ws.name}': ${ws.path} is not a file or folder; not captured`);
+      ctx.warn(`'${ws.name}': ${ws.path} is not a file or folder; not captured`);
       captured.push({ name: ws.name, path: ws.path, kind: 'missing', items });
       continue;
     }
@@ -98,20 +98,20 @@ async function capture(ctx: AttachmentContext, declared: readonly WorkspacePath[
       try {
         names = ((await fs.readdir(dir)) as string[]).sort();
       } catch (e) {
-        ctx.warn(`workspace '${ws.name}': folder ${dir} could not be listed (${(e as Error).message})`);
+        ctx.warn(`'${ws.name}': folder ${dir} could not be listed (${(e as Error).message})`);
         return;
       }
       for (const n of names) {
         if (truncated) return;
         if (++count > MAX_ITEMS) {
           truncated = true;
-          ctx.warn(`workspace '${ws.name}': more than ${MAX_ITEMS} items; the rest is not captured`);
+          ctx.warn(`'${ws.name}': more than ${MAX_ITEMS} items; the rest is not captured`);
           return;
         }
         const abs = joinPath(dir, n);
         const r = rel ? `${rel}/${n}` : n;
         if (badEntryName(n)) {
-          ctx.warn(`workspace '${ws.name}': ${abs}: ${badEntryName(n)}; not captured`);
+          ctx.warn(`'${ws.name}': ${abs}: ${badEntryName(n)}; not captured`);
           continue;
         }
         const s = (await fs.lstat(abs).catch(() => null)) as Stats | null;
@@ -121,7 +121,7 @@ async function capture(ctx: AttachmentContext, declared: readonly WorkspacePath[
           items.push({ rel: r, kind: 'dir', size: 0, mode: Number(s.mode) & 0o7777, mtime: 0 });
           await walk(abs, r);
         } else if (s.isFile()) await fileItem(abs, r, s);
-        else ctx.warn(`workspace '${ws.name}': ${abs} is not a regular file; not captured`);
+        else ctx.warn(`'${ws.name}': ${abs} is not a regular file; not captured`);
       }
     };
     await walk(ws.path, '');
