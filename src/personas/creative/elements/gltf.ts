@@ -147,7 +147,7 @@ function resolver(to: Document, opts: { copyMaterials: boolean; shared?: Set<str
   return resolve;
 }
 
-/** Accessors, textures, meshes and materials in `candidates` that nothing uses any more. */
+/** The properties in `candidates` that nothing uses any more (parents before children: a disposed mesh frees its primitives). */
 function disposeOrphans(doc: Document, candidates: Iterable<Property>): void {
   const root = doc.getRoot();
   for (const p of candidates) {
@@ -160,6 +160,7 @@ function usedBy(mesh: Mesh | null): Property[] {
   if (!mesh) return [];
   const out: Property[] = [mesh];
   for (const prim of mesh.listPrimitives()) {
+    out.push(prim, ...prim.listTargets());
     out.push(...prim.listAttributes());
     const idx = prim.getIndices();
     if (idx) out.push(idx);

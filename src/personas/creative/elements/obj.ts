@@ -159,20 +159,25 @@ function restore(opts: { current: Uint8Array; old: Uint8Array; element: string; 
   const maps = { cur: { v: new Map<number, number>(), vt: new Map<number, number>(), vn: new Map<number, number>() }, old: { v: new Map<number, number>(), vt: new Map<number, number>(), vn: new Map<number, number>() } };
   const count = { v: 0, vt: 0, vn: 0 };
   for (const o of out) if (o.line.index) maps[o.from][o.line.key as VKind].set(o.line.index, ++count[o.line.key as VKind]);
+  const running = { v: 0, vt: 0, vn: 0 };
   const text = out.map((o) => {
     const { line } = o;
+    if (line.index) running[line.key as VKind]++;
     if (!line.refs) return line.text;
     const m = maps[o.from];
-    let moved = line.relative === true;
-    const toks = line.refs.map((r) => {
+    let moved = false;
+    const corners = line.refs.map((r) => {
       const n = { v: r.v ? m.v.get(r.v) : 0, vt: r.vt ? m.vt.get(r.vt) : 0, vn: r.vn ? m.vn.get(r.vn) : 0 };
       for (const k of VKINDS) {
         if (n[k] === undefined) throw new ElementFormatError(opts.path, 'restoring', `a ${line.key} line refers to ${k} ${r[k]}, which was not kept`);
         if (n[k] !== r[k]) moved = true;
       }
-      return n.vn ? `${n.v}/${n.vt || ''}/${n.vn}` : n.vt ? `${n.v}/${n.vt}` : `${n.v}`;
+      return n as { v: number; vt: number; vn: number };
     });
+    // relative (negative) indices still right where they now stand: keep the line as written
+    if (line.relative) moved = !sameRelative(line.text, corners, running);
     if (!moved) return line.text;
+    const toks = corners.map((n) => (n.vn ? `${n.v}/${n.vt || ''}/${n.vn}` : n.vt ? `${n.v}/${n.vt}` : `${n.v}`));
     const indent = line.text.match(/^\s*/)![0];
     const comment = line.text.includes('#') ? ` ${line.text.slice(line.text.indexOf('#'))}` : '';
     return `${indent}${line.key} ${toks.join(' ')}${comment}`;
@@ -180,6 +185,20 @@ function restore(opts: { current: Uint8Array; old: Uint8Array; element: string; 
   const data = Buffer.from(text.join(cur.eol) + (cur.finalEol || !cur.lines.length ? cur.eol : ''), 'utf8');
   if (need.v.size + need.vt.size + need.vn.size) notes.push(`${need.v.size + need.vt.size + need.vn.size} vertex line(s) the ${target.kind} used from elsewhere in the old file were copied in`);
   return { data, element: target, action, notes };
+}
+
+/** Whether the indices as written in `text` (negative ones counted back from `count`) give `want`. */
+function sameRelative(text: string, want: readonly { v: number; vt: number; vn: number }[], count: Record<VKind, number>): boolean {
+  const toks = text.replace(/#.*/, '').trim().split(/\s+/).slice(1);
+  return toks.every((tok, i) => {
+    const parts = tok.split('/');
+    return VKINDS.every((k, j) => {
+      const s = parts[j];
+      const n = s ? Number.parseInt(s, 10) : 0;
+      const abs = n < 0 ? count[k] + 1 + n : n;
+      return abs === want[i]![k];
+    });
+  });
 }
 
 export const objFormat: ElementFormat = {

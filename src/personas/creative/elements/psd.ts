@@ -161,7 +161,7 @@ function restore(opts: { current: Uint8Array; old: Uint8Array; element: string; 
     // back into its group (when the current file still has it), next to the sibling it was above
     const parentName = target.name.includes('/') ? target.name.slice(0, target.name.lastIndexOf('/')) : '';
     const parent = parentName ? curAll.find((l) => l.name === parentName && Array.isArray(l.layer.children)) : undefined;
-    if (parentName && !parent) notes.push(`group '${parentName}' is not in the current file: the layer was put at the top level`);
+    if (parentName && !parent) notes.push(`group '${parentName}' is not in the current file: the layer was put at the top of the layer stack`);
     const siblings = parent ? parent.layer.children! : (cur.children ??= []);
     const below = from.siblings[from.index - 1]?.name;
     const above = from.siblings[from.index + 1]?.name;
@@ -169,7 +169,7 @@ function restore(opts: { current: Uint8Array; old: Uint8Array; element: string; 
     if (at >= 0) at += 1;
     else {
       at = above === undefined ? -1 : siblings.findIndex((l) => l.name === above);
-      if (at < 0) at = Math.min(from.index, siblings.length);
+      if (at < 0) at = parentName && !parent ? siblings.length : Math.min(from.index, siblings.length);
     }
     siblings.splice(at, 0, from.layer);
     action = 'inserted';
