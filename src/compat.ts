@@ -11,6 +11,7 @@ import { exists, joinPath } from './plumbing/fs.js';
 import { VAULT_DIR, vaultPaths } from './plumbing/layout.js';
 import { syncFs } from './plumbing/syncFs.js';
 import { revParse } from './plumbing/revParse.js';
+import type { AttachmentWarning, CommitAttachment } from './porcelain/attachments.js';
 import { commit } from './porcelain/commit.js';
 import { log, type LogEntry } from './porcelain/log.js';
 import { initVault, openVault, type Vault } from './porcelain/openVault.js';
@@ -25,6 +26,8 @@ export interface EngineOptions {
   author?: string;
   /** worker threads (only with node's own fs) */
   threads?: number;
+  /** a snapshot attachment's remark (e.g. a reference the snapshot breaks); never fails it */
+  onWarning?: (w: AttachmentWarning) => void;
 }
 
 async function withOpen<T>(o: EngineOptions, dir: string, vaultDir: string | undefined, fn: (v: Vault) => Promise<T>): Promise<T> {
@@ -50,8 +53,15 @@ export class IncrementalBackupEngine {
     const vaultDir = this.options.vaultDir;
     if (!(await exists(fs, vaultPaths(vaultDir ?? joinPath(abs, VAULT_DIR)).config))) await initVault({ fs, dir: abs, vaultDir });
     this.project = abs;
-    const r = await withOpen(this.options, abs, vaultDir, (vault) => commit({ vault, message, allowEmpty: true }));
+    const r = await withOpen(this.options, abs, vaultDir, async (vault) =>
+      commit({ vault, message, allowEmpty: true, attachments: await this.attachments(vault), onWarning: this.options.onWarning }),
+    );
     return r.id!;
+  }
+
+  /** Derived data kept with each snapshot; persona faces (DeltaBackupEngine) add theirs. */
+  protected async attachments(_vault: Vault): Promise<CommitAttachment[]> {
+    return [];
   }
 
   /** Write snapshot `id` (any snapshot name) into `dir`. */
