@@ -100,3 +100,32 @@ export const RED: Rgba = [220, 40, 40, 255];
 export const BLUE: Rgba = [40, 80, 220, 255];
 export const WHITE: Rgba = [250, 250, 250, 255];
 export const GREEN: Rgba = [40, 180, 80, 255];
+
+/**
+ * A small creative project built through the real CLI in `dir` (which must exist): three versions,
+ * a milestone and a tag. `run` is runVault bound to a folder; every command must succeed.
+ */
+export async function sampleProject(dir: string, run: (args: string[]) => Promise<{ code: number; stdout: string; stderr: string }>): Promise<void> {
+  const { mkdir, writeFile } = await import('node:fs/promises');
+  const ok = async (args: string[]) => {
+    const r = await run(args);
+    if (r.code !== 0) throw new Error(`vault ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
+    return r;
+  };
+  await mkdir(`${dir}/Art`, { recursive: true });
+  await mkdir(`${dir}/Models`, { recursive: true });
+  await ok(['init', '--persona', 'creative']);
+  await writeFile(`${dir}/Art/sky.png`, png(256, 160, (_x, y) => [60 + (y >> 1), 120 + ((y / 3) | 0), 230, 255]));
+  await writeFile(`${dir}/Art/hero.psd`, psd(200, 300, WHITE, RED, { x: 40, y: 60, size: 100 }));
+  await writeFile(`${dir}/notes.md`, 'castle notes\n');
+  await ok(['commit', '-m', 'first blockout']);
+  await writeFile(`${dir}/Models/tower.glb`, await glb([[1, 3, 1], [1, 1.5, 1]]));
+  await writeFile(`${dir}/Models/crate.obj`, obj(1, 1, 1));
+  await ok(['commit', '-m', 'tower and crate models']);
+  await ok(['milestone', 'create', 'alpha', '--type', 'alpha', '-m', 'first look']);
+  await writeFile(`${dir}/Art/hero.psd`, psd(200, 300, WHITE, BLUE, { x: 60, y: 120, size: 110 }));
+  await writeFile(`${dir}/Art/sky.png`, png(256, 160, (x, y) => (Math.hypot(x - 190, y - 40) < 25 ? [255, 220, 90, 255] : [60 + (y >> 1), 120 + ((y / 3) | 0), 230, 255])));
+  await writeFile(`${dir}/Models/part.stl`, stl(3, 1, 0.5));
+  await ok(['commit', '-m', 'hero in blue, a sun in the sky']);
+  await ok(['tag', 'review-1']);
+}
