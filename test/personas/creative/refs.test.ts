@@ -6,7 +6,7 @@ import { readSnapshot } from '../../../src/porcelain/readSnapshot.js';
 import { referencesAttachment } from '../../../src/personas/creative/references/attachment.js';
 import { brokenReferences, referencesOf, usedBy } from '../../../src/personas/creative/references/queries.js';
 import { loadReferenceGraph } from '../../../src/personas/creative/references/graph.js';
-import { glbJson, mtlMapFile, parseReferences } from '../../../src/personas/creative/references/parseReferences.js';
+import { glbJson, godotRoots, mtlMapFile, parseReferences } from '../../../src/personas/creative/references/parseReferences.js';
 import { resolveReference } from '../../../src/personas/creative/references/resolveReference.js';
 import { codeOf, memVault } from '../../helpers/vault.js';
 import { GD, GLTF, MATERIAL, MTL, OBJ, TSCN, creativeProject, png } from './refs-fixtures.js';
@@ -128,6 +128,25 @@ test('a snapshot made without the graph gets it computed from its tree; outside 
   const broken = await brokenReferences({ vault: t.vault });
   assert.equal(broken.references.map((r) => r.raw), ['../textures/BRICK_NORMAL.png']);
   assert.equal(broken.outside.map((r) => r.raw), ['../../shared/spec.png', 'C:\\art\\alpha.png']);
+});
+
+test('res:// names the folder holding project.godot when the Godot project sits inside a bigger project', async () => {
+  const roots = godotRoots(['art/a.png', 'game/project.godot', 'game/scenes/level.tscn', 'tools/project.godot']);
+  assert.is(roots('game/scenes/level.tscn'), 'game');
+  assert.is(roots('art/a.psd'), '');
+  const t = await memVault({
+    game: {
+      'project.godot': 'config_version=5\n[application]\nrun/main_scene="res://scenes/level.tscn"\nconfig/icon="res://icon.png"\n',
+      scenes: { 'level.tscn': TSCN.replace('res://scripts/player.gd', 'res://../shared/player.gd') },
+      Textures: { 'brick.png': png(2, 2, [1, 1, 1, 255]) },
+    },
+    shared: { 'player.gd': GD },
+  });
+  await commit({ vault: t.vault, message: 'game', attachments: [referencesAttachment()] });
+  const level = await referencesOf({ vault: t.vault, path: 'game/scenes/level.tscn' });
+  assert.equal(level.references.map((r) => [r.target, r.status]), [['game/Textures/brick.png', 'ok'], ['shared/player.gd', 'ok']]);
+  const project = await referencesOf({ vault: t.vault, path: 'game/project.godot' });
+  assert.equal(project.references.map((r) => [r.target, r.status]), [['game/scenes/level.tscn', 'ok'], ['game/icon.png', 'missing']]);
 });
 
 test.run();

@@ -2,7 +2,7 @@ import type { AttachedFile, AttachmentContext, CommitAttachment } from '../../..
 import type { FlatEntry } from '../../../plumbing/trees.js';
 import { fileReferences } from './fileReferences.js';
 import { ATTACHMENT, INDEX, encodeShard, readShard, shardFolder, shardPath, type Shard } from './graph.js';
-import { parserFor } from './parseReferences.js';
+import { godotRoots, parserFor } from './parseReferences.js';
 import { folderOf } from './resolveReference.js';
 import type { Reference } from './types.js';
 
@@ -27,9 +27,10 @@ async function buildGraph(ctx: AttachmentContext): Promise<AttachedFile[]> {
   const shards = new Map<string, Shard>();
   const carried = new Map<string, AttachedFile>();
   const full = !ctx.previous.has(INDEX);
+  const resRoot = godotRoots(entries.keys());
 
   const parseInto = async (e: FlatEntry) => {
-    const r = await fileReferences(vault, e, exists);
+    const r = await fileReferences(vault, e, exists, resRoot(e.path));
     if (r.note) ctx.warn(`${e.path}: ${r.note}`);
     const folder = folderOf(e.path);
     let s = shards.get(folder);

@@ -20,7 +20,7 @@ export interface FileReferences {
 }
 
 /** The references in one stored file of a snapshot (none for files no parser understands). */
-export async function fileReferences(vault: Vault, e: FlatEntry, exists: Exists): Promise<FileReferences> {
+export async function fileReferences(vault: Vault, e: FlatEntry, exists: Exists, resRoot = ''): Promise<FileReferences> {
   const kind = parserFor(e.path);
   if (!kind || (e.kind !== 'file' && e.kind !== 'exec') || e.obj === 'tree') return { refs: [] };
   if (kind === 'obj') {
@@ -42,5 +42,5 @@ export async function fileReferences(vault: Vault, e: FlatEntry, exists: Exists)
   }
   if (e.size > TEXT_LIMIT) return { refs: [], note: `larger than ${TEXT_LIMIT >> 20} MiB; not read for references` };
   const text = (await readStoredFile(vault, e.obj, e.id)).toString('utf8');
-  return { refs: parseReferences(kind, e.path, text, exists) };
+  return { refs: parseReferences(kind, e.path, text, exists, resRoot) };
 }

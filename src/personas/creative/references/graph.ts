@@ -5,6 +5,7 @@ import type { Vault } from '../../../porcelain/openVault.js';
 import { readSnapshot } from '../../../porcelain/readSnapshot.js';
 import { flattenTree, type FlatEntry } from '../../../plumbing/trees.js';
 import { fileReferences } from './fileReferences.js';
+import { godotRoots } from './parseReferences.js';
 import { folderOf } from './resolveReference.js';
 import type { Reference } from './types.js';
 
@@ -80,8 +81,9 @@ export async function readShard(vault: Vault, f: AttachedFile): Promise<Shard> {
 export async function computeReferences(vault: Vault, files: ReadonlyMap<string, FlatEntry>, onNote?: (path: string, note: string) => void): Promise<Reference[]> {
   const out: Reference[] = [];
   const exists = (p: string) => files.has(p) && files.get(p)!.kind !== 'dir';
+  const resRoot = godotRoots(files.keys());
   for (const e of files.values()) {
-    const r = await fileReferences(vault, e, exists);
+    const r = await fileReferences(vault, e, exists, resRoot(e.path));
     if (r.note) onNote?.(e.path, r.note);
     out.push(...r.refs);
   }

@@ -1,6 +1,6 @@
 import { parseAllDocuments } from 'yaml';
 import type { Reference, ReferenceKind } from './types.js';
-import { folderOf, normalizeJoin, resolveReference } from './resolveReference.js';
+import { folderOf, normalizeJoin, resolveReference, type ResolveOptions } from './resolveReference.js';
 
 /**
  * Reading references out of one file's content. Pure: no I/O; `exists` tells
@@ -32,7 +32,7 @@ export function parserFor(path: string): ParserKind | null {
 
 export type Exists = (path: string) => boolean;
 
-function ref(from: string, raw: string, kind: ReferenceKind, line: number | undefined, opts: { uri?: boolean } = {}): Reference | null {
+function ref(from: string, raw: string, kind: ReferenceKind, line: number | undefined, opts: ResolveOptions = {}): Reference | null {
   const r = resolveReference(from, raw, opts);
   if (!r) return null;
   return { from, raw, kind, ...(line ? { line } : {}), target: r.target, ...(r.outside ? { outside: true } : {}) };
@@ -112,32 +112,33 @@ export function glbJson(bytes: Uint8Array): string | null | { need: number } {
   return b.toString('utf8', 20, 20 + len);
 }
 
-function godotReferences(from: string, text: string): Reference[] {
+function godotReferences(from: string, text: string, resRoot: string): Reference[] {
   const out: Reference[] = [];
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i];
     if (!l.startsWith('[ext_resource')) continue;
     const m = /\bpath="((?:[^"\\]|\\.)*)"/.exec(l);
-    if (m) push(out, ref(from, m[1], 'ext_resource', i + 1));
+    if (m) push(out, ref(from, m[1], 'ext_resource', i + 1, { resRoot }));
   }
   return out;
 }
 
-function gdscriptReferences(from: string, text: string): Reference[] {
+function gdscriptReferences(from: string, text: string, resRoot: string): Reference[] {
   const out: Reference[] = [];
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const code = lines[i].replace(/^\s*#.*$/, '');
-    for (const m of code.matchAll(/\b(?:pre)?load\(\s*["']([^"'\n]+)["']\s*\)/g)) push(out, ref(from, m[1], 'load', i + 1));
+    for (const m of code.matchAll(/\b(?:pre)?load\(\s*["']([^"'\n]+)["']\s*\)/g)) push(out, ref(from, m[1], 'load', i + 1, { resRoot }));
   }
   return out;
 }
 
 function godotProjectReferences(from: string, text: string): Reference[] {
+  const resRoot = folderOf(from);
   const out: Reference[] = [];
   const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) for (const m of lines[i].matchAll(/"(res:\/\/[^"\n]+)"/g)) push(out, ref(from, m[1], 'path', i + 1));
+  for (let i = 0; i < lines.length; i++) for (const m of lines[i].matchAll(/"(res:\/\/[^"\n]+)"/g)) push(out, ref(from, m[1], 'path', i + 1, { resRoot }));
   return out;
 }
 
@@ -155,9 +156,9 @@ const ASSET_EXT = new Set([
  * a path to an asset file (a known extension): then it is reported even when
  * the file is missing, which is how a broken reference shows up.
  */
-function pathLike(from: string, s: string, exists: Exists): Reference | null {
+function pathLike(from: string, s: string, exists: Exists, resRoot: string): Reference | null {
   if (s.length === 0 || s.length > 1024 || /[\n\r\t<>|*?"]/.test(s)) return null;
-  if (/^res:\/\//i.test(s)) return ref(from, s, 'path', undefined);
+  if (/^res:\/\//i.test(s)) return ref(from, s, 'path', undefined, { resRoot });
   if (/^[a-z][a-z0-9+.-]+:/i.test(s) && !/^[a-z]:[\\/]/i.test(s)) return null;
   const norm = s.replace(/\\/g, '/');
   const rel = normalizeJoin(folderOf(from), norm);
@@ -178,19 +179,23 @@ function walkStrings(v: unknown, visit: (s: string) => void, depth = 0): void {
   else if (v && typeof v === 'object') for (const x of Object.values(v)) walkStrings(x, visit, depth + 1);
 }
 
-function structuredReferences(from: string, value: unknown, exists: Exists): Reference[] {
+function structuredReferences(from: string, value: unknown, exists: Exists, resRoot: string): Reference[] {
   const out: Reference[] = [];
   const seen = new Set<string>();
   walkStrings(value, (s) => {
     if (seen.has(s)) return;
     seen.add(s);
-    push(out, pathLike(from, s, exists));
+    push(out, pathLike(from, s, exists, resRoot));
   });
   return out.filter((r) => r.target !== from);
 }
 
-/** References in the text of a file of kind `kind` (every kind but OBJ and GLB, which are read in pieces). */
-export function parseReferences(kind: ParserKind, from: string, text: string, exists: Exists): Reference[] {
+/**
+ * References in the text of a file of kind `kind`. `resRoot`: the folder
+ * res:// names (see godotRoots). Stored OBJ and GLB files are read in
+ * pieces by fileReferences.ts; here they are whole.
+ */
+export function parseReferences(kind: ParserKind, from: string, text: string, exists: Exists, resRoot = ''): Reference[] {
   switch (kind) {
     case 'obj':
       return text.split(/\r?\n/).flatMap((l, i) => objLineReferences(from, l, i + 1));
@@ -203,9 +208,9 @@ export function parseReferences(kind: ParserKind, from: string, text: string, ex
       return typeof j === 'string' ? gltfReferences(from, j) : [];
     }
     case 'godot':
-      return godotReferences(from, text);
+      return godotReferences(from, text, resRoot);
     case 'gdscript':
-      return gdscriptReferences(from, text);
+      return gdscriptReferences(from, text, resRoot);
     case 'godot-project':
       return godotProjectReferences(from, text);
     case 'json': {
@@ -215,7 +220,7 @@ export function parseReferences(kind: ParserKind, from: string, text: string, ex
       } catch {
         return [];
       }
-      return structuredReferences(from, v, exists);
+      return structuredReferences(from, v, exists, resRoot);
     }
     case 'yaml': {
       // several documents per file (Unity-style scenes); a document that does not parse is skipped
@@ -232,7 +237,7 @@ export function parseReferences(kind: ParserKind, from: string, text: string, ex
       } catch {
         return [];
       }
-      return structuredReferences(from, values, exists);
+      return structuredReferences(from, values, exists, resRoot);
     }
   }
 }
@@ -240,4 +245,21 @@ export function parseReferences(kind: ParserKind, from: string, text: string, ex
 /** References of a glTF document's JSON (from a .gltf file or a GLB's JSON chunk). */
 export function gltfJsonReferences(from: string, json: string): Reference[] {
   return gltfReferences(from, json);
+}
+
+/**
+ * The folder res:// names for each file: the nearest folder above it that
+ * holds a project.godot (a Godot project inside a bigger project), else the
+ * project root.
+ */
+export function godotRoots(paths: Iterable<string>): (from: string) => string {
+  const roots = new Set<string>();
+  for (const p of paths) if (p === 'project.godot' || p.endsWith('/project.godot')) roots.add(folderOf(p));
+  if (!roots.size || (roots.size === 1 && roots.has(''))) return () => '';
+  return (from) => {
+    for (let d = folderOf(from); ; d = folderOf(d)) {
+      if (roots.has(d)) return d;
+      if (d === '') return '';
+    }
+  };
 }

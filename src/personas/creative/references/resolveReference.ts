@@ -1,7 +1,7 @@
 /**
  * Turn a reference as written into a project-relative path. Relative paths
- * resolve against the referencing file's folder; `res://` against the project
- * root (Godot); backslashes count as separators (files written on Windows);
+ * resolve against the referencing file's folder; `res://` against the Godot
+ * project's folder (the nearest one holding project.godot, else the root); backslashes count as separators (files written on Windows);
  * `file://`, absolute and drive-letter paths, and paths climbing above the
  * root, leave the project. URLs of other schemes (`http:`, `data:`, `uid:`)
  * are not file references: null.
@@ -29,7 +29,14 @@ export function normalizeJoin(base: string, rel: string): string | null {
   return parts.join('/');
 }
 
-export function resolveReference(from: string, raw: string, opts: { uri?: boolean } = {}): Resolved | null {
+export interface ResolveOptions {
+  /** the string is a URI (glTF): percent-decoded first */
+  uri?: boolean;
+  /** the folder res:// names (the Godot project's: where project.godot is); default the project root */
+  resRoot?: string;
+}
+
+export function resolveReference(from: string, raw: string, opts: ResolveOptions = {}): Resolved | null {
   let s = raw.trim();
   if (!s) return null;
   if (opts.uri) {
@@ -40,7 +47,7 @@ export function resolveReference(from: string, raw: string, opts: { uri?: boolea
     }
   }
   if (/^res:\/\//i.test(s)) {
-    const t = normalizeJoin('', s.slice(6).replace(/\\/g, '/'));
+    const t = normalizeJoin(opts.resRoot ?? '', s.slice(6).replace(/\\/g, '/'));
     return t ? { target: t } : { target: null, outside: true };
   }
   if (/^file:\/\//i.test(s)) return { target: null, outside: true };
