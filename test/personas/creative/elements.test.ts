@@ -17,7 +17,7 @@ async function twoVersions(path: string, v1: string | Uint8Array, v2: string | U
   const parts = path.split('/');
   let tree: Record<string, unknown> = { [parts.pop()!]: v1 };
   while (parts.length) tree = { [parts.pop()!]: tree };
-  const t = await memVault({ ...(tree as never), 'notes.txt': 'hello\n' });
+  const t = await memVault({ ...(tree as Record<string, string | Uint8Array>), 'notes.txt': 'hello\n' } as never);
   const a = await commit({ vault: t.vault, message: 'v1' });
   await t.fs.writeFile(`/work/${path}`, v2);
   const b = await commit({ vault: t.vault, message: 'v2' });

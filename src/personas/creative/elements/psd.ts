@@ -60,16 +60,17 @@ function walk(children: Layer[] | undefined, prefix: string, out: Located[]): Lo
 function info(l: Located): ElementInfo {
   const { layer } = l;
   const isGroup = Array.isArray(layer.children);
-  const details: Record<string, unknown> = {
-    width: (layer.right ?? 0) - (layer.left ?? 0),
-    height: (layer.bottom ?? 0) - (layer.top ?? 0),
-    left: layer.left ?? 0,
-    top: layer.top ?? 0,
-    visible: !layer.hidden,
-    opacity: layer.opacity ?? 1,
-    blendMode: layer.blendMode ?? (isGroup ? 'pass through' : 'normal'),
-  };
-  if (isGroup) details.layers = layer.children!.length;
+  const details: Record<string, unknown> = isGroup
+    ? { layers: layer.children!.length, visible: !layer.hidden, opacity: layer.opacity ?? 1, blendMode: layer.blendMode ?? 'pass through' }
+    : {
+        width: (layer.right ?? 0) - (layer.left ?? 0),
+        height: (layer.bottom ?? 0) - (layer.top ?? 0),
+        left: layer.left ?? 0,
+        top: layer.top ?? 0,
+        visible: !layer.hidden,
+        opacity: layer.opacity ?? 1,
+        blendMode: layer.blendMode ?? 'normal',
+      };
   return { name: l.name, kind: isGroup ? 'group' : 'layer', details };
 }
 
