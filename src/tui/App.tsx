@@ -18,8 +18,11 @@ import { useMilestoneTypes } from './use-milestone-types.js';
 import { useProgress } from './use-progress.js';
 import { useThumbnails } from './use-thumbnails.js';
 import { ThumbStrip } from './ThumbStrip.js';
+import { BUILD_PANEL_HEIGHT, BuildPanel } from './BuildPanel.js';
+import { useBuilds } from './use-builds.js';
 import { truecolorWanted } from './theme.js';
-import { useDiff, usePatch } from './use-diff.js';
+import { useDiff, usePatch, type Patch } from './use-diff.js';
+import { gamePanels } from './game-panels.js';
 import { useTerminalSize } from './use-terminal-size.js';
 import { useTimeline } from './use-timeline.js';
 import { useSyncState } from './use-sync-state.js';
@@ -101,7 +104,7 @@ export function App({ vault, persona, pictureColor = truecolorWanted() }: AppPro
   const bottom = (filter || mode?.kind === 'filter' ? 1 : 0) + (mode?.kind === 'milestone' ? 2 : 0) + (mode?.kind === 'confirm' ? mode.details.length + 4 : 0) + 1;
   const bodyHeight = Math.max(1, height - 1 - bottom);
   // persona panels under the timeline (creative: thumbnails of the selected snapshot), when there is room
-  const panelHeight = persona === 'creative' && bodyHeight >= 14 ? THUMB_ROWS + 2 : 0;
+  const panelHeight = bodyHeight < 14 ? 0 : persona === 'creative' ? THUMB_ROWS + 2 : persona === 'game' ? BUILD_PANEL_HEIGHT : 0;
   const listHeight = bodyHeight - panelHeight;
 
   const cur = Math.min(cursor, Math.max(0, shown.length - 1));
@@ -123,17 +126,24 @@ export function App({ vault, persona, pictureColor = truecolorWanted() }: AppPro
     maxCols: THUMB_COLS,
     color: pictureColor,
   });
+  const builds = useBuilds(vault, persona === 'game');
   const counts = new Map<string, ChangeCounts | 'error'>();
   for (const id of visible) {
     const c = store.get(id);
     if (c) counts.set(id, c instanceof Error ? 'error' : { added: c.added.length, modified: c.modified.length, deleted: c.deleted.length, renamed: c.renamed.length });
   }
 
-  const diff = useDiff(vault, diffEntry?.id ?? null, diffFrom?.id ?? null);
+  const panelsOf = useMemo(() => (persona === 'game' ? (a: string | null, b: string) => gamePanels(vault, a, b) : undefined), [vault, persona]);
+  const diff = useDiff(vault, diffEntry?.id ?? null, diffFrom?.id ?? null, panelsOf);
   const files = diff.data?.files ?? [];
-  const fileCur = Math.min(fileCursor, Math.max(0, files.length - 1));
-  const patch = usePatch(vault, diff.data, files[fileCur]);
-  const fileRows = filePaneHeight(files.length, bodyHeight);
+  const panels = diff.data?.panels ?? [];
+  /** diff rows: the persona panels, then the files */
+  const rowCount = panels.length + files.length;
+  const fileCur = Math.min(fileCursor, Math.max(0, rowCount - 1));
+  const selectedPanel = fileCur < panels.length ? panels[fileCur] : undefined;
+  const filePatch = usePatch(vault, diff.data, selectedPanel ? undefined : files[fileCur - panels.length]);
+  const patch: Patch = selectedPanel ? { kind: 'panel', lines: selectedPanel.lines } : filePatch;
+  const fileRows = filePaneHeight(rowCount, bodyHeight);
   const patchRows = Math.max(1, bodyHeight - fileRows - 2);
 
   // lazy loading: more history when the cursor nears the end; everything while a filter is on
@@ -153,13 +163,13 @@ export function App({ vault, persona, pictureColor = truecolorWanted() }: AppPro
     setOffset(follow(offsetRef.current, next, listHeight));
   };
   const moveFile = (by: number) => {
-    const next = Math.max(0, Math.min(fileCursorRef.current + by, files.length - 1));
+    const next = Math.max(0, Math.min(fileCursorRef.current + by, rowCount - 1));
     setFileCursor(next);
     setFileOffset(follow(Math.min(fileOffsetRef.current, next), next, fileRows));
     setPatchOffset(0);
   };
   const scrollPatch = (by: number) => {
-    const lines = patch.kind === 'text' ? patch.lines.length : 0;
+    const lines = patch.kind === 'text' || patch.kind === 'panel' ? patch.lines.length : 0;
     setPatchOffset((o) => Math.max(0, Math.min(o + by, lines - patchRows)));
   };
 
@@ -174,7 +184,9 @@ export function App({ vault, persona, pictureColor = truecolorWanted() }: AppPro
   };
 
   const askRestore = async () => {
-    const c = files[Math.min(fileCursorRef.current, files.length - 1)];
+    const row = Math.min(fileCursorRef.current, rowCount - 1);
+    if (row < panels.length) return setMessage({ text: `${panels[row].label} is a summary, not a file: pick a file below it to restore`, tone: 'error' });
+    const c = files[row - panels.length];
     if (!c || !diffEntry) return;
     const short = diffEntry.id.slice(0, 12);
     if (c.kind === 'deleted') return setMessage({ text: `${c.path} was deleted by this snapshot: there is no version of it here to restore`, tone: 'error' });
@@ -226,7 +238,6 @@ export function App({ vault, persona, pictureColor = truecolorWanted() }: AppPro
     const filter = filterRef.current;
     const pane = paneRef.current;
     const cur = Math.min(cursorRef.current, Math.max(0, shown.length - 1));
-    const fileCur = Math.min(fileCursorRef.current, Math.max(0, files.length - 1));
     // prompts take every key
     if (mode?.kind === 'filter') {
       return onPrompt(input, key, (fn) => {
@@ -337,12 +348,14 @@ export function App({ vault, persona, pictureColor = truecolorWanted() }: AppPro
           height={listHeight}
           width={width}
           counts={counts}
+          builds={builds.builds}
           marked={marked?.id ?? null}
           loading={timeline.loading || pending.length > 0}
           done={timeline.done && !pending.length}
           filtered={!!filter}
         />
-        {panelHeight ? <ThumbStrip thumbs={thumbs.thumbs} total={thumbs.total} id={selected?.id.slice(0, 8) ?? ''} height={panelHeight} width={width} /> : null}
+        {panelHeight && persona === 'game' ? <BuildPanel id={selected?.id.slice(0, 8) ?? ''} builds={selected ? builds.builds.get(selected.id) : undefined} error={builds.error} width={width} /> : null}
+        {panelHeight && persona === 'creative' ? <ThumbStrip thumbs={thumbs.thumbs} total={thumbs.total} id={selected?.id.slice(0, 8) ?? ''} height={panelHeight} width={width} /> : null}
         </>
       ) : (
         <DiffView

@@ -30,18 +30,20 @@ export function filePaneHeight(files: number, height: number): number {
 export function DiffView({ title, diff, error, fileCursor, fileOffset, patch, patchOffset, pane, height, width }: DiffViewProps) {
   if (error) return <Box height={height}><Text color={theme.error}>{fit(error, width)}</Text></Box>;
   if (!diff) return <Box height={height}><Text color={theme.dim}>loading changes…</Text></Box>;
-  const top = filePaneHeight(diff.files.length, height);
-  const change: Change | undefined = diff.files[fileCursor];
+  const rows = diff.panels.length + diff.files.length;
+  const top = filePaneHeight(rows, height);
+  const panel = fileCursor < diff.panels.length ? diff.panels[fileCursor] : undefined;
+  const change: Change | undefined = panel ? undefined : diff.files[fileCursor - diff.panels.length];
   const bar = (label: string, focused: boolean) => (
     <Text color={focused ? theme.title : theme.dim} bold={focused}>
       {fit(`${focused ? '▶' : ' '} ${label} `.padEnd(width, '─'), width)}
     </Text>
   );
-  const patchTitle = change ? `${change.path}${change.kind === 'renamed' ? ` (from ${change.from})` : ''}` : 'no file';
+  const patchTitle = panel ? `${panel.label}: ${panel.summary}` : change ? `${change.path}${change.kind === 'renamed' ? ` (from ${change.from})` : ''}` : 'no file';
   return (
     <Box flexDirection="column" height={height}>
       {bar(`${title}: ${diff.files.length} file${diff.files.length === 1 ? '' : 's'} changed${diff.parent ? ` since ${diff.parent.slice(0, 8)}` : ' (first snapshot)'}`, pane === 'files')}
-      <FileList files={diff.files} cursor={fileCursor} offset={fileOffset} height={top} width={width} focused={pane === 'files'} />
+      <FileList panels={diff.panels} files={diff.files} cursor={fileCursor} offset={fileOffset} height={top} width={width} focused={pane === 'files'} />
       {bar(patchTitle, pane === 'patch')}
       <PatchView change={change} patch={patch} offset={patchOffset} height={height - top - 2} width={width} />
     </Box>

@@ -1,9 +1,12 @@
 import { Box, Text } from 'ink';
 import type { Change } from '../index.js';
+import type { Panel } from './game-panels.js';
 import { CURSOR, theme } from './theme.js';
 import { bytes, cell } from './text.js';
 
 export interface FileListProps {
+  /** persona panels, listed first (the cursor counts them before the files) */
+  panels: readonly Panel[];
   files: readonly Change[];
   cursor: number;
   offset: number;
@@ -22,11 +25,24 @@ export function sizeText(c: Change): string {
 }
 
 /** The changed files of a snapshot: kind, path (old -> new for renames), size(s). */
-export function FileList({ files, cursor, offset, height, width, focused }: FileListProps) {
+export function FileList({ panels, files, cursor, offset, height, width, focused }: FileListProps) {
+  const rows: (Panel | Change)[] = [...panels, ...files];
   return (
     <Box flexDirection="column" height={height}>
-      {files.slice(offset, offset + height).map((c, i) => {
+      {rows.slice(offset, offset + height).map((c, i) => {
         const selected = offset + i === cursor;
+        if (!('kind' in c)) {
+          const room = Math.max(8, width - 2 - 9 - c.summary.length - 2);
+          return (
+            <Text key={`panel:${c.key}`} wrap="truncate" inverse={selected && focused} bold={selected}>
+              {selected ? `${CURSOR} ` : '  '}
+              <Text color={theme.build}>{'▸ game'.padEnd(9)}</Text>
+              {cell(c.label, room)}
+              {'  '}
+              <Text color={theme.dim}>{c.summary}</Text>
+            </Text>
+          );
+        }
         const size = sizeText(c);
         const path = c.kind === 'renamed' ? `${c.from} -> ${c.path}` : c.path;
         const room = Math.max(8, width - 2 - 9 - size.length - 2);

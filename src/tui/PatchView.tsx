@@ -6,6 +6,7 @@ import { theme } from './theme.js';
 import { fit } from './text.js';
 
 export interface PatchViewProps {
+  /** the selected file (undefined with a panel selected, or no changes) */
   change: Change | undefined;
   patch: Patch;
   offset: number;
@@ -24,7 +25,17 @@ function lineColor(l: string): string | undefined {
 /** The selected file's unified diff (coloured), or what kind of content it is. */
 export function PatchView({ change, patch, offset, height, width }: PatchViewProps) {
   let body: ReactNode;
-  if (!change) body = <Text color={theme.dim}>no changes in this snapshot</Text>;
+  if (patch.kind === 'panel')
+    body = (
+      <Box flexDirection="column">
+        {patch.lines.slice(offset, offset + height).map((l, i) => (
+          <Text key={offset + i} wrap="truncate" color={l.tone ? theme[l.tone] : undefined}>
+            {fit(l.text, width) || ' '}
+          </Text>
+        ))}
+      </Box>
+    );
+  else if (!change) body = <Text color={theme.dim}>no changes in this snapshot</Text>;
   else if (patch.kind === 'loading') body = <Text color={theme.dim}>loading…</Text>;
   else if (patch.kind === 'error') body = <Text color={theme.error}>{fit(patch.message, width)}</Text>;
   else if (patch.kind === 'binary' || patch.kind === 'large')

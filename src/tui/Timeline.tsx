@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import type { ChangeCounts, LogEntry } from '../index.js';
 import { TimelineRow } from './TimelineRow.js';
+import type { BuildMark } from './use-builds.js';
 import { theme } from './theme.js';
 
 export interface TimelineProps {
@@ -10,6 +11,8 @@ export interface TimelineProps {
   height: number;
   width: number;
   counts: ReadonlyMap<string, ChangeCounts | 'error'>;
+  /** game persona: builds by the snapshot they were made from */
+  builds?: ReadonlyMap<string, readonly BuildMark[]>;
   /** the snapshot marked as A for a two-snapshot diff */
   marked: string | null;
   loading: boolean;
@@ -18,7 +21,7 @@ export interface TimelineProps {
 }
 
 /** The visible window of the (filtered) history. */
-export function Timeline({ entries, cursor, offset, height, width, counts, marked, loading, done, filtered }: TimelineProps) {
+export function Timeline({ entries, cursor, offset, height, width, counts, builds, marked, loading, done, filtered }: TimelineProps) {
   const rows = entries.slice(offset, offset + height);
   if (!entries.length) {
     const why = loading ? (filtered ? 'searching…' : 'loading history…') : filtered ? 'no snapshot matches the filter' : 'no snapshots yet: run vault commit -m MSG';
@@ -31,7 +34,7 @@ export function Timeline({ entries, cursor, offset, height, width, counts, marke
   return (
     <Box flexDirection="column" height={height}>
       {rows.map((e, i) => (
-        <TimelineRow key={e.id} entry={e} selected={offset + i === cursor} marked={e.id === marked} counts={counts.get(e.id)} width={width} />
+        <TimelineRow key={e.id} entry={e} selected={offset + i === cursor} marked={e.id === marked} counts={counts.get(e.id)} builds={builds?.get(e.id)} width={width} />
       ))}
       {rows.length < height && !done ? <Text color={theme.dim}>{'  loading more…'}</Text> : null}
     </Box>

@@ -20,6 +20,7 @@ const palette = {
   error: 'red',
   ok: 'green',
   prompt: 'cyan',
+  build: 'blue',
 } as const;
 
 type Palette = { readonly [K in keyof typeof palette]: string | undefined };

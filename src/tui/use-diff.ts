@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import type { Panel, PanelLine } from './game-panels.js';
 import { diffFlat, flattenTree, readSnapshot, snapshotChanges, textPatch, type Change, type SnapshotChanges, type Vault } from '../index.js';
 
 export interface DiffData {
@@ -9,6 +10,8 @@ export interface DiffData {
   picked: boolean;
   /** renamed, added, modified, deleted; each sorted by path */
   files: Change[];
+  /** persona panels listed above the files (game: platform config, bundles) */
+  panels: Panel[];
 }
 
 /** What `to` changed since `from` (any two snapshots). */
@@ -18,7 +21,7 @@ export async function changesBetween(vault: Vault, from: string, to: string): Pr
 }
 
 /** What a snapshot changed against its parent, or against `from` when given (null while loading). */
-export function useDiff(vault: Vault, id: string | null, from: string | null = null): { data: DiffData | null; error: string | null } {
+export function useDiff(vault: Vault, id: string | null, from: string | null = null, panels?: (a: string | null, b: string) => Promise<Panel[]>): { data: DiffData | null; error: string | null } {
   const [data, setData] = useState<DiffData | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -27,11 +30,13 @@ export function useDiff(vault: Vault, id: string | null, from: string | null = n
     setData(null);
     setError(null);
     (from ? changesBetween(vault, from, id) : snapshotChanges(vault, id))
-      .then((c) => {
+      .then(async (c) => {
+        if (!live) return;
+        const extra = panels ? await panels(c.parent, c.snapshot).catch((e: Error): Panel[] => [{ key: 'error', label: 'persona panels', summary: 'failed', lines: [{ text: e.message, tone: 'error' }] }]) : [];
         if (!live) return;
         const byPath = (a: Change, b: Change) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
         const files = [...c.renamed, ...c.added, ...c.modified, ...c.deleted].sort(byPath);
-        setData({ parent: c.parent, snapshot: c.snapshot, picked: !!from, files });
+        setData({ parent: c.parent, snapshot: c.snapshot, picked: !!from, files, panels: extra });
       })
       .catch((e: Error) => live && setError(e.message));
     return () => {
@@ -41,7 +46,7 @@ export function useDiff(vault: Vault, id: string | null, from: string | null = n
   return { data, error };
 }
 
-export type Patch = { kind: 'text'; lines: string[] } | { kind: 'binary' } | { kind: 'large' } | { kind: 'loading' } | { kind: 'error'; message: string };
+export type Patch = { kind: 'text'; lines: string[] } | { kind: 'panel'; lines: readonly PanelLine[] } | { kind: 'binary' } | { kind: 'large' } | { kind: 'loading' } | { kind: 'error'; message: string };
 
 const TEXT_MAX = 1024 * 1024;
 

@@ -8,6 +8,8 @@ import { createElement } from 'react';
 import { PNG } from 'pngjs';
 import { commit } from '../../src/porcelain/commit.js';
 import { thumbnailsAttachment } from '../../src/personas/creative/thumbnails/index.js';
+import { recordBuild } from '../../src/personas/game/builds.js';
+import { addFeedback } from '../../src/personas/game/feedback.js';
 import { updateRef } from '../../src/refs/refs.js';
 import { App, type Persona } from '../../src/tui/App.js';
 import type { Vault } from '../../src/porcelain/openVault.js';
@@ -154,5 +156,43 @@ export async function creativeVault() {
   await fs.writeFile(`${dir}/Art/hero.png`, png(64, 64, [20, 60, 200], { x: 16, y: 16, w: 32, h: 32, rgb: [250, 230, 40] }));
   await fs.writeFile(`${dir}/Docs/notes.md`, 'hero is blue\nwith a gold shield\n');
   await commit({ vault, message: 'gold shield', attachments });
+  return t;
+}
+
+const GAME_YAML = `bundles:
+  core:
+    include: [Scripts/]
+  art:
+    include: [Assets/]
+platforms:
+  base: Config/base.yaml
+  overrides:
+    windows: Config/windows.json
+    switch: Config/switch.yaml
+`;
+
+/**
+ * A game project (vault-game.yaml with two bundles and two platforms): build 0.1 from the first
+ * snapshot, rated 4 and 5; then a texture grows and switch's shadows change, build 0.2 is rated 2
+ * and 3 with a crash: a regression.
+ */
+export async function gameVault() {
+  const t = await memVault({
+    'vault-game.yaml': GAME_YAML,
+    Scripts: { 'main.gd': 'extends Node\n' },
+    Assets: { 'rock.png': png(16, 16, [90, 90, 90]) },
+    Config: { 'base.yaml': 'graphics:\n  shadows: high\naudio:\n  volume: 0.8\n', 'windows.json': '{"graphics": {"vsync": true}}\n', 'switch.yaml': 'graphics:\n  shadows: medium\n' },
+  });
+  const { vault, fs, dir } = t;
+  await commit({ vault, message: 'first playable' });
+  await recordBuild({ vault, version: '0.1', platform: 'windows' });
+  await addFeedback({ vault, build: '0.1', tester: 'ana', rating: 4 });
+  await addFeedback({ vault, build: '0.1', tester: 'bo', rating: 5 });
+  await fs.writeFile(`${dir}/Assets/rock.png`, png(64, 64, [90, 90, 90], { x: 0, y: 0, w: 8, h: 8, rgb: [200, 0, 0] }));
+  await fs.writeFile(`${dir}/Config/switch.yaml`, 'graphics:\n  shadows: low\n');
+  await commit({ vault, message: 'bigger rock, switch shadows low' });
+  await recordBuild({ vault, version: '0.2', platform: 'windows' });
+  await addFeedback({ vault, build: '0.2', tester: 'ana', rating: 2, tags: ['crash'] });
+  await addFeedback({ vault, build: '0.2', tester: 'bo', rating: 3 });
   return t;
 }
