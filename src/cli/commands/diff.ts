@@ -1,13 +1,20 @@
+import { resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
+import { PathOutsideError, UsageError } from '../../errors.js';
 import { diff, textPatch, type DiffSide } from '../../porcelain/diff.js';
+import type { Vault } from '../../porcelain/openVault.js';
 import { bytes } from '../format.js';
-import { out, printJson, withVault, type GlobalArgs } from '../context.js';
+import { cwdOf, out, printJson, warn, withVault, type GlobalArgs } from '../context.js';
 
 interface Args extends GlobalArgs {
   a?: string;
   b?: string;
   stat?: boolean;
   path?: string[];
+  visual?: string;
+  out?: string;
+  sideBySide?: boolean;
+  threshold?: number;
 }
 
 export const diffCommand: CommandModule<GlobalArgs, Args> = {
@@ -19,11 +26,21 @@ export const diffCommand: CommandModule<GlobalArgs, Args> = {
       .positional('b', { type: 'string', describe: 'new side (default: the working folder)' })
       .option('stat', { type: 'boolean', describe: 'only the list of changed files, no text diff' })
       .option('path', { type: 'string', array: true, describe: 'only these files or folders' })
+      .option('visual', { type: 'string', describe: 'compare this image, PSD, 3D model or scene file by what it shows (pixels, layers, objects, keys); without a value: every changed one' })
+      .option('out', { type: 'string', describe: 'with --visual: write the diff picture (PNG) here' })
+      .option('side-by-side', { type: 'boolean', describe: 'with --visual --out: the picture shows before | after | diff' })
+      .option('threshold', { type: 'number', describe: 'with --visual: colour difference that counts as changed, 0..1 (default 0.1; smaller is more sensitive)' })
       .example('$0 diff', 'what changed since the last snapshot')
-      .example('$0 diff HEAD~1 HEAD', 'what the last snapshot changed'),
+      .example('$0 diff HEAD~1 HEAD', 'what the last snapshot changed')
+      .example('$0 diff HEAD~1 HEAD --visual Art/hero.png --out diff.png', 'share of pixels changed, changed regions, and a diff picture')
+      .example('$0 diff HEAD --visual Scenes/main.tscn --json', 'which nodes and properties changed, as data'),
   handler: async (argv) => {
     const a: DiffSide = { kind: 'snapshot', rev: argv.a ?? 'HEAD' };
     const b: DiffSide = argv.b ? { kind: 'snapshot', rev: argv.b } : { kind: 'worktree' };
+    if (argv.visual === undefined && (argv.out !== undefined || argv.sideBySide || argv.threshold !== undefined)) {
+      throw new UsageError('--out, --side-by-side and --threshold go with --visual PATH', 'e.g. vault diff HEAD~1 HEAD --visual Art/hero.png --out diff.png');
+    }
+    if (argv.visual !== undefined) return visualHandler(argv, a, b);
     await withVault(argv, async (vault) => {
       const d = await diff({ vault, a, b, paths: argv.path });
       const patches = new Map<string, string | null>();
@@ -47,3 +64,42 @@ export const diffCommand: CommandModule<GlobalArgs, Args> = {
     });
   },
 };
+
+/** vault diff --visual: loads the creative persona's decoders only when asked for. */
+async function visualHandler(argv: Args, a: DiffSide, b: DiffSide): Promise<void> {
+  const { visualDiff, visualKindOf, writeDiffImage, describeVisualDiff } = await import('../../personas/creative/visual/index.js');
+  if (argv.threshold !== undefined && !(argv.threshold >= 0 && argv.threshold <= 1)) throw new UsageError(`--threshold must be between 0 and 1, not ${argv.threshold}`);
+  const cwd = cwdOf(argv);
+  await withVault(argv, async (vault: Vault) => {
+    const rel = (p: string) => {
+      const abs = resolve(cwd, p);
+      if (abs === vault.workTree || !abs.startsWith(`${vault.workTree}/`)) throw new PathOutsideError(p, vault.workTree);
+      return abs.slice(vault.workTree.length + 1);
+    };
+    let paths: string[];
+    if (argv.visual) paths = [rel(argv.visual)];
+    else {
+      const d = await diff({ vault, a, b, paths: argv.path });
+      paths = [...d.modified, ...d.added, ...d.deleted, ...d.renamed].map((c) => c.path).filter((p) => visualKindOf(p)).sort();
+      if (argv.out && paths.length !== 1) throw new UsageError(`--out needs exactly one file, and ${paths.length} changed files can be compared visually`, 'name the file: --visual PATH');
+    }
+    const opts = { threshold: argv.threshold, sideBySide: argv.sideBySide };
+    const reports = [];
+    for (const path of paths) {
+      const r = await visualDiff({ vault, a, b, path, ...opts });
+      let written: { path: string; bytes: number } | undefined;
+      if (argv.out) {
+        if (!r.image) warn(`warning: ${path} is a ${r.report.kind}; there is no diff picture to write to ${argv.out}`);
+        else written = await writeDiffImage({ fs: vault.fs, path: resolve(cwd, argv.out), image: r.image, vaultDir: vault.vaultDir, workTree: vault.workTree });
+      }
+      reports.push({ ...r.report, ...(written ? { out: written.path } : {}) });
+      if (!argv.json) {
+        if (reports.length > 1) out();
+        for (const line of describeVisualDiff(r.report)) out(line);
+        if (written) out(`  diff image written to ${argv.out}${argv.sideBySide ? ' (before | after | diff)' : ''}`);
+      }
+    }
+    if (argv.json) return printJson(argv.visual ? reports[0] : reports);
+    if (!paths.length) out('no changed images, models or scene files');
+  });
+}
