@@ -1,6 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { decodeImage } from '../../../src/personas/creative/formats/images.js';
+import { decodeImage, imageFormatOf } from '../../../src/personas/creative/formats/images.js';
+import { modelFormatOf } from '../../../src/personas/creative/formats/models.js';
+import { thumbnailKind } from '../../../src/personas/creative/thumbnails/paths.js';
 import { thumbnailsAttachment } from '../../../src/personas/creative/thumbnails/attachment.js';
 import { halfBlockLines, halfBlockRows, visibleWidth } from '../../../src/personas/creative/thumbnails/halfBlock.js';
 import { renderMeshes } from '../../../src/personas/creative/thumbnails/render.js';
@@ -177,6 +179,11 @@ test('a vault committed before thumbnails were on: only files that change later 
   const th = await readAttachment(t.vault, (await readSnapshot(t.vault, 'HEAD')).attachments, 'thumbnails');
   assert.equal([...th.keys()], ['b.png.png']);
   assert.is(await thumbnailFor(t.vault, 'HEAD~1', 'a.png'), null);
+});
+
+test('thumbnailKind (no decoders loaded) agrees with the decoders on what is an image or a model', () => {
+  const names = ['a.png', 'B.PNG', 'c.jpg', 'd.jpeg', 'e.jpe', 'f.psd', 'g.psb', 'h.webp', 'm.obj', 'n.STL', 'o.gltf', 'p.glb', 'q.mtl', 'r.txt', 's.bin', 'noext', '.png', 'dir.png/file', 'x.tar.gz', 'y.tif'];
+  for (const n of names) assert.is(thumbnailKind(n), modelFormatOf(n) ? 'model' : imageFormatOf(n) ? 'image' : null, n);
 });
 
 test.run();

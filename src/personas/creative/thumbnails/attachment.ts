@@ -1,8 +1,6 @@
 import type { AttachedFile, AttachmentContext, CommitAttachment } from '../../../porcelain/attachments.js';
 import type { Change } from '../../../porcelain/diffTrees.js';
-import { encodePng } from '../formats/images.js';
-import { makeThumbnail, thumbnailKind } from './makeThumbnail.js';
-import { projectPathOf, THUMBNAIL_MAX_BYTES, THUMBNAIL_SIZE, THUMBNAILS, thumbnailPath } from './paths.js';
+import { projectPathOf, THUMBNAIL_MAX_BYTES, THUMBNAIL_SIZE, THUMBNAILS, thumbnailKind, thumbnailPath } from './paths.js';
 
 export interface ThumbnailsOptions {
   /** longest side in pixels (default 128) */
@@ -65,6 +63,8 @@ export function thumbnailsAttachment(opts: ThumbnailsOptions = {}): CommitAttach
             if (!r || p === null || (r.kind !== 'file' && r.kind !== 'exec') || r.size > maxBytes) return null;
             return ctx.readFile(p);
           };
+          // decoders load only when a picture changed: a commit of text files stays as fast as without thumbnails
+          const [{ makeThumbnail }, { encodePng }] = await Promise.all([import('./makeThumbnail.js'), import('../formats/images.js')]);
           const img = await makeThumbnail(bytes, c.path, { size, readRelated });
           if (!img) return;
           out.set(c.path, await ctx.putBytes(thumbnailPath(c.path), encodePng(img)));

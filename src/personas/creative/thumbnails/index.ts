@@ -9,8 +9,8 @@
  * - **Half-block picture**: a thumbnail as terminal text, two pixels per cell.
  */
 export { thumbnailsAttachment, resolveRelated, type ThumbnailsOptions } from './attachment.js';
-export { makeThumbnail, thumbnailKind, drawableMeshes, type MakeThumbnailOptions } from './makeThumbnail.js';
+export { makeThumbnail, drawableMeshes, type MakeThumbnailOptions } from './makeThumbnail.js';
 export { renderMeshes, MAX_TRIANGLES, type MeshGeometry, type Pixels, type RenderOptions } from './render.js';
 export { halfBlockLines, halfBlockRows, visibleWidth } from './halfBlock.js';
 export { thumbnailFor, thumbnailPng } from './thumbnailFor.js';
-export { THUMBNAILS, THUMBNAIL_SIZE, THUMBNAIL_MAX_BYTES, thumbnailPath, projectPathOf } from './paths.js';
+export { THUMBNAILS, THUMBNAIL_SIZE, THUMBNAIL_MAX_BYTES, thumbnailPath, projectPathOf, thumbnailKind } from './paths.js';

@@ -1,14 +1,9 @@
-import { decodeImage, imageFormatOf, resizeImage, type RgbaImage } from '../formats/images.js';
-import { modelFormatOf, parseModel, type Model, type ModelMesh } from '../formats/models.js';
+import { decodeImage, resizeImage, type RgbaImage } from '../formats/images.js';
+import type { Model, ModelMesh } from '../formats/models.js';
 import { renderMeshes } from './render.js';
-import { THUMBNAIL_SIZE } from './paths.js';
+import { THUMBNAIL_SIZE, thumbnailKind } from './paths.js';
 
-/** What kind of thumbnail a project path gets, by its name: an image, a model, or none. */
-export function thumbnailKind(path: string): 'image' | 'model' | null {
-  if (modelFormatOf(path)) return 'model';
-  const f = imageFormatOf(path);
-  return f ? 'image' : null;
-}
+export { thumbnailKind };
 
 /**
  * The meshes to draw: glTF lists each node (world space) and each mesh (its own
@@ -37,6 +32,8 @@ export async function makeThumbnail(bytes: Uint8Array, path: string, opts: MakeT
   const kind = thumbnailKind(path);
   if (kind === 'image') return resizeImage(await decodeImage(bytes, path), size);
   if (kind === 'model') {
+    // the glTF library loads only when a model changed
+    const { parseModel } = await import('../formats/models.js');
     const model = await parseModel(bytes, path, opts.readRelated);
     const px = renderMeshes(drawableMeshes(model), { size, up: model.format === 'stl' ? 'z' : 'y' });
     return { ...px, info: { format: 'png', bitDepth: 8, colorType: 'rgba' } };

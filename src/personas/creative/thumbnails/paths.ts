@@ -16,3 +16,18 @@ export function thumbnailPath(projectPath: string): string {
 export function projectPathOf(thumbnail: string): string {
   return thumbnail.endsWith('.png') ? thumbnail.slice(0, -4) : thumbnail;
 }
+
+const IMAGE_EXT = new Set(['png', 'jpg', 'jpeg', 'jpe', 'psd', 'psb', 'webp']);
+const MODEL_EXT = new Set(['obj', 'stl', 'gltf', 'glb']);
+
+/**
+ * What kind of thumbnail a project path gets, by its extension: 'image', 'model' or null.
+ * The same extensions as imageFormatOf / modelFormatOf (a test keeps them in step), without
+ * loading the decoders: a commit that changed no picture loads none of them.
+ */
+export function thumbnailKind(path: string): 'image' | 'model' | null {
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  const dot = base.lastIndexOf('.');
+  const ext = dot > 0 ? base.slice(dot + 1).toLowerCase() : '';
+  return IMAGE_EXT.has(ext) ? 'image' : MODEL_EXT.has(ext) ? 'model' : null;
+}

@@ -1,7 +1,7 @@
 import { readAttachedFile, type AttachedFile } from '../../../porcelain/attachments.js';
 import type { Vault } from '../../../porcelain/openVault.js';
 import { decodeImage, encodePng, imageFormatOf } from '../formats/images.js';
-import { thumbnailKind } from '../thumbnails/makeThumbnail.js';
+import { thumbnailKind } from '../thumbnails/paths.js';
 import { thumbnailDiff } from './thumbnailDiff.js';
 import type { TimelineFile, TimelineVersion } from './timelineVersions.js';
 
