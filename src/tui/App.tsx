@@ -17,6 +17,7 @@ import { useChangeStore } from './use-changes.js';
 import { useMilestoneTypes } from './use-milestone-types.js';
 import { useProgress } from './use-progress.js';
 import { useThumbnails } from './use-thumbnails.js';
+import { useVisual } from './use-visual.js';
 import { ThumbStrip } from './ThumbStrip.js';
 import { BUILD_PANEL_HEIGHT, BuildPanel } from './BuildPanel.js';
 import { useBuilds } from './use-builds.js';
@@ -143,6 +144,16 @@ export function App({ vault, persona, pictureColor = truecolorWanted() }: AppPro
   const selectedPanel = fileCur < panels.length ? panels[fileCur] : undefined;
   const filePatch = usePatch(vault, diff.data, selectedPanel ? undefined : files[fileCur - panels.length]);
   const patch: Patch = selectedPanel ? { kind: 'panel', lines: selectedPanel.lines } : filePatch;
+  const visual = useVisual({
+    vault,
+    enabled: persona === 'creative' && view === 'diff' && !selectedPanel,
+    parent: diff.data?.parent ?? null,
+    snapshot: diff.data?.snapshot ?? null,
+    change: selectedPanel ? undefined : files[fileCur - panels.length],
+    rows: THUMB_ROWS,
+    maxCols: THUMB_COLS,
+    color: pictureColor,
+  });
   const fileRows = filePaneHeight(rowCount, bodyHeight);
   const patchRows = Math.max(1, bodyHeight - fileRows - 2);
 
@@ -169,7 +180,7 @@ export function App({ vault, persona, pictureColor = truecolorWanted() }: AppPro
     setPatchOffset(0);
   };
   const scrollPatch = (by: number) => {
-    const lines = patch.kind === 'text' || patch.kind === 'panel' ? patch.lines.length : 0;
+    const lines = visual ? (visual.report?.length ?? 0) : patch.kind === 'text' || patch.kind === 'panel' ? patch.lines.length : 0;
     setPatchOffset((o) => Math.max(0, Math.min(o + by, lines - patchRows)));
   };
 
@@ -367,6 +378,8 @@ export function App({ vault, persona, pictureColor = truecolorWanted() }: AppPro
           patch={patch}
           patchOffset={patchOffset}
           pane={pane}
+          visual={visual}
+          pictureRows={THUMB_ROWS}
           height={bodyHeight}
           width={width}
         />

@@ -2,6 +2,8 @@ import { Box, Text } from 'ink';
 import type { Change } from '../index.js';
 import { FileList } from './FileList.js';
 import { PatchView } from './PatchView.js';
+import { VisualPane } from './VisualPane.js';
+import type { Visual } from './use-visual.js';
 import type { DiffData, Patch } from './use-diff.js';
 import { theme } from './theme.js';
 import { fit } from './text.js';
@@ -17,6 +19,10 @@ export interface DiffViewProps {
   patch: Patch;
   patchOffset: number;
   pane: Pane;
+  /** creative persona: pictures and visual diff of the selected image or model (instead of the patch) */
+  visual?: Visual | null;
+  /** text rows of a picture */
+  pictureRows?: number;
   height: number;
   width: number;
 }
@@ -27,7 +33,7 @@ export function filePaneHeight(files: number, height: number): number {
 }
 
 /** Files pane above, patch pane below; Tab moves the focus (the focused pane's title is marked). */
-export function DiffView({ title, diff, error, fileCursor, fileOffset, patch, patchOffset, pane, height, width }: DiffViewProps) {
+export function DiffView({ title, diff, error, fileCursor, fileOffset, patch, patchOffset, pane, visual, pictureRows = 6, height, width }: DiffViewProps) {
   if (error) return <Box height={height}><Text color={theme.error}>{fit(error, width)}</Text></Box>;
   if (!diff) return <Box height={height}><Text color={theme.dim}>loading changes…</Text></Box>;
   const rows = diff.panels.length + diff.files.length;
@@ -45,7 +51,11 @@ export function DiffView({ title, diff, error, fileCursor, fileOffset, patch, pa
       {bar(`${title}: ${diff.files.length} file${diff.files.length === 1 ? '' : 's'} changed${diff.parent ? ` since ${diff.parent.slice(0, 8)}` : ' (first snapshot)'}`, pane === 'files')}
       <FileList panels={diff.panels} files={diff.files} cursor={fileCursor} offset={fileOffset} height={top} width={width} focused={pane === 'files'} />
       {bar(patchTitle, pane === 'patch')}
-      <PatchView change={change} patch={patch} offset={patchOffset} height={height - top - 2} width={width} />
+      {visual ? (
+        <VisualPane visual={visual} rows={pictureRows} offset={patchOffset} height={height - top - 2} width={width} />
+      ) : (
+        <PatchView change={change} patch={patch} offset={patchOffset} height={height - top - 2} width={width} />
+      )}
     </Box>
   );
 }

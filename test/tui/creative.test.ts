@@ -67,4 +67,37 @@ test('without the creative persona there is no strip; a short terminal drops it 
   s.unmount();
 });
 
+test('Diff of an image: before / after / diff pictures from the thumbnails, then the share of pixels changed in the originals', async () => {
+  const { vault } = await creativeVault();
+  const s = renderApp(vault, { persona: 'creative' });
+  await s.waitFor(ready, 'timeline');
+  await s.press(KEYS.enter);
+  let f = await s.waitFor((f) => f.includes('changed   25.0% of pixels'), 'visual diff of hero.png');
+  assert.match(f, /> modified Art\/hero\.png/);
+  assert.match(f, /before\s+after\s+diff 25\.0%/);
+  assert.match(f, /size\s+64x64 png .* -> 64x64 png/);
+  assert.match(f, /regions\s+1\n\s+1\. x=16 y=16 32x32 \(1,024 px changed\)/);
+  const lines = f.split('\n');
+  assert.ok(lines.length <= 24, `${lines.length} lines`);
+  for (const l of lines) assert.ok(l.length <= 80, l);
+  // three pictures side by side: 12 columns each, two apart
+  const pics = lines.filter((l) => /^[ .:\-=+*#%@]{12}  [ .:\-=+*#%@]{12}  [ .:\-=+*#%@]{12}\s*$/.test(l) && /[^ ]/.test(l));
+  assert.is(pics.length, 6, f);
+  // a text file keeps its patch
+  await s.press('j');
+  f = await s.waitFor((f) => f.includes('+with a gold shield'), 'notes.md patch');
+  assert.not.match(f, /before\s+after/);
+  s.unmount();
+});
+
+test('Diff of the first snapshot: only "after" pictures, nothing to compare', async () => {
+  const { vault } = await creativeVault();
+  const s = renderApp(vault, { persona: 'creative' });
+  await s.waitFor(ready, 'timeline');
+  await s.press('j', KEYS.enter);
+  const f = await s.waitFor((f) => f.includes('first snapshot: nothing to compare with'), 'root diff of hero.png');
+  assert.match(f, /before: none\s+after/);
+  s.unmount();
+});
+
 test.run();
