@@ -23,24 +23,36 @@
  * buffers and images are embedded (data: URIs); a `.gltf` with separate
  * `.bin`/image files is refused (convert it to `.glb`).
  */
-import { Document, NodeIO, PropertyType, type Material, type Mesh, type Node, type Property, type Texture } from '@gltf-transform/core';
+import { Document, Logger, NodeIO, PropertyType, type Material, type Mesh, type Node, type Property, type Texture } from '@gltf-transform/core';
 import { ElementFormatError, UnsupportedElementFormatError } from './errors.js';
 import { pickElement, siblingNamer } from './match.js';
 import type { ElementFormat, ElementInfo, FormatRestore, Side } from './types.js';
 
-const io = new NodeIO();
+// silent: persona code never prints (the library logs missing extensions and the like)
+const io = new NodeIO().setLogger(new Logger(Logger.Verbosity.SILENT));
 
 function isGlb(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && bytes[0] === 0x67 && bytes[1] === 0x6c && bytes[2] === 0x54 && bytes[3] === 0x46; // "glTF"
 }
 
-async function parse(bytes: Uint8Array, side: Side): Promise<Document> {
+/** The glTF JSON: the whole file, or a GLB's first chunk. */
+function jsonOf(bytes: Uint8Array): { extensionsUsed?: string[]; buffers?: { uri?: string }[]; images?: { uri?: string }[] } {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (!isGlb(b)) return JSON.parse(b.toString('utf8'));
+  const length = b.readUInt32LE(12);
+  if (b.readUInt32LE(16) !== 0x4e4f534a) throw new Error('the first GLB chunk is not JSON');
+  return JSON.parse(b.subarray(20, 20 + length).toString('utf8'));
+}
+
+async function parse(bytes: Uint8Array, side: Side, forWrite = true): Promise<Document> {
   try {
+    const json = jsonOf(bytes);
+    // @gltf-transform/core alone does not keep extensions: a file using any would lose them when written again
+    if (forWrite && json.extensionsUsed?.length) throw new UnsupportedElementFormatError(side.path, `it uses glTF extensions (${json.extensionsUsed.join(', ')}) that element restore cannot keep yet`);
     if (isGlb(bytes)) return await io.readBinary(bytes);
-    const json = JSON.parse(Buffer.from(bytes).toString('utf8'));
-    const external = [...(json.buffers ?? []), ...(json.images ?? [])].filter((b: { uri?: string }) => b.uri && !b.uri.startsWith('data:'));
-    if (external.length) throw new UnsupportedElementFormatError(side.path, `it keeps its data in separate files (${external.map((b: { uri: string }) => b.uri).join(', ')}); convert it to .glb or embed the buffers`);
-    return await io.readJSON({ json, resources: {} });
+    const external = [...(json.buffers ?? []), ...(json.images ?? [])].filter((b) => b.uri && !b.uri.startsWith('data:')) as { uri: string }[];
+    if (external.length) throw new UnsupportedElementFormatError(side.path, `it keeps its data in separate files (${external.map((b) => b.uri).join(', ')}); convert it to .glb or embed the buffers`);
+    return await io.readJSON({ json: json as never, resources: {} });
   } catch (e) {
     if (e instanceof UnsupportedElementFormatError) throw e;
     throw new ElementFormatError(side.path, side.where, `not a readable glTF: ${(e as Error).message}`);
@@ -256,6 +268,6 @@ async function restore(opts: { current: Uint8Array; old: Uint8Array; element: st
 
 export const gltfFormat: ElementFormat = {
   format: 'gltf',
-  list: async (bytes, side) => listOf(await parse(bytes, side)),
+  list: async (bytes, side) => listOf(await parse(bytes, side, false)),
   restore,
 };
