@@ -10,7 +10,7 @@ interface Args extends GlobalArgs {
   version?: string;
   platform?: string;
   snapshot?: string;
-  artifact?: string[];
+  artifact?: string | string[];
   notes?: string;
 }
 
@@ -26,7 +26,7 @@ export const buildCommand: CommandModule<GlobalArgs, Args> = {
       .option('version', { type: 'string', describe: 'record: the build version (e.g. 0.4.2); list: filter' })
       .option('platform', { type: 'string', describe: 'record: the target platform (e.g. windows); list: filter' })
       .option('snapshot', { alias: 's', type: 'string', describe: 'record: the snapshot the build was made from (default HEAD)' })
-      .option('artifact', { alias: 'a', type: 'string', array: true, describe: 'record: a build artifact file or folder to keep (repeatable; stored deduplicated)' })
+      .option('artifact', { alias: 'a', type: 'string', describe: 'record: a build artifact file or folder to keep (repeatable; stored deduplicated)' })
       .option('notes', { type: 'string', describe: 'record: free text' })
       .example('$0 build record --version 0.4.2 --platform windows --artifact export/game.pck', 'link build 0.4.2 to HEAD and keep its package')
       .example('$0 build list --platform windows', 'every windows build')
@@ -36,7 +36,7 @@ export const buildCommand: CommandModule<GlobalArgs, Args> = {
     await withVault(argv, async (vault) => {
       if (argv.action === 'record') {
         if (!argv.version || !argv.platform) throw new UsageError('build record needs --version and --platform', 'e.g. vault build record --version 0.4.2 --platform windows');
-        const b = await recordBuild({ vault, version: argv.version, platform: argv.platform, snapshot: argv.snapshot, notes: argv.notes, artifacts: (argv.artifact ?? []).map((p) => resolve(cwdOf(argv), p)) });
+        const b = await recordBuild({ vault, version: argv.version, platform: argv.platform, snapshot: argv.snapshot, notes: argv.notes, artifacts: ([] as string[]).concat(argv.artifact ?? []).map((p) => resolve(cwdOf(argv), p)) });
         if (argv.json) return printJson(b);
         out(`build ${b.id} ${b.version}@${b.platform} from snapshot ${shortId(b.snapshot)}`);
         for (const a of b.artifacts) out(`  artifact ${a.path} (${bytes(a.size)})`);

@@ -10,7 +10,7 @@ interface Args extends GlobalArgs {
   build?: string;
   tester?: string;
   rating?: number;
-  tag?: string[];
+  tag?: string | string[];
   since?: string;
   format?: 'csv' | 'json';
 }
@@ -25,7 +25,8 @@ export const feedbackCommand: CommandModule<GlobalArgs, Args> = {
       .option('build', { alias: 'b', type: 'string', describe: 'add/list: build id, version or VERSION@PLATFORM' })
       .option('tester', { type: 'string', describe: 'add: who played' })
       .option('rating', { alias: 'r', type: 'number', describe: 'add: 1..5' })
-      .option('tag', { alias: 't', type: 'string', array: true, describe: 'add: a tag such as crash or perf (repeatable)' })
+      // not array: true, which would swallow the TEXT after it; repeating --tag gives an array
+      .option('tag', { alias: 't', type: 'string', describe: 'add: a tag such as crash or perf (repeatable)' })
       .option('since', { type: 'string', describe: "report: only builds made after this milestone's snapshot" })
       .option('format', { choices: ['csv', 'json'] as const, describe: 'import: file format (default: from the extension)' })
       .example('$0 feedback add --build 0.4.2@windows --tester ana --rating 2 --tag crash "crashed in the cave"', 'one tester\'s feedback')
@@ -37,7 +38,7 @@ export const feedbackCommand: CommandModule<GlobalArgs, Args> = {
       const rest = (argv.args ?? []).map(String);
       if (argv.action === 'add') {
         if (!argv.build || !argv.tester || argv.rating === undefined) throw new UsageError('feedback add needs --build, --tester and --rating', 'e.g. vault feedback add --build 0.4.2 --tester ana --rating 4 "fun"');
-        const r = await fb.addFeedback({ vault, build: argv.build, tester: argv.tester, rating: argv.rating, tags: argv.tag ?? [], text: rest.join(' ') });
+        const r = await fb.addFeedback({ vault, build: argv.build, tester: argv.tester, rating: argv.rating, tags: ([] as string[]).concat(argv.tag ?? []), text: rest.join(' ') });
         if (argv.json) return printJson(r);
         return out(r.added ? `feedback ${r.feedback.id} on build ${r.feedback.build} (${r.feedback.rating}/5${r.feedback.tags.length ? `, ${r.feedback.tags.join(', ')}` : ''})` : `feedback ${r.feedback.id} was recorded already`);
       }
