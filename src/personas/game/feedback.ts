@@ -137,19 +137,19 @@ function normalizeRow(row: Record<string, unknown>): FeedbackInput {
 /** Parse a playtest form export: rows with the line each starts on. CSV (header row) or JSON (array of objects, or {feedback: [...]}). */
 export function parseFeedbackFile(text: string, format: 'csv' | 'json'): { line: number; row: Record<string, unknown> | null; reason?: string }[] {
   if (format === 'csv') {
-    let recs: { record: Record<string, string>; info: { lines: number } }[];
+    let recs: { record: Record<string, string>; info: { lines: number }; raw: string }[];
     try {
-      recs = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true, bom: true, relax_column_count: true, info: true }) as typeof recs;
+      // CRLF (and old-Mac CR) line ends become LF first: csv-parse's line count is off with CRLF
+      recs = parseCsv(text.replace(/\r\n?/g, '\n'), { columns: true, skip_empty_lines: true, trim: true, bom: true, relax_column_count: true, info: true, raw: true }) as typeof recs;
     } catch (e) {
       const line = (e as { lines?: number }).lines ?? 0;
       throw new UsageError(`the CSV does not parse${line ? ` (line ${line})` : ''}: ${(e as Error).message}`, 'export it again as CSV with a header row');
     }
-    // info.lines is the line where the record ends; a record starts after the previous one ends
-    let prevEnd = 1;
+    // info.lines is the line a record ends on; it starts as many lines earlier as it has line breaks inside
+    // (raw also holds the empty lines skipped before it and its own line break)
     return recs.map((r) => {
-      const start = prevEnd + 1;
-      prevEnd = r.info.lines;
-      return { line: start, row: r.record };
+      const inner = r.raw.replace(/^\n+/, '').replace(/\n$/, '');
+      return { line: r.info.lines - (inner.match(/\n/g)?.length ?? 0), row: r.record };
     });
   }
   const lc = new LineCounter();

@@ -68,6 +68,12 @@ test('CSV import: good rows land, bad rows come back with the line they start on
   assert.is((await listFeedback({ vault: t.vault })).length, 4);
 });
 
+test('CSV line numbers survive blank lines, CRLF line ends and a quoted field spanning lines', () => {
+  const text = 'build,tester,rating\r\n\r\n1,"a\r\nb",3\r\n\r\n\r\n2,c,4\r\n3,d,5';
+  assert.equal(parseFeedbackFile(text, 'csv').map((r) => [r.line, r.row?.build]), [[3, '1'], [7, '2'], [8, '3']]);
+  assert.throws(() => parseFeedbackFile('a,b\n"unterminated,1\n', 'csv'), (e: Error & { code: string }) => e.code === 'EUSAGE');
+});
+
 test('JSON import reports bad items by line; a file that does not parse is a usage error and stores nothing', async () => {
   const t = await twoBuilds();
   const json = `[
