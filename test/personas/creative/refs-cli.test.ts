@@ -29,6 +29,8 @@ test('refs PATH -r, --used-by, and a rename the commit warns about, then --broke
     assert.is(uses.code, 0, uses.stderr);
     assert.match(uses.stdout, /ok\s+mtllib\s+Models\/hero\.mtl/);
     assert.match(uses.stdout, /ok\s+texture\s+Models\/hero\.mtl -> Textures\/brick_normal\.png/);
+    const inModels = await runVault(join(p.dir, 'Models'), ['refs', 'hero.mtl', '--json']);
+    assert.is(JSON.parse(inModels.stdout).path, 'Models/hero.mtl', 'paths are relative to where the command runs');
     const users = await runVault(p.dir, ['refs', '--used-by', 'Textures/brick.png', '--json']);
     assert.equal((JSON.parse(users.stdout).references as { from: string }[]).map((r) => r.from), ['Materials/brick.json', 'Models/hero.mtl', 'scenes/level.tscn']);
 

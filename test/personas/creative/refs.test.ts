@@ -99,7 +99,9 @@ test('only changed folders get a new shard; the others are carried forward as th
   assert.equal([...before.keys()].sort(), ['index.json', 'tree/d-Materials/refs.json', 'tree/d-Models/refs.json', 'tree/d-scenes/refs.json', 'tree/d-scripts/refs.json']);
   await t.fs.writeFile('/work/Models/hero.mtl', `${MTL}map_Ks -s 2 2 2 ../Textures/spec.png\n`);
   await t.fs.writeFile('/work/Textures/brick_normal.png', png(8, 8, [1, 2, 3, 255]));
-  await commit({ vault: t.vault, message: 'two', attachments: [referencesAttachment()] });
+  const warnings: string[] = [];
+  await commit({ vault: t.vault, message: 'two', attachments: [referencesAttachment()], onWarning: (w) => warnings.push(w.message) });
+  assert.equal(warnings, ['Models/hero.mtl uses Textures/spec.png, which is not in this snapshot (line 5: ../Textures/spec.png)'], 'a newly broken reference in a changed file');
   const after = await readAttachment(t.vault, (await readSnapshot(t.vault, 'HEAD')).attachments, 'references');
   for (const k of ['tree/d-Materials/refs.json', 'tree/d-scenes/refs.json', 'tree/d-scripts/refs.json']) assert.is(after.get(k)!.id, before.get(k)!.id, k);
   assert.is.not(after.get('tree/d-Models/refs.json')!.id, before.get('tree/d-Models/refs.json')!.id);
@@ -111,6 +113,20 @@ test('only changed folders get a new shard; the others are carried forward as th
   await commit({ vault: t.vault, message: 'three', attachments: [referencesAttachment()] });
   const third = await readAttachment(t.vault, (await readSnapshot(t.vault, 'HEAD')).attachments, 'references');
   assert.not.ok(third.has('tree/d-Materials/refs.json'));
+});
+
+test('a rename that breaks many references warns about the first 20 and counts the rest', async () => {
+  const scenes: Record<string, string> = {};
+  for (let i = 0; i < 25; i++) scenes[`s${String(i).padStart(2, '0')}.tscn`] = TSCN;
+  const t = await memVault({ ...creativeProject(), scenes });
+  await commit({ vault: t.vault, message: 'one', attachments: [referencesAttachment()] });
+  await t.fs.unlink('/work/Textures/brick.png');
+  const warnings: string[] = [];
+  await commit({ vault: t.vault, message: 'two', attachments: [referencesAttachment()], onWarning: (w) => warnings.push(w.message) });
+  assert.is(warnings.length, 21);
+  assert.match(warnings[0], /^Materials\/brick\.json still uses Textures\/brick\.png, which this commit deletes$/);
+  assert.is(warnings[20], "... and 7 more broken reference(s): run 'vault refs --broken'");
+  assert.is((await brokenReferences({ vault: t.vault })).references.length, 27);
 });
 
 test('a snapshot made without the graph gets it computed from its tree; outside and case-mismatched references are told apart', async () => {

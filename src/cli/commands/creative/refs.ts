@@ -1,8 +1,10 @@
 import type { CommandModule } from 'yargs';
 import type { CheckedReference } from '../../../personas/creative/references/types.js';
-import { out, printJson, withVault, type GlobalArgs } from '../../context.js';
+import { resolve } from 'node:path';
+import { cwdOf, out, printJson, withVault, type GlobalArgs } from '../../context.js';
 import { shortId } from '../../format.js';
-import { UsageError } from '../../../errors.js';
+import { PathOutsideError, UsageError } from '../../../errors.js';
+import type { Vault } from '../../../porcelain/openVault.js';
 
 interface Args extends GlobalArgs {
   target?: string;
@@ -23,6 +25,14 @@ function shown(r: CheckedReference): string {
   return `${to}${raw}${hint}`;
 }
 
+/** A path as the user typed it (relative to where the command runs), as a project path. */
+function projectPath(vault: Vault, argv: Args, p: string): string {
+  const abs = resolve(cwdOf(argv), p);
+  if (abs === vault.workTree) return '';
+  if (abs.startsWith(`${vault.workTree}/`)) return abs.slice(vault.workTree.length + 1);
+  throw new PathOutsideError(p, vault.workTree);
+}
+
 function computedNote(stored: boolean): void {
   if (!stored) out("(computed from the snapshot's files: it was made before reference tracking was on)");
 }
@@ -32,7 +42,7 @@ export const refsCommand: CommandModule<GlobalArgs, Args> = {
   describe: 'asset references: what a file uses (OBJ -> MTL -> textures, glTF, Godot res://, JSON/YAML paths), what uses it, what is broken',
   builder: (y) =>
     y
-      .positional('target', { type: 'string', describe: 'the file whose references to show (with --broken: the snapshot, default HEAD)' })
+      .positional('target', { type: 'string', describe: 'the file whose references to show, relative to the current folder (with --broken: the snapshot, default HEAD)' })
       .option('rev', { type: 'string', describe: 'snapshot to look in (default HEAD)' })
       .option('used-by', { type: 'string', describe: 'list the files that use this file (or anything under this folder)' })
       .option('broken', { type: 'boolean', describe: 'list references to files the snapshot does not have' })
@@ -60,7 +70,7 @@ export const refsCommand: CommandModule<GlobalArgs, Args> = {
       }
       if (argv.usedBy) {
         if (argv.target) throw new UsageError(`give either a file or --used-by, not both ('${argv.target}')`);
-        const r = await q.usedBy({ vault, path: argv.usedBy, snapshot: argv.rev });
+        const r = await q.usedBy({ vault, path: projectPath(vault, argv, argv.usedBy), snapshot: argv.rev });
         if (argv.json) return printJson(r);
         const files = new Set(r.references.map((x) => x.from));
         if (!files.size) out(`nothing uses ${r.path} in snapshot ${shortId(r.snapshot)}`);
@@ -71,7 +81,7 @@ export const refsCommand: CommandModule<GlobalArgs, Args> = {
         return computedNote(r.stored);
       }
       if (!argv.target) throw new UsageError('name a file, or pass --used-by PATH or --broken', "see 'vault refs --help'");
-      const r = await q.referencesOf({ vault, path: argv.target, snapshot: argv.rev, recursive: argv.recursive });
+      const r = await q.referencesOf({ vault, path: projectPath(vault, argv, argv.target), snapshot: argv.rev, recursive: argv.recursive });
       if (argv.json) return printJson(r);
       if (!r.references.length) out(`${r.path} references no files (snapshot ${shortId(r.snapshot)})`);
       else {

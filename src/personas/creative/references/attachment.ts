@@ -6,6 +6,9 @@ import { godotRoots, parserFor } from './parseReferences.js';
 import { folderOf } from './resolveReference.js';
 import type { Reference } from './types.js';
 
+/** Warnings per commit before the rest is summed up in one line. */
+export const MAX_WARNINGS = 20;
+
 function baseOf(p: string): string {
   return p.slice(p.lastIndexOf('/') + 1);
 }
@@ -15,7 +18,8 @@ function baseOf(p: string): string {
  * layout). Only files that changed since the parent snapshot are parsed; the
  * shards of untouched folders are carried forward. A commit that deletes or
  * renames a file other files still point at is reported through ctx.warn,
- * naming the referencing file and the file it lost.
+ * naming the referencing file and the file it lost; so is a changed or new
+ * file that names a missing file (at most MAX_WARNINGS lines, then a count).
  */
 export function referencesAttachment(): CommitAttachment {
   return { name: ATTACHMENT, run: buildGraph };
@@ -28,6 +32,12 @@ async function buildGraph(ctx: AttachmentContext): Promise<AttachedFile[]> {
   const carried = new Map<string, AttachedFile>();
   const full = !ctx.previous.has(INDEX);
   const resRoot = godotRoots(entries.keys());
+  /** incremental commits: the references each changed file had before */
+  const before = new Map<string, Reference[]>();
+  let warned = 0;
+  const say = (m: string) => {
+    if (++warned <= MAX_WARNINGS) ctx.warn(m);
+  };
 
   const parseInto = async (e: FlatEntry) => {
     const r = await fileReferences(vault, e, exists, resRoot(e.path));
@@ -52,6 +62,9 @@ async function buildGraph(ctx: AttachmentContext): Promise<AttachedFile[]> {
       if (!touched.has(folder)) carried.set(folder, f);
       else shards.set(folder, await readShard(vault, f));
     }
+    // what the changed files referenced before (a renamed file: under its old name)
+    const oldOf = new Map(changes.renamed.map((c) => [c.path, c.from!]));
+    for (const p of fresh) before.set(p, shards.get(folderOf(oldOf.get(p) ?? p))?.files.get(baseOf(oldOf.get(p) ?? p)) ?? []);
     for (const p of gone) shards.get(folderOf(p))?.files.delete(baseOf(p));
     for (const p of fresh) {
       const e = entries.get(p);
@@ -69,11 +82,22 @@ async function buildGraph(ctx: AttachmentContext): Promise<AttachedFile[]> {
   const all: Reference[] = [];
   for (const s of shards.values()) for (const r of s.files.values()) all.push(...r);
   if (lost.size) for (const f of carried.values()) for (const r of (await readShard(vault, f)).files.values()) all.push(...r);
+  const how = (r: Reference) => (r.line ? ` (line ${r.line}: ${r.raw})` : r.raw !== r.target ? ` ("${r.raw}")` : '');
   for (const r of all) {
     if (!r.target || exists(r.target) || !lost.has(r.target)) continue;
     const to = lost.get(r.target);
-    ctx.warn(`${r.from} still uses ${r.target}, which this commit ${to ? `renames to ${to}` : 'deletes'}${r.line ? ` (line ${r.line}: ${r.raw})` : r.raw !== r.target ? ` ("${r.raw}")` : ''}`);
+    say(`${r.from} still uses ${r.target}, which this commit ${to ? `renames to ${to}` : 'deletes'}${how(r)}`);
   }
+  // a changed or new file that now names a missing file (it did not before)
+  for (const [p, old] of before) {
+    const had = new Set(old.map((r) => r.target));
+    const now = shards.get(folderOf(p))?.files.get(baseOf(p)) ?? [];
+    for (const r of now) {
+      if (!r.target || exists(r.target) || lost.has(r.target) || had.has(r.target)) continue;
+      say(`${r.from} uses ${r.target}, which is not in this snapshot${how(r)}`);
+    }
+  }
+  if (warned > MAX_WARNINGS) ctx.warn(`... and ${warned - MAX_WARNINGS} more broken reference(s): run 'vault refs --broken'`);
   out.push(await ctx.putBytes(INDEX, Buffer.from(`${JSON.stringify({ v: 1 })}\n`)));
   return out;
 }
