@@ -16,6 +16,7 @@
  * (temp file, fsync, rename), never outside the project or through symlinks.
  */
 import { PathNotFoundError, UnsafePathError, VaultError, fsError } from '../../../errors.js';
+import { decodeChunkList } from '../../../objects/chunkList.js';
 import { badEntryName } from '../../../objects/tree.js';
 import type { ObjectId } from '../../../objects/types.js';
 import { acquireLock } from '../../../plumbing/lock.js';
@@ -23,7 +24,6 @@ import { isNotFound, joinPath, writeFileAtomic } from '../../../plumbing/fs.js';
 import { lookupPath } from '../../../plumbing/trees.js';
 import type { AttachmentWarning, CommitAttachment } from '../../../porcelain/attachments.js';
 import { commit } from '../../../porcelain/commit.js';
-import { readStoredFile } from '../../../porcelain/diff.js';
 import type { Vault } from '../../../porcelain/openVault.js';
 import { readSnapshot } from '../../../porcelain/readSnapshot.js';
 import { normalizeRel } from '../../../porcelain/restore.js';
@@ -76,7 +76,33 @@ async function readFromSnapshot(vault: Vault, rev: string, rel: string): Promise
   const e = await lookupPath(vault.db, snap.tree, rel);
   if (!e || (e.kind !== 'file' && e.kind !== 'exec')) throw new PathNotFoundError(rel, `snapshot ${snap.id.slice(0, 12)}${e ? ` (it is a ${e.kind} there)` : ''}`);
   if (e.size > MAX_ELEMENT_FILE_BYTES) throw new ElementFileTooLargeError(rel, e.size, MAX_ELEMENT_FILE_BYTES);
-  return { id: snap.id, bytes: await readStoredFile(vault, e.obj as 'blob' | 'chunklist', e.id) };
+  return { id: snap.id, bytes: await readStored(vault, e.obj, e.id, e.size) };
+}
+
+/** A stored file's bytes; chunks are read (and decompressed) several at a time, into one buffer. */
+async function readStored(vault: Vault, obj: string, id: ObjectId, size: number): Promise<Buffer> {
+  if (obj === 'blob') return vault.db.readTyped(id, 'blob');
+  const list = decodeChunkList(await vault.db.readTyped(id, 'chunklist'), id);
+  const out = Buffer.allocUnsafe(size);
+  const offsets: number[] = [];
+  let pos = 0;
+  for (const c of list.chunks) {
+    offsets.push(pos);
+    pos += c.size;
+  }
+  if (pos !== size) throw new VaultError('ECORRUPT', `the chunk list of a ${size}-byte file adds up to ${pos} bytes`, { id }, "run 'vault verify --read-data'");
+  let next = 0;
+  const worker = async () => {
+    while (next < list.chunks.length) {
+      const i = next++;
+      const c = list.chunks[i]!;
+      const b = await vault.db.readTyped(c.id, 'chunk');
+      if (b.length !== c.size) throw new VaultError('ECORRUPT', `chunk ${c.id.slice(0, 12)} has ${b.length} bytes, its list says ${c.size}`, { id: c.id }, "run 'vault verify --read-data'");
+      b.copy(out, offsets[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: 6 }, worker));
+  return out;
 }
 
 /** The current file: a regular file inside the project, reached through real folders only. */
