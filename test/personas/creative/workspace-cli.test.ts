@@ -1,9 +1,10 @@
 // vault workspace and commit --workspace-note, as a user runs them: bin/vault in a temp folder (build first: node scripts/bundle.mjs).
+import { spawnSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runVault } from '../../helpers/cli.js';
+import { BIN, runVault } from '../../helpers/cli.js';
 import { tempDir } from '../../helpers/vault.js';
 
 const test = suite('personas/creative/workspace-cli');
@@ -49,6 +50,24 @@ test('add a folder outside the project, commit with a note, show, restore refuse
     assert.is(await readFile(join(home, 'layout.xml'), 'utf8'), '<layout dock="right"/>', 'nothing written');
     const rj = await runVault(dir, ['workspace', 'restore', 'HEAD~1', '--json']);
     assert.is(JSON.parse(rj.stdout).error.code, 'EOVERWRITE');
+
+    // on a terminal it asks (util-linux `script` gives the command a pseudo-terminal; the answer comes through it)
+    const onTty = (answer: string) => {
+      const q = (x: string) => `'${x.replace(/'/g, `'\\''`)}'`;
+      const cmd = [process.execPath, BIN, '-C', dir, 'workspace', 'restore', 'HEAD~1', 'paint'].map(q).join(' ');
+      return spawnSync('script', ['-qec', cmd, '/dev/null'], { input: answer, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    };
+    const no = onTty('n\n');
+    assert.is(no.status, 1, no.stdout);
+    assert.match(no.stdout, /overwrites 1 file\(s\) that differ from the snapshot:\r?\n {2}.*layout\.xml/);
+    assert.match(no.stdout, /overwrite them\? \[y\/N\]/);
+    assert.match(no.stdout, /workspace restore cancelled; nothing was written/);
+    assert.is(await readFile(join(home, 'layout.xml'), 'utf8'), '<layout dock="right"/>');
+    const yes = onTty('y\n');
+    assert.is(yes.status, 0, yes.stdout);
+    assert.match(yes.stdout, /restored 1 file\(s\)/);
+    assert.is(await readFile(join(home, 'layout.xml'), 'utf8'), '<layout dock="left"/>');
+    await writeFile(join(home, 'layout.xml'), '<layout dock="right"/>');
 
     const ok = await runVault(dir, ['workspace', 'restore', 'HEAD~1', 'paint', '--yes']);
     assert.is(ok.code, 0, ok.stderr);
