@@ -1,3 +1,4 @@
+import { Document, NodeIO } from '@gltf-transform/core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { commit } from '../../../src/porcelain/commit.js';
@@ -113,6 +114,34 @@ test('only changed folders get a new shard; the others are carried forward as th
   await commit({ vault: t.vault, message: 'three', attachments: [referencesAttachment()] });
   const third = await readAttachment(t.vault, (await readSnapshot(t.vault, 'HEAD')).attachments, 'references');
   assert.not.ok(third.has('tree/d-Materials/refs.json'));
+});
+
+test('glTF written by @gltf-transform: .gltf buffer and image uris; a big GLB is read only up to its JSON chunk', async () => {
+  const doc = new Document();
+  const buf = doc.createBuffer();
+  const tex = doc.createTexture('skin').setImage(png(4, 4, [9, 9, 9, 255])).setMimeType('image/png').setURI('../Textures/skin.png');
+  const positions = new Float32Array(3 * 250_000).map((_, i) => (i % 7) * 0.5 + Math.sin(i));
+  const pos = doc.createAccessor().setType('VEC3').setArray(positions).setBuffer(buf);
+  doc.createMesh('hull').addPrimitive(doc.createPrimitive().setAttribute('POSITION', pos).setMaterial(doc.createMaterial('paint').setBaseColorTexture(tex)));
+  const io = new NodeIO();
+  const { json } = await io.writeJSON(doc, { basename: 'ship' });
+  const glb = await io.writeBinary(doc);
+  assert.ok(glb.length > 2_000_000);
+  const t = await memVault({ Models: { 'ship.gltf': JSON.stringify(json), 'ship.glb': glb }, Textures: { 'skin.png': png(4, 4, [9, 9, 9, 255]) } });
+  await commit({ vault: t.vault, message: 'ship' });
+  const gltf = await referencesOf({ vault: t.vault, path: 'Models/ship.gltf' });
+  assert.equal(gltf.references.map((r) => [r.kind, r.target, r.status]), [['buffer', 'Models/ship.bin', 'missing'], ['image', 'Textures/skin.png', 'ok']]);
+  // count the chunks read while parsing the GLB (its images are embedded: no references)
+  const db = t.vault.db;
+  const readTyped = db.readTyped.bind(db);
+  let chunks = 0;
+  db.readTyped = (id, type) => {
+    if (type === 'chunk') chunks++;
+    return readTyped(id, type);
+  };
+  const glbRefs = await referencesOf({ vault: t.vault, path: 'Models/ship.glb' });
+  assert.equal(glbRefs.references, []);
+  assert.ok(chunks >= 1 && chunks <= 2, `${chunks} chunks read of a ${glb.length}-byte GLB`);
 });
 
 test('a rename that breaks many references warns about the first 20 and counts the rest', async () => {
