@@ -25,6 +25,8 @@ export function gitRefOf(ref: string): string | null {
   if (ref.startsWith('refs/heads/')) return ref;
   if (ref.startsWith('refs/milestones/')) return `refs/tags/milestones/${ref.slice('refs/milestones/'.length)}`;
   if (ref.startsWith('refs/tags/')) return ref.startsWith('refs/tags/milestones/') ? null : ref;
+  // records kept beside the history (game builds, feedback, playtests): same name on the remote
+  if (ref.startsWith('refs/notes/')) return ref;
   return null;
 }
 
@@ -32,6 +34,7 @@ export function vaultRefOf(gitRef: string): string | null {
   if (gitRef.startsWith('refs/heads/')) return gitRef;
   if (gitRef.startsWith('refs/tags/milestones/')) return `refs/milestones/${gitRef.slice('refs/tags/milestones/'.length)}`;
   if (gitRef.startsWith('refs/tags/') && !gitRef.endsWith('^{}')) return gitRef;
+  if (gitRef.startsWith('refs/notes/')) return gitRef;
   return null;
 }
 

@@ -40,7 +40,7 @@ export interface FetchResult {
   readonly refs: Record<string, ObjectId>;
   /** snapshots new to this vault */
   readonly imported: number;
-  /** milestones and tags created locally */
+  /** milestones and tags created locally (and record refs, refs/notes/*, created or fast-forwarded) */
   readonly created: string[];
   /** milestones and tags that name another snapshot here: the local one is kept */
   readonly conflicts: { ref: string; local: ObjectId; remote: ObjectId }[];
@@ -307,7 +307,11 @@ export async function fetch(opts: FetchOptions): Promise<FetchResult> {
       if (local === null) {
         await updateRef({ ...vault.refs, ref, value: snap, expected: null, message: `fetch: from ${name}`, author: vault.author, time: vault.clock() });
         created.push(ref);
-      } else if (local !== snap) conflicts.push({ ref, local, remote: snap });
+      } else if (local !== snap && ref.startsWith('refs/notes/') && (await isAncestor(vault, local, snap))) {
+        // records kept beside the history move forward like a branch
+        await updateRef({ ...vault.refs, ref, value: snap, expected: local, message: `fetch: from ${name} (fast-forward)`, author: vault.author, time: vault.clock() });
+        created.push(ref);
+      } else if (local !== snap && !(ref.startsWith('refs/notes/') && (await isAncestor(vault, snap, local)))) conflicts.push({ ref, local, remote: snap });
     }
   } finally {
     await release();

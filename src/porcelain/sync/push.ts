@@ -94,6 +94,12 @@ export async function push(opts: PushOptions): Promise<PushResult> {
           const behind = await isAncestor(vault, snapshot, remoteSnap);
           throw new DivergedError(ref, snapshot, remoteSnap, name, behind ? 'the remote is ahead of this vault (pull to catch up)' : 'both sides have snapshots the other lacks');
         }
+      } else if (ref.startsWith('refs/notes/')) {
+        // records move forward like a branch; records added on both sides are not overwritten
+        if (!remoteSnap || !(await isAncestor(vault, remoteSnap, snapshot))) {
+          rejected.push({ ref, reason: `${name} has records this vault lacks (fetch first; records added on both sides are not merged yet)` });
+          continue;
+        }
       } else {
         rejected.push({ ref, reason: `already names another snapshot on ${name}` });
         continue;
