@@ -2,12 +2,12 @@ import { VaultError } from '../../../errors.js';
 
 /** The element named is not in that version of the file; `candidates` are the closest names it has. */
 export class UnknownElementError extends VaultError {
-  constructor(element: string, path: string, where: string, candidates: readonly string[]) {
+  constructor(element: string, path: string, where: string, candidates: readonly string[], rev = 'SNAPSHOT') {
     super(
       'ENOELEMENT',
       `no element '${element}' in ${path} (${where})${candidates.length ? `; close names: ${candidates.join(', ')}` : ''}`,
       { element, path, where, candidates },
-      `run 'vault restore SNAPSHOT ${path} --list-elements' to see what it contains`,
+      `run 'vault restore ${rev} ${path} --list-elements' to see what it contains`,
     );
   }
 }

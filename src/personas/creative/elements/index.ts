@@ -28,7 +28,7 @@ import type { Vault } from '../../../porcelain/openVault.js';
 import { readSnapshot } from '../../../porcelain/readSnapshot.js';
 import { normalizeRel } from '../../../porcelain/restore.js';
 import { readHead } from '../../../refs/refs.js';
-import { ElementFileTooLargeError, FileChangedError, UnsupportedElementFormatError } from './errors.js';
+import { ElementFileTooLargeError, FileChangedError, UnknownElementError, UnsupportedElementFormatError } from './errors.js';
 import type { ElementFormat, ElementInfo } from './types.js';
 
 export * from './errors.js';
@@ -196,7 +196,14 @@ export async function restoreElement(opts: RestoreElementOptions): Promise<Resto
   const format = await elementFormatOf(rel);
   const old = await readFromSnapshot(vault, opts.rev, rel);
   const current = await readCurrent(vault, rel);
-  const r = await format.restore({ current: current.bytes, old: old.bytes, element: opts.element, path: rel, oldWhere: `snapshot ${old.id.slice(0, 12)}` });
+  const r = await Promise.resolve(format.restore({ current: current.bytes, old: old.bytes, element: opts.element, path: rel, oldWhere: `snapshot ${old.id.slice(0, 12)}` })).catch((e) => {
+    // name the snapshot as the user did in the hint
+    if (e instanceof UnknownElementError) {
+      const d = e.data as { element: string; path: string; where: string; candidates: string[] };
+      throw new UnknownElementError(d.element, d.path, d.where, d.candidates, shellQuote(opts.rev));
+    }
+    throw e;
+  });
   const data = Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength);
   const base = { path: rel, element: r.element, format: format.format, snapshot: old.id, bytesBefore: current.bytes.length, bytesAfter: data.length };
   if (data.equals(current.bytes)) return { ...base, action: 'unchanged', undo: null, notes: [...r.notes, 'the current file already has this element as it was: nothing written'] };
