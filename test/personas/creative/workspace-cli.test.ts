@@ -78,6 +78,12 @@ test('add a folder outside the project, commit with a note, show, restore refuse
     assert.is(rm.code, 0, rm.stderr);
     const unknown = await runVault(dir, ['workspace', 'remove', 'nowhere', '--json']);
     assert.is(JSON.parse(unknown.stdout).error.code, 'ENOWORKSPACE');
+    // a path this vault no longer declares is not written to without --yes
+    assert.is((await runVault(dir, ['workspace', 'remove', 'paint'])).code, 0);
+    await writeFile(join(home, 'brushes', 'soft.brush'), 'changed');
+    const undeclared = await runVault(dir, ['workspace', 'restore', 'HEAD~1', '--json']);
+    assert.is(JSON.parse(undeclared.stdout).error.code, 'EUNDECLARED');
+    assert.is(await readFile(join(home, 'brushes', 'soft.brush'), 'utf8'), 'changed');
   } finally {
     await tmp.remove();
   }

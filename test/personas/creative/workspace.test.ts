@@ -85,7 +85,7 @@ test('restore puts files back at their absolute places; overwriting needs yes or
   assert.not.ok(await t.fs.lstat(`${P}/brushes/hard.brush`).catch(() => null), 'nothing written when refused');
 
   let asked: readonly string[] = [];
-  const r = await restoreWorkspace({ vault: t.vault, snapshot: 'HEAD', confirm: async (p) => ((asked = p), true) });
+  const r = await restoreWorkspace({ vault: t.vault, snapshot: 'HEAD', confirm: async (a) => ((asked = a.overwrite), a.undeclared.length === 0) });
   assert.equal(asked, [`${P}/layout.xml`]);
   assert.equal([...r.written].sort(), [`${P}/brushes/hard.brush`, `${P}/current`, `${P}/layout.xml`]);
   assert.is(String(await t.fs.readFile(`${P}/layout.xml`, 'utf8')), '<layout dock="left"/>');
@@ -107,6 +107,20 @@ test('restore never writes through a symlink that took a folder\'s place', async
   const r = await restoreWorkspace({ vault: t.vault, snapshot: 'HEAD', names: ['paint'], yes: true });
   assert.equal(r.skipped.map((s) => s.path), [`${P}/brushes`, `${P}/brushes/hard.brush`, `${P}/brushes/soft.brush`]);
   assert.equal(await t.fs.readdir('/elsewhere'), []);
+});
+
+test('paths the snapshot holds but this vault does not declare (a cloned vault) need a yes even when nothing is overwritten', async () => {
+  const t = await setup();
+  await t.snap('good state');
+  await removeWorkspace({ vault: t.vault, name: 'palette' });
+  await t.fs.unlink('/home/artist/palette.gpl');
+  assert.is(await codeOf(() => restoreWorkspace({ vault: t.vault, snapshot: 'HEAD~0', names: ['palette'] })), 'EUNDECLARED');
+  let undeclared: readonly string[] = [];
+  assert.is(await codeOf(() => restoreWorkspace({ vault: t.vault, snapshot: 'HEAD', confirm: async (a) => ((undeclared = a.undeclared), false) })), 'ECANCELED');
+  assert.equal(undeclared, ['/home/artist/palette.gpl']);
+  assert.not.ok(await t.fs.lstat('/home/artist/palette.gpl').catch(() => null));
+  const r = await restoreWorkspace({ vault: t.vault, snapshot: 'HEAD', names: ['palette'], yes: true });
+  assert.equal(r.written, ['/home/artist/palette.gpl']);
 });
 
 test('a snapshot without workspace state says so', async () => {

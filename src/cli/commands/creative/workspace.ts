@@ -11,15 +11,24 @@ interface Args extends GlobalArgs {
   yes?: boolean;
 }
 
-/** y/N on the terminal (stderr), listing what would be overwritten. */
-async function askOverwrite(paths: readonly string[]): Promise<boolean> {
+/** y/N on the terminal (stderr), listing what would be written outside the declared paths and what would be overwritten. */
+async function askOverwrite(ask: { overwrite: readonly string[]; undeclared: readonly string[] }): Promise<boolean> {
   const { createInterface } = await import('node:readline');
-  process.stderr.write(`restoring the workspace overwrites ${paths.length} file(s) that differ from the snapshot:\n`);
-  for (const p of paths.slice(0, 20)) process.stderr.write(`  ${p}\n`);
-  if (paths.length > 20) process.stderr.write(`  ... and ${paths.length - 20} more\n`);
+  const list = (paths: readonly string[]) => {
+    for (const p of paths.slice(0, 20)) process.stderr.write(`  ${p}\n`);
+    if (paths.length > 20) process.stderr.write(`  ... and ${paths.length - 20} more\n`);
+  };
+  if (ask.undeclared.length) {
+    process.stderr.write(`the snapshot's workspace holds path(s) this vault does not declare; restoring writes there:\n`);
+    list(ask.undeclared);
+  }
+  if (ask.overwrite.length) {
+    process.stderr.write(`restoring the workspace overwrites ${ask.overwrite.length} file(s) that differ from the snapshot:\n`);
+    list(ask.overwrite);
+  }
   const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
   try {
-    const a = await new Promise<string>((r) => rl.question('overwrite them? [y/N] ', r));
+    const a = await new Promise<string>((r) => rl.question(ask.overwrite.length ? 'overwrite them? [y/N] ' : 'write there? [y/N] ', r));
     return /^y(es)?$/i.test(a.trim());
   } finally {
     rl.close();

@@ -35,3 +35,15 @@ export class WorkspaceRestoreCancelledError extends VaultError {
     super('ECANCELED', 'workspace restore cancelled; nothing was written', { paths });
   }
 }
+
+/** The snapshot's workspace paths are not declared in this vault (a cloned or foreign vault): writing there needs a yes. */
+export class UndeclaredWorkspaceError extends VaultError {
+  constructor(paths: readonly string[]) {
+    super(
+      'EUNDECLARED',
+      `the snapshot's workspace path(s) ${paths.join(', ')} are not declared in this vault; restoring writes there`,
+      { paths },
+      "check the paths, then pass --yes (or declare them first with 'vault workspace add PATH'); nothing was written",
+    );
+  }
+}

@@ -5,7 +5,8 @@ import type { AttachedFile } from '../../../porcelain/attachments.js';
 import type { Vault } from '../../../porcelain/openVault.js';
 import { fsyncDir, isNotFound, tempName, type FileHandle } from '../../../plumbing/fs.js';
 import { storedPieces } from '../references/storedContent.js';
-import { NoWorkspaceStateError, UnknownWorkspaceError, WorkspaceOverwriteError, WorkspaceRestoreCancelledError } from './errors.js';
+import { NoWorkspaceStateError, UndeclaredWorkspaceError, UnknownWorkspaceError, WorkspaceOverwriteError, WorkspaceRestoreCancelledError } from './errors.js';
+import { listWorkspace } from './config.js';
 import { attachedPath, type CapturedWorkspace, type WorkspaceItem } from './manifest.js';
 import { showWorkspace } from './show.js';
 
@@ -18,11 +19,19 @@ export interface WorkspaceRestoreOptions {
   yes?: boolean;
   /**
    * Asked once, before anything is written, with every file that would be
-   * overwritten; resolve true to go ahead. Without it (and without `yes`)
-   * overwriting fails with EOVERWRITE.
+   * overwritten and every workspace path of the snapshot this vault does not
+   * declare (a cloned vault's paths); resolve true to go ahead. Without it
+   * (and without `yes`) restoring fails with EUNDECLARED or EOVERWRITE.
    */
-  confirm?: (paths: readonly string[]) => Promise<boolean>;
+  confirm?: (ask: WorkspaceConfirmation) => Promise<boolean>;
   onSkip?: (path: string, reason: string) => void;
+}
+
+export interface WorkspaceConfirmation {
+  /** existing files that differ from the snapshot's */
+  readonly overwrite: readonly string[];
+  /** workspace paths the snapshot holds that this vault's config does not declare */
+  readonly undeclared: readonly string[];
 }
 
 export interface WorkspaceRestoreResult {
@@ -122,7 +131,8 @@ async function writeLink(vault: Vault, target: string, abs: string): Promise<voi
 /**
  * Put a snapshot's workspace files back at their original absolute places.
  * Everything is checked first: files that differ would be overwritten, and
- * that needs `yes` or `confirm`; nothing is written before that. Never writes
+ * that needs `yes` or `confirm`, as does writing to a workspace path this
+ * vault does not declare; nothing is written before that. Never writes
  * through a symlink: a workspace folder (or a folder inside it) that is a
  * symlink now is skipped; a symlink where a file goes is replaced, not
  * followed. Each file is written atomically.
@@ -202,9 +212,12 @@ export async function restoreWorkspace(opts: WorkspaceRestoreOptions): Promise<W
   }
 
   const overwritten = steps.filter((s) => s.overwrite).map((s) => s.abs);
-  if (overwritten.length && !opts.yes) {
-    if (!opts.confirm) throw new WorkspaceOverwriteError(overwritten);
-    if (!(await opts.confirm(overwritten))) throw new WorkspaceRestoreCancelledError(overwritten);
+  // paths someone else declared (a cloned vault) are not written to without a yes, even where nothing is overwritten
+  const declared = new Set(listWorkspace(vault).map((w) => w.path));
+  const undeclared = [...new Set(steps.map((s) => s.ws.path).filter((p) => !declared.has(p)))];
+  if ((overwritten.length || undeclared.length) && !opts.yes) {
+    if (!opts.confirm) throw undeclared.length ? new UndeclaredWorkspaceError(undeclared) : new WorkspaceOverwriteError(overwritten);
+    if (!(await opts.confirm({ overwrite: overwritten, undeclared }))) throw new WorkspaceRestoreCancelledError(overwritten);
   }
   for (const d of mkdirs) {
     // checked again right before: a symlink that appeared since is not followed
