@@ -77,7 +77,7 @@ test('PSD: the stored composite, and every layer with its pixels and place', asy
   assert.is(img.info.composite, 'file');
   assert.equal(px(img, 3, 4), [255, 0, 0, 255]);
   assert.equal(px(img, 12, 2), [255, 255, 255, 255]);
-  const psd = decodePsd(bytes, 'art/hero.psd');
+  const psd = await decodePsd(bytes, 'art/hero.psd');
   assert.equal(psd.layers.map((l) => [l.path, l.kind, l.hidden]), [['Background', 'layer', false], ['Characters', 'group', false], ['Characters/Hero', 'layer', false], ['Sky', 'layer', true]]);
   const hero = psd.layers[2]!;
   assert.equal([hero.left, hero.top, hero.image!.width, hero.image!.height], [2, 3, 4, 2]);

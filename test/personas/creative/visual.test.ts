@@ -297,12 +297,12 @@ test('CLI: vault diff A B --visual PATH --out: report, regions, a diff PNG; --si
   }
 });
 
-test('CLI: a PSD reports layers; a model reports objects; --visual without a path compares every changed file; WebP loads in the bundled CLI', async () => {
+test('CLI: a PSD reports layers; a model reports objects; --visual without a path compares every changed file; WebP, JPEG and PSD decoders load in the bundled CLI', async () => {
   const c = cube(1);
-  const p = await project({ 'art/hero.psd': heroPsd(2, true, false), 'models/crate.glb': await glbOf([{ name: 'Crate', ...c, material: 'Wood' }]), 'art/leaf.webp': await webpOf(20, 20, paint), 'notes.txt': 'x' });
+  const p = await project({ 'art/hero.psd': heroPsd(2, true, false), 'models/crate.glb': await glbOf([{ name: 'Crate', ...c, material: 'Wood' }]), 'art/leaf.webp': await webpOf(20, 20, paint), 'art/photo.jpg': jpegOf(32, 32, () => [200, 100, 50, 255]), 'notes.txt': 'x' });
   try {
     assert.is((await runVault(p.dir, ['commit', '-m', 'v1'])).code, 0);
-    await p.put({ 'art/hero.psd': heroPsd(5, false, true), 'models/crate.glb': await glbOf([{ name: 'Crate', ...c, at: [0, 3, 0], material: 'Wood' }]), 'art/leaf.webp': await webpOf(20, 20, (x, y) => (x < 10 ? [0, 0, 0, 255] : paint(x, y))), 'notes.txt': 'y' });
+    await p.put({ 'art/hero.psd': heroPsd(5, false, true), 'models/crate.glb': await glbOf([{ name: 'Crate', ...c, at: [0, 3, 0], material: 'Wood' }]), 'art/leaf.webp': await webpOf(20, 20, (x, y) => (x < 10 ? [0, 0, 0, 255] : paint(x, y))), 'art/photo.jpg': jpegOf(32, 32, (x) => (x < 16 ? [0, 0, 0, 255] : [200, 100, 50, 255])), 'notes.txt': 'y' });
     const psd = await runVault(p.dir, ['diff', '--visual', 'art/hero.psd']);
     assert.is(psd.code, 0, psd.stderr);
     assert.match(psd.stdout, /layers\s+1 changed, 1 added, 1 removed, 2 unchanged/);
@@ -310,9 +310,10 @@ test('CLI: a PSD reports layers; a model reports objects; --visual without a pat
     const all = await runVault(p.dir, ['diff', '--visual', '--json']);
     assert.is(all.code, 0, all.stderr);
     const reps = JSON.parse(all.stdout) as { path: string; kind: string; image?: { changedPixels: number }; model?: { meshes: { name: string; kind: string; status: string }[] } }[];
-    assert.equal(reps.map((r) => [r.path, r.kind]), [['art/hero.psd', 'image'], ['art/leaf.webp', 'image'], ['models/crate.glb', 'model']]);
+    assert.equal(reps.map((r) => [r.path, r.kind]), [['art/hero.psd', 'image'], ['art/leaf.webp', 'image'], ['art/photo.jpg', 'image'], ['models/crate.glb', 'model']]);
     assert.is(reps[1]!.image!.changedPixels, 200);
-    assert.equal(reps[2]!.model!.meshes.filter((m) => m.status !== 'unchanged').map((m) => [m.kind, m.name, m.status]), [['node', 'Crate', 'changed']]);
+    assert.ok(reps[2]!.image!.changedPixels >= 15 * 32 && reps[2]!.image!.changedPixels <= 17 * 32, `jpeg: ${reps[2]!.image!.changedPixels}`);
+    assert.equal(reps[3]!.model!.meshes.filter((m) => m.status !== 'unchanged').map((m) => [m.kind, m.name, m.status]), [['node', 'Crate', 'changed']]);
     const model = await runVault(p.dir, ['diff', '--visual', 'models/crate.glb']);
     assert.match(model.stdout, /changed\s+node Crate: bounds \[0, 0, 0\]\.\.\[1, 1, 1\] -> \[0, 3, 0\]\.\.\[1, 4, 1\]/);
   } finally {

@@ -6,6 +6,9 @@
  * WebP goes through @jsquash/webp (libwebp compiled to wasm, from the Squoosh project): its
  * wasm file is read from node_modules once, on the first WebP, so nothing is fetched.
  *
+ * ag-psd (~0.5 s to load) and jpeg-js are imported on the first PSD or JPEG, so code that only
+ * meets PNGs does not pay for them.
+ *
  * Decoding holds the whole image in memory: files above MAX_IMAGE_BYTES or images above
  * MAX_PIXELS are refused with ETOOBIG instead of exhausting memory.
  */
@@ -13,8 +16,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import pngjs from 'pngjs';
-import jpeg from 'jpeg-js';
-import { initializeCanvas, readPsd, type Layer, type PixelData, type Psd } from 'ag-psd';
+import type { Layer, PixelData, Psd } from 'ag-psd';
 import { DecodeError, TooLargeError, UnsupportedFormatError } from './errors.js';
 
 export type ImageFormat = 'png' | 'jpeg' | 'psd' | 'webp';
@@ -107,7 +109,8 @@ function jpegComponents(b: Uint8Array): number | undefined {
   return undefined;
 }
 
-function decodeJpeg(bytes: Uint8Array, path: string): RgbaImage {
+async function decodeJpeg(bytes: Uint8Array, path: string): Promise<RgbaImage> {
+  const { default: jpeg } = await import('jpeg-js');
   const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_PIXELS / 1e6, maxMemoryUsageInMB: 1024 });
   const comps = jpegComponents(bytes);
   checkPixels(path, img.width, img.height);
@@ -146,26 +149,30 @@ export interface DecodedPsd {
   readonly psd: Psd;
 }
 
-let psdReady = false;
+let psdLib: Promise<typeof import('ag-psd')> | undefined;
 /**
- * ag-psd asks a canvas for 8-bit RGBA buffers even with `useImageData`; in Node there is none, so
- * give it plain ImageData-shaped objects (no canvas is ever needed: thumbnails are skipped).
- * Call before readPsd/writePsd anywhere in Vault; idempotent.
+ * ag-psd, loaded once. It asks a canvas for 8-bit RGBA buffers even with `useImageData`; in Node
+ * there is none, so it is given plain ImageData-shaped objects (no canvas is ever needed:
+ * thumbnails are skipped). Use this (not a direct import) before readPsd/writePsd anywhere in Vault.
  */
-export function usePsdWithoutCanvas(): void {
-  if (psdReady) return;
-  psdReady = true;
-  initializeCanvas(
-    () => {
-      throw new Error('no canvas in Node: read PSDs with useImageData');
-    },
-    (width, height) => ({ width, height, data: new Uint8ClampedArray(width * height * 4), colorSpace: 'srgb' }) as unknown as ImageData,
-  );
+export function loadAgPsd(): Promise<typeof import('ag-psd')> {
+  psdLib ??= import('ag-psd').then((ns) => {
+    // node gives the CommonJS exports as named exports; a bundle may give them only as `default`
+    const m = (typeof ns.initializeCanvas === 'function' ? ns : (ns as unknown as { default: typeof ns }).default);
+    m.initializeCanvas(
+      () => {
+        throw new Error('no canvas in Node: read PSDs with useImageData');
+      },
+      (width, height) => ({ width, height, data: new Uint8ClampedArray(width * height * 4), colorSpace: 'srgb' }) as unknown as ImageData,
+    );
+    return m;
+  });
+  return psdLib;
 }
 
-function parsePsd(bytes: Uint8Array, path: string, skipLayers = false): Psd {
+async function parsePsd(bytes: Uint8Array, path: string, skipLayers = false): Promise<Psd> {
   if (bytes.length >= 22) checkPixels(path, readU32(bytes, 18), readU32(bytes, 14));
-  usePsdWithoutCanvas();
+  const { readPsd } = await loadAgPsd();
   try {
     return readPsd(bytes, { useImageData: true, skipThumbnail: true, skipLayerImageData: skipLayers });
   } catch (e) {
@@ -231,8 +238,8 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** A PSD's composite and its layers (each with pixels), groups included. */
-export function decodePsd(bytes: Uint8Array, path: string): DecodedPsd {
-  const psd = parsePsd(bytes, path);
+export async function decodePsd(bytes: Uint8Array, path: string): Promise<DecodedPsd> {
+  const psd = await parsePsd(bytes, path);
   const layers: PsdLayer[] = [];
   flattenLayers(psd.children, '', layers, 'psd');
   // a file saved without a composite (or by a writer that leaves it blank) has a uniform one:
@@ -301,8 +308,8 @@ export async function decodeImage(bytes: Uint8Array, path: string): Promise<Rgba
   try {
     if (format === 'webp') return await decodeWebp(bytes, path);
     if (format === 'png') return decodePng(bytes, path);
-    if (format === 'jpeg') return decodeJpeg(bytes, path);
-    return decodePsd(bytes, path).composite;
+    if (format === 'jpeg') return await decodeJpeg(bytes, path);
+    return (await decodePsd(bytes, path)).composite;
   } catch (e) {
     if (e instanceof DecodeError || e instanceof TooLargeError || e instanceof UnsupportedFormatError) throw e;
     throw new DecodeError(path, format, (e as Error)?.message ?? String(e));

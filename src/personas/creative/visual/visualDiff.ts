@@ -75,7 +75,7 @@ export async function visualDiff(opts: VisualDiffOptions): Promise<VisualDiff> {
   if (kind === 'image') {
     const isPsd = (b: Uint8Array | null) => !!b && imageFormatOf(path, b.subarray(0, 16)) === 'psd';
     if (isPsd(x) || isPsd(y)) {
-      const [px, py] = [x && isPsd(x) ? decodePsd(x, path) : null, y && isPsd(y) ? decodePsd(y, path) : null];
+      const [px, py] = [x && isPsd(x) ? await decodePsd(x, path) : null, y && isPsd(y) ? await decodePsd(y, path) : null];
       const [ix, iy] = [px?.composite ?? (x ? await decodeImage(x, path) : null), py?.composite ?? (y ? await decodeImage(y, path) : null)];
       const cmp = compareImages(ix, iy, opts);
       const layers = diffPsdLayers(px?.layers ?? [], py?.layers ?? [], { threshold: opts.threshold });
