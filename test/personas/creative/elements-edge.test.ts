@@ -102,6 +102,21 @@ test('Godot: an ext_resource id the current file uses for another path is rename
   assert.is(await codeOf(() => t.run('Nobody')), 'ENOELEMENT');
 });
 
+test('a parent the current file lost: ENOPARENT (JSON object, Godot parent node), the file untouched', async () => {
+  const j = await twoVersions('p.json', '{"a": {"b": {"c": 1}}}', '{"x": 1}');
+  assert.is(await codeOf(() => j.run('a.b.c')), 'ENOPARENT');
+  const r = await j.run('a');
+  assert.is(r.action, 'inserted');
+  assert.equal(JSON.parse((await j.read()).toString()), { x: 1, a: { b: { c: 1 } } });
+  const v2 = TSCN_V1.replace(/\[node name="Player"[^]*?(?=\[node name="Camera")/, '');
+  const g = await twoVersions('g.tscn', TSCN_V1, v2);
+  assert.is(await codeOf(() => g.run('Player/Sprite')), 'ENOPARENT');
+  assert.is((await g.read()).toString(), v2);
+  const p = await g.run('Player');
+  assert.is(p.action, 'inserted');
+  assert.match((await g.read()).toString(), 'zoom = Vector2(1, 1)\n\n[node name="Player" type="CharacterBody2D" parent="."]\nposition = Vector2(100, 200)\n');
+});
+
 test('PSD: with a multiply layer the composite is rebuilt approximately and marked for re-rendering', async () => {
   const solid = (w: number, h: number, c: number[]) => ({ width: w, height: h, data: new Uint8ClampedArray(Array.from({ length: w * h }, () => c).flat()) });
   const mk = (shade: number[]) => Buffer.from(writePsd({ width: 4, height: 4, imageData: solid(4, 4, [0, 0, 0, 255]) as never, children: [
