@@ -144,6 +144,25 @@ test('glTF written by @gltf-transform: .gltf buffer and image uris; a big GLB is
   assert.ok(chunks >= 1 && chunks <= 2, `${chunks} chunks read of a ${glb.length}-byte GLB`);
 });
 
+test('a big OBJ is scanned piece by piece for mtllib lines: numbers right across chunk boundaries, CRLF, last line without newline', async () => {
+  const lines: string[] = [];
+  for (let i = 0; i < 120_000; i++) {
+    if (i % 20_011 === 5) lines.push(`  mtllib part${i}.mtl`);
+    else if (i === 777) lines.push(`# ${'x'.repeat(10_000)} mtllib not-this.mtl`);
+    else if (i === 778) lines.push(`mtllib ${'y'.repeat(5_000)}.mtl`);
+    else lines.push(`v ${i} ${i * 2} ${i * 3}`);
+  }
+  lines.push('mtllib last.mtl');
+  const text = lines.join('\r\n');
+  assert.ok(text.length > 2_000_000);
+  const t = await memVault({ 'big.obj': text });
+  await commit({ vault: t.vault, message: 'big' });
+  const r = await referencesOf({ vault: t.vault, path: 'big.obj' });
+  const want = lines.map((l, i) => [l.trim(), i + 1] as const).filter(([l]) => l.startsWith('mtllib') && l.length < 4096).map(([l, n]) => [l.slice(7), n]);
+  assert.equal(r.references.map((x) => [x.raw, x.line]), want);
+  assert.is(want.length, 7);
+});
+
 test('a rename that breaks many references warns about the first 20 and counts the rest', async () => {
   const scenes: Record<string, string> = {};
   for (let i = 0; i < 25; i++) scenes[`s${String(i).padStart(2, '0')}.tscn`] = TSCN;

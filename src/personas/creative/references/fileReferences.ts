@@ -2,7 +2,7 @@ import { readStoredFile } from '../../../porcelain/diff.js';
 import type { Vault } from '../../../porcelain/openVault.js';
 import type { FlatEntry } from '../../../plumbing/trees.js';
 import { glbJson, gltfJsonReferences, objLineReferences, parserFor, parseReferences, type Exists } from './parseReferences.js';
-import { readStoredPrefix, storedLines } from './storedContent.js';
+import { readStoredPrefix, storedMtllibLines } from './storedContent.js';
 import type { Reference } from './types.js';
 
 /**
@@ -25,9 +25,7 @@ export async function fileReferences(vault: Vault, e: FlatEntry, exists: Exists,
   if (!kind || (e.kind !== 'file' && e.kind !== 'exec') || e.obj === 'tree') return { refs: [] };
   if (kind === 'obj') {
     const refs: Reference[] = [];
-    for await (const { line, no } of storedLines(vault, e.obj, e.id)) {
-      if (line.length < 4096 && line.trimStart().startsWith('mtllib')) refs.push(...objLineReferences(e.path, line, no));
-    }
+    for await (const { line, no } of storedMtllibLines(vault, e.obj, e.id)) refs.push(...objLineReferences(e.path, line, no));
     return { refs };
   }
   if (kind === 'glb') {
