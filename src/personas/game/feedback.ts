@@ -72,6 +72,9 @@ export function makeFeedback(builds: readonly Build[], input: FeedbackInput, clo
   return { id, build: build.id, tester, rating: r, tags, text, time: given ?? clock() };
 }
 
+/** feedback is stored as one JSON Lines file per build (refs/notes/game/feedback: `<build-id>.jsonl`) */
+const byBuild = (f: Feedback) => f.build;
+
 export async function addFeedback(opts: { vault: Vault } & FeedbackInput): Promise<{ feedback: Feedback; added: boolean }> {
   const { vault, ...input } = opts;
   const builds = await listBuilds({ vault });
@@ -83,7 +86,7 @@ export async function addFeedback(opts: { vault: Vault } & FeedbackInput): Promi
     if (e instanceof BadFeedbackError) throw Object.assign(new UsageError(e.message, e.hint), { data: e.data });
     throw e;
   }
-  const r = await addRecords({ vault, kind: 'feedback', records: [{ id: f.id, data: f }], message: `feedback on ${f.build} by ${f.tester}` });
+  const r = await addRecords({ vault, kind: 'feedback', records: [{ id: f.id, data: f }], group: byBuild, message: `feedback on ${f.build} by ${f.tester}` });
   return { feedback: f, added: r.added.length === 1 };
 }
 
@@ -207,7 +210,7 @@ export async function importFeedback(opts: ImportFeedbackOptions): Promise<Impor
     }
   }
   const res = good.length
-    ? await addRecords({ vault, kind: 'feedback', records: good.map((f) => ({ id: f.id, data: f })), message: `feedback import: ${good.length} row(s) from ${opts.path.split('/').pop()}` })
+    ? await addRecords({ vault, kind: 'feedback', records: good.map((f) => ({ id: f.id, data: f })), group: byBuild, message: `feedback import: ${good.length} row(s) from ${opts.path.split('/').pop()}` })
     : { added: [], existing: [] };
   return { rows: rows.length, added: res.added.length, duplicates: good.length - res.added.length, problems };
 }

@@ -10,6 +10,7 @@ import { acquireLock } from '../../plumbing/lock.js';
 import type { ObjectWriter } from '../../plumbing/ObjectDatabase.js';
 import { ReadBuffer, storeFile } from '../../plumbing/storeFile.js';
 import { flattenTree, writeTrees, type FlatEntry } from '../../plumbing/trees.js';
+import { autoGc } from '../../porcelain/gc.js';
 import type { Vault } from '../../porcelain/openVault.js';
 import { readRef, updateRef } from '../../refs/refs.js';
 
@@ -20,7 +21,10 @@ import { readRef, updateRef } from '../../refs/refs.js';
  * records snapshot: its tree holds one folder per record, `<id>/record.json`
  * plus the record's files under `<id>/files/...` (build artifacts, session
  * recordings: stored streamed and chunked like project files, so they dedup
- * against the project and earlier builds). Its parents are the previous
+ * against the project and earlier builds). Records without files that come
+ * in thousands (feedback) are grouped instead: one JSON Lines file per group
+ * (`<group>.jsonl`, a line per record, sorted by id), so reading them all
+ * costs a read per group, not per record. Its parents are the previous
  * records snapshot and the project snapshot(s) the new records refer to, so
  * verify, gc and prune keep every record and the snapshots they name. Its meta
  * says `vault.annotation=game-records`. `vault log` walks HEAD's history only,
@@ -28,6 +32,8 @@ import { readRef, updateRef } from '../../refs/refs.js';
  */
 export const RECORD_KINDS = ['builds', 'feedback', 'playtests'] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 export function recordRef(kind: RecordKind): string {
   return `refs/notes/game/${kind}`;
@@ -83,6 +89,8 @@ export interface AddRecordsOptions<T> {
   vault: Vault;
   kind: RecordKind;
   records: readonly NewRecord<T>[];
+  /** store records (without files) as lines of `<group>.jsonl` instead of `<id>/record.json` */
+  group?: (data: T) => string;
   /** project snapshots the records refer to: kept as parents so gc/prune keep them */
   keep?: readonly ObjectId[];
   message: string;
@@ -117,8 +125,31 @@ export async function addRecords<T>(opts: AddRecordsOptions<T>): Promise<AddReco
     const chunker = chunkerFromConfig(vault.config.chunker);
     const buffer = new ReadBuffer(4 * 1024 * 1024);
     let bytes = 0;
+    /** grouped records: the lines of each group file touched, by id */
+    const groups = new Map<string, Map<string, string>>();
+    const groupOf = async (g: string): Promise<Map<string, string>> => {
+      let m = groups.get(g);
+      if (m) return m;
+      m = new Map();
+      const e = entries.get(`${g}.jsonl`);
+      if (e && e.obj === 'blob') for (const line of (await vault.db.readTyped(e.id, 'blob')).toString('utf8').split('\n')) if (line) m.set(String(JSON.parse(line).id), line);
+      groups.set(g, m);
+      return m;
+    };
     for (const r of opts.records) {
-      if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(r.id)) throw new UsageError(`bad record id '${r.id}'`);
+      if (!NAME.test(r.id)) throw new UsageError(`bad record id '${r.id}'`);
+      if (opts.group) {
+        const g = opts.group(r.data);
+        if (!NAME.test(g)) throw new UsageError(`bad record group '${g}'`);
+        if (r.files?.length) throw new UsageError('grouped records cannot have files');
+        const m = await groupOf(g);
+        if (m.has(r.id)) existing.push(r.id);
+        else {
+          m.set(r.id, JSON.stringify({ ...r.data, id: r.id }));
+          added.push(r.id);
+        }
+        continue;
+      }
       if (entries.has(`${r.id}/record.json`) || added.includes(r.id)) {
         existing.push(r.id);
         continue;
@@ -153,6 +184,12 @@ export async function addRecords<T>(opts: AddRecordsOptions<T>): Promise<AddReco
       await writer.abort();
       return { added, existing, snapshot: null, bytes };
     }
+    for (const [g, m] of groups) {
+      const body = Buffer.from([...m].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, line]) => `${line}\n`).join(''), 'utf8');
+      const id = hashObject('blob', body);
+      if (!(await writer.known(id))) await writer.put('blob', body, { id, compress: true });
+      entries.set(`${g}.jsonl`, { path: `${g}.jsonl`, kind: 'file', size: body.length, mtime: 0, obj: 'blob', id });
+    }
     const tree = await writeTrees(entries.values(), writer);
     const parents = [...new Set([...(old ? [old] : []), ...(opts.keep ?? [])])];
     const time = vault.clock();
@@ -162,6 +199,7 @@ export async function addRecords<T>(opts: AddRecordsOptions<T>): Promise<AddReco
     await writer.flush();
     writer = null;
     await updateRef({ ...vault.refs, ref, value: snapshot, expected: old, message: opts.message, author: vault.author, time });
+    await autoGc(vault); // small packs pile up with many small record writes; never fails the write
     return { added, existing, snapshot, bytes };
   } catch (e) {
     await writer?.abort();
@@ -178,8 +216,23 @@ export async function readRecords<T>(vault: Vault, kind: RecordKind): Promise<St
   const snap = decodeSnapshot(await vault.db.readTyped(head, 'snapshot'), head);
   const files = new Map<string, RecordFile[]>();
   const json = new Map<string, FlatEntry>();
+  const out: StoredRecord<T>[] = [];
   for (const [p, e] of await flattenTree(vault.db, snap.tree)) {
     if (e.kind === 'dir') continue;
+    if (!p.includes('/') && p.endsWith('.jsonl') && e.obj === 'blob') {
+      const lines = (await vault.db.readTyped(e.id, 'blob')).toString('utf8').split('\n');
+      lines.forEach((line, n) => {
+        if (!line) return;
+        let data: T & { id?: unknown };
+        try {
+          data = JSON.parse(line) as T & { id?: unknown };
+        } catch (err) {
+          throw new MalformedObjectError('game record', `${kind} ${p} line ${n + 1}: ${(err as Error).message}`, e.id);
+        }
+        out.push({ id: String(data.id), data, files: [] });
+      });
+      continue;
+    }
     const i = p.indexOf('/');
     const id = p.slice(0, i);
     const rest = p.slice(i + 1);
@@ -190,8 +243,7 @@ export async function readRecords<T>(vault: Vault, kind: RecordKind): Promise<St
       files.set(id, list);
     }
   }
-  const out: StoredRecord<T>[] = [];
-  for (const [id, e] of [...json].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  for (const [id, e] of json) {
     if (e.obj !== 'blob') throw new MalformedObjectError('game record', `${id}/record.json is not a blob`, e.id);
     let data: T;
     try {
@@ -201,7 +253,7 @@ export async function readRecords<T>(vault: Vault, kind: RecordKind): Promise<St
     }
     out.push({ id, data, files: files.get(id) ?? [] });
   }
-  return out;
+  return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /**

@@ -6,6 +6,10 @@ import { buildStats, feedbackReport } from '../../../src/personas/game/feedbackR
 import { createMilestone } from '../../../src/personas/game/milestones.js';
 import { commit } from '../../../src/porcelain/commit.js';
 import { verify } from '../../../src/porcelain/verify.js';
+import { decodeSnapshot } from '../../../src/objects/snapshot.js';
+import { flattenTree } from '../../../src/plumbing/trees.js';
+import { recordRef } from '../../../src/personas/game/records.js';
+import { readRef } from '../../../src/refs/refs.js';
 import { codeOf, memVault } from '../../helpers/vault.js';
 import { sampleGame, texture } from './sampleGame.js';
 
@@ -36,6 +40,13 @@ test('add checks its input and stores one record; the same feedback twice is sto
   assert.is(await codeOf(() => addFeedback({ vault: t.vault, build: '0.4.1', tester: ' ', rating: 3 })), 'EUSAGE');
   assert.is(await codeOf(() => addFeedback({ vault: t.vault, build: '7.7.7', tester: 'bo', rating: 3 })), 'EUSAGE');
   assert.is((await listFeedback({ vault: t.vault })).length, 1, 'bad input stores nothing');
+  // stored as one JSON Lines file per build: a read per build, not per feedback
+  await addFeedback({ vault: t.vault, build: '0.4.1', tester: 'bo', rating: 5 });
+  await addFeedback({ vault: t.vault, build: '0.4.2', tester: 'bo', rating: 2 });
+  const head = (await readRef(t.vault.refs, recordRef('feedback')))!;
+  const tree = await flattenTree(t.vault.db, decodeSnapshot(await t.vault.db.readTyped(head, 'snapshot'), head).tree);
+  assert.equal([...tree.keys()].sort(), [`${t.b1.id}.jsonl`, `${t.b2.id}.jsonl`].sort());
+  assert.is(String(await t.vault.db.readTyped(tree.get(`${t.b1.id}.jsonl`)!.id, 'blob')).trim().split('\n').length, 2);
 });
 
 test('CSV import: good rows land, bad rows come back with the line they start on (quoted multi-line text counts); importing again adds nothing', async () => {
