@@ -1,6 +1,8 @@
 import { Box, useApp, useInput, type Key } from 'ink';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { createMilestone, MILESTONE_TYPES, restore, worktreeEntry, type ChangeCounts, type LogEntry, type MilestoneType, type Vault } from '../index.js';
+import { createMilestone, MILESTONE_TYPES, type Change, type ChangeCounts, type LogEntry, type MilestoneType, type Vault } from '../index.js';
+import { elementChoices, elementRestorePlan, fileRestorePlan, openInBrowser, writeHtmlTimeline, type ElementChoice, type Plan } from './actions.js';
+import { ElementPicker } from './ElementPicker.js';
 import { fromProgress } from '../cli/progress.js';
 import { Confirm } from './Confirm.js';
 import { DiffView, filePaneHeight, type Pane } from './DiffView.js';
@@ -35,6 +37,10 @@ export interface AppProps {
   persona?: Persona;
   /** draw pictures with 24-bit colour (default: what the terminal says, see truecolorWanted) */
   pictureColor?: boolean;
+  /** where `o` writes the HTML timeline (default: a new temporary folder) */
+  htmlDir?: string;
+  /** opens the HTML timeline; returns whether it did (default: xdg-open when there is a desktop) */
+  opener?: (path: string) => boolean;
 }
 
 /** thumbnail size in the creative panels: text rows (two pixels each) and columns */
@@ -46,7 +52,8 @@ type Mode =
   | { kind: 'help' }
   | { kind: 'filter' }
   | { kind: 'milestone'; target: LogEntry; value: string }
-  | { kind: 'confirm'; question: string; details: string[]; run: () => Promise<void> };
+  | { kind: 'confirm'; plan: Plan }
+  | { kind: 'elements'; path: string; snapshot: string; list: readonly ElementChoice[]; cursor: number };
 
 const MORE = 200;
 
@@ -59,7 +66,7 @@ export function milestoneInput(v: string): { name: string; type: MilestoneType }
 }
 
 /** The whole screen: header, the timeline or diff view, prompts, status line. All keys are handled here. */
-export function App({ vault, persona, pictureColor = truecolorWanted() }: AppProps) {
+export function App({ vault, persona, pictureColor = truecolorWanted(), htmlDir, opener }: AppProps) {
   const { exit } = useApp();
   const { columns: width, rows } = useTerminalSize();
   const height = Math.max(5, rows - 1); // ink redraws the whole screen when the output is as tall as the terminal
@@ -102,7 +109,7 @@ export function App({ vault, persona, pictureColor = truecolorWanted() }: AppPro
   }, [timeline.entries, query, milestones.types, store.size]);
 
   // layout: header, body, [filter line], [prompt], status line
-  const bottom = (filter || mode?.kind === 'filter' ? 1 : 0) + (mode?.kind === 'milestone' ? 2 : 0) + (mode?.kind === 'confirm' ? mode.details.length + 4 : 0) + 1;
+  const bottom = (filter || mode?.kind === 'filter' ? 1 : 0) + (mode?.kind === 'milestone' ? 2 : 0) + (mode?.kind === 'confirm' ? mode.plan.details.length + 4 : 0) + 1;
   const bodyHeight = Math.max(1, height - 1 - bottom);
   // persona panels under the timeline (creative: thumbnails of the selected snapshot), when there is room
   const panelHeight = bodyHeight < 14 ? 0 : persona === 'creative' ? THUMB_ROWS + 2 : persona === 'game' ? BUILD_PANEL_HEIGHT : 0;
@@ -194,29 +201,59 @@ export function App({ vault, persona, pictureColor = truecolorWanted() }: AppPro
     setView('diff');
   };
 
-  const askRestore = async () => {
+  /** the selected diff row as a file, or a message saying why there is none */
+  const selectedFile = (): Change | null => {
     const row = Math.min(fileCursorRef.current, rowCount - 1);
-    if (row < panels.length) return setMessage({ text: `${panels[row].label} is a summary, not a file: pick a file below it to restore`, tone: 'error' });
-    const c = files[row - panels.length];
+    if (row < panels.length) {
+      setMessage({ text: `${panels[row].label} is a summary, not a file: pick a file below it`, tone: 'error' });
+      return null;
+    }
+    return files[row - panels.length] ?? null;
+  };
+
+  const ask = (plan: Plan | Message) => {
+    if (plan && 'run' in plan) setMode({ kind: 'confirm', plan });
+    else setMessage(plan);
+  };
+
+  /** run a confirmed plan with a progress line, then say how it went */
+  const runPlan = (plan: Plan) => {
+    setMessage(null);
+    const onProgress = progress.start(plan.label);
+    plan
+      .run((p) => onProgress(fromProgress(p)))
+      .then(setMessage, fail)
+      .finally(progress.stop);
+  };
+
+  const askRestore = async () => {
+    const c = selectedFile();
+    if (c && diffEntry) ask(await fileRestorePlan(vault, diffEntry.id, c));
+  };
+
+  const pickElement = async () => {
+    const c = selectedFile();
     if (!c || !diffEntry) return;
-    const short = diffEntry.id.slice(0, 12);
-    if (c.kind === 'deleted') return setMessage({ text: `${c.path} was deleted by this snapshot: there is no version of it here to restore`, tone: 'error' });
-    const now = await worktreeEntry(vault, c.path);
-    const details = now
-      ? [`This overwrites ${c.path} in the project folder`, `(now ${bytes(now.size)}, changed ${time(now.mtime)})`, `with the version from ${short} (${bytes(c.newSize ?? 0)}).`]
-      : [`${c.path} is not in the project folder now:`, `it will be created (${bytes(c.newSize ?? 0)}).`];
-    setMode({
-      kind: 'confirm',
-      question: `Restore ${c.path} from snapshot ${short}?`,
-      details,
-      run: async () => {
-        setMessage(null);
-        const onProgress = progress.start(`restoring ${c.path}`);
-        const r = await restore({ vault, snapshot: diffEntry.id, paths: [c.path], force: true, onProgress: (p) => onProgress(fromProgress(p)) }).finally(progress.stop);
-        const skipped = r.skipped.length ? `; not restored: ${r.skipped.map((s) => `${s.path} (${s.reason})`).join(', ')}` : '';
-        setMessage({ text: `restored ${c.path} from ${short}${r.unchanged ? ' (it was already identical)' : ''}${skipped}`, tone: skipped ? 'error' : 'ok' });
-      },
-    });
+    if (c.kind === 'deleted') return setMessage({ text: `${c.path} was deleted by this snapshot: it has no elements here`, tone: 'error' });
+    setMessage({ text: `reading the elements of ${c.path}…`, tone: 'info' });
+    const list = await elementChoices(vault, diffEntry.id, c.path);
+    // the user may have left the diff (or opened a prompt) while the file was read
+    if (viewRef.current !== 'diff' || modeRef.current) return setMessage(null);
+    if (!list.length) return setMessage({ text: `${c.path} has no elements in ${diffEntry.id.slice(0, 12)}`, tone: 'error' });
+    setMessage(null);
+    setMode({ kind: 'elements', path: c.path, snapshot: diffEntry.id, list, cursor: 0 });
+  };
+
+  const openHtml = () => {
+    const onProgress = progress.start('writing the HTML timeline');
+    void onProgress;
+    writeHtmlTimeline(vault, htmlDir)
+      .then(({ path, versions }) => {
+        const opened = (opener ?? openInBrowser)(path);
+        // the path first: it is what the user needs when no browser opens
+        setMessage({ text: `HTML timeline: ${path}${opened ? ' (opening)' : ''} · ${versions} versions`, tone: 'ok' });
+      }, fail)
+      .finally(progress.stop);
   };
 
   const mark = (target: LogEntry, input: string) => {
@@ -268,11 +305,23 @@ export function App({ vault, persona, pictureColor = truecolorWanted() }: AppPro
           return null;
         }), () => setMode(null));
     }
+    if (mode?.kind === 'elements') {
+      const n = mode.list.length;
+      if (key.escape) return setMode(null);
+      if (input === 'j' || key.downArrow) return setMode({ ...mode, cursor: Math.min(n - 1, mode.cursor + 1) });
+      if (input === 'k' || key.upArrow) return setMode({ ...mode, cursor: Math.max(0, mode.cursor - 1) });
+      if (key.return) {
+        const el = mode.list[mode.cursor];
+        setMode(null);
+        elementRestorePlan(vault, mode.snapshot, mode.path, el).then(ask, fail);
+      }
+      return;
+    }
     if (mode?.kind === 'confirm') {
       if (input === 'y' || input === 'Y') {
-        const run = mode.run;
+        const plan = mode.plan;
         setMode(null);
-        run().catch(fail);
+        runPlan(plan);
       } else if (input === 'n' || input === 'N' || key.escape) {
         setMode(null);
         setMessage({ text: 'cancelled: nothing was changed', tone: 'info' });
@@ -316,6 +365,7 @@ export function App({ vault, persona, pictureColor = truecolorWanted() }: AppPro
         return openDiff(e, a && a.id !== e.id ? a : null);
       }
       if (input === 'm' && e) return setMode({ kind: 'milestone', target: e, value: '' });
+      if (input === 'o') return openHtml();
       return;
     }
 
@@ -327,6 +377,7 @@ export function App({ vault, persona, pictureColor = truecolorWanted() }: AppPro
     }
     if (key.tab) return setPane((p) => (p === 'files' ? 'patch' : 'files'));
     if (input === 'r') return void askRestore().catch(fail);
+    if (input === 'e') return void pickElement().catch(fail);
     const step = input === 'j' || key.downArrow ? 1 : input === 'k' || key.upArrow ? -1 : key.pageDown || input === ' ' ? patchRows : key.pageUp ? -patchRows : 0;
     if (!step) return;
     if (pane === 'files') moveFile(Math.sign(step) * (Math.abs(step) === 1 ? 1 : fileRows));
@@ -342,7 +393,9 @@ export function App({ vault, persona, pictureColor = truecolorWanted() }: AppPro
       ? `Timeline (${timeline.entries.length}${timeline.done ? '' : '+'} snapshots)`
       : `Diff ${diffFrom ? `${diffFrom.id.slice(0, 8)}..${diffEntry?.id.slice(0, 8) ?? ''}` : (diffEntry?.id.slice(0, 12) ?? '')}`;
   const hint =
-    view === 'timeline' ? 'j/k move · Enter diff · space mark A · / filter · m milestone · ? help · q quit' : 'j/k move · Tab pane · r restore file · Esc back · ? help · q quit';
+    view === 'timeline'
+      ? 'j/k move · Enter diff · space mark A · / filter · m milestone · ? help · q quit'
+      : `j/k move · Tab pane · r restore file${persona === 'creative' ? ' · e element' : ''} · Esc back · ? help`;
   const status: Message = timeline.error ? { text: `error: ${timeline.error}`, tone: 'error' } : message;
 
   return (
@@ -350,6 +403,8 @@ export function App({ vault, persona, pictureColor = truecolorWanted() }: AppPro
       <Header project={vault.workTree} view={viewName} persona={persona} width={width} />
       {mode?.kind === 'help' ? (
         <HelpOverlay height={bodyHeight} width={width} />
+      ) : mode?.kind === 'elements' ? (
+        <ElementPicker path={mode.path} snapshot={mode.snapshot.slice(0, 12)} list={mode.list} cursor={mode.cursor} height={bodyHeight} width={width} />
       ) : view === 'timeline' ? (
         <>
         <Timeline
@@ -390,7 +445,7 @@ export function App({ vault, persona, pictureColor = truecolorWanted() }: AppPro
       {mode?.kind === 'milestone' ? (
         <Prompt label={`Milestone for ${mode.target.id.slice(0, 8)}: NAME [TYPE] (type default development; Esc cancels):`} value={mode.value} width={width} />
       ) : null}
-      {mode?.kind === 'confirm' ? <Confirm question={mode.question} details={mode.details} width={width} /> : null}
+      {mode?.kind === 'confirm' ? <Confirm question={mode.plan.question} details={mode.plan.details} width={width} /> : null}
       {progress.running ? <ProgressLine label={progress.running.label} view={progress.running.view} width={width} /> : <StatusBar message={status} hint={hint} width={width} />}
     </Box>
   );

@@ -1,15 +1,8 @@
 import { Box, Text } from 'ink';
 import { theme } from './theme.js';
 
-/** Every key, by view. Kept next to the key handling in App.tsx: change both together. */
+/** Every key, by view (? and q are in the title). Kept next to the key handling in App.tsx: change both together. */
 export const KEYS: readonly [string, readonly [string, string][]][] = [
-  [
-    'Everywhere',
-    [
-      ['?', 'show or hide this help'],
-      ['q, Ctrl-C', 'quit'],
-    ],
-  ],
   [
     'Timeline',
     [
@@ -20,6 +13,7 @@ export const KEYS: readonly [string, readonly [string, string][]][] = [
       ['/', 'filter: words, type:beta, path:Art/'],
       ['Esc', 'unmark A, clear the filter'],
       ['m', 'mark a milestone: NAME [TYPE]'],
+      ['o', 'write the HTML timeline (and open it)'],
     ],
   ],
   [
@@ -28,6 +22,7 @@ export const KEYS: readonly [string, readonly [string, string][]][] = [
       ['j/k, ↓/↑', 'next / previous file (or scroll the patch)'],
       ['Tab', 'switch between files and patch'],
       ['r', 'restore the file from this snapshot'],
+      ['e', 'restore one element (layer, node, key)'],
       ['Esc, Backspace', 'back to the timeline'],
     ],
   ],
@@ -42,9 +37,9 @@ export const KEYS: readonly [string, readonly [string, string][]][] = [
 
 export function HelpOverlay({ height, width }: { height: number; width: number }) {
   return (
-    <Box flexDirection="column" height={height} width={width} borderStyle="round" borderColor={theme.title} paddingX={1}>
+    <Box flexDirection="column" height={height} width={width} overflow="hidden" borderStyle="round" borderColor={theme.title} paddingX={1}>
       <Text bold color={theme.title}>
-        Keys (? or Esc closes)
+        Keys (? or Esc closes this help; q or Ctrl-C quits)
       </Text>
       {KEYS.map(([section, keys]) => (
         <Box key={section} flexDirection="column">

@@ -12,8 +12,9 @@ test('? shows every key and hides again', async () => {
   const s = renderApp(vault);
   await s.waitFor(ready, 'timeline');
   await s.press('?');
-  const f = await s.waitFor((f) => f.includes('Keys (? or Esc closes)'), 'help');
-  for (const k of ['q, Ctrl-C', 'j/k, ↓/↑', 'PgDn/PgUp, g/G', 'Enter', '/ ', 'Esc ', 'm ', 'Tab', 'r ', 'Esc, Backspace', 'y / n']) assert.ok(f.includes(`  ${k}`), `help lacks ${k}`);
+  const f = await s.waitFor((f) => f.includes('Keys (? or Esc closes this help; q or Ctrl-C quits)'), 'help');
+  for (const k of ['j/k, ↓/↑', 'PgDn/PgUp, g/G', 'Enter', 'space', '/ ', 'Esc ', 'm ', 'o ', 'Tab', 'r ', 'e ', 'Esc, Backspace', 'Enter / Esc', 'y / n']) assert.ok(f.includes(`  ${k}`), `help lacks ${k}`);
+  for (const section of ['Timeline', 'Diff', 'Prompts']) assert.match(f, new RegExp(`│ ${section}\\s+│`));
   assert.ok(f.split('\n').length <= 24);
   await s.press('?');
   await s.waitFor((f) => !f.includes('Keys (?') && f.includes('first blockout'), 'help closed');

@@ -75,10 +75,10 @@ export interface Screen {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function renderApp(vault: Vault, opts: { persona?: Persona; columns?: number; rows?: number; pictureColor?: boolean } = {}): Screen {
+export function renderApp(vault: Vault, opts: { persona?: Persona; columns?: number; rows?: number; pictureColor?: boolean; htmlDir?: string; opener?: (path: string) => boolean } = {}): Screen {
   const stdout = new FakeStdout(opts.columns ?? 80, opts.rows ?? 24);
   const stdin = new FakeStdin();
-  const app = render(createElement(App, { vault, persona: opts.persona, pictureColor: opts.pictureColor ?? false }), {
+  const app = render(createElement(App, { vault, persona: opts.persona, pictureColor: opts.pictureColor ?? false, htmlDir: opts.htmlDir, opener: opts.opener ?? (() => false) }), {
     stdout: stdout as unknown as NodeJS.WriteStream,
     stdin: stdin as unknown as NodeJS.ReadStream,
     debug: true,
@@ -146,15 +146,20 @@ export function png(w: number, h: number, rgb: [number, number, number], box?: {
 
 /**
  * A creative project: two images committed with thumbnails (the creative persona's commit attachment),
- * then hero.png repainted (a gold box) and notes changed.
+ * then hero.png repainted (a gold box), notes changed, and in Scenes/level.json hero.hp 10 -> 20, sky blue -> red.
  */
 export async function creativeVault() {
-  const t = await memVault({ Art: { 'hero.png': png(64, 64, [20, 60, 200]), 'sky.png': png(32, 16, [120, 200, 250]) }, Docs: { 'notes.md': 'hero is blue\n' } });
+  const t = await memVault({
+    Art: { 'hero.png': png(64, 64, [20, 60, 200]), 'sky.png': png(32, 16, [120, 200, 250]) },
+    Docs: { 'notes.md': 'hero is blue\n' },
+    Scenes: { 'level.json': '{\n  "hero": { "hp": 10, "speed": 3 },\n  "sky": "blue"\n}\n' },
+  });
   const { vault, fs, dir } = t;
   const attachments = [thumbnailsAttachment()];
   await commit({ vault, message: 'first paint', attachments });
   await fs.writeFile(`${dir}/Art/hero.png`, png(64, 64, [20, 60, 200], { x: 16, y: 16, w: 32, h: 32, rgb: [250, 230, 40] }));
   await fs.writeFile(`${dir}/Docs/notes.md`, 'hero is blue\nwith a gold shield\n');
+  await fs.writeFile(`${dir}/Scenes/level.json`, '{\n  "hero": { "hp": 20, "speed": 3 },\n  "sky": "red"\n}\n');
   await commit({ vault, message: 'gold shield', attachments });
   return t;
 }

@@ -1,0 +1,115 @@
+import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { restore, worktreeEntry, type Change, type Progress, type Vault } from '../index.js';
+import { joinPath, writeFileAtomic } from '../plumbing/fs.js';
+import { commitAttachments } from '../cli/attachments.js';
+import type { Message } from './StatusBar.js';
+import { bytes, time } from './text.js';
+
+/**
+ * What the TUI's actions do, apart from keys and screen: each "plan" reads what an action would
+ * overwrite and returns the confirmation to show and the work to run on yes. Nothing here draws.
+ */
+export interface Plan {
+  readonly question: string;
+  /** what will be overwritten: shown before y/n */
+  readonly details: readonly string[];
+  /** label of the progress line while it runs */
+  readonly label: string;
+  run(onProgress: (p: Progress) => void): Promise<Message>;
+}
+
+/** Restore one file of a snapshot into the project folder (after saying what it overwrites). */
+export async function fileRestorePlan(vault: Vault, snapshot: string, c: Change): Promise<Plan | Message> {
+  const short = snapshot.slice(0, 12);
+  if (c.kind === 'deleted') return { text: `${c.path} was deleted by this snapshot: there is no version of it here to restore`, tone: 'error' };
+  const now = await worktreeEntry(vault, c.path);
+  const details = now
+    ? [`This overwrites ${c.path} in the project folder`, `(now ${bytes(now.size)}, changed ${time(now.mtime)})`, `with the version from ${short} (${bytes(c.newSize ?? 0)}).`]
+    : [`${c.path} is not in the project folder now:`, `it will be created (${bytes(c.newSize ?? 0)}).`];
+  return {
+    question: `Restore ${c.path} from snapshot ${short}?`,
+    details,
+    label: `restoring ${c.path}`,
+    run: async (onProgress) => {
+      const r = await restore({ vault, snapshot, paths: [c.path], force: true, onProgress });
+      const skipped = r.skipped.length ? `; not restored: ${r.skipped.map((s) => `${s.path} (${s.reason})`).join(', ')}` : '';
+      return { text: `restored ${c.path} from ${short}${r.unchanged ? ' (it was already identical)' : ''}${skipped}`, tone: skipped ? 'error' : 'ok' };
+    },
+  };
+}
+
+/** One element of a file (layer, node, key...), as listed by the creative persona's element restore. */
+export interface ElementChoice {
+  readonly name: string;
+  readonly kind: string;
+}
+
+/** The elements of `path` in `snapshot` (EUNSUPPORTED for formats without elements). */
+export async function elementChoices(vault: Vault, snapshot: string, path: string): Promise<ElementChoice[]> {
+  const { listElements } = await import('../personas/creative/elements/index.js');
+  return (await listElements(vault, snapshot, path)).elements.map((e) => ({ name: e.name, kind: e.kind }));
+}
+
+/** Put one element of `path` as it was in `snapshot` into the current file, after saying what changes. */
+export async function elementRestorePlan(vault: Vault, snapshot: string, path: string, el: ElementChoice): Promise<Plan> {
+  const { elementFormatOf, restoreElement, MAX_ELEMENT_FILE_BYTES } = await import('../personas/creative/elements/index.js');
+  const short = snapshot.slice(0, 12);
+  const now = await worktreeEntry(vault, path);
+  let has: boolean | null = null;
+  if (now?.kind === 'file' && now.size <= MAX_ELEMENT_FILE_BYTES) {
+    const current = (await vault.fs.readFile(joinPath(vault.workTree, path))) as Uint8Array;
+    has = await Promise.resolve((await elementFormatOf(path)).list(current, { path, where: 'the project folder' }))
+      .then((list) => list.some((e) => e.name === el.name))
+      .catch(() => null);
+  }
+  const details = now
+    ? [
+        `This changes ${path} in the project folder (now ${bytes(now.size)}, changed ${time(now.mtime)}):`,
+        has === false ? `it has no ${el.kind} ${el.name}: the one from ${short} is added back;` : `its ${el.kind} ${el.name} is overwritten by the one from ${short};`,
+        'everything else in the file stays as it is now. The project is committed first (undo snapshot).',
+      ]
+    : [`${path} is not in the project folder: restore the whole file instead (r).`];
+  return {
+    question: `Restore ${el.kind} ${el.name} of ${path} from snapshot ${short}?`,
+    details,
+    label: `restoring ${el.kind} ${el.name} of ${path}`,
+    run: async () => {
+      const r = await restoreElement({ vault, rev: snapshot, path, element: el.name, attachments: await commitAttachments(vault) });
+      if (r.action === 'unchanged') return { text: `${path} already has ${el.kind} ${el.name} as it was in ${short}: nothing written`, tone: 'info' };
+      return { text: `${r.action} ${r.element.kind} ${r.element.name} of ${path} from ${short}${r.undo ? `; undo: ${r.undo.command}` : ''}`, tone: 'ok' };
+    },
+  };
+}
+
+/** The most versions put on the HTML page from the TUI (the CLI's `vault timeline --html` takes --max-count). */
+export const HTML_VERSIONS = 200;
+
+/**
+ * Write the creative persona's HTML timeline (thumbnails, before pictures, diff images) into a new
+ * temporary folder; returns its path. `dir` is for tests.
+ */
+export async function writeHtmlTimeline(vault: Vault, dir?: string): Promise<{ path: string; versions: number }> {
+  const tl = await import('../personas/creative/timeline/index.js');
+  const versions = await tl.timelineVersions({ vault, limit: HTML_VERSIONS });
+  const page = await tl.timelineHtml({ vault, versions });
+  const folder = dir ?? join(tmpdir(), `vault-timeline-${process.pid}-${Date.now().toString(36)}`);
+  await vault.fs.mkdir(folder, { recursive: true });
+  const path = join(folder, 'timeline.html');
+  await writeFileAtomic(vault.fs, path, page.html);
+  return { path, versions: versions.length };
+}
+
+/** Open a file in the desktop's browser when there is a desktop and xdg-open; false otherwise (the path is shown instead). */
+export function openInBrowser(path: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (!env.DISPLAY && !env.WAYLAND_DISPLAY) return false;
+  try {
+    const child = spawn('xdg-open', [path], { stdio: 'ignore', detached: true });
+    child.on('error', () => {});
+    child.unref();
+    return true;
+  } catch {
+    return false;
+  }
+}
