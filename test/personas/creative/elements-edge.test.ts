@@ -55,6 +55,28 @@ test('glTF: a node deleted since is added back under the scene with its mesh; ot
   assert.equal(positionsOf(doc, 'Keep'), tri(1));
 });
 
+test('glTF: a material other meshes also use is kept (with a note) when one node is restored', async () => {
+  const make = async (x: number, color: [number, number, number, number]) => {
+    const doc = new Document();
+    const buf = doc.createBuffer();
+    const stone = doc.createMaterial('Stone').setBaseColorFactor(color);
+    const scene = doc.createScene('S');
+    for (const [i, name] of ['A', 'B'].entries()) {
+      const acc = doc.createAccessor(`${name}p`, buf).setType('VEC3').setArray(new Float32Array([x + i, 0, 0, 1, 0, 0, 0, 1, 0]));
+      scene.addChild(doc.createNode(name).setMesh(doc.createMesh(`${name}Mesh`).addPrimitive(doc.createPrimitive().setAttribute('POSITION', acc).setMaterial(stone))));
+    }
+    return Buffer.from(await new NodeIO().writeBinary(doc));
+  };
+  const t = await twoVersions('shared.glb', await make(0, [1, 0, 0, 1]), await make(5, [0, 1, 0, 1]));
+  const r = await t.run('A');
+  assert.match(r.notes.join(' '), 'Stone is also used by other meshes');
+  const doc = await readGlb(await t.read());
+  assert.equal(positionsOf(doc, 'A').slice(0, 3), [0, 0, 0]);
+  assert.equal(positionsOf(doc, 'B').slice(0, 3), [6, 0, 0]);
+  assert.is(doc.getRoot().listMaterials().length, 1);
+  assert.equal([...doc.getRoot().listMaterials()[0]!.getBaseColorFactor()], [0, 1, 0, 1]);
+});
+
 test('glTF: an embedded .gltf is written back embedded; a file using extensions is refused, unchanged', async () => {
   const io = new NodeIO();
   const make = async (x: number) => {

@@ -143,7 +143,7 @@ test('GLB: the old node (transform and mesh) comes back; the other node keeps it
   assert.is(doc.getRoot().listAccessors().length, 2, 'the replaced vertex data is gone');
 });
 
-test('GLB: a material is restored in place; a mesh too, for every node using it', async () => {
+test('GLB: a material is restored in place; a mesh too, with its own material', async () => {
   const tri = (x: number) => [x, 0, 0, x + 1, 0, 0, x, 1, 0];
   const v1 = await makeGlb([{ name: 'A', positions: tri(0), color: [1, 0, 0, 1] }, { name: 'B', positions: tri(3), color: [0, 0, 1, 1] }]);
   const v2 = await makeGlb([{ name: 'A', positions: tri(1), color: [0.5, 0.5, 0, 1] }, { name: 'B', positions: tri(4), color: [0, 1, 1, 1] }]);
@@ -155,7 +155,7 @@ test('GLB: a material is restored in place; a mesh too, for every node using it'
   await restoreElement({ vault: t.vault, rev: t.v1, path: 'm.glb', element: 'mesh:BMesh' });
   doc = await readGlb(await t.read());
   assert.equal(positionsOf(doc, 'B'), tri(3));
-  assert.equal(colorOf(doc, 'B'), [0, 1, 1, 1], 'the current material of the same name is kept');
+  assert.equal(colorOf(doc, 'B'), [0, 0, 1, 1], 'its material, used by nothing else, comes back too');
   assert.equal(positionsOf(doc, 'A'), tri(1));
 });
 

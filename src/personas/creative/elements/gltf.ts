@@ -15,9 +15,10 @@
  *   current place and children (each child is an element of its own); a node
  *   the current file lost is added back under its old parent (or the scene),
  *   with the children the current file does not have;
- * - materials are elements of their own: a restored mesh uses the current
- *   material of the same name where there is one (restore the material too if
- *   you want its old look); missing ones are copied.
+ * - a restored node or mesh brings its old materials and textures: a current
+ *   material of the same name is overwritten when only the replaced mesh uses
+ *   it, and kept (with a note) when other meshes use it too; missing ones are
+ *   copied.
  * What the replaced element alone used (accessors, textures) is removed; the
  * rest of the file keeps its data. `.gltf` files are handled when their
  * buffers and images are embedded (data: URIs); a `.gltf` with separate
@@ -122,11 +123,22 @@ function listOf(doc: Document): ElementInfo[] {
 
 /**
  * Copies properties of `from` into `to`: every property reached is copied once;
- * buffers become `to`'s buffer; materials (unless `copyMaterials`) and nodes
- * resolve to `to`'s of the same name when it has one; textures with the same
- * image are shared.
+ * buffers become `to`'s buffer; nodes, and materials (unless `copyMaterials`),
+ * resolve to `to`'s of the same name when it has one (such a material is
+ * overwritten with the old one when only replaced primitives use it); textures
+ * with the same image are shared.
  */
-function resolver(to: Document, opts: { copyMaterials: boolean; shared?: Set<string> }) {
+interface ResolveOptions {
+  copyMaterials: boolean;
+  /** primitives the restore replaces: a material only they use is overwritten with the old one */
+  replacing?: Set<Property>;
+  /** names of current materials kept because other meshes use them too */
+  shared?: Set<string>;
+  /** what overwriting a material freed (its textures) */
+  orphans?: Property[];
+}
+
+function resolver(to: Document, opts: ResolveOptions) {
   const memo = new Map<Property, Property>();
   const graph = to.getGraph();
   const buffer = () => to.getRoot().listBuffers()[0] ?? to.createBuffer();
@@ -138,7 +150,15 @@ function resolver(to: Document, opts: { copyMaterials: boolean; shared?: Set<str
     if (type === PropertyType.MATERIAL && !opts.copyMaterials) {
       const same = to.getRoot().listMaterials().find((m) => m.getName() === p.getName() && p.getName() !== '');
       if (same) {
-        if (!same.equals(p as Material)) opts.shared?.add(p.getName());
+        memo.set(p, same);
+        if (same.equals(p as Material)) return same;
+        const root = to.getRoot();
+        const users = same.listParents().filter((x) => x !== root);
+        if (users.every((u) => opts.replacing?.has(u))) {
+          // only what is being replaced uses it: it gets its old look back too
+          opts.orphans?.push(...texturesOf(same));
+          same.copy(p as Material, resolve as never);
+        } else opts.shared?.add(p.getName());
         return same;
       }
     }
@@ -195,6 +215,8 @@ async function restore(opts: { current: Uint8Array; old: Uint8Array; element: st
   let action: FormatRestore['action'] = 'replaced';
   const orphans: Property[] = [];
   const sharedMaterials = new Set<string>();
+  const replacing = new Set<Property>();
+  const matOpts: ResolveOptions = { copyMaterials: false, replacing, shared: sharedMaterials, orphans };
 
   if (target.kind === 'material') {
     const from = named(old.getRoot().listMaterials(), 'material').find((m) => m.name === target.name)!.item;
@@ -211,8 +233,9 @@ async function restore(opts: { current: Uint8Array; old: Uint8Array; element: st
   } else if (target.kind === 'mesh') {
     const from = named(old.getRoot().listMeshes(), 'mesh').find((m) => m.name === target.name)!.item;
     const here = named(cur.getRoot().listMeshes(), 'mesh').find((m) => m.name === target.name)?.item;
-    const resolve = resolver(cur, { copyMaterials: false, shared: sharedMaterials });
+    const resolve = resolver(cur, matOpts);
     if (here) {
+      for (const prim of here.listPrimitives()) replacing.add(prim);
       orphans.push(...usedBy(here).filter((p) => p !== here));
       here.copy(from, resolve as never);
     } else {
@@ -225,12 +248,15 @@ async function restore(opts: { current: Uint8Array; old: Uint8Array; element: st
     const from = fromAll.find((n) => n.name === target.name)!.item;
     const curAll = nodePaths(cur);
     const here = curAll.find((n) => n.name === target.name)?.item;
-    const resolve = resolver(cur, { copyMaterials: false, shared: sharedMaterials });
+    const resolve = resolver(cur, matOpts);
     const assign = (dst: Node, src: Node) => {
       dst.setTranslation([...src.getTranslation()] as never).setRotation([...src.getRotation()] as never).setScale([...src.getScale()] as never);
       dst.setWeights([...src.getWeights()]).setExtras(JSON.parse(JSON.stringify(src.getExtras())));
       const mesh = src.getMesh();
-      orphans.push(...usedBy(dst.getMesh()));
+      const was = dst.getMesh();
+      // the node's current mesh is replaced for every node only when this node alone uses it
+      if (was && was.listParents().every((x) => x === dst || x === cur.getRoot())) for (const prim of was.listPrimitives()) replacing.add(prim);
+      orphans.push(...usedBy(was));
       dst.setMesh(mesh ? (resolve(mesh) as Mesh) : null);
       const cam = src.getCamera();
       if (dst.getCamera()) orphans.push(dst.getCamera()!);
@@ -256,7 +282,7 @@ async function restore(opts: { current: Uint8Array; old: Uint8Array; element: st
     }
   }
   disposeOrphans(cur, orphans);
-  if (sharedMaterials.size) notes.push(`materials are elements of their own: the current ${[...sharedMaterials].join(', ')} ${sharedMaterials.size === 1 ? 'was' : 'were'} kept (restore ${sharedMaterials.size === 1 ? 'it' : 'them'} too for the old look)`);
+  if (sharedMaterials.size) notes.push(`material${sharedMaterials.size === 1 ? '' : 's'} ${[...sharedMaterials].join(', ')} ${sharedMaterials.size === 1 ? 'is' : 'are'} also used by other meshes: the current version was kept (restore it with --element material:NAME for the old look everywhere)`);
   let data: Uint8Array;
   try {
     data = await write(cur, isGlb(opts.current));
