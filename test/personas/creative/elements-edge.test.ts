@@ -7,7 +7,7 @@ import { Document, NodeIO } from '@gltf-transform/core';
 import { restoreElement } from '../../../src/personas/creative/elements/index.js';
 import { commit } from '../../../src/porcelain/commit.js';
 import { codeOf, memVault } from '../../helpers/vault.js';
-import { TSCN_V1, makeGlb, positionsOf, readGlb } from './elements.fixtures.js';
+import { TSCN_V1, makeGlb, makePsd, positionsOf, readGlb } from './elements.fixtures.js';
 
 const test = suite('personas/creative/elements-edge');
 
@@ -152,6 +152,15 @@ test('PSD: with a multiply layer the composite is rebuilt approximately and mark
   assert.is(psd.imageResources?.versionInfo?.hasRealMergedData, false);
   assert.equal([...psd.children![1]!.imageData!.data.slice(0, 4)], [255, 0, 0, 128]);
   assert.is(psd.children![1]!.blendMode, 'multiply');
+});
+
+test('PSD: a document over the pixel cap is refused before decoding (ETOOBIG), the file untouched', async () => {
+  const big = makePsd([{ name: 'A', color: [1, 2, 3, 255] }]);
+  big.writeUInt32BE(20000, 14); // height
+  big.writeUInt32BE(20000, 18); // width: 400 Mpx claimed
+  const t = await twoVersions('big.psd', big, makePsd([{ name: 'A', color: [9, 9, 9, 255] }]));
+  assert.is(await codeOf(() => t.run('A')), 'ETOOBIG');
+  assert.ok((await t.read()).equals(makePsd([{ name: 'A', color: [9, 9, 9, 255] }])));
 });
 
 test.run();

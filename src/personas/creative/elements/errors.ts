@@ -37,8 +37,8 @@ export class ElementFormatError extends VaultError {
 
 /** The file is larger than element restore will load into memory. */
 export class ElementFileTooLargeError extends VaultError {
-  constructor(path: string, size: number, limit: number) {
-    super('ETOOBIG', `${path} is too large for element restore (${size} bytes; the limit is ${limit})`, { path, size, limit }, `restore the whole file with 'vault restore SNAPSHOT ${path}'`);
+  constructor(path: string, size: number, limit: number, unit = 'bytes') {
+    super('ETOOBIG', `${path} is too large for element restore (${size} ${unit}; the limit is ${limit})`, { path, size, limit, unit }, `restore the whole file with 'vault restore SNAPSHOT ${path}'`);
   }
 }
 

@@ -13,7 +13,7 @@
  * The old embedded thumbnail is dropped (it would show the previous picture).
  */
 import { initializeCanvas, readPsd, writePsd, type Layer, type Psd } from 'ag-psd';
-import { ElementFormatError } from './errors.js';
+import { ElementFileTooLargeError, ElementFormatError } from './errors.js';
 import { pickElement, siblingNamer } from './match.js';
 import type { ElementFormat, ElementInfo, FormatRestore, Side } from './types.js';
 
@@ -30,8 +30,16 @@ function ensureImageDataFactory(): void {
   canvasReady = true;
 }
 
+/** Documents with more pixels than this are not decoded (64 Mpx: 256 MiB per full-size RGBA layer, and both versions are held). */
+export const MAX_PSD_PIXELS = 64 * 1024 * 1024;
+
 function parse(bytes: Uint8Array, side: Side, pixels: boolean): Psd {
   ensureImageDataFactory();
+  if (bytes.length >= 26) {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const px = view.getUint32(14) * view.getUint32(18);
+    if (pixels && px > MAX_PSD_PIXELS) throw new ElementFileTooLargeError(side.path, px, MAX_PSD_PIXELS, 'pixels');
+  }
   try {
     return readPsd(bytes, pixels ? { useImageData: true, skipThumbnail: true } : { useImageData: true, skipThumbnail: true, skipLayerImageData: true, skipCompositeImageData: true });
   } catch (e) {
