@@ -1,14 +1,14 @@
 // Visual diff: images pixel by pixel (regions, diff picture), PSD layers, 3D models; library and `vault diff --visual`.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import pngjs from 'pngjs';
 import { decodeImage, type RgbaImage } from '../../../src/personas/creative/formats/index.js';
-import { compareImages, changedRegions, visualDiff } from '../../../src/personas/creative/visual/index.js';
+import { compareImages, changedRegions, visualDiff, writeDiffImage } from '../../../src/personas/creative/visual/index.js';
 import { commit } from '../../../src/porcelain/commit.js';
 import { runVault } from '../../helpers/cli.js';
-import { codeOf, memVault, tempDir } from '../../helpers/vault.js';
+import { codeOf, memVault, nodeFs, tempDir } from '../../helpers/vault.js';
 import { cube, glbOf, jpegOf, png16, png8, psdOf, stlAscii, stlBinary, webpOf, type Rgba } from './visual-fixtures.js';
 
 const test = suite('personas/creative/visual');
@@ -121,6 +121,20 @@ test('visualDiff between snapshots and the working folder (PNG, JPEG, WebP)', as
   const same = await visualDiff({ vault: t.vault, a: { kind: 'snapshot', rev: 'HEAD' }, b: { kind: 'worktree' }, path: 'art/sky.png' });
   assert.is(same.report.status, 'unchanged');
   assert.is(same.report.image!.changedPixels, 0);
+});
+
+test('a renamed image is compared with its old self (renames as vault diff finds them: same content)', async () => {
+  const t = await memVault({ art: { 'old.png': png8(40, 30, paint) } });
+  await commit({ vault: t.vault, message: 'v1' });
+  await t.fs.rename('/work/art/old.png', '/work/art/new.png');
+  const { report } = await visualDiff({ vault: t.vault, a: { kind: 'snapshot', rev: 'HEAD' }, b: { kind: 'worktree' }, path: 'art/new.png' });
+  assert.is(report.from, 'art/old.png');
+  assert.is(report.status, 'unchanged');
+  assert.is(report.image!.changedPixels, 0);
+  // renamed and edited is, like for vault diff, a new file
+  await t.fs.writeFile('/work/art/new.png', png8(40, 30, (x, y) => (x < 4 && y < 4 ? [0, 0, 0, 255] : paint(x, y))));
+  const edited = (await visualDiff({ vault: t.vault, a: { kind: 'snapshot', rev: 'HEAD' }, b: { kind: 'worktree' }, path: 'art/new.png' })).report;
+  assert.is(edited.status, 'added');
 });
 
 test('visualDiff errors: a path on neither side, an unsupported type, an undecodable image', async () => {
@@ -246,6 +260,31 @@ test('GLB: a node moved (bounds change), a material recoloured, a node removed; 
   const stl = (await d('crate.stl')).report;
   assert.is(stl.status, 'modified');
   assert.equal(stl.model!.meshes.map((x) => [x.name, x.status]), [['crate', 'unchanged']]);
+});
+
+test('writeDiffImage: atomic PNG; refuses symlinks, folders, .vault, symlinked folders inside the project, missing folders', async () => {
+  const t = await tempDir('vault-out-');
+  try {
+    const image = compareImages(null, await img(png8(8, 8, paint))).image;
+    const w = (path: string) => writeDiffImage({ fs: nodeFs, path: join(t.path, path), image, vaultDir: join(t.path, 'p', '.vault'), workTree: join(t.path, 'p') });
+    await mkdir(join(t.path, 'p', '.vault'), { recursive: true });
+    await mkdir(join(t.path, 'elsewhere'));
+    await writeFile(join(t.path, 'target.png'), 'precious');
+    await symlink(join(t.path, 'target.png'), join(t.path, 'link.png'));
+    await symlink(join(t.path, 'elsewhere'), join(t.path, 'p', 'linked'));
+    const ok = await w('p/diff.png');
+    assert.is(ok.bytes, (await readFile(join(t.path, 'p', 'diff.png'))).length);
+    assert.is(pngjs.PNG.sync.read(await readFile(join(t.path, 'p', 'diff.png'))).width, 8);
+    assert.is(await codeOf(() => w('link.png')), 'EUNSAFEPATH');
+    assert.is(await readFile(join(t.path, 'target.png'), 'utf8'), 'precious');
+    assert.is(await codeOf(() => w('p')), 'EUNSAFEPATH');
+    assert.is(await codeOf(() => w('p/.vault/x.png')), 'EUNSAFEPATH');
+    assert.is(await codeOf(() => w('p/linked/x.png')), 'EUNSAFEPATH');
+    assert.is(await codeOf(() => w('nope/x.png')), 'ENOPATH');
+    await w('outside.png');
+  } finally {
+    await t.remove();
+  }
 });
 
 // ---------------------------------------------------------------- the CLI

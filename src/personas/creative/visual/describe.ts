@@ -6,7 +6,7 @@ import type { VisualDiffReport } from './visualDiff.js';
 /** Lines a person reads for a visual diff report (the CLI prints them; --json prints the report). */
 export function describeVisualDiff(r: VisualDiffReport, opts: { maxLines?: number } = {}): string[] {
   const max = opts.maxLines ?? 40;
-  const out: string[] = [`${r.path}: ${r.kind}${fmtOf(r)}, ${r.status} (${r.a.rev} -> ${r.b.rev})`];
+  const out: string[] = [`${r.path}: ${r.kind}${fmtOf(r)}, ${r.status}${r.from ? `, renamed from ${r.from}` : ''} (${r.a.rev} -> ${r.b.rev})`];
   if (r.image) {
     const im = r.image;
     out.push(`  size      ${side(im.before)} -> ${side(im.after)}`);

@@ -1,6 +1,6 @@
 import { PathNotFoundError } from '../../../errors.js';
 import type { ObjectId } from '../../../objects/types.js';
-import type { DiffSide } from '../../../porcelain/diff.js';
+import { diff, type DiffSide } from '../../../porcelain/diff.js';
 import type { Vault } from '../../../porcelain/openVault.js';
 import { UnsupportedFormatError } from '../formats/errors.js';
 import { decodeImage, decodePsd, imageFormatOf, type RgbaImage } from '../formats/images.js';
@@ -31,6 +31,8 @@ export interface VisualDiffReport {
   readonly a: { readonly rev: string; readonly id: ObjectId | 'worktree' };
   readonly b: { readonly rev: string; readonly id: ObjectId | 'worktree' };
   readonly status: 'added' | 'removed' | 'modified' | 'unchanged';
+  /** the file's path on the old side when it was renamed (then `status` is modified or unchanged) */
+  readonly from?: string;
   /** images (PSD: the composite) */
   readonly image?: ImageDiffReport;
   /** PSD: every layer and group, unchanged ones included */
@@ -66,12 +68,21 @@ export async function visualDiff(opts: VisualDiffOptions): Promise<VisualDiff> {
   const { vault } = opts;
   const path = projectPath(opts.path);
   const [sa, sb] = [await resolveSide(vault, opts.a), await resolveSide(vault, opts.b)];
-  const [x, y] = [await readSideFile(vault, sa, path), await readSideFile(vault, sb, path)];
+  let [x, y] = [await readSideFile(vault, sa, path), await readSideFile(vault, sb, path)];
   if (!x && !y) throw new PathNotFoundError(path, `${sa.label} or ${sb.label}`);
+  // a file that is new under this name may have been renamed: compare with its old self
+  let from: string | undefined;
+  if (!x) {
+    const renamed = (await diff({ vault, a: opts.a, b: opts.b })).renamed.find((c) => c.path === path);
+    if (renamed?.from) {
+      from = renamed.from;
+      x = await readSideFile(vault, sa, from);
+    }
+  }
   const kind = visualKindOf(path, (y ?? x)!.subarray(0, 16));
   if (!kind) throw new UnsupportedFormatError(path, 'a visual or structural diff of this file type', 'it is not an image (PNG, JPEG, PSD, WebP), a model (OBJ, STL, glTF, GLB) or a scene (JSON, YAML, Godot .tscn/.tres)');
   const status = !x ? 'added' : !y ? 'removed' : sameBytes(x, y) ? 'unchanged' : 'modified';
-  const base = { path, kind, a: { rev: sa.label, id: sa.id }, b: { rev: sb.label, id: sb.id }, status } as const;
+  const base = { path, kind, a: { rev: sa.label, id: sa.id }, b: { rev: sb.label, id: sb.id }, status, ...(from ? { from } : {}) } as const;
   if (kind === 'image') {
     const isPsd = (b: Uint8Array | null) => !!b && imageFormatOf(path, b.subarray(0, 16)) === 'psd';
     if (isPsd(x) || isPsd(y)) {
@@ -85,7 +96,7 @@ export async function visualDiff(opts: VisualDiffOptions): Promise<VisualDiff> {
     return { report: { ...base, image: cmp.report }, image: cmp.image };
   }
   if (kind === 'model') {
-    const mx = x ? await parseModel(x, path, relatedReader(vault, sa, path)) : null;
+    const mx = x ? await parseModel(x, path, relatedReader(vault, sa, from ?? path)) : null;
     const my = y ? await parseModel(y, path, relatedReader(vault, sb, path)) : null;
     return { report: { ...base, model: diffModels(mx, my) }, image: null };
   }
