@@ -20,6 +20,7 @@ import type { Vault } from '../openVault.js';
 import { restore } from '../restore.js';
 import { status } from '../status.js';
 import { DivergedError, isAncestor, vaultRefOf, type SyncProgress } from './common.js';
+import { mergeNotes } from '../mergeNotes.js';
 import { decodeManifest, exportSnapshot } from './exportSnapshot.js';
 import { getRemote, SyncState } from './state.js';
 
@@ -40,7 +41,7 @@ export interface FetchResult {
   readonly refs: Record<string, ObjectId>;
   /** snapshots new to this vault */
   readonly imported: number;
-  /** milestones and tags created locally (and record refs, refs/notes/*, created or fast-forwarded) */
+  /** milestones and tags created locally (and record refs, refs/notes/*, created, moved forward or merged) */
   readonly created: string[];
   /** milestones and tags that name another snapshot here: the local one is kept */
   readonly conflicts: { ref: string; local: ObjectId; remote: ObjectId }[];
@@ -307,11 +308,23 @@ export async function fetch(opts: FetchOptions): Promise<FetchResult> {
       if (local === null) {
         await updateRef({ ...vault.refs, ref, value: snap, expected: null, message: `fetch: from ${name}`, author: vault.author, time: vault.clock() });
         created.push(ref);
-      } else if (local !== snap && ref.startsWith('refs/notes/') && (await isAncestor(vault, local, snap))) {
-        // records kept beside the history move forward like a branch
-        await updateRef({ ...vault.refs, ref, value: snap, expected: local, message: `fetch: from ${name} (fast-forward)`, author: vault.author, time: vault.clock() });
+      } else if (local !== snap && ref.startsWith('refs/notes/')) {
+        // records kept beside the history: move forward like a branch; records added on both sides are united
+        if (await isAncestor(vault, snap, local)) continue;
+        let value = snap;
+        if (!(await isAncestor(vault, local, snap))) {
+          const w = vault.db.writer();
+          try {
+            value = await mergeNotes(vault, w, local, snap);
+            await w.flush();
+          } catch (e) {
+            await w.abort();
+            throw e;
+          }
+        }
+        await updateRef({ ...vault.refs, ref, value, expected: local, message: `fetch: from ${name} (${value === snap ? 'fast-forward' : 'merge'})`, author: vault.author, time: vault.clock() });
         created.push(ref);
-      } else if (local !== snap && !(ref.startsWith('refs/notes/') && (await isAncestor(vault, snap, local)))) conflicts.push({ ref, local, remote: snap });
+      } else if (local !== snap) conflicts.push({ ref, local, remote: snap });
     }
   } finally {
     await release();

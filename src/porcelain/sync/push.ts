@@ -97,7 +97,7 @@ export async function push(opts: PushOptions): Promise<PushResult> {
       } else if (ref.startsWith('refs/notes/')) {
         // records move forward like a branch; records added on both sides are not overwritten
         if (!remoteSnap || !(await isAncestor(vault, remoteSnap, snapshot))) {
-          rejected.push({ ref, reason: `${name} has records this vault lacks (fetch first; records added on both sides are not merged yet)` });
+          rejected.push({ ref, reason: `${name} has records this vault lacks (fetch first: it unites them with these)` });
           continue;
         }
       } else {

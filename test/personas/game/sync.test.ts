@@ -24,7 +24,7 @@ test.before.each(async (ctx) => {
 });
 test.after.each(async (ctx) => stopFixture(ctx));
 
-test('records push, clone and fetch (fast-forward); records that diverged are refused, not overwritten', async (ctx) => {
+test('records push, clone and fetch (fast-forward); records added on both sides are never overwritten: fetch unites them', async (ctx) => {
   const a = await diskVault(ctx.tmp, sampleGame());
   await commit({ vault: a.vault, message: 'first playable' });
   const artifact = `${ctx.tmp}/game.pck`;
@@ -57,15 +57,22 @@ test('records push, clone and fetch (fast-forward); records that diverged are re
   assert.equal((await listBuilds({ vault: b })).map((x) => x.id), [b1.id, b2.id]);
   assert.is((await verify({ vault: b, readData: true })).problems.length, 0);
 
-  // both record a build: neither side's records are overwritten
+  // both record a build and feedback: push refuses to overwrite, fetch unites the records, then push goes through
   await recordBuild({ vault: a.vault, version: '0.3', platform: 'windows' });
+  await addFeedback({ vault: a.vault, build: '0.1', tester: 'cy', rating: 2 });
   await recordBuild({ vault: b, version: '0.3', platform: 'switch' });
+  await addFeedback({ vault: b, build: '0.1', tester: 'dee', rating: 5 });
   await push({ vault: a.vault, env: ENV });
   const pb = await push({ vault: b, env: ENV });
-  assert.equal(pb.rejected.map((r) => r.ref), ['refs/notes/game/builds']);
+  assert.equal(pb.rejected.map((r) => r.ref), ['refs/notes/game/builds', 'refs/notes/game/feedback']);
   const fb = await fetch({ vault: b, env: ENV });
-  assert.equal(fb.conflicts.map((c) => c.ref), ['refs/notes/game/builds']);
-  assert.equal((await listBuilds({ vault: b })).map((x) => `${x.version}@${x.platform}`), ['0.1@windows', '0.2@windows', '0.3@switch']);
+  assert.equal(fb.conflicts, []);
+  assert.equal((await listBuilds({ vault: b })).map((x) => `${x.version}@${x.platform}`).sort(), ['0.1@windows', '0.2@windows', '0.3@switch', '0.3@windows']);
+  assert.equal((await listFeedback({ vault: b })).map((x) => x.tester).sort(), ['ana', 'cy', 'dee']);
+  assert.equal((await push({ vault: b, env: ENV })).rejected, []);
+  await fetch({ vault: a.vault, env: ENV });
+  assert.equal((await listFeedback({ vault: a.vault })).map((x) => x.tester).sort(), ['ana', 'cy', 'dee']);
+  assert.is((await verify({ vault: a.vault, readData: true })).problems.length, 0);
   await b.close();
   await a.vault.close();
 });
