@@ -123,6 +123,35 @@ test('paths the snapshot holds but this vault does not declare (a cloned vault) 
   assert.equal(r.written, ['/home/artist/palette.gpl']);
 });
 
+test('a disk that fills up mid-restore leaves the old file whole and no temp file behind', async () => {
+  const t = await setup();
+  await t.snap('good state');
+  const P = '/home/artist/.config/paint';
+  await t.fs.writeFile(`${P}/brushes/soft.brush`, 'scribbled over');
+  const full = new Proxy(t.fs, {
+    get(target, prop, recv) {
+      if (prop !== 'open') return Reflect.get(target, prop, recv);
+      return async (path: string, ...rest: unknown[]) => {
+        const fh = await (target.open as (...a: unknown[]) => Promise<import('node:fs/promises').FileHandle>)(path, ...rest);
+        if (!String(path).includes('.tmp-')) return fh;
+        return new Proxy(fh, {
+          get(h, k, r) {
+            if (k === 'write') return async () => {
+              throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+            };
+            const v = Reflect.get(h, k, r);
+            return typeof v === 'function' ? v.bind(h) : v;
+          },
+        });
+      };
+    },
+  });
+  const vault = { ...t.vault, fs: full };
+  assert.is(await codeOf(() => restoreWorkspace({ vault, snapshot: 'HEAD', names: ['paint'], yes: true })), 'ENOSPC');
+  assert.is(String(await t.fs.readFile(`${P}/brushes/soft.brush`, 'utf8')), 'scribbled over');
+  assert.equal(((await t.fs.readdir(`${P}/brushes`)) as string[]).sort(), ['hard.brush', 'soft.brush']);
+});
+
 test('a snapshot without workspace state says so', async () => {
   const t = await memVault({ 'a.txt': 'a' });
   await commit({ vault: t.vault, message: 'plain' });
