@@ -56,7 +56,8 @@ export class ProgressMeter {
     while (this.window.length > 2 && now - this.window[0].t > this.windowMs) this.window.shift();
     const first = this.window[0];
     const dt = (now - first.t) / 1000;
-    const rate = dt > 0.05 ? Math.max(0, (s.bytes - first.bytes) / dt) : (this.last?.rate ?? 0);
+    // too short a window: keep the last rate, unless the window just started over (new phase)
+    const rate = dt > 0.05 ? Math.max(0, (s.bytes - first.bytes) / dt) : this.window.length > 1 ? (this.last?.rate ?? 0) : 0;
     const fraction = s.bytesTotal > 0 ? Math.min(1, s.bytes / s.bytesTotal) : s.itemsTotal > 0 ? Math.min(1, s.items / s.itemsTotal) : null;
     const eta = s.bytesTotal > 0 && rate > 0 ? Math.max(0, (s.bytesTotal - s.bytes) / rate) : null;
     this.last = { sample: s, fraction, rate, eta, elapsed: (now - this.start) / 1000 };
@@ -80,11 +81,11 @@ export function bar(fraction: number | null, width: number): string {
   return `[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${String(Math.floor(fraction * 100)).padStart(3)}%`;
 }
 
-/** "12/40 files  1.20 MiB/3.00 MiB  5.10 MiB/s  0:03 left" (parts with unknown totals left out). */
-export function progressText(v: ProgressView): string {
+/** "12/40 files  1.20 MiB/3.00 MiB  5.10 MiB/s  0:03 left" (parts with unknown totals left out; `items: false` leaves the counts out). */
+export function progressText(v: ProgressView, opts: { items?: boolean } = {}): string {
   const s = v.sample;
   const parts: string[] = [];
-  if (s.itemsTotal) parts.push(`${s.items}/${s.itemsTotal} ${s.unit}`);
+  if (s.itemsTotal && opts.items !== false) parts.push(`${s.items}/${s.itemsTotal} ${s.unit}`);
   if (s.bytesTotal) parts.push(`${bytes(s.bytes)}/${bytes(s.bytesTotal)}`);
   else if (s.bytes) parts.push(bytes(s.bytes));
   if (v.rate > 0) parts.push(`${bytes(Math.round(v.rate))}/s`);
@@ -92,9 +93,13 @@ export function progressText(v: ProgressView): string {
   return parts.join('  ');
 }
 
-/** The whole line, fitted to `columns`: label, bar (when there is room), then the figures. */
+/**
+ * The whole line, fitted to `columns`: label, bar (when there is room), then the figures; on a narrow
+ * terminal the bar goes first, then the file counts, so bytes, rate and time left stay readable.
+ */
 export function progressLine(label: string, v: ProgressView, columns: number): string {
-  const text = progressText(v);
+  let text = progressText(v);
+  if (label.length + text.length + 2 > columns) text = progressText(v, { items: false });
   const room = columns - label.length - text.length - 4;
   const b = room >= 15 ? bar(v.fraction, Math.min(30, room - 7)) : '';
   const line = [label, b, text].filter(Boolean).join(' ');
