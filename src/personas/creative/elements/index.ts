@@ -56,7 +56,7 @@ function extOf(path: string): string {
 
 /** The format module for a path, by extension; EUNSUPPORTED when there is none. */
 export async function elementFormatOf(path: string): Promise<ElementFormat> {
-  const load = LOADERS[extOf(path)];
+  const load = Object.hasOwn(LOADERS, extOf(path)) ? LOADERS[extOf(path)] : undefined;
   if (!load) throw new UnsupportedElementFormatError(path, extOf(path) ? `'.${extOf(path)}' files have no elements Vault knows` : 'the name has no extension');
   return load();
 }

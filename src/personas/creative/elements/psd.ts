@@ -189,9 +189,11 @@ function restore(opts: { current: Uint8Array; old: Uint8Array; element: string; 
   delete cur.imageResources.thumbnail;
   delete cur.imageResources.thumbnailRaw;
   if (approx.size) {
-    cur.imageResources.versionInfo = { ...(cur.imageResources.versionInfo ?? { writerName: 'Adobe Photoshop', readerName: 'Adobe Photoshop', fileVersion: 1 }), hasRealMergedData: false };
+    cur.imageResources.versionInfo = { ...(cur.imageResources.versionInfo ?? { writerName: 'Vault', readerName: 'Adobe Photoshop', fileVersion: 1 }), hasRealMergedData: false };
     notes.push(`composite regenerated approximately (the file uses ${[...approx].join(', ')}) and marked for re-rendering: Photoshop rebuilds it from the layers`);
   } else {
+    // the composite is exact now, whatever an earlier writer said
+    if (cur.imageResources.versionInfo) cur.imageResources.versionInfo = { ...cur.imageResources.versionInfo, hasRealMergedData: true };
     notes.push('composite regenerated from the visible layers');
   }
   if (old.width !== cur.width || old.height !== cur.height) notes.push(`the canvas size changed (${old.width}x${old.height} then, ${cur.width}x${cur.height} now): the layer keeps its old position`);
