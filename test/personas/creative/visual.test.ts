@@ -208,14 +208,15 @@ o Chair
 usemtl Wood
 f 5 6 7
 `;
-const MTL1 = 'newmtl Wood\nKd 0.6 0.4 0.2\nmap_Kd wood.png\nnewmtl Brass\nKd 0.8 0.7 0.1\n';
-const MTL2 = 'newmtl Wood\nKd 0.5 0.4 0.2\nmap_Kd wood_v2.png\nnewmtl Brass\nKd 0.8 0.7 0.1\n';
+const MTL1 = 'newmtl Wood\nKd 0.6 0.4 0.2\nmap_Kd wood.png\nnewmtl Brass\nKd 0.8 0.7 0.1\nmap_Kd brass.png\n';
+const MTL2 = 'newmtl Wood\nKd 0.5 0.4 0.2\nmap_Kd wood_v2.png\nnewmtl Brass\nKd 0.8 0.7 0.1\nmap_Kd brass.png\n';
 
 test('OBJ+MTL: objects added/removed/changed with counts and bounds; materials and textures', async () => {
-  const t = await memVault({ props: { 'scene.obj': OBJ1, 'scene.mtl': MTL1 } });
+  const t = await memVault({ props: { 'scene.obj': OBJ1, 'scene.mtl': MTL1, 'brass.png': png8(2, 2, () => red) } });
   await commit({ vault: t.vault, message: 'v1' });
   await t.fs.writeFile('/work/props/scene.obj', OBJ2);
   await t.fs.writeFile('/work/props/scene.mtl', MTL2);
+  await t.fs.writeFile('/work/props/brass.png', png8(2, 2, () => white));
   await commit({ vault: t.vault, message: 'v2' });
   const { report, image } = await visualDiff({ vault: t.vault, a: { kind: 'snapshot', rev: 'HEAD~1' }, b: { kind: 'snapshot', rev: 'HEAD' }, path: 'props/scene.obj' });
   assert.is(image, null);
@@ -234,7 +235,7 @@ test('OBJ+MTL: objects added/removed/changed with counts and bounds; materials a
   assert.equal(wood.texturesRemoved, ['wood.png']);
   assert.ok(wood.properties.some((p) => p.key === 'Kd'));
   assert.is(m.materials.find((x) => x.name === 'Brass')!.status, 'unchanged');
-  assert.equal(m.textures, { added: ['wood_v2.png'], removed: ['wood.png'] });
+  assert.equal(m.textures, { added: ['wood_v2.png'], removed: ['wood.png'], changed: ['brass.png'] });
   assert.equal(m.before!.triangles, 3);
   assert.equal(m.after!.triangles, 3);
 });

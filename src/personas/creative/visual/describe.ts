@@ -39,7 +39,8 @@ export function describeVisualDiff(r: VisualDiffReport, opts: { maxLines?: numbe
       const what = [...x.properties.map(prop), ...x.texturesAdded.map((t) => `+texture ${t}`), ...x.texturesRemoved.map((t) => `-texture ${t}`)];
       out.push(`    ${x.status.padEnd(8)} material ${x.name}${what.length ? `: ${what.join('; ')}` : ''}`);
     }
-    if (m.textures.added.length || m.textures.removed.length) out.push(`  textures  ${[...m.textures.added.map((t) => `+${t}`), ...m.textures.removed.map((t) => `-${t}`)].join(' ')}`);
+    const tex = [...m.textures.added.map((t) => `+${t}`), ...m.textures.removed.map((t) => `-${t}`), ...(m.textures.changed ?? []).map((t) => `~${t} (picture changed)`)];
+    if (tex.length) out.push(`  textures  ${tex.join(' ')}`);
     if (m.references.added.length || m.references.removed.length) out.push(`  refs      ${[...m.references.added.map((t) => `+${t}`), ...m.references.removed.map((t) => `-${t}`)].join(' ')}`);
   }
   if (r.scene) {

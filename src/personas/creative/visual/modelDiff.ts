@@ -37,7 +37,8 @@ export interface ModelDiffReport {
   /** every object/group/mesh/node/solid, unchanged ones included */
   readonly meshes: readonly MeshDiff[];
   readonly materials: readonly MaterialDiff[];
-  readonly textures: { readonly added: readonly string[]; readonly removed: readonly string[] };
+  /** changed: referenced on both sides and the file's bytes differ (filled in by visualDiff, which can read them) */
+  readonly textures: { readonly added: readonly string[]; readonly removed: readonly string[]; readonly changed?: readonly string[] };
   readonly references: { readonly added: readonly string[]; readonly removed: readonly string[] };
   readonly bounds: { readonly before: Bounds | null; readonly after: Bounds | null };
 }

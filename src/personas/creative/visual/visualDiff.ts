@@ -96,9 +96,20 @@ export async function visualDiff(opts: VisualDiffOptions): Promise<VisualDiff> {
     return { report: { ...base, image: cmp.report }, image: cmp.image };
   }
   if (kind === 'model') {
-    const mx = x ? await parseModel(x, path, relatedReader(vault, sa, from ?? path)) : null;
-    const my = y ? await parseModel(y, path, relatedReader(vault, sb, path)) : null;
-    return { report: { ...base, model: diffModels(mx, my) }, image: null };
+    const [ra, rb] = [relatedReader(vault, sa, from ?? path), relatedReader(vault, sb, path)];
+    const mx = x ? await parseModel(x, path, ra) : null;
+    const my = y ? await parseModel(y, path, rb) : null;
+    const model = diffModels(mx, my);
+    // texture files both versions use: did the pictures themselves change?
+    const changed: string[] = [];
+    if (mx && my) {
+      const kept = my.textures.filter((t) => mx.textures.includes(t));
+      for (const t of kept) {
+        const [p, q] = [await ra(t).catch(() => null), await rb(t).catch(() => null)];
+        if (p && q && !sameBytes(p, q)) changed.push(t);
+      }
+    }
+    return { report: { ...base, model: { ...model, textures: { ...model.textures, changed } } }, image: null };
   }
   return { report: { ...base, scene: diffScene(x, y, path, { max: opts.maxChanges }) }, image: null };
 }
