@@ -12,6 +12,7 @@ import { commit } from '../../../src/porcelain/commit.js';
 import { readSnapshot } from '../../../src/porcelain/readSnapshot.js';
 import { verify } from '../../../src/porcelain/verify.js';
 import { memVault } from '../../helpers/vault.js';
+import { webpOf } from './visual-fixtures.js';
 import { BLUE, box, glb, gltfWithBin, jpg, obj, png, psd, RED, stl, WHITE } from './thumbnails-fixtures.js';
 
 const test = suite('personas/creative/thumbnails');
@@ -110,6 +111,7 @@ test('commit stores 128 px thumbnails of images, PSD composites and models; unch
       'photo.jpg': jpg(300, 200, () => BLUE),
       'poster.psd': psd(200, 400, WHITE, RED, { x: 50, y: 50, size: 100 }),
       'notes.txt': 'not a picture\n',
+      'leaf.webp': await webpOf(256, 256, (x) => (x < 128 ? [40, 180, 80, 255] : [250, 250, 250, 255])),
     },
     Models: { 'crate.obj': obj(1, 1, 1), 'part.stl': stl(2, 1, 1), 'ship.glb': await glb([[1, 1, 3], [1, 1, 1]]), 'tower.gltf': gltf.gltf, 'tower.bin': gltf.bin },
   });
@@ -119,11 +121,13 @@ test('commit stores 128 px thumbnails of images, PSD composites and models; unch
   assert.equal(warnings, []);
   const s1 = await readSnapshot(t.vault, 'HEAD');
   const th = await readAttachment(t.vault, s1.attachments, 'thumbnails');
-  assert.equal([...th.keys()].sort(), ['Art/hero.png.png', 'Art/photo.jpg.png', 'Art/poster.psd.png', 'Models/crate.obj.png', 'Models/part.stl.png', 'Models/ship.glb.png', 'Models/tower.gltf.png']);
+  assert.equal([...th.keys()].sort(), ['Art/hero.png.png', 'Art/leaf.webp.png', 'Art/photo.jpg.png', 'Art/poster.psd.png', 'Models/crate.obj.png', 'Models/part.stl.png', 'Models/ship.glb.png', 'Models/tower.gltf.png']);
   const hero = await decodeImage(await readAttachedFile(t.vault, th.get('Art/hero.png.png')!), 'x.png');
   assert.equal([hero.width, hero.height], [128, 64]);
   assert.equal(at(hero, 10, 10), [...RED]);
   assert.equal(at(hero, 118, 50), [...BLUE]);
+  const leaf = await decodeImage(await readAttachedFile(t.vault, th.get('Art/leaf.webp.png')!), 'x.png');
+  assert.equal([leaf.width, leaf.height, ...at(leaf, 10, 64)], [128, 128, 40, 180, 80, 255], 'WebP through the shared decoder');
   const poster = await decodeImage(await readAttachedFile(t.vault, th.get('Art/poster.psd.png')!), 'x.png');
   assert.equal([poster.width, poster.height], [64, 128]);
   assert.equal(at(poster, 32, 32), [...RED], 'the PSD composite, scaled');
@@ -145,7 +149,7 @@ test('commit stores 128 px thumbnails of images, PSD composites and models; unch
   await commit({ vault: t.vault, message: 'two', attachments: [counted(read)] });
   assert.equal(read, ['Art/hero.png']);
   const th2 = await readAttachment(t.vault, (await readSnapshot(t.vault, 'HEAD')).attachments, 'thumbnails');
-  assert.equal([...th2.keys()].sort(), ['Art/hero.png.png', 'Art/poster.psd.png', 'Models/box.obj.png', 'Models/part.stl.png', 'Models/ship.glb.png', 'Models/tower.gltf.png']);
+  assert.equal([...th2.keys()].sort(), ['Art/hero.png.png', 'Art/leaf.webp.png', 'Art/poster.psd.png', 'Models/box.obj.png', 'Models/part.stl.png', 'Models/ship.glb.png', 'Models/tower.gltf.png']);
   assert.is(th2.get('Models/box.obj.png')!.id, th.get('Models/crate.obj.png')!.id, 'a renamed file keeps its thumbnail');
   assert.is(th2.get('Art/poster.psd.png')!.id, th.get('Art/poster.psd.png')!.id, 'unchanged: carried forward');
   assert.is.not(th2.get('Art/hero.png.png')!.id, th.get('Art/hero.png.png')!.id);
