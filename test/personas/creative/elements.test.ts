@@ -208,6 +208,9 @@ test('JSON: one key path comes back; everything else keeps its text and indentat
   const now = (await t.read()).toString();
   assert.is(now, JSON_V2.replace('"volume": 0.2', '"volume": 0.8').replace('"bow"', '"shield"').replace('"fullscreen": false', '"fullscreen": true').replace('[1280, 720]', '[\n                1920,\n                1080\n            ]'));
   assert.equal(JSON.parse(now).name, 'castle-2');
+  // kind:name as the lists show it works too
+  await restoreElement({ vault: t.vault, rev: t.v1, path: 'config/game.json', element: 'value:settings.audio.muted' });
+  assert.is(JSON.parse((await t.read()).toString()).settings.audio.muted, false);
 });
 
 test('JSON: a key the current file lost is added back to its object in the same style', async () => {

@@ -6,7 +6,7 @@
  * inline (`[1, 2]`) or one-entry-per-line layout as the value it replaces.
  */
 import { ElementFormatError, MissingParentError, UnknownElementError } from './errors.js';
-import { formatKeyPath, getAt, listKeyPaths, parseKeyPath, type Segment } from './keyPath.js';
+import { formatKeyPath, getAt, keyPathOf, listKeyPaths, type Segment } from './keyPath.js';
 import { closeNames } from './match.js';
 import type { ElementFormat, FormatRestore, Side } from './types.js';
 
@@ -135,7 +135,7 @@ function restore(opts: { current: Uint8Array; old: Uint8Array; element: string; 
   const oldSide = { path: opts.path, where: opts.oldWhere };
   const cur = parseText(opts.current, { path: opts.path, where: 'the project folder' });
   const old = parseText(opts.old, oldSide);
-  const segs = parseKeyPath(opts.element);
+  const segs = keyPathOf(opts.element, (x) => getAt(old.data, x).found);
   const name = formatKeyPath(segs);
   const found = segs.length ? getAt(old.data, segs) : { found: false };
   if (!found.found) throw new UnknownElementError(opts.element, opts.path, opts.oldWhere, closeNames(name, listKeyPaths(old.data).map((e) => e.name)));

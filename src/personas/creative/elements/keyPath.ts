@@ -76,3 +76,23 @@ export function listKeyPaths(data: unknown, max = 5000): { name: string; kind: s
   visit(data, []);
   return out;
 }
+
+/**
+ * The key path a query names: `value:audio.volume` (the kind prefix the element
+ * lists show, as `kind:name`) is `audio.volume` unless the data has a key
+ * spelled with that prefix.
+ */
+export function keyPathOf(query: string, has: (segs: Segment[]) => boolean): Segment[] {
+  const m = /^(value|object|array):(.+)$/.exec(query);
+  if (m) {
+    const plain = parseKeyPath(m[2]!);
+    let literal: Segment[] | null = null;
+    try {
+      literal = parseKeyPath(query);
+    } catch {
+      /* not a path as written */
+    }
+    if (!(literal && literal.length && has(literal)) && plain.length && has(plain)) return plain;
+  }
+  return parseKeyPath(query);
+}

@@ -7,7 +7,7 @@
  */
 import { isCollection, isNode, isSeq, parseDocument, type Document } from 'yaml';
 import { ElementFormatError, MissingParentError, UnknownElementError } from './errors.js';
-import { formatKeyPath, listKeyPaths, parseKeyPath } from './keyPath.js';
+import { formatKeyPath, keyPathOf, listKeyPaths } from './keyPath.js';
 import { closeNames } from './match.js';
 import type { ElementFormat, FormatRestore, Side } from './types.js';
 
@@ -20,7 +20,7 @@ function parse(bytes: Uint8Array, side: Side): Document {
 function restore(opts: { current: Uint8Array; old: Uint8Array; element: string; path: string; oldWhere: string }): FormatRestore {
   const cur = parse(opts.current, { path: opts.path, where: 'the project folder' });
   const old = parse(opts.old, { path: opts.path, where: opts.oldWhere });
-  const segs = parseKeyPath(opts.element);
+  const segs = keyPathOf(opts.element, (x) => old.hasIn(x));
   const name = formatKeyPath(segs);
   if (!segs.length || !old.hasIn(segs)) throw new UnknownElementError(opts.element, opts.path, opts.oldWhere, closeNames(name, listKeyPaths(old.toJS()).map((e) => e.name)));
   const node = old.getIn(segs, true);
