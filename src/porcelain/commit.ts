@@ -3,9 +3,9 @@ import { hashObject } from '../objects/hashObject.js';
 import type { ObjectId } from '../objects/types.js';
 import type { ObjectWriter } from '../plumbing/ObjectDatabase.js';
 import { acquireLock } from '../plumbing/lock.js';
-import { flattenTree, writeTrees, type FlatEntry } from '../plumbing/trees.js';
+import { writeTrees, type FlatEntry } from '../plumbing/trees.js';
 import { runAttachments, type AttachmentWarning, type CommitAttachment } from './attachments.js';
-import { diffFlat } from './diffTrees.js';
+import { diffTreeIds } from './diffTrees.js';
 import { readHead, updateRef } from '../refs/refs.js';
 import { hashWorktree, type Progress } from './hashWorktree.js';
 import { autoGc } from './gc.js';
@@ -89,7 +89,8 @@ export async function commit(opts: CommitOptions): Promise<CommitResult> {
       if (head.id) parentAttachments = decodeSnapshot(await vault.db.readTyped(head.id, 'snapshot'), head.id).attachments ?? null;
       const files = new Map<string, FlatEntry>();
       for (const e of hashed.entries) if (e.kind !== 'dir') files.set(e.path, e as FlatEntry);
-      const changes = treeChanged ? diffFlat(parentTree ? await flattenTree(vault.db, parentTree) : new Map(), files) : { added: [], modified: [], deleted: [], renamed: [] };
+      // only the folders that differ are read (the new trees are in the store since the flush)
+      const changes = treeChanged ? await diffTreeIds(vault.db, parentTree, tree) : { added: [], modified: [], deleted: [], renamed: [] };
       attachments = await runAttachments({
         vault,
         attachments: atts,

@@ -1,5 +1,7 @@
 import type { EntryKind, ObjectId } from '../objects/types.js';
-import type { FlatEntry } from '../plumbing/trees.js';
+import { MalformedObjectError } from '../errors.js';
+import type { ObjectDatabase } from '../plumbing/ObjectDatabase.js';
+import { readTree, type FlatEntry } from '../plumbing/trees.js';
 
 export type ChangeKind = 'added' | 'modified' | 'deleted' | 'renamed';
 
@@ -65,4 +67,33 @@ export function diffFlat(before: ReadonlyMap<string, FlatEntry>, after: Readonly
   }
   const sort = (l: Change[]) => l.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
   return { added: sort(added.filter((c) => !renamedTo.has(c.path))), modified: sort(modified), deleted: sort(deleted), renamed: sort(renamed) };
+}
+
+/**
+ * diffFlat of two stored trees, reading only the folders that differ: a
+ * subtree with the same id on both sides is skipped whole, so a commit that
+ * changed one file reads the trees along that file's path, not the project's.
+ */
+export async function diffTreeIds(db: ObjectDatabase, before: ObjectId | null, after: ObjectId | null): Promise<TreeDiff> {
+  const a = new Map<string, FlatEntry>();
+  const b = new Map<string, FlatEntry>();
+  const walk = async (x: ObjectId | null, y: ObjectId | null, base: string, depth: number): Promise<void> => {
+    if (x === y) return;
+    if (depth > 1000) throw new MalformedObjectError('tree', `trees nest deeper than 1000 folders at '${base}'`, y ?? x ?? undefined);
+    const ex = new Map((x ? (await readTree(db, x)).entries : []).map((e) => [e.name, e]));
+    const ey = new Map((y ? (await readTree(db, y)).entries : []).map((e) => [e.name, e]));
+    for (const name of new Set([...ex.keys(), ...ey.keys()])) {
+      const l = ex.get(name);
+      const r = ey.get(name);
+      if (l && r && l.id === r.id && l.kind === r.kind) continue;
+      const path = base ? `${base}/${name}` : name;
+      if (l && l.kind !== 'dir') a.set(path, { path, ...l });
+      if (r && r.kind !== 'dir') b.set(path, { path, ...r });
+      const ld = l?.kind === 'dir' ? l.id : null;
+      const rd = r?.kind === 'dir' ? r.id : null;
+      if (ld || rd) await walk(ld, rd, path, depth + 1);
+    }
+  };
+  await walk(before, after, '', 0);
+  return diffFlat(a, b);
 }
