@@ -42,7 +42,7 @@ test('same result as diffFlat over adds, edits, deletes, renames across folders,
   assert.equal(got.renamed.map((c) => `${c.from} -> ${c.path}`), ['Art/deep/c.png -> Audio/c-moved.png']);
   assert.not.ok(reads.includes(same.id), 'an unchanged folder is not read');
   // from nothing: everything is added
-  assert.equal((await diffTreeIds(t.vault.db, null, one.tree)).added.length, 7);
+  assert.equal((await diffTreeIds(t.vault.db, null, one.tree)).added.length, 8);
 });
 
 test.run();
