@@ -22,6 +22,6 @@ export const initCommand: CommandModule<GlobalArgs, Args> = {
     const persona = argv.persona && argv.persona !== 'none' ? { persona: argv.persona } : {};
     const r = await initVault({ fs: nodeFs, dir, vaultDir: vaultDirOf(argv), extra: persona });
     if (argv.json) printJson(r);
-    else out(`Initialized empty vault in ${r.vaultDir}`);
+    else if (!argv.quiet) out(`Initialized empty vault in ${r.vaultDir}`);
   },
 };
