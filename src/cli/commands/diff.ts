@@ -26,7 +26,7 @@ export const diffCommand: CommandModule<GlobalArgs, Args> = {
       .positional('b', { type: 'string', describe: 'new side (default: the working folder)' })
       .option('stat', { type: 'boolean', describe: 'only the list of changed files, no text diff' })
       .option('path', { type: 'string', array: true, describe: 'only these files or folders' })
-      .option('visual', { type: 'string', describe: 'compare this image, PSD, 3D model or scene file by what it shows (pixels, layers, objects, keys); without a value: every changed one' })
+      .option('visual', { type: 'string', describe: 'compare this image, PSD, 3D model or scene file by what it shows (pixels, layers, objects, keys); a folder or no value: every changed one' })
       .option('out', { type: 'string', describe: 'with --visual: write the diff picture (PNG) here' })
       .option('side-by-side', { type: 'boolean', describe: 'with --visual --out: the picture shows before | after | diff' })
       .option('threshold', { type: 'number', describe: 'with --visual: colour difference that counts as changed, 0..1 (default 0.1; smaller is more sensitive)' })
@@ -73,20 +73,34 @@ async function visualHandler(argv: Args, a: DiffSide, b: DiffSide): Promise<void
   await withVault(argv, async (vault: Vault) => {
     const rel = (p: string) => {
       const abs = resolve(cwd, p);
-      if (abs === vault.workTree || !abs.startsWith(`${vault.workTree}/`)) throw new PathOutsideError(p, vault.workTree);
+      if (abs === vault.workTree) return '';
+      if (!abs.startsWith(`${vault.workTree}/`)) throw new PathOutsideError(p, vault.workTree);
       return abs.slice(vault.workTree.length + 1);
     };
-    let paths: string[];
-    if (argv.visual) paths = [rel(argv.visual)];
-    else {
-      const d = await diff({ vault, a, b, paths: argv.path });
-      paths = [...d.modified, ...d.added, ...d.deleted, ...d.renamed].map((c) => c.path).filter((p) => visualKindOf(p)).sort();
+    const opts = { threshold: argv.threshold, sideBySide: argv.sideBySide };
+    const target = argv.visual ? rel(argv.visual) : '';
+    // one file; or, for a folder (or no path), every changed file in it that can be compared visually
+    let first: Awaited<ReturnType<typeof visualDiff>> | undefined;
+    let folderOf: unknown;
+    if (target) {
+      try {
+        first = await visualDiff({ vault, a, b, path: target, ...opts });
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'ENOPATH') throw e;
+        folderOf = e;
+      }
+    }
+    let paths: string[] = [target];
+    if (!first) {
+      const d = await diff({ vault, a, b, paths: target ? [target] : argv.path });
+      const changed = [...d.modified, ...d.added, ...d.deleted, ...d.renamed].map((c) => c.path);
+      if (folderOf && !changed.length) throw folderOf;
+      paths = changed.filter((p) => visualKindOf(p)).sort();
       if (argv.out && paths.length !== 1) throw new UsageError(`--out needs exactly one file, and ${paths.length} changed files can be compared visually`, 'name the file: --visual PATH');
     }
-    const opts = { threshold: argv.threshold, sideBySide: argv.sideBySide };
     const reports = [];
     for (const path of paths) {
-      const r = await visualDiff({ vault, a, b, path, ...opts });
+      const r = first ?? (await visualDiff({ vault, a, b, path, ...opts }));
       let written: { path: string; bytes: number } | undefined;
       if (argv.out) {
         if (!r.image) warn(`warning: ${path} is a ${r.report.kind}; there is no diff picture to write to ${argv.out}`);
@@ -99,7 +113,7 @@ async function visualHandler(argv: Args, a: DiffSide, b: DiffSide): Promise<void
         if (written) out(`  diff image written to ${argv.out}${argv.sideBySide ? ' (before | after | diff)' : ''}`);
       }
     }
-    if (argv.json) return printJson(argv.visual ? reports[0] : reports);
+    if (argv.json) return printJson(first ? reports[0] : reports);
     if (!paths.length) out('no changed images, models or scene files');
   });
 }

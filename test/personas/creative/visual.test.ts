@@ -337,7 +337,7 @@ test('CLI: vault diff A B --visual PATH --out: report, regions, a diff PNG; --si
   }
 });
 
-test('CLI: a PSD reports layers; a model reports objects; --visual without a path compares every changed file; WebP, JPEG and PSD decoders load in the bundled CLI', async () => {
+test('CLI: a PSD reports layers; a model reports objects; --visual without a path (or with a folder) compares every changed file; WebP, JPEG and PSD decoders load in the bundled CLI', async () => {
   const c = cube(1);
   const p = await project({ 'art/hero.psd': heroPsd(2, true, false), 'models/crate.glb': await glbOf([{ name: 'Crate', ...c, material: 'Wood' }]), 'art/leaf.webp': await webpOf(20, 20, paint), 'art/photo.jpg': jpegOf(32, 32, () => [200, 100, 50, 255]), 'notes.txt': 'x' });
   try {
@@ -354,6 +354,8 @@ test('CLI: a PSD reports layers; a model reports objects; --visual without a pat
     assert.is(reps[1]!.image!.changedPixels, 200);
     assert.ok(reps[2]!.image!.changedPixels >= 15 * 32 && reps[2]!.image!.changedPixels <= 17 * 32, `jpeg: ${reps[2]!.image!.changedPixels}`);
     assert.equal(reps[3]!.model!.meshes.filter((m) => m.status !== 'unchanged').map((m) => [m.kind, m.name, m.status]), [['node', 'Crate', 'changed']]);
+    const folder = JSON.parse((await runVault(join(p.dir, 'art'), ['diff', '--visual', '.', '--json'])).stdout) as { path: string }[];
+    assert.equal(folder.map((r) => r.path), ['art/hero.psd', 'art/leaf.webp', 'art/photo.jpg']);
     const model = await runVault(p.dir, ['diff', '--visual', 'models/crate.glb']);
     assert.match(model.stdout, /changed\s+node Crate: bounds \[0, 0, 0\]\.\.\[1, 1, 1\] -> \[0, 3, 0\]\.\.\[1, 4, 1\]/);
   } finally {
