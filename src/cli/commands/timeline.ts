@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { PathOutsideError, UsageError } from '../../errors.js';
 import { writeFileAtomic } from '../../plumbing/fs.js';
 import { time } from '../format.js';
@@ -46,6 +46,8 @@ export const timelineCommand: CommandModule<GlobalArgs, Args> = {
     if (htmlPath) {
       const st = await nodeFs.stat(htmlPath).catch(() => null);
       if (st?.isDirectory()) throw new UsageError(`--html ${argv.html} is a folder`, 'name a file, e.g. --html timeline.html');
+      const parent = await nodeFs.stat(dirname(htmlPath)).catch(() => null);
+      if (!parent?.isDirectory()) throw new UsageError(`--html ${argv.html}: the folder ${dirname(htmlPath)} does not exist`, 'create it first, or name a file in an existing folder');
     }
     await withVault(argv, async (vault) => {
       const tl = await import('../../personas/creative/timeline/index.js');

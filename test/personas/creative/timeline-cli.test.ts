@@ -85,6 +85,9 @@ test('--html writes one self-contained page; bad input fails cleanly', async () 
   const folder = await v(['timeline', '--html', tmp.path]);
   assert.is(folder.code, 2);
   assert.match(folder.stderr, /is a folder/);
+  const noFolder = await v(['timeline', '--html', join(tmp.path, 'no-such-folder', 'x.html')]);
+  assert.is(noFolder.code, 2, noFolder.stderr);
+  assert.match(noFolder.stderr, /does not exist/);
   const help = await v(['timeline', '--help']);
   assert.match(help.stdout, /Examples:/);
 });
