@@ -6,7 +6,8 @@ import { readPsd, writePsd } from 'ag-psd';
 import { Document, NodeIO } from '@gltf-transform/core';
 import { restoreElement } from '../../../src/personas/creative/elements/index.js';
 import { commit } from '../../../src/porcelain/commit.js';
-import { codeOf, memVault } from '../../helpers/vault.js';
+import { codeOf, memVault, vaultOn } from '../../helpers/vault.js';
+import { memFs } from '../../helpers/memfs.js';
 import { TSCN_V1, makeGlb, makePsd, positionsOf, readGlb } from './elements.fixtures.js';
 
 const test = suite('personas/creative/elements-edge');
@@ -161,6 +162,26 @@ test('PSD: a document over the pixel cap is refused before decoding (ETOOBIG), t
   const t = await twoVersions('big.psd', big, makePsd([{ name: 'A', color: [9, 9, 9, 255] }]));
   assert.is(await codeOf(() => t.run('A')), 'ETOOBIG');
   assert.ok((await t.read()).equals(makePsd([{ name: 'A', color: [9, 9, 9, 255] }])));
+});
+
+test('the file changing while the undo snapshot is made: ECHANGED, the newer file is left as it is', async () => {
+  const { fs } = memFs();
+  let armed = false;
+  // an application saves the file right when the commit finishes (it releases the vault lock last)
+  const racing = { ...fs, unlink: async (path: string) => {
+    await fs.unlink(path);
+    if (armed && path.endsWith('.vault/lock')) {
+      armed = false;
+      await fs.writeFile('/work/c.json', '{"a": 99}\n');
+    }
+  } } as typeof fs;
+  const t = await vaultOn(racing, '/work', { 'c.json': '{"a": 1}\n' });
+  const a = await commit({ vault: t.vault, message: 'v1' });
+  await fs.writeFile('/work/c.json', '{"a": 2}\n');
+  await commit({ vault: t.vault, message: 'v2' });
+  armed = true;
+  assert.is(await codeOf(() => restoreElement({ vault: t.vault, rev: a.id!, path: 'c.json', element: 'a' })), 'ECHANGED');
+  assert.is(String(await fs.readFile('/work/c.json', 'utf8')), '{"a": 99}\n');
 });
 
 test.run();
