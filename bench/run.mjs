@@ -49,6 +49,7 @@ const USAGE = `Usage: npm run bench -- [options]      (or: node bench/run.mjs [o
   --json FILE    JSON results (default <work>/results.json)
   --no-install   never try to apt-get install missing peers
   --no-builds    skip the builds scenario (game asset chunker vs plain CDC)
+  --no-tui       skip the TUI open-time measurement (1,000 snapshots x 10,000 files)
   -h, --help     this help
 
 Environment: VAULT_BIN = Vault CLI run as \`$VAULT_BIN\` (through its #! line)
@@ -86,6 +87,7 @@ function parseArgs(argv) {
       case '--json': o.json = val(); break;
       case '--no-install': o.install = false; break;
       case '--no-builds': o.builds = false; break;
+      case '--no-tui': o.tui = false; break;
       case '-h': case '--help': process.stdout.write(USAGE + '\n'); process.exit(0); break;
       default: die(`unknown option ${argv[i]}\n\n${USAGE}`);
     }
@@ -549,6 +551,16 @@ async function main() {
       builds = JSON.parse(fs.readFileSync(buildsJson, 'utf8'));
     } else out.push('', `builds scenario failed (exit ${r.status}): ${(r.stderr || '').trim().split('\n').slice(-5).join(' | ')}`);
   }
+  // ---- TUI open time (Vault alone, in-process: bench/tui-open.mjs) ------------------
+  let tuiOpen = null;
+  if (opts.tui !== false && pre.tools.includes('vault')) {
+    const tuiJson = path.join(opts.work, 'tui-open.json');
+    const r = spawnSync(process.execPath, [path.join(PROJECT, 'bench', 'tui-open.mjs'), '--json', tuiJson, '--work', path.join(opts.work, 'tui-open')], { encoding: 'utf8' });
+    if (r.status === 0) {
+      out.push('', r.stdout.trim());
+      tuiOpen = JSON.parse(fs.readFileSync(tuiJson, 'utf8'));
+    } else out.push('', `TUI open-time measurement failed (exit ${r.status}): ${(r.stderr || '').trim().split('\n').slice(-5).join(' | ')}`);
+  }
   const text = out.join('\n') + '\n';
   process.stdout.write('\n' + text);
   fs.mkdirSync(opts.work, { recursive: true });
@@ -574,6 +586,7 @@ async function main() {
     targets,
     hard_failures: hardFailures,
     builds,
+    tui_open: tuiOpen,
     exit_code: exitCode,
     raw: { tsv: tsvFile, rows },
   };
