@@ -23,6 +23,18 @@ export function stdoutColor(env: NodeJS.ProcessEnv = process.env, isTTY = !!proc
   return isTTY;
 }
 
+/**
+ * Whether colour pictures can use 24-bit colour: COLORTERM=truecolor/24bit, FORCE_COLOR=3 or a
+ * terminal known to have it; otherwise the xterm 256-colour palette (macOS Terminal, and
+ * terminals reached over ssh, which does not pass COLORTERM on).
+ */
+export function trueColor(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.FORCE_COLOR === '3') return true;
+  if (env.COLORTERM === 'truecolor' || env.COLORTERM === '24bit') return true;
+  if (['iTerm.app', 'WezTerm', 'vscode', 'ghostty'].includes(env.TERM_PROGRAM ?? '')) return true;
+  return /^(xterm-kitty|alacritty|xterm-ghostty|foot)/.test(env.TERM ?? '');
+}
+
 export const timelineCommand: CommandModule<GlobalArgs, Args> = {
   command: 'timeline [path]',
   describe: 'versions of the project or of one file, newest first, with milestones, changes and thumbnails',
@@ -70,7 +82,8 @@ export const timelineCommand: CommandModule<GlobalArgs, Args> = {
       if (argv.json) return printJson(versions);
       if (!versions.length) return out('no snapshots yet');
       const color = stdoutColor();
-      const pictures = argv.thumbnails === false ? 'none' : argv.thumbnails === true ? (color ? 'color' : 'ascii') : color ? 'color' : 'none';
+      const colorPictures = trueColor() ? 'color' : 'color256';
+      const pictures = argv.thumbnails === false ? 'none' : argv.thumbnails === true ? (color ? colorPictures : 'ascii') : color ? colorPictures : 'none';
       const lines = await tl.timelineText({ vault, versions, pictures, color, width: argv.width ?? process.stdout.columns ?? 100, formatTime: time });
       process.stdout.write(`${lines.join('\n')}\n`);
     });

@@ -4,7 +4,7 @@ import { decodeImage, imageFormatOf } from '../../../src/personas/creative/forma
 import { modelFormatOf } from '../../../src/personas/creative/formats/models.js';
 import { thumbnailKind } from '../../../src/personas/creative/thumbnails/paths.js';
 import { thumbnailsAttachment } from '../../../src/personas/creative/thumbnails/attachment.js';
-import { halfBlockLines, halfBlockRows, visibleWidth } from '../../../src/personas/creative/thumbnails/halfBlock.js';
+import { halfBlockLines, halfBlockRows, visibleWidth, xterm256 } from '../../../src/personas/creative/thumbnails/halfBlock.js';
 import { renderMeshes } from '../../../src/personas/creative/thumbnails/render.js';
 import { thumbnailFor } from '../../../src/personas/creative/thumbnails/thumbnailFor.js';
 import { readAttachedFile, readAttachment, type CommitAttachment } from '../../../src/porcelain/attachments.js';
@@ -81,6 +81,12 @@ test('half-block lines: two pixels per cell in 24-bit colour, exact width, ASCII
   assert.equal(plain.map((l) => l.length), [4, 4]);
   assert.not.match(plain.join(''), /\x1b/);
   assert.is(plain[0]![3], ' ');
+  // 256-colour terminals: the nearest palette entry
+  assert.equal([xterm256(255, 0, 0), xterm256(255, 255, 255), xterm256(0, 0, 0), xterm256(128, 128, 128), xterm256(220, 40, 40)], [196, 231, 16, 244, 160]);
+  const l256 = halfBlockLines(img, 4, '256');
+  assert.ok(l256[0]!.includes('\x1b[38;5;160m\x1b[48;5;160m▀'), JSON.stringify(l256[0]));
+  assert.not.match(l256.join(''), /38;2;/);
+  assert.equal(l256.map(visibleWidth), [4, 4]);
   // scaled: 128 x 64 into 20 columns keeps the aspect ratio (20 x 10 pixels = 5 rows)
   const wide = { width: 128, height: 64, data: new Uint8Array(128 * 64 * 4).fill(255) };
   assert.is(halfBlockLines(wide, 20, true).length, 5);

@@ -37,8 +37,10 @@ test('--thumbnails draws pictures: truecolor half blocks when colour is on, ASCI
   assert.is(col.code, 0, col.stderr);
   assert.match(col.stdout, /\x1b\[38;2;\d+;\d+;\d+m\x1b\[48;2;\d+;\d+;\d+m▀/);
   assert.match(col.stdout.replace(/\x1b\[[0-9;]*m/g, ''), /hero\.psd +sky\.png +part\.stl/);
-  const auto = await v(['timeline', '-n', '1'], { NO_COLOR: '', FORCE_COLOR: '1' });
+  const auto = await v(['timeline', '-n', '1'], { NO_COLOR: '', FORCE_COLOR: '1', COLORTERM: '', TERM: 'xterm-256color', TERM_PROGRAM: '' });
   assert.match(auto.stdout, /▀/, 'colour forced on: pictures by default');
+  assert.match(auto.stdout, /\x1b\[38;5;\d+m/, 'no sign of 24-bit colour: the 256-colour palette');
+  assert.not.match(auto.stdout, /38;2;/);
   const ascii = await v(['timeline', '-n', '1', '--thumbnails']);
   assert.not.match(ascii.stdout, /\x1b/);
   assert.match(ascii.stdout, /@@@@/);

@@ -61,9 +61,12 @@ export function halfBlockRows(img: Pick<Pixels, 'width' | 'height'>, cols: numbe
 /**
  * The picture as text lines `cols` cells wide; the height keeps the aspect
  * ratio (two pixels per cell, terminal cells being about twice as tall as wide).
- * `color`: 24-bit colour half blocks; otherwise an ASCII brightness ramp.
+ * `color`: true or 'truecolor': 24-bit colour half blocks; '256': the nearest of the
+ * xterm 256-colour palette (terminals without 24-bit colour, e.g. macOS Terminal);
+ * false: an ASCII brightness ramp.
  */
-export function halfBlockLines(img: Pixels, cols: number, color: boolean): string[] {
+export function halfBlockLines(img: Pixels, cols: number, color: boolean | 'truecolor' | '256'): string[] {
+  const c256 = color === '256';
   if (img.width < 1 || img.height < 1) return [];
   const w = Math.max(1, Math.floor(cols));
   const rows = halfBlockRows(img, w);
@@ -87,17 +90,17 @@ export function halfBlockLines(img: Pixels, cols: number, color: boolean): strin
         line += RAMP[Math.max(1, Math.min(RAMP.length - 1, Math.round((l / 255) * (RAMP.length - 1))))];
         continue;
       }
-      const rgb = (k: number) => `${px[k]};${px[k + 1]};${px[k + 2]}`;
+      const rgb = (k: number) => (c256 ? `5;${xterm256(px[k]!, px[k + 1]!, px[k + 2]!)}` : `2;${px[k]};${px[k + 1]};${px[k + 2]}`);
       let want: string;
       let ch: string;
       if (topOn && botOn) {
-        want = `${ESC}38;2;${rgb(t)}m${ESC}48;2;${rgb(b)}m`;
+        want = `${ESC}38;${rgb(t)}m${ESC}48;${rgb(b)}m`;
         ch = '▀';
       } else if (topOn) {
-        want = `${ESC}38;2;${rgb(t)}m${ESC}49m`;
+        want = `${ESC}38;${rgb(t)}m${ESC}49m`;
         ch = '▀';
       } else if (botOn) {
-        want = `${ESC}38;2;${rgb(b)}m${ESC}49m`;
+        want = `${ESC}38;${rgb(b)}m${ESC}49m`;
         ch = '▄';
       } else {
         want = `${ESC}0m`;
@@ -113,6 +116,21 @@ export function halfBlockLines(img: Pixels, cols: number, color: boolean): strin
     lines.push(line);
   }
   return lines;
+}
+
+const CUBE = [0, 95, 135, 175, 215, 255];
+
+/** The nearest colour of the xterm 256-colour palette: the 6x6x6 cube (16-231) or the grey ramp (232-255). */
+export function xterm256(r: number, g: number, b: number): number {
+  const level = (v: number) => (v < 48 ? 0 : v < 115 ? 1 : Math.min(5, Math.floor((v - 35) / 40)));
+  const [lr, lg, lb] = [level(r), level(g), level(b)];
+  const cube = 16 + 36 * lr + 6 * lg + lb;
+  const cubeDist = (CUBE[lr]! - r) ** 2 + (CUBE[lg]! - g) ** 2 + (CUBE[lb]! - b) ** 2;
+  const mean = (r + g + b) / 3;
+  const gi = Math.max(0, Math.min(23, Math.round((mean - 8) / 10)));
+  const gv = 8 + 10 * gi;
+  const greyDist = (gv - r) ** 2 + (gv - g) ** 2 + (gv - b) ** 2;
+  return greyDist < cubeDist ? 232 + gi : cube;
 }
 
 /** The visible width of a line (ANSI colour codes removed). */

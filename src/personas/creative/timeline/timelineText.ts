@@ -7,8 +7,8 @@ import type { TimelineVersion } from './timelineVersions.js';
 export interface TimelineTextOptions {
   vault: Vault;
   versions: readonly TimelineVersion[];
-  /** 'color': 24-bit half-block pictures; 'ascii': brightness characters; 'none': text only */
-  pictures: 'color' | 'ascii' | 'none';
+  /** 'color': 24-bit half-block pictures; 'color256': the same in the xterm 256-colour palette; 'ascii': brightness characters; 'none': text only */
+  pictures: 'color' | 'color256' | 'ascii' | 'none';
   /** ANSI colours for badges and change marks */
   color: boolean;
   /** terminal width in columns (default 100) */
@@ -86,7 +86,7 @@ export async function timelineText(opts: TimelineTextOptions): Promise<string[]>
         const img = await decodeImage(await readAttachedFile(opts.vault, f.thumbnail), f.thumbnail.path);
         // fit a cols x cols/2 cell box (cells are two pixels tall): tall pictures get narrower
         const fit = Math.max(1, Math.min(cols, Math.round((cols * img.width) / Math.max(1, img.height))));
-        blocks.push({ pic: halfBlockLines(img, fit, opts.pictures === 'color'), caption: clip(f.path.slice(f.path.lastIndexOf('/') + 1), cols) });
+        blocks.push({ pic: halfBlockLines(img, fit, opts.pictures === 'color' ? 'truecolor' : opts.pictures === 'color256' ? '256' : false), caption: clip(f.path.slice(f.path.lastIndexOf('/') + 1), cols) });
       } catch {
         /* a damaged thumbnail: the file list above still names the file */
       }
