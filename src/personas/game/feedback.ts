@@ -173,6 +173,8 @@ export function parseFeedbackFile(text: string, format: 'csv' | 'json'): { line:
   });
 }
 
+const MAX_IMPORT = 64 * 1024 * 1024;
+
 export interface ImportFeedbackOptions {
   vault: Vault;
   /** the export file (absolute or relative to the project folder) */
@@ -187,6 +189,12 @@ export async function importFeedback(opts: ImportFeedbackOptions): Promise<Impor
   const format = opts.format ?? (/\.json$/i.test(opts.path) ? 'json' : /\.(csv|tsv|txt)$/i.test(opts.path) ? 'csv' : null);
   if (!format) throw new UsageError(`cannot tell the format of ${opts.path}`, 'name a .csv or .json file, or pass --format csv|json');
   const abs = opts.path.startsWith('/') ? opts.path : `${vault.workTree}/${opts.path}`;
+  // a form export is read whole (parsed in memory): capped
+  const st = await vault.fs.stat(abs).catch((e) => {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`${opts.path}: no such file`);
+    throw fsError(e, 'stat', abs);
+  });
+  if (Number(st.size) > MAX_IMPORT) throw new UsageError(`${opts.path} is larger than ${MAX_IMPORT / 1024 / 1024} MiB`, 'split the export into smaller files');
   const text = String(
     await vault.fs.readFile(abs, 'utf8').catch((e) => {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`${opts.path}: no such file`);

@@ -15,7 +15,8 @@ import { snapshotFiles } from './projectConfig.js';
  * The feedback report: per build, the rating average and spread (population
  * standard deviation) and tag counts; and for each build whose average
  * rating dropped or whose crash-tagged feedback rose against the previous
- * build of the same platform (by build time, among builds with feedback),
+ * build of the same platform (in history order: by the depth of the build's
+ * snapshot, then build time; among builds with feedback),
  * what changed between the two builds' snapshots, grouped by top-level folder
  * and by bundle: the candidates to look at first.
  */
@@ -114,6 +115,22 @@ async function descends(vault: Vault, id: ObjectId, ancestor: ObjectId, cache: M
   return false;
 }
 
+/** Each snapshot's first-parent depth (0 for a root), memoized along the way. */
+async function generations(vault: Vault, ids: readonly ObjectId[]): Promise<Map<ObjectId, number>> {
+  const depth = new Map<ObjectId, number>();
+  for (const start of ids) {
+    const chain: ObjectId[] = [];
+    let x: ObjectId | undefined = start;
+    while (x && !depth.has(x)) {
+      chain.push(x);
+      x = decodeSnapshot(await vault.db.readTyped(x, 'snapshot'), x).parents[0];
+    }
+    let d = x ? depth.get(x)! : -1;
+    for (let i = chain.length - 1; i >= 0; i--) depth.set(chain[i], ++d);
+  }
+  return depth;
+}
+
 function groups(changes: readonly ChangedFile[], key: (c: ChangedFile) => string[]): ChangeGroup[] {
   const m = new Map<string, ChangedFile[]>();
   for (const c of changes) for (const k of key(c)) m.set(k, [...(m.get(k) ?? []), c]);
@@ -163,7 +180,11 @@ export async function feedbackReport(opts: { vault: Vault; since?: string }): Pr
   const stats: BuildStats[] = [];
   const regressions: Regression[] = [];
   const lastWithFeedback = new Map<string, { build: Build; stats: BuildStats }>();
-  for (const b of builds) {
+  // history order, not clock order: a build made from later history comes later even when the clocks
+  // of the machines that recorded them disagree (time breaks ties between builds of one snapshot)
+  const gen = await generations(vault, builds.map((b) => b.snapshot));
+  const ordered = [...builds].sort((a, b) => gen.get(a.snapshot)! - gen.get(b.snapshot)! || a.time - b.time || (a.id < b.id ? -1 : 1));
+  for (const b of ordered) {
     const st = buildStats(b, byBuild.get(b.id) ?? []);
     const wanted = await inRange(b);
     if (wanted) stats.push(st);

@@ -145,6 +145,21 @@ test('report: a build that got better is no regression; builds compare within th
   assert.is(await codeOf(() => feedbackReport({ vault: t.vault, since: 'nope' })), 'ENOREF');
 });
 
+test('report: builds follow history, not the clock: a build of older history recorded later still comes first', async () => {
+  const t = await memVault(sampleGame());
+  await commit({ vault: t.vault, message: 'first playable' });
+  await t.fs.writeFile('/work/Assets/Shared/rock.png', texture(64, 64, 99));
+  await commit({ vault: t.vault, message: 'new rock' });
+  const newer = await recordBuild({ vault: t.vault, version: '1.1', platform: 'windows' });
+  const older = await recordBuild({ vault: t.vault, version: '1.0', platform: 'windows', snapshot: 'HEAD~1' });
+  assert.ok(older.time > newer.time);
+  await addFeedback({ vault: t.vault, build: '1.0', tester: 'ana', rating: 5 });
+  await addFeedback({ vault: t.vault, build: '1.1', tester: 'ana', rating: 3 });
+  const r = await feedbackReport({ vault: t.vault });
+  assert.equal(r.builds.map((b) => b.version), ['1.0', '1.1']);
+  assert.equal(r.regressions.map((g) => [g.previousLabel, g.label, g.byBundle.map((x) => x.name)]), [['1.0@windows', '1.1@windows', ['level1']]]);
+});
+
 test('buildStats without feedback has no average', () => {
   const s = buildStats({ id: 'x', version: '1', platform: 'p', snapshot: 's', time: 0, author: 'a', artifacts: [], files: [] }, []);
   assert.is(s.average, null);

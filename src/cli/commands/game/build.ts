@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../../../errors.js';
 import { bytes, shortId, time } from '../../format.js';
-import { cwdOf, out, printJson, withVault, type GlobalArgs } from '../../context.js';
+import { cwdOf, out, printJson, warn, withVault, type GlobalArgs } from '../../context.js';
 
 interface Args extends GlobalArgs {
   action: 'record' | 'list' | 'show';
@@ -36,6 +36,13 @@ export const buildCommand: CommandModule<GlobalArgs, Args> = {
     await withVault(argv, async (vault) => {
       if (argv.action === 'record') {
         if (!argv.version || !argv.platform) throw new UsageError('build record needs --version and --platform', 'e.g. vault build record --version 0.4.2 --platform windows');
+        if (!argv.snapshot) {
+          // the build is linked to HEAD: say so when the working folder has changes HEAD lacks
+          const { status } = await import('../../../porcelain/status.js');
+          const st = await status({ vault });
+          const n = st.added.length + st.modified.length + st.deleted.length + st.renamed.length;
+          if (!st.clean) warn(`warning: ${n} uncommitted change(s) in the project folder; the build is linked to HEAD (commit first, or pass --snapshot)`);
+        }
         const b = await recordBuild({ vault, version: argv.version, platform: argv.platform, snapshot: argv.snapshot, notes: argv.notes, artifacts: ([] as string[]).concat(argv.artifact ?? []).map((p) => resolve(cwdOf(argv), p)) });
         if (argv.json) return printJson(b);
         out(`build ${b.id} ${b.version}@${b.platform} from snapshot ${shortId(b.snapshot)}`);
