@@ -93,7 +93,11 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
   let bytes = bytesTotal - bytesToRead;
   let filesRead = 0;
   let bytesRead = 0;
-  const report = (phase: Progress['phase']) => opts.onProgress?.({ phase, files: done, filesTotal: files.length, bytes, bytesTotal });
+  let reported = 0;
+  const report = (phase: Progress['phase']) => {
+    reported = bytes;
+    opts.onProgress?.({ phase, files: done, filesTotal: files.length, bytes, bytesTotal });
+  };
   report('scan');
 
   const threads = vault.threads ?? 0;
@@ -146,6 +150,7 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
         bytes += r.size;
         bytesRead += r.read;
         record(e, r);
+        if (bytes - reported >= 8 * 1024 * 1024) report('read');
         return;
       }
       const buffer = buffers.pop() ?? new ReadBuffer(bufferSize);
@@ -160,6 +165,8 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
           onBytes: (n) => {
             bytes += n;
             bytesRead += n;
+            // big files: report every 8 MiB too, not only every 64 files (progress bars show bytes, rate, time left)
+            if (bytes - reported >= 8 * 1024 * 1024) report('read');
           },
         });
         record(e, r);
