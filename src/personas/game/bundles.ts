@@ -3,6 +3,7 @@ import ignore from 'ignore';
 import type { ObjectId } from '../../objects/types.js';
 import type { FlatEntry } from '../../plumbing/trees.js';
 import type { Vault } from '../../porcelain/openVault.js';
+import { UsageError } from '../../errors.js';
 import { MissingGameConfigError } from './errors.js';
 import { GAME_CONFIG_PATH, readGameConfig, snapshotFiles, type BundleDecl, type SnapshotFiles } from './projectConfig.js';
 
@@ -149,7 +150,10 @@ export interface WhichResult {
 export async function bundlesWhich(opts: { vault: Vault; path: string; snapshot?: string }): Promise<WhichResult> {
   const snap = await snapshotFiles(opts.vault, opts.snapshot ?? 'HEAD');
   const matchers = await declared(opts.vault, snap);
-  const path = opts.path.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
+  const path = opts.path.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+  if (!path || path.startsWith('/') || path.split('/').some((p) => p === '..' || p === '.' || p === '')) {
+    throw new UsageError(`'${opts.path}' is not a path inside the project`, 'name it relative to the project folder, e.g. Assets/Textures/hero.png');
+  }
   return { snapshot: snap.id, path, exists: snap.files.has(path), bundles: [...matchers].filter(([, m]) => m(path)).map(([n]) => n) };
 }
 

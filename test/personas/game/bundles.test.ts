@@ -86,6 +86,7 @@ test('which: the bundles that contain a path (existing or not), by the snapshot\
   const future = await bundlesWhich({ vault: t.vault, path: 'Assets/UI/new.png' });
   assert.not.ok(future.exists);
   assert.equal(future.bundles, ['core']);
+  for (const bad of ['../x.png', '/abs.png', '', 'a/../b']) assert.is(await codeOf(() => bundlesWhich({ vault: t.vault, path: bad })), 'EUSAGE', bad);
 });
 
 test('missing or broken declarations are clear errors', async () => {
