@@ -15,6 +15,8 @@ interface Args extends GlobalArgs {
   out?: string;
   sideBySide?: boolean;
   threshold?: number;
+  layer?: string;
+  ignoreAntialiasing?: boolean;
 }
 
 export const diffCommand: CommandModule<GlobalArgs, Args> = {
@@ -29,16 +31,19 @@ export const diffCommand: CommandModule<GlobalArgs, Args> = {
       .option('visual', { type: 'string', describe: 'compare this image, PSD, 3D model or scene file by what it shows (pixels, layers, objects, keys); a folder or no value: every changed one' })
       .option('out', { type: 'string', describe: 'with --visual: write the diff picture (PNG) here' })
       .option('side-by-side', { type: 'boolean', describe: 'with --visual --out: the picture shows before | after | diff' })
+      .option('layer', { type: 'string', describe: 'with --visual on a PSD: compare this layer (Group/Layer or a unique name); --out then shows it' })
+      .option('ignore-antialiasing', { type: 'boolean', describe: 'with --visual: do not count edge pixels that look like anti-aliasing (for re-rendered pictures)' })
       .option('threshold', { type: 'number', describe: 'with --visual: colour difference that counts as changed, 0..1 (default 0.1; smaller is more sensitive)' })
       .example('$0 diff', 'what changed since the last snapshot')
       .example('$0 diff HEAD~1 HEAD', 'what the last snapshot changed')
       .example('$0 diff HEAD~1 HEAD --visual Art/hero.png --out diff.png', 'share of pixels changed, changed regions, and a diff picture')
+      .example('$0 diff HEAD~1 HEAD --visual Art/hero.psd --layer Characters/Hero --out hero.png', 'one layer of a PSD')
       .example('$0 diff HEAD --visual Scenes/main.tscn --json', 'which nodes and properties changed, as data'),
   handler: async (argv) => {
     const a: DiffSide = { kind: 'snapshot', rev: argv.a ?? 'HEAD' };
     const b: DiffSide = argv.b ? { kind: 'snapshot', rev: argv.b } : { kind: 'worktree' };
-    if (argv.visual === undefined && (argv.out !== undefined || argv.sideBySide || argv.threshold !== undefined)) {
-      throw new UsageError('--out, --side-by-side and --threshold go with --visual PATH', 'e.g. vault diff HEAD~1 HEAD --visual Art/hero.png --out diff.png');
+    if (argv.visual === undefined && (argv.out !== undefined || argv.sideBySide || argv.threshold !== undefined || argv.layer !== undefined || argv.ignoreAntialiasing !== undefined)) {
+      throw new UsageError('--out, --side-by-side, --threshold, --layer and --ignore-antialiasing go with --visual PATH', 'e.g. vault diff HEAD~1 HEAD --visual Art/hero.png --out diff.png');
     }
     if (argv.visual !== undefined) return visualHandler(argv, a, b);
     await withVault(argv, async (vault) => {
@@ -77,7 +82,7 @@ async function visualHandler(argv: Args, a: DiffSide, b: DiffSide): Promise<void
       if (!abs.startsWith(`${vault.workTree}/`)) throw new PathOutsideError(p, vault.workTree);
       return abs.slice(vault.workTree.length + 1);
     };
-    const opts = { threshold: argv.threshold, sideBySide: argv.sideBySide };
+    const opts = { threshold: argv.threshold, sideBySide: argv.sideBySide, layer: argv.layer, ignoreAntialiasing: argv.ignoreAntialiasing };
     const target = argv.visual ? rel(argv.visual) : '';
     // one file; or, for a folder (or no path), every changed file in it that can be compared visually
     let first: Awaited<ReturnType<typeof visualDiff>> | undefined;

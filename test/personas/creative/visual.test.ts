@@ -33,6 +33,9 @@ test('two edits: exact changed pixels, share and one box per edit; the picture m
   const [g, g2, g3] = px(image, 200, 10);
   assert.ok(g === g2 && g2 === g3 && g! > 150, 'unchanged pixel is faded grey');
   assert.equal(px(image, 98, 58), [255, 150, 0, 255], 'region outlined');
+  const aa = compareImages(await img(png8(256, 192, paint)), await img(png8(256, 192, edited)), { ignoreAntialiasing: true }).report;
+  assert.is(aa.ignoreAntialiasing, true);
+  assert.is(aa.changedPixels, 1300, 'solid rectangles have no anti-aliased edges');
 });
 
 test('identical images: nothing changed, no regions', async () => {
@@ -175,6 +178,19 @@ test('PSD: composite diff and a per-layer report (moved, added, removed, unchang
   assert.ok(Math.abs(hero.changedShare! - 12 / 14) < 1e-9);
   assert.equal(hero.properties, [{ key: 'position', before: [2, 3], after: [5, 3] }]);
   assert.equal(byPath.Moon!.after, { left: 16, top: 0, width: 3, height: 3 });
+  assert.is(report.layer, undefined);
+  // one layer on the document canvas: by path or unique name; the picture is the layer's
+  const one = await visualDiff({ vault: t.vault, a: { kind: 'snapshot', rev: 'HEAD' }, b: { kind: 'worktree' }, path: 'art/hero.psd', layer: 'Hero' });
+  assert.is(one.report.layer!.path, 'Characters/Hero');
+  assert.is(one.report.layer!.image.changedPixels, 12);
+  assert.equal(one.report.layer!.image.canvas, { width: 20, height: 10 });
+  assert.equal(one.report.layer!.image.regions.map((r) => [r.x, r.y, r.width, r.height]), [[2, 3, 7, 2]]);
+  assert.equal(px(one.image!, 3, 3), [230, 25, 35, 255]);
+  const moon = await visualDiff({ vault: t.vault, a: { kind: 'snapshot', rev: 'HEAD' }, b: { kind: 'worktree' }, path: 'art/hero.psd', layer: 'Moon' });
+  assert.is(moon.report.layer!.image.changedPixels, 9, 'an added layer: its own pixels are new');
+  assert.equal(moon.report.layer!.image.regions.map((r) => [r.x, r.y, r.width, r.height]), [[16, 0, 3, 3]]);
+  const o = (layer: string, path = 'art/hero.psd') => visualDiff({ vault: t.vault, a: { kind: 'snapshot', rev: 'HEAD' }, b: { kind: 'worktree' }, path, layer });
+  assert.is(await codeOf(() => o('Nope')), 'ENOPATH');
 });
 
 const OBJ1 = `mtllib scene.mtl
@@ -369,7 +385,7 @@ test('CLI errors: options without --visual, a missing path, an unsupported file,
     assert.is((await runVault(p.dir, ['commit', '-m', 'v1'])).code, 0);
     const usage = await runVault(p.dir, ['diff', '--out', 'x.png']);
     assert.is(usage.code, 2);
-    assert.match(usage.stderr, /^vault: --out, --side-by-side and --threshold go with --visual PATH/);
+    assert.match(usage.stderr, /^vault: --out, --side-by-side, --threshold, --layer and --ignore-antialiasing go with --visual PATH/);
     const missing = await runVault(p.dir, ['diff', '--visual', 'nope.png', '--json']);
     assert.is(missing.code, 1);
     assert.is(JSON.parse(missing.stdout).error.code, 'ENOPATH');

@@ -27,6 +27,11 @@ export function describeVisualDiff(r: VisualDiffReport, opts: { maxLines?: numbe
       out.push(`    ${l.status.padEnd(8)} ${l.kind === 'group' ? 'group ' : ''}${l.path}${what.length ? `: ${what.join('; ')}` : ''}`);
     }
   }
+  if (r.layer) {
+    const li = r.layer.image;
+    out.push(`  layer     ${r.layer.path}: ${pct(li.changedShare)} of the canvas changed (${num(li.changedPixels)} px), ${li.regionsTotal} region${li.regionsTotal === 1 ? '' : 's'}`);
+    li.regions.slice(0, max).forEach((g, i) => out.push(`    ${i + 1}. x=${g.x} y=${g.y} ${g.width}x${g.height} (${num(g.changed)} px changed)`));
+  }
   if (r.model) {
     const m = r.model;
     const tot = (s: typeof m.before) => (s ? `${s.meshes} parts, ${num(s.vertices)} vertices, ${num(s.triangles)} triangles, ${s.materials} materials` : '(none)');

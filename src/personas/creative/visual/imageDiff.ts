@@ -26,6 +26,8 @@ export interface ImageDiffReport {
   readonly regionsTotal: number;
   /** pixelmatch's colour threshold (0..1, smaller is more sensitive) */
   readonly threshold: number;
+  /** anti-aliased pixels were not counted */
+  readonly ignoreAntialiasing: boolean;
   /** what else differs: size, colour type, bit depth, format */
   readonly notes: readonly string[];
 }
@@ -41,6 +43,12 @@ export interface CompareImagesOptions {
   sideBySide?: boolean;
   /** outline the regions on the diff image (default true) */
   boxes?: boolean;
+  /**
+   * do not count pixels pixelmatch takes for anti-aliasing (edge pixels that differ because an edge
+   * moved slightly): useful for re-rendered or re-exported pictures; off by default, since in a painting
+   * a one-pixel stroke is a change
+   */
+  ignoreAntialiasing?: boolean;
 }
 
 export interface ImageComparison {
@@ -83,6 +91,26 @@ function covers(img: RgbaImage | null, x: number, y: number): boolean {
   return !!img && x < img.width && y < img.height;
 }
 
+/**
+ * One byte per pixel, 1 where two equally sized RGBA8 pictures differ: pixelmatch's colour distance
+ * (semi-transparent pixels blended over a checkerboard) beyond `threshold`, or an alpha difference
+ * beyond threshold*255 (pixelmatch alone can take a transparent pixel for an opaque one of the
+ * checkerboard's colour; for a painting's layers, transparency is content). `ignore`: pixels to skip.
+ */
+export function changedMask(a: Uint8Array, b: Uint8Array, width: number, height: number, opts: { threshold?: number; ignoreAntialiasing?: boolean; ignore?: Uint8Array } = {}): Uint8Array {
+  const threshold = opts.threshold ?? 0.1;
+  const n = width * height;
+  const out = new Uint8Array(n * 4);
+  pixelmatch(a, b, out, width, height, { threshold, includeAA: !opts.ignoreAntialiasing, diffMask: true, diffColor: [255, 0, 0], diffColorAlt: [255, 0, 0], aaColor: [0, 255, 0], ignoreMask: opts.ignore });
+  const mask = new Uint8Array(n);
+  const alphaLimit = threshold * 255;
+  for (let i = 0; i < n; i++) {
+    if (opts.ignore?.[i]) continue;
+    if ((out[i * 4 + 3] && out[i * 4] === 255 && out[i * 4 + 1] === 0) || Math.abs(a[i * 4 + 3]! - b[i * 4 + 3]!) > alphaLimit) mask[i] = 1;
+  }
+  return mask;
+}
+
 /** Compare two decoded images (either may be null: added or removed) on a common canvas. */
 export function compareImages(before: RgbaImage | null, after: RgbaImage | null, opts: CompareImagesOptions = {}): ImageComparison {
   const threshold = opts.threshold ?? 0.1;
@@ -110,9 +138,8 @@ export function compareImages(before: RgbaImage | null, after: RgbaImage | null,
         }
       }
     }
-    const out = new Uint8Array(n * 4);
-    pixelmatch(a, b, out, width, height, { threshold, diffMask: true, diffColor: [255, 0, 0], diffColorAlt: [255, 0, 0], aaColor: [0, 255, 0], ignoreMask: ignore });
-    for (let i = 0; i < n; i++) if (out[i * 4 + 3] && out[i * 4] === 255 && out[i * 4 + 1] === 0) mask[i] = 1;
+    const m = changedMask(a, b, width, height, { threshold, ignoreAntialiasing: opts.ignoreAntialiasing, ignore });
+    for (let i = 0; i < n; i++) if (m[i]) mask[i] = 1;
   } else {
     const only = before ?? after;
     if (only) {
@@ -135,6 +162,7 @@ export function compareImages(before: RgbaImage | null, after: RgbaImage | null,
     regions,
     regionsTotal,
     threshold,
+    ignoreAntialiasing: !!opts.ignoreAntialiasing,
     notes: notesOf(ia, ib),
   };
   const diff = diffPicture(before, after, mask, width, height, opts.boxes === false ? [] : regions);

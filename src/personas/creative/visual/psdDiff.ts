@@ -1,5 +1,5 @@
-import pixelmatch from 'pixelmatch';
 import type { PsdLayer } from '../formats/images.js';
+import { changedMask } from './imageDiff.js';
 
 export type ElementStatus = 'added' | 'removed' | 'changed' | 'unchanged';
 
@@ -37,7 +37,7 @@ function rect(l: PsdLayer): LayerRect {
 }
 
 /** Both layers' pixels placed on the union of their rectangles, compared with pixelmatch. */
-function pixelChange(a: PsdLayer, b: PsdLayer, threshold: number): { changed: number; area: number } {
+function pixelChange(a: PsdLayer, b: PsdLayer, threshold: number, includeAA: boolean): { changed: number; area: number } {
   const ra = rect(a);
   const rb = rect(b);
   const boxes = [ra, rb].filter((r) => r.width > 0 && r.height > 0);
@@ -53,12 +53,13 @@ function pixelChange(a: PsdLayer, b: PsdLayer, threshold: number): { changed: nu
     for (let y = 0; y < img.height; y++) d.set(img.data.subarray(y * img.width * 4, (y + 1) * img.width * 4), ((y + l.top - top) * width + (l.left - left)) * 4);
     return d;
   };
-  const changed = pixelmatch(place(a), place(b), null, width, height, { threshold, checkerboard: true });
+  let changed = 0;
+  for (const m of changedMask(place(a), place(b), width, height, { threshold, ignoreAntialiasing: !includeAA })) changed += m;
   return { changed, area: width * height };
 }
 
 /** Layers added, removed and changed (pixels and properties) between two versions of a PSD, matched by path. */
-export function diffPsdLayers(before: readonly PsdLayer[], after: readonly PsdLayer[], opts: { threshold?: number } = {}): LayerDiff[] {
+export function diffPsdLayers(before: readonly PsdLayer[], after: readonly PsdLayer[], opts: { threshold?: number; ignoreAntialiasing?: boolean } = {}): LayerDiff[] {
   const threshold = opts.threshold ?? 0.1;
   const a = new Map(before.map((l) => [l.path, l]));
   const b = new Map(after.map((l) => [l.path, l]));
@@ -86,7 +87,7 @@ export function diffPsdLayers(before: readonly PsdLayer[], after: readonly PsdLa
       const [rx, ry] = [rect(x), rect(y)];
       cmp('position', [rx.left, rx.top], [ry.left, ry.top]);
       cmp('size', [rx.width, rx.height], [ry.width, ry.height]);
-      const p = pixelChange(x, y, threshold);
+      const p = pixelChange(x, y, threshold, !opts.ignoreAntialiasing);
       changedPixels = p.changed;
       changedShare = p.area ? p.changed / p.area : 0;
     }

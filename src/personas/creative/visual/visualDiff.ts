@@ -1,9 +1,9 @@
-import { PathNotFoundError } from '../../../errors.js';
+import { PathNotFoundError, UsageError } from '../../../errors.js';
 import type { ObjectId } from '../../../objects/types.js';
 import { diff, type DiffSide } from '../../../porcelain/diff.js';
 import type { Vault } from '../../../porcelain/openVault.js';
 import { UnsupportedFormatError } from '../formats/errors.js';
-import { decodeImage, decodePsd, imageFormatOf, type RgbaImage } from '../formats/images.js';
+import { decodeImage, decodePsd, imageFormatOf, type PsdLayer, type RgbaImage } from '../formats/images.js';
 import { modelFormatOf, parseModel } from '../formats/models.js';
 import { diffScene, sceneFormatOf, type SceneDiffReport } from '../scene/diffScene.js';
 import { compareImages, type CompareImagesOptions, type ImageDiffReport } from './imageDiff.js';
@@ -23,6 +23,8 @@ export interface VisualDiffOptions extends CompareImagesOptions {
   path: string;
   /** most scene changes to list (default 500) */
   maxChanges?: number;
+  /** PSD: also compare this layer ('Group/Layer' path or a unique layer name) on the document canvas; the diff picture is then the layer's */
+  layer?: string;
 }
 
 export interface VisualDiffReport {
@@ -37,6 +39,8 @@ export interface VisualDiffReport {
   readonly image?: ImageDiffReport;
   /** PSD: every layer and group, unchanged ones included */
   readonly layers?: readonly LayerDiff[];
+  /** PSD with `layer`: that layer alone, each version placed on its document's canvas */
+  readonly layer?: { readonly path: string; readonly image: ImageDiffReport };
   readonly model?: ModelDiffReport;
   readonly scene?: SceneDiffReport;
 }
@@ -53,6 +57,33 @@ export function visualKindOf(path: string, head?: Uint8Array): VisualKind | null
   if (modelFormatOf(path)) return 'model';
   if (sceneFormatOf(path)) return 'scene';
   return null;
+}
+
+/** A layer by path, or by name when exactly one layer has it. */
+function findLayer(layers: readonly PsdLayer[], name: string): PsdLayer | null {
+  const byPath = layers.find((l) => l.path === name);
+  if (byPath) return byPath;
+  const byName = layers.filter((l) => l.name === name);
+  if (byName.length > 1) throw new UsageError(`${byName.length} layers are named '${name}': ${byName.map((l) => l.path).join(', ')}`, 'name the layer by its path, e.g. Group/Layer');
+  return byName[0] ?? null;
+}
+
+/** A layer's pixels at its place on a transparent canvas the size of its document (opacity and visibility ignored). */
+function layerOnCanvas(l: PsdLayer, doc: RgbaImage): RgbaImage {
+  const { width, height } = doc;
+  const data = new Uint8Array(width * height * 4);
+  const img = l.image;
+  if (img) {
+    for (let y = 0; y < img.height; y++) {
+      const dy = y + l.top;
+      if (dy < 0 || dy >= height) continue;
+      const x0 = Math.max(0, l.left);
+      const x1 = Math.min(width, l.left + img.width);
+      if (x1 <= x0) continue;
+      data.set(img.data.subarray((y * img.width + (x0 - l.left)) * 4, (y * img.width + (x1 - l.left)) * 4), (dy * width + x0) * 4);
+    }
+  }
+  return { width, height, data, info: { ...doc.info, layers: undefined } };
 }
 
 function sameBytes(a: Uint8Array | null, b: Uint8Array | null): boolean {
@@ -83,13 +114,24 @@ export async function visualDiff(opts: VisualDiffOptions): Promise<VisualDiff> {
   if (!kind) throw new UnsupportedFormatError(path, 'a visual or structural diff of this file type', 'it is not an image (PNG, JPEG, PSD, WebP), a model (OBJ, STL, glTF, GLB) or a scene (JSON, YAML, Godot .tscn/.tres)');
   const status = !x ? 'added' : !y ? 'removed' : sameBytes(x, y) ? 'unchanged' : 'modified';
   const base = { path, kind, a: { rev: sa.label, id: sa.id }, b: { rev: sb.label, id: sb.id }, status, ...(from ? { from } : {}) } as const;
+  if (opts.layer !== undefined && (kind !== 'image' || imageFormatOf(path, (y ?? x)!.subarray(0, 16)) !== 'psd')) throw new UsageError(`--layer needs a PSD file, and ${path} is not one`);
   if (kind === 'image') {
     const isPsd = (b: Uint8Array | null) => !!b && imageFormatOf(path, b.subarray(0, 16)) === 'psd';
     if (isPsd(x) || isPsd(y)) {
       const [px, py] = [x && isPsd(x) ? await decodePsd(x, path) : null, y && isPsd(y) ? await decodePsd(y, path) : null];
       const [ix, iy] = [px?.composite ?? (x ? await decodeImage(x, path) : null), py?.composite ?? (y ? await decodeImage(y, path) : null)];
       const cmp = compareImages(ix, iy, opts);
-      const layers = diffPsdLayers(px?.layers ?? [], py?.layers ?? [], { threshold: opts.threshold });
+      const layers = diffPsdLayers(px?.layers ?? [], py?.layers ?? [], { threshold: opts.threshold, ignoreAntialiasing: opts.ignoreAntialiasing });
+      if (opts.layer !== undefined) {
+        const lx = px ? findLayer(px.layers, opts.layer) : null;
+        const ly = py ? findLayer(py.layers, opts.layer) : null;
+        if (!lx && !ly) throw new PathNotFoundError(`${path}#${opts.layer}`, `the layers of ${path} (${sa.label} or ${sb.label})`);
+        // a layer missing on one side is an empty canvas there, so only its own pixels count
+        const doc = (py ?? px)!.composite;
+        const empty = (d: RgbaImage | undefined): RgbaImage => ({ width: (d ?? doc).width, height: (d ?? doc).height, data: new Uint8Array((d ?? doc).width * (d ?? doc).height * 4), info: (d ?? doc).info });
+        const lc = compareImages(lx ? layerOnCanvas(lx, px!.composite) : empty(px?.composite), ly ? layerOnCanvas(ly, py!.composite) : empty(py?.composite), opts);
+        return { report: { ...base, image: cmp.report, layers, layer: { path: (ly ?? lx)!.path, image: lc.report } }, image: lc.image };
+      }
       return { report: { ...base, image: cmp.report, layers }, image: cmp.image };
     }
     const cmp = compareImages(x ? await decodeImage(x, path) : null, y ? await decodeImage(y, path) : null, opts);
