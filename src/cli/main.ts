@@ -18,6 +18,13 @@ export function reportError(err: unknown, json: boolean): number {
 
 export async function main(args: string[]): Promise<void> {
   const json = args.includes('--json');
+  // `vault log | head`: the reader went away; stop quietly like git does
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   let cli = yargs(args)
     .scriptName('vault')
     .usage('$0 <command> [options]\n\nContent-addressed, incremental backup and versioning for projects full of big binary files.')
