@@ -202,6 +202,12 @@ export async function importFeedback(opts: ImportFeedbackOptions): Promise<Impor
     }),
   );
   const rows = parseFeedbackFile(text, format);
+  if (format === 'csv' && rows.length) {
+    // a header without the needed columns would make every row bad: say so once
+    const have = new Set(Object.keys(normalizeRow(rows[0].row ?? {})));
+    const missing = (['build', 'tester', 'rating'] as const).filter((k) => !have.has(k));
+    if (missing.length) throw new UsageError(`${opts.path} has no ${missing.join(', ')} column(s)`, `name the header columns build (or version), tester (or name, player), rating (or score, stars), and optionally tags, text (or comment), time (or date)`);
+  }
   const builds = await listBuilds({ vault });
   const problems: ImportProblem[] = [];
   const good: Feedback[] = [];

@@ -73,6 +73,8 @@ test('CSV import: good rows land, bad rows come back with the line they start on
   assert.equal(fb.map((f) => f.tags.join(',')).sort(), ['crash', 'crash,perf']);
   assert.is(fb[0].time, Date.parse('2026-11-08'));
   assert.ok((await listFeedback({ vault: t.vault })).some((f) => f.text === 'loved the cave\nand the music'));
+  await t.fs.writeFile('/work/nohead.csv', 'who,stars\nana,4\n');
+  assert.is(await codeOf(() => importFeedback({ vault: t.vault, path: 'nohead.csv' })), 'EUSAGE');
   const again = await importFeedback({ vault: t.vault, path: '/work/week.csv' });
   assert.is(again.added, 0);
   assert.is(again.duplicates, 4);
