@@ -363,6 +363,13 @@ test('CLI: a PSD reports layers; a model reports objects; --visual without a pat
     assert.is(psd.code, 0, psd.stderr);
     assert.match(psd.stdout, /layers\s+1 changed, 1 added, 1 removed, 2 unchanged/);
     assert.match(psd.stdout, /changed\s+Characters\/Hero: 85\.7% of its pixels; position \[2,3\] -> \[5,3\]/);
+    const layer = await runVault(p.dir, ['diff', '--visual', 'art/hero.psd', '--layer', 'Characters/Hero', '--out', '../hero-layer.png', '--json']);
+    assert.is(layer.code, 0, layer.stderr);
+    assert.is(JSON.parse(layer.stdout).layer.image.changedPixels, 12);
+    assert.equal([pngjs.PNG.sync.read(await readFile(join(p.dir, '..', 'hero-layer.png'))).width, pngjs.PNG.sync.read(await readFile(join(p.dir, '..', 'hero-layer.png'))).height], [20, 10]);
+    const notPsd = await runVault(p.dir, ['diff', '--visual', 'art/leaf.webp', '--layer', 'x']);
+    assert.is(notPsd.code, 2);
+    assert.match(notPsd.stderr, /--layer needs a PSD file/);
     const all = await runVault(p.dir, ['diff', '--visual', '--json']);
     assert.is(all.code, 0, all.stderr);
     const reps = JSON.parse(all.stdout) as { path: string; kind: string; image?: { changedPixels: number }; model?: { meshes: { name: string; kind: string; status: string }[] } }[];
