@@ -111,7 +111,7 @@ points = PackedVector2Array(0, 0,
 tooltip = "a [bracket] and
 a second line"
 
-[node name="Enemy" parent="." instance=ExtResource("3_enemy")]
+[node name="Enemy" parent="." groups=["enemies", "loot [rare]"] instance=ExtResource("3_enemy")]
 `;
 
 test('Godot .tscn: sections keyed by node path / resource path / id; multi-line values; headings with nested parentheses', () => {
@@ -132,6 +132,7 @@ test('Godot .tscn: sections keyed by node path / resource path / id; multi-line 
   assert.is(path.props.points, 'PackedVector2Array(0, 0, 10, 10, 20, 0)');
   assert.is(path.props.tooltip, '"a [bracket] and\na second line"');
   assert.is(s.find((x) => x.key === 'node "Main/Enemy"')!.attrs.instance, 'ExtResource("3_enemy")');
+  assert.is(s.find((x) => x.key === 'node "Main/Enemy"')!.attrs.groups, '["enemies", "loot [rare]"]');
   assert.is(s.find((x) => x.key === 'node "Main/Player"')!.props['metadata/_edit_group_'], 'true');
 });
 
