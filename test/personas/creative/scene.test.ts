@@ -131,7 +131,8 @@ test('Godot .tscn: sections keyed by node path / resource path / id; multi-line 
   const path = s.find((x) => x.key === 'node "Main/Path"')!;
   assert.is(path.props.points, 'PackedVector2Array(0, 0, 10, 10, 20, 0)');
   assert.is(path.props.tooltip, '"a [bracket] and\na second line"');
-  assert.is(s.find((x) => x.key === 'node "Main/Enemy"')!.attrs.instance, 'ExtResource("3_enemy")');
+  assert.is(s.find((x) => x.key === 'node "Main/Enemy"')!.attrs.instance, 'ExtResource("3_enemy")', 'an id with no ext_resource stays');
+  assert.is(s.find((x) => x.key === 'node "Main/Player"')!.props.script, 'ExtResource("res://player.gd")', 'ids become paths');
   assert.is(s.find((x) => x.key === 'node "Main/Enemy"')!.attrs.groups, '["enemies", "loot [rare]"]');
   assert.is(s.find((x) => x.key === 'node "Main/Player"')!.props['metadata/_edit_group_'], 'true');
 });
@@ -144,13 +145,14 @@ test('Godot .tscn diff: nodes added/removed, properties changed/added, resources
     ['changed', 'sub_resource "RectangleShape2D_a" size', 'Vector2(16, 32)', 'Vector2(16, 40)'],
     ['changed', 'node "Main/Player" position', 'Vector2(100, 200)', 'Vector2(120, 200)'],
     ['added', 'node "Main/Player" metadata/_edit_group_'],
+    ['changed', 'node "Main/Player/Sprite" texture', 'ExtResource("res://art/hero.png")', 'ExtResource("res://art/hero_v2.png")'],
     ['added', 'node "Main/Path"'],
     ['added', 'node "Main/Enemy"'],
     ['removed', 'ext_resource "res://art/hero.png"'],
     ['removed', 'node "Main/Coin"'],
     ['removed', 'connection "body_entered" from "Coin" to "." method "_on_coin"'],
   ]);
-  assert.equal(r.sections, { added: 3, removed: 3, changed: 2 });
+  assert.equal(r.sections, { added: 3, removed: 3, changed: 3 });
   const pos = r.changes.find((c) => c.path === 'node "Main/Player" position')!;
   assert.is(pos.section, 'node "Main/Player"');
   assert.is(pos.key, 'position');
@@ -176,7 +178,7 @@ test('visualDiff on a scene file between snapshots; an added file; the change li
   const d = (path: string, maxChanges?: number) => visualDiff({ vault: t.vault, a: { kind: 'snapshot', rev: 'HEAD~1' }, b: { kind: 'snapshot', rev: 'HEAD' }, path, maxChanges });
   const r = await d('scenes/main.tscn');
   assert.is(r.report.kind, 'scene');
-  assert.is(r.report.scene!.total, 9);
+  assert.is(r.report.scene!.total, 10);
   const added = await d('scenes/level.json');
   assert.is(added.report.status, 'added');
   assert.equal(added.report.scene!.changes.map((c) => [c.status, c.path]), [['added', '(root)']]);
@@ -201,7 +203,7 @@ test('CLI: vault diff --visual on a .tscn and a JSON file, text and --json', asy
     const r = await runVault(dir, ['diff', '--visual', 'scenes/main.tscn']);
     assert.is(r.code, 0, r.stderr);
     assert.match(r.stdout, /scenes\/main.tscn: scene \(godot\), modified \(HEAD -> working folder\)/);
-    assert.match(r.stdout, /sections\s+2 changed, 3 added, 3 removed/);
+    assert.match(r.stdout, /sections\s+3 changed, 3 added, 3 removed/);
     assert.match(r.stdout, /changed\s+node "Main\/Player" position: Vector2\(100, 200\) -> Vector2\(120, 200\)/);
     assert.match(r.stdout, /removed\s+node "Main\/Coin"\n/);
     const j = JSON.parse((await runVault(dir, ['diff', '--visual', 'save.json', '--json'])).stdout);

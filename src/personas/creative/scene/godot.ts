@@ -2,7 +2,9 @@
  * Godot's text resource format (.tscn scenes, .tres resources, project.godot): `[heading attr=value ...]`
  * sections followed by `key = value` properties, values being Godot variant literals that may span
  * lines (arrays, dictionaries, PackedVector2Array(...), multi-line strings). Values are kept as
- * their source text, whitespace-normalised: the diff compares text, it does not evaluate.
+ * their source text, whitespace-normalised: the diff compares text, it does not evaluate. References
+ * to external resources by id (`ExtResource("1_ab3")`) are rewritten to the resource's path
+ * (`ExtResource("res://art/hero.png")`), since the editor renumbers ids.
  */
 import { DecodeError } from '../formats/errors.js';
 
@@ -128,6 +130,15 @@ export function parseGodot(text: string, path: string): GodotSection[] {
       raw.push(cur);
     }
     cur.props[t.slice(0, eq).trim()] = normalise(value);
+  }
+  // ExtResource("1_ab3") -> ExtResource("res://art/hero.png"): ids are renumbered by the editor, paths are what matter
+  const extPath = new Map<string, string>();
+  for (const s of raw) if (s.tag === 'ext_resource' && s.attrs.id !== undefined && s.attrs.path !== undefined) extPath.set(unquote(s.attrs.id)!, s.attrs.path);
+  const resolveRefs = (v: string) => v.replace(/ExtResource\(\s*"?([^")]*?)"?\s*\)/g, (m, id: string) => (extPath.has(id) ? `ExtResource(${extPath.get(id)})` : m));
+  for (const s of raw) {
+    if (s.tag === 'ext_resource') continue;
+    for (const k of Object.keys(s.props)) s.props[k] = resolveRefs(s.props[k]!);
+    for (const k of Object.keys(s.attrs)) s.attrs[k] = resolveRefs(s.attrs[k]!);
   }
   // node paths: the root has no parent; parent="." is the root; parent="A/B" is under the root
   const root = raw.find((s) => s.tag === 'node' && s.attrs.parent === undefined);
