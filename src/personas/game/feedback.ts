@@ -75,8 +75,8 @@ export function makeFeedback(builds: readonly Build[], input: FeedbackInput, clo
 /** feedback is stored as one JSON Lines file per build (refs/notes/game/feedback: `<build-id>.jsonl`) */
 const byBuild = (f: Feedback) => f.build;
 
-export async function addFeedback(opts: { vault: Vault } & FeedbackInput): Promise<{ feedback: Feedback; added: boolean }> {
-  const { vault, ...input } = opts;
+export async function addFeedback(opts: { vault: Vault; lockWait?: number } & FeedbackInput): Promise<{ feedback: Feedback; added: boolean }> {
+  const { vault, lockWait, ...input } = opts;
   const builds = await listBuilds({ vault });
   let f: Feedback;
   try {
@@ -86,7 +86,7 @@ export async function addFeedback(opts: { vault: Vault } & FeedbackInput): Promi
     if (e instanceof BadFeedbackError) throw Object.assign(new UsageError(e.message, e.hint), { data: e.data });
     throw e;
   }
-  const r = await addRecords({ vault, kind: 'feedback', records: [{ id: f.id, data: f }], group: byBuild, message: `feedback on ${f.build} by ${f.tester}` });
+  const r = await addRecords({ vault, kind: 'feedback', records: [{ id: f.id, data: f }], group: byBuild, message: `feedback on ${f.build} by ${f.tester}`, lockWait });
   return { feedback: f, added: r.added.length === 1 };
 }
 
@@ -181,6 +181,8 @@ export interface ImportFeedbackOptions {
   path: string;
   /** default: from the extension (.csv, .json) */
   format?: 'csv' | 'json';
+  /** seconds to wait for the vault lock */
+  lockWait?: number;
 }
 
 /** Import a CSV/JSON export: good rows land (in one records snapshot), bad rows are returned with their line numbers. */
@@ -224,7 +226,7 @@ export async function importFeedback(opts: ImportFeedbackOptions): Promise<Impor
     }
   }
   const res = good.length
-    ? await addRecords({ vault, kind: 'feedback', records: good.map((f) => ({ id: f.id, data: f })), group: byBuild, message: `feedback import: ${good.length} row(s) from ${opts.path.split('/').pop()}` })
+    ? await addRecords({ vault, kind: 'feedback', records: good.map((f) => ({ id: f.id, data: f })), group: byBuild, message: `feedback import: ${good.length} row(s) from ${opts.path.split('/').pop()}`, lockWait: opts.lockWait })
     : { added: [], existing: [] };
   return { rows: rows.length, added: res.added.length, duplicates: good.length - res.added.length, problems };
 }

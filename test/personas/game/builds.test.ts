@@ -12,6 +12,7 @@ import { prune } from '../../../src/porcelain/prune.js';
 import { readStoredFile } from '../../../src/porcelain/diff.js';
 import { verify } from '../../../src/porcelain/verify.js';
 import { readRef } from '../../../src/refs/refs.js';
+import { acquireLock } from '../../../src/plumbing/lock.js';
 import { decodeSnapshot } from '../../../src/objects/snapshot.js';
 import { codeOf, memVault } from '../../helpers/vault.js';
 import { sampleGame, texture } from './sampleGame.js';
@@ -102,6 +103,16 @@ test('records are a snapshot chain under refs/notes/game/builds keeping the buil
   assert.ok(await t.vault.db.has(b1.snapshot));
   assert.ok(await t.vault.db.has(second));
   assert.equal((await readRecords(t.vault, 'builds')).length, 2);
+});
+
+test('records are written under the vault lock: a held lock is ELOCKED and stores nothing', async () => {
+  const t = await project();
+  const release = await acquireLock({ fs: t.fs, path: t.vault.db.paths.lock, command: 'commit' });
+  assert.is(await codeOf(() => recordBuild({ vault: t.vault, version: '1', platform: 'x' })), 'ELOCKED');
+  await release();
+  assert.is((await listBuilds({ vault: t.vault })).length, 0);
+  await recordBuild({ vault: t.vault, version: '1', platform: 'x' });
+  assert.is((await listBuilds({ vault: t.vault })).length, 1);
 });
 
 test.run();

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../../../errors.js';
 import { bytes, shortId, time } from '../../format.js';
+import { progressReporter, progressWanted } from '../../progress.js';
 import { cwdOf, out, printJson, warn, withVault, type GlobalArgs } from '../../context.js';
 
 interface Args extends GlobalArgs {
@@ -12,6 +13,7 @@ interface Args extends GlobalArgs {
   snapshot?: string;
   artifact?: string | string[];
   notes?: string;
+  lockWait?: number;
 }
 
 export const buildCommand: CommandModule<GlobalArgs, Args> = {
@@ -28,6 +30,7 @@ export const buildCommand: CommandModule<GlobalArgs, Args> = {
       .option('snapshot', { alias: 's', type: 'string', describe: 'record: the snapshot the build was made from (default HEAD)' })
       .option('artifact', { alias: 'a', type: 'string', describe: 'record: a build artifact file or folder to keep (repeatable; stored deduplicated)' })
       .option('notes', { type: 'string', describe: 'record: free text' })
+      .option('lock-wait', { type: 'number', default: 0, describe: 'record: seconds to wait if another command holds the vault' })
       .example('$0 build record --version 0.4.2 --platform windows --artifact export/game.pck', 'link build 0.4.2 to HEAD and keep its package')
       .example('$0 build list --platform windows', 'every windows build')
       .example('$0 build show 0.4.2@windows', 'one build with its artifacts'),
@@ -43,7 +46,17 @@ export const buildCommand: CommandModule<GlobalArgs, Args> = {
           const n = st.added.length + st.modified.length + st.deleted.length + st.renamed.length;
           if (!st.clean) warn(`warning: ${n} uncommitted change(s) in the project folder; the build is linked to HEAD (commit first, or pass --snapshot)`);
         }
-        const b = await recordBuild({ vault, version: argv.version, platform: argv.platform, snapshot: argv.snapshot, notes: argv.notes, artifacts: ([] as string[]).concat(argv.artifact ?? []).map((p) => resolve(cwdOf(argv), p)) });
+        const bar = progressReporter('storing artifacts', (n: number) => ({ phase: 'read', bytes: n, bytesTotal: 0, items: 0, itemsTotal: 0, unit: 'files' }), { enabled: progressWanted(argv) });
+        const b = await recordBuild({
+          vault,
+          version: argv.version,
+          platform: argv.platform,
+          snapshot: argv.snapshot,
+          notes: argv.notes,
+          artifacts: ([] as string[]).concat(argv.artifact ?? []).map((p) => resolve(cwdOf(argv), p)),
+          lockWait: argv.lockWait,
+          onBytes: bar.onProgress,
+        }).finally(bar.done);
         if (argv.json) return printJson(b);
         out(`build ${b.id} ${b.version}@${b.platform} from snapshot ${shortId(b.snapshot)}`);
         for (const a of b.artifacts) out(`  artifact ${a.path} (${bytes(a.size)})`);

@@ -13,6 +13,7 @@ interface Args extends GlobalArgs {
   tag?: string | string[];
   since?: string;
   format?: 'csv' | 'json';
+  lockWait?: number;
 }
 
 export const feedbackCommand: CommandModule<GlobalArgs, Args> = {
@@ -29,6 +30,7 @@ export const feedbackCommand: CommandModule<GlobalArgs, Args> = {
       .option('tag', { alias: 't', type: 'string', describe: 'add: a tag such as crash or perf (repeatable)' })
       .option('since', { type: 'string', describe: "report: only builds made after this milestone's snapshot" })
       .option('format', { choices: ['csv', 'json'] as const, describe: 'import: file format (default: from the extension)' })
+      .option('lock-wait', { type: 'number', default: 0, describe: 'add/import: seconds to wait if another command holds the vault' })
       .example('$0 feedback add --build 0.4.2@windows --tester ana --rating 2 --tag crash "crashed in the cave"', 'one tester\'s feedback')
       .example('$0 feedback import forms/week12.csv', 'columns: build, tester, rating, tags, text[, time]')
       .example('$0 feedback report --since beta-1 --json', 'per-build ratings and the changes behind regressions, as data'),
@@ -38,13 +40,13 @@ export const feedbackCommand: CommandModule<GlobalArgs, Args> = {
       const rest = (argv.args ?? []).map(String);
       if (argv.action === 'add') {
         if (!argv.build || !argv.tester || argv.rating === undefined) throw new UsageError('feedback add needs --build, --tester and --rating', 'e.g. vault feedback add --build 0.4.2 --tester ana --rating 4 "fun"');
-        const r = await fb.addFeedback({ vault, build: argv.build, tester: argv.tester, rating: argv.rating, tags: ([] as string[]).concat(argv.tag ?? []), text: rest.join(' ') });
+        const r = await fb.addFeedback({ vault, build: argv.build, tester: argv.tester, rating: argv.rating, tags: ([] as string[]).concat(argv.tag ?? []), text: rest.join(' '), lockWait: argv.lockWait });
         if (argv.json) return printJson(r);
         return out(r.added ? `feedback ${r.feedback.id} on build ${r.feedback.build} (${r.feedback.rating}/5${r.feedback.tags.length ? `, ${r.feedback.tags.join(', ')}` : ''})` : `feedback ${r.feedback.id} was recorded already`);
       }
       if (argv.action === 'import') {
         if (rest.length !== 1) throw new UsageError('feedback import needs one FILE', 'e.g. vault feedback import forms/week12.csv');
-        const r = await fb.importFeedback({ vault, path: resolve(cwdOf(argv), rest[0]), format: argv.format });
+        const r = await fb.importFeedback({ vault, path: resolve(cwdOf(argv), rest[0]), format: argv.format, lockWait: argv.lockWait });
         if (argv.json) printJson(r);
         else {
           out(`imported ${r.added} of ${r.rows} row(s)${r.duplicates ? `, ${r.duplicates} already recorded` : ''}${r.problems.length ? `, ${r.problems.length} bad` : ''}`);

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../../../errors.js';
 import { bytes, shortId, time } from '../../format.js';
+import { progressReporter, progressWanted } from '../../progress.js';
 import { cwdOf, out, printJson, warn, withVault, type GlobalArgs } from '../../context.js';
 
 interface Args extends GlobalArgs {
@@ -12,6 +13,7 @@ interface Args extends GlobalArgs {
   notes?: string;
   to?: string;
   force?: boolean;
+  lockWait?: number;
 }
 
 export const playtestCommand: CommandModule<GlobalArgs, Args> = {
@@ -26,6 +28,7 @@ export const playtestCommand: CommandModule<GlobalArgs, Args> = {
       .option('notes', { type: 'string', describe: 'save: free text' })
       .option('to', { type: 'string', describe: 'restore: into this folder (default: the project folder, at the saved paths)' })
       .option('force', { alias: 'f', type: 'boolean', describe: 'restore: overwrite files that differ' })
+      .option('lock-wait', { type: 'number', default: 0, describe: 'save: seconds to wait if another command holds the vault' })
       .example('$0 playtest save --build 0.4.2@windows --tester ana captures/ana-run1.mp4 saves/', "store a session's files")
       .example('$0 playtest restore 3fa9c2 --to /tmp/session', 'get the files back, byte-identical'),
   handler: async (argv) => {
@@ -34,7 +37,10 @@ export const playtestCommand: CommandModule<GlobalArgs, Args> = {
     await withVault(argv, async (vault) => {
       if (argv.action === 'save') {
         if (!argv.build || !argv.tester) throw new UsageError('playtest save needs --build and --tester', 'e.g. vault playtest save --build 0.4.2 --tester ana captures/run1.mp4');
-        const s = await p.savePlaytest({ vault, build: argv.build, tester: argv.tester, notes: argv.notes, paths: rest.map((x) => resolve(cwdOf(argv), x)), onSkip: (path, why) => warn(`skipped ${path}: ${why}`) });
+        const bar = progressReporter('storing session', (n: number) => ({ phase: 'read', bytes: n, bytesTotal: 0, items: 0, itemsTotal: 0, unit: 'files' }), { enabled: progressWanted(argv) });
+        const s = await p
+          .savePlaytest({ vault, build: argv.build, tester: argv.tester, notes: argv.notes, paths: rest.map((x) => resolve(cwdOf(argv), x)), lockWait: argv.lockWait, onBytes: bar.onProgress, onSkip: (path, why) => warn(`skipped ${path}: ${why}`) })
+          .finally(bar.done);
         if (argv.json) return printJson(s);
         out(`playtest ${s.id}: ${s.files.length} file(s), ${bytes(s.files.reduce((n, f) => n + f.size, 0))} with build ${s.version}@${s.platform} (${shortId(s.build)})`);
         return;
