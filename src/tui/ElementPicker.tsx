@@ -20,7 +20,7 @@ export function ElementPicker({ path, snapshot, list, cursor, height, width }: E
   return (
     <Box flexDirection="column" height={height} width={width}>
       <Text bold color={theme.title}>
-        {fit(`${list.length} elements of ${path} in ${snapshot} · Enter restores one · Esc cancels`, width)}
+        {fit(`${list.length} elements of ${path} in ${snapshot}: Enter restores, Esc cancels`, width)}
       </Text>
       {list.slice(off, off + rows).map((e, i) => {
         const selected = off + i === cursor;

@@ -66,9 +66,10 @@ export async function elementRestorePlan(vault: Vault, snapshot: string, path: s
   }
   const details = now
     ? [
-        `This changes ${path} in the project folder (now ${bytes(now.size)}, changed ${time(now.mtime)}):`,
+        `This changes ${path} in the project folder`,
+        `(now ${bytes(now.size)}, changed ${time(now.mtime)}):`,
         has === false ? `it has no ${el.kind} ${el.name}: the one from ${short} is added back;` : `its ${el.kind} ${el.name} is overwritten by the one from ${short};`,
-        'everything else in the file stays as it is now. The project is committed first (undo snapshot).',
+        'the rest of the file stays. An undo snapshot is committed first.',
       ]
     : [`${path} is not in the project folder: restore the whole file instead (r).`];
   return {

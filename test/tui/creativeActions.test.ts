@@ -24,7 +24,7 @@ test('e lists the elements of the file in that snapshot; Enter asks what it over
   await s.press(KEYS.enter);
   f = await s.waitFor((f) => f.includes('y: yes'), 'confirmation');
   assert.match(f, /Restore object hero of Scenes\/level\.json from snapshot [0-9a-f]{12}\?/);
-  assert.match(f, /This changes Scenes\/level\.json in the project folder \(now \d+ B, changed /);
+  assert.match(f, /This changes Scenes\/level\.json in the project folder\s*│\n│ \(now \d+ B, changed [\d-]+ [\d:]+\):/);
   assert.match(f, /its object hero is overwritten by the one from [0-9a-f]{12};/);
   await s.press('y');
   f = await s.waitFor((f) => /replaced object hero of Scenes\/level\.json from [0-9a-f]{12}/.test(f), 'restored');
