@@ -1,6 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import type { ObjectId } from '../../objects/types.js';
-import { flattenTree, lookupPath, type FlatEntry } from '../../plumbing/trees.js';
+import { flattenTree, type FlatEntry } from '../../plumbing/trees.js';
 import { readStoredFile } from '../../porcelain/diff.js';
 import type { Vault } from '../../porcelain/openVault.js';
 import { readSnapshot } from '../../porcelain/readSnapshot.js';
@@ -116,11 +116,4 @@ export async function readGameConfig(vault: Vault, snap: SnapshotFiles): Promise
   const bytes = await readSnapshotFile(vault, snap.files, GAME_CONFIG_PATH);
   if (!bytes) return { bundles: null, platforms: null };
   return parseGameConfig(bytes.toString('utf8'), snap.id);
-}
-
-/** For callers that have only a tree. */
-export async function readGameConfigAt(vault: Vault, tree: ObjectId): Promise<GameConfig> {
-  const e = await lookupPath(vault.db, tree, GAME_CONFIG_PATH);
-  if (!e || e.obj === 'tree') return { bundles: null, platforms: null };
-  return parseGameConfig((await readStoredFile(vault, e.obj, e.id)).toString('utf8'));
 }
