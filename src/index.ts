@@ -35,3 +35,7 @@ export { RemoteAuthError, RemoteUnreachableError, RemoteProtocolError } from './
 export { createMilestone, listMilestones, deleteMilestone, annotationTarget, MILESTONE_TYPES, type Milestone, type MilestoneType } from './personas/game/milestones.js';
 export { openTimeline, snapshotChanges, changeCounts, worktreeEntry, type TimelinePager, type SnapshotChanges, type ChangeCounts, type TreeCache } from './porcelain/timeline.js';
 export { BackupEngine, GameVersionType, recordBuild, listBuilds, resolveBuild, addFeedback, importFeedback, listFeedback, feedbackReport, bundles, bundlesDiff, bundlesWhich, savePlaytest, listPlaytests, restorePlaytest, resolvePlatform, platformMatrix, platformDiff, GAME_CONFIG_PATH, type Build, type Feedback, type FeedbackReport, type BundlesReport, type BundlesDiff, type Session, type ResolvedPlatform, type PlatformMatrix, type PlatformDiff, type GameBackup, type CreateBackupOptions } from './personas/game/index.js';
+export * from './personas/creative/index.js';
+export { runAttachments, readAttachments, readAttachment, readAttachedFile, type CommitAttachment, type AttachmentContext, type AttachedFile, type AttachmentWarning } from './porcelain/attachments.js';
+export { setConfigExtra, personaOf, PERSONAS, type Persona } from './porcelain/settings.js';
+export { diffTreeIds } from './porcelain/diffTrees.js';
