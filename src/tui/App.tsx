@@ -1,34 +1,34 @@
 import { Box, useApp, useInput, type Key } from 'ink';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { createMilestone, MILESTONE_TYPES, type Change, type ChangeCounts, type LogEntry, type MilestoneType, type Vault } from '../index.js';
-import { elementChoices, elementRestorePlan, fileRestorePlan, openInBrowser, writeHtmlTimeline, type ElementChoice, type Plan } from './actions.js';
-import { ElementPicker } from './ElementPicker.js';
+import { createMilestone, type Change, type LogEntry, type Vault } from '../index.js';
 import { fromProgress } from '../cli/progress.js';
-import { Confirm } from './Confirm.js';
+// components
+import { BottomBar, bottomHeight } from './BottomBar.js';
+import { BUILD_PANEL_HEIGHT } from './BuildPanel.js';
 import { DiffView, filePaneHeight, type Pane } from './DiffView.js';
-import { FilterBar } from './FilterBar.js';
+import { ElementPicker } from './ElementPicker.js';
 import { Header } from './Header.js';
 import { HelpOverlay } from './HelpOverlay.js';
-import { Prompt } from './Prompt.js';
-import { ProgressLine } from './ProgressLine.js';
-import { StatusBar, type Message } from './StatusBar.js';
-import { Timeline } from './Timeline.js';
-import { bytes, follow, time } from './text.js';
-import { isEmpty, matchEntry, parseQuery } from './query.js';
+import type { Message } from './StatusBar.js';
+import { TimelineBody } from './TimelineBody.js';
+// what the keys do, and the data behind the views
+import { elementChoices, elementRestorePlan, fileRestorePlan, openInBrowser, writeHtmlTimeline, type ElementChoice, type Plan } from './actions.js';
+import { countsOf } from './change-store.js';
+import { gamePanels } from './game-panels.js';
+import { milestoneInput } from './milestone-input.js';
+import { follow } from './text.js';
+import { truecolorWanted } from './theme.js';
+import { useBuilds } from './use-builds.js';
 import { useChangeStore } from './use-changes.js';
+import { useDiff, usePatch, type Patch } from './use-diff.js';
+import { useFiltered } from './use-filtered.js';
 import { useMilestoneTypes } from './use-milestone-types.js';
 import { useProgress } from './use-progress.js';
-import { useThumbnails } from './use-thumbnails.js';
-import { useVisual } from './use-visual.js';
-import { ThumbStrip } from './ThumbStrip.js';
-import { BUILD_PANEL_HEIGHT, BuildPanel } from './BuildPanel.js';
-import { useBuilds } from './use-builds.js';
-import { truecolorWanted } from './theme.js';
-import { useDiff, usePatch, type Patch } from './use-diff.js';
-import { gamePanels } from './game-panels.js';
-import { useTerminalSize } from './use-terminal-size.js';
-import { useTimeline } from './use-timeline.js';
 import { useSyncState } from './use-sync-state.js';
+import { useTerminalSize } from './use-terminal-size.js';
+import { useThumbnails } from './use-thumbnails.js';
+import { useTimeline } from './use-timeline.js';
+import { useVisual } from './use-visual.js';
 
 export type Persona = 'creative' | 'game';
 
@@ -56,14 +56,6 @@ type Mode =
   | { kind: 'elements'; path: string; snapshot: string; list: readonly ElementChoice[]; cursor: number };
 
 const MORE = 200;
-
-/** "beta-1" -> development milestone beta-1; "beta-1 beta" -> a beta milestone */
-export function milestoneInput(v: string): { name: string; type: MilestoneType } | { error: string } {
-  const [name, type, ...rest] = v.trim().split(/\s+/);
-  if (!name) return { error: 'no milestone made: the name was empty' };
-  if (rest.length || (type && !MILESTONE_TYPES.includes(type as MilestoneType))) return { error: `no milestone made: type after the name must be one of ${MILESTONE_TYPES.join(', ')}` };
-  return { name, type: (type as MilestoneType | undefined) ?? 'development' };
-}
 
 /** The whole screen: header, the timeline or diff view, prompts, status line. All keys are handled here. */
 export function App({ vault, persona, pictureColor = truecolorWanted(), htmlDir, opener }: AppProps) {
@@ -93,24 +85,15 @@ export function App({ vault, persona, pictureColor = truecolorWanted(), htmlDir,
   const store = useChangeStore(vault);
   const milestones = useMilestoneTypes(vault);
   const progress = useProgress();
-  const query = useMemo(() => parseQuery(filter), [filter]);
-  // a path filter needs each snapshot's changes: those not known yet are 'pending' (computed in the background)
-  const { shown, pending } = useMemo(() => {
-    if (isEmpty(query)) return { shown: timeline.entries, pending: [] as string[] };
-    const ctx = { milestoneTypes: milestones.types, changes: (id: string) => store.get(id) };
-    const shown: LogEntry[] = [];
-    const pending: string[] = [];
-    for (const e of timeline.entries) {
-      const m = matchEntry(e, query, ctx);
-      if (m === 'pending') pending.push(e.id);
-      else if (m) shown.push(e);
-    }
-    return { shown, pending };
-  }, [timeline.entries, query, milestones.types, store.size]);
+  const { shown, pending } = useFiltered(timeline.entries, filter, milestones.types, store);
 
-  // layout: header, body, [filter line], [prompt], status line
-  const bottom = (filter || mode?.kind === 'filter' ? 1 : 0) + (mode?.kind === 'milestone' ? 2 : 0) + (mode?.kind === 'confirm' ? mode.plan.details.length + 4 : 0) + 1;
-  const bodyHeight = Math.max(1, height - 1 - bottom);
+  // layout: header, body, bottom bar ([filter line], [prompt], [confirmation], status line)
+  const bottomProps = {
+    filter: filter || mode?.kind === 'filter' ? { text: filter, editing: mode?.kind === 'filter', matches: shown.length, pending: pending.length, done: timeline.done } : null,
+    prompt: mode?.kind === 'milestone' ? { label: `Milestone for ${mode.target.id.slice(0, 8)}: NAME [TYPE] (type default development; Esc cancels):`, value: mode.value } : null,
+    confirm: mode?.kind === 'confirm' ? mode.plan : null,
+  };
+  const bodyHeight = Math.max(1, height - 1 - bottomHeight(bottomProps));
   // persona panels under the timeline (creative: thumbnails of the selected snapshot), when there is room
   const panelHeight = bodyHeight < 14 ? 0 : persona === 'creative' ? THUMB_ROWS + 2 : persona === 'game' ? BUILD_PANEL_HEIGHT : 0;
   const listHeight = bodyHeight - panelHeight;
@@ -121,7 +104,6 @@ export function App({ vault, persona, pictureColor = truecolorWanted(), htmlDir,
   const visible = view === 'timeline' ? shown.slice(off, off + listHeight).map((e) => e.id) : [];
   const visibleKey = visible.join(',');
   useEffect(() => store.want(visible), [store, visibleKey]);
-  useEffect(() => store.wantLater(pending), [store, pending.join(',')]);
   const selected = view === 'timeline' ? shown[cur] : undefined;
   const selectedChanges = selected ? store.get(selected.id) : undefined;
   const thumbs = useThumbnails({
@@ -135,11 +117,7 @@ export function App({ vault, persona, pictureColor = truecolorWanted(), htmlDir,
     color: pictureColor,
   });
   const builds = useBuilds(vault, persona === 'game');
-  const counts = new Map<string, ChangeCounts | 'error'>();
-  for (const id of visible) {
-    const c = store.get(id);
-    if (c) counts.set(id, c instanceof Error ? 'error' : { added: c.added.length, modified: c.modified.length, deleted: c.deleted.length, renamed: c.renamed.length });
-  }
+  const counts = countsOf(store, visible);
 
   const panelsOf = useMemo(() => (persona === 'game' ? (a: string | null, b: string) => gamePanels(vault, a, b) : undefined), [vault, persona]);
   const diff = useDiff(vault, diffEntry?.id ?? null, diffFrom?.id ?? null, panelsOf);
@@ -406,23 +384,22 @@ export function App({ vault, persona, pictureColor = truecolorWanted(), htmlDir,
       ) : mode?.kind === 'elements' ? (
         <ElementPicker path={mode.path} snapshot={mode.snapshot.slice(0, 12)} list={mode.list} cursor={mode.cursor} height={bodyHeight} width={width} />
       ) : view === 'timeline' ? (
-        <>
-        <Timeline
+        <TimelineBody
           entries={shown}
           cursor={cur}
           offset={off}
-          height={listHeight}
+          listHeight={listHeight}
+          panelHeight={panelHeight}
           width={width}
           counts={counts}
-          builds={builds.builds}
           marked={marked?.id ?? null}
           loading={timeline.loading || pending.length > 0}
           done={timeline.done && !pending.length}
           filtered={!!filter}
+          persona={persona}
+          builds={builds}
+          thumbs={thumbs}
         />
-        {panelHeight && persona === 'game' ? <BuildPanel id={selected?.id.slice(0, 8) ?? ''} builds={selected ? builds.builds.get(selected.id) : undefined} error={builds.error} width={width} /> : null}
-        {panelHeight && persona === 'creative' ? <ThumbStrip thumbs={thumbs.thumbs} total={thumbs.total} id={selected?.id.slice(0, 8) ?? ''} height={panelHeight} width={width} /> : null}
-        </>
       ) : (
         <DiffView
           title={diffFrom ? `${diffFrom.id.slice(0, 8)}..${diffEntry?.id.slice(0, 8)} ${diffEntry?.message.split('\n')[0] ?? ''}` : `${diffEntry?.id.slice(0, 8)} ${diffEntry?.message.split('\n')[0] ?? ''}`}
@@ -439,14 +416,7 @@ export function App({ vault, persona, pictureColor = truecolorWanted(), htmlDir,
           width={width}
         />
       )}
-      {filter || mode?.kind === 'filter' ? (
-        <FilterBar text={filter} editing={mode?.kind === 'filter'} matches={shown.length} pending={pending.length} done={timeline.done} width={width} />
-      ) : null}
-      {mode?.kind === 'milestone' ? (
-        <Prompt label={`Milestone for ${mode.target.id.slice(0, 8)}: NAME [TYPE] (type default development; Esc cancels):`} value={mode.value} width={width} />
-      ) : null}
-      {mode?.kind === 'confirm' ? <Confirm question={mode.plan.question} details={mode.plan.details} width={width} /> : null}
-      {progress.running ? <ProgressLine label={progress.running.label} view={progress.running.view} width={width} /> : <StatusBar message={status} hint={hint} width={width} />}
+      <BottomBar {...bottomProps} running={progress.running} message={status} hint={hint} width={width} />
     </Box>
   );
 }

@@ -1,4 +1,4 @@
-import { snapshotChanges, type SnapshotChanges, type TreeCache, type Vault } from '../index.js';
+import { snapshotChanges, type ChangeCounts, type SnapshotChanges, type TreeCache, type Vault } from '../index.js';
 
 /**
  * What each snapshot changed against its first parent, computed one snapshot at a time and kept:
@@ -88,4 +88,14 @@ export class ChangeStore {
       }
     })();
   }
+}
+
+/** Change counts of these snapshots, for those the store knows ('error' when reading one failed). */
+export function countsOf(store: ChangeStore, ids: readonly string[]): Map<string, ChangeCounts | 'error'> {
+  const counts = new Map<string, ChangeCounts | 'error'>();
+  for (const id of ids) {
+    const c = store.get(id);
+    if (c) counts.set(id, c instanceof Error ? 'error' : { added: c.added.length, modified: c.modified.length, deleted: c.deleted.length, renamed: c.renamed.length });
+  }
+  return counts;
 }
