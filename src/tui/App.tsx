@@ -200,7 +200,17 @@ export function App({ vault, persona, pictureColor = truecolorWanted(), htmlDir,
     const onProgress = progress.start(plan.label);
     plan
       .run((p) => onProgress(fromProgress(p)))
-      .then(setMessage, fail)
+      .then(async (done) => {
+        // an element restore commits an undo snapshot first: show it in the timeline
+        if (done.historyChanged) {
+          const was = shown[Math.min(cursorRef.current, shown.length - 1)]?.id;
+          const again = await timeline.reload();
+          // the selection stays on the snapshot it was on (unfiltered; a filter recomputes anyway)
+          if (!filterRef.current) setCursor(Math.max(0, again.findIndex((e) => e.id === was)));
+        }
+        setMessage(done.message);
+      })
+      .catch(fail)
       .finally(progress.stop);
   };
 

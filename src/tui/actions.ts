@@ -7,6 +7,12 @@ import { commitAttachments } from '../cli/attachments.js';
 import type { Message } from './StatusBar.js';
 import { bytes, time } from './text.js';
 
+/** How an action went; `historyChanged` when it made a snapshot (the timeline is read again). */
+export interface Done {
+  readonly message: Message;
+  readonly historyChanged?: boolean;
+}
+
 /**
  * What the TUI's actions do, apart from keys and screen: each "plan" reads what an action would
  * overwrite and returns the confirmation to show and the work to run on yes. Nothing here draws.
@@ -17,7 +23,7 @@ export interface Plan {
   readonly details: readonly string[];
   /** label of the progress line while it runs */
   readonly label: string;
-  run(onProgress: (p: Progress) => void): Promise<Message>;
+  run(onProgress: (p: Progress) => void): Promise<Done>;
 }
 
 /** Restore one file of a snapshot into the project folder (after saying what it overwrites). */
@@ -35,7 +41,7 @@ export async function fileRestorePlan(vault: Vault, snapshot: string, c: Change)
     run: async (onProgress) => {
       const r = await restore({ vault, snapshot, paths: [c.path], force: true, onProgress });
       const skipped = r.skipped.length ? `; not restored: ${r.skipped.map((s) => `${s.path} (${s.reason})`).join(', ')}` : '';
-      return { text: `restored ${c.path} from ${short}${r.unchanged ? ' (it was already identical)' : ''}${skipped}`, tone: skipped ? 'error' : 'ok' };
+      return { message: { text: `restored ${c.path} from ${short}${r.unchanged ? ' (it was already identical)' : ''}${skipped}`, tone: skipped ? 'error' : 'ok' } };
     },
   };
 }
@@ -78,8 +84,9 @@ export async function elementRestorePlan(vault: Vault, snapshot: string, path: s
     label: `restoring ${el.kind} ${el.name} of ${path}`,
     run: async () => {
       const r = await restoreElement({ vault, rev: snapshot, path, element: el.name, attachments: await commitAttachments(vault) });
-      if (r.action === 'unchanged') return { text: `${path} already has ${el.kind} ${el.name} as it was in ${short}: nothing written`, tone: 'info' };
-      return { text: `${r.action} ${r.element.kind} ${r.element.name} of ${path} from ${short}${r.undo ? `; undo: ${r.undo.command}` : ''}`, tone: 'ok' };
+      if (r.action === 'unchanged') return { message: { text: `${path} already has ${el.kind} ${el.name} as it was in ${short}: nothing written`, tone: 'info' } };
+      const undo = r.undo ? `; undo: ${r.undo.command}` : '';
+      return { message: { text: `${r.action} ${r.element.kind} ${r.element.name} of ${path} from ${short}${undo}`, tone: 'ok' }, historyChanged: r.undo?.created === true };
     },
   };
 }

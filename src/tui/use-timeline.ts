@@ -11,6 +11,8 @@ export interface Timeline {
   loadMore(n: number): void;
   /** read ref names again and update the badges */
   refreshRefs(): Promise<void>;
+  /** read the history again from HEAD (after a snapshot was made), as many snapshots as were loaded */
+  reload(): Promise<LogEntry[]>;
 }
 
 /** The history, loaded lazily: the first `firstPage` snapshots, then more on request. */
@@ -66,5 +68,22 @@ export function useTimeline(vault: Vault, firstPage: number): Timeline {
     setEntries((old) => old.map((e) => ({ ...e, refs: names.get(e.id) ?? [] })));
   }, []);
 
-  return { entries, done, loading, error, loadMore, refreshRefs };
+  const count = useRef(0);
+  count.current = entries.length;
+  const reload = useCallback(async () => {
+    while (busy.current) await new Promise((r) => setTimeout(r, 10));
+    busy.current = true;
+    try {
+      const p = await openTimeline({ vault });
+      const again = await p.next(Math.max(firstPage, count.current + 1));
+      pager.current = p;
+      setEntries(again);
+      setDone(p.done);
+      return again;
+    } finally {
+      busy.current = false;
+    }
+  }, [vault, firstPage]);
+
+  return { entries, done, loading, error, loadMore, refreshRefs, reload };
 }

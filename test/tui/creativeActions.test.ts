@@ -33,6 +33,32 @@ test('e lists the elements of the file in that snapshot; Enter asks what it over
   s.unmount();
 });
 
+test('an element the current file lacks is added back, and the confirmation says so', async () => {
+  const { vault, fs, dir } = await creativeVault();
+  await fs.writeFile(`${dir}/Scenes/level.json`, '{\n  "hero": { "hp": 20, "speed": 3 }\n}\n');
+  const s = renderApp(vault, { persona: 'creative' });
+  await s.waitFor(ready, 'timeline');
+  await s.press('j', KEYS.enter);
+  await s.waitFor((f) => /added\s+Scenes\/level\.json/.test(f), 'diff of first paint');
+  await s.press('j', 'j', 'j', 'e');
+  await s.waitFor((f) => f.includes('4 elements of Scenes/level.json'), 'element list');
+  await s.press('j', 'j', 'j');
+  await s.waitFor((f) => /^> value\s+sky\s*$/m.test(f), 'sky selected');
+  await s.press(KEYS.enter);
+  await s.waitFor((f) => /it has no value sky: the one from [0-9a-f]{12} is added back;/.test(f), 'confirmation');
+  await s.press('y');
+  const f = await s.waitFor((f) => /inserted value sky of Scenes\/level\.json/.test(f), 'inserted');
+  // the undo snapshot (the file as it was) is committed first, and the timeline shows it
+  assert.match(f, /Timeline \(3 snapshots\)|Diff /);
+  await s.press(KEYS.esc);
+  const t = await s.waitFor((f) => f.includes('Timeline (3 snapshots)'), 'timeline with the undo snapshot');
+  const rows = t.split('\n');
+  assert.match(rows[1], /^  .* before restoring/, 'the undo snapshot on top');
+  assert.match(rows[3], /^> .* first paint/, 'the selection stays on the snapshot it was on');
+  assert.equal(JSON.parse(String(await fs.readFile(`${dir}/Scenes/level.json`))), { hero: { hp: 20, speed: 3 }, sky: 'blue' });
+  s.unmount();
+});
+
 test('e on a file without elements says so; Esc closes the list', async () => {
   const { vault } = await creativeVault();
   const s = renderApp(vault, { persona: 'creative' });
