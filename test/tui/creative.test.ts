@@ -2,6 +2,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fitCols, picturePaths } from '../../src/tui/use-thumbnails.js';
 import { truecolorWanted } from '../../src/tui/theme.js';
+import { commit } from '../../src/porcelain/commit.js';
+import { thumbnailsAttachment } from '../../src/personas/creative/thumbnails/index.js';
+import { memVault } from '../helpers/vault.js';
 import { KEYS, creativeVault, renderApp } from './harness.js';
 
 const test = suite('tui creative persona');
@@ -97,6 +100,28 @@ test('Diff of the first snapshot: only "after" pictures, nothing to compare', as
   await s.press('j', KEYS.enter);
   const f = await s.waitFor((f) => f.includes('first snapshot: nothing to compare with'), 'root diff of hero.png');
   assert.match(f, /before: none\s+after/);
+  s.unmount();
+});
+
+/** an OBJ box (one unit, or wider by dx), with a roof object when `roof` */
+const house = (dx: number, roof: boolean) =>
+  `o Box\nv 0 0 0\nv ${1 + dx} 0 0\nv ${1 + dx} 1 0\nv 0 1 0\nv 0 0 1\nv ${1 + dx} 0 1\nv ${1 + dx} 1 1\nv 0 1 1\nf 1 2 3 4\nf 5 6 7 8\nf 1 2 6 5\nf 2 3 7 6\nf 3 4 8 7\nf 4 1 5 8\n` +
+  (roof ? 'o Roof\nv 0 1 0\nv 2 1 0\nv 1 2 0.5\nf 9 10 11\n' : '');
+
+test('Diff of a 3D model: rendered before / after / diff pictures, then the parts that changed', async () => {
+  const t = await memVault({ Models: { 'house.obj': house(0, false) } });
+  const attachments = [thumbnailsAttachment()];
+  await commit({ vault: t.vault, message: 'house', attachments });
+  await t.fs.writeFile(`${t.dir}/Models/house.obj`, house(1, true));
+  await commit({ vault: t.vault, message: 'wider house, roof', attachments });
+  const s = renderApp(t.vault, { persona: 'creative' });
+  await s.waitFor((f) => f.includes('house.obj') && /pictures changed in [0-9a-f]{8}: 1/.test(f), 'strip with the model');
+  await s.press(KEYS.enter);
+  const f = await s.waitFor((f) => f.includes('parts     1 changed, 1 added'), 'model summary');
+  assert.match(f, /before\s+after\s+diff \d+\.\d%/);
+  assert.match(f, /total\s+1 parts, 8 vertices, 12 triangles/);
+  assert.match(f, /changed\s+object Box: bounds \[0, 0, 0\]\.\.\[1, 1, 1\] -> \[0, 0, 0\]\.\.\[2, 1, 1\]/);
+  assert.match(f, /added\s+object Roof: 3 vertices, 1 triangles/);
   s.unmount();
 });
 
