@@ -47,7 +47,12 @@ export function useThumbnails(opts: { vault: Vault; enabled: boolean; id: string
     if (!enabled || !id || !changes) return;
     let live = true;
     const timer = setTimeout(async () => {
-      const mod = await loadThumbnails();
+      const mod = await loadThumbnails().catch((e: Error) => {
+        // no pictures, and say why in place of the first one
+        if (live) setState({ key, thumbs: [{ path: 'thumbnails', kind: 'image', lines: [], cols: maxCols, error: e.message }], total: 1 });
+        return null;
+      });
+      if (!mod) return;
       const all = picturePaths(changes, mod.thumbnailKind);
       const wanted = all.slice(0, max);
       const thumbs: Thumb[] = wanted.map((w) => cache.current.get(`${id}:${w.path}:${rows}:${maxCols}:${color}`) ?? { ...w, lines: null, cols: maxCols });
