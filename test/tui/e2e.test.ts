@@ -169,15 +169,17 @@ const cases: [string, () => Promise<void>][] = [
     'tmux: vault commit on a terminal shows a progress line with bytes, rate and time left',
     () =>
       withTmux(async (t) => {
-        // 16 files of 8 MiB of incompressible bytes, so the commit takes long enough for the line to show (after 400 ms)
-        for (let i = 0; i < 16; i++) writeFileSync(join(t.dir, `take${i}.wav`), randomBytes(8 * 1024 * 1024));
+        // 32 files of 8 MiB of incompressible bytes, so the commit takes long enough for the line to show
+        // (after 400 ms) even on a fast machine
+        for (let i = 0; i < 32; i++) writeFileSync(join(t.dir, `take${i}.wav`), randomBytes(8 * 1024 * 1024));
         t.vault('init');
         t.start(`'${process.execPath}' '${bin}' commit -m big`);
-        const s = await t.waitFor(/committing .*\d+(\.\d+)? (MiB|KiB|GiB)\/128\.0 MiB\s+[\d.]+ (MiB|KiB|GiB)\/s\s+\d+:\d\d left/, 60000);
+        const s = await t.waitFor(/committing .*\d+(\.\d+)? (MiB|KiB|GiB)\/256\.0 MiB\s+[\d.]+ (MiB|KiB|GiB)\/s\s+\d+:\d\d left/, 60000);
         void s;
         assert.is(await t.exitCode(120000), '0');
         const after = t.screen();
-        assert.match(after, /^snapshot [0-9a-f]{64}$/m);
+        assert.ok(/32 files, 256\.0 MiB scanned/.test(after), after);
+        assert.match(t.vault('rev-parse', 'HEAD'), /^[0-9a-f]{64}$/m);
         assert.not.match(after, /committing/, 'the line is cleared at the end');
       }),
   ],
