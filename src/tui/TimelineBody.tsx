@@ -43,8 +43,8 @@ export function TimelineBody(p: TimelineBodyProps) {
         done={p.done}
         filtered={p.filtered}
       />
-      {p.panelHeight && p.persona === 'game' ? <BuildPanel id={short} builds={selected ? p.builds.builds.get(selected.id) : undefined} error={p.builds.error} width={p.width} /> : null}
-      {p.panelHeight && p.persona === 'creative' ? <ThumbStrip thumbs={p.thumbs.thumbs} total={p.thumbs.total} id={short} height={p.panelHeight} width={p.width} /> : null}
+      {p.panelHeight && selected && p.persona === 'game' ? <BuildPanel id={short} builds={selected ? p.builds.builds.get(selected.id) : undefined} error={p.builds.error} width={p.width} /> : null}
+      {p.panelHeight && selected && p.persona === 'creative' ? <ThumbStrip thumbs={p.thumbs.thumbs} total={p.thumbs.total} id={short} height={p.panelHeight} width={p.width} /> : null}
     </>
   );
 }

@@ -25,7 +25,13 @@ export function useTimeline(vault: Vault, firstPage: number): Timeline {
   const busy = useRef(false);
 
   const load = useCallback(async (n: number) => {
-    if (busy.current || !pager.current || pager.current.done) return;
+    if (busy.current || !pager.current) return;
+    if (pager.current.done) {
+      // an empty history (no HEAD yet): nothing to load, and nothing is loading
+      setDone(true);
+      setLoading(false);
+      return;
+    }
     busy.current = true;
     setLoading(true);
     try {

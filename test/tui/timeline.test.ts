@@ -78,6 +78,18 @@ test('a resized terminal is laid out again', async () => {
   s.unmount();
 });
 
+test('an empty vault says how to make the first snapshot (no endless loading), with or without persona panels', async () => {
+  const { memVault } = await import('../helpers/vault.js');
+  const { vault } = await memVault({ 'a.txt': 'x' });
+  for (const persona of [undefined, 'creative', 'game'] as const) {
+    const s = renderApp(vault, { persona });
+    const f = await s.waitFor((f) => f.includes('no snapshots yet: run vault commit -m MSG'), `empty timeline (${persona})`);
+    assert.match(f, /Timeline \(0 snapshots\)/);
+    assert.not.match(f, /pictures changed|no build was made/);
+    s.unmount();
+  }
+});
+
 test('q quits', async () => {
   const { vault } = await sampleVault();
   const s = renderApp(vault);
