@@ -17,7 +17,7 @@ import { countsOf } from './change-store.js';
 import { gamePanels } from './game-panels.js';
 import { milestoneInput } from './milestone-input.js';
 import { follow } from './text.js';
-import { truecolorWanted } from './theme.js';
+import { pictureColorWanted, type PictureColor } from './theme.js';
 import { useBuilds } from './use-builds.js';
 import { useChangeStore } from './use-changes.js';
 import { useDiff, usePatch, type Patch } from './use-diff.js';
@@ -35,8 +35,8 @@ export type Persona = 'creative' | 'game';
 export interface AppProps {
   vault: Vault;
   persona?: Persona;
-  /** draw pictures with 24-bit colour (default: what the terminal says, see truecolorWanted) */
-  pictureColor?: boolean;
+  /** how to draw pictures: true or 'truecolor', '256', false for ASCII (default: what the terminal says, see pictureColorWanted) */
+  pictureColor?: boolean | PictureColor;
   /** where `o` writes the HTML timeline (default: a new temporary folder) */
   htmlDir?: string;
   /** opens the HTML timeline; returns whether it did (default: xdg-open when there is a desktop) */
@@ -58,7 +58,7 @@ type Mode =
 const MORE = 200;
 
 /** The whole screen: header, the timeline or diff view, prompts, status line. All keys are handled here. */
-export function App({ vault, persona, pictureColor = truecolorWanted(), htmlDir, opener }: AppProps) {
+export function App({ vault, persona, pictureColor = pictureColorWanted(), htmlDir, opener }: AppProps) {
   const { exit } = useApp();
   const { columns: width, rows } = useTerminalSize();
   const height = Math.max(5, rows - 1); // ink redraws the whole screen when the output is as tall as the terminal

@@ -52,10 +52,19 @@ export const MARK = '*';
 /**
  * Whether pictures may use 24-bit colour escapes (they bypass chalk, so this is decided here):
  * colours are on and the terminal says it has truecolour (COLORTERM=truecolor/24bit, FORCE_COLOR=3,
- * a *-direct terminfo). Otherwise pictures are drawn with an ASCII brightness ramp.
+ * a *-direct terminfo, a terminal known to have it, as `vault timeline` decides).
  */
 export function truecolorWanted(env: NodeJS.ProcessEnv = process.env): boolean {
   if (!colorsWanted(env)) return false;
   if (env.FORCE_COLOR === '3') return true;
-  return /^(truecolor|24bit)$/i.test(env.COLORTERM ?? '') || /-direct$/.test(env.TERM ?? '');
+  if (['iTerm.app', 'WezTerm', 'vscode', 'ghostty'].includes(env.TERM_PROGRAM ?? '')) return true;
+  return /^(truecolor|24bit)$/i.test(env.COLORTERM ?? '') || /-direct$/.test(env.TERM ?? '') || /^(xterm-kitty|alacritty|xterm-ghostty|foot)/.test(env.TERM ?? '');
+}
+
+/** How pictures are drawn: 24-bit half blocks, the xterm 256-colour palette when colours are on without truecolour, or (false) an ASCII ramp. */
+export type PictureColor = false | 'truecolor' | '256';
+
+export function pictureColorWanted(env: NodeJS.ProcessEnv = process.env): PictureColor {
+  if (!colorsWanted(env)) return false;
+  return truecolorWanted(env) ? 'truecolor' : '256';
 }

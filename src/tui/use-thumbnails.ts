@@ -38,7 +38,7 @@ export function fitCols(w: number, h: number, rows: number, maxCols: number): nu
  * from the originals), at most `max` of them, each at most `rows` x `maxCols` cells. Waits 80 ms after
  * the selection settles, so scrolling through the timeline decodes nothing on the way.
  */
-export function useThumbnails(opts: { vault: Vault; enabled: boolean; id: string | null; changes: SnapshotChanges | undefined; max: number; rows: number; maxCols: number; color: boolean }): { thumbs: Thumb[] | null; total: number } {
+export function useThumbnails(opts: { vault: Vault; enabled: boolean; id: string | null; changes: SnapshotChanges | undefined; max: number; rows: number; maxCols: number; color: boolean | 'truecolor' | '256' }): { thumbs: Thumb[] | null; total: number } {
   const { vault, enabled, id, changes, max, rows, maxCols, color } = opts;
   const [state, setState] = useState<{ key: string; thumbs: Thumb[]; total: number } | null>(null);
   const cache = useRef(new Map<string, Thumb>());

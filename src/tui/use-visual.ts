@@ -21,7 +21,7 @@ const mib = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MiB`;
  * thumbnails stored with the two snapshots), then the creative persona's visual diff of the originals.
  * null when the file is not a picture (or the persona is off): the text/binary patch is shown instead.
  */
-export function useVisual(opts: { vault: Vault; enabled: boolean; parent: string | null; snapshot: string | null; change: Change | undefined; rows: number; maxCols: number; color: boolean }): Visual | null {
+export function useVisual(opts: { vault: Vault; enabled: boolean; parent: string | null; snapshot: string | null; change: Change | undefined; rows: number; maxCols: number; color: boolean | 'truecolor' | '256' }): Visual | null {
   const { vault, enabled, parent, snapshot, change, rows, maxCols, color } = opts;
   const [state, setState] = useState<{ key: string; visual: Visual | null } | null>(null);
   const key = `${parent}:${snapshot}:${change?.path}:${change?.kind}:${rows}:${maxCols}:${color}`;

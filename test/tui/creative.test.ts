@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fitCols, picturePaths } from '../../src/tui/use-thumbnails.js';
-import { truecolorWanted } from '../../src/tui/theme.js';
+import { pictureColorWanted, truecolorWanted } from '../../src/tui/theme.js';
 import { commit } from '../../src/porcelain/commit.js';
 import { thumbnailsAttachment } from '../../src/personas/creative/thumbnails/index.js';
 import { memVault } from '../helpers/vault.js';
@@ -25,6 +25,9 @@ test('fitCols keeps pictures within rows x cols; picturePaths lists changed imag
   assert.is(truecolorWanted({ COLORTERM: 'truecolor', TERM: 'xterm-256color' }), true);
   assert.is(truecolorWanted({ COLORTERM: 'truecolor', NO_COLOR: '1' }), false);
   assert.is(truecolorWanted({ TERM: 'xterm-256color' }), false);
+  assert.is(pictureColorWanted({ TERM: 'xterm-256color' }), '256');
+  assert.is(pictureColorWanted({ TERM: 'xterm-256color', COLORTERM: '24bit' }), 'truecolor');
+  assert.is(pictureColorWanted({ TERM: 'xterm-256color', NO_COLOR: '1' }), false);
 });
 
 test('the timeline shows the selected snapshot\'s changed pictures from stored thumbnails (ASCII without colour)', async () => {
@@ -51,6 +54,15 @@ test('with truecolour the pictures are 24-bit half blocks', async () => {
   await s.waitFor((f) => f.includes('▀'), 'half blocks');
   // 20,60,200 is the blue of the picture
   assert.match(s.raw(), /\x1b\[38;2;20;60;200m/);
+  s.unmount();
+});
+
+test('colours without truecolour: the xterm 256-colour palette', async () => {
+  const { vault } = await creativeVault();
+  const s = renderApp(vault, { persona: 'creative', pictureColor: '256' });
+  await s.waitFor((f) => f.includes('▀'), 'half blocks');
+  assert.match(s.raw(), /\x1b\[38;5;\d+m/);
+  assert.not.match(s.raw(), /\x1b\[38;2;/);
   s.unmount();
 });
 

@@ -75,7 +75,7 @@ export interface Screen {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function renderApp(vault: Vault, opts: { persona?: Persona; columns?: number; rows?: number; pictureColor?: boolean; htmlDir?: string; opener?: (path: string) => boolean } = {}): Screen {
+export function renderApp(vault: Vault, opts: { persona?: Persona; columns?: number; rows?: number; pictureColor?: boolean | '256'; htmlDir?: string; opener?: (path: string) => boolean } = {}): Screen {
   const stdout = new FakeStdout(opts.columns ?? 80, opts.rows ?? 24);
   const stdin = new FakeStdin();
   const app = render(createElement(App, { vault, persona: opts.persona, pictureColor: opts.pictureColor ?? false, htmlDir: opts.htmlDir, opener: opts.opener ?? (() => false) }), {
