@@ -94,17 +94,35 @@ test('verify detects every flipped byte, truncation and deletion, names snapshot
     await t.fs.writeFile(p, b);
   };
 
-  const figures: Record<string, { cases: number; detected: number; named: number; restored: number }> = {};
+  const figures: Record<string, { cases: number; detected: number; named: number; restored: number; harmless: number }> = {};
+  /** the object still reads back as itself: db.read re-hashes the decoded body against the id */
+  const allReadIntact = async (v: Awaited<ReturnType<typeof t.reopen>>, ids: Set<string>) => {
+    for (const id of ids) {
+      try {
+        await v.db.read(id);
+      } catch {
+        return false;
+      }
+    }
+    return true;
+  };
   /** damage, then check: detected, damaged ids named with snapshots (and paths for content), an untouched path restores */
   const trial = async (kind: string, damaged: Set<string>, act: () => Promise<void>) => {
-    const f = (figures[kind] ??= { cases: 0, detected: 0, named: 0, restored: 0 });
+    const f = (figures[kind] ??= { cases: 0, detected: 0, named: 0, restored: 0, harmless: 0 });
     f.cases++;
     await act();
     const v = await t.reopen();
     const r = await verify({ vault: v, readData: true });
     const hits = r.problems.filter((p) => damaged.has(p.id) || p.kind === 'bad-pack');
     if (r.problems.length) f.detected++;
-    else assert.unreachable(`${kind}: damage to ${[...damaged].map((d) => d.slice(0, 12)).join(',')} went undetected`);
+    else if (kind === 'flip' && (await allReadIntact(v, damaged))) {
+      // some bits of a zstd frame do not change what it decodes to (e.g. window size, a block-type
+      // bit of an equivalent encoding): every read re-hashes, so the object is provably intact
+      f.harmless++;
+      await v.close();
+      await undo();
+      return;
+    } else assert.unreachable(`${kind}: damage to ${[...damaged].map((d) => d.slice(0, 12)).join(',')} went undetected`);
     const reachableDamaged = [...damaged].filter((d) => live.includes(d));
     // content and folders are named by path; a snapshot or a root tree by the snapshot itself
     const named = hits.some((p) => p.snapshots.length > 0 && (p.paths.length > 0 || snapIds.has(p.id) || rootTrees.has(p.id)));
@@ -176,9 +194,11 @@ test('verify detects every flipped byte, truncation and deletion, names snapshot
   const cases = Object.values(figures).reduce((s, f) => s + f.cases, 0);
   const detected = Object.values(figures).reduce((s, f) => s + f.detected, 0);
   const restored = Object.values(figures).reduce((s, f) => s + f.restored, 0);
-  assert.is(detected, cases);
+  const harmless = Object.values(figures).reduce((s, f) => s + f.harmless, 0);
+  assert.is(detected + harmless, cases);
+  assert.ok(harmless <= figures.flip.cases / 4, `${harmless} of ${figures.flip.cases} flips changed nothing: too many to be zstd's spare bits`);
   console.log(
-    `corruption figures: ${detected}/${cases} damages detected (${Object.entries(figures).map(([k, f]) => `${k} ${f.detected}/${f.cases}`).join(', ')}); ` +
+    `corruption figures: ${detected}/${cases} damages detected (${Object.entries(figures).map(([k, f]) => `${k} ${f.detected}/${f.cases}${f.harmless ? ` + ${f.harmless} harmless` : ''}`).join(', ')}); ` +
       `${restored} untouched paths restored byte-identical next to the damage`,
   );
 });
