@@ -1,4 +1,5 @@
 import type { AttachedFile, AttachmentContext, CommitAttachment } from '../../../porcelain/attachments.js';
+import { normalizeJoin } from '../references/resolveReference.js';
 import type { Change } from '../../../porcelain/diffTrees.js';
 import { projectPathOf, THUMBNAIL_MAX_BYTES, THUMBNAIL_SIZE, THUMBNAILS, thumbnailKind, thumbnailPath } from './paths.js';
 
@@ -13,15 +14,7 @@ export interface ThumbnailsOptions {
 export function resolveRelated(modelPath: string, rel: string): string | null {
   const r = rel.replace(/\\/g, '/');
   if (r.startsWith('/') || /^[a-z][a-z0-9+.-]*:/i.test(r)) return null;
-  const parts = modelPath.split('/').slice(0, -1);
-  for (const p of r.split('/')) {
-    if (p === '' || p === '.') continue;
-    if (p === '..') {
-      if (!parts.length) return null;
-      parts.pop();
-    } else parts.push(p);
-  }
-  return parts.join('/');
+  return normalizeJoin(modelPath.split('/').slice(0, -1).join('/'), r);
 }
 
 function mib(n: number): string {

@@ -1,4 +1,5 @@
-import { UnsafePathError, fsError } from '../../../errors.js';
+import { fsError } from '../../../errors.js';
+import { normalizeRel } from '../../../porcelain/restore.js';
 import { isNotFound, joinPath } from '../../../plumbing/fs.js';
 import { lookupPath } from '../../../plumbing/trees.js';
 import type { ObjectId } from '../../../objects/types.js';
@@ -25,18 +26,8 @@ export async function resolveSide(vault: Vault, side: DiffSide): Promise<Resolve
   return { label: side.rev, id: snap.id, tree: snap.tree };
 }
 
-/** A project-relative posix path, '..' resolved; refuses paths that leave the project. */
-export function projectPath(p: string): string {
-  const parts: string[] = [];
-  for (const part of p.replace(/\\/g, '/').split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') {
-      if (!parts.length) throw new UnsafePathError(p, 'leaves the project folder');
-      parts.pop();
-    } else parts.push(part);
-  }
-  return parts.join('/');
-}
+/** A project-relative posix path, '..' resolved; refuses paths that leave the project (restore's rule). */
+export const projectPath = normalizeRel;
 
 /** The bytes of `path` on a side, or null when that side has no such file. Refuses files above MAX_VISUAL_BYTES. */
 export async function readSideFile(vault: Vault, side: ResolvedSide, path: string, max = MAX_VISUAL_BYTES): Promise<Uint8Array | null> {
