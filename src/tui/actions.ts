@@ -83,7 +83,7 @@ export async function elementRestorePlan(vault: Vault, snapshot: string, path: s
     details,
     label: `restoring ${el.kind} ${el.name} of ${path}`,
     run: async () => {
-      const r = await restoreElement({ vault, rev: snapshot, path, element: el.name, attachments: await commitAttachments(vault) });
+      const r = await restoreElement({ vault, rev: snapshot, path, element: `${el.kind}:${el.name}`, attachments: await commitAttachments(vault) });
       if (r.action === 'unchanged') return { message: { text: `${path} already has ${el.kind} ${el.name} as it was in ${short}: nothing written`, tone: 'info' } };
       const undo = r.undo ? `; undo: ${r.undo.command}` : '';
       return { message: { text: `${r.action} ${r.element.kind} ${r.element.name} of ${path} from ${short}${undo}`, tone: 'ok' }, historyChanged: r.undo?.created === true };
