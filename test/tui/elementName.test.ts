@@ -19,7 +19,7 @@ test('an object and a group both called Cube: restoring the group from the list 
   assert.ok(group, JSON.stringify(choices));
   assert.ok(choices.some((c) => c.kind === 'object' && c.name === 'Cube'));
   const plan = await elementRestorePlan(t.vault, one.id!, 'model.obj', group!);
-  await plan.run();
+  await plan.run(() => {});
   const now = String(await t.fs.readFile('/work/model.obj', 'utf8'));
   assert.match(now, /v 1 1 9/, 'the object keeps its current vertices');
   assert.match(now, /v 6 1 0/, 'the group is back as it was');
