@@ -13,6 +13,7 @@ const result = await build({
     storeWorker: 'src/plumbing/storeWorker.ts',
     restoreWorker: 'src/plumbing/restoreWorker.ts',
     codecWorker: 'src/plumbing/codecWorker.ts',
+    thumbnailWorker: 'src/personas/creative/thumbnails/thumbnailWorker.ts',
   },
   outdir: 'dist/bundle',
   bundle: true,

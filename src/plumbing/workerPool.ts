@@ -7,9 +7,13 @@ import { VaultError } from '../errors.js';
  */
 const LIMITS = { maxYoungGenerationSizeMb: 2 };
 
-/** Start a worker script from this folder, from sources (tests under tsx) or from dist. */
-export function startWorker(name: string, workerData: unknown): Worker {
-  const here = new URL(import.meta.url);
+/**
+ * Start a worker script from the folder of `base` (default: this module's), from sources (tests under
+ * tsx) or from dist. In the CLI bundle every worker is an entry next to the chunks, so a module that
+ * passes its own import.meta.url finds its worker both in dist/<folder>/ and in dist/bundle/.
+ */
+export function startWorker(name: string, workerData: unknown, base: string = import.meta.url): Worker {
+  const here = new URL(base);
   if (here.pathname.endsWith('.ts')) {
     const url = new URL(`./${name}.ts`, here);
     const api = import.meta.resolve('tsx/esm/api');
@@ -47,9 +51,9 @@ export class WorkerPool<Q extends object, R> {
   private slots: Slot<R>[] = [];
   private seq = 0;
 
-  constructor(script: string, workerData: unknown, threads: number, private readonly onEvent: (m: Record<string, unknown>) => void = () => {}) {
+  constructor(script: string, workerData: unknown, threads: number, private readonly onEvent: (m: Record<string, unknown>) => void = () => {}, base?: string) {
     for (let i = 0; i < threads; i++) {
-      const slot: Slot<R> = { worker: startWorker(script, workerData), pending: new Map() };
+      const slot: Slot<R> = { worker: startWorker(script, workerData, base), pending: new Map() };
       slot.worker.on('message', (m: { seq?: number; ok?: boolean; result?: R; error?: WorkerFailure }) => {
         if (m.seq === undefined) return this.onEvent(m as Record<string, unknown>);
         const p = slot.pending.get(m.seq);
@@ -67,12 +71,12 @@ export class WorkerPool<Q extends object, R> {
     }
   }
 
-  private send(slot: Slot<R>, req: Q): Promise<R> {
+  private send(slot: Slot<R>, req: Q, transfer?: ArrayBuffer[]): Promise<R> {
     if (slot.dead) return Promise.reject({ code: 'EWORKER', message: slot.dead.message } satisfies WorkerFailure);
     const seq = ++this.seq;
     return new Promise<R>((resolve, reject) => {
       slot.pending.set(seq, { resolve, reject });
-      slot.worker.postMessage({ ...req, seq });
+      slot.worker.postMessage({ ...req, seq }, transfer);
     });
   }
 
@@ -85,10 +89,11 @@ export class WorkerPool<Q extends object, R> {
     return this.slots.length;
   }
 
-  run(req: Q): Promise<R> {
+  /** `transfer`: buffers moved to the worker instead of copied (unusable here afterwards) */
+  run(req: Q, transfer?: ArrayBuffer[]): Promise<R> {
     let slot = this.slots[0];
     for (const s of this.slots) if (s.pending.size < slot.pending.size) slot = s;
-    return this.send(slot, req);
+    return this.send(slot, req, transfer);
   }
 
   broadcast(req: Q): Promise<R[]> {

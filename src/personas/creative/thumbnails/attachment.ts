@@ -1,5 +1,7 @@
 import type { AttachedFile, AttachmentContext, CommitAttachment } from '../../../porcelain/attachments.js';
 import { normalizeJoin } from '../references/resolveReference.js';
+import { WorkerPool, type WorkerFailure } from '../../../plumbing/workerPool.js';
+import type { ThumbnailRequest } from './thumbnailWorker.js';
 import type { Change } from '../../../porcelain/diffTrees.js';
 import { projectPathOf, THUMBNAIL_MAX_BYTES, THUMBNAIL_SIZE, THUMBNAILS, thumbnailKind, thumbnailPath } from './paths.js';
 
@@ -16,6 +18,10 @@ export function resolveRelated(modelPath: string, rel: string): string | null {
   if (r.startsWith('/') || /^[a-z][a-z0-9+.-]*:/i.test(r)) return null;
   return normalizeJoin(modelPath.split('/').slice(0, -1).join('/'), r);
 }
+
+/** fewer changed pictures than this are not worth starting threads for (~0.1-0.3 s each to load the decoders) */
+const WORKER_MIN_IMAGES = 3;
+const MAX_WORKERS = 2;
 
 function mib(n: number): string {
   return `${(n / 1024 / 1024).toFixed(n < 10 * 1024 * 1024 ? 1 : 0)} MiB`;
@@ -39,6 +45,7 @@ export function thumbnailsAttachment(opts: ThumbnailsOptions = {}): CommitAttach
       // by project path
       const out = new Map<string, AttachedFile>();
       for (const [p, f] of ctx.previous) if (p.endsWith('.png')) out.set(projectPathOf(p), f);
+      let pool: WorkerPool<ThumbnailRequest, Uint8Array | null> | null = null;
       const make = async (c: Change): Promise<void> => {
         out.delete(c.path);
         if (!thumbnailKind(c.path)) return;
@@ -56,6 +63,15 @@ export function thumbnailsAttachment(opts: ThumbnailsOptions = {}): CommitAttach
             if (!r || p === null || (r.kind !== 'file' && r.kind !== 'exec') || r.size > maxBytes) return null;
             return ctx.readFile(p);
           };
+          if (pool && thumbnailKind(c.path) === 'image') {
+            // a fresh copy of just these bytes, moved (not copied again) to the worker
+            const own = new Uint8Array(bytes);
+            const png = await pool.run({ bytes: own, path: c.path, size }, [own.buffer as ArrayBuffer]).catch((f: WorkerFailure) => {
+              throw Object.assign(new Error(f.message), { code: f.code });
+            });
+            if (png) out.set(c.path, await ctx.putBytes(thumbnailPath(c.path), png));
+            return;
+          }
           // decoders load only when a picture changed: a commit of text files stays as fast as without thumbnails
           const [{ makeThumbnail }, { encodePng }] = await Promise.all([import('./makeThumbnail.js'), import('../formats/images.js')]);
           const img = await makeThumbnail(bytes, c.path, { size, readRelated });
@@ -67,15 +83,30 @@ export function thumbnailsAttachment(opts: ThumbnailsOptions = {}): CommitAttach
           ctx.warn(`no thumbnail for ${c.path}: ${(err as Error).message}`);
         }
       };
+      const todo: Change[] = [];
       for (const c of ctx.changes.deleted) out.delete(c.path);
       for (const c of ctx.changes.renamed) {
         const prev = c.from !== undefined ? out.get(c.from) : undefined;
         if (c.from !== undefined) out.delete(c.from);
         // same bytes under a new name: keep the picture unless the new name reads differently
         if (prev && c.from !== undefined && thumbnailKind(c.path) === thumbnailKind(c.from)) out.set(c.path, { ...prev, path: thumbnailPath(c.path) });
-        else await make(c);
+        else todo.push(c);
       }
-      for (const c of [...ctx.changes.added, ...ctx.changes.modified]) await make(c);
+      todo.push(...ctx.changes.added, ...ctx.changes.modified);
+      // several changed pictures: decode them on worker threads (the CPU-heavy part), models and small
+      // batches here; at most workers + 1 files are read into memory at a time
+      const images = todo.filter((c) => thumbnailKind(c.path) === 'image' && (ctx.entries.get(c.path)?.size ?? 0) <= maxBytes).length;
+      const workers = ctx.vault.threads > 0 && images >= WORKER_MIN_IMAGES ? Math.min(MAX_WORKERS, ctx.vault.threads, images) : 0;
+      pool = workers ? new WorkerPool<ThumbnailRequest, Uint8Array | null>('thumbnailWorker', null, workers, undefined, import.meta.url) : null;
+      try {
+        let next = 0;
+        const lane = async () => {
+          while (next < todo.length) await make(todo[next++]!);
+        };
+        await Promise.all(Array.from({ length: workers + 1 }, lane));
+      } finally {
+        await pool?.close();
+      }
       // only files of this snapshot (the parent's attachment may predate a change of settings)
       for (const p of [...out.keys()]) if (!ctx.entries.has(p)) out.delete(p);
       return dropClashes(out, ctx);
