@@ -193,13 +193,13 @@ export async function importFeedback(opts: ImportFeedbackOptions): Promise<Impor
   const abs = opts.path.startsWith('/') ? opts.path : `${vault.workTree}/${opts.path}`;
   // a form export is read whole (parsed in memory): capped
   const st = await vault.fs.stat(abs).catch((e) => {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`${opts.path}: no such file`);
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`${opts.path}: no such file`, 'name the CSV or JSON file exported from the playtest form (paths are relative to the current folder)');
     throw fsError(e, 'stat', abs);
   });
   if (Number(st.size) > MAX_IMPORT) throw new UsageError(`${opts.path} is larger than ${MAX_IMPORT / 1024 / 1024} MiB`, 'split the export into smaller files');
   const text = String(
     await vault.fs.readFile(abs, 'utf8').catch((e) => {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`${opts.path}: no such file`);
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`${opts.path}: no such file`, 'name the CSV or JSON file exported from the playtest form (paths are relative to the current folder)');
       throw fsError(e, 'read', abs);
     }),
   );
