@@ -43,6 +43,8 @@ export interface AttachmentContext {
   putFile(path: string, absolutePath: string): Promise<AttachedFile>;
   /** tell the user something (a reference the commit breaks, a file skipped); never fails the commit */
   warn(message: string): void;
+  /** how far a long attachment is (e.g. thumbnails made of those to make): drives the commit's progress line */
+  progress(done: number, total: number): void;
 }
 
 export interface CommitAttachment {
@@ -106,6 +108,7 @@ export interface RunAttachmentsOptions {
   /** true: the project's files did not change; only `always` attachments run, the others are carried forward */
   unchanged: boolean;
   onWarning: (w: AttachmentWarning) => void;
+  onProgress?: (p: { attachment: string; done: number; total: number }) => void;
 }
 
 /** Run each attachment and write the attachments tree; null when there is nothing to attach. */
@@ -149,6 +152,7 @@ export async function runAttachments(opts: RunAttachmentsOptions): Promise<Objec
           return { path: checkPath(path), obj: r.obj as 'blob' | 'chunklist', id: r.id, size: r.size };
         },
         warn: (message) => opts.onWarning({ attachment: a.name, message }),
+        progress: (done, total) => opts.onProgress?.({ attachment: a.name, done, total }),
       };
       try {
         got = await a.run(ctx);

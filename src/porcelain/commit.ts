@@ -103,6 +103,7 @@ export async function commit(opts: CommitOptions): Promise<CommitResult> {
           warnings.push(w);
           opts.onWarning?.(w);
         },
+        onProgress: (p) => opts.onProgress?.({ phase: 'attach', files: p.done, filesTotal: p.total, bytes: 0, bytesTotal: 0 }),
       });
     }
     let id: ObjectId | null = null;

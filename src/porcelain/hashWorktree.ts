@@ -15,7 +15,8 @@ import type { FlatEntry } from '../plumbing/trees.js';
 import type { Vault } from './openVault.js';
 
 export interface Progress {
-  readonly phase: 'scan' | 'read' | 'write' | 'done';
+  /** attach: commit attachments (thumbnails, references...) being made; files count the changed files they look at */
+  readonly phase: 'scan' | 'read' | 'write' | 'attach' | 'done';
   readonly files: number;
   readonly filesTotal: number;
   readonly bytes: number;

@@ -25,6 +25,21 @@ const sizes: CommitAttachment = {
   },
 };
 
+const counting: CommitAttachment = {
+  name: 'counting',
+  async run(ctx) {
+    for (let i = 1; i <= 3; i++) ctx.progress(i, 3);
+    return [];
+  },
+};
+
+test('an attachment reports progress through the commit as phase attach', async () => {
+  const t = await memVault({ 'a.bin': 'x' });
+  const seen: string[] = [];
+  await commit({ vault: t.vault, message: 'one', attachments: [counting], onProgress: (p) => p.phase === 'attach' && seen.push(`${p.files}/${p.filesTotal}`) });
+  assert.equal(seen, ['1/3', '2/3', '3/3']);
+});
+
 const failing: CommitAttachment = {
   name: 'broken',
   async run() {

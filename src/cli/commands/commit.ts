@@ -3,7 +3,7 @@ import { commit } from '../../porcelain/commit.js';
 import { commitAttachments } from '../attachments.js';
 import { bytes, shortId } from '../format.js';
 import { out, printJson, warn, withVault, type GlobalArgs } from '../context.js';
-import { progressBar, progressWanted } from '../progress.js';
+import { fromProgress, progressReporter, progressWanted } from '../progress.js';
 
 interface Args extends GlobalArgs {
   message: string;
@@ -23,7 +23,7 @@ export const commitCommand: CommandModule<GlobalArgs, Args> = {
       .option('workspace-note', { type: 'string', describe: "a note on the working session (open documents, app versions), shown by 'vault workspace show'" })
       .example('$0 commit -m "blocked out the castle"', 'snapshot everything that changed'),
   handler: async (argv) => {
-    const bar = progressBar('committing', progressWanted(argv));
+    const bar = progressReporter((s) => (s.phase === 'attach' ? 'committing: thumbnails and references' : 'committing'), fromProgress, { enabled: progressWanted(argv) });
     const r = await withVault(argv, async (vault) =>
       commit({
         vault,

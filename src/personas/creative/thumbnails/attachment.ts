@@ -100,8 +100,12 @@ export function thumbnailsAttachment(opts: ThumbnailsOptions = {}): CommitAttach
       pool = workers ? new WorkerPool<ThumbnailRequest, Uint8Array | null>('thumbnailWorker', null, workers, undefined, import.meta.url) : null;
       try {
         let next = 0;
+        let done = 0;
         const lane = async () => {
-          while (next < todo.length) await make(todo[next++]!);
+          while (next < todo.length) {
+            await make(todo[next++]!);
+            ctx.progress(++done, todo.length);
+          }
         };
         await Promise.all(Array.from({ length: workers + 1 }, lane));
       } finally {
