@@ -1,6 +1,9 @@
 import { Box, useApp, useInput, type Key } from 'ink';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { createMilestone, type Change, type LogEntry, type Vault } from '../index.js';
+import { createMilestone } from '../personas/game/milestones.js';
+import type { Change } from '../porcelain/diffTrees.js';
+import type { LogEntry } from '../porcelain/log.js';
+import type { Vault } from '../porcelain/openVault.js';
 import { fromProgress } from '../cli/progress.js';
 // components
 import { BottomBar, bottomHeight } from './BottomBar.js';

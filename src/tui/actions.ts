@@ -1,7 +1,11 @@
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { restore, worktreeEntry, type Change, type Progress, type Vault } from '../index.js';
+import type { Change } from '../porcelain/diffTrees.js';
+import type { Progress } from '../porcelain/hashWorktree.js';
+import type { Vault } from '../porcelain/openVault.js';
+import { restore } from '../porcelain/restore.js';
+import { worktreeEntry } from '../porcelain/timeline.js';
 import { joinPath, writeFileAtomic } from '../plumbing/fs.js';
 import { commitAttachments } from '../cli/attachments.js';
 import type { Message } from './StatusBar.js';

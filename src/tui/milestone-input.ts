@@ -1,4 +1,4 @@
-import { MILESTONE_TYPES, type MilestoneType } from '../index.js';
+import { MILESTONE_TYPES, type MilestoneType } from '../personas/game/milestones.js';
 
 /** What the `m` prompt's text asks for: "beta-1" -> development milestone beta-1; "beta-1 beta" -> a beta milestone. */
 export function milestoneInput(v: string): { name: string; type: MilestoneType } | { error: string } {

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import { listMilestones, type Vault } from '../index.js';
+import { listMilestones } from '../personas/game/milestones.js';
+import type { Vault } from '../porcelain/openVault.js';
 
 /** Milestone types by the snapshot they mark (for `type:` filters); `refresh` after marking one. */
 export function useMilestoneTypes(vault: Vault): { types: ReadonlyMap<string, readonly string[]>; refresh: () => Promise<void> } {
