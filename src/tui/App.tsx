@@ -15,7 +15,7 @@ import { HelpOverlay } from './HelpOverlay.js';
 import type { Message } from './StatusBar.js';
 import { TimelineBody } from './TimelineBody.js';
 // what the keys do, and the data behind the views
-import { elementChoices, elementRestorePlan, fileRestorePlan, openInBrowser, writeHtmlTimeline, type ElementChoice, type Plan } from './actions.js';
+import { elementChoices, elementRestorePlan, fileRestoreBeforePlan, fileRestorePlan, openInBrowser, writeHtmlTimeline, type ElementChoice, type Plan } from './actions.js';
 import { countsOf } from './change-store.js';
 import { gamePanels } from './game-panels.js';
 import { milestoneInput } from './milestone-input.js';
@@ -222,6 +222,11 @@ export function App({ vault, persona, pictureColor = pictureColorWanted(), htmlD
     if (c && diffEntry) ask(await fileRestorePlan(vault, diffEntry.id, c));
   };
 
+  const askRestoreBefore = async () => {
+    const c = selectedFile();
+    if (c && diffEntry) ask(await fileRestoreBeforePlan(vault, diffFrom?.id ?? diffEntry.parents[0] ?? null, c));
+  };
+
   const pickElement = async () => {
     const c = selectedFile();
     if (!c || !diffEntry) return;
@@ -367,6 +372,7 @@ export function App({ vault, persona, pictureColor = pictureColorWanted(), htmlD
     }
     if (key.tab) return setPane((p) => (p === 'files' ? 'patch' : 'files'));
     if (input === 'r') return void askRestore().catch(fail);
+    if (input === 'R') return void askRestoreBefore().catch(fail);
     if (input === 'e') return void pickElement().catch(fail);
     const step = input === 'j' || key.downArrow ? 1 : input === 'k' || key.upArrow ? -1 : key.pageDown || input === ' ' ? patchRows : key.pageUp ? -patchRows : 0;
     if (!step) return;
@@ -385,7 +391,7 @@ export function App({ vault, persona, pictureColor = pictureColorWanted(), htmlD
   const hint =
     view === 'timeline'
       ? 'j/k move · Enter diff · space mark A · / filter · m milestone · ? help · q quit'
-      : `j/k move · Tab pane · r restore file${persona === 'creative' ? ' · e element' : ''} · Esc back · ? help`;
+      : `j/k move · Tab pane · r/R restore${persona === 'creative' ? ' · e element' : ''} · Esc back · ? help`;
   const status: Message = timeline.error ? { text: `error: ${timeline.error}`, tone: 'error' } : message;
 
   return (

@@ -21,7 +21,7 @@ export const KEYS: readonly [string, readonly [string, string][]][] = [
     [
       ['j/k, ↓/↑', 'next / previous file (or scroll the patch)'],
       ['Tab', 'switch between files and patch'],
-      ['r', 'restore the file from this snapshot'],
+      ['r / R', 'restore the file from this snapshot / from before it'],
       ['e', 'restore one element (layer, node, key)'],
       ['Esc, Backspace', 'back to the timeline'],
     ],

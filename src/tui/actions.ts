@@ -30,6 +30,17 @@ export interface Plan {
   run(onProgress: (p: Progress) => void): Promise<Done>;
 }
 
+/**
+ * Restore a changed file as it was BEFORE the change shown (the diff's A side: the marked snapshot or the
+ * parent): "put the old painting back". A renamed file comes back under its old name.
+ */
+export async function fileRestoreBeforePlan(vault: Vault, before: string | null, c: Change): Promise<Plan | Message> {
+  if (!before) return { text: `${c.path} has no earlier version: this is the first snapshot`, tone: 'error' };
+  if (c.kind === 'added') return { text: `${c.path} was added by this snapshot: there is no earlier version to restore (r restores this one)`, tone: 'error' };
+  const path = c.from ?? c.path;
+  return fileRestorePlan(vault, before, { kind: 'modified', path, newSize: c.oldSize, newId: c.oldId, newKind: c.oldKind });
+}
+
 /** Restore one file of a snapshot into the project folder (after saying what it overwrites). */
 export async function fileRestorePlan(vault: Vault, snapshot: string, c: Change): Promise<Plan | Message> {
   const short = snapshot.slice(0, 12);

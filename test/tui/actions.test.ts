@@ -13,7 +13,7 @@ test('? shows every key and hides again', async () => {
   await s.waitFor(ready, 'timeline');
   await s.press('?');
   const f = await s.waitFor((f) => f.includes('Keys (? or Esc closes this help; q or Ctrl-C quits)'), 'help');
-  for (const k of ['j/k, ↓/↑', 'PgDn/PgUp, g/G', 'Enter', 'space', '/ ', 'Esc ', 'm ', 'o ', 'Tab', 'r ', 'e ', 'Esc, Backspace', 'Enter / Esc', 'y / n']) assert.ok(f.includes(`  ${k}`), `help lacks ${k}`);
+  for (const k of ['j/k, ↓/↑', 'PgDn/PgUp, g/G', 'Enter', 'space', '/ ', 'Esc ', 'm ', 'o ', 'Tab', 'r / R ', 'e ', 'Esc, Backspace', 'Enter / Esc', 'y / n']) assert.ok(f.includes(`  ${k}`), `help lacks ${k}`);
   for (const section of ['Timeline', 'Diff', 'Prompts']) assert.match(f, new RegExp(`│ ${section}\\s+│`));
   assert.ok(f.split('\n').length <= 24);
   await s.press('?');
@@ -45,6 +45,26 @@ test('r asks before overwriting (naming the file), n leaves it, y restores it fr
   f = await s.waitFor((f) => /restored Docs\/notes\.md from [0-9a-f]{12}/.test(f), 'restored');
   assert.is(String(await fs.readFile(`${dir}/Docs/notes.md`)), 'castle notes\nmoat added\n');
   for (const l of f.split('\n')) assert.ok(l.length <= 80, l);
+  s.unmount();
+});
+
+test('R puts back the version before the change (the parent), naming what it overwrites; on an added file it says there is none', async () => {
+  const { vault, fs, dir } = await sampleVault();
+  const s = renderApp(vault);
+  await s.waitFor(ready, 'timeline');
+  await s.press('j', KEYS.enter); // "moat": notes.md got its second line
+  await s.waitFor((f) => f.includes('moat: 1 file changed') && f.includes('+moat added'), 'diff of moat');
+  await s.press('R');
+  const f = await s.waitFor((f) => f.includes('y: yes'), 'confirmation');
+  assert.match(f, /Restore Docs\/notes\.md from snapshot [0-9a-f]{12}\?/);
+  assert.match(f, /with the version from [0-9a-f]{12} \(13 B\)\./);
+  await s.press('y');
+  await s.waitFor((f) => /restored Docs\/notes\.md from [0-9a-f]{12}/.test(f), 'restored');
+  assert.is(String(await fs.readFile(`${dir}/Docs/notes.md`)), 'castle notes\n');
+  await s.press(KEYS.esc, 'j', KEYS.enter); // "first blockout": everything added
+  await s.waitFor((f) => f.includes('first blockout') && f.includes('added'), 'diff of the first snapshot');
+  await s.press('R');
+  await s.waitFor((f) => /has no earlier version|was added by this snapshot/.test(f), 'nothing before');
   s.unmount();
 });
 
