@@ -49,8 +49,6 @@ export interface StoreFileOptions {
   fs: FsPromises;
   /** absolute (or fs-relative) path to read */
   path: string;
-  /** lstat of the file when it was listed */
-  stat: StatInfo;
   /** picks blob-or-chunks and the chunker from name, size and first bytes */
   plan: (size: number, head: Uint8Array) => FilePlan;
   sink: ObjectSink | null;

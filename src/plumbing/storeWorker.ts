@@ -4,7 +4,6 @@ import { InlineCodec } from './codec.js';
 import { isNotFound } from './fs.js';
 import { ObjectDatabase, type WriterStats } from './ObjectDatabase.js';
 import { SharedIdSet } from './sharedIdSet.js';
-import type { StatInfo } from './statCache.js';
 import { FileChangedError, ReadBuffer, storeFile, type StoredFile } from './storeFile.js';
 import { syncFs } from './syncFs.js';
 import { serve } from './workerPool.js';
@@ -23,7 +22,7 @@ export interface StoreWorkerInit {
   packSize: number;
 }
 
-export type StoreRequest = { type: 'file'; abs: string; rel: string; stat: StatInfo; store: boolean } | { type: 'flush' } | { type: 'abort' };
+export type StoreRequest = { type: 'file'; abs: string; rel: string; store: boolean } | { type: 'flush' } | { type: 'abort' };
 export type StoreReply = StoredFile | WriterStats;
 
 const init = workerData as StoreWorkerInit;
@@ -50,7 +49,7 @@ serve<StoreRequest, StoreReply>(
     }
     const buffer = buffers.pop() ?? new ReadBuffer(bufferSize);
     try {
-      return await storeFile({ fs, path: m.abs, stat: m.stat, plan: (size, head) => planFile(chunker, m.rel, size, head), sink: m.store ? writer : null, buffer });
+      return await storeFile({ fs, path: m.abs, plan: (size, head) => planFile(chunker, m.rel, size, head), sink: m.store ? writer : null, buffer });
     } finally {
       buffers.push(buffer);
     }

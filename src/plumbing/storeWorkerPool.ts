@@ -1,7 +1,6 @@
 import { VaultError } from '../errors.js';
 import type { PackEntry } from './packIndex.js';
 import type { SharedIdSet } from './sharedIdSet.js';
-import type { StatInfo } from './statCache.js';
 import { FileChangedError, type StoredFile } from './storeFile.js';
 import type { WriterStats } from './ObjectDatabase.js';
 import type { StoreReply, StoreRequest, StoreWorkerInit } from './storeWorker.js';
@@ -31,9 +30,9 @@ export class StoreWorkerPool {
     return this.pool.pending;
   }
 
-  async storeFile(abs: string, rel: string, stat: StatInfo, store: boolean): Promise<StoredFile> {
+  async storeFile(abs: string, rel: string, store: boolean): Promise<StoredFile> {
     try {
-      return (await this.pool.run({ type: 'file', abs, rel, stat, store })) as StoredFile;
+      return (await this.pool.run({ type: 'file', abs, rel, store })) as StoredFile;
     } catch (f) {
       const w = f as WorkerFailure;
       if (w.notFound) throw new FileVanishedError(rel);

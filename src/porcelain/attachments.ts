@@ -140,11 +140,9 @@ export async function runAttachments(opts: RunAttachmentsOptions): Promise<Objec
           return { path: checkPath(path), obj: 'blob', id, size: bytes.length };
         },
         putFile: async (path, abs) => {
-          const st = await vault.fs.lstat(abs);
           const r = await storeFile({
             fs: vault.fs,
             path: abs,
-            stat: { size: Number(st.size), mtimeMs: Number(st.mtimeMs), ino: Number(st.ino), mode: Number(st.mode) },
             plan: (size, head) => planFile(chunker, path, size, head),
             sink,
             buffer,

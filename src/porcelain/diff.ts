@@ -1,5 +1,5 @@
 import { createTwoFilesPatch } from 'diff';
-import { decodeChunkList } from '../objects/chunkList.js';
+import { readStoredBytes } from '../plumbing/storedContent.js';
 import type { ObjectId } from '../objects/types.js';
 import { flattenTree, type FlatEntry } from '../plumbing/trees.js';
 import { joinPath } from '../plumbing/fs.js';
@@ -51,15 +51,8 @@ export async function diff(opts: DiffOptions): Promise<DiffResult> {
 const TEXT_MAX = 1024 * 1024;
 
 /** The bytes of a stored file (blob or chunk list), for small files only. */
-export async function readStoredFile(vault: Vault, obj: 'blob' | 'chunklist' | 'tree', id: ObjectId): Promise<Buffer> {
-  if (obj === 'blob') return vault.db.readTyped(id, 'blob');
-  if (obj === 'chunklist') {
-    const list = decodeChunkList(await vault.db.readTyped(id, 'chunklist'), id);
-    const parts: Buffer[] = [];
-    for (const c of list.chunks) parts.push(await vault.db.readTyped(c.id, 'chunk'));
-    return Buffer.concat(parts);
-  }
-  return Buffer.alloc(0);
+export function readStoredFile(vault: Vault, obj: 'blob' | 'chunklist' | 'tree', id: ObjectId): Promise<Buffer> {
+  return readStoredBytes(vault.db, obj, id);
 }
 
 function looksText(b: Buffer): boolean {

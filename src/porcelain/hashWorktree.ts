@@ -147,7 +147,7 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
       }
       filesRead++;
       if (pool && !here) {
-        const r = await pool.storeFile(abs, e.path, e.stat, opts.store);
+        const r = await pool.storeFile(abs, e.path, opts.store);
         bytes += r.size;
         bytesRead += r.read;
         record(e, r);
@@ -159,7 +159,6 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
         const r = await storeFile({
           fs,
           path: abs,
-          stat: e.stat,
           plan: (size, head) => planFile(chunker, e.path, size, head),
           sink: writer,
           buffer,

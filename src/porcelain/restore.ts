@@ -1,5 +1,6 @@
 import { MalformedObjectError, PathNotFoundError, UncommittedChangesError, UnsafePathError, fsError } from '../errors.js';
 import { decodeChunkList } from '../objects/chunkList.js';
+import { storedPieces } from '../plumbing/storedContent.js';
 import { badEntryName } from '../objects/tree.js';
 import type { ObjectId } from '../objects/types.js';
 import { isNotFound, joinPath, tempName, type FileHandle } from '../plumbing/fs.js';
@@ -284,31 +285,7 @@ async function writeContent(vault: Vault, e: FlatEntry, path: string, onBytes: (
       pos += buf.length;
       onBytes(buf.length);
     };
-    if (e.obj === 'blob') {
-      await write(await db.readTyped(e.id, 'blob'));
-    } else {
-      const list = decodeChunkList(await db.readTyped(e.id, 'chunklist'), e.id);
-      const ahead = 6;
-      const pending: Promise<Buffer>[] = [];
-      let next = 0;
-      const fill = () => {
-        while (pending.length < ahead && next < list.chunks.length) {
-          const c = list.chunks[next++];
-          const p = db.readTyped(c.id, 'chunk').then((b) => {
-            if (b.length !== c.size) throw new MalformedObjectError('chunklist', `chunk ${c.id.slice(0, 12)} has ${b.length} bytes, the list says ${c.size}`, e.id);
-            return b;
-          });
-          p.catch(() => {});
-          pending.push(p);
-        }
-      };
-      fill();
-      while (pending.length) {
-        const buf = await pending.shift()!;
-        fill();
-        await write(buf);
-      }
-    }
+    for await (const piece of storedPieces(db, e.obj, e.id)) await write(piece);
     if (pos !== e.size) throw new MalformedObjectError('tree', `'${e.path}' has ${pos} bytes of content, the tree says ${e.size}`);
   } finally {
     await fh.close();

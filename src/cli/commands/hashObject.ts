@@ -52,13 +52,11 @@ export const hashObjectCommand: CommandModule<GlobalArgs, Args> = {
       }
       if (!argv.file) throw new UsageError('name a file, or pass --stdin -t TYPE');
       const path = resolve(cwdOf(argv), argv.file);
-      const st = await nodeFs.lstat(path);
       const chunker = chunkerFromConfig(vault.config.chunker);
       const writer = argv.write ? vault.db.writer() : null;
       const r = await storeFile({
         fs: nodeFs,
         path,
-        stat: { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, mode: st.mode },
         plan: (size, head) => planFile(chunker, path, size, head),
         sink: writer,
         buffer: new ReadBuffer(2 * chunker.maxSize + 4 * 1024 * 1024),

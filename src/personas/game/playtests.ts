@@ -7,7 +7,8 @@ import { ReadBuffer, storeFile } from '../../plumbing/storeFile.js';
 import type { Vault } from '../../porcelain/openVault.js';
 import { resolveBuild } from './builds.js';
 import { SessionOverwriteError, UnknownSessionError } from './errors.js';
-import { addRecords, checkRecordPath, readRecords, recordId, writeStoredFileTo, type RecordFile, type StoredRecord } from './records.js';
+import { writeStoredFileAtomic } from '../../plumbing/storedContent.js';
+import { addRecords, checkRecordPath, readRecords, recordId, type RecordFile, type StoredRecord } from './records.js';
 import { filesFromPaths } from './sourceFiles.js';
 
 /**
@@ -153,7 +154,7 @@ export async function restorePlaytest(opts: RestorePlaytestOptions): Promise<Res
     if (st) {
       if (!st.isFile()) throw new UnsafePathError(e.path, 'something other than a file is in the way');
       if (Number(st.size) === e.size) {
-        const h = await storeFile({ fs, path: abs, stat: { size: Number(st.size), mtimeMs: Number(st.mtimeMs), ino: Number(st.ino), mode: Number(st.mode) }, plan: (size, head) => planFile(chunker, e.path, size, head), sink: null, buffer });
+        const h = await storeFile({ fs, path: abs, plan: (size, head) => planFile(chunker, e.path, size, head), sink: null, buffer });
         same = h.id === e.id;
       }
       if (!same) conflicts.push(e.path);
@@ -170,7 +171,7 @@ export async function restorePlaytest(opts: RestorePlaytestOptions): Promise<Res
     }
     await fs.mkdir(posix.dirname(p.abs), { recursive: true });
     await checkDirs(p.e.path);
-    bytes += await writeStoredFileTo(vault, p.e, p.abs);
+    bytes += await writeStoredFileAtomic(vault.fs, vault.db, p.e, p.abs);
   }
   return { session: s.id, target, files: plan.length, bytes, unchanged };
 }

@@ -1,11 +1,9 @@
 import { createHash } from 'node:crypto';
 import { MalformedObjectError, UsageError, fsError } from '../../errors.js';
-import { decodeChunkList } from '../../objects/chunkList.js';
 import { hashObject } from '../../objects/hashObject.js';
 import { decodeSnapshot, encodeSnapshot } from '../../objects/snapshot.js';
 import type { ObjectId } from '../../objects/types.js';
 import { chunkerFromConfig, planFile } from '../../plumbing/chunkers/index.js';
-import { dirname, fsyncDir, tempName, type FileHandle } from '../../plumbing/fs.js';
 import { acquireLock } from '../../plumbing/lock.js';
 import type { ObjectWriter } from '../../plumbing/ObjectDatabase.js';
 import { ReadBuffer, storeFile } from '../../plumbing/storeFile.js';
@@ -163,7 +161,6 @@ export async function addRecords<T>(opts: AddRecordsOptions<T>): Promise<AddReco
         const stored = await storeFile({
           fs: vault.fs,
           path: f.abs,
-          stat: { size: Number(st.size), mtimeMs: Number(st.mtimeMs), ino: Number(st.ino), mode: Number(st.mode) },
           plan: (size, head) => planFile(chunker, f.path, size, head),
           sink: writer,
           buffer,
@@ -254,47 +251,4 @@ export async function readRecords<T>(vault: Vault, kind: RecordKind): Promise<St
     out.push({ id, data, files: files.get(id) ?? [] });
   }
   return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-}
-
-/**
- * Write a stored file (blob or chunk list) to `abs`, streamed chunk by chunk:
- * a temp file created exclusively next to it, fsynced, then renamed into
- * place. The caller checks that `abs` is a safe place to write.
- */
-export async function writeStoredFileTo(vault: Vault, e: Pick<FlatEntry, 'obj' | 'id' | 'size' | 'path'>, abs: string): Promise<number> {
-  const { fs, db } = vault;
-  const tmp = tempName(abs);
-  let fh: FileHandle | undefined;
-  let pos = 0;
-  try {
-    fh = await fs.open(tmp, 'wx', 0o644);
-    const write = async (buf: Buffer) => {
-      let off = 0;
-      while (off < buf.length) {
-        const { bytesWritten } = await fh!.write(buf, off, buf.length - off, pos + off);
-        off += bytesWritten;
-      }
-      pos += buf.length;
-    };
-    if (e.obj === 'blob') await write(await db.readTyped(e.id, 'blob'));
-    else if (e.obj === 'chunklist') {
-      const list = decodeChunkList(await db.readTyped(e.id, 'chunklist'), e.id);
-      for (const c of list.chunks) {
-        const b = await db.readTyped(c.id, 'chunk');
-        if (b.length !== c.size) throw new MalformedObjectError('chunklist', `chunk ${c.id.slice(0, 12)} has ${b.length} bytes, the list says ${c.size}`, e.id);
-        await write(b);
-      }
-    } else throw new MalformedObjectError('game record', `${e.path} is a folder, not a file`, e.id);
-    if (pos !== e.size) throw new MalformedObjectError('tree', `'${e.path}' has ${pos} bytes of content, the tree says ${e.size}`);
-    await fh.sync();
-    await fh.close();
-    fh = undefined;
-    await fs.rename(tmp, abs);
-  } catch (err) {
-    await fh?.close().catch(() => {});
-    await fs.unlink(tmp).catch(() => {});
-    throw fsError(err, 'write', abs);
-  }
-  await fsyncDir(fs, dirname(abs));
-  return pos;
 }

@@ -16,9 +16,9 @@
  * (temp file, fsync, rename), never outside the project or through symlinks.
  */
 import { PathNotFoundError, UnsafePathError, VaultError, fsError } from '../../../errors.js';
-import { decodeChunkList } from '../../../objects/chunkList.js';
 import { badEntryName } from '../../../objects/tree.js';
-import type { ObjectId } from '../../../objects/types.js';
+import type { EntryObj, ObjectId } from '../../../objects/types.js';
+import { readStoredBytes } from '../../../plumbing/storedContent.js';
 import { acquireLock } from '../../../plumbing/lock.js';
 import { isNotFound, joinPath, writeFileAtomic } from '../../../plumbing/fs.js';
 import { lookupPath } from '../../../plumbing/trees.js';
@@ -79,30 +79,11 @@ async function readFromSnapshot(vault: Vault, rev: string, rel: string): Promise
   return { id: snap.id, bytes: await readStored(vault, e.obj, e.id, e.size) };
 }
 
-/** A stored file's bytes; chunks are read (and decompressed) several at a time, into one buffer. */
-async function readStored(vault: Vault, obj: string, id: ObjectId, size: number): Promise<Buffer> {
-  if (obj === 'blob') return vault.db.readTyped(id, 'blob');
-  const list = decodeChunkList(await vault.db.readTyped(id, 'chunklist'), id);
-  const out = Buffer.allocUnsafe(size);
-  const offsets: number[] = [];
-  let pos = 0;
-  for (const c of list.chunks) {
-    offsets.push(pos);
-    pos += c.size;
-  }
-  if (pos !== size) throw new VaultError('ECORRUPT', `the chunk list of a ${size}-byte file adds up to ${pos} bytes`, { id }, "run 'vault verify --read-data'");
-  let next = 0;
-  const worker = async () => {
-    while (next < list.chunks.length) {
-      const i = next++;
-      const c = list.chunks[i]!;
-      const b = await vault.db.readTyped(c.id, 'chunk');
-      if (b.length !== c.size) throw new VaultError('ECORRUPT', `chunk ${c.id.slice(0, 12)} has ${b.length} bytes, its list says ${c.size}`, { id: c.id }, "run 'vault verify --read-data'");
-      b.copy(out, offsets[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: 6 }, worker));
-  return out;
+/** A stored file's bytes (chunks read several at a time), checked against the size its tree entry gives. */
+async function readStored(vault: Vault, obj: EntryObj, id: ObjectId, size: number): Promise<Buffer> {
+  const bytes = await readStoredBytes(vault.db, obj, id);
+  if (bytes.length !== size) throw new VaultError('ECORRUPT', `the chunk list of a ${size}-byte file adds up to ${bytes.length} bytes`, { id }, "run 'vault verify --read-data'");
+  return bytes;
 }
 
 /** The current file: a regular file inside the project, reached through real folders only. */

@@ -1,23 +1,13 @@
-import { decodeChunkList } from '../../../objects/chunkList.js';
+import { storedPieces } from '../../../plumbing/storedContent.js';
 import type { ObjectId } from '../../../objects/types.js';
 import type { Vault } from '../../../porcelain/openVault.js';
 
-/** A stored file's content piece by piece (a blob is one piece), so big files are never held whole. */
-export async function* storedPieces(vault: Vault, obj: 'blob' | 'chunklist' | 'tree', id: ObjectId): AsyncGenerator<Buffer> {
-  if (obj === 'blob') {
-    yield await vault.db.readTyped(id, 'blob');
-    return;
-  }
-  if (obj !== 'chunklist') return;
-  const list = decodeChunkList(await vault.db.readTyped(id, 'chunklist'), id);
-  for (const c of list.chunks) yield await vault.db.readTyped(c.id, 'chunk');
-}
 
 /** The first `n` bytes (or fewer, at the end) of a stored file, reading only the pieces needed. */
 export async function readStoredPrefix(vault: Vault, obj: 'blob' | 'chunklist' | 'tree', id: ObjectId, n: number): Promise<Buffer> {
   const parts: Buffer[] = [];
   let have = 0;
-  for await (const p of storedPieces(vault, obj, id)) {
+  for await (const p of storedPieces(vault.db, obj, id, 0)) {
     parts.push(p);
     have += p.length;
     if (have >= n) break;
@@ -46,7 +36,7 @@ export async function* storedMtllibLines(vault: Vault, obj: 'blob' | 'chunklist'
   let skipping = false;
   let no = 1;
   const text = (b: Buffer, start: number, end: number) => b.toString('utf8', start, end).replace(/\r$/, '');
-  for await (const piece of storedPieces(vault, obj, id)) {
+  for await (const piece of storedPieces(vault.db, obj, id)) {
     const buf: Buffer = carry ? Buffer.concat([carry, piece]) : piece;
     carry = null;
     let pos = 0;

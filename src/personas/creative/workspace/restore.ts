@@ -3,8 +3,8 @@ import { fsError } from '../../../errors.js';
 import type { ObjectId } from '../../../objects/types.js';
 import type { AttachedFile } from '../../../porcelain/attachments.js';
 import type { Vault } from '../../../porcelain/openVault.js';
-import { fsyncDir, isNotFound, tempName, type FileHandle } from '../../../plumbing/fs.js';
-import { storedPieces } from '../references/storedContent.js';
+import { isNotFound, tempName, type FileHandle } from '../../../plumbing/fs.js';
+import { storedPieces, writeStoredFileAtomic } from '../../../plumbing/storedContent.js';
 import { NoWorkspaceStateError, UndeclaredWorkspaceError, UnknownWorkspaceError, WorkspaceOverwriteError, WorkspaceRestoreCancelledError } from './errors.js';
 import { listWorkspace } from './config.js';
 import { attachedPath, type CapturedWorkspace, type WorkspaceItem } from './manifest.js';
@@ -70,7 +70,7 @@ async function sameContent(vault: Vault, f: AttachedFile, abs: string, size: num
   const fh: FileHandle = await vault.fs.open(abs, 'r');
   try {
     let pos = 0;
-    for await (const piece of storedPieces(vault, f.obj, f.id)) {
+    for await (const piece of storedPieces(vault.db, f.obj, f.id)) {
       const buf = Buffer.alloc(piece.length);
       let got = 0;
       while (got < buf.length) {
@@ -89,32 +89,7 @@ async function sameContent(vault: Vault, f: AttachedFile, abs: string, size: num
 
 /** Write one stored file to `abs`: temp file beside it (created exclusively), fsync, mode and mtime, rename, fsync the folder. */
 async function writeAtomic(vault: Vault, f: AttachedFile, abs: string, item: WorkspaceItem): Promise<void> {
-  const { fs } = vault;
-  const tmp = tempName(abs);
-  let fh: FileHandle | undefined;
-  try {
-    fh = await fs.open(tmp, 'wx', 0o600);
-    let pos = 0;
-    for await (const piece of storedPieces(vault, f.obj, f.id)) {
-      let off = 0;
-      while (off < piece.length) {
-        const { bytesWritten } = await fh.write(piece, off, piece.length - off, pos + off);
-        off += bytesWritten;
-      }
-      pos += piece.length;
-    }
-    await fh.sync();
-    await fh.close();
-    fh = undefined;
-    await fs.chmod(tmp, item.mode & 0o7777);
-    if (item.mtime) await fs.utimes(tmp, item.mtime / 1000, item.mtime / 1000);
-    await fs.rename(tmp, abs);
-  } catch (e) {
-    await fh?.close().catch(() => {});
-    await fs.unlink(tmp).catch(() => {});
-    throw fsError(e, 'write', abs);
-  }
-  await fsyncDir(fs, posix.dirname(abs));
+  await writeStoredFileAtomic(vault.fs, vault.db, f, abs, { mode: item.mode, mtimeMs: item.mtime });
 }
 
 async function writeLink(vault: Vault, target: string, abs: string): Promise<void> {
