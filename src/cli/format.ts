@@ -1,15 +1,5 @@
 /** Small text helpers for the CLI faces. */
-export function bytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 2 : 1)} ${units[i]}`;
-}
+export { formatBytes as bytes } from '../units.js';
 
 export function shortId(id: string): string {
   return id.slice(0, 12);

@@ -1,3 +1,4 @@
+import { formatBytes } from '../../../units.js';
 import { readAttachedFile, type AttachedFile } from '../../../porcelain/attachments.js';
 import type { Vault } from '../../../porcelain/openVault.js';
 import { decodeImage, encodePng, imageFormatOf } from '../formats/images.js';
@@ -32,16 +33,7 @@ export function escapeHtml(s: string): string {
 }
 
 function sizeText(n: number | undefined): string {
-  if (n === undefined) return '';
-  if (n < 1024) return `${n} B`;
-  const u = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < u.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${u[i]}`;
+  return n === undefined ? '' : formatBytes(n, [1, 0]);
 }
 
 function utc(ms: number): string {

@@ -1,3 +1,4 @@
+import { formatBytes } from '../../../units.js';
 import { readAttachedFile } from '../../../porcelain/attachments.js';
 import type { Vault } from '../../../porcelain/openVault.js';
 import { decodeImage } from '../formats/images.js';
@@ -27,16 +28,7 @@ const SGR = (code: string, on: boolean) => (s: string) => (on ? `\x1b[${code}m${
 const MARK = { added: '+', modified: '~', deleted: '-', renamed: '>' } as const;
 
 function size(n: number | undefined): string {
-  if (n === undefined) return '';
-  if (n < 1024) return `${n} B`;
-  const u = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < u.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 2 : 1)} ${u[i]}`;
+  return n === undefined ? '' : formatBytes(n);
 }
 
 function clip(s: string, n: number): string {
