@@ -1,3 +1,4 @@
+import { resizeImage } from '../formats/images.js';
 /**
  * A small software renderer for model thumbnails: orthographic, fixed 3/4
  * camera (from front-right, above) fitted to the projected extent of the
@@ -188,36 +189,8 @@ export function renderMeshes(meshes: readonly MeshGeometry[], opts: RenderOption
       }
     }
   });
-  return ss === 1 ? { width, height, data: color } : downsample(color, W, H, ss);
-}
-
-/** Average ss x ss blocks (colour weighted by alpha, so edges do not darken). */
-function downsample(src: Uint8Array, W: number, H: number, ss: number): Pixels {
-  const width = Math.floor(W / ss);
-  const height = Math.floor(H / ss);
-  const out = new Uint8Array(width * height * 4);
-  const n = ss * ss;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      let r = 0, g = 0, b = 0, a = 0;
-      for (let dy = 0; dy < ss; dy++) {
-        for (let dx = 0; dx < ss; dx++) {
-          const k = ((y * ss + dy) * W + x * ss + dx) * 4;
-          const al = src[k + 3];
-          r += src[k] * al;
-          g += src[k + 1] * al;
-          b += src[k + 2] * al;
-          a += al;
-        }
-      }
-      const o = (y * width + x) * 4;
-      if (a > 0) {
-        out[o] = Math.round(r / a);
-        out[o + 1] = Math.round(g / a);
-        out[o + 2] = Math.round(b / a);
-        out[o + 3] = Math.round(a / n);
-      }
-    }
-  }
-  return { width, height, data: out };
+  if (ss === 1) return { width, height, data: color };
+  // average the ss x ss blocks (the images' area-average resize: colour weighted by alpha, so edges do not darken)
+  const small = resizeImage({ width: W, height: H, data: color, info: { format: 'png' } }, Math.max(width, height));
+  return { width: small.width, height: small.height, data: small.data };
 }
