@@ -1,5 +1,6 @@
 /** Run the real CLI (bin/vault, built dist) as a child process, collecting its output. */
 import { spawn } from 'node:child_process';
+import * as assert from 'uvu/assert';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,4 +24,16 @@ export function runVault(cwd: string | undefined, args: string[], env: NodeJS.Pr
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
+}
+
+/** `vault ARGS` that must succeed (exit 0; the assertion names the command and shows stderr). */
+export async function vaultOk(cwd: string, args: string[]): Promise<CliRun> {
+  const r = await runVault(cwd, args);
+  assert.is(r.code, 0, `vault ${args.join(' ')}\n${r.stderr}`);
+  return r;
+}
+
+/** `vault ARGS --json` that must succeed, parsed. */
+export async function vaultJson<T = any>(cwd: string, args: string[]): Promise<T> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  return JSON.parse((await vaultOk(cwd, [...args, '--json'])).stdout) as T;
 }

@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runVault } from '../../helpers/cli.js';
+import { runVault, vaultJson, vaultOk } from '../../helpers/cli.js';
 import { nodeFs, tempDir } from '../../helpers/vault.js';
 import { writeTree } from '../../helpers/tree.js';
 import { sampleGame } from './sampleGame.js';
@@ -17,14 +17,8 @@ const test = suite('personas/game/cli-sessions');
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
-async function ok(cwd: string, args: string[]) {
-  const r = await runVault(cwd, args);
-  assert.is(r.code, 0, `vault ${args.join(' ')}\n${r.stderr}`);
-  return r;
-}
-async function json<T = any>(cwd: string, args: string[]): Promise<T> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  return JSON.parse((await ok(cwd, [...args, '--json'])).stdout) as T;
-}
+const ok = vaultOk;
+const json = vaultJson;
 
 test('sample game: playtest save/list/show/restore byte-identical, platform matrix/resolve/diff, dirty-build warning', async () => {
   const tmp = await tempDir();

@@ -9,21 +9,15 @@ import * as assert from 'uvu/assert';
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runVault } from '../../helpers/cli.js';
+import { runVault, vaultJson, vaultOk } from '../../helpers/cli.js';
 import { nodeFs, tempDir } from '../../helpers/vault.js';
 import { writeTree } from '../../helpers/tree.js';
 import { sampleGame, texture } from './sampleGame.js';
 
 const test = suite('personas/game/cli');
 
-async function ok(cwd: string, args: string[]) {
-  const r = await runVault(cwd, args);
-  assert.is(r.code, 0, `vault ${args.join(' ')}\n${r.stderr}`);
-  return r;
-}
-async function json<T = any>(cwd: string, args: string[]): Promise<T> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  return JSON.parse((await ok(cwd, [...args, '--json'])).stdout) as T;
-}
+const ok = vaultOk;
+const json = vaultJson;
 
 test('sample game: builds, feedback import + report pointing at the changed texture, bundles diff; log, verify, gc, prune with records', async () => {
   const tmp = await tempDir();
