@@ -11,15 +11,10 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { benchDir, opt } from './cli-args.mjs';
 import { makePck, makeTar, makeZip } from './containers.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : dflt;
-};
+const here = benchDir;
 const work = resolve(opt('--work', join(here, '..', '.bench-work', 'builds')));
 const api = await import(join(here, '..', 'dist', 'index.js'));
 const KiB = 1024;

@@ -6,15 +6,10 @@
 // Usage: node bench/chunk-sizes.mjs [--size 1G] [--sizes 64,128,256,512,1024] [--work DIR]   (after npm run build)
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { benchDir, opt } from './cli-args.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : dflt;
-};
+const here = benchDir;
 const size = opt('--size', '1G');
 const work = resolve(opt('--work', join(here, '..', '.bench-work', 'chunk-sizes')));
 const api = await import(join(here, '..', 'dist', 'index.js'));

@@ -13,14 +13,9 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import nodeFs from 'node:fs/promises';
 import { EventEmitter } from 'node:events';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { benchDir, opt } from './cli-args.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : dflt;
-};
+const here = benchDir;
 const work = resolve(opt('--work', join(here, '..', '.bench-work', 'tui-open')));
 const REPS = Number(opt('--reps', 5));
 const FILES = Number(opt('--files', 10000));
