@@ -2,7 +2,7 @@ import { chunkerFromConfig, planFile } from '../plumbing/chunkers/index.js';
 import type { ObjectId } from '../objects/types.js';
 import type { ObjectSink } from '../plumbing/storeFile.js';
 import { ReadBuffer, storeFile } from '../plumbing/storeFile.js';
-import { flattenTree, writeTrees, type FlatEntry } from '../plumbing/trees.js';
+import { flattenTree, lookupPath, writeTrees, type FlatEntry } from '../plumbing/trees.js';
 import type { TreeDiff } from './diffTrees.js';
 import { readStoredFile } from './diff.js';
 import type { Vault } from './openVault.js';
@@ -87,9 +87,15 @@ export async function readAttachments(vault: Vault, attachments: ObjectId | unde
   return out;
 }
 
-/** One attachment kind's files of a snapshot (empty map when it has none). */
+/** One attachment kind's files of a snapshot (empty map when it has none); reads only that kind's folder. */
 export async function readAttachment(vault: Vault, attachments: ObjectId | undefined | null, name: string): Promise<Map<string, AttachedFile>> {
-  return (await readAttachments(vault, attachments)).get(name) ?? new Map();
+  const out = new Map<string, AttachedFile>();
+  const dir = attachments ? await lookupPath(vault.db, attachments, name) : null;
+  if (!dir || dir.kind !== 'dir') return out;
+  for (const [p, e] of await flattenTree(vault.db, dir.id)) {
+    if (e.kind !== 'dir' && e.obj !== 'tree') out.set(p, { path: p, obj: e.obj, id: e.id, size: e.size });
+  }
+  return out;
 }
 
 /** The bytes of an attached file. */
