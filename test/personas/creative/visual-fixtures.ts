@@ -4,6 +4,7 @@ import pngjs from 'pngjs';
 import jpeg from 'jpeg-js';
 import { writePsdBuffer, type Layer } from 'ag-psd';
 import { Document, NodeIO } from '@gltf-transform/core';
+import { crc32 } from '../../../bench/containers.mjs';
 
 export type Rgba = [number, number, number, number];
 
@@ -30,20 +31,6 @@ export function png16(width: number, height: number, f: (x: number, y: number) =
   return pngjs.PNG.sync.write(p, { colorType: 6, inputColorType: 6, bitDepth: 16 });
 }
 
-const CRC = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-function crc32(b: Buffer): number {
-  let c = 0xffffffff;
-  for (const x of b) c = CRC[(c ^ x) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
 function chunk(type: string, body: Buffer): Buffer {
   const len = Buffer.alloc(4);
   len.writeUInt32BE(body.length);
