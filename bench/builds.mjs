@@ -28,7 +28,8 @@ function bytes(seed, n, kind) {
     let t = Math.imul(s ^ (s >>> 15), s | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     const r = (t ^ (t >>> 14)) >>> 0;
-    if (kind === 'smooth') for (let k = 0; k < 4 && i + k < n; k++) out[i + k] = (((i + k) >> 7) + ((r >>> (8 * k)) & 7)) & 0xff;
+    if (kind === 'smooth')
+      for (let k = 0; k < 4 && i + k < n; k++) out[i + k] = (((i + k) >> 7) + ((r >>> (8 * k)) & 7)) & 0xff;
     else out.writeUInt32LE(r, i <= n - 4 ? i : 0);
   }
   return out;
@@ -36,9 +37,15 @@ function bytes(seed, n, kind) {
 
 function project(textureSeed = 0) {
   const files = [];
-  for (let i = 0; i < 12; i++) files.push({ name: `textures/t${i}.png`, data: bytes(100 + i + (i === 5 ? textureSeed : 0), (300 + i * 100) * KiB) });
-  for (let i = 0; i < 4; i++) files.push({ name: `meshes/m${i}.glb`, data: bytes(200 + i, (2048 + i * 1024) * KiB, 'smooth') });
-  for (let i = 0; i < 30; i++) files.push({ name: `scenes/s${i}.tscn`, data: Buffer.from(`[gd_scene load_steps=${i}]\n`.repeat(40 + i)) });
+  for (let i = 0; i < 12; i++)
+    files.push({
+      name: `textures/t${i}.png`,
+      data: bytes(100 + i + (i === 5 ? textureSeed : 0), (300 + i * 100) * KiB),
+    });
+  for (let i = 0; i < 4; i++)
+    files.push({ name: `meshes/m${i}.glb`, data: bytes(200 + i, (2048 + i * 1024) * KiB, 'smooth') });
+  for (let i = 0; i < 30; i++)
+    files.push({ name: `scenes/s${i}.tscn`, data: Buffer.from(`[gd_scene load_steps=${i}]\n`.repeat(40 + i)) });
   for (let i = 0; i < 3; i++) files.push({ name: `audio/a${i}.ogg`, data: bytes(300 + i, 1024 * KiB) });
   return files;
 }
@@ -47,7 +54,8 @@ const CHANGED = 'textures/t5.png';
 const FORMATS = {
   pck: (files) => makePck(files),
   'zip (stored)': (files) => makeZip(files),
-  'zip (deflated)': (files) => makeZip(files.map((f) => ({ ...f, deflate: !f.name.endsWith('.png') && !f.name.endsWith('.ogg') }))),
+  'zip (deflated)': (files) =>
+    makeZip(files.map((f) => ({ ...f, deflate: !f.name.endsWith('.png') && !f.name.endsWith('.ogg') }))),
   tar: (files) => makeTar(files),
 };
 const EXT = { pck: 'pck', 'zip (stored)': 'zip', 'zip (deflated)': 'zip', tar: 'tar' };
@@ -120,23 +128,45 @@ function throughput() {
   };
   const plainMBs = time(plain);
   const awareMBs = time(() => aware.planFile('game.pck', pck.length, pck.subarray(0, 16)).strategy);
-  return { bytes: pck.length, plainMBs: Math.round(plainMBs), gameAssetMBs: Math.round(awareMBs), ratio: +(awareMBs / plainMBs).toFixed(3) };
+  return {
+    bytes: pck.length,
+    plainMBs: Math.round(plainMBs),
+    gameAssetMBs: Math.round(awareMBs),
+    ratio: +(awareMBs / plainMBs).toFixed(3),
+  };
 }
 
 const rows = [];
-for (const format of Object.keys(FORMATS)) for (const containers of [true, false]) rows.push(await scenario(format, containers));
+for (const format of Object.keys(FORMATS))
+  for (const containers of [true, false]) rows.push(await scenario(format, containers));
 const speed = throughput();
 rmSync(work, { recursive: true, force: true });
 
 const mib = (n) => (n / 2 ** 20).toFixed(2);
 console.log('### Builds scenario (game asset chunker vs plain CDC)');
-console.log('| container | chunker | artifact MiB | 1st build stored MiB | / artifact | 2nd build stored MiB (1 texture of ' + mib(rows[0].changedTextureBytes) + ' MiB changed) | limit MiB | result |');
+console.log(
+  '| container | chunker | artifact MiB | 1st build stored MiB | / artifact | 2nd build stored MiB (1 texture of ' +
+    mib(rows[0].changedTextureBytes) +
+    ' MiB changed) | limit MiB | result |',
+);
 console.log('|---|---|--:|--:|--:|--:|--:|---|');
 for (const r of rows) {
   const firstOk = r.format === 'tar' || r.format === 'zip (deflated)' || r.firstBuildRatio <= 0.1;
   const ok = r.secondBuildGrowth <= r.secondBuildLimit && firstOk;
-  console.log(`| ${r.format} | ${r.chunker} | ${mib(r.artifactBytes)} | ${mib(r.firstBuildGrowth)} | ${(r.firstBuildRatio * 100).toFixed(1)}% | ${mib(r.secondBuildGrowth)} | ${mib(r.secondBuildLimit)} | ${r.chunker.startsWith('FILETYPE-v2') ? (ok ? 'PASS' : 'FAIL') : '(reference)'} |`);
+  console.log(
+    `| ${r.format} | ${r.chunker} | ${mib(r.artifactBytes)} | ${mib(r.firstBuildGrowth)} | ${(r.firstBuildRatio * 100).toFixed(1)}% | ${mib(r.secondBuildGrowth)} | ${mib(r.secondBuildLimit)} | ${r.chunker.startsWith('FILETYPE-v2') ? (ok ? 'PASS' : 'FAIL') : '(reference)'} |`,
+  );
 }
-console.log(`\nChunking throughput on a ${mib(speed.bytes)} MiB pck: plain FastCDC ${speed.plainMBs} MB/s, game asset chunker ${speed.gameAssetMBs} MB/s (ratio ${speed.ratio}; target >= 0.9)`);
+console.log(
+  `\nChunking throughput on a ${mib(speed.bytes)} MiB pck: plain FastCDC ${speed.plainMBs} MB/s, game asset chunker ${speed.gameAssetMBs} MB/s (ratio ${speed.ratio}; target >= 0.9)`,
+);
 const json = opt('--json');
-if (json) writeFileSync(json, JSON.stringify({ rows, throughput: speed, digest: createHash('sha256').update(JSON.stringify(rows)).digest('hex') }, null, 2));
+if (json)
+  writeFileSync(
+    json,
+    JSON.stringify(
+      { rows, throughput: speed, digest: createHash('sha256').update(JSON.stringify(rows)).digest('hex') },
+      null,
+      2,
+    ),
+  );

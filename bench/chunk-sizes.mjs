@@ -17,7 +17,9 @@ mkdirSync(work, { recursive: true });
 const corpus = join(work, `corpus-${size}`);
 if (!existsSync(join(work, `corpus-${size}.complete`))) {
   rmSync(corpus, { recursive: true, force: true });
-  execFileSync('python3', [join(here, 'make-corpus'), 'generate', corpus, '--size', size, '--seed', '1'], { stdio: 'inherit' });
+  execFileSync('python3', [join(here, 'make-corpus'), 'generate', corpus, '--size', size, '--seed', '1'], {
+    stdio: 'inherit',
+  });
   execFileSync('touch', [join(work, `corpus-${size}.complete`)]);
 }
 const du = (p) => Number(execFileSync('du', ['-sb', p]).toString().split('\t')[0]);
@@ -29,7 +31,11 @@ for (const kib of sizes) {
   rmSync(src, { recursive: true, force: true });
   rmSync(vaultDir, { recursive: true, force: true });
   execFileSync('cp', ['-a', corpus, src]);
-  const chunker = new api.FileTypeAwareChunker({ cdcAvgSize: kib * 1024, smallFileMax: kib * 1024, mediaAvgSize: Math.max(kib, 512) * 1024 });
+  const chunker = new api.FileTypeAwareChunker({
+    cdcAvgSize: kib * 1024,
+    smallFileMax: kib * 1024,
+    mediaAvgSize: Math.max(kib, 512) * 1024,
+  });
   await api.initVault({ fs: api.syncFs, dir: src, vaultDir, chunker });
   const run = async (message) => {
     const v = await api.openVault({ fs: api.syncFs, cwd: src, vaultDir, threads: 2 });
@@ -43,10 +49,16 @@ for (const kib of sizes) {
   const first = await run('initial');
   const t1 = performance.now();
   const size1 = du(vaultDir);
-  const mutation = JSON.parse(execFileSync('python3', [join(here, 'make-corpus'), 'mutate', src, '--seed', '1']).toString());
+  const mutation = JSON.parse(
+    execFileSync('python3', [join(here, 'make-corpus'), 'mutate', src, '--seed', '1']).toString(),
+  );
   const second = await run('mutated');
   const size2 = du(vaultDir);
-  if (process.env.DEBUG_CHUNKS) console.log(JSON.stringify({ first, second: { ...second, skipped: second.skipped.length } }), execFileSync('ls', ['-la', join(vaultDir, 'packs')]).toString());
+  if (process.env.DEBUG_CHUNKS)
+    console.log(
+      JSON.stringify({ first, second: { ...second, skipped: second.skipped.length } }),
+      execFileSync('ls', ['-la', join(vaultDir, 'packs')]).toString(),
+    );
   rows.push({
     avgKiB: kib,
     objects: first.newObjects + second.newObjects,
@@ -60,4 +72,7 @@ for (const kib of sizes) {
 }
 console.log('\n| avg chunk | objects | initial commit s | repo MiB | growth after mutation MiB | growth / new bytes |');
 console.log('|--:|--:|--:|--:|--:|--:|');
-for (const r of rows) console.log(`| ${r.avgKiB} KiB | ${r.objects} | ${r.initialSeconds} | ${r.repoMiB} | ${r.growthMiB} | ${r.growthRatio} |`);
+for (const r of rows)
+  console.log(
+    `| ${r.avgKiB} KiB | ${r.objects} | ${r.initialSeconds} | ${r.repoMiB} | ${r.growthMiB} | ${r.growthRatio} |`,
+  );

@@ -66,7 +66,16 @@ function die(msg, code = 2) {
 }
 
 function parseArgs(argv) {
-  const o = { size: null, reps: null, seed: 1, tools: 'vault,restic,borg,git', work: null, json: null, install: true, quick: false };
+  const o = {
+    size: null,
+    reps: null,
+    seed: 1,
+    tools: 'vault,restic,borg,git',
+    work: null,
+    json: null,
+    install: true,
+    quick: false,
+  };
   const need = (i, name) => {
     if (i + 1 >= argv.length) die(`${name} needs a value\n\n${USAGE}`);
     return argv[i + 1];
@@ -75,21 +84,49 @@ function parseArgs(argv) {
     let a = argv[i];
     let inline = null;
     const eq = a.indexOf('=');
-    if (a.startsWith('--') && eq > 0) { inline = a.slice(eq + 1); a = a.slice(0, eq); }
+    if (a.startsWith('--') && eq > 0) {
+      inline = a.slice(eq + 1);
+      a = a.slice(0, eq);
+    }
     const val = () => (inline !== null ? inline : need(i++, a));
     switch (a) {
-      case '--size': o.size = val(); break;
-      case '--quick': o.quick = true; break;
-      case '--reps': o.reps = val(); break;
-      case '--seed': o.seed = val(); break;
-      case '--tools': o.tools = val(); break;
-      case '--work': o.work = val(); break;
-      case '--json': o.json = val(); break;
-      case '--no-install': o.install = false; break;
-      case '--no-builds': o.builds = false; break;
-      case '--no-tui': o.tui = false; break;
-      case '-h': case '--help': process.stdout.write(USAGE + '\n'); process.exit(0); break;
-      default: die(`unknown option ${argv[i]}\n\n${USAGE}`);
+      case '--size':
+        o.size = val();
+        break;
+      case '--quick':
+        o.quick = true;
+        break;
+      case '--reps':
+        o.reps = val();
+        break;
+      case '--seed':
+        o.seed = val();
+        break;
+      case '--tools':
+        o.tools = val();
+        break;
+      case '--work':
+        o.work = val();
+        break;
+      case '--json':
+        o.json = val();
+        break;
+      case '--no-install':
+        o.install = false;
+        break;
+      case '--no-builds':
+        o.builds = false;
+        break;
+      case '--no-tui':
+        o.tui = false;
+        break;
+      case '-h':
+      case '--help':
+        process.stdout.write(USAGE + '\n');
+        process.exit(0);
+        break;
+      default:
+        die(`unknown option ${argv[i]}\n\n${USAGE}`);
     }
   }
   o.size = o.size ?? (o.quick ? '100M' : '1G');
@@ -98,7 +135,10 @@ function parseArgs(argv) {
   if (!Number.isInteger(o.reps) || o.reps < 1) die('--reps must be a positive integer');
   o.seed = Number(o.seed);
   if (!Number.isInteger(o.seed) || o.seed < 0) die('--seed must be a non-negative integer');
-  o.tools = o.tools.split(',').map((t) => t.trim()).filter(Boolean);
+  o.tools = o.tools
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
   for (const t of o.tools) if (!KNOWN_TOOLS.includes(t)) die(`unknown tool ${t} (known: ${KNOWN_TOOLS.join(', ')})`);
   if (new Set(o.tools).size !== o.tools.length) die('--tools lists a tool twice');
   o.work = path.resolve(o.work ?? path.join(PROJECT, '.bench-work'));
@@ -113,12 +153,22 @@ const log = (msg) => process.stderr.write(`[bench] ${msg}\n`);
 
 function which(cmd) {
   if (cmd.includes('/')) {
-    try { fs.accessSync(cmd, fs.constants.X_OK); return cmd; } catch { return null; }
+    try {
+      fs.accessSync(cmd, fs.constants.X_OK);
+      return cmd;
+    } catch {
+      return null;
+    }
   }
   for (const dir of (process.env.PATH || '').split(':')) {
     if (!dir) continue;
     const p = path.join(dir, cmd);
-    try { fs.accessSync(p, fs.constants.X_OK); if (fs.statSync(p).isFile()) return p; } catch { /* next */ }
+    try {
+      fs.accessSync(p, fs.constants.X_OK);
+      if (fs.statSync(p).isFile()) return p;
+    } catch {
+      /* next */
+    }
   }
   return null;
 }
@@ -132,7 +182,10 @@ function capture(cmd, args) {
 function runInherit(cmd, args, opts = {}) {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], ...opts });
-    child.on('error', (e) => { log(`${cmd}: ${e.message}`); resolve(127); });
+    child.on('error', (e) => {
+      log(`${cmd}: ${e.message}`);
+      resolve(127);
+    });
     child.on('close', (code, sig) => resolve(code ?? (sig ? 128 : 1)));
   });
 }
@@ -145,12 +198,21 @@ const median = (v) => {
 };
 const num = (x) => (x === undefined || x === '' || x === '-' ? NaN : Number(x));
 const fmt = (v, d = 2) => (v === null || v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(d));
-const ratio = (a, b) => (a === null || b === null || !Number.isFinite(a) || !Number.isFinite(b) || b === 0 ? null : a / b);
+const ratio = (a, b) =>
+  a === null || b === null || !Number.isFinite(a) || !Number.isFinite(b) || b === 0 ? null : a / b;
 function tailOf(file, n) {
-  try { return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-n).join('\n') || null; } catch { return null; }
+  try {
+    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-n).join('\n') || null;
+  } catch {
+    return null;
+  }
 }
 function headOf(file, n) {
-  try { return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(0, n).join('\n') || null; } catch { return null; }
+  try {
+    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(0, n).join('\n') || null;
+  } catch {
+    return null;
+  }
 }
 const fmtX = (r) => (r === null ? '-' : `${r.toFixed(2)}x`);
 
@@ -168,7 +230,14 @@ function mdTable(header, rows, align) {
 // prerequisites
 // ---------------------------------------------------------------------------
 const TOOL_CMD = { restic: 'restic', 'restic-max': 'restic', borg: 'borg', git: 'git' };
-const APT_PKG = { restic: 'restic', borg: 'borgbackup', git: 'git', zstd: 'zstd', '/usr/bin/time': 'time', python3: 'python3' };
+const APT_PKG = {
+  restic: 'restic',
+  borg: 'borgbackup',
+  git: 'git',
+  zstd: 'zstd',
+  '/usr/bin/time': 'time',
+  python3: 'python3',
+};
 const BASE_PKGS = ['restic', 'borgbackup', 'zstd', 'time'];
 
 function missingCommands(opts) {
@@ -189,19 +258,23 @@ async function checkPrereqs(opts) {
       log(`apt-get update && apt-get install -y ${pkgs.join(' ')}`);
       const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
       let rc = await runInherit('apt-get', ['update'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-      if (rc === 0) rc = await runInherit('apt-get', ['install', '-y', ...pkgs], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+      if (rc === 0)
+        rc = await runInherit('apt-get', ['install', '-y', ...pkgs], { env, stdio: ['ignore', 'ignore', 'inherit'] });
       if (rc !== 0) log(`apt-get failed (exit ${rc}); continuing with what is installed`);
       missing = missingCommands(opts);
     } else {
-      const why = !opts.install ? '--no-install given'
-        : !isRoot ? 'not running as root'
-          : 'apt-get not found';
-      log(`missing: ${missing.join(', ')}; not installing (${why}). ` +
-        `To install: sudo apt-get install -y ${BASE_PKGS.join(' ')}`);
+      const why = !opts.install ? '--no-install given' : !isRoot ? 'not running as root' : 'apt-get not found';
+      log(
+        `missing: ${missing.join(', ')}; not installing (${why}). ` +
+          `To install: sudo apt-get install -y ${BASE_PKGS.join(' ')}`,
+      );
     }
   }
   for (const c of ['python3', '/usr/bin/time']) {
-    if (missing.includes(c)) die(`${c} is required (make-corpus needs python3, peers times with GNU /usr/bin/time); install package ${APT_PKG[c]}`);
+    if (missing.includes(c))
+      die(
+        `${c} is required (make-corpus needs python3, peers times with GNU /usr/bin/time); install package ${APT_PKG[c]}`,
+      );
   }
   const skipped = [];
   const tools = [];
@@ -215,7 +288,9 @@ async function checkPrereqs(opts) {
   const baseline = !missing.includes('zstd');
   if (!baseline) log('zstd not found: skipping the physical baseline (peers -B)');
   if (tools.includes('vault') && !fs.existsSync(VAULT_BIN)) {
-    die(`no Vault CLI at ${VAULT_BIN}: build the project first (\`npm run bench\` does), set VAULT_BIN, or leave vault out of --tools`);
+    die(
+      `no Vault CLI at ${VAULT_BIN}: build the project first (\`npm run bench\` does), set VAULT_BIN, or leave vault out of --tools`,
+    );
   }
   return { tools, skipped, baseline };
 }
@@ -235,8 +310,11 @@ async function ensureCorpus(opts) {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(opts.work, { recursive: true });
   log(`generating corpus ${dir} (--size ${opts.size} --seed ${opts.seed})`);
-  const rc = await runInherit('python3', [MAKE_CORPUS, 'generate', dir, '--size', opts.size, '--seed', String(opts.seed)],
-    { stdio: ['ignore', 'inherit', 'inherit'] });
+  const rc = await runInherit(
+    'python3',
+    [MAKE_CORPUS, 'generate', dir, '--size', opts.size, '--seed', String(opts.seed)],
+    { stdio: ['ignore', 'inherit', 'inherit'] },
+  );
   if (rc !== 0) die(`make-corpus failed (exit ${rc})`);
   fs.writeFileSync(marker, JSON.stringify({ size: opts.size, seed: opts.seed, date: new Date().toISOString() }) + '\n');
   return dir;
@@ -246,7 +324,10 @@ async function ensureCorpus(opts) {
 // results
 // ---------------------------------------------------------------------------
 function readTsv(file) {
-  const lines = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.length);
+  const lines = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.length);
   const head = lines[0].split('\t');
   return lines.slice(1).map((l) => {
     const cells = l.split('\t');
@@ -267,7 +348,9 @@ function aggregate(rows) {
     const notes = [...new Set(rs.map((r) => r.note).filter(Boolean))];
     const failed = notes.some((n) => n.startsWith('FAILED'));
     out.set(k, {
-      tool, step, reps: rs.length,
+      tool,
+      step,
+      reps: rs.length,
       wall_s: median(rs.map((r) => num(r.wall_s))),
       wall_s_min: Math.min(...rs.map((r) => num(r.wall_s))),
       cpu_s: median(rs.map((r) => num(r.cpu_s))),
@@ -276,7 +359,7 @@ function aggregate(rows) {
       data_bytes: median(rs.map((r) => num(r.data_bytes))),
       other_cpu_pct_max: Math.max(...rs.map((r) => num(r.other_cpu_pct) || 0)),
       failed,
-      check: step === 'restore' ? (notes.length ? notes.join('; ') : '-') : (failed ? notes.join('; ') : ''),
+      check: step === 'restore' ? (notes.length ? notes.join('; ') : '-') : failed ? notes.join('; ') : '',
       notes,
     });
   }
@@ -285,7 +368,14 @@ function aggregate(rows) {
 
 function readMutate(logsDir) {
   let files = [];
-  try { files = fs.readdirSync(logsDir).filter((f) => f.endsWith('.mutate.json')).sort(); } catch { /* none */ }
+  try {
+    files = fs
+      .readdirSync(logsDir)
+      .filter((f) => f.endsWith('.mutate.json'))
+      .sort();
+  } catch {
+    /* none */
+  }
   if (!files.length) return null;
   // prefer vault's own mutate log; all should be identical (peers warns if not)
   const pick = files.find((f) => f.startsWith('vault.')) ?? files[0];
@@ -331,12 +421,16 @@ function toolVersions(tools) {
 }
 
 function corpusStats(dir) {
-  let files = 0, bytes = 0;
+  let files = 0,
+    bytes = 0;
   (function walk(d) {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.isFile()) { files++; bytes += fs.statSync(p).size; }
+      else if (e.isFile()) {
+        files++;
+        bytes += fs.statSync(p).size;
+      }
     }
   })(dir);
   return { files, bytes };
@@ -384,10 +478,19 @@ async function main() {
   }
   const noisy = (a) => a.other_cpu_pct_max >= 50 && a.wall_s >= 0.5;
   const disturbed = results.filter((a) => !a.missing && noisy(a));
-  const mainRows = results.map((a) => a.missing
-    ? [a.step, a.tool, '-', '-', '-', '-', 'NOT RUN (see log)']
-    : [a.step, a.tool, fmt(a.wall_s), fmt(a.cpu_s), fmt(a.peak_rss_mib, 0), fmt(a.repo_bytes / MiB, 1),
-      [a.check, noisy(a) ? 'noisy*' : ''].filter(Boolean).join(' ')]);
+  const mainRows = results.map((a) =>
+    a.missing
+      ? [a.step, a.tool, '-', '-', '-', '-', 'NOT RUN (see log)']
+      : [
+          a.step,
+          a.tool,
+          fmt(a.wall_s),
+          fmt(a.cpu_s),
+          fmt(a.peak_rss_mib, 0),
+          fmt(a.repo_bytes / MiB, 1),
+          [a.check, noisy(a) ? 'noisy*' : ''].filter(Boolean).join(' '),
+        ],
+  );
 
   // ---- ratios -------------------------------------------------------------
   const ratios = [];
@@ -397,7 +500,8 @@ async function main() {
       for (const p of peers) {
         const o = get(p, step);
         ratios.push({
-          step, peer: p,
+          step,
+          peer: p,
           wall: v && o && !v.failed && !o.failed ? ratio(v.wall_s, o.wall_s) : null,
           cpu: v && o && !v.failed && !o.failed ? ratio(v.cpu_s, o.cpu_s) : null,
           peak_rss: v && o ? ratio(v.peak_rss_mib, o.peak_rss_mib) : null,
@@ -425,36 +529,99 @@ async function main() {
     if (vaultVal === null || vaultVal === undefined || !Number.isFinite(vaultVal)) result = 'FAIL';
     else if (refVal === null || refVal === undefined || !Number.isFinite(refVal)) result = 'n/a';
     else result = r <= limit ? 'PASS' : 'FAIL';
-    targets.push({ target: name, vault: vaultVal ?? null, reference: refVal ?? null, reference_desc: refDesc, ratio: r, limit, unit, result, hard: false });
+    targets.push({
+      target: name,
+      vault: vaultVal ?? null,
+      reference: refVal ?? null,
+      reference_desc: refDesc,
+      ratio: r,
+      limit,
+      unit,
+      result,
+      hard: false,
+    });
   };
   if (hasVault) {
-    const vi = get('vault', 'backup-initial'), vn = get('vault', 'backup-nochange');
-    const vm = get('vault', 'backup-mutated'), vr = get('vault', 'restore');
+    const vi = get('vault', 'backup-initial'),
+      vn = get('vault', 'backup-nochange');
+    const vm = get('vault', 'backup-mutated'),
+      vr = get('vault', 'restore');
     const backupPeers = peers.filter((p) => p === 'restic' || p === 'borg');
     const wall = (a) => (ok(a) ? a.wall_s : null);
 
     let ref = fastest(backupPeers, 'backup-initial');
-    addTarget('initial backup time <= 0.8x faster of restic/borg', wall(vi), ref?.wall_s, ref ? `${ref.tool} ${fmt(ref.wall_s)} s` : 'restic/borg not run', LIMITS.initialVsBackupPeers, 's');
+    addTarget(
+      'initial backup time <= 0.8x faster of restic/borg',
+      wall(vi),
+      ref?.wall_s,
+      ref ? `${ref.tool} ${fmt(ref.wall_s)} s` : 'restic/borg not run',
+      LIMITS.initialVsBackupPeers,
+      's',
+    );
     ref = ok(get('git', 'backup-nochange')) ? get('git', 'backup-nochange') : null;
-    addTarget('unchanged re-backup time <= 3x git', wall(vn), ref?.wall_s, ref ? `git ${fmt(ref.wall_s)} s` : 'git not run', LIMITS.nochangeVsGit, 's');
+    addTarget(
+      'unchanged re-backup time <= 3x git',
+      wall(vn),
+      ref?.wall_s,
+      ref ? `git ${fmt(ref.wall_s)} s` : 'git not run',
+      LIMITS.nochangeVsGit,
+      's',
+    );
     ref = fastest(backupPeers, 'backup-mutated');
-    addTarget('backup after mutation time <= 0.8x faster of restic/borg', wall(vm), ref?.wall_s, ref ? `${ref.tool} ${fmt(ref.wall_s)} s` : 'restic/borg not run', LIMITS.mutatedVsBackupPeers, 's');
-    const growth = vn && vm && !vn.failed && !vm.failed && Number.isFinite(vn.repo_bytes) && Number.isFinite(vm.repo_bytes)
-      ? (vm.repo_bytes - vn.repo_bytes) / MiB : null;
+    addTarget(
+      'backup after mutation time <= 0.8x faster of restic/borg',
+      wall(vm),
+      ref?.wall_s,
+      ref ? `${ref.tool} ${fmt(ref.wall_s)} s` : 'restic/borg not run',
+      LIMITS.mutatedVsBackupPeers,
+      's',
+    );
+    const growth =
+      vn && vm && !vn.failed && !vm.failed && Number.isFinite(vn.repo_bytes) && Number.isFinite(vm.repo_bytes)
+        ? (vm.repo_bytes - vn.repo_bytes) / MiB
+        : null;
     const newMiB = mutate && Number.isFinite(mutate.new_bytes) ? mutate.new_bytes / MiB : null;
-    addTarget('repo growth nochange->mutated <= 1.0x mutation new_bytes', growth, newMiB, newMiB !== null ? `new_bytes ${fmt(newMiB, 1)} MiB` : 'no mutate log', LIMITS.growthVsNewBytes, 'MiB');
+    addTarget(
+      'repo growth nochange->mutated <= 1.0x mutation new_bytes',
+      growth,
+      newMiB,
+      newMiB !== null ? `new_bytes ${fmt(newMiB, 1)} MiB` : 'no mutate log',
+      LIMITS.growthVsNewBytes,
+      'MiB',
+    );
     ref = fastest(peers, 'restore');
-    addTarget('restore time <= 0.8x fastest peer', wall(vr), ref?.wall_s, ref ? `${ref.tool} ${fmt(ref.wall_s)} s` : 'no peer run', LIMITS.restoreVsFastestPeer, 's');
+    addTarget(
+      'restore time <= 0.8x fastest peer',
+      wall(vr),
+      ref?.wall_s,
+      ref ? `${ref.tool} ${fmt(ref.wall_s)} s` : 'no peer run',
+      LIMITS.restoreVsFastestPeer,
+      's',
+    );
     const borgI = get('borg', 'backup-initial');
-    addTarget('repo size after initial <= borg', ok(vi) ? vi.repo_bytes / MiB : null, ok(borgI) ? borgI.repo_bytes / MiB : null, ok(borgI) ? `borg ${fmt(borgI.repo_bytes / MiB, 1)} MiB` : 'borg not run', LIMITS.repoVsBorg, 'MiB');
+    addTarget(
+      'repo size after initial <= borg',
+      ok(vi) ? vi.repo_bytes / MiB : null,
+      ok(borgI) ? borgI.repo_bytes / MiB : null,
+      ok(borgI) ? `borg ${fmt(borgI.repo_bytes / MiB, 1)} MiB` : 'borg not run',
+      LIMITS.repoVsBorg,
+      'MiB',
+    );
     const vaultRows = [...agg.values()].filter((a) => a.tool === 'vault');
     const rss = vaultRows.length ? Math.max(...vaultRows.map((a) => a.peak_rss_mib)) : null;
     addTarget('vault peak RSS <= 150 MiB (max over all steps)', rss, LIMITS.peakRssMiB, '150 MiB', 1.0, 'MiB');
     // hard check: restore must reproduce the source exactly
     const check = vr ? vr.check : 'not run';
     targets.push({
-      target: 'restore check identical (hard)', vault: check, reference: 'identical', reference_desc: 'diff -r', ratio: null,
-      limit: null, unit: '', result: check === 'identical' ? 'PASS' : 'FAIL', hard: true,
+      target: 'restore check identical (hard)',
+      vault: check,
+      reference: 'identical',
+      reference_desc: 'diff -r',
+      ratio: null,
+      limit: null,
+      unit: '',
+      result: check === 'identical' ? 'PASS' : 'FAIL',
+      hard: true,
     });
   }
 
@@ -471,8 +638,11 @@ async function main() {
         const errFile = path.join(logsDir, `vault.r${rep}.${step}.err`);
         if (!r || r.note.startsWith('FAILED')) {
           hardFailures.push({
-            rep, step, what: r ? r.note : (fs.existsSync(errFile) ? 'FAILED' : 'not run'),
-            file: fs.existsSync(errFile) ? errFile : path.join(logsDir, '*'), excerpt: tailOf(errFile, 15),
+            rep,
+            step,
+            what: r ? r.note : fs.existsSync(errFile) ? 'FAILED' : 'not run',
+            file: fs.existsSync(errFile) ? errFile : path.join(logsDir, '*'),
+            excerpt: tailOf(errFile, 15),
           });
           break;
         }
@@ -489,39 +659,81 @@ async function main() {
   const out = [];
   out.push(`## Vault benchmark: ${pre.tools.join(', ')}`);
   out.push('');
-  out.push(`- date: ${started.toISOString().replace(/\.\d+Z$/, 'Z')}; machine: ${machine.cores} cores, ${machine.ram_gib} GiB RAM, ${machine.cpu_model}, ${machine.platform}, kernel ${machine.kernel}, node ${machine.node}`);
-  out.push(`- corpus: make-corpus --size ${opts.size} --seed ${opts.seed}: ${cstats.files} files, ${fmt(cstats.bytes / MiB, 1)} MiB`);
+  out.push(
+    `- date: ${started.toISOString().replace(/\.\d+Z$/, 'Z')}; machine: ${machine.cores} cores, ${machine.ram_gib} GiB RAM, ${machine.cpu_model}, ${machine.platform}, kernel ${machine.kernel}, node ${machine.node}`,
+  );
+  out.push(
+    `- corpus: make-corpus --size ${opts.size} --seed ${opts.seed}: ${cstats.files} files, ${fmt(cstats.bytes / MiB, 1)} MiB`,
+  );
   if (mutate) {
-    out.push(`- mutation (make-corpus mutate --seed ${opts.seed}): ${Object.entries(mutate.ops).sort().map(([k, n]) => `${k} x${n}`).join(', ')}; new_bytes ${fmt(mutate.new_bytes / MiB, 1)} MiB` +
-      (mutate.identical_across_runs ? '' : ' (WARNING: mutate logs differ between runs)'));
+    out.push(
+      `- mutation (make-corpus mutate --seed ${opts.seed}): ${Object.entries(mutate.ops)
+        .sort()
+        .map(([k, n]) => `${k} x${n}`)
+        .join(', ')}; new_bytes ${fmt(mutate.new_bytes / MiB, 1)} MiB` +
+        (mutate.identical_across_runs ? '' : ' (WARNING: mutate logs differ between runs)'),
+    );
   }
-  out.push(`- repetitions: ${opts.reps}${opts.reps > 1 ? ' (wall/CPU/repo = median, peak RSS = max)' : ''}; page cache warm`);
-  out.push(`- versions: ${Object.entries(versions).map(([k, v]) => `${k}: ${v ?? 'unknown'}`).join('; ')}`);
+  out.push(
+    `- repetitions: ${opts.reps}${opts.reps > 1 ? ' (wall/CPU/repo = median, peak RSS = max)' : ''}; page cache warm`,
+  );
+  out.push(
+    `- versions: ${Object.entries(versions)
+      .map(([k, v]) => `${k}: ${v ?? 'unknown'}`)
+      .join('; ')}`,
+  );
   for (const s of pre.skipped) out.push(`- skipped ${s.tool}: ${s.reason}`);
   const base = [...agg.values()].filter((a) => a.tool === 'baseline');
-  if (base.length) out.push(`- physical baseline (warm cache, wall s): ${base.map((a) => `${a.step} ${fmt(a.wall_s)}`).join(', ')}`);
+  if (base.length)
+    out.push(`- physical baseline (warm cache, wall s): ${base.map((a) => `${a.step} ${fmt(a.wall_s)}`).join(', ')}`);
   out.push('');
   out.push('### Results');
   out.push('');
-  out.push(mdTable(['step', 'tool', 'wall s', 'CPU s', 'peak RSS MiB', 'repo MiB', 'check'], mainRows, ['l', 'l', 'r', 'r', 'r', 'r', 'l']));
-  if (disturbed.length) out.push('\n\\* noisy: other processes used >= 50% of a core during this step (of >= 0.5 s); its timing may be disturbed.');
+  out.push(
+    mdTable(['step', 'tool', 'wall s', 'CPU s', 'peak RSS MiB', 'repo MiB', 'check'], mainRows, [
+      'l',
+      'l',
+      'r',
+      'r',
+      'r',
+      'r',
+      'l',
+    ]),
+  );
+  if (disturbed.length)
+    out.push(
+      '\n\\* noisy: other processes used >= 50% of a core during this step (of >= 0.5 s); its timing may be disturbed.',
+    );
   if (hasVault && ratios.length) {
     out.push('');
     out.push('### Vault / peer (below 1.00x = Vault is faster / smaller)');
     out.push('');
-    out.push(mdTable(['step', 'peer', 'wall', 'CPU', 'peak RSS', 'repo'],
-      ratios.map((r) => [r.step, r.peer, fmtX(r.wall), fmtX(r.cpu), fmtX(r.peak_rss), fmtX(r.repo)]),
-      ['l', 'l', 'r', 'r', 'r', 'r']));
+    out.push(
+      mdTable(
+        ['step', 'peer', 'wall', 'CPU', 'peak RSS', 'repo'],
+        ratios.map((r) => [r.step, r.peer, fmtX(r.wall), fmtX(r.cpu), fmtX(r.peak_rss), fmtX(r.repo)]),
+        ['l', 'l', 'r', 'r', 'r', 'r'],
+      ),
+    );
   }
   if (hasVault) {
     out.push('');
     out.push('### Targets');
     out.push('');
-    out.push(mdTable(['target', 'vault', 'reference', 'ratio', 'limit', 'result'],
-      targets.map((t) => [t.target,
-        typeof t.vault === 'number' ? `${fmt(t.vault, t.unit === 's' ? 2 : 1)} ${t.unit}` : (t.vault ?? '-'),
-        t.reference_desc, t.ratio === null ? '-' : `${t.ratio.toFixed(3)}x`, t.limit === null ? '-' : `${t.limit.toFixed(2)}x`, t.result]),
-      ['l', 'r', 'l', 'r', 'r', 'l']));
+    out.push(
+      mdTable(
+        ['target', 'vault', 'reference', 'ratio', 'limit', 'result'],
+        targets.map((t) => [
+          t.target,
+          typeof t.vault === 'number' ? `${fmt(t.vault, t.unit === 's' ? 2 : 1)} ${t.unit}` : (t.vault ?? '-'),
+          t.reference_desc,
+          t.ratio === null ? '-' : `${t.ratio.toFixed(3)}x`,
+          t.limit === null ? '-' : `${t.limit.toFixed(2)}x`,
+          t.result,
+        ]),
+        ['l', 'r', 'l', 'r', 'r', 'l'],
+      ),
+    );
     const pass = targets.filter((t) => t.result === 'PASS').length;
     const fail = targets.filter((t) => t.result === 'FAIL').length;
     out.push('');
@@ -540,26 +752,44 @@ async function main() {
     }
   }
   out.push('');
-  out.push(`Raw: ${tsvFile}, ${path.join(peersWork, 'results.md')}, logs in ${path.join(peersWork, 'logs')}; JSON: ${opts.json}`);
+  out.push(
+    `Raw: ${tsvFile}, ${path.join(peersWork, 'results.md')}, logs in ${path.join(peersWork, 'logs')}; JSON: ${opts.json}`,
+  );
   // ---- builds scenario (Vault alone: game asset chunker vs plain CDC) ------------
   let builds = null;
   if (opts.builds !== false && pre.tools.includes('vault')) {
     const buildsJson = path.join(opts.work, 'builds.json');
-    const r = spawnSync(process.execPath, [path.join(PROJECT, 'bench', 'builds.mjs'), '--json', buildsJson, '--work', path.join(opts.work, 'builds')], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [path.join(PROJECT, 'bench', 'builds.mjs'), '--json', buildsJson, '--work', path.join(opts.work, 'builds')],
+      { encoding: 'utf8' },
+    );
     if (r.status === 0) {
       out.push('', r.stdout.trim());
       builds = JSON.parse(fs.readFileSync(buildsJson, 'utf8'));
-    } else out.push('', `builds scenario failed (exit ${r.status}): ${(r.stderr || '').trim().split('\n').slice(-5).join(' | ')}`);
+    } else
+      out.push(
+        '',
+        `builds scenario failed (exit ${r.status}): ${(r.stderr || '').trim().split('\n').slice(-5).join(' | ')}`,
+      );
   }
   // ---- TUI open time (Vault alone, in-process: bench/tui-open.mjs) ------------------
   let tuiOpen = null;
   if (opts.tui !== false && pre.tools.includes('vault')) {
     const tuiJson = path.join(opts.work, 'tui-open.json');
-    const r = spawnSync(process.execPath, [path.join(PROJECT, 'bench', 'tui-open.mjs'), '--json', tuiJson, '--work', path.join(opts.work, 'tui-open')], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [path.join(PROJECT, 'bench', 'tui-open.mjs'), '--json', tuiJson, '--work', path.join(opts.work, 'tui-open')],
+      { encoding: 'utf8' },
+    );
     if (r.status === 0) {
       out.push('', r.stdout.trim());
       tuiOpen = JSON.parse(fs.readFileSync(tuiJson, 'utf8'));
-    } else out.push('', `TUI open-time measurement failed (exit ${r.status}): ${(r.stderr || '').trim().split('\n').slice(-5).join(' | ')}`);
+    } else
+      out.push(
+        '',
+        `TUI open-time measurement failed (exit ${r.status}): ${(r.stderr || '').trim().split('\n').slice(-5).join(' | ')}`,
+      );
   }
   const text = out.join('\n') + '\n';
   process.stdout.write('\n' + text);
@@ -570,18 +800,47 @@ async function main() {
   const json = {
     date: started.toISOString(),
     finished: new Date().toISOString(),
-    options: { size: opts.size, quick: opts.quick, reps: opts.reps, seed: opts.seed, tools_requested: opts.tools, tools_run: pre.tools, work: opts.work, baseline: pre.baseline },
+    options: {
+      size: opts.size,
+      quick: opts.quick,
+      reps: opts.reps,
+      seed: opts.seed,
+      tools_requested: opts.tools,
+      tools_run: pre.tools,
+      work: opts.work,
+      baseline: pre.baseline,
+    },
     machine,
     tool_versions: versions,
     skipped: pre.skipped,
     corpus: { path: corpus, ...cstats },
     mutate,
-    results: results.map((a) => (a.missing ? a : {
-      tool: a.tool, step: a.step, reps: a.reps, wall_s: a.wall_s, wall_s_min: a.wall_s_min, cpu_s: a.cpu_s,
-      peak_rss_mib: a.peak_rss_mib, repo_bytes: a.repo_bytes, repo_mib: a.repo_bytes / MiB, data_bytes: a.data_bytes,
-      other_cpu_pct_max: a.other_cpu_pct_max, failed: a.failed, check: a.check || null,
+    results: results.map((a) =>
+      a.missing
+        ? a
+        : {
+            tool: a.tool,
+            step: a.step,
+            reps: a.reps,
+            wall_s: a.wall_s,
+            wall_s_min: a.wall_s_min,
+            cpu_s: a.cpu_s,
+            peak_rss_mib: a.peak_rss_mib,
+            repo_bytes: a.repo_bytes,
+            repo_mib: a.repo_bytes / MiB,
+            data_bytes: a.data_bytes,
+            other_cpu_pct_max: a.other_cpu_pct_max,
+            failed: a.failed,
+            check: a.check || null,
+          },
+    ),
+    baseline: base.map((a) => ({
+      step: a.step,
+      wall_s: a.wall_s,
+      cpu_s: a.cpu_s,
+      peak_rss_mib: a.peak_rss_mib,
+      note: a.notes.join('; '),
     })),
-    baseline: base.map((a) => ({ step: a.step, wall_s: a.wall_s, cpu_s: a.cpu_s, peak_rss_mib: a.peak_rss_mib, note: a.notes.join('; ') })),
     ratios_vault_over_peer: ratios,
     targets,
     hard_failures: hardFailures,

@@ -24,7 +24,11 @@ const dist = join(here, '..', 'dist');
 const api = await import(join(dist, 'index.js'));
 
 const t0 = performance.now();
-const [{ render }, { createElement }, { App }] = await Promise.all([import('ink'), import('react'), import(join(dist, 'tui', 'App.js'))]);
+const [{ render }, { createElement }, { App }] = await Promise.all([
+  import('ink'),
+  import('react'),
+  import(join(dist, 'tui', 'App.js')),
+]);
 const importMs = performance.now() - t0;
 
 class FakeStdout extends EventEmitter {
@@ -56,20 +60,41 @@ const dir = join(work, 'project');
 const built = performance.now();
 for (let d = 0; d < FILES / 100; d++) {
   mkdirSync(join(dir, `dir${String(d).padStart(3, '0')}`), { recursive: true });
-  for (let f = 0; f < 100; f++) writeFileSync(join(dir, `dir${String(d).padStart(3, '0')}`, `file${String(f).padStart(3, '0')}.txt`), `file ${d}/${f}\n`);
+  for (let f = 0; f < 100; f++)
+    writeFileSync(
+      join(dir, `dir${String(d).padStart(3, '0')}`, `file${String(f).padStart(3, '0')}.txt`),
+      `file ${d}/${f}\n`,
+    );
 }
 await api.initVault({ fs: nodeFs, dir });
-const open = () => api.openVault({ fs: nodeFs, cwd: dir, codec: new api.InlineCodec(), author: 'Bench <bench@example.org>' });
+const open = () =>
+  api.openVault({ fs: nodeFs, cwd: dir, codec: new api.InlineCodec(), author: 'Bench <bench@example.org>' });
 let vault = await open();
 const a = await api.readSnapshot(vault, (await api.commit({ vault, message: 'tree a' })).id);
-for (let f = 0; f < 10; f++) writeFileSync(join(dir, 'dir000', `file${String(f).padStart(3, '0')}.txt`), `changed ${f}\n`);
+for (let f = 0; f < 10; f++)
+  writeFileSync(join(dir, 'dir000', `file${String(f).padStart(3, '0')}.txt`), `changed ${f}\n`);
 const b = await api.readSnapshot(vault, (await api.commit({ vault, message: 'tree b' })).id);
 let parent = b.id;
 for (let i = 0; i < SNAPSHOTS - 2; i++) {
-  const body = api.encodeSnapshot({ tree: i % 2 ? b.tree : a.tree, parents: [parent], author: 'Bench <bench@example.org>', time: 1_700_000_000_000 + i * 1000, message: `snapshot ${i + 3}`, meta: {} });
+  const body = api.encodeSnapshot({
+    tree: i % 2 ? b.tree : a.tree,
+    parents: [parent],
+    author: 'Bench <bench@example.org>',
+    time: 1_700_000_000_000 + i * 1000,
+    message: `snapshot ${i + 3}`,
+    meta: {},
+  });
   parent = await vault.db.writeLoose('snapshot', body);
 }
-await api.updateRef({ ...vault.refs, ref: 'refs/heads/main', value: parent, expected: b.id, message: 'bench', author: vault.author, time: Date.now() });
+await api.updateRef({
+  ...vault.refs,
+  ref: 'refs/heads/main',
+  value: parent,
+  expected: b.id,
+  message: 'bench',
+  author: vault.author,
+  time: Date.now(),
+});
 await vault.close();
 const buildS = (performance.now() - built) / 1000;
 
@@ -80,7 +105,13 @@ for (let r = 0; r < REPS; r++) {
   const s0 = performance.now();
   vault = await open();
   const opened = performance.now();
-  const app = render(createElement(App, { vault, persona: undefined, pictureColor: false }), { stdout, stdin: new FakeStdin(), debug: true, exitOnCtrlC: false, patchConsole: false });
+  const app = render(createElement(App, { vault, persona: undefined, pictureColor: false }), {
+    stdout,
+    stdin: new FakeStdin(),
+    debug: true,
+    exitOnCtrlC: false,
+    patchConsole: false,
+  });
   const frame = () => strip(stdout.last);
   const until = async (ok, what) => {
     const end = performance.now() + 60000;

@@ -31,7 +31,9 @@ const result = await build({
   // ~100 modules (measured 0.27-0.37 s vs 0.62-0.77 s). react-devtools-core is ink's optional
   // DEV=true import, not installed.
   external: ['zstd-codec', 'tsx', 'react-devtools-core'],
-  banner: { js: "import { createRequire as __vaultCreateRequire } from 'node:module'; const require = __vaultCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __vaultCreateRequire } from 'node:module'; const require = __vaultCreateRequire(import.meta.url);",
+  },
 });
 
 // chunk names change with content: drop chunks of earlier builds that are more than ten

@@ -24,12 +24,22 @@ export class VaultError extends Error {
 
 export class NotAVaultError extends VaultError {
   constructor(dir: string) {
-    super('ENOTVAULT', `not a vault (or any parent up to /): ${dir}`, { dir }, "run 'vault init' in your project folder first");
+    super(
+      'ENOTVAULT',
+      `not a vault (or any parent up to /): ${dir}`,
+      { dir },
+      "run 'vault init' in your project folder first",
+    );
   }
 }
 export class AlreadyAVaultError extends VaultError {
   constructor(dir: string) {
-    super('EALREADYVAULT', `a vault already exists at ${dir}`, { dir }, 'use the existing vault, or remove its .vault folder to start over');
+    super(
+      'EALREADYVAULT',
+      `a vault already exists at ${dir}`,
+      { dir },
+      'use the existing vault, or remove its .vault folder to start over',
+    );
   }
 }
 export class ObjectNotFoundError extends VaultError {
@@ -39,7 +49,12 @@ export class ObjectNotFoundError extends VaultError {
 }
 export class CorruptObjectError extends VaultError {
   constructor(id: string, reason: string, where?: string) {
-    super('ECORRUPT', `object ${id} is corrupted: ${reason}${where ? ` (in ${where})` : ''}`, { id, reason, where }, "run 'vault verify --read-data' to find every damaged snapshot");
+    super(
+      'ECORRUPT',
+      `object ${id} is corrupted: ${reason}${where ? ` (in ${where})` : ''}`,
+      { id, reason, where },
+      "run 'vault verify --read-data' to find every damaged snapshot",
+    );
   }
 }
 export class MalformedObjectError extends VaultError {
@@ -54,7 +69,12 @@ export class UnknownRevisionError extends VaultError {
 }
 export class AmbiguousRevisionError extends VaultError {
   constructor(rev: string, candidates: string[]) {
-    super('EAMBIGUOUS', `snapshot id prefix '${rev}' is ambiguous (${candidates.length} matches)`, { rev, candidates }, 'type more characters of the id');
+    super(
+      'EAMBIGUOUS',
+      `snapshot id prefix '${rev}' is ambiguous (${candidates.length} matches)`,
+      { rev, candidates },
+      'type more characters of the id',
+    );
   }
 }
 export class InvalidRefError extends VaultError {
@@ -64,17 +84,32 @@ export class InvalidRefError extends VaultError {
 }
 export class RefConflictError extends VaultError {
   constructor(ref: string, expected: string | null, actual: string | null) {
-    super('EREFCONFLICT', `ref ${ref} moved underneath us (expected ${expected ?? 'none'}, found ${actual ?? 'none'})`, { ref, expected, actual }, 'another command changed it; run yours again');
+    super(
+      'EREFCONFLICT',
+      `ref ${ref} moved underneath us (expected ${expected ?? 'none'}, found ${actual ?? 'none'})`,
+      { ref, expected, actual },
+      'another command changed it; run yours again',
+    );
   }
 }
 export class LockedError extends VaultError {
   constructor(path: string, holder: string) {
-    super('ELOCKED', `the vault is locked by ${holder}`, { path, holder }, `wait for it to finish, or pass --lock-wait SECONDS; if no vault command is running, remove ${path}`);
+    super(
+      'ELOCKED',
+      `the vault is locked by ${holder}`,
+      { path, holder },
+      `wait for it to finish, or pass --lock-wait SECONDS; if no vault command is running, remove ${path}`,
+    );
   }
 }
 export class PathOutsideError extends VaultError {
   constructor(path: string, root: string) {
-    super('EOUTSIDE', `path '${path}' is outside the project ${root}`, { path, root }, 'name a path inside the project folder');
+    super(
+      'EOUTSIDE',
+      `path '${path}' is outside the project ${root}`,
+      { path, root },
+      'name a path inside the project folder',
+    );
   }
 }
 export class PathNotFoundError extends VaultError {
@@ -89,17 +124,32 @@ export class UnsafePathError extends VaultError {
 }
 export class UncommittedChangesError extends VaultError {
   constructor(paths: string[]) {
-    super('EDIRTY', `restore would overwrite uncommitted changes in ${paths.length} file(s): ${paths.slice(0, 5).join(', ')}${paths.length > 5 ? ', ...' : ''}`, { paths }, "commit them first, restore with --to DIR, or pass --force to overwrite");
+    super(
+      'EDIRTY',
+      `restore would overwrite uncommitted changes in ${paths.length} file(s): ${paths.slice(0, 5).join(', ')}${paths.length > 5 ? ', ...' : ''}`,
+      { paths },
+      'commit them first, restore with --to DIR, or pass --force to overwrite',
+    );
   }
 }
 export class DiskFullError extends VaultError {
   constructor(path: string) {
-    super('ENOSPC', `no space left on device while writing ${path}`, { path }, 'free some disk space and run the command again; nothing was half-written');
+    super(
+      'ENOSPC',
+      `no space left on device while writing ${path}`,
+      { path },
+      'free some disk space and run the command again; nothing was half-written',
+    );
   }
 }
 export class IOFailureError extends VaultError {
   constructor(op: string, path: string, cause: string) {
-    super('EIO', `${op} failed for ${path}: ${cause}`, { op, path, cause }, 'check the disk and permissions, then run the command again');
+    super(
+      'EIO',
+      `${op} failed for ${path}: ${cause}`,
+      { op, path, cause },
+      'check the disk and permissions, then run the command again',
+    );
   }
 }
 export class CompressionError extends VaultError {
@@ -109,7 +159,12 @@ export class CompressionError extends VaultError {
 }
 export class NothingToCommitError extends VaultError {
   constructor() {
-    super('ENOTHING', 'nothing to commit: the working folder matches HEAD', {}, 'pass --allow-empty to record a snapshot anyway');
+    super(
+      'ENOTHING',
+      'nothing to commit: the working folder matches HEAD',
+      {},
+      'pass --allow-empty to record a snapshot anyway',
+    );
   }
 }
 export class UsageError extends VaultError {
@@ -125,12 +180,22 @@ export class ConfigError extends VaultError {
 
 export class DamagedVaultError extends VaultError {
   constructor(what: string, reason: string) {
-    super('EDAMAGED', `refusing to ${what}: ${reason}`, { what, reason }, "run 'vault verify' and 'vault repair' first; nothing was deleted");
+    super(
+      'EDAMAGED',
+      `refusing to ${what}: ${reason}`,
+      { what, reason },
+      "run 'vault verify' and 'vault repair' first; nothing was deleted",
+    );
   }
 }
 export class BusyVaultError extends VaultError {
   constructor(what: string) {
-    super('EBUSY', `refs kept changing while ${what} ran; nothing was deleted`, { what }, 'run it again when no other vault command is running');
+    super(
+      'EBUSY',
+      `refs kept changing while ${what} ran; nothing was deleted`,
+      { what },
+      'run it again when no other vault command is running',
+    );
   }
 }
 

@@ -10,10 +10,17 @@ export { ObjectDatabase, ObjectWriter, type WriterStats } from './plumbing/Objec
 export { InlineCodec, WorkerCodec, type Codec } from './plumbing/codec.js';
 export { syncFs } from './plumbing/syncFs.js';
 export type { FsPromises } from './plumbing/fs.js';
-export { revParse } from './plumbing/revParse.js';
+export { revParse } from './refs/revParse.js';
 export { flattenTree, lookupPath, readTree, writeTrees, type FlatEntry } from './plumbing/trees.js';
 export { readHead, readRef, listRefs, updateRef, readReflog, badRefName } from './refs/refs.js';
-export { initVault, openVault, locateVault, type Vault, type OpenOptions, type InitOptions } from './porcelain/openVault.js';
+export {
+  initVault,
+  openVault,
+  locateVault,
+  type Vault,
+  type OpenOptions,
+  type InitOptions,
+} from './porcelain/openVault.js';
 export { commit, type CommitOptions, type CommitResult } from './porcelain/commit.js';
 export { status, type StatusResult } from './porcelain/status.js';
 export { log, refNames, type LogEntry } from './porcelain/log.js';
@@ -29,13 +36,75 @@ export { repair, type RepairOptions, type RepairResult } from './porcelain/repai
 export { parseDuration } from './porcelain/reachable.js';
 export { readSnapshot, type ResolvedSnapshot } from './porcelain/readSnapshot.js';
 export type { Progress } from './porcelain/hashWorktree.js';
-export { IncrementalBackupEngine, FileSystemStorageManager, FileSystemVersionTracker, type EngineOptions } from './compat.js';
+export {
+  IncrementalBackupEngine,
+  FileSystemStorageManager,
+  FileSystemVersionTracker,
+  type EngineOptions,
+} from './porcelain/compat.js';
 export * from './porcelain/sync/index.js';
 export { RemoteAuthError, RemoteUnreachableError, RemoteProtocolError } from './plumbing/git/errors.js';
-export { createMilestone, listMilestones, deleteMilestone, annotationTarget, MILESTONE_TYPES, type Milestone, type MilestoneType } from './personas/game/milestones.js';
-export { openTimeline, snapshotChanges, changeCounts, worktreeEntry, type TimelinePager, type SnapshotChanges, type ChangeCounts, type TreeCache } from './porcelain/timeline.js';
-export { BackupEngine, GameVersionType, recordBuild, listBuilds, resolveBuild, addFeedback, importFeedback, listFeedback, feedbackReport, bundles, bundlesDiff, bundlesWhich, savePlaytest, listPlaytests, restorePlaytest, resolvePlatform, platformMatrix, platformDiff, GAME_CONFIG_PATH, type Build, type Feedback, type FeedbackReport, type BundlesReport, type BundlesDiff, type Session, type ResolvedPlatform, type PlatformMatrix, type PlatformDiff, type GameBackup, type CreateBackupOptions } from './personas/game/index.js';
+export {
+  createMilestone,
+  listMilestones,
+  deleteMilestone,
+  annotationTarget,
+  MILESTONE_TYPES,
+  type Milestone,
+  type MilestoneType,
+} from './personas/game/milestones.js';
+export {
+  openTimeline,
+  snapshotChanges,
+  changeCounts,
+  worktreeEntry,
+  type TimelinePager,
+  type SnapshotChanges,
+  type ChangeCounts,
+  type TreeCache,
+} from './porcelain/timeline.js';
+export {
+  BackupEngine,
+  GameVersionType,
+  recordBuild,
+  listBuilds,
+  resolveBuild,
+  addFeedback,
+  importFeedback,
+  listFeedback,
+  feedbackReport,
+  bundles,
+  bundlesDiff,
+  bundlesWhich,
+  savePlaytest,
+  listPlaytests,
+  restorePlaytest,
+  resolvePlatform,
+  platformMatrix,
+  platformDiff,
+  GAME_CONFIG_PATH,
+  type Build,
+  type Feedback,
+  type FeedbackReport,
+  type BundlesReport,
+  type BundlesDiff,
+  type Session,
+  type ResolvedPlatform,
+  type PlatformMatrix,
+  type PlatformDiff,
+  type GameBackup,
+  type CreateBackupOptions,
+} from './personas/game/index.js';
 export * from './personas/creative/index.js';
-export { runAttachments, readAttachments, readAttachment, readAttachedFile, type CommitAttachment, type AttachmentContext, type AttachedFile, type AttachmentWarning } from './porcelain/attachments.js';
+export {
+  runAttachments,
+  readAttachments,
+  readAttachment,
+  readAttachedFile,
+  type CommitAttachment,
+  type AttachmentContext,
+  type AttachedFile,
+  type AttachmentWarning,
+} from './porcelain/attachments.js';
 export { setConfigExtra, personaOf, PERSONAS, type Persona } from './porcelain/settings.js';
 export { diffTreeIds } from './porcelain/diffTrees.js';

@@ -27,7 +27,10 @@ export function vaultDirOf(argv: GlobalArgs): string | undefined {
 }
 
 /** Open the vault for a command, run it, always close (workers, file handles). */
-export async function withVault<T>(argv: ArgumentsCamelCase<GlobalArgs> | GlobalArgs, fn: (v: Vault) => Promise<T>): Promise<T> {
+export async function withVault<T>(
+  argv: ArgumentsCamelCase<GlobalArgs> | GlobalArgs,
+  fn: (v: Vault) => Promise<T>,
+): Promise<T> {
   const vault = await openVault({
     fs: nodeFs,
     cwd: cwdOf(argv),

@@ -27,9 +27,15 @@ export async function main(args: string[]): Promise<void> {
   }
   let cli = yargs(args)
     .scriptName('vault')
-    .usage('$0 <command> [options]\n\nContent-addressed, incremental backup and versioning for projects full of big binary files.')
+    .usage(
+      '$0 <command> [options]\n\nContent-addressed, incremental backup and versioning for projects full of big binary files.',
+    )
     .option('C', { type: 'string', describe: 'run as if vault was started in this folder', global: true })
-    .option('vault-dir', { type: 'string', describe: 'the vault storage folder (default: .vault in the project; env VAULT_DIR)', global: true })
+    .option('vault-dir', {
+      type: 'string',
+      describe: 'the vault storage folder (default: .vault in the project; env VAULT_DIR)',
+      global: true,
+    })
     .option('json', { type: 'boolean', describe: 'print results (and errors) as JSON', global: true })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'print only what is essential', global: true })
     .version(VERSION)

@@ -24,7 +24,8 @@ export function decodeChunkList(body: Uint8Array, id?: string): ChunkList {
   if (buf.length < 12) throw new MalformedObjectError('chunklist', 'too short', id);
   const size = Number(buf.readBigUInt64BE(0));
   const count = buf.readUInt32BE(8);
-  if (buf.length !== 12 + count * ENTRY) throw new MalformedObjectError('chunklist', `length ${buf.length} does not fit ${count} entries`, id);
+  if (buf.length !== 12 + count * ENTRY)
+    throw new MalformedObjectError('chunklist', `length ${buf.length} does not fit ${count} entries`, id);
   const chunks = new Array(count);
   let sum = 0;
   for (let i = 0, o = 12; i < count; i++, o += ENTRY) {

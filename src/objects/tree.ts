@@ -31,11 +31,16 @@ function canonicalEntry(e: TreeEntry): TreeEntry {
 function checkEntry(e: TreeEntry, id?: string): void {
   const bad = badEntryName(e.name);
   if (bad) throw new MalformedObjectError('tree', `entry '${String(e.name)}': ${bad}`, id);
-  if (!KINDS.includes(e.kind)) throw new MalformedObjectError('tree', `entry '${e.name}': unknown kind ${String(e.kind)}`, id);
-  if (!OBJS.includes(e.obj)) throw new MalformedObjectError('tree', `entry '${e.name}': unknown obj ${String(e.obj)}`, id);
-  if ((e.kind === 'dir') !== (e.obj === 'tree')) throw new MalformedObjectError('tree', `entry '${e.name}': kind ${e.kind} cannot point at a ${e.obj}`, id);
-  if (e.kind === 'symlink' && e.obj !== 'blob') throw new MalformedObjectError('tree', `entry '${e.name}': symlink must point at a blob`, id);
-  if (!Number.isSafeInteger(e.size) || e.size < 0) throw new MalformedObjectError('tree', `entry '${e.name}': bad size`, id);
+  if (!KINDS.includes(e.kind))
+    throw new MalformedObjectError('tree', `entry '${e.name}': unknown kind ${String(e.kind)}`, id);
+  if (!OBJS.includes(e.obj))
+    throw new MalformedObjectError('tree', `entry '${e.name}': unknown obj ${String(e.obj)}`, id);
+  if ((e.kind === 'dir') !== (e.obj === 'tree'))
+    throw new MalformedObjectError('tree', `entry '${e.name}': kind ${e.kind} cannot point at a ${e.obj}`, id);
+  if (e.kind === 'symlink' && e.obj !== 'blob')
+    throw new MalformedObjectError('tree', `entry '${e.name}': symlink must point at a blob`, id);
+  if (!Number.isSafeInteger(e.size) || e.size < 0)
+    throw new MalformedObjectError('tree', `entry '${e.name}': bad size`, id);
   if (!Number.isSafeInteger(e.mtime)) throw new MalformedObjectError('tree', `entry '${e.name}': bad mtime`, id);
   if (!isObjectId(e.id)) throw new MalformedObjectError('tree', `entry '${e.name}': bad id`, id);
 }
@@ -44,7 +49,8 @@ export function encodeTree(tree: Tree): Buffer {
   const entries = tree.entries.map(canonicalEntry).sort((a, b) => compareNames(a.name, b.name));
   for (let i = 0; i < entries.length; i++) {
     checkEntry(entries[i]);
-    if (i > 0 && entries[i - 1].name === entries[i].name) throw new MalformedObjectError('tree', `duplicate entry '${entries[i].name}'`);
+    if (i > 0 && entries[i - 1].name === entries[i].name)
+      throw new MalformedObjectError('tree', `duplicate entry '${entries[i].name}'`);
   }
   return Buffer.from(JSON.stringify({ entries }), 'utf8');
 }

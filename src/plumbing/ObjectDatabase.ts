@@ -93,7 +93,8 @@ export class ObjectDatabase {
 
   /** Sync accessors need the index: call `await db.ready()` first. */
   private need(): void {
-    if (!this.loaded && this.loading === undefined) throw new Error('ObjectDatabase: index not loaded; await db.ready() first');
+    if (!this.loaded && this.loading === undefined)
+      throw new Error('ObjectDatabase: index not loaded; await db.ready() first');
   }
 
   /** (Re)load every pack index. A pack without an index is invisible (an unfinished write). */
@@ -113,7 +114,8 @@ export class ObjectDatabase {
         this.addPack(name, decodePackIndex(buf, n));
       } catch (e) {
         if (!(e instanceof MalformedObjectError) && !isNotFound(e)) throw fsError(e, 'read', n);
-        if (!this.damagedPacks.some((d) => d.name === name)) this.damagedPacks.push({ name, reason: (e as Error).message });
+        if (!this.damagedPacks.some((d) => d.name === name))
+          this.damagedPacks.push({ name, reason: (e as Error).message });
       }
     }
   }
@@ -187,7 +189,11 @@ export class ObjectDatabase {
       throw e;
     }
     for (const fan of fans) {
-      if (!/^[0-9a-f]{2}$/.test(fan) || !(fan.startsWith(prefix.slice(0, 2)) || prefix.length < 2 && fan.startsWith(prefix))) continue;
+      if (
+        !/^[0-9a-f]{2}$/.test(fan) ||
+        !(fan.startsWith(prefix.slice(0, 2)) || (prefix.length < 2 && fan.startsWith(prefix)))
+      )
+        continue;
       for (const rest of (await this.fs.readdir(joinPath(this.paths.objects, fan))) as string[]) {
         const id = fan + rest;
         if (isObjectId(id) && id.startsWith(prefix)) out.push(id);
@@ -219,7 +225,8 @@ export class ObjectDatabase {
       });
       const rec = Buffer.allocUnsafe(entry.length);
       const n = await readFully(fh, rec, 0, entry.length, entry.offset);
-      if (n !== entry.length) throw new CorruptObjectError(id, `pack is truncated (read ${n} of ${entry.length} bytes)`, where);
+      if (n !== entry.length)
+        throw new CorruptObjectError(id, `pack is truncated (read ${n} of ${entry.length} bytes)`, where);
       const bad = recordHeaderMismatch(rec, { ...entry, id });
       if (bad) throw new CorruptObjectError(id, bad, where);
       const body = await this.decode(id, entry.codec, rec.subarray(RECORD_HEADER), entry.rawLength, where);
@@ -240,7 +247,8 @@ export class ObjectDatabase {
 
   private async decode(id: string, codec: number, payload: Buffer, rawLength: number, where: string): Promise<Buffer> {
     if (codec === CODEC_RAW) {
-      if (payload.length !== rawLength) throw new CorruptObjectError(id, `size ${payload.length} != ${rawLength}`, where);
+      if (payload.length !== rawLength)
+        throw new CorruptObjectError(id, `size ${payload.length} != ${rawLength}`, where);
       return payload;
     }
     if (codec !== CODEC_ZSTD) throw new CorruptObjectError(id, `unknown codec ${codec}`, where);
@@ -261,7 +269,11 @@ export class ObjectDatabase {
    * Encode a record: compress when asked and when it pays (saves at least 2%).
    * Takes ownership of `body` (it may travel to a worker thread).
    */
-  async encodeRecord(body: Uint8Array, compress: boolean, codec: Codec = this.codec): Promise<{ codec: number; payload: Uint8Array; spare?: ArrayBuffer }> {
+  async encodeRecord(
+    body: Uint8Array,
+    compress: boolean,
+    codec: Codec = this.codec,
+  ): Promise<{ codec: number; payload: Uint8Array; spare?: ArrayBuffer }> {
     // zstd-codec cannot take inputs above MAX_INPUT in one go: such objects (only ever made by
     // plumbing or a custom chunker) are stored raw rather than refused
     if (compress && body.length >= 64 && body.length <= MAX_INPUT) {
@@ -322,7 +334,14 @@ export class ObjectDatabase {
    * is null, just decode it and return the id it hashes to). Used by gc, prune
    * and repair to copy or re-index records without trusting them.
    */
-  async decodeRecord(id: ObjectId | null, type: ObjectType, codec: number, payload: Buffer, rawLength: number, where: string): Promise<{ id: ObjectId; body: Buffer }> {
+  async decodeRecord(
+    id: ObjectId | null,
+    type: ObjectType,
+    codec: number,
+    payload: Buffer,
+    rawLength: number,
+    where: string,
+  ): Promise<{ id: ObjectId; body: Buffer }> {
     const body = await this.decode(id ?? 'record', codec, payload, rawLength, where);
     const actual = hashObject(type, body);
     if (id !== null && actual !== id) throw new CorruptObjectError(id, 'content does not match its id', where);
@@ -330,7 +349,9 @@ export class ObjectDatabase {
   }
 
   /** The raw stored form of a loose object (header checked, content not verified). */
-  async readLooseRecord(id: ObjectId): Promise<{ type: ObjectType; codec: number; rawLength: number; payload: Buffer }> {
+  async readLooseRecord(
+    id: ObjectId,
+  ): Promise<{ type: ObjectType; codec: number; rawLength: number; payload: Buffer }> {
     const path = this.looseObjectPath(id);
     let buf: Buffer;
     try {
@@ -485,7 +506,15 @@ export class ObjectWriter {
         const fh = await fs.open(tmp, 'wx', 0o444).catch((e) => {
           throw fsError(e, 'create', tmp);
         });
-        this.cur = { fh, tmp, size: 0, written: 0, pend: this.spare ?? Buffer.allocUnsafe(PEND), pendLen: 0, entries: [] };
+        this.cur = {
+          fh,
+          tmp,
+          size: 0,
+          written: 0,
+          pend: this.spare ?? Buffer.allocUnsafe(PEND),
+          pendLen: 0,
+          entries: [],
+        };
         this.spare = undefined;
         await this.write(this.cur, Buffer.from(PACK_MAGIC, 'latin1'));
       }
@@ -561,7 +590,12 @@ export class ObjectWriter {
       await fs.unlink(c.tmp).catch(() => {});
       throw fsError(e, 'seal', packPath);
     }
-    await writeFileAtomic(fs, joinPath(paths.packs, `${name}.idx`), encodePackIndex(c.entries, (t) => TYPE_CODE[t]), { mode: 0o444 });
+    await writeFileAtomic(
+      fs,
+      joinPath(paths.packs, `${name}.idx`),
+      encodePackIndex(c.entries, (t) => TYPE_CODE[t]),
+      { mode: 0o444 },
+    );
     this.db.publishPack(name, c.entries);
     this.opts.onSeal?.(name, c.entries);
     for (const e of c.entries) this.queued.delete(e.id);

@@ -98,7 +98,8 @@ export class WorkerCodec implements Codec {
         if (!job) return;
         slot.pending.delete(m.seq);
         if (slot.pending.size === 0) worker.unref();
-        if (m.ok) job.resolve({ data: new Uint8Array(m.out!, 0, m.outLength!), compressed: m.compressed!, input: m.input });
+        if (m.ok)
+          job.resolve({ data: new Uint8Array(m.out!, 0, m.outLength!), compressed: m.compressed!, input: m.input });
         else job.reject(new CompressionError('worker', m.message ?? 'failed'));
       });
       worker.on('error', (e) => {

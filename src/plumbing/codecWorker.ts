@@ -15,7 +15,15 @@ parentPort!.on('message', (m: { seq: number; op: 'c' | 'd'; buf: ArrayBuffer; le
     const out = r.data.buffer as ArrayBuffer;
     const transfer = out === m.buf ? [out] : [out, m.buf];
     parentPort!.postMessage(
-      { seq: m.seq, ok: true, compressed: r.compressed, out, outOffset: r.data.byteOffset, outLength: r.data.length, input: out === m.buf ? undefined : m.buf },
+      {
+        seq: m.seq,
+        ok: true,
+        compressed: r.compressed,
+        out,
+        outOffset: r.data.byteOffset,
+        outLength: r.data.length,
+        input: out === m.buf ? undefined : m.buf,
+      },
       transfer,
     );
   } catch (e) {

@@ -42,7 +42,8 @@ export async function readConfig(fs: FsPromises, vaultDir: string): Promise<Vaul
   if (c?.format !== 1) throw new ConfigError(path, `unsupported format ${String(c?.format)}`);
   if (typeof c.chunker?.name !== 'string') throw new ConfigError(path, 'no chunker');
   const level = c.compression?.level;
-  if (!Number.isInteger(level) || level < -7 || level > 19) throw new ConfigError(path, 'compression.level must be an integer from -7 to 19');
+  if (!Number.isInteger(level) || level < -7 || level > 19)
+    throw new ConfigError(path, 'compression.level must be an integer from -7 to 19');
   return { ...defaultConfig(), ...c, extra: c.extra ?? {} };
 }
 

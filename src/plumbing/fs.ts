@@ -7,9 +7,26 @@ import { fsError } from '../errors.js';
  * function takes it as an option, so tests pass memfs (or a wrapper that counts
  * reads or injects ENOSPC/EIO) and nothing reaches for `node:fs` directly.
  */
-export type FsPromises = Pick<typeof fsp,
-  'open' | 'readFile' | 'writeFile' | 'stat' | 'lstat' | 'readdir' | 'mkdir' | 'rename' | 'unlink' | 'rm' |
-  'readlink' | 'symlink' | 'chmod' | 'utimes' | 'appendFile' | 'rmdir' | 'lutimes'>;
+export type FsPromises = Pick<
+  typeof fsp,
+  | 'open'
+  | 'readFile'
+  | 'writeFile'
+  | 'stat'
+  | 'lstat'
+  | 'readdir'
+  | 'mkdir'
+  | 'rename'
+  | 'unlink'
+  | 'rm'
+  | 'readlink'
+  | 'symlink'
+  | 'chmod'
+  | 'utimes'
+  | 'appendFile'
+  | 'rmdir'
+  | 'lutimes'
+>;
 
 export type FileHandle = fsp.FileHandle;
 
@@ -50,7 +67,10 @@ export function dirname(p: string): string {
 }
 
 export function joinPath(...parts: string[]): string {
-  return parts.filter((p) => p !== '').join('/').replace(/\/+/g, '/');
+  return parts
+    .filter((p) => p !== '')
+    .join('/')
+    .replace(/\/+/g, '/');
 }
 
 /** fsync a folder so a rename in it is durable. Filesystems that cannot open folders are tolerated. */
@@ -61,7 +81,8 @@ export async function fsyncDir(fs: FsPromises, dir: string): Promise<void> {
     await fh.sync();
   } catch (e) {
     const c = (e as NodeJS.ErrnoException)?.code;
-    if (c !== 'EISDIR' && c !== 'EINVAL' && c !== 'EPERM' && c !== 'EBADF' && c !== 'ENOSYS' && c !== 'EACCES') throw fsError(e, 'fsync', dir);
+    if (c !== 'EISDIR' && c !== 'EINVAL' && c !== 'EPERM' && c !== 'EBADF' && c !== 'ENOSYS' && c !== 'EACCES')
+      throw fsError(e, 'fsync', dir);
   } finally {
     await fh?.close().catch(() => {});
   }
@@ -76,7 +97,12 @@ export function tempName(path: string): string {
  * mix: temp file, write, fsync, rename over, fsync the folder. On failure the
  * temp file is removed and the target is untouched.
  */
-export async function writeFileAtomic(fs: FsPromises, path: string, data: Uint8Array | string, opts: { mode?: number; durable?: boolean } = {}): Promise<void> {
+export async function writeFileAtomic(
+  fs: FsPromises,
+  path: string,
+  data: Uint8Array | string,
+  opts: { mode?: number; durable?: boolean } = {},
+): Promise<void> {
   const tmp = tempName(path);
   let fh: FileHandle | undefined;
   try {
@@ -100,7 +126,13 @@ export async function writeFileAtomic(fs: FsPromises, path: string, data: Uint8A
 }
 
 /** Read exactly `length` bytes at `position` (short reads are retried; EOF is an error). */
-export async function readFully(fh: FileHandle, buf: Uint8Array, offset: number, length: number, position: number): Promise<number> {
+export async function readFully(
+  fh: FileHandle,
+  buf: Uint8Array,
+  offset: number,
+  length: number,
+  position: number,
+): Promise<number> {
   let done = 0;
   while (done < length) {
     const { bytesRead } = await fh.read(buf, offset + done, length - done, position + done);

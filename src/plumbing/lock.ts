@@ -71,7 +71,12 @@ export async function acquireLock(opts: LockOptions): Promise<() => Promise<void
       continue;
     }
     if (clock() >= deadline) {
-      throw new LockedError(path, holder ? `'vault ${holder.command}' (pid ${holder.pid} on ${holder.host}, since ${new Date(holder.time).toISOString()})` : 'another process');
+      throw new LockedError(
+        path,
+        holder
+          ? `'vault ${holder.command}' (pid ${holder.pid} on ${holder.host}, since ${new Date(holder.time).toISOString()})`
+          : 'another process',
+      );
     }
     await sleep(100);
   }

@@ -22,7 +22,10 @@ export function encodeRecordHeader(codec: number, type: ObjectType, rawLength: n
 }
 
 /** Why a record's header disagrees with what the index says (null when it agrees). */
-export function recordHeaderMismatch(rec: Uint8Array, expect: { id: string; type: ObjectType; codec: number; rawLength: number; length: number }): string | null {
+export function recordHeaderMismatch(
+  rec: Uint8Array,
+  expect: { id: string; type: ObjectType; codec: number; rawLength: number; length: number },
+): string | null {
   const b = Buffer.from(rec.buffer, rec.byteOffset, rec.byteLength);
   if (b.length < RECORD_HEADER) return 'record shorter than its header';
   if (b[0] !== expect.codec) return 'codec byte does not match the index';

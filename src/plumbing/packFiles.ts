@@ -91,7 +91,8 @@ export async function readRecordAt(fh: FileHandle, entry: PackEntry, where: stri
   const n = await readFully(fh, rec, 0, entry.length, entry.offset).catch((e) => {
     throw fsError(e, 'read', where);
   });
-  if (n !== entry.length) throw new CorruptObjectError(entry.id, `pack is truncated (read ${n} of ${entry.length} bytes)`, where);
+  if (n !== entry.length)
+    throw new CorruptObjectError(entry.id, `pack is truncated (read ${n} of ${entry.length} bytes)`, where);
   const bad = recordHeaderMismatch(rec, entry);
   if (bad) throw new CorruptObjectError(entry.id, bad, where);
   return rec.subarray(RECORD_HEADER);
@@ -103,7 +104,12 @@ export async function readRecordAt(fh: FileHandle, entry: PackEntry, where: stri
  * rewrite both copy records into new packs). null when a record is corrupt: the
  * caller leaves that pack alone rather than carry damage forward.
  */
-export async function readVerifiedRecords(db: ObjectDatabase, name: string, entries: readonly PackEntry[], want: (e: PackEntry) => boolean): Promise<RawRecord[] | null> {
+export async function readVerifiedRecords(
+  db: ObjectDatabase,
+  name: string,
+  entries: readonly PackEntry[],
+  want: (e: PackEntry) => boolean,
+): Promise<RawRecord[] | null> {
   const where = `${name}.pack`;
   const fh = await db.fs.open(joinPath(db.paths.packs, where), 'r').catch((e) => {
     throw fsError(e, 'open', where);
@@ -173,8 +179,17 @@ export class PackBuilder {
       await this.write(Buffer.from(PACK_MAGIC, 'latin1'));
     }
     const offset = this.size;
-    await this.write(Buffer.concat([encodeRecordHeader(rec.codec, rec.type, rec.rawLength, rec.payload.length), rec.payload]));
-    this.entries.push({ id: rec.id, offset, length: rec.payload.length + RECORD_HEADER, rawLength: rec.rawLength, type: rec.type, codec: rec.codec });
+    await this.write(
+      Buffer.concat([encodeRecordHeader(rec.codec, rec.type, rec.rawLength, rec.payload.length), rec.payload]),
+    );
+    this.entries.push({
+      id: rec.id,
+      offset,
+      length: rec.payload.length + RECORD_HEADER,
+      rawLength: rec.rawLength,
+      type: rec.type,
+      codec: rec.codec,
+    });
     this.ids.add(rec.id);
     if (this.size >= this.packSize) await this.seal();
   }
@@ -212,7 +227,12 @@ export class PackBuilder {
       throw fsError(e, 'rename', tmp);
     }
     // an index that fails to be written leaves an invisible pack: gc indexes or removes it later
-    await writeFileAtomic(this.fs, joinPath(this.paths.packs, `${name}.idx`), encodePackIndex(this.entries, (t) => TYPE_CODE[t]), { mode: 0o444 });
+    await writeFileAtomic(
+      this.fs,
+      joinPath(this.paths.packs, `${name}.idx`),
+      encodePackIndex(this.entries, (t) => TYPE_CODE[t]),
+      { mode: 0o444 },
+    );
     this.sealed.push({ name, entries: this.entries });
   }
 
@@ -260,7 +280,12 @@ function plausible(buf: Buffer, o: number): boolean {
  * for the next header that decodes and hashes correctly (bounded by
  * `maxProbes` decode attempts), so one damaged record loses only itself.
  */
-export async function scanPack(db: ObjectDatabase, buf: Buffer, name: string, maxProbes = 100_000): Promise<ScannedPack> {
+export async function scanPack(
+  db: ObjectDatabase,
+  buf: Buffer,
+  name: string,
+  maxProbes = 100_000,
+): Promise<ScannedPack> {
   const entries: PackEntry[] = [];
   const bad: ScannedPack['bad'] = [];
   if (buf.length < PACK_MAGIC.length || buf.toString('latin1', 0, PACK_MAGIC.length) !== PACK_MAGIC) {
@@ -276,7 +301,14 @@ export async function scanPack(db: ObjectDatabase, buf: Buffer, name: string, ma
     const rawLength = buf.readUInt32BE(at + 2);
     const len = buf.readUInt32BE(at + 6);
     try {
-      const { id } = await db.decodeRecord(null, type, codec, buf.subarray(at + RECORD_HEADER, at + RECORD_HEADER + len), rawLength, name);
+      const { id } = await db.decodeRecord(
+        null,
+        type,
+        codec,
+        buf.subarray(at + RECORD_HEADER, at + RECORD_HEADER + len),
+        rawLength,
+        name,
+      );
       return { id, offset: at, length: len + RECORD_HEADER, rawLength, type, codec };
     } catch {
       return null;
@@ -306,4 +338,3 @@ export async function scanPack(db: ObjectDatabase, buf: Buffer, name: string, ma
   const seen = new Set<string>();
   return { entries: entries.filter((e) => !seen.has(e.id) && seen.add(e.id)), bad };
 }
-

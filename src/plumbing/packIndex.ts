@@ -55,10 +55,12 @@ export function decodePackIndex(stored: Buffer, name: string): PackEntry[] {
       throw new MalformedObjectError('pack index', `cannot inflate (${(e as Error).message})`, name);
     }
   }
-  if (buf.length < 44 || buf.toString('latin1', 0, 8) !== IDX_MAGIC) throw new MalformedObjectError('pack index', 'bad header', name);
+  if (buf.length < 44 || buf.toString('latin1', 0, 8) !== IDX_MAGIC)
+    throw new MalformedObjectError('pack index', 'bad header', name);
   const count = buf.readUInt32BE(8);
   const end = 12 + count * ENTRY;
-  if (buf.length !== end + 32) throw new MalformedObjectError('pack index', `length ${buf.length} does not fit ${count} entries`, name);
+  if (buf.length !== end + 32)
+    throw new MalformedObjectError('pack index', `length ${buf.length} does not fit ${count} entries`, name);
   const sum = createHash('sha256').update(buf.subarray(0, end)).digest();
   if (!sum.equals(buf.subarray(end))) throw new MalformedObjectError('pack index', 'checksum mismatch', name);
   const out: PackEntry[] = new Array(count);

@@ -61,7 +61,13 @@ async function readPart(p: RestorePart): Promise<Uint8Array> {
   const where = p.packPath.slice(p.packPath.lastIndexOf('/') + 1);
   const n = await readFully(fh, scratch, 0, p.length, p.offset);
   if (n !== p.length) throw new CorruptObjectError(p.id, `pack is truncated (read ${n} of ${p.length} bytes)`, where);
-  const bad = recordHeaderMismatch(scratch.subarray(0, p.length), { id: p.id, type: p.type, codec: p.codec, rawLength: p.rawLength, length: p.length });
+  const bad = recordHeaderMismatch(scratch.subarray(0, p.length), {
+    id: p.id,
+    type: p.type,
+    codec: p.codec,
+    rawLength: p.rawLength,
+    length: p.length,
+  });
   if (bad) throw new CorruptObjectError(p.id, bad, where);
   const payload = scratch.subarray(RECORD_HEADER, p.length);
   let body: Uint8Array;
@@ -73,7 +79,8 @@ async function readPart(p: RestorePart): Promise<Uint8Array> {
       throw new CorruptObjectError(p.id, `cannot decompress (${(e as Error).message})`, where);
     }
   } else throw new CorruptObjectError(p.id, `unknown codec ${p.codec}`, where);
-  if (body.length !== p.rawLength || hashObject(p.type, body) !== p.id) throw new CorruptObjectError(p.id, 'content does not match its id', where);
+  if (body.length !== p.rawLength || hashObject(p.type, body) !== p.id)
+    throw new CorruptObjectError(p.id, 'content does not match its id', where);
   return body;
 }
 
@@ -95,7 +102,8 @@ serve<RestoreRequest, number>(
     } finally {
       await out.close();
     }
-    if (pos !== req.size) throw new MalformedObjectError('tree', `file has ${pos} bytes of content, the tree says ${req.size}`);
+    if (pos !== req.size)
+      throw new MalformedObjectError('tree', `file has ${pos} bytes of content, the tree says ${req.size}`);
     await fs.chmod(req.tmp, req.mode);
     await fs.utimes(req.tmp, req.mtime / 1000, req.mtime / 1000);
     return pos;

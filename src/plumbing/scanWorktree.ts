@@ -28,7 +28,8 @@ export async function scanWorktree(opts: ScanOptions): Promise<WorkEntry[]> {
   const { fs, workTree, ignore } = opts;
   const out: WorkEntry[] = [];
   const sync = syncListing(fs);
-  const list = async (abs: string): Promise<string[]> => (sync ? sync.readdir(abs) : ((await fs.readdir(abs)) as string[]));
+  const list = async (abs: string): Promise<string[]> =>
+    sync ? sync.readdir(abs) : ((await fs.readdir(abs)) as string[]);
   const statAll = async (abs: string, names: string[]) => {
     if (sync) {
       return names.map((n) => {
@@ -76,7 +77,12 @@ export async function scanWorktree(opts: ScanOptions): Promise<WorkEntry[]> {
         opts.onSkip?.(path, `cannot be stored: its name ${bad}`);
         continue;
       }
-      const info: StatInfo = { size: Number(st.size), mtimeMs: Number(st.mtimeMs), ino: Number(st.ino), mode: Number(st.mode) };
+      const info: StatInfo = {
+        size: Number(st.size),
+        mtimeMs: Number(st.mtimeMs),
+        ino: Number(st.ino),
+        mode: Number(st.mode),
+      };
       if (dir) {
         out.push({ path, kind: 'dir', stat: info });
         await walk(path);

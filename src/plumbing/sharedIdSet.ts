@@ -33,7 +33,12 @@ export class SharedIdSet {
   }
 
   private static key(id: string): [number, number, number, number] {
-    return [parseInt(id.slice(0, 8), 16) | 0, parseInt(id.slice(8, 16), 16) | 0, parseInt(id.slice(16, 24), 16) | 0, parseInt(id.slice(24, 32), 16) | 0];
+    return [
+      parseInt(id.slice(0, 8), 16) | 0,
+      parseInt(id.slice(8, 16), 16) | 0,
+      parseInt(id.slice(16, 24), 16) | 0,
+      parseInt(id.slice(24, 32), 16) | 0,
+    ];
   }
 
   has(id: string): boolean {

@@ -92,7 +92,15 @@ export class StatCache {
 
   set(path: string, e: CacheEntry): void {
     const old = this.entries.get(path);
-    if (!old || old.id !== e.id || old.size !== e.size || old.mtimeMs !== e.mtimeMs || old.ino !== e.ino || old.mode !== e.mode) this.dirty = true;
+    if (
+      !old ||
+      old.id !== e.id ||
+      old.size !== e.size ||
+      old.mtimeMs !== e.mtimeMs ||
+      old.ino !== e.ino ||
+      old.mode !== e.mode
+    )
+      this.dirty = true;
     this.entries.set(path, e);
   }
 

@@ -15,7 +15,12 @@ export interface ObjectSink {
 
 export class FileChangedError extends VaultError {
   constructor(path: string) {
-    super('ECHANGED', `${path} kept changing while it was read`, { path }, 'commit again when the program writing it has finished');
+    super(
+      'ECHANGED',
+      `${path} kept changing while it was read`,
+      { path },
+      'commit again when the program writing it has finished',
+    );
   }
 }
 
@@ -73,7 +78,12 @@ export async function storeFile(opts: StoreFileOptions): Promise<StoredFile> {
     }
     try {
       const st = await fh.stat();
-      const now: StatInfo = { size: Number(st.size), mtimeMs: Number(st.mtimeMs), ino: Number(st.ino), mode: Number(st.mode) };
+      const now: StatInfo = {
+        size: Number(st.size),
+        mtimeMs: Number(st.mtimeMs),
+        ino: Number(st.ino),
+        mode: Number(st.mode),
+      };
       const result = await readAndStore(fh, now, opts);
       if (result && (await sameStat(fh, now))) return { ...result, stat: now };
     } catch (e) {
@@ -85,14 +95,23 @@ export async function storeFile(opts: StoreFileOptions): Promise<StoredFile> {
   throw new FileChangedError(opts.path);
 }
 
-async function putIfNew(sink: ObjectSink | null, type: ObjectType, view: Uint8Array, compress: boolean): Promise<ObjectId> {
+async function putIfNew(
+  sink: ObjectSink | null,
+  type: ObjectType,
+  view: Uint8Array,
+  compress: boolean,
+): Promise<ObjectId> {
   const id = hashObject(type, view);
   if (sink && !(await sink.known(id))) await sink.put(type, view, { id, compress });
   return id;
 }
 
 /** null when the file turned out to have a different size than stat said (it changed). */
-async function readAndStore(fh: FileHandle, st: StatInfo, opts: StoreFileOptions): Promise<Omit<StoredFile, 'stat'> | null> {
+async function readAndStore(
+  fh: FileHandle,
+  st: StatInfo,
+  opts: StoreFileOptions,
+): Promise<Omit<StoredFile, 'stat'> | null> {
   const buf = opts.buffer.get();
   // first bytes decide the plan (magic numbers)
   const first = await fh.read(buf, 0, Math.min(buf.length, Math.max(HEAD_BYTES, Math.min(st.size + 1, buf.length))), 0);
@@ -116,7 +135,8 @@ async function readAndStore(fh: FileHandle, st: StatInfo, opts: StoreFileOptions
   const strategy = plan.strategy;
   strategy.reset();
   const max = strategy.maxSize;
-  if (buf.length < max + 64 * 1024) throw new RangeError(`read buffer of ${buf.length} bytes is too small for chunks of ${max}`);
+  if (buf.length < max + 64 * 1024)
+    throw new RangeError(`read buffer of ${buf.length} bytes is too small for chunks of ${max}`);
   const chunks: ChunkRef[] = [];
   let start = 0;
   let pos = end;

@@ -22,13 +22,21 @@ export interface StoreWorkerInit {
   packSize: number;
 }
 
-export type StoreRequest = { type: 'file'; abs: string; rel: string; store: boolean } | { type: 'flush' } | { type: 'abort' };
+export type StoreRequest =
+  { type: 'file'; abs: string; rel: string; store: boolean } | { type: 'flush' } | { type: 'abort' };
 export type StoreReply = StoredFile | WriterStats;
 
 const init = workerData as StoreWorkerInit;
 const fs = syncFs;
 const port = parentPort!;
-const db = await ObjectDatabase.open({ fs, vaultDir: init.vaultDir, codec: new InlineCodec(), level: init.level, packSize: init.packSize, loadIndex: false });
+const db = await ObjectDatabase.open({
+  fs,
+  vaultDir: init.vaultDir,
+  codec: new InlineCodec(),
+  level: init.level,
+  packSize: init.packSize,
+  loadIndex: false,
+});
 // compression is inline here, so a deep queue buys nothing but memory
 const writer = db.writer({
   shared: SharedIdSet.from(init.shared),
@@ -49,10 +57,21 @@ serve<StoreRequest, StoreReply>(
     }
     const buffer = buffers.pop() ?? new ReadBuffer(bufferSize);
     try {
-      return await storeFile({ fs, path: m.abs, plan: (size, head) => planFile(chunker, m.rel, size, head), sink: m.store ? writer : null, buffer });
+      return await storeFile({
+        fs,
+        path: m.abs,
+        plan: (size, head) => planFile(chunker, m.rel, size, head),
+        sink: m.store ? writer : null,
+        buffer,
+      });
     } finally {
       buffers.push(buffer);
     }
   },
-  (e) => ({ code: (e as { code?: string }).code, message: (e as Error).message ?? String(e), notFound: isNotFound(e), changed: e instanceof FileChangedError }),
+  (e) => ({
+    code: (e as { code?: string }).code,
+    message: (e as Error).message ?? String(e),
+    notFound: isNotFound(e),
+    changed: e instanceof FileChangedError,
+  }),
 );

@@ -19,10 +19,19 @@ export class FileVanishedError extends VaultError {
 export class StoreWorkerPool {
   private pool: WorkerPool<StoreRequest, StoreReply>;
 
-  constructor(init: Omit<StoreWorkerInit, 'shared'> & { shared: SharedIdSet }, threads: number, onSeal: (name: string, entries: PackEntry[]) => void) {
-    this.pool = new WorkerPool<StoreRequest, StoreReply>('storeWorker', { ...init, shared: init.shared.buffer }, threads, (m) => {
-      if (m.type === 'sealed') onSeal(m.name as string, m.entries as PackEntry[]);
-    });
+  constructor(
+    init: Omit<StoreWorkerInit, 'shared'> & { shared: SharedIdSet },
+    threads: number,
+    onSeal: (name: string, entries: PackEntry[]) => void,
+  ) {
+    this.pool = new WorkerPool<StoreRequest, StoreReply>(
+      'storeWorker',
+      { ...init, shared: init.shared.buffer },
+      threads,
+      (m) => {
+        if (m.type === 'sealed') onSeal(m.name as string, m.entries as PackEntry[]);
+      },
+    );
   }
 
   /** files handed to workers and not finished yet */
@@ -46,7 +55,14 @@ export class StoreWorkerPool {
     const all = (await this.pool.broadcast({ type: 'flush' }).catch((f: WorkerFailure) => {
       throw failureError(f);
     })) as WriterStats[];
-    return all.reduce((t, s) => ({ objects: t.objects + s.objects, rawBytes: t.rawBytes + s.rawBytes, storedBytes: t.storedBytes + s.storedBytes }), { objects: 0, rawBytes: 0, storedBytes: 0 });
+    return all.reduce(
+      (t, s) => ({
+        objects: t.objects + s.objects,
+        rawBytes: t.rawBytes + s.rawBytes,
+        storedBytes: t.storedBytes + s.storedBytes,
+      }),
+      { objects: 0, rawBytes: 0, storedBytes: 0 },
+    );
   }
 
   /** Drop every worker's unsealed pack (after a failure). */
@@ -58,4 +74,3 @@ export class StoreWorkerPool {
     return this.pool.close();
   }
 }
-

@@ -11,7 +11,12 @@ import type { ObjectDatabase } from './ObjectDatabase.js';
  * only on demand (a caller that stops early, e.g. after a file's header). A tree
  * has no content. Stopping early (break) is fine: reads in flight are dropped.
  */
-export async function* storedPieces(db: ObjectDatabase, obj: EntryObj, id: ObjectId, ahead = 6): AsyncGenerator<Buffer> {
+export async function* storedPieces(
+  db: ObjectDatabase,
+  obj: EntryObj,
+  id: ObjectId,
+  ahead = 6,
+): AsyncGenerator<Buffer> {
   if (obj === 'blob') {
     yield await db.readTyped(id, 'blob');
     return;
@@ -24,7 +29,12 @@ export async function* storedPieces(db: ObjectDatabase, obj: EntryObj, id: Objec
     while (pending.length < n && next < list.chunks.length) {
       const c = list.chunks[next++]!;
       const p = db.readTyped(c.id, 'chunk').then((b) => {
-        if (b.length !== c.size) throw new MalformedObjectError('chunklist', `chunk ${c.id.slice(0, 12)} has ${b.length} bytes, the list says ${c.size}`, id);
+        if (b.length !== c.size)
+          throw new MalformedObjectError(
+            'chunklist',
+            `chunk ${c.id.slice(0, 12)} has ${b.length} bytes, the list says ${c.size}`,
+            id,
+          );
         return b;
       });
       p.catch(() => {}); // awaited in turn below; not an unhandled rejection if the caller stops early
@@ -75,7 +85,8 @@ export async function writeStoredFileAtomic(
       }
       pos += piece.length;
     }
-    if (pos !== e.size) throw new MalformedObjectError('tree', `'${e.path}' has ${pos} bytes of content, the tree says ${e.size}`);
+    if (pos !== e.size)
+      throw new MalformedObjectError('tree', `'${e.path}' has ${pos} bytes of content, the tree says ${e.size}`);
     await fh.sync();
     await fh.close();
     fh = undefined;

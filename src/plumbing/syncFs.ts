@@ -27,7 +27,10 @@ class SyncFileHandle {
   write(data: Uint8Array | string, offset?: number, length?: number, position?: number | null) {
     return wrap(() => {
       if (typeof data === 'string') return { bytesWritten: fs.writeSync(this.fd, data), buffer: data };
-      return { bytesWritten: fs.writeSync(this.fd, data, offset ?? 0, length ?? data.length - (offset ?? 0), position ?? null), buffer: data };
+      return {
+        bytesWritten: fs.writeSync(this.fd, data, offset ?? 0, length ?? data.length - (offset ?? 0), position ?? null),
+        buffer: data,
+      };
     })();
   }
   stat() {
@@ -47,9 +50,14 @@ export const syncFs: FsPromises & SyncListing = {
     readdir: (path: string) => fs.readdirSync(path),
     lstat: (path: string) => fs.lstatSync(path, { throwIfNoEntry: false }),
   },
-  open: wrap((path: fs.PathLike, flags?: string | number, mode?: fs.Mode) => new SyncFileHandle(fs.openSync(path, flags ?? 'r', mode)) as unknown as FileHandle),
+  open: wrap(
+    (path: fs.PathLike, flags?: string | number, mode?: fs.Mode) =>
+      new SyncFileHandle(fs.openSync(path, flags ?? 'r', mode)) as unknown as FileHandle,
+  ),
   readFile: wrap((path: fs.PathLike, opts?: unknown) => fs.readFileSync(path, opts as never)),
-  writeFile: wrap((path: fs.PathLike, data: unknown, opts?: unknown) => fs.writeFileSync(path, data as never, opts as never)),
+  writeFile: wrap((path: fs.PathLike, data: unknown, opts?: unknown) =>
+    fs.writeFileSync(path, data as never, opts as never),
+  ),
   stat: wrap((path: fs.PathLike, opts?: unknown) => fs.statSync(path, opts as never)),
   lstat: wrap((path: fs.PathLike, opts?: unknown) => fs.lstatSync(path, opts as never)),
   readdir: wrap((path: fs.PathLike, opts?: unknown) => fs.readdirSync(path, opts as never)),

@@ -28,7 +28,10 @@ function baseOf(path: string): string {
  * (folders listed so that empty ones survive) and return the root tree id.
  * Entries of kind 'dir' in `entries` need no id: it is computed here.
  */
-export async function writeTrees(entries: Iterable<Omit<FlatEntry, 'id' | 'obj'> & { id?: ObjectId; obj?: EntryObj }>, sink: ObjectSink | null): Promise<ObjectId> {
+export async function writeTrees(
+  entries: Iterable<Omit<FlatEntry, 'id' | 'obj'> & { id?: ObjectId; obj?: EntryObj }>,
+  sink: ObjectSink | null,
+): Promise<ObjectId> {
   const children = new Map<string, TreeEntry[]>([['', []]]);
   const dirs: string[] = [];
   const leaves: { path: string; entry: Omit<TreeEntry, 'name'> }[] = [];
@@ -108,7 +111,8 @@ export async function lookupPath(db: ObjectDatabase, rootId: ObjectId, path: str
     const tree = await readTree(db, id);
     const e = tree.entries.find((x) => x.name === parts[i]);
     if (!e) return null;
-    if (i === parts.length - 1) return { path: parts.join('/'), kind: e.kind, size: e.size, mtime: e.mtime, obj: e.obj, id: e.id };
+    if (i === parts.length - 1)
+      return { path: parts.join('/'), kind: e.kind, size: e.size, mtime: e.mtime, obj: e.obj, id: e.id };
     if (e.kind !== 'dir') return null;
     id = e.id;
   }

@@ -17,7 +17,10 @@ export function startWorker(name: string, workerData: unknown, base: string = im
   if (here.pathname.endsWith('.ts')) {
     const url = new URL(`./${name}.ts`, here);
     const api = import.meta.resolve('tsx/esm/api');
-    return new Worker(`import(${JSON.stringify(api)}).then((m) => m.register()).then(() => import(${JSON.stringify(url.href)}))`, { eval: true, workerData, resourceLimits: LIMITS });
+    return new Worker(
+      `import(${JSON.stringify(api)}).then((m) => m.register()).then(() => import(${JSON.stringify(url.href)}))`,
+      { eval: true, workerData, resourceLimits: LIMITS },
+    );
   }
   return new Worker(new URL(`./${name}.js`, here), { workerData, resourceLimits: LIMITS });
 }
@@ -51,7 +54,13 @@ export class WorkerPool<Q extends object, R> {
   private slots: Slot<R>[] = [];
   private seq = 0;
 
-  constructor(script: string, workerData: unknown, threads: number, private readonly onEvent: (m: Record<string, unknown>) => void = () => {}, base?: string) {
+  constructor(
+    script: string,
+    workerData: unknown,
+    threads: number,
+    private readonly onEvent: (m: Record<string, unknown>) => void = () => {},
+    base?: string,
+  ) {
     for (let i = 0; i < threads; i++) {
       const slot: Slot<R> = { worker: startWorker(script, workerData, base), pending: new Map() };
       slot.worker.on('message', (m: { seq?: number; ok?: boolean; result?: R; error?: WorkerFailure }) => {
@@ -112,7 +121,11 @@ export function failureError(f: WorkerFailure): VaultError {
 }
 
 /** Worker side: answer requests with `handle`, reporting thrown errors as failures. */
-export function serve<Q, R>(port: import('node:worker_threads').MessagePort, handle: (req: Q) => Promise<R>, describe: (e: unknown) => WorkerFailure): void {
+export function serve<Q, R>(
+  port: import('node:worker_threads').MessagePort,
+  handle: (req: Q) => Promise<R>,
+  describe: (e: unknown) => WorkerFailure,
+): void {
   port.on('message', async (m: Q & { seq: number }) => {
     try {
       const result = await handle(m);

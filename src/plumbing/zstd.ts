@@ -8,7 +8,11 @@ import { CompressionError } from '../errors.js';
  * returns become CompressionError. Inputs are kept far below MAX_INPUT.
  */
 
-interface VectorU8 { resize(n: number, v: number): void; size(): number; delete(): void }
+interface VectorU8 {
+  resize(n: number, v: number): void;
+  size(): number;
+  delete(): void;
+}
 interface Binding {
   toTypedArrayView(v: VectorU8): Uint8Array;
   ZstdCodec: new () => {
@@ -78,13 +82,14 @@ function wrap(b: Binding): Zstd {
     } catch (e) {
       dest.resize(0, 0);
       if (e instanceof CompressionError) throw e;
-      throw new CompressionError(what, typeof e === 'string' ? e : (e as Error)?.message ?? String(e));
+      throw new CompressionError(what, typeof e === 'string' ? e : ((e as Error)?.message ?? String(e)));
     } finally {
       src.resize(0, 0);
     }
   };
   const compressView = (data: Uint8Array, level: number): Uint8Array => {
-    if (data.length > MAX_INPUT) throw new CompressionError('compress', `input of ${data.length} bytes exceeds ${MAX_INPUT}`);
+    if (data.length > MAX_INPUT)
+      throw new CompressionError('compress', `input of ${data.length} bytes exceeds ${MAX_INPUT}`);
     return guard('compress', () => {
       const bound = codec.compressBound(data.length);
       if (bound < 0) throw new CompressionError('compress', 'no bound');
@@ -97,7 +102,8 @@ function wrap(b: Binding): Zstd {
     });
   };
   const decompressView = (data: Uint8Array, rawSize: number): Uint8Array => {
-    if (rawSize > MAX_INPUT) throw new CompressionError('decompress', `output of ${rawSize} bytes exceeds ${MAX_INPUT}`);
+    if (rawSize > MAX_INPUT)
+      throw new CompressionError('decompress', `output of ${rawSize} bytes exceeds ${MAX_INPUT}`);
     return guard('decompress', () => {
       b.cloneToVector(src, data);
       const size = codec.contentSize(src);

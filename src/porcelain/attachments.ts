@@ -67,12 +67,16 @@ const NAME = /^[a-z0-9][a-z0-9-]*$/;
 
 function checkPath(p: string): string {
   const parts = p.split('/');
-  if (!p || parts.some((x) => x === '' || x === '.' || x === '..' || x.includes('\\') || x.includes('\0'))) throw new Error(`bad attachment path '${p}'`);
+  if (!p || parts.some((x) => x === '' || x === '.' || x === '..' || x.includes('\\') || x.includes('\0')))
+    throw new Error(`bad attachment path '${p}'`);
   return p;
 }
 
 /** The files of a snapshot's attachments tree, grouped by attachment name. */
-export async function readAttachments(vault: Vault, attachments: ObjectId | undefined | null): Promise<Map<string, Map<string, AttachedFile>>> {
+export async function readAttachments(
+  vault: Vault,
+  attachments: ObjectId | undefined | null,
+): Promise<Map<string, Map<string, AttachedFile>>> {
   const out = new Map<string, Map<string, AttachedFile>>();
   if (!attachments) return out;
   for (const [p, e] of await flattenTree(vault.db, attachments)) {
@@ -88,7 +92,11 @@ export async function readAttachments(vault: Vault, attachments: ObjectId | unde
 }
 
 /** One attachment kind's files of a snapshot (empty map when it has none); reads only that kind's folder. */
-export async function readAttachment(vault: Vault, attachments: ObjectId | undefined | null, name: string): Promise<Map<string, AttachedFile>> {
+export async function readAttachment(
+  vault: Vault,
+  attachments: ObjectId | undefined | null,
+  name: string,
+): Promise<Map<string, AttachedFile>> {
   const out = new Map<string, AttachedFile>();
   const dir = attachments ? await lookupPath(vault.db, attachments, name) : null;
   if (!dir || dir.kind !== 'dir') return out;
@@ -165,7 +173,15 @@ export async function runAttachments(opts: RunAttachmentsOptions): Promise<Objec
         continue;
       }
     }
-    for (const f of got) files.push({ path: `${a.name}/${checkPath(f.path)}`, kind: 'file', size: f.size, mtime: 0, obj: f.obj, id: f.id });
+    for (const f of got)
+      files.push({
+        path: `${a.name}/${checkPath(f.path)}`,
+        kind: 'file',
+        size: f.size,
+        mtime: 0,
+        obj: f.obj,
+        id: f.id,
+      });
   }
   if (!files.length) return null;
   return writeTrees(files, sink);

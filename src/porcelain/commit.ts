@@ -57,7 +57,13 @@ export interface CommitResult {
  */
 export async function commit(opts: CommitOptions): Promise<CommitResult> {
   const { vault } = opts;
-  const release = await acquireLock({ fs: vault.fs, path: vault.db.paths.lock, command: 'commit', wait: opts.lockWait, clock: vault.clock });
+  const release = await acquireLock({
+    fs: vault.fs,
+    path: vault.db.paths.lock,
+    command: 'commit',
+    wait: opts.lockWait,
+    clock: vault.clock,
+  });
   let writer: ObjectWriter | null = null;
   try {
     const head = await readHead(vault.refs);
@@ -74,10 +80,17 @@ export async function commit(opts: CommitOptions): Promise<CommitResult> {
     writer = hashed.writer!;
     const { cache } = hashed;
     let parentTree: ObjectId | null = null;
-    if (head.id) parentTree = cache.head?.snapshot === head.id ? cache.head.tree : decodeSnapshot(await vault.db.readTyped(head.id, 'snapshot'), head.id).tree;
+    if (head.id)
+      parentTree =
+        cache.head?.snapshot === head.id
+          ? cache.head.tree
+          : decodeSnapshot(await vault.db.readTyped(head.id, 'snapshot'), head.id).tree;
     // unchanged entries give the same tree: reuse it when it is HEAD's or still stored
     const cached = cache.tree?.digest === hashed.digest ? cache.tree.id : null;
-    const tree = cached && (cached === parentTree || (await vault.db.has(cached))) ? cached : await writeTrees(hashed.entries, writer);
+    const tree =
+      cached && (cached === parentTree || (await vault.db.has(cached)))
+        ? cached
+        : await writeTrees(hashed.entries, writer);
     const warnings: AttachmentWarning[] = [];
     const atts = opts.attachments ?? [];
     const treeChanged = tree !== parentTree;
@@ -86,11 +99,14 @@ export async function commit(opts: CommitOptions): Promise<CommitResult> {
     if (atts.length && (treeChanged || opts.allowEmpty || atts.some((a) => a.always))) {
       // attachments read the new files back from the store: make what was written so far visible
       await writer.flush();
-      if (head.id) parentAttachments = decodeSnapshot(await vault.db.readTyped(head.id, 'snapshot'), head.id).attachments ?? null;
+      if (head.id)
+        parentAttachments = decodeSnapshot(await vault.db.readTyped(head.id, 'snapshot'), head.id).attachments ?? null;
       const files = new Map<string, FlatEntry>();
       for (const e of hashed.entries) if (e.kind !== 'dir') files.set(e.path, e as FlatEntry);
       // only the folders that differ are read (the new trees are in the store since the flush)
-      const changes = treeChanged ? await diffTreeIds(vault.db, parentTree, tree) : { added: [], modified: [], deleted: [], renamed: [] };
+      const changes = treeChanged
+        ? await diffTreeIds(vault.db, parentTree, tree)
+        : { added: [], modified: [], deleted: [], renamed: [] };
       attachments = await runAttachments({
         vault,
         attachments: atts,
@@ -103,7 +119,8 @@ export async function commit(opts: CommitOptions): Promise<CommitResult> {
           warnings.push(w);
           opts.onWarning?.(w);
         },
-        onProgress: (p) => opts.onProgress?.({ phase: 'attach', files: p.done, filesTotal: p.total, bytes: 0, bytesTotal: 0 }),
+        onProgress: (p) =>
+          opts.onProgress?.({ phase: 'attach', files: p.done, filesTotal: p.total, bytes: 0, bytesTotal: 0 }),
       });
     }
     let id: ObjectId | null = null;
@@ -138,7 +155,13 @@ export async function commit(opts: CommitOptions): Promise<CommitResult> {
     if (id) cache.setHead(id, tree);
     else if (head.id && parentTree) cache.setHead(head.id, parentTree);
     await cache.save(vault.fs, vault.db.paths.index, (p) => live.has(p));
-    opts.onProgress?.({ phase: 'done', files: hashed.filesTotal, filesTotal: hashed.filesTotal, bytes: hashed.bytesTotal, bytesTotal: hashed.bytesTotal });
+    opts.onProgress?.({
+      phase: 'done',
+      files: hashed.filesTotal,
+      filesTotal: hashed.filesTotal,
+      bytes: hashed.bytesTotal,
+      bytesTotal: hashed.bytesTotal,
+    });
     return {
       id,
       parent: head.id,

@@ -24,7 +24,10 @@ export interface DiffResult extends TreeDiff {
   readonly b: ObjectId | 'worktree';
 }
 
-async function sideEntries(vault: Vault, side: DiffSide): Promise<{ id: ObjectId | 'worktree'; map: Map<string, FlatEntry> }> {
+async function sideEntries(
+  vault: Vault,
+  side: DiffSide,
+): Promise<{ id: ObjectId | 'worktree'; map: Map<string, FlatEntry> }> {
   if (side.kind === 'worktree') {
     const h = await hashWorktree({ vault, store: false });
     const map = new Map<string, FlatEntry>();
@@ -63,7 +66,11 @@ function looksText(b: Buffer): boolean {
  * A unified diff of a changed text file, or null when either side is binary
  * or larger than 1 MiB (then only sizes are shown).
  */
-export async function textPatch(vault: Vault, c: Change, sides: { a: ObjectId | 'worktree'; b: ObjectId | 'worktree' }): Promise<string | null> {
+export async function textPatch(
+  vault: Vault,
+  c: Change,
+  sides: { a: ObjectId | 'worktree'; b: ObjectId | 'worktree' },
+): Promise<string | null> {
   const size = Math.max(c.oldSize ?? 0, c.newSize ?? 0);
   if (size > TEXT_MAX) return null;
   const load = async (side: 'a' | 'b'): Promise<Buffer> => {

@@ -38,7 +38,17 @@ export function diffFlat(before: ReadonlyMap<string, FlatEntry>, after: Readonly
     if (a.kind === 'dir') continue;
     const b = before.get(p);
     if (!b || b.kind === 'dir') added.push({ kind: 'added', path: p, newSize: a.size, newId: a.id, newKind: a.kind });
-    else if (b.id !== a.id || b.kind !== a.kind) modified.push({ kind: 'modified', path: p, oldSize: b.size, newSize: a.size, oldId: b.id, newId: a.id, oldKind: b.kind, newKind: a.kind });
+    else if (b.id !== a.id || b.kind !== a.kind)
+      modified.push({
+        kind: 'modified',
+        path: p,
+        oldSize: b.size,
+        newSize: a.size,
+        oldId: b.id,
+        newId: a.id,
+        oldKind: b.kind,
+        newKind: a.kind,
+      });
   }
   const gone: FlatEntry[] = [];
   for (const [p, b] of before) {
@@ -59,14 +69,29 @@ export function diffFlat(before: ReadonlyMap<string, FlatEntry>, after: Readonly
     const cands = byId.get(`${b.id}:${b.kind}`);
     const to = cands?.shift();
     if (to) {
-      renamed.push({ kind: 'renamed', path: to.path, from: b.path, oldSize: b.size, newSize: to.newSize, oldId: b.id, newId: to.newId, oldKind: b.kind, newKind: to.newKind });
+      renamed.push({
+        kind: 'renamed',
+        path: to.path,
+        from: b.path,
+        oldSize: b.size,
+        newSize: to.newSize,
+        oldId: b.id,
+        newId: to.newId,
+        oldKind: b.kind,
+        newKind: to.newKind,
+      });
       renamedTo.add(to.path);
     } else {
       deleted.push({ kind: 'deleted', path: b.path, oldSize: b.size, oldId: b.id, oldKind: b.kind });
     }
   }
   const sort = (l: Change[]) => l.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
-  return { added: sort(added.filter((c) => !renamedTo.has(c.path))), modified: sort(modified), deleted: sort(deleted), renamed: sort(renamed) };
+  return {
+    added: sort(added.filter((c) => !renamedTo.has(c.path))),
+    modified: sort(modified),
+    deleted: sort(deleted),
+    renamed: sort(renamed),
+  };
 }
 
 /**
@@ -74,12 +99,17 @@ export function diffFlat(before: ReadonlyMap<string, FlatEntry>, after: Readonly
  * subtree with the same id on both sides is skipped whole, so a commit that
  * changed one file reads the trees along that file's path, not the project's.
  */
-export async function diffTreeIds(db: ObjectDatabase, before: ObjectId | null, after: ObjectId | null): Promise<TreeDiff> {
+export async function diffTreeIds(
+  db: ObjectDatabase,
+  before: ObjectId | null,
+  after: ObjectId | null,
+): Promise<TreeDiff> {
   const a = new Map<string, FlatEntry>();
   const b = new Map<string, FlatEntry>();
   const walk = async (x: ObjectId | null, y: ObjectId | null, base: string, depth: number): Promise<void> => {
     if (x === y) return;
-    if (depth > 1000) throw new MalformedObjectError('tree', `trees nest deeper than 1000 folders at '${base}'`, y ?? x ?? undefined);
+    if (depth > 1000)
+      throw new MalformedObjectError('tree', `trees nest deeper than 1000 folders at '${base}'`, y ?? x ?? undefined);
     const ex = new Map((x ? (await readTree(db, x)).entries : []).map((e) => [e.name, e]));
     const ey = new Map((y ? (await readTree(db, y)).entries : []).map((e) => [e.name, e]));
     for (const name of new Set([...ex.keys(), ...ey.keys()])) {

@@ -3,7 +3,7 @@ import { hashObject } from '../objects/hashObject.js';
 import { decodeSnapshot, encodeSnapshot } from '../objects/snapshot.js';
 import type { ObjectId, Snapshot } from '../objects/types.js';
 import { acquireLock } from '../plumbing/lock.js';
-import { refCandidates } from '../plumbing/revParse.js';
+import { refCandidates } from '../refs/revParse.js';
 import { listRefs, readHead, readRef, updateRef } from '../refs/refs.js';
 import type { Vault } from './openVault.js';
 
@@ -71,7 +71,11 @@ function isoWeek(d: Date): string {
 }
 
 const BUCKETS: [keyof KeepPolicy, string, (d: Date) => string][] = [
-  ['hourly', 'hourly', (d) => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}`],
+  [
+    'hourly',
+    'hourly',
+    (d) => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}`,
+  ],
   ['daily', 'daily', (d) => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`],
   ['weekly', 'weekly', isoWeek],
   ['monthly', 'monthly', (d) => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}`],
@@ -126,20 +130,50 @@ export function applyPolicy(snaps: readonly { time: number }[], policy: KeepPoli
  */
 export async function forget(opts: ForgetOptions): Promise<ForgetResult> {
   const { vault } = opts;
-  if (policyIsEmpty(opts.policy)) throw new UsageError('no policy given: nothing would be kept, so nothing is forgotten', 'pass at least one of --keep-last, --keep-hourly, --keep-daily, --keep-weekly, --keep-monthly, --keep-yearly, --keep-within');
-  const release = opts.dryRun ? null : await acquireLock({ fs: vault.fs, path: vault.db.paths.lock, command: 'forget', wait: opts.lockWait, clock: vault.clock });
+  if (policyIsEmpty(opts.policy))
+    throw new UsageError(
+      'no policy given: nothing would be kept, so nothing is forgotten',
+      'pass at least one of --keep-last, --keep-hourly, --keep-daily, --keep-weekly, --keep-monthly, --keep-yearly, --keep-within',
+    );
+  const release = opts.dryRun
+    ? null
+    : await acquireLock({
+        fs: vault.fs,
+        path: vault.db.paths.lock,
+        command: 'forget',
+        wait: opts.lockWait,
+        clock: vault.clock,
+      });
   try {
-    const ref = opts.ref ? (opts.ref.startsWith('refs/') ? opts.ref : `refs/heads/${opts.ref}`) : (await readHead(vault.refs)).ref;
-    if (!ref || !ref.startsWith('refs/heads/')) throw new InvalidRefError(ref ?? 'HEAD', 'forget works on a branch (refs/heads/NAME); HEAD is detached');
+    const ref = opts.ref
+      ? opts.ref.startsWith('refs/')
+        ? opts.ref
+        : `refs/heads/${opts.ref}`
+      : (await readHead(vault.refs)).ref;
+    if (!ref || !ref.startsWith('refs/heads/'))
+      throw new InvalidRefError(ref ?? 'HEAD', 'forget works on a branch (refs/heads/NAME); HEAD is detached');
     const tip = await readRef(vault.refs, ref);
-    const empty: ForgetResult = { ref, oldTip: tip, newTip: tip, snapshots: [], kept: 0, forgotten: 0, rewritten: [], movedRefs: [], droppedRefs: [], dryRun: !!opts.dryRun };
+    const empty: ForgetResult = {
+      ref,
+      oldTip: tip,
+      newTip: tip,
+      snapshots: [],
+      kept: 0,
+      forgotten: 0,
+      rewritten: [],
+      movedRefs: [],
+      droppedRefs: [],
+      dryRun: !!opts.dryRun,
+    };
     if (!tip) return empty;
 
     // refs whose protection is lifted
     const dropped: string[] = [];
     const allRefs = await listRefs(vault.refs, 'refs/');
     for (const name of opts.dropRefs ?? []) {
-      const full = refCandidates(name).find((r) => (r.startsWith('refs/milestones/') || r.startsWith('refs/tags/')) && allRefs.has(r));
+      const full = refCandidates(name).find(
+        (r) => (r.startsWith('refs/milestones/') || r.startsWith('refs/tags/')) && allRefs.has(r),
+      );
       if (!full) throw new InvalidRefError(name, 'no such milestone or tag (only those can be dropped)');
       dropped.push(full);
     }
@@ -147,19 +181,33 @@ export async function forget(opts: ForgetOptions): Promise<ForgetResult> {
     // the first-parent chain, newest first
     const chain: { id: ObjectId; snap: Snapshot }[] = [];
     const onChain = new Set<string>();
-    for (let id: ObjectId | undefined = tip; id && !onChain.has(id); ) {
+    for (let id: ObjectId | undefined = tip; id && !onChain.has(id);) {
       const snap = decodeSnapshot(await vault.db.readTyped(id, 'snapshot'), id);
       chain.push({ id, snap });
       onChain.add(id);
       id = snap.parents[0];
     }
-    const reasons = applyPolicy(chain.map((c) => ({ time: c.snap.time })), opts.policy);
+    const reasons = applyPolicy(
+      chain.map((c) => ({ time: c.snap.time })),
+      opts.policy,
+    );
     reasons[0].push('branch tip');
-    const protectedRefs = [...allRefs].filter(([r, id]) => (r.startsWith('refs/milestones/') || r.startsWith('refs/tags/')) && onChain.has(id) && !dropped.includes(r));
+    const protectedRefs = [...allRefs].filter(
+      ([r, id]) =>
+        (r.startsWith('refs/milestones/') || r.startsWith('refs/tags/')) && onChain.has(id) && !dropped.includes(r),
+    );
     chain.forEach((c, i) => {
-      for (const [r, id] of protectedRefs) if (id === c.id) reasons[i].push(`${r.split('/')[1] === 'tags' ? 'tag' : 'milestone'} ${r.split('/').slice(2).join('/')}`);
+      for (const [r, id] of protectedRefs)
+        if (id === c.id)
+          reasons[i].push(`${r.split('/')[1] === 'tags' ? 'tag' : 'milestone'} ${r.split('/').slice(2).join('/')}`);
     });
-    const snapshots: ForgetEntry[] = chain.map((c, i) => ({ id: c.id, time: c.snap.time, message: c.snap.message, keep: reasons[i].length > 0, reasons: reasons[i] }));
+    const snapshots: ForgetEntry[] = chain.map((c, i) => ({
+      id: c.id,
+      time: c.snap.time,
+      message: c.snap.message,
+      keep: reasons[i].length > 0,
+      reasons: reasons[i],
+    }));
     const kept = snapshots.filter((s) => s.keep).length;
     const result = { ...empty, snapshots, kept, forgotten: snapshots.length - kept, droppedRefs: dropped };
 
@@ -183,8 +231,11 @@ export async function forget(opts: ForgetOptions): Promise<ForgetResult> {
     }
     const newTip = prev;
     const map = new Map(rewritten.map((r) => [r.old, r.new]));
-    const movedRefs = protectedRefs.filter(([, id]) => map.has(id)).map(([r, id]) => ({ ref: r, old: id, new: map.get(id)! }));
-    if (opts.dryRun || (newTip === tip && !dropped.length)) return { ...result, newTip, rewritten, movedRefs, dryRun: !!opts.dryRun };
+    const movedRefs = protectedRefs
+      .filter(([, id]) => map.has(id))
+      .map(([r, id]) => ({ ref: r, old: id, new: map.get(id)! }));
+    if (opts.dryRun || (newTip === tip && !dropped.length))
+      return { ...result, newTip, rewritten, movedRefs, dryRun: !!opts.dryRun };
 
     // durable first, then the refs
     const writer = vault.db.writer();
@@ -197,9 +248,23 @@ export async function forget(opts: ForgetOptions): Promise<ForgetResult> {
     }
     const base = { ...vault.refs, author: vault.author, time: vault.clock() };
     const msg = `forget: kept ${kept} of ${snapshots.length} snapshots`;
-    for (const r of dropped) await updateRef({ ...base, ref: r, value: null, expected: allRefs.get(r)!, message: `forget: protection lifted` });
+    for (const r of dropped)
+      await updateRef({
+        ...base,
+        ref: r,
+        value: null,
+        expected: allRefs.get(r)!,
+        message: `forget: protection lifted`,
+      });
     if (newTip !== tip) await updateRef({ ...base, ref, value: newTip, expected: tip, message: msg });
-    for (const m of movedRefs) await updateRef({ ...base, ref: m.ref, value: m.new, expected: m.old, message: `${msg} (moved to the rewritten snapshot)` });
+    for (const m of movedRefs)
+      await updateRef({
+        ...base,
+        ref: m.ref,
+        value: m.new,
+        expected: m.old,
+        message: `${msg} (moved to the rewritten snapshot)`,
+      });
     return { ...result, newTip, rewritten, movedRefs };
   } finally {
     await release?.();

@@ -4,7 +4,14 @@ import { isNotFound, joinPath, writeFileAtomic } from '../plumbing/fs.js';
 import { acquireLock } from '../plumbing/lock.js';
 import { TYPE_CODE } from '../objects/types.js';
 import { encodePackIndex } from '../plumbing/packIndex.js';
-import { PackBuilder, listPackDir, readIndexFile, readVerifiedRecords, removePack, scanPack } from '../plumbing/packFiles.js';
+import {
+  PackBuilder,
+  listPackDir,
+  readIndexFile,
+  readVerifiedRecords,
+  removePack,
+  scanPack,
+} from '../plumbing/packFiles.js';
 import type { Vault } from './openVault.js';
 
 export interface GcOptions {
@@ -61,7 +68,9 @@ export async function gc(opts: GcOptions): Promise<GcResult> {
   const { vault } = opts;
   const { db, fs } = vault;
   const paths = db.paths;
-  const release = opts.lockHeld ? null : await acquireLock({ fs, path: paths.lock, command: 'gc', wait: opts.lockWait, clock: vault.clock });
+  const release = opts.lockHeld
+    ? null
+    : await acquireLock({ fs, path: paths.lock, command: 'gc', wait: opts.lockWait, clock: vault.clock });
   try {
     await db.ready();
     const dir = await listPackDir(fs, paths);
@@ -93,7 +102,12 @@ export async function gc(opts: GcOptions): Promise<GcResult> {
         await removePack(fs, paths, name);
         orphanPacks.push({ name, action: 'removed', objects: scan.entries.length });
       } else {
-        await writeFileAtomic(fs, joinPath(paths.packs, `${name}.idx`), encodePackIndex(scan.entries, (t) => TYPE_CODE[t]), { mode: 0o444 });
+        await writeFileAtomic(
+          fs,
+          joinPath(paths.packs, `${name}.idx`),
+          encodePackIndex(scan.entries, (t) => TYPE_CODE[t]),
+          { mode: 0o444 },
+        );
         orphanPacks.push({ name, action: 'indexed', objects: scan.entries.length });
       }
     }
@@ -149,7 +163,9 @@ export async function gc(opts: GcOptions): Promise<GcResult> {
     if (opts.repack !== false) {
       const small = opts.smallPackBytes ?? Math.floor(db.packSize / 4);
       const now = await listPackDir(fs, paths);
-      const candidates = [...now.indexes].filter((n) => now.packs.has(n) && (now.sizes.get(n) ?? 0) < small && !builder.sealed.some((s) => s.name === n));
+      const candidates = [...now.indexes].filter(
+        (n) => now.packs.has(n) && (now.sizes.get(n) ?? 0) < small && !builder.sealed.some((s) => s.name === n),
+      );
       if (candidates.length >= (opts.minSmallPacks ?? 8)) {
         const out = new PackBuilder(fs, paths, db.packSize);
         const copied: string[] = [];

@@ -33,7 +33,8 @@ export interface HashWorktreeOptions {
 }
 
 /** A hashed file or symlink, or a folder (folders get their id when trees are written). */
-export type WorkTreeEntry = FlatEntry | (Omit<FlatEntry, 'id' | 'obj'> & { kind: 'dir'; id?: undefined; obj?: undefined });
+export type WorkTreeEntry =
+  FlatEntry | (Omit<FlatEntry, 'id' | 'obj'> & { kind: 'dir'; id?: undefined; obj?: undefined });
 
 export interface HashedWorktree {
   /** every file, symlink and folder, with ids (folders without) */
@@ -86,7 +87,15 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
   const toRead: WorkEntry[] = [];
   for (const e of files) {
     const hit = cache.lookup(e.path, e.stat);
-    if (hit) results.set(e.path, { path: e.path, kind: e.kind, size: e.stat.size, mtime: Math.trunc(e.stat.mtimeMs), obj: hit.obj, id: hit.id });
+    if (hit)
+      results.set(e.path, {
+        path: e.path,
+        kind: e.kind,
+        size: e.stat.size,
+        mtime: Math.trunc(e.stat.mtimeMs),
+        obj: hit.obj,
+        id: hit.id,
+      });
     else toRead.push(e);
   }
   const bytesToRead = toRead.reduce((s, e) => s + (e.kind === 'symlink' ? 0 : e.stat.size), 0);
@@ -116,10 +125,18 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
   // With N threads, N-1 workers and this thread share the files: one V8 isolate and
   // one wasm heap fewer than N workers and an idle main thread (peak RSS matters).
   const mainHelps = useWorkers && threads >= 2;
-  const writer = opts.store ? db.writer(mainHelps ? { shared, codec: new InlineCodec(), maxInflight: 4 * 1024 * 1024 } : { shared }) : null;
+  const writer = opts.store
+    ? db.writer(mainHelps ? { shared, codec: new InlineCodec(), maxInflight: 4 * 1024 * 1024 } : { shared })
+    : null;
   const pool = useWorkers
     ? new StoreWorkerPool(
-        { vaultDir: vault.vaultDir, shared: shared!, chunker: vault.config.chunker, level: vault.config.compression.level, packSize: vault.config.packSize },
+        {
+          vaultDir: vault.vaultDir,
+          shared: shared!,
+          chunker: vault.config.chunker,
+          level: vault.config.compression.level,
+          packSize: vault.config.packSize,
+        },
         mainHelps ? threads - 1 : threads,
         (name, entries) => db.publishPack(name, entries),
       )
@@ -130,7 +147,14 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
   const record = (e: WorkEntry, r: StoredFile) => {
     // the file may have changed between listing and reading: record what was read
     const st: StatInfo = r.stat;
-    results.set(e.path, { path: e.path, kind: st.mode & 0o111 ? 'exec' : 'file', size: r.size, mtime: Math.trunc(st.mtimeMs), obj: r.obj, id: r.id });
+    results.set(e.path, {
+      path: e.path,
+      kind: st.mode & 0o111 ? 'exec' : 'file',
+      size: r.size,
+      mtime: Math.trunc(st.mtimeMs),
+      obj: r.obj,
+      id: r.id,
+    });
     cache.set(e.path, { ...st, obj: r.obj, id: r.id });
   };
 
@@ -141,7 +165,14 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
         const target = Buffer.from((await fs.readlink(abs)) as string, 'utf8');
         const id = hashObject('blob', target);
         if (writer && !(await writer.known(id))) await writer.put('blob', target, { id, compress: true });
-        results.set(e.path, { path: e.path, kind: 'symlink', size: target.length, mtime: Math.trunc(e.stat.mtimeMs), obj: 'blob', id });
+        results.set(e.path, {
+          path: e.path,
+          kind: 'symlink',
+          size: target.length,
+          mtime: Math.trunc(e.stat.mtimeMs),
+          obj: 'blob',
+          id,
+        });
         cache.set(e.path, { ...e.stat, obj: 'blob', id });
         return;
       }
@@ -174,7 +205,8 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
         buffers.push(buffer);
       }
     } catch (err) {
-      if (isNotFound(err) || err instanceof FileVanishedError) return opts.onSkip?.(e.path, 'vanished while it was read');
+      if (isNotFound(err) || err instanceof FileVanishedError)
+        return opts.onSkip?.(e.path, 'vanished while it was read');
       if (err instanceof FileChangedError) return opts.onSkip?.(e.path, err.message);
       throw fsError(err, 'read', abs);
     }
@@ -228,5 +260,15 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
   let text = 'tree-v1\n';
   for (const e of entries) text += `${e.path}\0${e.kind}\0${e.size}\0${e.mtime}\0${e.obj ?? ''}\0${e.id ?? ''}\n`;
   const h = createHash('sha256').update(text);
-  return { entries, cache, filesTotal: files.length, bytesTotal, filesRead, bytesRead, writer, workerStats, digest: h.digest('hex') };
+  return {
+    entries,
+    cache,
+    filesTotal: files.length,
+    bytesTotal,
+    filesRead,
+    bytesRead,
+    writer,
+    workerStats,
+    digest: h.digest('hex'),
+  };
 }

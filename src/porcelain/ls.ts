@@ -5,7 +5,11 @@ import { readSnapshot } from './readSnapshot.js';
 import { normalizeRel } from './restore.js';
 
 /** Everything under PATH in a snapshot (recursive), folders included. */
-export async function ls(opts: { vault: Vault; rev: string; path?: string }): Promise<{ snapshot: string; entries: FlatEntry[] }> {
+export async function ls(opts: {
+  vault: Vault;
+  rev: string;
+  path?: string;
+}): Promise<{ snapshot: string; entries: FlatEntry[] }> {
   const snap = await readSnapshot(opts.vault, opts.rev);
   const rel = normalizeRel(opts.path ?? '');
   const top = await lookupPath(opts.vault.db, snap.tree, rel);

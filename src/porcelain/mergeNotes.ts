@@ -16,7 +16,10 @@ import type { Vault } from './openVault.js';
  * The caller holds the vault lock and moves the ref.
  */
 export async function mergeNotes(vault: Vault, sink: ObjectSink, local: ObjectId, remote: ObjectId): Promise<ObjectId> {
-  const [ls, rs] = [decodeSnapshot(await vault.db.readTyped(local, 'snapshot'), local), decodeSnapshot(await vault.db.readTyped(remote, 'snapshot'), remote)];
+  const [ls, rs] = [
+    decodeSnapshot(await vault.db.readTyped(local, 'snapshot'), local),
+    decodeSnapshot(await vault.db.readTyped(remote, 'snapshot'), remote),
+  ];
   const files = (m: Map<string, FlatEntry>) => new Map([...m].filter(([, e]) => e.kind !== 'dir'));
   const [lt, rt] = [files(await flattenTree(vault.db, ls.tree)), files(await flattenTree(vault.db, rs.tree))];
   const out = new Map(lt);
@@ -37,14 +40,27 @@ export async function mergeNotes(vault: Vault, sink: ObjectSink, local: ObjectId
           lines.set(key, line); // local (read last) wins on the same id
         }
       }
-      const body = Buffer.from([...lines].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, l]) => `${l}\n`).join(''), 'utf8');
+      const body = Buffer.from(
+        [...lines]
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([, l]) => `${l}\n`)
+          .join(''),
+        'utf8',
+      );
       const id = hashObject('blob', body);
       if (!(await sink.known(id))) await sink.put('blob', body, { id, compress: true });
       out.set(p, { ...mine, size: body.length, id });
     }
   }
   const tree = await writeTrees(out.values(), sink);
-  const body = encodeSnapshot({ tree, parents: [local, remote], author: vault.author, time: vault.clock(), message: 'merge records', meta: { ...rs.meta, ...ls.meta } });
+  const body = encodeSnapshot({
+    tree,
+    parents: [local, remote],
+    author: vault.author,
+    time: vault.clock(),
+    message: 'merge records',
+    meta: { ...rs.meta, ...ls.meta },
+  });
   const id = hashObject('snapshot', body);
   await sink.put('snapshot', body, { id, compress: true });
   return id;

@@ -73,7 +73,13 @@ export async function locateVault(opts: LocateOptions): Promise<{ workTree: stri
 export async function openVault(opts: OpenOptions): Promise<Vault> {
   const { workTree, vaultDir } = await locateVault(opts);
   const config = await readConfig(opts.fs, vaultDir);
-  const db = await ObjectDatabase.open({ fs: opts.fs, vaultDir, codec: opts.codec, level: config.compression.level, packSize: config.packSize });
+  const db = await ObjectDatabase.open({
+    fs: opts.fs,
+    vaultDir,
+    codec: opts.codec,
+    level: config.compression.level,
+    packSize: config.packSize,
+  });
   return {
     fs: opts.fs,
     workTree,
@@ -109,13 +115,28 @@ export async function initVault(opts: InitOptions): Promise<{ workTree: string; 
   if (await exists(opts.fs, p.config)) throw new AlreadyAVaultError(vaultDir);
   try {
     await opts.fs.mkdir(opts.dir, { recursive: true });
-    if (!(await opts.fs.stat(opts.dir)).isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
+    if (!(await opts.fs.stat(opts.dir)).isDirectory())
+      throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST' || code === 'ENOTDIR') throw new VaultError('ENOTDIR', `cannot make a vault in ${opts.dir}: it is not a folder`, { dir: opts.dir }, 'name a folder (it is created if missing)');
+    if (code === 'EEXIST' || code === 'ENOTDIR')
+      throw new VaultError(
+        'ENOTDIR',
+        `cannot make a vault in ${opts.dir}: it is not a folder`,
+        { dir: opts.dir },
+        'name a folder (it is created if missing)',
+      );
     throw fsError(e, 'mkdir', opts.dir);
   }
-  for (const d of [p.root, p.objects, p.packs, joinPath(p.refs, 'heads'), joinPath(p.refs, 'milestones'), joinPath(p.refs, 'tags'), p.logs]) {
+  for (const d of [
+    p.root,
+    p.objects,
+    p.packs,
+    joinPath(p.refs, 'heads'),
+    joinPath(p.refs, 'milestones'),
+    joinPath(p.refs, 'tags'),
+    p.logs,
+  ]) {
     await opts.fs.mkdir(d, { recursive: true });
   }
   const base = defaultConfig();

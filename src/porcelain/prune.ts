@@ -65,7 +65,11 @@ async function makePlan(vault: Vault, protectMs: number, threshold: number, now:
   await db.reload().catch((e) => {
     throw fsError(e, 'read', db.paths.root);
   });
-  if (db.damagedPacks.length) throw new DamagedVaultError('prune', `pack index ${db.damagedPacks[0].name}.idx is unreadable (${db.damagedPacks[0].reason})`);
+  if (db.damagedPacks.length)
+    throw new DamagedVaultError(
+      'prune',
+      `pack index ${db.damagedPacks[0].name}.idx is unreadable (${db.damagedPacks[0].reason})`,
+    );
   const dir = await listPackDir(fs, db.paths);
   const roots = await collectRoots(vault, protectMs, now);
   const live = await reachableObjects(db, roots);
@@ -73,8 +77,8 @@ async function makePlan(vault: Vault, protectMs: number, threshold: number, now:
   const loose: Plan['loose'] = [];
   let looseProtected = 0;
   for (const id of await db.listLoose().catch((e) => {
-      throw fsError(e, 'list', db.paths.objects);
-    })) {
+    throw fsError(e, 'list', db.paths.objects);
+  })) {
     if (live.has(id)) continue;
     const p = db.looseObjectPath(id);
     const st = await fs.stat(p).catch((e) => {
@@ -87,7 +91,10 @@ async function makePlan(vault: Vault, protectMs: number, threshold: number, now:
   // packs: an object counts as live in the first pack (in name order) that keeps it
   const covered = new Set<ObjectId>();
   const packs: Plan['packs'] = [];
-  const names = db.packNamesLoaded().filter((n) => dir.packs.has(n)).sort();
+  const names = db
+    .packNamesLoaded()
+    .filter((n) => dir.packs.has(n))
+    .sort();
   for (const name of names) {
     const entries = await readIndexFile(fs, db.paths, name);
     let bytes = 0;
@@ -102,9 +109,24 @@ async function makePlan(vault: Vault, protectMs: number, threshold: number, now:
     }
     // a pack younger than the window may hold what a lock-free plumbing command (hash-object -w) just wrote
     const recent = protectMs > 0 && now - (dir.mtimes.get(name) ?? 0) < protectMs;
-    const action = recent ? 'keep' : keepIds.size === 0 ? 'delete' : bytes - liveBytes > threshold * bytes ? 'rewrite' : 'keep';
+    const action = recent
+      ? 'keep'
+      : keepIds.size === 0
+        ? 'delete'
+        : bytes - liveBytes > threshold * bytes
+          ? 'rewrite'
+          : 'keep';
     if (action === 'keep') for (const e of entries) if (live.has(e.id)) covered.add(e.id);
-    packs.push({ name, objects: entries.length, liveObjects: keepIds.size, bytes: dir.sizes.get(name) ?? bytes, liveBytes, action, entries, keepIds });
+    packs.push({
+      name,
+      objects: entries.length,
+      liveObjects: keepIds.size,
+      bytes: dir.sizes.get(name) ?? bytes,
+      liveBytes,
+      action,
+      entries,
+      keepIds,
+    });
   }
   for (const p of packs) if (p.action === 'rewrite') for (const id of p.keepIds) covered.add(id);
   // an id kept by a rewrite in one pack and by a kept pack is kept twice: harmless
@@ -129,7 +151,9 @@ export async function prune(opts: PruneOptions): Promise<PruneResult> {
   const { db, fs } = vault;
   const protectMs = opts.protectMs ?? DEFAULT_PROTECT_MS;
   const threshold = opts.repackThreshold ?? 0.5;
-  const release = opts.dryRun ? null : await acquireLock({ fs, path: db.paths.lock, command: 'prune', wait: opts.lockWait, clock: vault.clock });
+  const release = opts.dryRun
+    ? null
+    : await acquireLock({ fs, path: db.paths.lock, command: 'prune', wait: opts.lockWait, clock: vault.clock });
   try {
     const now = vault.clock();
     let plan = await makePlan(vault, protectMs, threshold, now);
@@ -150,9 +174,11 @@ export async function prune(opts: PruneOptions): Promise<PruneResult> {
     const looseGoing = new Set(plan.loose.map((l) => l.id));
     for (const id of await db.listLoose().catch((e) => {
       throw fsError(e, 'list', db.paths.objects);
-    })) if (!looseGoing.has(id)) survivors.add(id);
+    }))
+      if (!looseGoing.has(id)) survivors.add(id);
     const gone = new Set<ObjectId>();
-    for (const p of plan.packs) if (p.action !== 'keep') for (const e of p.entries) if (!survivors.has(e.id)) gone.add(e.id);
+    for (const p of plan.packs)
+      if (p.action !== 'keep') for (const e of p.entries) if (!survivors.has(e.id)) gone.add(e.id);
     for (const l of plan.loose) if (!survivors.has(l.id)) gone.add(l.id);
     let bytesFreed = deletedPacks.reduce((s, p) => s + p.bytes, 0) + plan.loose.reduce((s, l) => s + l.size, 0);
     const rewriteSkipped: string[] = [];
@@ -165,7 +191,12 @@ export async function prune(opts: PruneOptions): Promise<PruneResult> {
         let i = 0;
         for (const p of rewrite) {
           opts.onProgress?.({ phase: 'sweep', done: i++, total: rewrite.length });
-          const recs = await readVerifiedRecords(db, p.name, p.entries, (e) => p.keepIds.has(e.id) && !builder.has(e.id));
+          const recs = await readVerifiedRecords(
+            db,
+            p.name,
+            p.entries,
+            (e) => p.keepIds.has(e.id) && !builder.has(e.id),
+          );
           if (!recs) {
             rewriteSkipped.push(p.name);
             continue;
@@ -201,11 +232,16 @@ export async function prune(opts: PruneOptions): Promise<PruneResult> {
       liveObjects: plan.live.size,
       looseDeleted: plan.loose.length,
       looseProtected: plan.looseProtected,
-      packs: plan.packs.map(({ entries: _e, keepIds: _k, ...p }) => ({ ...p, action: rewriteSkipped.includes(p.name) ? 'keep' : p.action })),
+      packs: plan.packs.map(({ entries: _e, keepIds: _k, ...p }) => ({
+        ...p,
+        action: rewriteSkipped.includes(p.name) ? 'keep' : p.action,
+      })),
       objectsDeleted: gone.size,
       bytesFreed,
       rewriteSkipped,
-      garbageKept: plan.packs.filter((p) => p.action === 'keep' || rewriteSkipped.includes(p.name)).reduce((s, p) => s + p.objects - p.entries.filter((e) => plan.live.has(e.id)).length, 0),
+      garbageKept: plan.packs
+        .filter((p) => p.action === 'keep' || rewriteSkipped.includes(p.name))
+        .reduce((s, p) => s + p.objects - p.entries.filter((e) => plan.live.has(e.id)).length, 0),
       orphanPacks: plan.orphans,
     };
   } finally {

@@ -1,6 +1,6 @@
 import { decodeSnapshot } from '../objects/snapshot.js';
 import type { ObjectId, Snapshot } from '../objects/types.js';
-import { revParse } from '../plumbing/revParse.js';
+import { revParse } from '../refs/revParse.js';
 import type { Vault } from './openVault.js';
 
 export interface ResolvedSnapshot extends Snapshot {

@@ -65,7 +65,13 @@ export async function repair(opts: RepairOptions): Promise<RepairResult> {
   const { vault } = opts;
   const { db, fs } = vault;
   const paths = db.paths;
-  const release = await acquireLock({ fs, path: paths.lock, command: 'repair', wait: opts.lockWait, clock: vault.clock });
+  const release = await acquireLock({
+    fs,
+    path: paths.lock,
+    command: 'repair',
+    wait: opts.lockWait,
+    clock: vault.clock,
+  });
   try {
     const dir = await listPackDir(fs, paths);
     const packs: RepairedPack[] = [];
@@ -124,8 +130,19 @@ export async function repair(opts: RepairOptions): Promise<RepairResult> {
       const got = new Set(scan.entries.map((e) => e.id));
       const lostIds = (old ?? []).map((e) => e.id).filter((id) => !got.has(id));
       for (const id of lostIds) maybeLost.add(id);
-      await writeFileAtomic(fs, joinPath(paths.packs, `${name}.idx`), encodePackIndex(scan.entries, (t) => TYPE_CODE[t]), { mode: 0o444 });
-      packs.push({ name, reason, objects: scan.entries.length, lostIds, badBytes: scan.bad.reduce((s, b) => s + b.length, 0) });
+      await writeFileAtomic(
+        fs,
+        joinPath(paths.packs, `${name}.idx`),
+        encodePackIndex(scan.entries, (t) => TYPE_CODE[t]),
+        { mode: 0o444 },
+      );
+      packs.push({
+        name,
+        reason,
+        objects: scan.entries.length,
+        lostIds,
+        badBytes: scan.bad.reduce((s, b) => s + b.length, 0),
+      });
     }
 
     // loose objects

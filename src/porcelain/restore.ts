@@ -1,4 +1,10 @@
-import { MalformedObjectError, PathNotFoundError, UncommittedChangesError, UnsafePathError, fsError } from '../errors.js';
+import {
+  MalformedObjectError,
+  PathNotFoundError,
+  UncommittedChangesError,
+  UnsafePathError,
+  fsError,
+} from '../errors.js';
 import { decodeChunkList } from '../objects/chunkList.js';
 import { storedPieces } from '../plumbing/storedContent.js';
 import { badEntryName } from '../objects/tree.js';
@@ -108,7 +114,9 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
       if (!opts.force) {
         const dirty = new Set([...st.added, ...st.modified].map((c) => c.path));
         const same = (e: FlatEntry) => current.get(e.path)?.id === e.id && current.get(e.path)?.kind === e.kind;
-        const conflicts = [...selected.values()].filter((e) => e.kind !== 'dir' && dirty.has(e.path) && !same(e)).map((e) => e.path);
+        const conflicts = [...selected.values()]
+          .filter((e) => e.kind !== 'dir' && dirty.has(e.path) && !same(e))
+          .map((e) => e.path);
         if (conflicts.length) throw new UncommittedChangesError(conflicts.sort());
       }
     }
@@ -200,9 +208,11 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
         } else {
           const parts = pool ? await partsOf(vault, e) : null;
           if (pool && parts) {
-            const written = await pool.run({ tmp, mode: e.kind === 'exec' ? 0o755 : 0o644, mtime: e.mtime, size: e.size, parts }).catch((f: WorkerFailure) => {
-              throw failureError(f);
-            });
+            const written = await pool
+              .run({ tmp, mode: e.kind === 'exec' ? 0o755 : 0o644, mtime: e.mtime, size: e.size, parts })
+              .catch((f: WorkerFailure) => {
+                throw failureError(f);
+              });
             bytes += written;
           } else {
             await writeContent(vault, e, tmp, (n) => {
@@ -221,14 +231,22 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
       if (e.kind === 'symlink') bytes += e.size;
       if (cache) {
         const st = await fs.lstat(abs);
-        cache.set(e.path, { size: Number(st.size), mtimeMs: Number(st.mtimeMs), ino: Number(st.ino), mode: Number(st.mode), obj: e.obj, id: e.id });
+        cache.set(e.path, {
+          size: Number(st.size),
+          mtimeMs: Number(st.mtimeMs),
+          ino: Number(st.ino),
+          mode: Number(st.mode),
+          obj: e.obj,
+          id: e.id,
+        });
       }
       if ((files & 63) === 0) report('write');
     };
 
     // big restores: worker threads read, decompress, verify and write whole files
     const threads = vault.threads ?? 0;
-    if (threads > 0 && (bytesTotal >= 32 * 1024 * 1024 || filesTotal >= 1000)) pool = new WorkerPool<RestoreRequest, number>('restoreWorker', undefined, threads);
+    if (threads > 0 && (bytesTotal >= 32 * 1024 * 1024 || filesTotal >= 1000))
+      pool = new WorkerPool<RestoreRequest, number>('restoreWorker', undefined, threads);
     // folders first (in path order), then files in parallel
     for (const e of entries) if (e.kind === 'dir') await restoreOne(e);
     const running = new Set<Promise<void>>();
@@ -259,13 +277,27 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
 async function partsOf(vault: Vault, e: FlatEntry): Promise<RestorePart[] | null> {
   await vault.db.ready();
   const ids: { id: ObjectId; type: 'blob' | 'chunk' }[] =
-    e.obj === 'blob' ? [{ id: e.id, type: 'blob' }] : decodeChunkList(await vault.db.readTyped(e.id, 'chunklist'), e.id).chunks.map((c) => ({ id: c.id, type: 'chunk' as const }));
+    e.obj === 'blob'
+      ? [{ id: e.id, type: 'blob' }]
+      : decodeChunkList(await vault.db.readTyped(e.id, 'chunklist'), e.id).chunks.map((c) => ({
+          id: c.id,
+          type: 'chunk' as const,
+        }));
   const parts: RestorePart[] = [];
   for (const { id, type } of ids) {
     const loc = vault.db.locate(id);
     if (!loc) return null;
-    if (loc.entry.type !== type) throw new MalformedObjectError(type, `object is a ${loc.entry.type}, not a ${type}`, id);
-    parts.push({ id, type, packPath: loc.packPath, offset: loc.entry.offset, length: loc.entry.length, rawLength: loc.entry.rawLength, codec: loc.entry.codec });
+    if (loc.entry.type !== type)
+      throw new MalformedObjectError(type, `object is a ${loc.entry.type}, not a ${type}`, id);
+    parts.push({
+      id,
+      type,
+      packPath: loc.packPath,
+      offset: loc.entry.offset,
+      length: loc.entry.length,
+      rawLength: loc.entry.rawLength,
+      codec: loc.entry.codec,
+    });
   }
   return parts;
 }
@@ -286,7 +318,8 @@ async function writeContent(vault: Vault, e: FlatEntry, path: string, onBytes: (
       onBytes(buf.length);
     };
     for await (const piece of storedPieces(db, e.obj, e.id)) await write(piece);
-    if (pos !== e.size) throw new MalformedObjectError('tree', `'${e.path}' has ${pos} bytes of content, the tree says ${e.size}`);
+    if (pos !== e.size)
+      throw new MalformedObjectError('tree', `'${e.path}' has ${pos} bytes of content, the tree says ${e.size}`);
   } finally {
     await fh.close();
   }

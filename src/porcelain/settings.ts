@@ -9,8 +9,18 @@ import type { Vault } from './openVault.js';
  * re-reading the file first so two tools never drop each other's settings;
  * the write is atomic. Returns the new `extra`.
  */
-export async function setConfigExtra(vault: Vault, patch: Record<string, unknown>, opts: { lockWait?: number } = {}): Promise<Record<string, unknown>> {
-  const release = await acquireLock({ fs: vault.fs, path: vault.db.paths.lock, command: 'config', wait: opts.lockWait, clock: vault.clock });
+export async function setConfigExtra(
+  vault: Vault,
+  patch: Record<string, unknown>,
+  opts: { lockWait?: number } = {},
+): Promise<Record<string, unknown>> {
+  const release = await acquireLock({
+    fs: vault.fs,
+    path: vault.db.paths.lock,
+    command: 'config',
+    wait: opts.lockWait,
+    clock: vault.clock,
+  });
   try {
     const c = await readConfig(vault.fs, vault.vaultDir);
     const extra: Record<string, unknown> = { ...c.extra };
@@ -28,6 +38,8 @@ export async function setConfigExtra(vault: Vault, patch: Record<string, unknown
 
 export const PERSONAS = ['creative', 'game', 'none'] as const;
 export type Persona = (typeof PERSONAS)[number];
+/** A persona that adds something (not 'none'): what the TUI's persona panels and commit's attachments key on. */
+export type ActivePersona = Exclude<Persona, 'none'>;
 
 /** The vault's persona (config extra.persona); 'none' when unset. */
 export function personaOf(vault: Pick<Vault, 'config'>): Persona {
@@ -36,6 +48,7 @@ export function personaOf(vault: Pick<Vault, 'config'>): Persona {
 }
 
 export function checkPersona(p: string): Persona {
-  if (!PERSONAS.includes(p as Persona)) throw new UsageError(`unknown persona '${p}'`, `use one of: ${PERSONAS.join(', ')}`);
+  if (!PERSONAS.includes(p as Persona))
+    throw new UsageError(`unknown persona '${p}'`, `use one of: ${PERSONAS.join(', ')}`);
   return p as Persona;
 }

@@ -27,10 +27,17 @@ export interface StatusResult {
 export async function status(opts: StatusOptions): Promise<StatusResult> {
   const { vault } = opts;
   const head = await readHead(vault.refs);
-  const before = head.id ? await flattenTree(vault.db, decodeSnapshot(await vault.db.readTyped(head.id, 'snapshot'), head.id).tree) : new Map<string, FlatEntry>();
+  const before = head.id
+    ? await flattenTree(vault.db, decodeSnapshot(await vault.db.readTyped(head.id, 'snapshot'), head.id).tree)
+    : new Map<string, FlatEntry>();
   const hashed = await hashWorktree({ vault, store: false, onProgress: opts.onProgress, onSkip: opts.onSkip });
   const after = new Map<string, FlatEntry>();
   for (const e of hashed.entries) if (e.kind !== 'dir') after.set(e.path, e as FlatEntry);
   const d = diffFlat(before, after);
-  return { head: head.id, ...d, worktree: hashed.entries, clean: d.added.length + d.modified.length + d.deleted.length + d.renamed.length === 0 };
+  return {
+    head: head.id,
+    ...d,
+    worktree: hashed.entries,
+    clean: d.added.length + d.modified.length + d.deleted.length + d.renamed.length === 0,
+  };
 }

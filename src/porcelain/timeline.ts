@@ -41,7 +41,10 @@ export async function openTimeline(opts: { vault: Vault; from?: string }): Promi
           break;
         }
         seen.add(nextId);
-        const snap: ResolvedSnapshot = { id: nextId, ...decodeSnapshot(await vault.db.readTyped(nextId, 'snapshot'), nextId) };
+        const snap: ResolvedSnapshot = {
+          id: nextId,
+          ...decodeSnapshot(await vault.db.readTyped(nextId, 'snapshot'), nextId),
+        };
         out.push({ ...snap, refs: names.get(snap.id) ?? [] });
         nextId = snap.parents[0] ?? null;
       }
@@ -79,7 +82,9 @@ async function flatCached(vault: Vault, tree: ObjectId, cache?: TreeCache): Prom
 export async function snapshotChanges(vault: Vault, id: ObjectId, cache?: TreeCache): Promise<SnapshotChanges> {
   const snap = decodeSnapshot(await vault.db.readTyped(id, 'snapshot'), id);
   const parent = snap.parents[0] ?? null;
-  const before = parent ? await flatCached(vault, decodeSnapshot(await vault.db.readTyped(parent, 'snapshot'), parent).tree, cache) : new Map<string, FlatEntry>();
+  const before = parent
+    ? await flatCached(vault, decodeSnapshot(await vault.db.readTyped(parent, 'snapshot'), parent).tree, cache)
+    : new Map<string, FlatEntry>();
   const after = await flatCached(vault, snap.tree, cache);
   return { parent, snapshot: id, ...diffFlat(before, after) };
 }
@@ -97,7 +102,10 @@ export async function changeCounts(vault: Vault, id: ObjectId, cache?: TreeCache
 }
 
 /** What is at a project-relative path in the working folder now (for "this will overwrite ..." prompts). */
-export async function worktreeEntry(vault: Vault, path: string): Promise<{ kind: 'file' | 'dir' | 'symlink'; size: number; mtime: number } | null> {
+export async function worktreeEntry(
+  vault: Vault,
+  path: string,
+): Promise<{ kind: 'file' | 'dir' | 'symlink'; size: number; mtime: number } | null> {
   try {
     const st = await vault.fs.lstat(joinPath(vault.workTree, path));
     const kind = st.isSymbolicLink() ? 'symlink' : st.isDirectory() ? 'dir' : 'file';

@@ -74,7 +74,7 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   } catch (e) {
     problem('bad-ref', 'HEAD', (e as Error).message);
   }
-  for (const [ref, id] of await listRefs(vault.refs, 'refs/', (ref, e) => problem('bad-ref', ref, e.message))) {
+  for (const [, id] of await listRefs(vault.refs, 'refs/', (badRef, e) => problem('bad-ref', badRef, e.message))) {
     roots.add(id);
   }
 
@@ -137,7 +137,8 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
         if (!(await expect(e.id, 'blob'))) continue;
         objectsChecked++;
         const loc = db.locate(e.id);
-        if (loc && loc.entry.rawLength !== e.size) problem('size-mismatch', e.id, `blob has ${loc.entry.rawLength} bytes, the tree says ${e.size}`);
+        if (loc && loc.entry.rawLength !== e.size)
+          problem('size-mismatch', e.id, `blob has ${loc.entry.rawLength} bytes, the tree says ${e.size}`);
         dataToRead.push({ id: e.id, size: e.size });
         continue;
       }
@@ -150,7 +151,8 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
         continue;
       }
       objectsChecked++;
-      if (list.size !== e.size) problem('size-mismatch', e.id, `chunk list adds up to ${list.size} bytes, the tree says ${e.size}`);
+      if (list.size !== e.size)
+        problem('size-mismatch', e.id, `chunk list adds up to ${list.size} bytes, the tree says ${e.size}`);
       for (const c of list.chunks) {
         link(c.id, e.id, '');
         if (seen.has(c.id)) continue;
@@ -158,7 +160,8 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
         if (!(await expect(c.id, 'chunk'))) continue;
         objectsChecked++;
         const loc = db.locate(c.id);
-        if (loc && loc.entry.rawLength !== c.size) problem('size-mismatch', c.id, `chunk has ${loc.entry.rawLength} bytes, the list says ${c.size}`);
+        if (loc && loc.entry.rawLength !== c.size)
+          problem('size-mismatch', c.id, `chunk has ${loc.entry.rawLength} bytes, the list says ${c.size}`);
         dataToRead.push({ id: c.id, size: c.size });
       }
     }

@@ -19,10 +19,12 @@ export const NOTES_PREFIX = 'refs/notes/';
 /** Why a full ref name is not acceptable (null when it is). Git's rules, simplified. */
 export function badRefName(ref: string): string | null {
   if (ref === 'HEAD') return null;
-  if (![...REF_PREFIXES, NOTES_PREFIX].some((p) => ref.startsWith(p) && ref.length > p.length)) return 'must be refs/heads/NAME, refs/milestones/NAME, refs/tags/NAME or refs/notes/NAME';
+  if (![...REF_PREFIXES, NOTES_PREFIX].some((p) => ref.startsWith(p) && ref.length > p.length))
+    return 'must be refs/heads/NAME, refs/milestones/NAME, refs/tags/NAME or refs/notes/NAME';
   const name = ref.split('/').slice(2).join('/');
   if (!/^[A-Za-z0-9._\-/+@]+$/.test(name)) return 'only letters, digits and . _ - / + @ are allowed';
-  if (name.split('/').some((c) => c === '' || c.startsWith('.') || c.endsWith('.lock'))) return 'no empty parts, parts starting with a dot or ending in .lock';
+  if (name.split('/').some((c) => c === '' || c.startsWith('.') || c.endsWith('.lock')))
+    return 'no empty parts, parts starting with a dot or ending in .lock';
   if (name.includes('..') || name.includes('@{')) return "no '..' or '@{'";
   return null;
 }
@@ -42,7 +44,11 @@ export async function readHead(opts: RefOptions): Promise<{ ref: string | null; 
   try {
     raw = ((await opts.fs.readFile(joinPath(opts.vaultDir, 'HEAD'), 'utf8')) as string).trim();
   } catch (e) {
-    if (isNotFound(e)) throw new InvalidRefError('HEAD', 'missing; the vault is damaged (recreate it with: echo "ref: refs/heads/main" > .vault/HEAD)');
+    if (isNotFound(e))
+      throw new InvalidRefError(
+        'HEAD',
+        'missing; the vault is damaged (recreate it with: echo "ref: refs/heads/main" > .vault/HEAD)',
+      );
     throw fsError(e, 'read', 'HEAD');
   }
   if (raw.startsWith('ref: ')) {
@@ -65,12 +71,20 @@ export async function readRef(opts: RefOptions, ref: string): Promise<ObjectId |
     if (isNotFound(e) || (e as NodeJS.ErrnoException).code === 'EISDIR') return null;
     throw fsError(e, 'read', ref);
   }
-  if (!isObjectId(raw)) throw new InvalidRefError(ref, `malformed content '${String(raw).slice(0, 40)}' (expected a 64-hex snapshot id); fix it with 'vault update-ref ${ref} ID'`);
+  if (!isObjectId(raw))
+    throw new InvalidRefError(
+      ref,
+      `malformed content '${String(raw).slice(0, 40)}' (expected a 64-hex snapshot id); fix it with 'vault update-ref ${ref} ID'`,
+    );
   return raw;
 }
 
 /** Every ref under `prefix` (e.g. "refs/milestones/") with its id. Malformed refs are reported via onError. */
-export async function listRefs(opts: RefOptions, prefix = 'refs/', onError?: (ref: string, e: Error) => void): Promise<Map<string, ObjectId>> {
+export async function listRefs(
+  opts: RefOptions,
+  prefix = 'refs/',
+  onError?: (ref: string, e: Error) => void,
+): Promise<Map<string, ObjectId>> {
   const out = new Map<string, ObjectId>();
   const walk = async (rel: string): Promise<void> => {
     let names: string[];
@@ -121,7 +135,8 @@ export async function updateRef(opts: UpdateRefOptions): Promise<void> {
     if (head.ref) return updateRef({ ...opts, ref: head.ref });
   }
   checkRef(ref);
-  if (opts.value !== null && !isObjectId(opts.value)) throw new InvalidRefError(ref, `new value '${opts.value}' is not a snapshot id`);
+  if (opts.value !== null && !isObjectId(opts.value))
+    throw new InvalidRefError(ref, `new value '${opts.value}' is not a snapshot id`);
   const path = refPath(vaultDir, ref);
   const lock = `${path}.lock`;
   await fs.mkdir(dirname(path), { recursive: true });
@@ -130,7 +145,11 @@ export async function updateRef(opts: UpdateRefOptions): Promise<void> {
     fh = await fs.open(lock, 'wx', 0o644);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new RefConflictError(ref, opts.expected ?? null, `locked (${lock} exists; remove it if no vault command is running)`);
+      throw new RefConflictError(
+        ref,
+        opts.expected ?? null,
+        `locked (${lock} exists; remove it if no vault command is running)`,
+      );
     }
     throw fsError(e, 'lock', lock);
   }
@@ -161,7 +180,12 @@ export async function updateRef(opts: UpdateRefOptions): Promise<void> {
   await appendReflog(opts, ref, old, opts.value);
 }
 
-async function appendReflog(opts: UpdateRefOptions, ref: string, old: ObjectId | null, value: ObjectId | null): Promise<void> {
+async function appendReflog(
+  opts: UpdateRefOptions,
+  ref: string,
+  old: ObjectId | null,
+  value: ObjectId | null,
+): Promise<void> {
   const zero = '0'.repeat(64);
   const line = `${old ?? zero} ${value ?? zero} ${opts.time} ${opts.author.replace(/[\t\n]/g, ' ')}\t${opts.message.replace(/\n/g, ' ')}\n`;
   const path = joinPath(opts.vaultDir, 'logs', ref);
@@ -190,7 +214,13 @@ export async function readReflog(opts: RefOptions, ref: string): Promise<ReflogE
   for (const line of raw.split('\n')) {
     const m = /^([0-9a-f]{64}) ([0-9a-f]{64}) (\d+) ([^\t]*)\t(.*)$/.exec(line);
     if (!m) continue; // a torn last line after a crash is skipped
-    out.push({ old: m[1] === zero ? null : m[1], value: m[2] === zero ? null : m[2], time: Number(m[3]), author: m[4], message: m[5] });
+    out.push({
+      old: m[1] === zero ? null : m[1],
+      value: m[2] === zero ? null : m[2],
+      time: Number(m[3]),
+      author: m[4],
+      message: m[5],
+    });
   }
   return out;
 }

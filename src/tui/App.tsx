@@ -4,7 +4,7 @@ import { createMilestone } from '../personas/game/milestones.js';
 import type { Change } from '../porcelain/diffTrees.js';
 import type { LogEntry } from '../porcelain/log.js';
 import type { Vault } from '../porcelain/openVault.js';
-import { fromProgress } from '../cli/progress.js';
+import { fromProgress } from '../ui/progress.js';
 // components
 import { BottomBar, bottomHeight } from './BottomBar.js';
 import { BUILD_PANEL_HEIGHT } from './BuildPanel.js';
@@ -15,7 +15,16 @@ import { HelpOverlay } from './HelpOverlay.js';
 import type { Message } from './StatusBar.js';
 import { TimelineBody } from './TimelineBody.js';
 // what the keys do, and the data behind the views
-import { elementChoices, elementRestorePlan, fileRestoreBeforePlan, fileRestorePlan, openInBrowser, writeHtmlTimeline, type ElementChoice, type Plan } from './actions.js';
+import {
+  elementChoices,
+  elementRestorePlan,
+  fileRestoreBeforePlan,
+  fileRestorePlan,
+  openInBrowser,
+  writeHtmlTimeline,
+  type ElementChoice,
+  type Plan,
+} from './actions.js';
 import { countsOf } from './change-store.js';
 import { gamePanels } from './game-panels.js';
 import { milestoneInput } from './milestone-input.js';
@@ -33,7 +42,8 @@ import { useThumbnails } from './use-thumbnails.js';
 import { useTimeline } from './use-timeline.js';
 import { useVisual } from './use-visual.js';
 
-export type Persona = 'creative' | 'game';
+import type { ActivePersona as Persona } from '../porcelain/settings.js';
+export type { Persona };
 
 export interface AppProps {
   vault: Vault;
@@ -92,13 +102,29 @@ export function App({ vault, persona, pictureColor = pictureColorWanted(), htmlD
 
   // layout: header, body, bottom bar ([filter line], [prompt], [confirmation], status line)
   const bottomProps = {
-    filter: filter || mode?.kind === 'filter' ? { text: filter, editing: mode?.kind === 'filter', matches: shown.length, pending: pending.length, done: timeline.done } : null,
-    prompt: mode?.kind === 'milestone' ? { label: `Milestone for ${mode.target.id.slice(0, 8)}: NAME [TYPE] (type default development; Esc cancels):`, value: mode.value } : null,
+    filter:
+      filter || mode?.kind === 'filter'
+        ? {
+            text: filter,
+            editing: mode?.kind === 'filter',
+            matches: shown.length,
+            pending: pending.length,
+            done: timeline.done,
+          }
+        : null,
+    prompt:
+      mode?.kind === 'milestone'
+        ? {
+            label: `Milestone for ${mode.target.id.slice(0, 8)}: NAME [TYPE] (type default development; Esc cancels):`,
+            value: mode.value,
+          }
+        : null,
     confirm: mode?.kind === 'confirm' ? mode.plan : null,
   };
   const bodyHeight = Math.max(1, height - 1 - bottomHeight(bottomProps));
   // persona panels under the timeline (creative: thumbnails of the selected snapshot), when there is room
-  const panelHeight = bodyHeight < 14 ? 0 : persona === 'creative' ? THUMB_ROWS + 2 : persona === 'game' ? BUILD_PANEL_HEIGHT : 0;
+  const panelHeight =
+    bodyHeight < 14 ? 0 : persona === 'creative' ? THUMB_ROWS + 2 : persona === 'game' ? BUILD_PANEL_HEIGHT : 0;
   const listHeight = bodyHeight - panelHeight;
 
   const cur = Math.min(cursor, Math.max(0, shown.length - 1));
@@ -122,7 +148,10 @@ export function App({ vault, persona, pictureColor = pictureColorWanted(), htmlD
   const builds = useBuilds(vault, persona === 'game');
   const counts = countsOf(store, visible);
 
-  const panelsOf = useMemo(() => (persona === 'game' ? (a: string | null, b: string) => gamePanels(vault, a, b) : undefined), [vault, persona]);
+  const panelsOf = useMemo(
+    () => (persona === 'game' ? (a: string | null, b: string) => gamePanels(vault, a, b) : undefined),
+    [vault, persona],
+  );
   const diff = useDiff(vault, diffEntry?.id ?? null, diffFrom?.id ?? null, panelsOf);
   const files = diff.data?.files ?? [];
   const panels = diff.data?.panels ?? [];
@@ -168,7 +197,11 @@ export function App({ vault, persona, pictureColor = pictureColorWanted(), htmlD
     setPatchOffset(0);
   };
   const scrollPatch = (by: number) => {
-    const lines = visual ? (visual.report?.length ?? 0) : patch.kind === 'text' || patch.kind === 'panel' ? patch.lines.length : 0;
+    const lines = visual
+      ? (visual.report?.length ?? 0)
+      : patch.kind === 'text' || patch.kind === 'panel'
+        ? patch.lines.length
+        : 0;
     setPatchOffset((o) => Math.max(0, Math.min(o + by, lines - patchRows)));
   };
 
@@ -209,7 +242,13 @@ export function App({ vault, persona, pictureColor = pictureColorWanted(), htmlD
           const was = shown[Math.min(cursorRef.current, shown.length - 1)]?.id;
           const again = await timeline.reload();
           // the selection stays on the snapshot it was on (unfiltered; a filter recomputes anyway)
-          if (!filterRef.current) setCursor(Math.max(0, again.findIndex((e) => e.id === was)));
+          if (!filterRef.current)
+            setCursor(
+              Math.max(
+                0,
+                again.findIndex((e) => e.id === was),
+              ),
+            );
         }
         setMessage(done.message);
       })
@@ -230,12 +269,14 @@ export function App({ vault, persona, pictureColor = pictureColorWanted(), htmlD
   const pickElement = async () => {
     const c = selectedFile();
     if (!c || !diffEntry) return;
-    if (c.kind === 'deleted') return setMessage({ text: `${c.path} was deleted by this snapshot: it has no elements here`, tone: 'error' });
+    if (c.kind === 'deleted')
+      return setMessage({ text: `${c.path} was deleted by this snapshot: it has no elements here`, tone: 'error' });
     setMessage({ text: `reading the elements of ${c.path}…`, tone: 'info' });
     const list = await elementChoices(vault, diffEntry.id, c.path);
     // the user may have left the diff (or opened a prompt) while the file was read
     if (viewRef.current !== 'diff' || modeRef.current) return setMessage(null);
-    if (!list.length) return setMessage({ text: `${c.path} has no elements in ${diffEntry.id.slice(0, 12)}`, tone: 'error' });
+    if (!list.length)
+      return setMessage({ text: `${c.path} has no elements in ${diffEntry.id.slice(0, 12)}`, tone: 'error' });
     setMessage(null);
     setMode({ kind: 'elements', path: c.path, snapshot: diffEntry.id, list, cursor: 0 });
   };
@@ -266,7 +307,13 @@ export function App({ vault, persona, pictureColor = pictureColorWanted(), htmlD
   const fail = (e: unknown) => setMessage({ text: `error: ${(e as Error).message}`, tone: 'error' });
 
   /** text prompts: keys can arrive faster than renders, so edits are updater functions */
-  const onPrompt = (input: string, key: Key, edit: (fn: (v: string) => string) => void, accept: () => void, cancel: () => void) => {
+  const onPrompt = (
+    input: string,
+    key: Key,
+    edit: (fn: (v: string) => string) => void,
+    accept: () => void,
+    cancel: () => void,
+  ) => {
     if (key.escape) return cancel();
     if (key.return) return accept();
     if (key.backspace || key.delete) return edit((v) => v.slice(0, -1));
@@ -283,22 +330,34 @@ export function App({ vault, persona, pictureColor = pictureColorWanted(), htmlD
     const cur = Math.min(cursorRef.current, Math.max(0, shown.length - 1));
     // prompts take every key
     if (mode?.kind === 'filter') {
-      return onPrompt(input, key, (fn) => {
-        setFilter(fn);
-        setCursor(0);
-        setOffset(0);
-      }, () => setMode(null), () => {
-        setFilter('');
-        setMode(null);
-      });
+      return onPrompt(
+        input,
+        key,
+        (fn) => {
+          setFilter(fn);
+          setCursor(0);
+          setOffset(0);
+        },
+        () => setMode(null),
+        () => {
+          setFilter('');
+          setMode(null);
+        },
+      );
     }
     if (mode?.kind === 'milestone') {
-      return onPrompt(input, key, (fn) => setMode((old) => (old?.kind === 'milestone' ? { ...old, value: fn(old.value) } : old)), () =>
-        // the latest value is in the state (keys may have come in faster than renders)
-        setMode((old) => {
-          if (old?.kind === 'milestone') queueMicrotask(() => mark(old.target, old.value.trim()));
-          return null;
-        }), () => setMode(null));
+      return onPrompt(
+        input,
+        key,
+        (fn) => setMode((old) => (old?.kind === 'milestone' ? { ...old, value: fn(old.value) } : old)),
+        () =>
+          // the latest value is in the state (keys may have come in faster than renders)
+          setMode((old) => {
+            if (old?.kind === 'milestone') queueMicrotask(() => mark(old.target, old.value.trim()));
+            return null;
+          }),
+        () => setMode(null),
+      );
     }
     if (mode?.kind === 'elements') {
       const n = mode.list.length;
@@ -353,7 +412,10 @@ export function App({ vault, persona, pictureColor = pictureColorWanted(), htmlD
       if (input === ' ' && e) {
         if (a?.id === e.id) return setMarked(null);
         setMarked(e);
-        return setMessage({ text: `A = ${e.id.slice(0, 8)}: Enter on another snapshot diffs A..it; space or Esc unmarks`, tone: 'info' });
+        return setMessage({
+          text: `A = ${e.id.slice(0, 8)}: Enter on another snapshot diffs A..it; space or Esc unmarks`,
+          tone: 'info',
+        });
       }
       if (key.return && e) {
         setMarked(null);
@@ -374,7 +436,16 @@ export function App({ vault, persona, pictureColor = pictureColorWanted(), htmlD
     if (input === 'r') return void askRestore().catch(fail);
     if (input === 'R') return void askRestoreBefore().catch(fail);
     if (input === 'e') return void pickElement().catch(fail);
-    const step = input === 'j' || key.downArrow ? 1 : input === 'k' || key.upArrow ? -1 : key.pageDown || input === ' ' ? patchRows : key.pageUp ? -patchRows : 0;
+    const step =
+      input === 'j' || key.downArrow
+        ? 1
+        : input === 'k' || key.upArrow
+          ? -1
+          : key.pageDown || input === ' '
+            ? patchRows
+            : key.pageUp
+              ? -patchRows
+              : 0;
     if (!step) return;
     if (pane === 'files') moveFile(Math.sign(step) * (Math.abs(step) === 1 ? 1 : fileRows));
     else scrollPatch(step);
@@ -400,7 +471,14 @@ export function App({ vault, persona, pictureColor = pictureColorWanted(), htmlD
       {mode?.kind === 'help' ? (
         <HelpOverlay height={bodyHeight} width={width} />
       ) : mode?.kind === 'elements' ? (
-        <ElementPicker path={mode.path} snapshot={mode.snapshot.slice(0, 12)} list={mode.list} cursor={mode.cursor} height={bodyHeight} width={width} />
+        <ElementPicker
+          path={mode.path}
+          snapshot={mode.snapshot.slice(0, 12)}
+          list={mode.list}
+          cursor={mode.cursor}
+          height={bodyHeight}
+          width={width}
+        />
       ) : view === 'timeline' ? (
         <TimelineBody
           entries={shown}
@@ -420,7 +498,11 @@ export function App({ vault, persona, pictureColor = pictureColorWanted(), htmlD
         />
       ) : (
         <DiffView
-          title={diffFrom ? `${diffFrom.id.slice(0, 8)}..${diffEntry?.id.slice(0, 8)} ${diffEntry?.message.split('\n')[0] ?? ''}` : `${diffEntry?.id.slice(0, 8)} ${diffEntry?.message.split('\n')[0] ?? ''}`}
+          title={
+            diffFrom
+              ? `${diffFrom.id.slice(0, 8)}..${diffEntry?.id.slice(0, 8)} ${diffEntry?.message.split('\n')[0] ?? ''}`
+              : `${diffEntry?.id.slice(0, 8)} ${diffEntry?.message.split('\n')[0] ?? ''}`
+          }
           diff={diff.data}
           error={diff.error}
           fileCursor={fileCur}

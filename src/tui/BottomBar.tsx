@@ -30,10 +30,23 @@ export function bottomHeight(p: Pick<BottomBarProps, 'filter' | 'prompt' | 'conf
 export function BottomBar({ width, filter, prompt, confirm, running, message, hint }: BottomBarProps) {
   return (
     <Box flexDirection="column" flexShrink={0} width={width}>
-      {filter ? <FilterBar text={filter.text} editing={filter.editing} matches={filter.matches} pending={filter.pending} done={filter.done} width={width} /> : null}
+      {filter ? (
+        <FilterBar
+          text={filter.text}
+          editing={filter.editing}
+          matches={filter.matches}
+          pending={filter.pending}
+          done={filter.done}
+          width={width}
+        />
+      ) : null}
       {prompt ? <Prompt label={prompt.label} value={prompt.value} width={width} /> : null}
       {confirm ? <Confirm question={confirm.question} details={confirm.details} width={width} /> : null}
-      {running ? <ProgressLine label={running.label} view={running.view} width={width} /> : <StatusBar message={message} hint={hint} width={width} />}
+      {running ? (
+        <ProgressLine label={running.label} view={running.view} width={width} />
+      ) : (
+        <StatusBar message={message} hint={hint} width={width} />
+      )}
     </Box>
   );
 }

@@ -4,13 +4,21 @@ import { fit } from './text.js';
 import type { BuildMark } from './use-builds.js';
 
 /** The selected snapshot's builds with ratings and crashes; then which of them regressed, and why. */
-export function buildSummary(id: string, builds: readonly BuildMark[] | undefined): { builds: string; regressions: string } {
+export function buildSummary(
+  id: string,
+  builds: readonly BuildMark[] | undefined,
+): { builds: string; regressions: string } {
   if (!builds?.length) return { builds: `no build was made from ${id}`, regressions: '' };
   const list = builds.map((b) => {
-    const rating = b.average === null ? 'no feedback yet' : `★${b.average.toFixed(2)} (${b.count} rating${b.count === 1 ? '' : 's'}${b.crashes ? `, ${b.crashes} crash${b.crashes === 1 ? '' : 'es'}` : ''})`;
+    const rating =
+      b.average === null
+        ? 'no feedback yet'
+        : `★${b.average.toFixed(2)} (${b.count} rating${b.count === 1 ? '' : 's'}${b.crashes ? `, ${b.crashes} crash${b.crashes === 1 ? '' : 'es'}` : ''})`;
     return `${b.label} ${rating}`;
   });
-  const regressions = builds.filter((b) => b.regression.length).map((b) => `REGRESSION ${b.label} vs ${b.previous}: ${b.regression.join('; ')}`);
+  const regressions = builds
+    .filter((b) => b.regression.length)
+    .map((b) => `REGRESSION ${b.label} vs ${b.previous}: ${b.regression.join('; ')}`);
   return { builds: `builds from ${id}: ${list.join(' · ')}`, regressions: regressions.join(' · ') };
 }
 
@@ -18,7 +26,17 @@ export function buildSummary(id: string, builds: readonly BuildMark[] | undefine
 export const BUILD_PANEL_HEIGHT = 3;
 
 /** Game persona: three lines under the timeline about the selected snapshot's builds. */
-export function BuildPanel({ id, builds, error, width }: { id: string; builds: readonly BuildMark[] | undefined; error: string | null; width: number }) {
+export function BuildPanel({
+  id,
+  builds,
+  error,
+  width,
+}: {
+  id: string;
+  builds: readonly BuildMark[] | undefined;
+  error: string | null;
+  width: number;
+}) {
   const s = buildSummary(id, builds);
   return (
     <Box flexDirection="column" height={BUILD_PANEL_HEIGHT} width={width}>

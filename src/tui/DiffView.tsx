@@ -33,9 +33,32 @@ export function filePaneHeight(files: number, height: number): number {
 }
 
 /** Files pane above, patch pane below; Tab moves the focus (the focused pane's title is marked). */
-export function DiffView({ title, diff, error, fileCursor, fileOffset, patch, patchOffset, pane, visual, pictureRows = 6, height, width }: DiffViewProps) {
-  if (error) return <Box height={height}><Text color={theme.error}>{fit(error, width)}</Text></Box>;
-  if (!diff) return <Box height={height}><Text color={theme.dim}>loading changes…</Text></Box>;
+export function DiffView({
+  title,
+  diff,
+  error,
+  fileCursor,
+  fileOffset,
+  patch,
+  patchOffset,
+  pane,
+  visual,
+  pictureRows = 6,
+  height,
+  width,
+}: DiffViewProps) {
+  if (error)
+    return (
+      <Box height={height}>
+        <Text color={theme.error}>{fit(error, width)}</Text>
+      </Box>
+    );
+  if (!diff)
+    return (
+      <Box height={height}>
+        <Text color={theme.dim}>loading changes…</Text>
+      </Box>
+    );
   const rows = diff.panels.length + diff.files.length;
   const top = filePaneHeight(rows, height);
   const panel = fileCursor < diff.panels.length ? diff.panels[fileCursor] : undefined;
@@ -45,11 +68,26 @@ export function DiffView({ title, diff, error, fileCursor, fileOffset, patch, pa
       {fit(`${focused ? '▶' : ' '} ${label} `.padEnd(width, '─'), width)}
     </Text>
   );
-  const patchTitle = panel ? `${panel.label}: ${panel.summary}` : change ? `${change.path}${change.kind === 'renamed' ? ` (from ${change.from})` : ''}` : 'no file';
+  const patchTitle = panel
+    ? `${panel.label}: ${panel.summary}`
+    : change
+      ? `${change.path}${change.kind === 'renamed' ? ` (from ${change.from})` : ''}`
+      : 'no file';
   return (
     <Box flexDirection="column" height={height}>
-      {bar(`${title}: ${diff.files.length} file${diff.files.length === 1 ? '' : 's'} changed${diff.parent ? ` since ${diff.parent.slice(0, 8)}` : ' (first snapshot)'}`, pane === 'files')}
-      <FileList panels={diff.panels} files={diff.files} cursor={fileCursor} offset={fileOffset} height={top} width={width} focused={pane === 'files'} />
+      {bar(
+        `${title}: ${diff.files.length} file${diff.files.length === 1 ? '' : 's'} changed${diff.parent ? ` since ${diff.parent.slice(0, 8)}` : ' (first snapshot)'}`,
+        pane === 'files',
+      )}
+      <FileList
+        panels={diff.panels}
+        files={diff.files}
+        cursor={fileCursor}
+        offset={fileOffset}
+        height={top}
+        width={width}
+        focused={pane === 'files'}
+      />
       {bar(patchTitle, pane === 'patch')}
       {visual ? (
         <VisualPane visual={visual} rows={pictureRows} offset={patchOffset} height={height - top - 2} width={width} />

@@ -15,7 +15,12 @@ export interface FileListProps {
   focused: boolean;
 }
 
-const LABEL: Record<Change['kind'], string> = { added: 'added', modified: 'modified', deleted: 'deleted', renamed: 'renamed' };
+const LABEL: Record<Change['kind'], string> = {
+  added: 'added',
+  modified: 'modified',
+  deleted: 'deleted',
+  renamed: 'renamed',
+};
 
 export function sizeText(c: Change): string {
   if (c.kind === 'added') return bytes(c.newSize ?? 0);

@@ -22,5 +22,12 @@ export function FilterBar({ text, editing, matches, pending, done, width }: Filt
       </Text>
     );
   const more = pending ? `, searching ${pending} more` : done ? '' : '+';
-  return <Text color={theme.prompt}>{fit(`filter: ${text} (${matches}${more} match${matches === 1 && !more ? '' : 'es'}; / to change, Esc to clear)`, width)}</Text>;
+  return (
+    <Text color={theme.prompt}>
+      {fit(
+        `filter: ${text} (${matches}${more} match${matches === 1 && !more ? '' : 'es'}; / to change, Esc to clear)`,
+        width,
+      )}
+    </Text>
+  );
 }

@@ -37,7 +37,15 @@ export const KEYS: readonly [string, readonly [string, string][]][] = [
 
 export function HelpOverlay({ height, width }: { height: number; width: number }) {
   return (
-    <Box flexDirection="column" height={height} width={width} overflow="hidden" borderStyle="round" borderColor={theme.title} paddingX={1}>
+    <Box
+      flexDirection="column"
+      height={height}
+      width={width}
+      overflow="hidden"
+      borderStyle="round"
+      borderColor={theme.title}
+      paddingX={1}
+    >
       <Text bold color={theme.title}>
         Keys (? or Esc closes this help; q or Ctrl-C quits)
       </Text>

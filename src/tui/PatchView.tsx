@@ -41,10 +41,12 @@ export function PatchView({ change, patch, offset, height, width }: PatchViewPro
   else if (patch.kind === 'binary' || patch.kind === 'large')
     body = (
       <Text>
-        {patch.kind === 'binary' ? 'binary' : 'large (no text diff over 1 MiB)'}, {change.oldSize ?? 0} -&gt; {change.newSize ?? 0} bytes
+        {patch.kind === 'binary' ? 'binary' : 'large (no text diff over 1 MiB)'}, {change.oldSize ?? 0} -&gt;{' '}
+        {change.newSize ?? 0} bytes
       </Text>
     );
-  else if (change.kind === 'renamed' && change.oldId === change.newId) body = <Text>{fit(`renamed from ${change.from}, same content`, width)}</Text>;
+  else if (change.kind === 'renamed' && change.oldId === change.newId)
+    body = <Text>{fit(`renamed from ${change.from}, same content`, width)}</Text>;
   else
     body = (
       <Box flexDirection="column">

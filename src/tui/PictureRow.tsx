@@ -16,10 +16,20 @@ function cellOf(t: Thumb, r: number): string {
  * Pictures side by side, `rows` text rows tall, each captioned underneath (its `caption`, or its file
  * name). Picture lines are exactly `cols` cells wide (colour escapes aside), so padding lines them up.
  */
-export function PictureRow({ thumbs, rows, captions }: { thumbs: readonly Thumb[]; rows: number; captions?: readonly string[] }) {
+export function PictureRow({
+  thumbs,
+  rows,
+  captions,
+}: {
+  thumbs: readonly Thumb[];
+  rows: number;
+  captions?: readonly string[];
+}) {
   const lines: string[] = [];
   for (let r = 0; r < rows; r++) lines.push(thumbs.map((t) => cellOf(t, r) + ' '.repeat(GAP)).join(''));
-  const caption = thumbs.map((t, i) => fit(captions?.[i] ?? t.path.split('/').pop() ?? t.path, t.cols + GAP - 1).padEnd(t.cols + GAP)).join('');
+  const caption = thumbs
+    .map((t, i) => fit(captions?.[i] ?? t.path.split('/').pop() ?? t.path, t.cols + GAP - 1).padEnd(t.cols + GAP))
+    .join('');
   return (
     <Box flexDirection="column" flexShrink={0}>
       {lines.map((l, i) => (

@@ -1,5 +1,5 @@
 import { Text } from 'ink';
-import { progressLine, type ProgressView } from '../cli/progress.js';
+import { progressLine, type ProgressView } from '../ui/progress.js';
 import { theme } from './theme.js';
 
 /** A long operation under way: label, bar, bytes, rate, time left (the status line while it runs). */

@@ -21,10 +21,28 @@ export interface TimelineProps {
 }
 
 /** The visible window of the (filtered) history. */
-export function Timeline({ entries, cursor, offset, height, width, counts, builds, marked, loading, done, filtered }: TimelineProps) {
+export function Timeline({
+  entries,
+  cursor,
+  offset,
+  height,
+  width,
+  counts,
+  builds,
+  marked,
+  loading,
+  done,
+  filtered,
+}: TimelineProps) {
   const rows = entries.slice(offset, offset + height);
   if (!entries.length) {
-    const why = loading ? (filtered ? 'searching…' : 'loading history…') : filtered ? 'no snapshot matches the filter' : 'no snapshots yet: run vault commit -m MSG';
+    const why = loading
+      ? filtered
+        ? 'searching…'
+        : 'loading history…'
+      : filtered
+        ? 'no snapshot matches the filter'
+        : 'no snapshots yet: run vault commit -m MSG';
     return (
       <Box height={height}>
         <Text color={theme.dim}>{`  ${why}`}</Text>
@@ -34,7 +52,15 @@ export function Timeline({ entries, cursor, offset, height, width, counts, build
   return (
     <Box flexDirection="column" height={height}>
       {rows.map((e, i) => (
-        <TimelineRow key={e.id} entry={e} selected={offset + i === cursor} marked={e.id === marked} counts={counts.get(e.id)} builds={builds?.get(e.id)} width={width} />
+        <TimelineRow
+          key={e.id}
+          entry={e}
+          selected={offset + i === cursor}
+          marked={e.id === marked}
+          counts={counts.get(e.id)}
+          builds={builds?.get(e.id)}
+          width={width}
+        />
       ))}
       {rows.length < height && !done ? <Text color={theme.dim}>{'  loading more…'}</Text> : null}
     </Box>

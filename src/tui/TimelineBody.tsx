@@ -2,7 +2,7 @@ import type { ChangeCounts, LogEntry } from '../index.js';
 import { BuildPanel } from './BuildPanel.js';
 import { ThumbStrip } from './ThumbStrip.js';
 import { Timeline } from './Timeline.js';
-import type { Persona } from './App.js';
+import type { ActivePersona as Persona } from '../porcelain/settings.js';
 import type { BuildMark } from './use-builds.js';
 import type { Thumb } from './use-thumbnails.js';
 
@@ -43,8 +43,17 @@ export function TimelineBody(p: TimelineBodyProps) {
         done={p.done}
         filtered={p.filtered}
       />
-      {p.panelHeight && selected && p.persona === 'game' ? <BuildPanel id={short} builds={selected ? p.builds.builds.get(selected.id) : undefined} error={p.builds.error} width={p.width} /> : null}
-      {p.panelHeight && selected && p.persona === 'creative' ? <ThumbStrip thumbs={p.thumbs.thumbs} total={p.thumbs.total} id={short} height={p.panelHeight} width={p.width} /> : null}
+      {p.panelHeight && selected && p.persona === 'game' ? (
+        <BuildPanel
+          id={short}
+          builds={selected ? p.builds.builds.get(selected.id) : undefined}
+          error={p.builds.error}
+          width={p.width}
+        />
+      ) : null}
+      {p.panelHeight && selected && p.persona === 'creative' ? (
+        <ThumbStrip thumbs={p.thumbs.thumbs} total={p.thumbs.total} id={short} height={p.panelHeight} width={p.width} />
+      ) : null}
     </>
   );
 }

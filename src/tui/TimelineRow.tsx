@@ -25,7 +25,10 @@ export function TimelineRow({ entry, selected, marked, counts, builds = [], widt
   const author = fit(authorName(entry.author), 10);
   const fixed = 2 + when.length + 1 + id.length + 1 + 1 + 10 + COUNTS_WIDTH;
   let room = Math.max(8, width - fixed);
-  const refs = badgesWidth(entry.refs) <= room - 6 ? entry.refs : entry.refs.slice(0, 1).filter((r) => badgesWidth([r]) <= room - 6);
+  const refs =
+    badgesWidth(entry.refs) <= room - 6
+      ? entry.refs
+      : entry.refs.slice(0, 1).filter((r) => badgesWidth([r]) <= room - 6);
   room -= badgesWidth(refs);
   // builds next (a regression first), as many as leave 6 columns of message
   const byRisk = [...builds].sort((a, b) => b.regression.length - a.regression.length);

@@ -5,15 +5,33 @@ import { fit } from './text.js';
 import type { Visual } from './use-visual.js';
 
 /** Creative persona: before / after / diff pictures of an image or model, then the visual diff's lines (scrolled by `offset`). */
-export function VisualPane({ visual, rows, offset, height, width }: { visual: Visual; rows: number; offset: number; height: number; width: number }) {
+export function VisualPane({
+  visual,
+  rows,
+  offset,
+  height,
+  width,
+}: {
+  visual: Visual;
+  rows: number;
+  offset: number;
+  height: number;
+  width: number;
+}) {
   const pictureRows = height >= rows + 3 ? rows : 0;
   const left = Math.max(0, height - (pictureRows ? pictureRows + 1 : 0));
   const report = visual.report ?? ['comparing the originals…'];
   return (
     <Box flexDirection="column" height={height} overflow="hidden">
-      {pictureRows && visual.pictures.length ? <PictureRow thumbs={visual.pictures} rows={pictureRows} captions={visual.captions} /> : null}
+      {pictureRows && visual.pictures.length ? (
+        <PictureRow thumbs={visual.pictures} rows={pictureRows} captions={visual.captions} />
+      ) : null}
       {report.slice(offset, offset + left).map((l, i) => (
-        <Text key={offset + i} wrap="truncate" color={visual.report ? (/^\s*changed\s/.test(l) ? theme.modified : undefined) : theme.dim}>
+        <Text
+          key={offset + i}
+          wrap="truncate"
+          color={visual.report ? (/^\s*changed\s/.test(l) ? theme.modified : undefined) : theme.dim}
+        >
           {fit(l, width) || ' '}
         </Text>
       ))}

@@ -7,7 +7,7 @@ import type { Vault } from '../porcelain/openVault.js';
 import { restore } from '../porcelain/restore.js';
 import { worktreeEntry } from '../porcelain/timeline.js';
 import { joinPath, writeFileAtomic } from '../plumbing/fs.js';
-import { commitAttachments } from '../cli/attachments.js';
+import { commitAttachments } from '../ui/attachments.js';
 import type { Message } from './StatusBar.js';
 import { bytes, time } from './text.js';
 
@@ -36,18 +36,33 @@ export interface Plan {
  */
 export async function fileRestoreBeforePlan(vault: Vault, before: string | null, c: Change): Promise<Plan | Message> {
   if (!before) return { text: `${c.path} has no earlier version: this is the first snapshot`, tone: 'error' };
-  if (c.kind === 'added') return { text: `${c.path} was added by this snapshot: there is no earlier version to restore (r restores this one)`, tone: 'error' };
+  if (c.kind === 'added')
+    return {
+      text: `${c.path} was added by this snapshot: there is no earlier version to restore (r restores this one)`,
+      tone: 'error',
+    };
   const path = c.from ?? c.path;
-  return fileRestorePlan(vault, before, { kind: 'modified', path, newSize: c.oldSize, newId: c.oldId, newKind: c.oldKind });
+  return fileRestorePlan(vault, before, {
+    kind: 'modified',
+    path,
+    newSize: c.oldSize,
+    newId: c.oldId,
+    newKind: c.oldKind,
+  });
 }
 
 /** Restore one file of a snapshot into the project folder (after saying what it overwrites). */
 export async function fileRestorePlan(vault: Vault, snapshot: string, c: Change): Promise<Plan | Message> {
   const short = snapshot.slice(0, 12);
-  if (c.kind === 'deleted') return { text: `${c.path} was deleted by this snapshot: there is no version of it here to restore`, tone: 'error' };
+  if (c.kind === 'deleted')
+    return { text: `${c.path} was deleted by this snapshot: there is no version of it here to restore`, tone: 'error' };
   const now = await worktreeEntry(vault, c.path);
   const details = now
-    ? [`This overwrites ${c.path} in the project folder`, `(now ${bytes(now.size)}, changed ${time(now.mtime)})`, `with the version from ${short} (${bytes(c.newSize ?? 0)}).`]
+    ? [
+        `This overwrites ${c.path} in the project folder`,
+        `(now ${bytes(now.size)}, changed ${time(now.mtime)})`,
+        `with the version from ${short} (${bytes(c.newSize ?? 0)}).`,
+      ]
     : [`${c.path} is not in the project folder now:`, `it will be created (${bytes(c.newSize ?? 0)}).`];
   return {
     question: `Restore ${c.path} from snapshot ${short}?`,
@@ -55,8 +70,15 @@ export async function fileRestorePlan(vault: Vault, snapshot: string, c: Change)
     label: `restoring ${c.path}`,
     run: async (onProgress) => {
       const r = await restore({ vault, snapshot, paths: [c.path], force: true, onProgress });
-      const skipped = r.skipped.length ? `; not restored: ${r.skipped.map((s) => `${s.path} (${s.reason})`).join(', ')}` : '';
-      return { message: { text: `restored ${c.path} from ${short}${r.unchanged ? ' (it was already identical)' : ''}${skipped}`, tone: skipped ? 'error' : 'ok' } };
+      const skipped = r.skipped.length
+        ? `; not restored: ${r.skipped.map((s) => `${s.path} (${s.reason})`).join(', ')}`
+        : '';
+      return {
+        message: {
+          text: `restored ${c.path} from ${short}${r.unchanged ? ' (it was already identical)' : ''}${skipped}`,
+          tone: skipped ? 'error' : 'ok',
+        },
+      };
     },
   };
 }
@@ -74,8 +96,14 @@ export async function elementChoices(vault: Vault, snapshot: string, path: strin
 }
 
 /** Put one element of `path` as it was in `snapshot` into the current file, after saying what changes. */
-export async function elementRestorePlan(vault: Vault, snapshot: string, path: string, el: ElementChoice): Promise<Plan> {
-  const { elementFormatOf, restoreElement, MAX_ELEMENT_FILE_BYTES } = await import('../personas/creative/elements/index.js');
+export async function elementRestorePlan(
+  vault: Vault,
+  snapshot: string,
+  path: string,
+  el: ElementChoice,
+): Promise<Plan> {
+  const { elementFormatOf, restoreElement, MAX_ELEMENT_FILE_BYTES } =
+    await import('../personas/creative/elements/index.js');
   const short = snapshot.slice(0, 12);
   const now = await worktreeEntry(vault, path);
   let has: boolean | null = null;
@@ -89,7 +117,9 @@ export async function elementRestorePlan(vault: Vault, snapshot: string, path: s
     ? [
         `This changes ${path} in the project folder`,
         `(now ${bytes(now.size)}, changed ${time(now.mtime)}):`,
-        has === false ? `it has no ${el.kind} ${el.name}: the one from ${short} is added back;` : `its ${el.kind} ${el.name} is overwritten by the one from ${short};`,
+        has === false
+          ? `it has no ${el.kind} ${el.name}: the one from ${short} is added back;`
+          : `its ${el.kind} ${el.name} is overwritten by the one from ${short};`,
         'the rest of the file stays. An undo snapshot is committed first.',
       ]
     : [`${path} is not in the project folder: restore the whole file instead (r).`];
@@ -98,10 +128,28 @@ export async function elementRestorePlan(vault: Vault, snapshot: string, path: s
     details,
     label: `restoring ${el.kind} ${el.name} of ${path}`,
     run: async () => {
-      const r = await restoreElement({ vault, rev: snapshot, path, element: `${el.kind}:${el.name}`, attachments: await commitAttachments(vault) });
-      if (r.action === 'unchanged') return { message: { text: `${path} already has ${el.kind} ${el.name} as it was in ${short}: nothing written`, tone: 'info' } };
+      const r = await restoreElement({
+        vault,
+        rev: snapshot,
+        path,
+        element: `${el.kind}:${el.name}`,
+        attachments: await commitAttachments(vault),
+      });
+      if (r.action === 'unchanged')
+        return {
+          message: {
+            text: `${path} already has ${el.kind} ${el.name} as it was in ${short}: nothing written`,
+            tone: 'info',
+          },
+        };
       const undo = r.undo ? `; undo: ${r.undo.command}` : '';
-      return { message: { text: `${r.action} ${r.element.kind} ${r.element.name} of ${path} from ${short}${undo}`, tone: 'ok' }, historyChanged: r.undo?.created === true };
+      return {
+        message: {
+          text: `${r.action} ${r.element.kind} ${r.element.name} of ${path} from ${short}${undo}`,
+          tone: 'ok',
+        },
+        historyChanged: r.undo?.created === true,
+      };
     },
   };
 }

@@ -1,4 +1,5 @@
-import { snapshotChanges, type ChangeCounts, type SnapshotChanges, type TreeCache, type Vault } from '../index.js';
+import type { Vault } from '../porcelain/openVault.js';
+import { snapshotChanges, type ChangeCounts, type SnapshotChanges, type TreeCache } from '../porcelain/timeline.js';
 
 /**
  * What each snapshot changed against its first parent, computed one snapshot at a time and kept:
@@ -95,7 +96,18 @@ export function countsOf(store: ChangeStore, ids: readonly string[]): Map<string
   const counts = new Map<string, ChangeCounts | 'error'>();
   for (const id of ids) {
     const c = store.get(id);
-    if (c) counts.set(id, c instanceof Error ? 'error' : { added: c.added.length, modified: c.modified.length, deleted: c.deleted.length, renamed: c.renamed.length });
+    if (c)
+      counts.set(
+        id,
+        c instanceof Error
+          ? 'error'
+          : {
+              added: c.added.length,
+              modified: c.modified.length,
+              deleted: c.deleted.length,
+              renamed: c.renamed.length,
+            },
+      );
   }
   return counts;
 }

@@ -15,7 +15,7 @@ export interface Panel {
   readonly lines: readonly PanelLine[];
 }
 
-const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? 'null');
+const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? 'null'));
 const signed = (n: number) => (n > 0 ? `+${bytes(n)}` : n < 0 ? `-${bytes(-n)}` : '±0 B');
 
 /** A snapshot that declares no platforms / bundles: no panel (any other error is shown in the panel). */
@@ -29,7 +29,12 @@ export async function platformsPanel(vault: Vault, a: string, b: string): Promis
     platforms = (await platformMatrix({ vault, snapshot: b })).platforms;
   } catch (e) {
     if (undeclared(e)) return null;
-    return { key: 'platforms', label: 'platform config', summary: 'unreadable', lines: [{ text: (e as Error).message, tone: 'error' }] };
+    return {
+      key: 'platforms',
+      label: 'platform config',
+      summary: 'unreadable',
+      lines: [{ text: (e as Error).message, tone: 'error' }],
+    };
   }
   const lines: PanelLine[] = [];
   let keys = 0;
@@ -39,17 +44,30 @@ export async function platformsPanel(vault: Vault, a: string, b: string): Promis
     if (!d.changes.length) continue;
     touched++;
     keys += d.changes.length;
-    lines.push({ text: `${p}: ${d.changes.length} key${d.changes.length === 1 ? '' : 's'} changed (effective config)`, tone: 'hunk' });
+    lines.push({
+      text: `${p}: ${d.changes.length} key${d.changes.length === 1 ? '' : 's'} changed (effective config)`,
+      tone: 'hunk',
+    });
     for (const c of d.changes) {
       if (c.kind === 'added') lines.push({ text: `+ ${c.key} = ${show(c.new)}`, tone: 'added' });
       else if (c.kind === 'removed') lines.push({ text: `- ${c.key} (was ${show(c.old)})`, tone: 'deleted' });
       else lines.push({ text: `~ ${c.key}: ${show(c.old)} -> ${show(c.new)}`, tone: 'modified' });
     }
     // what is wrong with B's effective config (an override key the base lacks, a type that differs)
-    for (const pr of d.problems) lines.push({ text: `! ${pr.kind} ${pr.key}${pr.baseType ? ` (base ${pr.baseType}, override ${pr.overrideType})` : ''}`, tone: 'error' });
+    for (const pr of d.problems)
+      lines.push({
+        text: `! ${pr.kind} ${pr.key}${pr.baseType ? ` (base ${pr.baseType}, override ${pr.overrideType})` : ''}`,
+        tone: 'error',
+      });
   }
-  if (!lines.length) lines.push({ text: `the effective config of ${platforms.join(', ')} did not change`, tone: 'dim' });
-  return { key: 'platforms', label: 'platform config', summary: keys ? `${keys} key${keys === 1 ? '' : 's'} on ${touched} of ${platforms.length} platforms` : 'unchanged', lines };
+  if (!lines.length)
+    lines.push({ text: `the effective config of ${platforms.join(', ')} did not change`, tone: 'dim' });
+  return {
+    key: 'platforms',
+    label: 'platform config',
+    summary: keys ? `${keys} key${keys === 1 ? '' : 's'} on ${touched} of ${platforms.length} platforms` : 'unchanged',
+    lines,
+  };
 }
 
 /** Game persona: each bundle's size change and what a player holding `a` downloads for `b`. */
@@ -60,7 +78,12 @@ export async function bundlesPanel(vault: Vault, a: string, b: string): Promise<
     d = await bundlesDiff({ vault, a, b });
   } catch (e) {
     if (undeclared(e)) return null;
-    return { key: 'bundles', label: 'bundles', summary: 'unreadable', lines: [{ text: (e as Error).message, tone: 'error' }] };
+    return {
+      key: 'bundles',
+      label: 'bundles',
+      summary: 'unreadable',
+      lines: [{ text: (e as Error).message, tone: 'error' }],
+    };
   }
   const lines: PanelLine[] = [];
   let total = 0;
@@ -73,10 +96,24 @@ export async function bundlesPanel(vault: Vault, a: string, b: string): Promise<
     }
     changed++;
     const size = `${bytes(x.a?.bytes ?? 0)} -> ${bytes(x.b?.bytes ?? 0)} (${signed(x.sizeDelta)})`;
-    lines.push({ text: `${x.status === 'added' ? '+' : x.status === 'removed' ? '-' : '~'} ${x.name}: ${x.status}, ${size}, download ${bytes(x.download)}${d.redeclared.includes(x.name) ? ', redeclared' : ''}`, tone: x.status === 'added' ? 'added' : x.status === 'removed' ? 'deleted' : 'modified' });
-    for (const c of x.changes) lines.push({ text: `    ${c.kind.padEnd(8)} ${c.path}  ${c.kind === 'modified' ? `${bytes(c.oldSize ?? 0)} -> ${bytes(c.newSize ?? 0)}` : bytes((c.newSize ?? c.oldSize) ?? 0)}`, tone: 'dim' });
+    lines.push({
+      text: `${x.status === 'added' ? '+' : x.status === 'removed' ? '-' : '~'} ${x.name}: ${x.status}, ${size}, download ${bytes(x.download)}${d.redeclared.includes(x.name) ? ', redeclared' : ''}`,
+      tone: x.status === 'added' ? 'added' : x.status === 'removed' ? 'deleted' : 'modified',
+    });
+    for (const c of x.changes)
+      lines.push({
+        text: `    ${c.kind.padEnd(8)} ${c.path}  ${c.kind === 'modified' ? `${bytes(c.oldSize ?? 0)} -> ${bytes(c.newSize ?? 0)}` : bytes(c.newSize ?? c.oldSize ?? 0)}`,
+        tone: 'dim',
+      });
   }
-  return { key: 'bundles', label: 'bundles', summary: changed ? `${signed(total)} in ${changed} of ${d.bundles.length} bundles` : `unchanged (${d.bundles.length} bundles)`, lines };
+  return {
+    key: 'bundles',
+    label: 'bundles',
+    summary: changed
+      ? `${signed(total)} in ${changed} of ${d.bundles.length} bundles`
+      : `unchanged (${d.bundles.length} bundles)`,
+    lines,
+  };
 }
 
 /** The game persona's panels for a diff from `a` to `b` (none for a first snapshot). */

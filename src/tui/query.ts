@@ -45,14 +45,21 @@ export function pathMatches(path: string, want: string): boolean {
 /** The paths a snapshot's changes touch (renames: both names). */
 export function changedPaths(c: SnapshotChanges): string[] {
   const out: string[] = [];
-  for (const list of [c.added, c.modified, c.deleted, c.renamed]) for (const x of list) out.push(x.path, ...(x.from ? [x.from] : []));
+  for (const list of [c.added, c.modified, c.deleted, c.renamed])
+    for (const x of list) out.push(x.path, ...(x.from ? [x.from] : []));
   return out;
 }
 
 /** true / false, or 'pending' when a path condition waits for the snapshot's changes. */
 export function matchEntry(e: LogEntry, q: Query, ctx: MatchContext): boolean | 'pending' {
   for (const t of q.text) {
-    if (!(e.message.toLowerCase().includes(t) || e.author.toLowerCase().includes(t) || e.refs.some((r) => r.toLowerCase().includes(t)) || e.id.startsWith(t))) return false;
+    if (!(
+      e.message.toLowerCase().includes(t) ||
+      e.author.toLowerCase().includes(t) ||
+      e.refs.some((r) => r.toLowerCase().includes(t)) ||
+      e.id.startsWith(t)
+    ))
+      return false;
   }
   for (const t of q.types) if (!(ctx.milestoneTypes.get(e.id) ?? []).includes(t)) return false;
   if (q.paths.length) {

@@ -21,7 +21,12 @@ export async function runTui(opts: RunOptions): Promise<void> {
   const alt = stdout.isTTY;
   if (alt) stdout.write('\x1b[?1049h\x1b[H');
   try {
-    const app = render(createElement(App, { vault: opts.vault, persona: opts.persona }), { stdout, stdin: opts.stdin ?? process.stdin, exitOnCtrlC: true, patchConsole: true });
+    const app = render(createElement(App, { vault: opts.vault, persona: opts.persona }), {
+      stdout,
+      stdin: opts.stdin ?? process.stdin,
+      exitOnCtrlC: true,
+      patchConsole: true,
+    });
     await app.waitUntilExit();
   } finally {
     if (alt) stdout.write('\x1b[?25h\x1b[?1049l');

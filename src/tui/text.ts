@@ -1,5 +1,5 @@
 /** Plain text helpers for fixed-width cells (no ANSI: colours are applied by components). */
-export { bytes, time } from '../cli/format.js';
+export { bytes, time } from '../ui/format.js';
 
 /** Cut to `width` columns, with '…' when cut. */
 export function fit(s: string, width: number): string {

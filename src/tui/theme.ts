@@ -40,7 +40,8 @@ export function colorsWanted(env: NodeJS.ProcessEnv = process.env): boolean {
 
 /** Switch every theme colour on or off (once, before the first render). */
 export function setColors(on: boolean): void {
-  for (const k of Object.keys(palette) as (keyof typeof palette)[]) (theme as Record<string, string | undefined>)[k] = on ? palette[k] : undefined;
+  for (const k of Object.keys(palette) as (keyof typeof palette)[])
+    (theme as Record<string, string | undefined>)[k] = on ? palette[k] : undefined;
 }
 
 /** Marker in front of the selected row (visible without colour). */
@@ -58,7 +59,11 @@ export function truecolorWanted(env: NodeJS.ProcessEnv = process.env): boolean {
   if (!colorsWanted(env)) return false;
   if (env.FORCE_COLOR === '3') return true;
   if (['iTerm.app', 'WezTerm', 'vscode', 'ghostty'].includes(env.TERM_PROGRAM ?? '')) return true;
-  return /^(truecolor|24bit)$/i.test(env.COLORTERM ?? '') || /-direct$/.test(env.TERM ?? '') || /^(xterm-kitty|alacritty|xterm-ghostty|foot)/.test(env.TERM ?? '');
+  return (
+    /^(truecolor|24bit)$/i.test(env.COLORTERM ?? '') ||
+    (env.TERM ?? '').endsWith('-direct') ||
+    /^(xterm-kitty|alacritty|xterm-ghostty|foot)/.test(env.TERM ?? '')
+  );
 }
 
 /** How pictures are drawn: 24-bit half blocks, the xterm 256-colour palette when colours are on without truecolour, or (false) an ASCII ramp. */

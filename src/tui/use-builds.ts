@@ -20,7 +20,10 @@ export interface BuildMark {
  * Game persona: builds by the snapshot they were made from, with their feedback and regressions (from
  * the game persona's feedback report, loaded after the first screen; its code is imported on first use).
  */
-export function useBuilds(vault: Vault, enabled: boolean): { builds: ReadonlyMap<string, readonly BuildMark[]>; error: string | null; reload: () => void } {
+export function useBuilds(
+  vault: Vault,
+  enabled: boolean,
+): { builds: ReadonlyMap<string, readonly BuildMark[]>; error: string | null; reload: () => void } {
   const [builds, setBuilds] = useState<ReadonlyMap<string, readonly BuildMark[]>>(new Map());
   const [error, setError] = useState<string | null>(null);
   const [round, setRound] = useState(0);
@@ -34,7 +37,16 @@ export function useBuilds(vault: Vault, enabled: boolean): { builds: ReadonlyMap
       const out = new Map<string, BuildMark[]>();
       for (const b of report.builds) {
         const r = regressions.get(b.build);
-        const mark: BuildMark = { label: `${b.version}@${b.platform}`, version: b.version, platform: b.platform, count: b.count, average: b.average, crashes: b.crashes, regression: r?.reasons ?? [], previous: r?.previousLabel ?? null };
+        const mark: BuildMark = {
+          label: `${b.version}@${b.platform}`,
+          version: b.version,
+          platform: b.platform,
+          count: b.count,
+          average: b.average,
+          crashes: b.crashes,
+          regression: r?.reasons ?? [],
+          previous: r?.previousLabel ?? null,
+        };
         out.set(b.snapshot, [...(out.get(b.snapshot) ?? []), mark]);
       }
       if (live) setBuilds(out);

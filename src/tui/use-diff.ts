@@ -1,6 +1,11 @@
 import { useEffect, useState } from 'react';
 import type { Panel, PanelLine } from './game-panels.js';
-import { diffFlat, flattenTree, readSnapshot, snapshotChanges, textPatch, type Change, type SnapshotChanges, type Vault } from '../index.js';
+import { flattenTree } from '../plumbing/trees.js';
+import { textPatch } from '../porcelain/diff.js';
+import { diffFlat, type Change } from '../porcelain/diffTrees.js';
+import type { Vault } from '../porcelain/openVault.js';
+import { readSnapshot } from '../porcelain/readSnapshot.js';
+import { snapshotChanges, type SnapshotChanges } from '../porcelain/timeline.js';
 
 export interface DiffData {
   /** the "before" side: the first parent, or the snapshot marked with space; null for a root snapshot */
@@ -17,11 +22,20 @@ export interface DiffData {
 /** What `to` changed since `from` (any two snapshots). */
 export async function changesBetween(vault: Vault, from: string, to: string): Promise<SnapshotChanges> {
   const [a, b] = [await readSnapshot(vault, from), await readSnapshot(vault, to)];
-  return { parent: a.id, snapshot: b.id, ...diffFlat(await flattenTree(vault.db, a.tree), await flattenTree(vault.db, b.tree)) };
+  return {
+    parent: a.id,
+    snapshot: b.id,
+    ...diffFlat(await flattenTree(vault.db, a.tree), await flattenTree(vault.db, b.tree)),
+  };
 }
 
 /** What a snapshot changed against its parent, or against `from` when given (null while loading). */
-export function useDiff(vault: Vault, id: string | null, from: string | null = null, panels?: (a: string | null, b: string) => Promise<Panel[]>): { data: DiffData | null; error: string | null } {
+export function useDiff(
+  vault: Vault,
+  id: string | null,
+  from: string | null = null,
+  panels?: (a: string | null, b: string) => Promise<Panel[]>,
+): { data: DiffData | null; error: string | null } {
   const [data, setData] = useState<DiffData | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -32,7 +46,11 @@ export function useDiff(vault: Vault, id: string | null, from: string | null = n
     (from ? changesBetween(vault, from, id) : snapshotChanges(vault, id))
       .then(async (c) => {
         if (!live) return;
-        const extra = panels ? await panels(c.parent, c.snapshot).catch((e: Error): Panel[] => [{ key: 'error', label: 'persona panels', summary: 'failed', lines: [{ text: e.message, tone: 'error' }] }]) : [];
+        const extra = panels
+          ? await panels(c.parent, c.snapshot).catch((e: Error): Panel[] => [
+              { key: 'error', label: 'persona panels', summary: 'failed', lines: [{ text: e.message, tone: 'error' }] },
+            ])
+          : [];
         if (!live) return;
         const byPath = (a: Change, b: Change) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
         const files = [...c.renamed, ...c.added, ...c.modified, ...c.deleted].sort(byPath);
@@ -46,7 +64,13 @@ export function useDiff(vault: Vault, id: string | null, from: string | null = n
   return { data, error };
 }
 
-export type Patch = { kind: 'text'; lines: string[] } | { kind: 'panel'; lines: readonly PanelLine[] } | { kind: 'binary' } | { kind: 'large' } | { kind: 'loading' } | { kind: 'error'; message: string };
+export type Patch =
+  | { kind: 'text'; lines: string[] }
+  | { kind: 'panel'; lines: readonly PanelLine[] }
+  | { kind: 'binary' }
+  | { kind: 'large' }
+  | { kind: 'loading' }
+  | { kind: 'error'; message: string };
 
 const TEXT_MAX = 1024 * 1024;
 
@@ -61,9 +85,13 @@ export function usePatch(vault: Vault, diff: DiffData | null, change: Change | u
     textPatch(vault, change, sides)
       .then((p) => {
         if (!live) return;
-        if (p === null) return setPatch({ kind: Math.max(change.oldSize ?? 0, change.newSize ?? 0) > TEXT_MAX ? 'large' : 'binary' });
+        if (p === null)
+          return setPatch({ kind: Math.max(change.oldSize ?? 0, change.newSize ?? 0) > TEXT_MAX ? 'large' : 'binary' });
         // drop the "====" line and the Index header createTwoFilesPatch starts with
-        const lines = p.replace(/\n$/, '').split('\n').filter((l) => !/^={10,}$/.test(l) && !l.startsWith('Index: '));
+        const lines = p
+          .replace(/\n$/, '')
+          .split('\n')
+          .filter((l) => !/^={10,}$/.test(l) && !l.startsWith('Index: '));
         setPatch({ kind: 'text', lines });
       })
       .catch((e: Error) => live && setPatch({ kind: 'error', message: e.message }));

@@ -7,7 +7,12 @@ import { isEmpty, matchEntry, parseQuery } from './query.js';
  * The loaded history through the `/` filter: the snapshots that match, and those still 'pending'
  * because a path: condition waits for their changes (asked of the store in the background).
  */
-export function useFiltered(entries: readonly LogEntry[], filter: string, milestoneTypes: ReadonlyMap<string, readonly string[]>, store: ChangeStore): { shown: readonly LogEntry[]; pending: readonly string[] } {
+export function useFiltered(
+  entries: readonly LogEntry[],
+  filter: string,
+  milestoneTypes: ReadonlyMap<string, readonly string[]>,
+  store: ChangeStore,
+): { shown: readonly LogEntry[]; pending: readonly string[] } {
   const query = useMemo(() => parseQuery(filter), [filter]);
   const result = useMemo(() => {
     if (isEmpty(query)) return { shown: entries, pending: [] as string[] };

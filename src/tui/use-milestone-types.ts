@@ -3,7 +3,10 @@ import { listMilestones } from '../personas/game/milestones.js';
 import type { Vault } from '../porcelain/openVault.js';
 
 /** Milestone types by the snapshot they mark (for `type:` filters); `refresh` after marking one. */
-export function useMilestoneTypes(vault: Vault): { types: ReadonlyMap<string, readonly string[]>; refresh: () => Promise<void> } {
+export function useMilestoneTypes(vault: Vault): {
+  types: ReadonlyMap<string, readonly string[]>;
+  refresh: () => Promise<void>;
+} {
   const [types, setTypes] = useState<ReadonlyMap<string, readonly string[]>>(new Map());
   const refresh = useCallback(async () => {
     const m = new Map<string, string[]>();

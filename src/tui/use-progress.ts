@@ -1,5 +1,5 @@
 import { useCallback, useRef, useState } from 'react';
-import { ProgressMeter, type ProgressSample, type ProgressView } from '../cli/progress.js';
+import { ProgressMeter, type ProgressSample, type ProgressView } from '../ui/progress.js';
 
 export interface Running {
   label: string;
@@ -10,7 +10,11 @@ export interface Running {
  * Progress of one long operation started from the TUI (restore...): `start` returns the callback to hand
  * to the operation; `stop` ends it. Redraws at most 10 times a second.
  */
-export function useProgress(clock: () => number = Date.now): { running: Running | null; start: (label: string) => (s: ProgressSample) => void; stop: () => void } {
+export function useProgress(clock: () => number = Date.now): {
+  running: Running | null;
+  start: (label: string) => (s: ProgressSample) => void;
+  stop: () => void;
+} {
   const [running, setRunning] = useState<Running | null>(null);
   const last = useRef(0);
   const start = useCallback(

@@ -19,7 +19,10 @@ export function loadThumbnails(): Promise<ThumbModule> {
 }
 
 /** Paths of changed files that can have thumbnails (added, modified, renamed; not deleted). */
-export function picturePaths(c: SnapshotChanges, kindOf: (p: string) => 'image' | 'model' | null): { path: string; kind: 'image' | 'model' }[] {
+export function picturePaths(
+  c: SnapshotChanges,
+  kindOf: (p: string) => 'image' | 'model' | null,
+): { path: string; kind: 'image' | 'model' }[] {
   const out: { path: string; kind: 'image' | 'model' }[] = [];
   for (const x of [...c.modified, ...c.added, ...c.renamed]) {
     const k = kindOf(x.path);
@@ -38,7 +41,16 @@ export function fitCols(w: number, h: number, rows: number, maxCols: number): nu
  * from the originals), at most `max` of them, each at most `rows` x `maxCols` cells. Waits 80 ms after
  * the selection settles, so scrolling through the timeline decodes nothing on the way.
  */
-export function useThumbnails(opts: { vault: Vault; enabled: boolean; id: string | null; changes: SnapshotChanges | undefined; max: number; rows: number; maxCols: number; color: boolean | 'truecolor' | '256' }): { thumbs: Thumb[] | null; total: number } {
+export function useThumbnails(opts: {
+  vault: Vault;
+  enabled: boolean;
+  id: string | null;
+  changes: SnapshotChanges | undefined;
+  max: number;
+  rows: number;
+  maxCols: number;
+  color: boolean | 'truecolor' | '256';
+}): { thumbs: Thumb[] | null; total: number } {
   const { vault, enabled, id, changes, max, rows, maxCols, color } = opts;
   const [state, setState] = useState<{ key: string; thumbs: Thumb[]; total: number } | null>(null);
   const cache = useRef(new Map<string, Thumb>());
@@ -49,13 +61,20 @@ export function useThumbnails(opts: { vault: Vault; enabled: boolean; id: string
     const timer = setTimeout(async () => {
       const mod = await loadThumbnails().catch((e: Error) => {
         // no pictures, and say why in place of the first one
-        if (live) setState({ key, thumbs: [{ path: 'thumbnails', kind: 'image', lines: [], cols: maxCols, error: e.message }], total: 1 });
+        if (live)
+          setState({
+            key,
+            thumbs: [{ path: 'thumbnails', kind: 'image', lines: [], cols: maxCols, error: e.message }],
+            total: 1,
+          });
         return null;
       });
       if (!mod) return;
       const all = picturePaths(changes, mod.thumbnailKind);
       const wanted = all.slice(0, max);
-      const thumbs: Thumb[] = wanted.map((w) => cache.current.get(`${id}:${w.path}:${rows}:${maxCols}:${color}`) ?? { ...w, lines: null, cols: maxCols });
+      const thumbs: Thumb[] = wanted.map(
+        (w) => cache.current.get(`${id}:${w.path}:${rows}:${maxCols}:${color}`) ?? { ...w, lines: null, cols: maxCols },
+      );
       if (live) setState({ key, thumbs: [...thumbs], total: all.length });
       for (let i = 0; i < wanted.length; i++) {
         if (thumbs[i].lines) continue;

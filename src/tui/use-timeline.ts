@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { openTimeline, type LogEntry, type TimelinePager, type Vault } from '../index.js';
+import type { LogEntry } from '../porcelain/log.js';
+import type { Vault } from '../porcelain/openVault.js';
+import { openTimeline, type TimelinePager } from '../porcelain/timeline.js';
 
 export interface Timeline {
   entries: LogEntry[];

@@ -21,7 +21,16 @@ const mib = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MiB`;
  * thumbnails stored with the two snapshots), then the creative persona's visual diff of the originals.
  * null when the file is not a picture (or the persona is off): the text/binary patch is shown instead.
  */
-export function useVisual(opts: { vault: Vault; enabled: boolean; parent: string | null; snapshot: string | null; change: Change | undefined; rows: number; maxCols: number; color: boolean | 'truecolor' | '256' }): Visual | null {
+export function useVisual(opts: {
+  vault: Vault;
+  enabled: boolean;
+  parent: string | null;
+  snapshot: string | null;
+  change: Change | undefined;
+  rows: number;
+  maxCols: number;
+  color: boolean | 'truecolor' | '256';
+}): Visual | null {
   const { vault, enabled, parent, snapshot, change, rows, maxCols, color } = opts;
   const [state, setState] = useState<{ key: string; visual: Visual | null } | null>(null);
   const key = `${parent}:${snapshot}:${change?.path}:${change?.kind}:${rows}:${maxCols}:${color}`;
@@ -40,13 +49,21 @@ export function useVisual(opts: { vault: Vault; enabled: boolean; parent: string
       };
       const loading = (path: string): Thumb => ({ path, kind: 'image', lines: null, cols: maxCols });
       set({ pictures: [loading(oldPath), loading(change.path)], captions: ['before', 'after'], report: null });
-      const before = parent && change.kind !== 'added' ? await mod.thumbnailFor(vault, parent, oldPath).catch(() => null) : null;
-      const after = change.kind !== 'deleted' ? await mod.thumbnailFor(vault, snapshot, change.path).catch(() => null) : null;
+      const before =
+        parent && change.kind !== 'added' ? await mod.thumbnailFor(vault, parent, oldPath).catch(() => null) : null;
+      const after =
+        change.kind !== 'deleted' ? await mod.thumbnailFor(vault, snapshot, change.path).catch(() => null) : null;
       const pictures: Thumb[] = [draw(oldPath, before), draw(change.path, after)];
-      const captions = [change.kind === 'added' ? 'before: none' : 'before', change.kind === 'deleted' ? 'after: deleted' : 'after'];
+      const captions = [
+        change.kind === 'added' ? 'before: none' : 'before',
+        change.kind === 'deleted' ? 'after: deleted' : 'after',
+      ];
       if (before && after) {
         const { thumbnailDiff } = await import('../personas/creative/timeline/thumbnailDiff.js');
-        const d = thumbnailDiff(before as Parameters<typeof thumbnailDiff>[0], after as Parameters<typeof thumbnailDiff>[1]);
+        const d = thumbnailDiff(
+          before as Parameters<typeof thumbnailDiff>[0],
+          after as Parameters<typeof thumbnailDiff>[1],
+        );
         pictures.push(draw(change.path, d.image));
         captions.push(`diff ${(d.share * 100).toFixed(1)}%`);
       }
@@ -54,10 +71,22 @@ export function useVisual(opts: { vault: Vault; enabled: boolean; parent: string
       // the originals: share of pixels changed and regions (images), parts and nodes (models)
       const size = Math.max(change.oldSize ?? 0, change.newSize ?? 0);
       if (!parent) return set({ pictures, captions, report: ['first snapshot: nothing to compare with'] });
-      if (size > VISUAL_MAX_BYTES) return set({ pictures, captions, report: [`originals over ${mib(VISUAL_MAX_BYTES)} are not compared here: run vault diff --visual ${parent.slice(0, 8)} ${snapshot.slice(0, 8)} --path ${change.path}`] });
+      if (size > VISUAL_MAX_BYTES)
+        return set({
+          pictures,
+          captions,
+          report: [
+            `originals over ${mib(VISUAL_MAX_BYTES)} are not compared here: run vault diff --visual ${parent.slice(0, 8)} ${snapshot.slice(0, 8)} --path ${change.path}`,
+          ],
+        });
       const visual = await import('../personas/creative/visual/index.js');
       try {
-        const r = await visual.visualDiff({ vault, a: { kind: 'snapshot', rev: parent }, b: { kind: 'snapshot', rev: snapshot }, path: change.path });
+        const r = await visual.visualDiff({
+          vault,
+          a: { kind: 'snapshot', rev: parent },
+          b: { kind: 'snapshot', rev: snapshot },
+          path: change.path,
+        });
         set({ pictures, captions, report: visual.describeVisualDiff(r.report, { maxLines: 20 }).slice(1) });
       } catch (e) {
         set({ pictures, captions, report: [`no visual diff: ${(e as Error).message}`] });

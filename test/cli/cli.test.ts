@@ -16,7 +16,6 @@ interface Ctx {
 
 const test = suite<Ctx>('cli/vault', {} as Ctx);
 
-
 type Run = CliRun;
 
 function vault(cwd: string, ...args: string[]): Promise<Run> {
@@ -60,7 +59,8 @@ test.after.each(async (ctx) => {
 test('--help and --version exit 0', async ({ dir }) => {
   const h = await vault(dir, '--help');
   assert.is(h.code, 0);
-  for (const c of ['init', 'commit', 'status', 'log', 'diff', 'restore']) assert.match(h.stdout, new RegExp(`vault ${c}`));
+  for (const c of ['init', 'commit', 'status', 'log', 'diff', 'restore'])
+    assert.match(h.stdout, new RegExp(`vault ${c}`));
   const v = await vault(dir, '--version');
   assert.is(v.code, 0);
   const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { version: string };
@@ -92,8 +92,15 @@ test('init, commit -m, status, diff, log --json, restore --to: a whole session',
   assert.is(st.code, 0);
   assert.match(st.stdout, /^M  notes\.txt/m);
   assert.match(st.stdout, /^A  new\.txt/m);
-  const stj = JSON.parse((await vault(work, 'status', '--json')).stdout) as { modified: { path: string }[]; added: { path: string }[]; clean: boolean };
-  assert.equal([stj.modified.map((c) => c.path), stj.added.map((c) => c.path), stj.clean], [['notes.txt'], ['new.txt'], false]);
+  const stj = JSON.parse((await vault(work, 'status', '--json')).stdout) as {
+    modified: { path: string }[];
+    added: { path: string }[];
+    clean: boolean;
+  };
+  assert.equal(
+    [stj.modified.map((c) => c.path), stj.added.map((c) => c.path), stj.clean],
+    [['notes.txt'], ['new.txt'], false],
+  );
 
   const d = await vault(work, 'diff');
   assert.is(d.code, 0);
@@ -109,11 +116,20 @@ test('init, commit -m, status, diff, log --json, restore --to: a whole session',
 
   const log = await vault(work, 'log', '--json');
   assert.is(log.code, 0, log.stderr);
-  const entries = JSON.parse(log.stdout) as { id: string; message: string; parents: string[]; refs: string[]; author: string }[];
-  assert.equal(entries.map((e) => [e.id, e.message, e.parents]), [
-    [id2, 'second', [id1]],
-    [id1, 'first', []],
-  ]);
+  const entries = JSON.parse(log.stdout) as {
+    id: string;
+    message: string;
+    parents: string[];
+    refs: string[];
+    author: string;
+  }[];
+  assert.equal(
+    entries.map((e) => [e.id, e.message, e.parents]),
+    [
+      [id2, 'second', [id1]],
+      [id1, 'first', []],
+    ],
+  );
   assert.equal(entries[0].refs, ['main']);
   assert.is(entries[0].author, 'Tess Ter <tess@example.org>');
 
@@ -124,7 +140,10 @@ test('init, commit -m, status, diff, log --json, restore --to: a whole session',
   const out = join(dir, 'out');
   const rs = await vault(work, 'restore', id1!.slice(0, 8), '--to', '../out');
   assert.is(rs.code, 0, rs.stderr);
-  assert.equal((await listTree(nodeFs, out)).map((l) => l.replace(/^(\w+) +(\S+).*$/, '$1 $2')), ['dir Art', 'file Art/hero.bin', 'file notes.txt']);
+  assert.equal(
+    (await listTree(nodeFs, out)).map((l) => l.replace(/^(\w+) +(\S+).*$/, '$1 $2')),
+    ['dir Art', 'file Art/hero.bin', 'file notes.txt'],
+  );
   assert.is(await readFile(join(out, 'notes.txt'), 'utf8'), 'line one\n');
   assert.ok((await readFile(join(out, 'Art', 'hero.bin'))).equals(Buffer.from([0, 1, 2, 3, 255])));
 });
@@ -143,7 +162,9 @@ test('restore in place over an uncommitted change: EDIRTY, the file is kept; --f
   assert.is(await readFile(join(dir, 'a.txt'), 'utf8'), 'committed\n');
 });
 
-test('outside a vault: exit 1, one "vault: ..." line on stderr, no stack; --json prints {"error":{"code":"ENOTVAULT"}}', async ({ dir }) => {
+test('outside a vault: exit 1, one "vault: ..." line on stderr, no stack; --json prints {"error":{"code":"ENOTVAULT"}}', async ({
+  dir,
+}) => {
   for (const args of [['status'], ['log'], ['commit', '-m', 'x'], ['restore', 'HEAD', '--to', 'x'], ['diff']]) {
     const r = await vault(dir, ...args);
     assertUserError(r);
@@ -159,7 +180,12 @@ test('unknown snapshot: exit 1 with EUNKNOWNREV', async ({ dir }) => {
   await writeFile(join(dir, 'a.txt'), 'a');
   await vault(dir, 'init');
   await vault(dir, 'commit', '-m', 'a');
-  for (const args of [['log', 'nosuch'], ['restore', 'nosuch', '--to', 'out'], ['diff', 'HEAD~5'], ['show', 'deadbeef']]) {
+  for (const args of [
+    ['log', 'nosuch'],
+    ['restore', 'nosuch', '--to', 'out'],
+    ['diff', 'HEAD~5'],
+    ['show', 'deadbeef'],
+  ]) {
     const r = await vault(dir, ...args);
     assertUserError(r);
     assert.is(jsonError(await vault(dir, ...args, '--json')), 'EUNKNOWNREV', args.join(' '));

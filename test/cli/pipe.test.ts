@@ -17,10 +17,17 @@ test('vault log piped into head -1: one line, exit 0, no stack trace', async () 
       await writeFile(join(t.path, 'f.txt'), `${i}\n`);
       assert.is((await runVault(t.path, ['commit', '-m', `commit number ${i} `.repeat(40)])).code, 0);
     }
-    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" log | head -1; echo "exit=\${PIPESTATUS:-0}"`], { cwd: t.path, encoding: 'utf8', env: { ...process.env, VAULT_AUTHOR: 'T <t@example.org>' } });
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" log | head -1; echo "exit=\${PIPESTATUS:-0}"`], {
+      cwd: t.path,
+      encoding: 'utf8',
+      env: { ...process.env, VAULT_AUTHOR: 'T <t@example.org>' },
+    });
     assert.is(r.stdout.trim().split('\n').length, 2, r.stdout);
     assert.not.match(r.stderr, /EPIPE|internal error|\s+at /, r.stderr);
-    const bash = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${BIN}" log | head -1 >/dev/null`], { cwd: t.path, encoding: 'utf8' });
+    const bash = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${BIN}" log | head -1 >/dev/null`], {
+      cwd: t.path,
+      encoding: 'utf8',
+    });
     assert.is(bash.status, 0, bash.stderr);
   } finally {
     await t.remove();

@@ -16,7 +16,10 @@ export interface CliRun {
 /** `node bin/vault ARGS` in `cwd`, with a fixed author, no colour, and `env` added. */
 export function runVault(cwd: string | undefined, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, VAULT_AUTHOR: 'Tess Ter <tess@example.org>', NO_COLOR: '1', ...env } });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd,
+      env: { ...process.env, VAULT_AUTHOR: 'Tess Ter <tess@example.org>', NO_COLOR: '1', ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -34,6 +37,7 @@ export async function vaultOk(cwd: string, args: string[]): Promise<CliRun> {
 }
 
 /** `vault ARGS --json` that must succeed, parsed. */
-export async function vaultJson<T = any>(cwd: string, args: string[]): Promise<T> { // eslint-disable-line @typescript-eslint/no-explicit-any
+// oxlint-disable-next-line typescript/no-explicit-any -- callers index the parsed JSON freely
+export async function vaultJson<T = any>(cwd: string, args: string[]): Promise<T> {
   return JSON.parse((await vaultOk(cwd, [...args, '--json'])).stdout) as T;
 }

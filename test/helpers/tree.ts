@@ -41,7 +41,12 @@ export interface WriteTreeOptions {
 }
 
 /** Write `tree` under `root` (created if missing). */
-export async function writeTree(fs: FsPromises, root: string, tree: FileTree, opts: WriteTreeOptions = {}): Promise<void> {
+export async function writeTree(
+  fs: FsPromises,
+  root: string,
+  tree: FileTree,
+  opts: WriteTreeOptions = {},
+): Promise<void> {
   await fs.mkdir(root, { recursive: true });
   for (const [name, node] of Object.entries(tree)) {
     const path = `${root}/${name}`;

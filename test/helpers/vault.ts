@@ -35,11 +35,24 @@ export interface VaultOptions extends WriteTreeOptions {
 }
 
 /** Write `tree` at `dir` on `fs`, make it a vault and open it (InlineCodec, fake clock). */
-export async function vaultOn(fs: FsPromises, dir: string, tree: FileTree, opts: VaultOptions = {}): Promise<TestVault> {
+export async function vaultOn(
+  fs: FsPromises,
+  dir: string,
+  tree: FileTree,
+  opts: VaultOptions = {},
+): Promise<TestVault> {
   await writeTree(fs, dir, tree, opts);
   await initVault({ fs, dir, chunker: opts.chunker, packSize: opts.packSize });
   const clock = fakeClock();
-  const open = (codec?: Codec) => openVault({ fs, cwd: dir, codec: codec ?? new InlineCodec(), clock, author: 'Tess Ter <tess@example.org>', threads: opts.threads });
+  const open = (codec?: Codec) =>
+    openVault({
+      fs,
+      cwd: dir,
+      codec: codec ?? new InlineCodec(),
+      clock,
+      author: 'Tess Ter <tess@example.org>',
+      threads: opts.threads,
+    });
   return { fs, dir, vault: await open(opts.codec), reopen: open };
 }
 
@@ -56,7 +69,11 @@ export async function tempDir(prefix = 'vault-test-'): Promise<{ path: string; r
 }
 
 /** A vault in a real temp folder (`<tmp>/work`) holding `tree`; node's fs/promises unless `fs` is given. */
-export async function diskVault(root: string, tree: FileTree = {}, opts: VaultOptions & { fs?: FsPromises } = {}): Promise<TestVault> {
+export async function diskVault(
+  root: string,
+  tree: FileTree = {},
+  opts: VaultOptions & { fs?: FsPromises } = {},
+): Promise<TestVault> {
   return vaultOn(opts.fs ?? nodeFs, join(root, 'work'), tree, opts);
 }
 

@@ -8,7 +8,14 @@ import { codeOfSync } from '../helpers/vault.js';
 const test = suite('objects/chunkList');
 
 const id = (c: string) => c.repeat(64);
-const LIST: ChunkList = { size: 300_000 + 5 + 1_048_576, chunks: [{ id: id('a'), size: 300_000 }, { id: id('b'), size: 5 }, { id: id('a'), size: 1_048_576 }] };
+const LIST: ChunkList = {
+  size: 300_000 + 5 + 1_048_576,
+  chunks: [
+    { id: id('a'), size: 300_000 },
+    { id: id('b'), size: 5 },
+    { id: id('a'), size: 1_048_576 },
+  ],
+};
 
 test('encode then decode gives the list back', () => {
   assert.equal(decodeChunkList(encodeChunkList(LIST)), LIST);
@@ -40,9 +47,18 @@ test('decode accepts a view into a larger buffer', () => {
 });
 
 test('encode rejects sizes that do not add up, and bad ids: EMALFORMED', () => {
-  assert.is(codeOfSync(() => encodeChunkList({ size: 10, chunks: [{ id: id('a'), size: 9 }] })), 'EMALFORMED');
-  assert.is(codeOfSync(() => encodeChunkList({ size: 10, chunks: [{ id: 'zz', size: 10 }] })), 'EMALFORMED');
-  assert.is(codeOfSync(() => encodeChunkList({ size: 10, chunks: [{ id: 'ab'.repeat(10), size: 10 }] })), 'EMALFORMED');
+  assert.is(
+    codeOfSync(() => encodeChunkList({ size: 10, chunks: [{ id: id('a'), size: 9 }] })),
+    'EMALFORMED',
+  );
+  assert.is(
+    codeOfSync(() => encodeChunkList({ size: 10, chunks: [{ id: 'zz', size: 10 }] })),
+    'EMALFORMED',
+  );
+  assert.is(
+    codeOfSync(() => encodeChunkList({ size: 10, chunks: [{ id: 'ab'.repeat(10), size: 10 }] })),
+    'EMALFORMED',
+  );
 });
 
 const good = () => Buffer.from(encodeChunkList(LIST));
@@ -51,16 +67,55 @@ const BAD: [string, () => Buffer][] = [
   ['shorter than the header', () => good().subarray(0, 11)],
   ['one byte missing', () => good().subarray(0, good().length - 1)],
   ['one byte too many', () => Buffer.concat([good(), Buffer.of(0)])],
-  ['a count larger than the entries', () => { const b = good(); b.writeUInt32BE(4, 8); return b; }],
-  ['a total larger than the chunk sizes', () => { const b = good(); b.writeBigUInt64BE(BigInt(LIST.size + 1), 0); return b; }],
-  ['a total smaller than the chunk sizes', () => { const b = good(); b.writeBigUInt64BE(BigInt(LIST.size - 1), 0); return b; }],
-  ['a chunk size changed', () => { const b = good(); b.writeUInt32BE(6, 12 + 36 + 32); return b; }],
-  ['a zero-size chunk', () => { const b = encodeChunkList({ size: 5, chunks: [{ id: id('a'), size: 5 }] }); b.writeUInt32BE(0, 44); b.writeBigUInt64BE(0n, 0); return b; }],
+  [
+    'a count larger than the entries',
+    () => {
+      const b = good();
+      b.writeUInt32BE(4, 8);
+      return b;
+    },
+  ],
+  [
+    'a total larger than the chunk sizes',
+    () => {
+      const b = good();
+      b.writeBigUInt64BE(BigInt(LIST.size + 1), 0);
+      return b;
+    },
+  ],
+  [
+    'a total smaller than the chunk sizes',
+    () => {
+      const b = good();
+      b.writeBigUInt64BE(BigInt(LIST.size - 1), 0);
+      return b;
+    },
+  ],
+  [
+    'a chunk size changed',
+    () => {
+      const b = good();
+      b.writeUInt32BE(6, 12 + 36 + 32);
+      return b;
+    },
+  ],
+  [
+    'a zero-size chunk',
+    () => {
+      const b = encodeChunkList({ size: 5, chunks: [{ id: id('a'), size: 5 }] });
+      b.writeUInt32BE(0, 44);
+      b.writeBigUInt64BE(0n, 0);
+      return b;
+    },
+  ],
 ];
 
 for (const [what, make] of BAD) {
   test(`decode rejects ${what}: EMALFORMED`, () => {
-    assert.is(codeOfSync(() => decodeChunkList(make())), 'EMALFORMED');
+    assert.is(
+      codeOfSync(() => decodeChunkList(make())),
+      'EMALFORMED',
+    );
   });
 }
 

@@ -28,7 +28,14 @@ test('encode then decode gives the snapshot back', () => {
 
 test('same snapshot, same id: meta key order and field order do not matter', () => {
   const a = encodeSnapshot(SNAP);
-  const b = encodeSnapshot({ meta: { 'build.id': '42', persona: 'game' }, message: SNAP.message, time: SNAP.time, author: SNAP.author, parents: SNAP.parents, tree: SNAP.tree });
+  const b = encodeSnapshot({
+    meta: { 'build.id': '42', persona: 'game' },
+    message: SNAP.message,
+    time: SNAP.time,
+    author: SNAP.author,
+    parents: SNAP.parents,
+    tree: SNAP.tree,
+  });
   assert.ok(a.equals(b));
   const id = hashObject('snapshot', a);
   assert.ok(isObjectId(id));
@@ -54,11 +61,14 @@ test('the id covers every field, and parent order', () => {
 test('the id is the SHA-256 of "snapshot <len>\\0" + body', async () => {
   const { createHash } = await import('node:crypto');
   const body = encodeSnapshot(SNAP);
-  const want = createHash('sha256').update(Buffer.concat([Buffer.from(`snapshot ${body.length}\0`), body])).digest('hex');
+  const want = createHash('sha256')
+    .update(Buffer.concat([Buffer.from(`snapshot ${body.length}\0`), body]))
+    .digest('hex');
   assert.is(hashObject('snapshot', body), want);
 });
 
-const body = (over: Record<string, unknown>) => Buffer.from(JSON.stringify({ ...JSON.parse(encodeSnapshot(SNAP).toString()), ...over }));
+const body = (over: Record<string, unknown>) =>
+  Buffer.from(JSON.stringify({ ...JSON.parse(encodeSnapshot(SNAP).toString()), ...over }));
 const without = (key: string) => {
   const o = JSON.parse(encodeSnapshot(SNAP).toString());
   delete o[key];
@@ -87,7 +97,10 @@ const BAD: [string, Buffer][] = [
 
 for (const [what, b] of BAD) {
   test(`decode rejects a snapshot with ${what}: EMALFORMED`, () => {
-    assert.is(codeOfSync(() => decodeSnapshot(b)), 'EMALFORMED');
+    assert.is(
+      codeOfSync(() => decodeSnapshot(b)),
+      'EMALFORMED',
+    );
   });
 }
 

@@ -32,8 +32,14 @@ test('encode then decode gives the entries back, sorted by name', () => {
     tree.entries.map((e) => e.name),
     ['Art', 'big.psd', 'link', 'run.sh', 'zeta.txt'],
   );
-  assert.equal(tree.entries.find((e) => e.name === 'big.psd'), entries[4]);
-  assert.equal(tree.entries.find((e) => e.name === 'Art'), entries[1]);
+  assert.equal(
+    tree.entries.find((e) => e.name === 'big.psd'),
+    entries[4],
+  );
+  assert.equal(
+    tree.entries.find((e) => e.name === 'Art'),
+    entries[1],
+  );
 });
 
 test('the same entries in any order (and with extra fields) encode to the same bytes and id', () => {
@@ -48,7 +54,14 @@ test('the same entries in any order (and with extra fields) encode to the same b
 
 test('any change to an entry changes the id', () => {
   const base = hashObject('tree', encodeTree({ entries: [entry('a')] }));
-  const variants: Partial<TreeEntry>[] = [{ name: 'b' }, { size: 4 }, { mtime: 1 }, { id: ID_B }, { kind: 'exec' }, { obj: 'chunklist' }];
+  const variants: Partial<TreeEntry>[] = [
+    { name: 'b' },
+    { size: 4 },
+    { mtime: 1 },
+    { id: ID_B },
+    { kind: 'exec' },
+    { obj: 'chunklist' },
+  ];
   const ids = new Set([base]);
   for (const v of variants) ids.add(hashObject('tree', encodeTree({ entries: [entry('a', v)] })));
   assert.is(ids.size, variants.length + 1);
@@ -64,7 +77,10 @@ test('names sort by UTF-8 bytes, not by UTF-16 code units', () => {
   );
   assert.ok(compareNames('\uFF21', '\u{1F600}') < 0);
   // the UTF-16 order is not canonical
-  assert.is(codeOfSync(() => decodeTree(raw([entry('\u{1F600}'), entry('\uFF21')]))), 'EMALFORMED');
+  assert.is(
+    codeOfSync(() => decodeTree(raw([entry('\u{1F600}'), entry('\uFF21')]))),
+    'EMALFORMED',
+  );
 });
 
 test('an empty tree round-trips', () => {
@@ -88,13 +104,30 @@ const BAD_NAMES: [string, string][] = [
 for (const [name, why] of BAD_NAMES) {
   test(`encode and decode reject the name ${JSON.stringify(name)} (${why}) with EMALFORMED`, () => {
     assert.ok(badEntryName(name), 'badEntryName flags it');
-    assert.is(codeOfSync(() => encodeTree({ entries: [entry(name)] })), 'EMALFORMED');
-    assert.is(codeOfSync(() => decodeTree(raw([entry(name)]))), 'EMALFORMED');
+    assert.is(
+      codeOfSync(() => encodeTree({ entries: [entry(name)] })),
+      'EMALFORMED',
+    );
+    assert.is(
+      codeOfSync(() => decodeTree(raw([entry(name)]))),
+      'EMALFORMED',
+    );
   });
 }
 
 test('ordinary names are accepted', () => {
-  for (const n of ['a', '.hidden', '..x', 'x..', '.vaultignore', 'vault', 'Ünïcødé', '日本語.txt', 'with space', '-dash']) {
+  for (const n of [
+    'a',
+    '.hidden',
+    '..x',
+    'x..',
+    '.vaultignore',
+    'vault',
+    'Ünïcødé',
+    '日本語.txt',
+    'with space',
+    '-dash',
+  ]) {
     assert.is(badEntryName(n), null, n);
   }
 });
@@ -125,12 +158,18 @@ const BAD_BODIES: [string, Buffer][] = [
 
 for (const [what, body] of BAD_BODIES) {
   test(`decode rejects a tree body with ${what}: EMALFORMED`, () => {
-    assert.is(codeOfSync(() => decodeTree(body)), 'EMALFORMED');
+    assert.is(
+      codeOfSync(() => decodeTree(body)),
+      'EMALFORMED',
+    );
   });
 }
 
 test('encode rejects duplicate names', () => {
-  assert.is(codeOfSync(() => encodeTree({ entries: [entry('a'), entry('a', { id: ID_B })] })), 'EMALFORMED');
+  assert.is(
+    codeOfSync(() => encodeTree({ entries: [entry('a'), entry('a', { id: ID_B })] })),
+    'EMALFORMED',
+  );
 });
 
 test.run();

@@ -19,14 +19,29 @@ async function twoSnapshots() {
 
 test('create marks HEAD (or a named snapshot) with a type, message, author and time', async () => {
   const t = await twoSnapshots();
-  const alpha = await createMilestone({ vault: t.vault, name: 'alpha', type: 'alpha', message: 'to the testers', snapshot: 'HEAD~1' });
+  const alpha = await createMilestone({
+    vault: t.vault,
+    name: 'alpha',
+    type: 'alpha',
+    message: 'to the testers',
+    snapshot: 'HEAD~1',
+  });
   const beta = await createMilestone({ vault: t.vault, name: 'beta', type: 'beta' });
   assert.is(alpha.snapshot, t.a);
   assert.is(beta.snapshot, t.b);
   assert.is(alpha.message, 'to the testers');
   const all = await listMilestones({ vault: t.vault });
-  assert.equal(all.map((m) => [m.name, m.type, m.snapshot]), [['alpha', 'alpha', t.a], ['beta', 'beta', t.b]]);
-  assert.equal((await listMilestones({ vault: t.vault, type: 'beta' })).map((m) => m.name), ['beta']);
+  assert.equal(
+    all.map((m) => [m.name, m.type, m.snapshot]),
+    [
+      ['alpha', 'alpha', t.a],
+      ['beta', 'beta', t.b],
+    ],
+  );
+  assert.equal(
+    (await listMilestones({ vault: t.vault, type: 'beta' })).map((m) => m.name),
+    ['beta'],
+  );
 });
 
 test('log names milestones on the snapshots they mark; --milestones keeps only those', async () => {
@@ -34,7 +49,10 @@ test('log names milestones on the snapshots they mark; --milestones keeps only t
   await createMilestone({ vault: t.vault, name: 'alpha', type: 'alpha', snapshot: t.a });
   const entries = await log({ vault: t.vault });
   assert.ok(entries.find((e) => e.id === t.a)!.refs.includes('milestones/alpha'));
-  assert.equal((await log({ vault: t.vault, milestonesOnly: true })).map((e) => e.id), [t.a]);
+  assert.equal(
+    (await log({ vault: t.vault, milestonesOnly: true })).map((e) => e.id),
+    [t.a],
+  );
 });
 
 test('a milestone restores like a snapshot, and the vault verifies', async () => {

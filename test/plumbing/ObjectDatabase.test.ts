@@ -43,13 +43,21 @@ function patch(vol: MemVolume, path: string, f: (b: Buffer) => Buffer): void {
 }
 
 function packFiles(vol: MemVolume, ext: 'pack' | 'idx'): string[] {
-  return (vol.readdirSync('/v/.vault/packs') as string[]).filter((n) => n.startsWith('pack-') && n.endsWith(`.${ext}`)).map((n) => `/v/.vault/packs/${n}`);
+  return (vol.readdirSync('/v/.vault/packs') as string[])
+    .filter((n) => n.startsWith('pack-') && n.endsWith(`.${ext}`))
+    .map((n) => `/v/.vault/packs/${n}`);
 }
 
 test('writeLoose then read gives back type and body, for every type, compressed or not', async ({ db, open }) => {
   const written: [string, Buffer, string][] = [];
   for (const type of OBJECT_TYPES) {
-    for (const [body, compress] of [[TEXT, true], [RANDOM, true], [Buffer.from('x'), true], [Buffer.alloc(0), false], [TEXT, false]] as const) {
+    for (const [body, compress] of [
+      [TEXT, true],
+      [RANDOM, true],
+      [Buffer.from('x'), true],
+      [Buffer.alloc(0), false],
+      [TEXT, false],
+    ] as const) {
       const b = Buffer.concat([Buffer.from(type), body]);
       const id = await db.writeLoose(type, b, compress);
       assert.is(id, hashObject(type, b));
@@ -95,7 +103,10 @@ test('writer: put then flush makes objects readable, here and after reopening', 
   for (const b of bodies) ids.push(await w.put('chunk', b));
   const stats = await w.flush();
   assert.is(stats.objects, 4);
-  assert.is(stats.rawBytes, bodies.reduce((s, b) => s + b.length, 0));
+  assert.is(
+    stats.rawBytes,
+    bodies.reduce((s, b) => s + b.length, 0),
+  );
   assert.ok(stats.storedBytes < stats.rawBytes);
   const again = await open();
   for (const d of [db, again]) {
@@ -210,7 +221,11 @@ test('every flipped byte of a compressed loose object: ECORRUPT, never other byt
   assert.ok(corrupt >= orig.length - 2, `${corrupt} of ${orig.length} flips detected`);
 });
 
-test('a flipped byte inside a packed object: read throws ECORRUPT for it, the others still read', async ({ db, vol, open }) => {
+test('a flipped byte inside a packed object: read throws ECORRUPT for it, the others still read', async ({
+  db,
+  vol,
+  open,
+}) => {
   const bodies = [prngBytes(7, 3000), TEXT, Buffer.from('tiny')];
   const w = db.writer();
   const ids: string[] = [];
@@ -274,7 +289,11 @@ test('an aborted batch leaves no visible pack and no temp file', async ({ db, vo
   assert.not.ok((await open()).contains(id));
 });
 
-test('a pack index whose .pack file is gone: read fails with a typed error (ECORRUPT or ENOOBJECT), not a raw ENOENT', async ({ db, vol, open }) => {
+test('a pack index whose .pack file is gone: read fails with a typed error (ECORRUPT or ENOOBJECT), not a raw ENOENT', async ({
+  db,
+  vol,
+  open,
+}) => {
   const w = db.writer();
   const id = await w.put('chunk', TEXT);
   await w.flush();
@@ -283,7 +302,10 @@ test('a pack index whose .pack file is gone: read fails with a typed error (ECOR
   assert.ok(code === 'ECORRUPT' || code === 'ENOOBJECT', `got ${code}`);
 });
 
-test('an object bigger than zstd takes in one go (2 MiB) is still stored, and reads back (writeLoose and writer)', async ({ db, open }) => {
+test('an object bigger than zstd takes in one go (2 MiB) is still stored, and reads back (writeLoose and writer)', async ({
+  db,
+  open,
+}) => {
   const big = Buffer.alloc(3 * 1024 * 1024, 'compressible text ');
   const code = await codeOf(async () => {
     const a = await db.writeLoose('blob', big);

@@ -20,7 +20,7 @@ const test = suite('plumbing/chunkers');
 function cutAll(c: ChunkingStrategy, buf: Uint8Array): number[] {
   c.reset();
   const out: number[] = [];
-  for (let start = 0; start < buf.length; ) {
+  for (let start = 0; start < buf.length;) {
     const n = c.nextSplitPoint(buf, start, buf.length, true);
     assert.ok(n >= 1 && n <= buf.length - start, `split ${n} out of range at ${start}`);
     out.push(n);
@@ -82,7 +82,15 @@ test('the seeded PRNG is the one the golden tables were made with', () => {
 
 // Golden tables (restic chunker_test.go style): computed once from FASTCDC-v1 and pasted in.
 // If one of these changes, existing vaults would chunk differently: that needs a new chunker name.
-const GOLDEN: { name: string; make: () => ChunkingStrategy; seed: number; size: number; lengths?: number[]; count: number; digest: string }[] = [
+const GOLDEN: {
+  name: string;
+  make: () => ChunkingStrategy;
+  seed: number;
+  size: number;
+  lengths?: number[];
+  count: number;
+  digest: string;
+}[] = [
   {
     name: 'FASTCDC-v1 defaults (256 KiB average), 6 MiB',
     make: () => new RollingHashChunker(),
@@ -90,8 +98,8 @@ const GOLDEN: { name: string; make: () => ChunkingStrategy; seed: number; size: 
     size: 6 * 1024 * 1024,
     count: 24,
     lengths: [
-      289833, 273135, 276978, 377197, 267222, 256162, 82877, 321376, 182509, 274493, 99009, 265860, 355071, 262718, 294988, 311303,
-      296150, 113303, 310382, 235599, 291963, 310536, 334838, 207954,
+      289833, 273135, 276978, 377197, 267222, 256162, 82877, 321376, 182509, 274493, 99009, 265860, 355071, 262718,
+      294988, 311303, 296150, 113303, 310382, 235599, 291963, 310536, 334838, 207954,
     ],
     digest: 'bdcf57ef3460a676ccd385cf1c50af22eda478236594d65cee1051d1d71c1d5e',
   },
@@ -102,9 +110,9 @@ const GOLDEN: { name: string; make: () => ChunkingStrategy; seed: number; size: 
     size: 256 * 1024,
     count: 57,
     lengths: [
-      3075, 5006, 3841, 4422, 4551, 6164, 4837, 4338, 4451, 4516, 2670, 1656, 7832, 4571, 5027, 5515, 4768, 4682, 4854, 4158, 3940, 5202,
-      5011, 4154, 4832, 4988, 3089, 5780, 2123, 6536, 4272, 5460, 7085, 4547, 4292, 4516, 4202, 4631, 4741, 4211, 4577, 3770, 4141, 4819,
-      5826, 5142, 1856, 3246, 4530, 4520, 1750, 6141, 4097, 5044, 6535, 4147, 7457,
+      3075, 5006, 3841, 4422, 4551, 6164, 4837, 4338, 4451, 4516, 2670, 1656, 7832, 4571, 5027, 5515, 4768, 4682, 4854,
+      4158, 3940, 5202, 5011, 4154, 4832, 4988, 3089, 5780, 2123, 6536, 4272, 5460, 7085, 4547, 4292, 4516, 4202, 4631,
+      4741, 4211, 4577, 3770, 4141, 4819, 5826, 5142, 1856, 3246, 4530, 4520, 1750, 6141, 4097, 5044, 6535, 4147, 7457,
     ],
     digest: 'dba8da34a0c7eb7c830ababe76de6cd64f436ab41c54ee11af68e623982aa818',
   },
@@ -159,7 +167,11 @@ test('FastCDC respects min and max: random data, all-zero data, a repeating patt
     assert.ok(l[l.length - 1] <= c.maxSize, what);
   }
   // no content-defined cut point in constant data: every chunk is cut at the maximum
-  assert.ok(cutAll(c, Buffer.alloc(1024 * 1024)).slice(0, -1).every((n) => n === c.maxSize));
+  assert.ok(
+    cutAll(c, Buffer.alloc(1024 * 1024))
+      .slice(0, -1)
+      .every((n) => n === c.maxSize),
+  );
 });
 
 test('FastCDC average lands near avgSize on random data', () => {
@@ -187,7 +199,9 @@ test('dedup: 10 bytes inserted in the middle change only the chunks next to them
   assert.ok(a.length > 400, `${a.length} chunks`);
   assert.ok(fresh.length >= 1 && fresh.length <= 3, `${fresh.length} new chunks of ${b.length}`);
   // the new bytes stored are a small window around the insertion
-  const freshBytes = cutAll(c, after).filter((_, i) => !old.has(b[i])).reduce((x, y) => x + y, 0);
+  const freshBytes = cutAll(c, after)
+    .filter((_, i) => !old.has(b[i]))
+    .reduce((x, y) => x + y, 0);
   assert.ok(freshBytes < 4 * c.maxSize, `${freshBytes} new bytes`);
 });
 
@@ -215,7 +229,14 @@ test('RollingHashChunker rejects an average that is not a power of two, and min 
 
 const MiB = 1024 * 1024;
 const PNG_MAGIC = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
-const PLANS: { path: string; size: number; head?: Uint8Array; store: 'blob' | 'chunks'; compress: boolean; strategy?: 'cdc' | 'media' }[] = [
+const PLANS: {
+  path: string;
+  size: number;
+  head?: Uint8Array;
+  store: 'blob' | 'chunks';
+  compress: boolean;
+  strategy?: 'cdc' | 'media';
+}[] = [
   { path: 'notes.txt', size: 120, store: 'blob', compress: true },
   { path: 'Scenes/level1.json', size: 256 * 1024, store: 'blob', compress: true },
   { path: 'Scenes/level2.json', size: 256 * 1024 + 1, store: 'chunks', compress: true, strategy: 'cdc' },
@@ -227,7 +248,14 @@ const PLANS: { path: string; size: number; head?: Uint8Array; store: 'blob' | 'c
   { path: 'untitled', size: 5 * MiB, head: PNG_MAGIC, store: 'chunks', compress: false, strategy: 'media' },
   { path: 'capture.bin', size: 300, head: Uint8Array.of(0x4f, 0x67, 0x67, 0x53), store: 'blob', compress: false },
   { path: 'Art/hero.psd', size: 200 * MiB, store: 'chunks', compress: true, strategy: 'cdc' },
-  { path: 'Art/hero.psd', size: 200 * MiB, head: Uint8Array.of(0x38, 0x42, 0x50, 0x53), store: 'chunks', compress: true, strategy: 'cdc' },
+  {
+    path: 'Art/hero.psd',
+    size: 200 * MiB,
+    head: Uint8Array.of(0x38, 0x42, 0x50, 0x53),
+    store: 'chunks',
+    compress: true,
+    strategy: 'cdc',
+  },
   { path: 'Meshes/rock.fbx', size: 3 * MiB, store: 'chunks', compress: true, strategy: 'cdc' },
   { path: 'png', size: 3 * MiB, store: 'chunks', compress: true, strategy: 'cdc' },
   { path: '.png', size: 3 * MiB, store: 'chunks', compress: true, strategy: 'cdc' },
@@ -267,14 +295,21 @@ test('isCompressedMedia: extensions are case-insensitive and only the last one c
 
 test('a chunker is rebuilt from its recorded config with the same parameters and cuts', () => {
   const data = prngBytes(9, 512 * 1024);
-  for (const c of [new RollingHashChunker({ avgSize: 4096, minSize: 1000, maxSize: 9000 }), new FixedSizeChunker({ size: 4096 }), new FileTypeAwareChunker({ cdcAvgSize: 8192 })]) {
+  for (const c of [
+    new RollingHashChunker({ avgSize: 4096, minSize: 1000, maxSize: 9000 }),
+    new FixedSizeChunker({ size: 4096 }),
+    new FileTypeAwareChunker({ cdcAvgSize: 8192 }),
+  ]) {
     const cfg = JSON.parse(JSON.stringify(chunkerConfig(c)));
     const again = chunkerFromConfig(cfg);
     assert.is(again.name, c.name);
     assert.equal(again.params, c.params);
     assert.equal(cutAll(again, data), cutAll(c, data));
   }
-  assert.is(codeOfSync(() => chunkerFromConfig({ name: 'FASTCDC-v9', params: {} })), 'ECONFIG');
+  assert.is(
+    codeOfSync(() => chunkerFromConfig({ name: 'FASTCDC-v9', params: {} })),
+    'ECONFIG',
+  );
 });
 
 test.run();

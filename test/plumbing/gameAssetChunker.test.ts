@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FileTypeAwareChunker, GameAssetChunker, chunkerFromConfig, type ChunkingStrategy } from '../../src/plumbing/chunkers/index.js';
+import {
+  FileTypeAwareChunker,
+  GameAssetChunker,
+  chunkerFromConfig,
+  type ChunkingStrategy,
+} from '../../src/plumbing/chunkers/index.js';
 import { commit } from '../../src/porcelain/commit.js';
 import { restore } from '../../src/porcelain/restore.js';
 import { status } from '../../src/porcelain/status.js';
@@ -44,7 +49,13 @@ function cutAll(strategy: ChunkingStrategy, data: Buffer): { offset: number; len
     const end = Math.min(data.length, start + window);
     const len = strategy.nextSplitPoint(data, start, end, end === data.length);
     assert.ok(len >= 1 && len <= end - start, `cut of ${len} at ${start} inside the window`);
-    out.push({ offset: start, length: len, id: createHash('sha256').update(data.subarray(start, start + len)).digest('hex') });
+    out.push({
+      offset: start,
+      length: len,
+      id: createHash('sha256')
+        .update(data.subarray(start, start + len))
+        .digest('hex'),
+    });
     start += len;
   }
   return out;
@@ -74,10 +85,14 @@ for (const [label, path, make] of FORMATS) {
     const assets = ASSETS();
     const container = make(assets);
     const chunks = cutAll(planOf(path, container), container);
-    assert.is(chunks.reduce((s, c) => s + c.length, 0), container.length);
+    assert.is(
+      chunks.reduce((s, c) => s + c.length, 0),
+      container.length,
+    );
     const ids = new Set(chunks.map((c) => c.id));
     for (const a of assets.filter((x) => x.data.length > chunker.smallFileMax)) {
-      for (const id of looseChunks(a.name, a.data)) assert.ok(ids.has(id), `${a.name}: a chunk of the loose file is in the ${label}`);
+      for (const id of looseChunks(a.name, a.data))
+        assert.ok(ids.has(id), `${a.name}: a chunk of the loose file is in the ${label}`);
     }
     assert.not.ok((planOf(path, container) as GameAssetChunker).fellBack);
   });
@@ -114,48 +129,76 @@ test('plain CDC, for comparison, re-stores more of a stored zip after the same c
   const v2 = makeZip(assets2);
   const plain = new FileTypeAwareChunker().media;
   const first = new Set(cutAll(plain, v1).map((c) => c.id));
-  const plainNew = cutAll(plain, v2).filter((c) => !first.has(c.id)).reduce((s, c) => s + c.length, 0);
+  const plainNew = cutAll(plain, v2)
+    .filter((c) => !first.has(c.id))
+    .reduce((s, c) => s + c.length, 0);
   const f1 = new Set(cutAll(planOf('b.zip', v1), v1).map((c) => c.id));
-  const awareNew = cutAll(planOf('b.zip', v2), v2).filter((c) => !f1.has(c.id)).reduce((s, c) => s + c.length, 0);
+  const awareNew = cutAll(planOf('b.zip', v2), v2)
+    .filter((c) => !f1.has(c.id))
+    .reduce((s, c) => s + c.length, 0);
   assert.ok(awareNew <= plainNew, `container-aware ${awareNew} <= plain ${plainNew}`);
 });
 
 const MALFORMED: [string, string, () => Buffer][] = [
-  ['truncated tar', 'a.tar', () => (makeTar(ASSETS())).subarray(0, 700 * KiB)],
-  ['tar whose header lies about the size', 'a.tar', () => {
-    const t = Buffer.from(makeTar(ASSETS()));
-    t.write('77777777777\0', 124); // checksum now wrong too: must fall back, not trust it
-    return t;
-  }],
-  ['tar with a bad checksum', 'a.tar', () => {
-    const t = Buffer.from(makeTar(ASSETS()));
-    t[0] ^= 1;
-    return t;
-  }],
-  ['zip cut in the middle of a header', 'a.zip', () => (makeZip(ASSETS())).subarray(0, 20)],
-  ['zip with garbage after the first entry', 'a.zip', () => {
-    const z = Buffer.from(makeZip(ASSETS()));
-    z.fill(0xab, 30 + 17 + 900 * KiB, 30 + 17 + 900 * KiB + 64);
-    return z;
-  }],
-  ['zip with a size bigger than the file', 'a.zip', () => {
-    const z = Buffer.from(makeZip(ASSETS()));
-    z.writeUInt32LE(0x7fffffff, 18);
-    return z;
-  }],
-  ['pck with overlapping entries', 'a.pck', () => {
-    const p = Buffer.from(makePck(ASSETS()));
-    // second entry's offset (relative to the file base) set to 0: overlaps the first
-    const firstLen = p.readUInt32LE(100);
-    p.writeBigUInt64LE(0n, 100 + 4 + firstLen + 8 + 8 + 16 + 4 + 4 + p.readUInt32LE(100 + 4 + firstLen + 36));
-    return p;
-  }],
-  ['pck that claims a million files', 'a.pck', () => {
-    const p = Buffer.from(makePck(ASSETS()));
-    p.writeUInt32LE(999_999, 96);
-    return p;
-  }],
-  ['pck truncated inside its data', 'a.pck', () => (makePck(ASSETS())).subarray(0, 1500 * KiB)],
+  ['truncated tar', 'a.tar', () => makeTar(ASSETS()).subarray(0, 700 * KiB)],
+  [
+    'tar whose header lies about the size',
+    'a.tar',
+    () => {
+      const t = Buffer.from(makeTar(ASSETS()));
+      t.write('77777777777\0', 124); // checksum now wrong too: must fall back, not trust it
+      return t;
+    },
+  ],
+  [
+    'tar with a bad checksum',
+    'a.tar',
+    () => {
+      const t = Buffer.from(makeTar(ASSETS()));
+      t[0] ^= 1;
+      return t;
+    },
+  ],
+  ['zip cut in the middle of a header', 'a.zip', () => makeZip(ASSETS()).subarray(0, 20)],
+  [
+    'zip with garbage after the first entry',
+    'a.zip',
+    () => {
+      const z = Buffer.from(makeZip(ASSETS()));
+      z.fill(0xab, 30 + 17 + 900 * KiB, 30 + 17 + 900 * KiB + 64);
+      return z;
+    },
+  ],
+  [
+    'zip with a size bigger than the file',
+    'a.zip',
+    () => {
+      const z = Buffer.from(makeZip(ASSETS()));
+      z.writeUInt32LE(0x7fffffff, 18);
+      return z;
+    },
+  ],
+  [
+    'pck with overlapping entries',
+    'a.pck',
+    () => {
+      const p = Buffer.from(makePck(ASSETS()));
+      // second entry's offset (relative to the file base) set to 0: overlaps the first
+      const firstLen = p.readUInt32LE(100);
+      p.writeBigUInt64LE(0n, 100 + 4 + firstLen + 8 + 8 + 16 + 4 + 4 + p.readUInt32LE(100 + 4 + firstLen + 36));
+      return p;
+    },
+  ],
+  [
+    'pck that claims a million files',
+    'a.pck',
+    () => {
+      const p = Buffer.from(makePck(ASSETS()));
+      p.writeUInt32LE(999_999, 96);
+      return p;
+    },
+  ],
+  ['pck truncated inside its data', 'a.pck', () => makePck(ASSETS()).subarray(0, 1500 * KiB)],
   ['random bytes named .pck', 'a.pck', () => prngBytes(5, 3000 * KiB)],
 ];
 
@@ -164,14 +207,20 @@ for (const [label, path, make] of MALFORMED) {
     const data = make();
     const plan = chunker.planFile(path, data.length, data.subarray(0, 16));
     const chunks = cutAll(plan.strategy, data);
-    assert.is(chunks.reduce((s, c) => s + c.length, 0), data.length);
+    assert.is(
+      chunks.reduce((s, c) => s + c.length, 0),
+      data.length,
+    );
     for (const c of chunks) assert.ok(c.length <= plan.strategy.maxSize, 'no chunk above maxSize');
   });
 }
 
 test('config: new vaults record FILETYPE-v2; v1 vaults keep cutting containers as plain files', () => {
   assert.is(chunker.name, 'FILETYPE-v2');
-  const v1 = chunkerFromConfig({ name: 'FILETYPE-v1', params: new FileTypeAwareChunker().params }) as FileTypeAwareChunker;
+  const v1 = chunkerFromConfig({
+    name: 'FILETYPE-v1',
+    params: new FileTypeAwareChunker().params,
+  }) as FileTypeAwareChunker;
   assert.is(v1.name, 'FILETYPE-v1');
   const zip = makeZip(ASSETS());
   assert.not.ok(v1.planFile('b.zip', zip.length, zip.subarray(0, 16)).strategy instanceof GameAssetChunker);
@@ -191,7 +240,12 @@ test('commit and restore of builds (and a malformed one) are byte-identical', as
     'Assets/hero.png': assets[0].data,
   };
   const tree = {
-    Build: { 'game.pck': files['Build/game.pck'], 'game.zip': files['Build/game.zip'], 'game.tar': files['Build/game.tar'], 'broken.pck': badPck },
+    Build: {
+      'game.pck': files['Build/game.pck'],
+      'game.zip': files['Build/game.zip'],
+      'game.tar': files['Build/game.tar'],
+      'broken.pck': badPck,
+    },
     Assets: { 'hero.png': assets[0].data },
   };
   const t = await memVault(tree);
@@ -199,7 +253,7 @@ test('commit and restore of builds (and a malformed one) are byte-identical', as
   assert.ok(r.id);
   await restore({ vault: t.vault, snapshot: 'HEAD', to: '/restored' });
   for (const [p, data] of Object.entries(files)) {
-    const back = (await t.fs.readFile(`/restored/${p}`));
+    const back = await t.fs.readFile(`/restored/${p}`);
     assert.ok(Buffer.compare(back, data) === 0, `${p} restored byte-identical`);
   }
   assert.ok((await status({ vault: t.vault })).clean);

@@ -6,7 +6,7 @@ import { encodeTree } from '../../src/objects/tree.js';
 import type { Snapshot } from '../../src/objects/types.js';
 import { InlineCodec } from '../../src/plumbing/codec.js';
 import { ObjectDatabase } from '../../src/plumbing/ObjectDatabase.js';
-import { revParse } from '../../src/plumbing/revParse.js';
+import { revParse } from '../../src/refs/revParse.js';
 import { updateRef, writeHead, type RefOptions } from '../../src/refs/refs.js';
 import { memFs, type MemVolume } from '../helpers/memfs.js';
 import { codeOf } from '../helpers/vault.js';
@@ -29,7 +29,8 @@ function snapshot(tree: string, parents: string[], message: string): { id: strin
   return { id: hashObject('snapshot', body), body };
 }
 
-const setRef = (refs: RefOptions, ref: string, value: string) => updateRef({ ...refs, ref, value, message: 'test', author: 'Tess', time: 1 });
+const setRef = (refs: RefOptions, ref: string, value: string) =>
+  updateRef({ ...refs, ref, value, message: 'test', author: 'Tess', time: 1 });
 
 test.before.each(async (ctx) => {
   const { vol, fs } = memFs();
@@ -89,7 +90,20 @@ test('names that resolve', async (ctx) => {
 });
 
 test('names that do not resolve: EUNKNOWNREV', async (ctx) => {
-  const cases = ['nosuch', 'tags/v1', 'deadbeef', 'f'.repeat(64), ctx.chain[0].slice(0, 3), '', 'HEAD~4', 'main~9', 'v1^^', 'refs/tags/nosuch', 'a b', 'x:y'];
+  const cases = [
+    'nosuch',
+    'tags/v1',
+    'deadbeef',
+    'f'.repeat(64),
+    ctx.chain[0].slice(0, 3),
+    '',
+    'HEAD~4',
+    'main~9',
+    'v1^^',
+    'refs/tags/nosuch',
+    'a b',
+    'x:y',
+  ];
   for (const rev of cases) assert.is(await codeOf(() => parse(ctx, rev)), 'EUNKNOWNREV', JSON.stringify(rev));
 });
 
@@ -139,19 +153,22 @@ test('an empty vault: HEAD is EUNKNOWNREV', async (ctx) => {
   const refs = { fs, vaultDir: '/e/.vault' };
   await writeHead(refs, 'refs/heads/main');
   const db = await ObjectDatabase.open({ fs, vaultDir: '/e/.vault' });
-  for (const rev of ['HEAD', 'main', 'HEAD~1']) assert.is(await codeOf(() => revParse({ ...refs, db }, rev)), 'EUNKNOWNREV', rev);
+  for (const rev of ['HEAD', 'main', 'HEAD~1'])
+    assert.is(await codeOf(() => revParse({ ...refs, db }, rev)), 'EUNKNOWNREV', rev);
   assert.ok(ctx.chain.length === 4);
 });
 
 test('a branch whose file holds garbage is EBADREF, by full and by short name (not "unknown")', async (ctx) => {
   ctx.vol.writeFileSync(`${VD}/refs/heads/main`, 'garbage\n');
-  for (const rev of ['HEAD', 'refs/heads/main', 'main', 'main~1']) assert.is(await codeOf(() => parse(ctx, rev)), 'EBADREF', rev);
+  for (const rev of ['HEAD', 'refs/heads/main', 'main', 'main~1'])
+    assert.is(await codeOf(() => parse(ctx, rev)), 'EBADREF', rev);
   // other names still work
   assert.is(await parse(ctx, 'v1'), ctx.chain[1]);
 });
 
 test('a short name that is not a valid ref name is simply unknown', async (ctx) => {
-  for (const rev of ['..', 'a..b', '.hidden', 'x.lock']) assert.is(await codeOf(() => parse(ctx, rev)), 'EUNKNOWNREV', rev);
+  for (const rev of ['..', 'a..b', '.hidden', 'x.lock'])
+    assert.is(await codeOf(() => parse(ctx, rev)), 'EUNKNOWNREV', rev);
   assert.is(await codeOf(() => parse(ctx, 'refs/heads/a..b')), 'EBADREF');
 });
 

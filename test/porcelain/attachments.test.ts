@@ -36,7 +36,12 @@ const counting: CommitAttachment = {
 test('an attachment reports progress through the commit as phase attach', async () => {
   const t = await memVault({ 'a.bin': 'x' });
   const seen: string[] = [];
-  await commit({ vault: t.vault, message: 'one', attachments: [counting], onProgress: (p) => p.phase === 'attach' && seen.push(`${p.files}/${p.filesTotal}`) });
+  await commit({
+    vault: t.vault,
+    message: 'one',
+    attachments: [counting],
+    onProgress: (p) => p.phase === 'attach' && seen.push(`${p.files}/${p.filesTotal}`),
+  });
   assert.equal(seen, ['1/3', '2/3', '3/3']);
 });
 
@@ -50,7 +55,12 @@ const failing: CommitAttachment = {
 test('attachments are stored with the snapshot, carried forward, and a failing one only warns', async () => {
   const t = await memVault({ 'a.bin': Buffer.alloc(1000, 7), 'b.bin': Buffer.alloc(10, 9) });
   const warnings: string[] = [];
-  const r1 = await commit({ vault: t.vault, message: 'one', attachments: [sizes, failing], onWarning: (w) => warnings.push(`${w.attachment}: ${w.message}`) });
+  const r1 = await commit({
+    vault: t.vault,
+    message: 'one',
+    attachments: [sizes, failing],
+    onWarning: (w) => warnings.push(`${w.attachment}: ${w.message}`),
+  });
   assert.ok(r1.id && r1.attachments);
   assert.equal(warnings, ['broken: left out of this snapshot: decoder exploded']);
   const s1 = await readSnapshot(t.vault, 'HEAD');
@@ -75,7 +85,11 @@ test('attachments are stored with the snapshot, carried forward, and a failing o
 test('verify checks attached objects and prune keeps them; an `always` attachment can make a snapshot on its own', async () => {
   const t = await memVault({ 'a.bin': Buffer.alloc(1000, 7) });
   let n = 0;
-  const counter: CommitAttachment = { name: 'ws', always: true, run: async (ctx) => [await ctx.putBytes('state.json', Buffer.from(`{"n":${n}}`))] };
+  const counter: CommitAttachment = {
+    name: 'ws',
+    always: true,
+    run: async (ctx) => [await ctx.putBytes('state.json', Buffer.from(`{"n":${n}}`))],
+  };
   const r1 = await commit({ vault: t.vault, message: 'one', attachments: [counter] });
   assert.ok(r1.id);
   const again = await commit({ vault: t.vault, message: 'same', attachments: [counter] });

@@ -69,7 +69,10 @@ test('200 MB file, 10 bytes inserted in the middle: second commit stores < 1 MB;
     const c1 = await commit({ vault: t.vault, message: 'big file' });
     assert.ok(c1.id);
     assert.is(c1.bytesRead, SIZE);
-    assert.ok(c1.newBytesStored > SIZE * 0.97, `first commit stored ${c1.newBytesStored} bytes: the data should be incompressible`);
+    assert.ok(
+      c1.newBytesStored > SIZE * 0.97,
+      `first commit stored ${c1.newBytesStored} bytes: the data should be incompressible`,
+    );
 
     // rewrite with 10 bytes inserted in the middle, through streams
     const edited = `${file}.edit`;
@@ -89,7 +92,10 @@ test('200 MB file, 10 bytes inserted in the middle: second commit stores < 1 MB;
     assert.ok(c2.id);
     assert.is(c2.parent, c1.id);
     assert.is(c2.filesRead, 1);
-    assert.ok(c2.newBytesStored < 1_000_000, `second commit stored ${c2.newBytesStored} bytes (${c2.newObjects} objects)`);
+    assert.ok(
+      c2.newBytesStored < 1_000_000,
+      `second commit stored ${c2.newBytesStored} bytes (${c2.newObjects} objects)`,
+    );
 
     for (const [rev, want] of [
       ['HEAD~1', sha1],

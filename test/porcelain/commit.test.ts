@@ -54,9 +54,15 @@ test('commit records every file, folder and link; log shows it; the snapshot car
   assert.equal(s.parents, []);
   assert.ok(s.time >= 1_700_000_000_000 && s.time < 1_800_000_000_000, 'time comes from the injected clock');
   const l = await log({ vault: t.vault });
-  assert.equal(l.map((e) => [e.id, e.refs]), [[r.id, ['main']]]);
+  assert.equal(
+    l.map((e) => [e.id, e.refs]),
+    [[r.id, ['main']]],
+  );
   const reflog = await readReflog(t.vault.refs, 'refs/heads/main');
-  assert.equal(reflog.map((e) => [e.old, e.value, e.message]), [[null, r.id, 'commit: first']]);
+  assert.equal(
+    reflog.map((e) => [e.old, e.value, e.message]),
+    [[null, r.id, 'commit: first']],
+  );
 });
 
 test('a second commit after a change has the first as parent; log is newest first', async () => {
@@ -67,7 +73,10 @@ test('a second commit after a change has the first as parent; log is newest firs
   assert.ok(b.id && b.id !== a.id);
   assert.is(b.parent, a.id);
   assert.equal((await readSnapshot(t.vault, 'HEAD')).parents, [a.id]);
-  assert.equal((await log({ vault: t.vault })).map((e) => e.message), ['b', 'a']);
+  assert.equal(
+    (await log({ vault: t.vault })).map((e) => e.message),
+    ['b', 'a'],
+  );
   assert.is(b.filesRead, 1);
   assert.is(b.newObjects, 3, 'one blob, the root tree, the snapshot');
 });
@@ -110,7 +119,14 @@ test('the same files (same names, content, modes and mtimes) give the same tree 
 });
 
 test('.vaultignore keeps files out; .vault itself is never committed', async () => {
-  const t = await memVault({ '.vaultignore': '*.tmp\nBuild/\n!keep.tmp\n', 'a.txt': 'a', 'x.tmp': 'x', 'keep.tmp': 'k', Build: { 'out.bin': 'o' }, Sub: { 'y.tmp': 'y' } });
+  const t = await memVault({
+    '.vaultignore': '*.tmp\nBuild/\n!keep.tmp\n',
+    'a.txt': 'a',
+    'x.tmp': 'x',
+    'keep.tmp': 'k',
+    Build: { 'out.bin': 'o' },
+    Sub: { 'y.tmp': 'y' },
+  });
   await commit({ vault: t.vault, message: 'm' });
   assert.equal(await paths(t), ['dir Sub', 'file .vaultignore', 'file a.txt', 'file keep.tmp']);
 });
@@ -130,7 +146,10 @@ test('a lock left by a process that is gone (same host) is taken over', async ()
   const child = spawnSync(process.execPath, ['-e', '0']);
   assert.ok(child.pid);
   const { hostname } = await import('node:os');
-  await t.fs.writeFile('/work/.vault/lock', JSON.stringify({ pid: child.pid, host: hostname(), time: 1, command: 'commit' }));
+  await t.fs.writeFile(
+    '/work/.vault/lock',
+    JSON.stringify({ pid: child.pid, host: hostname(), time: 1, command: 'commit' }),
+  );
   assert.ok((await commit({ vault: t.vault, message: 'm' })).id);
 });
 
@@ -155,7 +174,16 @@ test('a branch moved by someone else during the commit: EREFCONFLICT, the other 
       message: 'second',
       onProgress: (p) => {
         if (p.phase === 'write' && !moving) {
-          moving = updateRef({ fs: mem, vaultDir: '/work/.vault', ref: 'refs/heads/main', value: other, expected: first.id, message: 'other', author: 'other', time: 1 });
+          moving = updateRef({
+            fs: mem,
+            vaultDir: '/work/.vault',
+            ref: 'refs/heads/main',
+            value: other,
+            expected: first.id,
+            message: 'other',
+            author: 'other',
+            time: 1,
+          });
         }
       },
     }),
@@ -216,7 +244,11 @@ test('a file that keeps changing while it is read is skipped and reported; one t
     open: async (path: string, flags?: string, mode?: number) => {
       const fh = await mem.open(path, flags, mode);
       if (path === '/work/busy.log') return changing(fh, () => mem.appendFile(path, `line ${++busyReads}\n`));
-      if (path === '/work/once.txt') return changing(fh, async () => void (++onceReads === 1 && (await mem.writeFile(path, 'second version, longer'))));
+      if (path === '/work/once.txt')
+        return changing(
+          fh,
+          async () => void (++onceReads === 1 && (await mem.writeFile(path, 'second version, longer'))),
+        );
       return fh;
     },
   } as typeof mem;
@@ -245,7 +277,10 @@ test('a file that vanishes between listing and reading is skipped and reported',
   const t = await vaultOn(fs, '/work', { 'ghost.txt': 'boo', 'real.txt': 'here' });
   const r = await commit({ vault: t.vault, message: 'm' });
   assert.ok(r.id);
-  assert.equal(r.skipped.map((s) => s.path), ['ghost.txt']);
+  assert.equal(
+    r.skipped.map((s) => s.path),
+    ['ghost.txt'],
+  );
   assert.equal(await paths(t), ['file real.txt']);
 });
 
@@ -259,7 +294,9 @@ test('the disk fills up while packing: ENOSPC, HEAD unchanged, no temp pack, loc
       if (!full || !path.includes('/packs/')) return fh;
       return new Proxy(fh, {
         get(target, key) {
-          if (key === 'write') return () => Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+          if (key === 'write')
+            return () =>
+              Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
           const v = Reflect.get(target, key);
           return typeof v === 'function' ? v.bind(target) : v;
         },
@@ -293,7 +330,12 @@ test('a commit of an unchanged 10,000-file folder reads no file content', async 
   // mtimes well in the past, so no file is "racy" (as new as the stat cache)
   const t = await vaultOn(watched.fs, '/work', tree, { mtime: PAST });
   /** content reads of project files (the .vault folder and .vaultignore do not count) */
-  const contentReads = () => watched.calls.filter((c) => c.path.startsWith('/work/') && !c.path.startsWith('/work/.vault/') && c.path !== '/work/.vaultignore').map((c) => c.path);
+  const contentReads = () =>
+    watched.calls
+      .filter(
+        (c) => c.path.startsWith('/work/') && !c.path.startsWith('/work/.vault/') && c.path !== '/work/.vaultignore',
+      )
+      .map((c) => c.path);
 
   watched.calls.length = 0;
   const first = await commit({ vault: t.vault, message: 'all' });
@@ -333,7 +375,10 @@ test('racy file: changed within the same mtime as the stat cache was written, wi
   await t.fs.writeFile('/work/a.txt', 'AAAA');
   await t.fs.utimes('/work/a.txt', T, T);
   const st = await status({ vault: t.vault });
-  assert.equal(st.modified.map((c) => c.path), ['a.txt']);
+  assert.equal(
+    st.modified.map((c) => c.path),
+    ['a.txt'],
+  );
   const second = await commit({ vault: t.vault, message: 'two' });
   assert.ok(second.id && second.id !== first.id);
   assert.ok(second.filesRead >= 1);

@@ -39,7 +39,10 @@ test('same result as diffFlat over adds, edits, deletes, renames across folders,
   }) as typeof t.vault.db.readTyped;
   const got = await diffTreeIds(t.vault.db, one.tree, two.tree);
   assert.equal(got, expected);
-  assert.equal(got.renamed.map((c) => `${c.from} -> ${c.path}`), ['Art/deep/c.png -> Audio/c-moved.png']);
+  assert.equal(
+    got.renamed.map((c) => `${c.from} -> ${c.path}`),
+    ['Art/deep/c.png -> Audio/c-moved.png'],
+  );
   assert.not.ok(reads.includes(same.id), 'an unchanged folder is not read');
   // from nothing: everything is added
   assert.equal((await diffTreeIds(t.vault.db, null, one.tree)).added.length, 8);

@@ -32,20 +32,48 @@ test('newest first along first parents, with ref names; limit; from', async () =
   await tag(t, 'refs/tags/v1', ids[1]);
   await tag(t, 'refs/milestones/alpha', ids[2]);
   const l = await log({ vault: t.vault });
-  assert.equal(l.map((e) => e.id), [...ids].reverse());
-  assert.equal(l.map((e) => e.message), ['change 3', 'change 2', 'change 1', 'change 0']);
-  assert.equal(l.map((e) => e.refs), [['main'], ['milestones/alpha'], ['tags/v1'], []]);
-  assert.equal((await log({ vault: t.vault, limit: 2 })).map((e) => e.id), [ids[3], ids[2]]);
-  assert.equal((await log({ vault: t.vault, from: 'v1' })).map((e) => e.id), [ids[1], ids[0]]);
-  assert.equal((await log({ vault: t.vault, milestonesOnly: true })).map((e) => e.id), [ids[2]]);
+  assert.equal(
+    l.map((e) => e.id),
+    [...ids].reverse(),
+  );
+  assert.equal(
+    l.map((e) => e.message),
+    ['change 3', 'change 2', 'change 1', 'change 0'],
+  );
+  assert.equal(
+    l.map((e) => e.refs),
+    [['main'], ['milestones/alpha'], ['tags/v1'], []],
+  );
+  assert.equal(
+    (await log({ vault: t.vault, limit: 2 })).map((e) => e.id),
+    [ids[3], ids[2]],
+  );
+  assert.equal(
+    (await log({ vault: t.vault, from: 'v1' })).map((e) => e.id),
+    [ids[1], ids[0]],
+  );
+  assert.equal(
+    (await log({ vault: t.vault, milestonesOnly: true })).map((e) => e.id),
+    [ids[2]],
+  );
 });
 
 test('ls lists a snapshot, or a folder or file in it; a missing path is ENOPATH', async () => {
   const { t, ids } = await history(2);
-  assert.equal((await ls({ vault: t.vault, rev: 'HEAD' })).entries.map((e) => e.path).sort(), ['Art', 'Art/b.txt', 'a.txt']);
-  assert.equal((await ls({ vault: t.vault, rev: ids[0], path: 'Art' })).entries.map((e) => e.path), ['Art/b.txt']);
+  assert.equal((await ls({ vault: t.vault, rev: 'HEAD' })).entries.map((e) => e.path).sort(), [
+    'Art',
+    'Art/b.txt',
+    'a.txt',
+  ]);
+  assert.equal(
+    (await ls({ vault: t.vault, rev: ids[0], path: 'Art' })).entries.map((e) => e.path),
+    ['Art/b.txt'],
+  );
   const one = await ls({ vault: t.vault, rev: 'HEAD', path: './a.txt' });
-  assert.equal(one.entries.map((e) => [e.path, e.size]), [['a.txt', 2]]);
+  assert.equal(
+    one.entries.map((e) => [e.path, e.size]),
+    [['a.txt', 2]],
+  );
   try {
     await ls({ vault: t.vault, rev: 'HEAD', path: 'nope' });
     assert.unreachable();
@@ -58,14 +86,20 @@ test('a parent missing from the vault: ENOOBJECT (a damaged vault), not "unknown
   const t = await memVault({ 'a.txt': 'a' });
   const tree = (await commit({ vault: t.vault, message: 'a' })).tree;
   const gone = 'e'.repeat(64);
-  const orphan = await t.vault.db.writeLoose('snapshot', encodeSnapshot({ tree, parents: [gone], author: 'x', time: 0, message: 'orphan', meta: {} }));
+  const orphan = await t.vault.db.writeLoose(
+    'snapshot',
+    encodeSnapshot({ tree, parents: [gone], author: 'x', time: 0, message: 'orphan', meta: {} }),
+  );
   try {
     await log({ vault: t.vault, from: orphan });
     assert.unreachable();
   } catch (e) {
     assert.is((e as { code?: string }).code, 'ENOOBJECT');
   }
-  assert.equal((await log({ vault: t.vault, from: orphan, limit: 1 })).map((e) => e.id), [orphan]);
+  assert.equal(
+    (await log({ vault: t.vault, from: orphan, limit: 1 })).map((e) => e.id),
+    [orphan],
+  );
 });
 
 test.run();

@@ -17,7 +17,8 @@ test('init lays out an empty vault: HEAD -> refs/heads/main, config last', async
   const r = await initVault({ fs, dir: '/work' });
   assert.equal(r, { workTree: '/work', vaultDir: '/work/.vault' });
   assert.is(vol.readFileSync('/work/.vault/HEAD', 'utf8'), 'ref: refs/heads/main\n');
-  for (const d of ['objects', 'packs', 'refs/heads', 'refs/milestones', 'refs/tags', 'logs']) assert.ok(vol.statSync(`/work/.vault/${d}`).isDirectory(), d);
+  for (const d of ['objects', 'packs', 'refs/heads', 'refs/milestones', 'refs/tags', 'logs'])
+    assert.ok(vol.statSync(`/work/.vault/${d}`).isDirectory(), d);
   const cfg = await readConfig(fs, '/work/.vault');
   assert.is(cfg.format, 1);
   assert.is(cfg.chunker.name, 'FILETYPE-v2');
@@ -58,14 +59,18 @@ test('open finds the vault from a subfolder; the work tree is the folder holding
 test('outside any vault: ENOTVAULT (also at / and for a folder that does not exist)', async () => {
   const { fs } = memFs({ '/elsewhere/a.txt': 'x' });
   await initVault({ fs, dir: '/work' });
-  for (const cwd of ['/elsewhere', '/', '/no/such/folder']) assert.is(await codeOf(() => openVault({ fs, cwd })), 'ENOTVAULT', cwd);
+  for (const cwd of ['/elsewhere', '/', '/no/such/folder'])
+    assert.is(await codeOf(() => openVault({ fs, cwd })), 'ENOTVAULT', cwd);
   assert.is(await codeOf(() => locateVault({ fs, cwd: '/work', vaultDir: '/elsewhere' })), 'ENOTVAULT');
 });
 
 test('a broken config: ECONFIG', async () => {
   const cases: [string, string][] = [
     ['not JSON', '{'],
-    ['unknown format', JSON.stringify({ format: 2, chunker: { name: 'FIXED-v1', params: {} }, compression: { level: 3 } })],
+    [
+      'unknown format',
+      JSON.stringify({ format: 2, chunker: { name: 'FIXED-v1', params: {} }, compression: { level: 3 } }),
+    ],
     ['bad level', JSON.stringify({ format: 1, chunker: { name: 'FIXED-v1', params: {} }, compression: { level: 99 } })],
     ['no chunker', JSON.stringify({ format: 1, compression: { level: 3 } })],
   ];
@@ -81,7 +86,13 @@ test('a vault folder kept inside the project under another name is not snapshott
   const { fs } = memFs();
   await writeTree(fs, '/work', { 'a.txt': 'a', sub: { 'b.txt': 'b' } });
   await initVault({ fs, dir: '/work', vaultDir: '/work/store' });
-  const vault = await openVault({ fs, cwd: '/work', vaultDir: '/work/store', codec: new InlineCodec(), clock: fakeClock() });
+  const vault = await openVault({
+    fs,
+    cwd: '/work',
+    vaultDir: '/work/store',
+    codec: new InlineCodec(),
+    clock: fakeClock(),
+  });
   const r = await commit({ vault, message: 'm' });
   assert.ok(r.id);
   const paths = (await ls({ vault, rev: 'HEAD' })).entries.map((e) => e.path);

@@ -42,7 +42,7 @@ const tree = (root: string, many: number): FileTree => {
     'text.log': Buffer.from('2026-11-28 05:41:43 INFO compressible line of a log file\n'.repeat(60_000)),
     Empty: {},
     Nested: { Deeper: { EmptyToo: {} }, 'n.txt': 'n' },
-    'Ünïcødé': { '日本語.txt': 'こんにちは\n', 'emoji 😀.md': '# 😀\n' },
+    Ünïcødé: { '日本語.txt': 'こんにちは\n', 'emoji 😀.md': '# 😀\n' },
     'link-rel': symlink('plain.txt'),
     'link-dangling': symlink('does/not/exist'),
     'link-abs-dir': symlink(outsideDir(root)),
@@ -53,7 +53,11 @@ const tree = (root: string, many: number): FileTree => {
 async function withVault(cfg: (typeof CONFIGS)[number], f: (ctx: Ctx) => Promise<void>): Promise<void> {
   const tmp = await tempDir();
   await writeTree(nodeFs, outsideDir(tmp.path), { 'not-mine.txt': 'outside the project' });
-  const t = await diskVault(tmp.path, tree(tmp.path, cfg.many), { fs: cfg.fs, threads: cfg.threads, codec: new WorkerCodec(2) });
+  const t = await diskVault(tmp.path, tree(tmp.path, cfg.many), {
+    fs: cfg.fs,
+    threads: cfg.threads,
+    codec: new WorkerCodec(2),
+  });
   try {
     await f({ root: tmp.path, remove: tmp.remove, t });
   } finally {
@@ -80,7 +84,11 @@ for (const cfg of CONFIGS) {
       assert.is((await nodeFs.stat(join(to, 'zero.bin'))).size, 0);
       assert.ok((await nodeFs.stat(join(to, 'run.sh'))).mode & 0o111, 'exec bit');
       assert.not.ok((await nodeFs.stat(join(to, 'plain.txt'))).mode & 0o111, 'no exec bit');
-      for (const [name, target] of [['link-rel', 'plain.txt'], ['link-dangling', 'does/not/exist'], ['link-abs-dir', outsideDir(root)]]) {
+      for (const [name, target] of [
+        ['link-rel', 'plain.txt'],
+        ['link-dangling', 'does/not/exist'],
+        ['link-abs-dir', outsideDir(root)],
+      ]) {
         assert.ok((await nodeFs.lstat(join(to, name))).isSymbolicLink(), name);
         assert.is(await nodeFs.readlink(join(to, name)), target, name);
       }
@@ -90,8 +98,7 @@ for (const cfg of CONFIGS) {
       assert.is(await nodeFs.readFile(join(to, 'Ünïcødé', '日本語.txt'), 'utf8'), 'こんにちは\n');
       // nothing was written through the link to the outside folder
       assert.equal(await nodeFs.readdir(outsideDir(root)), ['not-mine.txt']);
-    }),
-  );
+    }));
 
   test(`${cfg.name}: a symlink to a folder outside is stored as a link: nothing behind it is read or stored`, () =>
     withVault(cfg, async ({ t }) => {
@@ -101,8 +108,7 @@ for (const cfg of CONFIGS) {
       assert.is(link.kind, 'symlink');
       assert.not.ok(entries.some((e) => e.path.includes('not-mine')));
       assert.is(link.size, Buffer.byteLength(await nodeFs.readlink(join(t.dir, 'link-abs-dir'))));
-    }),
-  );
+    }));
 
   test(`${cfg.name}: unchanged on disk: the second commit reads and records nothing, status is clean`, () =>
     withVault(cfg, async ({ t }) => {
@@ -116,8 +122,7 @@ for (const cfg of CONFIGS) {
       assert.ok(b.filesRead <= 2, `${b.filesRead} files read`);
       const c = await commit({ vault: t.vault, message: 'c' });
       assert.is(c.id, null);
-    }),
-  );
+    }));
 
   test(`${cfg.name}: in place: exec bit and link changes are seen, and restore puts them back`, () =>
     withVault(cfg, async ({ t }) => {
@@ -129,38 +134,47 @@ for (const cfg of CONFIGS) {
       await nodeFs.rm(join(t.dir, 'Empty'), { recursive: true });
       await nodeFs.writeFile(join(t.dir, 'big.psd'), 'overwritten');
       const st = await status({ vault: t.vault });
-      assert.equal(st.modified.map((c) => c.path), ['big.psd', 'link-rel', 'run.sh']);
+      assert.equal(
+        st.modified.map((c) => c.path),
+        ['big.psd', 'link-rel', 'run.sh'],
+      );
       await restore({ vault: t.vault, snapshot: 'HEAD', force: true });
       assert.equal(await listTree(nodeFs, t.dir), before);
       assert.ok((await status({ vault: t.vault })).clean);
-    }),
-  );
+    }));
 
   test(`${cfg.name}: a big change then a commit: only the new content is stored; the old snapshot still restores`, () =>
     withVault(cfg, async ({ root, t }) => {
       const a = await commit({ vault: t.vault, message: 'a' });
       const old = await listTree(nodeFs, t.dir);
       const big = await nodeFs.readFile(join(t.dir, 'big.psd'));
-      await nodeFs.writeFile(join(t.dir, 'big.psd'), Buffer.concat([big.subarray(0, 1_000_000), Buffer.from('inserted'), big.subarray(1_000_000)]));
+      await nodeFs.writeFile(
+        join(t.dir, 'big.psd'),
+        Buffer.concat([big.subarray(0, 1_000_000), Buffer.from('inserted'), big.subarray(1_000_000)]),
+      );
       const b = await commit({ vault: t.vault, message: 'b' });
       assert.ok(b.id && b.parent === a.id);
       assert.ok(b.newBytesStored < 1_500_000, `${b.newBytesStored} bytes stored for an 8-byte insertion`);
       await restore({ vault: t.vault, snapshot: 'HEAD~1', to: join(root, 'old') });
       assert.equal(await listTree(nodeFs, join(root, 'old')), old);
-    }),
-  );
+    }));
 
   test(`${cfg.name}: the same content in several files is stored once`, () =>
     withVault(cfg, async ({ t }) => {
       const dup = prngBytes(5150, 6 * 1024 * 1024);
-      await writeTree(nodeFs, t.dir, { Copies: { 'a.psd': dup, 'b.psd': dup, 'c.psd': dup, Deeper: { 'd.psd': dup } } });
+      await writeTree(nodeFs, t.dir, {
+        Copies: { 'a.psd': dup, 'b.psd': dup, 'c.psd': dup, Deeper: { 'd.psd': dup } },
+      });
       const r = await commit({ vault: t.vault, message: 'copies' });
       // 4 copies of 6 MiB plus ~7 MiB of other files: stored once that is ~13 MiB, four times ~31 MiB
       assert.ok(r.newBytesRaw < 14 * 1024 * 1024, `${r.newBytesRaw} raw bytes stored`);
-      const ids = new Set((await ls({ vault: t.vault, rev: 'HEAD', path: 'Copies' })).entries.filter((e) => e.kind === 'file').map((e) => e.id));
+      const ids = new Set(
+        (await ls({ vault: t.vault, rev: 'HEAD', path: 'Copies' })).entries
+          .filter((e) => e.kind === 'file')
+          .map((e) => e.id),
+      );
       assert.is(ids.size, 1);
-    }),
-  );
+    }));
 
   test(`${cfg.name}: a damaged chunk in a pack: restore fails with ECORRUPT and leaves no file (or temp file) for it`, () =>
     withVault(cfg, async ({ root, t }) => {
@@ -188,9 +202,11 @@ for (const cfg of CONFIGS) {
       }
       assert.is(code, 'ECORRUPT');
       const names = await nodeFs.readdir(to).catch(() => [] as string[]);
-      assert.not.ok(names.some((n) => n.includes('big.psd')), `left behind: ${names.filter((n) => n.includes('big.psd')).join(', ')}`);
-    }),
-  );
+      assert.not.ok(
+        names.some((n) => n.includes('big.psd')),
+        `left behind: ${names.filter((n) => n.includes('big.psd')).join(', ')}`,
+      );
+    }));
 }
 
 test('a FIFO (neither file, link nor folder) is skipped and reported, not waited on', () =>
@@ -201,7 +217,6 @@ test('a FIFO (neither file, link nor folder) is skipped and reported, not waited
     const r = await commit({ vault: t.vault, message: 'm', onSkip: (p) => skipped.push(p) });
     assert.ok(r.id);
     assert.equal(skipped, ['pipe']);
-  }),
-);
+  }));
 
 test.run();

@@ -23,7 +23,7 @@ const PROJECT: FileTree = {
   Art: { 'hero.psd': prngBytes(3, 700_000), 'icon.png': Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]), Layers: {} },
   Scripts: { 'build.sh': exec('#!/bin/sh\necho build\n') },
   'latest.psd': symlink('Art/hero.psd'),
-  'Ünïcødé': { '日本語.txt': 'こんにちは\n' },
+  Ünïcødé: { '日本語.txt': 'こんにちは\n' },
 };
 
 async function committed(tree: FileTree = PROJECT) {
@@ -90,7 +90,10 @@ test('in place, nothing uncommitted: an older snapshot is restored without force
   await commit({ vault: t.vault, message: 'v2' });
   await restore({ vault: t.vault, snapshot: 'HEAD~1' });
   assert.is(String(await t.fs.readFile('/work/README.md', 'utf8')), '# castle\n');
-  assert.equal((await status({ vault: t.vault })).modified.map((c) => c.path), ['README.md']);
+  assert.equal(
+    (await status({ vault: t.vault })).modified.map((c) => c.path),
+    ['README.md'],
+  );
 });
 
 test('in place: an untracked file where the snapshot has one is an uncommitted change too', async () => {
@@ -115,7 +118,11 @@ test('restore --to the project folder itself must not bypass the uncommitted-cha
   await t.fs.writeFile('/work/README.md', 'my unsaved work');
   for (const to of ['/work', '/work/']) {
     const code = await codeOf(() => restore({ vault: t.vault, snapshot: 'HEAD', to }));
-    assert.is(String(await t.fs.readFile('/work/README.md', 'utf8')), 'my unsaved work', `to: ${to} overwrote an uncommitted change`);
+    assert.is(
+      String(await t.fs.readFile('/work/README.md', 'utf8')),
+      'my unsaved work',
+      `to: ${to} overwrote an uncommitted change`,
+    );
     assert.is(code, 'EDIRTY', `to: ${to}`);
   }
 });
@@ -127,12 +134,23 @@ test('only some paths: a file, a folder; a missing path is ENOPATH, an escaping 
   await commit({ vault: t.vault, message: 'v2' });
   await restore({ vault: t.vault, snapshot: 'HEAD~1', paths: ['Art/icon.png'] });
   assert.is(String(await t.fs.readFile('/work/README.md', 'utf8')), 'v2');
-  assert.ok(((await t.fs.readFile('/work/Art/icon.png')) as Buffer).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3])));
+  assert.ok(
+    ((await t.fs.readFile('/work/Art/icon.png')) as Buffer).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3])),
+  );
   const r = await restore({ vault: t.vault, snapshot: 'HEAD~1', paths: ['Ünïcødé'], to: '/part' });
-  assert.equal(await listTree(t.fs, '/part'), ['dir  Ünïcødé', (await listTree(t.fs, '/work')).find((l) => l.includes('日本語'))!]);
+  assert.equal(await listTree(t.fs, '/part'), [
+    'dir  Ünïcødé',
+    (await listTree(t.fs, '/work')).find((l) => l.includes('日本語'))!,
+  ]);
   assert.is(r.files, 1);
-  assert.is(await codeOf(() => restore({ vault: t.vault, snapshot: 'HEAD', paths: ['nope.txt'], to: '/x' })), 'ENOPATH');
-  assert.is(await codeOf(() => restore({ vault: t.vault, snapshot: 'HEAD', paths: ['../etc/passwd'], to: '/x' })), 'EUNSAFEPATH');
+  assert.is(
+    await codeOf(() => restore({ vault: t.vault, snapshot: 'HEAD', paths: ['nope.txt'], to: '/x' })),
+    'ENOPATH',
+  );
+  assert.is(
+    await codeOf(() => restore({ vault: t.vault, snapshot: 'HEAD', paths: ['../etc/passwd'], to: '/x' })),
+    'EUNSAFEPATH',
+  );
 });
 
 test('unknown snapshot: EUNKNOWNREV; vault lock held: ELOCKED (in place)', async () => {
@@ -147,15 +165,28 @@ test('in place with force: a symlink comes back where a regular file holding the
   const t = await committed({ 'target.txt': 't', link: symlink('target.txt') });
   await t.fs.unlink('/work/link');
   await t.fs.writeFile('/work/link', 'target.txt');
-  assert.equal((await status({ vault: t.vault })).modified.map((c) => c.path), ['link']);
+  assert.equal(
+    (await status({ vault: t.vault })).modified.map((c) => c.path),
+    ['link'],
+  );
   await restore({ vault: t.vault, snapshot: 'HEAD', force: true });
-  assert.ok((await t.fs.lstat('/work/link')).isSymbolicLink(), 'restore left a regular file where the snapshot has a symlink');
+  assert.ok(
+    (await t.fs.lstat('/work/link')).isSymbolicLink(),
+    'restore left a regular file where the snapshot has a symlink',
+  );
   assert.ok((await status({ vault: t.vault })).clean);
 });
 
 // ---- crafted snapshots: a restore must never write outside its target ----
 
-const fileEntry = (name: string, id: string, size: number): TreeEntry => ({ name, kind: 'file', size, mtime: 0, obj: 'blob', id });
+const fileEntry = (name: string, id: string, size: number): TreeEntry => ({
+  name,
+  kind: 'file',
+  size,
+  mtime: 0,
+  obj: 'blob',
+  id,
+});
 const dirEntry = (name: string, id: string): TreeEntry => ({ name, kind: 'dir', size: 0, mtime: 0, obj: 'tree', id });
 
 /** Store a tree body as given (no sorting, no name checks) and a snapshot pointing at `root`. */
@@ -163,7 +194,10 @@ async function rawTree(v: Vault, entries: TreeEntry[]): Promise<string> {
   return v.db.writeLoose('tree', Buffer.from(JSON.stringify({ entries })));
 }
 async function rawSnapshot(v: Vault, tree: string): Promise<string> {
-  return v.db.writeLoose('snapshot', encodeSnapshot({ tree, parents: [], author: 'mallory', time: 0, message: 'crafted', meta: {} }));
+  return v.db.writeLoose(
+    'snapshot',
+    encodeSnapshot({ tree, parents: [], author: 'mallory', time: 0, message: 'crafted', meta: {} }),
+  );
 }
 
 const EVIL_NAMES = ['..', '../x', '../../etc/evil', '.vault', '.VAULT', 'a/b', '/abs', '.', 'x\\..\\..\\y', 'a\0b'];
@@ -185,8 +219,13 @@ for (const name of EVIL_NAMES) {
       if (code !== '(did not throw)') assert.is(code, 'EMALFORMED');
       else assert.ok(skipped.length > 0, 'restored without complaint');
       const added = Object.keys(t.vol.toJSON()).filter((p) => !before.includes(p));
-      assert.equal(added.filter((p) => !p.startsWith('/out/target/')), [], 'written outside the target');
-      for (const [p, c] of Object.entries(t.vol.toJSON())) if (!p.startsWith('/out/target/')) assert.is.not(c, 'EVIL', p);
+      assert.equal(
+        added.filter((p) => !p.startsWith('/out/target/')),
+        [],
+        'written outside the target',
+      );
+      for (const [p, c] of Object.entries(t.vol.toJSON()))
+        if (!p.startsWith('/out/target/')) assert.is.not(c, 'EVIL', p);
     });
   }
 }
@@ -204,8 +243,14 @@ test('crafted tree naming .vault, restored in place: refused, the vault is intac
 test('a chunk list that lies about chunk sizes: EMALFORMED, and no file (or temp file) is left', async () => {
   const t = await memVault({});
   const chunk = await t.vault.db.writeLoose('chunk', Buffer.from('12345'));
-  const list = await t.vault.db.writeLoose('chunklist', encodeChunkList({ size: 10, chunks: [{ id: chunk, size: 10 }] }));
-  const root = await t.vault.db.writeLoose('tree', encodeTree({ entries: [{ name: 'big.bin', kind: 'file', size: 10, mtime: 0, obj: 'chunklist', id: list }] }));
+  const list = await t.vault.db.writeLoose(
+    'chunklist',
+    encodeChunkList({ size: 10, chunks: [{ id: chunk, size: 10 }] }),
+  );
+  const root = await t.vault.db.writeLoose(
+    'tree',
+    encodeTree({ entries: [{ name: 'big.bin', kind: 'file', size: 10, mtime: 0, obj: 'chunklist', id: list }] }),
+  );
   const snap = await rawSnapshot(t.vault, root);
   assert.is(await codeOf(() => restore({ vault: t.vault, snapshot: snap, to: '/out' })), 'EMALFORMED');
   assert.equal(await listTree(t.fs, '/out'), []);
@@ -214,7 +259,10 @@ test('a chunk list that lies about chunk sizes: EMALFORMED, and no file (or temp
 test('a tree whose size disagrees with the content: EMALFORMED, no file left', async () => {
   const t = await memVault({});
   const blob = await t.vault.db.writeLoose('blob', Buffer.from('12345'));
-  const snap = await rawSnapshot(t.vault, await t.vault.db.writeLoose('tree', encodeTree({ entries: [fileEntry('a.txt', blob, 6)] })));
+  const snap = await rawSnapshot(
+    t.vault,
+    await t.vault.db.writeLoose('tree', encodeTree({ entries: [fileEntry('a.txt', blob, 6)] })),
+  );
   assert.is(await codeOf(() => restore({ vault: t.vault, snapshot: snap, to: '/out' })), 'EMALFORMED');
   assert.equal(await listTree(t.fs, '/out'), []);
 });
@@ -222,8 +270,17 @@ test('a tree whose size disagrees with the content: EMALFORMED, no file left', a
 test('a missing chunk: ENOOBJECT, no file (or temp file) left', async () => {
   const t = await memVault({});
   const gone = hashObject('chunk', Buffer.from('never stored'));
-  const list = await t.vault.db.writeLoose('chunklist', encodeChunkList({ size: 12, chunks: [{ id: gone, size: 12 }] }));
-  const snap = await rawSnapshot(t.vault, await t.vault.db.writeLoose('tree', encodeTree({ entries: [{ name: 'f', kind: 'file', size: 12, mtime: 0, obj: 'chunklist', id: list }] })));
+  const list = await t.vault.db.writeLoose(
+    'chunklist',
+    encodeChunkList({ size: 12, chunks: [{ id: gone, size: 12 }] }),
+  );
+  const snap = await rawSnapshot(
+    t.vault,
+    await t.vault.db.writeLoose(
+      'tree',
+      encodeTree({ entries: [{ name: 'f', kind: 'file', size: 12, mtime: 0, obj: 'chunklist', id: list }] }),
+    ),
+  );
   assert.is(await codeOf(() => restore({ vault: t.vault, snapshot: snap, to: '/out' })), 'ENOOBJECT');
   assert.equal(await listTree(t.fs, '/out'), []);
 });

@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { commit } from '../../src/porcelain/commit.js';
 import { status, type StatusResult } from '../../src/porcelain/status.js';
-import { exec, symlink, writeTree, type FileTree } from '../helpers/tree.js';
+import { symlink, writeTree, type FileTree } from '../helpers/tree.js';
 import { memVault } from '../helpers/vault.js';
 
 const test = suite('porcelain/status');
@@ -99,13 +99,18 @@ test('a rename plus an edit is a delete and an add; copies of one file are match
 });
 
 test('folders alone are not changes; a file replaced by a folder is a delete and an add', async () => {
-  const t = await memVault({ 'x': 'a file', sub: {} });
+  const t = await memVault({ x: 'a file', sub: {} });
   await commit({ vault: t.vault, message: 'base' });
   await t.fs.mkdir('/work/another-empty-folder');
   assert.ok((await status({ vault: t.vault })).clean);
   await t.fs.unlink('/work/x');
   await writeTree(t.fs, '/work', { x: { 'inner.txt': 'in' } });
-  assert.equal(summary(await status({ vault: t.vault })), { added: ['x/inner.txt'], modified: [], deleted: ['x'], renamed: [] });
+  assert.equal(summary(await status({ vault: t.vault })), {
+    added: ['x/inner.txt'],
+    modified: [],
+    deleted: ['x'],
+    renamed: [],
+  });
 });
 
 test('status changes nothing: no objects written, HEAD and the stat cache file untouched', async () => {

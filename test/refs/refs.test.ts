@@ -1,7 +1,16 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { FsPromises } from '../../src/plumbing/fs.js';
-import { badRefName, listRefs, readHead, readRef, readReflog, updateRef, writeHead, type RefOptions } from '../../src/refs/refs.js';
+import {
+  badRefName,
+  listRefs,
+  readHead,
+  readRef,
+  readReflog,
+  updateRef,
+  writeHead,
+  type RefOptions,
+} from '../../src/refs/refs.js';
 import { memFs, type MemVolume } from '../helpers/memfs.js';
 import { codeOf } from '../helpers/vault.js';
 
@@ -102,7 +111,10 @@ test('the reflog gets one line per move: "old new time author<TAB>message"', asy
   assert.is(log[0].author, 'Tess <t@example.org>');
 });
 
-test('reflog: tabs and newlines in the author cannot break the line format; a torn last line is skipped', async ({ refs, vol }) => {
+test('reflog: tabs and newlines in the author cannot break the line format; a torn last line is skipped', async ({
+  refs,
+  vol,
+}) => {
   await updateRef({ ...refs, ref: 'refs/heads/main', value: A, message: 'm', author: 'evil\tname\nx', time: 5 });
   vol.appendFileSync(`${VD}/logs/refs/heads/main`, `${A} ${B} 12`);
   const log = await readReflog(refs, 'refs/heads/main');
@@ -196,7 +208,8 @@ const NAMES: [string, boolean][] = [
 ];
 
 test('badRefName: git-like rules', () => {
-  for (const [name, ok] of NAMES) assert.is(badRefName(name) === null, ok, `${JSON.stringify(name)} should be ${ok ? 'accepted' : 'rejected'}`);
+  for (const [name, ok] of NAMES)
+    assert.is(badRefName(name) === null, ok, `${JSON.stringify(name)} should be ${ok ? 'accepted' : 'rejected'}`);
 });
 
 test('listRefs lists refs under a prefix; malformed ones go to onError', async ({ refs, vol }) => {

@@ -36,7 +36,10 @@ test('forget --dry-run, forget, prune --protect 0, a lost index, repair, verify:
     assert.is((await vault(dir, 'tag', 'v1', 'HEAD~2')).code, 0);
     assert.is((await vault(dir, 'forget')).code, 2, 'no policy: usage error');
     const dry = JSON.parse((await vault(dir, 'forget', '--keep-last', '1', '--dry-run', '--json')).stdout);
-    assert.equal(dry.snapshots.map((s: { keep: boolean }) => s.keep), [true, false, true, false]);
+    assert.equal(
+      dry.snapshots.map((s: { keep: boolean }) => s.keep),
+      [true, false, true, false],
+    );
     const f = await vault(dir, 'forget', '--keep-last', '1');
     assert.is(f.code, 0, f.stderr);
     assert.match(f.stdout, /kept 2 of 4 snapshot\(s\) on refs\/heads\/main; 2 forgotten/);

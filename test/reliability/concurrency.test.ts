@@ -68,7 +68,8 @@ test('two commits and a prune racing: serialised by the lock, nothing lost', asy
       try {
         const r = await forget({ vault: v, policy: { last: 2 } });
         const next = new Map<string, string[]>();
-        for (const s of r.snapshots) if (s.keep) next.set(r.rewritten.find((x) => x.old === s.id)?.new ?? s.id, expected.get(s.id)!);
+        for (const s of r.snapshots)
+          if (s.keep) next.set(r.rewritten.find((x) => x.old === s.id)?.new ?? s.id, expected.get(s.id)!);
         expected.clear();
         for (const [k, x] of next) expected.set(k, x);
       } finally {
@@ -89,7 +90,9 @@ test('two commits and a prune racing: serialised by the lock, nothing lost', asy
     } finally {
       await v.close();
     }
-    console.log(`concurrency figures: ${ROUNDS} rounds of 3 commits + prune racing; ${commits} commits landed, ${locked} impatient commit(s) refused with ELOCKED; vault verified, kept snapshots restore`);
+    console.log(
+      `concurrency figures: ${ROUNDS} rounds of 3 commits + prune racing; ${commits} commits landed, ${locked} impatient commit(s) refused with ELOCKED; vault verified, kept snapshots restore`,
+    );
   } finally {
     await tmp.remove();
   }

@@ -30,7 +30,15 @@ async function needs(v: Vault, snap: string): Promise<Map<string, Set<string>>> 
       const path = base ? `${base}/${e.name}` : e.name;
       if (e.kind === 'dir') await walk(e.id, path, [...chain, e.id]);
       else if (e.obj === 'blob') out.set(path, new Set([...chain, e.id]));
-      else out.set(path, new Set([...chain, e.id, ...decodeChunkList(await v.db.readTyped(e.id, 'chunklist'), e.id).chunks.map((c) => c.id)]));
+      else
+        out.set(
+          path,
+          new Set([
+            ...chain,
+            e.id,
+            ...decodeChunkList(await v.db.readTyped(e.id, 'chunklist'), e.id).chunks.map((c) => c.id),
+          ]),
+        );
     }
   };
   await walk(s.tree, '', [snap, s.tree]);
@@ -52,12 +60,21 @@ test('verify detects every flipped byte, truncation and deletion, names snapshot
     const id = (await commit({ vault: t.vault, message: `c${i}` })).id!;
     snaps.push(id);
     const files = new Map<string, Buffer>();
-    for (const p of ['docs/a.md', 'docs/b.md', 'art/big.psd', ...Array.from({ length: i + 1 }, (_, k) => `art/small${k}.txt`)]) files.set(p, (await t.fs.readFile(`/work/${p}`)) as Buffer);
+    for (const p of [
+      'docs/a.md',
+      'docs/b.md',
+      'art/big.psd',
+      ...Array.from({ length: i + 1 }, (_, k) => `art/small${k}.txt`),
+    ])
+      files.set(p, (await t.fs.readFile(`/work/${p}`)) as Buffer);
     content.set(id, files);
   }
   // one reachable loose object: a snapshot written by plumbing and tagged
   const head = await readSnapshot(t.vault, 'HEAD');
-  const loose = await t.vault.db.writeLoose('snapshot', encodeSnapshot({ ...head, parents: [head.id], message: 'plumbing', meta: {} }));
+  const loose = await t.vault.db.writeLoose(
+    'snapshot',
+    encodeSnapshot({ ...head, parents: [head.id], message: 'plumbing', meta: {} }),
+  );
   await updateRef({ ...t.vault.refs, ref: 'refs/tags/plumbing', value: loose, author: 'x', time: 1, message: 'tag' });
   snaps.push(loose);
   content.set(loose, content.get(head.id)!);
@@ -81,9 +98,11 @@ test('verify detects every flipped byte, truncation and deletion, names snapshot
     }
     return out;
   };
-  for (const dir of ['/work/.vault/packs', '/work/.vault/objects']) for (const p of await walkFiles(dir)) pristine.set(p, (await t.fs.readFile(p)) as Buffer);
+  for (const dir of ['/work/.vault/packs', '/work/.vault/objects'])
+    for (const p of await walkFiles(dir)) pristine.set(p, (await t.fs.readFile(p)) as Buffer);
   const undo = async () => {
-    for (const dir of ['/work/.vault/packs', '/work/.vault/objects']) for (const p of await walkFiles(dir)) if (!pristine.has(p)) await t.fs.unlink(p);
+    for (const dir of ['/work/.vault/packs', '/work/.vault/objects'])
+      for (const p of await walkFiles(dir)) if (!pristine.has(p)) await t.fs.unlink(p);
     for (const [p, b] of pristine) {
       await t.fs.chmod(p, 0o644).catch(() => {});
       await t.fs.writeFile(p, b);
@@ -94,7 +113,10 @@ test('verify detects every flipped byte, truncation and deletion, names snapshot
     await t.fs.writeFile(p, b);
   };
 
-  const figures: Record<string, { cases: number; detected: number; named: number; restored: number; harmless: number }> = {};
+  const figures: Record<
+    string,
+    { cases: number; detected: number; named: number; restored: number; harmless: number }
+  > = {};
   /** the object still reads back as itself: db.read re-hashes the decoded body against the id */
   const allReadIntact = async (v: Awaited<ReturnType<typeof t.reopen>>, ids: Set<string>) => {
     for (const id of ids) {
@@ -122,10 +144,13 @@ test('verify detects every flipped byte, truncation and deletion, names snapshot
       await v.close();
       await undo();
       return;
-    } else assert.unreachable(`${kind}: damage to ${[...damaged].map((d) => d.slice(0, 12)).join(',')} went undetected`);
+    } else
+      assert.unreachable(`${kind}: damage to ${[...damaged].map((d) => d.slice(0, 12)).join(',')} went undetected`);
     const reachableDamaged = [...damaged].filter((d) => live.includes(d));
     // content and folders are named by path; a snapshot or a root tree by the snapshot itself
-    const named = hits.some((p) => p.snapshots.length > 0 && (p.paths.length > 0 || snapIds.has(p.id) || rootTrees.has(p.id)));
+    const named = hits.some(
+      (p) => p.snapshots.length > 0 && (p.paths.length > 0 || snapIds.has(p.id) || rootTrees.has(p.id)),
+    );
     if (named || !reachableDamaged.length) f.named++;
     else assert.unreachable(`${kind}: problems do not name a damaged snapshot: ${JSON.stringify(r.problems)}`);
     // a path whose objects are all intact restores byte-identical
@@ -134,7 +159,10 @@ test('verify detects every flipped byte, truncation and deletion, names snapshot
       for (const [path, ids] of need.get(s)!) {
         if ([...ids].some((id) => damaged.has(id))) continue;
         await restore({ vault: v, snapshot: s, paths: [path], to: '/restored' });
-        assert.ok(((await t.fs.readFile(`/restored/${path}`)) as Buffer).equals(content.get(s)!.get(path)!), `${kind}: ${path} restores`);
+        assert.ok(
+          ((await t.fs.readFile(`/restored/${path}`)) as Buffer).equals(content.get(s)!.get(path)!),
+          `${kind}: ${path} restores`,
+        );
         await t.fs.rm('/restored', { recursive: true, force: true });
         done = true;
         break;
@@ -147,7 +175,10 @@ test('verify detects every flipped byte, truncation and deletion, names snapshot
   };
 
   // 1. a sample of objects, each flipped, truncated and deleted
-  const sample = [...live].sort(() => 0).filter((_, i) => i % Math.max(1, Math.floor(live.length / SAMPLE)) === 0).slice(0, SAMPLE);
+  const sample = [...live]
+    .sort(() => 0)
+    .filter((_, i) => i % Math.max(1, Math.floor(live.length / SAMPLE)) === 0)
+    .slice(0, SAMPLE);
   if (!sample.includes(loose)) sample.push(loose);
   for (const id of sample) {
     const loc = t.vault.db.locate(id);
@@ -155,7 +186,7 @@ test('verify detects every flipped byte, truncation and deletion, names snapshot
       const p = t.vault.db.looseObjectPath(id);
       const buf = Buffer.from(pristine.get(p)!);
       await trial('flip', new Set([id]), async () => {
-        buf[rand() % buf.length] ^= 1 << rand() % 8;
+        buf[rand() % buf.length] ^= 1 << (rand() % 8);
         await write(p, buf);
       });
       await trial('truncate', new Set([id]), () => write(p, buf.subarray(0, rand() % buf.length)));
@@ -166,15 +197,25 @@ test('verify detects every flipped byte, truncation and deletion, names snapshot
     const { offset, length } = loc.entry;
     await trial('flip', new Set([id]), async () => {
       const b = Buffer.from(pack);
-      b[offset + (rand() % length)] ^= 1 << rand() % 8;
+      b[offset + (rand() % length)] ^= 1 << (rand() % 8);
       await write(loc.packPath, b);
     });
     // truncating inside this record damages it and every record after it
     const idxPath = loc.packPath.replace(/\.pack$/, '.idx');
     const entries = decodePackIndex(pristine.get(idxPath)!, idxPath);
     const cut = offset + (rand() % length);
-    await trial('truncate', new Set(entries.filter((e) => e.offset + e.length > cut).map((e) => e.id)), () => write(loc.packPath, pack.subarray(0, cut)));
-    await trial('delete', new Set([id]), () => write(idxPath, encodePackIndex(entries.filter((e) => e.id !== id), (x) => TYPE_CODE[x])));
+    await trial('truncate', new Set(entries.filter((e) => e.offset + e.length > cut).map((e) => e.id)), () =>
+      write(loc.packPath, pack.subarray(0, cut)),
+    );
+    await trial('delete', new Set([id]), () =>
+      write(
+        idxPath,
+        encodePackIndex(
+          entries.filter((e) => e.id !== id),
+          (x) => TYPE_CODE[x],
+        ),
+      ),
+    );
   }
 
   // 2. every pack file and index: deleted, truncated, a byte flipped
@@ -183,7 +224,9 @@ test('verify detects every flipped byte, truncation and deletion, names snapshot
     if (![...ids].some((id) => live.includes(id))) continue;
     const packPath = p.replace(/\.idx$/, '.pack');
     await trial('pack deleted', ids, () => t.fs.unlink(packPath));
-    await trial('pack truncated', ids, () => write(packPath, pristine.get(packPath)!.subarray(0, 8 + (rand() % (pristine.get(packPath)!.length - 8)))));
+    await trial('pack truncated', ids, () =>
+      write(packPath, pristine.get(packPath)!.subarray(0, 8 + (rand() % (pristine.get(packPath)!.length - 8)))),
+    );
     await trial('index deleted', ids, () => t.fs.unlink(p));
     await trial('index flipped', ids, async () => {
       const b = Buffer.from(pristine.get(p)!);
@@ -196,10 +239,14 @@ test('verify detects every flipped byte, truncation and deletion, names snapshot
   const restored = Object.values(figures).reduce((s, f) => s + f.restored, 0);
   const harmless = Object.values(figures).reduce((s, f) => s + f.harmless, 0);
   assert.is(detected + harmless, cases);
-  assert.ok(harmless <= figures.flip.cases / 4, `${harmless} of ${figures.flip.cases} flips changed nothing: too many to be zstd's spare bits`);
+  assert.ok(
+    harmless <= figures.flip.cases / 4,
+    `${harmless} of ${figures.flip.cases} flips changed nothing: too many to be zstd's spare bits`,
+  );
   console.log(
-    `corruption figures: ${detected}/${cases} damages detected (${Object.entries(figures).map(([k, f]) => `${k} ${f.detected}/${f.cases}${f.harmless ? ` + ${f.harmless} harmless` : ''}`).join(', ')}); ` +
-      `${restored} untouched paths restored byte-identical next to the damage`,
+    `corruption figures: ${detected}/${cases} damages detected (${Object.entries(figures)
+      .map(([k, f]) => `${k} ${f.detected}/${f.cases}${f.harmless ? ` + ${f.harmless} harmless` : ''}`)
+      .join(', ')}); ${restored} untouched paths restored byte-identical next to the damage`,
   );
 });
 

@@ -98,7 +98,11 @@ async function check(w: World, what: string, sample: number): Promise<void> {
     for (const id of new Set(pick)) {
       const to = join(w.root, `restore-${id.slice(0, 8)}`);
       await restore({ vault: v, snapshot: id, to });
-      assert.equal(await listTree(nodeFs, to), w.expected.get(id), `${what}: snapshot ${id.slice(0, 12)} restores byte-identical`);
+      assert.equal(
+        await listTree(nodeFs, to),
+        w.expected.get(id),
+        `${what}: snapshot ${id.slice(0, 12)} restores byte-identical`,
+      );
       await rm(to, { recursive: true, force: true });
       w.figures[what].restores++;
     }
@@ -109,7 +113,14 @@ async function check(w: World, what: string, sample: number): Promise<void> {
 }
 
 /** Kill `args` at random points until `KILLS` kills landed while it was running. */
-async function killLoop(w: World, what: string, args: string[], before: (i: number) => Promise<void>, after: (r: Run) => Promise<void>, env: Record<string, string> = {}): Promise<void> {
+async function killLoop(
+  w: World,
+  what: string,
+  args: string[],
+  before: (i: number) => Promise<void>,
+  after: (r: Run) => Promise<void>,
+  env: Record<string, string> = {},
+): Promise<void> {
   const f = (w.figures[what] = { kills: 0, completed: 0, restores: 0, checks: 0 });
   // how long one run takes, to aim the kills inside it
   await before(-1);
@@ -136,7 +147,13 @@ async function killLoop(w: World, what: string, args: string[], before: (i: numb
 test('commit, gc and prune survive SIGKILL at seeded random points', async () => {
   if (buildError) throw buildError;
   const tmp = await tempDir('vault-crash-');
-  const w: World = { root: tmp.path, work: join(tmp.path, 'work'), rand: mulberry32(SEED), expected: new Map(), figures: {} };
+  const w: World = {
+    root: tmp.path,
+    work: join(tmp.path, 'work'),
+    rand: mulberry32(SEED),
+    expected: new Map(),
+    figures: {},
+  };
   try {
     await nodeFs.mkdir(join(w.work, 'notes'), { recursive: true });
     await initVault({ fs: nodeFs, dir: w.work, packSize: 512 * 1024 });
@@ -180,7 +197,8 @@ test('commit, gc and prune survive SIGKILL at seeded random points', async () =>
         await commitInProcess();
         const v = await open(w);
         try {
-          for (let i = 0; i < 12; i++) stored.push(await v.db.writeLoose('blob', prngBytes(w.rand(), 2000 + (w.rand() % 30_000))));
+          for (let i = 0; i < 12; i++)
+            stored.push(await v.db.writeLoose('blob', prngBytes(w.rand(), 2000 + (w.rand() % 30_000))));
           for (let p = 0; p < 8; p++) {
             const wr = v.db.writer();
             for (let i = 0; i < 3; i++) stored.push(await wr.put('chunk', prngBytes(w.rand(), 5000)));
@@ -213,7 +231,8 @@ test('commit, gc and prune survive SIGKILL at seeded random points', async () =>
         try {
           const r = await forget({ vault: v, policy: { last: 3 } });
           const next = new Map<string, string[]>();
-          for (const s of r.snapshots) if (s.keep) next.set(r.rewritten.find((x) => x.old === s.id)?.new ?? s.id, w.expected.get(s.id)!);
+          for (const s of r.snapshots)
+            if (s.keep) next.set(r.rewritten.find((x) => x.old === s.id)?.new ?? s.id, w.expected.get(s.id)!);
           w.expected = next;
         } finally {
           await v.close();

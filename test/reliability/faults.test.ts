@@ -28,7 +28,11 @@ const HANDLE_OPS = new Set(['write', 'sync', 'read', 'close', 'writeFile', 'trun
  * (a lock that cannot be removed is a different story). `count()` tells how
  * many calls were made.
  */
-function faultyFs(fs: FsPromises, failAt: number, code: string): { fs: FsPromises; count: () => number; fired: () => string | null } {
+function faultyFs(
+  fs: FsPromises,
+  failAt: number,
+  code: string,
+): { fs: FsPromises; count: () => number; fired: () => string | null } {
   let n = 0;
   let fired: string | null = null;
   const hit = (what: string, path: string): void => {
@@ -92,7 +96,8 @@ async function build(kind: 'commit' | 'gc' | 'prune'): Promise<Setup> {
   if (kind === 'prune') {
     const r = await forget({ vault: t.vault, policy: { last: 1 } });
     const next = new Map<string, string[]>();
-    for (const s of r.snapshots) if (s.keep) next.set(r.rewritten.find((x) => x.old === s.id)?.new ?? s.id, expected.get(s.id)!);
+    for (const s of r.snapshots)
+      if (s.keep) next.set(r.rewritten.find((x) => x.old === s.id)?.new ?? s.id, expected.get(s.id)!);
     expected.clear();
     for (const [k, v] of next) expected.set(k, v);
   }
@@ -112,7 +117,10 @@ for (const kind of ['commit', 'gc', 'prune'] as const) {
     // how many calls the command makes
     const probe = await build(kind);
     const counter = faultyFs(probe.t.fs, 0, 'EIO');
-    await run(kind, await openVault({ fs: counter.fs, cwd: '/work', codec: new InlineCodec(), clock: fakeClock(1_800_000_000_000) }));
+    await run(
+      kind,
+      await openVault({ fs: counter.fs, cwd: '/work', codec: new InlineCodec(), clock: fakeClock(1_800_000_000_000) }),
+    );
     const calls = counter.count();
     assert.ok(calls > 10, `${kind} makes ${calls} calls`);
     const rand = mulberry32(kind.length * 7919);
@@ -121,7 +129,12 @@ for (const kind of ['commit', 'gc', 'prune'] as const) {
       const code = CODES[rand() % CODES.length];
       const { t, expected } = await build(kind);
       const f = faultyFs(t.fs, at, code);
-      const v = await openVault({ fs: f.fs, cwd: '/work', codec: new InlineCodec(), clock: fakeClock(1_800_000_000_000) });
+      const v = await openVault({
+        fs: f.fs,
+        cwd: '/work',
+        codec: new InlineCodec(),
+        clock: fakeClock(1_800_000_000_000),
+      });
       figures.trials++;
       try {
         await run(kind, v);
@@ -131,18 +144,30 @@ for (const kind of ['commit', 'gc', 'prune'] as const) {
         assert.type(c, 'string', `${kind}: the error has a code (${(e as Error).stack})`);
         figures.failedCleanly++;
         if (e instanceof VaultError) figures.typed++;
-        else if (process.env.VAULT_FAULT_DEBUG) console.log(`untyped: ${kind} ${f.fired()} ${(e as Error).stack?.split("\n").slice(0, 4).join(" / ")}`);
+        else if (process.env.VAULT_FAULT_DEBUG)
+          console.log(`untyped: ${kind} ${f.fired()} ${(e as Error).stack?.split('\n').slice(0, 4).join(' / ')}`);
       } finally {
         await v.close().catch(() => {});
       }
       // the lock is released and the vault verifies on the healthy fs
-      assert.is(await t.fs.stat('/work/.vault/lock').then(() => 'held', () => 'free'), 'free', `${kind}: lock released after ${f.fired()}`);
+      assert.is(
+        await t.fs.stat('/work/.vault/lock').then(
+          () => 'held',
+          () => 'free',
+        ),
+        'free',
+        `${kind}: lock released after ${f.fired()}`,
+      );
       const ok = await t.reopen();
       const r = await verify({ vault: ok, readData: true });
       assert.equal(r.problems, [], `${kind}: vault verifies after ${code} on ${f.fired()}`);
       for (const [id, want] of expected) {
         await restore({ vault: ok, snapshot: id, to: '/copy' });
-        assert.equal(await listTree(t.fs, '/copy'), want, `${kind}: ${id.slice(0, 12)} restores after ${code} on ${f.fired()}`);
+        assert.equal(
+          await listTree(t.fs, '/copy'),
+          want,
+          `${kind}: ${id.slice(0, 12)} restores after ${code} on ${f.fired()}`,
+        );
         await t.fs.rm('/copy', { recursive: true, force: true });
       }
       // and the same command works once the disk is healthy again

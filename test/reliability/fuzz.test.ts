@@ -26,7 +26,21 @@ const CASES = Number(process.env.VAULT_FUZZ_CASES ?? 1500);
 const rand = mulberry32(0xf022);
 const figures = { cases: 0, rejected: 0, accepted: 0, slowestMs: 0, slowest: '' };
 
-const HOSTILE = ['..', '.', '../x', '/abs', '.vault', '.VAULT', 'a\\b', 'a\u0000b', 'a/b', '', 'x'.repeat(5000), '\u202e', 'CON'];
+const HOSTILE = [
+  '..',
+  '.',
+  '../x',
+  '/abs',
+  '.vault',
+  '.VAULT',
+  'a\\b',
+  'a\u0000b',
+  'a/b',
+  '',
+  'x'.repeat(5000),
+  '\u202e',
+  'CON',
+];
 const INTERESTING = [0, 0xff, 0x7f, 0x80, 0x01, 0x22, 0x5c, 0x7b, 0x7d];
 
 function mutate(input: Buffer): Buffer {
@@ -35,7 +49,7 @@ function mutate(input: Buffer): Buffer {
   for (let k = 0; k < n; k++) {
     const op = rand() % 8;
     const at = b.length ? rand() % b.length : 0;
-    if (op === 0 && b.length) b[at] ^= 1 << rand() % 8;
+    if (op === 0 && b.length) b[at] ^= 1 << (rand() % 8);
     else if (op === 1 && b.length) b[at] = INTERESTING[rand() % INTERESTING.length];
     else if (op === 2 && b.length) b[at] = rand() & 0xff;
     else if (op === 3) b = Buffer.concat([b.subarray(0, at), prngBytes(rand(), 1 + (rand() % 16)), b.subarray(at)]);
@@ -99,7 +113,13 @@ const TREE = encodeTree({
     { name: 'link', kind: 'symlink', size: 5, mtime: 2, obj: 'blob', id: id(3) },
   ],
 });
-const LIST = encodeChunkList({ size: 30, chunks: [{ id: id(4), size: 10 }, { id: id(5), size: 20 }] });
+const LIST = encodeChunkList({
+  size: 30,
+  chunks: [
+    { id: id(4), size: 10 },
+    { id: id(5), size: 20 },
+  ],
+});
 const SNAP = encodeSnapshot({ tree: id(6), parents: [id(7)], author: 'a', time: 5, message: 'm', meta: { k: 'v' } });
 const IDX = encodePackIndex(
   [
@@ -130,12 +150,17 @@ test('object decoders: trees, chunk lists, snapshots', async () => {
 test('pack index decoder and record headers', async () => {
   for (const b of inputs(IDX, false)) await run('decodePackIndex', () => decodePackIndex(b, 'fuzz.idx'));
   for (const b of inputs(Buffer.from('0100000005000000040102030405', 'hex'), false)) {
-    await run('recordHeaderMismatch', () => recordHeaderMismatch(b, { id: id(1), type: 'blob', codec: 1, rawLength: 5, length: 14 }));
+    await run('recordHeaderMismatch', () =>
+      recordHeaderMismatch(b, { id: id(1), type: 'blob', codec: 1, rawLength: 5, length: 14 }),
+    );
   }
 });
 
 test('stored objects: loose files, pack records and whole packs read back from hostile bytes', async () => {
-  const t = await memVault({ 'a.txt': 'hello hello hello hello hello hello hello hello hello hello hello hello\n', 'b.bin': prngBytes(3, 5000) });
+  const t = await memVault({
+    'a.txt': 'hello hello hello hello hello hello hello hello hello hello hello hello\n',
+    'b.bin': prngBytes(3, 5000),
+  });
   const { commit } = await import('../../src/porcelain/commit.js');
   await commit({ vault: t.vault, message: 'x' });
   const db = t.vault.db;
@@ -144,7 +169,10 @@ test('stored objects: loose files, pack records and whole packs read back from h
   const packPath = `/work/.vault/packs/${packName}.pack`;
   const pack = (await t.fs.readFile(packPath)) as Buffer;
   const entries = [...db.packedEntries()];
-  const loose = await db.writeLoose('blob', Buffer.from('a loose object, compressible compressible compressible compressible'));
+  const loose = await db.writeLoose(
+    'blob',
+    Buffer.from('a loose object, compressible compressible compressible compressible'),
+  );
   const loosePath = db.looseObjectPath(loose);
   const looseBytes = (await t.fs.readFile(loosePath)) as Buffer;
   const n = Math.max(50, Math.floor(CASES / 5));
@@ -173,7 +201,15 @@ test('refs, reflogs and config from hostile text', async () => {
   const vaultOpts = { fs, vaultDir: '/v' };
   const validRef = Buffer.from(`${id(1)}\n`);
   const validLog = Buffer.from(`${'0'.repeat(64)} ${id(1)} 1700000000000 Tess\tcommit: x\n`);
-  const validConfig = Buffer.from(JSON.stringify({ version: 1, chunker: { name: 'FASTCDC-v1', min: 65536, avg: 262144, max: 1048576 }, compression: { codec: 'zstd', level: 3 }, packSize: 67108864, extra: {} }));
+  const validConfig = Buffer.from(
+    JSON.stringify({
+      version: 1,
+      chunker: { name: 'FASTCDC-v1', min: 65536, avg: 262144, max: 1048576 },
+      compression: { codec: 'zstd', level: 3 },
+      packSize: 67108864,
+      extra: {},
+    }),
+  );
   await fs.mkdir('/v/refs/heads', { recursive: true });
   await fs.mkdir('/v/logs/refs/heads', { recursive: true });
   for (const b of inputs(validRef, false)) {
@@ -191,7 +227,9 @@ test('refs, reflogs and config from hostile text', async () => {
 });
 
 test('figures', () => {
-  console.log(`fuzz figures: ${figures.cases} cases (${figures.rejected} rejected with a typed error, ${figures.accepted} accepted); slowest ${figures.slowestMs.toFixed(1)} ms (${figures.slowest})`);
+  console.log(
+    `fuzz figures: ${figures.cases} cases (${figures.rejected} rejected with a typed error, ${figures.accepted} accepted); slowest ${figures.slowestMs.toFixed(1)} ms (${figures.slowest})`,
+  );
 });
 
 test.run();

@@ -27,7 +27,8 @@ async function packFiles(t: TestVault): Promise<string[]> {
 
 async function looseFiles(t: TestVault): Promise<number> {
   let n = 0;
-  for (const fan of (await t.fs.readdir('/work/.vault/objects')) as string[]) n += ((await t.fs.readdir(`/work/.vault/objects/${fan}`)) as string[]).length;
+  for (const fan of (await t.fs.readdir('/work/.vault/objects')) as string[])
+    n += ((await t.fs.readdir(`/work/.vault/objects/${fan}`)) as string[]).length;
   return n;
 }
 
@@ -71,11 +72,17 @@ test('gc indexes a pack that lost its index, and removes one whose objects are a
   const packs = (await packFiles(t)).filter((n) => n.endsWith('.pack'));
   const first = packs[0].slice(0, -5);
   // a copy of a pack without an index (a duplicate: everything in it is stored already)
-  await t.fs.writeFile('/work/.vault/packs/pack-00000000000000000000000000000000.pack', await t.fs.readFile(`/work/.vault/packs/${first}.pack`));
+  await t.fs.writeFile(
+    '/work/.vault/packs/pack-00000000000000000000000000000000.pack',
+    await t.fs.readFile(`/work/.vault/packs/${first}.pack`),
+  );
   // and a pack whose index is lost (its objects are stored nowhere else)
   await t.fs.unlink(`/work/.vault/packs/${packs[1].slice(0, -5)}.idx`);
   const young = await gc({ vault: await t.reopen() });
-  assert.ok(young.orphanPacks.every((o) => o.action === 'too young'), 'a pack without an index may still be being written: left alone at first');
+  assert.ok(
+    young.orphanPacks.every((o) => o.action === 'too young'),
+    'a pack without an index may still be being written: left alone at first',
+  );
   const r = await gc({ vault: await t.reopen(), orphanMinAgeMs: 0 });
   const actions = Object.fromEntries(r.orphanPacks.map((o) => [o.name, o.action]));
   assert.is(actions['pack-00000000000000000000000000000000'], 'removed');
@@ -116,12 +123,26 @@ test('applyPolicy follows restic: last, daily (newest of each day), within, and 
   const day = 86400e3;
   const base = Date.UTC(2024, 4, 10, 12);
   // newest first: two on May 10, one on May 9, two on May 8, one on May 1
-  const snaps = [base, base - 3600e3, base - day, base - 2 * day, base - 2 * day - 3600e3, base - 9 * day].map((time) => ({ time }));
-  assert.equal(applyPolicy(snaps, { last: 2 }).map((r) => r.length > 0), [true, true, false, false, false, false]);
-  assert.equal(applyPolicy(snaps, { daily: 3 }).map((r) => r.join()), ['daily 2024-05-10', '', 'daily 2024-05-09', 'daily 2024-05-08', '', '']);
-  assert.equal(applyPolicy(snaps, { withinMs: 2 * day }).map((r) => r.length > 0), [true, true, true, true, false, false]);
+  const snaps = [base, base - 3600e3, base - day, base - 2 * day, base - 2 * day - 3600e3, base - 9 * day].map(
+    (time) => ({ time }),
+  );
+  assert.equal(
+    applyPolicy(snaps, { last: 2 }).map((r) => r.length > 0),
+    [true, true, false, false, false, false],
+  );
+  assert.equal(
+    applyPolicy(snaps, { daily: 3 }).map((r) => r.join()),
+    ['daily 2024-05-10', '', 'daily 2024-05-09', 'daily 2024-05-08', '', ''],
+  );
+  assert.equal(
+    applyPolicy(snaps, { withinMs: 2 * day }).map((r) => r.length > 0),
+    [true, true, true, true, false, false],
+  );
   assert.equal(applyPolicy(snaps, { monthly: 1, yearly: 1 })[0], ['monthly 2024-05', 'yearly 2024']);
-  assert.equal(applyPolicy(snaps, { weekly: 2 }).map((r) => r.length > 0), [true, false, false, false, false, true]);
+  assert.equal(
+    applyPolicy(snaps, { weekly: 2 }).map((r) => r.length > 0),
+    [true, false, false, false, false, true],
+  );
   assert.is(parseDuration('1y6m'), 365 * day + 180 * day);
   assert.is(parseDuration('36h'), 1.5 * day);
   assert.ok(Number.isNaN(parseDuration('3 days')));
@@ -135,14 +156,20 @@ test('forget keeps by policy and milestones, re-writes the chain (same trees, me
   const trees = await Promise.all(ids.map(async (id) => (await readSnapshot(t.vault, id)).tree));
 
   const dry = await forget({ vault: t.vault, policy: { last: 2 }, dryRun: true });
-  assert.equal(dry.snapshots.map((s) => s.keep), [true, true, false, false, true, false]);
+  assert.equal(
+    dry.snapshots.map((s) => s.keep),
+    [true, true, false, false, true, false],
+  );
   assert.is(await readRef(t.vault.refs, 'refs/heads/main'), ids[5], 'dry run moves nothing');
 
   const r = await forget({ vault: t.vault, policy: { last: 2 } });
   assert.is(r.kept, 3);
   assert.is(r.forgotten, 3);
   const chain = await log({ vault: t.vault });
-  assert.equal(chain.map((e) => e.message), ['c5', 'c4', 'c1']);
+  assert.equal(
+    chain.map((e) => e.message),
+    ['c5', 'c4', 'c1'],
+  );
   for (const e of chain) {
     const s = await readSnapshot(t.vault, e.id);
     const old = ids[Number(s.message.slice(1))];
@@ -158,7 +185,7 @@ test('forget keeps by policy and milestones, re-writes the chain (same trees, me
   await clean(t);
 });
 
-test('forget without a policy is a usage error; --drop-ref lifts a milestone\'s protection', async () => {
+test("forget without a policy is a usage error; --drop-ref lifts a milestone's protection", async () => {
   const t = await memVault({ 'a.txt': 'hello\n' });
   const ids = await history(t, 3);
   assert.is(await codeOf(() => forget({ vault: t.vault, policy: {} })), 'EUSAGE');
@@ -230,7 +257,11 @@ test('repair rebuilds a lost index from the pack; a damaged record is reported a
   await t.fs.writeFile(loc.packPath, buf);
   const r2 = await repair({ vault: await t.reopen() });
   assert.equal(r2.lost, [note.id]);
-  assert.is(await codeOf(() => t.fs.stat('/work/.vault/index')), 'ENOENT', 'no stat cache: the next commit re-reads every file');
+  assert.is(
+    await codeOf(() => t.fs.stat('/work/.vault/index')),
+    'ENOENT',
+    'no stat cache: the next commit re-reads every file',
+  );
   const bad = r2.problems.find((p) => p.id === note.id)!;
   assert.ok(bad, 'verify names the lost object');
   assert.ok(bad.paths.includes('note1.txt'));
@@ -244,7 +275,10 @@ test('a commit killed while moving the ref leaves ref.lock behind: the next comm
   const t = await memVault({ 'a.txt': 'hello\n' });
   await history(t, 1);
   const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
-  await t.fs.writeFile('/work/.vault/lock', JSON.stringify({ pid: dead, host: hostname(), time: Date.now() - 1000, command: 'commit' }));
+  await t.fs.writeFile(
+    '/work/.vault/lock',
+    JSON.stringify({ pid: dead, host: hostname(), time: Date.now() - 1000, command: 'commit' }),
+  );
   await t.fs.writeFile('/work/.vault/refs/heads/main.lock', '');
   await t.fs.writeFile('/work/b.txt', 'more\n');
   const r = await commit({ vault: t.vault, message: 'after the crash' });

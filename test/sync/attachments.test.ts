@@ -28,7 +28,8 @@ function attachment(bigPath: string): CommitAttachment {
     name: 'extra',
     async run(ctx) {
       const out = [];
-      for (const c of [...ctx.changes.added, ...ctx.changes.modified]) out.push(await ctx.putBytes(`${c.path}.len`, Buffer.from(String(c.newSize))));
+      for (const c of [...ctx.changes.added, ...ctx.changes.modified])
+        out.push(await ctx.putBytes(`${c.path}.len`, Buffer.from(String(c.newSize))));
       out.push(await ctx.putFile('big.bin', bigPath));
       return out;
     },
@@ -36,7 +37,11 @@ function attachment(bigPath: string): CommitAttachment {
 }
 
 test('push and clone keep each snapshot id and its attachments, byte for byte; fetch brings new ones', async (ctx) => {
-  const tv = await diskVault(ctx.tmp, { 'a.txt': 'one\n', 'b.bin': prngBytes(1, 300_000) }, { mtime: 1_600_000_000_000 });
+  const tv = await diskVault(
+    ctx.tmp,
+    { 'a.txt': 'one\n', 'b.bin': prngBytes(1, 300_000) },
+    { mtime: 1_600_000_000_000 },
+  );
   const big = `${ctx.tmp}/outside.bin`;
   await writeFile(big, prngBytes(7, 3_000_000));
   const { vault } = tv;
@@ -48,7 +53,13 @@ test('push and clone keep each snapshot id and its attachments, byte for byte; f
 
   const dest = `${ctx.tmp}/copy`;
   await clone({ fs: nodeFs, url: repo.url, dir: dest, env: ENV, codec: new InlineCodec() });
-  const v2 = await openVault({ fs: nodeFs, cwd: dest, codec: new InlineCodec(), clock: fakeClock(1_800_000_000_000), author: 'x' });
+  const v2 = await openVault({
+    fs: nodeFs,
+    cwd: dest,
+    codec: new InlineCodec(),
+    clock: fakeClock(1_800_000_000_000),
+    author: 'x',
+  });
   const s2 = await readSnapshot(v2, 'HEAD');
   assert.is(s2.id, first.id);
   assert.is(s2.attachments, first.attachments);

@@ -72,7 +72,10 @@ test('remote add / -v / remove, push with progress, clone, wrong password', asyn
   assert.equal(await listTree(nodeFs, join(ctx.tmp, 'copy')), await listTree(nodeFs, work));
   const l1 = JSON.parse((await vault(work, {}, 'log', '--json')).stdout) as { id: string }[];
   const l2 = JSON.parse((await vault(join(ctx.tmp, 'copy'), {}, 'log', '--json')).stdout) as { id: string }[];
-  assert.equal(l2.map((e) => e.id), l1.map((e) => e.id));
+  assert.equal(
+    l2.map((e) => e.id),
+    l1.map((e) => e.id),
+  );
   const pl = await vault(join(ctx.tmp, 'copy'), ENV, 'pull');
   assert.is(pl.code, 0, pl.stderr);
   assert.match(pl.stdout, 'main is up to date');

@@ -24,19 +24,30 @@ test.before.each(async (ctx) => {
 });
 test.after.each(async (ctx) => stopFixture(ctx));
 
-const openAt = (dir: string) => openVault({ fs: nodeFs, cwd: dir, codec: new InlineCodec(), clock: fakeClock(1_800_000_000_000), author: 'Other Artist <other@example.org>' });
+const openAt = (dir: string) =>
+  openVault({
+    fs: nodeFs,
+    cwd: dir,
+    codec: new InlineCodec(),
+    clock: fakeClock(1_800_000_000_000),
+    author: 'Other Artist <other@example.org>',
+  });
 
 async function allSnapshots(v: Awaited<ReturnType<typeof openAt>>): Promise<string[]> {
   return (await log({ vault: v })).map((e) => e.id);
 }
 
 test('clone: every snapshot has the same id and restores byte-identical; refs come along', async (ctx) => {
-  const tv = await diskVault(ctx.tmp, {
-    'notes.md': 'one\n',
-    'tool.sh': exec('#!/bin/sh\necho hi\n'),
-    link: symlink('notes.md'),
-    Art: { 'hero.psd': prngBytes(1, 2_000_000), empty: {} },
-  }, { mtime: 1_600_000_000_000 });
+  const tv = await diskVault(
+    ctx.tmp,
+    {
+      'notes.md': 'one\n',
+      'tool.sh': exec('#!/bin/sh\necho hi\n'),
+      link: symlink('notes.md'),
+      Art: { 'hero.psd': prngBytes(1, 2_000_000), empty: {} },
+    },
+    { mtime: 1_600_000_000_000 },
+  );
   const { vault } = tv;
   const ids: string[] = [];
   ids.push((await commit({ vault, message: 'one' })).id!);
@@ -45,14 +56,29 @@ test('clone: every snapshot has the same id and restores byte-identical; refs co
   ids.push((await commit({ vault, message: 'two', meta: { persona: 'artist' } })).id!);
   await rm(`${tv.dir}/tool.sh`);
   ids.push((await commit({ vault, message: 'three' })).id!);
-  await updateRef({ ...vault.refs, ref: 'refs/milestones/beta', value: ids[1], expected: null, message: 'm', author: 'a', time: 1 });
+  await updateRef({
+    ...vault.refs,
+    ref: 'refs/milestones/beta',
+    value: ids[1],
+    expected: null,
+    message: 'm',
+    author: 'a',
+    time: 1,
+  });
   const repo = await newRepo(ctx);
   await addRemote(tv.fs, vault.vaultDir, 'origin', repo.url);
   await push({ vault, env: ENV });
 
   const dest = `${ctx.tmp}/copy`;
   const phases = new Set<string>();
-  const c = await clone({ fs: nodeFs, url: repo.url, dir: dest, env: ENV, codec: new InlineCodec(), onProgress: (p) => phases.add(p.phase) });
+  const c = await clone({
+    fs: nodeFs,
+    url: repo.url,
+    dir: dest,
+    env: ENV,
+    codec: new InlineCodec(),
+    onProgress: (p) => phases.add(p.phase),
+  });
   assert.is(c.branch, 'refs/heads/main');
   assert.is(c.head, ids[2]);
   assert.is(c.imported, 3);
@@ -64,10 +90,17 @@ test('clone: every snapshot has the same id and restores byte-identical; refs co
   for (const id of ids) {
     await restore({ vault: vault, snapshot: id, to: `${ctx.tmp}/a-${id.slice(0, 6)}` });
     await restore({ vault: v2, snapshot: id, to: `${ctx.tmp}/b-${id.slice(0, 6)}` });
-    assert.equal(await listTree(nodeFs, `${ctx.tmp}/b-${id.slice(0, 6)}`), await listTree(nodeFs, `${ctx.tmp}/a-${id.slice(0, 6)}`), `snapshot ${id}`);
+    assert.equal(
+      await listTree(nodeFs, `${ctx.tmp}/b-${id.slice(0, 6)}`),
+      await listTree(nodeFs, `${ctx.tmp}/a-${id.slice(0, 6)}`),
+      `snapshot ${id}`,
+    );
   }
   // the staging copy of the download is dropped once it is in the vault's own packs
-  assert.equal((await readdir(`${dest}/.vault/git`)).filter((n) => n.startsWith('incoming-')), []);
+  assert.equal(
+    (await readdir(`${dest}/.vault/git`)).filter((n) => n.startsWith('incoming-')),
+    [],
+  );
   const ver = await verify({ vault: v2, readData: true });
   assert.equal(ver.problems, []);
   await v2.close();
@@ -96,7 +129,10 @@ test('fetch and pull bring in snapshots another clone pushed; a second fetch dow
   const f = await fetch({ vault, env: ENV });
   assert.is(f.imported, 1);
   assert.is(f.refs['refs/heads/main'], theirs);
-  assert.ok((ctx.server.bytesIn['git-upload-pack'] ?? 0) < 5_000, `fetch request bytes ${ctx.server.bytesIn['git-upload-pack']}`);
+  assert.ok(
+    (ctx.server.bytesIn['git-upload-pack'] ?? 0) < 5_000,
+    `fetch request bytes ${ctx.server.bytesIn['git-upload-pack']}`,
+  );
   assert.is.not(await readRef(vault.refs, 'refs/heads/main'), theirs, 'fetch moves no branch');
 
   const pl = await pull({ vault, env: ENV });
@@ -159,11 +195,26 @@ test('a branch someone filled with plain git commits is skipped, the rest fetche
   const repo = await newRepo(ctx);
   await addRemote(tv.fs, vault.vaultDir, 'origin', repo.url);
   await push({ vault, env: ENV });
-  const g = (...a: string[]) => run('git', ['-C', repo.dir, ...a], { encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'W', GIT_AUTHOR_EMAIL: 'w@x', GIT_COMMITTER_NAME: 'W', GIT_COMMITTER_EMAIL: 'w@x' } });
-  const plain = (await g('commit-tree', '4b825dc642cb6eb9a060e54bf8d69288fbee4904', '-m', 'made in the web UI')).stdout.trim();
+  const g = (...a: string[]) =>
+    run('git', ['-C', repo.dir, ...a], {
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 'W',
+        GIT_AUTHOR_EMAIL: 'w@x',
+        GIT_COMMITTER_NAME: 'W',
+        GIT_COMMITTER_EMAIL: 'w@x',
+      },
+    });
+  const plain = (
+    await g('commit-tree', '4b825dc642cb6eb9a060e54bf8d69288fbee4904', '-m', 'made in the web UI')
+  ).stdout.trim();
   await g('update-ref', 'refs/heads/web-edit', plain);
   const c = await clone({ fs: nodeFs, url: repo.url, dir: `${ctx.tmp}/copy`, env: ENV, codec: new InlineCodec() });
-  assert.equal(c.skipped.map((s) => s.ref), ['refs/heads/web-edit']);
+  assert.equal(
+    c.skipped.map((s) => s.ref),
+    ['refs/heads/web-edit'],
+  );
   assert.is(c.head, id);
   assert.equal(Object.keys(c.refs), ['refs/heads/main']);
   await vault.close();

@@ -29,7 +29,10 @@ test('wrong password or none: EAUTH for push, fetch and clone; nothing written',
   assert.is(await codeOf(() => push({ vault, env: bad })), 'EAUTH');
   assert.is(await codeOf(() => push({ vault, env: {} })), 'EAUTH');
   assert.is(await codeOf(() => fetch({ vault, env: bad })), 'EAUTH');
-  assert.is(await codeOf(() => clone({ fs: nodeFs, url: repo.url, dir: `${ctx.tmp}/c`, env: bad, codec: new InlineCodec() })), 'EAUTH');
+  assert.is(
+    await codeOf(() => clone({ fs: nodeFs, url: repo.url, dir: `${ctx.tmp}/c`, env: bad, codec: new InlineCodec() })),
+    'EAUTH',
+  );
   assert.is(await codeOf(() => nodeFs.stat(`${ctx.tmp}/c`)), 'ENOENT', 'a failed clone leaves no folder behind');
   assert.is((await run('git', ['-C', repo.dir, 'for-each-ref'])).stdout, '');
   // a token works too
@@ -51,7 +54,11 @@ test('no server there: ENETWORK', async (ctx) => {
 });
 
 test('server killed mid-push: ENETWORK, nothing corrupted on either side, the retry sends only the rest', async (ctx) => {
-  const tv = await diskVault(ctx.tmp, { 'x.bin': prngBytes(21, 3_000_000), 'y.bin': prngBytes(22, 3_000_000), 'a.txt': 'a\n' });
+  const tv = await diskVault(ctx.tmp, {
+    'x.bin': prngBytes(21, 3_000_000),
+    'y.bin': prngBytes(22, 3_000_000),
+    'a.txt': 'a\n',
+  });
   const { vault } = tv;
   await commit({ vault, message: 'big' });
   const repo = await newRepo(ctx);
@@ -95,7 +102,17 @@ test('a remote that lost objects Vault believed it had: the push notices and res
   await addRemote(tv.fs, vault.vaultDir, 'origin', repo.url);
   await push({ vault, env: ENV });
   // someone replaces the history on the server and it is garbage-collected
-  const g = (...a: string[]) => run('git', ['-C', repo.dir, ...a], { encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'W', GIT_AUTHOR_EMAIL: 'w@x', GIT_COMMITTER_NAME: 'W', GIT_COMMITTER_EMAIL: 'w@x' } });
+  const g = (...a: string[]) =>
+    run('git', ['-C', repo.dir, ...a], {
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 'W',
+        GIT_AUTHOR_EMAIL: 'w@x',
+        GIT_COMMITTER_NAME: 'W',
+        GIT_COMMITTER_EMAIL: 'w@x',
+      },
+    });
   const plain = (await g('commit-tree', '4b825dc642cb6eb9a060e54bf8d69288fbee4904', '-m', 'replaced')).stdout.trim();
   await g('update-ref', 'refs/heads/other', plain);
   await g('update-ref', '-d', 'refs/heads/main');
@@ -105,8 +122,15 @@ test('a remote that lost objects Vault believed it had: the push notices and res
   ctx.server.resetCounters();
   const r = await push({ vault, env: ENV });
   assert.equal(r.rejected, []);
-  assert.is(ctx.server.requests.filter((q) => q.method === 'POST').length, 2, 'refused once (objects missing), then sent in full');
-  assert.equal(r.updated.map((u) => u.ref), ['refs/heads/main']);
+  assert.is(
+    ctx.server.requests.filter((q) => q.method === 'POST').length,
+    2,
+    'refused once (objects missing), then sent in full',
+  );
+  assert.equal(
+    r.updated.map((u) => u.ref),
+    ['refs/heads/main'],
+  );
   await g('fsck', '--full');
   assert.is((await g('show', 'main:a.txt')).stdout, 'a\n');
   await vault.close();

@@ -49,7 +49,12 @@ export async function startGitServer(opts: { root: string; user: string; passwor
     const u = new URL(req.url ?? '/', 'http://127.0.0.1');
     const auth = req.headers.authorization ?? '';
     const expected = `Basic ${Buffer.from(`${opts.user}:${opts.password}`).toString('base64')}`;
-    const service = u.pathname.endsWith('/git-receive-pack') || u.searchParams.get('service') === 'git-receive-pack' ? 'git-receive-pack' : u.pathname.endsWith('/git-upload-pack') ? 'git-upload-pack' : 'other';
+    const service =
+      u.pathname.endsWith('/git-receive-pack') || u.searchParams.get('service') === 'git-receive-pack'
+        ? 'git-receive-pack'
+        : u.pathname.endsWith('/git-upload-pack')
+          ? 'git-upload-pack'
+          : 'other';
     if (auth !== expected) {
       requests.push({ method: req.method ?? '', path: u.pathname, status: 401 });
       req.resume();
@@ -148,7 +153,8 @@ export async function startGitServer(opts: { root: string; user: string; passwor
     get port() {
       return port;
     },
-    url: (repo, auth) => `http://${auth ? `${encodeURIComponent(auth.user)}:${encodeURIComponent(auth.password)}@` : ''}127.0.0.1:${port}/${repo}`,
+    url: (repo, auth) =>
+      `http://${auth ? `${encodeURIComponent(auth.user)}:${encodeURIComponent(auth.password)}@` : ''}127.0.0.1:${port}/${repo}`,
     bytesIn,
     bytesOut,
     requests,

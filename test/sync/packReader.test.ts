@@ -11,11 +11,17 @@ const test = suite('sync/packReader');
 
 function packObjects(dir: string, revs: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const c = spawn('git', ['-C', dir, 'pack-objects', '--stdout', '--revs', '--delta-base-offset', '--window=50', '--depth=20'], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const c = spawn(
+      'git',
+      ['-C', dir, 'pack-objects', '--stdout', '--revs', '--delta-base-offset', '--window=50', '--depth=20'],
+      { stdio: ['pipe', 'pipe', 'ignore'] },
+    );
     const parts: Buffer[] = [];
     c.stdout.on('data', (d: Buffer) => parts.push(d));
     c.on('error', reject);
-    c.on('close', (code) => (code === 0 ? resolve(Buffer.concat(parts)) : reject(new Error(`pack-objects exit ${code}`))));
+    c.on('close', (code) =>
+      code === 0 ? resolve(Buffer.concat(parts)) : reject(new Error(`pack-objects exit ${code}`)),
+    );
     c.stdin.end(`${revs}\n`);
   });
 }
@@ -37,16 +43,20 @@ test('reads every object of a git pack with delta chains, byte for byte', async 
   }
   const pack = await packObjects(dir, 'main');
   console.log(`    pack: ${pack.length} bytes for 6 versions of a ${text.length}-byte file`);
-  assert.ok(pack.length < 40_000, "git deltified the versions (so the delta path is tested)");
+  assert.ok(pack.length < 40_000, 'git deltified the versions (so the delta path is tested)');
   await writeFile(`${t.path}/p.pack`, pack);
   const r = await PackFileReader.open(nodeFs, `${t.path}/p.pack`);
-  const all = (await g('rev-list', '--objects', 'main')).stdout.trim().split('\n').map((l) => l.split(' ')[0]);
+  const all = (await g('rev-list', '--objects', 'main')).stdout
+    .trim()
+    .split('\n')
+    .map((l) => l.split(' ')[0]);
   assert.is(r.objectCount, all.length);
   for (const oid of all) {
     const o = await r.read(oid);
     assert.ok(o, oid);
     const type = (await g('cat-file', '-t', oid)).stdout.trim();
-    const body = (await run('git', ['-C', dir, 'cat-file', type, oid], { encoding: 'buffer', maxBuffer: 64 << 20 })).stdout as Buffer;
+    const body = (await run('git', ['-C', dir, 'cat-file', type, oid], { encoding: 'buffer', maxBuffer: 64 << 20 }))
+      .stdout as Buffer;
     assert.is(o!.type, type);
     assert.ok(o!.body.equals(body), `content of ${oid}`);
   }

@@ -17,34 +17,74 @@ test.before.each(async (ctx) => {
 });
 test.after.each(async (ctx) => stopFixture(ctx));
 
-const git = async (dir: string, ...args: string[]) => (await run('git', ['-C', dir, ...args], { maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' })).stdout;
+const git = async (dir: string, ...args: string[]) =>
+  (await run('git', ['-C', dir, ...args], { maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' })).stdout;
 
 test('push: each snapshot is a commit; small files as themselves, large ones as manifests; milestones and tags as tags; fsck passes', async (ctx) => {
   const big = prngBytes(7, 2_500_000);
-  const tv = await diskVault(ctx.tmp, { 'notes.md': 'castle notes\n', Art: { 'hero.psd': big, 'run.sh': 'echo hi\n' } });
+  const tv = await diskVault(ctx.tmp, {
+    'notes.md': 'castle notes\n',
+    Art: { 'hero.psd': big, 'run.sh': 'echo hi\n' },
+  });
   const { vault } = tv;
   const c1 = await commit({ vault, message: 'first blockout' });
   await writeFile(`${tv.dir}/notes.md`, 'castle notes\nmoat added\n');
   const c2 = await commit({ vault, message: 'moat' });
-  const alpha = await createMilestone({ vault, name: 'alpha', type: 'alpha', message: 'first playable', snapshot: c1.id! });
-  await updateRef({ ...vault.refs, ref: 'refs/tags/v1', value: c2.id!, expected: null, message: 't', author: 'a', time: 1 });
+  const alpha = await createMilestone({
+    vault,
+    name: 'alpha',
+    type: 'alpha',
+    message: 'first playable',
+    snapshot: c1.id!,
+  });
+  await updateRef({
+    ...vault.refs,
+    ref: 'refs/tags/v1',
+    value: c2.id!,
+    expected: null,
+    message: 't',
+    author: 'a',
+    time: 1,
+  });
   const repo = await newRepo(ctx);
   await addRemote(tv.fs, vault.vaultDir, 'origin', repo.url);
 
   const r = await push({ vault, env: ENV });
-  assert.equal(r.updated.map((u) => u.gitRef).sort(), ['refs/heads/main', 'refs/tags/milestones/alpha', 'refs/tags/v1']);
+  assert.equal(r.updated.map((u) => u.gitRef).sort(), [
+    'refs/heads/main',
+    'refs/tags/milestones/alpha',
+    'refs/tags/v1',
+  ]);
   assert.equal(r.rejected, []);
-  assert.is(r.exported, 3, "two snapshots and the milestone annotation");
+  assert.is(r.exported, 3, 'two snapshots and the milestone annotation');
 
   const refs = await git(repo.dir, 'for-each-ref', '--format=%(refname)');
-  assert.equal(refs.trim().split('\n').sort(), ['refs/heads/main', 'refs/tags/milestones/alpha', 'refs/tags/v1'], 'no upload ref left behind');
-  const logText = await git(repo.dir, 'log', '--format=%an <%ae>|%at|%s|%(trailers:key=Vault-Snapshot,valueonly)', 'main');
+  assert.equal(
+    refs.trim().split('\n').sort(),
+    ['refs/heads/main', 'refs/tags/milestones/alpha', 'refs/tags/v1'],
+    'no upload ref left behind',
+  );
+  const logText = await git(
+    repo.dir,
+    'log',
+    '--format=%an <%ae>|%at|%s|%(trailers:key=Vault-Snapshot,valueonly)',
+    'main',
+  );
   const lines = logText.trim().split('\n').filter(Boolean);
-  assert.is(lines[0], `Tess Ter <tess@example.org>|${Math.floor((await vault.db.readTyped(c2.id!, 'snapshot')).toString().match(/"time":(\d+)/)![1] as unknown as number / 1000)}|moat|${c2.id}`);
+  assert.is(
+    lines[0],
+    `Tess Ter <tess@example.org>|${Math.floor(((await vault.db.readTyped(c2.id!, 'snapshot')).toString().match(/"time":(\d+)/)![1] as unknown as number) / 1000)}|moat|${c2.id}`,
+  );
   assert.match(lines[1], `|first blockout|${c1.id}`);
   assert.is(await git(repo.dir, 'show', 'main:notes.md'), 'castle notes\nmoat added\n');
   // the milestone is a tag on a commit whose parent is the marked snapshot's, named in a trailer
-  const ms = await git(repo.dir, 'log', '-1', '--format=%P|%s|%(trailers:key=Vault-Milestone,valueonly)', 'milestones/alpha');
+  const ms = await git(
+    repo.dir,
+    'log',
+    '-1',
+    '--format=%P|%s|%(trailers:key=Vault-Milestone,valueonly)',
+    'milestones/alpha',
+  );
   assert.is(ms.trim(), `${(await git(repo.dir, 'rev-parse', 'main~1')).trim()}|first playable|alpha (alpha)`);
   void alpha;
   const manifest = await git(repo.dir, 'show', 'main:Art/hero.psd');
@@ -56,14 +96,26 @@ test('push: each snapshot is a commit; small files as themselves, large ones as 
   const parts: Buffer[] = [];
   for (const c of chunks) {
     assert.is((await git(repo.dir, 'rev-parse', `main:.vault/chunks/${c[1].slice(0, 2)}/${c[1]}`)).trim(), c[3]);
-    parts.push((await run('git', ['-C', repo.dir, 'cat-file', 'blob', c[3]], { encoding: 'buffer', maxBuffer: 8 << 20 })).stdout as Buffer);
+    parts.push(
+      (await run('git', ['-C', repo.dir, 'cat-file', 'blob', c[3]], { encoding: 'buffer', maxBuffer: 8 << 20 }))
+        .stdout as Buffer,
+    );
   }
   assert.ok(Buffer.concat(parts).equals(big));
   // the snapshot's canonical bytes travel, so its id is preserved
-  assert.ok(Buffer.from(await git(repo.dir, 'show', 'main:.vault/snapshot.json')).equals(await vault.db.readTyped(c2.id!, 'snapshot')));
+  assert.ok(
+    Buffer.from(await git(repo.dir, 'show', 'main:.vault/snapshot.json')).equals(
+      await vault.db.readTyped(c2.id!, 'snapshot'),
+    ),
+  );
   await git(repo.dir, 'fsck', '--full', '--strict');
   // a plain git clone works and checks out
-  await run('git', ['clone', '-q', ctx.server.url(repo.dir.split('/').pop()!, { user: ENV.VAULT_GIT_USERNAME, password: ENV.VAULT_GIT_PASSWORD }), `${ctx.tmp}/gitclone`]);
+  await run('git', [
+    'clone',
+    '-q',
+    ctx.server.url(repo.dir.split('/').pop()!, { user: ENV.VAULT_GIT_USERNAME, password: ENV.VAULT_GIT_PASSWORD }),
+    `${ctx.tmp}/gitclone`,
+  ]);
   await git(`${ctx.tmp}/gitclone`, 'fsck', '--full');
   assert.is(await readFile(`${ctx.tmp}/gitclone/notes.md`, 'utf8'), 'castle notes\nmoat added\n');
   assert.match(await readFile(`${ctx.tmp}/gitclone/Art/hero.psd`, 'utf8'), /^vault-large-file v1/);

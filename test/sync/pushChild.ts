@@ -10,8 +10,12 @@ if (mode === 'push') {
   const vault = await openVault({ fs: syncFs, cwd: dir, codec: new InlineCodec() });
   const r = await push({ vault, remote: arg });
   await vault.close();
-  process.stdout.write(`${JSON.stringify({ maxRssBytes: process.resourceUsage().maxRSS * 1024, bytesSent: r.bytesSent, requests: r.requests, objects: r.objectsSent })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ maxRssBytes: process.resourceUsage().maxRSS * 1024, bytesSent: r.bytesSent, requests: r.requests, objects: r.objectsSent })}\n`,
+  );
 } else {
   const r = await clone({ fs: syncFs, url: arg, dir, codec: new InlineCodec() });
-  process.stdout.write(`${JSON.stringify({ maxRssBytes: process.resourceUsage().maxRSS * 1024, imported: r.imported })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ maxRssBytes: process.resourceUsage().maxRSS * 1024, imported: r.imported })}\n`,
+  );
 }

@@ -13,7 +13,23 @@ test('? shows every key and hides again', async () => {
   await s.waitFor(ready, 'timeline');
   await s.press('?');
   const f = await s.waitFor((f) => f.includes('Keys (? or Esc closes this help; q or Ctrl-C quits)'), 'help');
-  for (const k of ['j/k, ↓/↑', 'PgDn/PgUp, g/G', 'Enter', 'space', '/ ', 'Esc ', 'm ', 'o ', 'Tab', 'r / R ', 'e ', 'Esc, Backspace', 'Enter / Esc', 'y / n']) assert.ok(f.includes(`  ${k}`), `help lacks ${k}`);
+  for (const k of [
+    'j/k, ↓/↑',
+    'PgDn/PgUp, g/G',
+    'Enter',
+    'space',
+    '/ ',
+    'Esc ',
+    'm ',
+    'o ',
+    'Tab',
+    'r / R ',
+    'e ',
+    'Esc, Backspace',
+    'Enter / Esc',
+    'y / n',
+  ])
+    assert.ok(f.includes(`  ${k}`), `help lacks ${k}`);
   for (const section of ['Timeline', 'Diff', 'Prompts']) assert.match(f, new RegExp(`│ ${section}\\s+│`));
   assert.ok(f.split('\n').length <= 24);
   await s.press('?');
@@ -76,7 +92,10 @@ test('r on a file missing from the folder says it will be created', async () => 
   await s.press(KEYS.enter);
   await s.waitFor((f) => f.includes('binary, 3000 -> 3100 bytes'), 'diff');
   await s.press('r');
-  await s.waitFor((f) => f.includes('Art/hero.bin is not in the project folder now:') && f.includes('it will be created (3.03 KiB)'), 'confirmation');
+  await s.waitFor(
+    (f) => f.includes('Art/hero.bin is not in the project folder now:') && f.includes('it will be created (3.03 KiB)'),
+    'confirmation',
+  );
   await s.press('y');
   await s.waitFor((f) => f.includes('restored Art/hero.bin'), 'restored');
   assert.is((await fs.readFile(`${dir}/Art/hero.bin`)).length, 3100);
@@ -93,7 +112,10 @@ test('m marks the selected snapshot as a development milestone; the badge appear
   f = await s.waitFor((f) => f.includes('milestone alpha-1 (development) marks'), 'done message');
   assert.match(f, /moat\s+\[◆alpha-1\]/);
   const ms = await listMilestones({ vault });
-  assert.equal(ms.map((m) => [m.name, m.type]), [['alpha-1', 'development']]);
+  assert.equal(
+    ms.map((m) => [m.name, m.type]),
+    [['alpha-1', 'development']],
+  );
   const moat = f.split('\n').find((l) => l.includes('moat'))!;
   assert.ok(moat.includes(ms[0].snapshot.slice(0, 8)), moat);
   // Esc cancels; an existing name is reported, not thrown

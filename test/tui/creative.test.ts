@@ -17,7 +17,14 @@ test('fitCols keeps pictures within rows x cols; picturePaths lists changed imag
   assert.is(fitCols(32, 128, 6, 14), 3);
   const kind = (p: string) => (p.endsWith('.png') ? 'image' : p.endsWith('.glb') ? 'model' : null);
   const ch = (path: string) => ({ kind: 'added' as const, path });
-  const c = { parent: null, snapshot: 'x', added: [ch('b.glb'), ch('n.md')], modified: [ch('a.png')], deleted: [ch('gone.png')], renamed: [] };
+  const c = {
+    parent: null,
+    snapshot: 'x',
+    added: [ch('b.glb'), ch('n.md')],
+    modified: [ch('a.png')],
+    deleted: [ch('gone.png')],
+    renamed: [],
+  };
   assert.equal(picturePaths(c, kind), [
     { path: 'a.png', kind: 'image' },
     { path: 'b.glb', kind: 'model' },
@@ -30,11 +37,14 @@ test('fitCols keeps pictures within rows x cols; picturePaths lists changed imag
   assert.is(pictureColorWanted({ TERM: 'xterm-256color', NO_COLOR: '1' }), false);
 });
 
-test('the timeline shows the selected snapshot\'s changed pictures from stored thumbnails (ASCII without colour)', async () => {
+test("the timeline shows the selected snapshot's changed pictures from stored thumbnails (ASCII without colour)", async () => {
   const { vault } = await creativeVault();
   const s = renderApp(vault, { persona: 'creative' });
   await s.waitFor(ready, 'timeline');
-  let f = await s.waitFor((f) => f.includes('hero.png') && /pictures changed in [0-9a-f]{8}: 1\b/.test(f), 'strip for "red shield"');
+  let f = await s.waitFor(
+    (f) => f.includes('hero.png') && /pictures changed in [0-9a-f]{8}: 1\b/.test(f),
+    'strip for "red shield"',
+  );
   const lines = f.split('\n');
   assert.ok(lines.length <= 24, `${lines.length} lines`);
   for (const l of lines) assert.ok(l.length <= 80, l);
@@ -43,7 +53,10 @@ test('the timeline shows the selected snapshot\'s changed pictures from stored t
   assert.is(pic.length, 6, f);
   assert.ok(pic[2].slice(0, 12) !== pic[0].slice(0, 12), `the box shows in the middle rows:\n${f}`);
   await s.press('j');
-  f = await s.waitFor((f) => /pictures changed in [0-9a-f]{8}: 2\b/.test(f) && f.includes('sky.png'), 'strip for "first paint"');
+  f = await s.waitFor(
+    (f) => /pictures changed in [0-9a-f]{8}: 2\b/.test(f) && f.includes('sky.png'),
+    'strip for "first paint"',
+  );
   assert.match(f, /hero\.png\s+sky\.png/);
   s.unmount();
 });
@@ -96,7 +109,9 @@ test('Diff of an image: before / after / diff pictures from the thumbnails, then
   assert.ok(lines.length <= 24, `${lines.length} lines`);
   for (const l of lines) assert.ok(l.length <= 80, l);
   // three pictures side by side: 12 columns each, two apart
-  const pics = lines.filter((l) => /^[ .:\-=+*#%@]{12}  [ .:\-=+*#%@]{12}  [ .:\-=+*#%@]{12}\s*$/.test(l) && /[^ ]/.test(l));
+  const pics = lines.filter(
+    (l) => /^[ .:\-=+*#%@]{12}  [ .:\-=+*#%@]{12}  [ .:\-=+*#%@]{12}\s*$/.test(l) && /[^ ]/.test(l),
+  );
   assert.is(pics.length, 6, f);
   // a text file keeps its patch
   await s.press('j');
@@ -127,7 +142,10 @@ test('Diff of a 3D model: rendered before / after / diff pictures, then the part
   await t.fs.writeFile(`${t.dir}/Models/house.obj`, house(1, true));
   await commit({ vault: t.vault, message: 'wider house, roof', attachments });
   const s = renderApp(t.vault, { persona: 'creative' });
-  await s.waitFor((f) => f.includes('house.obj') && /pictures changed in [0-9a-f]{8}: 1/.test(f), 'strip with the model');
+  await s.waitFor(
+    (f) => f.includes('house.obj') && /pictures changed in [0-9a-f]{8}: 1/.test(f),
+    'strip with the model',
+  );
   await s.press(KEYS.enter);
   const f = await s.waitFor((f) => f.includes('parts     1 changed, 1 added'), 'model summary');
   assert.match(f, /before\s+after\s+diff \d+\.\d%/);

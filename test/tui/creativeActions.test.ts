@@ -12,7 +12,10 @@ test('e lists the elements of the file in that snapshot; Enter asks what it over
   await s.waitFor(ready, 'timeline');
   // "first paint": level.json with hero.hp 10 and sky blue
   await s.press('j', KEYS.enter);
-  await s.waitFor((f) => f.includes('added   Scenes/level.json') || /added\s+Scenes\/level\.json/.test(f), 'diff of first paint');
+  await s.waitFor(
+    (f) => f.includes('added   Scenes/level.json') || /added\s+Scenes\/level\.json/.test(f),
+    'diff of first paint',
+  );
   await s.press('j', 'j', 'j');
   await s.waitFor((f) => /^> added\s+Scenes\/level\.json/m.test(f), 'level.json selected');
   await s.press('e');
@@ -24,7 +27,10 @@ test('e lists the elements of the file in that snapshot; Enter asks what it over
   await s.press(KEYS.enter);
   f = await s.waitFor((f) => f.includes('y: yes'), 'confirmation');
   assert.match(f, /Restore object hero of Scenes\/level\.json from snapshot [0-9a-f]{12}\?/);
-  assert.match(f, /This changes Scenes\/level\.json in the project folder\s*│\n│ \(now \d+ B, changed [\d-]+ [\d:]+\):/);
+  assert.match(
+    f,
+    /This changes Scenes\/level\.json in the project folder\s*│\n│ \(now \d+ B, changed [\d-]+ [\d:]+\):/,
+  );
   assert.match(f, /its object hero is overwritten by the one from [0-9a-f]{12};/);
   await s.press('y');
   f = await s.waitFor((f) => /replaced object hero of Scenes\/level\.json from [0-9a-f]{12}/.test(f), 'restored');
@@ -55,7 +61,10 @@ test('an element the current file lacks is added back, and the confirmation says
   const rows = t.split('\n');
   assert.match(rows[1], /^  .* before restoring/, 'the undo snapshot on top');
   assert.match(rows[3], /^> .* first paint/, 'the selection stays on the snapshot it was on');
-  assert.equal(JSON.parse(String(await fs.readFile(`${dir}/Scenes/level.json`))), { hero: { hp: 20, speed: 3 }, sky: 'blue' });
+  assert.equal(JSON.parse(String(await fs.readFile(`${dir}/Scenes/level.json`))), {
+    hero: { hp: 20, speed: 3 },
+    sky: 'blue',
+  });
   s.unmount();
 });
 
@@ -68,7 +77,10 @@ test('e on a file without elements says so; Esc closes the list', async () => {
   await s.press('j');
   await s.waitFor((f) => /^> modified Docs\/notes\.md/m.test(f), 'notes.md');
   await s.press('e');
-  await s.waitFor((f) => /error: Docs\/notes\.md: element restore is not supported: '\.md' files/.test(f), 'unsupported');
+  await s.waitFor(
+    (f) => /error: Docs\/notes\.md: element restore is not supported: '\.md' files/.test(f),
+    'unsupported',
+  );
   await s.press('j', 'e');
   await s.waitFor((f) => f.includes('4 elements of Scenes/level.json'), 'list');
   await s.press(KEYS.esc);

@@ -21,7 +21,10 @@ test('Enter opens the changed files with sizes; the binary one shows sizes, j mo
   assert.match(f, /> modified Art\/hero\.bin/);
   await s.press('j');
   f = await s.waitFor((f) => f.includes('+towers'), 'text patch of notes.md');
-  assert.match(f, /--- a\/Docs\/notes\.md\n\+\+\+ b\/Docs\/notes\.md\n@@ -1,2 \+1,3 @@\n castle notes\n moat added\n\+towers/);
+  assert.match(
+    f,
+    /--- a\/Docs\/notes\.md\n\+\+\+ b\/Docs\/notes\.md\n@@ -1,2 \+1,3 @@\n castle notes\n moat added\n\+towers/,
+  );
   for (const l of f.split('\n')) assert.ok(l.length <= 80, l);
   s.unmount();
 });

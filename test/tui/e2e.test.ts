@@ -35,21 +35,42 @@ interface Tmux {
 /** A temp project folder and a tmux server of our own (socket inside the temp folder, removed with it). */
 async function withTmux(fn: (t: Tmux) => Promise<void>): Promise<void> {
   const v = spawnSync('tmux', ['-V'], { encoding: 'utf8' });
-  if (v.error || v.status !== 0) throw new Error('tmux is not installed: this test runs `vault tui` in tmux. Install it (apt-get install -y tmux), or set VAULT_NO_TMUX=1 to skip this test.');
-  if (!existsSync(join(root, 'dist', 'bundle', 'main.js'))) throw new Error('dist/bundle is missing: run npm run build (npm test does)');
+  if (v.error || v.status !== 0)
+    throw new Error(
+      'tmux is not installed: this test runs `vault tui` in tmux. Install it (apt-get install -y tmux), or set VAULT_NO_TMUX=1 to skip this test.',
+    );
+  if (!existsSync(join(root, 'dist', 'bundle', 'main.js')))
+    throw new Error('dist/bundle is missing: run npm run build (npm test does)');
   const tmpDir = await tempDir('vault-tui-e2e-');
   const socket = join(tmpDir.path, 'tmux.sock');
-  const tmux = (...args: string[]) => execFileSync('tmux', ['-S', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+  const tmux = (...args: string[]) =>
+    execFileSync('tmux', ['-S', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
   const dir = join(tmpDir.path, 'project');
   execFileSync('mkdir', ['-p', dir]);
   const exitFile = join(tmpDir.path, 'exit-code');
   const t: Tmux = {
     dir,
     tmp: tmpDir.path,
-    vault: (...args) => execFileSync(process.execPath, [bin, '-C', dir, ...args], { encoding: 'utf8', env: { ...process.env, VAULT_AUTHOR: 'Ada <ada@example.org>' } }),
+    vault: (...args) =>
+      execFileSync(process.execPath, [bin, '-C', dir, ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, VAULT_AUTHOR: 'Ada <ada@example.org>' },
+      }),
     start(command, env = {}) {
-      const vars = Object.entries({ VAULT_AUTHOR: 'Ada <ada@example.org>', ...env }).map(([k, x]) => `${k}='${x}'`).join(' ');
-      tmux('new-session', '-d', '-x', '80', '-y', '24', '-s', 'e2e', `cd '${dir}' && ${vars} ${command}; echo $? > '${exitFile}'`);
+      const vars = Object.entries({ VAULT_AUTHOR: 'Ada <ada@example.org>', ...env })
+        .map(([k, x]) => `${k}='${x}'`)
+        .join(' ');
+      tmux(
+        'new-session',
+        '-d',
+        '-x',
+        '80',
+        '-y',
+        '24',
+        '-s',
+        'e2e',
+        `cd '${dir}' && ${vars} ${command}; echo $? > '${exitFile}'`,
+      );
       tmux('set-option', '-t', 'e2e', 'remain-on-exit', 'on');
     },
     screen: () => tmux('capture-pane', '-p', '-t', 'e2e'),
@@ -70,7 +91,7 @@ async function withTmux(fn: (t: Tmux) => Promise<void>): Promise<void> {
       }
     },
     async exitCode(ms = 15000) {
-      for (const end = Date.now() + ms; Date.now() < end && !existsSync(exitFile); ) await sleep(50);
+      for (const end = Date.now() + ms; Date.now() < end && !existsSync(exitFile);) await sleep(50);
       return existsSync(exitFile) ? readFileSync(exitFile, 'utf8').trim() : `(still running)\n${t.screen()}`;
     },
   };
@@ -134,7 +155,10 @@ const cases: [string, () => Promise<void>][] = [
         t.vault('commit', '-m', 'first paint');
         writeFileSync(join(dir, 'notes.md'), 'hero, again\n');
         t.vault('commit', '-m', 'notes only');
-        writeFileSync(join(dir, 'Art', 'hero.png'), png(64, 64, [20, 60, 200], { x: 16, y: 16, w: 32, h: 32, rgb: [250, 230, 40] }));
+        writeFileSync(
+          join(dir, 'Art', 'hero.png'),
+          png(64, 64, [20, 60, 200], { x: 16, y: 16, w: 32, h: 32, rgb: [250, 230, 40] }),
+        );
         t.vault('commit', '-m', 'gold shield');
 
         t.start(tui);
@@ -160,8 +184,15 @@ const cases: [string, () => Promise<void>][] = [
         await t.keys('C-c');
         assert.is(await t.exitCode(), '0', 'vault tui exit status after Ctrl-C');
         assert.not.match(t.screen(), /Timeline|Diff [0-9a-f]/);
-        const ms = JSON.parse(t.vault('milestone', 'list', '--json')) as { name: string; type: string; snapshot: string }[];
-        assert.equal(ms.map((m) => [m.name, m.type]), [['approved', 'beta']]);
+        const ms = JSON.parse(t.vault('milestone', 'list', '--json')) as {
+          name: string;
+          type: string;
+          snapshot: string;
+        }[];
+        assert.equal(
+          ms.map((m) => [m.name, m.type]),
+          [['approved', 'beta']],
+        );
         assert.is(ms[0].snapshot, t.vault('rev-parse', 'HEAD').trim());
       }),
   ],
@@ -174,7 +205,10 @@ const cases: [string, () => Promise<void>][] = [
         for (let i = 0; i < 32; i++) writeFileSync(join(t.dir, `take${i}.wav`), randomBytes(8 * 1024 * 1024));
         t.vault('init');
         t.start(`'${process.execPath}' '${bin}' commit -m big`);
-        const s = await t.waitFor(/committing .*\d+(\.\d+)? (MiB|KiB|GiB)\/256\.0 MiB\s+[\d.]+ (MiB|KiB|GiB)\/s\s+\d+:\d\d left/, 60000);
+        const s = await t.waitFor(
+          /committing .*\d+(\.\d+)? (MiB|KiB|GiB)\/256\.0 MiB\s+[\d.]+ (MiB|KiB|GiB)\/s\s+\d+:\d\d left/,
+          60000,
+        );
         void s;
         assert.is(await t.exitCode(120000), '0');
         const after = t.screen();

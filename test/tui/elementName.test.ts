@@ -7,7 +7,8 @@ import { memVault } from '../helpers/vault.js';
 
 const test = suite('tui/elementName');
 
-const OBJ = (z: number) => `o Cube\nv 0 0 0\nv 1 0 0\nv 1 1 ${z}\nf 1 2 3\ng Cube\nv 5 0 0\nv 6 0 0\nv 6 1 ${z}\nf 4 5 6\n`;
+const OBJ = (z: number) =>
+  `o Cube\nv 0 0 0\nv 1 0 0\nv 1 1 ${z}\nf 1 2 3\ng Cube\nv 5 0 0\nv 6 0 0\nv 6 1 ${z}\nf 4 5 6\n`;
 
 test('an object and a group both called Cube: restoring the group from the list restores only the group', async () => {
   const t = await memVault({ 'model.obj': OBJ(0) });

@@ -24,7 +24,14 @@ test('parseQuery: type:, path: and words; matchEntry waits for changes a path ne
   assert.is(matchEntry(e, parseQuery('type:beta'), none), false);
   assert.is(matchEntry(e, parseQuery('type:beta'), { ...none, milestoneTypes: new Map([['abc', ['beta']]]) }), true);
   assert.is(matchEntry(e, parseQuery('path:Art/'), none), 'pending');
-  const changes = { parent: null, snapshot: 'abc', added: [{ kind: 'added' as const, path: 'Art/a.png' }], modified: [], deleted: [], renamed: [] };
+  const changes = {
+    parent: null,
+    snapshot: 'abc',
+    added: [{ kind: 'added' as const, path: 'Art/a.png' }],
+    modified: [],
+    deleted: [],
+    renamed: [],
+  };
   assert.is(matchEntry(e, parseQuery('path:Art/ hero'), { ...none, changes: () => changes }), true);
   assert.is(matchEntry(e, parseQuery('path:Docs/'), { ...none, changes: () => changes }), false);
 });
@@ -48,7 +55,11 @@ test('/path:Art/ shows the snapshots that changed a file under Art/; words combi
   await s.waitFor(ready, 'timeline');
   await s.press('/', ...'path:Art/'.split(''), KEYS.enter);
   let f = await s.waitFor((f) => f.includes('filter: path:Art/ (2 matches;'), 'path filter');
-  assert.equal(rows(f).map((r) => /towers|first blockout/.test(r)), [true, true], f);
+  assert.equal(
+    rows(f).map((r) => /towers|first blockout/.test(r)),
+    [true, true],
+    f,
+  );
   await s.press('/', ...' towers'.split(''), KEYS.enter);
   f = await s.waitFor((f) => f.includes('filter: path:Art/ towers (1 match;'), 'path + text');
   assert.match(rows(f)[0], /towers, new hero/);
@@ -71,7 +82,10 @@ test('space marks A (shown with *), Enter on B diffs A..B; Enter alone diffs wit
   await s.press('k', 'k');
   f = await s.waitFor((f) => /^> .* bridge/m.test(f) && /^ \*\d.* moat/m.test(f), 'cursor on B, A still marked');
   await s.press(KEYS.enter);
-  f = await s.waitFor((f) => /Diff [0-9a-f]{8}\.\.[0-9a-f]{8}/.test(f) && f.includes('2 files changed since'), 'A..B diff');
+  f = await s.waitFor(
+    (f) => /Diff [0-9a-f]{8}\.\.[0-9a-f]{8}/.test(f) && f.includes('2 files changed since'),
+    'A..B diff',
+  );
   assert.match(f, /modified Art\/hero\.bin\s+2\.93 KiB -> 3\.03 KiB/);
   await s.press('j');
   f = await s.waitFor((f) => f.includes('+bridge'), 'patch A..B');

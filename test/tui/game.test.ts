@@ -6,10 +6,20 @@ import { KEYS, gameVault, renderApp } from './harness.js';
 
 const test = suite('tui game persona');
 
-const ready = (f: string) => (f.match(/\+\d+ ~\d+ -\d+/g) ?? []).length >= 2 && f.includes('first playable') && f.includes('▲0.2');
+const ready = (f: string) =>
+  (f.match(/\+\d+ ~\d+ -\d+/g) ?? []).length >= 2 && f.includes('first playable') && f.includes('▲0.2');
 
 test('badges and summary text: ratings, crashes, a regression marked with ! and REGRESSION', () => {
-  const b = { label: '0.2@windows', version: '0.2', platform: 'windows', count: 2, average: 2.5, crashes: 1, regression: ['average rating 4.5 -> 2.5'], previous: '0.1@windows' };
+  const b = {
+    label: '0.2@windows',
+    version: '0.2',
+    platform: 'windows',
+    count: 2,
+    average: 2.5,
+    crashes: 1,
+    regression: ['average rating 4.5 -> 2.5'],
+    previous: '0.1@windows',
+  };
   assert.is(buildBadge(b), ' ▲0.2 ★2.5!');
   assert.is(buildBadge({ ...b, average: null, regression: [] }), ' ▲0.2');
   const s = buildSummary('abcd1234', [b]);
@@ -62,7 +72,10 @@ test('without vault-game.yaml there are no game panels and no builds, and nothin
   const { sampleVault } = await import('./harness.js');
   const { vault } = await sampleVault();
   const s = renderApp(vault, { persona: 'game' });
-  const f = await s.waitFor((f) => f.includes('no build was made from') && (f.match(/\+\d+ ~\d+ -\d+/g) ?? []).length === 3, 'timeline');
+  const f = await s.waitFor(
+    (f) => f.includes('no build was made from') && (f.match(/\+\d+ ~\d+ -\d+/g) ?? []).length === 3,
+    'timeline',
+  );
   assert.not.match(f, /error/);
   await s.press(KEYS.enter);
   const d = await s.waitFor((f) => f.includes('2 files changed'), 'diff');

@@ -57,7 +57,15 @@ const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '');
 /** the last frame with its escape codes (colours) */
 export type RawFrame = () => string;
 
-export const KEYS = { enter: '\r', esc: '\x1b', tab: '\t', backspace: '\x7f', down: '\x1b[B', up: '\x1b[A', ctrlC: '\x03' };
+export const KEYS = {
+  enter: '\r',
+  esc: '\x1b',
+  tab: '\t',
+  backspace: '\x7f',
+  down: '\x1b[B',
+  up: '\x1b[A',
+  ctrlC: '\x03',
+};
 
 export interface Screen {
   frame(): string;
@@ -75,16 +83,35 @@ export interface Screen {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function renderApp(vault: Vault, opts: { persona?: Persona; columns?: number; rows?: number; pictureColor?: boolean | '256'; htmlDir?: string; opener?: (path: string) => boolean } = {}): Screen {
+export function renderApp(
+  vault: Vault,
+  opts: {
+    persona?: Persona;
+    columns?: number;
+    rows?: number;
+    pictureColor?: boolean | '256';
+    htmlDir?: string;
+    opener?: (path: string) => boolean;
+  } = {},
+): Screen {
   const stdout = new FakeStdout(opts.columns ?? 80, opts.rows ?? 24);
   const stdin = new FakeStdin();
-  const app = render(createElement(App, { vault, persona: opts.persona, pictureColor: opts.pictureColor ?? false, htmlDir: opts.htmlDir, opener: opts.opener ?? (() => false) }), {
-    stdout: stdout as unknown as NodeJS.WriteStream,
-    stdin: stdin as unknown as NodeJS.ReadStream,
-    debug: true,
-    exitOnCtrlC: true,
-    patchConsole: false,
-  });
+  const app = render(
+    createElement(App, {
+      vault,
+      persona: opts.persona,
+      pictureColor: opts.pictureColor ?? false,
+      htmlDir: opts.htmlDir,
+      opener: opts.opener ?? (() => false),
+    }),
+    {
+      stdout: stdout as unknown as NodeJS.WriteStream,
+      stdin: stdin as unknown as NodeJS.ReadStream,
+      debug: true,
+      exitOnCtrlC: true,
+      patchConsole: false,
+    },
+  );
   const frame = () => stripAnsi(stdout.frames.at(-1) ?? '');
   const screen: Screen = {
     frame,
@@ -124,12 +151,25 @@ export async function sampleVault() {
   await fs.writeFile(`${dir}/Docs/notes.md`, 'castle notes\nmoat added\ntowers\n');
   await fs.writeFile(`${dir}/Art/hero.bin`, prngBytes(2, 3100));
   await commit({ vault, message: 'towers, new hero' });
-  await updateRef({ ...vault.refs, ref: 'refs/tags/v1', value: first.id!, expected: null, message: 'tag', author: vault.author, time: vault.clock() });
+  await updateRef({
+    ...vault.refs,
+    ref: 'refs/tags/v1',
+    value: first.id!,
+    expected: null,
+    message: 'tag',
+    author: vault.author,
+    time: vault.clock(),
+  });
   return t;
 }
 
 /** A w x h PNG filled with one colour, a `box` of another colour on it (pngjs). */
-export function png(w: number, h: number, rgb: [number, number, number], box?: { x: number; y: number; w: number; h: number; rgb: [number, number, number] }): Buffer {
+export function png(
+  w: number,
+  h: number,
+  rgb: [number, number, number],
+  box?: { x: number; y: number; w: number; h: number; rgb: [number, number, number] },
+): Buffer {
   const p = new PNG({ width: w, height: h });
   for (let y = 0; y < h; y++)
     for (let x = 0; x < w; x++) {
@@ -157,7 +197,10 @@ export async function creativeVault() {
   const { vault, fs, dir } = t;
   const attachments = [thumbnailsAttachment()];
   await commit({ vault, message: 'first paint', attachments });
-  await fs.writeFile(`${dir}/Art/hero.png`, png(64, 64, [20, 60, 200], { x: 16, y: 16, w: 32, h: 32, rgb: [250, 230, 40] }));
+  await fs.writeFile(
+    `${dir}/Art/hero.png`,
+    png(64, 64, [20, 60, 200], { x: 16, y: 16, w: 32, h: 32, rgb: [250, 230, 40] }),
+  );
   await fs.writeFile(`${dir}/Docs/notes.md`, 'hero is blue\nwith a gold shield\n');
   await fs.writeFile(`${dir}/Scenes/level.json`, '{\n  "hero": { "hp": 20, "speed": 3 },\n  "sky": "red"\n}\n');
   await commit({ vault, message: 'gold shield', attachments });
@@ -186,7 +229,11 @@ export async function gameVault() {
     'vault-game.yaml': GAME_YAML,
     Scripts: { 'main.gd': 'extends Node\n' },
     Assets: { 'rock.png': png(16, 16, [90, 90, 90]) },
-    Config: { 'base.yaml': 'graphics:\n  shadows: high\naudio:\n  volume: 0.8\n', 'windows.json': '{"graphics": {"vsync": true}}\n', 'switch.yaml': 'graphics:\n  shadows: medium\n' },
+    Config: {
+      'base.yaml': 'graphics:\n  shadows: high\naudio:\n  volume: 0.8\n',
+      'windows.json': '{"graphics": {"vsync": true}}\n',
+      'switch.yaml': 'graphics:\n  shadows: medium\n',
+    },
   });
   const { vault, fs, dir } = t;
   await commit({ vault, message: 'first playable' });

@@ -29,23 +29,50 @@ test(`opens on ${N} snapshots with the first screenful only, and prints the time
     let parent = b.id;
     const built = Date.now();
     for (let i = 0; i < N - 2; i++) {
-      const body = encodeSnapshot({ tree: i % 2 ? b.tree : a.tree, parents: [parent], author: 'Bulk <bulk@example.org>', time: 1_700_000_000_000 + i * 1000, message: `snapshot ${i + 3}`, meta: {} });
+      const body = encodeSnapshot({
+        tree: i % 2 ? b.tree : a.tree,
+        parents: [parent],
+        author: 'Bulk <bulk@example.org>',
+        time: 1_700_000_000_000 + i * 1000,
+        message: `snapshot ${i + 3}`,
+        meta: {},
+      });
       parent = await vault.db.writeLoose('snapshot', body);
     }
-    await updateRef({ ...vault.refs, ref: 'refs/heads/main', value: parent, expected: b.id, message: 'bulk', author: vault.author, time: vault.clock() });
+    await updateRef({
+      ...vault.refs,
+      ref: 'refs/heads/main',
+      value: parent,
+      expected: b.id,
+      message: 'bulk',
+      author: vault.author,
+      time: vault.clock(),
+    });
     const buildMs = Date.now() - built;
 
     const reopened = await t.reopen();
     const t0 = performance.now();
     const s = renderApp(reopened);
-    const f = await s.waitFor((f) => f.includes(`snapshot ${N}`) && f.split('\n').filter((l) => /snapshot \d+/.test(l)).length >= 20, 'the first screenful', 20000);
+    const f = await s.waitFor(
+      (f) => f.includes(`snapshot ${N}`) && f.split('\n').filter((l) => /snapshot \d+/.test(l)).length >= 20,
+      'the first screenful',
+      20000,
+    );
     const openMs = performance.now() - t0;
-    await s.waitFor((f) => !f.includes('…') && (f.match(/\+\d+ ~\d+ -\d+/g) ?? []).length >= 20, 'change counts of the visible rows', 20000);
+    await s.waitFor(
+      (f) => !f.includes('…') && (f.match(/\+\d+ ~\d+ -\d+/g) ?? []).length >= 20,
+      'change counts of the visible rows',
+      20000,
+    );
     const countsMs = performance.now() - t0;
     const loaded = Number(/Timeline \((\d+)\+? snapshots\)/.exec(f)?.[1]);
     assert.ok(loaded < N, `opening loaded ${loaded} snapshots: not lazy`);
     await s.press('G');
-    await s.waitFor((f) => f.includes('Timeline (1000 snapshots)') && f.includes('tree a'), 'the end of the history after scrolling', 20000);
+    await s.waitFor(
+      (f) => f.includes('Timeline (1000 snapshots)') && f.includes('tree a'),
+      'the end of the history after scrolling',
+      20000,
+    );
     s.unmount();
 
     const l0 = performance.now();
@@ -53,7 +80,9 @@ test(`opens on ${N} snapshots with the first screenful only, and prints the time
     const logMs = performance.now() - l0;
     await reopened.close();
     await vault.close();
-    console.log(`\n  TUI open time on ${N} snapshots (80x24, built in ${buildMs} ms): first screen ${openMs.toFixed(0)} ms, with change counts ${countsMs.toFixed(0)} ms (reading the whole log: ${logMs.toFixed(0)} ms)\n`);
+    console.log(
+      `\n  TUI open time on ${N} snapshots (80x24, built in ${buildMs} ms): first screen ${openMs.toFixed(0)} ms, with change counts ${countsMs.toFixed(0)} ms (reading the whole log: ${logMs.toFixed(0)} ms)\n`,
+    );
     assert.ok(openMs < 3000, `opening took ${openMs} ms`);
     void KEYS;
   } finally {

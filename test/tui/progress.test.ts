@@ -5,7 +5,16 @@ import { render } from 'ink-testing-library';
 import { createElement } from 'react';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ProgressMeter, bar, duration, fromSyncProgress, progressLine, progressReporter, progressWanted, type ProgressSample } from '../../src/cli/progress.js';
+import {
+  ProgressMeter,
+  bar,
+  duration,
+  fromSyncProgress,
+  progressLine,
+  progressReporter,
+  progressWanted,
+  type ProgressSample,
+} from '../../src/ui/progress.js';
 import { ProgressLine } from '../../src/tui/ProgressLine.js';
 import { runVault } from '../helpers/cli.js';
 import { prngBytes } from '../helpers/prng.js';
@@ -13,7 +22,14 @@ import { tempDir } from '../helpers/vault.js';
 
 const test = suite('progress: bytes, rate, time left');
 const MiB = 1024 * 1024;
-const sample = (bytes: number, bytesTotal: number, items = 0, itemsTotal = 0, phase = 'read'): ProgressSample => ({ phase, bytes, bytesTotal, items, itemsTotal, unit: 'files' });
+const sample = (bytes: number, bytesTotal: number, items = 0, itemsTotal = 0, phase = 'read'): ProgressSample => ({
+  phase,
+  bytes,
+  bytesTotal,
+  items,
+  itemsTotal,
+  unit: 'files',
+});
 
 test('the meter: rate over a sliding window, time left from it, fraction from bytes (or items)', () => {
   const m = new ProgressMeter(0, 5000);
@@ -23,7 +39,8 @@ test('the meter: rate over a sliding window, time left from it, fraction from by
   assert.is(v.eta, 9);
   assert.is(v.fraction, 0.1);
   // a slow start falls out of the window: the rate follows what happens now
-  for (let t = 2000; t <= 10000; t += 1000) v = m.update(sample(10 * MiB + ((t - 1000) / 1000) * 2 * MiB, 100 * MiB), t);
+  for (let t = 2000; t <= 10000; t += 1000)
+    v = m.update(sample(10 * MiB + ((t - 1000) / 1000) * 2 * MiB, 100 * MiB), t);
   assert.ok(Math.abs(v.rate - 2 * MiB) < 1, String(v.rate));
   // a new phase restarts the window (bytes counted from zero again)
   v = m.update(sample(0, 50 * MiB, 0, 0, 'upload'), 11000);
@@ -45,7 +62,14 @@ test('text: duration, bar, the whole line fitted to the terminal', () => {
   const narrow = progressLine('committing', v, 60);
   assert.ok(narrow.length < 60, narrow);
   assert.is(narrow, 'committing 25.0 MiB/100.0 MiB  5.00 MiB/s  0:15 left', 'the file counts go first');
-  assert.equal(fromSyncProgress({ phase: 'upload', objects: 3, objectsTotal: 9, bytes: 10, bytesTotal: 20 }), { phase: 'upload', bytes: 10, bytesTotal: 20, items: 3, itemsTotal: 9, unit: 'objects' });
+  assert.equal(fromSyncProgress({ phase: 'upload', objects: 3, objectsTotal: 9, bytes: 10, bytesTotal: 20 }), {
+    phase: 'upload',
+    bytes: 10,
+    bytesTotal: 20,
+    items: 3,
+    itemsTotal: 9,
+    unit: 'objects',
+  });
 });
 
 test('the stderr line: only on a terminal, only after 400 ms, at most 10 times a second, cleared at the end; off with --json or --quiet', () => {
@@ -60,7 +84,11 @@ test('the stderr line: only on a terminal, only after 400 ms, at most 10 times a
   }
   let now = 0;
   const s = new Stream();
-  const r = progressReporter('restoring', (x: ProgressSample) => x, { stream: s as unknown as NodeJS.WriteStream, enabled: true, clock: () => now });
+  const r = progressReporter('restoring', (x: ProgressSample) => x, {
+    stream: s as unknown as NodeJS.WriteStream,
+    enabled: true,
+    clock: () => now,
+  });
   r.onProgress(sample(1 * MiB, 10 * MiB));
   now = 300;
   r.onProgress(sample(2 * MiB, 10 * MiB));
@@ -75,7 +103,11 @@ test('the stderr line: only on a terminal, only after 400 ms, at most 10 times a
   r.done();
   assert.ok(s.out.endsWith('\r\x1b[K'));
   const off = new Stream();
-  const q = progressReporter('x', (x: ProgressSample) => x, { stream: off as unknown as NodeJS.WriteStream, enabled: false, clock: () => (now += 1000) });
+  const q = progressReporter('x', (x: ProgressSample) => x, {
+    stream: off as unknown as NodeJS.WriteStream,
+    enabled: false,
+    clock: () => (now += 1000),
+  });
   q.onProgress(sample(1, 2));
   q.done();
   assert.is(off.out, '');
@@ -94,7 +126,10 @@ test('ProgressLine (ink-testing-library): the label while nothing is known, then
   assert.is(a.lastFrame(), 'restoring Art/hero.psd…');
   a.unmount();
   const b = render(createElement(ProgressLine, { label: 'restoring Art/hero.psd', view: v, width: 100 }));
-  assert.match(b.lastFrame() ?? '', /^restoring Art\/hero\.psd \[#+\.+\]  25% 0\/1 files  2\.00 MiB\/8\.00 MiB  2\.00 MiB\/s  0:03 left$/);
+  assert.match(
+    b.lastFrame() ?? '',
+    /^restoring Art\/hero\.psd \[#+\.+\]  25% 0\/1 files  2\.00 MiB\/8\.00 MiB  2\.00 MiB\/s  0:03 left$/,
+  );
   b.unmount();
   // 80 columns: no room for the bar, the figures stay
   const c = render(createElement(ProgressLine, { label: 'restoring Art/hero.psd', view: v, width: 80 }));

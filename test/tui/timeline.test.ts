@@ -10,10 +10,16 @@ const rowOf = (frame: string, text: string) => frame.split('\n').find((l) => l.i
 test('newest first, with time, short id, author, badges and change counts; fits 80 columns', async () => {
   const { vault } = await sampleVault();
   const s = renderApp(vault, { persona: 'game' });
-  const f = await s.waitFor((f) => f.includes('first blockout') && !f.includes('…\n') && (f.match(/\+\d+ ~\d+ -\d+/g) ?? []).length === 3, 'three rows with counts');
+  const f = await s.waitFor(
+    (f) => f.includes('first blockout') && !f.includes('…\n') && (f.match(/\+\d+ ~\d+ -\d+/g) ?? []).length === 3,
+    'three rows with counts',
+  );
   const lines = f.split('\n');
   assert.match(lines[0], /Vault · Timeline \(3 snapshots\) · persona: game/);
-  assert.ok(lines[1].includes('towers, new hero') && lines[2].includes('moat') && lines[3].includes('first blockout'), f);
+  assert.ok(
+    lines[1].includes('towers, new hero') && lines[2].includes('moat') && lines[3].includes('first blockout'),
+    f,
+  );
   assert.match(lines[1], /^> \d{4}-\d\d-\d\d \d\d:\d\d [0-9a-f]{8} towers, new hero/);
   assert.match(rowOf(f, 'towers'), /\[main\] Tess Ter\s+\+0 ~2 -0$/);
   assert.match(rowOf(f, 'moat'), /\+0 ~1 -0$/);
@@ -28,7 +34,8 @@ test('j/k and arrows move the selection', async () => {
   const { vault } = await sampleVault();
   const s = renderApp(vault);
   await s.waitFor((f) => f.includes('first blockout'), 'rows');
-  const selected = (re: RegExp) => s.waitFor((f) => re.test(f.split('\n').find((l) => l.startsWith('> ')) ?? ''), `selection on ${re}`);
+  const selected = (re: RegExp) =>
+    s.waitFor((f) => re.test(f.split('\n').find((l) => l.startsWith('> ')) ?? ''), `selection on ${re}`);
   await selected(/towers/);
   await s.press('j');
   await selected(/moat/);
@@ -70,10 +77,16 @@ test('a resized terminal is laid out again', async () => {
   const s = renderApp(vault);
   await s.waitFor((f) => (f.match(/\+\d+ ~\d+ -\d+/g) ?? []).length === 3, 'rows with counts');
   s.resize(60, 12);
-  const f = await s.waitFor((f) => f.split('\n').every((l) => l.length <= 60) && f.includes('first b'), 'a 60-column frame');
+  const f = await s.waitFor(
+    (f) => f.split('\n').every((l) => l.length <= 60) && f.includes('first b'),
+    'a 60-column frame',
+  );
   assert.ok(f.split('\n').length <= 12, f);
   s.resize(120, 40);
-  const wide = await s.waitFor((f) => f.includes('towers, new hero') && f.split('\n').some((l) => l.length > 80), 'a wider frame');
+  const wide = await s.waitFor(
+    (f) => f.includes('towers, new hero') && f.split('\n').some((l) => l.length > 80),
+    'a wider frame',
+  );
   assert.match(wide, /first blockout\s+\[#v1\]/);
   s.unmount();
 });
@@ -83,7 +96,10 @@ test('an empty vault says how to make the first snapshot (no endless loading), w
   const { vault } = await memVault({ 'a.txt': 'x' });
   for (const persona of [undefined, 'creative', 'game'] as const) {
     const s = renderApp(vault, { persona });
-    const f = await s.waitFor((f) => f.includes('no snapshots yet: run vault commit -m MSG'), `empty timeline (${persona})`);
+    const f = await s.waitFor(
+      (f) => f.includes('no snapshots yet: run vault commit -m MSG'),
+      `empty timeline (${persona})`,
+    );
     assert.match(f, /Timeline \(0 snapshots\)/);
     assert.not.match(f, /pictures changed|no build was made/);
     s.unmount();

@@ -2,7 +2,7 @@ import type { CommandModule } from 'yargs';
 import { decodeChunkList } from '../../objects/chunkList.js';
 import { decodeSnapshot } from '../../objects/snapshot.js';
 import { decodeTree } from '../../objects/tree.js';
-import { revParse } from '../../plumbing/revParse.js';
+import { revParse } from '../../refs/revParse.js';
 import { isObjectId } from '../../objects/hashObject.js';
 import { out, printJson, withVault, type GlobalArgs } from '../context.js';
 
@@ -31,7 +31,13 @@ export const catObjectCommand: CommandModule<GlobalArgs, Args> = {
       if (argv.size) return out(String(o.body.length));
       if (argv.pretty || argv.json) {
         const v =
-          o.type === 'tree' ? decodeTree(o.body, id) : o.type === 'snapshot' ? decodeSnapshot(o.body, id) : o.type === 'chunklist' ? decodeChunkList(o.body, id) : null;
+          o.type === 'tree'
+            ? decodeTree(o.body, id)
+            : o.type === 'snapshot'
+              ? decodeSnapshot(o.body, id)
+              : o.type === 'chunklist'
+                ? decodeChunkList(o.body, id)
+                : null;
         if (v) return printJson(v);
       }
       process.stdout.write(o.body);

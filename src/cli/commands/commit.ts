@@ -1,9 +1,9 @@
 import type { CommandModule } from 'yargs';
 import { commit } from '../../porcelain/commit.js';
-import { commitAttachments } from '../attachments.js';
-import { bytes, shortId } from '../format.js';
+import { commitAttachments } from '../../ui/attachments.js';
+import { bytes, shortId } from '../../ui/format.js';
 import { out, printJson, warn, withVault, type GlobalArgs } from '../context.js';
-import { fromProgress, progressReporter, progressWanted } from '../progress.js';
+import { fromProgress, progressReporter, progressWanted } from '../../ui/progress.js';
 
 interface Args extends GlobalArgs {
   message: string;
@@ -19,11 +19,22 @@ export const commitCommand: CommandModule<GlobalArgs, Args> = {
     y
       .option('message', { alias: 'm', type: 'string', demandOption: true, describe: 'what changed' })
       .option('allow-empty', { type: 'boolean', describe: 'record a snapshot even if nothing changed' })
-      .option('lock-wait', { type: 'number', default: 0, describe: 'seconds to wait if another command holds the vault' })
-      .option('workspace-note', { type: 'string', describe: "a note on the working session (open documents, app versions), shown by 'vault workspace show'" })
+      .option('lock-wait', {
+        type: 'number',
+        default: 0,
+        describe: 'seconds to wait if another command holds the vault',
+      })
+      .option('workspace-note', {
+        type: 'string',
+        describe: "a note on the working session (open documents, app versions), shown by 'vault workspace show'",
+      })
       .example('$0 commit -m "blocked out the castle"', 'snapshot everything that changed'),
   handler: async (argv) => {
-    const bar = progressReporter((s) => (s.phase === 'attach' ? 'committing: thumbnails and references' : 'committing'), fromProgress, { enabled: progressWanted(argv) });
+    const bar = progressReporter(
+      (s) => (s.phase === 'attach' ? 'committing: thumbnails and references' : 'committing'),
+      fromProgress,
+      { enabled: progressWanted(argv) },
+    );
     const r = await withVault(argv, async (vault) =>
       commit({
         vault,
@@ -44,7 +55,9 @@ export const commitCommand: CommandModule<GlobalArgs, Args> = {
     }
     out(`snapshot ${r.id}`);
     out(`  ${r.files} files, ${bytes(r.bytes)} scanned; ${r.filesRead} files read (${bytes(r.bytesRead)})`);
-    out(`  new: ${r.newObjects} objects, ${bytes(r.newBytesRaw)} raw -> ${bytes(r.newBytesStored)} stored after dedup and compression`);
+    out(
+      `  new: ${r.newObjects} objects, ${bytes(r.newBytesRaw)} raw -> ${bytes(r.newBytesStored)} stored after dedup and compression`,
+    );
     if (r.skipped.length) out(`  ${r.skipped.length} path(s) skipped (see warnings)`);
   },
 };

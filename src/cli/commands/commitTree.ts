@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { encodeSnapshot } from '../../objects/snapshot.js';
-import { revParse } from '../../plumbing/revParse.js';
+import { revParse } from '../../refs/revParse.js';
 import { out, printJson, withVault, type GlobalArgs } from '../context.js';
 
 interface Args extends GlobalArgs {
@@ -30,9 +30,17 @@ export const commitTreeCommand: CommandModule<GlobalArgs, Args> = {
         const i = kv.indexOf('=');
         if (i > 0) meta[kv.slice(0, i)] = kv.slice(i + 1);
       }
-      const body = encodeSnapshot({ tree: argv.tree, parents, author: vault.author, time: vault.clock(), message: argv.message, meta });
+      const body = encodeSnapshot({
+        tree: argv.tree,
+        parents,
+        author: vault.author,
+        time: vault.clock(),
+        message: argv.message,
+        meta,
+      });
       const id = await vault.db.writeLoose('snapshot', body);
-      argv.json ? printJson({ id }) : out(id);
+      if (argv.json) printJson({ id });
+      else out(id);
     });
   },
 };

@@ -3,7 +3,7 @@ import type { CommandModule } from 'yargs';
 import { PathOutsideError, UsageError } from '../../errors.js';
 import { diff, textPatch, type DiffSide } from '../../porcelain/diff.js';
 import type { Vault } from '../../porcelain/openVault.js';
-import { bytes } from '../format.js';
+import { bytes } from '../../ui/format.js';
 import { cwdOf, out, printJson, warn, withVault, type GlobalArgs } from '../context.js';
 
 interface Args extends GlobalArgs {
@@ -28,28 +28,59 @@ export const diffCommand: CommandModule<GlobalArgs, Args> = {
       .positional('b', { type: 'string', describe: 'new side (default: the working folder)' })
       .option('stat', { type: 'boolean', describe: 'only the list of changed files, no text diff' })
       .option('path', { type: 'string', array: true, describe: 'only these files or folders' })
-      .option('visual', { type: 'string', describe: 'compare this image, PSD, 3D model or scene file by what it shows (pixels, layers, objects, keys); a folder or no value: every changed one' })
+      .option('visual', {
+        type: 'string',
+        describe:
+          'compare this image, PSD, 3D model or scene file by what it shows (pixels, layers, objects, keys); a folder or no value: every changed one',
+      })
       .option('out', { type: 'string', describe: 'with --visual: write the diff picture (PNG) here' })
-      .option('side-by-side', { type: 'boolean', describe: 'with --visual --out: the picture shows before | after | diff' })
-      .option('layer', { type: 'string', describe: 'with --visual on a PSD: compare this layer (Group/Layer or a unique name); --out then shows it' })
-      .option('ignore-antialiasing', { type: 'boolean', describe: 'with --visual: do not count edge pixels that look like anti-aliasing (for re-rendered pictures)' })
-      .option('threshold', { type: 'number', describe: 'with --visual: colour difference that counts as changed, 0..1 (default 0.1; smaller is more sensitive)' })
+      .option('side-by-side', {
+        type: 'boolean',
+        describe: 'with --visual --out: the picture shows before | after | diff',
+      })
+      .option('layer', {
+        type: 'string',
+        describe: 'with --visual on a PSD: compare this layer (Group/Layer or a unique name); --out then shows it',
+      })
+      .option('ignore-antialiasing', {
+        type: 'boolean',
+        describe: 'with --visual: do not count edge pixels that look like anti-aliasing (for re-rendered pictures)',
+      })
+      .option('threshold', {
+        type: 'number',
+        describe:
+          'with --visual: colour difference that counts as changed, 0..1 (default 0.1; smaller is more sensitive)',
+      })
       .example('$0 diff', 'what changed since the last snapshot')
       .example('$0 diff HEAD~1 HEAD', 'what the last snapshot changed')
-      .example('$0 diff HEAD~1 HEAD --visual Art/hero.png --out diff.png', 'share of pixels changed, changed regions, and a diff picture')
+      .example(
+        '$0 diff HEAD~1 HEAD --visual Art/hero.png --out diff.png',
+        'share of pixels changed, changed regions, and a diff picture',
+      )
       .example('$0 diff HEAD~1 HEAD --visual Art/hero.psd --layer Characters/Hero --out hero.png', 'one layer of a PSD')
       .example('$0 diff HEAD --visual Scenes/main.tscn --json', 'which nodes and properties changed, as data'),
   handler: async (argv) => {
     const a: DiffSide = { kind: 'snapshot', rev: argv.a ?? 'HEAD' };
     const b: DiffSide = argv.b ? { kind: 'snapshot', rev: argv.b } : { kind: 'worktree' };
-    if (argv.visual === undefined && (argv.out !== undefined || argv.sideBySide || argv.threshold !== undefined || argv.layer !== undefined || argv.ignoreAntialiasing !== undefined)) {
-      throw new UsageError('--out, --side-by-side, --threshold, --layer and --ignore-antialiasing go with --visual PATH', 'e.g. vault diff HEAD~1 HEAD --visual Art/hero.png --out diff.png');
+    if (
+      argv.visual === undefined &&
+      (argv.out !== undefined ||
+        argv.sideBySide ||
+        argv.threshold !== undefined ||
+        argv.layer !== undefined ||
+        argv.ignoreAntialiasing !== undefined)
+    ) {
+      throw new UsageError(
+        '--out, --side-by-side, --threshold, --layer and --ignore-antialiasing go with --visual PATH',
+        'e.g. vault diff HEAD~1 HEAD --visual Art/hero.png --out diff.png',
+      );
     }
     if (argv.visual !== undefined) return visualHandler(argv, a, b);
     await withVault(argv, async (vault) => {
       const d = await diff({ vault, a, b, paths: argv.path });
       const patches = new Map<string, string | null>();
-      if (!argv.stat) for (const c of [...d.modified, ...d.added, ...d.deleted]) patches.set(c.path, await textPatch(vault, c, d));
+      if (!argv.stat)
+        for (const c of [...d.modified, ...d.added, ...d.deleted]) patches.set(c.path, await textPatch(vault, c, d));
       if (argv.json) return printJson({ ...d, patches: Object.fromEntries(patches) });
       const total = d.added.length + d.modified.length + d.deleted.length + d.renamed.length;
       if (!total) return out('no differences');
@@ -72,8 +103,10 @@ export const diffCommand: CommandModule<GlobalArgs, Args> = {
 
 /** vault diff --visual: loads the creative persona's decoders only when asked for. */
 async function visualHandler(argv: Args, a: DiffSide, b: DiffSide): Promise<void> {
-  const { visualDiff, visualKindOf, writeDiffImage, describeVisualDiff } = await import('../../personas/creative/visual/index.js');
-  if (argv.threshold !== undefined && !(argv.threshold >= 0 && argv.threshold <= 1)) throw new UsageError(`--threshold must be between 0 and 1, not ${argv.threshold}`);
+  const { visualDiff, visualKindOf, writeDiffImage, describeVisualDiff } =
+    await import('../../personas/creative/visual/index.js');
+  if (argv.threshold !== undefined && !(argv.threshold >= 0 && argv.threshold <= 1))
+    throw new UsageError(`--threshold must be between 0 and 1, not ${argv.threshold}`);
   const cwd = cwdOf(argv);
   await withVault(argv, async (vault: Vault) => {
     const rel = (p: string) => {
@@ -82,7 +115,12 @@ async function visualHandler(argv: Args, a: DiffSide, b: DiffSide): Promise<void
       if (!abs.startsWith(`${vault.workTree}/`)) throw new PathOutsideError(p, vault.workTree);
       return abs.slice(vault.workTree.length + 1);
     };
-    const opts = { threshold: argv.threshold, sideBySide: argv.sideBySide, layer: argv.layer, ignoreAntialiasing: argv.ignoreAntialiasing };
+    const opts = {
+      threshold: argv.threshold,
+      sideBySide: argv.sideBySide,
+      layer: argv.layer,
+      ignoreAntialiasing: argv.ignoreAntialiasing,
+    };
     const target = argv.visual ? rel(argv.visual) : '';
     // one file; or, for a folder (or no path), every changed file in it that can be compared visually
     let first: Awaited<ReturnType<typeof visualDiff>> | undefined;
@@ -101,7 +139,11 @@ async function visualHandler(argv: Args, a: DiffSide, b: DiffSide): Promise<void
       const changed = [...d.modified, ...d.added, ...d.deleted, ...d.renamed].map((c) => c.path);
       if (folderOf && !changed.length) throw folderOf;
       paths = changed.filter((p) => visualKindOf(p)).sort();
-      if (argv.out && paths.length !== 1) throw new UsageError(`--out needs exactly one file, and ${paths.length} changed files can be compared visually`, 'name the file: --visual PATH');
+      if (argv.out && paths.length !== 1)
+        throw new UsageError(
+          `--out needs exactly one file, and ${paths.length} changed files can be compared visually`,
+          'name the file: --visual PATH',
+        );
     }
     const reports = [];
     for (const path of paths) {
@@ -109,7 +151,14 @@ async function visualHandler(argv: Args, a: DiffSide, b: DiffSide): Promise<void
       let written: { path: string; bytes: number } | undefined;
       if (argv.out) {
         if (!r.image) warn(`warning: ${path} is a ${r.report.kind}; there is no diff picture to write to ${argv.out}`);
-        else written = await writeDiffImage({ fs: vault.fs, path: resolve(cwd, argv.out), image: r.image, vaultDir: vault.vaultDir, workTree: vault.workTree });
+        else
+          written = await writeDiffImage({
+            fs: vault.fs,
+            path: resolve(cwd, argv.out),
+            image: r.image,
+            vaultDir: vault.vaultDir,
+            workTree: vault.workTree,
+          });
       }
       reports.push({ ...r.report, ...(written ? { out: written.path } : {}) });
       if (!argv.json) {

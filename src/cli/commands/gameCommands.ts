@@ -8,4 +8,10 @@ import { playtestCommand } from './game/playtest.js';
 
 /** Game persona commands (build, feedback, bundles, playtest, platform). Handlers import their persona code lazily. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const gameCommands: CommandModule<GlobalArgs, any>[] = [buildCommand, feedbackCommand, bundlesCommand, playtestCommand, platformCommand];
+export const gameCommands: CommandModule<GlobalArgs, any>[] = [
+  buildCommand,
+  feedbackCommand,
+  bundlesCommand,
+  playtestCommand,
+  platformCommand,
+];

@@ -12,8 +12,16 @@ export const gcCommand: CommandModule<GlobalArgs, Args> = {
   describe: 'pack loose objects, combine small packs, clear leftovers of killed commands',
   builder: (y) =>
     y
-      .option('repack', { type: 'boolean', default: true, describe: 'combine many small packs into few (--no-repack to skip)' })
-      .option('lock-wait', { type: 'number', default: 0, describe: 'seconds to wait if another command holds the vault' })
+      .option('repack', {
+        type: 'boolean',
+        default: true,
+        describe: 'combine many small packs into few (--no-repack to skip)',
+      })
+      .option('lock-wait', {
+        type: 'number',
+        default: 0,
+        describe: 'seconds to wait if another command holds the vault',
+      })
       .example('$0 gc', 'tidy the object store'),
   handler: async (argv) => {
     const r = await withVault(argv, (vault) => gc({ vault, repack: argv.repack, lockWait: argv.lockWait }));
@@ -21,9 +29,15 @@ export const gcCommand: CommandModule<GlobalArgs, Args> = {
     out(`packed ${r.loosePacked} loose object(s), removed ${r.looseRemoved} loose file(s)`);
     if (r.repackedFrom) out(`combined ${r.repackedFrom} small pack(s) into ${r.repackedInto}`);
     if (r.tempsRemoved.length) out(`removed ${r.tempsRemoved.length} leftover temp file(s) of interrupted commands`);
-    for (const o of r.orphanPacks) out(o.action === 'too young' ? `pack ${o.name} has no index yet: left for a later gc (it may still be being written)` : `pack ${o.name} had no index: ${o.action} (${o.objects} objects)`);
+    for (const o of r.orphanPacks)
+      out(
+        o.action === 'too young'
+          ? `pack ${o.name} has no index yet: left for a later gc (it may still be being written)`
+          : `pack ${o.name} had no index: ${o.action} (${o.objects} objects)`,
+      );
     for (const id of r.looseCorrupt) out(`corrupt loose object left in place: ${id} (run 'vault repair')`);
-    for (const n of r.repackSkipped) out(`pack ${n} not combined: a record in it failed verification (run 'vault repair')`);
+    for (const n of r.repackSkipped)
+      out(`pack ${n} not combined: a record in it failed verification (run 'vault repair')`);
     out(`packs: ${r.packsBefore} -> ${r.packsAfter}`);
   },
 };

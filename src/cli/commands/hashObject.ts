@@ -38,7 +38,12 @@ export const hashObjectCommand: CommandModule<GlobalArgs, Args> = {
       .positional('file', { type: 'string' })
       .option('write', { alias: 'w', type: 'boolean', describe: 'store the object(s)' })
       .option('stdin', { type: 'boolean', describe: 'read a raw object body from stdin (needs -t)' })
-      .option('type', { alias: 't', type: 'string', choices: OBJECT_TYPES as unknown as string[], describe: 'object type for --stdin' })
+      .option('type', {
+        alias: 't',
+        type: 'string',
+        choices: OBJECT_TYPES as unknown as string[],
+        describe: 'object type for --stdin',
+      })
       .example('$0 hash-object -w Art/hero.psd', 'store one file, print its blob or chunk-list id'),
   handler: async (argv) => {
     await withVault(argv, async (vault) => {

@@ -14,7 +14,11 @@ export const initCommand: CommandModule<GlobalArgs, Args> = {
   builder: (y) =>
     y
       .positional('dir', { type: 'string', describe: 'project folder' })
-      .option('persona', { type: 'string', choices: ['creative', 'game', 'none'], describe: 'creative: thumbnails and asset references at commit; game: builds, bundles, platforms' })
+      .option('persona', {
+        type: 'string',
+        choices: ['creative', 'game', 'none'],
+        describe: 'creative: thumbnails and asset references at commit; game: builds, bundles, platforms',
+      })
       .example('$0 init', 'make the current folder a vault project')
       .example('$0 init --persona creative', 'a painting/3D project: thumbnails on the timeline'),
   handler: async (argv) => {

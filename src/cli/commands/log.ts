@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { log } from '../../porcelain/log.js';
-import { shortId, time } from '../format.js';
+import { shortId, time } from '../../ui/format.js';
 import { out, printJson, withVault, type GlobalArgs } from '../context.js';
 
 interface Args extends GlobalArgs {
@@ -19,7 +19,9 @@ export const logCommand: CommandModule<GlobalArgs, Args> = {
       .option('milestones', { type: 'boolean', describe: 'only snapshots marked as milestones' })
       .example('$0 log -n 5', 'the last five snapshots'),
   handler: async (argv) => {
-    const entries = await withVault(argv, (vault) => log({ vault, from: argv.rev, limit: argv.max, milestonesOnly: argv.milestones }));
+    const entries = await withVault(argv, (vault) =>
+      log({ vault, from: argv.rev, limit: argv.max, milestonesOnly: argv.milestones }),
+    );
     if (argv.json) return printJson(entries);
     if (!entries.length) return out('no snapshots yet');
     for (const e of entries) {

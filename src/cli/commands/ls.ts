@@ -20,6 +20,7 @@ export const lsCommand: CommandModule<GlobalArgs, Args> = {
   handler: async (argv) => {
     const r = await withVault(argv, (vault) => ls({ vault, rev: argv.snapshot ?? 'HEAD', path: argv.path }));
     if (argv.json) return printJson(r);
-    for (const e of r.entries) out(`${KIND[e.kind]} ${String(e.size).padStart(12)}  ${e.path}${e.kind === 'dir' ? '/' : ''}`);
+    for (const e of r.entries)
+      out(`${KIND[e.kind]} ${String(e.size).padStart(12)}  ${e.path}${e.kind === 'dir' ? '/' : ''}`);
   },
 };

@@ -1,6 +1,12 @@
 import type { CommandModule } from 'yargs';
-import { createMilestone, deleteMilestone, listMilestones, MILESTONE_TYPES, type MilestoneType } from '../../personas/game/milestones.js';
-import { shortId, time } from '../format.js';
+import {
+  createMilestone,
+  deleteMilestone,
+  listMilestones,
+  MILESTONE_TYPES,
+  type MilestoneType,
+} from '../../personas/game/milestones.js';
+import { shortId, time } from '../../ui/format.js';
 import { UsageError } from '../../errors.js';
 import { out, printJson, withVault, type GlobalArgs } from '../context.js';
 
@@ -21,7 +27,11 @@ export const milestoneCommand: CommandModule<GlobalArgs, Args> = {
       .positional('action', { choices: ['create', 'list', 'delete'] as const, demandOption: true })
       .positional('name', { type: 'string', describe: 'milestone name (create, delete)' })
       .positional('snapshot', { type: 'string', describe: 'snapshot to mark (default HEAD)' })
-      .option('type', { alias: 't', choices: MILESTONE_TYPES, describe: 'kind of milestone (create: default development; list: filter)' })
+      .option('type', {
+        alias: 't',
+        choices: MILESTONE_TYPES,
+        describe: 'kind of milestone (create: default development; list: filter)',
+      })
       .option('message', { alias: 'm', type: 'string', describe: 'why this point matters' })
       .option('force', { alias: 'f', type: 'boolean', describe: 'delete: milestones are protected' })
       .example('$0 milestone create beta-2 --type beta -m "sent to testers"', 'mark HEAD as a beta')
@@ -33,12 +43,21 @@ export const milestoneCommand: CommandModule<GlobalArgs, Args> = {
         const ms = await listMilestones({ vault, type: argv.type });
         if (argv.json) return printJson(ms);
         if (!ms.length) return out('no milestones yet');
-        for (const m of ms) out(`${m.name.padEnd(20)} ${m.type.padEnd(17)} ${shortId(m.snapshot)}  ${time(m.time)}  ${m.message.split('\n')[0]}`);
+        for (const m of ms)
+          out(
+            `${m.name.padEnd(20)} ${m.type.padEnd(17)} ${shortId(m.snapshot)}  ${time(m.time)}  ${m.message.split('\n')[0]}`,
+          );
         return;
       }
       if (!argv.name) throw new UsageError(`milestone ${argv.action} needs a NAME`);
       if (argv.action === 'create') {
-        const m = await createMilestone({ vault, name: argv.name, type: argv.type, message: argv.message, snapshot: argv.snapshot });
+        const m = await createMilestone({
+          vault,
+          name: argv.name,
+          type: argv.type,
+          message: argv.message,
+          snapshot: argv.snapshot,
+        });
         return argv.json ? printJson(m) : out(`milestone ${m.name} (${m.type}) marks ${shortId(m.snapshot)}`);
       }
       await deleteMilestone({ vault, name: argv.name, force: argv.force });

@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { repair } from '../../porcelain/repair.js';
-import { bytes, shortId } from '../format.js';
+import { bytes, shortId } from '../../ui/format.js';
 import { out, printJson, withVault, type GlobalArgs } from '../context.js';
 
 interface Args extends GlobalArgs {
@@ -14,14 +14,20 @@ export const repairCommand: CommandModule<GlobalArgs, Args> = {
   builder: (y) =>
     y
       .option('read-data', { type: 'boolean', describe: 'verify all content afterwards (slower, complete report)' })
-      .option('lock-wait', { type: 'number', default: 0, describe: 'seconds to wait if another command holds the vault' })
+      .option('lock-wait', {
+        type: 'number',
+        default: 0,
+        describe: 'seconds to wait if another command holds the vault',
+      })
       .example('$0 repair --read-data', 'repair, then re-hash everything and list damaged snapshots'),
   handler: async (argv) => {
     const r = await withVault(argv, (vault) => repair({ vault, readData: argv.readData, lockWait: argv.lockWait }));
     if (argv.json) printJson(r);
     else {
       for (const p of r.packs) {
-        out(`re-indexed ${p.name}: ${p.reason}; ${p.objects} object(s) recovered${p.badBytes ? `, ${bytes(p.badBytes)} unreadable` : ''}`);
+        out(
+          `re-indexed ${p.name}: ${p.reason}; ${p.objects} object(s) recovered${p.badBytes ? `, ${bytes(p.badBytes)} unreadable` : ''}`,
+        );
         for (const id of p.lostIds) out(`  lost: ${id}`);
       }
       for (const x of r.indexesWithoutPack) {

@@ -3,9 +3,9 @@ import { resolve } from 'node:path';
 import { restore } from '../../porcelain/restore.js';
 import { PathOutsideError, UsageError } from '../../errors.js';
 import type { Vault } from '../../porcelain/openVault.js';
-import { bytes, shortId } from '../format.js';
+import { bytes, shortId } from '../../ui/format.js';
 import { cwdOf, out, printJson, warn, withVault, type GlobalArgs } from '../context.js';
-import { progressBar } from '../progress.js';
+import { progressBar } from '../../ui/progress.js';
 
 interface Args extends GlobalArgs {
   snapshot: string;
@@ -22,17 +22,38 @@ export const restoreCommand: CommandModule<GlobalArgs, Args> = {
   describe: 'put files back as they were in a snapshot',
   builder: (y) =>
     y
-      .positional('snapshot', { type: 'string', demandOption: true, describe: 'id, id prefix, ref, milestone or HEAD~N' })
+      .positional('snapshot', {
+        type: 'string',
+        demandOption: true,
+        describe: 'id, id prefix, ref, milestone or HEAD~N',
+      })
       .positional('paths', { type: 'string', array: true, describe: 'only these files or folders (project-relative)' })
       .option('to', { type: 'string', describe: 'restore into this folder instead of the project folder' })
       .option('force', { alias: 'f', type: 'boolean', describe: 'overwrite uncommitted changes in the project folder' })
-      .option('element', { alias: 'e', type: 'string', describe: 'put back only this element of PATH (PSD layer/group, glTF node/mesh/material, OBJ object/group, JSON/YAML key path, Godot node); the project is committed first so it can be undone' })
-      .option('list-elements', { type: 'boolean', describe: 'list the elements PATH has in the snapshot (layers, nodes, meshes, objects, key paths)' })
-      .option('lock-wait', { type: 'number', describe: 'with --element: seconds to wait for another command holding the vault lock' })
+      .option('element', {
+        alias: 'e',
+        type: 'string',
+        describe:
+          'put back only this element of PATH (PSD layer/group, glTF node/mesh/material, OBJ object/group, JSON/YAML key path, Godot node); the project is committed first so it can be undone',
+      })
+      .option('list-elements', {
+        type: 'boolean',
+        describe: 'list the elements PATH has in the snapshot (layers, nodes, meshes, objects, key paths)',
+      })
+      .option('lock-wait', {
+        type: 'number',
+        describe: 'with --element: seconds to wait for another command holding the vault lock',
+      })
       .example('$0 restore HEAD~2 Art/hero.psd', 'bring back an older version of one file')
       .example('$0 restore alpha --to /tmp/alpha', 'check out the alpha milestone somewhere else')
-      .example('$0 restore HEAD~3 Art/hero.psd --list-elements', 'the layers and groups the file had three snapshots ago')
-      .example('$0 restore HEAD~3 Art/hero.psd --element Characters/Hero', 'put back one layer, keep every other layer as it is now'),
+      .example(
+        '$0 restore HEAD~3 Art/hero.psd --list-elements',
+        'the layers and groups the file had three snapshots ago',
+      )
+      .example(
+        '$0 restore HEAD~3 Art/hero.psd --element Characters/Hero',
+        'put back one layer, keep every other layer as it is now',
+      ),
   handler: async (argv) => {
     const cwd = cwdOf(argv);
     // paths are given relative to where the command runs
@@ -56,7 +77,9 @@ export const restoreCommand: CommandModule<GlobalArgs, Args> = {
       });
     }).finally(bar.done);
     if (argv.json) return printJson(r);
-    out(`restored ${r.files - r.unchanged} file(s) from ${shortId(r.snapshot)} into ${r.target}${r.unchanged ? `; ${r.unchanged} already identical` : ''} (${bytes(r.bytes)} in all)`);
+    out(
+      `restored ${r.files - r.unchanged} file(s) from ${shortId(r.snapshot)} into ${r.target}${r.unchanged ? `; ${r.unchanged} already identical` : ''} (${bytes(r.bytes)} in all)`,
+    );
     if (r.skipped.length) {
       out(`${r.skipped.length} entr${r.skipped.length === 1 ? 'y' : 'ies'} not restored (see warnings)`);
       process.exitCode = 1;
@@ -68,10 +91,26 @@ export const restoreCommand: CommandModule<GlobalArgs, Args> = {
 async function elementHandler(argv: Args, relTo: (vault: Vault) => (p: string) => string): Promise<void> {
   const paths = argv.paths ?? [];
   const what = argv.listElements ? '--list-elements' : '--element';
-  if (paths.length !== 1) throw new UsageError(`${what} needs exactly one file PATH (got ${paths.length})`, `vault restore ${argv.snapshot} Art/hero.psd ${what}${argv.listElements ? '' : ' NAME'}`);
-  if (argv.listElements && argv.element !== undefined) throw new UsageError('--list-elements and --element cannot be used together', 'list first, then restore one element');
-  if (argv.element !== undefined && !argv.element.trim()) throw new UsageError('--element needs a NAME', `see the names with: vault restore ${argv.snapshot} ${paths[0]} --list-elements`);
-  if (argv.to) throw new UsageError(`${what} works on the file in the project folder; --to cannot be used with it`, `restore the whole file elsewhere with: vault restore ${argv.snapshot} ${paths[0]} --to DIR`);
+  if (paths.length !== 1)
+    throw new UsageError(
+      `${what} needs exactly one file PATH (got ${paths.length})`,
+      `vault restore ${argv.snapshot} Art/hero.psd ${what}${argv.listElements ? '' : ' NAME'}`,
+    );
+  if (argv.listElements && argv.element !== undefined)
+    throw new UsageError(
+      '--list-elements and --element cannot be used together',
+      'list first, then restore one element',
+    );
+  if (argv.element !== undefined && !argv.element.trim())
+    throw new UsageError(
+      '--element needs a NAME',
+      `see the names with: vault restore ${argv.snapshot} ${paths[0]} --list-elements`,
+    );
+  if (argv.to)
+    throw new UsageError(
+      `${what} works on the file in the project folder; --to cannot be used with it`,
+      `restore the whole file elsewhere with: vault restore ${argv.snapshot} ${paths[0]} --to DIR`,
+    );
   const elements = await import('../../personas/creative/elements/index.js');
   await withVault(argv, async (vault) => {
     const path = relTo(vault)(paths[0]!);
@@ -82,7 +121,7 @@ async function elementHandler(argv: Args, relTo: (vault: Vault) => (p: string) =
       for (const e of list.elements) out(`  ${e.kind.padEnd(9)} ${e.name}${describe(e.details)}`);
       return;
     }
-    const { commitAttachments } = await import('../attachments.js');
+    const { commitAttachments } = await import('../../ui/attachments.js');
     const r = await elements.restoreElement({
       vault,
       rev: argv.snapshot,
@@ -93,10 +132,17 @@ async function elementHandler(argv: Args, relTo: (vault: Vault) => (p: string) =
       onWarning: (w) => warn(`warning: ${w.attachment}: ${w.message}`),
     });
     if (argv.json) return printJson(r);
-    if (r.action === 'unchanged') out(`${r.element.kind} ${r.element.name} of ${r.path} is already as it was in ${shortId(r.snapshot)}: nothing changed`);
+    if (r.action === 'unchanged')
+      out(
+        `${r.element.kind} ${r.element.name} of ${r.path} is already as it was in ${shortId(r.snapshot)}: nothing changed`,
+      );
     else {
-      out(`${r.action} ${r.element.kind} ${r.element.name} of ${r.path} from ${shortId(r.snapshot)} (${bytes(r.bytesBefore)} -> ${bytes(r.bytesAfter)})`);
-      out(`the file as it was is in snapshot ${shortId(r.undo!.snapshot)}${r.undo!.created ? ' (made now)' : ' (HEAD)'}; to undo:`);
+      out(
+        `${r.action} ${r.element.kind} ${r.element.name} of ${r.path} from ${shortId(r.snapshot)} (${bytes(r.bytesBefore)} -> ${bytes(r.bytesAfter)})`,
+      );
+      out(
+        `the file as it was is in snapshot ${shortId(r.undo!.snapshot)}${r.undo!.created ? ' (made now)' : ' (HEAD)'}; to undo:`,
+      );
       out(`  ${r.undo!.command}`);
     }
     for (const n of r.notes) out(`note: ${n}`);
@@ -109,9 +155,11 @@ function describe(d: Readonly<Record<string, unknown>> | undefined): string {
   if (typeof d.width === 'number' && typeof d.height === 'number') parts.push(`${d.width}x${d.height}`);
   if (d.visible === false) parts.push('hidden');
   if (typeof d.opacity === 'number' && d.opacity !== 1) parts.push(`opacity ${Math.round(d.opacity * 100)}%`);
-  if (typeof d.blendMode === 'string' && d.blendMode !== 'normal' && d.blendMode !== 'pass through') parts.push(d.blendMode);
+  if (typeof d.blendMode === 'string' && d.blendMode !== 'normal' && d.blendMode !== 'pass through')
+    parts.push(d.blendMode);
   if (typeof d.layers === 'number') parts.push(`${d.layers} layer(s)`);
-  if (typeof d.type === 'string' && d.type !== 'object' && d.type !== 'array' && 'value' in d) parts.push(`= ${JSON.stringify(d.value)}`);
+  if (typeof d.type === 'string' && d.type !== 'object' && d.type !== 'array' && 'value' in d)
+    parts.push(`= ${JSON.stringify(d.value)}`);
   else if (typeof d.type === 'string' && 'parent' in d) parts.push(d.type);
   if (typeof d.entries === 'number') parts.push(`${d.entries} entr${d.entries === 1 ? 'y' : 'ies'}`);
   if (typeof d.vertices === 'number') parts.push(`${d.vertices} vertices`);

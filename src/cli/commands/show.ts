@@ -2,7 +2,7 @@ import type { CommandModule } from 'yargs';
 import { diff } from '../../porcelain/diff.js';
 import { refNames } from '../../porcelain/log.js';
 import { readSnapshot } from '../../porcelain/readSnapshot.js';
-import { bytes, time } from '../format.js';
+import { bytes, time } from '../../ui/format.js';
 import { out, printJson, withVault, type GlobalArgs } from '../context.js';
 
 interface Args extends GlobalArgs {
@@ -12,7 +12,10 @@ interface Args extends GlobalArgs {
 export const showCommand: CommandModule<GlobalArgs, Args> = {
   command: 'show [snapshot]',
   describe: 'show one snapshot: who, when, message, and what it changed',
-  builder: (y) => y.positional('snapshot', { type: 'string', describe: 'default HEAD' }).example('$0 show HEAD~1', 'the snapshot before the last'),
+  builder: (y) =>
+    y
+      .positional('snapshot', { type: 'string', describe: 'default HEAD' })
+      .example('$0 show HEAD~1', 'the snapshot before the last'),
   handler: async (argv) => {
     await withVault(argv, async (vault) => {
       const s = await readSnapshot(vault, argv.snapshot ?? 'HEAD');

@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { status } from '../../porcelain/status.js';
-import { bytes, shortId } from '../format.js';
+import { bytes, shortId } from '../../ui/format.js';
 import { out, printJson, warn, withVault, type GlobalArgs } from '../context.js';
 
 export const statusCommand: CommandModule<GlobalArgs, GlobalArgs> = {

@@ -7,22 +7,26 @@ import type { SyncProgress } from '../../porcelain/sync/common.js';
 // push/fetch/pull/clone pull in isomorphic-git and the pack code: loaded only when such a
 // command runs, so every other command starts as fast as before
 const sync = {
-  clone: async (...a: Parameters<typeof import('../../porcelain/sync/clone.js').clone>) => (await import('../../porcelain/sync/clone.js')).clone(...a),
-  fetch: async (...a: Parameters<typeof import('../../porcelain/sync/fetch.js').fetch>) => (await import('../../porcelain/sync/fetch.js')).fetch(...a),
-  pull: async (...a: Parameters<typeof import('../../porcelain/sync/fetch.js').pull>) => (await import('../../porcelain/sync/fetch.js')).pull(...a),
-  push: async (...a: Parameters<typeof import('../../porcelain/sync/push.js').push>) => (await import('../../porcelain/sync/push.js')).push(...a),
+  clone: async (...a: Parameters<typeof import('../../porcelain/sync/clone.js').clone>) =>
+    (await import('../../porcelain/sync/clone.js')).clone(...a),
+  fetch: async (...a: Parameters<typeof import('../../porcelain/sync/fetch.js').fetch>) =>
+    (await import('../../porcelain/sync/fetch.js')).fetch(...a),
+  pull: async (...a: Parameters<typeof import('../../porcelain/sync/fetch.js').pull>) =>
+    (await import('../../porcelain/sync/fetch.js')).pull(...a),
+  push: async (...a: Parameters<typeof import('../../porcelain/sync/push.js').push>) =>
+    (await import('../../porcelain/sync/push.js')).push(...a),
 };
 import { addRemote, getRemote, listRemotes, removeRemote } from '../../porcelain/sync/state.js';
 import type { Credentials } from '../../plumbing/git/http.js';
-import { bytes, shortId } from '../format.js';
+import { bytes, shortId } from '../../ui/format.js';
 import { cwdOf, nodeFs, out, printJson, warn, withVault, type GlobalArgs } from '../context.js';
-import { fromSyncProgress, progressReporter } from '../progress.js';
+import { fromSyncProgress, progressReporter } from '../../ui/progress.js';
 
 /** One progress line on stderr (a terminal, or VAULT_PROGRESS=1), redrawn at most 10 times a second. */
 function syncProgress(label: string, quiet?: boolean): { onProgress: (p: SyncProgress) => void; done: () => void } {
   const enabled = !quiet && (process.stderr.isTTY === true || process.env.VAULT_PROGRESS === '1');
   const tty = process.stderr.isTTY === true;
-  // a terminal: one redrawn line with a bar, bytes, rate and time left (src/cli/progress.ts)
+  // a terminal: one redrawn line with a bar, bytes, rate and time left (src/ui/progress.ts)
   if (tty) return progressReporter((s) => `${label}: ${s.phase}`, fromSyncProgress, { enabled, delayMs: 0 });
   let last = 0;
   let shown = false;
@@ -36,7 +40,8 @@ function syncProgress(label: string, quiet?: boolean): { onProgress: (p: SyncPro
       lastPhase = p.phase;
       const parts = [`${label}: ${p.phase}`];
       if (p.objectsTotal) parts.push(`${p.objects}/${p.objectsTotal} objects`);
-      if (p.bytesTotal) parts.push(`${bytes(p.bytes)}/${bytes(p.bytesTotal)} (${Math.floor((100 * p.bytes) / p.bytesTotal)}%)`);
+      if (p.bytesTotal)
+        parts.push(`${bytes(p.bytes)}/${bytes(p.bytesTotal)} (${Math.floor((100 * p.bytes) / p.bytesTotal)}%)`);
       process.stderr.write(tty ? `\r${parts.join(' ')}\x1b[K` : `${parts.join(' ')}\n`);
       shown = true;
     },
@@ -97,7 +102,11 @@ export const remoteCommand: CommandModule<GlobalArgs, RemoteArgs> = {
   describe: 'list, add or remove git remotes (smart HTTP)',
   builder: (y) =>
     y
-      .positional('action', { type: 'string', choices: ['add', 'remove', 'rm'], describe: 'add NAME URL | remove NAME' })
+      .positional('action', {
+        type: 'string',
+        choices: ['add', 'remove', 'rm'],
+        describe: 'add NAME URL | remove NAME',
+      })
       .positional('name', { type: 'string' })
       .positional('url', { type: 'string' })
       .option('verbose', { alias: 'v', type: 'boolean', describe: 'show URLs' })
@@ -136,14 +145,25 @@ export const pushCommand: CommandModule<GlobalArgs, SyncArgs & { batchMb?: numbe
     y
       .positional('remote', { type: 'string', default: 'origin' })
       .option('batch-mb', { type: 'number', describe: 'MiB per upload request (default 64)' })
-      .option('resend', { type: 'boolean', describe: 'do not trust what the remote is believed to hold; send all the refs need' })
+      .option('resend', {
+        type: 'boolean',
+        describe: 'do not trust what the remote is believed to hold; send all the refs need',
+      })
       .example('$0 push', 'push to origin'),
   handler: async (argv) => {
     const bar = syncProgress('push', argv.quiet || argv.json);
     const r = await withVault(argv, (vault) =>
       withPrompt(
         async () => (await getRemote(vault.fs, vault.vaultDir, argv.remote ?? 'origin')).url,
-        (credentials) => sync.push({ vault, remote: argv.remote, credentials, resend: argv.resend, batchBytes: argv.batchMb ? argv.batchMb * 1024 * 1024 : undefined, onProgress: bar.onProgress }),
+        (credentials) =>
+          sync.push({
+            vault,
+            remote: argv.remote,
+            credentials,
+            resend: argv.resend,
+            batchBytes: argv.batchMb ? argv.batchMb * 1024 * 1024 : undefined,
+            onProgress: bar.onProgress,
+          }),
       ),
     ).finally(bar.done);
     if (argv.json) return printJson(r);
@@ -154,17 +174,25 @@ export const pushCommand: CommandModule<GlobalArgs, SyncArgs & { batchMb?: numbe
   },
 };
 
-function fetchSummary(r: { remote: string; imported: number; created: string[]; conflicts: { ref: string; local: string; remote: string }[]; skipped: { ref: string; reason: string }[] }): void {
+function fetchSummary(r: {
+  remote: string;
+  imported: number;
+  created: string[];
+  conflicts: { ref: string; local: string; remote: string }[];
+  skipped: { ref: string; reason: string }[];
+}): void {
   out(`fetched ${r.imported} new snapshot(s) from ${r.remote}`);
   for (const s of r.skipped) warn(`warning: skipped ${s.ref}: ${s.reason}`);
   for (const c of r.created) out(`  new ${c.replace(/^refs\//, '')}`);
-  for (const c of r.conflicts) warn(`warning: ${c.ref} is ${shortId(c.local)} here but ${shortId(c.remote)} on ${r.remote}; kept the local one`);
+  for (const c of r.conflicts)
+    warn(`warning: ${c.ref} is ${shortId(c.local)} here but ${shortId(c.remote)} on ${r.remote}; kept the local one`);
 }
 
 export const fetchCommand: CommandModule<GlobalArgs, SyncArgs> = {
   command: 'fetch [remote]',
   describe: "download the remote's snapshots; moves no branch",
-  builder: (y) => y.positional('remote', { type: 'string', default: 'origin' }).example('$0 fetch', 'fetch from origin'),
+  builder: (y) =>
+    y.positional('remote', { type: 'string', default: 'origin' }).example('$0 fetch', 'fetch from origin'),
   handler: async (argv) => {
     const bar = syncProgress('fetch', argv.quiet || argv.json);
     const r = await withVault(argv, (vault) =>
@@ -175,14 +203,16 @@ export const fetchCommand: CommandModule<GlobalArgs, SyncArgs> = {
     ).finally(bar.done);
     if (argv.json) return printJson(r);
     fetchSummary(r);
-    for (const [ref, id] of Object.entries(r.refs)) if (ref.startsWith('refs/heads/')) out(`  ${r.remote}/${ref.slice(11)} ${shortId(id)}`);
+    for (const [ref, id] of Object.entries(r.refs))
+      if (ref.startsWith('refs/heads/')) out(`  ${r.remote}/${ref.slice(11)} ${shortId(id)}`);
   },
 };
 
 export const pullCommand: CommandModule<GlobalArgs, SyncArgs> = {
   command: 'pull [remote]',
   describe: 'fetch, then fast-forward the current branch and the working folder',
-  builder: (y) => y.positional('remote', { type: 'string', default: 'origin' }).example('$0 pull', 'bring in what teammates pushed'),
+  builder: (y) =>
+    y.positional('remote', { type: 'string', default: 'origin' }).example('$0 pull', 'bring in what teammates pushed'),
   handler: async (argv) => {
     const bar = syncProgress('pull', argv.quiet || argv.json);
     const r = await withVault(argv, (vault) =>
@@ -194,7 +224,8 @@ export const pullCommand: CommandModule<GlobalArgs, SyncArgs> = {
     if (argv.json) return printJson(r);
     fetchSummary(r);
     const b = r.branch.replace(/^refs\/heads\//, '');
-    if (r.outcome === 'fast-forward' || r.outcome === 'new-branch') out(`${b}: ${r.from ? shortId(r.from) : '(none)'} -> ${shortId(r.to!)} (fast-forward)`);
+    if (r.outcome === 'fast-forward' || r.outcome === 'new-branch')
+      out(`${b}: ${r.from ? shortId(r.from) : '(none)'} -> ${shortId(r.to!)} (fast-forward)`);
     else if (r.outcome === 'ahead') out(`${b} is ahead of ${r.remote}: run 'vault push'`);
     else if (r.outcome === 'no-remote-branch') out(`${r.remote} has no branch ${b}`);
     else out(`${b} is up to date`);
@@ -224,9 +255,10 @@ export const cloneCommand: CommandModule<GlobalArgs, { url: string; dir?: string
           threads: Number(process.env.VAULT_THREADS ?? Math.min(4, availableParallelism())),
           onProgress: bar.onProgress,
         }),
-    )
-      .finally(bar.done);
+    ).finally(bar.done);
     if (argv.json) return printJson(r);
-    out(`cloned ${safeUrl(argv.url)} into ${r.dir}: ${r.imported} snapshot(s)${r.branch ? `, ${r.branch.replace(/^refs\/heads\//, '')} at ${shortId(r.head!)}` : ' (empty remote)'}`);
+    out(
+      `cloned ${safeUrl(argv.url)} into ${r.dir}: ${r.imported} snapshot(s)${r.branch ? `, ${r.branch.replace(/^refs\/heads\//, '')} at ${shortId(r.head!)}` : ' (empty remote)'}`,
+    );
   },
 };

@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { listRefs, readRef, updateRef } from '../../refs/refs.js';
-import { revParse } from '../../plumbing/revParse.js';
-import { shortId } from '../format.js';
+import { revParse } from '../../refs/revParse.js';
+import { shortId } from '../../ui/format.js';
 import { out, printJson, withVault, type GlobalArgs } from '../context.js';
 import { VaultError } from '../../errors.js';
 
@@ -34,13 +34,35 @@ export const tagCommand: CommandModule<GlobalArgs, Args> = {
       const old = await readRef(vault.refs, ref);
       if (argv.delete) {
         if (!old) throw new VaultError('ENOREF', `no tag named ${argv.name}`, { ref });
-        await updateRef({ ...vault.refs, ref, value: null, expected: old, message: 'tag: delete', author: vault.author, time: vault.clock() });
+        await updateRef({
+          ...vault.refs,
+          ref,
+          value: null,
+          expected: old,
+          message: 'tag: delete',
+          author: vault.author,
+          time: vault.clock(),
+        });
         return out(`deleted tag ${argv.name}`);
       }
-      if (old && !argv.force) throw new VaultError('EEXIST', `tag ${argv.name} already exists (at ${shortId(old)})`, { ref }, 'pass --force to move it');
+      if (old && !argv.force)
+        throw new VaultError(
+          'EEXIST',
+          `tag ${argv.name} already exists (at ${shortId(old)})`,
+          { ref },
+          'pass --force to move it',
+        );
       const id = await revParse({ ...vault.refs, db: vault.db }, argv.snapshot ?? 'HEAD');
       await vault.db.readTyped(id, 'snapshot');
-      await updateRef({ ...vault.refs, ref, value: id, expected: old, message: `tag: ${argv.name}`, author: vault.author, time: vault.clock() });
+      await updateRef({
+        ...vault.refs,
+        ref,
+        value: id,
+        expected: old,
+        message: `tag: ${argv.name}`,
+        author: vault.author,
+        time: vault.clock(),
+      });
       if (argv.json) return printJson({ ref, id });
       out(`tagged ${shortId(id)} as ${argv.name}`);
     });

@@ -2,7 +2,7 @@ import type { CommandModule } from 'yargs';
 import { dirname, resolve } from 'node:path';
 import { PathOutsideError, UsageError } from '../../errors.js';
 import { writeFileAtomic } from '../../plumbing/fs.js';
-import { time } from '../format.js';
+import { time } from '../../ui/format.js';
 import { cwdOf, nodeFs, out, printJson, withVault, type GlobalArgs } from '../context.js';
 
 interface Args extends GlobalArgs {
@@ -40,26 +40,43 @@ export const timelineCommand: CommandModule<GlobalArgs, Args> = {
   describe: 'versions of the project or of one file, newest first, with milestones, changes and thumbnails',
   builder: (y) =>
     y
-      .positional('path', { type: 'string', describe: 'only versions that changed this file or folder (a renamed file is followed back)' })
+      .positional('path', {
+        type: 'string',
+        describe: 'only versions that changed this file or folder (a renamed file is followed back)',
+      })
       .option('from', { type: 'string', describe: 'start at this snapshot (default HEAD)' })
       .option('max-count', { alias: 'n', type: 'number', describe: 'show at most this many versions' })
-      .option('thumbnails', { type: 'boolean', describe: 'draw stored thumbnails in the terminal (default: when it supports colour); --no-thumbnails: text only' })
-      .option('width', { type: 'number', describe: 'terminal width for the pictures (default: the terminal\'s)' })
-      .option('html', { type: 'string', describe: 'write one self-contained HTML page (thumbnails and diff images inside) to this file' })
-      .example('$0 timeline', 'the project\'s history with thumbnails of changed images and models')
+      .option('thumbnails', {
+        type: 'boolean',
+        describe:
+          'draw stored thumbnails in the terminal (default: when it supports colour); --no-thumbnails: text only',
+      })
+      .option('width', { type: 'number', describe: "terminal width for the pictures (default: the terminal's)" })
+      .option('html', {
+        type: 'string',
+        describe: 'write one self-contained HTML page (thumbnails and diff images inside) to this file',
+      })
+      .example('$0 timeline', "the project's history with thumbnails of changed images and models")
       .example('$0 timeline Art/hero.psd -n 5', 'the last five versions of one file')
       .example('$0 timeline --html timeline.html', 'a page to open in a browser or send around')
       .example('$0 timeline --json', 'the versions as data'),
   handler: async (argv) => {
     const cwd = cwdOf(argv);
-    if (argv.maxCount !== undefined && !(Number.isInteger(argv.maxCount) && argv.maxCount > 0)) throw new UsageError(`--max-count must be a whole number above 0, not ${argv.maxCount}`);
-    if (argv.html !== undefined && !argv.html) throw new UsageError('--html needs a file name', 'e.g. --html timeline.html');
+    if (argv.maxCount !== undefined && !(Number.isInteger(argv.maxCount) && argv.maxCount > 0))
+      throw new UsageError(`--max-count must be a whole number above 0, not ${argv.maxCount}`);
+    if (argv.html !== undefined && !argv.html)
+      throw new UsageError('--html needs a file name', 'e.g. --html timeline.html');
     const htmlPath = argv.html ? resolve(cwd, argv.html) : undefined;
     if (htmlPath) {
       const st = await nodeFs.stat(htmlPath).catch(() => null);
-      if (st?.isDirectory()) throw new UsageError(`--html ${argv.html} is a folder`, 'name a file, e.g. --html timeline.html');
+      if (st?.isDirectory())
+        throw new UsageError(`--html ${argv.html} is a folder`, 'name a file, e.g. --html timeline.html');
       const parent = await nodeFs.stat(dirname(htmlPath)).catch(() => null);
-      if (!parent?.isDirectory()) throw new UsageError(`--html ${argv.html}: the folder ${dirname(htmlPath)} does not exist`, 'create it first, or name a file in an existing folder');
+      if (!parent?.isDirectory())
+        throw new UsageError(
+          `--html ${argv.html}: the folder ${dirname(htmlPath)} does not exist`,
+          'create it first, or name a file in an existing folder',
+        );
     }
     await withVault(argv, async (vault) => {
       const tl = await import('../../personas/creative/timeline/index.js');
@@ -73,18 +90,49 @@ export const timelineCommand: CommandModule<GlobalArgs, Args> = {
       }
       const versions = await tl.timelineVersions({ vault, path, from: argv.from, limit: argv.maxCount });
       if (htmlPath) {
-        const page = await tl.timelineHtml({ vault, versions, subtitle: path ? `${path}: ${versions.length} version${versions.length === 1 ? '' : 's'}, newest first` : undefined });
+        const page = await tl.timelineHtml({
+          vault,
+          versions,
+          subtitle: path
+            ? `${path}: ${versions.length} version${versions.length === 1 ? '' : 's'}, newest first`
+            : undefined,
+        });
         await writeFileAtomic(nodeFs, htmlPath, page.html);
-        const summary = { written: htmlPath, versions: versions.length, thumbnails: page.thumbnails, diffImages: page.diffImages, placeholders: page.placeholders, bytes: Buffer.byteLength(page.html) };
+        const summary = {
+          written: htmlPath,
+          versions: versions.length,
+          thumbnails: page.thumbnails,
+          diffImages: page.diffImages,
+          placeholders: page.placeholders,
+          bytes: Buffer.byteLength(page.html),
+        };
         if (argv.json) return printJson(summary);
-        return out(`wrote ${htmlPath}: ${versions.length} version(s), ${page.thumbnails} thumbnail(s), ${page.diffImages} diff image(s)${page.placeholders ? `, ${page.placeholders} without a stored thumbnail` : ''}`);
+        return out(
+          `wrote ${htmlPath}: ${versions.length} version(s), ${page.thumbnails} thumbnail(s), ${page.diffImages} diff image(s)${page.placeholders ? `, ${page.placeholders} without a stored thumbnail` : ''}`,
+        );
       }
       if (argv.json) return printJson(versions);
       if (!versions.length) return out('no snapshots yet');
       const color = stdoutColor();
       const colorPictures = trueColor() ? 'color' : 'color256';
-      const pictures = argv.thumbnails === false ? 'none' : argv.thumbnails === true ? (color ? colorPictures : 'ascii') : color ? colorPictures : 'none';
-      const lines = await tl.timelineText({ vault, versions, pictures, color, width: argv.width ?? process.stdout.columns ?? 100, formatTime: time });
+      const pictures =
+        argv.thumbnails === false
+          ? 'none'
+          : argv.thumbnails === true
+            ? color
+              ? colorPictures
+              : 'ascii'
+            : color
+              ? colorPictures
+              : 'none';
+      const lines = await tl.timelineText({
+        vault,
+        versions,
+        pictures,
+        color,
+        width: argv.width ?? process.stdout.columns ?? 100,
+        formatTime: time,
+      });
       process.stdout.write(`${lines.join('\n')}\n`);
     });
   },

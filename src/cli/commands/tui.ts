@@ -12,11 +12,15 @@ export const tuiCommand: CommandModule<GlobalArgs, Args> = {
   describe: 'browse the history interactively: timeline, diffs, restore a file, mark a milestone',
   builder: (y) =>
     y
-      .option('persona', { choices: ['creative', 'game'] as const, describe: "panels for this kind of project (default: the vault's persona, see vault persona)" })
+      .option('persona', {
+        choices: ['creative', 'game'] as const,
+        describe: "panels for this kind of project (default: the vault's persona, see vault persona)",
+      })
       .example('$0 tui', 'open the timeline; ? lists the keys')
       .example('$0 tui --persona creative', 'with thumbnails of changed images beside the snapshots'),
   handler: async (argv) => {
-    if (!process.stdin.isTTY || !process.stdout.isTTY) throw new UsageError('vault tui needs a terminal', "use 'vault log' and 'vault diff' in scripts");
+    if (!process.stdin.isTTY || !process.stdout.isTTY)
+      throw new UsageError('vault tui needs a terminal', "use 'vault log' and 'vault diff' in scripts");
     // Ink renders only a final frame when CI / CONTINUOUS_INTEGRATION is set (is-in-ci, read when ink
     // loads). Someone running `vault tui` in a real terminal wants it interactive, CI variable or not.
     delete process.env.CI;

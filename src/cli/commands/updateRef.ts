@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../../errors.js';
 import { readRef, updateRef } from '../../refs/refs.js';
-import { revParse } from '../../plumbing/revParse.js';
+import { revParse } from '../../refs/revParse.js';
 import { withVault, type GlobalArgs } from '../context.js';
 
 interface Args extends GlobalArgs {
@@ -17,7 +17,11 @@ export const updateRefCommand: CommandModule<GlobalArgs, Args> = {
   describe: 'plumbing: point a ref at a snapshot, atomically; with OLD, only if it still points there',
   builder: (y) =>
     y
-      .positional('ref', { type: 'string', demandOption: true, describe: 'refs/heads/X, refs/milestones/X, refs/tags/X or HEAD' })
+      .positional('ref', {
+        type: 'string',
+        demandOption: true,
+        describe: 'refs/heads/X, refs/milestones/X, refs/tags/X or HEAD',
+      })
       .positional('new-value', { type: 'string' })
       .positional('old-value', { type: 'string', describe: 'compare-and-swap: expected current value' })
       .option('delete', { alias: 'd', type: 'boolean', describe: 'delete the ref' })
@@ -32,8 +36,21 @@ export const updateRefCommand: CommandModule<GlobalArgs, Args> = {
         value = await revParse(ctx, argv.newValue);
         await vault.db.readTyped(value, 'snapshot');
       }
-      const expected = argv.oldValue !== undefined ? await revParse(ctx, argv.oldValue) : argv.delete ? await readRef(vault.refs, argv.ref) : undefined;
-      await updateRef({ ...vault.refs, ref: argv.ref, value, expected, message: argv.message ?? 'update-ref', author: vault.author, time: vault.clock() });
+      const expected =
+        argv.oldValue !== undefined
+          ? await revParse(ctx, argv.oldValue)
+          : argv.delete
+            ? await readRef(vault.refs, argv.ref)
+            : undefined;
+      await updateRef({
+        ...vault.refs,
+        ref: argv.ref,
+        value,
+        expected,
+        message: argv.message ?? 'update-ref',
+        author: vault.author,
+        time: vault.clock(),
+      });
     });
   },
 };

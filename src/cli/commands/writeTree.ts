@@ -15,7 +15,8 @@ export const writeTreeCommand: CommandModule<GlobalArgs, GlobalArgs> = {
         const h = await hashWorktree({ vault, store: true, onSkip: (p, why) => warn(`warning: skipped ${p}: ${why}`) });
         const id = await writeTrees(h.entries, h.writer);
         await h.writer!.flush();
-        argv.json ? printJson({ id }) : out(id);
+        if (argv.json) printJson({ id });
+        else out(id);
       } finally {
         await release();
       }

@@ -4,7 +4,7 @@
  * keep the creative attachments: thumbnails, the asset reference graph and
  * (when the vault declares workspace paths) the workspace state.
  */
-import { IncrementalBackupEngine } from '../../compat.js';
+import { IncrementalBackupEngine } from '../../porcelain/compat.js';
 import type { CommitAttachment } from '../../porcelain/attachments.js';
 import type { Vault } from '../../porcelain/openVault.js';
 import { referencesAttachment } from './references/attachment.js';

@@ -67,7 +67,14 @@ export class BackupEngine {
   }
 
   private async open<T>(fn: (v: Vault) => Promise<T>): Promise<T> {
-    const v = await openVault({ fs: this.fs, cwd: this.dir, vaultDir: this.options.vaultDir, clock: this.options.clock, author: this.options.author, threads: this.options.fs ? 0 : (this.options.threads ?? 0) });
+    const v = await openVault({
+      fs: this.fs,
+      cwd: this.dir,
+      vaultDir: this.options.vaultDir,
+      clock: this.options.clock,
+      author: this.options.author,
+      threads: this.options.fs ? 0 : (this.options.threads ?? 0),
+    });
     try {
       return await fn(v);
     } finally {
@@ -82,8 +89,21 @@ export class BackupEngine {
       await initVault({ fs: this.fs, dir: this.dir, vaultDir: this.options.vaultDir, extra: { persona: 'game' } });
     }
     return this.open(async (vault) => {
-      const r = await commit({ vault, message: opts.message ?? opts.name, allowEmpty: true, meta: { 'game.version': opts.name, 'game.versionType': versionType } });
-      const milestone = opts.isMilestone ? await createMilestone({ vault, name: opts.name, type: versionType as MilestoneType, message: opts.message, snapshot: r.id! }) : null;
+      const r = await commit({
+        vault,
+        message: opts.message ?? opts.name,
+        allowEmpty: true,
+        meta: { 'game.version': opts.name, 'game.versionType': versionType },
+      });
+      const milestone = opts.isMilestone
+        ? await createMilestone({
+            vault,
+            name: opts.name,
+            type: versionType as MilestoneType,
+            message: opts.message,
+            snapshot: r.id!,
+          })
+        : null;
       return { id: r.id!, name: opts.name, versionType, milestone };
     });
   }

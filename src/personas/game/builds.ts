@@ -46,12 +46,21 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
 
 export async function recordBuild(opts: RecordBuildOptions): Promise<Build> {
   const { vault } = opts;
-  if (!NAME.test(opts.version)) throw new UsageError(`bad build version '${opts.version}'`, 'use letters, digits and . _ + - (e.g. 0.4.2)');
-  if (!NAME.test(opts.platform)) throw new UsageError(`bad platform '${opts.platform}'`, 'use letters, digits and . _ + - (e.g. windows)');
+  if (!NAME.test(opts.version))
+    throw new UsageError(`bad build version '${opts.version}'`, 'use letters, digits and . _ + - (e.g. 0.4.2)');
+  if (!NAME.test(opts.platform))
+    throw new UsageError(`bad platform '${opts.platform}'`, 'use letters, digits and . _ + - (e.g. windows)');
   const snapshot = await resolveMarked(vault, opts.snapshot ?? 'HEAD');
   const files = await filesFromPaths(vault, opts.artifacts ?? [], { keepProjectPaths: false });
   const time = vault.clock();
-  const id = recordId({ kind: 'build', version: opts.version, platform: opts.platform, snapshot, time, author: vault.author });
+  const id = recordId({
+    kind: 'build',
+    version: opts.version,
+    platform: opts.platform,
+    snapshot,
+    time,
+    author: vault.author,
+  });
   const data: BuildRecord = {
     id,
     version: opts.version,
@@ -62,7 +71,15 @@ export async function recordBuild(opts: RecordBuildOptions): Promise<Build> {
     ...(opts.notes ? { notes: opts.notes } : {}),
     artifacts: files.map((f) => ({ path: f.path, size: f.size })),
   };
-  await addRecords({ vault, kind: 'builds', records: [{ id, data, files }], keep: [snapshot], message: `build ${opts.version} (${opts.platform})`, lockWait: opts.lockWait, onBytes: opts.onBytes });
+  await addRecords({
+    vault,
+    kind: 'builds',
+    records: [{ id, data, files }],
+    keep: [snapshot],
+    message: `build ${opts.version} (${opts.platform})`,
+    lockWait: opts.lockWait,
+    onBytes: opts.onBytes,
+  });
   return (await findBuild(vault, id))!;
 }
 
@@ -99,11 +116,19 @@ export function pickBuild(builds: readonly Build[], ref: string): Build {
   if (/^[0-9a-f]{4,}$/.test(ref)) {
     const hits = builds.filter((b) => b.id.startsWith(ref));
     if (hits.length === 1) return hits[0];
-    if (hits.length > 1) throw new AmbiguousBuildError(ref, hits.map((b) => b.id));
+    if (hits.length > 1)
+      throw new AmbiguousBuildError(
+        ref,
+        hits.map((b) => b.id),
+      );
   }
   const byVersion = builds.filter((b) => b.version === ref);
   if (byVersion.length === 1) return byVersion[0];
-  if (byVersion.length > 1) throw new AmbiguousBuildError(ref, byVersion.map((b) => `${b.id} (${b.version}@${b.platform})`));
+  if (byVersion.length > 1)
+    throw new AmbiguousBuildError(
+      ref,
+      byVersion.map((b) => `${b.id} (${b.version}@${b.platform})`),
+    );
   throw new UnknownBuildError(ref);
 }
 

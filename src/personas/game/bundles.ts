@@ -5,7 +5,13 @@ import type { FlatEntry } from '../../plumbing/trees.js';
 import type { Vault } from '../../porcelain/openVault.js';
 import { UsageError } from '../../errors.js';
 import { MissingGameConfigError } from './errors.js';
-import { GAME_CONFIG_PATH, readGameConfig, snapshotFiles, type BundleDecl, type SnapshotFiles } from './projectConfig.js';
+import {
+  GAME_CONFIG_PATH,
+  readGameConfig,
+  snapshotFiles,
+  type BundleDecl,
+  type SnapshotFiles,
+} from './projectConfig.js';
 
 /**
  * Asset bundles: named sets of project files (what players download as one
@@ -39,12 +45,17 @@ export function bundleMatcher(decl: BundleDecl): Matcher {
 }
 
 export function bundleMatchers(bundles: Readonly<Record<string, BundleDecl>>): Map<string, Matcher> {
-  return new Map(Object.keys(bundles).sort().map((n) => [n, bundleMatcher(bundles[n])]));
+  return new Map(
+    Object.keys(bundles)
+      .sort()
+      .map((n) => [n, bundleMatcher(bundles[n])]),
+  );
 }
 
 export function contentHash(entries: readonly FlatEntry[]): string {
   const h = createHash('sha256');
-  for (const e of [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) h.update(`${e.path}\0${e.id}\n`);
+  for (const e of [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)))
+    h.update(`${e.path}\0${e.id}\n`);
   return h.digest('hex');
 }
 
@@ -72,7 +83,9 @@ export async function bundles(opts: { vault: Vault; snapshot?: string }): Promis
   const m = members(snap, matchers);
   const inSome = new Set<string>();
   for (const list of m.values()) for (const e of list) inSome.add(e.path);
-  const loose = [...snap.files.values()].filter((e) => !inSome.has(e.path) && e.path !== GAME_CONFIG_PATH).sort((a, b) => (a.path < b.path ? -1 : 1));
+  const loose = [...snap.files.values()]
+    .filter((e) => !inSome.has(e.path) && e.path !== GAME_CONFIG_PATH)
+    .sort((a, b) => (a.path < b.path ? -1 : 1));
   return {
     snapshot: snap.id,
     bundles: [...m].map(([n, list]) => stats(n, list)),
@@ -108,14 +121,19 @@ export interface BundlesDiff {
 }
 
 /** Compare two bundle sets of files (each side's members by its own declarations). */
-export function diffBundleMembers(name: string, a: readonly FlatEntry[] | null, b: readonly FlatEntry[] | null): BundleDelta {
+export function diffBundleMembers(
+  name: string,
+  a: readonly FlatEntry[] | null,
+  b: readonly FlatEntry[] | null,
+): BundleDelta {
   const am = new Map((a ?? []).map((e) => [e.path, e]));
   const bm = new Map((b ?? []).map((e) => [e.path, e]));
   const changes: BundleFileChange[] = [];
   for (const [p, e] of bm) {
     const old = am.get(p);
     if (!old) changes.push({ path: p, kind: 'added', oldSize: null, newSize: e.size });
-    else if (old.id !== e.id || old.kind !== e.kind) changes.push({ path: p, kind: 'modified', oldSize: old.size, newSize: e.size });
+    else if (old.id !== e.id || old.kind !== e.kind)
+      changes.push({ path: p, kind: 'modified', oldSize: old.size, newSize: e.size });
   }
   for (const [p, e] of am) if (!bm.has(p)) changes.push({ path: p, kind: 'deleted', oldSize: e.size, newSize: null });
   changes.sort((x, y) => (x.path < y.path ? -1 : 1));
@@ -134,8 +152,15 @@ export async function bundlesDiff(opts: { vault: Vault; a: string; b?: string })
   const ma = members(sa, bundleMatchers(ca.bundles ?? {}));
   const mb = members(sb, bundleMatchers(cb.bundles ?? {}));
   const names = [...new Set([...ma.keys(), ...mb.keys()])].sort();
-  const redeclared = names.filter((n) => ca.bundles?.[n] && cb.bundles?.[n] && JSON.stringify(ca.bundles[n]) !== JSON.stringify(cb.bundles[n]));
-  return { a: sa.id, b: sb.id, bundles: names.map((n) => diffBundleMembers(n, ma.get(n) ?? null, mb.get(n) ?? null)), redeclared };
+  const redeclared = names.filter(
+    (n) => ca.bundles?.[n] && cb.bundles?.[n] && JSON.stringify(ca.bundles[n]) !== JSON.stringify(cb.bundles[n]),
+  );
+  return {
+    a: sa.id,
+    b: sb.id,
+    bundles: names.map((n) => diffBundleMembers(n, ma.get(n) ?? null, mb.get(n) ?? null)),
+    redeclared,
+  };
 }
 
 export interface WhichResult {
@@ -150,15 +175,30 @@ export interface WhichResult {
 export async function bundlesWhich(opts: { vault: Vault; path: string; snapshot?: string }): Promise<WhichResult> {
   const snap = await snapshotFiles(opts.vault, opts.snapshot ?? 'HEAD');
   const matchers = await declared(opts.vault, snap);
-  const path = opts.path.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+  const path = opts.path
+    .replace(/\\/g, '/')
+    .replace(/^(\.\/)+/, '')
+    .replace(/\/+$/, '');
   if (!path || path.startsWith('/') || path.split('/').some((p) => p === '..' || p === '.' || p === '')) {
-    throw new UsageError(`'${opts.path}' is not a path inside the project`, 'name it relative to the project folder, e.g. Assets/Textures/hero.png');
+    throw new UsageError(
+      `'${opts.path}' is not a path inside the project`,
+      'name it relative to the project folder, e.g. Assets/Textures/hero.png',
+    );
   }
-  return { snapshot: snap.id, path, exists: snap.files.has(path), bundles: [...matchers].filter(([, m]) => m(path)).map(([n]) => n) };
+  return {
+    snapshot: snap.id,
+    path,
+    exists: snap.files.has(path),
+    bundles: [...matchers].filter(([, m]) => m(path)).map(([n]) => n),
+  };
 }
 
 /** The bundles each path belongs to, by a snapshot's declarations (for grouping changes). */
-export async function bundlesOfPaths(vault: Vault, snap: SnapshotFiles, paths: readonly string[]): Promise<Map<string, string[]>> {
+export async function bundlesOfPaths(
+  vault: Vault,
+  snap: SnapshotFiles,
+  paths: readonly string[],
+): Promise<Map<string, string[]>> {
   const cfg = await readGameConfig(vault, snap);
   const matchers = bundleMatchers(cfg.bundles ?? {});
   return new Map(paths.map((p) => [p, [...matchers].filter(([, m]) => m(p)).map(([n]) => n)]));

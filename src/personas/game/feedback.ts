@@ -36,7 +36,12 @@ export interface FeedbackInput {
 
 export class BadFeedbackError extends VaultError {
   constructor(reason: string, data: Record<string, unknown> = {}) {
-    super('EBADFEEDBACK', `bad feedback: ${reason}`, data, 'rating is a whole number 1..5; build is a build id, version or VERSION@PLATFORM (see vault build list); tester is required');
+    super(
+      'EBADFEEDBACK',
+      `bad feedback: ${reason}`,
+      data,
+      'rating is a whole number 1..5; build is a build id, version or VERSION@PLATFORM (see vault build list); tester is required',
+    );
   }
 }
 
@@ -63,8 +68,14 @@ export function makeFeedback(builds: readonly Build[], input: FeedbackInput, clo
   }
   const tester = String(input.tester ?? '').trim();
   if (!tester) throw new BadFeedbackError('no tester');
-  const r = typeof input.rating === 'number' ? input.rating : String(input.rating ?? '').trim() === '' ? NaN : Number(input.rating);
-  if (!Number.isInteger(r) || r < 1 || r > 5) throw new BadFeedbackError(`rating '${input.rating ?? ''}' is not a whole number from 1 to 5`);
+  const r =
+    typeof input.rating === 'number'
+      ? input.rating
+      : String(input.rating ?? '').trim() === ''
+        ? NaN
+        : Number(input.rating);
+  if (!Number.isInteger(r) || r < 1 || r > 5)
+    throw new BadFeedbackError(`rating '${input.rating ?? ''}' is not a whole number from 1 to 5`);
   const tags = tagsOf(input.tags);
   const text = String(input.text ?? '').trim();
   const given = timeOf(input.time);
@@ -75,7 +86,9 @@ export function makeFeedback(builds: readonly Build[], input: FeedbackInput, clo
 /** feedback is stored as one JSON Lines file per build (refs/notes/game/feedback: `<build-id>.jsonl`) */
 const byBuild = (f: Feedback) => f.build;
 
-export async function addFeedback(opts: { vault: Vault; lockWait?: number } & FeedbackInput): Promise<{ feedback: Feedback; added: boolean }> {
+export async function addFeedback(
+  opts: { vault: Vault; lockWait?: number } & FeedbackInput,
+): Promise<{ feedback: Feedback; added: boolean }> {
   const { vault, lockWait, ...input } = opts;
   const builds = await listBuilds({ vault });
   let f: Feedback;
@@ -86,7 +99,14 @@ export async function addFeedback(opts: { vault: Vault; lockWait?: number } & Fe
     if (e instanceof BadFeedbackError) throw Object.assign(new UsageError(e.message, e.hint), { data: e.data });
     throw e;
   }
-  const r = await addRecords({ vault, kind: 'feedback', records: [{ id: f.id, data: f }], group: byBuild, message: `feedback on ${f.build} by ${f.tester}`, lockWait });
+  const r = await addRecords({
+    vault,
+    kind: 'feedback',
+    records: [{ id: f.id, data: f }],
+    group: byBuild,
+    message: `feedback on ${f.build} by ${f.tester}`,
+    lockWait,
+  });
   return { feedback: f, added: r.added.length === 1 };
 }
 
@@ -131,22 +151,42 @@ const ALIASES: Record<string, keyof FeedbackInput> = {
 function normalizeRow(row: Record<string, unknown>): FeedbackInput {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(row)) {
-    const key = ALIASES[k.trim().toLowerCase().replace(/[\s-]+/g, '_')];
+    const key =
+      ALIASES[
+        k
+          .trim()
+          .toLowerCase()
+          .replace(/[\s-]+/g, '_')
+      ];
     if (key && out[key] === undefined) out[key] = v;
   }
   return out as unknown as FeedbackInput;
 }
 
 /** Parse a playtest form export: rows with the line each starts on. CSV (header row) or JSON (array of objects, or {feedback: [...]}). */
-export function parseFeedbackFile(text: string, format: 'csv' | 'json'): { line: number; row: Record<string, unknown> | null; reason?: string }[] {
+export function parseFeedbackFile(
+  text: string,
+  format: 'csv' | 'json',
+): { line: number; row: Record<string, unknown> | null; reason?: string }[] {
   if (format === 'csv') {
     let recs: { record: Record<string, string>; info: { lines: number }; raw: string }[];
     try {
       // CRLF (and old-Mac CR) line ends become LF first: csv-parse's line count is off with CRLF
-      recs = parseCsv(text.replace(/\r\n?/g, '\n'), { columns: true, skip_empty_lines: true, trim: true, bom: true, relax_column_count: true, info: true, raw: true }) as typeof recs;
+      recs = parseCsv(text.replace(/\r\n?/g, '\n'), {
+        columns: true,
+        skip_empty_lines: true,
+        trim: true,
+        bom: true,
+        relax_column_count: true,
+        info: true,
+        raw: true,
+      }) as typeof recs;
     } catch (e) {
       const line = (e as { lines?: number }).lines ?? 0;
-      throw new UsageError(`the CSV does not parse${line ? ` (line ${line})` : ''}: ${(e as Error).message}`, 'export it again as CSV with a header row');
+      throw new UsageError(
+        `the CSV does not parse${line ? ` (line ${line})` : ''}: ${(e as Error).message}`,
+        'export it again as CSV with a header row',
+      );
     }
     // info.lines is the line a record ends on; it starts as many lines earlier as it has line breaks inside
     // (raw also holds the empty lines skipped before it and its own line break)
@@ -159,11 +199,18 @@ export function parseFeedbackFile(text: string, format: 'csv' | 'json'): { line:
   const doc = parseDocument(text, { lineCounter: lc });
   if (doc.errors.length) {
     const e = doc.errors[0];
-    throw new UsageError(`the JSON does not parse (line ${e.linePos?.[0]?.line ?? '?'}): ${e.message.split('\n')[0]}`, 'export it again as a JSON array of objects');
+    throw new UsageError(
+      `the JSON does not parse (line ${e.linePos?.[0]?.line ?? '?'}): ${e.message.split('\n')[0]}`,
+      'export it again as a JSON array of objects',
+    );
   }
   let seq: unknown = doc.contents;
   if (isMap(seq)) seq = seq.get('feedback', true) ?? seq.get('rows', true) ?? seq.get('responses', true);
-  if (!isSeq(seq)) throw new UsageError('the JSON is not an array of feedback objects', 'use [{"build": "0.4.2", "tester": "ana", "rating": 4, "tags": ["perf"], "text": "..."}]');
+  if (!isSeq(seq))
+    throw new UsageError(
+      'the JSON is not an array of feedback objects',
+      'use [{"build": "0.4.2", "tester": "ana", "rating": 4, "tags": ["perf"], "text": "..."}]',
+    );
   return seq.items.map((item) => {
     const range = (item as { range?: [number, number, number] } | null)?.range;
     const line = range ? lc.linePos(range[0]).line : 0;
@@ -188,18 +235,35 @@ export interface ImportFeedbackOptions {
 /** Import a CSV/JSON export: good rows land (in one records snapshot), bad rows are returned with their line numbers. */
 export async function importFeedback(opts: ImportFeedbackOptions): Promise<ImportResult> {
   const { vault } = opts;
-  const format = opts.format ?? (/\.json$/i.test(opts.path) ? 'json' : /\.(csv|tsv|txt)$/i.test(opts.path) ? 'csv' : null);
-  if (!format) throw new UsageError(`cannot tell the format of ${opts.path}`, 'name a .csv or .json file, or pass --format csv|json');
+  const format =
+    opts.format ?? (/\.json$/i.test(opts.path) ? 'json' : /\.(csv|tsv|txt)$/i.test(opts.path) ? 'csv' : null);
+  if (!format)
+    throw new UsageError(
+      `cannot tell the format of ${opts.path}`,
+      'name a .csv or .json file, or pass --format csv|json',
+    );
   const abs = opts.path.startsWith('/') ? opts.path : `${vault.workTree}/${opts.path}`;
   // a form export is read whole (parsed in memory): capped
   const st = await vault.fs.stat(abs).catch((e) => {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`${opts.path}: no such file`, 'name the CSV or JSON file exported from the playtest form (paths are relative to the current folder)');
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new UsageError(
+        `${opts.path}: no such file`,
+        'name the CSV or JSON file exported from the playtest form (paths are relative to the current folder)',
+      );
     throw fsError(e, 'stat', abs);
   });
-  if (Number(st.size) > MAX_IMPORT) throw new UsageError(`${opts.path} is larger than ${MAX_IMPORT / 1024 / 1024} MiB`, 'split the export into smaller files');
+  if (Number(st.size) > MAX_IMPORT)
+    throw new UsageError(
+      `${opts.path} is larger than ${MAX_IMPORT / 1024 / 1024} MiB`,
+      'split the export into smaller files',
+    );
   const text = String(
     await vault.fs.readFile(abs, 'utf8').catch((e) => {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`${opts.path}: no such file`, 'name the CSV or JSON file exported from the playtest form (paths are relative to the current folder)');
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+        throw new UsageError(
+          `${opts.path}: no such file`,
+          'name the CSV or JSON file exported from the playtest form (paths are relative to the current folder)',
+        );
       throw fsError(e, 'read', abs);
     }),
   );
@@ -208,7 +272,11 @@ export async function importFeedback(opts: ImportFeedbackOptions): Promise<Impor
     // a header without the needed columns would make every row bad: say so once
     const have = new Set(Object.keys(normalizeRow(rows[0].row ?? {})));
     const missing = (['build', 'tester', 'rating'] as const).filter((k) => !have.has(k));
-    if (missing.length) throw new UsageError(`${opts.path} has no ${missing.join(', ')} column(s)`, `name the header columns build (or version), tester (or name, player), rating (or score, stars), and optionally tags, text (or comment), time (or date)`);
+    if (missing.length)
+      throw new UsageError(
+        `${opts.path} has no ${missing.join(', ')} column(s)`,
+        `name the header columns build (or version), tester (or name, player), rating (or score, stars), and optionally tags, text (or comment), time (or date)`,
+      );
   }
   const builds = await listBuilds({ vault });
   const problems: ImportProblem[] = [];
@@ -226,7 +294,14 @@ export async function importFeedback(opts: ImportFeedbackOptions): Promise<Impor
     }
   }
   const res = good.length
-    ? await addRecords({ vault, kind: 'feedback', records: good.map((f) => ({ id: f.id, data: f })), group: byBuild, message: `feedback import: ${good.length} row(s) from ${opts.path.split('/').pop()}`, lockWait: opts.lockWait })
+    ? await addRecords({
+        vault,
+        kind: 'feedback',
+        records: good.map((f) => ({ id: f.id, data: f })),
+        group: byBuild,
+        message: `feedback import: ${good.length} row(s) from ${opts.path.split('/').pop()}`,
+        lockWait: opts.lockWait,
+      })
     : { added: [], existing: [] };
   return { rows: rows.length, added: res.added.length, duplicates: good.length - res.added.length, problems };
 }

@@ -96,7 +96,12 @@ export function buildStats(b: Build, fb: readonly Feedback[]): BuildStats {
 }
 
 /** Is `ancestor` the snapshot `id` or reachable from it through parents? */
-async function descends(vault: Vault, id: ObjectId, ancestor: ObjectId, cache: Map<ObjectId, boolean>): Promise<boolean> {
+async function descends(
+  vault: Vault,
+  id: ObjectId,
+  ancestor: ObjectId,
+  cache: Map<ObjectId, boolean>,
+): Promise<boolean> {
   const stack = [id];
   const seen = new Set<ObjectId>();
   while (stack.length) {
@@ -135,14 +140,27 @@ function groups(changes: readonly ChangedFile[], key: (c: ChangedFile) => string
   const m = new Map<string, ChangedFile[]>();
   for (const c of changes) for (const k of key(c)) m.set(k, [...(m.get(k) ?? []), c]);
   return [...m]
-    .map(([name, list]) => ({ name, files: list.length, bytes: list.reduce((s, c) => s + (c.newSize ?? 0), 0), paths: list.map((c) => c.path) }))
+    .map(([name, list]) => ({
+      name,
+      files: list.length,
+      bytes: list.reduce((s, c) => s + (c.newSize ?? 0), 0),
+      paths: list.map((c) => c.path),
+    }))
     .sort((a, b) => b.files - a.files || (a.name < b.name ? -1 : 1));
 }
 
-async function changesBetween(vault: Vault, a: Build, b: Build): Promise<Pick<Regression, 'changes' | 'byFolder' | 'byBundle'>> {
+async function changesBetween(
+  vault: Vault,
+  a: Build,
+  b: Build,
+): Promise<Pick<Regression, 'changes' | 'byFolder' | 'byBundle'>> {
   const d = await diff({ vault, a: { kind: 'snapshot', rev: a.snapshot }, b: { kind: 'snapshot', rev: b.snapshot } });
   const all = [...d.added, ...d.modified, ...d.deleted, ...d.renamed].sort((x, y) => (x.path < y.path ? -1 : 1));
-  const bundleOf = await bundlesOfPaths(vault, await snapshotFiles(vault, b.snapshot), all.map((c) => c.path));
+  const bundleOf = await bundlesOfPaths(
+    vault,
+    await snapshotFiles(vault, b.snapshot),
+    all.map((c) => c.path),
+  );
   const changes: ChangedFile[] = all.map((c) => ({
     path: c.path,
     kind: c.kind,
@@ -153,7 +171,9 @@ async function changesBetween(vault: Vault, a: Build, b: Build): Promise<Pick<Re
   }));
   return {
     changes,
-    byFolder: groups(changes, (c) => [c.path.includes('/') ? `${c.path.slice(0, c.path.indexOf('/'))}/` : '(project root)']),
+    byFolder: groups(changes, (c) => [
+      c.path.includes('/') ? `${c.path.slice(0, c.path.indexOf('/'))}/` : '(project root)',
+    ]),
     byBundle: groups(changes, (c) => (c.bundles.length ? [...c.bundles] : ['(no bundle)'])),
   };
 }
@@ -169,7 +189,8 @@ export async function feedbackReport(opts: { vault: Vault; since?: string }): Pr
   if (opts.since) {
     const ref = `refs/milestones/${opts.since}`;
     const ann = await readRef(vault.refs, ref);
-    if (!ann) throw new VaultError('ENOREF', `no milestone named '${opts.since}'`, { ref }, "run 'vault milestone list'");
+    if (!ann)
+      throw new VaultError('ENOREF', `no milestone named '${opts.since}'`, { ref }, "run 'vault milestone list'");
     const s = decodeSnapshot(await vault.db.readTyped(ann, 'snapshot'), ann);
     const marked = annotationTarget(s) ?? ann;
     since = { milestone: opts.since, snapshot: marked };
@@ -182,8 +203,13 @@ export async function feedbackReport(opts: { vault: Vault; since?: string }): Pr
   const lastWithFeedback = new Map<string, { build: Build; stats: BuildStats }>();
   // history order, not clock order: a build made from later history comes later even when the clocks
   // of the machines that recorded them disagree (time breaks ties between builds of one snapshot)
-  const gen = await generations(vault, builds.map((b) => b.snapshot));
-  const ordered = [...builds].sort((a, b) => gen.get(a.snapshot)! - gen.get(b.snapshot)! || a.time - b.time || (a.id < b.id ? -1 : 1));
+  const gen = await generations(
+    vault,
+    builds.map((b) => b.snapshot),
+  );
+  const ordered = [...builds].sort(
+    (a, b) => gen.get(a.snapshot)! - gen.get(b.snapshot)! || a.time - b.time || (a.id < b.id ? -1 : 1),
+  );
   for (const b of ordered) {
     const st = buildStats(b, byBuild.get(b.id) ?? []);
     const wanted = await inRange(b);

@@ -6,13 +6,82 @@
  * Platform config (base + per-platform override). Records live under
  * refs/notes/game/* (see records.ts); declarations in vault-game.yaml.
  */
-export { recordBuild, listBuilds, resolveBuild, pickBuild, type Build, type BuildRecord, type RecordBuildOptions } from './builds.js';
-export { addFeedback, importFeedback, listFeedback, parseFeedbackFile, BadFeedbackError, type Feedback, type FeedbackInput, type ImportResult, type ImportProblem } from './feedback.js';
-export { feedbackReport, buildStats, type FeedbackReport, type BuildStats, type Regression, type ChangeGroup, type ChangedFile } from './feedbackReport.js';
-export { bundles, bundlesDiff, bundlesWhich, bundleMatcher, contentHash, type BundlesReport, type BundleStats, type BundlesDiff, type BundleDelta, type WhichResult } from './bundles.js';
-export { savePlaytest, listPlaytests, findSession, restorePlaytest, type Session, type SessionRecord, type RestorePlaytestResult } from './playtests.js';
-export { resolvePlatform, platformMatrix, platformDiff, mergeConfig, flattenConfig, parseConfigText, type ResolvedPlatform, type PlatformMatrix, type PlatformDiff, type ConfigProblem } from './platforms.js';
+export {
+  recordBuild,
+  listBuilds,
+  resolveBuild,
+  pickBuild,
+  type Build,
+  type BuildRecord,
+  type RecordBuildOptions,
+} from './builds.js';
+export {
+  addFeedback,
+  importFeedback,
+  listFeedback,
+  parseFeedbackFile,
+  BadFeedbackError,
+  type Feedback,
+  type FeedbackInput,
+  type ImportResult,
+  type ImportProblem,
+} from './feedback.js';
+export {
+  feedbackReport,
+  buildStats,
+  type FeedbackReport,
+  type BuildStats,
+  type Regression,
+  type ChangeGroup,
+  type ChangedFile,
+} from './feedbackReport.js';
+export {
+  bundles,
+  bundlesDiff,
+  bundlesWhich,
+  bundleMatcher,
+  contentHash,
+  type BundlesReport,
+  type BundleStats,
+  type BundlesDiff,
+  type BundleDelta,
+  type WhichResult,
+} from './bundles.js';
+export {
+  savePlaytest,
+  listPlaytests,
+  findSession,
+  restorePlaytest,
+  type Session,
+  type SessionRecord,
+  type RestorePlaytestResult,
+} from './playtests.js';
+export {
+  resolvePlatform,
+  platformMatrix,
+  platformDiff,
+  mergeConfig,
+  flattenConfig,
+  parseConfigText,
+  type ResolvedPlatform,
+  type PlatformMatrix,
+  type PlatformDiff,
+  type ConfigProblem,
+} from './platforms.js';
 export { GAME_CONFIG_PATH, parseGameConfig, type GameConfig } from './projectConfig.js';
 export { RECORD_KINDS, recordRef, readRecords, type RecordKind } from './records.js';
-export { BackupEngine, GameVersionType, type CreateBackupOptions, type GameBackup, type BackupEngineOptions } from './backupEngine.js';
-export { UnknownBuildError, AmbiguousBuildError, UnknownSessionError, GameConfigError, MissingGameConfigError, UnknownPlatformError } from './errors.js';
+export {
+  BackupEngine,
+  GameVersionType,
+  type CreateBackupOptions,
+  type GameBackup,
+  type BackupEngineOptions,
+} from './backupEngine.js';
+export {
+  UnknownBuildError,
+  AmbiguousBuildError,
+  UnknownSessionError,
+  GameConfigError,
+  MissingGameConfigError,
+  UnknownPlatformError,
+} from './errors.js';

@@ -1,7 +1,7 @@
 import { UsageError, VaultError } from '../../errors.js';
 import { encodeSnapshot } from '../../objects/snapshot.js';
 import type { ObjectId, Snapshot } from '../../objects/types.js';
-import { revParse } from '../../plumbing/revParse.js';
+import { revParse } from '../../refs/revParse.js';
 import { listRefs, readRef, updateRef } from '../../refs/refs.js';
 import type { Vault } from '../../porcelain/openVault.js';
 import { readSnapshot } from '../../porcelain/readSnapshot.js';
@@ -16,7 +16,16 @@ import { readSnapshot } from '../../porcelain/readSnapshot.js';
  * who marked it, when and why. Retention never removes milestones; deleting
  * one needs force.
  */
-export const MILESTONE_TYPES = ['prototype', 'development', 'alpha', 'beta', 'release-candidate', 'release', 'patch', 'hotfix'] as const;
+export const MILESTONE_TYPES = [
+  'prototype',
+  'development',
+  'alpha',
+  'beta',
+  'release-candidate',
+  'release',
+  'patch',
+  'hotfix',
+] as const;
 export type MilestoneType = (typeof MILESTONE_TYPES)[number];
 
 export interface Milestone {
@@ -33,7 +42,12 @@ export interface Milestone {
 
 export class MilestoneExistsError extends VaultError {
   constructor(name: string, at: string) {
-    super('EEXIST', `milestone '${name}' already exists (it marks ${at.slice(0, 12)})`, { name, at }, 'pick another name, or delete it first with --force');
+    super(
+      'EEXIST',
+      `milestone '${name}' already exists (it marks ${at.slice(0, 12)})`,
+      { name, at },
+      'pick another name, or delete it first with --force',
+    );
   }
 }
 
@@ -42,10 +56,17 @@ export function annotationTarget(s: Snapshot): ObjectId | null {
   return s.meta['vault.annotation'] === 'milestone' && s.parents.length === 1 ? s.parents[0] : null;
 }
 
-export async function createMilestone(opts: { vault: Vault; name: string; type?: MilestoneType; message?: string; snapshot?: string }): Promise<Milestone> {
+export async function createMilestone(opts: {
+  vault: Vault;
+  name: string;
+  type?: MilestoneType;
+  message?: string;
+  snapshot?: string;
+}): Promise<Milestone> {
   const { vault } = opts;
   const type = opts.type ?? 'development';
-  if (!MILESTONE_TYPES.includes(type)) throw new UsageError(`unknown milestone type '${type}'`, `use one of: ${MILESTONE_TYPES.join(', ')}`);
+  if (!MILESTONE_TYPES.includes(type))
+    throw new UsageError(`unknown milestone type '${type}'`, `use one of: ${MILESTONE_TYPES.join(', ')}`);
   const ref = `refs/milestones/${opts.name}`;
   const existing = await readRef(vault.refs, ref);
   if (existing) throw new MilestoneExistsError(opts.name, existing);
@@ -62,8 +83,24 @@ export async function createMilestone(opts: { vault: Vault; name: string; type?:
     meta: { 'vault.annotation': 'milestone', 'milestone.name': opts.name, 'milestone.type': type },
   });
   const annotation = await vault.db.writeLoose('snapshot', body);
-  await updateRef({ ...vault.refs, ref, value: annotation, expected: null, message: `milestone: ${opts.name} (${type})`, author: vault.author, time });
-  return { name: opts.name, type, message: opts.message ?? `${type} milestone ${opts.name}`, snapshot: marked.id, annotation, author: vault.author, time };
+  await updateRef({
+    ...vault.refs,
+    ref,
+    value: annotation,
+    expected: null,
+    message: `milestone: ${opts.name} (${type})`,
+    author: vault.author,
+    time,
+  });
+  return {
+    name: opts.name,
+    type,
+    message: opts.message ?? `${type} milestone ${opts.name}`,
+    snapshot: marked.id,
+    annotation,
+    author: vault.author,
+    time,
+  };
 }
 
 export async function listMilestones(opts: { vault: Vault; type?: MilestoneType }): Promise<Milestone[]> {
@@ -74,7 +111,15 @@ export async function listMilestones(opts: { vault: Vault; type?: MilestoneType 
     const target = annotationTarget(s);
     // a bare ref (made with update-ref) is a milestone of unknown type on that snapshot
     const m: Milestone = target
-      ? { name, type: (s.meta['milestone.type'] as MilestoneType) ?? 'development', message: s.message, snapshot: target, annotation: id, author: s.author, time: s.time }
+      ? {
+          name,
+          type: (s.meta['milestone.type'] as MilestoneType) ?? 'development',
+          message: s.message,
+          snapshot: target,
+          annotation: id,
+          author: s.author,
+          time: s.time,
+        }
       : { name, type: 'development', message: s.message, snapshot: id, annotation: id, author: s.author, time: s.time };
     if (!opts.type || m.type === opts.type) out.push(m);
   }
@@ -86,8 +131,17 @@ export async function deleteMilestone(opts: { vault: Vault; name: string; force?
   const ref = `refs/milestones/${opts.name}`;
   const id = await readRef(vault.refs, ref);
   if (!id) throw new VaultError('ENOREF', `no milestone named '${opts.name}'`, { ref }, "run 'vault milestone list'");
-  if (!opts.force) throw new VaultError('EPROTECTED', `milestone '${opts.name}' is protected`, { ref }, 'pass --force to delete it');
-  await updateRef({ ...vault.refs, ref, value: null, expected: id, message: `milestone: delete ${opts.name}`, author: vault.author, time: vault.clock() });
+  if (!opts.force)
+    throw new VaultError('EPROTECTED', `milestone '${opts.name}' is protected`, { ref }, 'pass --force to delete it');
+  await updateRef({
+    ...vault.refs,
+    ref,
+    value: null,
+    expected: id,
+    message: `milestone: delete ${opts.name}`,
+    author: vault.author,
+    time: vault.clock(),
+  });
 }
 
 /** The snapshot a name means, seeing through milestone annotations (for code that wants the marked snapshot itself). */

@@ -4,7 +4,14 @@ import { parse as parseYaml } from 'yaml';
 import type { ObjectId } from '../../objects/types.js';
 import type { Vault } from '../../porcelain/openVault.js';
 import { GameConfigError, MissingGameConfigError, UnknownPlatformError } from './errors.js';
-import { GAME_CONFIG_PATH, readGameConfig, readSnapshotFile, snapshotFiles, type PlatformLayout, type SnapshotFiles } from './projectConfig.js';
+import {
+  GAME_CONFIG_PATH,
+  readGameConfig,
+  readSnapshotFile,
+  snapshotFiles,
+  type PlatformLayout,
+  type SnapshotFiles,
+} from './projectConfig.js';
 
 /**
  * Cross-platform configuration: a base config plus one override file per
@@ -50,7 +57,8 @@ export function parseConfigText(path: string, text: string, snapshot?: ObjectId)
     throw new GameConfigError(path, (e as Error).message.split('\n')[0], snapshot);
   }
   if (v === null || v === undefined) return {};
-  if (typeof v !== 'object' || Array.isArray(v)) throw new GameConfigError(path, 'the top level must be a mapping of keys', snapshot);
+  if (typeof v !== 'object' || Array.isArray(v))
+    throw new GameConfigError(path, 'the top level must be a mapping of keys', snapshot);
   return normalize(v) as ConfigObject;
 }
 
@@ -67,7 +75,8 @@ function normalize(v: unknown): ConfigValue {
   if (v instanceof Date) return v.toISOString();
   if (Array.isArray(v)) return v.map(normalize);
   if (v && typeof v === 'object') {
-    if (typeof (v as { toISOString?: unknown }).toISOString === 'function') return String((v as { toISOString: () => string }).toISOString());
+    if (typeof (v as { toISOString?: unknown }).toISOString === 'function')
+      return String((v as { toISOString: () => string }).toISOString());
     const o: ConfigObject = {};
     for (const [k, x] of Object.entries(v)) o[k] = normalize(x);
     return o;
@@ -89,7 +98,12 @@ function isMapping(v: ConfigValue | undefined): v is ConfigObject {
 }
 
 /** Deep merge of an override onto a base, collecting problems. */
-export function mergeConfig(base: ConfigObject, over: ConfigObject, problems: ConfigProblem[] = [], prefix = ''): ConfigObject {
+export function mergeConfig(
+  base: ConfigObject,
+  over: ConfigObject,
+  problems: ConfigProblem[] = [],
+  prefix = '',
+): ConfigObject {
   const out: ConfigObject = { ...base };
   for (const [k, v] of Object.entries(over)) {
     const key = prefix ? `${prefix}.${k}` : k;
@@ -102,7 +116,8 @@ export function mergeConfig(base: ConfigObject, over: ConfigObject, problems: Co
     if (isMapping(b) && isMapping(v)) out[k] = mergeConfig(b, v, problems, key);
     else {
       // null in either side is "no value": not a type change
-      if (b !== null && v !== null && typeName(b) !== typeName(v)) problems.push({ kind: 'type-mismatch', key, baseType: typeName(b), overrideType: typeName(v) });
+      if (b !== null && v !== null && typeName(b) !== typeName(v))
+        problems.push({ kind: 'type-mismatch', key, baseType: typeName(b), overrideType: typeName(v) });
       out[k] = v;
     }
   }
@@ -110,7 +125,11 @@ export function mergeConfig(base: ConfigObject, over: ConfigObject, problems: Co
 }
 
 /** Dotted keys to leaf values (lists are leaves). */
-export function flattenConfig(c: ConfigObject, prefix = '', out = new Map<string, ConfigValue>()): Map<string, ConfigValue> {
+export function flattenConfig(
+  c: ConfigObject,
+  prefix = '',
+  out = new Map<string, ConfigValue>(),
+): Map<string, ConfigValue> {
   for (const [k, v] of Object.entries(c)) {
     const key = prefix ? `${prefix}.${k}` : k;
     if (isMapping(v) && Object.keys(v).length) flattenConfig(v, key, out);
@@ -130,7 +149,12 @@ async function readConfigFile(vault: Vault, snap: SnapshotFiles, path: string): 
   return bytes ? parseConfigText(path, bytes.toString('utf8'), snap.id) : null;
 }
 
-async function resolveIn(vault: Vault, snap: SnapshotFiles, layout: PlatformLayout, platform: string): Promise<ResolvedPlatform> {
+async function resolveIn(
+  vault: Vault,
+  snap: SnapshotFiles,
+  layout: PlatformLayout,
+  platform: string,
+): Promise<ResolvedPlatform> {
   const override = layout.overrides[platform];
   if (!override) throw new UnknownPlatformError(platform, Object.keys(layout.overrides));
   const base = await readConfigFile(vault, snap, layout.base);
@@ -143,7 +167,11 @@ async function resolveIn(vault: Vault, snap: SnapshotFiles, layout: PlatformLayo
 }
 
 /** The effective config of one platform in a snapshot (default HEAD). */
-export async function resolvePlatform(opts: { vault: Vault; platform: string; snapshot?: string }): Promise<ResolvedPlatform> {
+export async function resolvePlatform(opts: {
+  vault: Vault;
+  platform: string;
+  snapshot?: string;
+}): Promise<ResolvedPlatform> {
   const snap = await snapshotFiles(opts.vault, opts.snapshot ?? 'HEAD');
   return resolveIn(opts.vault, snap, await layoutOf(opts.vault, snap), opts.platform);
 }
@@ -152,7 +180,11 @@ export interface PlatformMatrix {
   readonly snapshot: ObjectId;
   readonly platforms: readonly string[];
   /** keys whose effective value is not the same on every platform; a missing key is absent from `values` */
-  readonly keys: readonly { readonly key: string; readonly base?: ConfigValue; readonly values: Readonly<Record<string, ConfigValue>> }[];
+  readonly keys: readonly {
+    readonly key: string;
+    readonly base?: ConfigValue;
+    readonly values: Readonly<Record<string, ConfigValue>>;
+  }[];
   /** keys with the same value everywhere */
   readonly same: number;
   readonly problems: Readonly<Record<string, readonly ConfigProblem[]>>;
@@ -192,13 +224,23 @@ export interface PlatformDiff {
   readonly platform: string;
   readonly a: ObjectId;
   readonly b: ObjectId;
-  readonly changes: readonly { readonly key: string; readonly kind: 'added' | 'removed' | 'changed'; readonly old?: ConfigValue; readonly new?: ConfigValue }[];
+  readonly changes: readonly {
+    readonly key: string;
+    readonly kind: 'added' | 'removed' | 'changed';
+    readonly old?: ConfigValue;
+    readonly new?: ConfigValue;
+  }[];
   /** problems in B's effective config */
   readonly problems: readonly ConfigProblem[];
 }
 
 /** How one platform's effective config changed between two snapshots (a platform not declared at A counts as empty). */
-export async function platformDiff(opts: { vault: Vault; platform: string; a: string; b?: string }): Promise<PlatformDiff> {
+export async function platformDiff(opts: {
+  vault: Vault;
+  platform: string;
+  a: string;
+  b?: string;
+}): Promise<PlatformDiff> {
   const side = async (rev: string, mustExist: boolean) => {
     const snap = await snapshotFiles(opts.vault, rev);
     const cfg = await readGameConfig(opts.vault, snap);

@@ -52,7 +52,8 @@ export interface SavePlaytestOptions {
 export async function savePlaytest(opts: SavePlaytestOptions): Promise<Session & { bytesRead: number }> {
   const { vault } = opts;
   if (!opts.tester?.trim()) throw new UsageError('a playtest session needs a tester', 'pass --tester NAME');
-  if (!opts.paths.length) throw new UsageError('a playtest session needs files', 'name the recordings, logs, saves... to keep');
+  if (!opts.paths.length)
+    throw new UsageError('a playtest session needs files', 'name the recordings, logs, saves... to keep');
   const build = await resolveBuild(vault, opts.build);
   const files = await filesFromPaths(vault, opts.paths, { keepProjectPaths: true, onSkip: opts.onSkip });
   if (!files.length) throw new UsageError('no files found in the paths given');
@@ -70,7 +71,15 @@ export async function savePlaytest(opts: SavePlaytestOptions): Promise<Session &
     ...(opts.notes ? { notes: opts.notes } : {}),
     files: files.map((f) => ({ path: f.path, size: f.size })),
   };
-  const r = await addRecords({ vault, kind: 'playtests', records: [{ id, data, files }], keep: [build.snapshot], message: `playtest ${build.version}@${build.platform} by ${data.tester}`, lockWait: opts.lockWait, onBytes: opts.onBytes });
+  const r = await addRecords({
+    vault,
+    kind: 'playtests',
+    records: [{ id, data, files }],
+    keep: [build.snapshot],
+    message: `playtest ${build.version}@${build.platform} by ${data.tester}`,
+    lockWait: opts.lockWait,
+    onBytes: opts.onBytes,
+  });
   const s = await findSession(vault, id);
   return { ...s, bytesRead: r.bytes };
 }
@@ -92,7 +101,11 @@ export async function findSession(vault: Vault, ref: string): Promise<Session> {
   const all = await listPlaytests({ vault });
   const hits = all.filter((s) => s.id === ref || (ref.length >= 4 && s.id.startsWith(ref)));
   if (hits.length === 1) return hits[0];
-  if (hits.length > 1) throw new UsageError(`playtest session '${ref}' is ambiguous (${hits.length} match)`, 'type more characters of the id');
+  if (hits.length > 1)
+    throw new UsageError(
+      `playtest session '${ref}' is ambiguous (${hits.length} match)`,
+      'type more characters of the id',
+    );
   throw new UnknownSessionError(ref);
 }
 
@@ -123,7 +136,9 @@ export async function restorePlaytest(opts: RestorePlaytestOptions): Promise<Res
   const { vault } = opts;
   const { fs } = vault;
   const s = await findSession(vault, opts.session);
-  const target = posix.normalize(opts.to ? (posix.isAbsolute(opts.to) ? opts.to : posix.join(vault.workTree, opts.to)) : vault.workTree);
+  const target = posix.normalize(
+    opts.to ? (posix.isAbsolute(opts.to) ? opts.to : posix.join(vault.workTree, opts.to)) : vault.workTree,
+  );
   const chunker = chunkerFromConfig(vault.config.chunker);
   const buffer = new ReadBuffer(4 * 1024 * 1024);
   const plan: { e: RecordFile; abs: string; same: boolean }[] = [];
@@ -138,8 +153,10 @@ export async function restorePlaytest(opts: RestorePlaytestOptions): Promise<Res
         throw fsError(e, 'stat', abs);
       });
       if (!st) return;
-      if (st.isSymbolicLink()) throw new UnsafePathError(parts.slice(0, i).join('/'), 'a symlink is in the way; not following it');
-      if (!st.isDirectory()) throw new UnsafePathError(parts.slice(0, i).join('/'), 'a file is in the way of this folder');
+      if (st.isSymbolicLink())
+        throw new UnsafePathError(parts.slice(0, i).join('/'), 'a symlink is in the way; not following it');
+      if (!st.isDirectory())
+        throw new UnsafePathError(parts.slice(0, i).join('/'), 'a file is in the way of this folder');
     }
   };
   for (const e of s.stored) {
@@ -154,7 +171,13 @@ export async function restorePlaytest(opts: RestorePlaytestOptions): Promise<Res
     if (st) {
       if (!st.isFile()) throw new UnsafePathError(e.path, 'something other than a file is in the way');
       if (Number(st.size) === e.size) {
-        const h = await storeFile({ fs, path: abs, plan: (size, head) => planFile(chunker, e.path, size, head), sink: null, buffer });
+        const h = await storeFile({
+          fs,
+          path: abs,
+          plan: (size, head) => planFile(chunker, e.path, size, head),
+          sink: null,
+          buffer,
+        });
         same = h.id === e.id;
       }
       if (!same) conflicts.push(e.path);

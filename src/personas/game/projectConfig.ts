@@ -57,7 +57,12 @@ export async function snapshotFiles(vault: Vault, rev: string): Promise<Snapshot
 }
 
 /** The bytes of a file of a snapshot (small files: configs). */
-export async function readSnapshotFile(vault: Vault, files: Map<string, FlatEntry>, path: string, max = MAX_CONFIG): Promise<Buffer | null> {
+export async function readSnapshotFile(
+  vault: Vault,
+  files: Map<string, FlatEntry>,
+  path: string,
+  max = MAX_CONFIG,
+): Promise<Buffer | null> {
   const e = files.get(path);
   if (!e || e.obj === 'tree') return null;
   if (e.size > max) throw new GameConfigError(path, `larger than ${max} bytes`);
@@ -80,30 +85,46 @@ export function parseGameConfig(text: string, snapshot?: ObjectId): GameConfig {
     throw new GameConfigError(GAME_CONFIG_PATH, (e as Error).message.split('\n')[0], snapshot);
   }
   if (raw === null || raw === undefined) return { bundles: null, platforms: null };
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw new GameConfigError(GAME_CONFIG_PATH, 'must be a mapping with bundles: and/or platforms:', snapshot);
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    throw new GameConfigError(GAME_CONFIG_PATH, 'must be a mapping with bundles: and/or platforms:', snapshot);
   const r = raw as Record<string, unknown>;
   let bundles: Record<string, BundleDecl> | null = null;
   if (r.bundles !== undefined && r.bundles !== null) {
-    if (typeof r.bundles !== 'object' || Array.isArray(r.bundles)) throw new GameConfigError(GAME_CONFIG_PATH, 'bundles must map names to {include, exclude}', snapshot);
+    if (typeof r.bundles !== 'object' || Array.isArray(r.bundles))
+      throw new GameConfigError(GAME_CONFIG_PATH, 'bundles must map names to {include, exclude}', snapshot);
     bundles = {};
     for (const [name, d] of Object.entries(r.bundles as Record<string, unknown>)) {
-      if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw new GameConfigError(GAME_CONFIG_PATH, `bundle name '${name}' (letters, digits, . _ -)`, snapshot);
+      if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name))
+        throw new GameConfigError(GAME_CONFIG_PATH, `bundle name '${name}' (letters, digits, . _ -)`, snapshot);
       const decl = Array.isArray(d) || typeof d === 'string' ? { include: d } : (d as Record<string, unknown> | null);
-      if (!decl || typeof decl !== 'object') throw new GameConfigError(GAME_CONFIG_PATH, `bundle '${name}' needs include patterns`, snapshot);
+      if (!decl || typeof decl !== 'object')
+        throw new GameConfigError(GAME_CONFIG_PATH, `bundle '${name}' needs include patterns`, snapshot);
       const include = strings(decl.include, `bundles.${name}.include`);
-      if (!include.length) throw new GameConfigError(GAME_CONFIG_PATH, `bundle '${name}' has no include patterns`, snapshot);
+      if (!include.length)
+        throw new GameConfigError(GAME_CONFIG_PATH, `bundle '${name}' has no include patterns`, snapshot);
       bundles[name] = { include, exclude: strings(decl.exclude, `bundles.${name}.exclude`) };
     }
   }
   let platforms: PlatformLayout | null = null;
   if (r.platforms !== undefined && r.platforms !== null) {
     const p = r.platforms as Record<string, unknown>;
-    if (typeof p !== 'object' || typeof p.base !== 'string' || !p.base) throw new GameConfigError(GAME_CONFIG_PATH, 'platforms needs base: PATH and overrides: {platform: PATH}', snapshot);
+    if (typeof p !== 'object' || typeof p.base !== 'string' || !p.base)
+      throw new GameConfigError(
+        GAME_CONFIG_PATH,
+        'platforms needs base: PATH and overrides: {platform: PATH}',
+        snapshot,
+      );
     const o = p.overrides as Record<string, unknown> | undefined;
-    if (!o || typeof o !== 'object' || Array.isArray(o) || !Object.keys(o).length) throw new GameConfigError(GAME_CONFIG_PATH, 'platforms.overrides must map each platform to its override file', snapshot);
+    if (!o || typeof o !== 'object' || Array.isArray(o) || !Object.keys(o).length)
+      throw new GameConfigError(
+        GAME_CONFIG_PATH,
+        'platforms.overrides must map each platform to its override file',
+        snapshot,
+      );
     const overrides: Record<string, string> = {};
     for (const [k, v] of Object.entries(o)) {
-      if (typeof v !== 'string' || !v) throw new GameConfigError(GAME_CONFIG_PATH, `platforms.overrides.${k} must be a file path`, snapshot);
+      if (typeof v !== 'string' || !v)
+        throw new GameConfigError(GAME_CONFIG_PATH, `platforms.overrides.${k} must be a file path`, snapshot);
       overrides[k] = v.replace(/^\.\//, '');
     }
     platforms = { base: p.base.replace(/^\.\//, ''), overrides };

@@ -66,8 +66,17 @@ export function recordId(identity: unknown): string {
 /** Checks a path for a record's files: forward slashes, no empty, `.` or `..` parts. */
 export function checkRecordPath(p: string): string {
   const parts = p.split('/');
-  if (!p || parts.some((x) => x === '' || x === '.' || x === '..' || x.includes('\\') || x.includes('\0') || x.toLowerCase() === '.vault')) {
-    throw new UsageError(`'${p}' cannot be stored in a record (empty, '.', '..' or .vault parts)`, 'name files inside the project or give plain file names');
+  if (
+    !p ||
+    parts.some(
+      (x) =>
+        x === '' || x === '.' || x === '..' || x.includes('\\') || x.includes('\0') || x.toLowerCase() === '.vault',
+    )
+  ) {
+    throw new UsageError(
+      `'${p}' cannot be stored in a record (empty, '.', '..' or .vault parts)`,
+      'name files inside the project or give plain file names',
+    );
   }
   return p;
 }
@@ -108,7 +117,13 @@ export interface AddRecordsOptions<T> {
 export async function addRecords<T>(opts: AddRecordsOptions<T>): Promise<AddRecordsResult> {
   const { vault, kind } = opts;
   const ref = recordRef(kind);
-  const release = await acquireLock({ fs: vault.fs, path: vault.db.paths.lock, command: `game ${kind}`, wait: opts.lockWait, clock: vault.clock });
+  const release = await acquireLock({
+    fs: vault.fs,
+    path: vault.db.paths.lock,
+    command: `game ${kind}`,
+    wait: opts.lockWait,
+    clock: vault.clock,
+  });
   let writer: ObjectWriter | null = null;
   try {
     const old = await readRef(vault.refs, ref);
@@ -130,7 +145,9 @@ export async function addRecords<T>(opts: AddRecordsOptions<T>): Promise<AddReco
       if (m) return m;
       m = new Map();
       const e = entries.get(`${g}.jsonl`);
-      if (e && e.obj === 'blob') for (const line of (await vault.db.readTyped(e.id, 'blob')).toString('utf8').split('\n')) if (line) m.set(String(JSON.parse(line).id), line);
+      if (e && e.obj === 'blob')
+        for (const line of (await vault.db.readTyped(e.id, 'blob')).toString('utf8').split('\n'))
+          if (line) m.set(String(JSON.parse(line).id), line);
       groups.set(g, m);
       return m;
     };
@@ -157,7 +174,11 @@ export async function addRecords<T>(opts: AddRecordsOptions<T>): Promise<AddReco
         const st = await vault.fs.lstat(f.abs).catch((e) => {
           throw fsError(e, 'stat', f.abs);
         });
-        if (!st.isFile()) throw new UsageError(`${f.abs} is not a regular file`, 'name files (folders are walked; symlinks are not followed)');
+        if (!st.isFile())
+          throw new UsageError(
+            `${f.abs} is not a regular file`,
+            'name files (folders are walked; symlinks are not followed)',
+          );
         const stored = await storeFile({
           fs: vault.fs,
           path: f.abs,
@@ -169,12 +190,26 @@ export async function addRecords<T>(opts: AddRecordsOptions<T>): Promise<AddReco
             opts.onBytes?.(bytes);
           },
         });
-        entries.set(path, { path, kind: 'file', size: stored.size, mtime: Math.floor(Number(st.mtimeMs)), obj: stored.obj, id: stored.id });
+        entries.set(path, {
+          path,
+          kind: 'file',
+          size: stored.size,
+          mtime: Math.floor(Number(st.mtimeMs)),
+          obj: stored.obj,
+          id: stored.id,
+        });
       }
       const json = Buffer.from(`${JSON.stringify(r.data, null, 2)}\n`, 'utf8');
       const id = hashObject('blob', json);
       if (!(await writer.known(id))) await writer.put('blob', json, { id, compress: true });
-      entries.set(`${r.id}/record.json`, { path: `${r.id}/record.json`, kind: 'file', size: json.length, mtime: 0, obj: 'blob', id });
+      entries.set(`${r.id}/record.json`, {
+        path: `${r.id}/record.json`,
+        kind: 'file',
+        size: json.length,
+        mtime: 0,
+        obj: 'blob',
+        id,
+      });
       added.push(r.id);
     }
     if (!added.length) {
@@ -182,7 +217,13 @@ export async function addRecords<T>(opts: AddRecordsOptions<T>): Promise<AddReco
       return { added, existing, snapshot: null, bytes };
     }
     for (const [g, m] of groups) {
-      const body = Buffer.from([...m].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, line]) => `${line}\n`).join(''), 'utf8');
+      const body = Buffer.from(
+        [...m]
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([, line]) => `${line}\n`)
+          .join(''),
+        'utf8',
+      );
       const id = hashObject('blob', body);
       if (!(await writer.known(id))) await writer.put('blob', body, { id, compress: true });
       entries.set(`${g}.jsonl`, { path: `${g}.jsonl`, kind: 'file', size: body.length, mtime: 0, obj: 'blob', id });
@@ -190,12 +231,27 @@ export async function addRecords<T>(opts: AddRecordsOptions<T>): Promise<AddReco
     const tree = await writeTrees(entries.values(), writer);
     const parents = [...new Set([...(old ? [old] : []), ...(opts.keep ?? [])])];
     const time = vault.clock();
-    const body = encodeSnapshot({ tree, parents, author: vault.author, time, message: opts.message, meta: { 'vault.annotation': 'game-records', 'game.records': kind } });
+    const body = encodeSnapshot({
+      tree,
+      parents,
+      author: vault.author,
+      time,
+      message: opts.message,
+      meta: { 'vault.annotation': 'game-records', 'game.records': kind },
+    });
     const snapshot = hashObject('snapshot', body);
     await writer.put('snapshot', body, { id: snapshot, compress: true });
     await writer.flush();
     writer = null;
-    await updateRef({ ...vault.refs, ref, value: snapshot, expected: old, message: opts.message, author: vault.author, time });
+    await updateRef({
+      ...vault.refs,
+      ref,
+      value: snapshot,
+      expected: old,
+      message: opts.message,
+      author: vault.author,
+      time,
+    });
     await autoGc(vault); // small packs pile up with many small record writes; never fails the write
     return { added, existing, snapshot, bytes };
   } catch (e) {

@@ -13,14 +13,22 @@ export interface SourceFile extends RecordFileSource {
  * its project-relative path when `keepProjectPaths` and it is inside the
  * project, otherwise its name (a folder keeps its name and inner layout).
  */
-export async function filesFromPaths(vault: Vault, paths: readonly string[], opts: { keepProjectPaths: boolean; onSkip?: (path: string, why: string) => void }): Promise<SourceFile[]> {
+export async function filesFromPaths(
+  vault: Vault,
+  paths: readonly string[],
+  opts: { keepProjectPaths: boolean; onSkip?: (path: string, why: string) => void },
+): Promise<SourceFile[]> {
   const out: SourceFile[] = [];
   const seen = new Map<string, string>();
   const root = posix.normalize(vault.workTree);
   const add = (rel: string, abs: string, size: number) => {
     checkRecordPath(rel);
     const prev = seen.get(rel);
-    if (prev && prev !== abs) throw new UsageError(`two files would be stored as '${rel}': ${prev} and ${abs}`, 'name them from inside the project, or rename one');
+    if (prev && prev !== abs)
+      throw new UsageError(
+        `two files would be stored as '${rel}': ${prev} and ${abs}`,
+        'name them from inside the project, or rename one',
+      );
     if (prev) return;
     seen.set(rel, abs);
     out.push({ path: rel, abs, size });
@@ -30,7 +38,8 @@ export async function filesFromPaths(vault: Vault, paths: readonly string[], opt
     const inside = abs.startsWith(`${root}/`);
     const base = opts.keepProjectPaths && inside ? abs.slice(root.length + 1) : posix.basename(abs);
     const st = await vault.fs.lstat(abs).catch((e) => {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`${p}: no such file or folder`, 'name existing files or folders');
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+        throw new UsageError(`${p}: no such file or folder`, 'name existing files or folders');
       throw fsError(e, 'stat', abs);
     });
     if (st.isFile()) {

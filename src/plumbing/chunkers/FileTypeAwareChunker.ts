@@ -63,12 +63,19 @@ export class FileTypeAwareChunker implements ChunkingStrategy {
     const container = this.containers && size > this.smallFileMax ? containerFormat(path, head) : null;
     if (container) {
       // a fresh, stateful chunker per file; every chunk is offered to zstd (stored entries compress, deflated ones are kept raw)
-      const strategy = new GameAssetChunker(container, (name, n) => this.entryStrategy(name, n), this.cdc, this.maxSize);
+      const strategy = new GameAssetChunker(
+        container,
+        (name, n) => this.entryStrategy(name, n),
+        this.cdc,
+        this.maxSize,
+      );
       return { store: 'chunks', strategy, compress: true };
     }
     const compressed = isCompressedMedia(path, head);
     if (size <= this.smallFileMax) return { store: 'blob', strategy: this.cdc, compress: !compressed };
-    return compressed ? { store: 'chunks', strategy: this.media, compress: false } : { store: 'chunks', strategy: this.cdc, compress: true };
+    return compressed
+      ? { store: 'chunks', strategy: this.media, compress: false }
+      : { store: 'chunks', strategy: this.cdc, compress: true };
   }
 
   nextSplitPoint(buf: Uint8Array, start: number, end: number, eof: boolean): number {

@@ -8,7 +8,8 @@ export class FixedSizeChunker implements ChunkingStrategy {
   readonly minSize: number;
   constructor(opts: { size?: number } = {}) {
     const size = opts.size ?? 1024 * 1024;
-    if (!Number.isInteger(size) || size < 1) throw new RangeError(`fixed chunk size must be a positive integer, got ${size}`);
+    if (!Number.isInteger(size) || size < 1)
+      throw new RangeError(`fixed chunk size must be a positive integer, got ${size}`);
     this.maxSize = size;
     this.minSize = size;
     this.params = { size };

@@ -50,10 +50,12 @@ export class RollingHashChunker implements ChunkingStrategy {
   constructor(opts: RollingHashOptions = {}) {
     const avg = opts.avgSize ?? 256 * 1024;
     const bits = Math.log2(avg);
-    if (!Number.isInteger(bits) || bits < 6 || bits > 28) throw new RangeError(`avgSize must be a power of two between 64 B and 256 MiB, got ${avg}`);
+    if (!Number.isInteger(bits) || bits < 6 || bits > 28)
+      throw new RangeError(`avgSize must be a power of two between 64 B and 256 MiB, got ${avg}`);
     const min = opts.minSize ?? avg / 4;
     const max = opts.maxSize ?? avg * 4;
-    if (!(min >= 1 && min <= avg && avg <= max)) throw new RangeError(`need 1 <= minSize <= avgSize <= maxSize, got ${min}/${avg}/${max}`);
+    if (!(min >= 1 && min <= avg && avg <= max))
+      throw new RangeError(`need 1 <= minSize <= avgSize <= maxSize, got ${min}/${avg}/${max}`);
     this.minSize = min;
     this.avgSize = avg;
     this.maxSize = max;

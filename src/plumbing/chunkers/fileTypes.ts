@@ -1,11 +1,56 @@
 /** What we know of a file's format from its name and first bytes. */
 
 const COMPRESSED_EXT = new Set([
-  'png', 'jpg', 'jpeg', 'webp', 'gif', 'avif', 'heic', 'jxl', 'ktx2', 'basis', 'dds.zst',
-  'ogg', 'oga', 'opus', 'mp3', 'm4a', 'aac', 'flac', 'mp4', 'm4v', 'mov', 'mkv', 'webm', 'avi',
-  'zip', 'gz', 'tgz', 'bz2', 'xz', 'zst', '7z', 'rar', 'lz4', 'br',
-  'apk', 'ipa', 'aab', 'jar', 'pk3', 'pk4', 'unitypackage', 'docx', 'xlsx', 'pptx', 'kra', 'ora', 'procreate',
-  'woff', 'woff2', 'pdf',
+  'png',
+  'jpg',
+  'jpeg',
+  'webp',
+  'gif',
+  'avif',
+  'heic',
+  'jxl',
+  'ktx2',
+  'basis',
+  'dds.zst',
+  'ogg',
+  'oga',
+  'opus',
+  'mp3',
+  'm4a',
+  'aac',
+  'flac',
+  'mp4',
+  'm4v',
+  'mov',
+  'mkv',
+  'webm',
+  'avi',
+  'zip',
+  'gz',
+  'tgz',
+  'bz2',
+  'xz',
+  'zst',
+  '7z',
+  'rar',
+  'lz4',
+  'br',
+  'apk',
+  'ipa',
+  'aab',
+  'jar',
+  'pk3',
+  'pk4',
+  'unitypackage',
+  'docx',
+  'xlsx',
+  'pptx',
+  'kra',
+  'ora',
+  'procreate',
+  'woff',
+  'woff2',
+  'pdf',
 ]);
 
 const MAGICS: ReadonlyArray<readonly number[]> = [
@@ -36,8 +81,18 @@ export function isCompressedMedia(path: string, head?: Uint8Array): boolean {
     if (head.length >= m.length && m.every((b, i) => head[i] === b)) return true;
   }
   // RIFF....WEBP
-  if (head.length >= 12 && head[0] === 0x52 && head[1] === 0x49 && head[2] === 0x46 && head[3] === 0x46 &&
-      head[8] === 0x57 && head[9] === 0x45 && head[10] === 0x42 && head[11] === 0x50) return true;
+  if (
+    head.length >= 12 &&
+    head[0] === 0x52 &&
+    head[1] === 0x49 &&
+    head[2] === 0x46 &&
+    head[3] === 0x46 &&
+    head[8] === 0x57 &&
+    head[9] === 0x45 &&
+    head[10] === 0x42 &&
+    head[11] === 0x50
+  )
+    return true;
   return false;
 }
 
@@ -47,7 +102,15 @@ const ZIP_EXT = new Set(['zip', 'apk', 'ipa', 'aab', 'jar', 'pk3', 'pk4', 'obb',
 export function containerFormat(path: string, head?: Uint8Array): 'zip' | 'tar' | 'pck' | null {
   const ext = extensionOf(path);
   if (ext === 'tar') return 'tar';
-  if (ext === 'pck' || (head && head.length >= 4 && head[0] === 0x47 && head[1] === 0x44 && head[2] === 0x50 && head[3] === 0x43)) return 'pck';
-  if (ZIP_EXT.has(ext) || (head && head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04)) return 'zip';
+  if (
+    ext === 'pck' ||
+    (head && head.length >= 4 && head[0] === 0x47 && head[1] === 0x44 && head[2] === 0x50 && head[3] === 0x43)
+  )
+    return 'pck';
+  if (
+    ZIP_EXT.has(ext) ||
+    (head && head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04)
+  )
+    return 'zip';
   return null;
 }

@@ -14,15 +14,23 @@ export function safeUrl(url: string): string {
 
 export class RemoteAuthError extends VaultError {
   constructor(url: string, status: number) {
-    super('EAUTH', `the remote ${safeUrl(url)} refused the credentials (HTTP ${status})`, { url: safeUrl(url), status },
-      'set VAULT_GIT_USERNAME and VAULT_GIT_PASSWORD (or VAULT_GIT_TOKEN) to an account that may read and write the repository');
+    super(
+      'EAUTH',
+      `the remote ${safeUrl(url)} refused the credentials (HTTP ${status})`,
+      { url: safeUrl(url), status },
+      'set VAULT_GIT_USERNAME and VAULT_GIT_PASSWORD (or VAULT_GIT_TOKEN) to an account that may read and write the repository',
+    );
   }
 }
 
 export class RemoteUnreachableError extends VaultError {
   constructor(url: string, cause: string) {
-    super('ENETWORK', `cannot talk to the remote ${safeUrl(url)}: ${cause}`, { url: safeUrl(url), cause },
-      'check the URL and the network, then run the command again; what was confirmed sent is not sent twice');
+    super(
+      'ENETWORK',
+      `cannot talk to the remote ${safeUrl(url)}: ${cause}`,
+      { url: safeUrl(url), cause },
+      'check the URL and the network, then run the command again; what was confirmed sent is not sent twice',
+    );
   }
 }
 

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { HttpClient, GitHttpRequest, GitHttpResponse } from 'isomorphic-git';
-import { FLUSH, parsePkts, pkt } from './pktline.js';
+import { FLUSH, parsePkts, pkt, sideband } from './pktline.js';
 import { RemoteAuthError, RemoteProtocolError, RemoteUnreachableError, safeUrl } from './errors.js';
 import type { GitOid } from './objects.js';
 
@@ -24,12 +24,14 @@ export interface Credentials {
 export function credentialsFor(url: string, env: NodeJS.ProcessEnv = process.env): Credentials | undefined {
   try {
     const u = new URL(url);
-    if (u.username || u.password) return { username: decodeURIComponent(u.username), password: decodeURIComponent(u.password) };
+    if (u.username || u.password)
+      return { username: decodeURIComponent(u.username), password: decodeURIComponent(u.password) };
   } catch {
     /* not a URL: the request fails later with a clear error */
   }
   if (env.VAULT_GIT_TOKEN) return { username: env.VAULT_GIT_USERNAME || 'vault', password: env.VAULT_GIT_TOKEN };
-  if (env.VAULT_GIT_USERNAME || env.VAULT_GIT_PASSWORD) return { username: env.VAULT_GIT_USERNAME ?? '', password: env.VAULT_GIT_PASSWORD ?? '' };
+  if (env.VAULT_GIT_USERNAME || env.VAULT_GIT_PASSWORD)
+    return { username: env.VAULT_GIT_USERNAME ?? '', password: env.VAULT_GIT_PASSWORD ?? '' };
   return undefined;
 }
 
@@ -46,7 +48,9 @@ function bareUrl(url: string): URL {
 
 function netCause(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
-  return err?.code ? `${err.code}${err.message && !err.message.includes(err.code) ? ` (${err.message})` : ''}` : String(err?.message ?? e);
+  return err?.code
+    ? `${err.code}${err.message && !err.message.includes(err.code) ? ` (${err.message})` : ''}`
+    : String(err?.message ?? e);
 }
 
 interface Response {
@@ -68,23 +72,37 @@ export async function request(opts: {
 }): Promise<Response> {
   const u = new URL(opts.url);
   const mod = u.protocol === 'https:' ? https : http;
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new RemoteUnreachableError(opts.url, `unsupported protocol ${u.protocol} (only http and https)`);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new RemoteUnreachableError(opts.url, `unsupported protocol ${u.protocol} (only http and https)`);
   return new Promise<Response>((resolve, reject) => {
     let failed = false;
     const fail = (e: unknown) => {
       if (failed) return;
       failed = true;
-      reject(e instanceof Error && 'code' in e && typeof (e as { user?: boolean }).user === 'boolean' ? e : new RemoteUnreachableError(opts.url, netCause(e)));
+      reject(
+        e instanceof Error && 'code' in e && typeof (e as { user?: boolean }).user === 'boolean'
+          ? e
+          : new RemoteUnreachableError(opts.url, netCause(e)),
+      );
     };
-    const req = mod.request(u, { method: opts.method, headers: { 'user-agent': 'git/vault', ...opts.headers }, agent: u.protocol === 'https:' ? agents.https : agents.http, signal: opts.signal }, (res) => {
-      const parts: Buffer[] = [];
-      res.on('data', (d: Buffer) => parts.push(d));
-      res.on('error', fail);
-      res.on('end', () => {
-        if (!failed) resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts) });
-      });
-      res.on('aborted', () => fail(new Error('the connection was closed before the response ended')));
-    });
+    const req = mod.request(
+      u,
+      {
+        method: opts.method,
+        headers: { 'user-agent': 'git/vault', ...opts.headers },
+        agent: u.protocol === 'https:' ? agents.https : agents.http,
+        signal: opts.signal,
+      },
+      (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (d: Buffer) => parts.push(d));
+        res.on('error', fail);
+        res.on('end', () => {
+          if (!failed) resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts) });
+        });
+        res.on('aborted', () => fail(new Error('the connection was closed before the response ended')));
+      },
+    );
     req.on('error', fail);
     if (!opts.write) {
       req.end();
@@ -129,7 +147,11 @@ function checkStatus(url: string, r: Response, what: string): void {
 /** The refs a receive-pack advertises (smart HTTP, protocol v0). */
 export async function discoverReceivePack(url: string, creds?: Credentials): Promise<RemoteRefs> {
   const base = bareUrl(url).toString().replace(/\/+$/, '');
-  const r = await request({ url: `${base}/info/refs?service=git-receive-pack`, method: 'GET', headers: authHeader(creds) });
+  const r = await request({
+    url: `${base}/info/refs?service=git-receive-pack`,
+    method: 'GET',
+    headers: authHeader(creds),
+  });
   checkStatus(url, r, 'info/refs');
   if (!String(r.headers['content-type'] ?? '').includes('git-receive-pack-advertisement')) {
     throw new RemoteProtocolError(url, 'not a smart-HTTP git server (dumb HTTP is not supported)');
@@ -183,18 +205,29 @@ export async function postReceivePack(opts: {
   onMessage?: (line: string) => void;
 }): Promise<PushReport> {
   const base = bareUrl(opts.url).toString().replace(/\/+$/, '');
-  const caps = ['report-status', ...(opts.capabilities.has('side-band-64k') ? ['side-band-64k'] : []), 'agent=git/vault'];
+  const caps = [
+    'report-status',
+    ...(opts.capabilities.has('side-band-64k') ? ['side-band-64k'] : []),
+    'agent=git/vault',
+  ];
   let sent = 0;
   const r = await request({
     url: `${base}/git-receive-pack`,
     method: 'POST',
-    headers: { ...authHeader(opts.creds), 'content-type': 'application/x-git-receive-pack-request', accept: 'application/x-git-receive-pack-result' },
+    headers: {
+      ...authHeader(opts.creds),
+      'content-type': 'application/x-git-receive-pack-request',
+      accept: 'application/x-git-receive-pack-result',
+    },
     write: async (send) => {
       const counted = async (b: Buffer) => {
         sent += b.length;
         await send(b);
       };
-      const head = Buffer.concat([...opts.commands.map((c, i) => pkt(`${c.old} ${c.new} ${c.ref}${i === 0 ? `\0${caps.join(' ')}` : ''}\n`)), FLUSH]);
+      const head = Buffer.concat([
+        ...opts.commands.map((c, i) => pkt(`${c.old} ${c.new} ${c.ref}${i === 0 ? `\0${caps.join(' ')}` : ''}\n`)),
+        FLUSH,
+      ]);
       await counted(head);
       if (opts.writePack) await opts.writePack(counted);
     },
@@ -207,12 +240,14 @@ export async function postReceivePack(opts: {
     for (const p of parsePkts(r.body)) {
       if (!p || !p.length) continue;
       if (p[0] === 1) data.push(p.subarray(1));
-      else if (p[0] === 2) for (const l of p.subarray(1).toString('utf8').split(/[\r\n]+/)) l && opts.onMessage?.(l);
+      else if (p[0] === 2) sideband(p, opts.onMessage);
       else if (p[0] === 3) throw new RemoteProtocolError(opts.url, p.subarray(1).toString('utf8').trim());
     }
     report = Buffer.concat(data);
   }
-  const lines = parsePkts(report).filter((l): l is Buffer => !!l).map((l) => l.toString('utf8').replace(/\n$/, ''));
+  const lines = parsePkts(report)
+    .filter((l): l is Buffer => !!l)
+    .map((l) => l.toString('utf8').replace(/\n$/, ''));
   const unpack = lines.find((l) => l.startsWith('unpack '));
   if (unpack !== 'unpack ok') throw new RemoteProtocolError(opts.url, unpack ? unpack : 'no report from the server');
   const rejected: { ref: string; reason: string }[] = [];
@@ -234,16 +269,24 @@ export function isoHttpClient(): HttpClient {
       const mod = u.protocol === 'https:' ? https : http;
       const body = req.body ? Buffer.concat(await collectBody(req.body)) : undefined;
       return new Promise<GitHttpResponse>((resolve, reject) => {
-        const r = mod.request(u, { method: req.method ?? 'GET', headers: req.headers, agent: u.protocol === 'https:' ? agents.https : agents.http }, (res) => {
-          resolve({
-            url: req.url,
-            method: req.method,
-            statusCode: res.statusCode ?? 0,
-            statusMessage: res.statusMessage ?? '',
-            headers: res.headers as Record<string, string>,
-            body: res as unknown as AsyncIterableIterator<Uint8Array>,
-          });
-        });
+        const r = mod.request(
+          u,
+          {
+            method: req.method ?? 'GET',
+            headers: req.headers,
+            agent: u.protocol === 'https:' ? agents.https : agents.http,
+          },
+          (res) => {
+            resolve({
+              url: req.url,
+              method: req.method,
+              statusCode: res.statusCode ?? 0,
+              statusMessage: res.statusMessage ?? '',
+              headers: res.headers as Record<string, string>,
+              body: res as unknown as AsyncIterableIterator<Uint8Array>,
+            });
+          },
+        );
         r.on('error', (e) => reject(new RemoteUnreachableError(safeUrl(req.url), netCause(e))));
         r.end(body);
       });

@@ -48,7 +48,11 @@ export function decodeGitTree(body: Uint8Array): GitTreeEntry[] {
     const nul = buf.indexOf(0, sp);
     if (sp < 0 || nul < 0 || nul + 21 > buf.length) throw new Error('malformed git tree');
     const mode = buf.toString('latin1', o, sp);
-    out.push({ mode: (mode === '040000' ? '40000' : mode) as GitMode, name: buf.toString('utf8', sp + 1, nul), oid: buf.toString('hex', nul + 1, nul + 21) });
+    out.push({
+      mode: (mode === '040000' ? '40000' : mode) as GitMode,
+      name: buf.toString('utf8', sp + 1, nul),
+      oid: buf.toString('hex', nul + 1, nul + 21),
+    });
     o = nul + 21;
   }
   return out;
@@ -70,7 +74,12 @@ export function personFromAuthor(author: string, timeMs: number): GitPerson {
   return { name, email, time: Math.max(0, Math.floor(timeMs / 1000)) };
 }
 
-export function encodeGitCommit(c: { tree: GitOid; parents: readonly GitOid[]; author: GitPerson; message: string }): Buffer {
+export function encodeGitCommit(c: {
+  tree: GitOid;
+  parents: readonly GitOid[];
+  author: GitPerson;
+  message: string;
+}): Buffer {
   const who = `${c.author.name} <${c.author.email}> ${c.author.time} +0000`;
   const lines = [`tree ${c.tree}`, ...c.parents.map((p) => `parent ${p}`), `author ${who}`, `committer ${who}`];
   return Buffer.from(`${lines.join('\n')}\n\n${c.message}`, 'utf8');

@@ -40,7 +40,11 @@ export class PackFileReader {
     return this.byOid.has(oid);
   }
 
-  static async open(fs: FsPromises, path: string, onProgress?: (done: number, total: number) => void): Promise<PackFileReader> {
+  static async open(
+    fs: FsPromises,
+    path: string,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<PackFileReader> {
     const fh = await fs.open(path, 'r');
     const r = new PackFileReader(fh, path);
     try {
@@ -71,8 +75,10 @@ export class PackFileReader {
     if (size < 32) throw this.bad('pack too short');
     // the trailer: SHA-1 of everything before it
     const h = createHash('sha1');
-    for (let pos = 0; pos < size - 20; pos += 1 << 20) h.update(await this.readAt(pos, Math.min(1 << 20, size - 20 - pos)));
-    if (!h.digest().equals(await this.readAt(size - 20, 20))) throw this.bad('pack checksum mismatch (truncated download?)');
+    for (let pos = 0; pos < size - 20; pos += 1 << 20)
+      h.update(await this.readAt(pos, Math.min(1 << 20, size - 20 - pos)));
+    if (!h.digest().equals(await this.readAt(size - 20, 20)))
+      throw this.bad('pack checksum mismatch (truncated download?)');
     const head = await this.readAt(0, 12);
     if (head.toString('latin1', 0, 4) !== 'PACK') throw this.bad('not a pack');
     const count = head.readUInt32BE(8);
@@ -131,10 +137,12 @@ export class PackFileReader {
       const buf = await this.readAt(start, win);
       try {
         const r = inflateSync(buf, { info: true }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
-        if (r.buffer.length !== rawSize) throw this.bad(`object at ${start} inflates to ${r.buffer.length} bytes, not ${rawSize}`);
+        if (r.buffer.length !== rawSize)
+          throw this.bad(`object at ${start} inflates to ${r.buffer.length} bytes, not ${rawSize}`);
         return { data: r.buffer, consumed: r.engine.bytesWritten };
       } catch (e) {
-        if (e instanceof CorruptObjectError || win >= end - start) throw e instanceof CorruptObjectError ? e : this.bad(`cannot inflate the object at ${start}`);
+        if (e instanceof CorruptObjectError || win >= end - start)
+          throw e instanceof CorruptObjectError ? e : this.bad(`cannot inflate the object at ${start}`);
         win = Math.min(end - start, win * 2);
       }
     }
@@ -161,7 +169,10 @@ export class PackFileReader {
     const e = this.entries.get(pos);
     if (!e) throw this.bad(`no object at offset ${pos}`);
     const data = inflateSync(await this.readAt(e.dataStart, e.dataEnd - e.dataStart));
-    const body = e.base !== undefined ? applyDelta((await this.object(e.base)).body, data, () => this.bad(`bad delta at ${pos}`)) : data;
+    const body =
+      e.base !== undefined
+        ? applyDelta((await this.object(e.base)).body, data, () => this.bad(`bad delta at ${pos}`))
+        : data;
     this.remember(pos, e.type, body);
     return { type: e.type, body };
   }

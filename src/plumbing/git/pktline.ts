@@ -24,3 +24,13 @@ export function parsePkts(buf: Buffer): (Buffer | null)[] {
   }
   return out;
 }
+
+/** Hand each line of a side-band 2 (progress) packet, without its band byte, to `onMessage`. */
+export function sideband(packet: Buffer, onMessage?: (line: string) => void): void {
+  if (!onMessage) return;
+  for (const l of packet
+    .subarray(1)
+    .toString('utf8')
+    .split(/[\r\n]+/))
+    if (l) onMessage(l);
+}

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { FLUSH, pkt } from './pktline.js';
+import { FLUSH, pkt, sideband } from './pktline.js';
 import { RemoteAuthError, RemoteProtocolError, RemoteUnreachableError } from './errors.js';
 import { agentFor, authHeader, type Credentials } from './http.js';
 import type { GitOid } from './objects.js';
@@ -36,14 +36,27 @@ export async function fetchPack(opts: {
     const fail = (e: unknown) => {
       if (failed) return;
       failed = true;
-      reject(e instanceof RemoteProtocolError || e instanceof RemoteAuthError ? e : new RemoteUnreachableError(opts.url, (e as NodeJS.ErrnoException)?.code ?? String((e as Error)?.message ?? e)));
+      reject(
+        e instanceof RemoteProtocolError || e instanceof RemoteAuthError
+          ? e
+          : new RemoteUnreachableError(
+              opts.url,
+              (e as NodeJS.ErrnoException)?.code ?? String((e as Error)?.message ?? e),
+            ),
+      );
     };
     const req = mod.request(
       target,
       {
         method: 'POST',
         agent: agentFor(target.protocol),
-        headers: { 'user-agent': 'git/vault', ...authHeader(opts.creds), 'content-type': 'application/x-git-upload-pack-request', accept: 'application/x-git-upload-pack-result', 'content-length': String(body.length) },
+        headers: {
+          'user-agent': 'git/vault',
+          ...authHeader(opts.creds),
+          'content-type': 'application/x-git-upload-pack-request',
+          accept: 'application/x-git-upload-pack-result',
+          'content-length': String(body.length),
+        },
       },
       (res) => {
         const status = res.statusCode ?? 0;
@@ -75,8 +88,9 @@ export async function fetchPack(opts: {
             pending = pending.subarray(len);
             const band = line[0];
             if (band === 1) out.push(Buffer.from(line.subarray(1)));
-            else if (band === 2) for (const l of line.subarray(1).toString('utf8').split(/[\r\n]+/)) l && opts.onMessage?.(l);
-            else if (band === 3) return fail(new RemoteProtocolError(opts.url, line.subarray(1).toString('utf8').trim()));
+            else if (band === 2) sideband(line, opts.onMessage);
+            else if (band === 3)
+              return fail(new RemoteProtocolError(opts.url, line.subarray(1).toString('utf8').trim()));
             else {
               const text = line.toString('utf8');
               if (text.startsWith('ERR ')) return fail(new RemoteProtocolError(opts.url, text.slice(4).trim()));
@@ -89,10 +103,7 @@ export async function fetchPack(opts: {
               .then(async () => {
                 for (const b of out) await opts.sink(b);
               })
-              .then(
-                () => void res.resume(),
-                fail,
-              );
+              .then(() => void res.resume(), fail);
           }
         });
         res.on('error', fail);

@@ -39,7 +39,13 @@ export async function clone(opts: CloneOptions): Promise<CloneResult> {
   let existed = true;
   try {
     const names = (await fs.readdir(dir)) as string[];
-    if (names.length) throw new VaultError('EEXIST', `${dir} already exists and is not empty`, { dir }, 'clone into a new or empty folder');
+    if (names.length)
+      throw new VaultError(
+        'EEXIST',
+        `${dir} already exists and is not empty`,
+        { dir },
+        'clone into a new or empty folder',
+      );
   } catch (e) {
     if (e instanceof VaultError) throw e;
     if (!isNotFound(e)) throw fsError(e, 'list', dir);
@@ -49,7 +55,9 @@ export async function clone(opts: CloneOptions): Promise<CloneResult> {
     return await cloneInto(opts, dir);
   } catch (e) {
     // a failed clone leaves nothing behind, so it can simply be run again
-    if (existed) for (const n of (await fs.readdir(dir).catch(() => [])) as string[]) await fs.rm(joinPath(dir, n), { recursive: true, force: true }).catch(() => {});
+    if (existed)
+      for (const n of (await fs.readdir(dir).catch(() => [])) as string[])
+        await fs.rm(joinPath(dir, n), { recursive: true, force: true }).catch(() => {});
     else await fs.rm(dir, { recursive: true, force: true }).catch(() => {});
     throw e;
   }
@@ -58,16 +66,44 @@ export async function clone(opts: CloneOptions): Promise<CloneResult> {
 async function cloneInto(opts: CloneOptions, dir: string): Promise<CloneResult> {
   const { fs } = opts;
   await initVault({ fs, dir });
-  const vault: Vault = await openVault({ fs, cwd: dir, vaultDir: joinPath(dir, '.vault'), codec: opts.codec, clock: opts.clock, author: opts.author, threads: opts.threads });
+  const vault: Vault = await openVault({
+    fs,
+    cwd: dir,
+    vaultDir: joinPath(dir, '.vault'),
+    codec: opts.codec,
+    clock: opts.clock,
+    author: opts.author,
+    threads: opts.threads,
+  });
   try {
     const name = opts.remote ?? 'origin';
     await addRemote(fs, vault.vaultDir, name, opts.url);
-    const f = await fetch({ vault, remote: name, env: opts.env, credentials: opts.credentials, onProgress: opts.onProgress, onMessage: opts.onMessage });
+    const f = await fetch({
+      vault,
+      remote: name,
+      env: opts.env,
+      credentials: opts.credentials,
+      onProgress: opts.onProgress,
+      onMessage: opts.onMessage,
+    });
     const branches = Object.keys(f.refs).filter((r) => r.startsWith('refs/heads/'));
-    const branch = f.defaultBranch && f.refs[f.defaultBranch] ? f.defaultBranch : f.refs['refs/heads/main'] ? 'refs/heads/main' : branches[0] ?? null;
+    const branch =
+      f.defaultBranch && f.refs[f.defaultBranch]
+        ? f.defaultBranch
+        : f.refs['refs/heads/main']
+          ? 'refs/heads/main'
+          : (branches[0] ?? null);
     if (!branch) return { ...f, dir, branch: null, head: null };
     for (const b of branches) {
-      await updateRef({ ...vault.refs, ref: b, value: f.refs[b], expected: null, message: `clone: from ${name}`, author: vault.author, time: vault.clock() });
+      await updateRef({
+        ...vault.refs,
+        ref: b,
+        value: f.refs[b],
+        expected: null,
+        message: `clone: from ${name}`,
+        author: vault.author,
+        time: vault.clock(),
+      });
     }
     await writeHead(vault.refs, branch);
     await checkout(vault, null, f.refs[branch], opts.onProgress);

@@ -15,8 +15,12 @@ export interface SyncProgress {
 
 export class DivergedError extends VaultError {
   constructor(ref: string, local: ObjectId | null, remote: ObjectId | string | null, remoteName: string, why: string) {
-    super('EDIVERGED', `${ref} has diverged from ${remoteName}: ${why}`, { ref, local, remote, remote_name: remoteName },
-      `both sides are kept: the remote's snapshot is ${remote ? String(remote).slice(0, 12) : '(not fetched)'}; run 'vault pull ${remoteName}' to fetch it, then restore or tag what you want to keep and commit on top`);
+    super(
+      'EDIVERGED',
+      `${ref} has diverged from ${remoteName}: ${why}`,
+      { ref, local, remote, remote_name: remoteName },
+      `both sides are kept: the remote's snapshot is ${remote ? String(remote).slice(0, 12) : '(not fetched)'}; run 'vault pull ${remoteName}' to fetch it, then restore or tag what you want to keep and commit on top`,
+    );
   }
 }
 
@@ -32,7 +36,8 @@ export function gitRefOf(ref: string): string | null {
 
 export function vaultRefOf(gitRef: string): string | null {
   if (gitRef.startsWith('refs/heads/')) return gitRef;
-  if (gitRef.startsWith('refs/tags/milestones/')) return `refs/milestones/${gitRef.slice('refs/tags/milestones/'.length)}`;
+  if (gitRef.startsWith('refs/tags/milestones/'))
+    return `refs/milestones/${gitRef.slice('refs/tags/milestones/'.length)}`;
   if (gitRef.startsWith('refs/tags/') && !gitRef.endsWith('^{}')) return gitRef;
   if (gitRef.startsWith('refs/notes/')) return gitRef;
   return null;

@@ -3,7 +3,17 @@ import { decodeSnapshot } from '../../objects/snapshot.js';
 import { decodeTree } from '../../objects/tree.js';
 import type { EntryKind, ObjectId } from '../../objects/types.js';
 import type { ObjectDatabase } from '../../plumbing/ObjectDatabase.js';
-import { decodeGitTree, encodeGitCommit, encodeGitTree, gitOid, personFromAuthor, type GitMode, type GitOid, type GitTreeEntry, type GitType } from '../../plumbing/git/objects.js';
+import {
+  decodeGitTree,
+  encodeGitCommit,
+  encodeGitTree,
+  gitOid,
+  personFromAuthor,
+  type GitMode,
+  type GitOid,
+  type GitTreeEntry,
+  type GitType,
+} from '../../plumbing/git/objects.js';
 import type { SyncState } from './state.js';
 
 /**
@@ -28,7 +38,11 @@ export interface ExportedSnapshot {
 export const MANIFEST_MAGIC = 'vault-large-file v1';
 
 /** The readable pointer a large file becomes in git. */
-export function encodeManifest(chunklistId: ObjectId, size: number, chunks: { id: ObjectId; size: number; oid: GitOid }[]): Buffer {
+export function encodeManifest(
+  chunklistId: ObjectId,
+  size: number,
+  chunks: { id: ObjectId; size: number; oid: GitOid }[],
+): Buffer {
   const lines = [
     MANIFEST_MAGIC,
     `# This file is stored by Vault in ${chunks.length} chunk(s); each is a git blob under .vault/chunks/<first 2 hex>/<chunk id>.`,
@@ -41,7 +55,9 @@ export function encodeManifest(chunklistId: ObjectId, size: number, chunks: { id
   return Buffer.from(lines.join('\n') + '\n', 'utf8');
 }
 
-export function decodeManifest(body: Buffer): { size: number; chunklist: ObjectId; chunks: { id: ObjectId; size: number; oid: GitOid }[] } | null {
+export function decodeManifest(
+  body: Buffer,
+): { size: number; chunklist: ObjectId; chunks: { id: ObjectId; size: number; oid: GitOid }[] } | null {
   const text = body.toString('utf8');
   if (!text.startsWith(`${MANIFEST_MAGIC}\n`)) return null;
   let size = -1;
@@ -51,7 +67,8 @@ export function decodeManifest(body: Buffer): { size: number; chunklist: ObjectI
     let m: RegExpExecArray | null;
     if ((m = /^size (\d+)$/.exec(line))) size = Number(m[1]);
     else if ((m = /^chunklist ([0-9a-f]{64})$/.exec(line))) chunklist = m[1];
-    else if ((m = /^chunk ([0-9a-f]{64}) (\d+) ([0-9a-f]{40})$/.exec(line))) chunks.push({ id: m[1], size: Number(m[2]), oid: m[3] });
+    else if ((m = /^chunk ([0-9a-f]{64}) (\d+) ([0-9a-f]{40})$/.exec(line)))
+      chunks.push({ id: m[1], size: Number(m[2]), oid: m[3] });
   }
   return size >= 0 && chunklist ? { size, chunklist, chunks } : null;
 }
@@ -87,7 +104,11 @@ function tree(entries: GitTreeEntry[], add: (r: GitRecipe) => void): GitOid {
  * (each canonical vault tree), `chunks/ab/<id>` (each chunk, raw) and, when
  * the snapshot has attachments, `attachments/` (their files, like the project's).
  */
-export async function exportSnapshot(db: ObjectDatabase, state: SyncState, snapshotId: ObjectId): Promise<ExportedSnapshot> {
+export async function exportSnapshot(
+  db: ObjectDatabase,
+  state: SyncState,
+  snapshotId: ObjectId,
+): Promise<ExportedSnapshot> {
   const snapBody = await db.readTyped(snapshotId, 'snapshot');
   const snap = decodeSnapshot(snapBody, snapshotId);
   const blobs = new Map<GitOid, GitRecipe>();
@@ -169,14 +190,31 @@ export async function exportSnapshot(db: ObjectDatabase, state: SyncState, snaps
   const trailers = [`Vault-Snapshot: ${snapshotId}`];
   const meta = snap.meta;
   if (meta['vault.annotation'] === 'milestone' && meta['milestone.name']) {
-    trailers.push(`Vault-Milestone: ${meta['milestone.name']}${meta['milestone.type'] ? ` (${meta['milestone.type']})` : ''}`.replace(/[\r\n]/g, ' '));
+    trailers.push(
+      `Vault-Milestone: ${meta['milestone.name']}${meta['milestone.type'] ? ` (${meta['milestone.type']})` : ''}`.replace(
+        /[\r\n]/g,
+        ' ',
+      ),
+    );
   }
   for (const [k, v] of Object.entries(meta)) {
     if (!/[\r\n]/.test(v) && v.length <= 200) trailers.push(`Vault-Meta-${k.replace(/[^A-Za-z0-9-]/g, '-')}: ${v}`);
   }
   const message = `${snap.message.replace(/\s+$/, '') || '(no message)'}\n\n${trailers.join('\n')}\n`;
-  const commitBody = encodeGitCommit({ tree: commitTree, parents, author: personFromAuthor(snap.author, snap.time), message });
+  const commitBody = encodeGitCommit({
+    tree: commitTree,
+    parents,
+    author: personFromAuthor(snap.author, snap.time),
+    message,
+  });
   const commit = gitOid('commit', commitBody);
   state.mapCommit(snapshotId, commit);
-  return { commit, objects: [...blobs.values(), ...trees.values(), { oid: commit, type: 'commit', size: commitBody.length, body: commitBody }] };
+  return {
+    commit,
+    objects: [
+      ...blobs.values(),
+      ...trees.values(),
+      { oid: commit, type: 'commit', size: commitBody.length, body: commitBody },
+    ],
+  };
 }

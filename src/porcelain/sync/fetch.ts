@@ -59,7 +59,8 @@ function mapGitError(url: string, e: unknown): Error {
     if (s === 401 || s === 403) return new RemoteAuthError(url, s);
     return new RemoteProtocolError(url, `HTTP ${s}`);
   }
-  if (err?.code === 'ECONNREFUSED' || err?.code === 'ECONNRESET' || err?.code === 'EPIPE') return new RemoteUnreachableError(url, err.code);
+  if (err?.code === 'ECONNREFUSED' || err?.code === 'ECONNRESET' || err?.code === 'EPIPE')
+    return new RemoteUnreachableError(url, err.code);
   return new RemoteProtocolError(url, String(err?.message ?? e));
 }
 
@@ -71,7 +72,8 @@ class GitReader {
   async raw(oid: GitOid, type: string): Promise<Buffer> {
     const r = await this.pack.read(oid);
     if (!r) throw new CorruptObjectError(oid, 'the server did not send this git object', 'the downloaded pack');
-    if (r.type !== type) throw new CorruptObjectError(oid, `git object is a ${r.type}, not a ${type}`, 'the downloaded pack');
+    if (r.type !== type)
+      throw new CorruptObjectError(oid, `git object is a ${r.type}, not a ${type}`, 'the downloaded pack');
     return r.body;
   }
 
@@ -93,7 +95,13 @@ class GitReader {
 }
 
 /** Turn git commits made by Vault back into the very same Vault objects (same ids), parents first. */
-export async function importCommits(vault: Vault, state: SyncState, reader: GitReader, writer: ObjectWriter, tips: GitOid[]): Promise<{ imported: ObjectId[] }> {
+export async function importCommits(
+  vault: Vault,
+  state: SyncState,
+  reader: GitReader,
+  writer: ObjectWriter,
+  tips: GitOid[],
+): Promise<{ imported: ObjectId[] }> {
   const imported: ObjectId[] = [];
   const done = async (oid: GitOid) => {
     const s = state.snapshotsByCommit.get(oid);
@@ -117,7 +125,8 @@ export async function importCommits(vault: Vault, state: SyncState, reader: GitR
       visited.add(top.oid);
       top.expanded = true;
       const body = (await reader.raw(top.oid, 'commit')).toString('utf8');
-      for (const m of body.slice(0, body.indexOf('\n\n')).matchAll(/^parent ([0-9a-f]{40})$/gm)) if (!visited.has(m[1])) stack.push({ oid: m[1], expanded: false });
+      for (const m of body.slice(0, body.indexOf('\n\n')).matchAll(/^parent ([0-9a-f]{40})$/gm))
+        if (!visited.has(m[1])) stack.push({ oid: m[1], expanded: false });
     }
   }
 
@@ -126,7 +135,12 @@ export async function importCommits(vault: Vault, state: SyncState, reader: GitR
     const rootOid = /^tree ([0-9a-f]{40})$/m.exec(body)?.[1];
     if (!rootOid) throw new CorruptObjectError(commitOid, 'git commit has no tree', '.vault/git');
     const dot = await reader.entry(rootOid, '.vault').catch(() => {
-      throw new VaultError('ENOTVAULTCOMMIT', `git commit ${commitOid} was not made by Vault (no .vault/snapshot.json)`, { commit: commitOid }, 'a Vault remote must only receive pushes from Vault');
+      throw new VaultError(
+        'ENOTVAULTCOMMIT',
+        `git commit ${commitOid} was not made by Vault (no .vault/snapshot.json)`,
+        { commit: commitOid },
+        'a Vault remote must only receive pushes from Vault',
+      );
     });
     const snapBody = await reader.raw((await reader.entry(dot.oid, 'snapshot.json')).oid, 'blob');
     const snapId = hashObject('snapshot', snapBody);
@@ -140,7 +154,8 @@ export async function importCommits(vault: Vault, state: SyncState, reader: GitR
         if (await writer.known(treeId)) return;
         const fan = await reader.entry(treesDir.oid, treeId.slice(0, 2));
         const tbody = await reader.raw((await reader.entry(fan.oid, treeId)).oid, 'blob');
-        if (hashObject('tree', tbody) !== treeId) throw new CorruptObjectError(treeId, 'the tree stored in git does not match its id', `commit ${commitOid}`);
+        if (hashObject('tree', tbody) !== treeId)
+          throw new CorruptObjectError(treeId, 'the tree stored in git does not match its id', `commit ${commitOid}`);
         const t = decodeTree(tbody, treeId);
         let mine: GitOid | undefined;
         const entryOid = async (name: string) => (await reader.entry((mine ??= await gitTree()), name)).oid;
@@ -151,28 +166,37 @@ export async function importCommits(vault: Vault, state: SyncState, reader: GitR
             const oid = await entryOid(e.name);
             state.setOid(e.id, oid);
             const data = await reader.raw(oid, 'blob');
-            if (hashObject('blob', data) !== e.id) throw new CorruptObjectError(e.id, 'the file stored in git does not match its id', `commit ${commitOid}`);
+            if (hashObject('blob', data) !== e.id)
+              throw new CorruptObjectError(e.id, 'the file stored in git does not match its id', `commit ${commitOid}`);
             await writer.put('blob', data, { id: e.id, compress: true });
           } else {
             if (await writer.known(e.id)) continue;
             const m = decodeManifest(await reader.raw(await entryOid(e.name), 'blob'));
-            if (!m) throw new CorruptObjectError(e.id, `the manifest of '${e.name}' is unreadable`, `commit ${commitOid}`);
+            if (!m)
+              throw new CorruptObjectError(e.id, `the manifest of '${e.name}' is unreadable`, `commit ${commitOid}`);
             for (const c of m.chunks) {
               state.setOid(c.id, c.oid);
               if (await writer.known(c.id)) continue;
               const data = await reader.raw(c.oid, 'blob');
-              if (hashObject('chunk', data) !== c.id) throw new CorruptObjectError(c.id, 'the chunk stored in git does not match its id', `commit ${commitOid}`);
+              if (hashObject('chunk', data) !== c.id)
+                throw new CorruptObjectError(
+                  c.id,
+                  'the chunk stored in git does not match its id',
+                  `commit ${commitOid}`,
+                );
               await writer.put('chunk', data, { id: c.id, compress: true });
             }
             const list = encodeChunkList({ size: m.size, chunks: m.chunks.map((c) => ({ id: c.id, size: c.size })) });
-            if (hashObject('chunklist', list) !== e.id) throw new CorruptObjectError(e.id, 'the manifest does not rebuild its chunk list', `commit ${commitOid}`);
+            if (hashObject('chunklist', list) !== e.id)
+              throw new CorruptObjectError(e.id, 'the manifest does not rebuild its chunk list', `commit ${commitOid}`);
             await writer.put('chunklist', list, { id: e.id, compress: true });
           }
         }
         await writer.put('tree', tbody, { id: treeId, compress: true });
       };
       await importTree(snap.tree, async () => rootOid);
-      if (snap.attachments) await importTree(snap.attachments, async () => (await reader.entry(dot.oid, 'attachments')).oid);
+      if (snap.attachments)
+        await importTree(snap.attachments, async () => (await reader.entry(dot.oid, 'attachments')).oid);
       await writer.put('snapshot', snapBody, { id: snapId, compress: true });
       imported.push(snapId);
     }
@@ -253,7 +277,9 @@ export async function fetch(opts: FetchOptions): Promise<FetchResult> {
         },
       });
       await fh.close();
-      pack = await PackFileReader.open(fs, packPath, (done, total) => progress({ phase: 'download', objects: done, objectsTotal: total, bytes: received, bytesTotal: received }));
+      pack = await PackFileReader.open(fs, packPath, (done, total) =>
+        progress({ phase: 'download', objects: done, objectsTotal: total, bytes: received, bytesTotal: received }),
+      );
     } catch (e) {
       await fh.close().catch(() => {});
       await fs.unlink(packPath).catch(() => {});
@@ -261,7 +287,13 @@ export async function fetch(opts: FetchOptions): Promise<FetchResult> {
     }
   }
 
-  const release = await acquireLock({ fs, path: vault.db.paths.lock, command: 'fetch', wait: opts.lockWait, clock: vault.clock });
+  const release = await acquireLock({
+    fs,
+    path: vault.db.paths.lock,
+    command: 'fetch',
+    wait: opts.lockWait,
+    clock: vault.clock,
+  });
   const created: string[] = [];
   const conflicts: FetchResult['conflicts'] = [];
   const refs: Record<string, ObjectId> = {};
@@ -295,10 +327,14 @@ export async function fetch(opts: FetchOptions): Promise<FetchResult> {
       const snap = state.snapshotsByCommit.get(oid);
       if (!snap || skipped.some((x) => x.ref === ref)) continue;
       refs[ref] = snap;
-      rstate.refs[ref.startsWith('refs/milestones/') ? `refs/tags/milestones/${ref.slice(16)}` : ref] = { snapshot: snap, commit: oid };
+      rstate.refs[ref.startsWith('refs/milestones/') ? `refs/tags/milestones/${ref.slice(16)}` : ref] = {
+        snapshot: snap,
+        commit: oid,
+      };
     }
     // what the remote holds now includes every object of these commits
-    for (const s of new Set([...imported, ...Object.values(refs)])) for (const r of (await exportSnapshot(vault.db, state, s)).objects) known.add(r.oid);
+    for (const s of new Set([...imported, ...Object.values(refs)]))
+      for (const r of (await exportSnapshot(vault.db, state, s)).objects) known.add(r.oid);
     await state.save();
     await state.saveKnown(name, known);
     await state.saveRemoteState(name, rstate);
@@ -306,7 +342,15 @@ export async function fetch(opts: FetchOptions): Promise<FetchResult> {
       if (ref.startsWith('refs/heads/')) continue;
       const local = await readRef(vault.refs, ref);
       if (local === null) {
-        await updateRef({ ...vault.refs, ref, value: snap, expected: null, message: `fetch: from ${name}`, author: vault.author, time: vault.clock() });
+        await updateRef({
+          ...vault.refs,
+          ref,
+          value: snap,
+          expected: null,
+          message: `fetch: from ${name}`,
+          author: vault.author,
+          time: vault.clock(),
+        });
         created.push(ref);
       } else if (local !== snap && ref.startsWith('refs/notes/')) {
         // records kept beside the history: move forward like a branch; records added on both sides are united
@@ -322,7 +366,15 @@ export async function fetch(opts: FetchOptions): Promise<FetchResult> {
             throw e;
           }
         }
-        await updateRef({ ...vault.refs, ref, value, expected: local, message: `fetch: from ${name} (${value === snap ? 'fast-forward' : 'merge'})`, author: vault.author, time: vault.clock() });
+        await updateRef({
+          ...vault.refs,
+          ref,
+          value,
+          expected: local,
+          message: `fetch: from ${name} (${value === snap ? 'fast-forward' : 'merge'})`,
+          author: vault.author,
+          time: vault.clock(),
+        });
         created.push(ref);
       } else if (local !== snap) conflicts.push({ ref, local, remote: snap });
     }
@@ -359,16 +411,33 @@ export async function pull(opts: FetchOptions): Promise<PullResult> {
   if (!theirs) return { ...base, to: head.id, outcome: 'no-remote-branch' };
   if (head.id === theirs) return { ...base, outcome: 'up-to-date' };
   if (head.id && (await isAncestor(vault, theirs, head.id))) return { ...base, to: head.id, outcome: 'ahead' };
-  if (head.id && !(await isAncestor(vault, head.id, theirs))) throw new DivergedError(branch, head.id, theirs, f.remote, 'both sides have snapshots the other lacks');
+  if (head.id && !(await isAncestor(vault, head.id, theirs)))
+    throw new DivergedError(branch, head.id, theirs, f.remote, 'both sides have snapshots the other lacks');
   const st = await status({ vault });
-  if (!st.clean) throw new UncommittedChangesError([...st.added, ...st.modified, ...st.deleted, ...st.renamed].map((c) => c.path).sort());
+  if (!st.clean)
+    throw new UncommittedChangesError(
+      [...st.added, ...st.modified, ...st.deleted, ...st.renamed].map((c) => c.path).sort(),
+    );
   await checkout(vault, head.id, theirs);
-  await updateRef({ ...vault.refs, ref: branch, value: theirs, expected: head.id, message: `pull: fast-forward from ${f.remote}`, author: vault.author, time: vault.clock() });
+  await updateRef({
+    ...vault.refs,
+    ref: branch,
+    value: theirs,
+    expected: head.id,
+    message: `pull: fast-forward from ${f.remote}`,
+    author: vault.author,
+    time: vault.clock(),
+  });
   return { ...base, outcome: head.id ? 'fast-forward' : 'new-branch' };
 }
 
 /** Make a clean working folder match `to` (files of `from` that `to` lacks are removed). */
-export async function checkout(vault: Vault, from: ObjectId | null, to: ObjectId, onProgress?: (p: SyncProgress) => void): Promise<void> {
+export async function checkout(
+  vault: Vault,
+  from: ObjectId | null,
+  to: ObjectId,
+  onProgress?: (p: SyncProgress) => void,
+): Promise<void> {
   const newTree = decodeSnapshot(await vault.db.readTyped(to, 'snapshot'), to).tree;
   if (from) {
     const oldFiles = await flattenTree(vault.db, decodeSnapshot(await vault.db.readTyped(from, 'snapshot'), from).tree);
@@ -384,6 +453,15 @@ export async function checkout(vault: Vault, from: ObjectId | null, to: ObjectId
     vault,
     snapshot: to,
     force: true,
-    onProgress: onProgress && ((p) => onProgress({ phase: 'checkout', objects: p.files, objectsTotal: p.filesTotal, bytes: p.bytes, bytesTotal: p.bytesTotal })),
+    onProgress:
+      onProgress &&
+      ((p) =>
+        onProgress({
+          phase: 'checkout',
+          objects: p.files,
+          objectsTotal: p.filesTotal,
+          bytes: p.bytes,
+          bytesTotal: p.bytesTotal,
+        })),
   });
 }

@@ -1,6 +1,20 @@
 export { push, type PushOptions, type PushResult } from './push.js';
 export { fetch, pull, importCommits, type FetchOptions, type FetchResult, type PullResult } from './fetch.js';
 export { clone, type CloneOptions, type CloneResult } from './clone.js';
-export { addRemote, removeRemote, listRemotes, getRemote, NoSuchRemoteError, SyncState, type RemoteConfig } from './state.js';
+export {
+  addRemote,
+  removeRemote,
+  listRemotes,
+  getRemote,
+  NoSuchRemoteError,
+  SyncState,
+  type RemoteConfig,
+} from './state.js';
 export { DivergedError, gitRefOf, vaultRefOf, type SyncProgress } from './common.js';
-export { exportSnapshot, encodeManifest, decodeManifest, type ExportedSnapshot, type GitRecipe } from './exportSnapshot.js';
+export {
+  exportSnapshot,
+  encodeManifest,
+  decodeManifest,
+  type ExportedSnapshot,
+  type GitRecipe,
+} from './exportSnapshot.js';

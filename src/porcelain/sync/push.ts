@@ -3,8 +3,21 @@ import { decodeSnapshot } from '../../objects/snapshot.js';
 import type { ObjectId } from '../../objects/types.js';
 import { listRefs } from '../../refs/refs.js';
 import { RemoteProtocolError } from '../../plumbing/git/errors.js';
-import { credentialsFor, type Credentials, discoverReceivePack, postReceivePack, type RefCommand } from '../../plumbing/git/http.js';
-import { encodeGitCommit, encodeGitTree, gitOid, ZERO_OID, type GitOid, type GitTreeEntry } from '../../plumbing/git/objects.js';
+import {
+  credentialsFor,
+  type Credentials,
+  discoverReceivePack,
+  postReceivePack,
+  type RefCommand,
+} from '../../plumbing/git/http.js';
+import {
+  encodeGitCommit,
+  encodeGitTree,
+  gitOid,
+  ZERO_OID,
+  type GitOid,
+  type GitTreeEntry,
+} from '../../plumbing/git/objects.js';
 import { PackStreamWriter } from '../../plumbing/git/pack.js';
 import type { Vault } from '../openVault.js';
 import { DivergedError, gitRefOf, isAncestor, type SyncProgress } from './common.js';
@@ -68,7 +81,8 @@ export async function push(opts: PushOptions): Promise<PushResult> {
   // what the remote holds already: objects of advertised commits we know
   for (const oid of adv.refs.values()) {
     const snap = state.snapshotsByCommit.get(oid);
-    if (snap && !known.has(oid) && (await vault.db.has(snap))) for (const r of (await exportSnapshot(vault.db, state, snap)).objects) known.add(r.oid);
+    if (snap && !known.has(oid) && (await vault.db.has(snap)))
+      for (const r of (await exportSnapshot(vault.db, state, snap)).objects) known.add(r.oid);
   }
 
   const local = await listRefs(vault.refs, 'refs/');
@@ -82,22 +96,34 @@ export async function push(opts: PushOptions): Promise<PushResult> {
       continue;
     }
     const old = adv.refs.get(gitRef) ?? ZERO_OID;
-    const remoteSnap = old === ZERO_OID ? null : state.snapshotsByCommit.get(old) ?? null;
+    const remoteSnap = old === ZERO_OID ? null : (state.snapshotsByCommit.get(old) ?? null);
     if (old !== ZERO_OID && remoteSnap === snapshot) {
       upToDate.push(ref);
       continue;
     }
     if (old !== ZERO_OID) {
       if (ref.startsWith('refs/heads/')) {
-        if (!remoteSnap) throw new DivergedError(ref, snapshot, old, name, 'the remote has snapshots this vault has not fetched');
+        if (!remoteSnap)
+          throw new DivergedError(ref, snapshot, old, name, 'the remote has snapshots this vault has not fetched');
         if (!(await isAncestor(vault, remoteSnap, snapshot))) {
           const behind = await isAncestor(vault, snapshot, remoteSnap);
-          throw new DivergedError(ref, snapshot, remoteSnap, name, behind ? 'the remote is ahead of this vault (pull to catch up)' : 'both sides have snapshots the other lacks');
+          throw new DivergedError(
+            ref,
+            snapshot,
+            remoteSnap,
+            name,
+            behind
+              ? 'the remote is ahead of this vault (pull to catch up)'
+              : 'both sides have snapshots the other lacks',
+          );
         }
       } else if (ref.startsWith('refs/notes/')) {
         // records move forward like a branch; records added on both sides are not overwritten
         if (!remoteSnap || !(await isAncestor(vault, remoteSnap, snapshot))) {
-          rejected.push({ ref, reason: `${name} has records this vault lacks (fetch first: it unites them with these)` });
+          rejected.push({
+            ref,
+            reason: `${name} has records this vault lacks (fetch first: it unites them with these)`,
+          });
           continue;
         }
       } else {
@@ -131,7 +157,8 @@ export async function push(opts: PushOptions): Promise<PushResult> {
         stack.pop();
         continue;
       }
-      for (const p of decodeSnapshot(await vault.db.readTyped(top.id, 'snapshot'), top.id).parents) if (!visited.has(p)) stack.push({ id: p, expanded: false });
+      for (const p of decodeSnapshot(await vault.db.readTyped(top.id, 'snapshot'), top.id).parents)
+        if (!visited.has(p)) stack.push({ id: p, expanded: false });
     }
   }
 
@@ -177,7 +204,13 @@ export async function push(opts: PushOptions): Promise<PushResult> {
               await pack.add(r.type, body);
               bytesDone += r.size;
               objectsSent++;
-              progress({ phase: 'upload', objects: objectsSent, objectsTotal: todo.length, bytes: bytesDone, bytesTotal });
+              progress({
+                phase: 'upload',
+                objects: objectsSent,
+                objectsTotal: todo.length,
+                bytes: bytesDone,
+                bytesTotal,
+              });
             }
             await pack.finish();
           }
@@ -199,7 +232,8 @@ export async function push(opts: PushOptions): Promise<PushResult> {
     const batchCommits = batch.filter((r) => r.type === 'commit').map((r) => r.oid);
     const parentsOfBatch = new Set<GitOid>();
     for (const r of batch) {
-      if (r.type === 'commit') for (const m of r.body!.toString('latin1').matchAll(/^parent ([0-9a-f]{40})$/gm)) parentsOfBatch.add(m[1]);
+      if (r.type === 'commit')
+        for (const m of r.body!.toString('latin1').matchAll(/^parent ([0-9a-f]{40})$/gm)) parentsOfBatch.add(m[1]);
       else {
         const k = r.oid.slice(0, 2);
         if (!entries.has(k)) entries.set(k, []);
@@ -216,8 +250,16 @@ export async function push(opts: PushOptions): Promise<PushResult> {
     const topBody = encodeGitTree(top);
     const topOid = gitOid('tree', topBody);
     extra.push({ oid: topOid, type: 'tree', size: topBody.length, body: topBody });
-    const parents = [...(uploadOld !== ZERO_OID ? [uploadOld] : []), ...batchCommits.filter((c) => !parentsOfBatch.has(c))];
-    const body = encodeGitCommit({ tree: topOid, parents, author: { name: 'Vault', email: 'vault@localhost', time: Math.floor(vault.clock() / 1000) }, message: 'vault: partial upload (kept until the push completes)\n' });
+    const parents = [
+      ...(uploadOld !== ZERO_OID ? [uploadOld] : []),
+      ...batchCommits.filter((c) => !parentsOfBatch.has(c)),
+    ];
+    const body = encodeGitCommit({
+      tree: topOid,
+      parents,
+      author: { name: 'Vault', email: 'vault@localhost', time: Math.floor(vault.clock() / 1000) },
+      message: 'vault: partial upload (kept until the push completes)\n',
+    });
     const commit = gitOid('commit', body);
     extra.push({ oid: commit, type: 'commit', size: body.length, body });
     await send([...batch, ...extra], [{ ref: rstate.uploadRef!, old: uploadOld, new: commit }]);

@@ -31,7 +31,8 @@ export class SyncState {
     const s = new SyncState(fs, joinPath(vaultDir, 'sync'));
     const oids = await readOptional(fs, joinPath(s.dir, 'oids'));
     if (oids) {
-      for (let o = 0; o + 52 <= oids.length; o += 52) s.oids.set(oids.toString('hex', o, o + 32), oids.toString('hex', o + 32, o + 52));
+      for (let o = 0; o + 52 <= oids.length; o += 52)
+        s.oids.set(oids.toString('hex', o, o + 32), oids.toString('hex', o + 32, o + 52));
     }
     const commits = await readOptional(fs, joinPath(s.dir, 'commits'));
     if (commits) {
@@ -114,7 +115,8 @@ export class SyncState {
   }
 
   async forgetRemote(remote: string): Promise<void> {
-    for (const f of [`${remote}.known`, `${remote}.json`]) await this.fs.unlink(joinPath(this.dir, 'remotes', f)).catch(() => {});
+    for (const f of [`${remote}.known`, `${remote}.json`])
+      await this.fs.unlink(joinPath(this.dir, 'remotes', f)).catch(() => {});
   }
 }
 
@@ -143,12 +145,18 @@ export interface RemoteConfig {
 
 export class NoSuchRemoteError extends VaultError {
   constructor(name: string) {
-    super('ENOREMOTE', `no remote named '${name}'`, { name }, "list remotes with 'vault remote -v'; add one with 'vault remote add NAME URL'");
+    super(
+      'ENOREMOTE',
+      `no remote named '${name}'`,
+      { name },
+      "list remotes with 'vault remote -v'; add one with 'vault remote add NAME URL'",
+    );
   }
 }
 
 export function badRemoteName(name: string): string | null {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) || name.endsWith('.lock')) return 'use letters, digits, . _ - (starting with a letter or digit)';
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) || name.endsWith('.lock'))
+    return 'use letters, digits, . _ - (starting with a letter or digit)';
   return null;
 }
 
@@ -163,7 +171,12 @@ export async function listRemotes(fs: FsPromises, vaultDir: string): Promise<Rem
   try {
     parsed = JSON.parse(buf.toString('utf8'));
   } catch {
-    throw new VaultError('ECONFIG', `${remotesPath(vaultDir)} is not valid JSON`, { path: remotesPath(vaultDir) }, 'fix or remove the file');
+    throw new VaultError(
+      'ECONFIG',
+      `${remotesPath(vaultDir)} is not valid JSON`,
+      { path: remotesPath(vaultDir) },
+      'fix or remove the file',
+    );
   }
   return Object.entries(parsed)
     .filter(([, v]) => typeof v?.url === 'string')
@@ -190,10 +203,21 @@ export async function addRemote(fs: FsPromises, vaultDir: string, name: string, 
     const u = new URL(url);
     if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('protocol');
   } catch {
-    throw new VaultError('EUSAGE', `'${url}' is not an http(s) URL`, { url }, 'Vault speaks git smart HTTP: use https://host/owner/repo.git');
+    throw new VaultError(
+      'EUSAGE',
+      `'${url}' is not an http(s) URL`,
+      { url },
+      'Vault speaks git smart HTTP: use https://host/owner/repo.git',
+    );
   }
   const list = await listRemotes(fs, vaultDir);
-  if (list.some((r) => r.name === name)) throw new VaultError('EEXIST', `remote '${name}' already exists`, { name }, `remove it first with 'vault remote remove ${name}'`);
+  if (list.some((r) => r.name === name))
+    throw new VaultError(
+      'EEXIST',
+      `remote '${name}' already exists`,
+      { name },
+      `remove it first with 'vault remote remove ${name}'`,
+    );
   await writeRemotes(fs, vaultDir, [...list, { name, url }]);
   return { name, url };
 }
@@ -201,6 +225,10 @@ export async function addRemote(fs: FsPromises, vaultDir: string, name: string, 
 export async function removeRemote(fs: FsPromises, vaultDir: string, name: string): Promise<void> {
   const list = await listRemotes(fs, vaultDir);
   if (!list.some((r) => r.name === name)) throw new NoSuchRemoteError(name);
-  await writeRemotes(fs, vaultDir, list.filter((r) => r.name !== name));
+  await writeRemotes(
+    fs,
+    vaultDir,
+    list.filter((r) => r.name !== name),
+  );
   await (await SyncState.load(fs, vaultDir)).forgetRemote(name);
 }

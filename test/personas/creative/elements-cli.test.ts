@@ -29,7 +29,13 @@ async function project(): Promise<{ dir: string; remove: () => Promise<void>; v1
   await mkdir(join(dir, 'Art'), { recursive: true });
   const write = async (v: 1 | 2) => {
     await writeFile(join(dir, 'Art/castle.psd'), makePsd(v === 1 ? psdV1 : psdV2));
-    await writeFile(join(dir, 'tower.glb'), await makeGlb([{ name: 'Tower', positions: tri(v === 1 ? 0 : 2), color: [1, 0, 0, 1] }, { name: 'Wall', positions: tri(v === 1 ? 5 : 9), color: [0, 0, 1, 1] }]));
+    await writeFile(
+      join(dir, 'tower.glb'),
+      await makeGlb([
+        { name: 'Tower', positions: tri(v === 1 ? 0 : 2), color: [1, 0, 0, 1] },
+        { name: 'Wall', positions: tri(v === 1 ? 5 : 9), color: [0, 0, 1, 1] },
+      ]),
+    );
     await writeFile(join(dir, 'main.tscn'), v === 1 ? TSCN_V1 : TSCN_V2);
     await writeFile(join(dir, 'notes.txt'), `version ${v}\n`);
   };
@@ -68,11 +74,19 @@ test('--list-elements --json lists layers with sizes and visibility; the text fo
     const list = JSON.parse(r.stdout);
     assert.is(list.snapshot, p.v1);
     assert.is(list.format, 'psd');
-    assert.equal(list.elements.map((e: { kind: string; name: string }) => `${e.kind} ${e.name}`), ['layer Background', 'layer Sky', 'group Characters', 'layer Characters/Hero']);
-    assert.equal([list.elements[1].details.width, list.elements[1].details.height, list.elements[1].details.visible], [16, 4, false]);
+    assert.equal(
+      list.elements.map((e: { kind: string; name: string }) => `${e.kind} ${e.name}`),
+      ['layer Background', 'layer Sky', 'group Characters', 'layer Characters/Hero'],
+    );
+    assert.equal(
+      [list.elements[1].details.width, list.elements[1].details.height, list.elements[1].details.visible],
+      [16, 4, false],
+    );
     const text = await runVault(p.dir, ['restore', 'HEAD~1', 'Art/castle.psd', '--list-elements']);
     assert.match(text.stdout, /layer +Sky +\(16x4, hidden\)/);
-    const glb = JSON.parse((await runVault(p.dir, ['restore', p.v1.slice(0, 8), 'tower.glb', '--list-elements', '--json'])).stdout);
+    const glb = JSON.parse(
+      (await runVault(p.dir, ['restore', p.v1.slice(0, 8), 'tower.glb', '--list-elements', '--json'])).stdout,
+    );
     assert.ok(glb.elements.some((e: { kind: string; name: string }) => e.kind === 'mesh' && e.name === 'TowerMesh'));
   } finally {
     await p.remove();

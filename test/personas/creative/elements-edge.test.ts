@@ -29,12 +29,16 @@ test('OBJ: groups over a shared vertex pool: the pool vertices a restored group 
   const t = await twoVersions('pool.obj', v1, v2);
   const r = await t.run('group:left');
   assert.is(r.action, 'replaced');
-  assert.is((await t.read()).toString(), `${pool}g left\nv 0 0 0\nv 1 0 0\nv 1 1 0\nf 5 6 7\ng right\nv 2 2 0\nf 1 3 8\n`);
+  assert.is(
+    (await t.read()).toString(),
+    `${pool}g left\nv 0 0 0\nv 1 0 0\nv 1 1 0\nf 5 6 7\ng right\nv 2 2 0\nf 1 3 8\n`,
+  );
   assert.match(r.notes.join(' '), '3 vertex line(s)');
 });
 
 test('OBJ: an object the current file lost comes back after the one it followed; CRLF kept', async () => {
-  const v1 = 'o A\r\nv 0 0 0\r\nv 1 0 0\r\nv 0 1 0\r\nf 1 2 3\r\no B\r\nv 5 0 0\r\nv 6 0 0\r\nv 5 1 0\r\nf 4 5 6\r\no C\r\nv 9 9 9\r\nv 9 8 9\r\nv 8 9 9\r\nf 7 8 9\r\n';
+  const v1 =
+    'o A\r\nv 0 0 0\r\nv 1 0 0\r\nv 0 1 0\r\nf 1 2 3\r\no B\r\nv 5 0 0\r\nv 6 0 0\r\nv 5 1 0\r\nf 4 5 6\r\no C\r\nv 9 9 9\r\nv 9 8 9\r\nv 8 9 9\r\nf 7 8 9\r\n';
   const v2 = 'o A\r\nv 0 0 0\r\nv 1 0 0\r\nv 0 1 0\r\nf 1 2 3\r\no C\r\nv 9 9 9\r\nv 9 8 9\r\nv 8 9 9\r\nf 4 5 6\r\n';
   const t = await twoVersions('m.obj', v1, v2);
   const r = await t.run('B');
@@ -44,13 +48,28 @@ test('OBJ: an object the current file lost comes back after the one it followed;
 
 test('glTF: a node deleted since is added back under the scene with its mesh; other nodes untouched', async () => {
   const tri = (x: number) => [x, 0, 0, x + 1, 0, 0, x, 1, 0];
-  const v1 = await makeGlb([{ name: 'Keep', positions: tri(0), color: [1, 0, 0, 1] }, { name: 'Gone', positions: tri(4), color: [0, 1, 0, 1], children: [{ name: 'Child', positions: tri(8), color: [0, 0, 1, 1] }] }]);
+  const v1 = await makeGlb([
+    { name: 'Keep', positions: tri(0), color: [1, 0, 0, 1] },
+    {
+      name: 'Gone',
+      positions: tri(4),
+      color: [0, 1, 0, 1],
+      children: [{ name: 'Child', positions: tri(8), color: [0, 0, 1, 1] }],
+    },
+  ]);
   const v2 = await makeGlb([{ name: 'Keep', positions: tri(1), color: [1, 0, 0, 1] }]);
   const t = await twoVersions('s.glb', v1, v2);
   const r = await t.run('Gone');
   assert.is(r.action, 'inserted');
   const doc = await readGlb(await t.read());
-  assert.equal(doc.getRoot().listScenes()[0]!.listChildren().map((n) => n.getName()), ['Keep', 'Gone']);
+  assert.equal(
+    doc
+      .getRoot()
+      .listScenes()[0]!
+      .listChildren()
+      .map((n) => n.getName()),
+    ['Keep', 'Gone'],
+  );
   assert.equal(positionsOf(doc, 'Gone'), tri(4));
   assert.equal(positionsOf(doc, 'Child'), tri(8), 'children the current file lacks come along');
   assert.equal(positionsOf(doc, 'Keep'), tri(1));
@@ -63,8 +82,19 @@ test('glTF: a material other meshes also use is kept (with a note) when one node
     const stone = doc.createMaterial('Stone').setBaseColorFactor(color);
     const scene = doc.createScene('S');
     for (const [i, name] of ['A', 'B'].entries()) {
-      const acc = doc.createAccessor(`${name}p`, buf).setType('VEC3').setArray(new Float32Array([x + i, 0, 0, 1, 0, 0, 0, 1, 0]));
-      scene.addChild(doc.createNode(name).setMesh(doc.createMesh(`${name}Mesh`).addPrimitive(doc.createPrimitive().setAttribute('POSITION', acc).setMaterial(stone))));
+      const acc = doc
+        .createAccessor(`${name}p`, buf)
+        .setType('VEC3')
+        .setArray(new Float32Array([x + i, 0, 0, 1, 0, 0, 0, 1, 0]));
+      scene.addChild(
+        doc
+          .createNode(name)
+          .setMesh(
+            doc
+              .createMesh(`${name}Mesh`)
+              .addPrimitive(doc.createPrimitive().setAttribute('POSITION', acc).setMaterial(stone)),
+          ),
+      );
     }
     return Buffer.from(await new NodeIO().writeBinary(doc));
   };
@@ -83,11 +113,15 @@ test('glTF: an embedded .gltf is written back embedded; a file using extensions 
   const make = async (x: number) => {
     const doc = new Document();
     const buf = doc.createBuffer();
-    const acc = doc.createAccessor('p', buf).setType('VEC3').setArray(new Float32Array([x, 0, 0, 1, 0, 0, 0, 1, 0]));
+    const acc = doc
+      .createAccessor('p', buf)
+      .setType('VEC3')
+      .setArray(new Float32Array([x, 0, 0, 1, 0, 0, 0, 1, 0]));
     const mesh = doc.createMesh('M').addPrimitive(doc.createPrimitive().setAttribute('POSITION', acc));
     doc.createScene('S').addChild(doc.createNode('N').setMesh(mesh));
     const { json, resources } = await io.writeJSON(doc);
-    for (const b of json.buffers ?? []) b.uri = `data:application/octet-stream;base64,${Buffer.from(resources[b.uri!]!).toString('base64')}`;
+    for (const b of json.buffers ?? [])
+      b.uri = `data:application/octet-stream;base64,${Buffer.from(resources[b.uri!]!).toString('base64')}`;
     return json;
   };
   const v1 = await make(0);
@@ -115,11 +149,17 @@ test('JSON: a one-line file stays one line; a value already as it was is reporte
 });
 
 test('Godot: an ext_resource id the current file uses for another path is renamed in the restored node', async () => {
-  const v2 = TSCN_V1.replace('path="res://icon.svg" id="1_icon"', 'path="res://other.png" id="1_icon"').replace('scale = Vector2(2, 2)', 'scale = Vector2(9, 9)');
+  const v2 = TSCN_V1.replace('path="res://icon.svg" id="1_icon"', 'path="res://other.png" id="1_icon"').replace(
+    'scale = Vector2(2, 2)',
+    'scale = Vector2(9, 9)',
+  );
   const t = await twoVersions('m.tscn', TSCN_V1, v2);
   await t.run('Player/Sprite');
   const now = (await t.read()).toString();
-  assert.match(now, '[ext_resource type="Texture2D" uid="uid://icon" path="res://other.png" id="1_icon"]\n[ext_resource type="Texture2D" uid="uid://icon" path="res://icon.svg" id="1_icon_r1"]\n\n');
+  assert.match(
+    now,
+    '[ext_resource type="Texture2D" uid="uid://icon" path="res://other.png" id="1_icon"]\n[ext_resource type="Texture2D" uid="uid://icon" path="res://icon.svg" id="1_icon_r1"]\n\n',
+  );
   assert.match(now, 'texture = ExtResource("1_icon_r1")\nscale = Vector2(2, 2)');
   assert.match(now, '[gd_scene load_steps=4 ');
   assert.is(await codeOf(() => t.run('Nobody')), 'ENOELEMENT');
@@ -137,15 +177,38 @@ test('a parent the current file lost: ENOPARENT (JSON object, Godot parent node)
   assert.is((await g.read()).toString(), v2);
   const p = await g.run('Player');
   assert.is(p.action, 'inserted');
-  assert.match((await g.read()).toString(), 'zoom = Vector2(1, 1)\n\n[node name="Player" type="CharacterBody2D" parent="."]\nposition = Vector2(100, 200)\n');
+  assert.match(
+    (await g.read()).toString(),
+    'zoom = Vector2(1, 1)\n\n[node name="Player" type="CharacterBody2D" parent="."]\nposition = Vector2(100, 200)\n',
+  );
 });
 
 test('PSD: with a multiply layer the composite is rebuilt approximately and marked for re-rendering', async () => {
-  const solid = (w: number, h: number, c: number[]) => ({ width: w, height: h, data: new Uint8ClampedArray(Array.from({ length: w * h }, () => c).flat()) });
-  const mk = (shade: number[]) => Buffer.from(writePsd({ width: 4, height: 4, imageData: solid(4, 4, [0, 0, 0, 255]) as never, children: [
-    { name: 'Base', left: 0, top: 0, right: 4, bottom: 4, imageData: solid(4, 4, [200, 200, 200, 255]) as never },
-    { name: 'Shade', blendMode: 'multiply', left: 0, top: 0, right: 4, bottom: 4, imageData: solid(4, 4, shade) as never },
-  ] }));
+  const solid = (w: number, h: number, c: number[]) => ({
+    width: w,
+    height: h,
+    data: new Uint8ClampedArray(Array.from({ length: w * h }, () => c).flat()),
+  });
+  const mk = (shade: number[]) =>
+    Buffer.from(
+      writePsd({
+        width: 4,
+        height: 4,
+        imageData: solid(4, 4, [0, 0, 0, 255]) as never,
+        children: [
+          { name: 'Base', left: 0, top: 0, right: 4, bottom: 4, imageData: solid(4, 4, [200, 200, 200, 255]) as never },
+          {
+            name: 'Shade',
+            blendMode: 'multiply',
+            left: 0,
+            top: 0,
+            right: 4,
+            bottom: 4,
+            imageData: solid(4, 4, shade) as never,
+          },
+        ],
+      }),
+    );
   const t = await twoVersions('s.psd', mk([255, 0, 0, 128]), mk([0, 0, 255, 128]));
   const r = await t.run('Shade');
   assert.match(r.notes.join(' '), "blend mode 'multiply'");
@@ -168,19 +231,25 @@ test('the file changing while the undo snapshot is made: ECHANGED, the newer fil
   const { fs } = memFs();
   let armed = false;
   // an application saves the file right when the commit finishes (it releases the vault lock last)
-  const racing = { ...fs, unlink: async (path: string) => {
-    await fs.unlink(path);
-    if (armed && path.endsWith('.vault/lock')) {
-      armed = false;
-      await fs.writeFile('/work/c.json', '{"a": 99}\n');
-    }
-  } } as typeof fs;
+  const racing = {
+    ...fs,
+    unlink: async (path: string) => {
+      await fs.unlink(path);
+      if (armed && path.endsWith('.vault/lock')) {
+        armed = false;
+        await fs.writeFile('/work/c.json', '{"a": 99}\n');
+      }
+    },
+  } as typeof fs;
   const t = await vaultOn(racing, '/work', { 'c.json': '{"a": 1}\n' });
   const a = await commit({ vault: t.vault, message: 'v1' });
   await fs.writeFile('/work/c.json', '{"a": 2}\n');
   await commit({ vault: t.vault, message: 'v2' });
   armed = true;
-  assert.is(await codeOf(() => restoreElement({ vault: t.vault, rev: a.id!, path: 'c.json', element: 'a' })), 'ECHANGED');
+  assert.is(
+    await codeOf(() => restoreElement({ vault: t.vault, rev: a.id!, path: 'c.json', element: 'a' })),
+    'ECHANGED',
+  );
   assert.is(String(await fs.readFile('/work/c.json', 'utf8')), '{"a": 99}\n');
 });
 

@@ -2,9 +2,12 @@
 import { initializeCanvas, writePsd, type Layer, type Psd } from 'ag-psd';
 import { Document, NodeIO } from '@gltf-transform/core';
 
-initializeCanvas((() => {
-  throw new Error('no canvas in tests');
-}) as never, ((w: number, h: number) => ({ width: w, height: h, data: new Uint8ClampedArray(w * h * 4) })) as never);
+initializeCanvas(
+  (() => {
+    throw new Error('no canvas in tests');
+  }) as never,
+  ((w: number, h: number) => ({ width: w, height: h, data: new Uint8ClampedArray(w * h * 4) })) as never,
+);
 
 export type Rgba = readonly [number, number, number, number];
 
@@ -29,12 +32,25 @@ function solid(w: number, h: number, c: Rgba) {
 function toLayer(s: LayerSpec): Layer {
   if (s.children) return { name: s.name, hidden: s.hidden, children: s.children.map(toLayer) };
   const [left, top, w, h] = s.rect ?? [0, 0, PSD_W, PSD_H];
-  return { name: s.name, hidden: s.hidden, left, top, right: left + w, bottom: top + h, imageData: solid(w, h, s.color ?? [0, 0, 0, 255]) as never };
+  return {
+    name: s.name,
+    hidden: s.hidden,
+    left,
+    top,
+    right: left + w,
+    bottom: top + h,
+    imageData: solid(w, h, s.color ?? [0, 0, 0, 255]) as never,
+  };
 }
 
 /** A PSD with these layers (bottom first) and a composite of the given colour. */
 export function makePsd(layers: LayerSpec[], composite: Rgba = [9, 9, 9, 255]): Buffer {
-  const psd: Psd = { width: PSD_W, height: PSD_H, children: layers.map(toLayer), imageData: solid(PSD_W, PSD_H, composite) as never };
+  const psd: Psd = {
+    width: PSD_W,
+    height: PSD_H,
+    children: layers.map(toLayer),
+    imageData: solid(PSD_W, PSD_H, composite) as never,
+  };
   return Buffer.from(writePsd(psd));
 }
 
@@ -57,7 +73,10 @@ export async function makeGlb(nodes: NodeSpec[]): Promise<Buffer> {
     const mat = doc.createMaterial(`${s.name}Mat`).setBaseColorFactor(s.color);
     const prim = doc.createPrimitive().setAttribute('POSITION', pos).setMaterial(mat);
     const mesh = doc.createMesh(`${s.name}Mesh`).addPrimitive(prim);
-    const node = doc.createNode(s.name).setMesh(mesh).setTranslation(s.translation ?? [0, 0, 0]);
+    const node = doc
+      .createNode(s.name)
+      .setMesh(mesh)
+      .setTranslation(s.translation ?? [0, 0, 0]);
     for (const c of s.children ?? []) node.addChild(build(c));
     return node;
   };
@@ -72,13 +91,19 @@ export async function readGlb(bytes: Uint8Array): Promise<Document> {
 
 /** Positions of the mesh a node (by name) uses. */
 export function positionsOf(doc: Document, node: string): number[] {
-  const n = doc.getRoot().listNodes().find((x) => x.getName() === node);
+  const n = doc
+    .getRoot()
+    .listNodes()
+    .find((x) => x.getName() === node);
   const acc = n?.getMesh()?.listPrimitives()[0]?.getAttribute('POSITION');
   return acc ? [...acc.getArray()!] : [];
 }
 
 export function colorOf(doc: Document, node: string): number[] {
-  const n = doc.getRoot().listNodes().find((x) => x.getName() === node);
+  const n = doc
+    .getRoot()
+    .listNodes()
+    .find((x) => x.getName() === node);
   return [...(n?.getMesh()?.listPrimitives()[0]?.getMaterial()?.getBaseColorFactor() ?? [])];
 }
 

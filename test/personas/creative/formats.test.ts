@@ -1,13 +1,37 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import pngjs from 'pngjs';
-import { bounds, decodeImage, decodePsd, encodePng, imageFormatOf, modelFormatOf, parseModel, resizeImage, type RgbaImage } from '../../../src/personas/creative/formats/index.js';
+import {
+  bounds,
+  decodeImage,
+  decodePsd,
+  encodePng,
+  imageFormatOf,
+  modelFormatOf,
+  parseModel,
+  resizeImage,
+  type RgbaImage,
+} from '../../../src/personas/creative/formats/index.js';
 import { codeOf } from '../../helpers/vault.js';
-import { cube, glbOf, gltfOf, jpegOf, png16, png8, pngPalette, psdOf, stlAscii, stlBinary, webpOf } from './visual-fixtures.js';
+import {
+  cube,
+  glbOf,
+  gltfOf,
+  jpegOf,
+  png16,
+  png8,
+  pngPalette,
+  psdOf,
+  stlAscii,
+  stlBinary,
+  webpOf,
+} from './visual-fixtures.js';
 
 const test = suite('personas/creative/formats');
 
-const px = (img: RgbaImage, x: number, y: number) => [...img.data.subarray((y * img.width + x) * 4, (y * img.width + x) * 4 + 4)];
+const px = (img: RgbaImage, x: number, y: number) => [
+  ...img.data.subarray((y * img.width + x) * 4, (y * img.width + x) * 4 + 4),
+];
 const related = (files: Record<string, string | Uint8Array>) => async (p: string) => {
   const f = files[p];
   return f === undefined ? null : typeof f === 'string' ? new TextEncoder().encode(f) : f;
@@ -35,13 +59,19 @@ test('PNG 8-bit RGBA, RGB and grey decode to the same RGBA8 pixels and report th
   const rgb = await decodeImage(png8(8, 4, f, 2), 'a.png');
   assert.is(rgb.info.colorType, 'rgb');
   assert.equal(px(rgb, 3, 2), [30, 40, 100, 255]);
-  const grey = await decodeImage(png8(8, 4, (x) => [x * 30, x * 30, x * 30, 255], 0), 'g.png');
+  const grey = await decodeImage(
+    png8(8, 4, (x) => [x * 30, x * 30, x * 30, 255], 0),
+    'g.png',
+  );
   assert.is(grey.info.colorType, 'grey');
   assert.equal(px(grey, 2, 1), [60, 60, 60, 255]);
 });
 
 test('PNG 16-bit is scaled to 8 bits and reports bitDepth 16', async () => {
-  const img = await decodeImage(png16(4, 4, (x) => [x * 16384, 65535, 0, 32768]), 'deep.png');
+  const img = await decodeImage(
+    png16(4, 4, (x) => [x * 16384, 65535, 0, 32768]),
+    'deep.png',
+  );
   assert.is(img.info.bitDepth, 16);
   assert.is(img.info.colorType, 'rgba');
   assert.equal(px(img, 0, 0), [0, 255, 0, 128]);
@@ -49,14 +79,29 @@ test('PNG 16-bit is scaled to 8 bits and reports bitDepth 16', async () => {
 });
 
 test('palette PNG with transparency becomes RGBA', async () => {
-  const img = await decodeImage(pngPalette(4, 2, [[255, 0, 0], [0, 0, 255]], (x) => x % 2, [255, 0]), 'pal.png');
+  const img = await decodeImage(
+    pngPalette(
+      4,
+      2,
+      [
+        [255, 0, 0],
+        [0, 0, 255],
+      ],
+      (x) => x % 2,
+      [255, 0],
+    ),
+    'pal.png',
+  );
   assert.is(img.info.colorType, 'palette');
   assert.equal(px(img, 0, 0), [255, 0, 0, 255]);
   assert.equal(px(img, 1, 1), [0, 0, 255, 0]);
 });
 
 test('JPEG decodes (lossy, so near the source colour)', async () => {
-  const img = await decodeImage(jpegOf(16, 16, () => [200, 100, 50, 255]), 'photo.jpeg');
+  const img = await decodeImage(
+    jpegOf(16, 16, () => [200, 100, 50, 255]),
+    'photo.jpeg',
+  );
   assert.is(img.info.format, 'jpeg');
   assert.is(img.info.colorType, 'rgb');
   const [r, g, b, a] = px(img, 8, 8);
@@ -65,11 +110,19 @@ test('JPEG decodes (lossy, so near the source colour)', async () => {
 });
 
 test('PSD: the stored composite, and every layer with its pixels and place', async () => {
-  const bytes = psdOf(20, 10, [
-    { name: 'Background', width: 20, height: 10, fill: () => [255, 255, 255, 255] },
-    { name: 'Characters', children: [{ name: 'Hero', left: 2, top: 3, width: 4, height: 2, fill: () => [255, 0, 0, 255] }] },
-    { name: 'Sky', left: 10, top: 0, width: 5, height: 5, hidden: true, fill: () => [0, 0, 255, 255] },
-  ], (x, y) => (x >= 2 && x < 6 && y >= 3 && y < 5 ? [255, 0, 0, 255] : [255, 255, 255, 255]));
+  const bytes = psdOf(
+    20,
+    10,
+    [
+      { name: 'Background', width: 20, height: 10, fill: () => [255, 255, 255, 255] },
+      {
+        name: 'Characters',
+        children: [{ name: 'Hero', left: 2, top: 3, width: 4, height: 2, fill: () => [255, 0, 0, 255] }],
+      },
+      { name: 'Sky', left: 10, top: 0, width: 5, height: 5, hidden: true, fill: () => [0, 0, 255, 255] },
+    ],
+    (x, y) => (x >= 2 && x < 6 && y >= 3 && y < 5 ? [255, 0, 0, 255] : [255, 255, 255, 255]),
+  );
   const img = await decodeImage(bytes, 'art/hero.psd');
   assert.is(img.width, 20);
   assert.is(img.info.format, 'psd');
@@ -78,7 +131,15 @@ test('PSD: the stored composite, and every layer with its pixels and place', asy
   assert.equal(px(img, 3, 4), [255, 0, 0, 255]);
   assert.equal(px(img, 12, 2), [255, 255, 255, 255]);
   const psd = await decodePsd(bytes, 'art/hero.psd');
-  assert.equal(psd.layers.map((l) => [l.path, l.kind, l.hidden]), [['Background', 'layer', false], ['Characters', 'group', false], ['Characters/Hero', 'layer', false], ['Sky', 'layer', true]]);
+  assert.equal(
+    psd.layers.map((l) => [l.path, l.kind, l.hidden]),
+    [
+      ['Background', 'layer', false],
+      ['Characters', 'group', false],
+      ['Characters/Hero', 'layer', false],
+      ['Sky', 'layer', true],
+    ],
+  );
   const hero = psd.layers[2]!;
   assert.equal([hero.left, hero.top, hero.image!.width, hero.image!.height], [2, 3, 4, 2]);
   assert.equal(px(hero.image!, 0, 0), [255, 0, 0, 255]);
@@ -86,8 +147,20 @@ test('PSD: the stored composite, and every layer with its pixels and place', asy
 
 test('PSD without a stored composite is composited from its visible layers', async () => {
   const { writePsdBuffer } = await import('ag-psd');
-  const layer = (name: string, left: number, c: [number, number, number, number], hidden = false) => ({ name, left, top: 0, right: left + 2, bottom: 2, hidden, imageData: { width: 2, height: 2, data: new Uint8ClampedArray(Array(4).fill(c).flat()) } });
-  const bytes = writePsdBuffer({ width: 4, height: 2, children: [layer('a', 0, [0, 255, 0, 255]), layer('b', 2, [0, 0, 255, 255], true)] });
+  const layer = (name: string, left: number, c: [number, number, number, number], hidden = false) => ({
+    name,
+    left,
+    top: 0,
+    right: left + 2,
+    bottom: 2,
+    hidden,
+    imageData: { width: 2, height: 2, data: new Uint8ClampedArray(Array(4).fill(c).flat()) },
+  });
+  const bytes = writePsdBuffer({
+    width: 4,
+    height: 2,
+    children: [layer('a', 0, [0, 255, 0, 255]), layer('b', 2, [0, 0, 255, 255], true)],
+  });
   const img = await decodeImage(bytes, 'nocomp.psd');
   assert.is(img.info.composite, 'layers');
   assert.equal(px(img, 0, 0), [0, 255, 0, 255]);
@@ -122,14 +195,20 @@ test('WebP (lossless with alpha, and lossy) decodes through @jsquash/webp', asyn
 });
 
 test('encodePng round-trips through pngjs', async () => {
-  const img = await decodeImage(png8(5, 3, (x, y) => [x, y, 7, 200]), 'a.png');
+  const img = await decodeImage(
+    png8(5, 3, (x, y) => [x, y, 7, 200]),
+    'a.png',
+  );
   const back = pngjs.PNG.sync.read(encodePng(img));
   assert.is(back.width, 5);
   assert.equal([...back.data], [...img.data]);
 });
 
 test('resizeImage: area average keeps the aspect ratio and never upscales', async () => {
-  const img = await decodeImage(png8(100, 50, (x) => (x < 50 ? [0, 0, 0, 255] : [255, 255, 255, 255])), 'a.png');
+  const img = await decodeImage(
+    png8(100, 50, (x) => (x < 50 ? [0, 0, 0, 255] : [255, 255, 255, 255])),
+    'a.png',
+  );
   const small = resizeImage(img, 10);
   assert.equal([small.width, small.height], [10, 5]);
   assert.equal(px(small, 0, 0), [0, 0, 0, 255]);
@@ -138,7 +217,10 @@ test('resizeImage: area average keeps the aspect ratio and never upscales', asyn
   assert.equal([odd.width, odd.height], [3, 2]);
   assert.equal(px(odd, 1, 0), [128, 128, 128, 255]);
   assert.is(resizeImage(img, 500), img);
-  const clear = resizeImage({ width: 2, height: 1, data: new Uint8Array([255, 0, 0, 255, 0, 0, 0, 0]), info: { format: 'png' } }, 1);
+  const clear = resizeImage(
+    { width: 2, height: 1, data: new Uint8Array([255, 0, 0, 255, 0, 0, 0, 0]), info: { format: 'png' } },
+    1,
+  );
   assert.equal(px(clear, 0, 0), [255, 0, 0, 128]);
 });
 
@@ -177,13 +259,22 @@ bump textures/brass_n.png
 test('OBJ: objects and groups, fan-triangulated, per-object vertices; MTL materials and textures through readRelated', async () => {
   const m = await parseModel(Buffer.from(OBJ), 'props/scene.obj', related({ 'scene.mtl': MTL }));
   assert.is(m.format, 'obj');
-  assert.equal(m.meshes.map((x) => [x.name, x.kind, x.positions.length / 3, x.indices.length / 3, x.materials]), [
-    ['Table', 'object', 4, 2, ['Wood']],
-    ['Lamp', 'object', 3, 1, ['Brass']],
-    ['Shade', 'group', 3, 1, ['Wood']],
-  ]);
+  assert.equal(
+    m.meshes.map((x) => [x.name, x.kind, x.positions.length / 3, x.indices.length / 3, x.materials]),
+    [
+      ['Table', 'object', 4, 2, ['Wood']],
+      ['Lamp', 'object', 3, 1, ['Brass']],
+      ['Shade', 'group', 3, 1, ['Wood']],
+    ],
+  );
   assert.equal(bounds(m.meshes[1]!.positions), { min: [0, 0, 5], max: [2, 2, 5] });
-  assert.equal(m.materials.map((x) => [x.name, x.props.Kd, x.textures]), [['Wood', [0.6, 0.4, 0.2], ['textures/wood.png']], ['Brass', [0.8, 0.7, 0.1], ['textures/brass_n.png']]]);
+  assert.equal(
+    m.materials.map((x) => [x.name, x.props.Kd, x.textures]),
+    [
+      ['Wood', [0.6, 0.4, 0.2], ['textures/wood.png']],
+      ['Brass', [0.8, 0.7, 0.1], ['textures/brass_n.png']],
+    ],
+  );
   assert.equal(m.textures, ['textures/wood.png', 'textures/brass_n.png']);
   assert.equal(m.references, ['scene.mtl', 'textures/wood.png', 'textures/brass_n.png']);
   const noMtl = await parseModel(Buffer.from(OBJ), 'scene.obj');
@@ -195,11 +286,31 @@ test('OBJ: objects and groups, fan-triangulated, per-object vertices; MTL materi
 test('STL binary and ASCII (several solids); vertices are welded', async () => {
   const c = cube(2);
   const bin = await parseModel(stlBinary('crate', c.positions, c.indices), 'crate.stl');
-  assert.equal(bin.meshes.map((x) => [x.name, x.kind, x.positions.length / 3, x.indices.length / 3]), [['crate', 'solid', 8, 12]]);
+  assert.equal(
+    bin.meshes.map((x) => [x.name, x.kind, x.positions.length / 3, x.indices.length / 3]),
+    [['crate', 'solid', 8, 12]],
+  );
   assert.equal(bounds(bin.meshes[0]!.positions), { min: [0, 0, 0], max: [2, 2, 2] });
-  const ascii = await parseModel(Buffer.from(stlAscii([{ name: 'a', ...cube(1) }, { name: 'b', positions: [0, 0, 0, 1, 0, 0, 0, 1, 0], indices: [0, 1, 2] }])), 'two.stl');
-  assert.equal(ascii.meshes.map((x) => [x.name, x.positions.length / 3, x.indices.length / 3]), [['a', 8, 12], ['b', 3, 1]]);
-  assert.is(await codeOf(() => parseModel(stlBinary('x', c.positions, c.indices).subarray(0, 200), 'cut.stl')), 'EDECODE');
+  const ascii = await parseModel(
+    Buffer.from(
+      stlAscii([
+        { name: 'a', ...cube(1) },
+        { name: 'b', positions: [0, 0, 0, 1, 0, 0, 0, 1, 0], indices: [0, 1, 2] },
+      ]),
+    ),
+    'two.stl',
+  );
+  assert.equal(
+    ascii.meshes.map((x) => [x.name, x.positions.length / 3, x.indices.length / 3]),
+    [
+      ['a', 8, 12],
+      ['b', 3, 1],
+    ],
+  );
+  assert.is(
+    await codeOf(() => parseModel(stlBinary('x', c.positions, c.indices).subarray(0, 200), 'cut.stl')),
+    'EDECODE',
+  );
 });
 
 test('GLB via @gltf-transform: nodes in world space, meshes, materials, embedded textures', async () => {
@@ -210,15 +321,21 @@ test('GLB via @gltf-transform: nodes in world space, meshes, materials, embedded
   ]);
   const m = await parseModel(glb, 'level.glb');
   assert.is(m.format, 'glb');
-  assert.equal(m.meshes.map((x) => [x.name, x.kind, x.positions.length / 3, x.indices.length / 3, x.materials]), [
-    ['Crate', 'node', 8, 12, ['Wood']],
-    ['Floor', 'node', 3, 1, ['Stone']],
-    ['Crate', 'mesh', 8, 12, ['Wood']],
-    ['Floor', 'mesh', 3, 1, ['Stone']],
-  ]);
+  assert.equal(
+    m.meshes.map((x) => [x.name, x.kind, x.positions.length / 3, x.indices.length / 3, x.materials]),
+    [
+      ['Crate', 'node', 8, 12, ['Wood']],
+      ['Floor', 'node', 3, 1, ['Stone']],
+      ['Crate', 'mesh', 8, 12, ['Wood']],
+      ['Floor', 'mesh', 3, 1, ['Stone']],
+    ],
+  );
   assert.equal(bounds(m.meshes[0]!.positions), { min: [10, 0, 0], max: [11, 1, 1] });
   assert.equal(bounds(m.meshes[2]!.positions), { min: [0, 0, 0], max: [1, 1, 1] });
-  assert.equal(m.materials.map((x) => x.name), ['Wood', 'Stone']);
+  assert.equal(
+    m.materials.map((x) => x.name),
+    ['Wood', 'Stone'],
+  );
   assert.equal(m.materials[0]!.props.baseColorFactor, [0.5, 0.3, 0.1, 1]);
   assert.equal(m.materials[0]!.textures, ['wood.png']);
   assert.equal(m.references, []);
@@ -230,7 +347,10 @@ test('glTF JSON with an external .bin buffer and image, read through readRelated
   const files: Record<string, Uint8Array> = { ...resources };
   const m = await parseModel(Buffer.from(json), 'models/box.gltf', related(files));
   assert.is(m.format, 'gltf');
-  assert.equal(m.meshes.filter((x) => x.kind === 'node').map((x) => [x.name, x.indices.length / 3]), [['Box', 12]]);
+  assert.equal(
+    m.meshes.filter((x) => x.kind === 'node').map((x) => [x.name, x.indices.length / 3]),
+    [['Box', 12]],
+  );
   assert.ok(m.references.includes('box.bin'), JSON.stringify(m.references));
   assert.ok(m.references.includes('tex/paint.png'), JSON.stringify(m.references));
   assert.equal(m.textures, ['tex/paint.png']);

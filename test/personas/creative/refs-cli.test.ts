@@ -32,12 +32,18 @@ test('refs PATH -r, --used-by, and a rename the commit warns about, then --broke
     const inModels = await runVault(join(p.dir, 'Models'), ['refs', 'hero.mtl', '--json']);
     assert.is(JSON.parse(inModels.stdout).path, 'Models/hero.mtl', 'paths are relative to where the command runs');
     const users = await runVault(p.dir, ['refs', '--used-by', 'Textures/brick.png', '--json']);
-    assert.equal((JSON.parse(users.stdout).references as { from: string }[]).map((r) => r.from), ['Materials/brick.json', 'Models/hero.mtl', 'scenes/level.tscn']);
+    assert.equal(
+      (JSON.parse(users.stdout).references as { from: string }[]).map((r) => r.from),
+      ['Materials/brick.json', 'Models/hero.mtl', 'scenes/level.tscn'],
+    );
 
     await rename(join(p.dir, 'Textures/brick.png'), join(p.dir, 'Textures/brick_old.png'));
     const c = await runVault(p.dir, ['commit', '-m', 'rename the texture']);
     assert.is(c.code, 0, c.stderr);
-    assert.match(c.stderr, /^warning: references: Models\/hero\.mtl still uses Textures\/brick\.png, which this commit renames to Textures\/brick_old\.png/m);
+    assert.match(
+      c.stderr,
+      /^warning: references: Models\/hero\.mtl still uses Textures\/brick\.png, which this commit renames to Textures\/brick_old\.png/m,
+    );
     assert.match(c.stderr, /warning: references: scenes\/level\.tscn still uses Textures\/brick\.png/);
 
     const broken = await runVault(p.dir, ['refs', '--broken']);
@@ -46,11 +52,21 @@ test('refs PATH -r, --used-by, and a rename the commit warns about, then --broke
     assert.match(broken.stdout, /Models\/hero\.mtl:3 -> Textures\/brick\.png/);
     const j = JSON.parse((await runVault(p.dir, ['refs', '--broken', '--json'])).stdout);
     assert.ok(j.stored);
-    assert.equal((j.references as { from: string; status: string }[]).map((r) => [r.from, r.status]), [['Materials/brick.json', 'missing'], ['Models/hero.mtl', 'missing'], ['scenes/level.tscn', 'missing']]);
+    assert.equal(
+      (j.references as { from: string; status: string }[]).map((r) => [r.from, r.status]),
+      [
+        ['Materials/brick.json', 'missing'],
+        ['Models/hero.mtl', 'missing'],
+        ['scenes/level.tscn', 'missing'],
+      ],
+    );
     const before = await runVault(p.dir, ['refs', '--broken', 'HEAD~1']);
     assert.match(before.stdout, /^no broken references in snapshot/);
     const old = await runVault(p.dir, ['refs', 'Models/hero.mtl', '--rev', 'HEAD~1', '--json']);
-    assert.equal((JSON.parse(old.stdout).references as { status: string }[]).map((r) => r.status), ['ok', 'ok']);
+    assert.equal(
+      (JSON.parse(old.stdout).references as { status: string }[]).map((r) => r.status),
+      ['ok', 'ok'],
+    );
   } finally {
     await p.remove();
   }
@@ -63,7 +79,13 @@ test('a vault without the persona: no stored graph, refs computes it; usage erro
     assert.is(r.code, 0, r.stderr);
     const j = JSON.parse(r.stdout);
     assert.is(j.stored, false);
-    assert.equal((j.references as { kind: string; target: string }[]).map((x) => [x.kind, x.target]), [['buffer', 'Models/ship.bin'], ['image', 'Textures/hull paint.png']]);
+    assert.equal(
+      (j.references as { kind: string; target: string }[]).map((x) => [x.kind, x.target]),
+      [
+        ['buffer', 'Models/ship.bin'],
+        ['image', 'Textures/hull paint.png'],
+      ],
+    );
     const text = await runVault(p.dir, ['refs', 'Models/ship.gltf']);
     assert.match(text.stdout, /computed from the snapshot's files/);
     const none = await runVault(p.dir, ['refs']);

@@ -14,25 +14,47 @@ test('vault commit in a creative vault stores thumbnails; a broken image only wa
     const dir = tmp.path;
     const v = (args: string[]) => runVault(dir, args);
     assert.is((await v(['init', '--persona', 'creative'])).code, 0);
-    await writeFile(join(dir, 'a.png'), png(300, 150, () => RED));
-    await writeFile(join(dir, 'b.jpg'), jpg(64, 64, () => RED));
+    await writeFile(
+      join(dir, 'a.png'),
+      png(300, 150, () => RED),
+    );
+    await writeFile(
+      join(dir, 'b.jpg'),
+      jpg(64, 64, () => RED),
+    );
     await writeFile(join(dir, 'part.stl'), stl(1, 2, 3));
     await writeFile(join(dir, 'broken.png'), Buffer.from('\x89PNG\r\n\x1a\nnot really'));
     const c = await v(['commit', '-m', 'one']);
     assert.is(c.code, 0, c.stderr);
     assert.match(c.stderr, /warning: thumbnails: no thumbnail for broken\.png: /);
-    const ls = await v(['ls-tree', '-r', (await v(['show', '--json'])).stdout.match(/"attachments": "([0-9a-f]{64})"/)![1]!]);
+    const ls = await v([
+      'ls-tree',
+      '-r',
+      (await v(['show', '--json'])).stdout.match(/"attachments": "([0-9a-f]{64})"/)![1]!,
+    ]);
     assert.is(ls.code, 0, ls.stderr);
-    for (const p of ['thumbnails/a.png.png', 'thumbnails/b.jpg.png', 'thumbnails/part.stl.png']) assert.match(ls.stdout, new RegExp(p.replace(/\./g, '\\.')));
+    for (const p of ['thumbnails/a.png.png', 'thumbnails/b.jpg.png', 'thumbnails/part.stl.png'])
+      assert.match(ls.stdout, new RegExp(p.replace(/\./g, '\\.')));
     assert.not.match(ls.stdout, /broken\.png\.png/);
     const tl = JSON.parse((await v(['timeline', '--json'])).stdout);
-    assert.equal(tl[0].files.map((f: { path: string; thumbnail: unknown }) => [f.path, !!f.thumbnail]), [['a.png', true], ['b.jpg', true], ['broken.png', false], ['part.stl', true]]);
+    assert.equal(
+      tl[0].files.map((f: { path: string; thumbnail: unknown }) => [f.path, !!f.thumbnail]),
+      [
+        ['a.png', true],
+        ['b.jpg', true],
+        ['broken.png', false],
+        ['part.stl', true],
+      ],
+    );
     assert.is((await v(['verify', '--read-data'])).code, 0);
 
     // persona none: no thumbnails attachment
     const plain = join(dir, 'plain');
     await runVault(undefined, ['init', plain]);
-    await writeFile(join(plain, 'a.png'), png(8, 8, () => RED));
+    await writeFile(
+      join(plain, 'a.png'),
+      png(8, 8, () => RED),
+    );
     assert.is((await runVault(plain, ['commit', '-m', 'x'])).code, 0);
     const tl2 = JSON.parse((await runVault(plain, ['timeline', '--json'])).stdout);
     assert.is(tl2[0].files[0].thumbnail, null);

@@ -28,12 +28,25 @@ test('threads=2 makes the same thumbnails as threads=0; a broken picture only wa
     for (const [i, threads] of [0, 2].entries()) {
       const t = await diskVault(dirs[i]!.path, project(), { threads, mtime: 1_600_000_000_000 });
       const warnings: string[] = [];
-      const r = await commit({ vault: t.vault, message: 'pictures', attachments: [thumbnailsAttachment()], onWarning: (w) => warnings.push(w.message) });
-      const names = [...(await readAttachment(t.vault, (await readSnapshot(t.vault, 'HEAD')).attachments, 'thumbnails')).keys()].sort();
+      const r = await commit({
+        vault: t.vault,
+        message: 'pictures',
+        attachments: [thumbnailsAttachment()],
+        onWarning: (w) => warnings.push(w.message),
+      });
+      const names = [
+        ...(await readAttachment(t.vault, (await readSnapshot(t.vault, 'HEAD')).attachments, 'thumbnails')).keys(),
+      ].sort();
       results.push({ attachments: r.attachments, warnings: warnings.sort(), names });
       await t.vault.close();
     }
-    assert.equal(results[1]!.names, ['Art/a.png.png', 'Art/b.png.png', 'Art/c.jpg.png', 'Art/d.psd.png', 'Models/box.obj.png']);
+    assert.equal(results[1]!.names, [
+      'Art/a.png.png',
+      'Art/b.png.png',
+      'Art/c.jpg.png',
+      'Art/d.psd.png',
+      'Models/box.obj.png',
+    ]);
     assert.is(results[1]!.attachments, results[0]!.attachments, 'byte-identical thumbnails either way');
     assert.equal(results[1]!.warnings, results[0]!.warnings);
     assert.is(results[1]!.warnings.length, 1);

@@ -4,7 +4,12 @@ import { decodeImage, imageFormatOf } from '../../../src/personas/creative/forma
 import { modelFormatOf } from '../../../src/personas/creative/formats/models.js';
 import { thumbnailKind } from '../../../src/personas/creative/thumbnails/paths.js';
 import { thumbnailsAttachment } from '../../../src/personas/creative/thumbnails/attachment.js';
-import { halfBlockLines, halfBlockRows, visibleWidth, xterm256 } from '../../../src/personas/creative/thumbnails/halfBlock.js';
+import {
+  halfBlockLines,
+  halfBlockRows,
+  visibleWidth,
+  xterm256,
+} from '../../../src/personas/creative/thumbnails/halfBlock.js';
 import { renderMeshes } from '../../../src/personas/creative/thumbnails/render.js';
 import { thumbnailFor } from '../../../src/personas/creative/thumbnails/thumbnailFor.js';
 import { readAttachedFile, readAttachment, type CommitAttachment } from '../../../src/porcelain/attachments.js';
@@ -22,7 +27,10 @@ function at(img: { width: number; data: Uint8Array }, x: number, y: number): num
   return [...img.data.subarray(k, k + 4)];
 }
 function opaqueBox(img: { width: number; height: number; data: Uint8Array }) {
-  let x0 = Infinity, y0 = Infinity, x1 = -1, y1 = -1;
+  let x0 = Infinity,
+    y0 = Infinity,
+    x1 = -1,
+    y1 = -1;
   for (let y = 0; y < img.height; y++)
     for (let x = 0; x < img.width; x++)
       if (img.data[(y * img.width + x) * 4 + 3]! > 128) {
@@ -44,7 +52,9 @@ test('the renderer fits the model to the picture, shades faces differently and k
   assert.is(at(img, 0, 0)[3], 0, 'background stays transparent');
   // three visible faces, three shades
   const shades = new Set<string>();
-  for (let y = 0; y < img.height; y += 2) for (let x = 0; x < img.width; x += 2) if (img.data[(y * img.width + x) * 4 + 3] === 255) shades.add(at(img, x, y).slice(0, 3).join());
+  for (let y = 0; y < img.height; y += 2)
+    for (let x = 0; x < img.width; x += 2)
+      if (img.data[(y * img.width + x) * 4 + 3] === 255) shades.add(at(img, x, y).slice(0, 3).join());
   assert.ok(shades.size >= 3, `shades: ${shades.size}`);
 
   // a small box in front of a big plate: drawn first or last, the box stays visible (z-buffer, not drawing order)
@@ -52,7 +62,10 @@ test('the renderer fits the model to the picture, shades faces differently and k
   const front = box(3, 3, 3, [-1.5, -1.5, 1]);
   const bluish = (img: ReturnType<typeof renderMeshes>, wantBlue: boolean) => {
     const s = new Set<number>();
-    for (let k = 0; k < img.width * img.height; k++) if (img.data[k * 4 + 3] === 255 && img.data[k * 4 + 2]! > img.data[k * 4]! === wantBlue) s.add(k);
+    for (let k = 0; k < img.width * img.height; k++) {
+      const blue = img.data[k * 4 + 2]! > img.data[k * 4]!;
+      if (img.data[k * 4 + 3] === 255 && blue === wantBlue) s.add(k);
+    }
     return s;
   };
   const last = bluish(renderMeshes([plate, front], { size: 96, supersample: 1 }), true); // the second mesh is blue-grey
@@ -66,7 +79,8 @@ test('the renderer fits the model to the picture, shades faces differently and k
 test('half-block lines: two pixels per cell in 24-bit colour, exact width, ASCII ramp without colour', () => {
   // 4 x 4: top half red, bottom half blue, right column transparent
   const data = new Uint8Array(4 * 4 * 4);
-  for (let y = 0; y < 4; y++) for (let x = 0; x < 4; x++) data.set(x === 3 ? [0, 0, 0, 0] : y < 2 ? RED : BLUE, (y * 4 + x) * 4);
+  for (let y = 0; y < 4; y++)
+    for (let x = 0; x < 4; x++) data.set(x === 3 ? [0, 0, 0, 0] : y < 2 ? RED : BLUE, (y * 4 + x) * 4);
   const img = { width: 4, height: 4, data };
   const lines = halfBlockLines(img, 4, true);
   assert.is(lines.length, halfBlockRows(img, 4));
@@ -78,11 +92,17 @@ test('half-block lines: two pixels per cell in 24-bit colour, exact width, ASCII
     assert.ok(l.endsWith('\x1b[0m '), 'transparent cell: colours reset, a plain space');
   }
   const plain = halfBlockLines(img, 4, false);
-  assert.equal(plain.map((l) => l.length), [4, 4]);
+  assert.equal(
+    plain.map((l) => l.length),
+    [4, 4],
+  );
   assert.not.match(plain.join(''), /\x1b/);
   assert.is(plain[0]![3], ' ');
   // 256-colour terminals: the nearest palette entry
-  assert.equal([xterm256(255, 0, 0), xterm256(255, 255, 255), xterm256(0, 0, 0), xterm256(128, 128, 128), xterm256(220, 40, 40)], [196, 231, 16, 244, 160]);
+  assert.equal(
+    [xterm256(255, 0, 0), xterm256(255, 255, 255), xterm256(0, 0, 0), xterm256(128, 128, 128), xterm256(220, 40, 40)],
+    [196, 231, 16, 244, 160],
+  );
   const l256 = halfBlockLines(img, 4, '256');
   assert.ok(l256[0]!.includes('\x1b[38;5;160m\x1b[48;5;160m▀'), JSON.stringify(l256[0]));
   assert.not.match(l256.join(''), /38;2;/);
@@ -119,21 +139,48 @@ test('commit stores 128 px thumbnails of images, PSD composites and models; unch
       'notes.txt': 'not a picture\n',
       'leaf.webp': await webpOf(256, 256, (x) => (x < 128 ? [40, 180, 80, 255] : [250, 250, 250, 255])),
     },
-    Models: { 'crate.obj': obj(1, 1, 1), 'part.stl': stl(2, 1, 1), 'ship.glb': await glb([[1, 1, 3], [1, 1, 1]]), 'tower.gltf': gltf.gltf, 'tower.bin': gltf.bin },
+    Models: {
+      'crate.obj': obj(1, 1, 1),
+      'part.stl': stl(2, 1, 1),
+      'ship.glb': await glb([
+        [1, 1, 3],
+        [1, 1, 1],
+      ]),
+      'tower.gltf': gltf.gltf,
+      'tower.bin': gltf.bin,
+    },
   });
   const read: string[] = [];
   const warnings: string[] = [];
-  await commit({ vault: t.vault, message: 'one', attachments: [counted(read)], onWarning: (w) => warnings.push(w.message) });
+  await commit({
+    vault: t.vault,
+    message: 'one',
+    attachments: [counted(read)],
+    onWarning: (w) => warnings.push(w.message),
+  });
   assert.equal(warnings, []);
   const s1 = await readSnapshot(t.vault, 'HEAD');
   const th = await readAttachment(t.vault, s1.attachments, 'thumbnails');
-  assert.equal([...th.keys()].sort(), ['Art/hero.png.png', 'Art/leaf.webp.png', 'Art/photo.jpg.png', 'Art/poster.psd.png', 'Models/crate.obj.png', 'Models/part.stl.png', 'Models/ship.glb.png', 'Models/tower.gltf.png']);
+  assert.equal([...th.keys()].sort(), [
+    'Art/hero.png.png',
+    'Art/leaf.webp.png',
+    'Art/photo.jpg.png',
+    'Art/poster.psd.png',
+    'Models/crate.obj.png',
+    'Models/part.stl.png',
+    'Models/ship.glb.png',
+    'Models/tower.gltf.png',
+  ]);
   const hero = await decodeImage(await readAttachedFile(t.vault, th.get('Art/hero.png.png')!), 'x.png');
   assert.equal([hero.width, hero.height], [128, 64]);
   assert.equal(at(hero, 10, 10), [...RED]);
   assert.equal(at(hero, 118, 50), [...BLUE]);
   const leaf = await decodeImage(await readAttachedFile(t.vault, th.get('Art/leaf.webp.png')!), 'x.png');
-  assert.equal([leaf.width, leaf.height, ...at(leaf, 10, 64)], [128, 128, 40, 180, 80, 255], 'WebP through the shared decoder');
+  assert.equal(
+    [leaf.width, leaf.height, ...at(leaf, 10, 64)],
+    [128, 128, 40, 180, 80, 255],
+    'WebP through the shared decoder',
+  );
   const poster = await decodeImage(await readAttachedFile(t.vault, th.get('Art/poster.psd.png')!), 'x.png');
   assert.equal([poster.width, poster.height], [64, 128]);
   assert.equal(at(poster, 32, 32), [...RED], 'the PSD composite, scaled');
@@ -149,14 +196,29 @@ test('commit stores 128 px thumbnails of images, PSD composites and models; unch
 
   // change one image, rename one model, delete one: only the changed image is read
   read.length = 0;
-  await t.fs.writeFile('/work/Art/hero.png', png(64, 64, () => BLUE));
+  await t.fs.writeFile(
+    '/work/Art/hero.png',
+    png(64, 64, () => BLUE),
+  );
   await t.fs.rename('/work/Models/crate.obj', '/work/Models/box.obj');
   await t.fs.unlink('/work/Art/photo.jpg');
   await commit({ vault: t.vault, message: 'two', attachments: [counted(read)] });
   assert.equal(read, ['Art/hero.png']);
   const th2 = await readAttachment(t.vault, (await readSnapshot(t.vault, 'HEAD')).attachments, 'thumbnails');
-  assert.equal([...th2.keys()].sort(), ['Art/hero.png.png', 'Art/leaf.webp.png', 'Art/poster.psd.png', 'Models/box.obj.png', 'Models/part.stl.png', 'Models/ship.glb.png', 'Models/tower.gltf.png']);
-  assert.is(th2.get('Models/box.obj.png')!.id, th.get('Models/crate.obj.png')!.id, 'a renamed file keeps its thumbnail');
+  assert.equal([...th2.keys()].sort(), [
+    'Art/hero.png.png',
+    'Art/leaf.webp.png',
+    'Art/poster.psd.png',
+    'Models/box.obj.png',
+    'Models/part.stl.png',
+    'Models/ship.glb.png',
+    'Models/tower.gltf.png',
+  ]);
+  assert.is(
+    th2.get('Models/box.obj.png')!.id,
+    th.get('Models/crate.obj.png')!.id,
+    'a renamed file keeps its thumbnail',
+  );
   assert.is(th2.get('Art/poster.psd.png')!.id, th.get('Art/poster.psd.png')!.id, 'unchanged: carried forward');
   assert.is.not(th2.get('Art/hero.png.png')!.id, th.get('Art/hero.png.png')!.id);
   const hero2 = await thumbnailFor(t.vault, 'HEAD', 'Art/hero.png');
@@ -169,22 +231,37 @@ test('commit stores 128 px thumbnails of images, PSD composites and models; unch
 });
 
 test('a broken or oversized file only warns: the commit is made, the other thumbnails are stored', async () => {
-  const t = await memVault({ 'good.png': png(8, 8, () => RED), 'bad.png': Buffer.from('\x89PNG\r\n\x1a\nthis is not a png'), 'bad.glb': Buffer.from('glTF nonsense'), 'big.png': png(300, 300, (x, y) => [(x * 7919 + y * 104729) % 251, (x * 31 + y * 17) % 253, (x ^ y) & 255, 255]) });
+  const t = await memVault({
+    'good.png': png(8, 8, () => RED),
+    'bad.png': Buffer.from('\x89PNG\r\n\x1a\nthis is not a png'),
+    'bad.glb': Buffer.from('glTF nonsense'),
+    'big.png': png(300, 300, (x, y) => [(x * 7919 + y * 104729) % 251, (x * 31 + y * 17) % 253, (x ^ y) & 255, 255]),
+  });
   const warnings: string[] = [];
-  const r = await commit({ vault: t.vault, message: 'one', attachments: [thumbnailsAttachment({ maxBytes: 1000 })], onWarning: (w) => warnings.push(`${w.attachment}: ${w.message}`) });
+  const r = await commit({
+    vault: t.vault,
+    message: 'one',
+    attachments: [thumbnailsAttachment({ maxBytes: 1000 })],
+    onWarning: (w) => warnings.push(`${w.attachment}: ${w.message}`),
+  });
   assert.ok(r.id);
   const th = await readAttachment(t.vault, (await readSnapshot(t.vault, 'HEAD')).attachments, 'thumbnails');
   assert.equal([...th.keys()], ['good.png.png']);
   assert.is(warnings.length, 3, warnings.join('\n'));
   assert.ok(warnings.some((w) => w.startsWith('thumbnails: no thumbnail for bad.png: ')));
   assert.ok(warnings.some((w) => w.startsWith('thumbnails: no thumbnail for bad.glb: ')));
-  assert.ok(warnings.some((w) => w.startsWith('thumbnails: no thumbnail for big.png: ') && w.includes('thumbnail limit')));
+  assert.ok(
+    warnings.some((w) => w.startsWith('thumbnails: no thumbnail for big.png: ') && w.includes('thumbnail limit')),
+  );
 });
 
 test('a vault committed before thumbnails were on: only files that change later get one', async () => {
   const t = await memVault({ 'a.png': png(8, 8, () => RED), 'b.png': png(8, 8, () => BLUE) });
   await commit({ vault: t.vault, message: 'before' });
-  await t.fs.writeFile('/work/b.png', png(8, 8, () => WHITE));
+  await t.fs.writeFile(
+    '/work/b.png',
+    png(8, 8, () => WHITE),
+  );
   await commit({ vault: t.vault, message: 'after', attachments: [thumbnailsAttachment()] });
   const th = await readAttachment(t.vault, (await readSnapshot(t.vault, 'HEAD')).attachments, 'thumbnails');
   assert.equal([...th.keys()], ['b.png.png']);
@@ -192,7 +269,28 @@ test('a vault committed before thumbnails were on: only files that change later 
 });
 
 test('thumbnailKind (no decoders loaded) agrees with the decoders on what is an image or a model', () => {
-  const names = ['a.png', 'B.PNG', 'c.jpg', 'd.jpeg', 'e.jpe', 'f.psd', 'g.psb', 'h.webp', 'm.obj', 'n.STL', 'o.gltf', 'p.glb', 'q.mtl', 'r.txt', 's.bin', 'noext', '.png', 'dir.png/file', 'x.tar.gz', 'y.tif'];
+  const names = [
+    'a.png',
+    'B.PNG',
+    'c.jpg',
+    'd.jpeg',
+    'e.jpe',
+    'f.psd',
+    'g.psb',
+    'h.webp',
+    'm.obj',
+    'n.STL',
+    'o.gltf',
+    'p.glb',
+    'q.mtl',
+    'r.txt',
+    's.bin',
+    'noext',
+    '.png',
+    'dir.png/file',
+    'x.tar.gz',
+    'y.tif',
+  ];
   for (const n of names) assert.is(thumbnailKind(n), modelFormatOf(n) ? 'model' : imageFormatOf(n) ? 'image' : null, n);
 });
 

@@ -24,9 +24,17 @@ function findChromium(): string | null {
   return null;
 }
 
-function chromium(bin: string, profile: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function chromium(
+  bin: string,
+  profile: string,
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', `--user-data-dir=${profile}`, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      bin,
+      ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', `--user-data-dir=${profile}`, ...args],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
@@ -41,7 +49,11 @@ function chromium(bin: string, profile: string, args: string[]): Promise<{ code:
 }
 
 /** What the page's script wrote on <body> after load. */
-async function imageCounts(bin: string, profile: string, file: string): Promise<{ ok: number; broken: number; expected: number }> {
+async function imageCounts(
+  bin: string,
+  profile: string,
+  file: string,
+): Promise<{ ok: number; broken: number; expected: number }> {
   const r = await chromium(bin, profile, ['--virtual-time-budget=5000', '--dump-dom', `file://${file}`]);
   const body = /<body([^>]*)>/.exec(r.stdout)?.[1];
   assert.ok(body, `chromium printed no <body> (exit ${r.code}): ${r.stderr.slice(-500)}`);
@@ -52,7 +64,8 @@ async function imageCounts(bin: string, profile: string, file: string): Promise<
 let tmp: { path: string; remove: () => Promise<void> };
 let dir: string;
 let profile: string;
-const NEEDED = 'headless Chromium is needed for this test: install it (apt-get install chromium) or point CHROMIUM at a Chrome/Chromium binary';
+const NEEDED =
+  'headless Chromium is needed for this test: install it (apt-get install chromium) or point CHROMIUM at a Chrome/Chromium binary';
 
 test.before(async () => {
   tmp = await tempDir('vault-chromium-');
@@ -86,7 +99,12 @@ test('every thumbnail and diff image of the HTML timeline renders in Chromium', 
 
     // a screenshot of the page (docs/images/timeline.png with VAULT_DOCS_IMAGES=1)
     const shot = join(tmp.path, 'timeline.png');
-    const s = await chromium(bin!, profile, ['--hide-scrollbars', '--window-size=1000,700', `--screenshot=${shot}`, `file://${page}`]);
+    const s = await chromium(bin!, profile, [
+      '--hide-scrollbars',
+      '--window-size=1000,700',
+      `--screenshot=${shot}`,
+      `file://${page}`,
+    ]);
     assert.is(s.code, 0, s.stderr.slice(-500));
     const png = pngjs.PNG.sync.read(await readFile(shot));
     assert.equal([png.width, png.height], [1000, 700]);
@@ -106,7 +124,8 @@ function ansiToHtml(text: string): string {
   for (const part of text.split(/(\x1b\[[0-9;]*m)/)) {
     const m = /^\x1b\[([0-9;]*)m$/.exec(part);
     if (!m) {
-      if (part) out += `<span style="${fg ? `color:${fg};` : ''}${bg ? `background:${bg};` : ''}${bold ? 'font-weight:bold;' : ''}${dim ? 'opacity:.6;' : ''}">${esc(part)}</span>`;
+      if (part)
+        out += `<span style="${fg ? `color:${fg};` : ''}${bg ? `background:${bg};` : ''}${bold ? 'font-weight:bold;' : ''}${dim ? 'opacity:.6;' : ''}">${esc(part)}</span>`;
       continue;
     }
     const codes = (m[1] || '0').split(';').map(Number);
@@ -129,16 +148,24 @@ function ansiToHtml(text: string): string {
   return out;
 }
 
-test('the terminal pictures of vault timeline, drawn by a browser, show the thumbnails\' colours', async () => {
+test("the terminal pictures of vault timeline, drawn by a browser, show the thumbnails' colours", async () => {
   const bin = findChromium();
   if (!bin) assert.unreachable(NEEDED);
   const r = await runVault(dir, ['timeline', '--thumbnails', '--width', '100'], { NO_COLOR: '', FORCE_COLOR: '3' });
   assert.is(r.code, 0, r.stderr);
   const page = join(tmp.path, 'terminal.html');
   // line-height 1: the half blocks of neighbouring rows meet, as in a terminal
-  await writeFile(page, `<!doctype html><meta charset="utf-8"><body style="margin:0;background:#1d1f21"><pre style="margin:0;padding:10px 14px;font:13px/1 'DejaVu Sans Mono',monospace;color:#d8d8d8">${ansiToHtml(r.stdout)}</pre></body>`);
+  await writeFile(
+    page,
+    `<!doctype html><meta charset="utf-8"><body style="margin:0;background:#1d1f21"><pre style="margin:0;padding:10px 14px;font:13px/1 'DejaVu Sans Mono',monospace;color:#d8d8d8">${ansiToHtml(r.stdout)}</pre></body>`,
+  );
   const shot = join(tmp.path, 'terminal.png');
-  const s = await chromium(bin!, profile, ['--hide-scrollbars', '--window-size=860,720', `--screenshot=${shot}`, `file://${page}`]);
+  const s = await chromium(bin!, profile, [
+    '--hide-scrollbars',
+    '--window-size=860,720',
+    `--screenshot=${shot}`,
+    `file://${page}`,
+  ]);
   assert.is(s.code, 0, s.stderr.slice(-500));
   const png = pngjs.PNG.sync.read(await readFile(shot));
   const seen = new Set<string>();
@@ -146,7 +173,8 @@ test('the terminal pictures of vault timeline, drawn by a browser, show the thum
   // the hero PSD's square: red in the first version, blue in the last; the crate's clay top
   assert.ok(seen.has('220,40,40'), 'red square of the first hero.psd');
   assert.ok(seen.has('40,80,220'), 'blue square of the last hero.psd');
-  if (process.env.VAULT_DOCS_IMAGES === '1') await copyFile(shot, join(ROOT, 'docs', 'images', 'timeline-terminal.png'));
+  if (process.env.VAULT_DOCS_IMAGES === '1')
+    await copyFile(shot, join(ROOT, 'docs', 'images', 'timeline-terminal.png'));
 });
 
 test.run();

@@ -37,7 +37,13 @@ test('--thumbnails draws pictures: truecolor half blocks when colour is on, ASCI
   assert.is(col.code, 0, col.stderr);
   assert.match(col.stdout, /\x1b\[38;2;\d+;\d+;\d+m\x1b\[48;2;\d+;\d+;\d+m▀/);
   assert.match(col.stdout.replace(/\x1b\[[0-9;]*m/g, ''), /hero\.psd +sky\.png +part\.stl/);
-  const auto = await v(['timeline', '-n', '1'], { NO_COLOR: '', FORCE_COLOR: '1', COLORTERM: '', TERM: 'xterm-256color', TERM_PROGRAM: '' });
+  const auto = await v(['timeline', '-n', '1'], {
+    NO_COLOR: '',
+    FORCE_COLOR: '1',
+    COLORTERM: '',
+    TERM: 'xterm-256color',
+    TERM_PROGRAM: '',
+  });
   assert.match(auto.stdout, /▀/, 'colour forced on: pictures by default');
   assert.match(auto.stdout, /\x1b\[38;5;\d+m/, 'no sign of 24-bit colour: the 256-colour palette');
   assert.not.match(auto.stdout, /38;2;/);
@@ -52,8 +58,14 @@ test('vault timeline PATH, -n and --json', async () => {
   const r = await v(['timeline', 'Art/hero.psd', '--json']);
   assert.is(r.code, 0, r.stderr);
   const vs = JSON.parse(r.stdout);
-  assert.equal(vs.map((x: { message: string }) => x.message), ['hero in blue, a sun in the sky', 'first blockout']);
-  assert.equal(vs[0].files.map((f: { path: string; change: string }) => [f.path, f.change]), [['Art/hero.psd', 'modified']]);
+  assert.equal(
+    vs.map((x: { message: string }) => x.message),
+    ['hero in blue, a sun in the sky', 'first blockout'],
+  );
+  assert.equal(
+    vs[0].files.map((f: { path: string; change: string }) => [f.path, f.change]),
+    [['Art/hero.psd', 'modified']],
+  );
   assert.ok(vs[0].files[0].thumbnail.id && vs[0].files[0].before.id);
   assert.equal(vs[0].tags, ['review-1']);
   const one = JSON.parse((await v(['timeline', '-n', '1', '--json'])).stdout);

@@ -16,7 +16,12 @@ export function pixels(width: number, height: number, f: (x: number, y: number) 
 }
 
 /** An 8-bit RGBA PNG (or another pngjs colour type: 0 grey, 2 rgb, 4 grey+alpha). */
-export function png8(width: number, height: number, f: (x: number, y: number) => Rgba, colorType: 0 | 2 | 4 | 6 = 6): Buffer {
+export function png8(
+  width: number,
+  height: number,
+  f: (x: number, y: number) => Rgba,
+  colorType: 0 | 2 | 4 | 6 = 6,
+): Buffer {
   const p = new pngjs.PNG({ width, height });
   p.data = Buffer.from(pixels(width, height, f));
   return pngjs.PNG.sync.write(p, { colorType, inputColorType: 6, inputHasAlpha: true });
@@ -41,7 +46,13 @@ function chunk(type: string, body: Buffer): Buffer {
 }
 
 /** An 8-bit palette PNG (pngjs cannot write palettes): index(x, y) into `palette` (RGB), optional tRNS alphas. */
-export function pngPalette(width: number, height: number, palette: [number, number, number][], index: (x: number, y: number) => number, alphas?: number[]): Buffer {
+export function pngPalette(
+  width: number,
+  height: number,
+  palette: [number, number, number][],
+  index: (x: number, y: number) => number,
+  alphas?: number[],
+): Buffer {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
@@ -77,17 +88,37 @@ export interface LayerSpec {
 }
 
 function toLayer(s: LayerSpec): Layer {
-  if (s.children) return { name: s.name, hidden: s.hidden, opacity: s.opacity, children: s.children.map(toLayer), opened: true };
+  if (s.children)
+    return { name: s.name, hidden: s.hidden, opacity: s.opacity, children: s.children.map(toLayer), opened: true };
   const w = s.width ?? 1;
   const h = s.height ?? 1;
   const left = s.left ?? 0;
   const top = s.top ?? 0;
-  return { name: s.name, left, top, right: left + w, bottom: top + h, hidden: s.hidden, opacity: s.opacity, imageData: { width: w, height: h, data: new Uint8ClampedArray(pixels(w, h, s.fill ?? (() => [255, 0, 0, 255]))) } };
+  return {
+    name: s.name,
+    left,
+    top,
+    right: left + w,
+    bottom: top + h,
+    hidden: s.hidden,
+    opacity: s.opacity,
+    imageData: { width: w, height: h, data: new Uint8ClampedArray(pixels(w, h, s.fill ?? (() => [255, 0, 0, 255]))) },
+  };
 }
 
 /** A layered PSD (ag-psd); the composite is `composite(x, y)`, written into the file as Photoshop does. */
-export function psdOf(width: number, height: number, layers: LayerSpec[], composite: (x: number, y: number) => Rgba): Buffer {
-  return writePsdBuffer({ width, height, imageData: { width, height, data: new Uint8ClampedArray(pixels(width, height, composite)) }, children: layers.map(toLayer) });
+export function psdOf(
+  width: number,
+  height: number,
+  layers: LayerSpec[],
+  composite: (x: number, y: number) => Rgba,
+): Buffer {
+  return writePsdBuffer({
+    width,
+    height,
+    imageData: { width, height, data: new Uint8ClampedArray(pixels(width, height, composite)) },
+    children: layers.map(toLayer),
+  });
 }
 
 export interface MeshSpec {
@@ -107,7 +138,10 @@ export async function glbOf(meshes: MeshSpec[]): Promise<Uint8Array> {
   return new NodeIO().writeBinary(gltfDoc(meshes));
 }
 
-export async function gltfOf(meshes: MeshSpec[], basename = 'scene'): Promise<{ json: string; resources: Record<string, Uint8Array> }> {
+export async function gltfOf(
+  meshes: MeshSpec[],
+  basename = 'scene',
+): Promise<{ json: string; resources: Record<string, Uint8Array> }> {
   const { json, resources } = await new NodeIO().writeJSON(gltfDoc(meshes), { format: 'GLTF' as never, basename });
   return { json: JSON.stringify(json), resources };
 }
@@ -118,20 +152,40 @@ function gltfDoc(meshes: MeshSpec[]): Document {
   const scene = doc.createScene('scene');
   const mats = new Map<string, ReturnType<Document['createMaterial']>>();
   for (const m of meshes) {
-    const pos = doc.createAccessor(`${m.name}-pos`).setType('VEC3').setArray(new Float32Array(m.positions)).setBuffer(buffer);
-    const ind = doc.createAccessor(`${m.name}-ind`).setType('SCALAR').setArray(new Uint32Array(m.indices)).setBuffer(buffer);
+    const pos = doc
+      .createAccessor(`${m.name}-pos`)
+      .setType('VEC3')
+      .setArray(new Float32Array(m.positions))
+      .setBuffer(buffer);
+    const ind = doc
+      .createAccessor(`${m.name}-ind`)
+      .setType('SCALAR')
+      .setArray(new Uint32Array(m.indices))
+      .setBuffer(buffer);
     const prim = doc.createPrimitive().setAttribute('POSITION', pos).setIndices(ind);
     if (m.material) {
       let mat = mats.get(m.material);
       if (!mat) {
         mat = doc.createMaterial(m.material).setBaseColorFactor(m.color ?? [1, 1, 1, 1]);
-        if (m.texture) mat.setBaseColorTexture(doc.createTexture(m.texture).setURI(m.texture).setMimeType('image/png').setImage(png8(2, 2, () => [255, 0, 0, 255])));
+        if (m.texture)
+          mat.setBaseColorTexture(
+            doc
+              .createTexture(m.texture)
+              .setURI(m.texture)
+              .setMimeType('image/png')
+              .setImage(png8(2, 2, () => [255, 0, 0, 255])),
+          );
         mats.set(m.material, mat);
       }
       prim.setMaterial(mat);
     }
     const mesh = doc.createMesh(m.name).addPrimitive(prim);
-    scene.addChild(doc.createNode(m.name).setMesh(mesh).setTranslation(m.at ?? [0, 0, 0]));
+    scene.addChild(
+      doc
+        .createNode(m.name)
+        .setMesh(mesh)
+        .setTranslation(m.at ?? [0, 0, 0]),
+    );
   }
   return doc;
 }
@@ -139,7 +193,9 @@ function gltfDoc(meshes: MeshSpec[]): Document {
 /** A unit cube's 8 corners and 12 triangles, scaled by s. */
 export function cube(s = 1): { positions: number[]; indices: number[] } {
   const p = [0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 1, 0, 0, 0, 1, 1, 0, 1, 1, 1, 1, 0, 1, 1].map((v) => v * s);
-  const f = [0, 2, 1, 0, 3, 2, 4, 5, 6, 4, 6, 7, 0, 1, 5, 0, 5, 4, 2, 3, 7, 2, 7, 6, 1, 2, 6, 1, 6, 5, 0, 4, 7, 0, 7, 3];
+  const f = [
+    0, 2, 1, 0, 3, 2, 4, 5, 6, 4, 6, 7, 0, 1, 5, 0, 5, 4, 2, 3, 7, 2, 7, 6, 1, 2, 6, 1, 6, 5, 0, 4, 7, 0, 7, 3,
+  ];
   return { positions: p, indices: f };
 }
 
@@ -149,7 +205,10 @@ export function stlBinary(name: string, positions: number[], indices: number[]):
   const b = Buffer.alloc(84 + n * 50);
   b.write(`solid ${name}`.padEnd(80, ' ').slice(0, 80), 0, 'latin1');
   b.writeUInt32LE(n, 80);
-  for (let t = 0; t < n; t++) for (let k = 0; k < 3; k++) for (let c = 0; c < 3; c++) b.writeFloatLE(positions[indices[t * 3 + k]! * 3 + c]!, 84 + t * 50 + 12 + (k * 3 + c) * 4);
+  for (let t = 0; t < n; t++)
+    for (let k = 0; k < 3; k++)
+      for (let c = 0; c < 3; c++)
+        b.writeFloatLE(positions[indices[t * 3 + k]! * 3 + c]!, 84 + t * 50 + 12 + (k * 3 + c) * 4);
   return b;
 }
 
@@ -159,7 +218,8 @@ export function stlAscii(solids: { name: string; positions: number[]; indices: n
     out.push(`solid ${s.name}`);
     for (let t = 0; t < s.indices.length; t += 3) {
       out.push('  facet normal 0 0 0', '    outer loop');
-      for (let k = 0; k < 3; k++) out.push(`      vertex ${s.positions.slice(s.indices[t + k]! * 3, s.indices[t + k]! * 3 + 3).join(' ')}`);
+      for (let k = 0; k < 3; k++)
+        out.push(`      vertex ${s.positions.slice(s.indices[t + k]! * 3, s.indices[t + k]! * 3 + 3).join(' ')}`);
       out.push('    endloop', '  endfacet');
     }
     out.push(`endsolid ${s.name}`);
@@ -168,12 +228,24 @@ export function stlAscii(solids: { name: string; positions: number[]; indices: n
 }
 
 /** A lossless (or lossy) WebP made with @jsquash/webp's encoder (libwebp in wasm). */
-export async function webpOf(width: number, height: number, f: (x: number, y: number) => Rgba, lossless = true): Promise<Uint8Array> {
+export async function webpOf(
+  width: number,
+  height: number,
+  f: (x: number, y: number) => Rgba,
+  lossless = true,
+): Promise<Uint8Array> {
   const { readFile } = await import('node:fs/promises');
   const { createRequire } = await import('node:module');
   const enc = await import('@jsquash/webp/encode.js');
-  const wasm = createRequire(import.meta.url).resolve('@jsquash/webp/encode.js').replace(/encode\.js$/, 'codec/enc/webp_enc.wasm');
+  const wasm = createRequire(import.meta.url)
+    .resolve('@jsquash/webp/encode.js')
+    .replace(/encode\.js$/, 'codec/enc/webp_enc.wasm');
   await enc.init(await WebAssembly.compile(await readFile(wasm)));
   const data = new Uint8ClampedArray(pixels(width, height, f));
-  return new Uint8Array(await enc.default({ width, height, data, colorSpace: 'srgb' } as ImageData, { lossless: lossless ? 1 : 0, quality: 90 }));
+  return new Uint8Array(
+    await enc.default({ width, height, data, colorSpace: 'srgb' } as ImageData, {
+      lossless: lossless ? 1 : 0,
+      quality: 90,
+    }),
+  );
 }

@@ -26,7 +26,13 @@ test('add a folder outside the project, commit with a note, show, restore refuse
     const gone = await runVault(dir, ['workspace', 'add', '../nowhere']);
     assert.match(gone.stderr, /does not exist \(yet\)/);
     const list = await runVault(dir, ['workspace', 'list', '--json']);
-    assert.equal((JSON.parse(list.stdout) as { name: string; exists: boolean }[]).map((w) => [w.name, w.exists]), [['paint', true], ['nowhere', false]]);
+    assert.equal(
+      (JSON.parse(list.stdout) as { name: string; exists: boolean }[]).map((w) => [w.name, w.exists]),
+      [
+        ['paint', true],
+        ['nowhere', false],
+      ],
+    );
 
     const c = await runVault(dir, ['commit', '-m', 'first', '--workspace-note', 'Krita 5.2; open: hero.kra']);
     assert.is(c.code, 0, c.stderr);
@@ -42,11 +48,20 @@ test('add a folder outside the project, commit with a note, show, restore refuse
     assert.match(show.stdout, /^paint\s+.*\(folder, 2 file\(s\), 293\.\d KiB\)$/m);
     assert.match(show.stdout, /^ {2}brushes\/soft\.brush {2}293\.\d KiB$/m);
     const sj = JSON.parse((await runVault(dir, ['workspace', 'show', 'HEAD~1', '--json'])).stdout);
-    assert.equal(sj.workspaces.map((w: { name: string; kind: string }) => [w.name, w.kind]), [['paint', 'dir'], ['nowhere', 'missing']]);
+    assert.equal(
+      sj.workspaces.map((w: { name: string; kind: string }) => [w.name, w.kind]),
+      [
+        ['paint', 'dir'],
+        ['nowhere', 'missing'],
+      ],
+    );
 
     const refused = await runVault(dir, ['workspace', 'restore', 'HEAD~1', 'paint']);
     assert.is(refused.code, 1);
-    assert.match(refused.stderr, /^vault: restoring the workspace would overwrite 1 file\(s\): .*layout\.xml\nhint: pass --yes/);
+    assert.match(
+      refused.stderr,
+      /^vault: restoring the workspace would overwrite 1 file\(s\): .*layout\.xml\nhint: pass --yes/,
+    );
     assert.is(await readFile(join(home, 'layout.xml'), 'utf8'), '<layout dock="right"/>', 'nothing written');
     const rj = await runVault(dir, ['workspace', 'restore', 'HEAD~1', '--json']);
     assert.is(JSON.parse(rj.stdout).error.code, 'EOVERWRITE');
@@ -55,7 +70,11 @@ test('add a folder outside the project, commit with a note, show, restore refuse
     const onTty = (answer: string) => {
       const q = (x: string) => `'${x.replace(/'/g, `'\\''`)}'`;
       const cmd = [process.execPath, BIN, '-C', dir, 'workspace', 'restore', 'HEAD~1', 'paint'].map(q).join(' ');
-      return spawnSync('script', ['-qec', cmd, '/dev/null'], { input: answer, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      return spawnSync('script', ['-qec', cmd, '/dev/null'], {
+        input: answer,
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1' },
+      });
     };
     const no = onTty('n\n');
     assert.is(no.status, 1, no.stdout);

@@ -15,7 +15,11 @@ const BRUSH = Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 31) % 25
 
 async function setup() {
   const t = await memVault({ 'art.kra': 'painting v1' });
-  await writeTree(t.fs, '/home/artist/.config/paint', { 'layout.xml': '<layout dock="left"/>', brushes: { 'soft.brush': BRUSH, 'hard.brush': 'hard' }, current: symlink('brushes/soft.brush') });
+  await writeTree(t.fs, '/home/artist/.config/paint', {
+    'layout.xml': '<layout dock="left"/>',
+    brushes: { 'soft.brush': BRUSH, 'hard.brush': 'hard' },
+    current: symlink('brushes/soft.brush'),
+  });
   await t.fs.writeFile('/home/artist/palette.gpl', 'GIMP Palette\n255 0 0 red\n');
   await t.fs.chmod('/home/artist/palette.gpl', 0o644);
   await addWorkspace({ vault: t.vault, path: '/home/artist/.config/paint/' });
@@ -23,7 +27,13 @@ async function setup() {
   await addWorkspace({ vault: t.vault, path: '/home/artist/gone', name: 'gone' });
   const warnings: string[] = [];
   const snap = (message: string, meta?: Record<string, string>) =>
-    commit({ vault: t.vault, message, meta, attachments: [workspaceAttachment(t.vault)], onWarning: (w) => warnings.push(`${w.attachment}: ${w.message}`) });
+    commit({
+      vault: t.vault,
+      message,
+      meta,
+      attachments: [workspaceAttachment(t.vault)],
+      onWarning: (w) => warnings.push(`${w.attachment}: ${w.message}`),
+    });
   return { ...t, warnings, snap };
 }
 
@@ -34,7 +44,11 @@ test('declaring workspace paths: names, duplicates, relative paths, the vault it
   assert.equal(listWorkspace(t.vault), [w]);
   assert.is(await codeOf(() => addWorkspace({ vault: t.vault, path: '/other/krita' })), 'EEXIST');
   assert.is(await codeOf(() => addWorkspace({ vault: t.vault, path: 'relative/krita' })), 'EUSAGE');
-  assert.is(await codeOf(() => addWorkspace({ vault: t.vault, path: '/work' })), 'EUSAGE', 'the project holding the vault');
+  assert.is(
+    await codeOf(() => addWorkspace({ vault: t.vault, path: '/work' })),
+    'EUSAGE',
+    'the project holding the vault',
+  );
   assert.is(await codeOf(() => addWorkspace({ vault: t.vault, path: '/work/.vault/refs' })), 'EUSAGE');
   assert.is(await codeOf(() => addWorkspace({ vault: t.vault, path: '/x', name: '../up' })), 'EUSAGE');
   const reopened = await t.reopen();
@@ -51,9 +65,25 @@ test('commit captures the workspace (folder, single file, symlink kept as a link
   assert.equal(t.warnings, ["workspace: 'gone': /home/artist/gone is missing; not captured"]);
   const s = await showWorkspace({ vault: t.vault });
   assert.is(s.note, 'Krita 5.2; open: art.kra');
-  assert.equal(s.workspaces.map((w) => [w.name, w.kind, w.files, w.bytes]), [['paint', 'dir', 3, BRUSH.length + 4 + 21], ['palette', 'file', 1, 25], ['gone', 'missing', 0, 0]]);
+  assert.equal(
+    s.workspaces.map((w) => [w.name, w.kind, w.files, w.bytes]),
+    [
+      ['paint', 'dir', 3, BRUSH.length + 4 + 21],
+      ['palette', 'file', 1, 25],
+      ['gone', 'missing', 0, 0],
+    ],
+  );
   const paint = s.workspaces[0];
-  assert.equal(paint.items.map((i) => [i.rel, i.kind]), [['brushes', 'dir'], ['brushes/hard.brush', 'file'], ['brushes/soft.brush', 'file'], ['current', 'symlink'], ['layout.xml', 'file']]);
+  assert.equal(
+    paint.items.map((i) => [i.rel, i.kind]),
+    [
+      ['brushes', 'dir'],
+      ['brushes/hard.brush', 'file'],
+      ['brushes/soft.brush', 'file'],
+      ['current', 'symlink'],
+      ['layout.xml', 'file'],
+    ],
+  );
   assert.is(paint.items.find((i) => i.kind === 'symlink')!.target, 'brushes/soft.brush');
   assert.equal((await verify({ vault: t.vault, readData: true })).problems, []);
 });
@@ -80,24 +110,37 @@ test('restore puts files back at their absolute places; overwriting needs yes or
   await t.fs.chmod('/home/artist/palette.gpl', 0o600);
 
   assert.is(await codeOf(() => restoreWorkspace({ vault: t.vault, snapshot: 'HEAD' })), 'EOVERWRITE');
-  assert.is(await codeOf(() => restoreWorkspace({ vault: t.vault, snapshot: 'HEAD', confirm: async () => false })), 'ECANCELED');
-  assert.is(await codeOf(() => restoreWorkspace({ vault: t.vault, snapshot: 'HEAD', names: ['nope'] })), 'ENOWORKSPACE');
+  assert.is(
+    await codeOf(() => restoreWorkspace({ vault: t.vault, snapshot: 'HEAD', confirm: async () => false })),
+    'ECANCELED',
+  );
+  assert.is(
+    await codeOf(() => restoreWorkspace({ vault: t.vault, snapshot: 'HEAD', names: ['nope'] })),
+    'ENOWORKSPACE',
+  );
   assert.not.ok(await t.fs.lstat(`${P}/brushes/hard.brush`).catch(() => null), 'nothing written when refused');
 
   let asked: readonly string[] = [];
-  const r = await restoreWorkspace({ vault: t.vault, snapshot: 'HEAD', confirm: async (a) => ((asked = a.overwrite), a.undeclared.length === 0) });
+  const r = await restoreWorkspace({
+    vault: t.vault,
+    snapshot: 'HEAD',
+    confirm: async (a) => ((asked = a.overwrite), a.undeclared.length === 0),
+  });
   assert.equal(asked, [`${P}/layout.xml`]);
   assert.equal([...r.written].sort(), [`${P}/brushes/hard.brush`, `${P}/current`, `${P}/layout.xml`]);
   assert.is(String(await t.fs.readFile(`${P}/layout.xml`, 'utf8')), '<layout dock="left"/>');
   assert.is(String(await t.fs.readFile(`${P}/brushes/hard.brush`, 'utf8')), 'hard');
   assert.is(String(await t.fs.readlink(`${P}/current`)), 'brushes/soft.brush');
   assert.is(Number((await t.fs.stat('/home/artist/palette.gpl')).mode) & 0o777, 0o644, 'mode put back');
-  assert.equal(r.skipped.map((s) => s.path), ['/home/artist/gone']);
+  assert.equal(
+    r.skipped.map((s) => s.path),
+    ['/home/artist/gone'],
+  );
   const again = await restoreWorkspace({ vault: t.vault, snapshot: 'HEAD' });
   assert.equal(again.written, [], 'already identical: nothing to write, nothing to ask');
 });
 
-test('restore never writes through a symlink that took a folder\'s place', async () => {
+test("restore never writes through a symlink that took a folder's place", async () => {
   const t = await setup();
   await t.snap('good state');
   const P = '/home/artist/.config/paint';
@@ -105,7 +148,10 @@ test('restore never writes through a symlink that took a folder\'s place', async
   await t.fs.mkdir('/elsewhere');
   await t.fs.symlink('/elsewhere', `${P}/brushes`);
   const r = await restoreWorkspace({ vault: t.vault, snapshot: 'HEAD', names: ['paint'], yes: true });
-  assert.equal(r.skipped.map((s) => s.path), [`${P}/brushes`, `${P}/brushes/hard.brush`, `${P}/brushes/soft.brush`]);
+  assert.equal(
+    r.skipped.map((s) => s.path),
+    [`${P}/brushes`, `${P}/brushes/hard.brush`, `${P}/brushes/soft.brush`],
+  );
   assert.equal(await t.fs.readdir('/elsewhere'), []);
 });
 
@@ -114,9 +160,21 @@ test('paths the snapshot holds but this vault does not declare (a cloned vault) 
   await t.snap('good state');
   await removeWorkspace({ vault: t.vault, name: 'palette' });
   await t.fs.unlink('/home/artist/palette.gpl');
-  assert.is(await codeOf(() => restoreWorkspace({ vault: t.vault, snapshot: 'HEAD~0', names: ['palette'] })), 'EUNDECLARED');
+  assert.is(
+    await codeOf(() => restoreWorkspace({ vault: t.vault, snapshot: 'HEAD~0', names: ['palette'] })),
+    'EUNDECLARED',
+  );
   let undeclared: readonly string[] = [];
-  assert.is(await codeOf(() => restoreWorkspace({ vault: t.vault, snapshot: 'HEAD', confirm: async (a) => ((undeclared = a.undeclared), false) })), 'ECANCELED');
+  assert.is(
+    await codeOf(() =>
+      restoreWorkspace({
+        vault: t.vault,
+        snapshot: 'HEAD',
+        confirm: async (a) => ((undeclared = a.undeclared), false),
+      }),
+    ),
+    'ECANCELED',
+  );
   assert.equal(undeclared, ['/home/artist/palette.gpl']);
   assert.not.ok(await t.fs.lstat('/home/artist/palette.gpl').catch(() => null));
   const r = await restoreWorkspace({ vault: t.vault, snapshot: 'HEAD', names: ['palette'], yes: true });
@@ -132,13 +190,17 @@ test('a disk that fills up mid-restore leaves the old file whole and no temp fil
     get(target, prop, recv) {
       if (prop !== 'open') return Reflect.get(target, prop, recv);
       return async (path: string, ...rest: unknown[]) => {
-        const fh = await (target.open as (...a: unknown[]) => Promise<import('node:fs/promises').FileHandle>)(path, ...rest);
+        const fh = await (target.open as (...a: unknown[]) => Promise<import('node:fs/promises').FileHandle>)(
+          path,
+          ...rest,
+        );
         if (!String(path).includes('.tmp-')) return fh;
         return new Proxy(fh, {
           get(h, k, r) {
-            if (k === 'write') return async () => {
-              throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
-            };
+            if (k === 'write')
+              return async () => {
+                throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+              };
             const v = Reflect.get(h, k, r);
             return typeof v === 'function' ? v.bind(h) : v;
           },

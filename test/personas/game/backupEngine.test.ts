@@ -26,7 +26,10 @@ test('createBackup snapshots the project (vault made on first use), marks a mile
   assert.is.not(same.id, dev.id, 'a backup is taken even when nothing changed');
 
   const v = await openVault({ fs, cwd: '/game', codec: new InlineCodec() });
-  assert.equal((await listMilestones({ vault: v })).map((m) => [m.name, m.type]), [['alpha-1', 'alpha']]);
+  assert.equal(
+    (await listMilestones({ vault: v })).map((m) => [m.name, m.type]),
+    [['alpha-1', 'alpha']],
+  );
   assert.is((await readSnapshot(v, dev.id)).meta['game.versionType'], 'development');
   assert.is(v.config.extra.persona, 'game');
   await v.close();
@@ -35,7 +38,16 @@ test('createBackup snapshots the project (vault made on first use), marks a mile
   assert.is(String(await fs.readFile('/restored/README.md', 'utf8')), '# Cave Runner\n');
   await engine.restoreVersion(dev.id.slice(0, 10), '/restored');
   assert.is(String(await fs.readFile('/restored/README.md', 'utf8')), '# Cave Runner 2\n');
-  assert.equal(Object.values(GameVersionType), ['prototype', 'development', 'alpha', 'beta', 'release-candidate', 'release', 'patch', 'hotfix']);
+  assert.equal(Object.values(GameVersionType), [
+    'prototype',
+    'development',
+    'alpha',
+    'beta',
+    'release-candidate',
+    'release',
+    'patch',
+    'hotfix',
+  ]);
 });
 
 test.run();

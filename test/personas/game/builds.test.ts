@@ -29,14 +29,26 @@ test('record links a build to HEAD (or a named snapshot); list orders by time; s
   const t = await project();
   await t.fs.writeFile('/work/Scripts/player.gd', 'extends KinematicBody2D\nvar speed = 250\n');
   const second = (await commit({ vault: t.vault, message: 'faster' })).id!;
-  const a = await recordBuild({ vault: t.vault, version: '0.4.1', platform: 'windows', snapshot: 'HEAD~1', notes: 'first' });
+  const a = await recordBuild({
+    vault: t.vault,
+    version: '0.4.1',
+    platform: 'windows',
+    snapshot: 'HEAD~1',
+    notes: 'first',
+  });
   const b = await recordBuild({ vault: t.vault, version: '0.4.2', platform: 'windows' });
   const c = await recordBuild({ vault: t.vault, version: '0.4.2', platform: 'switch' });
   assert.is(a.snapshot, t.first);
   assert.is(b.snapshot, second);
   assert.is(a.notes, 'first');
-  assert.equal((await listBuilds({ vault: t.vault })).map((x) => x.id), [a.id, b.id, c.id]);
-  assert.equal((await listBuilds({ vault: t.vault, platform: 'switch' })).map((x) => x.id), [c.id]);
+  assert.equal(
+    (await listBuilds({ vault: t.vault })).map((x) => x.id),
+    [a.id, b.id, c.id],
+  );
+  assert.equal(
+    (await listBuilds({ vault: t.vault, platform: 'switch' })).map((x) => x.id),
+    [c.id],
+  );
   assert.is((await resolveBuild(t.vault, a.id)).id, a.id);
   assert.is((await resolveBuild(t.vault, a.id.slice(0, 6))).id, a.id);
   assert.is((await resolveBuild(t.vault, '0.4.1')).id, a.id);
@@ -44,7 +56,10 @@ test('record links a build to HEAD (or a named snapshot); list orders by time; s
   assert.is(await codeOf(() => resolveBuild(t.vault, '0.4.2')), 'EAMBIGUOUS');
   assert.is(await codeOf(() => resolveBuild(t.vault, '9.9.9')), 'ENOBUILD');
   assert.is(await codeOf(() => recordBuild({ vault: t.vault, version: '../x', platform: 'windows' })), 'EUSAGE');
-  assert.is(await codeOf(() => recordBuild({ vault: t.vault, version: '1.0', platform: 'windows', snapshot: 'nope' })), 'EUNKNOWNREV');
+  assert.is(
+    await codeOf(() => recordBuild({ vault: t.vault, version: '1.0', platform: 'windows', snapshot: 'nope' })),
+    'EUNKNOWNREV',
+  );
   assert.throws(() => pickBuild([], 'x'));
 });
 
@@ -61,8 +76,19 @@ test('artifacts are stored deduplicated and come back byte-identical; a second b
   await t.fs.mkdir('/out');
   await t.fs.writeFile('/out/game.pck', pck);
   await t.fs.writeFile('/out/game.exe', Buffer.from('MZ fake exe'));
-  const b = await recordBuild({ vault: t.vault, version: '0.4.2', platform: 'windows', artifacts: ['/out/game.pck', '/out/game.exe'] });
-  assert.equal(b.artifacts.map((x) => [x.path, x.size]), [['game.pck', pck.length], ['game.exe', 11]]);
+  const b = await recordBuild({
+    vault: t.vault,
+    version: '0.4.2',
+    platform: 'windows',
+    artifacts: ['/out/game.pck', '/out/game.exe'],
+  });
+  assert.equal(
+    b.artifacts.map((x) => [x.path, x.size]),
+    [
+      ['game.pck', pck.length],
+      ['game.exe', 11],
+    ],
+  );
   const f = b.files.find((x) => x.path === 'game.pck')!;
   assert.is(f.obj, 'chunklist');
   assert.ok(Buffer.from(await readStoredFile(t.vault, f.obj, f.id)).equals(pck));
@@ -71,8 +97,14 @@ test('artifacts are stored deduplicated and come back byte-identical; a second b
   const b2 = await recordBuild({ vault: t.vault, version: '0.4.2', platform: 'linux', artifacts: ['/out/game.pck'] });
   assert.is(b2.files[0].id, f.id);
   // new objects: the record's JSON, a few trees and the records snapshot, no content
-  assert.ok([...t.vault.db.ids()].length - objectsBefore < 10, `${[...t.vault.db.ids()].length - objectsBefore} new objects`);
-  assert.is(await codeOf(() => recordBuild({ vault: t.vault, version: '1', platform: 'x', artifacts: ['/out/missing.pck'] })), 'EUSAGE');
+  assert.ok(
+    [...t.vault.db.ids()].length - objectsBefore < 10,
+    `${[...t.vault.db.ids()].length - objectsBefore} new objects`,
+  );
+  assert.is(
+    await codeOf(() => recordBuild({ vault: t.vault, version: '1', platform: 'x', artifacts: ['/out/missing.pck'] })),
+    'EUSAGE',
+  );
 });
 
 test('records are a snapshot chain under refs/notes/game/builds keeping the build snapshots; log, verify, gc, forget and prune behave', async () => {
@@ -89,7 +121,10 @@ test('records are a snapshot chain under refs/notes/game/builds keeping the buil
   assert.is(snap.parents.length, 2);
   assert.is(snap.parents[1], second);
   // log shows project snapshots only
-  assert.equal((await log({ vault: t.vault })).map((e) => e.message), ['v3', 'v2', 'first playable']);
+  assert.equal(
+    (await log({ vault: t.vault })).map((e) => e.message),
+    ['v3', 'v2', 'first playable'],
+  );
   assert.is((await verify({ vault: t.vault, readData: true })).problems.length, 0);
   // forget everything but the tip, then prune: the build snapshots stay (records keep them)
   const fr = await forget({ vault: t.vault, policy: { last: 1 } });

@@ -37,10 +37,21 @@ test('per snapshot: files, size and content hash per bundle, and the files in no
   assert.is(by.core.files, 3);
   assert.is(by.level1.files, 2);
   assert.is(by.characters.bytes, Number((await t.fs.stat('/work/Assets/Characters/hero.png')).size));
-  assert.equal(r.unbundled.paths, ['Assets/Characters/hero.psd', 'Config/android.ini', 'Config/base.yaml', 'Config/switch.toml', 'Config/windows.json', 'Docs/design.md', 'README.md']);
+  assert.equal(r.unbundled.paths, [
+    'Assets/Characters/hero.psd',
+    'Config/android.ini',
+    'Config/base.yaml',
+    'Config/switch.toml',
+    'Config/windows.json',
+    'Docs/design.md',
+    'README.md',
+  ]);
   assert.is(by.core.hash.length, 64);
   // the hash depends on paths and contents only
-  assert.is(contentHash([{ path: 'a', id: 'x' } as never, { path: 'b', id: 'y' } as never]), contentHash([{ path: 'b', id: 'y' } as never, { path: 'a', id: 'x' } as never]));
+  assert.is(
+    contentHash([{ path: 'a', id: 'x' } as never, { path: 'b', id: 'y' } as never]),
+    contentHash([{ path: 'b', id: 'y' } as never, { path: 'a', id: 'x' } as never]),
+  );
   assert.is.not(contentHash([{ path: 'a', id: 'x' } as never]), contentHash([{ path: 'a', id: 'z' } as never]));
 });
 
@@ -60,23 +71,37 @@ test('diff: a changed texture changes only its bundle, with the size delta, the 
   const oldSize = before.bundles.find((b) => b.name === 'characters')!.bytes;
   assert.is(by.characters.sizeDelta, tex.length - oldSize);
   assert.is(by.characters.download, tex.length);
-  assert.equal(by.characters.changes, [{ path: 'Assets/Characters/hero.png', kind: 'modified', oldSize, newSize: tex.length }]);
+  assert.equal(by.characters.changes, [
+    { path: 'Assets/Characters/hero.png', kind: 'modified', oldSize, newSize: tex.length },
+  ]);
   assert.equal(d.redeclared, []);
   // a new bundle declared in a later snapshot, and a redeclared one
-  await t.fs.writeFile('/work/vault-game.yaml', GAME_YAML.replace('  level1:', '  docs:\n    include: [Docs/]\n  level1:').replace('exclude: ["*.psd"]', 'exclude: []'));
+  await t.fs.writeFile(
+    '/work/vault-game.yaml',
+    GAME_YAML.replace('  level1:', '  docs:\n    include: [Docs/]\n  level1:').replace(
+      'exclude: ["*.psd"]',
+      'exclude: []',
+    ),
+  );
   await commit({ vault: t.vault, message: 'docs bundle; ship the psd' });
   const d2 = await bundlesDiff({ vault: t.vault, a: 'HEAD~1' });
   const by2 = Object.fromEntries(d2.bundles.map((b) => [b.name, b]));
   assert.is(by2.docs.status, 'added');
   assert.is(by2.docs.a, null);
   assert.is(by2.characters.status, 'changed');
-  assert.equal(by2.characters.changes.map((c) => [c.path, c.kind]), [['Assets/Characters/hero.psd', 'added']]);
+  assert.equal(
+    by2.characters.changes.map((c) => [c.path, c.kind]),
+    [['Assets/Characters/hero.psd', 'added']],
+  );
   assert.equal(d2.redeclared, ['characters']);
   // history still answers with its own declarations
-  assert.equal((await bundles({ vault: t.vault, snapshot: t.first })).bundles.map((b) => b.name), ['characters', 'core', 'level1']);
+  assert.equal(
+    (await bundles({ vault: t.vault, snapshot: t.first })).bundles.map((b) => b.name),
+    ['characters', 'core', 'level1'],
+  );
 });
 
-test('which: the bundles that contain a path (existing or not), by the snapshot\'s declarations', async () => {
+test("which: the bundles that contain a path (existing or not), by the snapshot's declarations", async () => {
   const t = await project();
   assert.equal((await bundlesWhich({ vault: t.vault, path: 'Assets/Shared/rock.png' })).bundles, ['level1']);
   assert.equal((await bundlesWhich({ vault: t.vault, path: './Scripts/main.gd' })).bundles, ['core']);
@@ -86,7 +111,8 @@ test('which: the bundles that contain a path (existing or not), by the snapshot\
   const future = await bundlesWhich({ vault: t.vault, path: 'Assets/UI/new.png' });
   assert.not.ok(future.exists);
   assert.equal(future.bundles, ['core']);
-  for (const bad of ['../x.png', '/abs.png', '', 'a/../b']) assert.is(await codeOf(() => bundlesWhich({ vault: t.vault, path: bad })), 'EUSAGE', bad);
+  for (const bad of ['../x.png', '/abs.png', '', 'a/../b'])
+    assert.is(await codeOf(() => bundlesWhich({ vault: t.vault, path: bad })), 'EUSAGE', bad);
 });
 
 test('missing or broken declarations are clear errors', async () => {
@@ -96,11 +122,25 @@ test('missing or broken declarations are clear errors', async () => {
   await t.fs.writeFile('/work/vault-game.yaml', 'bundles:\n  core: {exclude: [x]}\n');
   await commit({ vault: t.vault, message: 'bad config' });
   assert.is(await codeOf(() => bundles({ vault: t.vault })), 'ECONFIG');
-  assert.throws(() => parseGameConfig('bundles: [1, 2]'), (e: Error & { code: string }) => e.code === 'ECONFIG');
-  assert.throws(() => parseGameConfig('bundles:\n  "bad name": [x]'), (e: Error & { code: string }) => e.code === 'ECONFIG');
-  assert.throws(() => parseGameConfig('platforms:\n  base: a.yaml\n'), (e: Error & { code: string }) => e.code === 'ECONFIG');
-  assert.throws(() => parseGameConfig(': : :\n  - ['), (e: Error & { code: string }) => e.code === 'ECONFIG');
-  assert.equal(parseGameConfig('bundles:\n  ui: Assets/UI/\n').bundles, { ui: { include: ['Assets/UI/'], exclude: [] } });
+  assert.throws(
+    () => parseGameConfig('bundles: [1, 2]'),
+    (e: Error & { code: string }) => e.code === 'ECONFIG',
+  );
+  assert.throws(
+    () => parseGameConfig('bundles:\n  "bad name": [x]'),
+    (e: Error & { code: string }) => e.code === 'ECONFIG',
+  );
+  assert.throws(
+    () => parseGameConfig('platforms:\n  base: a.yaml\n'),
+    (e: Error & { code: string }) => e.code === 'ECONFIG',
+  );
+  assert.throws(
+    () => parseGameConfig(': : :\n  - ['),
+    (e: Error & { code: string }) => e.code === 'ECONFIG',
+  );
+  assert.equal(parseGameConfig('bundles:\n  ui: Assets/UI/\n').bundles, {
+    ui: { include: ['Assets/UI/'], exclude: [] },
+  });
 });
 
 test.run();

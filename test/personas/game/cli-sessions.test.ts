@@ -37,7 +37,10 @@ test('sample game: playtest save/list/show/restore byte-identical, platform matr
     await writeFile(join(tmp.path, 'captures', 'log.txt'), 'fps=41\n');
     const s = await json(dir, ['playtest', 'save', '--build', '0.4.2', '--tester', 'ana', '../captures']);
     assert.equal(s.files.map((f: { path: string }) => f.path).sort(), ['captures/log.txt', 'captures/run1.mp4']);
-    assert.equal((await json(dir, ['playtest', 'list'])).map((x: { id: string }) => x.id), [s.id]);
+    assert.equal(
+      (await json(dir, ['playtest', 'list'])).map((x: { id: string }) => x.id),
+      [s.id],
+    );
     assert.is((await json(dir, ['playtest', 'show', s.id])).tester, 'ana');
     const r = await json(dir, ['playtest', 'restore', s.id, '--to', '../session']);
     assert.is(r.files, 2);
@@ -53,7 +56,9 @@ test('sample game: playtest save/list/show/restore byte-identical, platform matr
     assert.equal((await json(dir, ['platform', 'resolve', 'switch'])).config.graphics.resolution, [1280, 720]);
     await writeFile(join(dir, 'Config/windows.json'), JSON.stringify({ graphics: { resolution: [3840, 2160] } }));
     await ok(dir, ['commit', '-m', '4k']);
-    assert.equal((await json(dir, ['platform', 'diff', 'windows', 'alpha', 'HEAD'])).changes, [{ key: 'graphics.resolution', kind: 'changed', old: [2560, 1440], new: [3840, 2160] }]);
+    assert.equal((await json(dir, ['platform', 'diff', 'windows', 'alpha', 'HEAD'])).changes, [
+      { key: 'graphics.resolution', kind: 'changed', old: [2560, 1440], new: [3840, 2160] },
+    ]);
     const unknown = await runVault(dir, ['platform', 'resolve', 'ps5', '--json']);
     assert.is(unknown.code, 1);
     assert.is(JSON.parse(unknown.stdout).error.code, 'ENOPLATFORM');

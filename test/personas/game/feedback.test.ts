@@ -29,11 +29,21 @@ async function twoBuilds() {
 
 test('add checks its input and stores one record; the same feedback twice is stored once', async () => {
   const t = await twoBuilds();
-  const r = await addFeedback({ vault: t.vault, build: '0.4.1', tester: 'ana', rating: 4, tags: ['Perf', 'perf'], text: 'smooth' });
+  const r = await addFeedback({
+    vault: t.vault,
+    build: '0.4.1',
+    tester: 'ana',
+    rating: 4,
+    tags: ['Perf', 'perf'],
+    text: 'smooth',
+  });
   assert.ok(r.added);
   assert.is(r.feedback.build, t.b1.id);
   assert.equal(r.feedback.tags, ['perf']);
-  assert.not.ok((await addFeedback({ vault: t.vault, build: '0.4.1', tester: 'ana', rating: 4, tags: ['perf'], text: 'smooth' })).added);
+  assert.not.ok(
+    (await addFeedback({ vault: t.vault, build: '0.4.1', tester: 'ana', rating: 4, tags: ['perf'], text: 'smooth' }))
+      .added,
+  );
   assert.is((await listFeedback({ vault: t.vault })).length, 1);
   assert.is(await codeOf(() => addFeedback({ vault: t.vault, build: '0.4.1', tester: 'ana', rating: 6 })), 'EUSAGE');
   assert.is(await codeOf(() => addFeedback({ vault: t.vault, build: '0.4.1', tester: 'ana', rating: 2.5 })), 'EUSAGE');
@@ -46,7 +56,12 @@ test('add checks its input and stores one record; the same feedback twice is sto
   const head = (await readRef(t.vault.refs, recordRef('feedback')))!;
   const tree = await flattenTree(t.vault.db, decodeSnapshot(await t.vault.db.readTyped(head, 'snapshot'), head).tree);
   assert.equal([...tree.keys()].sort(), [`${t.b1.id}.jsonl`, `${t.b2.id}.jsonl`].sort());
-  assert.is(String(await t.vault.db.readTyped(tree.get(`${t.b1.id}.jsonl`)!.id, 'blob')).trim().split('\n').length, 2);
+  assert.is(
+    String(await t.vault.db.readTyped(tree.get(`${t.b1.id}.jsonl`)!.id, 'blob'))
+      .trim()
+      .split('\n').length,
+    2,
+  );
 });
 
 test('CSV import: good rows land, bad rows come back with the line they start on (quoted multi-line text counts); importing again adds nothing', async () => {
@@ -66,7 +81,10 @@ test('CSV import: good rows land, bad rows come back with the line they start on
   const r = await importFeedback({ vault: t.vault, path: 'week.csv' });
   assert.is(r.rows, 7);
   assert.is(r.added, 4);
-  assert.equal(r.problems.map((p) => p.line), [5, 6, 9]);
+  assert.equal(
+    r.problems.map((p) => p.line),
+    [5, 6, 9],
+  );
   assert.match(r.problems[0].reason, /rating '0'/);
   assert.match(r.problems[1].reason, /9\.9\.9/);
   const fb = await listFeedback({ vault: t.vault, build: '0.4.2' });
@@ -83,8 +101,18 @@ test('CSV import: good rows land, bad rows come back with the line they start on
 
 test('CSV line numbers survive blank lines, CRLF line ends and a quoted field spanning lines', () => {
   const text = 'build,tester,rating\r\n\r\n1,"a\r\nb",3\r\n\r\n\r\n2,c,4\r\n3,d,5';
-  assert.equal(parseFeedbackFile(text, 'csv').map((r) => [r.line, r.row?.build]), [[3, '1'], [7, '2'], [8, '3']]);
-  assert.throws(() => parseFeedbackFile('a,b\n"unterminated,1\n', 'csv'), (e: Error & { code: string }) => e.code === 'EUSAGE');
+  assert.equal(
+    parseFeedbackFile(text, 'csv').map((r) => [r.line, r.row?.build]),
+    [
+      [3, '1'],
+      [7, '2'],
+      [8, '3'],
+    ],
+  );
+  assert.throws(
+    () => parseFeedbackFile('a,b\n"unterminated,1\n', 'csv'),
+    (e: Error & { code: string }) => e.code === 'EUSAGE',
+  );
 });
 
 test('JSON import reports bad items by line; a file that does not parse is a usage error and stores nothing', async () => {
@@ -98,25 +126,46 @@ test('JSON import reports bad items by line; a file that does not parse is a usa
   await t.fs.writeFile('/work/forms.json', json);
   const r = await importFeedback({ vault: t.vault, path: 'forms.json' });
   assert.is(r.added, 2);
-  assert.equal(r.problems.map((p) => p.line), [3, 4]);
+  assert.equal(
+    r.problems.map((p) => p.line),
+    [3, 4],
+  );
   await t.fs.writeFile('/work/broken.json', '[{"build": ');
   assert.is(await codeOf(() => importFeedback({ vault: t.vault, path: 'broken.json' })), 'EUSAGE');
   assert.is(await codeOf(() => importFeedback({ vault: t.vault, path: 'forms.xml' })), 'EUSAGE');
   assert.is(await codeOf(() => importFeedback({ vault: t.vault, path: 'missing.csv' })), 'EUSAGE');
   assert.is((await listFeedback({ vault: t.vault })).length, 2);
-  assert.equal(parseFeedbackFile('{"feedback": [{"build": "x"}]}', 'json').map((x) => x.line), [1]);
+  assert.equal(
+    parseFeedbackFile('{"feedback": [{"build": "x"}]}', 'json').map((x) => x.line),
+    [1],
+  );
 });
 
 test('report: average, spread and tags per build; the regression points at the changed texture, by folder and by bundle', async () => {
   const t = await twoBuilds();
-  for (const [tester, rating] of [['ana', 4], ['bo', 5], ['cy', 4]] as const) await addFeedback({ vault: t.vault, build: '0.4.1', tester, rating, tags: ['perf'] });
-  await addFeedback({ vault: t.vault, build: '0.4.2', tester: 'ana', rating: 2, tags: ['crash'], text: 'crashed near the hero' });
+  for (const [tester, rating] of [
+    ['ana', 4],
+    ['bo', 5],
+    ['cy', 4],
+  ] as const)
+    await addFeedback({ vault: t.vault, build: '0.4.1', tester, rating, tags: ['perf'] });
+  await addFeedback({
+    vault: t.vault,
+    build: '0.4.2',
+    tester: 'ana',
+    rating: 2,
+    tags: ['crash'],
+    text: 'crashed near the hero',
+  });
   await addFeedback({ vault: t.vault, build: '0.4.2', tester: 'bo', rating: 3 });
   const r = await feedbackReport({ vault: t.vault });
-  assert.equal(r.builds.map((b) => [b.version, b.count, b.average, b.stddev, b.crashes]), [
-    ['0.4.1', 3, 4.33, 0.47, 0],
-    ['0.4.2', 2, 2.5, 0.5, 1],
-  ]);
+  assert.equal(
+    r.builds.map((b) => [b.version, b.count, b.average, b.stddev, b.crashes]),
+    [
+      ['0.4.1', 3, 4.33, 0.47, 0],
+      ['0.4.2', 2, 2.5, 0.5, 1],
+    ],
+  );
   assert.equal(r.builds[0].tags, { perf: 3 });
   assert.is(r.regressions.length, 1);
   const g = r.regressions[0];
@@ -124,12 +173,24 @@ test('report: average, spread and tags per build; the regression points at the c
   assert.is(g.previous, t.b1.id);
   assert.is(g.ratingDelta, -1.83);
   assert.is(g.crashDelta, 1);
-  assert.equal(g.changes.map((c) => [c.path, c.kind, c.bundles]), [
-    ['Assets/Characters/hero.png', 'modified', ['characters']],
-    ['Scripts/player.gd', 'modified', ['core']],
-  ]);
-  assert.equal(g.byBundle.map((x) => [x.name, x.paths]), [['characters', ['Assets/Characters/hero.png']], ['core', ['Scripts/player.gd']]]);
-  assert.equal(g.byFolder.map((x) => x.name), ['Assets/', 'Scripts/']);
+  assert.equal(
+    g.changes.map((c) => [c.path, c.kind, c.bundles]),
+    [
+      ['Assets/Characters/hero.png', 'modified', ['characters']],
+      ['Scripts/player.gd', 'modified', ['core']],
+    ],
+  );
+  assert.equal(
+    g.byBundle.map((x) => [x.name, x.paths]),
+    [
+      ['characters', ['Assets/Characters/hero.png']],
+      ['core', ['Scripts/player.gd']],
+    ],
+  );
+  assert.equal(
+    g.byFolder.map((x) => x.name),
+    ['Assets/', 'Scripts/'],
+  );
   assert.is((await verify({ vault: t.vault })).problems.length, 0);
 });
 
@@ -139,11 +200,18 @@ test('report: a build that got better is no regression; builds compare within th
   await addFeedback({ vault: t.vault, build: '0.4.2', tester: 'ana', rating: 5 });
   const sw = await recordBuild({ vault: t.vault, version: '0.4.2', platform: 'switch' });
   await addFeedback({ vault: t.vault, build: sw.id, tester: 'bo', rating: 1, tags: ['crash'] });
-  assert.is((await feedbackReport({ vault: t.vault })).regressions.length, 0, 'switch has no earlier build to compare with');
+  assert.is(
+    (await feedbackReport({ vault: t.vault })).regressions.length,
+    0,
+    'switch has no earlier build to compare with',
+  );
   await createMilestone({ vault: t.vault, name: 'beta', type: 'beta', snapshot: t.b1.snapshot });
   const since = await feedbackReport({ vault: t.vault, since: 'beta' });
   assert.is(since.since?.snapshot, t.b1.snapshot);
-  assert.equal(since.builds.map((b) => `${b.version}@${b.platform}`), ['0.4.2@windows', '0.4.2@switch']);
+  assert.equal(
+    since.builds.map((b) => `${b.version}@${b.platform}`),
+    ['0.4.2@windows', '0.4.2@switch'],
+  );
   assert.is(await codeOf(() => feedbackReport({ vault: t.vault, since: 'nope' })), 'ENOREF');
 });
 
@@ -158,12 +226,21 @@ test('report: builds follow history, not the clock: a build of older history rec
   await addFeedback({ vault: t.vault, build: '1.0', tester: 'ana', rating: 5 });
   await addFeedback({ vault: t.vault, build: '1.1', tester: 'ana', rating: 3 });
   const r = await feedbackReport({ vault: t.vault });
-  assert.equal(r.builds.map((b) => b.version), ['1.0', '1.1']);
-  assert.equal(r.regressions.map((g) => [g.previousLabel, g.label, g.byBundle.map((x) => x.name)]), [['1.0@windows', '1.1@windows', ['level1']]]);
+  assert.equal(
+    r.builds.map((b) => b.version),
+    ['1.0', '1.1'],
+  );
+  assert.equal(
+    r.regressions.map((g) => [g.previousLabel, g.label, g.byBundle.map((x) => x.name)]),
+    [['1.0@windows', '1.1@windows', ['level1']]],
+  );
 });
 
 test('buildStats without feedback has no average', () => {
-  const s = buildStats({ id: 'x', version: '1', platform: 'p', snapshot: 's', time: 0, author: 'a', artifacts: [], files: [] }, []);
+  const s = buildStats(
+    { id: 'x', version: '1', platform: 'p', snapshot: 's', time: 0, author: 'a', artifacts: [], files: [] },
+    [],
+  );
   assert.is(s.average, null);
   assert.is(s.count, 0);
 });

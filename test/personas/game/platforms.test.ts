@@ -1,6 +1,14 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { flattenConfig, mergeConfig, parseConfigText, platformDiff, platformMatrix, resolvePlatform, type ConfigProblem } from '../../../src/personas/game/platforms.js';
+import {
+  flattenConfig,
+  mergeConfig,
+  parseConfigText,
+  platformDiff,
+  platformMatrix,
+  resolvePlatform,
+  type ConfigProblem,
+} from '../../../src/personas/game/platforms.js';
 import { commit } from '../../../src/porcelain/commit.js';
 import { codeOf, memVault } from '../../helpers/vault.js';
 import { sampleGame } from './sampleGame.js';
@@ -15,13 +23,24 @@ async function project() {
 
 test('deep merge: mappings merge, scalars and lists are replaced; unknown keys and type changes are reported', () => {
   const problems: ConfigProblem[] = [];
-  const out = mergeConfig({ a: { b: 1, c: [1, 2] }, d: 'x', n: null }, { a: { c: [3], e: true }, d: 5, n: 'set' }, problems);
+  const out = mergeConfig(
+    { a: { b: 1, c: [1, 2] }, d: 'x', n: null },
+    { a: { c: [3], e: true }, d: 5, n: 'set' },
+    problems,
+  );
   assert.equal(out, { a: { b: 1, c: [3], e: true }, d: 5, n: 'set' });
   assert.equal(problems, [
     { kind: 'unknown-key', key: 'a.e' },
     { kind: 'type-mismatch', key: 'd', baseType: 'string', overrideType: 'number' },
   ]);
-  assert.equal([...flattenConfig({ a: { b: 1, c: [1] }, e: {} })], [['a.b', 1], ['a.c', [1]], ['e', {}]]);
+  assert.equal(
+    [...flattenConfig({ a: { b: 1, c: [1] }, e: {} })],
+    [
+      ['a.b', 1],
+      ['a.c', [1]],
+      ['e', {}],
+    ],
+  );
 });
 
 test('JSON, YAML, TOML and INI parse to the same shapes; INI numbers are numbers; bad files name themselves', () => {
@@ -31,8 +50,17 @@ test('JSON, YAML, TOML and INI parse to the same shapes; INI numbers are numbers
   assert.equal(parseConfigText('a.toml', '[g]\nn = 2\ns = "x"\nb = true\n'), want);
   assert.equal(parseConfigText('a.ini', '[g]\nn=2\ns=x\nb=true\n'), want);
   assert.is(parseConfigText('a.toml', 'd = 1979-05-27T07:32:00Z\n').d, '1979-05-27T07:32:00.000Z');
-  for (const [p, text] of [['a.json', '{'], ['a.toml', 'x = = 1'], ['a.yaml', '- 1\n- 2\n'], ['a.xml', '<a/>']]) {
-    assert.throws(() => parseConfigText(p, text), (e: Error & { code: string; data: { path: string } }) => e.code === 'ECONFIG' && e.data.path === p, p);
+  for (const [p, text] of [
+    ['a.json', '{'],
+    ['a.toml', 'x = = 1'],
+    ['a.yaml', '- 1\n- 2\n'],
+    ['a.xml', '<a/>'],
+  ]) {
+    assert.throws(
+      () => parseConfigText(p, text),
+      (e: Error & { code: string; data: { path: string } }) => e.code === 'ECONFIG' && e.data.path === p,
+      p,
+    );
   }
 });
 
@@ -56,7 +84,13 @@ test('matrix: the keys that differ between platforms, with the base value', asyn
   const m = await platformMatrix({ vault: t.vault });
   assert.equal(m.platforms, ['android', 'switch', 'windows']);
   const by = Object.fromEntries(m.keys.map((k) => [k.key, k]));
-  assert.equal(Object.keys(by), ['audio.volume', 'gameplay.max_players', 'graphics.resolution', 'graphics.shadows', 'handheld.dock_boost']);
+  assert.equal(Object.keys(by), [
+    'audio.volume',
+    'gameplay.max_players',
+    'graphics.resolution',
+    'graphics.shadows',
+    'handheld.dock_boost',
+  ]);
   assert.equal(by['graphics.resolution'].values, { android: [1920, 1080], switch: [1280, 720], windows: [2560, 1440] });
   assert.equal(by['graphics.resolution'].base, [1920, 1080]);
   assert.equal(by['handheld.dock_boost'].values, { switch: true });
@@ -68,7 +102,10 @@ test('matrix: the keys that differ between platforms, with the base value', asyn
 test('diff: how one platform changed between snapshots; a missing override file is reported, not fatal', async () => {
   const t = await project();
   await t.fs.writeFile('/work/Config/switch.toml', '[graphics]\nresolution = [1280, 720]\nshadows = "off"\n');
-  await t.fs.writeFile('/work/Config/base.yaml', (await t.fs.readFile('/work/Config/base.yaml', 'utf8')) + 'network:\n  port: 7777\n');
+  await t.fs.writeFile(
+    '/work/Config/base.yaml',
+    (await t.fs.readFile('/work/Config/base.yaml', 'utf8')) + 'network:\n  port: 7777\n',
+  );
   await commit({ vault: t.vault, message: 'switch: no shadows' });
   const d = await platformDiff({ vault: t.vault, platform: 'switch', a: t.first, b: 'HEAD' });
   assert.equal(d.changes, [

@@ -27,8 +27,18 @@ test('save keeps project paths (and names for outside files); restore --to gives
     await mkdir(join(t.dir, 'saves', 'slot1'), { recursive: true });
     await writeFile(join(t.dir, 'saves', 'slot1', 'game.sav'), 'level=3\n');
     await writeFile(join(tmp.path, 'telemetry.jsonl'), '{"fps": 58}\n');
-    const s = await savePlaytest({ vault: t.vault, build: '0.4.2', tester: 'ana', paths: ['captures/ana-run1.mp4', join(t.dir, 'saves'), join(tmp.path, 'telemetry.jsonl')], notes: 'cave run' });
-    assert.equal(s.files.map((f) => f.path).sort(), ['captures/ana-run1.mp4', 'saves/slot1/game.sav', 'telemetry.jsonl']);
+    const s = await savePlaytest({
+      vault: t.vault,
+      build: '0.4.2',
+      tester: 'ana',
+      paths: ['captures/ana-run1.mp4', join(t.dir, 'saves'), join(tmp.path, 'telemetry.jsonl')],
+      notes: 'cave run',
+    });
+    assert.equal(s.files.map((f) => f.path).sort(), [
+      'captures/ana-run1.mp4',
+      'saves/slot1/game.sav',
+      'telemetry.jsonl',
+    ]);
     assert.is(s.build, b.id);
     assert.is(s.snapshot, b.snapshot);
     const video = s.stored.find((f) => f.path === 'captures/ana-run1.mp4')!;
@@ -36,8 +46,14 @@ test('save keeps project paths (and names for outside files); restore --to gives
     const before = [...t.vault.db.ids()].length;
     const s2 = await savePlaytest({ vault: t.vault, build: b.id, tester: 'bo', paths: ['captures/ana-run1.mp4'] });
     assert.ok([...t.vault.db.ids()].length - before < 10, 'the same recording again adds only the record');
-    assert.equal((await listPlaytests({ vault: t.vault })).map((x) => x.id), [s.id, s2.id]);
-    assert.equal((await listPlaytests({ vault: t.vault, tester: 'bo' })).map((x) => x.id), [s2.id]);
+    assert.equal(
+      (await listPlaytests({ vault: t.vault })).map((x) => x.id),
+      [s.id, s2.id],
+    );
+    assert.equal(
+      (await listPlaytests({ vault: t.vault, tester: 'bo' })).map((x) => x.id),
+      [s2.id],
+    );
     assert.is((await findSession(t.vault, s.id.slice(0, 6))).notes, 'cave run');
 
     const out = join(tmp.path, 'restored');
@@ -91,10 +107,19 @@ test('bad input: unknown build or session, no files, no tester', async () => {
   const t = await memVault(sampleGame());
   await commit({ vault: t.vault, message: 'x' });
   await recordBuild({ vault: t.vault, version: '1.0', platform: 'linux' });
-  assert.is(await codeOf(() => savePlaytest({ vault: t.vault, build: '2.0', tester: 'a', paths: ['README.md'] })), 'ENOBUILD');
+  assert.is(
+    await codeOf(() => savePlaytest({ vault: t.vault, build: '2.0', tester: 'a', paths: ['README.md'] })),
+    'ENOBUILD',
+  );
   assert.is(await codeOf(() => savePlaytest({ vault: t.vault, build: '1.0', tester: 'a', paths: [] })), 'EUSAGE');
-  assert.is(await codeOf(() => savePlaytest({ vault: t.vault, build: '1.0', tester: '', paths: ['README.md'] })), 'EUSAGE');
-  assert.is(await codeOf(() => savePlaytest({ vault: t.vault, build: '1.0', tester: 'a', paths: ['nope.mp4'] })), 'EUSAGE');
+  assert.is(
+    await codeOf(() => savePlaytest({ vault: t.vault, build: '1.0', tester: '', paths: ['README.md'] })),
+    'EUSAGE',
+  );
+  assert.is(
+    await codeOf(() => savePlaytest({ vault: t.vault, build: '1.0', tester: 'a', paths: ['nope.mp4'] })),
+    'EUSAGE',
+  );
   assert.is(await codeOf(() => restorePlaytest({ vault: t.vault, session: 'abcdef' })), 'ENOSESSION');
   // memfs works too (injected fs)
   const s = await savePlaytest({ vault: t.vault, build: '1.0', tester: 'a', paths: ['README.md'] });

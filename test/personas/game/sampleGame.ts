@@ -66,7 +66,11 @@ export function sampleGame(): FileTree {
     Config: {
       'base.yaml': BASE_YAML,
       'windows.json': JSON.stringify({ graphics: { resolution: [2560, 1440] } }, null, 2),
-      'switch.toml': tomlStringify({ graphics: { resolution: [1280, 720], shadows: 'low' }, gameplay: { max_players: '2' }, handheld: { dock_boost: true } }),
+      'switch.toml': tomlStringify({
+        graphics: { resolution: [1280, 720], shadows: 'low' },
+        gameplay: { max_players: '2' },
+        handheld: { dock_boost: true },
+      }),
       'android.ini': iniStringify({ audio: { volume: 0.5 } }),
     },
   };

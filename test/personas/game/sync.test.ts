@@ -38,13 +38,25 @@ test('records push, clone and fetch (fast-forward); records added on both sides 
   assert.ok(p1.updated.some((u) => u.gitRef === 'refs/notes/game/builds'));
   // the remote stays an ordinary git repository
   await run('git', ['-C', repo.dir, 'fsck', '--full']);
-  assert.match((await run('git', ['-C', repo.dir, 'for-each-ref', '--format=%(refname)'])).stdout, /refs\/notes\/game\/feedback/);
+  assert.match(
+    (await run('git', ['-C', repo.dir, 'for-each-ref', '--format=%(refname)'])).stdout,
+    /refs\/notes\/game\/feedback/,
+  );
 
   const dest = `${ctx.tmp}/copy`;
   await clone({ fs: nodeFs, url: repo.url, dir: dest, env: ENV, codec: new InlineCodec() });
-  const b = await openVault({ fs: nodeFs, cwd: dest, codec: new InlineCodec(), clock: fakeClock(1_800_000_000_000), author: 'bo' });
+  const b = await openVault({
+    fs: nodeFs,
+    cwd: dest,
+    codec: new InlineCodec(),
+    clock: fakeClock(1_800_000_000_000),
+    author: 'bo',
+  });
   const got = await listBuilds({ vault: b });
-  assert.equal(got.map((x) => x.id), [b1.id]);
+  assert.equal(
+    got.map((x) => x.id),
+    [b1.id],
+  );
   assert.ok((await readStoredFile(b, got[0].files[0].obj, got[0].files[0].id)).equals(prngBytes(3, 1_500_000)));
   assert.is((await listFeedback({ vault: b })).length, 1);
 
@@ -54,7 +66,10 @@ test('records push, clone and fetch (fast-forward); records added on both sides 
   assert.equal(p2.rejected, []);
   const f = await fetch({ vault: b, env: ENV });
   assert.equal(f.conflicts, []);
-  assert.equal((await listBuilds({ vault: b })).map((x) => x.id), [b1.id, b2.id]);
+  assert.equal(
+    (await listBuilds({ vault: b })).map((x) => x.id),
+    [b1.id, b2.id],
+  );
   assert.is((await verify({ vault: b, readData: true })).problems.length, 0);
 
   // both record a build and feedback: push refuses to overwrite, fetch unites the records, then push goes through
@@ -64,10 +79,18 @@ test('records push, clone and fetch (fast-forward); records added on both sides 
   await addFeedback({ vault: b, build: '0.1', tester: 'dee', rating: 5 });
   await push({ vault: a.vault, env: ENV });
   const pb = await push({ vault: b, env: ENV });
-  assert.equal(pb.rejected.map((r) => r.ref), ['refs/notes/game/builds', 'refs/notes/game/feedback']);
+  assert.equal(
+    pb.rejected.map((r) => r.ref),
+    ['refs/notes/game/builds', 'refs/notes/game/feedback'],
+  );
   const fb = await fetch({ vault: b, env: ENV });
   assert.equal(fb.conflicts, []);
-  assert.equal((await listBuilds({ vault: b })).map((x) => `${x.version}@${x.platform}`).sort(), ['0.1@windows', '0.2@windows', '0.3@switch', '0.3@windows']);
+  assert.equal((await listBuilds({ vault: b })).map((x) => `${x.version}@${x.platform}`).sort(), [
+    '0.1@windows',
+    '0.2@windows',
+    '0.3@switch',
+    '0.3@windows',
+  ]);
   assert.equal((await listFeedback({ vault: b })).map((x) => x.tester).sort(), ['ana', 'cy', 'dee']);
   assert.equal((await push({ vault: b, env: ENV })).rejected, []);
   await fetch({ vault: a.vault, env: ENV });

@@ -2,7 +2,7 @@ import type { CommandModule } from 'yargs';
 import type { CheckedReference } from '../../../personas/creative/references/types.js';
 import { resolve } from 'node:path';
 import { cwdOf, out, printJson, withVault, type GlobalArgs } from '../../context.js';
-import { shortId } from '../../format.js';
+import { shortId } from '../../../ui/format.js';
 import { PathOutsideError, UsageError } from '../../../errors.js';
 import type { Vault } from '../../../porcelain/openVault.js';
 
@@ -21,7 +21,11 @@ function where(r: CheckedReference): string {
 function shown(r: CheckedReference): string {
   const to = r.target ?? r.raw;
   const raw = r.target && r.raw !== r.target ? `  "${r.raw}"` : '';
-  const hint = r.suggestion ? `  (did you mean ${r.suggestion}?)` : r.status === 'outside' ? '  (outside the project)' : '';
+  const hint = r.suggestion
+    ? `  (did you mean ${r.suggestion}?)`
+    : r.status === 'outside'
+      ? '  (outside the project)'
+      : '';
   return `${to}${raw}${hint}`;
 }
 
@@ -39,14 +43,26 @@ function computedNote(stored: boolean): void {
 
 export const refsCommand: CommandModule<GlobalArgs, Args> = {
   command: 'refs [target]',
-  describe: 'asset references: what a file uses (OBJ -> MTL -> textures, glTF, Godot res://, JSON/YAML paths), what uses it, what is broken',
+  describe:
+    'asset references: what a file uses (OBJ -> MTL -> textures, glTF, Godot res://, JSON/YAML paths), what uses it, what is broken',
   builder: (y) =>
     y
-      .positional('target', { type: 'string', describe: 'the file whose references to show, relative to the current folder (with --broken: the snapshot, default HEAD)' })
+      .positional('target', {
+        type: 'string',
+        describe:
+          'the file whose references to show, relative to the current folder (with --broken: the snapshot, default HEAD)',
+      })
       .option('rev', { type: 'string', describe: 'snapshot to look in (default HEAD)' })
-      .option('used-by', { type: 'string', describe: 'list the files that use this file (or anything under this folder)' })
+      .option('used-by', {
+        type: 'string',
+        describe: 'list the files that use this file (or anything under this folder)',
+      })
       .option('broken', { type: 'boolean', describe: 'list references to files the snapshot does not have' })
-      .option('recursive', { alias: 'r', type: 'boolean', describe: "follow references: a model's material's textures" })
+      .option('recursive', {
+        alias: 'r',
+        type: 'boolean',
+        describe: "follow references: a model's material's textures",
+      })
       .example('$0 refs Models/hero.obj -r', 'the MTL of a model and the textures it names')
       .example('$0 refs --used-by Textures/brick.png', 'every model, scene and material that uses a texture')
       .example('$0 refs --broken HEAD~1 --json', 'missing files referenced in an older snapshot, as data'),
@@ -76,17 +92,27 @@ export const refsCommand: CommandModule<GlobalArgs, Args> = {
         if (!files.size) out(`nothing uses ${r.path} in snapshot ${shortId(r.snapshot)}`);
         else {
           out(`${r.path} is used by ${files.size} file(s) in snapshot ${shortId(r.snapshot)}:`);
-          for (const x of r.references) out(`  ${where(x).padEnd(32)} ${x.kind.padEnd(12)} ${x.target !== r.path ? `${x.target} ` : ''}"${x.raw}"`);
+          for (const x of r.references)
+            out(`  ${where(x).padEnd(32)} ${x.kind.padEnd(12)} ${x.target !== r.path ? `${x.target} ` : ''}"${x.raw}"`);
         }
         return computedNote(r.stored);
       }
-      if (!argv.target) throw new UsageError('name a file, or pass --used-by PATH or --broken', "see 'vault refs --help'");
-      const r = await q.referencesOf({ vault, path: projectPath(vault, argv, argv.target), snapshot: argv.rev, recursive: argv.recursive });
+      if (!argv.target)
+        throw new UsageError('name a file, or pass --used-by PATH or --broken', "see 'vault refs --help'");
+      const r = await q.referencesOf({
+        vault,
+        path: projectPath(vault, argv, argv.target),
+        snapshot: argv.rev,
+        recursive: argv.recursive,
+      });
       if (argv.json) return printJson(r);
       if (!r.references.length) out(`${r.path} references no files (snapshot ${shortId(r.snapshot)})`);
       else {
         out(`${r.path} uses (snapshot ${shortId(r.snapshot)}):`);
-        for (const x of r.references) out(`  ${x.status.padEnd(8)} ${x.kind.padEnd(12)} ${argv.recursive && x.from !== r.path ? `${x.from} -> ` : ''}${shown(x)}`);
+        for (const x of r.references)
+          out(
+            `  ${x.status.padEnd(8)} ${x.kind.padEnd(12)} ${argv.recursive && x.from !== r.path ? `${x.from} -> ` : ''}${shown(x)}`,
+          );
       }
       computedNote(r.stored);
     });

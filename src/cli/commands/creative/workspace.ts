@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../../../errors.js';
 import { cwdOf, out, printJson, warn, withVault, type GlobalArgs } from '../../context.js';
-import { bytes, shortId } from '../../format.js';
+import { bytes, shortId } from '../../../ui/format.js';
 
 interface Args extends GlobalArgs {
   action: 'add' | 'remove' | 'list' | 'show' | 'restore';
@@ -19,16 +19,22 @@ async function askOverwrite(ask: { overwrite: readonly string[]; undeclared: rea
     if (paths.length > 20) process.stderr.write(`  ... and ${paths.length - 20} more\n`);
   };
   if (ask.undeclared.length) {
-    process.stderr.write(`the snapshot's workspace holds path(s) this vault does not declare; restoring writes there:\n`);
+    process.stderr.write(
+      `the snapshot's workspace holds path(s) this vault does not declare; restoring writes there:\n`,
+    );
     list(ask.undeclared);
   }
   if (ask.overwrite.length) {
-    process.stderr.write(`restoring the workspace overwrites ${ask.overwrite.length} file(s) that differ from the snapshot:\n`);
+    process.stderr.write(
+      `restoring the workspace overwrites ${ask.overwrite.length} file(s) that differ from the snapshot:\n`,
+    );
     list(ask.overwrite);
   }
   const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
   try {
-    const a = await new Promise<string>((r) => rl.question(ask.overwrite.length ? 'overwrite them? [y/N] ' : 'write there? [y/N] ', r));
+    const a = await new Promise<string>((r) =>
+      rl.question(ask.overwrite.length ? 'overwrite them? [y/N] ' : 'write there? [y/N] ', r),
+    );
     return /^y(es)?$/i.test(a.trim());
   } finally {
     rl.close();
@@ -37,15 +43,26 @@ async function askOverwrite(ask: { overwrite: readonly string[]; undeclared: rea
 
 export const workspaceCommand: CommandModule<GlobalArgs, Args> = {
   command: 'workspace <action> [target] [name]',
-  describe: 'workspace state (app layouts, brush presets, palettes, inside or outside the project) kept with each snapshot',
+  describe:
+    'workspace state (app layouts, brush presets, palettes, inside or outside the project) kept with each snapshot',
   builder: (y) =>
     y
       .positional('action', { choices: ['add', 'remove', 'list', 'show', 'restore'] as const, demandOption: true })
-      .positional('target', { type: 'string', describe: 'add: PATH; remove: NAME; show, restore: SNAPSHOT (default HEAD)' })
-      .positional('name', { type: 'string', describe: 'add (or --name): the name to know the path by (default: its last part); restore: only this workspace path' })
+      .positional('target', {
+        type: 'string',
+        describe: 'add: PATH; remove: NAME; show, restore: SNAPSHOT (default HEAD)',
+      })
+      .positional('name', {
+        type: 'string',
+        describe:
+          'add (or --name): the name to know the path by (default: its last part); restore: only this workspace path',
+      })
       .option('yes', { alias: 'y', type: 'boolean', describe: 'restore: overwrite files that differ without asking' })
       .example('$0 workspace add ~/.config/krita --name krita', 'capture Krita settings with every commit')
-      .example('$0 commit -m "new brushes" --workspace-note "Krita 5.2, open: hero.kra"', 'a snapshot with a note about the session')
+      .example(
+        '$0 commit -m "new brushes" --workspace-note "Krita 5.2, open: hero.kra"',
+        'a snapshot with a note about the session',
+      )
       .example('$0 workspace show HEAD~1', 'what an older snapshot holds')
       .example('$0 workspace restore HEAD~1 krita --yes', 'put those settings back'),
   handler: async (argv) => {
@@ -55,7 +72,10 @@ export const workspaceCommand: CommandModule<GlobalArgs, Args> = {
         case 'add': {
           if (!argv.target) throw new UsageError('workspace add needs a PATH');
           const w = await ws.addWorkspace({ vault, path: resolve(cwdOf(argv), argv.target), name: argv.name });
-          const present = await vault.fs.lstat(w.path).then(() => true, () => false);
+          const present = await vault.fs.lstat(w.path).then(
+            () => true,
+            () => false,
+          );
           if (argv.json) return printJson({ ...w, exists: present });
           out(`workspace ${w.name}: ${w.path} (captured by every commit from now on)`);
           if (!present) warn(`warning: ${w.path} does not exist (yet); commits will say so until it does`);
@@ -64,11 +84,21 @@ export const workspaceCommand: CommandModule<GlobalArgs, Args> = {
         case 'remove': {
           if (!argv.target) throw new UsageError('workspace remove needs a NAME');
           const w = await ws.removeWorkspace({ vault, name: argv.target });
-          return argv.json ? printJson({ removed: w }) : out(`removed workspace ${w.name} (${w.path}); snapshots that hold it keep it`);
+          return argv.json
+            ? printJson({ removed: w })
+            : out(`removed workspace ${w.name} (${w.path}); snapshots that hold it keep it`);
         }
         case 'list': {
           const list = ws.listWorkspace(vault);
-          const rows = await Promise.all(list.map(async (w) => ({ ...w, exists: await vault.fs.lstat(w.path).then(() => true, () => false) })));
+          const rows = await Promise.all(
+            list.map(async (w) => ({
+              ...w,
+              exists: await vault.fs.lstat(w.path).then(
+                () => true,
+                () => false,
+              ),
+            })),
+          );
           if (argv.json) return printJson(rows);
           if (!rows.length) return out("no workspace paths; add one with 'vault workspace add PATH'");
           for (const w of rows) out(`${w.name.padEnd(16)} ${w.path}${w.exists ? '' : '  (missing)'}`);
@@ -80,10 +110,20 @@ export const workspaceCommand: CommandModule<GlobalArgs, Args> = {
           out(`snapshot ${shortId(s.snapshot)}`);
           if (s.note !== null) out(`note: ${s.note}`);
           for (const w of s.workspaces) {
-            const what = w.kind === 'missing' ? 'missing at commit time' : w.kind === 'dir' ? `folder, ${w.files} file(s), ${bytes(w.bytes)}` : w.kind === 'file' ? `file, ${bytes(w.bytes)}` : 'symlink';
+            const what =
+              w.kind === 'missing'
+                ? 'missing at commit time'
+                : w.kind === 'dir'
+                  ? `folder, ${w.files} file(s), ${bytes(w.bytes)}`
+                  : w.kind === 'file'
+                    ? `file, ${bytes(w.bytes)}`
+                    : 'symlink';
             out(`${w.name.padEnd(16)} ${w.path}  (${what})`);
             if (w.kind !== 'dir') continue;
-            for (const i of w.items) out(`  ${i.kind === 'dir' ? `${i.rel}/` : i.kind === 'symlink' ? `${i.rel} -> ${i.target}` : `${i.rel}  ${bytes(i.size)}`}`);
+            for (const i of w.items)
+              out(
+                `  ${i.kind === 'dir' ? `${i.rel}/` : i.kind === 'symlink' ? `${i.rel} -> ${i.target}` : `${i.rel}  ${bytes(i.size)}`}`,
+              );
           }
           return;
         }
@@ -99,7 +139,9 @@ export const workspaceCommand: CommandModule<GlobalArgs, Args> = {
             onSkip: (p, why) => warn(`warning: skipped ${p}: ${why}`),
           });
           if (argv.json) return printJson(r);
-          out(`restored ${r.written.length} file(s) from ${shortId(r.snapshot)} (${r.overwritten.length} overwritten, ${r.unchanged} already identical)`);
+          out(
+            `restored ${r.written.length} file(s) from ${shortId(r.snapshot)} (${r.overwritten.length} overwritten, ${r.unchanged} already identical)`,
+          );
           for (const p of r.written) out(`  ${p}`);
           return;
         }

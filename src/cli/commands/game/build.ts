@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../../../errors.js';
-import { bytes, shortId, time } from '../../format.js';
-import { progressReporter, progressWanted } from '../../progress.js';
+import { bytes, shortId, time } from '../../../ui/format.js';
+import { progressReporter, progressWanted } from '../../../ui/progress.js';
 import { cwdOf, out, printJson, warn, withVault, type GlobalArgs } from '../../context.js';
 
 interface Args extends GlobalArgs {
@@ -27,26 +27,52 @@ export const buildCommand: CommandModule<GlobalArgs, Args> = {
       .positional('id', { type: 'string', describe: 'show: build id, id prefix, version or VERSION@PLATFORM' })
       .option('version', { type: 'string', describe: 'record: the build version (e.g. 0.4.2); list: filter' })
       .option('platform', { type: 'string', describe: 'record: the target platform (e.g. windows); list: filter' })
-      .option('snapshot', { alias: 's', type: 'string', describe: 'record: the snapshot the build was made from (default HEAD)' })
-      .option('artifact', { alias: 'a', type: 'string', describe: 'record: a build artifact file or folder to keep (repeatable; stored deduplicated)' })
+      .option('snapshot', {
+        alias: 's',
+        type: 'string',
+        describe: 'record: the snapshot the build was made from (default HEAD)',
+      })
+      .option('artifact', {
+        alias: 'a',
+        type: 'string',
+        describe: 'record: a build artifact file or folder to keep (repeatable; stored deduplicated)',
+      })
       .option('notes', { type: 'string', describe: 'record: free text' })
-      .option('lock-wait', { type: 'number', default: 0, describe: 'record: seconds to wait if another command holds the vault' })
-      .example('$0 build record --version 0.4.2 --platform windows --artifact export/game.pck', 'link build 0.4.2 to HEAD and keep its package')
+      .option('lock-wait', {
+        type: 'number',
+        default: 0,
+        describe: 'record: seconds to wait if another command holds the vault',
+      })
+      .example(
+        '$0 build record --version 0.4.2 --platform windows --artifact export/game.pck',
+        'link build 0.4.2 to HEAD and keep its package',
+      )
       .example('$0 build list --platform windows', 'every windows build')
       .example('$0 build show 0.4.2@windows', 'one build with its artifacts'),
   handler: async (argv) => {
     const { recordBuild, listBuilds, resolveBuild } = await import('../../../personas/game/builds.js');
     await withVault(argv, async (vault) => {
       if (argv.action === 'record') {
-        if (!argv.version || !argv.platform) throw new UsageError('build record needs --version and --platform', 'e.g. vault build record --version 0.4.2 --platform windows');
+        if (!argv.version || !argv.platform)
+          throw new UsageError(
+            'build record needs --version and --platform',
+            'e.g. vault build record --version 0.4.2 --platform windows',
+          );
         if (!argv.snapshot) {
           // the build is linked to HEAD: say so when the working folder has changes HEAD lacks
           const { status } = await import('../../../porcelain/status.js');
           const st = await status({ vault });
           const n = st.added.length + st.modified.length + st.deleted.length + st.renamed.length;
-          if (!st.clean) warn(`warning: ${n} uncommitted change(s) in the project folder; the build is linked to HEAD (commit first, or pass --snapshot)`);
+          if (!st.clean)
+            warn(
+              `warning: ${n} uncommitted change(s) in the project folder; the build is linked to HEAD (commit first, or pass --snapshot)`,
+            );
         }
-        const bar = progressReporter('storing artifacts', (n: number) => ({ phase: 'read', bytes: n, bytesTotal: 0, items: 0, itemsTotal: 0, unit: 'files' }), { enabled: progressWanted(argv) });
+        const bar = progressReporter(
+          'storing artifacts',
+          (n: number) => ({ phase: 'read', bytes: n, bytesTotal: 0, items: 0, itemsTotal: 0, unit: 'files' }),
+          { enabled: progressWanted(argv) },
+        );
         const b = await recordBuild({
           vault,
           version: argv.version,
@@ -66,7 +92,10 @@ export const buildCommand: CommandModule<GlobalArgs, Args> = {
         const list = await listBuilds({ vault, platform: argv.platform, version: argv.version });
         if (argv.json) return printJson(list);
         if (!list.length) return out('no builds recorded yet (vault build record --version V --platform P)');
-        for (const b of list) out(`${b.id}  ${`${b.version}@${b.platform}`.padEnd(24)} ${shortId(b.snapshot)}  ${time(b.time)}  ${b.artifacts.length} artifact(s)${b.notes ? `  ${b.notes.split('\n')[0]}` : ''}`);
+        for (const b of list)
+          out(
+            `${b.id}  ${`${b.version}@${b.platform}`.padEnd(24)} ${shortId(b.snapshot)}  ${time(b.time)}  ${b.artifacts.length} artifact(s)${b.notes ? `  ${b.notes.split('\n')[0]}` : ''}`,
+          );
         return;
       }
       if (!argv.id) throw new UsageError('build show needs a build', 'e.g. vault build show 0.4.2@windows');

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../../../errors.js';
-import { bytes, shortId } from '../../format.js';
+import { bytes, shortId } from '../../../ui/format.js';
 import { cwdOf, out, printJson, warn, withVault, type GlobalArgs } from '../../context.js';
 
 interface Args extends GlobalArgs {
@@ -18,7 +18,8 @@ interface Args extends GlobalArgs {
 
 export const feedbackCommand: CommandModule<GlobalArgs, Args> = {
   command: 'feedback <action> [args..]',
-  describe: 'playtest feedback on builds: add one, import a CSV/JSON export, list, report which change made things worse',
+  describe:
+    'playtest feedback on builds: add one, import a CSV/JSON export, list, report which change made things worse',
   builder: (y) =>
     y
       .positional('action', { choices: ['add', 'import', 'report', 'list'] as const, demandOption: true })
@@ -29,27 +30,64 @@ export const feedbackCommand: CommandModule<GlobalArgs, Args> = {
       // not array: true, which would swallow the TEXT after it; repeating --tag gives an array
       .option('tag', { alias: 't', type: 'string', describe: 'add: a tag such as crash or perf (repeatable)' })
       .option('since', { type: 'string', describe: "report: only builds made after this milestone's snapshot" })
-      .option('format', { choices: ['csv', 'json'] as const, describe: 'import: file format (default: from the extension)' })
-      .option('lock-wait', { type: 'number', default: 0, describe: 'add/import: seconds to wait if another command holds the vault' })
-      .example('$0 feedback add --build 0.4.2@windows --tester ana --rating 2 --tag crash "crashed in the cave"', 'one tester\'s feedback')
+      .option('format', {
+        choices: ['csv', 'json'] as const,
+        describe: 'import: file format (default: from the extension)',
+      })
+      .option('lock-wait', {
+        type: 'number',
+        default: 0,
+        describe: 'add/import: seconds to wait if another command holds the vault',
+      })
+      .example(
+        '$0 feedback add --build 0.4.2@windows --tester ana --rating 2 --tag crash "crashed in the cave"',
+        "one tester's feedback",
+      )
       .example('$0 feedback import forms/week12.csv', 'columns: build, tester, rating, tags, text[, time]')
-      .example('$0 feedback report --since beta-1 --json', 'per-build ratings and the changes behind regressions, as data'),
+      .example(
+        '$0 feedback report --since beta-1 --json',
+        'per-build ratings and the changes behind regressions, as data',
+      ),
   handler: async (argv) => {
     const fb = await import('../../../personas/game/feedback.js');
     await withVault(argv, async (vault) => {
       const rest = (argv.args ?? []).map(String);
       if (argv.action === 'add') {
-        if (!argv.build || !argv.tester || argv.rating === undefined) throw new UsageError('feedback add needs --build, --tester and --rating', 'e.g. vault feedback add --build 0.4.2 --tester ana --rating 4 "fun"');
-        const r = await fb.addFeedback({ vault, build: argv.build, tester: argv.tester, rating: argv.rating, tags: ([] as string[]).concat(argv.tag ?? []), text: rest.join(' '), lockWait: argv.lockWait });
+        if (!argv.build || !argv.tester || argv.rating === undefined)
+          throw new UsageError(
+            'feedback add needs --build, --tester and --rating',
+            'e.g. vault feedback add --build 0.4.2 --tester ana --rating 4 "fun"',
+          );
+        const r = await fb.addFeedback({
+          vault,
+          build: argv.build,
+          tester: argv.tester,
+          rating: argv.rating,
+          tags: ([] as string[]).concat(argv.tag ?? []),
+          text: rest.join(' '),
+          lockWait: argv.lockWait,
+        });
         if (argv.json) return printJson(r);
-        return out(r.added ? `feedback ${r.feedback.id} on build ${r.feedback.build} (${r.feedback.rating}/5${r.feedback.tags.length ? `, ${r.feedback.tags.join(', ')}` : ''})` : `feedback ${r.feedback.id} was recorded already`);
+        return out(
+          r.added
+            ? `feedback ${r.feedback.id} on build ${r.feedback.build} (${r.feedback.rating}/5${r.feedback.tags.length ? `, ${r.feedback.tags.join(', ')}` : ''})`
+            : `feedback ${r.feedback.id} was recorded already`,
+        );
       }
       if (argv.action === 'import') {
-        if (rest.length !== 1) throw new UsageError('feedback import needs one FILE', 'e.g. vault feedback import forms/week12.csv');
-        const r = await fb.importFeedback({ vault, path: resolve(cwdOf(argv), rest[0]), format: argv.format, lockWait: argv.lockWait });
+        if (rest.length !== 1)
+          throw new UsageError('feedback import needs one FILE', 'e.g. vault feedback import forms/week12.csv');
+        const r = await fb.importFeedback({
+          vault,
+          path: resolve(cwdOf(argv), rest[0]),
+          format: argv.format,
+          lockWait: argv.lockWait,
+        });
         if (argv.json) printJson(r);
         else {
-          out(`imported ${r.added} of ${r.rows} row(s)${r.duplicates ? `, ${r.duplicates} already recorded` : ''}${r.problems.length ? `, ${r.problems.length} bad` : ''}`);
+          out(
+            `imported ${r.added} of ${r.rows} row(s)${r.duplicates ? `, ${r.duplicates} already recorded` : ''}${r.problems.length ? `, ${r.problems.length} bad` : ''}`,
+          );
           for (const p of r.problems) warn(`${rest[0]}:${p.line}: ${p.reason}`);
         }
         if (r.problems.length) process.exitCode = 1;
@@ -58,7 +96,10 @@ export const feedbackCommand: CommandModule<GlobalArgs, Args> = {
       if (argv.action === 'list') {
         const list = await fb.listFeedback({ vault, build: argv.build });
         if (argv.json) return printJson(list);
-        for (const f of list) out(`${f.id}  ${shortId(f.build)}  ${f.rating}/5  ${f.tester.padEnd(12)} ${f.tags.length ? `[${f.tags.join(', ')}] ` : ''}${f.text.split('\n')[0]}`);
+        for (const f of list)
+          out(
+            `${f.id}  ${shortId(f.build)}  ${f.rating}/5  ${f.tester.padEnd(12)} ${f.tags.length ? `[${f.tags.join(', ')}] ` : ''}${f.text.split('\n')[0]}`,
+          );
         if (!list.length) out('no feedback yet');
         return;
       }
@@ -69,17 +110,27 @@ export const feedbackCommand: CommandModule<GlobalArgs, Args> = {
       if (!r.builds.length) return out('no builds in range');
       out('build                     feedback  rating  spread  tags');
       for (const b of r.builds) {
-        const tags = Object.entries(b.tags).map(([t, n]) => `${t}:${n}`).join(' ');
-        out(`${`${b.version}@${b.platform}`.padEnd(25)} ${String(b.count).padStart(8)}  ${b.average === null ? '     -' : b.average.toFixed(2).padStart(6)}  ${b.stddev === null ? '     -' : b.stddev.toFixed(2).padStart(6)}  ${tags}`);
+        const tags = Object.entries(b.tags)
+          .map(([t, n]) => `${t}:${n}`)
+          .join(' ');
+        out(
+          `${`${b.version}@${b.platform}`.padEnd(25)} ${String(b.count).padStart(8)}  ${b.average === null ? '     -' : b.average.toFixed(2).padStart(6)}  ${b.stddev === null ? '     -' : b.stddev.toFixed(2).padStart(6)}  ${tags}`,
+        );
       }
       if (!r.regressions.length) return out('\nno build got worse than the one before it');
       for (const g of r.regressions) {
         out(`\n${g.label} got worse than ${g.previousLabel}: ${g.reasons.join('; ')}`);
         out(`  ${g.changes.length} file(s) changed between their snapshots`);
         out('  by bundle:');
-        for (const x of g.byBundle) out(`    ${x.name.padEnd(20)} ${String(x.files).padStart(4)} file(s) ${bytes(x.bytes).padStart(10)}  ${x.paths.slice(0, 4).join(', ')}${x.paths.length > 4 ? ', ...' : ''}`);
+        for (const x of g.byBundle)
+          out(
+            `    ${x.name.padEnd(20)} ${String(x.files).padStart(4)} file(s) ${bytes(x.bytes).padStart(10)}  ${x.paths.slice(0, 4).join(', ')}${x.paths.length > 4 ? ', ...' : ''}`,
+          );
         out('  by folder:');
-        for (const x of g.byFolder) out(`    ${x.name.padEnd(20)} ${String(x.files).padStart(4)} file(s) ${bytes(x.bytes).padStart(10)}  ${x.paths.slice(0, 4).join(', ')}${x.paths.length > 4 ? ', ...' : ''}`);
+        for (const x of g.byFolder)
+          out(
+            `    ${x.name.padEnd(20)} ${String(x.files).padStart(4)} file(s) ${bytes(x.bytes).padStart(10)}  ${x.paths.slice(0, 4).join(', ')}${x.paths.length > 4 ? ', ...' : ''}`,
+          );
       }
     });
   },

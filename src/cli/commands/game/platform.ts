@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../../../errors.js';
-import { shortId } from '../../format.js';
+import { shortId } from '../../../ui/format.js';
 import { out, printJson, warn, withVault, type GlobalArgs } from '../../context.js';
 import type { ConfigProblem } from '../../../personas/game/platforms.js';
 
@@ -15,20 +15,26 @@ function show(v: unknown): string {
 
 function problemLine(platform: string, p: ConfigProblem): string {
   if (p.kind === 'unknown-key') return `${platform}: overrides '${p.key}', which the base config does not have`;
-  if (p.kind === 'type-mismatch') return `${platform}: '${p.key}' is a ${p.baseType} in the base config but a ${p.overrideType} in the override`;
+  if (p.kind === 'type-mismatch')
+    return `${platform}: '${p.key}' is a ${p.baseType} in the base config but a ${p.overrideType} in the override`;
   return `${platform}: override file ${p.key} is missing`;
 }
 
 export const platformCommand: CommandModule<GlobalArgs, Args> = {
   command: 'platform <action> [args..]',
-  describe: 'per-platform configs (base + override, declared in vault-game.yaml): effective config, matrix of differences, diff between versions',
+  describe:
+    'per-platform configs (base + override, declared in vault-game.yaml): effective config, matrix of differences, diff between versions',
   builder: (y) =>
     y
       .positional('action', { choices: ['resolve', 'matrix', 'diff'] as const, demandOption: true })
-      .positional('args', { type: 'string', array: true, describe: 'resolve: PLATFORM [SNAPSHOT]; matrix: [SNAPSHOT]; diff: PLATFORM A [B]' })
+      .positional('args', {
+        type: 'string',
+        array: true,
+        describe: 'resolve: PLATFORM [SNAPSHOT]; matrix: [SNAPSHOT]; diff: PLATFORM A [B]',
+      })
       .example('$0 platform resolve switch', "the Switch build's effective config at HEAD")
       .example('$0 platform matrix', 'the keys that differ between platforms')
-      .example('$0 platform diff switch beta-1 HEAD', "how the Switch config changed since beta-1"),
+      .example('$0 platform diff switch beta-1 HEAD', 'how the Switch config changed since beta-1'),
   handler: async (argv) => {
     const pl = await import('../../../personas/game/platforms.js');
     const rest = (argv.args ?? []).map(String);
@@ -47,17 +53,24 @@ export const platformCommand: CommandModule<GlobalArgs, Args> = {
         if (argv.json) return printJson(m);
         const width = Math.max(3, ...m.keys.map((k) => k.key.length));
         const col = (s: string) => (s.length > 18 ? `${s.slice(0, 17)}…` : s).padEnd(18);
-        out(`platform configs at ${shortId(m.snapshot)}: ${m.keys.length} key(s) differ, ${m.same} the same everywhere`);
+        out(
+          `platform configs at ${shortId(m.snapshot)}: ${m.keys.length} key(s) differ, ${m.same} the same everywhere`,
+        );
         out(`${'key'.padEnd(width)}  ${col('base')}${m.platforms.map(col).join('')}`);
-        for (const k of m.keys) out(`${k.key.padEnd(width)}  ${col(show(k.base))}${m.platforms.map((p) => col(show(k.values[p]))).join('')}`);
+        for (const k of m.keys)
+          out(`${k.key.padEnd(width)}  ${col(show(k.base))}${m.platforms.map((p) => col(show(k.values[p]))).join('')}`);
         for (const [p, list] of Object.entries(m.problems)) for (const x of list) warn(`warning: ${problemLine(p, x)}`);
         return;
       }
-      if (rest.length < 2 || rest.length > 3) throw new UsageError('platform diff needs PLATFORM A [B]', 'e.g. vault platform diff switch beta-1 HEAD');
+      if (rest.length < 2 || rest.length > 3)
+        throw new UsageError('platform diff needs PLATFORM A [B]', 'e.g. vault platform diff switch beta-1 HEAD');
       const d = await pl.platformDiff({ vault, platform: rest[0], a: rest[1], b: rest[2] });
       if (argv.json) return printJson(d);
       out(`${d.platform}: ${shortId(d.a)} -> ${shortId(d.b)}, ${d.changes.length} key(s) changed`);
-      for (const c of d.changes) out(`  ${c.kind === 'added' ? '+' : c.kind === 'removed' ? '-' : '~'} ${c.key}: ${show(c.old)} -> ${show(c.new)}`);
+      for (const c of d.changes)
+        out(
+          `  ${c.kind === 'added' ? '+' : c.kind === 'removed' ? '-' : '~'} ${c.key}: ${show(c.old)} -> ${show(c.new)}`,
+        );
       for (const p of d.problems) warn(`warning: ${problemLine(d.platform, p)}`);
     });
   },

@@ -24,7 +24,17 @@
  * buffers and images are embedded (data: URIs); a `.gltf` with separate
  * `.bin`/image files is refused (convert it to `.glb`).
  */
-import { Document, Logger, NodeIO, PropertyType, type Material, type Mesh, type Node, type Property, type Texture } from '@gltf-transform/core';
+import {
+  type Document,
+  Logger,
+  NodeIO,
+  PropertyType,
+  type Material,
+  type Mesh,
+  type Node,
+  type Property,
+  type Texture,
+} from '@gltf-transform/core';
 import { ElementFormatError, UnsupportedElementFormatError } from './errors.js';
 import { pickElement, siblingNamer } from './match.js';
 import type { ElementFormat, ElementInfo, FormatRestore, Side } from './types.js';
@@ -37,7 +47,11 @@ function isGlb(bytes: Uint8Array): boolean {
 }
 
 /** The glTF JSON: the whole file, or a GLB's first chunk. */
-function jsonOf(bytes: Uint8Array): { extensionsUsed?: string[]; buffers?: { uri?: string }[]; images?: { uri?: string }[] } {
+function jsonOf(bytes: Uint8Array): {
+  extensionsUsed?: string[];
+  buffers?: { uri?: string }[];
+  images?: { uri?: string }[];
+} {
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (!isGlb(b)) return JSON.parse(b.toString('utf8'));
   const length = b.readUInt32LE(12);
@@ -49,10 +63,20 @@ async function parse(bytes: Uint8Array, side: Side, forWrite = true): Promise<Do
   try {
     const json = jsonOf(bytes);
     // @gltf-transform/core alone does not keep extensions: a file using any would lose them when written again
-    if (forWrite && json.extensionsUsed?.length) throw new UnsupportedElementFormatError(side.path, `it uses glTF extensions (${json.extensionsUsed.join(', ')}) that element restore cannot keep yet`);
+    if (forWrite && json.extensionsUsed?.length)
+      throw new UnsupportedElementFormatError(
+        side.path,
+        `it uses glTF extensions (${json.extensionsUsed.join(', ')}) that element restore cannot keep yet`,
+      );
     if (isGlb(bytes)) return await io.readBinary(bytes);
-    const external = [...(json.buffers ?? []), ...(json.images ?? [])].filter((b) => b.uri && !b.uri.startsWith('data:')) as { uri: string }[];
-    if (external.length) throw new UnsupportedElementFormatError(side.path, `it keeps its data in separate files (${external.map((b) => b.uri).join(', ')}); convert it to .glb or embed the buffers`);
+    const external = [...(json.buffers ?? []), ...(json.images ?? [])].filter(
+      (b) => b.uri && !b.uri.startsWith('data:'),
+    ) as { uri: string }[];
+    if (external.length)
+      throw new UnsupportedElementFormatError(
+        side.path,
+        `it keeps its data in separate files (${external.map((b) => b.uri).join(', ')}); convert it to .glb or embed the buffers`,
+      );
     return await io.readJSON({ json: json as never, resources: {} });
   } catch (e) {
     if (e instanceof UnsupportedElementFormatError) throw e;
@@ -65,7 +89,8 @@ async function write(doc: Document, glb: boolean): Promise<Uint8Array> {
   const { json, resources } = await io.writeJSON(doc, { format: 'gltf' as never });
   for (const list of [json.buffers ?? [], json.images ?? []] as { uri?: string; mimeType?: string }[][]) {
     for (const b of list) {
-      if (b.uri && resources[b.uri]) b.uri = `data:${b.mimeType ?? 'application/octet-stream'};base64,${Buffer.from(resources[b.uri]!).toString('base64')}`;
+      if (b.uri && resources[b.uri])
+        b.uri = `data:${b.mimeType ?? 'application/octet-stream'};base64,${Buffer.from(resources[b.uri]!).toString('base64')}`;
     }
   }
   return Buffer.from(`${JSON.stringify(json, null, 2)}\n`);
@@ -93,7 +118,10 @@ function nodePaths(doc: Document): Named<Node>[] {
   };
   for (const s of doc.getRoot().listScenes()) visit(s.listChildren(), '');
   // nodes in no scene, as top-level paths
-  visit(all.filter((n) => !n.getParentNode() && !seen.has(n)), '');
+  visit(
+    all.filter((n) => !n.getParentNode() && !seen.has(n)),
+    '',
+  );
   return out;
 }
 
@@ -110,13 +138,32 @@ function listOf(doc: Document): ElementInfo[] {
   const out: ElementInfo[] = [];
   for (const { name, item } of nodePaths(doc)) {
     const t = item.getTranslation();
-    out.push({ name, kind: 'node', details: { mesh: item.getMesh()?.getName() ?? null, children: item.listChildren().length, translation: [...t] } });
+    out.push({
+      name,
+      kind: 'node',
+      details: { mesh: item.getMesh()?.getName() ?? null, children: item.listChildren().length, translation: [...t] },
+    });
   }
   for (const { name, item } of named(doc.getRoot().listMeshes(), 'mesh')) {
-    out.push({ name, kind: 'mesh', details: { primitives: item.listPrimitives().length, vertices: vertexCount(item), materials: [...new Set(item.listPrimitives().map((p) => p.getMaterial()?.getName() ?? null))] } });
+    out.push({
+      name,
+      kind: 'mesh',
+      details: {
+        primitives: item.listPrimitives().length,
+        vertices: vertexCount(item),
+        materials: [...new Set(item.listPrimitives().map((p) => p.getMaterial()?.getName() ?? null))],
+      },
+    });
   }
   for (const { name, item } of named(doc.getRoot().listMaterials(), 'material')) {
-    out.push({ name, kind: 'material', details: { baseColor: [...item.getBaseColorFactor()], baseColorTexture: item.getBaseColorTexture()?.getName() ?? null } });
+    out.push({
+      name,
+      kind: 'material',
+      details: {
+        baseColor: [...item.getBaseColorFactor()],
+        baseColorTexture: item.getBaseColorTexture()?.getName() ?? null,
+      },
+    });
   }
   return out;
 }
@@ -148,7 +195,10 @@ function resolver(to: Document, opts: ResolveOptions) {
     const type = p.propertyType;
     if (type === PropertyType.BUFFER) return buffer();
     if (type === PropertyType.MATERIAL && !opts.copyMaterials) {
-      const same = to.getRoot().listMaterials().find((m) => m.getName() === p.getName() && p.getName() !== '');
+      const same = to
+        .getRoot()
+        .listMaterials()
+        .find((m) => m.getName() === p.getName() && p.getName() !== '');
       if (same) {
         memo.set(p, same);
         if (same.equals(p as Material)) return same;
@@ -163,12 +213,24 @@ function resolver(to: Document, opts: ResolveOptions) {
       }
     }
     if (type === PropertyType.NODE) {
-      const same = to.getRoot().listNodes().find((n) => n.getName() === p.getName());
+      const same = to
+        .getRoot()
+        .listNodes()
+        .find((n) => n.getName() === p.getName());
       if (same) return same;
     }
     if (type === PropertyType.TEXTURE) {
       const img = (p as Texture).getImage();
-      const same = img && to.getRoot().listTextures().find((t) => t.getMimeType() === (p as Texture).getMimeType() && Buffer.from(t.getImage() ?? []).equals(Buffer.from(img)));
+      const same =
+        img &&
+        to
+          .getRoot()
+          .listTextures()
+          .find(
+            (t) =>
+              t.getMimeType() === (p as Texture).getMimeType() &&
+              Buffer.from(t.getImage() ?? []).equals(Buffer.from(img)),
+          );
       if (same) return same;
     }
     const copy = new (p.constructor as new (g: typeof graph) => Property)(graph);
@@ -202,10 +264,22 @@ function usedBy(mesh: Mesh | null): Property[] {
 }
 
 function texturesOf(m: Material): Texture[] {
-  return [m.getBaseColorTexture(), m.getNormalTexture(), m.getOcclusionTexture(), m.getEmissiveTexture(), m.getMetallicRoughnessTexture()].filter((t): t is Texture => !!t);
+  return [
+    m.getBaseColorTexture(),
+    m.getNormalTexture(),
+    m.getOcclusionTexture(),
+    m.getEmissiveTexture(),
+    m.getMetallicRoughnessTexture(),
+  ].filter((t): t is Texture => !!t);
 }
 
-async function restore(opts: { current: Uint8Array; old: Uint8Array; element: string; path: string; oldWhere: string }): Promise<FormatRestore> {
+async function restore(opts: {
+  current: Uint8Array;
+  old: Uint8Array;
+  element: string;
+  path: string;
+  oldWhere: string;
+}): Promise<FormatRestore> {
   const curSide = { path: opts.path, where: 'the project folder' };
   const oldSide = { path: opts.path, where: opts.oldWhere };
   const cur = await parse(opts.current, curSide);
@@ -250,20 +324,30 @@ async function restore(opts: { current: Uint8Array; old: Uint8Array; element: st
     const here = curAll.find((n) => n.name === target.name)?.item;
     const resolve = resolver(cur, matOpts);
     const assign = (dst: Node, src: Node) => {
-      dst.setTranslation([...src.getTranslation()] as never).setRotation([...src.getRotation()] as never).setScale([...src.getScale()] as never);
+      dst
+        .setTranslation([...src.getTranslation()] as never)
+        .setRotation([...src.getRotation()] as never)
+        .setScale([...src.getScale()] as never);
       dst.setWeights([...src.getWeights()]).setExtras(JSON.parse(JSON.stringify(src.getExtras())));
       const mesh = src.getMesh();
       const was = dst.getMesh();
       // the node's current mesh is replaced for every node only when this node alone uses it
-      if (was && was.listParents().every((x) => x === dst || x === cur.getRoot())) for (const prim of was.listPrimitives()) replacing.add(prim);
+      if (was && was.listParents().every((x) => x === dst || x === cur.getRoot()))
+        for (const prim of was.listPrimitives()) replacing.add(prim);
       orphans.push(...usedBy(was));
       dst.setMesh(mesh ? (resolve(mesh) as Mesh) : null);
       const cam = src.getCamera();
       if (dst.getCamera()) orphans.push(dst.getCamera()!);
       dst.setCamera(cam ? (resolve(cam) as never) : null);
-      if (src.getSkin()) notes.push(`node '${src.getName()}' has a skin: it was not restored (the current skin, if any, is kept)`);
+      if (src.getSkin())
+        notes.push(`node '${src.getName()}' has a skin: it was not restored (the current skin, if any, is kept)`);
     };
-    const present = new Set(cur.getRoot().listNodes().map((n) => n.getName()));
+    const present = new Set(
+      cur
+        .getRoot()
+        .listNodes()
+        .map((n) => n.getName()),
+    );
     const addBack = (src: Node, parent: Node | null): Node => {
       const n = cur.createNode(src.getName());
       assign(n, src);
@@ -275,14 +359,18 @@ async function restore(opts: { current: Uint8Array; old: Uint8Array; element: st
     if (here) assign(here, from);
     else {
       const parentName = target.name.includes('/') ? target.name.slice(0, target.name.lastIndexOf('/')) : '';
-      const parent = parentName ? curAll.find((n) => n.name === parentName)?.item ?? null : null;
-      if (parentName && !parent) notes.push(`parent node '${parentName}' is not in the current file: the node was put at the top of the scene`);
+      const parent = parentName ? (curAll.find((n) => n.name === parentName)?.item ?? null) : null;
+      if (parentName && !parent)
+        notes.push(`parent node '${parentName}' is not in the current file: the node was put at the top of the scene`);
       addBack(from, parent);
       action = 'inserted';
     }
   }
   disposeOrphans(cur, orphans);
-  if (sharedMaterials.size) notes.push(`material${sharedMaterials.size === 1 ? '' : 's'} ${[...sharedMaterials].join(', ')} ${sharedMaterials.size === 1 ? 'is' : 'are'} also used by other meshes: the current version was kept (restore it with --element material:NAME for the old look everywhere)`);
+  if (sharedMaterials.size)
+    notes.push(
+      `material${sharedMaterials.size === 1 ? '' : 's'} ${[...sharedMaterials].join(', ')} ${sharedMaterials.size === 1 ? 'is' : 'are'} also used by other meshes: the current version was kept (restore it with --element material:NAME for the old look everywhere)`,
+    );
   let data: Uint8Array;
   try {
     data = await write(cur, isGlb(opts.current));

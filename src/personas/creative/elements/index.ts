@@ -28,7 +28,12 @@ import type { Vault } from '../../../porcelain/openVault.js';
 import { readSnapshot } from '../../../porcelain/readSnapshot.js';
 import { normalizeRel } from '../../../porcelain/restore.js';
 import { readHead } from '../../../refs/refs.js';
-import { ElementFileTooLargeError, FileChangedError, UnknownElementError, UnsupportedElementFormatError } from './errors.js';
+import {
+  ElementFileTooLargeError,
+  FileChangedError,
+  UnknownElementError,
+  UnsupportedElementFormatError,
+} from './errors.js';
 import type { ElementFormat, ElementInfo } from './types.js';
 
 export * from './errors.js';
@@ -57,7 +62,11 @@ function extOf(path: string): string {
 /** The format module for a path, by extension; EUNSUPPORTED when there is none. */
 export async function elementFormatOf(path: string): Promise<ElementFormat> {
   const load = Object.hasOwn(LOADERS, extOf(path)) ? LOADERS[extOf(path)] : undefined;
-  if (!load) throw new UnsupportedElementFormatError(path, extOf(path) ? `'.${extOf(path)}' files have no elements Vault knows` : 'the name has no extension');
+  if (!load)
+    throw new UnsupportedElementFormatError(
+      path,
+      extOf(path) ? `'.${extOf(path)}' files have no elements Vault knows` : 'the name has no extension',
+    );
   return load();
 }
 
@@ -74,7 +83,8 @@ function relPath(path: string): string {
 async function readFromSnapshot(vault: Vault, rev: string, rel: string): Promise<{ id: ObjectId; bytes: Buffer }> {
   const snap = await readSnapshot(vault, rev);
   const e = await lookupPath(vault.db, snap.tree, rel);
-  if (!e || (e.kind !== 'file' && e.kind !== 'exec')) throw new PathNotFoundError(rel, `snapshot ${snap.id.slice(0, 12)}${e ? ` (it is a ${e.kind} there)` : ''}`);
+  if (!e || (e.kind !== 'file' && e.kind !== 'exec'))
+    throw new PathNotFoundError(rel, `snapshot ${snap.id.slice(0, 12)}${e ? ` (it is a ${e.kind} there)` : ''}`);
   if (e.size > MAX_ELEMENT_FILE_BYTES) throw new ElementFileTooLargeError(rel, e.size, MAX_ELEMENT_FILE_BYTES);
   return { id: snap.id, bytes: await readStored(vault, e.obj, e.id, e.size) };
 }
@@ -82,7 +92,13 @@ async function readFromSnapshot(vault: Vault, rev: string, rel: string): Promise
 /** A stored file's bytes (chunks read several at a time), checked against the size its tree entry gives. */
 async function readStored(vault: Vault, obj: EntryObj, id: ObjectId, size: number): Promise<Buffer> {
   const bytes = await readStoredBytes(vault.db, obj, id);
-  if (bytes.length !== size) throw new VaultError('ECORRUPT', `the chunk list of a ${size}-byte file adds up to ${bytes.length} bytes`, { id }, "run 'vault verify --read-data'");
+  if (bytes.length !== size)
+    throw new VaultError(
+      'ECORRUPT',
+      `the chunk list of a ${size}-byte file adds up to ${bytes.length} bytes`,
+      { id },
+      "run 'vault verify --read-data'",
+    );
   return bytes;
 }
 
@@ -97,15 +113,31 @@ async function readCurrent(vault: Vault, rel: string): Promise<{ abs: string; by
     try {
       st = await fs.lstat(abs);
     } catch (e) {
-      if (isNotFound(e)) throw new VaultError('ENOPATH', `'${rel}' is not in the project folder`, { path: rel }, `to bring the whole file back, run 'vault restore SNAPSHOT ${rel}'`);
+      if (isNotFound(e))
+        throw new VaultError(
+          'ENOPATH',
+          `'${rel}' is not in the project folder`,
+          { path: rel },
+          `to bring the whole file back, run 'vault restore SNAPSHOT ${rel}'`,
+        );
       throw fsError(e, 'stat', abs);
     }
-    if (st.isSymbolicLink()) throw new UnsafePathError(parts.slice(0, i + 1).join('/'), 'is a symlink; element restore does not write through symlinks');
+    if (st.isSymbolicLink())
+      throw new UnsafePathError(
+        parts.slice(0, i + 1).join('/'),
+        'is a symlink; element restore does not write through symlinks',
+      );
     const last = i === parts.length - 1;
-    if (!last && !st.isDirectory()) throw new VaultError('ENOPATH', `'${rel}' is not in the project folder (${parts.slice(0, i + 1).join('/')} is not a folder)`, { path: rel });
+    if (!last && !st.isDirectory())
+      throw new VaultError(
+        'ENOPATH',
+        `'${rel}' is not in the project folder (${parts.slice(0, i + 1).join('/')} is not a folder)`,
+        { path: rel },
+      );
     if (last) {
       if (!st.isFile()) throw new UnsafePathError(rel, 'is not a regular file');
-      if (Number(st.size) > MAX_ELEMENT_FILE_BYTES) throw new ElementFileTooLargeError(rel, Number(st.size), MAX_ELEMENT_FILE_BYTES);
+      if (Number(st.size) > MAX_ELEMENT_FILE_BYTES)
+        throw new ElementFileTooLargeError(rel, Number(st.size), MAX_ELEMENT_FILE_BYTES);
       const bytes = (await fs.readFile(abs).catch((e) => {
         throw fsError(e, 'read', abs);
       })) as Buffer;
@@ -177,7 +209,15 @@ export async function restoreElement(opts: RestoreElementOptions): Promise<Resto
   const format = await elementFormatOf(rel);
   const old = await readFromSnapshot(vault, opts.rev, rel);
   const current = await readCurrent(vault, rel);
-  const r = await Promise.resolve(format.restore({ current: current.bytes, old: old.bytes, element: opts.element, path: rel, oldWhere: `snapshot ${old.id.slice(0, 12)}` })).catch((e) => {
+  const r = await Promise.resolve(
+    format.restore({
+      current: current.bytes,
+      old: old.bytes,
+      element: opts.element,
+      path: rel,
+      oldWhere: `snapshot ${old.id.slice(0, 12)}`,
+    }),
+  ).catch((e) => {
     // name the snapshot as the user did in the hint
     if (e instanceof UnknownElementError) {
       const d = e.data as { element: string; path: string; where: string; candidates: string[] };
@@ -186,8 +226,21 @@ export async function restoreElement(opts: RestoreElementOptions): Promise<Resto
     throw e;
   });
   const data = Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength);
-  const base = { path: rel, element: r.element, format: format.format, snapshot: old.id, bytesBefore: current.bytes.length, bytesAfter: data.length };
-  if (data.equals(current.bytes)) return { ...base, action: 'unchanged', undo: null, notes: [...r.notes, 'the current file already has this element as it was: nothing written'] };
+  const base = {
+    path: rel,
+    element: r.element,
+    format: format.format,
+    snapshot: old.id,
+    bytesBefore: current.bytes.length,
+    bytesAfter: data.length,
+  };
+  if (data.equals(current.bytes))
+    return {
+      ...base,
+      action: 'unchanged',
+      undo: null,
+      notes: [...r.notes, 'the current file already has this element as it was: nothing written'],
+    };
 
   const c = await commit({
     vault,
@@ -199,12 +252,24 @@ export async function restoreElement(opts: RestoreElementOptions): Promise<Resto
     onWarning: opts.onWarning,
   });
   const undoId = c.id ?? (await readHead(vault.refs)).id;
-  if (!undoId) throw new VaultError('ENOUNDO', 'no snapshot holds the current file', { path: rel }, 'commit the project first');
-  const release = await acquireLock({ fs: vault.fs, path: vault.db.paths.lock, command: 'restore --element', wait: opts.lockWait, clock: vault.clock });
+  if (!undoId)
+    throw new VaultError('ENOUNDO', 'no snapshot holds the current file', { path: rel }, 'commit the project first');
+  const release = await acquireLock({
+    fs: vault.fs,
+    path: vault.db.paths.lock,
+    command: 'restore --element',
+    wait: opts.lockWait,
+    clock: vault.clock,
+  });
   try {
     const saved = await lookupPath(vault.db, (await readSnapshot(vault, undoId)).tree, rel);
     if (!saved || saved.size !== current.bytes.length) {
-      throw new VaultError('ENOUNDO', `the undo snapshot ${undoId.slice(0, 12)} does not hold ${rel} as it is now (is it ignored?); the file was not changed`, { path: rel, snapshot: undoId }, `commit it with 'vault commit', or restore the whole file with 'vault restore ${opts.rev} ${rel}'`);
+      throw new VaultError(
+        'ENOUNDO',
+        `the undo snapshot ${undoId.slice(0, 12)} does not hold ${rel} as it is now (is it ignored?); the file was not changed`,
+        { path: rel, snapshot: undoId },
+        `commit it with 'vault commit', or restore the whole file with 'vault restore ${opts.rev} ${rel}'`,
+      );
     }
     const again = await readCurrent(vault, rel);
     if (!again.bytes.equals(current.bytes)) throw new FileChangedError(rel);

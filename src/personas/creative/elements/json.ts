@@ -99,7 +99,10 @@ function serialize(v: unknown, st: Style, mode: { inline: boolean; spaced: boole
     const sep = mode.spaced ? ', ' : ',';
     const inl = (x: unknown): string => {
       if (Array.isArray(x)) return `[${x.map(inl).join(sep)}]`;
-      if (x && typeof x === 'object') return `{${Object.entries(x).map(([k, y]) => `${JSON.stringify(k)}${st.colon}${inl(y)}`).join(sep)}}`;
+      if (x && typeof x === 'object')
+        return `{${Object.entries(x)
+          .map(([k, y]) => `${JSON.stringify(k)}${st.colon}${inl(y)}`)
+          .join(sep)}}`;
       return JSON.stringify(x);
     };
     return inl(v);
@@ -131,14 +134,29 @@ function parseText(bytes: Uint8Array, side: Side): { text: string; data: unknown
   }
 }
 
-function restore(opts: { current: Uint8Array; old: Uint8Array; element: string; path: string; oldWhere: string }): FormatRestore {
+function restore(opts: {
+  current: Uint8Array;
+  old: Uint8Array;
+  element: string;
+  path: string;
+  oldWhere: string;
+}): FormatRestore {
   const oldSide = { path: opts.path, where: opts.oldWhere };
   const cur = parseText(opts.current, { path: opts.path, where: 'the project folder' });
   const old = parseText(opts.old, oldSide);
   const segs = keyPathOf(opts.element, (x) => getAt(old.data, x).found);
   const name = formatKeyPath(segs);
   const found = segs.length ? getAt(old.data, segs) : { found: false };
-  if (!found.found) throw new UnknownElementError(opts.element, opts.path, opts.oldWhere, closeNames(name, listKeyPaths(old.data).map((e) => e.name)));
+  if (!found.found)
+    throw new UnknownElementError(
+      opts.element,
+      opts.path,
+      opts.oldWhere,
+      closeNames(
+        name,
+        listKeyPaths(old.data).map((e) => e.name),
+      ),
+    );
   const value = found.value;
   const st = styleOf(cur.text);
   const root = scan(cur.text);
@@ -151,19 +169,31 @@ function restore(opts: { current: Uint8Array; old: Uint8Array; element: string; 
     const was = cur.text.slice(here.start, here.end);
     const parent = nodeAt(root, segs.slice(0, -1))!;
     const parentText = cur.text.slice(parent.start, parent.end);
-    const inline = !was.includes('\n') && (here.type === 'scalar' ? true : !parentText.includes('\n') || (was.length > 2 && !was.includes('\n')));
+    const inline =
+      !was.includes('\n') &&
+      (here.type === 'scalar' ? true : !parentText.includes('\n') || (was.length > 2 && !was.includes('\n')));
     const spaced = /[,:] /.test(was) || (!/[,:]\S/.test(was) && /[,:] /.test(parentText));
-    out = cur.text.slice(0, here.start) + serialize(value, st, { inline, spaced }, lineIndent(cur.text, here.start)) + cur.text.slice(here.end);
+    out =
+      cur.text.slice(0, here.start) +
+      serialize(value, st, { inline, spaced }, lineIndent(cur.text, here.start)) +
+      cur.text.slice(here.end);
     action = 'replaced';
   } else {
     const parentSegs = segs.slice(0, -1);
     const parent = nodeAt(root, parentSegs);
     const last = segs[segs.length - 1]!;
-    const fits = parent && ((parent.type === 'object' && typeof last === 'string') || (parent.type === 'array' && typeof last === 'number' && last === parent.items!.length) || (parent.type === 'object' && typeof last === 'number'));
+    const fits =
+      parent &&
+      ((parent.type === 'object' && typeof last === 'string') ||
+        (parent.type === 'array' && typeof last === 'number' && last === parent.items!.length) ||
+        (parent.type === 'object' && typeof last === 'number'));
     if (!parent || !fits) throw new MissingParentError(name, opts.path, formatKeyPath(parentSegs) || '(the top level)');
     const parentText = cur.text.slice(parent.start, parent.end);
     const inline = !parentText.includes('\n') && parentText.length > 2;
-    const entries = parent.type === 'object' ? parent.members!.map((m) => ({ start: m.keyStart, end: m.value.end })) : parent.items!.map((n) => ({ start: n.start, end: n.end }));
+    const entries =
+      parent.type === 'object'
+        ? parent.members!.map((m) => ({ start: m.keyStart, end: m.value.end }))
+        : parent.items!.map((n) => ({ start: n.start, end: n.end }));
     const lastEntry = entries[entries.length - 1];
     const spaced = /[,:] /.test(parentText) || !inline;
     const indent = lastEntry ? lineIndent(cur.text, lastEntry.start) : lineIndent(cur.text, parent.start) + st.unit;
@@ -174,7 +204,10 @@ function restore(opts: { current: Uint8Array; old: Uint8Array; element: string; 
       out = cur.text.slice(0, lastEntry.end) + glue + entry + cur.text.slice(lastEntry.end);
     } else {
       const open = parent.start + 1;
-      const inner = inline || parentText === '{}' || parentText === '[]' ? `${st.eol}${indent}${entry}${st.eol}${lineIndent(cur.text, parent.start)}` : `${st.eol}${indent}${entry}`;
+      const inner =
+        inline || parentText === '{}' || parentText === '[]'
+          ? `${st.eol}${indent}${entry}${st.eol}${lineIndent(cur.text, parent.start)}`
+          : `${st.eol}${indent}${entry}`;
       out = cur.text.slice(0, open) + inner + cur.text.slice(parent.end - 1);
     }
     action = 'inserted';
@@ -182,7 +215,11 @@ function restore(opts: { current: Uint8Array; old: Uint8Array; element: string; 
   try {
     JSON.parse(out);
   } catch (e) {
-    throw new ElementFormatError(opts.path, 'writing the result', `the edit did not give valid JSON (${(e as Error).message}); nothing was written`);
+    throw new ElementFormatError(
+      opts.path,
+      'writing the result',
+      `the edit did not give valid JSON (${(e as Error).message}); nothing was written`,
+    );
   }
   return { data: Buffer.from(cur.bom + out, 'utf8'), element, action, notes: [] };
 }

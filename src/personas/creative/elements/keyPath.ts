@@ -17,8 +17,13 @@ export function parseKeyPath(path: string): Segment[] {
       if (close < 0) throw new UsageError(`key path '${path}': '[' without ']'`, 'write items[2] or ["odd.key"]');
       const inner = s.slice(i + 1, close).trim();
       if (/^\d+$/.test(inner)) segs.push(Number(inner));
-      else if (/^(".*"|'.*')$/.test(inner)) segs.push(inner.startsWith('"') ? (JSON.parse(inner) as string) : inner.slice(1, -1));
-      else throw new UsageError(`key path '${path}': [${inner}] is neither an index nor a quoted key`, 'write items[2] or ["odd.key"]');
+      else if (/^(".*"|'.*')$/.test(inner))
+        segs.push(inner.startsWith('"') ? (JSON.parse(inner) as string) : inner.slice(1, -1));
+      else
+        throw new UsageError(
+          `key path '${path}': [${inner}] is neither an index nor a quoted key`,
+          'write items[2] or ["odd.key"]',
+        );
       i = close + 1;
       continue;
     }
@@ -45,7 +50,8 @@ export function getAt(data: unknown, segs: readonly Segment[]): { found: boolean
   let v: unknown = data;
   for (const s of segs) {
     if (Array.isArray(v) && typeof s === 'number' && s < v.length) v = v[s];
-    else if (v && typeof v === 'object' && !Array.isArray(v) && Object.prototype.hasOwnProperty.call(v, String(s))) v = (v as Record<string, unknown>)[String(s)];
+    else if (v && typeof v === 'object' && !Array.isArray(v) && Object.prototype.hasOwnProperty.call(v, String(s)))
+      v = (v as Record<string, unknown>)[String(s)];
     else return { found: false };
   }
   return { found: true, value: v };
@@ -58,7 +64,10 @@ export function kindOf(v: unknown): string {
 }
 
 /** Every key path of plain data, parents before children, at most `max` of them. */
-export function listKeyPaths(data: unknown, max = 5000): { name: string; kind: string; details: Record<string, unknown> }[] {
+export function listKeyPaths(
+  data: unknown,
+  max = 5000,
+): { name: string; kind: string; details: Record<string, unknown> }[] {
   const out: { name: string; kind: string; details: Record<string, unknown> }[] = [];
   const visit = (v: unknown, segs: Segment[]) => {
     if (out.length >= max) return;
@@ -68,7 +77,11 @@ export function listKeyPaths(data: unknown, max = 5000): { name: string; kind: s
       if (kind === 'array') details.entries = (v as unknown[]).length;
       else if (kind === 'object') details.entries = Object.keys(v as object).length;
       else details.value = typeof v === 'string' && v.length > 60 ? `${v.slice(0, 57)}...` : v;
-      out.push({ name: formatKeyPath(segs), kind: kind === 'object' || kind === 'array' ? kind : 'value', details: { type: kind, ...details } });
+      out.push({
+        name: formatKeyPath(segs),
+        kind: kind === 'object' || kind === 'array' ? kind : 'value',
+        details: { type: kind, ...details },
+      });
     }
     if (Array.isArray(v)) v.forEach((x, i) => visit(x, [...segs, i]));
     else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) visit(x, [...segs, k]);

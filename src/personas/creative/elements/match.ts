@@ -40,7 +40,11 @@ export function closeNames(query: string, all: readonly string[], n = 5): string
  * The element `query` names among `elements`: its full name, `kind:name`, or
  * its last path segment when that is unique.
  */
-export function pickElement(elements: readonly ElementInfo[], query: string, ctx: { path: string; where: string }): ElementInfo {
+export function pickElement(
+  elements: readonly ElementInfo[],
+  query: string,
+  ctx: { path: string; where: string },
+): ElementInfo {
   let pool = elements;
   let q = query;
   const colon = query.indexOf(':');
@@ -53,11 +57,29 @@ export function pickElement(elements: readonly ElementInfo[], query: string, ctx
   }
   const exact = pool.filter((e) => e.name === q);
   if (exact.length === 1) return exact[0]!;
-  if (exact.length > 1) throw new AmbiguousElementError(query, ctx.path, exact.map((e) => `${e.kind}:${e.name}`));
+  if (exact.length > 1)
+    throw new AmbiguousElementError(
+      query,
+      ctx.path,
+      exact.map((e) => `${e.kind}:${e.name}`),
+    );
   const byBase = pool.filter((e) => base(e.name) === q);
   if (byBase.length === 1) return byBase[0]!;
-  if (byBase.length > 1) throw new AmbiguousElementError(query, ctx.path, byBase.map((e) => `${e.kind}:${e.name}`));
-  throw new UnknownElementError(query, ctx.path, ctx.where, closeNames(q, elements.map((e) => e.name)));
+  if (byBase.length > 1)
+    throw new AmbiguousElementError(
+      query,
+      ctx.path,
+      byBase.map((e) => `${e.kind}:${e.name}`),
+    );
+  throw new UnknownElementError(
+    query,
+    ctx.path,
+    ctx.where,
+    closeNames(
+      q,
+      elements.map((e) => e.name),
+    ),
+  );
 }
 
 /** `name`, or `name#2`, `name#3`... for the second and later siblings of the same name. */

@@ -61,7 +61,8 @@ function parse(bytes: Uint8Array, side: Side): Parsed {
         const abs = (s: string | undefined, k: VKind): number => {
           if (!s) return 0;
           const i = Number.parseInt(s, 10);
-          if (!Number.isFinite(i) || i === 0) throw new ElementFormatError(side.path, side.where, `line ${n + 1}: bad index '${tok}'`);
+          if (!Number.isFinite(i) || i === 0)
+            throw new ElementFormatError(side.path, side.where, `line ${n + 1}: bad index '${tok}'`);
           if (i < 0) relative = true;
           return i < 0 ? count[k] + 1 + i : i;
         };
@@ -102,10 +103,20 @@ interface Out {
   readonly from: 'cur' | 'old';
 }
 
-function restore(opts: { current: Uint8Array; old: Uint8Array; element: string; path: string; oldWhere: string }): FormatRestore {
+function restore(opts: {
+  current: Uint8Array;
+  old: Uint8Array;
+  element: string;
+  path: string;
+  oldWhere: string;
+}): FormatRestore {
   const cur = parse(opts.current, { path: opts.path, where: 'the project folder' });
   const old = parse(opts.old, { path: opts.path, where: opts.oldWhere });
-  const target = pickElement(old.blocks.map((b) => info(old, b)), opts.element, { path: opts.path, where: opts.oldWhere });
+  const target = pickElement(
+    old.blocks.map((b) => info(old, b)),
+    opts.element,
+    { path: opts.path, where: opts.oldWhere },
+  );
   const ob = old.blocks.find((b) => b.kind === target.kind && b.name === target.name)!;
   const cb = cur.blocks.find((b) => b.kind === target.kind && b.name === target.name);
   const notes: string[] = [];
@@ -117,7 +128,9 @@ function restore(opts: { current: Uint8Array; old: Uint8Array; element: string; 
     if (inside(i) && l.index) ownOld[l.key as VKind].add(l.index);
   });
   const need = { v: new Set<number>(), vt: new Set<number>(), vn: new Set<number>() };
-  for (let i = ob.start; i < ob.end; i++) for (const r of old.lines[i]!.refs ?? []) for (const k of VKINDS) if (r[k] && !ownOld[k].has(r[k])) need[k].add(r[k]);
+  for (let i = ob.start; i < ob.end; i++)
+    for (const r of old.lines[i]!.refs ?? [])
+      for (const k of VKINDS) if (r[k] && !ownOld[k].has(r[k])) need[k].add(r[k]);
   const table = { v: [] as Line[], vt: [] as Line[], vn: [] as Line[] };
   for (const l of old.lines) if (l.index) table[l.key as VKind][l.index - 1] = l;
   const byIndex = (k: VKind, idx: number) => table[k][idx - 1];
@@ -125,7 +138,12 @@ function restore(opts: { current: Uint8Array; old: Uint8Array; element: string; 
   for (const k of VKINDS) {
     for (const idx of [...need[k]].sort((a, b) => a - b)) {
       const l = byIndex(k, idx);
-      if (!l) throw new ElementFormatError(opts.path, opts.oldWhere, `${target.kind} '${target.name}' uses ${k} ${idx}, which the file does not have`);
+      if (!l)
+        throw new ElementFormatError(
+          opts.path,
+          opts.oldWhere,
+          `${target.kind} '${target.name}' uses ${k} ${idx}, which the file does not have`,
+        );
       restored.push({ line: l, from: 'old' });
     }
   }
@@ -141,7 +159,10 @@ function restore(opts: { current: Uint8Array; old: Uint8Array; element: string; 
       for (const r of l.refs ?? []) for (const k of VKINDS) if (r[k]) usedOutside[k].add(r[k]);
     });
     const keep = cur.lines.slice(cb.start, cb.end).filter((l) => l.index && usedOutside[l.key as VKind].has(l.index));
-    if (keep.length) notes.push(`${keep.length} vertex line(s) of the current ${target.kind} are used by other parts of the file and were kept`);
+    if (keep.length)
+      notes.push(
+        `${keep.length} vertex line(s) of the current ${target.kind} are used by other parts of the file and were kept`,
+      );
     const wrap = (ls: Line[]): Out[] => ls.map((line) => ({ line, from: 'cur' }));
     out = [...wrap(cur.lines.slice(0, cb.start)), ...wrap(keep), ...restored, ...wrap(cur.lines.slice(cb.end))];
     action = 'replaced';
@@ -156,9 +177,13 @@ function restore(opts: { current: Uint8Array; old: Uint8Array; element: string; 
   }
 
   // number the vertices as they now stand, then rewrite the faces whose numbers moved
-  const maps = { cur: { v: new Map<number, number>(), vt: new Map<number, number>(), vn: new Map<number, number>() }, old: { v: new Map<number, number>(), vt: new Map<number, number>(), vn: new Map<number, number>() } };
+  const maps = {
+    cur: { v: new Map<number, number>(), vt: new Map<number, number>(), vn: new Map<number, number>() },
+    old: { v: new Map<number, number>(), vt: new Map<number, number>(), vn: new Map<number, number>() },
+  };
   const count = { v: 0, vt: 0, vn: 0 };
-  for (const o of out) if (o.line.index) maps[o.from][o.line.key as VKind].set(o.line.index, ++count[o.line.key as VKind]);
+  for (const o of out)
+    if (o.line.index) maps[o.from][o.line.key as VKind].set(o.line.index, ++count[o.line.key as VKind]);
   const running = { v: 0, vt: 0, vn: 0 };
   const text = out.map((o) => {
     const { line } = o;
@@ -169,7 +194,12 @@ function restore(opts: { current: Uint8Array; old: Uint8Array; element: string; 
     const corners = line.refs.map((r) => {
       const n = { v: r.v ? m.v.get(r.v) : 0, vt: r.vt ? m.vt.get(r.vt) : 0, vn: r.vn ? m.vn.get(r.vn) : 0 };
       for (const k of VKINDS) {
-        if (n[k] === undefined) throw new ElementFormatError(opts.path, 'restoring', `a ${line.key} line refers to ${k} ${r[k]}, which was not kept`);
+        if (n[k] === undefined)
+          throw new ElementFormatError(
+            opts.path,
+            'restoring',
+            `a ${line.key} line refers to ${k} ${r[k]}, which was not kept`,
+          );
         if (n[k] !== r[k]) moved = true;
       }
       return n as { v: number; vt: number; vn: number };
@@ -183,12 +213,19 @@ function restore(opts: { current: Uint8Array; old: Uint8Array; element: string; 
     return `${indent}${line.key} ${toks.join(' ')}${comment}`;
   });
   const data = Buffer.from(text.join(cur.eol) + (cur.finalEol || !cur.lines.length ? cur.eol : ''), 'utf8');
-  if (need.v.size + need.vt.size + need.vn.size) notes.push(`${need.v.size + need.vt.size + need.vn.size} vertex line(s) the ${target.kind} used from elsewhere in the old file were copied in`);
+  if (need.v.size + need.vt.size + need.vn.size)
+    notes.push(
+      `${need.v.size + need.vt.size + need.vn.size} vertex line(s) the ${target.kind} used from elsewhere in the old file were copied in`,
+    );
   return { data, element: target, action, notes };
 }
 
 /** Whether the indices as written in `text` (negative ones counted back from `count`) give `want`. */
-function sameRelative(text: string, want: readonly { v: number; vt: number; vn: number }[], count: Record<VKind, number>): boolean {
+function sameRelative(
+  text: string,
+  want: readonly { v: number; vt: number; vn: number }[],
+  count: Record<VKind, number>,
+): boolean {
   const toks = text.replace(/#.*/, '').trim().split(/\s+/).slice(1);
   return toks.every((tok, i) => {
     const parts = tok.split('/');

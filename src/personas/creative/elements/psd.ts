@@ -25,7 +25,8 @@ function ensureImageDataFactory(): void {
     (() => {
       throw new Error('no canvas in Node: Vault reads PSDs with useImageData');
     }) as never,
-    (width: number, height: number) => ({ width, height, data: new Uint8ClampedArray(width * height * 4), colorSpace: 'srgb' }) as unknown as ImageData,
+    (width: number, height: number) =>
+      ({ width, height, data: new Uint8ClampedArray(width * height * 4), colorSpace: 'srgb' }) as unknown as ImageData,
   );
   canvasReady = true;
 }
@@ -41,7 +42,12 @@ function parse(bytes: Uint8Array, side: Side, pixels: boolean): Psd {
     if (pixels && px > MAX_PSD_PIXELS) throw new ElementFileTooLargeError(side.path, px, MAX_PSD_PIXELS, 'pixels');
   }
   try {
-    return readPsd(bytes, pixels ? { useImageData: true, skipThumbnail: true } : { useImageData: true, skipThumbnail: true, skipLayerImageData: true, skipCompositeImageData: true });
+    return readPsd(
+      bytes,
+      pixels
+        ? { useImageData: true, skipThumbnail: true }
+        : { useImageData: true, skipThumbnail: true, skipLayerImageData: true, skipCompositeImageData: true },
+    );
   } catch (e) {
     throw new ElementFormatError(side.path, side.where, `not a readable PSD: ${(e as Error).message}`);
   }
@@ -69,7 +75,12 @@ function info(l: Located): ElementInfo {
   const { layer } = l;
   const isGroup = Array.isArray(layer.children);
   const details: Record<string, unknown> = isGroup
-    ? { layers: layer.children!.length, visible: !layer.hidden, opacity: layer.opacity ?? 1, blendMode: layer.blendMode ?? 'pass through' }
+    ? {
+        layers: layer.children!.length,
+        visible: !layer.hidden,
+        opacity: layer.opacity ?? 1,
+        blendMode: layer.blendMode ?? 'pass through',
+      }
     : {
         width: (layer.right ?? 0) - (layer.left ?? 0),
         height: (layer.bottom ?? 0) - (layer.top ?? 0),
@@ -87,8 +98,18 @@ function listOf(psd: Psd): ElementInfo[] {
 }
 
 function check8BitRgb(psd: Psd, side: Side): void {
-  if ((psd.bitsPerChannel ?? 8) !== 8) throw new ElementFormatError(side.path, side.where, `${psd.bitsPerChannel}-bit channels: layer restore handles 8-bit documents only`);
-  if ((psd.colorMode ?? 3) !== 3) throw new ElementFormatError(side.path, side.where, `colour mode ${psd.colorMode}: layer restore handles RGB documents only`);
+  if ((psd.bitsPerChannel ?? 8) !== 8)
+    throw new ElementFormatError(
+      side.path,
+      side.where,
+      `${psd.bitsPerChannel}-bit channels: layer restore handles 8-bit documents only`,
+    );
+  if ((psd.colorMode ?? 3) !== 3)
+    throw new ElementFormatError(
+      side.path,
+      side.where,
+      `colour mode ${psd.colorMode}: layer restore handles RGB documents only`,
+    );
 }
 
 /** What the simple compositing below cannot reproduce exactly. */
@@ -149,7 +170,13 @@ function composite(psd: Psd): Uint8ClampedArray {
   return dst;
 }
 
-function restore(opts: { current: Uint8Array; old: Uint8Array; element: string; path: string; oldWhere: string }): FormatRestore {
+function restore(opts: {
+  current: Uint8Array;
+  old: Uint8Array;
+  element: string;
+  path: string;
+  oldWhere: string;
+}): FormatRestore {
   const curSide = { path: opts.path, where: 'the project folder' };
   const oldSide = { path: opts.path, where: opts.oldWhere };
   const cur = parse(opts.current, curSide, true);
@@ -160,7 +187,9 @@ function restore(opts: { current: Uint8Array; old: Uint8Array; element: string; 
   const target = pickElement(oldAll.map(info), opts.element, oldSide);
   const from = oldAll.find((l) => l.name === target.name)!;
   const curAll = walk(cur.children, '', []);
-  const here = curAll.find((l) => l.name === target.name && Array.isArray(l.layer.children) === Array.isArray(from.layer.children));
+  const here = curAll.find(
+    (l) => l.name === target.name && Array.isArray(l.layer.children) === Array.isArray(from.layer.children),
+  );
   const notes: string[] = [];
   let action: FormatRestore['action'];
   if (here) {
@@ -169,8 +198,11 @@ function restore(opts: { current: Uint8Array; old: Uint8Array; element: string; 
   } else {
     // back into its group (when the current file still has it), next to the sibling it was above
     const parentName = target.name.includes('/') ? target.name.slice(0, target.name.lastIndexOf('/')) : '';
-    const parent = parentName ? curAll.find((l) => l.name === parentName && Array.isArray(l.layer.children)) : undefined;
-    if (parentName && !parent) notes.push(`group '${parentName}' is not in the current file: the layer was put at the top of the layer stack`);
+    const parent = parentName
+      ? curAll.find((l) => l.name === parentName && Array.isArray(l.layer.children))
+      : undefined;
+    if (parentName && !parent)
+      notes.push(`group '${parentName}' is not in the current file: the layer was put at the top of the layer stack`);
     const siblings = parent ? parent.layer.children! : (cur.children ??= []);
     const below = from.siblings[from.index - 1]?.name;
     const above = from.siblings[from.index + 1]?.name;
@@ -189,14 +221,23 @@ function restore(opts: { current: Uint8Array; old: Uint8Array; element: string; 
   delete cur.imageResources.thumbnail;
   delete cur.imageResources.thumbnailRaw;
   if (approx.size) {
-    cur.imageResources.versionInfo = { ...(cur.imageResources.versionInfo ?? { writerName: 'Vault', readerName: 'Adobe Photoshop', fileVersion: 1 }), hasRealMergedData: false };
-    notes.push(`composite regenerated approximately (the file uses ${[...approx].join(', ')}) and marked for re-rendering: Photoshop rebuilds it from the layers`);
+    cur.imageResources.versionInfo = {
+      ...(cur.imageResources.versionInfo ?? { writerName: 'Vault', readerName: 'Adobe Photoshop', fileVersion: 1 }),
+      hasRealMergedData: false,
+    };
+    notes.push(
+      `composite regenerated approximately (the file uses ${[...approx].join(', ')}) and marked for re-rendering: Photoshop rebuilds it from the layers`,
+    );
   } else {
     // the composite is exact now, whatever an earlier writer said
-    if (cur.imageResources.versionInfo) cur.imageResources.versionInfo = { ...cur.imageResources.versionInfo, hasRealMergedData: true };
+    if (cur.imageResources.versionInfo)
+      cur.imageResources.versionInfo = { ...cur.imageResources.versionInfo, hasRealMergedData: true };
     notes.push('composite regenerated from the visible layers');
   }
-  if (old.width !== cur.width || old.height !== cur.height) notes.push(`the canvas size changed (${old.width}x${old.height} then, ${cur.width}x${cur.height} now): the layer keeps its old position`);
+  if (old.width !== cur.width || old.height !== cur.height)
+    notes.push(
+      `the canvas size changed (${old.width}x${old.height} then, ${cur.width}x${cur.height} now): the layer keeps its old position`,
+    );
   let data: Uint8Array;
   try {
     data = new Uint8Array(writePsd(cur));

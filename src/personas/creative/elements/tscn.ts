@@ -30,7 +30,8 @@ interface Section {
 function attrsOf(header: string): Record<string, string> {
   const out: Record<string, string> = {};
   const re = /(\w+)=("(?:[^"\\]|\\.)*"|\w+\([^)]*\)|[^\s\]]+)/g;
-  for (let m = re.exec(header); m; m = re.exec(header)) out[m[1]!] = m[2]!.startsWith('"') ? (JSON.parse(m[2]!) as string) : m[2]!;
+  for (let m = re.exec(header); m; m = re.exec(header))
+    out[m[1]!] = m[2]!.startsWith('"') ? (JSON.parse(m[2]!) as string) : m[2]!;
   return out;
 }
 
@@ -56,7 +57,8 @@ function parse(bytes: Uint8Array, side: Side): Parsed {
     else if (sections.length) sections[sections.length - 1]!.lines.push(line);
     else preamble.push(line);
   }
-  if (!sections.length || (sections[0]!.tag !== 'gd_scene' && sections[0]!.tag !== 'gd_resource')) throw new ElementFormatError(side.path, side.where, 'not a Godot text scene (no [gd_scene] header)');
+  if (!sections.length || (sections[0]!.tag !== 'gd_scene' && sections[0]!.tag !== 'gd_resource'))
+    throw new ElementFormatError(side.path, side.where, 'not a Godot text scene (no [gd_scene] header)');
   let root: string | null = null;
   for (const s of sections) {
     if (s.tag !== 'node') continue;
@@ -72,7 +74,16 @@ function parse(bytes: Uint8Array, side: Side): Parsed {
 
 function info(s: Section): ElementInfo {
   const props = s.lines.slice(1).filter((l) => /^\s*[\w/]+\s*=/.test(l)).length;
-  return { name: s.path!, kind: 'node', details: { type: s.attrs.type ?? null, parent: s.attrs.parent ?? null, properties: props, ...(s.attrs.instance ? { instance: s.attrs.instance } : {}) } };
+  return {
+    name: s.path!,
+    kind: 'node',
+    details: {
+      type: s.attrs.type ?? null,
+      parent: s.attrs.parent ?? null,
+      properties: props,
+      ...(s.attrs.instance ? { instance: s.attrs.instance } : {}),
+    },
+  };
 }
 
 function nodes(p: Parsed): Section[] {
@@ -83,12 +94,15 @@ const REF = /(ExtResource|SubResource)\(\s*"?([^")\s]+)"?\s*\)/g;
 
 function refsIn(lines: readonly string[]): { kind: 'ExtResource' | 'SubResource'; id: string }[] {
   const out: { kind: 'ExtResource' | 'SubResource'; id: string }[] = [];
-  for (const l of lines) for (const m of l.matchAll(REF)) out.push({ kind: m[1] as 'ExtResource' | 'SubResource', id: m[2]! });
+  for (const l of lines)
+    for (const m of l.matchAll(REF)) out.push({ kind: m[1] as 'ExtResource' | 'SubResource', id: m[2]! });
   return out;
 }
 
 function renameRefs(lines: readonly string[], kind: string, from: string, to: string): string[] {
-  return lines.map((l) => l.replace(REF, (all, k: string, id: string) => (k === kind && id === from ? all.replace(id, to) : all)));
+  return lines.map((l) =>
+    l.replace(REF, (all, k: string, id: string) => (k === kind && id === from ? all.replace(id, to) : all)),
+  );
 }
 
 function trimBlank(lines: readonly string[]): { body: string[]; blank: string[] } {
@@ -106,7 +120,13 @@ function freshId(taken: Set<string>, id: string): string {
   for (let n = 1; ; n++) if (!taken.has(`${id}_r${n}`)) return `${id}_r${n}`;
 }
 
-function restore(opts: { current: Uint8Array; old: Uint8Array; element: string; path: string; oldWhere: string }): FormatRestore {
+function restore(opts: {
+  current: Uint8Array;
+  old: Uint8Array;
+  element: string;
+  path: string;
+  oldWhere: string;
+}): FormatRestore {
   const oldSide = { path: opts.path, where: opts.oldWhere };
   const cur = parse(opts.current, { path: opts.path, where: 'the project folder' });
   const old = parse(opts.old, oldSide);
@@ -114,11 +134,18 @@ function restore(opts: { current: Uint8Array; old: Uint8Array; element: string; 
   const from = nodes(old).find((s) => s.path === target.name)!;
   const notes: string[] = [];
   const sections = [...cur.sections];
-  const idsOf = (tag: string) => new Set(sections.filter((s) => s.tag === tag).map((s) => s.attrs.id!).filter(Boolean));
+  const idsOf = (tag: string) =>
+    new Set(
+      sections
+        .filter((s) => s.tag === tag)
+        .map((s) => s.attrs.id!)
+        .filter(Boolean),
+    );
 
   /** Bring the resources `lines` refer to into the current file; returns the lines with ids renamed where needed. */
   const bring = (lines: string[], depth = 0): string[] => {
-    if (depth > 32) throw new ElementFormatError(opts.path, opts.oldWhere, 'sub-resources refer to each other in a loop');
+    if (depth > 32)
+      throw new ElementFormatError(opts.path, opts.oldWhere, 'sub-resources refer to each other in a loop');
     let outLines = lines;
     const done = new Set<string>();
     for (const r of refsIn(lines)) {
@@ -145,7 +172,8 @@ function restore(opts: { current: Uint8Array; old: Uint8Array; element: string; 
           sections[at] = { ...sections[at]!, lines: body };
           sections.splice(at + 1, 0, { tag, lines: [line, ...blank], attrs: { ...decl.attrs, id } });
         } else {
-          if (!trimBlank(sections[0]!.lines).blank.length) sections[0] = { ...sections[0]!, lines: [...sections[0]!.lines, ''] };
+          if (!trimBlank(sections[0]!.lines).blank.length)
+            sections[0] = { ...sections[0]!, lines: [...sections[0]!.lines, ''] };
           sections.splice(1, 0, { tag, lines: [line, ''], attrs: { ...decl.attrs, id } });
         }
         if (id !== r.id) outLines = renameRefs(outLines, r.kind, r.id, id);
@@ -154,12 +182,19 @@ function restore(opts: { current: Uint8Array; old: Uint8Array; element: string; 
         const body = bring(decl.lines, depth + 1);
         if (same && trimBlank(same.lines).body.join('\n') === trimBlank(body).body.join('\n')) continue;
         const id = same ? freshId(idsOf(tag), r.id) : r.id;
-        const lines2 = id === r.id ? body : [body[0]!.replace(/\bid=("?)[^"\s\]]+("?)/, `id=$1${id}$2`), ...body.slice(1)];
+        const lines2 =
+          id === r.id ? body : [body[0]!.replace(/\bid=("?)[^"\s\]]+("?)/, `id=$1${id}$2`), ...body.slice(1)];
         const firstNode = sections.findIndex((s) => s.tag === 'node');
         const withBlank = trimBlank(lines2).blank.length ? lines2 : [...lines2, ''];
-        sections.splice(firstNode >= 0 ? firstNode : sections.length, 0, { tag, lines: withBlank, attrs: { ...decl.attrs, id } });
+        sections.splice(firstNode >= 0 ? firstNode : sections.length, 0, {
+          tag,
+          lines: withBlank,
+          attrs: { ...decl.attrs, id },
+        });
         if (id !== r.id) outLines = renameRefs(outLines, r.kind, r.id, id);
-        notes.push(`sub-resource ${id} (${decl.attrs.type ?? 'resource'}) was ${same ? 'copied under a new id' : 'added back'}`);
+        notes.push(
+          `sub-resource ${id} (${decl.attrs.type ?? 'resource'}) was ${same ? 'copied under a new id' : 'added back'}`,
+        );
       }
     }
     return outLines;
@@ -177,8 +212,10 @@ function restore(opts: { current: Uint8Array; old: Uint8Array; element: string; 
     if (parent === undefined) throw new MissingParentError(target.name, opts.path, '(the scene root)');
     const parentPath = parent === '.' ? (nodes(cur).find((s) => s.attrs.parent === undefined)?.path ?? null) : parent;
     const nodeList = sections.filter((s) => s.tag === 'node');
-    const inSubtree = (s: Section) => parent === '.' ? true : s.path === parentPath || s.path!.startsWith(`${parentPath}/`);
-    if (!parentPath || !nodeList.some((s) => s.path === parentPath || (parent === '.' && s.attrs.parent === undefined))) throw new MissingParentError(target.name, opts.path, parent);
+    const inSubtree = (s: Section) =>
+      parent === '.' ? true : s.path === parentPath || s.path!.startsWith(`${parentPath}/`);
+    if (!parentPath || !nodeList.some((s) => s.path === parentPath || (parent === '.' && s.attrs.parent === undefined)))
+      throw new MissingParentError(target.name, opts.path, parent);
     const lastInSubtree = [...nodeList].reverse().find(inSubtree)!;
     const at = sections.indexOf(lastInSubtree) + 1;
     const prevLines = sections[at - 1]!.lines;
@@ -191,7 +228,10 @@ function restore(opts: { current: Uint8Array; old: Uint8Array; element: string; 
   const head = sections[0]!;
   if (/\bload_steps=\d+/.test(head.lines[0]!)) {
     const steps = sections.filter((s) => s.tag === 'ext_resource' || s.tag === 'sub_resource').length + 1;
-    sections[0] = { ...head, lines: [head.lines[0]!.replace(/\bload_steps=\d+/, `load_steps=${steps}`), ...head.lines.slice(1)] };
+    sections[0] = {
+      ...head,
+      lines: [head.lines[0]!.replace(/\bload_steps=\d+/, `load_steps=${steps}`), ...head.lines.slice(1)],
+    };
   }
   const all = [...cur.preamble, ...sections.flatMap((s) => s.lines)];
   const data = Buffer.from(all.join(cur.eol) + (cur.finalEol ? cur.eol : ''), 'utf8');

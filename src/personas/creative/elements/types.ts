@@ -29,5 +29,11 @@ export interface FormatRestore {
 export interface ElementFormat {
   readonly format: string;
   list(bytes: Uint8Array, side: Side): Promise<ElementInfo[]> | ElementInfo[];
-  restore(opts: { current: Uint8Array; old: Uint8Array; element: string; path: string; oldWhere: string }): Promise<FormatRestore> | FormatRestore;
+  restore(opts: {
+    current: Uint8Array;
+    old: Uint8Array;
+    element: string;
+    path: string;
+    oldWhere: string;
+  }): Promise<FormatRestore> | FormatRestore;
 }

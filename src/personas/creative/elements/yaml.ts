@@ -13,24 +13,46 @@ import type { ElementFormat, FormatRestore, Side } from './types.js';
 
 function parse(bytes: Uint8Array, side: Side): Document {
   const doc = parseDocument(Buffer.from(bytes).toString('utf8'));
-  if (doc.errors.length) throw new ElementFormatError(side.path, side.where, `not valid YAML: ${doc.errors[0]!.message}`);
+  if (doc.errors.length)
+    throw new ElementFormatError(side.path, side.where, `not valid YAML: ${doc.errors[0]!.message}`);
   return doc;
 }
 
-function restore(opts: { current: Uint8Array; old: Uint8Array; element: string; path: string; oldWhere: string }): FormatRestore {
+function restore(opts: {
+  current: Uint8Array;
+  old: Uint8Array;
+  element: string;
+  path: string;
+  oldWhere: string;
+}): FormatRestore {
   const cur = parse(opts.current, { path: opts.path, where: 'the project folder' });
   const old = parse(opts.old, { path: opts.path, where: opts.oldWhere });
   const segs = keyPathOf(opts.element, (x) => old.hasIn(x));
   const name = formatKeyPath(segs);
-  if (!segs.length || !old.hasIn(segs)) throw new UnknownElementError(opts.element, opts.path, opts.oldWhere, closeNames(name, listKeyPaths(old.toJS()).map((e) => e.name)));
+  if (!segs.length || !old.hasIn(segs))
+    throw new UnknownElementError(
+      opts.element,
+      opts.path,
+      opts.oldWhere,
+      closeNames(
+        name,
+        listKeyPaths(old.toJS()).map((e) => e.name),
+      ),
+    );
   const node = old.getIn(segs, true);
   const value = isNode(node) ? node.clone() : node;
   const had = cur.hasIn(segs);
   const parentSegs = segs.slice(0, -1);
-  if (!had && parentSegs.length && !isCollection(cur.getIn(parentSegs, true))) throw new MissingParentError(name, opts.path, formatKeyPath(parentSegs));
+  if (!had && parentSegs.length && !isCollection(cur.getIn(parentSegs, true)))
+    throw new MissingParentError(name, opts.path, formatKeyPath(parentSegs));
   cur.setIn(segs, value);
   const kind = isSeq(node) ? 'array' : isCollection(node) ? 'object' : 'value';
-  return { data: Buffer.from(cur.toString(), 'utf8'), element: { name, kind }, action: had ? 'replaced' : 'inserted', notes: [] };
+  return {
+    data: Buffer.from(cur.toString(), 'utf8'),
+    element: { name, kind },
+    action: had ? 'replaced' : 'inserted',
+    notes: [],
+  };
 }
 
 export const yamlFormat: ElementFormat = {

@@ -46,7 +46,15 @@ export const MAX_IMAGE_BYTES = 512 * 1024 * 1024;
 /** Images with more pixels than this are not decoded (64 Mpx = 256 MiB as RGBA). */
 export const MAX_PIXELS = 64 * 1024 * 1024;
 
-const EXT: Record<string, ImageFormat> = { png: 'png', jpg: 'jpeg', jpeg: 'jpeg', jpe: 'jpeg', psd: 'psd', psb: 'psd', webp: 'webp' };
+const EXT: Record<string, ImageFormat> = {
+  png: 'png',
+  jpg: 'jpeg',
+  jpeg: 'jpeg',
+  jpe: 'jpeg',
+  psd: 'psd',
+  psb: 'psd',
+  webp: 'webp',
+};
 
 function extOf(path: string): string {
   const base = path.slice(path.lastIndexOf('/') + 1);
@@ -60,7 +68,18 @@ function sniff(head: Uint8Array): ImageFormat | null {
   if (b.length >= 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47) return 'png';
   if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'jpeg';
   if (b.length >= 4 && b[0] === 0x38 && b[1] === 0x42 && b[2] === 0x50 && b[3] === 0x53) return 'psd';
-  if (b.length >= 12 && b[0] === 0x52 && b[1] === 0x49 && b[2] === 0x46 && b[3] === 0x46 && b[8] === 0x57 && b[9] === 0x45 && b[10] === 0x42 && b[11] === 0x50) return 'webp';
+  if (
+    b.length >= 12 &&
+    b[0] === 0x52 &&
+    b[1] === 0x49 &&
+    b[2] === 0x46 &&
+    b[3] === 0x46 &&
+    b[8] === 0x57 &&
+    b[9] === 0x45 &&
+    b[10] === 0x42 &&
+    b[11] === 0x50
+  )
+    return 'webp';
   return null;
 }
 
@@ -111,23 +130,43 @@ function jpegComponents(b: Uint8Array): number | undefined {
 
 async function decodeJpeg(bytes: Uint8Array, path: string): Promise<RgbaImage> {
   const { default: jpeg } = await import('jpeg-js');
-  const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_PIXELS / 1e6, maxMemoryUsageInMB: 1024 });
+  const img = jpeg.decode(bytes, {
+    useTArray: true,
+    formatAsRGBA: true,
+    maxResolutionInMP: MAX_PIXELS / 1e6,
+    maxMemoryUsageInMB: 1024,
+  });
   const comps = jpegComponents(bytes);
   checkPixels(path, img.width, img.height);
-  return { width: img.width, height: img.height, data: img.data, info: { format: 'jpeg', bitDepth: 8, colorType: comps === 1 ? 'grey' : comps === 4 ? 'cmyk' : 'rgb' } };
+  return {
+    width: img.width,
+    height: img.height,
+    data: img.data,
+    info: { format: 'jpeg', bitDepth: 8, colorType: comps === 1 ? 'grey' : comps === 4 ? 'cmyk' : 'rgb' },
+  };
 }
 
 /** PixelData of any depth (8/16/32 bit) as RGBA8. */
 export function pixelDataToRgba8(p: PixelData): Uint8Array {
   const d = p.data;
-  if (d instanceof Uint8Array || d instanceof Uint8ClampedArray) return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+  if (d instanceof Uint8Array || d instanceof Uint8ClampedArray)
+    return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
   const outp = new Uint8Array(d.length);
   if (d instanceof Uint16Array) for (let i = 0; i < d.length; i++) outp[i] = d[i]! >> 8;
   else for (let i = 0; i < d.length; i++) outp[i] = Math.max(0, Math.min(255, Math.round(d[i]! * 255)));
   return outp;
 }
 
-const PSD_MODE: Record<number, string> = { 0: 'bitmap', 1: 'grey', 2: 'indexed', 3: 'rgb', 4: 'cmyk', 7: 'multichannel', 8: 'duotone', 9: 'lab' };
+const PSD_MODE: Record<number, string> = {
+  0: 'bitmap',
+  1: 'grey',
+  2: 'indexed',
+  3: 'rgb',
+  4: 'cmyk',
+  7: 'multichannel',
+  8: 'duotone',
+  9: 'lab',
+};
 
 /** One layer (or group) of a PSD, flattened out of the tree; `path` joins group names with '/'. */
 export interface PsdLayer {
@@ -158,12 +197,18 @@ let psdLib: Promise<typeof import('ag-psd')> | undefined;
 export function loadAgPsd(): Promise<typeof import('ag-psd')> {
   psdLib ??= import('ag-psd').then((ns) => {
     // node gives the CommonJS exports as named exports; a bundle may give them only as `default`
-    const m = (typeof ns.initializeCanvas === 'function' ? ns : (ns as unknown as { default: typeof ns }).default);
+    const m = typeof ns.initializeCanvas === 'function' ? ns : (ns as unknown as { default: typeof ns }).default;
     m.initializeCanvas(
       () => {
         throw new Error('no canvas in Node: read PSDs with useImageData');
       },
-      (width, height) => ({ width, height, data: new Uint8ClampedArray(width * height * 4), colorSpace: 'srgb' }) as unknown as ImageData,
+      (width, height) =>
+        ({
+          width,
+          height,
+          data: new Uint8ClampedArray(width * height * 4),
+          colorSpace: 'srgb',
+        }) as unknown as ImageData,
     );
     return m;
   });
@@ -180,7 +225,12 @@ async function parsePsd(bytes: Uint8Array, path: string, skipLayers = false): Pr
   }
 }
 
-function flattenLayers(children: readonly Layer[] | undefined, prefix: string, outp: PsdLayer[], format: ImageFormat): void {
+function flattenLayers(
+  children: readonly Layer[] | undefined,
+  prefix: string,
+  outp: PsdLayer[],
+  format: ImageFormat,
+): void {
   const seen = new Map<string, number>();
   for (const l of children ?? []) {
     let name = l.name ?? 'Layer';
@@ -191,10 +241,26 @@ function flattenLayers(children: readonly Layer[] | undefined, prefix: string, o
     const isGroup = Array.isArray(l.children);
     const w = (l.right ?? 0) - (l.left ?? 0);
     const h = (l.bottom ?? 0) - (l.top ?? 0);
-    const image: RgbaImage | null = !isGroup && l.imageData && w > 0 && h > 0
-      ? { width: l.imageData.width, height: l.imageData.height, data: pixelDataToRgba8(l.imageData), info: { format } }
-      : null;
-    outp.push({ path: p, name: l.name ?? 'Layer', kind: isGroup ? 'group' : 'layer', left: l.left ?? 0, top: l.top ?? 0, hidden: !!l.hidden, opacity: l.opacity ?? 1, blendMode: l.blendMode ?? 'normal', image });
+    const image: RgbaImage | null =
+      !isGroup && l.imageData && w > 0 && h > 0
+        ? {
+            width: l.imageData.width,
+            height: l.imageData.height,
+            data: pixelDataToRgba8(l.imageData),
+            info: { format },
+          }
+        : null;
+    outp.push({
+      path: p,
+      name: l.name ?? 'Layer',
+      kind: isGroup ? 'group' : 'layer',
+      left: l.left ?? 0,
+      top: l.top ?? 0,
+      hidden: !!l.hidden,
+      opacity: l.opacity ?? 1,
+      blendMode: l.blendMode ?? 'normal',
+      image,
+    });
     if (isGroup) flattenLayers(l.children, p, outp, format);
   }
 }
@@ -218,7 +284,8 @@ function compositeLayers(psd: Psd, layers: readonly PsdLayer[]): Uint8Array {
         const sa = (image.data[s + 3]! / 255) * l.opacity;
         const da = dst[d + 3]! / 255;
         const oa = sa + da * (1 - sa);
-        for (let c = 0; c < 3; c++) dst[d + c] = oa ? Math.round((image.data[s + c]! * sa + dst[d + c]! * da * (1 - sa)) / oa) : 0;
+        for (let c = 0; c < 3; c++)
+          dst[d + c] = oa ? Math.round((image.data[s + c]! * sa + dst[d + c]! * da * (1 - sa)) / oa) : 0;
         dst[d + 3] = Math.round(oa * 255);
       }
     }
@@ -257,7 +324,13 @@ export async function decodePsd(bytes: Uint8Array, path: string): Promise<Decode
     width: psd.width,
     height: psd.height,
     data,
-    info: { format: 'psd', bitDepth: psd.bitsPerChannel ?? 8, colorType: PSD_MODE[psd.colorMode ?? 3] ?? String(psd.colorMode), layers: layers.length, composite: fromFile ? 'file' : 'layers' },
+    info: {
+      format: 'psd',
+      bitDepth: psd.bitsPerChannel ?? 8,
+      colorType: PSD_MODE[psd.colorMode ?? 3] ?? String(psd.colorMode),
+      layers: layers.length,
+      composite: fromFile ? 'file' : 'layers',
+    },
   };
   return { composite, layers, psd };
 }
@@ -297,14 +370,20 @@ async function decodeWebp(bytes: Uint8Array, path: string): Promise<RgbaImage> {
     throw new DecodeError(path, 'webp', (e as Error).message);
   }
   checkPixels(path, img.width, img.height);
-  return { width: img.width, height: img.height, data: new Uint8Array(img.data.buffer, img.data.byteOffset, img.data.byteLength), info: { format: 'webp', bitDepth: 8, colorType: webpColorType(bytes) } };
+  return {
+    width: img.width,
+    height: img.height,
+    data: new Uint8Array(img.data.buffer, img.data.byteOffset, img.data.byteLength),
+    info: { format: 'webp', bitDepth: 8, colorType: webpColorType(bytes) },
+  };
 }
 
 /** The whole image, RGBA8. PSD: the flattened composite. */
 export async function decodeImage(bytes: Uint8Array, path: string): Promise<RgbaImage> {
   const format = imageFormatOf(path, bytes.subarray(0, 16));
   if (!format) throw new UnsupportedFormatError(path, 'this file type', 'not a PNG, JPEG, PSD or WebP image');
-  if (bytes.length > MAX_IMAGE_BYTES) throw new TooLargeError(path, `${bytes.length} bytes`, `${MAX_IMAGE_BYTES} bytes`);
+  if (bytes.length > MAX_IMAGE_BYTES)
+    throw new TooLargeError(path, `${bytes.length} bytes`, `${MAX_IMAGE_BYTES} bytes`);
   try {
     if (format === 'webp') return await decodeWebp(bytes, path);
     if (format === 'png') return decodePng(bytes, path);
@@ -346,7 +425,11 @@ export function resizeImage(img: RgbaImage, maxSide: number): RgbaImage {
     for (let ox = 0; ox < dw; ox++) {
       const x0 = ox * fx;
       const x1 = x0 + fx;
-      let r = 0, g = 0, b = 0, a = 0, area = 0;
+      let r = 0,
+        g = 0,
+        b = 0,
+        a = 0,
+        area = 0;
       for (let sy = Math.floor(y0); sy < Math.min(sh, Math.ceil(y1)); sy++) {
         const wy = Math.min(y1, sy + 1) - Math.max(y0, sy);
         for (let sx = Math.floor(x0); sx < Math.min(sw, Math.ceil(x1)); sx++) {

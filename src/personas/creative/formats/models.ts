@@ -6,7 +6,14 @@
  *
  * Models are parsed in memory; files above MAX_MODEL_BYTES are refused with ETOOBIG.
  */
-import { Document, Logger, PlatformIO, Verbosity, type Node as GltfNode, type Mesh as GltfMesh } from '@gltf-transform/core';
+import {
+  type Document,
+  Logger,
+  PlatformIO,
+  Verbosity,
+  type Node as GltfNode,
+  type Mesh as GltfMesh,
+} from '@gltf-transform/core';
 import { DecodeError, TooLargeError, UnsupportedFormatError } from './errors.js';
 
 export type ModelFormat = 'obj' | 'stl' | 'gltf' | 'glb';
@@ -58,7 +65,9 @@ export function modelFormatOf(path: string): ModelFormat | null {
 }
 
 /** Axis-aligned bounds of xyz positions, or null when there are none. */
-export function bounds(positions: Float32Array): { min: [number, number, number]; max: [number, number, number] } | null {
+export function bounds(
+  positions: Float32Array,
+): { min: [number, number, number]; max: [number, number, number] } | null {
   if (positions.length < 3) return null;
   const min: [number, number, number] = [Infinity, Infinity, Infinity];
   const max: [number, number, number] = [-Infinity, -Infinity, -Infinity];
@@ -112,12 +121,27 @@ function parseMtl(text: string): ModelMaterial[] {
       continue;
     }
     const nums = rest.map(Number);
-    cur.props[key] = rest.length && nums.every((n) => Number.isFinite(n)) ? (nums.length === 1 ? nums[0] : nums) : rest.join(' ');
+    cur.props[key] =
+      rest.length && nums.every((n) => Number.isFinite(n)) ? (nums.length === 1 ? nums[0] : nums) : rest.join(' ');
   }
   return mats;
 }
 
-const TEX_OPT_ARGS: Record<string, number> = { '-blendu': 1, '-blendv': 1, '-bm': 1, '-boost': 1, '-cc': 1, '-clamp': 1, '-imfchan': 1, '-mm': 2, '-o': 3, '-s': 3, '-t': 3, '-texres': 1, '-type': 1 };
+const TEX_OPT_ARGS: Record<string, number> = {
+  '-blendu': 1,
+  '-blendv': 1,
+  '-bm': 1,
+  '-boost': 1,
+  '-cc': 1,
+  '-clamp': 1,
+  '-imfchan': 1,
+  '-mm': 2,
+  '-o': 3,
+  '-s': 3,
+  '-t': 3,
+  '-texres': 1,
+  '-type': 1,
+};
 
 function textureFileOf(args: string[]): string | null {
   let i = 0;
@@ -143,7 +167,11 @@ interface ObjGroup {
   materials: Set<string>;
 }
 
-async function parseObj(bytes: Uint8Array, path: string, readRelated?: (p: string) => Promise<Uint8Array | null>): Promise<Model> {
+async function parseObj(
+  bytes: Uint8Array,
+  path: string,
+  readRelated?: (p: string) => Promise<Uint8Array | null>,
+): Promise<Model> {
   const text = decoder.decode(bytes);
   const verts: number[] = [];
   const groups: ObjGroup[] = [];
@@ -168,7 +196,8 @@ async function parseObj(bytes: Uint8Array, path: string, readRelated?: (p: strin
     switch (key) {
       case 'v': {
         const p = rest.split(/\s+/).map(Number);
-        if (p.length < 3 || !p.slice(0, 3).every(Number.isFinite)) throw new DecodeError(path, 'obj', `line ${ln + 1}: bad vertex '${line}'`);
+        if (p.length < 3 || !p.slice(0, 3).every(Number.isFinite))
+          throw new DecodeError(path, 'obj', `line ${ln + 1}: bad vertex '${line}'`);
         verts.push(p[0]!, p[1]!, p[2]!);
         break;
       }
@@ -218,7 +247,13 @@ async function parseObj(bytes: Uint8Array, path: string, readRelated?: (p: strin
       }
       indices[i] = m;
     });
-    meshes.push({ name: g.name, kind: g.kind, positions: new Float32Array(positions), indices, materials: [...g.materials] });
+    meshes.push({
+      name: g.name,
+      kind: g.kind,
+      positions: new Float32Array(positions),
+      indices,
+      materials: [...g.materials],
+    });
   }
   const materials: ModelMaterial[] = [];
   for (const lib of mtllibs) {
@@ -263,12 +298,24 @@ function parseStl(bytes: Uint8Array, path: string): Model {
     if (bytes.length < 84) throw new DecodeError(path, 'stl', 'shorter than an STL header');
     const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const n = dv.getUint32(80, true);
-    if (84 + n * 50 > bytes.length) throw new DecodeError(path, 'stl', `binary STL says ${n} triangles but holds ${Math.floor((bytes.length - 84) / 50)}`);
+    if (84 + n * 50 > bytes.length)
+      throw new DecodeError(
+        path,
+        'stl',
+        `binary STL says ${n} triangles but holds ${Math.floor((bytes.length - 84) / 50)}`,
+      );
     const tri = new Float32Array(n * 9);
-    for (let t = 0; t < n; t++) for (let k = 0; k < 9; k++) tri[t * 9 + k] = dv.getFloat32(84 + t * 50 + 12 + k * 4, true);
+    for (let t = 0; t < n; t++)
+      for (let k = 0; k < 9; k++) tri[t * 9 + k] = dv.getFloat32(84 + t * 50 + 12 + k * 4, true);
     const header = decoder.decode(bytes.subarray(0, 80)).replace(/\0.*$/s, '').trim();
     const name = /^solid\s+(\S.*)$/.exec(header)?.[1]?.trim() || stem;
-    return { format: 'stl', meshes: [{ name, kind: 'solid', ...weld(tri), materials: [] }], materials: [], textures: [], references: [] };
+    return {
+      format: 'stl',
+      meshes: [{ name, kind: 'solid', ...weld(tri), materials: [] }],
+      materials: [],
+      textures: [],
+      references: [],
+    };
   }
   const text = decoder.decode(bytes);
   const names = new UniqueNames();
@@ -289,13 +336,16 @@ function parseStl(bytes: Uint8Array, path: string): Model {
       name = line.slice(5).trim() || stem;
     } else if (line.startsWith('vertex')) {
       const p = line.slice(6).trim().split(/\s+/).map(Number);
-      if (p.length < 3 || !p.slice(0, 3).every(Number.isFinite)) throw new DecodeError(path, 'stl', `line ${ln + 1}: bad vertex '${line}'`);
+      if (p.length < 3 || !p.slice(0, 3).every(Number.isFinite))
+        throw new DecodeError(path, 'stl', `line ${ln + 1}: bad vertex '${line}'`);
       if (name === null) name = stem;
       tri.push(p[0]!, p[1]!, p[2]!);
     } else if (line.startsWith('endsolid')) flush();
   }
   flush();
-  for (const m of meshes) if (m.indices.length % 3) throw new DecodeError(path, 'stl', `solid ${m.name} has a vertex count that is not a multiple of 3`);
+  for (const m of meshes)
+    if (m.indices.length % 3)
+      throw new DecodeError(path, 'stl', `solid ${m.name} has a vertex count that is not a multiple of 3`);
   return { format: 'stl', meshes, materials: [], textures: [], references: [] };
 }
 
@@ -336,7 +386,10 @@ class RelatedIO extends PlatformIO {
   }
 }
 
-function externalUris(json: { buffers?: { uri?: string }[]; images?: { uri?: string }[] }): { buffers: string[]; images: string[] } {
+function externalUris(json: { buffers?: { uri?: string }[]; images?: { uri?: string }[] }): {
+  buffers: string[];
+  images: string[];
+} {
   const ext = (u?: string) => !!u && !u.startsWith('data:') && !u.startsWith('__');
   return {
     buffers: (json.buffers ?? []).map((b) => b.uri).filter(ext) as string[],
@@ -353,7 +406,10 @@ function glbJson(bytes: Uint8Array): Record<string, unknown> | null {
   return JSON.parse(decoder.decode(bytes.subarray(20, 20 + len)));
 }
 
-function meshPositions(mesh: GltfMesh, matrix?: number[]): { positions: Float32Array; indices: Uint32Array; materials: string[] } {
+function meshPositions(
+  mesh: GltfMesh,
+  matrix?: number[],
+): { positions: Float32Array; indices: Uint32Array; materials: string[] } {
   const pos: number[] = [];
   const idx: number[] = [];
   const mats = new Set<string>();
@@ -367,7 +423,11 @@ function meshPositions(mesh: GltfMesh, matrix?: number[]): { positions: Float32A
       if (matrix) {
         const m = matrix;
         const [x, y, z] = v as [number, number, number];
-        pos.push(m[0]! * x + m[4]! * y + m[8]! * z + m[12]!, m[1]! * x + m[5]! * y + m[9]! * z + m[13]!, m[2]! * x + m[6]! * y + m[10]! * z + m[14]!);
+        pos.push(
+          m[0]! * x + m[4]! * y + m[8]! * z + m[12]!,
+          m[1]! * x + m[5]! * y + m[9]! * z + m[13]!,
+          m[2]! * x + m[6]! * y + m[10]! * z + m[14]!,
+        );
       } else pos.push(v[0]!, v[1]!, v[2]!);
     }
     const mode = prim.getMode();
@@ -375,7 +435,9 @@ function meshPositions(mesh: GltfMesh, matrix?: number[]): { positions: Float32A
     const n = ind ? ind.getCount() : attr.getCount();
     const at = (i: number) => base + (ind ? ind.getScalar(i) : i);
     if (mode === 4) for (let i = 0; i + 2 < n; i += 3) idx.push(at(i), at(i + 1), at(i + 2));
-    else if (mode === 5) for (let i = 0; i + 2 < n; i++) idx.push(...(i % 2 ? [at(i + 1), at(i), at(i + 2)] : [at(i), at(i + 1), at(i + 2)]));
+    else if (mode === 5)
+      for (let i = 0; i + 2 < n; i++)
+        idx.push(...(i % 2 ? [at(i + 1), at(i), at(i + 2)] : [at(i), at(i + 1), at(i + 2)]));
     else if (mode === 6) for (let i = 1; i + 1 < n; i++) idx.push(at(0), at(i), at(i + 1));
     const mat = prim.getMaterial();
     if (mat) mats.add(mat.getName() || 'material');
@@ -383,7 +445,12 @@ function meshPositions(mesh: GltfMesh, matrix?: number[]): { positions: Float32A
   return { positions: new Float32Array(pos), indices: new Uint32Array(idx), materials: [...mats] };
 }
 
-async function parseGltf(bytes: Uint8Array, path: string, format: 'gltf' | 'glb', readRelated?: (p: string) => Promise<Uint8Array | null>): Promise<Model> {
+async function parseGltf(
+  bytes: Uint8Array,
+  path: string,
+  format: 'gltf' | 'glb',
+  readRelated?: (p: string) => Promise<Uint8Array | null>,
+): Promise<Model> {
   let json: Record<string, unknown> | null;
   try {
     json = format === 'glb' ? glbJson(bytes) : JSON.parse(decoder.decode(bytes));
@@ -404,9 +471,16 @@ async function parseGltf(bytes: Uint8Array, path: string, format: 'gltf' | 'glb'
   const meshName = new Map<GltfMesh, string>();
   root.listMeshes().forEach((m, i) => meshName.set(m, meshNames.take(m.getName() || `mesh${i}`)));
   const matNames = new UniqueNames();
-  const texUri = (t: { getURI(): string; getName(): string } | null) => (t ? t.getURI() || t.getName() || 'embedded' : null);
+  const texUri = (t: { getURI(): string; getName(): string } | null) =>
+    t ? t.getURI() || t.getName() || 'embedded' : null;
   const materials: ModelMaterial[] = root.listMaterials().map((m, i) => {
-    const textures = [m.getBaseColorTexture(), m.getNormalTexture(), m.getEmissiveTexture(), m.getOcclusionTexture(), m.getMetallicRoughnessTexture()]
+    const textures = [
+      m.getBaseColorTexture(),
+      m.getNormalTexture(),
+      m.getEmissiveTexture(),
+      m.getOcclusionTexture(),
+      m.getMetallicRoughnessTexture(),
+    ]
       .map(texUri)
       .filter((t): t is string => !!t);
     return {
@@ -431,8 +505,16 @@ async function parseGltf(bytes: Uint8Array, path: string, format: 'gltf' | 'glb'
   for (const n of root.listNodes()) {
     const mesh = n.getMesh();
     const parent = n.getParentNode();
-    const geo = mesh ? meshPositions(mesh, n.getWorldMatrix() as unknown as number[]) : { positions: new Float32Array(0), indices: new Uint32Array(0), materials: [] };
-    meshes.push({ name: nodeName.get(n)!, kind: 'node', ...geo, ...(mesh ? { mesh: meshName.get(mesh) } : {}), ...(parent ? { parent: nodeName.get(parent) } : {}) });
+    const geo = mesh
+      ? meshPositions(mesh, n.getWorldMatrix() as unknown as number[])
+      : { positions: new Float32Array(0), indices: new Uint32Array(0), materials: [] };
+    meshes.push({
+      name: nodeName.get(n)!,
+      kind: 'node',
+      ...geo,
+      ...(mesh ? { mesh: meshName.get(mesh) } : {}),
+      ...(parent ? { parent: nodeName.get(parent) } : {}),
+    });
   }
   for (const m of root.listMeshes()) meshes.push({ name: meshName.get(m)!, kind: 'mesh', ...meshPositions(m) });
   const textures = uniq(root.listTextures().map((t) => t.getURI() || t.getName() || 'embedded'));
@@ -446,11 +528,17 @@ async function parseGltf(bytes: Uint8Array, path: string, format: 'gltf' | 'glb'
  * (MTL libraries, glTF .bin buffers and images), relative to the model's folder, or null when
  * it is missing; without it, OBJ materials are empty and glTF with external buffers fails.
  */
-export async function parseModel(bytes: Uint8Array, path: string, readRelated?: (relativePath: string) => Promise<Uint8Array | null>): Promise<Model> {
+export async function parseModel(
+  bytes: Uint8Array,
+  path: string,
+  readRelated?: (relativePath: string) => Promise<Uint8Array | null>,
+): Promise<Model> {
   let format = modelFormatOf(path);
-  if (!format && bytes.length >= 4 && bytes[0] === 0x67 && bytes[1] === 0x6c && bytes[2] === 0x54 && bytes[3] === 0x46) format = 'glb';
+  if (!format && bytes.length >= 4 && bytes[0] === 0x67 && bytes[1] === 0x6c && bytes[2] === 0x54 && bytes[3] === 0x46)
+    format = 'glb';
   if (!format) throw new UnsupportedFormatError(path, 'this file type', 'not an OBJ, STL, glTF or GLB model');
-  if (bytes.length > MAX_MODEL_BYTES) throw new TooLargeError(path, `${bytes.length} bytes`, `${MAX_MODEL_BYTES} bytes`);
+  if (bytes.length > MAX_MODEL_BYTES)
+    throw new TooLargeError(path, `${bytes.length} bytes`, `${MAX_MODEL_BYTES} bytes`);
   try {
     if (format === 'obj') return await parseObj(bytes, path, readRelated);
     if (format === 'stl') return parseStl(bytes, path);

@@ -53,8 +53,12 @@ async function buildGraph(ctx: AttachmentContext): Promise<AttachedFile[]> {
     // first graph of this history (or the persona was switched on later): parse every file
     for (const e of entries.values()) if (parserFor(e.path)) await parseInto(e);
   } else {
-    const gone = [...changes.deleted.map((c) => c.path), ...changes.renamed.map((c) => c.from!)].filter((p) => parserFor(p));
-    const fresh = [...changes.added, ...changes.modified, ...changes.renamed].map((c) => c.path).filter((p) => parserFor(p));
+    const gone = [...changes.deleted.map((c) => c.path), ...changes.renamed.map((c) => c.from!)].filter((p) =>
+      parserFor(p),
+    );
+    const fresh = [...changes.added, ...changes.modified, ...changes.renamed]
+      .map((c) => c.path)
+      .filter((p) => parserFor(p));
     const touched = new Set([...gone, ...fresh].map(folderOf));
     for (const [p, f] of ctx.previous) {
       const folder = shardFolder(p);
@@ -64,7 +68,8 @@ async function buildGraph(ctx: AttachmentContext): Promise<AttachedFile[]> {
     }
     // what the changed files referenced before (a renamed file: under its old name)
     const oldOf = new Map(changes.renamed.map((c) => [c.path, c.from!]));
-    for (const p of fresh) before.set(p, shards.get(folderOf(oldOf.get(p) ?? p))?.files.get(baseOf(oldOf.get(p) ?? p)) ?? []);
+    for (const p of fresh)
+      before.set(p, shards.get(folderOf(oldOf.get(p) ?? p))?.files.get(baseOf(oldOf.get(p) ?? p)) ?? []);
     for (const p of gone) shards.get(folderOf(p))?.files.delete(baseOf(p));
     for (const p of fresh) {
       const e = entries.get(p);
@@ -78,10 +83,14 @@ async function buildGraph(ctx: AttachmentContext): Promise<AttachedFile[]> {
     out.push(await ctx.putBytes(shardPath(s.folder), encodeShard(s)));
   }
   // did this commit break a reference? (needs every shard: read only when files went away)
-  const lost = new Map<string, string | null>([...changes.deleted.map((c) => [c.path, null] as const), ...changes.renamed.map((c) => [c.from!, c.path] as const)]);
+  const lost = new Map<string, string | null>([
+    ...changes.deleted.map((c) => [c.path, null] as const),
+    ...changes.renamed.map((c) => [c.from!, c.path] as const),
+  ]);
   const all: Reference[] = [];
   for (const s of shards.values()) for (const r of s.files.values()) all.push(...r);
-  if (lost.size) for (const f of carried.values()) for (const r of (await readShard(vault, f)).files.values()) all.push(...r);
+  if (lost.size)
+    for (const f of carried.values()) for (const r of (await readShard(vault, f)).files.values()) all.push(...r);
   const how = (r: Reference) => (r.line ? ` (line ${r.line}: ${r.raw})` : r.raw !== r.target ? ` ("${r.raw}")` : '');
   for (const r of all) {
     if (!r.target || exists(r.target) || !lost.has(r.target)) continue;
@@ -97,7 +106,8 @@ async function buildGraph(ctx: AttachmentContext): Promise<AttachedFile[]> {
       say(`${r.from} uses ${r.target}, which is not in this snapshot${how(r)}`);
     }
   }
-  if (warned > MAX_WARNINGS) ctx.warn(`... and ${warned - MAX_WARNINGS} more broken reference(s): run 'vault refs --broken'`);
+  if (warned > MAX_WARNINGS)
+    ctx.warn(`... and ${warned - MAX_WARNINGS} more broken reference(s): run 'vault refs --broken'`);
   out.push(await ctx.putBytes(INDEX, Buffer.from(`${JSON.stringify({ v: 1 })}\n`)));
   return out;
 }

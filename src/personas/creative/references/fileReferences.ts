@@ -1,7 +1,14 @@
 import { readStoredFile } from '../../../porcelain/diff.js';
 import type { Vault } from '../../../porcelain/openVault.js';
 import type { FlatEntry } from '../../../plumbing/trees.js';
-import { glbJson, gltfJsonReferences, objLineReferences, parserFor, parseReferences, type Exists } from './parseReferences.js';
+import {
+  glbJson,
+  gltfJsonReferences,
+  objLineReferences,
+  parserFor,
+  parseReferences,
+  type Exists,
+} from './parseReferences.js';
 import { readStoredPrefix, storedMtllibLines } from './storedContent.js';
 import type { Reference } from './types.js';
 
@@ -20,19 +27,26 @@ export interface FileReferences {
 }
 
 /** The references in one stored file of a snapshot (none for files no parser understands). */
-export async function fileReferences(vault: Vault, e: FlatEntry, exists: Exists, resRoot = ''): Promise<FileReferences> {
+export async function fileReferences(
+  vault: Vault,
+  e: FlatEntry,
+  exists: Exists,
+  resRoot = '',
+): Promise<FileReferences> {
   const kind = parserFor(e.path);
   if (!kind || (e.kind !== 'file' && e.kind !== 'exec') || e.obj === 'tree') return { refs: [] };
   if (kind === 'obj') {
     const refs: Reference[] = [];
-    for await (const { line, no } of storedMtllibLines(vault, e.obj, e.id)) refs.push(...objLineReferences(e.path, line, no));
+    for await (const { line, no } of storedMtllibLines(vault, e.obj, e.id))
+      refs.push(...objLineReferences(e.path, line, no));
     return { refs };
   }
   if (kind === 'glb') {
     let head = await readStoredPrefix(vault, e.obj, e.id, 20);
     let j = glbJson(head);
     if (j && typeof j === 'object') {
-      if (j.need > TEXT_LIMIT + 20) return { refs: [], note: `its JSON chunk is larger than ${TEXT_LIMIT >> 20} MiB; not read` };
+      if (j.need > TEXT_LIMIT + 20)
+        return { refs: [], note: `its JSON chunk is larger than ${TEXT_LIMIT >> 20} MiB; not read` };
       head = await readStoredPrefix(vault, e.obj, e.id, j.need);
       j = glbJson(head);
     }

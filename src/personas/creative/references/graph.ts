@@ -32,7 +32,12 @@ export interface Shard {
 }
 
 export function shardPath(folder: string): string {
-  return folder ? `tree/${folder.split('/').map((p) => `d-${p}`).join('/')}/refs.json` : 'tree/refs.json';
+  return folder
+    ? `tree/${folder
+        .split('/')
+        .map((p) => `d-${p}`)
+        .join('/')}/refs.json`
+    : 'tree/refs.json';
 }
 
 export function shardFolder(path: string): string | null {
@@ -51,7 +56,13 @@ export function encodeShard(shard: Shard): Buffer {
   for (const name of [...shard.files.keys()].sort()) {
     const refs = shard.files.get(name)!;
     if (!refs.length) continue;
-    files[name] = refs.map((r) => ({ raw: r.raw, kind: r.kind, ...(r.line ? { line: r.line } : {}), target: r.target, ...(r.outside ? { outside: true } : {}) }));
+    files[name] = refs.map((r) => ({
+      raw: r.raw,
+      kind: r.kind,
+      ...(r.line ? { line: r.line } : {}),
+      target: r.target,
+      ...(r.outside ? { outside: true } : {}),
+    }));
   }
   return Buffer.from(`${JSON.stringify({ v: 1, folder: shard.folder, files })}\n`);
 }
@@ -63,12 +74,16 @@ export function decodeShard(body: Buffer, where: string): Shard {
   } catch (e) {
     throw new MalformedObjectError('reference shard', `${where}: ${(e as Error).message}`);
   }
-  if (v.v !== 1 || typeof v.folder !== 'string' || !v.files || typeof v.files !== 'object') throw new MalformedObjectError('reference shard', `${where}: not a version 1 shard`);
+  if (v.v !== 1 || typeof v.folder !== 'string' || !v.files || typeof v.files !== 'object')
+    throw new MalformedObjectError('reference shard', `${where}: not a version 1 shard`);
   const folder = v.folder;
   const files = new Map<string, Reference[]>();
   for (const [name, refs] of Object.entries(v.files)) {
     const from = folder ? `${folder}/${name}` : name;
-    files.set(name, (Array.isArray(refs) ? refs : []).map((r) => ({ ...r, from })));
+    files.set(
+      name,
+      (Array.isArray(refs) ? refs : []).map((r) => ({ ...r, from })),
+    );
   }
   return { folder, files };
 }
@@ -78,7 +93,11 @@ export async function readShard(vault: Vault, f: AttachedFile): Promise<Shard> {
 }
 
 /** Every reference in the files of a tree, parsed now. */
-export async function computeReferences(vault: Vault, files: ReadonlyMap<string, FlatEntry>, onNote?: (path: string, note: string) => void): Promise<Reference[]> {
+export async function computeReferences(
+  vault: Vault,
+  files: ReadonlyMap<string, FlatEntry>,
+  onNote?: (path: string, note: string) => void,
+): Promise<Reference[]> {
   const out: Reference[] = [];
   const exists = (p: string) => files.has(p) && files.get(p)!.kind !== 'dir';
   const resRoot = godotRoots(files.keys());
@@ -106,7 +125,8 @@ export async function loadReferenceGraph(opts: { vault: Vault; snapshot?: string
   const files = new Map<string, FlatEntry>();
   for (const [p, e] of await flattenTree(vault.db, snap.tree)) if (e.kind !== 'dir') files.set(p, e);
   const att = await readAttachment(vault, snap.attachments, ATTACHMENT);
-  if (!att.has(INDEX)) return { snapshot: snap.id, stored: false, files, references: await computeReferences(vault, files) };
+  if (!att.has(INDEX))
+    return { snapshot: snap.id, stored: false, files, references: await computeReferences(vault, files) };
   const references: Reference[] = [];
   for (const [p, f] of att) {
     if (shardFolder(p) === null) continue;

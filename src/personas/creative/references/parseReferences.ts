@@ -32,7 +32,13 @@ export function parserFor(path: string): ParserKind | null {
 
 export type Exists = (path: string) => boolean;
 
-function ref(from: string, raw: string, kind: ReferenceKind, line: number | undefined, opts: ResolveOptions = {}): Reference | null {
+function ref(
+  from: string,
+  raw: string,
+  kind: ReferenceKind,
+  line: number | undefined,
+  opts: ResolveOptions = {},
+): Reference | null {
   const r = resolveReference(from, raw, opts);
   if (!r) return null;
   return { from, raw, kind, ...(line ? { line } : {}), target: r.target, ...(r.outside ? { outside: true } : {}) };
@@ -48,14 +54,48 @@ export function objLineReferences(from: string, line: string, lineNo: number): R
   if (!m) return [];
   const out: Reference[] = [];
   // names are space-separated; a single name with spaces is taken whole when it ends in .mtl
-  const names = /\.mtl$/i.test(m[1]) && m[1].split(/\s+/).filter((x) => /\.mtl$/i.test(x)).length <= 1 ? [m[1]] : m[1].split(/\s+/);
+  const names =
+    /\.mtl$/i.test(m[1]) && m[1].split(/\s+/).filter((x) => /\.mtl$/i.test(x)).length <= 1 ? [m[1]] : m[1].split(/\s+/);
   for (const n of names) push(out, ref(from, n, 'mtllib', lineNo));
   return out;
 }
 
-const MTL_MAPS = new Set(['map_ka', 'map_kd', 'map_ks', 'map_ke', 'map_ns', 'map_d', 'map_tr', 'map_bump', 'bump', 'disp', 'decal', 'refl', 'norm', 'map_pr', 'map_pm', 'map_ps', 'map_rma', 'map_orm']);
+const MTL_MAPS = new Set([
+  'map_ka',
+  'map_kd',
+  'map_ks',
+  'map_ke',
+  'map_ns',
+  'map_d',
+  'map_tr',
+  'map_bump',
+  'bump',
+  'disp',
+  'decal',
+  'refl',
+  'norm',
+  'map_pr',
+  'map_pm',
+  'map_ps',
+  'map_rma',
+  'map_orm',
+]);
 /** MTL texture options and how many arguments each takes at most (numbers for -o/-s/-t: 1 to 3). */
-const MTL_OPTS: Record<string, number> = { '-blendu': 1, '-blendv': 1, '-bm': 1, '-boost': 1, '-cc': 1, '-clamp': 1, '-imfchan': 1, '-mm': 2, '-o': 3, '-s': 3, '-t': 3, '-texres': 1, '-type': 1 };
+const MTL_OPTS: Record<string, number> = {
+  '-blendu': 1,
+  '-blendv': 1,
+  '-bm': 1,
+  '-boost': 1,
+  '-cc': 1,
+  '-clamp': 1,
+  '-imfchan': 1,
+  '-mm': 2,
+  '-o': 3,
+  '-s': 3,
+  '-t': 3,
+  '-texres': 1,
+  '-type': 1,
+};
 
 /** The file name of an MTL map statement's arguments, options skipped (`-s 1 1 1 tex.png` -> `tex.png`). */
 export function mtlMapFile(args: string): string | null {
@@ -96,8 +136,10 @@ function gltfReferences(from: string, json: string): Reference[] {
   } catch {
     return out;
   }
-  for (const b of Array.isArray(doc?.buffers) ? doc.buffers : []) if (typeof b?.uri === 'string') push(out, ref(from, b.uri, 'buffer', undefined, { uri: true }));
-  for (const im of Array.isArray(doc?.images) ? doc.images : []) if (typeof im?.uri === 'string') push(out, ref(from, im.uri, 'image', undefined, { uri: true }));
+  for (const b of Array.isArray(doc?.buffers) ? doc.buffers : [])
+    if (typeof b?.uri === 'string') push(out, ref(from, b.uri, 'buffer', undefined, { uri: true }));
+  for (const im of Array.isArray(doc?.images) ? doc.images : [])
+    if (typeof im?.uri === 'string') push(out, ref(from, im.uri, 'image', undefined, { uri: true }));
   return out;
 }
 
@@ -129,7 +171,8 @@ function gdscriptReferences(from: string, text: string, resRoot: string): Refere
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const code = lines[i].replace(/^\s*#.*$/, '');
-    for (const m of code.matchAll(/\b(?:pre)?load\(\s*["']([^"'\n]+)["']\s*\)/g)) push(out, ref(from, m[1], 'load', i + 1, { resRoot }));
+    for (const m of code.matchAll(/\b(?:pre)?load\(\s*["']([^"'\n]+)["']\s*\)/g))
+      push(out, ref(from, m[1], 'load', i + 1, { resRoot }));
   }
   return out;
 }
@@ -138,16 +181,63 @@ function godotProjectReferences(from: string, text: string): Reference[] {
   const resRoot = folderOf(from);
   const out: Reference[] = [];
   const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) for (const m of lines[i].matchAll(/"(res:\/\/[^"\n]+)"/g)) push(out, ref(from, m[1], 'path', i + 1, { resRoot }));
+  for (let i = 0; i < lines.length; i++)
+    for (const m of lines[i].matchAll(/"(res:\/\/[^"\n]+)"/g)) push(out, ref(from, m[1], 'path', i + 1, { resRoot }));
   return out;
 }
 
 /** File types a path-like string in JSON/YAML most likely names, even when the file is missing. */
 const ASSET_EXT = new Set([
-  'png', 'jpg', 'jpeg', 'webp', 'tga', 'bmp', 'gif', 'tif', 'tiff', 'exr', 'hdr', 'dds', 'ktx', 'ktx2', 'psd', 'kra', 'svg',
-  'obj', 'mtl', 'fbx', 'gltf', 'glb', 'stl', 'blend', 'dae', 'ply', 'usd', 'usda', 'usdz',
-  'wav', 'ogg', 'mp3', 'flac', 'mp4', 'webm', 'ttf', 'otf',
-  'json', 'yaml', 'yml', 'tscn', 'tres', 'gd', 'shader', 'gdshader', 'glsl', 'hlsl', 'mat', 'material', 'bin',
+  'png',
+  'jpg',
+  'jpeg',
+  'webp',
+  'tga',
+  'bmp',
+  'gif',
+  'tif',
+  'tiff',
+  'exr',
+  'hdr',
+  'dds',
+  'ktx',
+  'ktx2',
+  'psd',
+  'kra',
+  'svg',
+  'obj',
+  'mtl',
+  'fbx',
+  'gltf',
+  'glb',
+  'stl',
+  'blend',
+  'dae',
+  'ply',
+  'usd',
+  'usda',
+  'usdz',
+  'wav',
+  'ogg',
+  'mp3',
+  'flac',
+  'mp4',
+  'webm',
+  'ttf',
+  'otf',
+  'json',
+  'yaml',
+  'yml',
+  'tscn',
+  'tres',
+  'gd',
+  'shader',
+  'gdshader',
+  'glsl',
+  'hlsl',
+  'mat',
+  'material',
+  'bin',
 ]);
 
 /**
@@ -195,7 +285,13 @@ function structuredReferences(from: string, value: unknown, exists: Exists, resR
  * res:// names (see godotRoots). Stored OBJ and GLB files are read in
  * pieces by fileReferences.ts; here they are whole.
  */
-export function parseReferences(kind: ParserKind, from: string, text: string, exists: Exists, resRoot = ''): Reference[] {
+export function parseReferences(
+  kind: ParserKind,
+  from: string,
+  text: string,
+  exists: Exists,
+  resRoot = '',
+): Reference[] {
   switch (kind) {
     case 'obj':
       return text.split(/\r?\n/).flatMap((l, i) => objLineReferences(from, l, i + 1));

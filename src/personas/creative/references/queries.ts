@@ -38,7 +38,9 @@ function order(a: Reference, b: Reference): number {
  * What a file uses: its references (`recursive`: and theirs, e.g. an OBJ's
  * MTL's textures). Fails with ENOPATH when the file is not in the snapshot.
  */
-export async function referencesOf(opts: ReferenceQuery & { path: string; recursive?: boolean }): Promise<ReferenceReport & { path: string }> {
+export async function referencesOf(
+  opts: ReferenceQuery & { path: string; recursive?: boolean },
+): Promise<ReferenceReport & { path: string }> {
   const g = await loadReferenceGraph(opts);
   const path = normalizeRel(opts.path);
   if (!g.files.has(path)) throw new PathNotFoundError(path, `snapshot ${g.snapshot.slice(0, 12)}`);
@@ -65,12 +67,24 @@ export async function usedBy(opts: ReferenceQuery & { path: string }): Promise<R
   const g = await loadReferenceGraph(opts);
   const path = normalizeRel(opts.path);
   const hit = (t: string | null) => t !== null && (t === path || t.startsWith(`${path}/`));
-  return { snapshot: g.snapshot, stored: g.stored, path, references: checkReferences(g, g.references.filter((r) => hit(r.target)).sort(order)) };
+  return {
+    snapshot: g.snapshot,
+    stored: g.stored,
+    path,
+    references: checkReferences(g, g.references.filter((r) => hit(r.target)).sort(order)),
+  };
 }
 
 /** References to files the snapshot does not have (`references`), and those that leave the project (`outside`). */
-export async function brokenReferences(opts: ReferenceQuery): Promise<ReferenceReport & { outside: readonly CheckedReference[] }> {
+export async function brokenReferences(
+  opts: ReferenceQuery,
+): Promise<ReferenceReport & { outside: readonly CheckedReference[] }> {
   const g = await loadReferenceGraph(opts);
   const checked = checkReferences(g, [...g.references].sort(order));
-  return { snapshot: g.snapshot, stored: g.stored, references: checked.filter((r) => r.status === 'missing'), outside: checked.filter((r) => r.status === 'outside') };
+  return {
+    snapshot: g.snapshot,
+    stored: g.stored,
+    references: checked.filter((r) => r.status === 'missing'),
+    outside: checked.filter((r) => r.status === 'outside'),
+  };
 }

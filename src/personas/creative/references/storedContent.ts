@@ -2,9 +2,13 @@ import { storedPieces } from '../../../plumbing/storedContent.js';
 import type { ObjectId } from '../../../objects/types.js';
 import type { Vault } from '../../../porcelain/openVault.js';
 
-
 /** The first `n` bytes (or fewer, at the end) of a stored file, reading only the pieces needed. */
-export async function readStoredPrefix(vault: Vault, obj: 'blob' | 'chunklist' | 'tree', id: ObjectId, n: number): Promise<Buffer> {
+export async function readStoredPrefix(
+  vault: Vault,
+  obj: 'blob' | 'chunklist' | 'tree',
+  id: ObjectId,
+  n: number,
+): Promise<Buffer> {
   const parts: Buffer[] = [];
   let have = 0;
   for await (const p of storedPieces(vault.db, obj, id, 0)) {
@@ -23,7 +27,9 @@ const LINE_MAX = 4096;
 function mtllibAt(buf: Buffer, start: number, end: number): boolean {
   let i = start;
   while (i < end && (buf[i] === 0x20 || buf[i] === 0x09)) i++;
-  return end - i > MTLLIB.length && buf[i] === 0x6d && buf.compare(MTLLIB, 0, MTLLIB.length, i, i + MTLLIB.length) === 0;
+  return (
+    end - i > MTLLIB.length && buf[i] === 0x6d && buf.compare(MTLLIB, 0, MTLLIB.length, i, i + MTLLIB.length) === 0
+  );
 }
 
 /**
@@ -31,7 +37,11 @@ function mtllibAt(buf: Buffer, start: number, end: number): boolean {
  * bytes piece by piece: a many-million-line OBJ is never turned into strings
  * (lines longer than 4 KiB are passed over).
  */
-export async function* storedMtllibLines(vault: Vault, obj: 'blob' | 'chunklist' | 'tree', id: ObjectId): AsyncGenerator<{ line: string; no: number }> {
+export async function* storedMtllibLines(
+  vault: Vault,
+  obj: 'blob' | 'chunklist' | 'tree',
+  id: ObjectId,
+): AsyncGenerator<{ line: string; no: number }> {
   let carry: Buffer | null = null;
   let skipping = false;
   let no = 1;

@@ -27,7 +27,14 @@ export interface SceneDiffReport {
   readonly sections?: { readonly added: number; readonly removed: number; readonly changed: number };
 }
 
-const EXT: Record<string, SceneFormat> = { json: 'json', yaml: 'yaml', yml: 'yaml', tscn: 'godot', tres: 'godot', godot: 'godot' };
+const EXT: Record<string, SceneFormat> = {
+  json: 'json',
+  yaml: 'yaml',
+  yml: 'yaml',
+  tscn: 'godot',
+  tres: 'godot',
+  godot: 'godot',
+};
 
 export function sceneFormatOf(path: string): SceneFormat | null {
   const base = path.slice(path.lastIndexOf('/') + 1);
@@ -109,14 +116,22 @@ function walk(a: unknown, b: unknown, path: string, out: SceneChange[]): void {
     }
     return;
   }
-  if (JSON.stringify(a) !== JSON.stringify(b)) out.push({ path: path || '(root)', status: 'changed', before: a, after: b });
+  if (JSON.stringify(a) !== JSON.stringify(b))
+    out.push({ path: path || '(root)', status: 'changed', before: a, after: b });
 }
 
-function godotChanges(a: readonly GodotSection[], b: readonly GodotSection[], out: SceneChange[]): { added: number; removed: number; changed: number } {
+function godotChanges(
+  a: readonly GodotSection[],
+  b: readonly GodotSection[],
+  out: SceneChange[],
+): { added: number; removed: number; changed: number } {
   const sa = new Map(a.map((s) => [s.key, s]));
   const sb = new Map(b.map((s) => [s.key, s]));
   const counts = { added: 0, removed: 0, changed: 0 };
-  const body = (s: GodotSection) => ({ ...Object.fromEntries(Object.entries(s.attrs).map(([k, v]) => [`@${k}`, v])), ...s.props });
+  const body = (s: GodotSection) => ({
+    ...Object.fromEntries(Object.entries(s.attrs).map(([k, v]) => [`@${k}`, v])),
+    ...s.props,
+  });
   for (const s of b) {
     const old = sa.get(s.key);
     if (!old) {
@@ -128,9 +143,11 @@ function godotChanges(a: readonly GodotSection[], b: readonly GodotSection[], ou
     const before = out.length;
     for (const k of Object.keys(y)) {
       if (!(k in x)) out.push({ path: `${s.key} ${k}`, section: s.key, key: k, status: 'added', after: y[k] });
-      else if (x[k] !== y[k]) out.push({ path: `${s.key} ${k}`, section: s.key, key: k, status: 'changed', before: x[k], after: y[k] });
+      else if (x[k] !== y[k])
+        out.push({ path: `${s.key} ${k}`, section: s.key, key: k, status: 'changed', before: x[k], after: y[k] });
     }
-    for (const k of Object.keys(x)) if (!(k in y)) out.push({ path: `${s.key} ${k}`, section: s.key, key: k, status: 'removed', before: x[k] });
+    for (const k of Object.keys(x))
+      if (!(k in y)) out.push({ path: `${s.key} ${k}`, section: s.key, key: k, status: 'removed', before: x[k] });
     if (out.length > before) counts.changed++;
   }
   for (const s of a) {
@@ -148,7 +165,12 @@ function godotChanges(a: readonly GodotSection[], b: readonly GodotSection[], ou
  * (nodes by their path in the scene, resources by path or id, connections) added and removed,
  * and their attributes (`@type`, `@instance`...) and properties changed.
  */
-export function diffScene(before: Uint8Array | null, after: Uint8Array | null, path: string, opts: { max?: number } = {}): SceneDiffReport {
+export function diffScene(
+  before: Uint8Array | null,
+  after: Uint8Array | null,
+  path: string,
+  opts: { max?: number } = {},
+): SceneDiffReport {
   const max = opts.max ?? 500;
   const a = before ? parseScene(before, path) : null;
   const b = after ? parseScene(after, path) : null;
@@ -156,7 +178,8 @@ export function diffScene(before: Uint8Array | null, after: Uint8Array | null, p
   if (!format) throw new UnsupportedFormatError(path, 'this file type', 'not a JSON, YAML or Godot .tscn/.tres file');
   const out: SceneChange[] = [];
   let sections: SceneDiffReport['sections'];
-  if (format === 'godot') sections = godotChanges((a?.data ?? []) as GodotSection[], (b?.data ?? []) as GodotSection[], out);
+  if (format === 'godot')
+    sections = godotChanges((a?.data ?? []) as GodotSection[], (b?.data ?? []) as GodotSection[], out);
   else if (!a) out.push({ path: '(root)', status: 'added', after: b!.data });
   else if (!b) out.push({ path: '(root)', status: 'removed', before: a.data });
   else walk(a.data, b.data, '', out);

@@ -75,7 +75,10 @@ function normalise(v: string): string {
       if (!out.endsWith(' ')) out += ' ';
     } else out += c;
   }
-  return out.trim().replace(/([([{]) /g, '$1').replace(/ ([)\]}])/g, '$1');
+  return out
+    .trim()
+    .replace(/([([{]) /g, '$1')
+    .replace(/ ([)\]}])/g, '$1');
 }
 
 function parseHeading(body: string, line: number, path: string): { tag: string; attrs: Record<string, string> } {
@@ -122,7 +125,8 @@ export function parseGodot(text: string, path: string): GodotSection[] {
       continue;
     }
     const eq = t.indexOf('=');
-    if (eq <= 0) throw new DecodeError(path, 'godot', `line ${i + 1}: expected 'key = value', found '${t.slice(0, 60)}'`);
+    if (eq <= 0)
+      throw new DecodeError(path, 'godot', `line ${i + 1}: expected 'key = value', found '${t.slice(0, 60)}'`);
     let value = t.slice(eq + 1);
     while (unbalanced(value) && i + 1 < lines.length) value += `\n${lines[++i]}`;
     if (!cur) {
@@ -133,8 +137,13 @@ export function parseGodot(text: string, path: string): GodotSection[] {
   }
   // ExtResource("1_ab3") -> ExtResource("res://art/hero.png"): ids are renumbered by the editor, paths are what matter
   const extPath = new Map<string, string>();
-  for (const s of raw) if (s.tag === 'ext_resource' && s.attrs.id !== undefined && s.attrs.path !== undefined) extPath.set(unquote(s.attrs.id)!, s.attrs.path);
-  const resolveRefs = (v: string) => v.replace(/ExtResource\(\s*"?([^")]*?)"?\s*\)/g, (m, id: string) => (extPath.has(id) ? `ExtResource(${extPath.get(id)})` : m));
+  for (const s of raw)
+    if (s.tag === 'ext_resource' && s.attrs.id !== undefined && s.attrs.path !== undefined)
+      extPath.set(unquote(s.attrs.id)!, s.attrs.path);
+  const resolveRefs = (v: string) =>
+    v.replace(/ExtResource\(\s*"?([^")]*?)"?\s*\)/g, (m, id: string) =>
+      extPath.has(id) ? `ExtResource(${extPath.get(id)})` : m,
+    );
   for (const s of raw) {
     if (s.tag === 'ext_resource') continue;
     for (const k of Object.keys(s.props)) s.props[k] = resolveRefs(s.props[k]!);
@@ -170,7 +179,12 @@ export function parseGodot(text: string, path: string): GodotSection[] {
         key = '(top)';
         break;
       default:
-        key = Object.keys(a).length && !['gd_scene', 'gd_resource', 'resource'].includes(s.tag) ? `${s.tag} ${Object.entries(a).map(([k, v]) => `${k}=${v}`).join(' ')}` : s.tag;
+        key =
+          Object.keys(a).length && !['gd_scene', 'gd_resource', 'resource'].includes(s.tag)
+            ? `${s.tag} ${Object.entries(a)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(' ')}`
+            : s.tag;
     }
     const n = (seen.get(key) ?? 0) + 1;
     seen.set(key, n);

@@ -3,7 +3,14 @@ import { normalizeJoin } from '../references/resolveReference.js';
 import { WorkerPool, type WorkerFailure } from '../../../plumbing/workerPool.js';
 import type { ThumbnailRequest } from './thumbnailWorker.js';
 import type { Change } from '../../../porcelain/diffTrees.js';
-import { projectPathOf, THUMBNAIL_MAX_BYTES, THUMBNAIL_SIZE, THUMBNAILS, thumbnailKind, thumbnailPath } from './paths.js';
+import {
+  projectPathOf,
+  THUMBNAIL_MAX_BYTES,
+  THUMBNAIL_SIZE,
+  THUMBNAILS,
+  thumbnailKind,
+  thumbnailPath,
+} from './paths.js';
 
 export interface ThumbnailsOptions {
   /** longest side in pixels (default 128) */
@@ -66,14 +73,19 @@ export function thumbnailsAttachment(opts: ThumbnailsOptions = {}): CommitAttach
           if (pool && thumbnailKind(c.path) === 'image') {
             // a fresh copy of just these bytes, moved (not copied again) to the worker
             const own = new Uint8Array(bytes);
-            const png = await pool.run({ bytes: own, path: c.path, size }, [own.buffer as ArrayBuffer]).catch((f: WorkerFailure) => {
-              throw Object.assign(new Error(f.message), { code: f.code });
-            });
+            const png = await pool
+              .run({ bytes: own, path: c.path, size }, [own.buffer as ArrayBuffer])
+              .catch((f: WorkerFailure) => {
+                throw Object.assign(new Error(f.message), { code: f.code });
+              });
             if (png) out.set(c.path, await ctx.putBytes(thumbnailPath(c.path), png));
             return;
           }
           // decoders load only when a picture changed: a commit of text files stays as fast as without thumbnails
-          const [{ makeThumbnail }, { encodePng }] = await Promise.all([import('./makeThumbnail.js'), import('../formats/images.js')]);
+          const [{ makeThumbnail }, { encodePng }] = await Promise.all([
+            import('./makeThumbnail.js'),
+            import('../formats/images.js'),
+          ]);
           const img = await makeThumbnail(bytes, c.path, { size, readRelated });
           if (!img) return;
           out.set(c.path, await ctx.putBytes(thumbnailPath(c.path), encodePng(img)));
@@ -89,15 +101,27 @@ export function thumbnailsAttachment(opts: ThumbnailsOptions = {}): CommitAttach
         const prev = c.from !== undefined ? out.get(c.from) : undefined;
         if (c.from !== undefined) out.delete(c.from);
         // same bytes under a new name: keep the picture unless the new name reads differently
-        if (prev && c.from !== undefined && thumbnailKind(c.path) === thumbnailKind(c.from)) out.set(c.path, { ...prev, path: thumbnailPath(c.path) });
+        if (prev && c.from !== undefined && thumbnailKind(c.path) === thumbnailKind(c.from))
+          out.set(c.path, { ...prev, path: thumbnailPath(c.path) });
         else todo.push(c);
       }
       todo.push(...ctx.changes.added, ...ctx.changes.modified);
       // several changed pictures: decode them on worker threads (the CPU-heavy part), models and small
       // batches here; at most workers + 1 files are read into memory at a time
-      const images = todo.filter((c) => thumbnailKind(c.path) === 'image' && (ctx.entries.get(c.path)?.size ?? 0) <= maxBytes).length;
-      const workers = ctx.vault.threads > 0 && images >= WORKER_MIN_IMAGES ? Math.min(MAX_WORKERS, ctx.vault.threads, images) : 0;
-      pool = workers ? new WorkerPool<ThumbnailRequest, Uint8Array | null>('thumbnailWorker', null, workers, undefined, import.meta.url) : null;
+      const images = todo.filter(
+        (c) => thumbnailKind(c.path) === 'image' && (ctx.entries.get(c.path)?.size ?? 0) <= maxBytes,
+      ).length;
+      const workers =
+        ctx.vault.threads > 0 && images >= WORKER_MIN_IMAGES ? Math.min(MAX_WORKERS, ctx.vault.threads, images) : 0;
+      pool = workers
+        ? new WorkerPool<ThumbnailRequest, Uint8Array | null>(
+            'thumbnailWorker',
+            null,
+            workers,
+            undefined,
+            import.meta.url,
+          )
+        : null;
       try {
         let next = 0;
         let done = 0;

@@ -27,7 +27,11 @@ export function sample(img: Pixels, w: number, h: number): Uint8Array {
     for (let x = 0; x < w; x++) {
       const x0 = Math.floor(x * fx);
       const x1 = Math.max(x0 + 1, Math.min(img.width, Math.floor((x + 1) * fx)));
-      let r = 0, g = 0, b = 0, a = 0, n = 0;
+      let r = 0,
+        g = 0,
+        b = 0,
+        a = 0,
+        n = 0;
       for (let sy = y0; sy < y1; sy++) {
         for (let sx = x0; sx < x1; sx++) {
           const k = (sy * img.width + sx) * 4;
@@ -90,7 +94,8 @@ export function halfBlockLines(img: Pixels, cols: number, color: boolean | 'true
         line += RAMP[Math.max(1, Math.min(RAMP.length - 1, Math.round((l / 255) * (RAMP.length - 1))))];
         continue;
       }
-      const rgb = (k: number) => (c256 ? `5;${xterm256(px[k]!, px[k + 1]!, px[k + 2]!)}` : `2;${px[k]};${px[k + 1]};${px[k + 2]}`);
+      const rgb = (k: number) =>
+        c256 ? `5;${xterm256(px[k]!, px[k + 1]!, px[k + 2]!)}` : `2;${px[k]};${px[k + 1]};${px[k + 2]}`;
       let want: string;
       let ch: string;
       if (topOn && botOn) {

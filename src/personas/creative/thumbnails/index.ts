@@ -13,4 +13,11 @@ export { makeThumbnail, drawableMeshes, type MakeThumbnailOptions } from './make
 export { renderMeshes, MAX_TRIANGLES, type MeshGeometry, type Pixels, type RenderOptions } from './render.js';
 export { halfBlockLines, halfBlockRows, visibleWidth } from './halfBlock.js';
 export { thumbnailFor, thumbnailPng } from './thumbnailFor.js';
-export { THUMBNAILS, THUMBNAIL_SIZE, THUMBNAIL_MAX_BYTES, thumbnailPath, projectPathOf, thumbnailKind } from './paths.js';
+export {
+  THUMBNAILS,
+  THUMBNAIL_SIZE,
+  THUMBNAIL_MAX_BYTES,
+  thumbnailPath,
+  projectPathOf,
+  thumbnailKind,
+} from './paths.js';

@@ -27,7 +27,11 @@ export interface MakeThumbnailOptions {
  * models (OBJ, STL, glTF, GLB) rendered by the software renderer. null: the
  * file is neither. Throws the decoders' errors (EDECODE, ETOOBIG, EUNSUPPORTED).
  */
-export async function makeThumbnail(bytes: Uint8Array, path: string, opts: MakeThumbnailOptions = {}): Promise<RgbaImage | null> {
+export async function makeThumbnail(
+  bytes: Uint8Array,
+  path: string,
+  opts: MakeThumbnailOptions = {},
+): Promise<RgbaImage | null> {
   const size = opts.size ?? THUMBNAIL_SIZE;
   const kind = thumbnailKind(path);
   if (kind === 'image') return resizeImage(await decodeImage(bytes, path), size);

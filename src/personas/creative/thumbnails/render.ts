@@ -84,7 +84,8 @@ export function renderMeshes(meshes: readonly MeshGeometry[], opts: RenderOption
   const ss = Math.max(1, Math.round(opts.supersample ?? 2));
   const { right, upv, toward } = cameraBasis(opts.up ?? 'y');
   const tris = meshes.reduce((n, m) => n + triangleCount(m), 0);
-  if (tris > MAX_TRIANGLES) throw new Error(`model has ${tris} triangles, more than the thumbnail limit of ${MAX_TRIANGLES}`);
+  if (tris > MAX_TRIANGLES)
+    throw new Error(`model has ${tris} triangles, more than the thumbnail limit of ${MAX_TRIANGLES}`);
 
   // project every vertex once: view x, y and depth (larger is nearer)
   const projected = meshes.map((m) => {
@@ -147,9 +148,15 @@ export function renderMeshes(meshes: readonly MeshGeometry[], opts: RenderOption
       const b = idx.length ? idx[t * 3 + 1] : t * 3 + 1;
       const c = idx.length ? idx[t * 3 + 2] : t * 3 + 2;
       if (a >= nVert || b >= nVert || c >= nVert) continue;
-      const ax = v[a * 3], ay = v[a * 3 + 1], az = v[a * 3 + 2];
-      const bx = v[b * 3], by = v[b * 3 + 1], bz = v[b * 3 + 2];
-      const cx = v[c * 3], cy = v[c * 3 + 1], cz = v[c * 3 + 2];
+      const ax = v[a * 3],
+        ay = v[a * 3 + 1],
+        az = v[a * 3 + 2];
+      const bx = v[b * 3],
+        by = v[b * 3 + 1],
+        bz = v[b * 3 + 2];
+      const cx = v[c * 3],
+        cy = v[c * 3 + 1],
+        cz = v[c * 3 + 2];
       // flat shading from the view-space face normal
       const n = normalize(cross([bx - ax, by - ay, bz - az], [cx - ax, cy - ay, cz - az]));
       const lambert = Math.abs(n[0] * light[0] + n[1] * light[1] + n[2] * light[2]);
@@ -158,9 +165,12 @@ export function renderMeshes(meshes: readonly MeshGeometry[], opts: RenderOption
       const g = Math.min(255, Math.round(base[1] * shade));
       const bl = Math.min(255, Math.round(base[2] * shade));
       // screen space
-      const x0 = sx(ax), y0 = sy(ay);
-      const x1 = sx(bx), y1 = sy(by);
-      const x2 = sx(cx), y2 = sy(cy);
+      const x0 = sx(ax),
+        y0 = sy(ay);
+      const x1 = sx(bx),
+        y1 = sy(by);
+      const x2 = sx(cx),
+        y2 = sy(cy);
       const area = (x1 - x0) * (y2 - y0) - (x2 - x0) * (y1 - y0);
       if (!Number.isFinite(area) || Math.abs(area) < 1e-12) continue;
       const xmin = Math.max(0, Math.floor(Math.min(x0, x1, x2)));

@@ -10,7 +10,14 @@
  *
  * Everything reads trees and stored thumbnails only; no original is decoded.
  */
-export { timelineVersions, storedThumbnail, normalizeProjectPath, type TimelineFile, type TimelineOptions, type TimelineVersion } from './timelineVersions.js';
+export {
+  timelineVersions,
+  storedThumbnail,
+  normalizeProjectPath,
+  type TimelineFile,
+  type TimelineOptions,
+  type TimelineVersion,
+} from './timelineVersions.js';
 export { timelineHtml, escapeHtml, type TimelineHtml, type TimelineHtmlOptions } from './timelineHtml.js';
 export { timelineText, type TimelineTextOptions } from './timelineText.js';
 export { thumbnailDiff, type ThumbnailDiff } from './thumbnailDiff.js';

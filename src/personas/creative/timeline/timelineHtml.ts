@@ -103,7 +103,8 @@ export async function timelineHtml(opts: TimelineHtmlOptions): Promise<TimelineH
   let thumbnails = 0;
   let diffImages = 0;
   let placeholders = 0;
-  const img = (src: string, alt: string, label: string, cls = 'thumb') => `<div class="pic"><img class="${cls}" src="${src}" alt="${escapeHtml(alt)}">${label ? `<span>${escapeHtml(label)}</span>` : ''}</div>`;
+  const img = (src: string, alt: string, label: string, cls = 'thumb') =>
+    `<div class="pic"><img class="${cls}" src="${src}" alt="${escapeHtml(alt)}">${label ? `<span>${escapeHtml(label)}</span>` : ''}</div>`;
   const ph = (text: string) => {
     placeholders++;
     return `<div class="pic"><div class="ph">${escapeHtml(text)}</div></div>`;
@@ -122,7 +123,10 @@ export async function timelineHtml(opts: TimelineHtmlOptions): Promise<TimelineH
       } else parts.push(ph('deleted; no thumbnail'));
     } else {
       if (f.change === 'modified' && f.before) {
-        parts.push(img(await uri(f.before), `${f.path} before`, 'before', 'thumb before'), '<span class="arrow">→</span>');
+        parts.push(
+          img(await uri(f.before), `${f.path} before`, 'before', 'thumb before'),
+          '<span class="arrow">→</span>',
+        );
         thumbnails++;
       }
       if (f.thumbnail) {
@@ -131,8 +135,18 @@ export async function timelineHtml(opts: TimelineHtmlOptions): Promise<TimelineH
       } else parts.push(ph('no thumbnail stored for this version'));
       if (f.change === 'modified' && f.before && f.thumbnail && imageFormatOf(f.path)) {
         try {
-          const d = thumbnailDiff(await decodeImage(await bytesOf(f.before), 'before.png'), await decodeImage(await bytesOf(f.thumbnail), 'after.png'));
-          parts.push(img(`data:image/png;base64,${encodePng(d.image).toString('base64')}`, `what changed in ${f.path}`, 'diff', 'diff'));
+          const d = thumbnailDiff(
+            await decodeImage(await bytesOf(f.before), 'before.png'),
+            await decodeImage(await bytesOf(f.thumbnail), 'after.png'),
+          );
+          parts.push(
+            img(
+              `data:image/png;base64,${encodePng(d.image).toString('base64')}`,
+              `what changed in ${f.path}`,
+              'diff',
+              'diff',
+            ),
+          );
           diffImages++;
           how += ` · ${(d.share * 100).toFixed(d.share < 0.1 ? 1 : 0)}% of the thumbnail changed`;
         } catch {
@@ -140,7 +154,12 @@ export async function timelineHtml(opts: TimelineHtmlOptions): Promise<TimelineH
         }
       }
     }
-    const sizes = f.oldSize !== undefined && f.newSize !== undefined && f.oldSize !== f.newSize ? ` · ${sizeText(f.oldSize)} → ${sizeText(f.newSize)}` : f.newSize !== undefined ? ` · ${sizeText(f.newSize)}` : '';
+    const sizes =
+      f.oldSize !== undefined && f.newSize !== undefined && f.oldSize !== f.newSize
+        ? ` · ${sizeText(f.oldSize)} → ${sizeText(f.newSize)}`
+        : f.newSize !== undefined
+          ? ` · ${sizeText(f.newSize)}`
+          : '';
     return `<figure class="file ${f.change}"><div class="pics">${parts.join('')}</div><figcaption>${escapeHtml(f.path)}<span class="how">${escapeHtml(how + sizes)}</span></figcaption></figure>`;
   };
 
@@ -149,7 +168,9 @@ export async function timelineHtml(opts: TimelineHtmlOptions): Promise<TimelineH
     const badges = [
       ...v.milestones.map((m) => `<span class="badge milestone">★ ${escapeHtml(m)}</span>`),
       ...v.tags.map((t) => `<span class="badge tag">${escapeHtml(t)}</span>`),
-      ...v.refs.filter((r) => !r.startsWith('milestones/') && !r.startsWith('tags/')).map((r) => `<span class="badge branch">${escapeHtml(r)}</span>`),
+      ...v.refs
+        .filter((r) => !r.startsWith('milestones/') && !r.startsWith('tags/'))
+        .map((r) => `<span class="badge branch">${escapeHtml(r)}</span>`),
     ];
     const [subject, ...body] = v.message.split('\n');
     const c = v.counts;
@@ -164,7 +185,10 @@ export async function timelineHtml(opts: TimelineHtmlOptions): Promise<TimelineH
     for (const f of v.files.slice(0, maxFiles)) {
       const fig = await figure(f);
       if (fig) figs.push(fig);
-      else other.push(`<li><span class="${f.change.slice(0, 3)}">${f.change}</span> ${escapeHtml(f.path)}${f.from ? ` (from ${escapeHtml(f.from)})` : ''}</li>`);
+      else
+        other.push(
+          `<li><span class="${f.change.slice(0, 3)}">${f.change}</span> ${escapeHtml(f.path)}${f.from ? ` (from ${escapeHtml(f.from)})` : ''}</li>`,
+        );
     }
     if (v.files.length > maxFiles) other.push(`<li>… and ${v.files.length - maxFiles} more</li>`);
     cards.push(

@@ -56,14 +56,30 @@ export async function timelineText(opts: TimelineTextOptions): Promise<string[]>
   const mark = { added: SGR('32', c), modified: SGR('33', c), deleted: SGR('31', c), renamed: SGR('36', c) };
   const lines: string[] = [];
   for (const v of opts.versions) {
-    const badges = [...v.milestones.map((m) => yellow(`★ ${m}`)), ...v.tags.map((t) => cyan(`[${t}]`)), ...v.refs.filter((r) => !r.startsWith('milestones/') && !r.startsWith('tags/')).map((r) => dim(`(${r})`))];
-    lines.push(`${yellow(v.id.slice(0, 12))}  ${fmt(v.time)}  ${bold(v.message.split('\n')[0] ?? '')}${badges.length ? `  ${badges.join(' ')}` : ''}`);
+    const badges = [
+      ...v.milestones.map((m) => yellow(`★ ${m}`)),
+      ...v.tags.map((t) => cyan(`[${t}]`)),
+      ...v.refs.filter((r) => !r.startsWith('milestones/') && !r.startsWith('tags/')).map((r) => dim(`(${r})`)),
+    ];
+    lines.push(
+      `${yellow(v.id.slice(0, 12))}  ${fmt(v.time)}  ${bold(v.message.split('\n')[0] ?? '')}${badges.length ? `  ${badges.join(' ')}` : ''}`,
+    );
     const k = v.counts;
-    const counts = [k.added && mark.added(`+${k.added} added`), k.modified && mark.modified(`~${k.modified} modified`), k.deleted && mark.deleted(`-${k.deleted} deleted`), k.renamed && mark.renamed(`>${k.renamed} renamed`)].filter(Boolean);
+    const counts = [
+      k.added && mark.added(`+${k.added} added`),
+      k.modified && mark.modified(`~${k.modified} modified`),
+      k.deleted && mark.deleted(`-${k.deleted} deleted`),
+      k.renamed && mark.renamed(`>${k.renamed} renamed`),
+    ].filter(Boolean);
     lines.push(`    ${counts.join('  ') || dim('no file changes')}`);
     for (const f of v.files.slice(0, maxFiles)) {
-      const sz = f.oldSize !== undefined && f.newSize !== undefined && f.oldSize !== f.newSize ? `${size(f.oldSize)} -> ${size(f.newSize)}` : size(f.newSize ?? f.oldSize);
-      lines.push(`    ${mark[f.change](MARK[f.change])} ${f.path}${f.from ? dim(` (from ${f.from})`) : ''}${sz ? dim(`  ${sz}`) : ''}`);
+      const sz =
+        f.oldSize !== undefined && f.newSize !== undefined && f.oldSize !== f.newSize
+          ? `${size(f.oldSize)} -> ${size(f.newSize)}`
+          : size(f.newSize ?? f.oldSize);
+      lines.push(
+        `    ${mark[f.change](MARK[f.change])} ${f.path}${f.from ? dim(` (from ${f.from})`) : ''}${sz ? dim(`  ${sz}`) : ''}`,
+      );
     }
     if (v.files.length > maxFiles) lines.push(dim(`    … and ${v.files.length - maxFiles} more`));
     if (opts.pictures === 'none') {
@@ -78,7 +94,14 @@ export async function timelineText(opts: TimelineTextOptions): Promise<string[]>
         const img = await decodeImage(await readAttachedFile(opts.vault, f.thumbnail), f.thumbnail.path);
         // fit a cols x cols/2 cell box (cells are two pixels tall): tall pictures get narrower
         const fit = Math.max(1, Math.min(cols, Math.round((cols * img.width) / Math.max(1, img.height))));
-        blocks.push({ pic: halfBlockLines(img, fit, opts.pictures === 'color' ? 'truecolor' : opts.pictures === 'color256' ? '256' : false), caption: clip(f.path.slice(f.path.lastIndexOf('/') + 1), cols) });
+        blocks.push({
+          pic: halfBlockLines(
+            img,
+            fit,
+            opts.pictures === 'color' ? 'truecolor' : opts.pictures === 'color256' ? '256' : false,
+          ),
+          caption: clip(f.path.slice(f.path.lastIndexOf('/') + 1), cols),
+        });
       } catch {
         /* a damaged thumbnail: the file list above still names the file */
       }
@@ -87,9 +110,13 @@ export async function timelineText(opts: TimelineTextOptions): Promise<string[]>
       const row = blocks.slice(i, i + perRow);
       const height = Math.max(...row.map((b) => b.pic.length));
       for (let y = 0; y < height; y++) {
-        lines.push(`    ${row.map((b) => (b.pic[y] ?? '') + ' '.repeat(cols - (b.pic[y] ? visibleWidth(b.pic[y]!) : 0))).join('  ')}`.trimEnd());
+        lines.push(
+          `    ${row.map((b) => (b.pic[y] ?? '') + ' '.repeat(cols - (b.pic[y] ? visibleWidth(b.pic[y]!) : 0))).join('  ')}`.trimEnd(),
+        );
       }
-      lines.push(`    ${row.map((b) => dim(b.caption + ' '.repeat(cols - [...b.caption].length))).join('  ')}`.trimEnd());
+      lines.push(
+        `    ${row.map((b) => dim(b.caption + ' '.repeat(cols - [...b.caption].length))).join('  ')}`.trimEnd(),
+      );
     }
     lines.push('');
   }

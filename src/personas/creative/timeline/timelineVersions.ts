@@ -54,13 +54,24 @@ export interface TimelineOptions {
 
 /** A project-relative path as the history spells it ('' for the whole project). */
 export function normalizeProjectPath(p: string): string {
-  const parts = p.replace(/\\/g, '/').split('/').filter((x) => x !== '' && x !== '.');
-  if (p.startsWith('/') || parts.includes('..')) throw new UsageError(`'${p}' is not a project-relative path`, 'name a file or folder inside the project, e.g. Art/hero.psd');
+  const parts = p
+    .replace(/\\/g, '/')
+    .split('/')
+    .filter((x) => x !== '' && x !== '.');
+  if (p.startsWith('/') || parts.includes('..'))
+    throw new UsageError(
+      `'${p}' is not a project-relative path`,
+      'name a file or folder inside the project, e.g. Art/hero.psd',
+    );
   return parts.join('/');
 }
 
 /** The thumbnail stored with a snapshot for a project path, or null. */
-export async function storedThumbnail(vault: Vault, attachments: ObjectId | undefined | null, path: string): Promise<AttachedFile | null> {
+export async function storedThumbnail(
+  vault: Vault,
+  attachments: ObjectId | undefined | null,
+  path: string,
+): Promise<AttachedFile | null> {
   if (!attachments) return null;
   const e = await lookupPath(vault.db, attachments, `${THUMBNAILS}/${thumbnailPath(path)}`);
   if (!e || e.kind === 'dir' || e.obj === 'tree') return null;
@@ -106,7 +117,9 @@ export async function timelineVersions(opts: TimelineOptions): Promise<TimelineV
     const parent = ch.parent ? await snapshot(ch.parent) : null;
     const isFolder = (p: string) => p.startsWith(`${tracked}/`);
     const match = (p: string | undefined) => p !== undefined && (!wanted || p === tracked || isFolder(p));
-    const all = [...ch.added, ...ch.modified, ...ch.renamed, ...ch.deleted].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const all = [...ch.added, ...ch.modified, ...ch.renamed, ...ch.deleted].sort((a, b) =>
+      a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
+    );
     const changed = all.filter((c) => match(c.path) || (c.kind === 'renamed' && match(c.from)));
     nextId = ch.parent;
     if (wanted && !changed.length) continue;
@@ -139,7 +152,12 @@ export async function timelineVersions(opts: TimelineOptions): Promise<TimelineV
       refs,
       milestones: refs.filter((r) => r.startsWith('milestones/')).map((r) => r.slice('milestones/'.length)),
       tags: refs.filter((r) => r.startsWith('tags/')).map((r) => r.slice('tags/'.length)),
-      counts: { added: ch.added.length, modified: ch.modified.length, deleted: ch.deleted.length, renamed: ch.renamed.length },
+      counts: {
+        added: ch.added.length,
+        modified: ch.modified.length,
+        deleted: ch.deleted.length,
+        renamed: ch.renamed.length,
+      },
       files,
     });
   }

@@ -71,10 +71,15 @@ function notesOf(a: ImageSideInfo | null, b: ImageSideInfo | null): string[] {
   if (!a) return ['added: every pixel counts as changed'];
   if (!b) return ['removed: every pixel counts as changed'];
   const n: string[] = [];
-  if (a.width !== b.width || a.height !== b.height) n.push(`size changed from ${a.width}x${a.height} to ${b.width}x${b.height}: compared on the common ${Math.max(a.width, b.width)}x${Math.max(a.height, b.height)} canvas (top-left aligned); pixels only one side covers count as changed`);
+  if (a.width !== b.width || a.height !== b.height)
+    n.push(
+      `size changed from ${a.width}x${a.height} to ${b.width}x${b.height}: compared on the common ${Math.max(a.width, b.width)}x${Math.max(a.height, b.height)} canvas (top-left aligned); pixels only one side covers count as changed`,
+    );
   if (a.format !== b.format) n.push(`format changed from ${a.format} to ${b.format}`);
-  if (a.colorType && b.colorType && a.colorType !== b.colorType) n.push(`colour type changed from ${a.colorType} to ${b.colorType}`);
-  if (a.bitDepth && b.bitDepth && a.bitDepth !== b.bitDepth) n.push(`bit depth changed from ${a.bitDepth} to ${b.bitDepth}`);
+  if (a.colorType && b.colorType && a.colorType !== b.colorType)
+    n.push(`colour type changed from ${a.colorType} to ${b.colorType}`);
+  if (a.bitDepth && b.bitDepth && a.bitDepth !== b.bitDepth)
+    n.push(`bit depth changed from ${a.bitDepth} to ${b.bitDepth}`);
   if ((a.bitDepth ?? 8) > 8 || (b.bitDepth ?? 8) > 8) n.push('compared at 8 bits per channel');
   return n;
 }
@@ -83,7 +88,8 @@ function notesOf(a: ImageSideInfo | null, b: ImageSideInfo | null): string[] {
 function onCanvas(img: RgbaImage, width: number, height: number): Uint8Array {
   if (img.width === width && img.height === height) return img.data;
   const d = new Uint8Array(width * height * 4);
-  for (let y = 0; y < img.height; y++) d.set(img.data.subarray(y * img.width * 4, (y + 1) * img.width * 4), y * width * 4);
+  for (let y = 0; y < img.height; y++)
+    d.set(img.data.subarray(y * img.width * 4, (y + 1) * img.width * 4), y * width * 4);
   return d;
 }
 
@@ -97,22 +103,44 @@ function covers(img: RgbaImage | null, x: number, y: number): boolean {
  * beyond threshold*255 (pixelmatch alone can take a transparent pixel for an opaque one of the
  * checkerboard's colour; for a painting's layers, transparency is content). `ignore`: pixels to skip.
  */
-export function changedMask(a: Uint8Array, b: Uint8Array, width: number, height: number, opts: { threshold?: number; ignoreAntialiasing?: boolean; ignore?: Uint8Array } = {}): Uint8Array {
+export function changedMask(
+  a: Uint8Array,
+  b: Uint8Array,
+  width: number,
+  height: number,
+  opts: { threshold?: number; ignoreAntialiasing?: boolean; ignore?: Uint8Array } = {},
+): Uint8Array {
   const threshold = opts.threshold ?? 0.1;
   const n = width * height;
   const out = new Uint8Array(n * 4);
-  pixelmatch(a, b, out, width, height, { threshold, includeAA: !opts.ignoreAntialiasing, diffMask: true, diffColor: [255, 0, 0], diffColorAlt: [255, 0, 0], aaColor: [0, 255, 0], ignoreMask: opts.ignore });
+  pixelmatch(a, b, out, width, height, {
+    threshold,
+    includeAA: !opts.ignoreAntialiasing,
+    diffMask: true,
+    diffColor: [255, 0, 0],
+    diffColorAlt: [255, 0, 0],
+    aaColor: [0, 255, 0],
+    ignoreMask: opts.ignore,
+  });
   const mask = new Uint8Array(n);
   const alphaLimit = threshold * 255;
   for (let i = 0; i < n; i++) {
     if (opts.ignore?.[i]) continue;
-    if ((out[i * 4 + 3] && out[i * 4] === 255 && out[i * 4 + 1] === 0) || Math.abs(a[i * 4 + 3]! - b[i * 4 + 3]!) > alphaLimit) mask[i] = 1;
+    if (
+      (out[i * 4 + 3] && out[i * 4] === 255 && out[i * 4 + 1] === 0) ||
+      Math.abs(a[i * 4 + 3]! - b[i * 4 + 3]!) > alphaLimit
+    )
+      mask[i] = 1;
   }
   return mask;
 }
 
 /** Compare two decoded images (either may be null: added or removed) on a common canvas. */
-export function compareImages(before: RgbaImage | null, after: RgbaImage | null, opts: CompareImagesOptions = {}): ImageComparison {
+export function compareImages(
+  before: RgbaImage | null,
+  after: RgbaImage | null,
+  opts: CompareImagesOptions = {},
+): ImageComparison {
   const threshold = opts.threshold ?? 0.1;
   const width = Math.max(before?.width ?? 0, after?.width ?? 0);
   const height = Math.max(before?.height ?? 0, after?.height ?? 0);
@@ -170,7 +198,14 @@ export function compareImages(before: RgbaImage | null, after: RgbaImage | null,
 }
 
 /** Changed pixels in red over a faded grey copy (the new side where it exists, else the old), regions outlined. */
-function diffPicture(before: RgbaImage | null, after: RgbaImage | null, mask: Uint8Array, width: number, height: number, regions: readonly Region[]): RgbaImage {
+function diffPicture(
+  before: RgbaImage | null,
+  after: RgbaImage | null,
+  mask: Uint8Array,
+  width: number,
+  height: number,
+  regions: readonly Region[],
+): RgbaImage {
   const d = new Uint8Array(width * height * 4);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {

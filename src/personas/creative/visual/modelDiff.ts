@@ -32,13 +32,29 @@ export interface MaterialDiff {
 }
 
 export interface ModelDiffReport {
-  readonly before: { readonly format: Model['format']; readonly meshes: number; readonly vertices: number; readonly triangles: number; readonly materials: number } | null;
-  readonly after: { readonly format: Model['format']; readonly meshes: number; readonly vertices: number; readonly triangles: number; readonly materials: number } | null;
+  readonly before: {
+    readonly format: Model['format'];
+    readonly meshes: number;
+    readonly vertices: number;
+    readonly triangles: number;
+    readonly materials: number;
+  } | null;
+  readonly after: {
+    readonly format: Model['format'];
+    readonly meshes: number;
+    readonly vertices: number;
+    readonly triangles: number;
+    readonly materials: number;
+  } | null;
   /** every object/group/mesh/node/solid, unchanged ones included */
   readonly meshes: readonly MeshDiff[];
   readonly materials: readonly MaterialDiff[];
   /** changed: referenced on both sides and the file's bytes differ (filled in by visualDiff, which can read them) */
-  readonly textures: { readonly added: readonly string[]; readonly removed: readonly string[]; readonly changed?: readonly string[] };
+  readonly textures: {
+    readonly added: readonly string[];
+    readonly removed: readonly string[];
+    readonly changed?: readonly string[];
+  };
   readonly references: { readonly added: readonly string[]; readonly removed: readonly string[] };
   readonly bounds: { readonly before: Bounds | null; readonly after: Bounds | null };
 }
@@ -50,7 +66,9 @@ function round(v: number): number {
 }
 
 function roundBounds(b: ReturnType<typeof bounds>): Bounds | null {
-  return b ? { min: b.min.map(round) as [number, number, number], max: b.max.map(round) as [number, number, number] } : null;
+  return b
+    ? { min: b.min.map(round) as [number, number, number], max: b.max.map(round) as [number, number, number] }
+    : null;
 }
 
 function sameArray(a: ArrayLike<number>, b: ArrayLike<number>, eps = 0): boolean {
@@ -66,7 +84,7 @@ function minus(a: readonly string[], b: readonly string[]): string[] {
 
 function summary(m: Model | null): ModelDiffReport['before'] {
   if (!m) return null;
-  const parts = m.meshes.filter((x) => x.kind !== 'mesh' || m.format !== 'gltf' && m.format !== 'glb');
+  const parts = m.meshes.filter((x) => x.kind !== 'mesh' || (m.format !== 'gltf' && m.format !== 'glb'));
   return {
     format: m.format,
     meshes: m.meshes.length,
@@ -96,15 +114,27 @@ function meshDiff(x: ModelMesh | undefined, y: ModelMesh | undefined): MeshDiff 
   const geometryChanged = !!x && !!y && (!sameArray(x.positions, y.positions, EPS) || !sameArray(x.indices, y.indices));
   const properties: PropertyChange[] = [];
   if (x && y) {
-    if ((x.mesh ?? null) !== (y.mesh ?? null)) properties.push({ key: 'mesh', before: x.mesh ?? null, after: y.mesh ?? null });
-    if ((x.parent ?? null) !== (y.parent ?? null)) properties.push({ key: 'parent', before: x.parent ?? null, after: y.parent ?? null });
+    if ((x.mesh ?? null) !== (y.mesh ?? null))
+      properties.push({ key: 'mesh', before: x.mesh ?? null, after: y.mesh ?? null });
+    if ((x.parent ?? null) !== (y.parent ?? null))
+      properties.push({ key: 'parent', before: x.parent ?? null, after: y.parent ?? null });
   }
   const materialsAdded = x && y ? minus(y.materials, x.materials) : [];
   const materialsRemoved = x && y ? minus(x.materials, y.materials) : [];
-  const status: ElementStatus = !x ? 'added' : !y ? 'removed' : geometryChanged || properties.length || materialsAdded.length || materialsRemoved.length ? 'changed' : 'unchanged';
-  const delta = bx && by && JSON.stringify(bx) !== JSON.stringify(by)
-    ? { min: bx.min.map((v, i) => round(by.min[i]! - v)) as [number, number, number], max: bx.max.map((v, i) => round(by.max[i]! - v)) as [number, number, number] }
-    : undefined;
+  const status: ElementStatus = !x
+    ? 'added'
+    : !y
+      ? 'removed'
+      : geometryChanged || properties.length || materialsAdded.length || materialsRemoved.length
+        ? 'changed'
+        : 'unchanged';
+  const delta =
+    bx && by && JSON.stringify(bx) !== JSON.stringify(by)
+      ? {
+          min: bx.min.map((v, i) => round(by.min[i]! - v)) as [number, number, number],
+          max: bx.max.map((v, i) => round(by.max[i]! - v)) as [number, number, number],
+        }
+      : undefined;
   return {
     name: m.name,
     kind: m.kind,
@@ -131,7 +161,13 @@ function materialDiff(x: ModelMaterial | undefined, y: ModelMaterial | undefined
   }
   const texturesAdded = x && y ? minus(y.textures, x.textures) : [];
   const texturesRemoved = x && y ? minus(x.textures, y.textures) : [];
-  const status: ElementStatus = !x ? 'added' : !y ? 'removed' : properties.length || texturesAdded.length || texturesRemoved.length ? 'changed' : 'unchanged';
+  const status: ElementStatus = !x
+    ? 'added'
+    : !y
+      ? 'removed'
+      : properties.length || texturesAdded.length || texturesRemoved.length
+        ? 'changed'
+        : 'unchanged';
   return { name: m.name, status, properties, texturesAdded, texturesRemoved };
 }
 
@@ -149,8 +185,17 @@ export function diffModels(before: Model | null, after: Model | null): ModelDiff
     after: summary(after),
     meshes: keys.map((k) => meshDiff(a.get(k), b.get(k))),
     materials: mkeys.map((k) => materialDiff(ma.get(k), mb.get(k))),
-    textures: { added: minus(after?.textures ?? [], before?.textures ?? []), removed: minus(before?.textures ?? [], after?.textures ?? []) },
-    references: { added: minus(after?.references ?? [], before?.references ?? []), removed: minus(before?.references ?? [], after?.references ?? []) },
-    bounds: { before: before ? roundBounds(bounds(allPositions(before))) : null, after: after ? roundBounds(bounds(allPositions(after))) : null },
+    textures: {
+      added: minus(after?.textures ?? [], before?.textures ?? []),
+      removed: minus(before?.textures ?? [], after?.textures ?? []),
+    },
+    references: {
+      added: minus(after?.references ?? [], before?.references ?? []),
+      removed: minus(before?.references ?? [], after?.references ?? []),
+    },
+    bounds: {
+      before: before ? roundBounds(bounds(allPositions(before))) : null,
+      after: after ? roundBounds(bounds(allPositions(after))) : null,
+    },
   };
 }

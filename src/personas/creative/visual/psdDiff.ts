@@ -37,7 +37,12 @@ function rect(l: PsdLayer): LayerRect {
 }
 
 /** Both layers' pixels placed on the union of their rectangles, compared with pixelmatch. */
-function pixelChange(a: PsdLayer, b: PsdLayer, threshold: number, includeAA: boolean): { changed: number; area: number } {
+function pixelChange(
+  a: PsdLayer,
+  b: PsdLayer,
+  threshold: number,
+  includeAA: boolean,
+): { changed: number; area: number } {
   const ra = rect(a);
   const rb = rect(b);
   const boxes = [ra, rb].filter((r) => r.width > 0 && r.height > 0);
@@ -50,16 +55,25 @@ function pixelChange(a: PsdLayer, b: PsdLayer, threshold: number, includeAA: boo
     const d = new Uint8Array(width * height * 4);
     const img = l.image;
     if (!img) return d;
-    for (let y = 0; y < img.height; y++) d.set(img.data.subarray(y * img.width * 4, (y + 1) * img.width * 4), ((y + l.top - top) * width + (l.left - left)) * 4);
+    for (let y = 0; y < img.height; y++)
+      d.set(
+        img.data.subarray(y * img.width * 4, (y + 1) * img.width * 4),
+        ((y + l.top - top) * width + (l.left - left)) * 4,
+      );
     return d;
   };
   let changed = 0;
-  for (const m of changedMask(place(a), place(b), width, height, { threshold, ignoreAntialiasing: !includeAA })) changed += m;
+  for (const m of changedMask(place(a), place(b), width, height, { threshold, ignoreAntialiasing: !includeAA }))
+    changed += m;
   return { changed, area: width * height };
 }
 
 /** Layers added, removed and changed (pixels and properties) between two versions of a PSD, matched by path. */
-export function diffPsdLayers(before: readonly PsdLayer[], after: readonly PsdLayer[], opts: { threshold?: number; ignoreAntialiasing?: boolean } = {}): LayerDiff[] {
+export function diffPsdLayers(
+  before: readonly PsdLayer[],
+  after: readonly PsdLayer[],
+  opts: { threshold?: number; ignoreAntialiasing?: boolean } = {},
+): LayerDiff[] {
   const threshold = opts.threshold ?? 0.1;
   const a = new Map(before.map((l) => [l.path, l]));
   const b = new Map(after.map((l) => [l.path, l]));
@@ -70,7 +84,14 @@ export function diffPsdLayers(before: readonly PsdLayer[], after: readonly PsdLa
     const y = b.get(path);
     if (!x || !y) {
       const l = (x ?? y)!;
-      out.push({ path, kind: l.kind, status: x ? 'removed' : 'added', before: x && x.kind === 'layer' ? rect(x) : null, after: y && y.kind === 'layer' ? rect(y) : null, properties: [] });
+      out.push({
+        path,
+        kind: l.kind,
+        status: x ? 'removed' : 'added',
+        before: x && x.kind === 'layer' ? rect(x) : null,
+        after: y && y.kind === 'layer' ? rect(y) : null,
+        properties: [],
+      });
       continue;
     }
     const props: PropertyChange[] = [];
@@ -92,7 +113,15 @@ export function diffPsdLayers(before: readonly PsdLayer[], after: readonly PsdLa
       changedShare = p.area ? p.changed / p.area : 0;
     }
     const status: ElementStatus = props.length || changedPixels ? 'changed' : 'unchanged';
-    out.push({ path, kind: y.kind, status, before: x.kind === 'layer' ? rect(x) : null, after: y.kind === 'layer' ? rect(y) : null, properties: props, ...(changedPixels !== undefined ? { changedPixels, changedShare } : {}) });
+    out.push({
+      path,
+      kind: y.kind,
+      status,
+      before: x.kind === 'layer' ? rect(x) : null,
+      after: y.kind === 'layer' ? rect(y) : null,
+      properties: props,
+      ...(changedPixels !== undefined ? { changedPixels, changedShare } : {}),
+    });
   }
   return out;
 }

@@ -21,7 +21,12 @@ export interface RegionsResult {
  * (a cell is changed when any pixel in it is), 8-connected, then measures each component's exact
  * box from its pixels; boxes that still overlap are merged. O(pixels).
  */
-export function changedRegions(mask: Uint8Array, width: number, height: number, opts: { gap?: number; max?: number } = {}): RegionsResult {
+export function changedRegions(
+  mask: Uint8Array,
+  width: number,
+  height: number,
+  opts: { gap?: number; max?: number } = {},
+): RegionsResult {
   const gap = Math.max(1, Math.floor(opts.gap ?? Math.max(4, Math.round(Math.max(width, height) * 0.02))));
   const max = opts.max ?? 32;
   const cw = Math.ceil(width / gap);
@@ -81,14 +86,20 @@ export function changedRegions(mask: Uint8Array, width: number, height: number, 
   }
   let boxes = Array.from({ length: n }, (_, l) => ({ x0: x0[l]!, y0: y0[l]!, x1: x1[l]!, y1: y1[l]!, c: count[l]! }));
   // merge boxes that overlap (components can interleave, e.g. an L around another)
-  for (let merged = true; merged && boxes.length > 1 && boxes.length <= 4096; ) {
+  for (let merged = true; merged && boxes.length > 1 && boxes.length <= 4096;) {
     merged = false;
     outer: for (let i = 0; i < boxes.length; i++) {
       for (let j = i + 1; j < boxes.length; j++) {
         const a = boxes[i]!;
         const b = boxes[j]!;
         if (a.x0 <= b.x1 && b.x0 <= a.x1 && a.y0 <= b.y1 && b.y0 <= a.y1) {
-          boxes[i] = { x0: Math.min(a.x0, b.x0), y0: Math.min(a.y0, b.y0), x1: Math.max(a.x1, b.x1), y1: Math.max(a.y1, b.y1), c: a.c + b.c };
+          boxes[i] = {
+            x0: Math.min(a.x0, b.x0),
+            y0: Math.min(a.y0, b.y0),
+            x1: Math.max(a.x1, b.x1),
+            y1: Math.max(a.y1, b.y1),
+            c: a.c + b.c,
+          };
           boxes.splice(j, 1);
           merged = true;
           break outer;
@@ -99,6 +110,8 @@ export function changedRegions(mask: Uint8Array, width: number, height: number, 
   boxes = boxes.sort((a, b) => b.c - a.c || a.y0 - b.y0 || a.x0 - b.x0);
   return {
     total: boxes.length,
-    regions: boxes.slice(0, max).map((b) => ({ x: b.x0, y: b.y0, width: b.x1 - b.x0 + 1, height: b.y1 - b.y0 + 1, changed: b.c })),
+    regions: boxes
+      .slice(0, max)
+      .map((b) => ({ x: b.x0, y: b.y0, width: b.x1 - b.x0 + 1, height: b.y1 - b.y0 + 1, changed: b.c })),
   };
 }

@@ -30,7 +30,12 @@ export async function resolveSide(vault: Vault, side: DiffSide): Promise<Resolve
 export const projectPath = normalizeRel;
 
 /** The bytes of `path` on a side, or null when that side has no such file. Refuses files above MAX_VISUAL_BYTES. */
-export async function readSideFile(vault: Vault, side: ResolvedSide, path: string, max = MAX_VISUAL_BYTES): Promise<Uint8Array | null> {
+export async function readSideFile(
+  vault: Vault,
+  side: ResolvedSide,
+  path: string,
+  max = MAX_VISUAL_BYTES,
+): Promise<Uint8Array | null> {
   const rel = projectPath(path);
   if (!rel || rel === '.vault' || rel.startsWith('.vault/')) return null;
   if (side.id === 'worktree') {
@@ -55,7 +60,11 @@ export async function readSideFile(vault: Vault, side: ResolvedSide, path: strin
  * readRelated for a model at `modelPath` on a side: files it references, relative to its folder,
  * from the same side; null when missing or when the reference leaves the project.
  */
-export function relatedReader(vault: Vault, side: ResolvedSide, modelPath: string): (relative: string) => Promise<Uint8Array | null> {
+export function relatedReader(
+  vault: Vault,
+  side: ResolvedSide,
+  modelPath: string,
+): (relative: string) => Promise<Uint8Array | null> {
   const dir = projectPath(modelPath).split('/').slice(0, -1).join('/');
   return async (relative: string) => {
     if (/^[a-z][a-z0-9+.-]*:/i.test(relative) || relative.startsWith('/')) return null;

@@ -64,7 +64,11 @@ function findLayer(layers: readonly PsdLayer[], name: string): PsdLayer | null {
   const byPath = layers.find((l) => l.path === name);
   if (byPath) return byPath;
   const byName = layers.filter((l) => l.name === name);
-  if (byName.length > 1) throw new UsageError(`${byName.length} layers are named '${name}': ${byName.map((l) => l.path).join(', ')}`, 'name the layer by its path, e.g. Group/Layer');
+  if (byName.length > 1)
+    throw new UsageError(
+      `${byName.length} layers are named '${name}': ${byName.map((l) => l.path).join(', ')}`,
+      'name the layer by its path, e.g. Group/Layer',
+    );
   return byName[0] ?? null;
 }
 
@@ -80,7 +84,10 @@ function layerOnCanvas(l: PsdLayer, doc: RgbaImage): RgbaImage {
       const x0 = Math.max(0, l.left);
       const x1 = Math.min(width, l.left + img.width);
       if (x1 <= x0) continue;
-      data.set(img.data.subarray((y * img.width + (x0 - l.left)) * 4, (y * img.width + (x1 - l.left)) * 4), (dy * width + x0) * 4);
+      data.set(
+        img.data.subarray((y * img.width + (x0 - l.left)) * 4, (y * img.width + (x1 - l.left)) * 4),
+        (dy * width + x0) * 4,
+      );
     }
   }
   return { width, height, data, info: { ...doc.info, layers: undefined } };
@@ -111,26 +118,61 @@ export async function visualDiff(opts: VisualDiffOptions): Promise<VisualDiff> {
     }
   }
   const kind = visualKindOf(path, (y ?? x)!.subarray(0, 16));
-  if (!kind) throw new UnsupportedFormatError(path, 'a visual or structural diff of this file type', 'it is not an image (PNG, JPEG, PSD, WebP), a model (OBJ, STL, glTF, GLB) or a scene (JSON, YAML, Godot .tscn/.tres)');
+  if (!kind)
+    throw new UnsupportedFormatError(
+      path,
+      'a visual or structural diff of this file type',
+      'it is not an image (PNG, JPEG, PSD, WebP), a model (OBJ, STL, glTF, GLB) or a scene (JSON, YAML, Godot .tscn/.tres)',
+    );
   const status = !x ? 'added' : !y ? 'removed' : sameBytes(x, y) ? 'unchanged' : 'modified';
-  const base = { path, kind, a: { rev: sa.label, id: sa.id }, b: { rev: sb.label, id: sb.id }, status, ...(from ? { from } : {}) } as const;
-  if (opts.layer !== undefined && (kind !== 'image' || imageFormatOf(path, (y ?? x)!.subarray(0, 16)) !== 'psd')) throw new UsageError(`--layer needs a PSD file, and ${path} is not one`);
+  const base = {
+    path,
+    kind,
+    a: { rev: sa.label, id: sa.id },
+    b: { rev: sb.label, id: sb.id },
+    status,
+    ...(from ? { from } : {}),
+  } as const;
+  if (opts.layer !== undefined && (kind !== 'image' || imageFormatOf(path, (y ?? x)!.subarray(0, 16)) !== 'psd'))
+    throw new UsageError(`--layer needs a PSD file, and ${path} is not one`);
   if (kind === 'image') {
     const isPsd = (b: Uint8Array | null) => !!b && imageFormatOf(path, b.subarray(0, 16)) === 'psd';
     if (isPsd(x) || isPsd(y)) {
-      const [px, py] = [x && isPsd(x) ? await decodePsd(x, path) : null, y && isPsd(y) ? await decodePsd(y, path) : null];
-      const [ix, iy] = [px?.composite ?? (x ? await decodeImage(x, path) : null), py?.composite ?? (y ? await decodeImage(y, path) : null)];
+      const [px, py] = [
+        x && isPsd(x) ? await decodePsd(x, path) : null,
+        y && isPsd(y) ? await decodePsd(y, path) : null,
+      ];
+      const [ix, iy] = [
+        px?.composite ?? (x ? await decodeImage(x, path) : null),
+        py?.composite ?? (y ? await decodeImage(y, path) : null),
+      ];
       const cmp = compareImages(ix, iy, opts);
-      const layers = diffPsdLayers(px?.layers ?? [], py?.layers ?? [], { threshold: opts.threshold, ignoreAntialiasing: opts.ignoreAntialiasing });
+      const layers = diffPsdLayers(px?.layers ?? [], py?.layers ?? [], {
+        threshold: opts.threshold,
+        ignoreAntialiasing: opts.ignoreAntialiasing,
+      });
       if (opts.layer !== undefined) {
         const lx = px ? findLayer(px.layers, opts.layer) : null;
         const ly = py ? findLayer(py.layers, opts.layer) : null;
-        if (!lx && !ly) throw new PathNotFoundError(`${path}#${opts.layer}`, `the layers of ${path} (${sa.label} or ${sb.label})`);
+        if (!lx && !ly)
+          throw new PathNotFoundError(`${path}#${opts.layer}`, `the layers of ${path} (${sa.label} or ${sb.label})`);
         // a layer missing on one side is an empty canvas there, so only its own pixels count
         const doc = (py ?? px)!.composite;
-        const empty = (d: RgbaImage | undefined): RgbaImage => ({ width: (d ?? doc).width, height: (d ?? doc).height, data: new Uint8Array((d ?? doc).width * (d ?? doc).height * 4), info: (d ?? doc).info });
-        const lc = compareImages(lx ? layerOnCanvas(lx, px!.composite) : empty(px?.composite), ly ? layerOnCanvas(ly, py!.composite) : empty(py?.composite), opts);
-        return { report: { ...base, image: cmp.report, layers, layer: { path: (ly ?? lx)!.path, image: lc.report } }, image: lc.image };
+        const empty = (d: RgbaImage | undefined): RgbaImage => ({
+          width: (d ?? doc).width,
+          height: (d ?? doc).height,
+          data: new Uint8Array((d ?? doc).width * (d ?? doc).height * 4),
+          info: (d ?? doc).info,
+        });
+        const lc = compareImages(
+          lx ? layerOnCanvas(lx, px!.composite) : empty(px?.composite),
+          ly ? layerOnCanvas(ly, py!.composite) : empty(py?.composite),
+          opts,
+        );
+        return {
+          report: { ...base, image: cmp.report, layers, layer: { path: (ly ?? lx)!.path, image: lc.report } },
+          image: lc.image,
+        };
       }
       return { report: { ...base, image: cmp.report, layers }, image: cmp.image };
     }

@@ -33,11 +33,20 @@ export async function writeDiffImage(opts: WriteDiffImageOptions): Promise<{ pat
   try {
     if (!(await fs.stat(dir)).isDirectory()) throw new UnsafePathError(opts.path, `${dir} is not a folder`);
   } catch (e) {
-    if (isNotFound(e)) throw new VaultError('ENOPATH', `folder ${dir} does not exist`, { path: opts.path }, 'create the folder first, or name another --out file');
+    if (isNotFound(e))
+      throw new VaultError(
+        'ENOPATH',
+        `folder ${dir} does not exist`,
+        { path: opts.path },
+        'create the folder first, or name another --out file',
+      );
     throw fsError(e, 'stat', dir);
   }
   if (opts.workTree && inside(opts.workTree)) {
-    const rel = path.slice(opts.workTree.length + 1).split('/').slice(0, -1);
+    const rel = path
+      .slice(opts.workTree.length + 1)
+      .split('/')
+      .slice(0, -1);
     for (let i = 1; i <= rel.length; i++) {
       const d = `${opts.workTree}/${rel.slice(0, i).join('/')}`;
       if ((await fs.lstat(d)).isSymbolicLink()) throw new UnsafePathError(opts.path, `folder ${d} is a symbolic link`);

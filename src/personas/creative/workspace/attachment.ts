@@ -1,10 +1,22 @@
 import type { Stats } from 'node:fs';
 import { badEntryName } from '../../../objects/tree.js';
-import { readAttachedFile, type AttachedFile, type AttachmentContext, type CommitAttachment } from '../../../porcelain/attachments.js';
+import {
+  readAttachedFile,
+  type AttachedFile,
+  type AttachmentContext,
+  type CommitAttachment,
+} from '../../../porcelain/attachments.js';
 import { isNotFound, joinPath } from '../../../plumbing/fs.js';
 import type { Vault } from '../../../porcelain/openVault.js';
 import { listWorkspace, type WorkspacePath } from './config.js';
-import { MANIFEST, attachedPath, decodeManifest, encodeManifest, type CapturedWorkspace, type WorkspaceItem } from './manifest.js';
+import {
+  MANIFEST,
+  attachedPath,
+  decodeManifest,
+  encodeManifest,
+  type CapturedWorkspace,
+  type WorkspaceItem,
+} from './manifest.js';
 
 /** At most this many items per workspace path: settings folders are small; a bigger one was probably declared by mistake. */
 export const MAX_ITEMS = 20_000;
@@ -32,7 +44,8 @@ async function capture(ctx: AttachmentContext, declared: readonly WorkspacePath[
   if (pm) {
     try {
       for (const w of decodeManifest(await readAttachedFile(ctx.vault, pm)).workspaces) {
-        for (const it of w.items) prev.set(`${w.path}\0${it.rel}`, { item: it, file: ctx.previous.get(attachedPath(w.name, it.rel)) });
+        for (const it of w.items)
+          prev.set(`${w.path}\0${it.rel}`, { item: it, file: ctx.previous.get(attachedPath(w.name, it.rel)) });
       }
     } catch {
       /* an unreadable manifest: capture everything afresh */
@@ -57,7 +70,13 @@ async function capture(ctx: AttachmentContext, declared: readonly WorkspacePath[
       const mode = Number(s.mode) & 0o7777;
       const old = prev.get(`${ws.path}\0${rel}`);
       const path = attachedPath(ws.name, rel);
-      if (old?.file && old.item.kind === 'file' && old.item.size === Number(s.size) && old.item.mtime === Math.trunc(Number(s.mtimeMs)) && old.item.mode === mode) {
+      if (
+        old?.file &&
+        old.item.kind === 'file' &&
+        old.item.size === Number(s.size) &&
+        old.item.mtime === Math.trunc(Number(s.mtimeMs)) &&
+        old.item.mode === mode
+      ) {
         files.push({ ...old.file, path });
         items.push(old.item);
         return;
@@ -76,8 +95,17 @@ async function capture(ctx: AttachmentContext, declared: readonly WorkspacePath[
     };
 
     if (st.isSymbolicLink()) {
-      ctx.warn(`'${ws.name}': ${ws.path} is a symlink (to ${await fs.readlink(ws.path)}); only the link is kept: declare the folder it points at instead`);
-      items.push({ rel: '', kind: 'symlink', size: 0, mode: 0o777, mtime: 0, target: String(await fs.readlink(ws.path)) });
+      ctx.warn(
+        `'${ws.name}': ${ws.path} is a symlink (to ${await fs.readlink(ws.path)}); only the link is kept: declare the folder it points at instead`,
+      );
+      items.push({
+        rel: '',
+        kind: 'symlink',
+        size: 0,
+        mode: 0o777,
+        mtime: 0,
+        target: String(await fs.readlink(ws.path)),
+      });
       captured.push({ name: ws.name, path: ws.path, kind: 'symlink', items });
       continue;
     }
@@ -116,7 +144,15 @@ async function capture(ctx: AttachmentContext, declared: readonly WorkspacePath[
         }
         const s = (await fs.lstat(abs).catch(() => null)) as Stats | null;
         if (!s) continue; // vanished while listing
-        if (s.isSymbolicLink()) items.push({ rel: r, kind: 'symlink', size: 0, mode: 0o777, mtime: 0, target: String(await fs.readlink(abs)) });
+        if (s.isSymbolicLink())
+          items.push({
+            rel: r,
+            kind: 'symlink',
+            size: 0,
+            mode: 0o777,
+            mtime: 0,
+            target: String(await fs.readlink(abs)),
+          });
         else if (s.isDirectory()) {
           items.push({ rel: r, kind: 'dir', size: 0, mode: Number(s.mode) & 0o7777, mtime: 0 });
           await walk(abs, r);

@@ -24,7 +24,15 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 export function listWorkspace(vault: Pick<Vault, 'config'>): WorkspacePath[] {
   const w = vault.config.extra.workspace;
   if (!Array.isArray(w)) return [];
-  return w.filter((x): x is WorkspacePath => !!x && typeof x === 'object' && typeof x.name === 'string' && NAME.test(x.name) && typeof x.path === 'string' && x.path.startsWith('/'));
+  return w.filter(
+    (x): x is WorkspacePath =>
+      !!x &&
+      typeof x === 'object' &&
+      typeof x.name === 'string' &&
+      NAME.test(x.name) &&
+      typeof x.path === 'string' &&
+      x.path.startsWith('/'),
+  );
 }
 
 function inside(child: string, parent: string): boolean {
@@ -34,13 +42,31 @@ function inside(child: string, parent: string): boolean {
 /** Declare a workspace path (absolute). The name defaults to the path's last part. */
 export async function addWorkspace(opts: { vault: Vault; path: string; name?: string }): Promise<WorkspacePath> {
   const { vault } = opts;
-  if (!posix.isAbsolute(opts.path)) throw new UsageError(`workspace path '${opts.path}' is not absolute`, 'give the full path (the CLI resolves relative paths from the current folder)');
+  if (!posix.isAbsolute(opts.path))
+    throw new UsageError(
+      `workspace path '${opts.path}' is not absolute`,
+      'give the full path (the CLI resolves relative paths from the current folder)',
+    );
   const path = posix.normalize(opts.path).replace(/(.)\/+$/, '$1');
-  if (path === '/') throw new UsageError('the whole filesystem cannot be a workspace path', 'name the folder that holds the settings');
+  if (path === '/')
+    throw new UsageError('the whole filesystem cannot be a workspace path', 'name the folder that holds the settings');
   const vaultDir = posix.normalize(vault.vaultDir);
-  if (inside(vaultDir, path) || inside(path, vaultDir)) throw new UsageError(`workspace path '${path}' contains or is inside the vault's own folder ${vaultDir}`, 'name a folder of application settings, not the project or its vault');
-  const name = opts.name ?? posix.basename(path).replace(/^\.+/, '').replace(/[^A-Za-z0-9._-]+/g, '-');
-  if (!NAME.test(name)) throw new UsageError(`'${name}' cannot name a workspace path`, 'use --name with letters, digits, dot, dash or underscore');
+  if (inside(vaultDir, path) || inside(path, vaultDir))
+    throw new UsageError(
+      `workspace path '${path}' contains or is inside the vault's own folder ${vaultDir}`,
+      'name a folder of application settings, not the project or its vault',
+    );
+  const name =
+    opts.name ??
+    posix
+      .basename(path)
+      .replace(/^\.+/, '')
+      .replace(/[^A-Za-z0-9._-]+/g, '-');
+  if (!NAME.test(name))
+    throw new UsageError(
+      `'${name}' cannot name a workspace path`,
+      'use --name with letters, digits, dot, dash or underscore',
+    );
   const list = listWorkspace(vault);
   const same = list.find((w) => w.name === name || w.path === path);
   if (same) throw new WorkspaceExistsError(same.name, same.path);
@@ -53,7 +79,11 @@ export async function addWorkspace(opts: { vault: Vault; path: string; name?: st
 export async function removeWorkspace(opts: { vault: Vault; name: string }): Promise<WorkspacePath> {
   const list = listWorkspace(opts.vault);
   const hit = list.find((w) => w.name === opts.name);
-  if (!hit) throw new UnknownWorkspaceError(opts.name, list.map((w) => w.name));
+  if (!hit)
+    throw new UnknownWorkspaceError(
+      opts.name,
+      list.map((w) => w.name),
+    );
   const rest = list.filter((w) => w !== hit);
   await setConfigExtra(opts.vault, { workspace: rest.length ? rest : undefined });
   return hit;

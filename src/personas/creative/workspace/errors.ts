@@ -2,19 +2,34 @@ import { VaultError } from '../../../errors.js';
 
 export class UnknownWorkspaceError extends VaultError {
   constructor(name: string, known: readonly string[]) {
-    super('ENOWORKSPACE', `no workspace path named '${name}'`, { name, known }, known.length ? `known names: ${known.join(', ')}` : "add one with 'vault workspace add PATH'");
+    super(
+      'ENOWORKSPACE',
+      `no workspace path named '${name}'`,
+      { name, known },
+      known.length ? `known names: ${known.join(', ')}` : "add one with 'vault workspace add PATH'",
+    );
   }
 }
 
 export class WorkspaceExistsError extends VaultError {
   constructor(name: string, path: string) {
-    super('EEXIST', `workspace '${name}' is already declared (${path})`, { name, path }, 'pick another --name, or remove it first');
+    super(
+      'EEXIST',
+      `workspace '${name}' is already declared (${path})`,
+      { name, path },
+      'pick another --name, or remove it first',
+    );
   }
 }
 
 export class NoWorkspaceStateError extends VaultError {
   constructor(snapshot: string) {
-    super('ENOWORKSPACE', `snapshot ${snapshot.slice(0, 12)} holds no workspace state`, { snapshot }, "declare paths with 'vault workspace add PATH'; the next commit captures them");
+    super(
+      'ENOWORKSPACE',
+      `snapshot ${snapshot.slice(0, 12)} holds no workspace state`,
+      { snapshot },
+      "declare paths with 'vault workspace add PATH'; the next commit captures them",
+    );
   }
 }
 

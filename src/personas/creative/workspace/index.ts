@@ -2,6 +2,18 @@
 export { addWorkspace, listWorkspace, removeWorkspace, type WorkspacePath } from './config.js';
 export { workspaceAttachment } from './attachment.js';
 export { NOTE_META, showWorkspace, type WorkspaceState, type WorkspaceSummary } from './show.js';
-export { restoreWorkspace, type WorkspaceConfirmation, type WorkspaceRestoreOptions, type WorkspaceRestoreResult } from './restore.js';
-export { NoWorkspaceStateError, UndeclaredWorkspaceError, UnknownWorkspaceError, WorkspaceExistsError, WorkspaceOverwriteError, WorkspaceRestoreCancelledError } from './errors.js';
+export {
+  restoreWorkspace,
+  type WorkspaceConfirmation,
+  type WorkspaceRestoreOptions,
+  type WorkspaceRestoreResult,
+} from './restore.js';
+export {
+  NoWorkspaceStateError,
+  UndeclaredWorkspaceError,
+  UnknownWorkspaceError,
+  WorkspaceExistsError,
+  WorkspaceOverwriteError,
+  WorkspaceRestoreCancelledError,
+} from './errors.js';
 export type { CapturedWorkspace, Manifest, WorkspaceItem } from './manifest.js';

@@ -53,11 +53,17 @@ export function decodeManifest(body: Buffer): Manifest {
   } catch (e) {
     throw new MalformedObjectError('workspace manifest', (e as Error).message);
   }
-  if (v?.v !== 1 || !Array.isArray(v.workspaces)) throw new MalformedObjectError('workspace manifest', 'not a version 1 manifest');
+  if (v?.v !== 1 || !Array.isArray(v.workspaces))
+    throw new MalformedObjectError('workspace manifest', 'not a version 1 manifest');
   for (const w of v.workspaces) {
-    if (typeof w?.name !== 'string' || typeof w.path !== 'string' || !w.path.startsWith('/') || !Array.isArray(w.items)) throw new MalformedObjectError('workspace manifest', 'bad workspace entry');
+    if (typeof w?.name !== 'string' || typeof w.path !== 'string' || !w.path.startsWith('/') || !Array.isArray(w.items))
+      throw new MalformedObjectError('workspace manifest', 'bad workspace entry');
     for (const it of w.items) {
-      if (typeof it?.rel !== 'string' || it.rel.split('/').some((p: string) => p === '..' || p === '.' || (p === '' && it.rel !== '')) || it.rel.startsWith('/')) {
+      if (
+        typeof it?.rel !== 'string' ||
+        it.rel.split('/').some((p: string) => p === '..' || p === '.' || (p === '' && it.rel !== '')) ||
+        it.rel.startsWith('/')
+      ) {
         throw new MalformedObjectError('workspace manifest', `unsafe item path '${String(it?.rel)}' in ${w.name}`);
       }
     }

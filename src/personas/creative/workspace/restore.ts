@@ -5,7 +5,13 @@ import type { AttachedFile } from '../../../porcelain/attachments.js';
 import type { Vault } from '../../../porcelain/openVault.js';
 import { isNotFound, tempName, type FileHandle } from '../../../plumbing/fs.js';
 import { storedPieces, writeStoredFileAtomic } from '../../../plumbing/storedContent.js';
-import { NoWorkspaceStateError, UndeclaredWorkspaceError, UnknownWorkspaceError, WorkspaceOverwriteError, WorkspaceRestoreCancelledError } from './errors.js';
+import {
+  NoWorkspaceStateError,
+  UndeclaredWorkspaceError,
+  UnknownWorkspaceError,
+  WorkspaceOverwriteError,
+  WorkspaceRestoreCancelledError,
+} from './errors.js';
 import { listWorkspace } from './config.js';
 import { attachedPath, type CapturedWorkspace, type WorkspaceItem } from './manifest.js';
 import { showWorkspace } from './show.js';
@@ -117,7 +123,12 @@ export async function restoreWorkspace(opts: WorkspaceRestoreOptions): Promise<W
   const state = await showWorkspace({ vault, snapshot: opts.snapshot });
   if (!state.workspaces.length) throw new NoWorkspaceStateError(state.snapshot);
   const names = opts.names?.length ? opts.names : null;
-  for (const n of names ?? []) if (!state.workspaces.some((w) => w.name === n)) throw new UnknownWorkspaceError(n, state.workspaces.map((w) => w.name));
+  for (const n of names ?? [])
+    if (!state.workspaces.some((w) => w.name === n))
+      throw new UnknownWorkspaceError(
+        n,
+        state.workspaces.map((w) => w.name),
+      );
   const skipped: { path: string; reason: string }[] = [];
   const skip = (path: string, reason: string) => {
     skipped.push({ path, reason });
@@ -138,7 +149,10 @@ export async function restoreWorkspace(opts: WorkspaceRestoreOptions): Promise<W
     if (ws.kind === 'dir') {
       const root = await lstatOrNull(vault, ws.path);
       if (root && !root.isDirectory()) {
-        skip(ws.path, root.isSymbolicLink() ? 'is a symlink now; not writing through it' : 'a file is in the way of this folder');
+        skip(
+          ws.path,
+          root.isSymbolicLink() ? 'is a symlink now; not writing through it' : 'a file is in the way of this folder',
+        );
         continue;
       }
       if (!root) mkdirs.push({ abs: ws.path, mode: 0o755 });
@@ -191,14 +205,20 @@ export async function restoreWorkspace(opts: WorkspaceRestoreOptions): Promise<W
   const declared = new Set(listWorkspace(vault).map((w) => w.path));
   const undeclared = [...new Set(steps.map((s) => s.ws.path).filter((p) => !declared.has(p)))];
   if ((overwritten.length || undeclared.length) && !opts.yes) {
-    if (!opts.confirm) throw undeclared.length ? new UndeclaredWorkspaceError(undeclared) : new WorkspaceOverwriteError(overwritten);
-    if (!(await opts.confirm({ overwrite: overwritten, undeclared }))) throw new WorkspaceRestoreCancelledError(overwritten);
+    if (!opts.confirm)
+      throw undeclared.length ? new UndeclaredWorkspaceError(undeclared) : new WorkspaceOverwriteError(overwritten);
+    if (!(await opts.confirm({ overwrite: overwritten, undeclared })))
+      throw new WorkspaceRestoreCancelledError(overwritten);
   }
   for (const d of mkdirs) {
     // checked again right before: a symlink that appeared since is not followed
     const st = await lstatOrNull(vault, d.abs);
-    if (st && !st.isDirectory()) throw fsError(Object.assign(new Error('not a folder any more'), { code: 'EIO' }), 'mkdir', d.abs);
-    if (!st) await vault.fs.mkdir(d.abs, { recursive: true, mode: d.mode }).catch((e) => { throw fsError(e, 'mkdir', d.abs); });
+    if (st && !st.isDirectory())
+      throw fsError(Object.assign(new Error('not a folder any more'), { code: 'EIO' }), 'mkdir', d.abs);
+    if (!st)
+      await vault.fs.mkdir(d.abs, { recursive: true, mode: d.mode }).catch((e) => {
+        throw fsError(e, 'mkdir', d.abs);
+      });
   }
   const written: string[] = [];
   for (const s of steps) {

@@ -13,8 +13,10 @@ export async function commitAttachments(vault: Vault): Promise<CommitAttachment[
   const extra = vault.config.extra;
   // on by persona unless `extra.<key>: false`; `extra.<key>: true` turns it on for any vault
   const on = (key: string, byPersona: boolean) => extra[key] === true || (byPersona && extra[key] !== false);
-  if (on('thumbnails', persona === 'creative')) out.push((await import('../personas/creative/thumbnails/attachment.js')).thumbnailsAttachment());
-  if (on('references', persona === 'creative' || persona === 'game')) out.push((await import('../personas/creative/references/attachment.js')).referencesAttachment());
+  if (on('thumbnails', persona === 'creative'))
+    out.push((await import('../personas/creative/thumbnails/attachment.js')).thumbnailsAttachment());
+  if (on('references', persona === 'creative' || persona === 'game'))
+    out.push((await import('../personas/creative/references/attachment.js')).referencesAttachment());
   if (Array.isArray(extra.workspace) && extra.workspace.length) {
     out.push((await import('../personas/creative/workspace/attachment.js')).workspaceAttachment(vault));
   }

@@ -2,8 +2,8 @@ import { AmbiguousRevisionError, UnknownRevisionError } from '../errors.js';
 import { decodeSnapshot } from '../objects/snapshot.js';
 import { isObjectId } from '../objects/hashObject.js';
 import type { ObjectId } from '../objects/types.js';
-import { badRefName, readHead, readRef, REF_PREFIXES, type RefOptions } from '../refs/refs.js';
-import type { ObjectDatabase } from './ObjectDatabase.js';
+import { badRefName, readHead, readRef, REF_PREFIXES, type RefOptions } from './refs.js';
+import type { ObjectDatabase } from '../plumbing/ObjectDatabase.js';
 
 /** Full ref names a short name could mean, in the order they are tried. */
 export function refCandidates(name: string): string[] {

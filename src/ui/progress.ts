@@ -16,7 +16,14 @@ export interface ProgressSample {
 }
 
 export function fromProgress(p: Progress): ProgressSample {
-  return { phase: p.phase, bytes: p.bytes, bytesTotal: p.bytesTotal, items: p.files, itemsTotal: p.filesTotal, unit: 'files' };
+  return {
+    phase: p.phase,
+    bytes: p.bytes,
+    bytesTotal: p.bytesTotal,
+    items: p.files,
+    itemsTotal: p.filesTotal,
+    unit: 'files',
+  };
 }
 
 /** What a display shows: the fraction done, the rate over the last few seconds, the time left. */
@@ -57,8 +64,14 @@ export class ProgressMeter {
     const first = this.window[0];
     const dt = (now - first.t) / 1000;
     // too short a window: keep the last rate, unless the window just started over (new phase)
-    const rate = dt > 0.05 ? Math.max(0, (s.bytes - first.bytes) / dt) : this.window.length > 1 ? (this.last?.rate ?? 0) : 0;
-    const fraction = s.bytesTotal > 0 ? Math.min(1, s.bytes / s.bytesTotal) : s.itemsTotal > 0 ? Math.min(1, s.items / s.itemsTotal) : null;
+    const rate =
+      dt > 0.05 ? Math.max(0, (s.bytes - first.bytes) / dt) : this.window.length > 1 ? (this.last?.rate ?? 0) : 0;
+    const fraction =
+      s.bytesTotal > 0
+        ? Math.min(1, s.bytes / s.bytesTotal)
+        : s.itemsTotal > 0
+          ? Math.min(1, s.items / s.itemsTotal)
+          : null;
     const eta = s.bytesTotal > 0 && rate > 0 ? Math.max(0, (s.bytesTotal - s.bytes) / rate) : null;
     this.last = { sample: s, fraction, rate, eta, elapsed: (now - this.start) / 1000 };
     return this.last;
@@ -116,7 +129,10 @@ export interface ProgressOptions {
 }
 
 /** Whether a command should draw progress: stderr is a terminal and neither --json nor --quiet. */
-export function progressWanted(argv: { json?: boolean; quiet?: boolean }, stream: NodeJS.WriteStream = process.stderr): boolean {
+export function progressWanted(
+  argv: { json?: boolean; quiet?: boolean },
+  stream: NodeJS.WriteStream = process.stderr,
+): boolean {
   return stream.isTTY === true && !argv.json && !argv.quiet;
 }
 
@@ -125,7 +141,11 @@ export function progressWanted(argv: { json?: boolean; quiet?: boolean }, stream
  * shown only once the work has taken more than a moment (400 ms). Plain text, not Ink: commit and
  * push must not load React to draw one line. Returns the callback and a function that clears the line.
  */
-export function progressReporter<P>(label: string | ((s: ProgressSample) => string), toSample: (p: P) => ProgressSample, opts: ProgressOptions = {}): { onProgress: (p: P) => void; done: () => void } {
+export function progressReporter<P>(
+  label: string | ((s: ProgressSample) => string),
+  toSample: (p: P) => ProgressSample,
+  opts: ProgressOptions = {},
+): { onProgress: (p: P) => void; done: () => void } {
   const stream = opts.stream ?? process.stderr;
   const enabled = opts.enabled ?? stream.isTTY === true;
   const clock = opts.clock ?? Date.now;
@@ -153,11 +173,28 @@ export function progressReporter<P>(label: string | ((s: ProgressSample) => stri
 }
 
 /** A sync operation's progress (objects and bytes) as a sample. */
-export function fromSyncProgress(p: { phase: string; objects: number; objectsTotal: number; bytes: number; bytesTotal: number }): ProgressSample {
-  return { phase: p.phase, bytes: p.bytes, bytesTotal: p.bytesTotal, items: p.objects, itemsTotal: p.objectsTotal, unit: 'objects' };
+export function fromSyncProgress(p: {
+  phase: string;
+  objects: number;
+  objectsTotal: number;
+  bytes: number;
+  bytesTotal: number;
+}): ProgressSample {
+  return {
+    phase: p.phase,
+    bytes: p.bytes,
+    bytesTotal: p.bytesTotal,
+    items: p.objects,
+    itemsTotal: p.objectsTotal,
+    unit: 'objects',
+  };
 }
 
 /** Progress of commit and restore (files and bytes). */
-export function progressBar(label: string, enabled = process.stderr.isTTY === true, opts: Omit<ProgressOptions, 'enabled'> = {}): { onProgress: (p: Progress) => void; done: () => void } {
+export function progressBar(
+  label: string,
+  enabled = process.stderr.isTTY === true,
+  opts: Omit<ProgressOptions, 'enabled'> = {},
+): { onProgress: (p: Progress) => void; done: () => void } {
   return progressReporter(label, fromProgress, { ...opts, enabled });
 }

@@ -4,19 +4,19 @@
  * index.ts directly.
  */
 import { resolve } from 'node:path';
-import { UsageError } from './errors.js';
-import type { ObjectId, ObjectType } from './objects/types.js';
-import type { FsPromises } from './plumbing/fs.js';
-import { exists, joinPath } from './plumbing/fs.js';
-import { VAULT_DIR, vaultPaths } from './plumbing/layout.js';
-import { syncFs } from './plumbing/syncFs.js';
-import { revParse } from './plumbing/revParse.js';
-import type { AttachmentWarning, CommitAttachment } from './porcelain/attachments.js';
-import { commit } from './porcelain/commit.js';
-import { log, type LogEntry } from './porcelain/log.js';
-import { initVault, openVault, type Vault } from './porcelain/openVault.js';
-import { restore, type RestoreResult } from './porcelain/restore.js';
-import { readRef, updateRef } from './refs/refs.js';
+import { UsageError } from '../errors.js';
+import type { ObjectId, ObjectType } from '../objects/types.js';
+import type { FsPromises } from '../plumbing/fs.js';
+import { exists, joinPath } from '../plumbing/fs.js';
+import { VAULT_DIR, vaultPaths } from '../plumbing/layout.js';
+import { syncFs } from '../plumbing/syncFs.js';
+import { revParse } from '../refs/revParse.js';
+import type { AttachmentWarning, CommitAttachment } from './attachments.js';
+import { commit } from './commit.js';
+import { log, type LogEntry } from './log.js';
+import { initVault, openVault, type Vault } from './openVault.js';
+import { restore, type RestoreResult } from './restore.js';
+import { readRef, updateRef } from '../refs/refs.js';
 
 export interface EngineOptions {
   fs?: FsPromises;
@@ -30,9 +30,21 @@ export interface EngineOptions {
   onWarning?: (w: AttachmentWarning) => void;
 }
 
-async function withOpen<T>(o: EngineOptions, dir: string, vaultDir: string | undefined, fn: (v: Vault) => Promise<T>): Promise<T> {
+async function withOpen<T>(
+  o: EngineOptions,
+  dir: string,
+  vaultDir: string | undefined,
+  fn: (v: Vault) => Promise<T>,
+): Promise<T> {
   const fs = o.fs ?? syncFs;
-  const v = await openVault({ fs, cwd: dir, vaultDir, clock: o.clock, author: o.author, threads: o.fs ? 0 : (o.threads ?? 0) });
+  const v = await openVault({
+    fs,
+    cwd: dir,
+    vaultDir,
+    clock: o.clock,
+    author: o.author,
+    threads: o.fs ? 0 : (o.threads ?? 0),
+  });
   try {
     return await fn(v);
   } finally {
@@ -51,10 +63,17 @@ export class IncrementalBackupEngine {
     const fs = this.options.fs ?? syncFs;
     const abs = this.options.fs ? dir : resolve(dir);
     const vaultDir = this.options.vaultDir;
-    if (!(await exists(fs, vaultPaths(vaultDir ?? joinPath(abs, VAULT_DIR)).config))) await initVault({ fs, dir: abs, vaultDir });
+    if (!(await exists(fs, vaultPaths(vaultDir ?? joinPath(abs, VAULT_DIR)).config)))
+      await initVault({ fs, dir: abs, vaultDir });
     this.project = abs;
     const r = await withOpen(this.options, abs, vaultDir, async (vault) =>
-      commit({ vault, message, allowEmpty: true, attachments: await this.attachments(vault), onWarning: this.options.onWarning }),
+      commit({
+        vault,
+        message,
+        allowEmpty: true,
+        attachments: await this.attachments(vault),
+        onWarning: this.options.onWarning,
+      }),
     );
     return r.id!;
   }
@@ -67,9 +86,12 @@ export class IncrementalBackupEngine {
   /** Write snapshot `id` (any snapshot name) into `dir`. */
   async restoreSnapshot(id: string, dir: string): Promise<RestoreResult> {
     const project = this.project ?? (this.options.vaultDir ? dir : undefined);
-    if (!project) throw new UsageError('restoreSnapshot needs a vault: call createSnapshot first or pass vaultDir to the engine');
+    if (!project)
+      throw new UsageError('restoreSnapshot needs a vault: call createSnapshot first or pass vaultDir to the engine');
     const to = this.options.fs ? dir : resolve(dir);
-    return withOpen(this.options, project, this.options.vaultDir, (vault) => restore({ vault, snapshot: id, to, force: true }));
+    return withOpen(this.options, project, this.options.vaultDir, (vault) =>
+      restore({ vault, snapshot: id, to, force: true }),
+    );
   }
 }
 
@@ -105,14 +127,24 @@ export class FileSystemVersionTracker {
     return withOpen(this.options, this.projectDir, this.options.vaultDir, (vault) => log({ vault, limit }));
   }
   resolve(name: string): Promise<ObjectId> {
-    return withOpen(this.options, this.projectDir, this.options.vaultDir, (v) => revParse({ ...v.refs, db: v.db }, name));
+    return withOpen(this.options, this.projectDir, this.options.vaultDir, (v) =>
+      revParse({ ...v.refs, db: v.db }, name),
+    );
   }
   /** Name a snapshot refs/tags/NAME (or refs/milestones/NAME with milestone: true). */
   tagVersion(name: string, id: string, opts: { milestone?: boolean } = {}): Promise<void> {
     return withOpen(this.options, this.projectDir, this.options.vaultDir, async (v) => {
       const ref = `refs/${opts.milestone ? 'milestones' : 'tags'}/${name}`;
       const target = await revParse({ ...v.refs, db: v.db }, id);
-      await updateRef({ ...v.refs, ref, value: target, expected: await readRef(v.refs, ref), message: `tag: ${name}`, author: v.author, time: v.clock() });
+      await updateRef({
+        ...v.refs,
+        ref,
+        value: target,
+        expected: await readRef(v.refs, ref),
+        message: `tag: ${name}`,
+        author: v.author,
+        time: v.clock(),
+      });
     });
   }
 }
