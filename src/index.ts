@@ -1,7 +1,8 @@
 /**
- * Vault's library API. The CLI uses nothing else. Every operation takes one
- * options object with the injected `fs` (node's, or memfs in tests) and
- * reports through callbacks; nothing here prints.
+ * Vault's library API: what `import ... from 'vault-vcs'` gives. The CLI and the TUI import the modules
+ * themselves (each command loads only what it needs), the same functions this file re-exports. Every
+ * operation takes one options object with the injected `fs` (node's, or memfs in tests) and reports through
+ * callbacks; nothing here prints.
  */
 export * from './errors.js';
 export * from './objects/index.js';
