@@ -96,11 +96,15 @@ export function onDiskPath(path: string): string {
   return path;
 }
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** The key under which a folder that folds names sees `name`. */
 export function foldName(name: string, folding: NameFolding): string {
-  let n = folding.unicode ? name.normalize('NFC') : name;
+  // an ASCII name is its own NFC form (the common case, and normalize() is not free)
+  const nfc = folding.unicode && !ASCII.test(name);
+  let n = nfc ? name.normalize('NFC') : name;
   if (folding.case) n = n.toLowerCase();
-  return folding.unicode ? n.normalize('NFC') : n;
+  return nfc ? n.normalize('NFC') : n;
 }
 
 // ---- reading the selection: the only I/O of the plan ----
