@@ -122,6 +122,18 @@ export class UnsafePathError extends VaultError {
     super('EUNSAFEPATH', `refusing unsafe entry '${path}': ${why}`, { path, why });
   }
 }
+export class TargetInVaultError extends VaultError {
+  constructor(target: string, vaultDir: string, entry?: string) {
+    super(
+      'ETARGETINVAULT',
+      entry === undefined
+        ? `refusing to restore into ${target}: it is inside the vault store ${vaultDir}`
+        : `refusing to restore into ${target}: '${entry}' would be written inside the vault store ${vaultDir}`,
+      { target, vaultDir, entry },
+      'restore into a folder outside the vault store (--to DIR)',
+    );
+  }
+}
 export class UncommittedChangesError extends VaultError {
   constructor(paths: string[]) {
     super(

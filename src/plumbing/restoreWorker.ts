@@ -4,6 +4,7 @@ import { hashObject } from '../objects/hashObject.js';
 import type { ObjectType } from '../objects/types.js';
 import { isNotFound, readFully, type FileHandle } from './fs.js';
 import { CODEC_RAW, CODEC_ZSTD, RECORD_HEADER, recordHeaderMismatch } from './objectCodes.js';
+import { setSize, writeOrHole } from './sparse.js';
 import { syncFs } from './syncFs.js';
 import { serve } from './workerPool.js';
 import { loadZstd } from './zstd.js';
@@ -11,7 +12,8 @@ import { loadZstd } from './zstd.js';
 /**
  * A worker that writes whole files during restore: it reads each part's record
  * straight from its pack file, decompresses it, checks it against its id, and
- * writes it into a new temp file (created exclusively: never through a link).
+ * writes it into a new temp file (created exclusively: never through a link),
+ * leaving a hole for a part that is all zeros. A failing part fails only its file.
  * The main thread checked the path and renames the temp file into place.
  */
 export interface RestorePart {
@@ -92,13 +94,10 @@ serve<RestoreRequest, number>(
     try {
       for (const p of req.parts) {
         const body = await readPart(p);
-        let off = 0;
-        while (off < body.length) {
-          const { bytesWritten } = await out.write(body, off, body.length - off, pos + off);
-          off += bytesWritten;
-        }
+        await writeOrHole(out, body, pos);
         pos += body.length;
       }
+      await setSize(out, pos);
     } finally {
       await out.close();
     }

@@ -36,6 +36,9 @@ class SyncFileHandle {
   stat() {
     return wrap(() => fs.fstatSync(this.fd))();
   }
+  truncate(len?: number) {
+    return wrap(() => fs.ftruncateSync(this.fd, len))();
+  }
   /** fsync is the one call left asynchronous: the thread goes on working while the disk catches up */
   sync() {
     return new Promise<void>((resolve, reject) => fs.fsync(this.fd, (e) => (e ? reject(e) : resolve())));

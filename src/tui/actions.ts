@@ -70,9 +70,8 @@ export async function fileRestorePlan(vault: Vault, snapshot: string, c: Change)
     label: `restoring ${c.path}`,
     run: async (onProgress) => {
       const r = await restore({ vault, snapshot, paths: [c.path], force: true, onProgress });
-      const skipped = r.skipped.length
-        ? `; not restored: ${r.skipped.map((s) => `${s.path} (${s.reason})`).join(', ')}`
-        : '';
+      const missed = [...r.skipped, ...r.failures];
+      const skipped = missed.length ? `; not restored: ${missed.map((s) => `${s.path} (${s.reason})`).join(', ')}` : '';
       return {
         message: {
           text: `restored ${c.path} from ${short}${r.unchanged ? ' (it was already identical)' : ''}${skipped}`,

@@ -8,12 +8,18 @@ import { encodeTree } from '../../src/objects/tree.js';
 import type { TreeEntry } from '../../src/objects/types.js';
 import { acquireLock } from '../../src/plumbing/lock.js';
 import { commit } from '../../src/porcelain/commit.js';
-import { restore } from '../../src/porcelain/restore.js';
+import { restore, type RestoreResult } from '../../src/porcelain/restore.js';
+import { probeNameFolding } from '../../src/porcelain/restoreTarget.js';
+import { ls } from '../../src/porcelain/ls.js';
+import { initVault, openVault } from '../../src/porcelain/openVault.js';
+import { InlineCodec } from '../../src/plumbing/codec.js';
+import { exists, type FsPromises } from '../../src/plumbing/fs.js';
+import { memFs } from '../helpers/memfs.js';
 import { status } from '../../src/porcelain/status.js';
 import type { Vault } from '../../src/porcelain/openVault.js';
 import { prngBytes } from '../helpers/prng.js';
 import { exec, listTree, symlink, writeTree, type FileTree } from '../helpers/tree.js';
-import { codeOf, diskVault, memVault, nodeFs, tempDir } from '../helpers/vault.js';
+import { codeOf, diskVault, fakeClock, memVault, nodeFs, tempDir, type TestVault } from '../helpers/vault.js';
 
 const test = suite('porcelain/restore');
 
@@ -212,12 +218,14 @@ for (const name of EVIL_NAMES) {
       if (nested) root = await rawTree(t.vault, [dirEntry('sub', root)]);
       const snap = await rawSnapshot(t.vault, root);
       const before = Object.keys(t.vol.toJSON());
-      let skipped: string[] = [];
+      let refused: string[] = [];
       const code = await codeOf(async () => {
-        skipped = (await restore({ vault: t.vault, snapshot: snap, to: '/out/target' })).skipped.map((s) => s.path);
+        const r = await restore({ vault: t.vault, snapshot: snap, to: '/out/target' });
+        // skipped, or (a damaged subfolder) named as a failure with the rest restored
+        refused = [...r.skipped, ...r.failures.filter((f) => f.code === 'EMALFORMED')].map((s) => s.path);
       });
       if (code !== '(did not throw)') assert.is(code, 'EMALFORMED');
-      else assert.ok(skipped.length > 0, 'restored without complaint');
+      else assert.ok(refused.length > 0, 'restored without complaint');
       const added = Object.keys(t.vol.toJSON()).filter((p) => !before.includes(p));
       assert.equal(
         added.filter((p) => !p.startsWith('/out/target/')),
@@ -240,7 +248,10 @@ test('crafted tree naming .vault, restored in place: refused, the vault is intac
   assert.is(String(await t.fs.readFile('/work/.vault/config', 'utf8')), config);
 });
 
-test('a chunk list that lies about chunk sizes: EMALFORMED, and no file (or temp file) is left', async () => {
+/** The failures of a restore as [path, code] pairs. */
+const failed = (r: RestoreResult) => r.failures.map((f) => [f.path, f.code]);
+
+test('a chunk list that lies about chunk sizes: that file fails with EMALFORMED, no file (or temp file) is left', async () => {
   const t = await memVault({});
   const chunk = await t.vault.db.writeLoose('chunk', Buffer.from('12345'));
   const list = await t.vault.db.writeLoose(
@@ -252,22 +263,25 @@ test('a chunk list that lies about chunk sizes: EMALFORMED, and no file (or temp
     encodeTree({ entries: [{ name: 'big.bin', kind: 'file', size: 10, mtime: 0, obj: 'chunklist', id: list }] }),
   );
   const snap = await rawSnapshot(t.vault, root);
-  assert.is(await codeOf(() => restore({ vault: t.vault, snapshot: snap, to: '/out' })), 'EMALFORMED');
+  const r = await restore({ vault: t.vault, snapshot: snap, to: '/out' });
+  assert.equal(failed(r), [['big.bin', 'EMALFORMED']]);
+  assert.is(r.files, 0);
   assert.equal(await listTree(t.fs, '/out'), []);
 });
 
-test('a tree whose size disagrees with the content: EMALFORMED, no file left', async () => {
+test('a tree whose size disagrees with the content: that file fails with EMALFORMED, no file left', async () => {
   const t = await memVault({});
   const blob = await t.vault.db.writeLoose('blob', Buffer.from('12345'));
   const snap = await rawSnapshot(
     t.vault,
     await t.vault.db.writeLoose('tree', encodeTree({ entries: [fileEntry('a.txt', blob, 6)] })),
   );
-  assert.is(await codeOf(() => restore({ vault: t.vault, snapshot: snap, to: '/out' })), 'EMALFORMED');
+  const r = await restore({ vault: t.vault, snapshot: snap, to: '/out' });
+  assert.equal(failed(r), [['a.txt', 'EMALFORMED']]);
   assert.equal(await listTree(t.fs, '/out'), []);
 });
 
-test('a missing chunk: ENOOBJECT, no file (or temp file) left', async () => {
+test('a missing chunk: that file fails with ENOOBJECT, no file (or temp file) left', async () => {
   const t = await memVault({});
   const gone = hashObject('chunk', Buffer.from('never stored'));
   const list = await t.vault.db.writeLoose(
@@ -281,7 +295,8 @@ test('a missing chunk: ENOOBJECT, no file (or temp file) left', async () => {
       encodeTree({ entries: [{ name: 'f', kind: 'file', size: 12, mtime: 0, obj: 'chunklist', id: list }] }),
     ),
   );
-  assert.is(await codeOf(() => restore({ vault: t.vault, snapshot: snap, to: '/out' })), 'ENOOBJECT');
+  const r = await restore({ vault: t.vault, snapshot: snap, to: '/out' });
+  assert.equal(failed(r), [['f', 'ENOOBJECT']]);
   assert.equal(await listTree(t.fs, '/out'), []);
 });
 
@@ -343,6 +358,197 @@ test('in place: a committed folder since replaced by a symlink is not followed, 
   } finally {
     await tmp.remove();
   }
+});
+
+// ---- damaged objects: everything intact is restored, each failure named (issue 13, item 8) ----
+
+/** Flip the last byte of an object's record in its pack (it then fails its check with ECORRUPT). */
+async function damage(t: TestVault, id: string): Promise<void> {
+  const loc = t.vault.db.locate(id);
+  assert.ok(loc, `${id.slice(0, 12)} is packed`);
+  await t.fs.chmod(loc!.packPath, 0o644);
+  const fh = await t.fs.open(loc!.packPath, 'r+');
+  const at = loc!.entry.offset + loc!.entry.length - 1;
+  const b = Buffer.alloc(1);
+  await fh.read(b, 0, 1, at);
+  b[0] ^= 0x20;
+  await fh.write(b, 0, 1, at);
+  await fh.close();
+}
+
+const idOf = async (v: Vault, path: string) =>
+  (await ls({ vault: v, rev: 'HEAD' })).entries.find((e) => e.path === path)!.id;
+
+test('two damaged files of 26: the other 24 are restored byte for byte, each damaged one is named', async () => {
+  const docs: Record<string, string> = {};
+  for (let i = 0; i < 26; i++) docs[`f${String(i).padStart(2, '0')}.txt`] = `file ${i}\n`.repeat(20 + i);
+  const t = await committed({ docs });
+  for (const victim of ['docs/f07.txt', 'docs/f19.txt']) await damage(t, await idOf(t.vault, victim));
+  const v = await t.reopen();
+  const r = await restore({ vault: v, snapshot: 'HEAD', to: '/out' });
+  assert.equal(failed(r), [
+    ['docs/f07.txt', 'ECORRUPT'],
+    ['docs/f19.txt', 'ECORRUPT'],
+  ]);
+  assert.ok(r.failures.every((f) => f.reason.includes('corrupted')));
+  assert.is(r.files, 24);
+  const out = await listTree(t.fs, '/out');
+  const want = (await listTree(t.fs, '/work')).filter(
+    (l) => !l.includes('.vault') && !l.includes('f07') && !l.includes('f19'),
+  );
+  assert.equal(out, want);
+});
+
+test('a damaged folder fails alone: its siblings are restored, and a restore of another path does not see it', async () => {
+  const t = await committed({ A: { 'a.txt': 'a' }, B: { 'b.txt': 'b' }, 'top.txt': 'top' });
+  await damage(t, await idOf(t.vault, 'A'));
+  const v = await t.reopen();
+  const r = await restore({ vault: v, snapshot: 'HEAD', to: '/out' });
+  assert.equal(failed(r), [['A', 'ECORRUPT']]);
+  assert.is(String(await t.fs.readFile('/out/B/b.txt', 'utf8')), 'b');
+  assert.is(String(await t.fs.readFile('/out/top.txt', 'utf8')), 'top');
+  const only = await restore({ vault: v, snapshot: 'HEAD', paths: ['B'], to: '/only' });
+  assert.equal(only.failures, []);
+  assert.equal(await listTree(t.fs, '/only'), [
+    'dir  B',
+    (await listTree(t.fs, '/out')).find((l) => l.includes('b.txt'))!,
+  ]);
+});
+
+// ---- the vault store is never a target (issue 13, item 10) ----
+
+test('restore --to the vault store or anything inside it: ETARGETINVAULT, the store is untouched', async () => {
+  const t = await committed({ HEAD: 'not a ref\n', config: 'evil', refs: { heads: { main: 'x' } } });
+  const before = t.vol.toJSON('/work/.vault');
+  await t.fs.symlink('/work/.vault', '/link-to-store');
+  for (const to of [
+    '/work/.vault',
+    '/work/.vault/',
+    '/work/.vault/refs/heads',
+    '/work/x/../.vault/new',
+    '/link-to-store',
+    '/link-to-store/sub',
+  ]) {
+    assert.is(await codeOf(() => restore({ vault: t.vault, snapshot: 'HEAD', to })), 'ETARGETINVAULT', to);
+  }
+  assert.equal(t.vol.toJSON('/work/.vault'), before);
+  // next to the store is fine
+  const r = await restore({ vault: t.vault, snapshot: 'HEAD', to: '/work/copy' });
+  assert.is(r.files, 3);
+});
+
+test('--vault-dir elsewhere: a target whose subtree holds the store is refused before anything is written', async () => {
+  const { vol, fs } = memFs();
+  await writeTree(fs, '/x/proj', { store: { HEAD: 'evil\n', config: 'evil' }, 'a.txt': 'a' });
+  await initVault({ fs, dir: '/x/proj', vaultDir: '/x/store' });
+  const vault = await openVault({
+    fs,
+    cwd: '/x/proj',
+    vaultDir: '/x/store',
+    codec: new InlineCodec(),
+    clock: fakeClock(),
+  });
+  await commit({ vault, message: 'has a store folder' });
+  const before = vol.toJSON('/x/store');
+  for (const to of ['/x', '/x/', '/x/store', '/x/store/sub']) {
+    assert.is(await codeOf(() => restore({ vault, snapshot: 'HEAD', to })), 'ETARGETINVAULT', to);
+  }
+  assert.equal(vol.toJSON('/x/store'), before);
+  assert.not.ok(await exists(fs, '/x/a.txt'), 'nothing half-written');
+  const r = await restore({ vault, snapshot: 'HEAD', to: '/x/copy' });
+  assert.is(String(await fs.readFile('/x/copy/store/HEAD', 'utf8')), 'evil\n');
+  assert.is(r.files, 3);
+});
+
+// ---- names a case-insensitive or normalising target cannot tell apart ----
+
+const fold = (n: string) => n.normalize('NFC').toLowerCase();
+
+/**
+ * memfs seen as macOS sees its disk: a lookup by another case or Unicode spelling of a name finds the
+ * entry (lstat and stat only: enough for the probe and for restore's checks of what is in the way).
+ */
+function foldingFs(fs: FsPromises, f: (n: string) => string = fold): FsPromises {
+  const lookup =
+    (op: 'lstat' | 'stat') =>
+    async (p: string, ...rest: unknown[]): Promise<unknown> => {
+      try {
+        return await (fs[op] as (...a: unknown[]) => Promise<unknown>)(p, ...rest);
+      } catch (e) {
+        const dir = p.slice(0, p.lastIndexOf('/')) || '/';
+        const name = p.slice(p.lastIndexOf('/') + 1);
+        const names = ((await fs.readdir(dir).catch(() => [])) as string[]).filter((n) => f(n) === f(name));
+        if (!names.length) throw e;
+        return (fs[op] as (...a: unknown[]) => Promise<unknown>)(`${dir}/${names[0]}`, ...rest);
+      }
+    };
+  return { ...fs, lstat: lookup('lstat'), stat: lookup('stat') } as FsPromises;
+}
+
+async function collidingSnapshot(v: Vault): Promise<string> {
+  const blob = (s: string) => v.db.writeLoose('blob', Buffer.from(s));
+  const inner = await v.db.writeLoose('tree', encodeTree({ entries: [fileEntry('x.txt', await blob('x'), 1)] }));
+  const entries: TreeEntry[] = [
+    fileEntry('README.md', await blob('upper'), 5),
+    fileEntry('readme.md', await blob('lower'), 5),
+    dirEntry('Art', inner),
+    { name: 'art', kind: 'symlink', size: 4, mtime: 0, obj: 'blob', id: await blob('/etc') },
+    fileEntry('caf\u00e9.txt', await blob('nfc'), 3),
+    fileEntry('cafe\u0301.txt', await blob('nfd'), 3),
+    fileEntry('ok.txt', await blob('ok'), 2),
+  ];
+  return rawSnapshot(v, await v.db.writeLoose('tree', encodeTree({ entries })));
+}
+
+test('probeNameFolding: memfs tells every spelling apart; a folding fs is found out; the probe file is removed', async () => {
+  const { fs } = memFs();
+  await fs.mkdir('/d');
+  assert.equal(await probeNameFolding(fs, '/d'), { case: false, unicode: false });
+  assert.equal(await probeNameFolding(foldingFs(fs), '/d'), { case: true, unicode: true });
+  assert.equal(
+    await probeNameFolding(
+      foldingFs(fs, (n) => n.toLowerCase()),
+      '/d',
+    ),
+    { case: true, unicode: false },
+  );
+  assert.equal(await fs.readdir('/d'), []);
+});
+
+test('a case-insensitive, normalising target: entries that differ only in case or NFC/NFD are all refused', async () => {
+  const t = await memVault({});
+  const snap = await collidingSnapshot(t.vault);
+  const folding = foldingFs(t.fs);
+  const v = { ...t.vault, fs: folding } as Vault;
+  const r = await restore({ vault: v, snapshot: snap, to: '/out' });
+  assert.equal(
+    r.skipped.map((s) => s.path).sort(),
+    ['Art', 'Art/x.txt', 'README.md', 'art', 'caf\u00e9.txt', 'cafe\u0301.txt', 'readme.md'].sort(),
+  );
+  assert.equal(await t.fs.readdir('/out'), ['ok.txt'], 'only the unambiguous entry was written');
+  // on a target that tells them apart, every one is restored
+  const plain = await restore({ vault: t.vault, snapshot: snap, to: '/plain' });
+  assert.equal(plain.skipped, []);
+  assert.is(plain.files, 7);
+  // a case-insensitive target that keeps Unicode spellings apart refuses only the case pairs
+  const caseOnly = { ...t.vault, fs: foldingFs(t.fs, (n) => n.toLowerCase()) } as Vault;
+  const c = await restore({ vault: caseOnly, snapshot: snap, to: '/caseonly' });
+  assert.equal(c.skipped.map((s) => s.path).sort(), ['Art', 'Art/x.txt', 'README.md', 'art', 'readme.md']);
+});
+
+// ---- sparse content: all-zero chunks are holes, and the content is still exact (memfs) ----
+
+test('a file with zero runs (middle and end) restores byte for byte at its full size', async () => {
+  const content = Buffer.concat([
+    prngBytes(5, 300_000),
+    Buffer.alloc(3_000_000),
+    prngBytes(6, 10),
+    Buffer.alloc(2_000_000),
+  ]);
+  const t = await committed({ 'disk.img': content, 'zeros.bin': Buffer.alloc(1_000_000) });
+  await restore({ vault: t.vault, snapshot: 'HEAD', to: '/out' });
+  assert.ok(((await t.fs.readFile('/out/disk.img')) as Buffer).equals(content));
+  assert.ok(((await t.fs.readFile('/out/zeros.bin')) as Buffer).equals(Buffer.alloc(1_000_000)));
 });
 
 test.run();

@@ -76,13 +76,19 @@ export const restoreCommand: CommandModule<GlobalArgs, Args> = {
         onSkip: (path, reason) => warn(`warning: not restored: ${path}: ${reason}`),
       });
     }).finally(bar.done);
+    for (const f of r.failures) warn(`error: not restored: ${f.path}: ${f.reason}`);
+    // anything not restored makes the exit status non-zero, with --json too
+    if (r.skipped.length || r.failures.length) process.exitCode = 1;
     if (argv.json) return printJson(r);
     out(
       `restored ${r.files - r.unchanged} file(s) from ${shortId(r.snapshot)} into ${r.target}${r.unchanged ? `; ${r.unchanged} already identical` : ''} (${bytes(r.bytes)} in all)`,
     );
-    if (r.skipped.length) {
+    if (r.skipped.length)
       out(`${r.skipped.length} entr${r.skipped.length === 1 ? 'y' : 'ies'} not restored (see warnings)`);
-      process.exitCode = 1;
+    const failed = r.failures.length;
+    if (failed) {
+      out(`${failed} entr${failed === 1 ? 'y' : 'ies'} could not be restored: damaged or missing objects (see errors)`);
+      out("hint: run 'vault verify --read-data' to see what the damage reaches; everything else was restored");
     }
   },
 };

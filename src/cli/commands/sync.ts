@@ -174,6 +174,19 @@ export const pushCommand: CommandModule<GlobalArgs, SyncArgs & { batchMb?: numbe
   },
 };
 
+/**
+ * Entries a pull or clone could not put into the working folder: each named on stderr, and the exit
+ * status is 1 (with --json too) because the folder does not match the branch it checked out.
+ */
+function checkoutReport(c: import('../../porcelain/sync/fetch.js').PullResult['checkout'], json?: boolean): void {
+  if (!c || (!c.skipped.length && !c.failures.length)) return;
+  for (const x of c.skipped) warn(`warning: not restored: ${x.path}: ${x.reason}`);
+  for (const x of c.failures) warn(`error: not restored: ${x.path}: ${x.reason}`);
+  process.exitCode = 1;
+  const n = c.skipped.length + c.failures.length;
+  if (!json) out(`the project folder does not match HEAD: ${n} entr${n === 1 ? 'y' : 'ies'} not restored (see above)`);
+}
+
 function fetchSummary(r: {
   remote: string;
   imported: number;
@@ -221,7 +234,10 @@ export const pullCommand: CommandModule<GlobalArgs, SyncArgs> = {
         (credentials) => sync.pull({ vault, remote: argv.remote, credentials, onProgress: bar.onProgress }),
       ),
     ).finally(bar.done);
-    if (argv.json) return printJson(r);
+    if (argv.json) {
+      printJson(r);
+      return checkoutReport(r.checkout, true);
+    }
     fetchSummary(r);
     const b = r.branch.replace(/^refs\/heads\//, '');
     if (r.outcome === 'fast-forward' || r.outcome === 'new-branch')
@@ -229,6 +245,7 @@ export const pullCommand: CommandModule<GlobalArgs, SyncArgs> = {
     else if (r.outcome === 'ahead') out(`${b} is ahead of ${r.remote}: run 'vault push'`);
     else if (r.outcome === 'no-remote-branch') out(`${r.remote} has no branch ${b}`);
     else out(`${b} is up to date`);
+    checkoutReport(r.checkout);
   },
 };
 
@@ -256,9 +273,13 @@ export const cloneCommand: CommandModule<GlobalArgs, { url: string; dir?: string
           onProgress: bar.onProgress,
         }),
     ).finally(bar.done);
-    if (argv.json) return printJson(r);
+    if (argv.json) {
+      printJson(r);
+      return checkoutReport(r.checkout, true);
+    }
     out(
       `cloned ${safeUrl(argv.url)} into ${r.dir}: ${r.imported} snapshot(s)${r.branch ? `, ${r.branch.replace(/^refs\/heads\//, '')} at ${shortId(r.head!)}` : ' (empty remote)'}`,
     );
+    checkoutReport(r.checkout);
   },
 };

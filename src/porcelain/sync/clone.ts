@@ -6,6 +6,7 @@ import { initVault, openVault, type Vault } from '../openVault.js';
 import type { SyncProgress } from './common.js';
 import type { Credentials } from '../../plumbing/git/http.js';
 import { checkout, fetch, type FetchResult } from './fetch.js';
+import type { RestoreResult } from '../restore.js';
 import { addRemote } from './state.js';
 
 export interface CloneOptions {
@@ -28,6 +29,8 @@ export interface CloneResult extends FetchResult {
   readonly dir: string;
   readonly branch: string | null;
   readonly head: string | null;
+  /** what the working folder's checkout did not restore (skipped, failed); null for an empty remote */
+  readonly checkout: Pick<RestoreResult, 'skipped' | 'failures'> | null;
 }
 
 /**
@@ -93,7 +96,7 @@ async function cloneInto(opts: CloneOptions, dir: string): Promise<CloneResult> 
         : f.refs['refs/heads/main']
           ? 'refs/heads/main'
           : (branches[0] ?? null);
-    if (!branch) return { ...f, dir, branch: null, head: null };
+    if (!branch) return { ...f, dir, branch: null, head: null, checkout: null };
     for (const b of branches) {
       await updateRef({
         ...vault.refs,
@@ -106,8 +109,8 @@ async function cloneInto(opts: CloneOptions, dir: string): Promise<CloneResult> 
       });
     }
     await writeHead(vault.refs, branch);
-    await checkout(vault, null, f.refs[branch], opts.onProgress);
-    return { ...f, dir, branch, head: f.refs[branch] };
+    const { skipped, failures } = await checkout(vault, null, f.refs[branch], opts.onProgress);
+    return { ...f, dir, branch, head: f.refs[branch], checkout: { skipped, failures } };
   } finally {
     await vault.close();
   }

@@ -17,7 +17,7 @@ import type { ObjectWriter } from '../../plumbing/ObjectDatabase.js';
 import { flattenTree } from '../../plumbing/trees.js';
 import { listRefs, readHead, readRef, updateRef } from '../../refs/refs.js';
 import type { Vault } from '../openVault.js';
-import { restore } from '../restore.js';
+import { restore, type RestoreResult } from '../restore.js';
 import { status } from '../status.js';
 import { DivergedError, isAncestor, vaultRefOf, type SyncProgress } from './common.js';
 import { mergeNotes } from '../mergeNotes.js';
@@ -393,6 +393,8 @@ export interface PullResult extends FetchResult {
   readonly to: ObjectId | null;
   /** 'up-to-date', 'fast-forward', 'new-branch', 'ahead' (local has more: push it), 'no-remote-branch' */
   readonly outcome: 'up-to-date' | 'fast-forward' | 'new-branch' | 'ahead' | 'no-remote-branch';
+  /** what the working folder's checkout did not restore (skipped, failed); null when nothing was checked out */
+  readonly checkout: Pick<RestoreResult, 'skipped' | 'failures'> | null;
 }
 
 /**
@@ -407,7 +409,7 @@ export async function pull(opts: FetchOptions): Promise<PullResult> {
   const head = await readHead(vault.refs);
   const branch = head.ref ?? 'refs/heads/main';
   const theirs = f.refs[branch] ?? null;
-  const base = { ...f, branch, from: head.id, to: theirs };
+  const base = { ...f, branch, from: head.id, to: theirs, checkout: null };
   if (!theirs) return { ...base, to: head.id, outcome: 'no-remote-branch' };
   if (head.id === theirs) return { ...base, outcome: 'up-to-date' };
   if (head.id && (await isAncestor(vault, theirs, head.id))) return { ...base, to: head.id, outcome: 'ahead' };
@@ -418,7 +420,7 @@ export async function pull(opts: FetchOptions): Promise<PullResult> {
     throw new UncommittedChangesError(
       [...st.added, ...st.modified, ...st.deleted, ...st.renamed].map((c) => c.path).sort(),
     );
-  await checkout(vault, head.id, theirs);
+  const restored = await checkout(vault, head.id, theirs);
   await updateRef({
     ...vault.refs,
     ref: branch,
@@ -428,16 +430,20 @@ export async function pull(opts: FetchOptions): Promise<PullResult> {
     author: vault.author,
     time: vault.clock(),
   });
-  return { ...base, outcome: head.id ? 'fast-forward' : 'new-branch' };
+  const { skipped, failures } = restored;
+  return { ...base, outcome: head.id ? 'fast-forward' : 'new-branch', checkout: { skipped, failures } };
 }
 
-/** Make a clean working folder match `to` (files of `from` that `to` lacks are removed). */
+/**
+ * Make a clean working folder match `to` (files of `from` that `to` lacks are removed).
+ * Returns what restore reports: entries it skipped or could not restore mean the folder does not match `to`.
+ */
 export async function checkout(
   vault: Vault,
   from: ObjectId | null,
   to: ObjectId,
   onProgress?: (p: SyncProgress) => void,
-): Promise<void> {
+): Promise<RestoreResult> {
   const newTree = decodeSnapshot(await vault.db.readTyped(to, 'snapshot'), to).tree;
   if (from) {
     const oldFiles = await flattenTree(vault.db, decodeSnapshot(await vault.db.readTyped(from, 'snapshot'), from).tree);
@@ -449,7 +455,7 @@ export async function checkout(
       else await vault.fs.unlink(abs).catch(() => {});
     }
   }
-  await restore({
+  return restore({
     vault,
     snapshot: to,
     force: true,

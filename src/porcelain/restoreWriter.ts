@@ -1,0 +1,289 @@
+/**
+ * Carries out a restore plan: creates the folders, then writes files in
+ * parallel, each to a temp name created exclusively in its folder and renamed
+ * into place. No folder on the way may be a symlink. A file whose objects are
+ * damaged fails alone (it is named with the reason) and the rest goes on. Each
+ * file's task returns what happened to it; only RestoreWriter.record counts.
+ */
+import type { Stats } from 'node:fs';
+import { MalformedObjectError, fsError } from '../errors.js';
+import { decodeChunkList } from '../objects/chunkList.js';
+import type { ObjectId } from '../objects/types.js';
+import { isNotFound, joinPath, tempName, type FileHandle } from '../plumbing/fs.js';
+import type { RestorePart, RestoreRequest } from '../plumbing/restoreWorker.js';
+import { setSize, writeOrHole } from '../plumbing/sparse.js';
+import type { StatCache } from '../plumbing/statCache.js';
+import { storedPieces } from '../plumbing/storedContent.js';
+import { WorkerPool, failureError, type WorkerFailure } from '../plumbing/workerPool.js';
+import type { Progress } from './hashWorktree.js';
+import type { Vault } from './openVault.js';
+import {
+  failureOf,
+  isDamage,
+  onDiskPath,
+  parentOf,
+  type NotRestored,
+  type PlannedEntry,
+  type RestoreFailure,
+  type RestorePlan,
+} from './restorePlan.js';
+
+export interface WriterOptions {
+  readonly vault: Vault;
+  readonly target: string;
+  /** in place: the stat cache, which learns what is written */
+  readonly cache?: StatCache;
+  /** files written at once (default: 4, or 3 per worker thread) */
+  readonly concurrency?: number;
+  readonly onProgress?: (p: Progress) => void;
+  readonly onSkip?: (path: string, reason: string) => void;
+}
+
+export interface WriteTally {
+  readonly files: number;
+  readonly bytes: number;
+  readonly unchanged: number;
+  readonly skipped: readonly NotRestored[];
+  readonly failures: readonly RestoreFailure[];
+}
+
+/** What happened to one file. */
+type Outcome =
+  | { readonly kind: 'written'; readonly st?: Stats }
+  | { readonly kind: 'unchanged' }
+  | { readonly kind: 'skipped'; readonly reason: string }
+  | { readonly kind: 'failed'; readonly error: RestoreFailure };
+
+/** Write `plan` into the target. Throws on a problem with the target itself (disk full, I/O error). */
+export async function writePlan(plan: RestorePlan, opts: WriterOptions): Promise<WriteTally> {
+  const threads = opts.vault.threads ?? 0;
+  const big = plan.bytesTotal >= 32 * 1024 * 1024 || plan.filesTotal >= 1000;
+  // big restores: worker threads read, decompress, verify and write whole files
+  const pool = threads > 0 && big ? new WorkerPool<RestoreRequest, number>('restoreWorker', undefined, threads) : null;
+  try {
+    return await new RestoreWriter(plan, opts, pool).run(opts.concurrency ?? (pool ? threads * 3 : 4));
+  } finally {
+    await pool?.close();
+  }
+}
+
+class RestoreWriter {
+  private files = 0;
+  private bytes = 0;
+  private unchanged = 0;
+  private readonly skipped: NotRestored[] = [];
+  private readonly failures: RestoreFailure[] = [];
+  /** folders known to be real folders (created if missing), and folders that cannot be used */
+  private readonly okDirs = new Set<string>(['']);
+  private readonly badDirs = new Set<string>();
+
+  constructor(
+    private readonly plan: RestorePlan,
+    private readonly opts: WriterOptions,
+    private readonly pool: WorkerPool<RestoreRequest, number> | null,
+  ) {}
+
+  async run(concurrency: number): Promise<WriteTally> {
+    // folders first, one at a time in path order (each file's folder too, should the plan not list it)
+    for (const d of this.plan.dirs) await this.ensureDir(d.path);
+    for (const f of this.plan.files) await this.ensureDir(parentOf(f.path));
+    const running = new Set<Promise<void>>();
+    let fatal: { error: unknown } | undefined;
+    for (const e of this.plan.files) {
+      if (fatal) break;
+      const p: Promise<void> = this.writeFile(e)
+        .then(
+          (o) => this.record(e, o),
+          (error: unknown) => {
+            fatal ??= { error };
+          },
+        )
+        .finally(() => running.delete(p));
+      running.add(p);
+      if (running.size >= concurrency) await Promise.race(running);
+    }
+    await Promise.all(running);
+    if (fatal) throw fatal.error;
+    this.report('done');
+    return {
+      files: this.files,
+      bytes: this.bytes,
+      unchanged: this.unchanged,
+      skipped: this.skipped,
+      failures: this.failures,
+    };
+  }
+
+  private report(phase: Progress['phase']): void {
+    const { filesTotal, bytesTotal } = this.plan;
+    this.opts.onProgress?.({ phase, files: this.files, filesTotal, bytes: this.bytes, bytesTotal });
+  }
+
+  private skip(path: string, reason: string): void {
+    this.skipped.push({ path, reason });
+    this.opts.onSkip?.(path, reason);
+  }
+
+  /** The one place that counts: called once per file, in the order files finish. */
+  private record(e: PlannedEntry, o: Outcome): void {
+    switch (o.kind) {
+      case 'skipped':
+        return this.skip(e.path, o.reason);
+      case 'failed':
+        this.failures.push(o.error);
+        return;
+      case 'unchanged':
+        this.unchanged++;
+        this.files++;
+        this.bytes += e.size;
+        return;
+      case 'written':
+        this.files++;
+        this.bytes += e.size;
+        if (o.st) {
+          const { size, mtimeMs, ino, mode } = o.st;
+          this.opts.cache?.set(e.path, {
+            size: Number(size),
+            mtimeMs: Number(mtimeMs),
+            ino: Number(ino),
+            mode: Number(mode),
+            obj: e.obj,
+            id: e.id,
+          });
+        }
+        if ((this.files & 63) === 0) this.report('write');
+        return;
+    }
+  }
+
+  private abs(path: string): string {
+    return joinPath(this.opts.target, onDiskPath(path));
+  }
+
+  /** A folder is usable when every component is a real folder (created if missing), never a symlink. */
+  private async ensureDir(rel: string): Promise<boolean> {
+    if (this.okDirs.has(rel)) return true;
+    if (this.badDirs.has(rel)) return false;
+    if (!(await this.ensureDir(parentOf(rel)))) {
+      this.badDirs.add(rel);
+      return false;
+    }
+    const abs = this.abs(rel);
+    const st = await lstatOrNull(this.opts.vault, abs);
+    if (st && !st.isDirectory()) {
+      const link = st.isSymbolicLink();
+      this.skip(
+        rel,
+        link ? 'a symlink is in the way of this folder; not following it' : 'a file is in the way of this folder',
+      );
+      this.badDirs.add(rel);
+      return false;
+    }
+    if (!st) {
+      try {
+        await this.opts.vault.fs.mkdir(abs);
+      } catch (err) {
+        throw fsError(err, 'mkdir', abs);
+      }
+    }
+    this.okDirs.add(rel);
+    return true;
+  }
+
+  private async writeFile(e: PlannedEntry): Promise<Outcome> {
+    if (!this.okDirs.has(parentOf(e.path))) return { kind: 'skipped', reason: 'its folder could not be used' };
+    const { fs } = this.opts.vault;
+    const abs = this.abs(e.path);
+    if (e.present && (await this.stillPresent(e, abs))) return { kind: 'unchanged' };
+    if ((await lstatOrNull(this.opts.vault, abs))?.isDirectory())
+      return { kind: 'skipped', reason: 'a folder is in the way of this file' };
+    const tmp = tempName(joinPath(parentOf(abs), `.${abs.slice(abs.lastIndexOf('/') + 1)}`));
+    try {
+      await this.writeTemp(e, tmp);
+      await fs.rename(tmp, abs);
+    } catch (err) {
+      await fs.unlink(tmp).catch(() => {});
+      if (isDamage(err)) return { kind: 'failed', error: failureOf(e.path, err) };
+      throw fsError(err, 'write', abs);
+    }
+    return { kind: 'written', st: this.opts.cache ? ((await fs.lstat(abs)) as Stats) : undefined };
+  }
+
+  /** In place, the same content: left alone when its exec bit is right too (a link has none). */
+  private async stillPresent(e: PlannedEntry, abs: string): Promise<boolean> {
+    const st = await (this.opts.vault.fs.lstat(abs) as Promise<Stats>).catch(() => null);
+    return !!st && (e.kind === 'symlink' || Boolean(Number(st.mode) & 0o111) === (e.kind === 'exec'));
+  }
+
+  private async writeTemp(e: PlannedEntry, tmp: string): Promise<void> {
+    const { vault } = this.opts;
+    if (e.kind === 'symlink') {
+      await vault.fs.symlink((await vault.db.readTyped(e.id, 'blob')).toString('utf8'), tmp);
+      return;
+    }
+    const mode = e.kind === 'exec' ? 0o755 : 0o644;
+    const parts = this.pool ? await partsOf(vault, e) : null;
+    if (this.pool && parts) {
+      await this.pool.run({ tmp, mode, mtime: e.mtime, size: e.size, parts }).catch((f: WorkerFailure) => {
+        throw failureError(f);
+      });
+      return;
+    }
+    await writeContent(vault, e, tmp);
+    await vault.fs.chmod(tmp, mode);
+    await vault.fs.utimes(tmp, e.mtime / 1000, e.mtime / 1000);
+  }
+}
+
+async function lstatOrNull(vault: Vault, abs: string): Promise<Stats | null> {
+  return (vault.fs.lstat(abs) as Promise<Stats>).catch((err) => {
+    if (isNotFound(err)) return null;
+    throw fsError(err, 'stat', abs);
+  });
+}
+
+/** Where each part of a file's content is packed; null when any part is a loose object (written on this thread then). */
+async function partsOf(vault: Vault, e: PlannedEntry): Promise<RestorePart[] | null> {
+  await vault.db.ready();
+  const ids: { id: ObjectId; type: 'blob' | 'chunk' }[] =
+    e.obj === 'blob'
+      ? [{ id: e.id, type: 'blob' }]
+      : decodeChunkList(await vault.db.readTyped(e.id, 'chunklist'), e.id).chunks.map((c) => ({
+          id: c.id,
+          type: 'chunk' as const,
+        }));
+  const parts: RestorePart[] = [];
+  for (const { id, type } of ids) {
+    const loc = vault.db.locate(id);
+    if (!loc) return null;
+    if (loc.entry.type !== type)
+      throw new MalformedObjectError(type, `object is a ${loc.entry.type}, not a ${type}`, id);
+    parts.push({
+      id,
+      type,
+      packPath: loc.packPath,
+      offset: loc.entry.offset,
+      length: loc.entry.length,
+      rawLength: loc.entry.rawLength,
+      codec: loc.entry.codec,
+    });
+  }
+  return parts;
+}
+
+/** Write a file's content to `path` (created exclusively), chunk by chunk with read-ahead; zeros become holes. */
+async function writeContent(vault: Vault, e: PlannedEntry, path: string): Promise<void> {
+  const fh: FileHandle = await vault.fs.open(path, 'wx', 0o600);
+  try {
+    let pos = 0;
+    for await (const piece of storedPieces(vault.db, e.obj, e.id)) {
+      await writeOrHole(fh, piece, pos);
+      pos += piece.length;
+    }
+    if (pos !== e.size)
+      throw new MalformedObjectError('tree', `'${e.path}' has ${pos} bytes of content, the tree says ${e.size}`);
+    await setSize(fh, pos);
+  } finally {
+    await fh.close();
+  }
+}

@@ -1,0 +1,159 @@
+// The restore plan on its own: pure functions over flat entries, no filesystem.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { FlatEntry } from '../../src/plumbing/trees.js';
+import {
+  FULL_FOLDING,
+  NO_FOLDING,
+  dirtyConflicts,
+  foldName,
+  nameCollisions,
+  planRestore,
+} from '../../src/porcelain/restorePlan.js';
+import { codeOfSync } from '../helpers/vault.js';
+
+const test = suite('porcelain/restorePlan');
+
+const ID = (n: number) => n.toString(16).padStart(64, '0');
+const file = (path: string, size = 1, id = ID(size)): FlatEntry => ({
+  path,
+  kind: 'file',
+  size,
+  mtime: 0,
+  obj: 'blob',
+  id,
+});
+const dir = (path: string): FlatEntry => ({ path, kind: 'dir', size: 0, mtime: 0, obj: 'tree', id: ID(0) });
+
+test('folders first in path order, then files; totals count what is written', () => {
+  const plan = planRestore({
+    entries: [file('b/y.txt', 5), dir('b'), file('a.txt', 3), dir('a'), file('a/x.txt', 2)],
+    folding: NO_FOLDING,
+  });
+  assert.equal(
+    plan.dirs.map((d) => d.path),
+    ['a', 'b'],
+  );
+  assert.equal(
+    plan.files.map((f) => f.path),
+    ['a.txt', 'a/x.txt', 'b/y.txt'],
+  );
+  assert.equal(
+    plan.files.map((f) => f.disk),
+    ['a.txt', 'a/x.txt', 'b/y.txt'],
+  );
+  assert.is(plan.filesTotal, 3);
+  assert.is(plan.bytesTotal, 10);
+  assert.equal(plan.refused, []);
+});
+
+test('unsafe names are refused with the reason, and so is everything under them', () => {
+  const plan = planRestore({
+    entries: [dir('.VAULT'), file('.VAULT/config'), file('ok.txt'), file('a\\b'), dir('..'), file('../x')],
+    folding: NO_FOLDING,
+  });
+  assert.equal(
+    plan.files.map((f) => f.path),
+    ['ok.txt'],
+  );
+  assert.equal(plan.dirs, []);
+  assert.equal(Object.fromEntries(plan.refused.map((r) => [r.path, r.reason])), {
+    '..': 'dot entry',
+    '../x': 'dot entry',
+    '.VAULT': 'names the vault folder',
+    '.VAULT/config': 'names the vault folder',
+    'a\\b': 'contains a path separator',
+  });
+});
+
+const COLLISIONS: { names: string[]; folding: typeof NO_FOLDING; refused: string[] }[] = [
+  { names: ['Hero.psd', 'hero.psd', 'x'], folding: FULL_FOLDING, refused: ['Hero.psd', 'hero.psd'] },
+  { names: ['Hero.psd', 'hero.psd'], folding: NO_FOLDING, refused: [] },
+  { names: ['caf\u00e9', 'cafe\u0301'], folding: { case: false, unicode: true }, refused: ['caf\u00e9', 'cafe\u0301'] },
+  { names: ['caf\u00e9', 'cafe\u0301'], folding: { case: true, unicode: false }, refused: [] },
+  { names: ['CAF\u00c9', 'cafe\u0301'], folding: FULL_FOLDING, refused: ['CAF\u00c9', 'cafe\u0301'] },
+  { names: ['a/X', 'b/x'], folding: FULL_FOLDING, refused: [] },
+  { names: ['a/X', 'a/x', 'a/Y'], folding: FULL_FOLDING, refused: ['a/X', 'a/x'] },
+];
+
+for (const c of COLLISIONS)
+  test(`nameCollisions ${JSON.stringify(c.names)} folding ${JSON.stringify(c.folding)}`, () => {
+    assert.equal([...nameCollisions(c.names, c.folding).keys()].sort(), c.refused.sort());
+  });
+
+test('foldName: case and NFC/NFD only as the target folds them', () => {
+  assert.is(foldName('Caf\u00e9', NO_FOLDING), 'Caf\u00e9');
+  assert.is(foldName('Cafe\u0301', FULL_FOLDING), 'caf\u00e9');
+  assert.is(foldName('Cafe\u0301', { case: true, unicode: false }), 'cafe\u0301');
+});
+
+test('a colliding folder is refused with what it holds; the same tree restores whole on a target that tells them apart', () => {
+  const entries = [dir('Art'), file('Art/hero.psd'), { ...file('art', 4), kind: 'symlink' as const }, file('b.txt')];
+  const plan = planRestore({ entries, folding: FULL_FOLDING });
+  assert.equal(
+    plan.refused.map((r) => r.path),
+    ['Art', 'Art/hero.psd', 'art'],
+  );
+  assert.match(plan.refused[1]!.reason, /its folder 'Art' is refused/);
+  assert.equal(
+    plan.files.map((f) => f.path),
+    ['b.txt'],
+  );
+  assert.equal(planRestore({ entries, folding: NO_FOLDING }).refused, []);
+});
+
+test('an entry that would land in the vault store (inside the target) is ETARGETINVAULT; a refused one is not', () => {
+  const where = { target: '/x', vaultDir: '/x/store' };
+  const into = [dir('store'), file('store/HEAD'), file('a.txt')];
+  assert.is(
+    codeOfSync(() => planRestore({ entries: into, folding: NO_FOLDING, store: 'store', where })),
+    'ETARGETINVAULT',
+  );
+  assert.is(
+    codeOfSync(() => planRestore({ entries: [file('Store/HEAD')], folding: FULL_FOLDING, store: 'store', where })),
+    'ETARGETINVAULT',
+    'another case of the store on a case-insensitive target',
+  );
+  assert.is(planRestore({ entries: [file('Store/HEAD')], folding: NO_FOLDING, store: 'store', where }).files.length, 1);
+  assert.is(planRestore({ entries: [file('storehouse')], folding: NO_FOLDING, store: 'store', where }).files.length, 1);
+  // the usual layout: .vault entries are refused by name, the restore goes on
+  const inPlace = planRestore({ entries: [file('.vault/HEAD'), file('a')], folding: NO_FOLDING, store: '.vault' });
+  assert.equal(
+    inPlace.files.map((f) => f.path),
+    ['a'],
+  );
+});
+
+test('in place: files the folder holds already are marked present (a link and a file with one id are not the same)', () => {
+  const present = new Map([
+    ['same.txt', { id: ID(1), kind: 'file' }],
+    ['exec.sh', { id: ID(1), kind: 'file' }],
+    ['link', { id: ID(1), kind: 'file' }],
+    ['other.txt', { id: ID(2), kind: 'file' }],
+  ]);
+  const plan = planRestore({
+    entries: [
+      file('same.txt'),
+      { ...file('exec.sh'), kind: 'exec' },
+      { ...file('link'), kind: 'symlink' },
+      file('other.txt'),
+    ],
+    folding: NO_FOLDING,
+    present,
+  });
+  assert.equal(
+    plan.files.filter((f) => f.present).map((f) => f.path),
+    ['exec.sh', 'same.txt'],
+  );
+});
+
+test('dirtyConflicts: a dirty path the restore would change; not one it would leave as it is, nor folders', () => {
+  const present = new Map([
+    ['a', { id: ID(1), kind: 'file' }],
+    ['b', { id: ID(9), kind: 'file' }],
+  ]);
+  const dirty = new Set(['a', 'b', 'c', 'd']);
+  assert.equal(dirtyConflicts([file('a'), file('b'), file('c'), dir('d')], dirty, present), ['b', 'c']);
+});
+
+test.run();
