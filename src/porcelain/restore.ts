@@ -7,8 +7,9 @@ import {
 } from '../errors.js';
 import { decodeChunkList } from '../objects/chunkList.js';
 import { storedPieces } from '../plumbing/storedContent.js';
-import { badEntryName } from '../objects/tree.js';
+import { badStoredName } from '../objects/tree.js';
 import type { ObjectId } from '../objects/types.js';
+import { diskPath } from '../plumbing/diskPath.js';
 import { isNotFound, joinPath, tempName, type FileHandle } from '../plumbing/fs.js';
 import { flattenTree, type FlatEntry } from '../plumbing/trees.js';
 import { StatCache } from '../plumbing/statCache.js';
@@ -141,7 +142,7 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
         bad.add(rel);
         return false;
       }
-      const abs = joinPath(target, rel);
+      const abs = diskPath(target, rel);
       try {
         const st = await fs.lstat(abs);
         if (st.isSymbolicLink()) {
@@ -166,7 +167,7 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
 
     const safe = (e: FlatEntry): boolean => {
       for (const part of e.path.split('/')) {
-        const why = badEntryName(part);
+        const why = badStoredName(part);
         if (why) {
           skip(e.path, why);
           return false;
@@ -183,7 +184,7 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
       }
       const parent = e.path.includes('/') ? e.path.slice(0, e.path.lastIndexOf('/')) : '';
       if (!(await ensureDir(parent))) return skip(e.path, 'its folder could not be used');
-      const abs = joinPath(target, e.path);
+      const abs = diskPath(target, e.path);
       const now = current.get(e.path);
       if (inPlace && now?.id === e.id && (now.kind === e.kind || (now.kind !== 'symlink' && e.kind !== 'symlink'))) {
         const st = await fs.lstat(abs).catch(() => null);
@@ -200,7 +201,7 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
         throw fsError(err, 'stat', abs);
       });
       if (existing?.isDirectory()) return skip(e.path, 'a folder is in the way of this file');
-      const tmp = tempName(joinPath(target, parent, `.${e.path.slice(parent ? parent.length + 1 : 0)}`));
+      const tmp = diskPath(target, tempName(joinPath(parent, `.${e.path.slice(parent ? parent.length + 1 : 0)}`)));
       try {
         if (e.kind === 'symlink') {
           const linkTarget = (await db.readTyped(e.id, 'blob')).toString('utf8');
@@ -303,7 +304,12 @@ async function partsOf(vault: Vault, e: FlatEntry): Promise<RestorePart[] | null
 }
 
 /** Write a file's content to `path` (created exclusively), chunk by chunk with read-ahead. */
-async function writeContent(vault: Vault, e: FlatEntry, path: string, onBytes: (n: number) => void): Promise<void> {
+async function writeContent(
+  vault: Vault,
+  e: FlatEntry,
+  path: string | Buffer,
+  onBytes: (n: number) => void,
+): Promise<void> {
   const { fs, db } = vault;
   const fh: FileHandle = await fs.open(path, 'wx', 0o600);
   try {
