@@ -164,6 +164,16 @@ export class IOFailureError extends VaultError {
     );
   }
 }
+export class PermissionDeniedError extends VaultError {
+  constructor(op: string, path: string, cause: string) {
+    super(
+      'EACCES',
+      `${op} failed for ${path}: permission denied (${cause})`,
+      { op, path, cause },
+      'check the permissions of the file or folder (and the folders above it), then run the command again',
+    );
+  }
+}
 export class CompressionError extends VaultError {
   constructor(what: string, reason: string) {
     super('ECOMPRESS', `zstd ${what} failed: ${reason}`, { what, reason });
@@ -211,12 +221,25 @@ export class BusyVaultError extends VaultError {
   }
 }
 
-/** Map a node fs error to a VaultError where it has a user-level meaning. */
-export function fsError(err: unknown, op: string, path: string): Error {
+/** Whether an error (node's or ours) says permission was denied. */
+export function isPermissionDenied(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return code === 'EACCES' || code === 'EPERM';
+}
+
+/**
+ * Map a node fs error to a VaultError where it has a user-level meaning. `path`
+ * may be the bytes of a name that is not UTF-8 (shown decoded, for the message only).
+ */
+export function fsError(err: unknown, op: string, pathOrBytes: string | Uint8Array): Error {
   if (err instanceof VaultError) return err;
+  const path = typeof pathOrBytes === 'string' ? pathOrBytes : Buffer.from(pathOrBytes).toString('utf8');
   const code = (err as NodeJS.ErrnoException)?.code;
   if (code === 'ENOSPC' || code === 'EDQUOT') return new DiskFullError(path);
-  if (code === 'EIO' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'EMFILE') {
+  if (code === 'EACCES' || code === 'EPERM') {
+    return new PermissionDeniedError(op, path, `${code}: ${(err as Error).message}`);
+  }
+  if (code === 'EIO' || code === 'EROFS' || code === 'EMFILE') {
     return new IOFailureError(op, path, `${code}: ${(err as Error).message}`);
   }
   return err as Error;

@@ -6,6 +6,12 @@ import type { FsPromises } from '../plumbing/fs.js';
 import { syncFs } from '../plumbing/syncFs.js';
 import { openVault, type Vault } from '../porcelain/openVault.js';
 
+/**
+ * Exit status of a command that did its work but left some files out (a
+ * snapshot was made, some files could not be read): like restic's 3.
+ */
+export const EXIT_INCOMPLETE = 3;
+
 /** Options every command understands. */
 export interface GlobalArgs {
   C?: string;

@@ -1,5 +1,6 @@
 import { MalformedObjectError } from '../errors.js';
 import { isObjectId } from './hashObject.js';
+import { badRawName, isRawName, nameBytes } from './rawName.js';
 import type { EntryKind, EntryObj, Tree, TreeEntry } from './types.js';
 
 const KINDS: readonly EntryKind[] = ['file', 'exec', 'symlink', 'dir'];
@@ -24,13 +25,29 @@ export function badEntryName(name: string): string | null {
   return null;
 }
 
+/**
+ * Why a name as Vault holds it may not appear in a tree: badEntryName, except
+ * that a name standing for bytes that are not UTF-8 (`\xff.txt`, see rawName.ts)
+ * is judged by its bytes.
+ */
+export function badStoredName(name: string): string | null {
+  if (typeof name !== 'string' || !isRawName(name)) return badEntryName(name);
+  const bytes = nameBytes(name);
+  return bytes ? badRawName(bytes) : 'contains a path separator';
+}
+
+/** The entry with its fields in the canonical order; `raw` only for a name that is not UTF-8. */
 function canonicalEntry(e: TreeEntry): TreeEntry {
-  return { name: e.name, kind: e.kind, size: e.size, mtime: e.mtime, obj: e.obj, id: e.id };
+  const c = { name: e.name, kind: e.kind, size: e.size, mtime: e.mtime, obj: e.obj, id: e.id };
+  const bytes = typeof e.name === 'string' && isRawName(e.name) ? nameBytes(e.name) : null;
+  return bytes ? { ...c, raw: bytes.toString('hex') } : c;
 }
 
 function checkEntry(e: TreeEntry, id?: string): void {
-  const bad = badEntryName(e.name);
+  const bad = badStoredName(e.name);
   if (bad) throw new MalformedObjectError('tree', `entry '${String(e.name)}': ${bad}`, id);
+  if (e.raw !== undefined && e.raw !== canonicalEntry(e).raw)
+    throw new MalformedObjectError('tree', `entry '${e.name}': raw name bytes do not match the name`, id);
   if (!KINDS.includes(e.kind))
     throw new MalformedObjectError('tree', `entry '${e.name}': unknown kind ${String(e.kind)}`, id);
   if (!OBJS.includes(e.obj))
@@ -68,6 +85,8 @@ export function decodeTree(body: Uint8Array, id?: string): Tree {
     const e = entries[i] as TreeEntry;
     if (typeof e !== 'object' || e === null) throw new MalformedObjectError('tree', `entry ${i} is not an object`, id);
     checkEntry(e, id);
+    if (isRawName(e.name) && e.raw === undefined)
+      throw new MalformedObjectError('tree', `entry '${e.name}': no raw bytes for a name that is not UTF-8`, id);
     if (i > 0) {
       const c = compareNames(entries[i - 1].name, e.name);
       if (c === 0) throw new MalformedObjectError('tree', `duplicate entry '${e.name}'`, id);

@@ -21,6 +21,12 @@ export interface TreeEntry {
   readonly mtime: number;
   readonly obj: EntryObj;
   readonly id: ObjectId;
+  /**
+   * The name's bytes in hex, only for a name that is not UTF-8 (`name` is then
+   * its `\xHH` form: see rawName.ts). encodeTree derives it from `name`; decodeTree
+   * checks that the two agree.
+   */
+  readonly raw?: string;
 }
 
 export interface Tree {

@@ -4,7 +4,9 @@ import { isNotFound, joinPath, type FsPromises } from './fs.js';
 /**
  * `.vaultignore` at the project root, with gitignore semantics (the `ignore`
  * package implements git's matching rules exactly, including negation and
- * directory-only patterns; no reason to write our own). `.vault` is always ignored.
+ * directory-only patterns; no reason to write our own). The project's own
+ * `.vault` is always ignored; a `.vault` deeper down (another vault's store)
+ * is left out by the scan, which names it.
  */
 export interface IgnoreRules {
   /** rel: posix path relative to the project root; dir: whether it is a folder */
@@ -13,7 +15,7 @@ export interface IgnoreRules {
 
 export async function loadIgnoreRules(fs: FsPromises, workTree: string, extra: string[] = []): Promise<IgnoreRules> {
   const ig: Ignore = ignore();
-  ig.add(['.vault', ...extra]);
+  ig.add(['/.vault', ...extra]);
   try {
     ig.add((await fs.readFile(joinPath(workTree, '.vaultignore'), 'utf8')) as string);
   } catch (e) {

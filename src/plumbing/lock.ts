@@ -1,6 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { LockedError, fsError } from '../errors.js';
-import { dirname, isNotFound, joinPath, type FsPromises } from './fs.js';
+import { dirname, isNotFound, joinPath, type FileHandle, type FsPromises } from './fs.js';
 
 export interface LockInfo {
   pid: number;
@@ -26,60 +27,147 @@ export interface LockOptions {
   wait?: number;
   clock?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** wall-clock time to compare with the lock file's mtime (its age); Date.now by default */
+  now?: () => number;
+}
+
+/**
+ * An empty or unparseable lock file is one whose writer died (or ran out of
+ * disk) between creating and filling it, or one being filled right now: it is
+ * stale once it is this old.
+ */
+export const TORN_LOCK_AGE_MS = 10_000;
+
+/** What a look at the lock file found: its holder (null when empty or unparseable) and its stat data. */
+interface Seen {
+  readonly holder: LockInfo | null;
+  readonly st: { ino: number; size: number; mtimeMs: number } | null;
 }
 
 /**
  * Take the vault's exclusive lock (`.vault/lock`, created with O_EXCL). A lock
- * left by a dead process on this host is detected by pid and removed. Returns
- * the release function.
+ * left by a dead process on this host is detected by pid, an empty or
+ * unparseable one by its age (TORN_LOCK_AGE_MS); either is taken over
+ * atomically (takeOver). A lock that could not be written completely is
+ * removed before the error is thrown. Returns the release function.
  */
 export async function acquireLock(opts: LockOptions): Promise<() => Promise<void>> {
   const { fs, path } = opts;
   const clock = opts.clock ?? Date.now;
+  const now = opts.now ?? Date.now;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const deadline = clock() + (opts.wait ?? 0) * 1000;
   const me: LockInfo = { pid: process.pid, host: hostname(), time: clock(), command: opts.command };
   for (;;) {
-    try {
-      const fh = await fs.open(path, 'wx', 0o644);
-      try {
-        await fh.write(JSON.stringify(me));
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
+    if (await createLock(fs, path, me)) {
       return async () => {
         await fs.unlink(path).catch(() => {});
       };
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw fsError(e, 'lock', path);
     }
-    let holder: LockInfo | null = null;
-    try {
-      holder = JSON.parse((await fs.readFile(path, 'utf8')) as string);
-    } catch (e) {
-      if (isNotFound(e)) continue; // released meanwhile
-      // unreadable or torn lock file: treat as held until it is old
-    }
-    if (holder && holder.host === me.host && !alive(holder.pid)) {
-      // stale: its process is gone. Remove it only if it is still the same file.
-      const again = await fs.readFile(path, 'utf8').catch(() => null);
-      if (again !== null && JSON.parse(again as string).pid === holder.pid) {
-        await fs.unlink(path).catch(() => {});
-        await clearRefLocks(fs, joinPath(dirname(path), 'refs'), holder.time - 2000);
+    const seen = await readLock(fs, path);
+    if (!seen) continue; // released meanwhile
+    if (isStale(seen, me.host, now())) {
+      if (await takeOver(fs, path, seen)) {
+        const since = seen.holder ? seen.holder.time : seen.st!.mtimeMs;
+        await clearRefLocks(fs, joinPath(dirname(path), 'refs'), since - 2000);
       }
       continue;
     }
     if (clock() >= deadline) {
+      const h = seen.holder;
       throw new LockedError(
         path,
-        holder
-          ? `'vault ${holder.command}' (pid ${holder.pid} on ${holder.host}, since ${new Date(holder.time).toISOString()})`
-          : 'another process',
+        h
+          ? `'vault ${h.command}' (pid ${h.pid} on ${h.host}, since ${new Date(h.time).toISOString()})`
+          : `another process (the lock file is empty or unreadable; it counts as stale once it is ${TORN_LOCK_AGE_MS / 1000} seconds old)`,
       );
     }
     await sleep(100);
   }
+}
+
+/** Create the lock file and write `me` into it; false when it exists. Never leaves a partly written lock. */
+async function createLock(fs: FsPromises, path: string, me: LockInfo): Promise<boolean> {
+  let fh: FileHandle;
+  try {
+    fh = await fs.open(path, 'wx', 0o644);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw fsError(e, 'lock', path);
+  }
+  try {
+    const buf = Buffer.from(JSON.stringify(me), 'utf8');
+    for (let off = 0; off < buf.length;) {
+      const { bytesWritten } = await fh.write(buf, off, buf.length - off);
+      if (bytesWritten <= 0) throw Object.assign(new Error('short write'), { code: 'EIO' });
+      off += bytesWritten;
+    }
+    await fh.sync();
+  } catch (e) {
+    await fh.close().catch(() => {});
+    // an empty or torn lock would keep everyone out: remove it
+    await fs.unlink(path).catch(() => {});
+    throw fsError(e, 'lock', path);
+  }
+  await fh.close().catch(() => {});
+  return true;
+}
+
+function parseLock(text: string): LockInfo | null {
+  try {
+    const v = JSON.parse(text) as Partial<LockInfo> | null;
+    if (typeof v?.pid !== 'number' || typeof v.host !== 'string' || typeof v.time !== 'number') return null;
+    return { pid: v.pid, host: v.host, time: v.time, command: String(v.command ?? '?') };
+  } catch {
+    return null;
+  }
+}
+
+/** The lock file as it is now; null when it is gone. */
+async function readLock(fs: FsPromises, path: string): Promise<Seen | null> {
+  try {
+    const st = await fs.lstat(path);
+    const text = (await fs.readFile(path, 'utf8')) as string;
+    return { holder: parseLock(text), st: { ino: Number(st.ino), size: Number(st.size), mtimeMs: Number(st.mtimeMs) } };
+  } catch (e) {
+    if (isNotFound(e)) return null;
+    // unreadable: treated as held (the error names the file)
+    return { holder: null, st: null };
+  }
+}
+
+function isStale(seen: Seen, host: string, now: number): boolean {
+  if (seen.holder) return seen.holder.host === host && !alive(seen.holder.pid);
+  return seen.st !== null && now - seen.st.mtimeMs >= TORN_LOCK_AGE_MS;
+}
+
+/**
+ * Remove a stale lock without ever removing a live one: rename it aside (only
+ * one process can), then check that what was moved is the file judged stale
+ * (same inode, size and mtime). If another process replaced the lock meanwhile,
+ * its lock is renamed back. True when the stale lock was removed here.
+ */
+async function takeOver(fs: FsPromises, path: string, seen: Seen): Promise<boolean> {
+  const aside = `${path}.stale-${randomBytes(6).toString('hex')}`;
+  try {
+    await fs.rename(path, aside);
+  } catch (e) {
+    if (isNotFound(e)) return false; // another process took it over first
+    throw fsError(e, 'lock', path);
+  }
+  const st = await fs.lstat(aside).catch(() => null);
+  const same =
+    st !== null &&
+    seen.st !== null &&
+    Number(st.ino) === seen.st.ino &&
+    Number(st.size) === seen.st.size &&
+    Number(st.mtimeMs) === seen.st.mtimeMs;
+  if (same) {
+    await fs.unlink(aside).catch(() => {});
+    return true;
+  }
+  await fs.rename(aside, path).catch(() => {});
+  return false;
 }
 
 /**

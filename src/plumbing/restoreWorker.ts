@@ -27,7 +27,8 @@ export interface RestorePart {
 }
 
 export interface RestoreRequest {
-  tmp: string;
+  /** bytes when a name in it is not UTF-8 (see diskPath.ts; they arrive as a Uint8Array, which node's fs takes too) */
+  tmp: string | Buffer;
   mode: number;
   /** ms since epoch */
   mtime: number;

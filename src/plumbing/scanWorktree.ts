@@ -1,7 +1,9 @@
-import { fsError } from '../errors.js';
+import { fsError, isPermissionDenied } from '../errors.js';
+import { badRawName, nameFromBytes } from '../objects/rawName.js';
 import { badEntryName } from '../objects/tree.js';
 import type { EntryKind } from '../objects/types.js';
-import { isNotFound, joinPath, syncListing, type FsPromises } from './fs.js';
+import { diskPath } from './diskPath.js';
+import { isNotFound, syncListing, type FsPromises } from './fs.js';
 import type { IgnoreRules } from './ignoreRules.js';
 import type { StatInfo } from './statCache.js';
 
@@ -12,12 +14,42 @@ export interface WorkEntry {
   readonly stat: StatInfo;
 }
 
+/**
+ * Why a path was left out. `nested-vault` is by design (another vault's store,
+ * backed up by that vault); every other kind means something that is in the
+ * project folder is not in the snapshot.
+ */
+export type SkipKind = 'unreadable' | 'vanished' | 'changed' | 'special' | 'name' | 'nested-vault';
+
 export interface ScanOptions {
   fs: FsPromises;
   workTree: string;
   ignore: IgnoreRules;
-  /** something that is not a regular file, link or folder, or vanished; the scan goes on */
-  onSkip?: (path: string, reason: string) => void;
+  /** something that is not a regular file, link or folder, vanished or unreadable; the scan goes on */
+  onSkip?: (path: string, reason: string, kind: SkipKind) => void;
+}
+
+/** A folder's names; a name that is not UTF-8 comes with its bytes (and as `\xHH`, see objects/rawName.ts). */
+interface Name {
+  readonly name: string;
+  readonly bytes?: Buffer;
+}
+
+/** Why a name cannot be stored (and the kind of skip), or null. */
+function badName(n: Name): { reason: string; kind: SkipKind } | null {
+  const bad = n.bytes ? badRawName(n.bytes) : badEntryName(n.name);
+  if (!bad) return null;
+  if (n.name.toLowerCase() === '.vault')
+    return {
+      reason: "another vault's store: not backed up here (back it up from its own project)",
+      kind: 'nested-vault',
+    };
+  return { reason: `cannot be stored: its name ${bad}`, kind: 'name' };
+}
+
+function byName(a: Name, b: Name): number {
+  if (a.name < b.name) return -1;
+  return a.name > b.name ? 1 : 0;
 }
 
 /**
@@ -28,53 +60,74 @@ export async function scanWorktree(opts: ScanOptions): Promise<WorkEntry[]> {
   const { fs, workTree, ignore } = opts;
   const out: WorkEntry[] = [];
   const sync = syncListing(fs);
-  const list = async (abs: string): Promise<string[]> =>
-    sync ? sync.readdir(abs) : ((await fs.readdir(abs)) as string[]);
-  const statAll = async (abs: string, names: string[]) => {
-    if (sync) {
-      return names.map((n) => {
+  const list = async (abs: string | Buffer): Promise<Name[]> => {
+    const names = sync && typeof abs === 'string' ? sync.readdir(abs) : ((await fs.readdir(abs)) as string[]);
+    // a name that is not UTF-8 reads as U+FFFD: list again as bytes, so it is neither lost nor taken for another
+    if (!names.some((n) => n.includes('\uFFFD'))) return names.map((name) => ({ name }));
+    const raw = (await fs.readdir(abs, { encoding: 'buffer' })) as Buffer[];
+    return raw.map((b) => {
+      const name = nameFromBytes(b);
+      return name.includes('\\') ? { name, bytes: b } : { name };
+    });
+  };
+  /** lstat each path; null when it vanished, 'unreadable' when permission was denied */
+  type Stat = NonNullable<ReturnType<NonNullable<typeof sync>['lstat']>>;
+  const statFailed = (e: unknown, p: string | Buffer): null | 'unreadable' => {
+    if (isNotFound(e)) return null;
+    if (isPermissionDenied(e)) return 'unreadable';
+    throw fsError(e, 'stat', p);
+  };
+  const statAll = async (paths: (string | Buffer)[]): Promise<(Stat | null | 'unreadable')[]> => {
+    if (sync && paths.every((p) => typeof p === 'string')) {
+      return paths.map((p) => {
         try {
-          return sync.lstat(`${abs}/${n}`) ?? null;
+          return sync.lstat(p as string) ?? null;
         } catch (e) {
-          if (isNotFound(e)) return null;
-          throw fsError(e, 'stat', `${abs}/${n}`);
+          return statFailed(e, p);
         }
       });
     }
-    return Promise.all(
-      names.map((n) =>
-        fs.lstat(joinPath(abs, n)).catch((e) => {
-          if (isNotFound(e)) return null;
-          throw fsError(e, 'stat', joinPath(abs, n));
-        }),
-      ),
-    );
+    return Promise.all(paths.map((p) => (fs.lstat(p) as Promise<Stat>).catch((e) => statFailed(e, p))));
   };
-  const walk = async (rel: string): Promise<void> => {
-    const abs = rel ? joinPath(workTree, rel) : workTree;
-    let names: string[];
+  /** false when the folder could not be listed (vanished or unreadable: reported) */
+  const walk = async (rel: string): Promise<boolean> => {
+    const abs = diskPath(workTree, rel);
+    let names: Name[];
     try {
       names = await list(abs);
     } catch (e) {
-      if (isNotFound(e)) return opts.onSkip?.(rel, 'vanished');
-      throw fsError(e, 'list', abs);
+      if (isNotFound(e)) {
+        opts.onSkip?.(rel, 'vanished', 'vanished');
+        return false;
+      }
+      // an unreadable folder is left out and named; the rest is backed up (the project folder itself must be readable)
+      if (!rel || !isPermissionDenied(e)) throw fsError(e, 'list', abs);
+      opts.onSkip?.(rel, 'unreadable: permission denied', 'unreadable');
+      return false;
     }
-    names.sort();
-    const stats = await statAll(abs, names);
+    names.sort(byName);
+    const paths = names.map((n) => (rel ? `${rel}/${n.name}` : n.name));
+    const stats = await statAll(
+      names.map((n, i) => (typeof abs === 'string' && !n.bytes ? `${abs}/${n.name}` : diskPath(workTree, paths[i]))),
+    );
     for (let i = 0; i < names.length; i++) {
-      const name = names[i];
-      const path = rel ? `${rel}/${name}` : name;
+      const path = paths[i];
       const st = stats[i];
       if (!st) {
-        opts.onSkip?.(path, 'vanished');
+        opts.onSkip?.(path, 'vanished', 'vanished');
+        continue;
+      }
+      if (st === 'unreadable') {
+        if (!ignore.ignored(path, false) && !ignore.ignored(path, true))
+          opts.onSkip?.(path, 'unreadable: permission denied', 'unreadable');
         continue;
       }
       const dir = st.isDirectory();
       if (ignore.ignored(path, dir)) continue;
       // a name no tree may hold (a backslash, say) is reported and left out, not allowed to fail the whole commit
-      const bad = badEntryName(name);
+      const bad = badName(names[i]);
       if (bad) {
-        opts.onSkip?.(path, `cannot be stored: its name ${bad}`);
+        opts.onSkip?.(path, bad.reason, bad.kind);
         continue;
       }
       const info: StatInfo = {
@@ -85,15 +138,16 @@ export async function scanWorktree(opts: ScanOptions): Promise<WorkEntry[]> {
       };
       if (dir) {
         out.push({ path, kind: 'dir', stat: info });
-        await walk(path);
+        if (!(await walk(path))) out.pop(); // not even as an empty folder
       } else if (st.isSymbolicLink()) {
         out.push({ path, kind: 'symlink', stat: info });
       } else if (st.isFile()) {
         out.push({ path, kind: info.mode & 0o111 ? 'exec' : 'file', stat: info });
       } else {
-        opts.onSkip?.(path, 'not a regular file, symlink or folder');
+        opts.onSkip?.(path, 'not a regular file, symlink or folder', 'special');
       }
     }
+    return true;
   };
   await walk('');
   return out;

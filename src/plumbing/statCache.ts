@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { EntryObj, ObjectId } from '../objects/types.js';
 import { isNotFound, writeFileAtomic, type FsPromises } from './fs.js';
+import type { ObjectDatabase } from './ObjectDatabase.js';
 
 /**
  * The stat cache (`.vault/index`), like git's index: for each path the stat
@@ -8,10 +10,21 @@ import { isNotFound, writeFileAtomic, type FsPromises } from './fs.js';
  * mtime, inode and mode still match is not read again.
  *
  * On disk (binary, raw deflate through node's zlib: no wasm to load on the hot path):
- *   "VSC1" | deflate( u32 count | u8 flags | [tree digest, tree id] | [head snapshot, head tree] |
+ *   "VSC2" | deflate( u32 count | u8 flags | [tree digest, tree id] | [head snapshot, head tree] |
  *            count x (u16 shared prefix | u16 suffix length | suffix | f64 size | f64 mtimeMs |
- *            f64 ino | u32 mode | u8 obj | id (32)) )
+ *            f64 ino | u32 mode | u8 obj | id (32)) ) | SHA-256 of everything before it (32)
  * About a third of the JSON it replaced (it is counted in the repository's size).
+ *
+ * The cache is trusted to skip reading files, so it is checked before use: a
+ * cache whose checksum does not match (a flipped byte, a truncation, a torn
+ * write) or in another format (the unchecked "VSC1") is dropped whole and every
+ * file is read again. The checksum covers every path together with its stat
+ * data and id, so no entry can be changed or moved to another path without
+ * rewriting the whole file and its checksum. It is not a MAC: someone who can
+ * rewrite `.vault/index` can recompute it, as they could rewrite refs and packs.
+ * A commit therefore also checks that each cached id names an object the vault
+ * holds, of the cached kind and (packed blobs) of the file's size, before a tree
+ * names it (`storedAsCached`); what fails that check is read again.
  *
  * Racy files: a file modified within the timestamp granularity of the cache
  * write could change again without its mtime changing. As in git, an entry whose
@@ -42,6 +55,8 @@ export class StatCache {
   head?: { snapshot: ObjectId; tree: ObjectId };
   /** mtime of the cache file when it was loaded; entries at or after it are racy */
   private stamp = -Infinity;
+  /** why the cache file on disk was not used (every file is read again), or null */
+  dropped: string | null = null;
 
   static async load(fs: FsPromises, path: string): Promise<StatCache> {
     const c = new StatCache();
@@ -56,10 +71,12 @@ export class StatCache {
     try {
       decode(c, raw);
       c.stamp = stamp;
-    } catch {
-      // a damaged cache only costs re-hashing
+    } catch (e) {
+      // a damaged cache only costs re-hashing; the next save replaces it
       c.entries.clear();
       c.tree = c.head = undefined;
+      c.dropped = (e as Error).message;
+      c.dirty = true;
     }
     return c;
   }
@@ -114,7 +131,8 @@ export class StatCache {
   }
 }
 
-const MAGIC = Buffer.from('VSC1', 'latin1');
+const MAGIC = Buffer.from('VSC2', 'latin1');
+const SUM = 32;
 const OBJ_CODE: Record<string, number> = { blob: 1, chunklist: 2 };
 const OBJ_NAME: EntryObj[] = ['blob', 'blob', 'chunklist'];
 
@@ -158,12 +176,24 @@ function encode(c: StatCache, keep?: (p: string) => boolean): Buffer {
     o += b.write(e.id, o, 32, 'hex');
     prev = p;
   }
-  return Buffer.concat([MAGIC, deflateRawSync(b.subarray(0, o), { level: 6 })]);
+  const body = Buffer.concat([MAGIC, deflateRawSync(b.subarray(0, o), { level: 6 })]);
+  return Buffer.concat([body, createHash('sha256').update(body).digest()]);
 }
 
 function decode(c: StatCache, raw: Buffer): void {
-  if (raw.length < 4 || !raw.subarray(0, 4).equals(MAGIC)) throw new Error('not a stat cache');
-  const b = inflateRawSync(raw.subarray(4));
+  if (raw.length < 4 || !raw.subarray(0, 4).equals(MAGIC)) {
+    throw new Error(raw.subarray(0, 4).toString('latin1') === 'VSC1' ? 'unchecked old format' : 'not a stat cache');
+  }
+  if (raw.length < 4 + SUM) throw new Error('truncated');
+  const body = raw.subarray(0, raw.length - SUM);
+  if (
+    !createHash('sha256')
+      .update(body)
+      .digest()
+      .equals(raw.subarray(raw.length - SUM))
+  )
+    throw new Error('checksum mismatch');
+  const b = inflateRawSync(body.subarray(4));
   let o = 0;
   const count = b.readUInt32LE(o);
   o += 4;
@@ -195,4 +225,18 @@ function decode(c: StatCache, raw: Buffer): void {
     prev = p;
   }
   if (o !== b.length) throw new Error('stat cache has trailing bytes');
+}
+
+/**
+ * Whether the object a cache entry names may stand for a file of `size` bytes:
+ * it is stored (an index lookup; a loose object costs a stat), and when packed,
+ * its index entry has the cached kind and, for a blob, the file's size. No
+ * object is read. A commit reads a file again when this says no, so a tree
+ * never names an object the vault does not have.
+ */
+export async function storedAsCached(db: ObjectDatabase, e: CacheEntry, size: number): Promise<boolean> {
+  const loc = db.locate(e.id);
+  if (!loc) return db.has(e.id);
+  if (loc.entry.type !== e.obj) return false;
+  return e.obj !== 'blob' || loc.entry.rawLength === size;
 }

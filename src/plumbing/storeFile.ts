@@ -1,4 +1,4 @@
-import { VaultError, fsError } from '../errors.js';
+import { PermissionDeniedError, VaultError, fsError, isPermissionDenied } from '../errors.js';
 import { encodeChunkList } from '../objects/chunkList.js';
 import { hashObject } from '../objects/hashObject.js';
 import type { ChunkRef, EntryObj, ObjectId, ObjectType } from '../objects/types.js';
@@ -21,6 +21,13 @@ export class FileChangedError extends VaultError {
       { path },
       'commit again when the program writing it has finished',
     );
+  }
+}
+
+/** The file to read could not be opened: permission denied. The commit skips it and names it. */
+export class FileUnreadableError extends PermissionDeniedError {
+  constructor(path: string, cause: string) {
+    super('open', path, cause);
   }
 }
 
@@ -52,8 +59,8 @@ async function sameStat(fh: FileHandle, before: StatInfo): Promise<boolean> {
 
 export interface StoreFileOptions {
   fs: FsPromises;
-  /** absolute (or fs-relative) path to read */
-  path: string;
+  /** absolute (or fs-relative) path to read; bytes for a name that is not UTF-8 (see diskPath.ts) */
+  path: string | Buffer;
   /** picks blob-or-chunks and the chunker from name, size and first bytes */
   plan: (size: number, head: Uint8Array) => FilePlan;
   sink: ObjectSink | null;
@@ -74,6 +81,7 @@ export async function storeFile(opts: StoreFileOptions): Promise<StoredFile> {
     try {
       fh = await opts.fs.open(opts.path, 'r');
     } catch (e) {
+      if (isPermissionDenied(e)) throw new FileUnreadableError(String(opts.path), (e as Error).message);
       throw fsError(e, 'open', opts.path);
     }
     try {
@@ -92,7 +100,7 @@ export async function storeFile(opts: StoreFileOptions): Promise<StoredFile> {
       await fh.close().catch(() => {});
     }
   }
-  throw new FileChangedError(opts.path);
+  throw new FileChangedError(String(opts.path));
 }
 
 async function putIfNew(

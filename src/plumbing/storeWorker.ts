@@ -4,7 +4,7 @@ import { InlineCodec } from './codec.js';
 import { isNotFound } from './fs.js';
 import { ObjectDatabase, type WriterStats } from './ObjectDatabase.js';
 import { SharedIdSet } from './sharedIdSet.js';
-import { FileChangedError, ReadBuffer, storeFile, type StoredFile } from './storeFile.js';
+import { FileChangedError, FileUnreadableError, ReadBuffer, storeFile, type StoredFile } from './storeFile.js';
 import { syncFs } from './syncFs.js';
 import { serve } from './workerPool.js';
 
@@ -23,7 +23,7 @@ export interface StoreWorkerInit {
 }
 
 export type StoreRequest =
-  { type: 'file'; abs: string; rel: string; store: boolean } | { type: 'flush' } | { type: 'abort' };
+  { type: 'file'; abs: string | Uint8Array; rel: string; store: boolean } | { type: 'flush' } | { type: 'abort' };
 export type StoreReply = StoredFile | WriterStats;
 
 const init = workerData as StoreWorkerInit;
@@ -59,7 +59,7 @@ serve<StoreRequest, StoreReply>(
     try {
       return await storeFile({
         fs,
-        path: m.abs,
+        path: typeof m.abs === 'string' ? m.abs : Buffer.from(m.abs),
         plan: (size, head) => planFile(chunker, m.rel, size, head),
         sink: m.store ? writer : null,
         buffer,
@@ -73,5 +73,6 @@ serve<StoreRequest, StoreReply>(
     message: (e as Error).message ?? String(e),
     notFound: isNotFound(e),
     changed: e instanceof FileChangedError,
+    unreadable: e instanceof FileUnreadableError,
   }),
 );

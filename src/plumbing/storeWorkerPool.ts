@@ -1,7 +1,7 @@
 import { VaultError } from '../errors.js';
 import type { PackEntry } from './packIndex.js';
 import type { SharedIdSet } from './sharedIdSet.js';
-import { FileChangedError, type StoredFile } from './storeFile.js';
+import { FileChangedError, FileUnreadableError, type StoredFile } from './storeFile.js';
 import type { WriterStats } from './ObjectDatabase.js';
 import type { StoreReply, StoreRequest, StoreWorkerInit } from './storeWorker.js';
 import { WorkerPool, failureError, type WorkerFailure } from './workerPool.js';
@@ -39,13 +39,14 @@ export class StoreWorkerPool {
     return this.pool.pending;
   }
 
-  async storeFile(abs: string, rel: string, store: boolean): Promise<StoredFile> {
+  async storeFile(abs: string | Buffer, rel: string, store: boolean): Promise<StoredFile> {
     try {
       return (await this.pool.run({ type: 'file', abs, rel, store })) as StoredFile;
     } catch (f) {
       const w = f as WorkerFailure;
       if (w.notFound) throw new FileVanishedError(rel);
       if (w.changed) throw new FileChangedError(rel);
+      if (w.unreadable) throw new FileUnreadableError(rel, w.message);
       throw failureError(w);
     }
   }

@@ -31,6 +31,8 @@ export interface WorkerFailure {
   message: string;
   notFound?: boolean;
   changed?: boolean;
+  /** the file to read could not be opened (permission denied) */
+  unreadable?: boolean;
 }
 
 interface Pending<R> {

@@ -1,13 +1,15 @@
 import { encodeSnapshot, decodeSnapshot } from '../objects/snapshot.js';
 import { hashObject } from '../objects/hashObject.js';
-import type { ObjectId } from '../objects/types.js';
+import type { ObjectId, Snapshot } from '../objects/types.js';
 import type { ObjectWriter } from '../plumbing/ObjectDatabase.js';
 import { acquireLock } from '../plumbing/lock.js';
+import type { SkipKind } from '../plumbing/scanWorktree.js';
+import { StatCache } from '../plumbing/statCache.js';
 import { writeTrees, type FlatEntry } from '../plumbing/trees.js';
 import { runAttachments, type AttachmentWarning, type CommitAttachment } from './attachments.js';
 import { diffTreeIds } from './diffTrees.js';
 import { readHead, updateRef } from '../refs/refs.js';
-import { hashWorktree, type Progress } from './hashWorktree.js';
+import { hashWorktree, incomplete, type HashedWorktree, type Progress, type Skipped } from './hashWorktree.js';
 import { autoGc } from './gc.js';
 import type { Vault } from './openVault.js';
 
@@ -21,7 +23,8 @@ export interface CommitOptions {
   /** seconds to wait for another command holding the vault lock */
   lockWait?: number;
   onProgress?: (p: Progress) => void;
-  onSkip?: (path: string, reason: string) => void;
+  /** a path not in the snapshot, and why (see SkipKind) */
+  onSkip?: (path: string, reason: string, kind: SkipKind) => void;
   /** derived data to keep with the snapshot (thumbnails, reference graph, workspace files): see attachments.ts */
   attachments?: readonly CommitAttachment[];
   /** an attachment's remark (e.g. a reference this commit breaks) or failure; never fails the commit */
@@ -42,7 +45,16 @@ export interface CommitResult {
   readonly newObjects: number;
   readonly newBytesRaw: number;
   readonly newBytesStored: number;
-  readonly skipped: readonly { path: string; reason: string }[];
+  /** paths left out of the snapshot, and why */
+  readonly skipped: readonly Skipped[];
+  /**
+   * false when something in the project folder is not in the snapshot
+   * (unreadable, vanished, kept changing, special file, name that cannot be
+   * stored): the CLI exits 3. A nested vault's store left out does not count.
+   */
+  readonly complete: boolean;
+  /** why the stat cache on disk was not used (every file was read), or null */
+  readonly cacheDropped: string | null;
   /** the new snapshot's attachments tree, or null */
   readonly attachments: ObjectId | null;
   readonly warnings: readonly AttachmentWarning[];
@@ -54,6 +66,10 @@ export interface CommitResult {
  * snapshot before the ref; the ref moves last, with compare-and-swap. A commit
  * killed at any point leaves the previous history intact, and the packs it
  * did seal are reused by the next commit.
+ *
+ * The steps: read HEAD and the stat cache; hash (and store) the folder; pick or
+ * write the root tree; make the attachments; write the snapshot when there is
+ * something to record; move the ref; save the stat cache.
  */
 export async function commit(opts: CommitOptions): Promise<CommitResult> {
   const { vault } = opts;
@@ -67,76 +83,28 @@ export async function commit(opts: CommitOptions): Promise<CommitResult> {
   let writer: ObjectWriter | null = null;
   try {
     const head = await readHead(vault.refs);
-    const skipped: { path: string; reason: string }[] = [];
+    const cache = await StatCache.load(vault.fs, vault.db.paths.index);
+    const parent = await parentOf(vault, head.id, cache);
+    const skipped: Skipped[] = [];
     const hashed = await hashWorktree({
       vault,
       store: true,
+      cache,
+      headTree: parent.tree,
       onProgress: opts.onProgress,
-      onSkip: (path, reason) => {
-        skipped.push({ path, reason });
-        opts.onSkip?.(path, reason);
+      onSkip: (path, reason, kind) => {
+        skipped.push({ path, reason, kind });
+        opts.onSkip?.(path, reason, kind);
       },
     });
     writer = hashed.writer!;
-    const { cache } = hashed;
-    let parentTree: ObjectId | null = null;
-    if (head.id)
-      parentTree =
-        cache.head?.snapshot === head.id
-          ? cache.head.tree
-          : decodeSnapshot(await vault.db.readTyped(head.id, 'snapshot'), head.id).tree;
-    // unchanged entries give the same tree: reuse it when it is HEAD's or still stored
-    const cached = cache.tree?.digest === hashed.digest ? cache.tree.id : null;
-    const tree =
-      cached && (cached === parentTree || (await vault.db.has(cached)))
-        ? cached
-        : await writeTrees(hashed.entries, writer);
+    const tree = await rootTree(vault, hashed, parent.tree, writer);
+    const treeChanged = tree !== parent.tree;
     const warnings: AttachmentWarning[] = [];
-    const atts = opts.attachments ?? [];
-    const treeChanged = tree !== parentTree;
-    let attachments: ObjectId | null = null;
-    let parentAttachments: ObjectId | null = null;
-    if (atts.length && (treeChanged || opts.allowEmpty || atts.some((a) => a.always))) {
-      // attachments read the new files back from the store: make what was written so far visible
-      await writer.flush();
-      if (head.id)
-        parentAttachments = decodeSnapshot(await vault.db.readTyped(head.id, 'snapshot'), head.id).attachments ?? null;
-      const files = new Map<string, FlatEntry>();
-      for (const e of hashed.entries) if (e.kind !== 'dir') files.set(e.path, e as FlatEntry);
-      // only the folders that differ are read (the new trees are in the store since the flush)
-      const changes = treeChanged
-        ? await diffTreeIds(vault.db, parentTree, tree)
-        : { added: [], modified: [], deleted: [], renamed: [] };
-      attachments = await runAttachments({
-        vault,
-        attachments: atts,
-        entries: files,
-        changes,
-        parent: parentAttachments,
-        sink: writer,
-        unchanged: !treeChanged,
-        onWarning: (w) => {
-          warnings.push(w);
-          opts.onWarning?.(w);
-        },
-        onProgress: (p) =>
-          opts.onProgress?.({ phase: 'attach', files: p.done, filesTotal: p.total, bytes: 0, bytesTotal: 0 }),
-      });
-    }
+    const atts = await attach(opts, hashed, parent, tree, writer, warnings);
     let id: ObjectId | null = null;
-    if (treeChanged || opts.allowEmpty || (atts.some((a) => a.always) && attachments !== parentAttachments)) {
-      const body = encodeSnapshot({
-        tree,
-        parents: head.id ? [head.id] : [],
-        author: vault.author,
-        time: vault.clock(),
-        message: opts.message,
-        meta: opts.meta ?? {},
-        ...(attachments ? { attachments } : {}),
-      });
-      id = hashObject('snapshot', body);
-      await writer.put('snapshot', body, { id, compress: true });
-    }
+    if (worthRecording(opts, treeChanged, atts.made !== atts.parent))
+      id = await writeSnapshot(opts, writer, tree, head.id, atts.made);
     const stats = await writer.flush();
     if (id) {
       await updateRef({
@@ -150,18 +118,9 @@ export async function commit(opts: CommitOptions): Promise<CommitResult> {
       });
       await autoGc(vault); // packs loose objects / small packs when they pile up; never fails the commit
     }
-    const live = new Set(hashed.entries.map((e) => e.path));
-    cache.setTree(hashed.digest, tree);
-    if (id) cache.setHead(id, tree);
-    else if (head.id && parentTree) cache.setHead(head.id, parentTree);
-    await cache.save(vault.fs, vault.db.paths.index, (p) => live.has(p));
-    opts.onProgress?.({
-      phase: 'done',
-      files: hashed.filesTotal,
-      filesTotal: hashed.filesTotal,
-      bytes: hashed.bytesTotal,
-      bytesTotal: hashed.bytesTotal,
-    });
+    await saveCache(vault, hashed, tree, id ?? head.id, id ? tree : parent.tree);
+    const { filesTotal, bytesTotal } = hashed;
+    opts.onProgress?.({ phase: 'done', files: filesTotal, filesTotal, bytes: bytesTotal, bytesTotal });
     return {
       id,
       parent: head.id,
@@ -174,7 +133,9 @@ export async function commit(opts: CommitOptions): Promise<CommitResult> {
       newBytesRaw: stats.rawBytes + hashed.workerStats.rawBytes,
       newBytesStored: stats.storedBytes + hashed.workerStats.storedBytes,
       skipped,
-      attachments,
+      complete: !incomplete(skipped),
+      cacheDropped: cache.dropped,
+      attachments: atts.made,
       warnings,
     };
   } catch (e) {
@@ -183,4 +144,124 @@ export async function commit(opts: CommitOptions): Promise<CommitResult> {
   } finally {
     await release();
   }
+}
+
+/** HEAD's snapshot as a commit needs it: its tree (from the stat cache when it recorded it) and, decoded once, the rest. */
+interface Parent {
+  readonly tree: ObjectId | null;
+  readonly snapshot: () => Promise<Snapshot | null>;
+}
+
+async function parentOf(vault: Vault, head: ObjectId | null, cache: StatCache): Promise<Parent> {
+  let decoded: Promise<Snapshot> | undefined;
+  const snapshot = async (): Promise<Snapshot | null> => {
+    if (!head) return null;
+    decoded ??= vault.db.readTyped(head, 'snapshot').then((body) => decodeSnapshot(body, head));
+    return decoded;
+  };
+  if (head && cache.head?.snapshot === head) return { tree: cache.head.tree, snapshot };
+  return { tree: (await snapshot())?.tree ?? null, snapshot };
+}
+
+/**
+ * The root tree of the hashed folder: the one the stat cache recorded for
+ * these exact entries when it is HEAD's or still stored, else written now.
+ */
+async function rootTree(
+  vault: Vault,
+  hashed: HashedWorktree,
+  parentTree: ObjectId | null,
+  writer: ObjectWriter,
+): Promise<ObjectId> {
+  const { cache } = hashed;
+  const cached = cache.tree?.digest === hashed.digest ? cache.tree.id : null;
+  if (cached && (cached === parentTree || (await vault.db.has(cached)))) return cached;
+  return writeTrees(hashed.entries, writer);
+}
+
+/**
+ * Whether there is something to record: the tree changed, --allow-empty, or an
+ * attachment made at every commit (`always`) changed. Asked before the
+ * attachments are made too, when they may change.
+ */
+function worthRecording(opts: CommitOptions, treeChanged: boolean, attachmentsChanged: boolean): boolean {
+  const always = (opts.attachments ?? []).some((a) => a.always);
+  return treeChanged || Boolean(opts.allowEmpty) || (always && attachmentsChanged);
+}
+
+/** Make the snapshot's attachments (when there may be a snapshot); `made` and the parent's attachments tree. */
+async function attach(
+  opts: CommitOptions,
+  hashed: HashedWorktree,
+  parent: Parent,
+  tree: ObjectId,
+  writer: ObjectWriter,
+  warnings: AttachmentWarning[],
+): Promise<{ made: ObjectId | null; parent: ObjectId | null }> {
+  const { vault } = opts;
+  const atts = opts.attachments ?? [];
+  const treeChanged = tree !== parent.tree;
+  if (!atts.length || !worthRecording(opts, treeChanged, true)) return { made: null, parent: null };
+  // attachments read the new files back from the store: make what was written so far visible
+  await writer.flush();
+  const parentAttachments = (await parent.snapshot())?.attachments ?? null;
+  const files = new Map<string, FlatEntry>();
+  for (const e of hashed.entries) if (e.kind !== 'dir') files.set(e.path, e as FlatEntry);
+  // only the folders that differ are read (the new trees are in the store since the flush)
+  const changes = treeChanged
+    ? await diffTreeIds(vault.db, parent.tree, tree)
+    : { added: [], modified: [], deleted: [], renamed: [] };
+  const made = await runAttachments({
+    vault,
+    attachments: atts,
+    entries: files,
+    changes,
+    parent: parentAttachments,
+    sink: writer,
+    unchanged: !treeChanged,
+    onWarning: (w) => {
+      warnings.push(w);
+      opts.onWarning?.(w);
+    },
+    onProgress: (p) =>
+      opts.onProgress?.({ phase: 'attach', files: p.done, filesTotal: p.total, bytes: 0, bytesTotal: 0 }),
+  });
+  return { made, parent: parentAttachments };
+}
+
+async function writeSnapshot(
+  opts: CommitOptions,
+  writer: ObjectWriter,
+  tree: ObjectId,
+  parent: ObjectId | null,
+  attachments: ObjectId | null,
+): Promise<ObjectId> {
+  const { vault } = opts;
+  const body = encodeSnapshot({
+    tree,
+    parents: parent ? [parent] : [],
+    author: vault.author,
+    time: vault.clock(),
+    message: opts.message,
+    meta: opts.meta ?? {},
+    ...(attachments ? { attachments } : {}),
+  });
+  const id = hashObject('snapshot', body);
+  await writer.put('snapshot', body, { id, compress: true });
+  return id;
+}
+
+/** Record the tree these entries gave and the snapshot HEAD now names; drop paths that are gone. */
+async function saveCache(
+  vault: Vault,
+  hashed: HashedWorktree,
+  tree: ObjectId,
+  head: ObjectId | null,
+  headTree: ObjectId | null,
+): Promise<void> {
+  const { cache } = hashed;
+  const live = new Set(hashed.entries.map((e) => e.path));
+  cache.setTree(hashed.digest, tree);
+  if (head && headTree) cache.setHead(head, headTree);
+  await cache.save(vault.fs, vault.db.paths.index, (p) => live.has(p));
 }

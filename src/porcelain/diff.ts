@@ -2,7 +2,7 @@ import { createTwoFilesPatch } from 'diff';
 import { readStoredBytes } from '../plumbing/storedContent.js';
 import type { ObjectId } from '../objects/types.js';
 import { flattenTree, type FlatEntry } from '../plumbing/trees.js';
-import { joinPath } from '../plumbing/fs.js';
+import { diskPath } from '../plumbing/diskPath.js';
 import { diffFlat, type Change, type TreeDiff } from './diffTrees.js';
 import { hashWorktree } from './hashWorktree.js';
 import type { Vault } from './openVault.js';
@@ -77,7 +77,7 @@ export async function textPatch(
     const id = side === 'a' ? c.oldId : c.newId;
     if (!id) return Buffer.alloc(0);
     const path = side === 'a' ? (c.from ?? c.path) : c.path;
-    if (sides[side] === 'worktree') return (await vault.fs.readFile(joinPath(vault.workTree, path))) as Buffer;
+    if (sides[side] === 'worktree') return (await vault.fs.readFile(diskPath(vault.workTree, path))) as Buffer;
     const kind = side === 'a' ? c.oldKind : c.newKind;
     if (kind === 'symlink') return vault.db.readTyped(id, 'blob');
     const obj = (await vault.db.typeOf(id)) === 'chunklist' ? 'chunklist' : 'blob';

@@ -1,14 +1,22 @@
 import { createHash } from 'node:crypto';
 import { fsError } from '../errors.js';
 import { hashObject } from '../objects/hashObject.js';
+import type { ObjectId } from '../objects/types.js';
 import { chunkerFromConfig, planFile } from '../plumbing/chunkers/index.js';
-import { isNotFound, joinPath } from '../plumbing/fs.js';
+import { diskPath } from '../plumbing/diskPath.js';
+import { isNotFound } from '../plumbing/fs.js';
 import { loadIgnoreRules } from '../plumbing/ignoreRules.js';
-import type { ObjectWriter, WriterStats } from '../plumbing/ObjectDatabase.js';
+import type { ObjectDatabase, ObjectWriter, WriterStats } from '../plumbing/ObjectDatabase.js';
 import { SharedIdSet } from '../plumbing/sharedIdSet.js';
-import { StatCache, type StatInfo } from '../plumbing/statCache.js';
-import { scanWorktree, type WorkEntry } from '../plumbing/scanWorktree.js';
-import { FileChangedError, ReadBuffer, storeFile, type StoredFile } from '../plumbing/storeFile.js';
+import { StatCache, storedAsCached, type CacheEntry, type StatInfo } from '../plumbing/statCache.js';
+import { scanWorktree, type SkipKind, type WorkEntry } from '../plumbing/scanWorktree.js';
+import {
+  FileChangedError,
+  FileUnreadableError,
+  ReadBuffer,
+  storeFile,
+  type StoredFile,
+} from '../plumbing/storeFile.js';
 import { FileVanishedError, StoreWorkerPool } from '../plumbing/storeWorkerPool.js';
 import { InlineCodec } from '../plumbing/codec.js';
 import type { FlatEntry } from '../plumbing/trees.js';
@@ -28,8 +36,28 @@ export interface HashWorktreeOptions {
   /** store new objects (commit, write-tree); false only computes ids (status, diff) */
   store: boolean;
   onProgress?: (p: Progress) => void;
-  /** a path left out of the result (vanished, kept changing, special file) */
-  onSkip?: (path: string, reason: string) => void;
+  /** a path left out of the result (unreadable, vanished, kept changing, special file, name, nested vault) */
+  onSkip?: (path: string, reason: string, kind: SkipKind) => void;
+  /** the stat cache to use (and update); loaded from the vault when absent */
+  cache?: StatCache;
+  /**
+   * With store: the tree HEAD names. When nothing needs reading and the
+   * entries give the tree the cache recorded for them, and it is this one, the
+   * commit writes no tree, so the cached ids need no present-check.
+   */
+  headTree?: ObjectId | null;
+}
+
+/** A path left out of the hashed folder, and why. */
+export interface Skipped {
+  readonly path: string;
+  readonly reason: string;
+  readonly kind: SkipKind;
+}
+
+/** Whether these skips leave a snapshot incomplete: anything but a nested vault's store (left out by design). */
+export function incomplete(skipped: readonly Skipped[]): boolean {
+  return skipped.some((s) => s.kind !== 'nested-vault');
 }
 
 /** A hashed file or symlink, or a folder (folders get their id when trees are written). */
@@ -78,26 +106,12 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
   const { fs, workTree, db } = vault;
   const ignore = await loadIgnoreRules(fs, workTree, vaultInsideWorkTree(vault));
   const scanned = await scanWorktree({ fs, workTree, ignore, onSkip: opts.onSkip });
-  const cache = await StatCache.load(fs, db.paths.index);
+  const cache = opts.cache ?? (await StatCache.load(fs, db.paths.index));
   const chunker = chunkerFromConfig(vault.config.chunker);
   const files = scanned.filter((e) => e.kind !== 'dir');
   const bytesTotal = files.reduce((s, e) => s + (e.kind === 'symlink' ? 0 : e.stat.size), 0);
 
-  const results = new Map<string, FlatEntry>();
-  const toRead: WorkEntry[] = [];
-  for (const e of files) {
-    const hit = cache.lookup(e.path, e.stat);
-    if (hit)
-      results.set(e.path, {
-        path: e.path,
-        kind: e.kind,
-        size: e.stat.size,
-        mtime: Math.trunc(e.stat.mtimeMs),
-        obj: hit.obj,
-        id: hit.id,
-      });
-    else toRead.push(e);
-  }
+  const { results, toRead, early } = await fromCache(opts, db, cache, scanned);
   const bytesToRead = toRead.reduce((s, e) => s + (e.kind === 'symlink' ? 0 : e.stat.size), 0);
   let done = files.length - toRead.length;
   let bytes = bytesTotal - bytesToRead;
@@ -159,10 +173,11 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
   };
 
   const one = async (e: WorkEntry, here: boolean): Promise<void> => {
-    const abs = joinPath(workTree, e.path);
+    const abs = diskPath(workTree, e.path);
     try {
       if (e.kind === 'symlink') {
-        const target = Buffer.from((await fs.readlink(abs)) as string, 'utf8');
+        // the target's exact bytes (a target need not be UTF-8)
+        const target = (await fs.readlink(abs, { encoding: 'buffer' })) as unknown as Buffer;
         const id = hashObject('blob', target);
         if (writer && !(await writer.known(id))) await writer.put('blob', target, { id, compress: true });
         results.set(e.path, {
@@ -206,8 +221,10 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
       }
     } catch (err) {
       if (isNotFound(err) || err instanceof FileVanishedError)
-        return opts.onSkip?.(e.path, 'vanished while it was read');
-      if (err instanceof FileChangedError) return opts.onSkip?.(e.path, err.message);
+        return opts.onSkip?.(e.path, 'vanished while it was read', 'vanished');
+      if (err instanceof FileChangedError) return opts.onSkip?.(e.path, err.message, 'changed');
+      if (err instanceof FileUnreadableError)
+        return opts.onSkip?.(e.path, 'unreadable: permission denied', 'unreadable');
       throw fsError(err, 'read', abs);
     }
   };
@@ -249,6 +266,64 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
   }
   report('write');
 
+  const { entries, digest } = early ?? assemble(scanned, results);
+  return {
+    entries,
+    cache,
+    filesTotal: files.length,
+    bytesTotal,
+    filesRead,
+    bytesRead,
+    writer,
+    workerStats,
+    digest,
+  };
+}
+
+/**
+ * Split the files into those the stat cache vouches for (their entries) and
+ * those to read. With store, a cached id that names no stored object sends its
+ * file back to be read, unless nothing is read and the entries give the tree
+ * HEAD names (no tree is written then). `early`: the assembled entries when
+ * nothing is to be read.
+ */
+async function fromCache(
+  opts: HashWorktreeOptions,
+  db: ObjectDatabase,
+  cache: StatCache,
+  scanned: readonly WorkEntry[],
+): Promise<{ results: Map<string, FlatEntry>; toRead: WorkEntry[]; early: Assembled | null }> {
+  const results = new Map<string, FlatEntry>();
+  const toRead: WorkEntry[] = [];
+  const hits: { e: WorkEntry; hit: CacheEntry }[] = [];
+  for (const e of scanned) {
+    if (e.kind === 'dir') continue;
+    const hit = cache.lookup(e.path, e.stat);
+    if (!hit) {
+      toRead.push(e);
+      continue;
+    }
+    hits.push({ e, hit });
+    const { path, kind } = e;
+    results.set(path, { path, kind, size: e.stat.size, mtime: Math.trunc(e.stat.mtimeMs), obj: hit.obj, id: hit.id });
+  }
+  let early = toRead.length ? null : assemble(scanned, results);
+  if (!opts.store) return { results, toRead, early };
+  const headsTree = early !== null && cache.tree?.digest === early.digest && cache.tree.id === opts.headTree;
+  const missing = headsTree ? [] : await notStored(db, hits);
+  for (const e of missing) results.delete(e.path);
+  toRead.push(...missing);
+  if (missing.length) early = null;
+  return { results, toRead, early };
+}
+
+interface Assembled {
+  readonly entries: WorkTreeEntry[];
+  readonly digest: string;
+}
+
+/** The hashed entries in scan order (a file that was skipped is left out), and their digest (see StatCache.tree). */
+function assemble(scanned: readonly WorkEntry[], results: ReadonlyMap<string, FlatEntry>): Assembled {
   const entries: WorkTreeEntry[] = [];
   for (const e of scanned) {
     if (e.kind === 'dir') entries.push({ path: e.path, kind: 'dir', size: 0, mtime: 0 });
@@ -259,16 +334,19 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
   }
   let text = 'tree-v1\n';
   for (const e of entries) text += `${e.path}\0${e.kind}\0${e.size}\0${e.mtime}\0${e.obj ?? ''}\0${e.id ?? ''}\n`;
-  const h = createHash('sha256').update(text);
-  return {
-    entries,
-    cache,
-    filesTotal: files.length,
-    bytesTotal,
-    filesRead,
-    bytesRead,
-    writer,
-    workerStats,
-    digest: h.digest('hex'),
-  };
+  return { entries, digest: createHash('sha256').update(text).digest('hex') };
+}
+
+/**
+ * The files whose cached id does not name an object the vault has, of the
+ * cached kind and size (storedAsCached: an index lookup each, no read). A
+ * commit reads them again, so no tree names a missing object whatever the
+ * stat cache says.
+ */
+async function notStored(db: ObjectDatabase, hits: readonly { e: WorkEntry; hit: CacheEntry }[]): Promise<WorkEntry[]> {
+  if (!hits.length) return [];
+  await db.ready();
+  const missing: WorkEntry[] = [];
+  for (const { e, hit } of hits) if (!(await storedAsCached(db, hit, e.stat.size))) missing.push(e);
+  return missing;
 }

@@ -6,7 +6,7 @@
  * carries a plan out.
  */
 import { MalformedObjectError, PathNotFoundError, TargetInVaultError, VaultError } from '../errors.js';
-import { badEntryName } from '../objects/tree.js';
+import { badStoredName } from '../objects/tree.js';
 import type { ObjectId } from '../objects/types.js';
 import type { ObjectDatabase } from '../plumbing/ObjectDatabase.js';
 import { readTree, type FlatEntry } from '../plumbing/trees.js';
@@ -197,7 +197,7 @@ export function dirtyConflicts(
 /** Why a path may not be written: a component with an unsafe name. */
 function unsafeName(path: string): string | null {
   for (const part of path.split('/')) {
-    const why = badEntryName(part);
+    const why = badStoredName(part);
     if (why) return why;
   }
   return null;

@@ -9,6 +9,7 @@ import type { Stats } from 'node:fs';
 import { MalformedObjectError, fsError } from '../errors.js';
 import { decodeChunkList } from '../objects/chunkList.js';
 import type { ObjectId } from '../objects/types.js';
+import { diskPath } from '../plumbing/diskPath.js';
 import { isNotFound, joinPath, tempName, type FileHandle } from '../plumbing/fs.js';
 import type { RestorePart, RestoreRequest } from '../plumbing/restoreWorker.js';
 import { setSize, writeOrHole } from '../plumbing/sparse.js';
@@ -156,8 +157,14 @@ class RestoreWriter {
     }
   }
 
-  private abs(path: string): string {
-    return joinPath(this.opts.target, onDiskPath(path));
+  /** The path to hand the filesystem: bytes when a name is not UTF-8 (see plumbing/diskPath.ts). */
+  private abs(path: string): string | Buffer {
+    return diskPath(this.opts.target, onDiskPath(path));
+  }
+
+  /** The same path for messages. */
+  private shown(path: string): string {
+    return joinPath(this.opts.target, path);
   }
 
   /** A folder is usable when every component is a real folder (created if missing), never a symlink. */
@@ -169,7 +176,7 @@ class RestoreWriter {
       return false;
     }
     const abs = this.abs(rel);
-    const st = await lstatOrNull(this.opts.vault, abs);
+    const st = await lstatOrNull(this.opts.vault, abs, this.shown(rel));
     if (st && !st.isDirectory()) {
       const link = st.isSymbolicLink();
       this.skip(
@@ -183,7 +190,7 @@ class RestoreWriter {
       try {
         await this.opts.vault.fs.mkdir(abs);
       } catch (err) {
-        throw fsError(err, 'mkdir', abs);
+        throw fsError(err, 'mkdir', this.shown(rel));
       }
     }
     this.okDirs.add(rel);
@@ -195,30 +202,31 @@ class RestoreWriter {
     const { fs } = this.opts.vault;
     const abs = this.abs(e.path);
     if (e.present && (await this.stillPresent(e, abs))) return { kind: 'unchanged' };
-    if ((await lstatOrNull(this.opts.vault, abs))?.isDirectory())
+    if ((await lstatOrNull(this.opts.vault, abs, this.shown(e.path)))?.isDirectory())
       return { kind: 'skipped', reason: 'a folder is in the way of this file' };
-    const tmp = tempName(joinPath(parentOf(abs), `.${abs.slice(abs.lastIndexOf('/') + 1)}`));
+    const tmp = this.abs(tempName(joinPath(parentOf(e.path), `.${e.path.slice(e.path.lastIndexOf('/') + 1)}`)));
     try {
       await this.writeTemp(e, tmp);
       await fs.rename(tmp, abs);
     } catch (err) {
       await fs.unlink(tmp).catch(() => {});
       if (isDamage(err)) return { kind: 'failed', error: failureOf(e.path, err) };
-      throw fsError(err, 'write', abs);
+      throw fsError(err, 'write', this.shown(e.path));
     }
     return { kind: 'written', st: this.opts.cache ? ((await fs.lstat(abs)) as Stats) : undefined };
   }
 
   /** In place, the same content: left alone when its exec bit is right too (a link has none). */
-  private async stillPresent(e: PlannedEntry, abs: string): Promise<boolean> {
+  private async stillPresent(e: PlannedEntry, abs: string | Buffer): Promise<boolean> {
     const st = await (this.opts.vault.fs.lstat(abs) as Promise<Stats>).catch(() => null);
     return !!st && (e.kind === 'symlink' || Boolean(Number(st.mode) & 0o111) === (e.kind === 'exec'));
   }
 
-  private async writeTemp(e: PlannedEntry, tmp: string): Promise<void> {
+  private async writeTemp(e: PlannedEntry, tmp: string | Buffer): Promise<void> {
     const { vault } = this.opts;
     if (e.kind === 'symlink') {
-      await vault.fs.symlink((await vault.db.readTyped(e.id, 'blob')).toString('utf8'), tmp);
+      // the target's exact bytes: commit stores what readlink gave, UTF-8 or not
+      await vault.fs.symlink(await vault.db.readTyped(e.id, 'blob'), tmp);
       return;
     }
     const mode = e.kind === 'exec' ? 0o755 : 0o644;
@@ -235,10 +243,10 @@ class RestoreWriter {
   }
 }
 
-async function lstatOrNull(vault: Vault, abs: string): Promise<Stats | null> {
+async function lstatOrNull(vault: Vault, abs: string | Buffer, shown: string): Promise<Stats | null> {
   return (vault.fs.lstat(abs) as Promise<Stats>).catch((err) => {
     if (isNotFound(err)) return null;
-    throw fsError(err, 'stat', abs);
+    throw fsError(err, 'stat', shown);
   });
 }
 
@@ -272,7 +280,7 @@ async function partsOf(vault: Vault, e: PlannedEntry): Promise<RestorePart[] | n
 }
 
 /** Write a file's content to `path` (created exclusively), chunk by chunk with read-ahead; zeros become holes. */
-async function writeContent(vault: Vault, e: PlannedEntry, path: string): Promise<void> {
+async function writeContent(vault: Vault, e: PlannedEntry, path: string | Buffer): Promise<void> {
   const fh: FileHandle = await vault.fs.open(path, 'wx', 0o600);
   try {
     let pos = 0;

@@ -2,14 +2,15 @@ import type { ObjectId } from '../objects/types.js';
 import { flattenTree, type FlatEntry } from '../plumbing/trees.js';
 import { readHead } from '../refs/refs.js';
 import { diffFlat, type Change } from './diffTrees.js';
-import { hashWorktree, type Progress, type WorkTreeEntry } from './hashWorktree.js';
+import { hashWorktree, incomplete, type Progress, type Skipped, type WorkTreeEntry } from './hashWorktree.js';
 import type { Vault } from './openVault.js';
 import { decodeSnapshot } from '../objects/snapshot.js';
+import type { SkipKind } from '../plumbing/scanWorktree.js';
 
 export interface StatusOptions {
   vault: Vault;
   onProgress?: (p: Progress) => void;
-  onSkip?: (path: string, reason: string) => void;
+  onSkip?: (path: string, reason: string, kind: SkipKind) => void;
 }
 
 export interface StatusResult {
@@ -21,6 +22,10 @@ export interface StatusResult {
   /** the hashed working folder, for callers that need ids (restore) */
   readonly worktree: readonly WorkTreeEntry[];
   readonly clean: boolean;
+  /** paths that could not be compared (unreadable, vanished, ...), and why; a commit would leave them out */
+  readonly skipped: readonly Skipped[];
+  /** false when something could not be compared (see CommitResult.complete): the CLI exits 3 */
+  readonly complete: boolean;
 }
 
 /** Compare the project folder with HEAD. Reads only files the stat cache cannot vouch for. */
@@ -30,7 +35,21 @@ export async function status(opts: StatusOptions): Promise<StatusResult> {
   const before = head.id
     ? await flattenTree(vault.db, decodeSnapshot(await vault.db.readTyped(head.id, 'snapshot'), head.id).tree)
     : new Map<string, FlatEntry>();
-  const hashed = await hashWorktree({ vault, store: false, onProgress: opts.onProgress, onSkip: opts.onSkip });
+  const skipped: Skipped[] = [];
+  const hashed = await hashWorktree({
+    vault,
+    store: false,
+    onProgress: opts.onProgress,
+    onSkip: (path, reason, kind) => {
+      skipped.push({ path, reason, kind });
+      opts.onSkip?.(path, reason, kind);
+    },
+  });
+  // what could not be read is not deleted: leave it (and what is under an unreadable folder) out of the comparison
+  for (const sk of skipped) {
+    if (sk.kind !== 'unreadable' && sk.kind !== 'changed') continue;
+    for (const p of before.keys()) if (p === sk.path || p.startsWith(`${sk.path}/`)) before.delete(p);
+  }
   const after = new Map<string, FlatEntry>();
   for (const e of hashed.entries) if (e.kind !== 'dir') after.set(e.path, e as FlatEntry);
   const d = diffFlat(before, after);
@@ -39,5 +58,7 @@ export async function status(opts: StatusOptions): Promise<StatusResult> {
     ...d,
     worktree: hashed.entries,
     clean: d.added.length + d.modified.length + d.deleted.length + d.renamed.length === 0,
+    skipped,
+    complete: !incomplete(skipped),
   };
 }

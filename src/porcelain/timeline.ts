@@ -1,6 +1,7 @@
 import { decodeSnapshot } from '../objects/snapshot.js';
 import type { ObjectId } from '../objects/types.js';
-import { isNotFound, joinPath } from '../plumbing/fs.js';
+import { diskPath } from '../plumbing/diskPath.js';
+import { isNotFound } from '../plumbing/fs.js';
 import { flattenTree, type FlatEntry } from '../plumbing/trees.js';
 import { readHead } from '../refs/refs.js';
 import { diffFlat, type TreeDiff } from './diffTrees.js';
@@ -107,7 +108,7 @@ export async function worktreeEntry(
   path: string,
 ): Promise<{ kind: 'file' | 'dir' | 'symlink'; size: number; mtime: number } | null> {
   try {
-    const st = await vault.fs.lstat(joinPath(vault.workTree, path));
+    const st = await vault.fs.lstat(diskPath(vault.workTree, path));
     const kind = st.isSymbolicLink() ? 'symlink' : st.isDirectory() ? 'dir' : 'file';
     return { kind, size: Number(st.size), mtime: Number(st.mtimeMs) };
   } catch (e) {

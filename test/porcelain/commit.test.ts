@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { acquireLock } from '../../src/plumbing/lock.js';
+import type { CommitAttachment } from '../../src/porcelain/attachments.js';
 import { flattenTree } from '../../src/plumbing/trees.js';
 import { readHead, readReflog, updateRef } from '../../src/refs/refs.js';
 import { commit } from '../../src/porcelain/commit.js';
@@ -396,6 +397,32 @@ test('not racy: a stat cache written strictly after the mtime is trusted (the ca
   assert.ok(st.clean);
   const r = await commit({ vault: t.vault, message: 'two' });
   assert.is(r.filesRead, 0);
+});
+
+test("HEAD's snapshot is read and decoded once per commit, with attachments and no cached HEAD", async () => {
+  const t = await memVault({ 'a.txt': 'a' });
+  let n = 0;
+  const note = {
+    name: 'note',
+    always: true,
+    run: async (ctx: { putBytes(p: string, b: Uint8Array): Promise<unknown> }) => [
+      await ctx.putBytes('n.txt', Buffer.from(String(++n))),
+    ],
+  } as unknown as CommitAttachment;
+  const first = await commit({ vault: t.vault, message: 'one', attachments: [note] });
+  await t.fs.unlink('/work/.vault/index'); // the stat cache no longer knows HEAD's tree
+  await t.fs.writeFile('/work/a.txt', 'b');
+  const db = t.vault.db;
+  const reads: string[] = [];
+  const readTyped = db.readTyped.bind(db);
+  db.readTyped = ((id: string, type: string) => {
+    if (type === 'snapshot') reads.push(id);
+    return readTyped(id, type as never);
+  }) as typeof db.readTyped;
+  const second = await commit({ vault: t.vault, message: 'two', attachments: [note] });
+  assert.ok(second.id);
+  assert.equal(reads, [first.id], 'one read of HEAD');
+  assert.ok(second.attachments);
 });
 
 test.run();

@@ -1,8 +1,9 @@
 import type { CommandModule } from 'yargs';
 import { commit } from '../../porcelain/commit.js';
 import { commitAttachments } from '../../ui/attachments.js';
-import { bytes, shortId } from '../../ui/format.js';
-import { out, printJson, warn, withVault, type GlobalArgs } from '../context.js';
+import { bytes, quotePath, shortId } from '../../ui/format.js';
+import type { Skipped } from '../../porcelain/hashWorktree.js';
+import { EXIT_INCOMPLETE, out, printJson, warn, withVault, type GlobalArgs } from '../context.js';
 import { fromProgress, progressReporter, progressWanted } from '../../ui/progress.js';
 
 interface Args extends GlobalArgs {
@@ -43,14 +44,22 @@ export const commitCommand: CommandModule<GlobalArgs, Args> = {
         lockWait: argv.lockWait,
         meta: argv.workspaceNote ? { 'workspace.note': argv.workspaceNote } : undefined,
         onProgress: bar.onProgress,
-        onSkip: (path, reason) => warn(`warning: skipped ${path}: ${reason}`),
+        onSkip: (path, reason, kind) =>
+          warn(
+            `${kind === 'nested-vault' ? 'note: left out' : 'warning: not backed up:'} ${quotePath(path)}: ${reason}`,
+          ),
         attachments: await commitAttachments(vault),
         onWarning: (w) => warn(`warning: ${w.attachment}: ${w.message}`),
       }),
     ).finally(bar.done);
+    // a snapshot that lacks files the folder has is not a complete backup: say so in the status too
+    if (!r.complete) process.exitCode = EXIT_INCOMPLETE;
     if (argv.json) return printJson(r);
+    if (r.cacheDropped)
+      warn(`note: the stat cache (.vault/index) was not used (${r.cacheDropped}); every file was read again`);
     if (!r.id) {
       out(`nothing to commit, working folder matches HEAD${r.parent ? ` (${shortId(r.parent)})` : ''}`);
+      if (!r.complete) out(`  ${leftOut(r.skipped)}`);
       return;
     }
     out(`snapshot ${r.id}`);
@@ -58,6 +67,15 @@ export const commitCommand: CommandModule<GlobalArgs, Args> = {
     out(
       `  new: ${r.newObjects} objects, ${bytes(r.newBytesRaw)} raw -> ${bytes(r.newBytesStored)} stored after dedup and compression`,
     );
-    if (r.skipped.length) out(`  ${r.skipped.length} path(s) skipped (see warnings)`);
+    if (!r.complete) out(`  incomplete snapshot: ${leftOut(r.skipped)}`);
   },
 };
+
+/** "2 path(s) not backed up (1 unreadable, 1 vanished); see the warnings" */
+function leftOut(skipped: readonly Skipped[]): string {
+  const counts = new Map<string, number>();
+  for (const s of skipped) if (s.kind !== 'nested-vault') counts.set(s.kind, (counts.get(s.kind) ?? 0) + 1);
+  const n = [...counts.values()].reduce((a, b) => a + b, 0);
+  const kinds = [...counts].map(([k, c]) => `${c} ${k}`).join(', ');
+  return `${n} path(s) not backed up (${kinds}); see the warnings above`;
+}

@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { ls } from '../../porcelain/ls.js';
+import { quotePath } from '../../ui/format.js';
 import { out, printJson, withVault, type GlobalArgs } from '../context.js';
 
 interface Args extends GlobalArgs {
@@ -21,6 +22,6 @@ export const lsCommand: CommandModule<GlobalArgs, Args> = {
     const r = await withVault(argv, (vault) => ls({ vault, rev: argv.snapshot ?? 'HEAD', path: argv.path }));
     if (argv.json) return printJson(r);
     for (const e of r.entries)
-      out(`${KIND[e.kind]} ${String(e.size).padStart(12)}  ${e.path}${e.kind === 'dir' ? '/' : ''}`);
+      out(`${KIND[e.kind]} ${String(e.size).padStart(12)}  ${quotePath(e.path)}${e.kind === 'dir' ? '/' : ''}`);
   },
 };

@@ -1,23 +1,28 @@
 import type { CommandModule } from 'yargs';
 import { status } from '../../porcelain/status.js';
-import { bytes, shortId } from '../../ui/format.js';
-import { out, printJson, warn, withVault, type GlobalArgs } from '../context.js';
+import { bytes, quotePath, shortId } from '../../ui/format.js';
+import { EXIT_INCOMPLETE, out, printJson, withVault, type GlobalArgs } from '../context.js';
 
 export const statusCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'status',
   describe: 'show files added, modified, deleted and renamed since the last snapshot',
   builder: (y) => y.example('$0 status', 'what would the next commit record?'),
   handler: async (argv) => {
-    const r = await withVault(argv, (vault) => status({ vault, onSkip: (p, why) => warn(`warning: ${p}: ${why}`) }));
+    const r = await withVault(argv, (vault) => status({ vault }));
+    // something could not be read (a commit would leave it out): say so in the exit status too
+    if (!r.complete) process.exitCode = EXIT_INCOMPLETE;
     if (argv.json) {
       const { worktree: _w, ...rest } = r;
       return printJson(rest);
     }
     out(r.head ? `on snapshot ${shortId(r.head)}` : 'no snapshots yet');
-    if (r.clean) return out('nothing to commit, working folder clean');
-    for (const c of r.renamed) out(`R  ${c.from} -> ${c.path}`);
-    for (const c of r.added) out(`A  ${c.path}  (${bytes(c.newSize ?? 0)})`);
-    for (const c of r.modified) out(`M  ${c.path}  (${bytes(c.oldSize ?? 0)} -> ${bytes(c.newSize ?? 0)})`);
-    for (const c of r.deleted) out(`D  ${c.path}`);
+    if (r.clean && !r.skipped.length) return out('nothing to commit, working folder clean');
+    if (r.clean) out('no changes in what could be read');
+    for (const c of r.renamed) out(`R  ${quotePath(c.from ?? '')} -> ${quotePath(c.path)}`);
+    for (const c of r.added) out(`A  ${quotePath(c.path)}  (${bytes(c.newSize ?? 0)})`);
+    for (const c of r.modified) out(`M  ${quotePath(c.path)}  (${bytes(c.oldSize ?? 0)} -> ${bytes(c.newSize ?? 0)})`);
+    for (const c of r.deleted) out(`D  ${quotePath(c.path)}`);
+    // !: not compared, and a commit would not back it up (unreadable, vanished...) or leave it out (a nested vault)
+    for (const s of r.skipped) out(`!  ${quotePath(s.path)}  (${s.reason})`);
   },
 };
