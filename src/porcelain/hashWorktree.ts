@@ -4,7 +4,7 @@ import { hashObject } from '../objects/hashObject.js';
 import { chunkerFromConfig, planFile } from '../plumbing/chunkers/index.js';
 import { isNotFound, joinPath } from '../plumbing/fs.js';
 import { loadIgnoreRules } from '../plumbing/ignoreRules.js';
-import type { ObjectWriter, WriterStats } from '../plumbing/ObjectDatabase.js';
+import type { ObjectWriter, WriterStats } from '../plumbing/ObjectWriter.js';
 import { SharedIdSet } from '../plumbing/sharedIdSet.js';
 import { StatCache, type StatInfo } from '../plumbing/statCache.js';
 import { scanWorktree, type WorkEntry } from '../plumbing/scanWorktree.js';

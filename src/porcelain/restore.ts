@@ -9,7 +9,7 @@ import { decodeChunkList } from '../objects/chunkList.js';
 import { storedPieces } from '../plumbing/storedContent.js';
 import { badEntryName } from '../objects/tree.js';
 import type { ObjectId } from '../objects/types.js';
-import { isNotFound, joinPath, tempName, type FileHandle } from '../plumbing/fs.js';
+import { isNotFound, joinPath, tempName, writeAll, type FileHandle } from '../plumbing/fs.js';
 import { flattenTree, type FlatEntry } from '../plumbing/trees.js';
 import { StatCache } from '../plumbing/statCache.js';
 import { acquireLock } from '../plumbing/lock.js';
@@ -309,11 +309,7 @@ async function writeContent(vault: Vault, e: FlatEntry, path: string, onBytes: (
   try {
     let pos = 0;
     const write = async (buf: Buffer) => {
-      let off = 0;
-      while (off < buf.length) {
-        const { bytesWritten } = await fh.write(buf, off, buf.length - off, pos + off);
-        off += bytesWritten;
-      }
+      await writeAll(fh, buf, pos);
       pos += buf.length;
       onBytes(buf.length);
     };

@@ -11,9 +11,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { hashObject } from '../../src/objects/hashObject.js';
 import type { FsPromises } from '../../src/plumbing/fs.js';
-import { decodePackIndex } from '../../src/plumbing/packIndex.js';
+import { decodePackIndex } from '../../src/plumbing/pack/index.js';
 import type { RestorePart, RestoreRequest } from '../../src/plumbing/restoreWorker.js';
-import { WorkerPool } from '../../src/plumbing/workerPool.js';
+import { WorkerPool, failureError, type WorkerFailure } from '../../src/plumbing/workerPool.js';
 import { restore } from '../../src/porcelain/restore.js';
 import { verify } from '../../src/porcelain/verify.js';
 import { openVault } from '../../src/porcelain/openVault.js';
@@ -145,7 +145,10 @@ test('the restore worker reads records of an old pack and writes their content',
       const { entry } = db.locate(id)!;
       const part: RestorePart = { ...entry, id, packPath };
       const out = join(tmp.path, 'out', `f${i++}`);
-      const n = await pool.run({ tmp: out, mode: 0o644, mtime: 1_600_000_000_000, size: o.body.length, parts: [part] });
+      const req = { tmp: out, mode: 0o644, mtime: 1_600_000_000_000, size: o.body.length, parts: [part] };
+      const n = await pool.run(req).catch((f: WorkerFailure) => {
+        throw failureError(f);
+      });
       assert.is(n, o.body.length);
       assert.ok(((await nodeFs.readFile(out)) as Buffer).equals(o.body), `${o.type} of ${o.body.length} bytes`);
     }

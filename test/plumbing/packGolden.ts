@@ -12,7 +12,7 @@ import { FileTypeAwareChunker } from '../../src/plumbing/chunkers/FileTypeAwareC
 import { InlineCodec } from '../../src/plumbing/codec.js';
 import type { FsPromises } from '../../src/plumbing/fs.js';
 import { ObjectDatabase } from '../../src/plumbing/ObjectDatabase.js';
-import { PackBuilder } from '../../src/plumbing/packFiles.js';
+import { PackBuilder, encodePayload } from '../../src/plumbing/pack/index.js';
 import { commit } from '../../src/porcelain/commit.js';
 import { memFs } from '../helpers/memfs.js';
 import { prngBytes } from '../helpers/prng.js';
@@ -83,7 +83,7 @@ export async function writeWithWriter(db: ObjectDatabase): Promise<void> {
 export async function writeWithBuilder(db: ObjectDatabase): Promise<void> {
   const b = new PackBuilder(db.fs, db.paths, db.packSize);
   for (const o of goldenObjects()) {
-    const rec = await db.encodeRecord(new Uint8Array(o.body), o.compress);
+    const rec = await encodePayload(new Uint8Array(o.body), o.compress, db.codec, db.level);
     await b.add({
       id: hashObject(o.type, o.body),
       type: o.type,
