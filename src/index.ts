@@ -7,7 +7,8 @@
 export * from './errors.js';
 export * from './objects/index.js';
 export * from './plumbing/chunkers/index.js';
-export { ObjectDatabase, ObjectWriter, type WriterStats } from './plumbing/ObjectDatabase.js';
+export { ObjectDatabase } from './plumbing/ObjectDatabase.js';
+export { ObjectWriter, type WriterStats } from './plumbing/ObjectWriter.js';
 export { InlineCodec, WorkerCodec, type Codec } from './plumbing/codec.js';
 export { syncFs } from './plumbing/syncFs.js';
 export type { FsPromises } from './plumbing/fs.js';

@@ -107,12 +107,7 @@ export async function writeFileAtomic(
   let fh: FileHandle | undefined;
   try {
     fh = await fs.open(tmp, 'wx', opts.mode ?? 0o644);
-    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    let off = 0;
-    while (off < buf.length) {
-      const { bytesWritten } = await fh.write(buf, off, buf.length - off);
-      off += bytesWritten;
-    }
+    await writeAll(fh, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
     if (opts.durable !== false) await fh.sync();
     await fh.close();
     fh = undefined;
@@ -123,6 +118,24 @@ export async function writeFileAtomic(
     throw fsError(e, 'write', path);
   }
   if (opts.durable !== false) await fsyncDir(fs, dirname(path));
+}
+
+/**
+ * Write all of `buf` (short writes are retried): at `position` in the file, or, without one, at the file's
+ * current position (sequential writes). The one write loop of Vault: the pack writer, atomic files, restore
+ * and fetch all write through it.
+ */
+export async function writeAll(fh: FileHandle, buf: Uint8Array, position?: number): Promise<void> {
+  let off = 0;
+  while (off < buf.length) {
+    const { bytesWritten } = await fh.write(
+      buf,
+      off,
+      buf.length - off,
+      position === undefined ? undefined : position + off,
+    );
+    off += bytesWritten;
+  }
 }
 
 /** Read exactly `length` bytes at `position` (short reads are retried; EOF is an error). */

@@ -1,9 +1,8 @@
 import { parentPort } from 'node:worker_threads';
-import { CorruptObjectError, MalformedObjectError } from '../errors.js';
-import { hashObject } from '../objects/hashObject.js';
+import { MalformedObjectError } from '../errors.js';
 import type { ObjectType } from '../objects/types.js';
-import { isNotFound, readFully, type FileHandle } from './fs.js';
-import { CODEC_RAW, CODEC_ZSTD, RECORD_HEADER, recordHeaderMismatch } from './objectCodes.js';
+import { isNotFound, type FileHandle } from './fs.js';
+import { readVerifiedRecord } from './pack/index.js';
 import { setSize, writeOrHole } from './sparse.js';
 import { syncFs } from './syncFs.js';
 import { serve } from './workerPool.js';
@@ -11,7 +10,7 @@ import { loadZstd } from './zstd.js';
 
 /**
  * A worker that writes whole files during restore: it reads each part's record
- * straight from its pack file, decompresses it, checks it against its id, and
+ * straight from its pack file with the pack module's verified reader, and
  * writes it into a new temp file (created exclusively: never through a link),
  * leaving a hole for a part that is all zeros. A failing part fails only its file.
  * The main thread checked the path and renames the temp file into place.
@@ -38,6 +37,8 @@ export interface RestoreRequest {
 
 const fs = syncFs;
 const zstd = await loadZstd();
+/** decompression right here: this thread is itself one of several */
+const inline = { decompress: zstd.decompressView };
 const handles = new Map<string, FileHandle>();
 let scratch = Buffer.allocUnsafe(1024 * 1024);
 
@@ -60,31 +61,8 @@ async function pack(path: string): Promise<FileHandle> {
 /** The part's verified bytes; a view valid until the next call (written out at once). */
 async function readPart(p: RestorePart): Promise<Uint8Array> {
   if (scratch.length < p.length) scratch = Buffer.allocUnsafe(Math.max(p.length, scratch.length * 2));
-  const fh = await pack(p.packPath);
   const where = p.packPath.slice(p.packPath.lastIndexOf('/') + 1);
-  const n = await readFully(fh, scratch, 0, p.length, p.offset);
-  if (n !== p.length) throw new CorruptObjectError(p.id, `pack is truncated (read ${n} of ${p.length} bytes)`, where);
-  const bad = recordHeaderMismatch(scratch.subarray(0, p.length), {
-    id: p.id,
-    type: p.type,
-    codec: p.codec,
-    rawLength: p.rawLength,
-    length: p.length,
-  });
-  if (bad) throw new CorruptObjectError(p.id, bad, where);
-  const payload = scratch.subarray(RECORD_HEADER, p.length);
-  let body: Uint8Array;
-  if (p.codec === CODEC_RAW) body = payload;
-  else if (p.codec === CODEC_ZSTD) {
-    try {
-      body = zstd.decompressView(payload, p.rawLength);
-    } catch (e) {
-      throw new CorruptObjectError(p.id, `cannot decompress (${(e as Error).message})`, where);
-    }
-  } else throw new CorruptObjectError(p.id, `unknown codec ${p.codec}`, where);
-  if (body.length !== p.rawLength || hashObject(p.type, body) !== p.id)
-    throw new CorruptObjectError(p.id, 'content does not match its id', where);
-  return body;
+  return readVerifiedRecord(await pack(p.packPath), p, where, inline, scratch);
 }
 
 serve<RestoreRequest, number>(

@@ -1,4 +1,4 @@
-import type { FileHandle } from './fs.js';
+import { writeAll, type FileHandle } from './fs.js';
 
 /**
  * Writing restored content so that sparse files stay sparse (restic does the
@@ -19,12 +19,7 @@ export function isAllZeros(buf: Uint8Array): boolean {
 
 /** Write `buf` at `pos` (retrying short writes), or leave a hole when it is all zeros. */
 export async function writeOrHole(fh: FileHandle, buf: Uint8Array, pos: number): Promise<void> {
-  if (isAllZeros(buf)) return;
-  let off = 0;
-  while (off < buf.length) {
-    const { bytesWritten } = await fh.write(buf, off, buf.length - off, pos + off);
-    off += bytesWritten;
-  }
+  if (!isAllZeros(buf)) await writeAll(fh, buf, pos);
 }
 
 /** Give a file written with writeOrHole its final size (a trailing hole is not written either). */

@@ -1,8 +1,8 @@
 import { VaultError } from '../errors.js';
-import type { PackEntry } from './packIndex.js';
+import type { PackEntry } from './pack/index.js';
 import type { SharedIdSet } from './sharedIdSet.js';
 import { FileChangedError, FileUnreadableError, type StoredFile } from './storeFile.js';
-import type { WriterStats } from './ObjectDatabase.js';
+import type { WriterStats } from './ObjectWriter.js';
 import type { StoreReply, StoreRequest, StoreWorkerInit } from './storeWorker.js';
 import { WorkerPool, failureError, type WorkerFailure } from './workerPool.js';
 

@@ -1,7 +1,7 @@
 import { MalformedObjectError, fsError } from '../errors.js';
 import { decodeChunkList } from '../objects/chunkList.js';
 import type { EntryObj, ObjectId } from '../objects/types.js';
-import { dirname, fsyncDir, tempName, type FileHandle, type FsPromises } from './fs.js';
+import { dirname, fsyncDir, tempName, writeAll, type FileHandle, type FsPromises } from './fs.js';
 import type { ObjectDatabase } from './ObjectDatabase.js';
 
 /**
@@ -78,11 +78,7 @@ export async function writeStoredFileAtomic(
     fh = await fs.open(tmp, 'wx', opts.mode === undefined ? 0o644 : 0o600);
     if (e.obj === 'tree') throw new MalformedObjectError('tree', `'${e.path}' is a folder, not a file`, e.id);
     for await (const piece of storedPieces(db, e.obj, e.id)) {
-      let off = 0;
-      while (off < piece.length) {
-        const { bytesWritten } = await fh.write(piece, off, piece.length - off, pos + off);
-        off += bytesWritten;
-      }
+      await writeAll(fh, piece, pos);
       pos += piece.length;
     }
     if (pos !== e.size)

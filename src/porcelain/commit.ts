@@ -1,7 +1,7 @@
 import { encodeSnapshot, decodeSnapshot } from '../objects/snapshot.js';
 import { hashObject } from '../objects/hashObject.js';
 import type { ObjectId, Snapshot } from '../objects/types.js';
-import type { ObjectWriter } from '../plumbing/ObjectDatabase.js';
+import type { ObjectWriter } from '../plumbing/ObjectWriter.js';
 import { acquireLock } from '../plumbing/lock.js';
 import type { SkipKind } from '../plumbing/scanWorktree.js';
 import { StatCache } from '../plumbing/statCache.js';

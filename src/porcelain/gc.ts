@@ -1,17 +1,17 @@
 import { fsError } from '../errors.js';
 import type { ObjectId } from '../objects/types.js';
-import { isNotFound, joinPath, writeFileAtomic } from '../plumbing/fs.js';
+import { isNotFound, joinPath } from '../plumbing/fs.js';
 import { acquireLock } from '../plumbing/lock.js';
-import { TYPE_CODE } from '../objects/types.js';
-import { encodePackIndex } from '../plumbing/packIndex.js';
 import {
   PackBuilder,
   listPackDir,
-  readIndexFile,
+  readPackIndex,
   readVerifiedRecords,
   removePack,
   scanPack,
-} from '../plumbing/packFiles.js';
+  verifyRecord,
+  writePackIndex,
+} from '../plumbing/pack/index.js';
 import type { Vault } from './openVault.js';
 
 export interface GcOptions {
@@ -102,12 +102,7 @@ export async function gc(opts: GcOptions): Promise<GcResult> {
         await removePack(fs, paths, name);
         orphanPacks.push({ name, action: 'removed', objects: scan.entries.length });
       } else {
-        await writeFileAtomic(
-          fs,
-          joinPath(paths.packs, `${name}.idx`),
-          encodePackIndex(scan.entries, (t) => TYPE_CODE[t]),
-          { mode: 0o444 },
-        );
+        await writePackIndex(fs, paths.packs, name, scan.entries);
         orphanPacks.push({ name, action: 'indexed', objects: scan.entries.length });
       }
     }
@@ -130,7 +125,7 @@ export async function gc(opts: GcOptions): Promise<GcResult> {
         }
         try {
           const rec = await db.readLooseRecord(id);
-          await db.decodeRecord(id, rec.type, rec.codec, rec.payload, rec.rawLength, db.looseObjectPath(id));
+          await verifyRecord(id, rec.type, rec.codec, rec.payload, rec.rawLength, db.looseObjectPath(id), db.codec);
           await builder.add({ id, ...rec });
           toRemove.push(id);
         } catch (e) {
@@ -173,7 +168,7 @@ export async function gc(opts: GcOptions): Promise<GcResult> {
           let i = 0;
           for (const name of candidates) {
             opts.onProgress?.({ phase: 'repack', done: i++, total: candidates.length });
-            const entries = await readIndexFile(fs, paths, name);
+            const entries = await readPackIndex(fs, paths.packs, name);
             const recs = await readVerifiedRecords(db, name, entries, (e) => !out.has(e.id));
             if (!recs) {
               repackSkipped.push(name);

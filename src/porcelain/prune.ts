@@ -2,8 +2,14 @@ import { BusyVaultError, DamagedVaultError, fsError } from '../errors.js';
 import type { ObjectId } from '../objects/types.js';
 import { isNotFound } from '../plumbing/fs.js';
 import { acquireLock } from '../plumbing/lock.js';
-import type { PackEntry } from '../plumbing/packIndex.js';
-import { PackBuilder, listPackDir, readIndexFile, readVerifiedRecords, removePack } from '../plumbing/packFiles.js';
+import {
+  PackBuilder,
+  listPackDir,
+  readPackIndex,
+  readVerifiedRecords,
+  removePack,
+  type PackEntry,
+} from '../plumbing/pack/index.js';
 import type { Vault } from './openVault.js';
 import { collectRoots, reachableObjects, type Roots } from './reachable.js';
 
@@ -96,7 +102,7 @@ async function makePlan(vault: Vault, protectMs: number, threshold: number, now:
     .filter((n) => dir.packs.has(n))
     .sort();
   for (const name of names) {
-    const entries = await readIndexFile(fs, db.paths, name);
+    const entries = await readPackIndex(fs, db.paths.packs, name);
     let bytes = 0;
     let liveBytes = 0;
     const keepIds = new Set<ObjectId>();

@@ -1,9 +1,15 @@
 import { fsError } from '../errors.js';
-import { TYPE_CODE, type ObjectId } from '../objects/types.js';
-import { isNotFound, joinPath, writeFileAtomic } from '../plumbing/fs.js';
+import type { ObjectId } from '../objects/types.js';
+import { isNotFound, joinPath } from '../plumbing/fs.js';
 import { acquireLock } from '../plumbing/lock.js';
-import { encodePackIndex, type PackEntry } from '../plumbing/packIndex.js';
-import { listPackDir, readIndexFile, readRecordAt, scanPack } from '../plumbing/packFiles.js';
+import {
+  listPackDir,
+  readPackIndex,
+  readVerifiedRecord,
+  scanPack,
+  writePackIndex,
+  type PackEntry,
+} from '../plumbing/pack/index.js';
 import type { Vault } from './openVault.js';
 import { verify, type Problem } from './verify.js';
 
@@ -87,7 +93,7 @@ export async function repair(opts: RepairOptions): Promise<RepairResult> {
       let reason = '';
       if (dir.indexes.has(name)) {
         try {
-          old = await readIndexFile(fs, paths, name);
+          old = await readPackIndex(fs, paths.packs, name);
         } catch (e) {
           if ((e as { code?: string }).code !== 'EMALFORMED') throw e;
           reason = `index unreadable (${(e as Error).message})`;
@@ -110,8 +116,7 @@ export async function repair(opts: RepairOptions): Promise<RepairResult> {
         try {
           for (const e of old) {
             try {
-              const payload = await readRecordAt(fh, e, `${name}.pack`);
-              await db.decodeRecord(e.id, e.type, e.codec, payload, e.rawLength, `${name}.pack`);
+              await readVerifiedRecord(fh, e, `${name}.pack`, db.codec);
             } catch (err) {
               if ((err as { code?: string }).code !== 'ECORRUPT') throw err;
               bad++;
@@ -130,12 +135,7 @@ export async function repair(opts: RepairOptions): Promise<RepairResult> {
       const got = new Set(scan.entries.map((e) => e.id));
       const lostIds = (old ?? []).map((e) => e.id).filter((id) => !got.has(id));
       for (const id of lostIds) maybeLost.add(id);
-      await writeFileAtomic(
-        fs,
-        joinPath(paths.packs, `${name}.idx`),
-        encodePackIndex(scan.entries, (t) => TYPE_CODE[t]),
-        { mode: 0o444 },
-      );
+      await writePackIndex(fs, paths.packs, name, scan.entries);
       packs.push({
         name,
         reason,

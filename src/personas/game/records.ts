@@ -5,7 +5,7 @@ import { decodeSnapshot, encodeSnapshot } from '../../objects/snapshot.js';
 import type { ObjectId } from '../../objects/types.js';
 import { chunkerFromConfig, planFile } from '../../plumbing/chunkers/index.js';
 import { acquireLock } from '../../plumbing/lock.js';
-import type { ObjectWriter } from '../../plumbing/ObjectDatabase.js';
+import type { ObjectWriter } from '../../plumbing/ObjectWriter.js';
 import { ReadBuffer, storeFile } from '../../plumbing/storeFile.js';
 import { flattenTree, writeTrees, type FlatEntry } from '../../plumbing/trees.js';
 import { autoGc } from '../../porcelain/gc.js';

@@ -5,7 +5,7 @@ import { hashObject } from '../../objects/hashObject.js';
 import { decodeSnapshot } from '../../objects/snapshot.js';
 import { decodeTree } from '../../objects/tree.js';
 import type { ObjectId } from '../../objects/types.js';
-import { joinPath } from '../../plumbing/fs.js';
+import { joinPath, writeAll } from '../../plumbing/fs.js';
 import { RemoteAuthError, RemoteProtocolError, RemoteUnreachableError, safeUrl } from '../../plumbing/git/errors.js';
 import { authHeader, credentialsFor, isoHttpClient, type Credentials } from '../../plumbing/git/http.js';
 import { PackFileReader } from '../../plumbing/git/packReader.js';
@@ -13,7 +13,7 @@ import { fetchPack } from '../../plumbing/git/uploadPack.js';
 import { randomBytes } from 'node:crypto';
 import { decodeGitTree, type GitOid, type GitTreeEntry } from '../../plumbing/git/objects.js';
 import { acquireLock } from '../../plumbing/lock.js';
-import type { ObjectWriter } from '../../plumbing/ObjectDatabase.js';
+import type { ObjectWriter } from '../../plumbing/ObjectWriter.js';
 import { flattenTree } from '../../plumbing/trees.js';
 import { listRefs, readHead, readRef, updateRef } from '../../refs/refs.js';
 import type { Vault } from '../openVault.js';
@@ -271,10 +271,7 @@ export async function fetch(opts: FetchOptions): Promise<FetchResult> {
           received += n;
           progress({ phase: 'download', objects: 0, objectsTotal: 0, bytes: received, bytesTotal: 0 });
         },
-        sink: async (b) => {
-          let off = 0;
-          while (off < b.length) off += (await fh.write(b, off, b.length - off)).bytesWritten;
-        },
+        sink: (b) => writeAll(fh, b),
       });
       await fh.close();
       pack = await PackFileReader.open(fs, packPath, (done, total) =>

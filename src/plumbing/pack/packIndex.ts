@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { MalformedObjectError } from '../errors.js';
-import { typeFromCode, type ObjectType } from '../objects/types.js';
+import { MalformedObjectError, fsError } from '../../errors.js';
+import { TYPE_CODE, typeFromCode, type ObjectType } from '../../objects/types.js';
+import { joinPath, writeFileAtomic, type FsPromises } from '../fs.js';
 
 /**
- * Pack index (`pack-<name>.idx`): which objects a pack holds and where.
- * (Records in the pack carry the same facts in their headers: see objectCodes.ts.)
+ * The pack index codec (`pack-<name>.idx`): which objects a pack holds and where.
+ * (Records in the pack carry the same facts in their headers: see record.ts.)
  *   "VIDX0001" | u32 count | count x entry | sha256 of everything before it
  *   entry: id (32) | offset u64 | stored length u32 | raw length u32 | type u8 | codec u8
  * Entries are sorted by id. A pack is visible only once its index exists, and
@@ -15,20 +16,21 @@ import { typeFromCode, type ObjectType } from '../objects/types.js';
  */
 export const IDX_MAGIC = 'VIDX0001';
 export const IDX_DEFLATED = 'VIDX0002';
-export const PACK_MAGIC = 'VPACK001';
 const ENTRY = 50;
 
+/** Where a record is in its pack, and what it holds. */
 export interface PackEntry {
   readonly id: string;
   readonly offset: number;
+  /** header and payload */
   readonly length: number;
   readonly rawLength: number;
   readonly type: ObjectType;
   readonly codec: number;
 }
 
-export function encodePackIndex(entries: PackEntry[], typeCode: (t: ObjectType) => number): Buffer {
-  const sorted = [...entries].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+export function encodePackIndex(entries: readonly PackEntry[]): Buffer {
+  const sorted = [...entries].sort((a, b) => (a.id < b.id ? -1 : Number(a.id > b.id)));
   const buf = Buffer.alloc(12 + sorted.length * ENTRY + 32);
   buf.write(IDX_MAGIC, 0, 'latin1');
   buf.writeUInt32BE(sorted.length, 8);
@@ -38,7 +40,7 @@ export function encodePackIndex(entries: PackEntry[], typeCode: (t: ObjectType) 
     buf.writeBigUInt64BE(BigInt(e.offset), o + 32);
     buf.writeUInt32BE(e.length, o + 40);
     buf.writeUInt32BE(e.rawLength, o + 44);
-    buf.writeUInt8(typeCode(e.type), o + 48);
+    buf.writeUInt8(TYPE_CODE[e.type], o + 48);
     buf.writeUInt8(e.codec, o + 49);
     o += ENTRY;
   }
@@ -77,4 +79,26 @@ export function decodePackIndex(stored: Buffer, name: string): PackEntry[] {
     };
   }
   return out;
+}
+
+/** Write (or replace) the index of pack `name`, atomically: the pack becomes visible with these entries. */
+export async function writePackIndex(
+  fs: FsPromises,
+  packsDir: string,
+  name: string,
+  entries: readonly PackEntry[],
+): Promise<void> {
+  await writeFileAtomic(fs, joinPath(packsDir, `${name}.idx`), encodePackIndex(entries), { mode: 0o444 });
+}
+
+/** Read and decode the index of pack `name` (EMALFORMED when it does not decode). */
+export async function readPackIndex(fs: FsPromises, packsDir: string, name: string): Promise<PackEntry[]> {
+  const file = joinPath(packsDir, `${name}.idx`);
+  let buf: Buffer;
+  try {
+    buf = (await fs.readFile(file)) as Buffer;
+  } catch (e) {
+    throw fsError(e, 'read', file);
+  }
+  return decodePackIndex(buf, `${name}.idx`);
 }

@@ -1,0 +1,35 @@
+/** The pack module: how objects are stored on disk (see README.md). Import it through this file. */
+export {
+  CODEC_RAW,
+  CODEC_ZSTD,
+  LOOSE_HEADER,
+  PACK_MAGIC,
+  RECORD_HEADER,
+  decodeLooseObject,
+  encodeLooseObject,
+  encodePayload,
+  encodeRecordHeader,
+  recordHeaderMismatch,
+  type RawRecord,
+} from './record.js';
+export {
+  IDX_DEFLATED,
+  IDX_MAGIC,
+  decodePackIndex,
+  encodePackIndex,
+  readPackIndex,
+  writePackIndex,
+  type PackEntry,
+} from './packIndex.js';
+export {
+  decodePayload,
+  readRecord,
+  readVerifiedRecord,
+  readVerifiedRecords,
+  verifyRecord,
+  type Decompressor,
+  type PackSource,
+} from './reader.js';
+export { PackBuilder, PackWriter, type SealedPack } from './writer.js';
+export { listPackDir, removePack, type PackDir } from './packDir.js';
+export { scanPack, type ScannedPack } from './scan.js';
