@@ -1,16 +1,20 @@
+import type { ErrorCode } from './errorCodes.js';
+
+export { ERROR_CODES, isErrorCode, type ErrorCode } from './errorCodes.js';
+
 /**
- * Every error Vault raises on purpose is a VaultError with a stable `code`.
+ * Every error Vault raises on purpose is a VaultError with a stable `code` (registered in errorCodes.ts).
  * Tests and scripts match on `code`, never on message text. `data` carries the
  * facts (ids, paths) a caller may want; `hint` says what to do next.
  * `user` marks errors caused by input or environment (shown as one line); any
  * other exception escaping the CLI is a bug and is shown with its stack.
  */
 export class VaultError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly data: Record<string, unknown>;
   readonly hint?: string;
   readonly user: boolean = true;
-  constructor(code: string, message: string, data: Record<string, unknown> = {}, hint?: string) {
+  constructor(code: ErrorCode, message: string, data: Record<string, unknown> = {}, hint?: string) {
     super(message);
     this.name = new.target.name;
     this.code = code;
@@ -177,16 +181,6 @@ export class PermissionDeniedError extends VaultError {
 export class CompressionError extends VaultError {
   constructor(what: string, reason: string) {
     super('ECOMPRESS', `zstd ${what} failed: ${reason}`, { what, reason });
-  }
-}
-export class NothingToCommitError extends VaultError {
-  constructor() {
-    super(
-      'ENOTHING',
-      'nothing to commit: the working folder matches HEAD',
-      {},
-      'pass --allow-empty to record a snapshot anyway',
-    );
   }
 }
 export class UsageError extends VaultError {

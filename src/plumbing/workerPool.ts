@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { VaultError } from '../errors.js';
+import { VaultError, isErrorCode } from '../errors.js';
 
 /**
  * Workers hold little on their heap (buffers are external), so a small young
@@ -119,7 +119,9 @@ export class WorkerPool<Q extends object, R> {
 
 /** Turn a worker's failure back into a VaultError for the caller. */
 export function failureError(f: WorkerFailure): VaultError {
-  return new VaultError(f.code ?? 'EIO', f.message);
+  if (isErrorCode(f.code)) return new VaultError(f.code, f.message);
+  // a node error from the worker (ENOENT of a vanished pack, ...): reported as a failed read or write
+  return new VaultError('EIO', f.code ? `${f.code}: ${f.message}` : f.message, { cause: f.code });
 }
 
 /** Worker side: answer requests with `handle`, reporting thrown errors as failures. */
