@@ -1,4 +1,5 @@
 import { MalformedObjectError } from '../errors.js';
+import { gitNameProblem } from './gitNames.js';
 import { isObjectId } from './hashObject.js';
 import type { EntryKind, EntryObj, Tree, TreeEntry } from './types.js';
 
@@ -12,25 +13,37 @@ export function compareNames(a: string, b: string): number {
 
 /**
  * Why a name may not appear in a tree (null when it is fine). Shared by encode,
- * decode, verify and restore, so a crafted tree can never name its way out of
- * the folder it is restored into.
+ * decode, verify, restore, clone and every persona that writes files, so a
+ * crafted tree can never name its way out of the folder it is restored into,
+ * nor plant what git would run (`.git` and its aliases; `.gitmodules` and the
+ * like as symlinks: see gitNames.ts). `kind` is the entry's kind where known
+ * (the symlink rules need it); a folder on the way is a 'dir'.
  */
-export function badEntryName(name: string): string | null {
+export function badEntryName(name: string, kind?: EntryKind): string | null {
   if (typeof name !== 'string' || name.length === 0) return 'empty name';
   if (name === '.' || name === '..') return 'dot entry';
   if (name.includes('/') || name.includes('\\')) return 'contains a path separator';
   if (name.includes('\0')) return 'contains NUL';
   if (name.toLowerCase() === '.vault') return 'names the vault folder';
-  return null;
+  return gitNameProblem(name, kind);
 }
+
+/** What to do about a tree that names git's folder (older Vaults stored a project's .git folder). */
+const GIT_NAME_HINT =
+  "this version refuses trees naming git's folder (a remote could plant a .git that runs code); snapshots " +
+  "made by a Vault that still stored a project's .git hold one: commit the project again for snapshots " +
+  'without it, and read the older one with the Vault version that made it';
 
 function canonicalEntry(e: TreeEntry): TreeEntry {
   return { name: e.name, kind: e.kind, size: e.size, mtime: e.mtime, obj: e.obj, id: e.id };
 }
 
 function checkEntry(e: TreeEntry, id?: string): void {
-  const bad = badEntryName(e.name);
-  if (bad) throw new MalformedObjectError('tree', `entry '${String(e.name)}': ${bad}`, id);
+  const bad = badEntryName(e.name, e.kind);
+  if (bad) {
+    const git = typeof e.name === 'string' && gitNameProblem(e.name, e.kind) === bad;
+    throw new MalformedObjectError('tree', `entry '${String(e.name)}': ${bad}`, id, git ? GIT_NAME_HINT : undefined);
+  }
   if (!KINDS.includes(e.kind))
     throw new MalformedObjectError('tree', `entry '${e.name}': unknown kind ${String(e.kind)}`, id);
   if (!OBJS.includes(e.obj))

@@ -18,11 +18,15 @@ export interface ScanOptions {
   ignore: IgnoreRules;
   /** something that is not a regular file, link or folder, or vanished; the scan goes on */
   onSkip?: (path: string, reason: string) => void;
+  /** a `.git` (git's own store, any case): left out like `.vault`, never descended into */
+  onGitFolder?: (path: string) => void;
 }
 
 /**
  * List the project folder: every file, executable, symlink (never followed)
  * and folder that is not ignored, with its stat data. No file content is read.
+ * git's own store (`.git`, at any depth) is not project content: it is left
+ * out, as `.vault` is, and reported once per folder through onGitFolder.
  */
 export async function scanWorktree(opts: ScanOptions): Promise<WorkEntry[]> {
   const { fs, workTree, ignore } = opts;
@@ -71,8 +75,12 @@ export async function scanWorktree(opts: ScanOptions): Promise<WorkEntry[]> {
       }
       const dir = st.isDirectory();
       if (ignore.ignored(path, dir)) continue;
+      if (name.toLowerCase() === '.git') {
+        opts.onGitFolder?.(path);
+        continue;
+      }
       // a name no tree may hold (a backslash, say) is reported and left out, not allowed to fail the whole commit
-      const bad = badEntryName(name);
+      const bad = badEntryName(name, st.isSymbolicLink() ? 'symlink' : undefined);
       if (bad) {
         opts.onSkip?.(path, `cannot be stored: its name ${bad}`);
         continue;

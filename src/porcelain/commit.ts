@@ -22,6 +22,8 @@ export interface CommitOptions {
   lockWait?: number;
   onProgress?: (p: Progress) => void;
   onSkip?: (path: string, reason: string) => void;
+  /** a `.git` left out of the snapshot (git's own store, never stored; see scanWorktree) */
+  onGitFolder?: (path: string) => void;
   /** derived data to keep with the snapshot (thumbnails, reference graph, workspace files): see attachments.ts */
   attachments?: readonly CommitAttachment[];
   /** an attachment's remark (e.g. a reference this commit breaks) or failure; never fails the commit */
@@ -72,6 +74,7 @@ export async function commit(opts: CommitOptions): Promise<CommitResult> {
       vault,
       store: true,
       onProgress: opts.onProgress,
+      onGitFolder: opts.onGitFolder,
       onSkip: (path, reason) => {
         skipped.push({ path, reason });
         opts.onSkip?.(path, reason);

@@ -30,6 +30,8 @@ export interface HashWorktreeOptions {
   onProgress?: (p: Progress) => void;
   /** a path left out of the result (vanished, kept changing, special file) */
   onSkip?: (path: string, reason: string) => void;
+  /** a `.git` folder (or file) left out: git's own store is not project content */
+  onGitFolder?: (path: string) => void;
 }
 
 /** A hashed file or symlink, or a folder (folders get their id when trees are written). */
@@ -77,7 +79,7 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
   const { vault } = opts;
   const { fs, workTree, db } = vault;
   const ignore = await loadIgnoreRules(fs, workTree, vaultInsideWorkTree(vault));
-  const scanned = await scanWorktree({ fs, workTree, ignore, onSkip: opts.onSkip });
+  const scanned = await scanWorktree({ fs, workTree, ignore, onSkip: opts.onSkip, onGitFolder: opts.onGitFolder });
   const cache = await StatCache.load(fs, db.paths.index);
   const chunker = chunkerFromConfig(vault.config.chunker);
   const files = scanned.filter((e) => e.kind !== 'dir');

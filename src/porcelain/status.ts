@@ -10,6 +10,8 @@ export interface StatusOptions {
   vault: Vault;
   onProgress?: (p: Progress) => void;
   onSkip?: (path: string, reason: string) => void;
+  /** a `.git` left out (git's own store is never part of a snapshot) */
+  onGitFolder?: (path: string) => void;
 }
 
 export interface StatusResult {
@@ -30,7 +32,13 @@ export async function status(opts: StatusOptions): Promise<StatusResult> {
   const before = head.id
     ? await flattenTree(vault.db, decodeSnapshot(await vault.db.readTyped(head.id, 'snapshot'), head.id).tree)
     : new Map<string, FlatEntry>();
-  const hashed = await hashWorktree({ vault, store: false, onProgress: opts.onProgress, onSkip: opts.onSkip });
+  const hashed = await hashWorktree({
+    vault,
+    store: false,
+    onProgress: opts.onProgress,
+    onSkip: opts.onSkip,
+    onGitFolder: opts.onGitFolder,
+  });
   const after = new Map<string, FlatEntry>();
   for (const e of hashed.entries) if (e.kind !== 'dir') after.set(e.path, e as FlatEntry);
   const d = diffFlat(before, after);

@@ -10,3 +10,10 @@ export function time(ms: number): string {
   const pad = (x: number) => String(x).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
+
+/** The one note commit and status give when git's own store sits in the project (null when none did). */
+export function gitFolderNote(paths: readonly string[]): string | null {
+  if (!paths.length) return null;
+  const more = paths.length > 3 ? `, and ${paths.length - 3} more` : '';
+  return `note: ${paths.slice(0, 3).join(', ')}${more}: git's own store, not project content; snapshots leave it out, as they do .vault`;
+}

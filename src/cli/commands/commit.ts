@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { commit } from '../../porcelain/commit.js';
 import { commitAttachments } from '../../ui/attachments.js';
-import { bytes, shortId } from '../../ui/format.js';
+import { bytes, gitFolderNote, shortId } from '../../ui/format.js';
 import { out, printJson, warn, withVault, type GlobalArgs } from '../context.js';
 import { fromProgress, progressReporter, progressWanted } from '../../ui/progress.js';
 
@@ -35,6 +35,7 @@ export const commitCommand: CommandModule<GlobalArgs, Args> = {
       fromProgress,
       { enabled: progressWanted(argv) },
     );
+    const gitFolders: string[] = [];
     const r = await withVault(argv, async (vault) =>
       commit({
         vault,
@@ -44,10 +45,13 @@ export const commitCommand: CommandModule<GlobalArgs, Args> = {
         meta: argv.workspaceNote ? { 'workspace.note': argv.workspaceNote } : undefined,
         onProgress: bar.onProgress,
         onSkip: (path, reason) => warn(`warning: skipped ${path}: ${reason}`),
+        onGitFolder: (path) => gitFolders.push(path),
         attachments: await commitAttachments(vault),
         onWarning: (w) => warn(`warning: ${w.attachment}: ${w.message}`),
       }),
     ).finally(bar.done);
+    const note = gitFolderNote(gitFolders);
+    if (note) warn(note);
     if (argv.json) return printJson(r);
     if (!r.id) {
       out(`nothing to commit, working folder matches HEAD${r.parent ? ` (${shortId(r.parent)})` : ''}`);

@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { status } from '../../porcelain/status.js';
-import { bytes, shortId } from '../../ui/format.js';
+import { bytes, gitFolderNote, shortId } from '../../ui/format.js';
 import { out, printJson, warn, withVault, type GlobalArgs } from '../context.js';
 
 export const statusCommand: CommandModule<GlobalArgs, GlobalArgs> = {
@@ -8,7 +8,16 @@ export const statusCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   describe: 'show files added, modified, deleted and renamed since the last snapshot',
   builder: (y) => y.example('$0 status', 'what would the next commit record?'),
   handler: async (argv) => {
-    const r = await withVault(argv, (vault) => status({ vault, onSkip: (p, why) => warn(`warning: ${p}: ${why}`) }));
+    const gitFolders: string[] = [];
+    const r = await withVault(argv, (vault) =>
+      status({
+        vault,
+        onSkip: (p, why) => warn(`warning: ${p}: ${why}`),
+        onGitFolder: (p) => gitFolders.push(p),
+      }),
+    );
+    const note = gitFolderNote(gitFolders);
+    if (note) warn(note);
     if (argv.json) {
       const { worktree: _w, ...rest } = r;
       return printJson(rest);
