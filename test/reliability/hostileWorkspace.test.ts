@@ -6,7 +6,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
-import { readFile, readdir, symlink as fsSymlink, mkdir, writeFile } from 'node:fs/promises';
+import { readFile, readdir, rm, symlink as fsSymlink, mkdir, writeFile } from 'node:fs/promises';
 import { addWorkspace } from '../../src/personas/creative/workspace/config.js';
 import { restoreWorkspace } from '../../src/personas/creative/workspace/restore.js';
 import type { FsPromises } from '../../src/plumbing/fs.js';
@@ -17,6 +17,10 @@ import { codeOf, diskVault, memVault, tempDir } from '../helpers/vault.js';
 
 const test = suite('reliability/hostileWorkspace');
 const WS = '/home/a/ws';
+const ws = (items: unknown[], over: Record<string, unknown> = {}) => ({
+  v: 1,
+  workspaces: [{ name: 'ws', path: WS, kind: 'dir', items, ...over }],
+});
 
 /** Every path under `root` with what it is: file content, symlink target or folder (lstat, never followed). */
 async function listing(fs: FsPromises, root: string): Promise<Map<string, string>> {
@@ -45,200 +49,202 @@ interface Case {
   name: string;
   manifest: unknown;
   files?: Spec;
-  /** what is on disk first (memfs paths) */
+  /** what is on disk first */
   prepare?: (fs: FsPromises) => Promise<void>;
   /** 'skip': restored the rest and reported the item; 'written': safe to write (inside); else the error code */
   expect: 'EMALFORMED' | 'EUNSAFEPATH' | 'skip' | 'written';
 }
 
-const ws = (items: unknown[], over: Record<string, unknown> = {}) => ({
-  v: 1,
-  workspaces: [{ name: 'ws', path: WS, kind: 'dir', items, ...over }],
-});
 const evilFile = { ws: { 'pwned.txt': 'EVIL' } };
-const refusedRel = (rel: string, kind: 'file' | 'dir' | 'symlink' = 'file'): Case => ({
-  name: `item path ${JSON.stringify(rel)} (${kind})`,
-  manifest: ws([item(rel, kind, kind === 'symlink' ? { target: '/outside' } : {})]),
-  files: evilFile,
-  expect: 'EMALFORMED',
-});
 
-const CASES: Case[] = [
-  {
-    name: 'symlink item evil -> /outside, then a file item evil/pwned.txt',
-    manifest: ws([item('evil', 'symlink', { target: '/outside' }), item('evil/pwned.txt', 'file', { size: 4 })]),
-    files: { ws: { evil: { 'pwned.txt': 'EVIL' } } },
+/** The attacks, for a vault at R/work, the workspace folder R/home/a/ws and a folder R/outside to protect. */
+function cases(R: string): Case[] {
+  const WS = `${R}/home/a/ws`;
+  const OUT = `${R}/outside`;
+  const ws = (items: unknown[], over: Record<string, unknown> = {}) => ({
+    v: 1,
+    workspaces: [{ name: 'ws', path: WS, kind: 'dir', items, ...over }],
+  });
+  const refusedRel = (rel: string, kind: 'file' | 'dir' | 'symlink' = 'file'): Case => ({
+    name: `item path ${JSON.stringify(rel)} (${kind})`,
+    manifest: ws([item(rel, kind, kind === 'symlink' ? { target: OUT } : {})]),
+    files: evilFile,
     expect: 'EMALFORMED',
-  },
-  {
-    name: 'a relative symlink item out of the workspace, then a file below it (listed first)',
-    manifest: ws([item('up/pwned.txt', 'file', { size: 4 }), item('up', 'symlink', { target: '../../../outside' })]),
-    files: { ws: { up: { 'pwned.txt': 'EVIL' } } },
-    expect: 'EMALFORMED',
-  },
-  {
-    name: 'symlink item and a folder item of the same name',
-    manifest: ws([
-      item('evil', 'symlink', { target: '/outside' }),
-      item('evil', 'dir'),
-      item('evil/pwned.txt', 'file'),
-    ]),
-    files: { ws: { evil: { 'pwned.txt': 'EVIL' } } },
-    expect: 'EMALFORMED',
-  },
-  {
-    name: 'a file item below a file item',
-    manifest: ws([item('f', 'file'), item('f/pwned.txt', 'file')]),
-    files: { ws: { f: 'x' } },
-    expect: 'EMALFORMED',
-  },
-  ...[
-    '..',
-    '../pwned.txt',
-    'a/../../pwned.txt',
-    '/outside/target.txt',
-    'a//b',
-    './a',
-    'a/./b',
-    'a/',
-    '',
-    'a\0b',
-    '..\\pwned.txt',
-    '.vault/config',
-    'sub/.VAULT/HEAD',
-    '.git/config',
-    '.GIT/config',
-    'git~1/config',
-    'GIT~1/hooks/post-checkout',
-    '.git./config',
-    '.git /config',
-    '.git::$INDEX_ALLOCATION/config',
-    '.git:$DATA',
-    '.g\u200cit/config',
-    'sub/.git/config',
-  ].map((rel) => refusedRel(rel)),
-  refusedRel('.gitmodules', 'symlink'),
-  refusedRel('sub/.gitattributes', 'symlink'),
-  refusedRel('GITMOD~1', 'symlink'),
-  ...[
-    '/home/a/ws/../../../outside',
-    'home/a/ws',
-    '/',
-    '/home/a/ws/',
-    '/home/a/.git/hooks',
-    '/home/a/git~1',
-    '/home/a/ws\0/x',
-  ].map((path): Case => ({
+  });
+  const refusedRoot = (path: string): Case => ({
     name: `workspace path ${JSON.stringify(path)}`,
     manifest: ws([item('pwned.txt', 'file')], { path }),
     files: evilFile,
     expect: 'EMALFORMED',
-  })),
-  {
-    name: "workspace path inside the vault's own folder",
-    manifest: ws([item('HEAD', 'file')], { path: '/work/.vault' }),
-    files: { ws: { HEAD: 'EVIL' } },
-    expect: 'EMALFORMED',
-  },
-  {
-    name: 'workspace path holding the vault (the project folder)',
-    manifest: ws([item('a.txt', 'file')], { path: '/work' }),
-    files: { ws: { 'a.txt': 'EVIL' } },
-    expect: 'EUNSAFEPATH',
-  },
-  {
-    name: 'a file workspace with an item below it',
-    manifest: ws([item('pwned.txt', 'file')], { kind: 'file' }),
-    files: evilFile,
-    expect: 'EMALFORMED',
-  },
-  {
-    name: 'folder items omitted, a symlink to outside already on disk where the folder goes',
-    manifest: ws([item('sub/pwned.txt', 'file', { size: 4 })]),
-    files: { ws: { sub: { 'pwned.txt': 'EVIL' } } },
-    prepare: (fs) => fs.symlink('/outside', `${WS}/sub`),
-    expect: 'skip',
-  },
-  {
-    name: 'folder items omitted, a symlink two folders down',
-    manifest: ws([item('d/e/f/pwned.txt', 'file', { size: 4 })]),
-    files: { ws: { d: { e: { f: { 'pwned.txt': 'EVIL' } } } } },
-    prepare: async (fs) => {
-      await fs.mkdir(`${WS}/d`);
-      await fs.symlink('/outside', `${WS}/d/e`);
+  });
+  return [
+    {
+      name: 'symlink item evil -> outside, then a file item evil/pwned.txt',
+      manifest: ws([item('evil', 'symlink', { target: OUT }), item('evil/pwned.txt', 'file', { size: 4 })]),
+      files: { ws: { evil: { 'pwned.txt': 'EVIL' } } },
+      expect: 'EMALFORMED',
     },
-    expect: 'skip',
-  },
-  {
-    name: 'a folder item where a symlink to outside is on disk',
-    manifest: ws([item('sub', 'dir'), item('sub/pwned.txt', 'file', { size: 4 })]),
-    files: { ws: { sub: { 'pwned.txt': 'EVIL' } } },
-    prepare: (fs) => fs.symlink('/outside', `${WS}/sub`),
-    expect: 'skip',
-  },
-  {
-    name: 'the workspace folder itself is a symlink to outside now',
-    manifest: ws([item('pwned.txt', 'file', { size: 4 })], { path: '/home/a/lnk' }),
-    files: evilFile,
-    prepare: (fs) => fs.symlink('/outside', '/home/a/lnk'),
-    expect: 'skip',
-  },
-  {
-    name: 'a file item where a symlink to an outside file is on disk (replaced, not followed)',
-    manifest: ws([item('pwned.txt', 'file', { size: 4 })]),
-    files: evilFile,
-    prepare: (fs) => fs.symlink('/outside/target.txt', `${WS}/pwned.txt`),
-    expect: 'written',
-  },
-];
+    {
+      name: 'a relative symlink item out of the workspace, then a file below it (listed first)',
+      manifest: ws([item('up/pwned.txt', 'file', { size: 4 }), item('up', 'symlink', { target: '../../../outside' })]),
+      files: { ws: { up: { 'pwned.txt': 'EVIL' } } },
+      expect: 'EMALFORMED',
+    },
+    {
+      name: 'symlink item and a folder item of the same name',
+      manifest: ws([item('evil', 'symlink', { target: OUT }), item('evil', 'dir'), item('evil/pwned.txt', 'file')]),
+      files: { ws: { evil: { 'pwned.txt': 'EVIL' } } },
+      expect: 'EMALFORMED',
+    },
+    {
+      name: 'a file item below a file item',
+      manifest: ws([item('f', 'file'), item('f/pwned.txt', 'file')]),
+      files: { ws: { f: 'x' } },
+      expect: 'EMALFORMED',
+    },
+    ...[
+      '..',
+      '../pwned.txt',
+      'a/../../pwned.txt',
+      `${OUT}/target.txt`,
+      'a//b',
+      './a',
+      'a/./b',
+      'a/',
+      '',
+      'a\0b',
+      '..\\pwned.txt',
+      '.vault/config',
+      'sub/.VAULT/HEAD',
+      '.git/config',
+      '.GIT/config',
+      'git~1/config',
+      'GIT~1/hooks/post-checkout',
+      '.git./config',
+      '.git /config',
+      '.git::$INDEX_ALLOCATION/config',
+      '.git:$DATA',
+      '.g\u200cit/config',
+      'sub/.git/config',
+    ].map((rel) => refusedRel(rel)),
+    refusedRel('.gitmodules', 'symlink'),
+    refusedRel('sub/.gitattributes', 'symlink'),
+    refusedRel('GITMOD~1', 'symlink'),
+    ...[`${WS}/../../../outside`, WS.slice(1), '/', `${WS}/`, `${R}/home/a/.git/hooks`, `${R}/home/a/git~1`].map(
+      refusedRoot,
+    ),
+    refusedRoot(`${WS}\0/x`),
+    refusedRoot(`${R}/work/.vault`),
+    {
+      name: 'workspace path holding the vault (the project folder)',
+      manifest: ws([item('a.txt', 'file')], { path: `${R}/work` }),
+      files: { ws: { 'a.txt': 'EVIL' } },
+      expect: 'EUNSAFEPATH',
+    },
+    {
+      name: 'a file workspace with an item below it',
+      manifest: ws([item('pwned.txt', 'file')], { kind: 'file' }),
+      files: evilFile,
+      expect: 'EMALFORMED',
+    },
+    {
+      name: 'folder items omitted, a symlink to outside already on disk where the folder goes',
+      manifest: ws([item('sub/pwned.txt', 'file', { size: 4 })]),
+      files: { ws: { sub: { 'pwned.txt': 'EVIL' } } },
+      prepare: (fs) => fs.symlink(OUT, `${WS}/sub`),
+      expect: 'skip',
+    },
+    {
+      name: 'folder items omitted, a symlink two folders down',
+      manifest: ws([item('d/e/f/pwned.txt', 'file', { size: 4 })]),
+      files: { ws: { d: { e: { f: { 'pwned.txt': 'EVIL' } } } } },
+      prepare: async (fs) => {
+        await fs.mkdir(`${WS}/d`);
+        await fs.symlink(OUT, `${WS}/d/e`);
+      },
+      expect: 'skip',
+    },
+    {
+      name: 'a folder item where a symlink to outside is on disk',
+      manifest: ws([item('sub', 'dir'), item('sub/pwned.txt', 'file', { size: 4 })]),
+      files: { ws: { sub: { 'pwned.txt': 'EVIL' } } },
+      prepare: (fs) => fs.symlink(OUT, `${WS}/sub`),
+      expect: 'skip',
+    },
+    {
+      name: 'the workspace folder itself is a symlink to outside now',
+      manifest: ws([item('pwned.txt', 'file', { size: 4 })], { path: `${R}/home/a/lnk` }),
+      files: evilFile,
+      prepare: (fs) => fs.symlink(OUT, `${R}/home/a/lnk`),
+      expect: 'skip',
+    },
+    {
+      name: 'a file item where a symlink to an outside file is on disk (replaced, not followed)',
+      manifest: ws([item('pwned.txt', 'file', { size: 4 })]),
+      files: evilFile,
+      prepare: (fs) => fs.symlink(`${OUT}/target.txt`, `${WS}/pwned.txt`),
+      expect: 'written',
+    },
+  ];
+}
 
-async function setup() {
-  const t = await memVault({ 'a.txt': 'a' });
+/** A vault at R/work (memfs: R = ''; a temp folder on disk), R/outside/target.txt, the declared workspace R/home/a/ws. */
+async function setup(R = '') {
+  const t = R ? await diskVault(R, { 'a.txt': 'a' }) : await memVault({ 'a.txt': 'a' });
   await commit({ vault: t.vault, message: 'one' });
-  await t.fs.mkdir('/outside', { recursive: true });
-  await t.fs.writeFile('/outside/target.txt', 'ORIGINAL');
-  await t.fs.mkdir(WS, { recursive: true });
-  await t.fs.writeFile(`${WS}/keep.txt`, 'keep');
-  await addWorkspace({ vault: t.vault, path: WS, name: 'ws' });
+  await t.fs.mkdir(`${R}/outside`, { recursive: true });
+  await t.fs.writeFile(`${R}/outside/target.txt`, 'ORIGINAL');
+  await t.fs.mkdir(`${R}/home/a/ws`, { recursive: true });
+  await t.fs.writeFile(`${R}/home/a/ws/keep.txt`, 'keep');
+  await addWorkspace({ vault: t.vault, path: `${R}/home/a/ws`, name: 'ws' });
   return t;
 }
 
-test('crafted manifests and hostile disks: nothing outside the workspace changes; refused or reported', async () => {
+test('crafted manifests and hostile disks (a real folder): nothing outside the workspace changes; refused or reported', async () => {
+  const tmp = await tempDir();
+  const R = tmp.path;
+  const WS = `${R}/home/a/ws`;
   let refused = 0;
   let skipped = 0;
-  for (const c of CASES) {
-    const t = await setup();
-    await c.prepare?.(t.fs);
-    const snap = await craftSnapshot(t.vault, { attachments: workspaceAttachment(c.manifest, c.files) });
-    const before = await listing(t.fs, '/');
-    let result: Awaited<ReturnType<typeof restoreWorkspace>> | undefined;
-    const code = await codeOf(async () => {
-      result = await restoreWorkspace({ vault: t.vault, snapshot: snap, yes: true });
-    });
-    const after = await listing(t.fs, '/');
-    assert.equal(changedOutside(before, after, WS), [], `${c.name}: changed outside the workspace`);
-    assert.is(after.get('/outside/target.txt'), 'ORIGINAL', c.name);
-    assert.not.ok(after.has('/outside/pwned.txt'), c.name);
-    if (c.expect === 'written') {
-      assert.is(code, '(did not throw)', c.name);
-      assert.equal(result!.written, [`${WS}/pwned.txt`], c.name);
-      assert.is(after.get(`${WS}/pwned.txt`), 'EVIL', `${c.name}: the link itself is replaced`);
-    } else if (c.expect === 'skip') {
-      assert.is(code, '(did not throw)', c.name);
-      assert.ok(result!.skipped.length > 0, `${c.name}: not reported`);
-      assert.ok(
-        result!.skipped.every((s) => s.reason.length > 0),
-        c.name,
-      );
-      skipped++;
-    } else {
-      assert.is(code, c.expect, c.name);
-      assert.equal(changedOutside(before, after, '/nowhere'), [], `${c.name}: refused, yet something was written`);
-      refused++;
+  const all = cases(R);
+  try {
+    for (const [i, c] of all.entries()) {
+      await rm(`${R}/work`, { recursive: true, force: true });
+      await rm(`${R}/home`, { recursive: true, force: true });
+      await rm(`${R}/outside`, { recursive: true, force: true });
+      const t = await setup(R);
+      await c.prepare?.(t.fs);
+      const snap = await craftSnapshot(t.vault, { attachments: workspaceAttachment(c.manifest, c.files) });
+      const before = await listing(t.fs, R);
+      let result: Awaited<ReturnType<typeof restoreWorkspace>> | undefined;
+      const code = await codeOf(async () => {
+        result = await restoreWorkspace({ vault: t.vault, snapshot: snap, yes: true });
+      });
+      await t.vault.close();
+      const after = await listing(t.fs, R);
+      const name = `case ${i}: ${c.name}`;
+      assert.equal(changedOutside(before, after, WS), [], `${name}: changed outside the workspace`);
+      assert.is(after.get(`${R}/outside/target.txt`), 'ORIGINAL', name);
+      assert.not.ok(after.has(`${R}/outside/pwned.txt`), name);
+      if (c.expect === 'written') {
+        assert.is(code, '(did not throw)', name);
+        assert.equal(result!.written, [`${WS}/pwned.txt`], name);
+        assert.is(after.get(`${WS}/pwned.txt`), 'EVIL', `${name}: the link itself is replaced`);
+      } else if (c.expect === 'skip') {
+        assert.is(code, '(did not throw)', name);
+        assert.ok(result!.skipped.length > 0, `${name}: not reported`);
+        skipped++;
+      } else {
+        assert.is(code, c.expect, name);
+        assert.equal(changedOutside(before, after, '/nowhere'), [], `${name}: refused, yet something was written`);
+        refused++;
+      }
     }
+  } finally {
+    await tmp.remove();
   }
   console.log(
-    `hostile workspace figures: ${CASES.length} attacks: ${refused} refused before writing, ${skipped} skipped and reported, ${CASES.length - refused - skipped} written safely inside, 0 writes outside`,
+    `hostile workspace figures: ${all.length} attacks: ${refused} refused before writing, ${skipped} skipped and reported, ${all.length - refused - skipped} written safely inside, 0 writes outside`,
   );
 });
 
