@@ -34,6 +34,11 @@ const GIT_NAME_HINT =
   "made by a Vault that still stored a project's .git hold one: commit the project again for snapshots " +
   'without it, and read the older one with the Vault version that made it';
 
+/** What to do about a tree with any other name no folder may hold. */
+const NAME_HINT =
+  'a snapshot naming this would write outside its folder or into the vault: it was crafted or damaged and ' +
+  "is not restored; run 'vault verify' to see which snapshots hold it";
+
 function canonicalEntry(e: TreeEntry): TreeEntry {
   return { name: e.name, kind: e.kind, size: e.size, mtime: e.mtime, obj: e.obj, id: e.id };
 }
@@ -42,7 +47,7 @@ function checkEntry(e: TreeEntry, id?: string): void {
   const bad = badEntryName(e.name, e.kind);
   if (bad) {
     const git = typeof e.name === 'string' && gitNameProblem(e.name, e.kind) === bad;
-    throw new MalformedObjectError('tree', `entry '${String(e.name)}': ${bad}`, id, git ? GIT_NAME_HINT : undefined);
+    throw new MalformedObjectError('tree', `entry '${String(e.name)}': ${bad}`, id, git ? GIT_NAME_HINT : NAME_HINT);
   }
   if (!KINDS.includes(e.kind))
     throw new MalformedObjectError('tree', `entry '${e.name}': unknown kind ${String(e.kind)}`, id);

@@ -15,5 +15,6 @@ export function time(ms: number): string {
 export function gitFolderNote(paths: readonly string[]): string | null {
   if (!paths.length) return null;
   const more = paths.length > 3 ? `, and ${paths.length - 3} more` : '';
-  return `note: ${paths.slice(0, 3).join(', ')}${more}: git's own store, not project content; snapshots leave it out, as they do .vault`;
+  const what = "git's own store, not project content; snapshots leave it out, as they do .vault";
+  return `note: ${paths.slice(0, 3).join(', ')}${more}: ${what}`;
 }

@@ -160,7 +160,7 @@ test('.git and its NTFS and HFS+ aliases are recognised as git does, each by the
   for (const name of NOT_DOT_GIT) assert.not.ok(isDotGit(name), JSON.stringify(name));
 });
 
-test("git's tables for .gitmodules, .gitattributes, .gitignore and .mailmap (hfs or ntfs, as git's test helper)", () => {
+test("git's tables for .gitmodules, .gitattributes, .gitignore and .mailmap (hfs or ntfs, as git's helper)", () => {
   let n = 0;
   for (const [file, { prefix, yes, no }] of Object.entries(SPECIAL)) {
     const is = (name: string) => isHfsDotGeneric(name, file) || isNtfsDotGeneric(name, file, prefix);

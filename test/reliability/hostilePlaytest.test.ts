@@ -110,7 +110,7 @@ const HOSTILE_NAMES = [
   '/abs',
 ];
 
-test('a crafted session whose files are named to escape or to plant .git: refused (EMALFORMED), nothing written', async () => {
+test('a crafted session whose files are named to escape or to plant .git: EMALFORMED, nothing written', async () => {
   const tmp = await tempDir();
   try {
     const t = await setup(tmp.path);
@@ -133,7 +133,7 @@ test('a crafted session whose files are named to escape or to plant .git: refuse
   }
 });
 
-test('symlinks on disk: a symlinked folder (project folder and --to), a symlink where a file goes: refused, outside untouched', async () => {
+test('a symlinked folder (project folder and --to) or a symlink where a file goes: refused, outside untouched', async () => {
   const tmp = await tempDir();
   try {
     const t = await setup(tmp.path);
@@ -226,7 +226,7 @@ test("saving a folder that holds a .git: git's store is skipped and reported, th
   }
 });
 
-test('CLI: a symlinked folder under --to and a crafted .git session exit 1 with the reason, no stack trace', async () => {
+test('CLI: a symlinked folder under --to and a crafted .git session exit 1 with the reason, no stack', async () => {
   const tmp = await tempDir();
   try {
     const t = await setup(tmp.path);

@@ -188,7 +188,7 @@ function cases(R: string): Case[] {
   ];
 }
 
-/** A vault at R/work (memfs: R = ''; a temp folder on disk), R/outside/target.txt, the declared workspace R/home/a/ws. */
+/** A vault at R/work (memfs: R = ''; or a temp folder), R/outside/target.txt, the declared workspace R/home/a/ws. */
 async function setup(R = '') {
   const t = R ? await diskVault(R, { 'a.txt': 'a' }) : await memVault({ 'a.txt': 'a' });
   await commit({ vault: t.vault, message: 'one' });
@@ -200,7 +200,7 @@ async function setup(R = '') {
   return t;
 }
 
-test('crafted manifests and hostile disks (a real folder): nothing outside the workspace changes; refused or reported', async () => {
+test('crafted manifests and hostile disks (real folder): nothing outside the workspace changes; refused or reported', async () => {
   const tmp = await tempDir();
   const R = tmp.path;
   const WS = `${R}/home/a/ws`;
@@ -244,11 +244,12 @@ test('crafted manifests and hostile disks (a real folder): nothing outside the w
     await tmp.remove();
   }
   console.log(
-    `hostile workspace figures: ${all.length} attacks: ${refused} refused before writing, ${skipped} skipped and reported, ${all.length - refused - skipped} written safely inside, 0 writes outside`,
+    `hostile workspace figures: ${all.length} attacks: ${refused} refused before writing, ${skipped} skipped and ` +
+      `reported, ${all.length - refused - skipped} written safely inside, 0 writes outside`,
   );
 });
 
-test('a symlink that races in after the plan (when the restore makes a folder) is caught before writing below it', async () => {
+test('a symlink racing in after the plan (as the restore makes a folder) is caught before writing below it', async () => {
   const t = await setup();
   const snap = await craftSnapshot(t.vault, {
     attachments: workspaceAttachment(ws([item('new', 'dir'), item('new/pwned.txt', 'file', { size: 4 })]), {
@@ -275,7 +276,7 @@ test('a symlink that races in after the plan (when the restore makes a folder) i
   assert.equal(((await t.fs.readdir('/outside')) as string[]).sort(), ['target.txt']);
 });
 
-test('the confirmation lists every path that would be written (symlinks with their targets), and nothing else is', async () => {
+test('the confirmation lists every path that would be written (symlinks with targets), and nothing else is', async () => {
   const t = await setup();
   const other = '/home/b/settings';
   const snap = await craftSnapshot(t.vault, {
@@ -318,7 +319,7 @@ test('the confirmation lists every path that would be written (symlinks with the
   assert.equal([...r.written].sort(), [`${other}/brushes/soft.brush`, `${other}/current`]);
 });
 
-test('CLI: a crafted manifest exits non-zero naming it; a symlinked folder on disk is skipped with a warning and exit 1', async () => {
+test('CLI: a crafted manifest exits 1 naming it; a symlinked folder on disk is skipped with a warning, exit 1', async () => {
   const tmp = await tempDir();
   try {
     const t = await diskVault(tmp.path, { 'a.txt': 'a' });
