@@ -153,6 +153,6 @@ export function gitNameProblem(name: string, kind?: EntryKind): string | null {
   if (kind !== 'symlink') return null;
   for (const [file, prefix] of GIT_FILES)
     if (isNtfsDotGeneric(name, file, prefix) || isHfsDotGeneric(name, file))
-      return `is a symlink named like .${file}, which git refuses`;
+      return `names .${file}, which git refuses as a symlink`;
   return null;
 }
