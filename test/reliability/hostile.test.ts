@@ -9,6 +9,7 @@ import { encodeChunkList } from '../../src/objects/chunkList.js';
 import { encodeSnapshot } from '../../src/objects/snapshot.js';
 import type { TreeEntry } from '../../src/objects/types.js';
 import type { Vault } from '../../src/porcelain/openVault.js';
+import { restoreElement } from '../../src/personas/creative/elements/index.js';
 import { restore } from '../../src/porcelain/restore.js';
 import { verify } from '../../src/porcelain/verify.js';
 import { updateRef } from '../../src/refs/refs.js';
@@ -148,6 +149,25 @@ test('every hostile entry is refused or skipped by restore (nothing outside the 
   console.log(
     `hostile figures: ${cases.length} hostile entries: ${refused} refused or skipped by restore with nothing written outside the target, ${flagged} flagged by verify`,
   );
+});
+
+test('element restore refuses paths through .git and its aliases (and out of the project): nothing written', async () => {
+  const t = await memVault({ 'settings.json': '{"a": 1}', '.GIT': { 'config.json': '{"core": {}}' } });
+  const before = JSON.stringify(t.vol.toJSON());
+  for (const path of [
+    '.git/config.json',
+    '.GIT/config.json',
+    'git~1/config.json',
+    '.git./config.json',
+    '.git::$INDEX_ALLOCATION/config.json',
+    '.g\u200cit/config.json',
+    '../settings.json',
+    '.vault/config.json',
+  ]) {
+    const code = await codeOf(() => restoreElement({ vault: t.vault, rev: 'HEAD', path, element: 'core' }));
+    assert.is(code, 'EUNSAFEPATH', path);
+  }
+  assert.is(JSON.stringify(t.vol.toJSON()), before, 'nothing written, no undo snapshot made');
 });
 
 test.run();
