@@ -62,8 +62,8 @@ export class CorruptObjectError extends VaultError {
   }
 }
 export class MalformedObjectError extends VaultError {
-  constructor(kind: string, reason: string, id?: string) {
-    super('EMALFORMED', `malformed ${kind}${id ? ` ${id}` : ''}: ${reason}`, { kind, reason, id });
+  constructor(kind: string, reason: string, id?: string, hint?: string) {
+    super('EMALFORMED', `malformed ${kind}${id ? ` ${id}` : ''}: ${reason}`, { kind, reason, id }, hint);
   }
 }
 export class UnknownRevisionError extends VaultError {

@@ -1,4 +1,5 @@
 import { MalformedObjectError } from '../errors.js';
+import { gitNameProblem } from './gitNames.js';
 import { isObjectId } from './hashObject.js';
 import { badRawName, isRawName, nameBytes } from './rawName.js';
 import type { EntryKind, EntryObj, Tree, TreeEntry } from './types.js';
@@ -13,16 +14,19 @@ export function compareNames(a: string, b: string): number {
 
 /**
  * Why a name may not appear in a tree (null when it is fine). Shared by encode,
- * decode, verify and restore, so a crafted tree can never name its way out of
- * the folder it is restored into.
+ * decode, verify, restore, clone and every persona that writes files, so a
+ * crafted tree can never name its way out of the folder it is restored into,
+ * nor plant what git would run (`.git` and its aliases; `.gitmodules` and the
+ * like as symlinks: see gitNames.ts). `kind` is the entry's kind where known
+ * (the symlink rules need it); a folder on the way is a 'dir'.
  */
-export function badEntryName(name: string): string | null {
+export function badEntryName(name: string, kind?: EntryKind): string | null {
   if (typeof name !== 'string' || name.length === 0) return 'empty name';
   if (name === '.' || name === '..') return 'dot entry';
   if (name.includes('/') || name.includes('\\')) return 'contains a path separator';
   if (name.includes('\0')) return 'contains NUL';
   if (name.toLowerCase() === '.vault') return 'names the vault folder';
-  return null;
+  return gitNameProblem(name, kind);
 }
 
 /**
@@ -30,11 +34,22 @@ export function badEntryName(name: string): string | null {
  * that a name standing for bytes that are not UTF-8 (`\xff.txt`, see rawName.ts)
  * is judged by its bytes.
  */
-export function badStoredName(name: string): string | null {
-  if (typeof name !== 'string' || !isRawName(name)) return badEntryName(name);
+export function badStoredName(name: string, kind?: EntryKind): string | null {
+  if (typeof name !== 'string' || !isRawName(name)) return badEntryName(name, kind);
   const bytes = nameBytes(name);
   return bytes ? badRawName(bytes) : 'contains a path separator';
 }
+
+/** What to do about a tree that names git's folder (older Vaults stored a project's .git folder). */
+const GIT_NAME_HINT =
+  "this version refuses trees naming git's folder (a remote could plant a .git that runs code); snapshots " +
+  "made by a Vault that still stored a project's .git hold one: commit the project again for snapshots " +
+  'without it, and read the older one with the Vault version that made it';
+
+/** What to do about a tree with any other name no folder may hold. */
+const NAME_HINT =
+  'a snapshot naming this would write outside its folder or into the vault: it was crafted or damaged and ' +
+  "is not restored; run 'vault verify' to see which snapshots hold it";
 
 /** The entry with its fields in the canonical order; `raw` only for a name that is not UTF-8. */
 function canonicalEntry(e: TreeEntry): TreeEntry {
@@ -44,8 +59,11 @@ function canonicalEntry(e: TreeEntry): TreeEntry {
 }
 
 function checkEntry(e: TreeEntry, id?: string): void {
-  const bad = badStoredName(e.name);
-  if (bad) throw new MalformedObjectError('tree', `entry '${String(e.name)}': ${bad}`, id);
+  const bad = badStoredName(e.name, e.kind);
+  if (bad) {
+    const git = typeof e.name === 'string' && gitNameProblem(e.name, e.kind) === bad;
+    throw new MalformedObjectError('tree', `entry '${String(e.name)}': ${bad}`, id, git ? GIT_NAME_HINT : NAME_HINT);
+  }
   if (e.raw !== undefined && e.raw !== canonicalEntry(e).raw)
     throw new MalformedObjectError('tree', `entry '${e.name}': raw name bytes do not match the name`, id);
   if (!KINDS.includes(e.kind))

@@ -27,6 +27,8 @@ export interface ScanOptions {
   ignore: IgnoreRules;
   /** something that is not a regular file, link or folder, vanished or unreadable; the scan goes on */
   onSkip?: (path: string, reason: string, kind: SkipKind) => void;
+  /** a `.git` (git's own store, any case): left out like `.vault`, never descended into */
+  onGitFolder?: (path: string) => void;
 }
 
 /** A folder's names; a name that is not UTF-8 comes with its bytes (and as `\xHH`, see objects/rawName.ts). */
@@ -36,8 +38,8 @@ interface Name {
 }
 
 /** Why a name cannot be stored (and the kind of skip), or null. */
-function badName(n: Name): { reason: string; kind: SkipKind } | null {
-  const bad = n.bytes ? badRawName(n.bytes) : badEntryName(n.name);
+function badName(n: Name, kind?: 'symlink'): { reason: string; kind: SkipKind } | null {
+  const bad = n.bytes ? badRawName(n.bytes) : badEntryName(n.name, kind);
   if (!bad) return null;
   if (n.name.toLowerCase() === '.vault')
     return {
@@ -55,6 +57,8 @@ function byName(a: Name, b: Name): number {
 /**
  * List the project folder: every file, executable, symlink (never followed)
  * and folder that is not ignored, with its stat data. No file content is read.
+ * git's own store (`.git`, at any depth) is not project content: it is left
+ * out, as `.vault` is, and reported once per folder through onGitFolder.
  */
 export async function scanWorktree(opts: ScanOptions): Promise<WorkEntry[]> {
   const { fs, workTree, ignore } = opts;
@@ -113,6 +117,10 @@ export async function scanWorktree(opts: ScanOptions): Promise<WorkEntry[]> {
     for (let i = 0; i < names.length; i++) {
       const path = paths[i];
       const st = stats[i];
+      if (names[i]!.name.toLowerCase() === '.git') {
+        opts.onGitFolder?.(path);
+        continue;
+      }
       if (!st) {
         opts.onSkip?.(path, 'vanished', 'vanished');
         continue;
@@ -125,7 +133,7 @@ export async function scanWorktree(opts: ScanOptions): Promise<WorkEntry[]> {
       const dir = st.isDirectory();
       if (ignore.ignored(path, dir)) continue;
       // a name no tree may hold (a backslash, say) is reported and left out, not allowed to fail the whole commit
-      const bad = badName(names[i]);
+      const bad = badName(names[i]!, st.isSymbolicLink() ? 'symlink' : undefined);
       if (bad) {
         opts.onSkip?.(path, bad.reason, bad.kind);
         continue;

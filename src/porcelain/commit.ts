@@ -25,6 +25,8 @@ export interface CommitOptions {
   onProgress?: (p: Progress) => void;
   /** a path not in the snapshot, and why (see SkipKind) */
   onSkip?: (path: string, reason: string, kind: SkipKind) => void;
+  /** a `.git` left out of the snapshot (git's own store, never stored; see scanWorktree) */
+  onGitFolder?: (path: string) => void;
   /** derived data to keep with the snapshot (thumbnails, reference graph, workspace files): see attachments.ts */
   attachments?: readonly CommitAttachment[];
   /** an attachment's remark (e.g. a reference this commit breaks) or failure; never fails the commit */
@@ -92,6 +94,7 @@ export async function commit(opts: CommitOptions): Promise<CommitResult> {
       cache,
       headTree: parent.tree,
       onProgress: opts.onProgress,
+      onGitFolder: opts.onGitFolder,
       onSkip: (path, reason, kind) => {
         skipped.push({ path, reason, kind });
         opts.onSkip?.(path, reason, kind);

@@ -39,6 +39,8 @@ export interface HashWorktreeOptions {
   onProgress?: (p: Progress) => void;
   /** a path left out of the result (unreadable, vanished, kept changing, special file, name, nested vault) */
   onSkip?: (path: string, reason: string, kind: SkipKind) => void;
+  /** a `.git` folder (or file) left out: git's own store is not project content */
+  onGitFolder?: (path: string) => void;
   /** the stat cache to use (and update); loaded from the vault when absent */
   cache?: StatCache;
   /**
@@ -106,7 +108,7 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
   const { vault } = opts;
   const { fs, workTree, db } = vault;
   const ignore = await loadIgnoreRules(fs, workTree, vaultInsideWorkTree(vault));
-  const scanned = await scanWorktree({ fs, workTree, ignore, onSkip: opts.onSkip });
+  const scanned = await scanWorktree({ fs, workTree, ignore, onSkip: opts.onSkip, onGitFolder: opts.onGitFolder });
   const cache = opts.cache ?? (await StatCache.load(fs, db.paths.index));
   const chunker = chunkerFromConfig(vault.config.chunker);
   const files = scanned.filter((e) => e.kind !== 'dir');

@@ -7,7 +7,7 @@
  */
 import { MalformedObjectError, PathNotFoundError, TargetInVaultError, VaultError } from '../errors.js';
 import { badStoredName } from '../objects/tree.js';
-import type { ObjectId } from '../objects/types.js';
+import type { EntryKind, ObjectId } from '../objects/types.js';
 import type { ObjectDatabase } from '../plumbing/ObjectDatabase.js';
 import { readTree, type FlatEntry } from '../plumbing/trees.js';
 
@@ -194,10 +194,11 @@ export function dirtyConflicts(
   return conflicts.sort();
 }
 
-/** Why a path may not be written: a component with an unsafe name. */
-function unsafeName(path: string): string | null {
-  for (const part of path.split('/')) {
-    const why = badStoredName(part);
+/** Why a path may not be written: a component with an unsafe name (the last one judged with the entry's kind). */
+function unsafeName(path: string, kind?: EntryKind): string | null {
+  const parts = path.split('/');
+  for (let i = 0; i < parts.length; i++) {
+    const why = badStoredName(parts[i]!, i === parts.length - 1 ? kind : 'dir');
     if (why) return why;
   }
   return null;
@@ -238,7 +239,7 @@ export function nameCollisions(paths: Iterable<string>, folding: NameFolding): M
 function refusals(entries: readonly FlatEntry[], folding: NameFolding): Map<string, string> {
   const refused = new Map<string, string>();
   for (const e of entries) {
-    const why = unsafeName(e.path);
+    const why = unsafeName(e.path, e.kind);
     if (why) refused.set(e.path, why);
   }
   const collisions = nameCollisions(

@@ -11,6 +11,8 @@ export interface StatusOptions {
   vault: Vault;
   onProgress?: (p: Progress) => void;
   onSkip?: (path: string, reason: string, kind: SkipKind) => void;
+  /** a `.git` left out (git's own store is never part of a snapshot) */
+  onGitFolder?: (path: string) => void;
 }
 
 export interface StatusResult {
@@ -44,6 +46,7 @@ export async function status(opts: StatusOptions): Promise<StatusResult> {
       skipped.push({ path, reason, kind });
       opts.onSkip?.(path, reason, kind);
     },
+    onGitFolder: opts.onGitFolder,
   });
   // what could not be read is not deleted: leave it (and what is under an unreadable folder) out of the comparison
   for (const sk of skipped) {

@@ -45,3 +45,11 @@ export function quotePath(path: string): string {
   }
   return `"${out}"`;
 }
+
+/** The one note commit and status give when git's own store sits in the project (null when none did). */
+export function gitFolderNote(paths: readonly string[]): string | null {
+  if (!paths.length) return null;
+  const more = paths.length > 3 ? `, and ${paths.length - 3} more` : '';
+  const what = "git's own store, not project content; snapshots leave it out, as they do .vault";
+  return `note: ${paths.slice(0, 3).join(', ')}${more}: ${what}`;
+}

@@ -1,6 +1,8 @@
 // Hostile input: every decoder is fed seeded random bytes and mutations of valid encodings (bit flips,
-// interesting bytes, splices, truncation, hostile names in JSON). Only typed VaultErrors may escape, and no
-// single case may take long (a hang would stop the file; the slowest case is reported).
+// interesting bytes, splices, truncation, hostile names in JSON, .git and its aliases). Only typed VaultErrors
+// may escape, a tree that decodes holds no name badEntryName refuses, and no single case may take long (a hang
+// would stop the file; the slowest case is reported). fuzzPaths.test.ts does the same for the workspace and
+// playtest restores, end to end.
 //   VAULT_FUZZ_CASES=N per target (default 1500)
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -8,7 +10,7 @@ import { VaultError } from '../../src/errors.js';
 import { encodeChunkList, decodeChunkList } from '../../src/objects/chunkList.js';
 import { hashObject } from '../../src/objects/hashObject.js';
 import { decodeSnapshot, encodeSnapshot } from '../../src/objects/snapshot.js';
-import { decodeTree, encodeTree } from '../../src/objects/tree.js';
+import { badEntryName, decodeTree, encodeTree } from '../../src/objects/tree.js';
 import { InlineCodec } from '../../src/plumbing/codec.js';
 import { readConfig } from '../../src/plumbing/config.js';
 import { ObjectDatabase } from '../../src/plumbing/ObjectDatabase.js';
@@ -37,6 +39,14 @@ const HOSTILE = [
   'x'.repeat(5000),
   '\u202e',
   'CON',
+  '.git',
+  '.GIT',
+  'git~1',
+  '.git.',
+  '.git::$INDEX_ALLOCATION',
+  '.g\u200cit',
+  '.gitmodules',
+  'GITMOD~1',
 ];
 const INTERESTING = [0, 0xff, 0x7f, 0x80, 0x01, 0x22, 0x5c, 0x7b, 0x7d];
 
@@ -136,7 +146,12 @@ function inputs(valid: Buffer, json: boolean): Buffer[] {
 }
 
 test('object decoders: trees, chunk lists, snapshots', async () => {
-  for (const b of inputs(TREE, true)) await run('decodeTree', () => decodeTree(b));
+  // a tree that decodes holds only names a folder may hold: none escapes, none plants .git or a .gitmodules link
+  const decodeSafeTree = (b: Buffer) => {
+    for (const e of decodeTree(b).entries)
+      assert.is(badEntryName(e.name, e.kind), null, `decodeTree accepted ${JSON.stringify(e.name)} (${e.kind})`);
+  };
+  for (const b of inputs(TREE, true)) await run('decodeTree', () => decodeSafeTree(b));
   for (const b of inputs(LIST, false)) await run('decodeChunkList', () => decodeChunkList(b));
   for (const b of inputs(SNAP, true)) await run('decodeSnapshot', () => decodeSnapshot(b));
 });

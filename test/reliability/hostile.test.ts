@@ -1,4 +1,5 @@
 // A vault crafted by an attacker: tree entries named '..', '../x', '/abs', '.vault', '.VAULT', with '\' or NUL,
+// '.git' and its aliases (a config with a core.fsmonitor payload in it), '.gitmodules' and friends as symlinks,
 // duplicate names, unsorted entries, a symlink pointing outside followed by a folder of the same name, a chunk
 // list whose sizes do not add up. Each sits in its own tagged snapshot next to a
 // good file. restore writes nothing outside its target and refuses or skips each; verify flags each one.
@@ -8,6 +9,7 @@ import { encodeChunkList } from '../../src/objects/chunkList.js';
 import { encodeSnapshot } from '../../src/objects/snapshot.js';
 import type { TreeEntry } from '../../src/objects/types.js';
 import type { Vault } from '../../src/porcelain/openVault.js';
+import { restoreElement } from '../../src/personas/creative/elements/index.js';
 import { restore } from '../../src/porcelain/restore.js';
 import { verify } from '../../src/porcelain/verify.js';
 import { updateRef } from '../../src/refs/refs.js';
@@ -43,6 +45,8 @@ test('every hostile entry is refused or skipped by restore (nothing outside the 
   const good = await v.db.writeLoose('blob', Buffer.from('good'));
   const outside = await v.db.writeLoose('blob', Buffer.from('/etc'));
   const inner = await rawTree(v, [file('passwd', evil, 4)]);
+  const fsmonitor = Buffer.from('[core]\n\tfsmonitor = "touch pwned; false"\n');
+  const gitConfig = await rawTree(v, [file('config', await v.db.writeLoose('blob', fsmonitor), fsmonitor.length)]);
   const chunk = await v.db.writeLoose('chunk', Buffer.from('12345'));
   const lyingList = await v.db.writeLoose(
     'chunklist',
@@ -56,7 +60,26 @@ test('every hostile entry is refused or skipped by restore (nothing outside the 
   // (a tree that contains itself cannot be stored: its id is the hash of its own content; flattenTree and
   // verify guard against cycles anyway)
   const cases: { name: string; entries: () => Promise<TreeEntry[]> }[] = [
-    ...['..', '../x', '/abs', '.vault', '.VAULT', 'a\\b', 'a\0b', '.', '', 'a/b'].map((n) => ({
+    ...[
+      '..',
+      '../x',
+      '/abs',
+      '.vault',
+      '.VAULT',
+      'a\\b',
+      'a\0b',
+      '.',
+      '',
+      'a/b',
+      '.git',
+      '.GIT',
+      'git~1',
+      '.git.',
+      '.git ',
+      '.git::$INDEX_ALLOCATION',
+      '.git:$DATA',
+      '.g\u200cit',
+    ].map((n) => ({
       name: `entry ${JSON.stringify(n)}`,
       entries: async () => [file('ok.txt', good, 4), file(n, evil, 4)],
     })),
@@ -74,6 +97,12 @@ test('every hostile entry is refused or skipped by restore (nothing outside the 
       ],
     },
     { name: '.vault folder nested', entries: async () => [file('ok.txt', good, 4), dir('.vault', inner)] },
+    { name: '.git folder with a config', entries: async () => [dir('.git', gitConfig), file('ok.txt', good, 4)] },
+    { name: 'GIT~1 folder with a config', entries: async () => [dir('GIT~1', gitConfig), file('ok.txt', good, 4)] },
+    ...['.gitmodules', '.gitattributes', '.gitignore', '.mailmap', 'gitmod~1', 'GI7EBA~1'].map((n) => ({
+      name: `symlink ${JSON.stringify(n)}`,
+      entries: async () => [link(n, outside, 4), file('ok.txt', good, 4)].sort((a, b) => (a.name < b.name ? -1 : 1)),
+    })),
   ];
   let refused = 0;
   let flagged = 0;
@@ -97,6 +126,11 @@ test('every hostile entry is refused or skipped by restore (nothing outside the 
       [],
       `${c.name}: written outside the target`,
     );
+    assert.equal(
+      added.filter((p) => /\/(\.git|git~1)/i.test(p)),
+      [],
+      `${c.name}: git's folder planted in the target`,
+    );
     for (const [p, body] of Object.entries(t.vol.toJSON()))
       if (!p.startsWith(`/out/`)) assert.is.not(body, 'EVIL', `${c.name}: ${p}`);
     if (code === '(did not throw)') assert.ok(skipped > 0, `${c.name}: restored without complaint`);
@@ -115,6 +149,25 @@ test('every hostile entry is refused or skipped by restore (nothing outside the 
   console.log(
     `hostile figures: ${cases.length} hostile entries: ${refused} refused or skipped by restore with nothing written outside the target, ${flagged} flagged by verify`,
   );
+});
+
+test('element restore refuses paths through .git and its aliases (and out of the project): nothing written', async () => {
+  const t = await memVault({ 'settings.json': '{"a": 1}', '.GIT': { 'config.json': '{"core": {}}' } });
+  const before = JSON.stringify(t.vol.toJSON());
+  for (const path of [
+    '.git/config.json',
+    '.GIT/config.json',
+    'git~1/config.json',
+    '.git./config.json',
+    '.git::$INDEX_ALLOCATION/config.json',
+    '.g\u200cit/config.json',
+    '../settings.json',
+    '.vault/config.json',
+  ]) {
+    const code = await codeOf(() => restoreElement({ vault: t.vault, rev: 'HEAD', path, element: 'core' }));
+    assert.is(code, 'EUNSAFEPATH', path);
+  }
+  assert.is(JSON.stringify(t.vol.toJSON()), before, 'nothing written, no undo snapshot made');
 });
 
 test.run();

@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { commit } from '../../porcelain/commit.js';
 import { commitAttachments } from '../../ui/attachments.js';
-import { bytes, quotePath, shortId } from '../../ui/format.js';
+import { bytes, gitFolderNote, quotePath, shortId } from '../../ui/format.js';
 import type { Skipped } from '../../porcelain/hashWorktree.js';
 import { EXIT_INCOMPLETE, out, printJson, warn, withVault, type GlobalArgs } from '../context.js';
 import { fromProgress, progressReporter, progressWanted } from '../../ui/progress.js';
@@ -36,6 +36,7 @@ export const commitCommand: CommandModule<GlobalArgs, Args> = {
       fromProgress,
       { enabled: progressWanted(argv) },
     );
+    const gitFolders: string[] = [];
     const r = await withVault(argv, async (vault) =>
       commit({
         vault,
@@ -48,10 +49,13 @@ export const commitCommand: CommandModule<GlobalArgs, Args> = {
           warn(
             `${kind === 'nested-vault' ? 'note: left out' : 'warning: not backed up:'} ${quotePath(path)}: ${reason}`,
           ),
+        onGitFolder: (path) => gitFolders.push(path),
         attachments: await commitAttachments(vault),
         onWarning: (w) => warn(`warning: ${w.attachment}: ${w.message}`),
       }),
     ).finally(bar.done);
+    const note = gitFolderNote(gitFolders);
+    if (note) warn(note);
     // a snapshot that lacks files the folder has is not a complete backup: say so in the status too
     if (!r.complete) process.exitCode = EXIT_INCOMPLETE;
     if (argv.json) return printJson(r);

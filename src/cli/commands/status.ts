@@ -1,14 +1,17 @@
 import type { CommandModule } from 'yargs';
 import { status } from '../../porcelain/status.js';
-import { bytes, quotePath, shortId } from '../../ui/format.js';
-import { EXIT_INCOMPLETE, out, printJson, withVault, type GlobalArgs } from '../context.js';
+import { bytes, gitFolderNote, quotePath, shortId } from '../../ui/format.js';
+import { EXIT_INCOMPLETE, out, printJson, warn, withVault, type GlobalArgs } from '../context.js';
 
 export const statusCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'status',
   describe: 'show files added, modified, deleted and renamed since the last snapshot',
   builder: (y) => y.example('$0 status', 'what would the next commit record?'),
   handler: async (argv) => {
-    const r = await withVault(argv, (vault) => status({ vault }));
+    const gitFolders: string[] = [];
+    const r = await withVault(argv, (vault) => status({ vault, onGitFolder: (p) => gitFolders.push(p) }));
+    const note = gitFolderNote(gitFolders);
+    if (note) warn(note);
     // something could not be read (a commit would leave it out): say so in the exit status too
     if (!r.complete) process.exitCode = EXIT_INCOMPLETE;
     if (argv.json) {

@@ -8,7 +8,8 @@ import type { Vault } from '../../porcelain/openVault.js';
 import { resolveBuild } from './builds.js';
 import { SessionOverwriteError, UnknownSessionError } from './errors.js';
 import { writeStoredFileAtomic } from '../../plumbing/storedContent.js';
-import { addRecords, checkRecordPath, readRecords, recordId, type RecordFile, type StoredRecord } from './records.js';
+import { realFolders } from '../../plumbing/realFolders.js';
+import { addRecords, badRecordPath, readRecords, recordId, type RecordFile, type StoredRecord } from './records.js';
 import { filesFromPaths } from './sourceFiles.js';
 
 /**
@@ -127,10 +128,15 @@ export interface RestorePlaytestResult {
   readonly unchanged: number;
 }
 
+const parentOf = (rel: string) => (rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '');
+
 /**
  * Write a session's files back, byte-identical, streamed. Every path is
- * checked again, no folder on the way may be a symlink, and files that exist
- * with other content are refused (before anything is written) unless forced.
+ * checked again (each part a name a tree may hold: no `..`, `.vault`, `.git`
+ * or its aliases), every folder on the way below the target is lstat'ed (a
+ * symlink or a file there refuses the restore) and made one at a time, never
+ * followed; files that exist with other content are refused (before anything
+ * is written) unless forced.
  */
 export async function restorePlaytest(opts: RestorePlaytestOptions): Promise<RestorePlaytestResult> {
   const { vault } = opts;
@@ -143,25 +149,15 @@ export async function restorePlaytest(opts: RestorePlaytestOptions): Promise<Res
   const buffer = new ReadBuffer(4 * 1024 * 1024);
   const plan: { e: RecordFile; abs: string; same: boolean }[] = [];
   const conflicts: string[] = [];
-  /** each folder on the way must be a real folder (or missing) */
-  const checkDirs = async (rel: string) => {
-    const parts = rel.split('/').slice(0, -1);
-    for (let i = 1; i <= parts.length; i++) {
-      const abs = posix.join(target, ...parts.slice(0, i));
-      const st = await fs.lstat(abs).catch((e) => {
-        if (isNotFound(e)) return null;
-        throw fsError(e, 'stat', abs);
-      });
-      if (!st) return;
-      if (st.isSymbolicLink())
-        throw new UnsafePathError(parts.slice(0, i).join('/'), 'a symlink is in the way; not following it');
-      if (!st.isDirectory())
-        throw new UnsafePathError(parts.slice(0, i).join('/'), 'a file is in the way of this folder');
-    }
+  /** each folder on the way must be a real folder (or missing); with create, missing ones are made */
+  const checkDirs = async (rel: string, create: boolean) => {
+    const p = await realFolders(fs, target, parentOf(rel), { create });
+    if (p) throw new UnsafePathError(rel, `${p.path} ${p.why}`);
   };
   for (const e of s.stored) {
-    checkRecordPath(e.path);
-    await checkDirs(e.path);
+    const bad = badRecordPath(e.path);
+    if (bad) throw new UnsafePathError(e.path, bad);
+    await checkDirs(e.path, false);
     const abs = posix.join(target, e.path);
     const st = await fs.lstat(abs).catch((err) => {
       if (isNotFound(err)) return null;
@@ -187,13 +183,16 @@ export async function restorePlaytest(opts: RestorePlaytestOptions): Promise<Res
   if (conflicts.length && !opts.force) throw new SessionOverwriteError(conflicts);
   let bytes = 0;
   let unchanged = 0;
+  if (plan.some((p) => !p.same))
+    await fs.mkdir(target, { recursive: true }).catch((e) => {
+      throw fsError(e, 'mkdir', target);
+    });
   for (const p of plan) {
     if (p.same) {
       unchanged++;
       continue;
     }
-    await fs.mkdir(posix.dirname(p.abs), { recursive: true });
-    await checkDirs(p.e.path);
+    await checkDirs(p.e.path, true);
     bytes += await writeStoredFileAtomic(vault.fs, vault.db, p.e, p.abs);
   }
   return { session: s.id, target, files: plan.length, bytes, unchanged };

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { MalformedObjectError, UsageError, fsError } from '../../errors.js';
 import { hashObject } from '../../objects/hashObject.js';
 import { decodeSnapshot, encodeSnapshot } from '../../objects/snapshot.js';
+import { badEntryName } from '../../objects/tree.js';
 import type { ObjectId } from '../../objects/types.js';
 import { chunkerFromConfig, planFile } from '../../plumbing/chunkers/index.js';
 import { acquireLock } from '../../plumbing/lock.js';
@@ -63,21 +64,25 @@ export function recordId(identity: unknown): string {
   return createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 12);
 }
 
-/** Checks a path for a record's files: forward slashes, no empty, `.` or `..` parts. */
-export function checkRecordPath(p: string): string {
+/** Why a path cannot name a record's file (null when it can): each part must be a name a tree may hold. */
+export function badRecordPath(p: string): string | null {
+  if (typeof p !== 'string' || !p) return 'empty path';
   const parts = p.split('/');
-  if (
-    !p ||
-    parts.some(
-      (x) =>
-        x === '' || x === '.' || x === '..' || x.includes('\\') || x.includes('\0') || x.toLowerCase() === '.vault',
-    )
-  ) {
+  for (let i = 0; i < parts.length; i++) {
+    const why = badEntryName(parts[i]!, i === parts.length - 1 ? 'file' : 'dir');
+    if (why) return `'${parts[i]}' ${why}`;
+  }
+  return null;
+}
+
+/** Checks a path for a record's files: forward slashes, no empty, `.`, `..`, `.vault` or `.git` parts. */
+export function checkRecordPath(p: string): string {
+  const why = badRecordPath(p);
+  if (why)
     throw new UsageError(
-      `'${p}' cannot be stored in a record (empty, '.', '..' or .vault parts)`,
+      `'${p}' cannot be stored in a record: ${why}`,
       'name files inside the project or give plain file names',
     );
-  }
   return p;
 }
 

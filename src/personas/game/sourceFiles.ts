@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import { UsageError, fsError } from '../../errors.js';
+import { isDotGit } from '../../objects/gitNames.js';
 import type { Vault } from '../../porcelain/openVault.js';
 import { checkRecordPath, type RecordFileSource } from './records.js';
 
@@ -9,7 +10,7 @@ export interface SourceFile extends RecordFileSource {
 
 /**
  * The files named by `paths` (files, or folders walked recursively; symlinks
- * and `.vault` folders are skipped), with the path each gets inside a record:
+ * and `.vault` folders are skipped, `.git` ones reported and skipped), with the path each gets inside a record:
  * its project-relative path when `keepProjectPaths` and it is inside the
  * project, otherwise its name (a folder keeps its name and inner layout).
  */
@@ -52,6 +53,10 @@ export async function filesFromPaths(
       for (const n of names) {
         if (n.toLowerCase() === '.vault') continue;
         const childAbs = posix.join(dir, n);
+        if (isDotGit(n)) {
+          opts.onSkip?.(childAbs, "git's own folder is not stored");
+          continue;
+        }
         const childRel = rel ? `${rel}/${n}` : n;
         const cst = await vault.fs.lstat(childAbs);
         if (cst.isDirectory()) await walk(childAbs, childRel);

@@ -3,6 +3,7 @@ import type { CommandModule } from 'yargs';
 import { UsageError } from '../../../errors.js';
 import { cwdOf, out, printJson, warn, withVault, type GlobalArgs } from '../../context.js';
 import { bytes, shortId } from '../../../ui/format.js';
+import type { WorkspaceConfirmation, WorkspaceWrite } from '../../../personas/creative/workspace/index.js';
 
 interface Args extends GlobalArgs {
   action: 'add' | 'remove' | 'list' | 'show' | 'restore';
@@ -11,8 +12,11 @@ interface Args extends GlobalArgs {
   yes?: boolean;
 }
 
-/** y/N on the terminal (stderr), listing what would be written outside the declared paths and what would be overwritten. */
-async function askOverwrite(ask: { overwrite: readonly string[]; undeclared: readonly string[] }): Promise<boolean> {
+/**
+ * y/N on the terminal (stderr). Lists what would be overwritten, and, for workspace paths this vault does not
+ * declare (a cloned vault), every path that would be written there (symlinks with where they point).
+ */
+async function askOverwrite(ask: WorkspaceConfirmation): Promise<boolean> {
   const { createInterface } = await import('node:readline');
   const list = (paths: readonly string[]) => {
     for (const p of paths.slice(0, 20)) process.stderr.write(`  ${p}\n`);
@@ -20,9 +24,10 @@ async function askOverwrite(ask: { overwrite: readonly string[]; undeclared: rea
   };
   if (ask.undeclared.length) {
     process.stderr.write(
-      `the snapshot's workspace holds path(s) this vault does not declare; restoring writes there:\n`,
+      `the snapshot's workspace holds path(s) this vault does not declare: ${ask.undeclared.join(', ')}\n`,
     );
-    list(ask.undeclared);
+    process.stderr.write(`restoring writes these ${ask.writes.length} path(s), and nothing else:\n`);
+    list(ask.writes.map(describeWrite));
   }
   if (ask.overwrite.length) {
     process.stderr.write(
@@ -39,6 +44,11 @@ async function askOverwrite(ask: { overwrite: readonly string[]; undeclared: rea
   } finally {
     rl.close();
   }
+}
+
+function describeWrite(w: WorkspaceWrite): string {
+  if (w.kind === 'symlink') return `${w.path} -> ${w.target} (symlink)`;
+  return w.kind === 'dir' ? `${w.path}/` : w.path;
 }
 
 export const workspaceCommand: CommandModule<GlobalArgs, Args> = {
@@ -138,11 +148,14 @@ export const workspaceCommand: CommandModule<GlobalArgs, Args> = {
             confirm: interactive ? askOverwrite : undefined,
             onSkip: (p, why) => warn(`warning: skipped ${p}: ${why}`),
           });
+          if (r.skipped.length) process.exitCode = 1;
           if (argv.json) return printJson(r);
           out(
             `restored ${r.written.length} file(s) from ${shortId(r.snapshot)} (${r.overwritten.length} overwritten, ${r.unchanged} already identical)`,
           );
           for (const p of r.written) out(`  ${p}`);
+          for (const p of r.missing) out(`${p} was missing when the snapshot was made; left as it is`);
+          if (r.skipped.length) out(`${r.skipped.length} path(s) not restored (see warnings)`);
           return;
         }
       }

@@ -138,12 +138,13 @@ async function capture(ctx: AttachmentContext, declared: readonly WorkspacePath[
         }
         const abs = joinPath(dir, n);
         const r = rel ? `${rel}/${n}` : n;
-        if (badEntryName(n)) {
-          ctx.warn(`'${ws.name}': ${abs}: ${badEntryName(n)}; not captured`);
-          continue;
-        }
         const s = (await fs.lstat(abs).catch(() => null)) as Stats | null;
         if (!s) continue; // vanished while listing
+        const bad = badEntryName(n, s.isSymbolicLink() ? 'symlink' : undefined);
+        if (bad) {
+          ctx.warn(`'${ws.name}': ${abs}: ${bad}; not captured`);
+          continue;
+        }
         if (s.isSymbolicLink())
           items.push({
             rel: r,

@@ -1,8 +1,10 @@
 import { posix } from 'node:path';
 import { UsageError } from '../../../errors.js';
+import { badEntryName } from '../../../objects/tree.js';
 import type { Vault } from '../../../porcelain/openVault.js';
 import { setConfigExtra } from '../../../porcelain/settings.js';
 import { UnknownWorkspaceError, WorkspaceExistsError } from './errors.js';
+import { WORKSPACE_NAME as NAME } from './manifest.js';
 
 /**
  * Workspace paths: files and folders outside (or inside) the project that
@@ -17,8 +19,6 @@ export interface WorkspacePath {
   /** absolute, normalised */
   readonly path: string;
 }
-
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 /** The workspace paths declared in the vault's config (malformed items are ignored). */
 export function listWorkspace(vault: Pick<Vault, 'config'>): WorkspacePath[] {
@@ -50,6 +50,10 @@ export async function addWorkspace(opts: { vault: Vault; path: string; name?: st
   const path = posix.normalize(opts.path).replace(/(.)\/+$/, '$1');
   if (path === '/')
     throw new UsageError('the whole filesystem cannot be a workspace path', 'name the folder that holds the settings');
+  for (const part of path.slice(1).split('/')) {
+    const why = badEntryName(part, 'dir');
+    if (why) throw new UsageError(`workspace path '${path}' has a part '${part}' that ${why}`, 'name another folder');
+  }
   const vaultDir = posix.normalize(vault.vaultDir);
   if (inside(vaultDir, path) || inside(path, vaultDir))
     throw new UsageError(

@@ -7,6 +7,7 @@ export {
   type WorkspaceConfirmation,
   type WorkspaceRestoreOptions,
   type WorkspaceRestoreResult,
+  type WorkspaceWrite,
 } from './restore.js';
 export {
   NoWorkspaceStateError,

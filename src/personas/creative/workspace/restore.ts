@@ -1,9 +1,10 @@
 import { posix } from 'node:path';
-import { fsError } from '../../../errors.js';
+import { UnsafePathError, fsError } from '../../../errors.js';
 import type { ObjectId } from '../../../objects/types.js';
 import type { AttachedFile } from '../../../porcelain/attachments.js';
 import type { Vault } from '../../../porcelain/openVault.js';
 import { isNotFound, tempName, type FileHandle } from '../../../plumbing/fs.js';
+import { realFolders } from '../../../plumbing/realFolders.js';
 import { storedPieces, writeStoredFileAtomic } from '../../../plumbing/storedContent.js';
 import {
   NoWorkspaceStateError,
@@ -13,8 +14,8 @@ import {
   WorkspaceRestoreCancelledError,
 } from './errors.js';
 import { listWorkspace } from './config.js';
-import { attachedPath, type CapturedWorkspace, type WorkspaceItem } from './manifest.js';
-import { showWorkspace } from './show.js';
+import { attachedPath, type CapturedWorkspace, type ItemKind, type WorkspaceItem } from './manifest.js';
+import { showWorkspace, type WorkspaceState } from './show.js';
 
 export interface WorkspaceRestoreOptions {
   vault: Vault;
@@ -33,11 +34,20 @@ export interface WorkspaceRestoreOptions {
   onSkip?: (path: string, reason: string) => void;
 }
 
+/** One path restoring would write (a folder it creates, a file, a symlink and where it points). */
+export interface WorkspaceWrite {
+  readonly path: string;
+  readonly kind: ItemKind;
+  readonly target?: string;
+}
+
 export interface WorkspaceConfirmation {
   /** existing files that differ from the snapshot's */
   readonly overwrite: readonly string[];
   /** workspace paths the snapshot holds that this vault's config does not declare */
   readonly undeclared: readonly string[];
+  /** every path that would be written, in order: nothing else is (a write may still be skipped) */
+  readonly writes: readonly WorkspaceWrite[];
 }
 
 export interface WorkspaceRestoreResult {
@@ -48,7 +58,10 @@ export interface WorkspaceRestoreResult {
   readonly overwritten: readonly string[];
   /** already identical */
   readonly unchanged: number;
+  /** what the snapshot holds and was not written, and why */
   readonly skipped: readonly { path: string; reason: string }[];
+  /** workspace paths that were missing when the snapshot was made: nothing to put back, left as they are */
+  readonly missing: readonly string[];
 }
 
 interface Step {
@@ -59,6 +72,17 @@ interface Step {
   readonly file?: AttachedFile;
 }
 
+interface Plan {
+  readonly steps: Step[];
+  /** folder workspace paths that do not exist yet */
+  readonly roots: string[];
+  readonly missing: string[];
+  /** identical files whose permission bits differ: fixed after the confirmation */
+  readonly modes: Step[];
+  unchanged: number;
+}
+
+type Skip = (path: string, reason: string) => void;
 type Lstat = Awaited<ReturnType<Vault['fs']['lstat']>>;
 
 async function lstatOrNull(vault: Vault, p: string): Promise<Lstat | null> {
@@ -69,6 +93,9 @@ async function lstatOrNull(vault: Vault, p: string): Promise<Lstat | null> {
     throw fsError(e, 'stat', p);
   }
 }
+
+const parentOf = (rel: string) => (rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '');
+const depth = (rel: string) => (rel ? rel.split('/').length : 0);
 
 /** Does the file at `abs` hold exactly the stored content? (streamed, piece by piece) */
 async function sameContent(vault: Vault, f: AttachedFile, abs: string, size: number): Promise<boolean> {
@@ -93,11 +120,6 @@ async function sameContent(vault: Vault, f: AttachedFile, abs: string, size: num
   }
 }
 
-/** Write one stored file to `abs`: temp file beside it (created exclusively), fsync, mode and mtime, rename, fsync the folder. */
-async function writeAtomic(vault: Vault, f: AttachedFile, abs: string, item: WorkspaceItem): Promise<void> {
-  await writeStoredFileAtomic(vault.fs, vault.db, f, abs, { mode: item.mode, mtimeMs: item.mtime });
-}
-
 async function writeLink(vault: Vault, target: string, abs: string): Promise<void> {
   const tmp = tempName(abs);
   try {
@@ -109,14 +131,167 @@ async function writeLink(vault: Vault, target: string, abs: string): Promise<voi
   }
 }
 
+function inside(child: string, parent: string): boolean {
+  return child === parent || child.startsWith(parent.endsWith('/') ? parent : `${parent}/`);
+}
+
+/** A workspace path must not hold the vault nor sit in it (the manifest itself was checked when decoded). */
+function checkRoot(vault: Vault, ws: CapturedWorkspace): void {
+  const store = posix.normalize(vault.vaultDir);
+  if (inside(ws.path, store) || inside(store, ws.path))
+    throw new UnsafePathError(ws.path, `workspace '${ws.name}' would write into the vault's own folder ${store}`);
+}
+
+/** What one item needs: nothing (same), a skip, or a step. Reads only; writes nothing. */
+async function planItem(
+  ctx: { vault: Vault; state: WorkspaceState; plan: Plan; skip: Skip },
+  ws: CapturedWorkspace,
+  item: WorkspaceItem,
+): Promise<void> {
+  const { vault, plan, skip } = ctx;
+  const abs = item.rel ? posix.join(ws.path, item.rel) : ws.path;
+  const now = await lstatOrNull(vault, abs);
+  if (item.kind === 'dir') {
+    if (now?.isSymbolicLink()) skip(abs, 'is a symlink now; not writing through it');
+    else if (now && !now.isDirectory()) skip(abs, 'a file is in the way of this folder');
+    else if (!now) plan.steps.push({ ws, item, abs, overwrite: false });
+    return;
+  }
+  if (now?.isDirectory()) return skip(abs, 'a folder is in the way of this file');
+  if (item.kind === 'symlink') {
+    if (now?.isSymbolicLink() && String(await vault.fs.readlink(abs)) === item.target) plan.unchanged++;
+    else plan.steps.push({ ws, item, abs, overwrite: !!now });
+    return;
+  }
+  const file = ctx.state.attached.get(attachedPath(ws.name, item.rel));
+  if (!file) return skip(abs, 'its content is not in the snapshot');
+  if (now?.isFile() && (await sameContent(vault, file, abs, Number(now.size)))) {
+    plan.unchanged++;
+    if ((Number(now.mode) & 0o7777) !== item.mode) plan.modes.push({ ws, item, abs, overwrite: false, file });
+    return;
+  }
+  plan.steps.push({ ws, item, abs, overwrite: !!now, file });
+}
+
+/**
+ * Plan one workspace path: every folder on the way to each item is lstat'ed
+ * (a symlink or file there skips the item), parents before children.
+ */
+async function planWorkspace(
+  ctx: { vault: Vault; state: WorkspaceState; plan: Plan; skip: Skip },
+  ws: CapturedWorkspace,
+): Promise<void> {
+  const { vault, plan, skip } = ctx;
+  if (ws.kind === 'missing') {
+    plan.missing.push(ws.path);
+    return;
+  }
+  if (ws.kind === 'dir') {
+    const root = await lstatOrNull(vault, ws.path);
+    if (root && !root.isDirectory())
+      return skip(
+        ws.path,
+        root.isSymbolicLink() ? 'is a symlink now; not writing through it' : 'a file is in the way of this folder',
+      );
+    if (!root) plan.roots.push(ws.path);
+  }
+  const folders = new Map<string, string | null>();
+  for (const item of [...ws.items].sort((a, b) => depth(a.rel) - depth(b.rel))) {
+    if (ws.kind === 'dir') {
+      const up = parentOf(item.rel);
+      if (!folders.has(up)) {
+        const p = await realFolders(vault.fs, ws.path, up, { create: false });
+        folders.set(up, p && `${p.path} ${p.why}`);
+      }
+      const why = folders.get(up);
+      if (why) {
+        skip(posix.join(ws.path, item.rel), why);
+        continue;
+      }
+    }
+    await planItem(ctx, ws, item);
+  }
+}
+
+/** Put an identical file's permission bits back (chmod follows links: the way there is checked first). */
+async function fixMode(vault: Vault, s: Step, skip: Skip): Promise<void> {
+  const p =
+    s.ws.kind === 'dir' ? await realFolders(vault.fs, s.ws.path, parentOf(s.item.rel), { create: false }) : null;
+  if (p) return skip(s.abs, `${p.path} ${p.why}`);
+  if ((await lstatOrNull(vault, s.abs))?.isFile()) await vault.fs.chmod(s.abs, s.item.mode);
+}
+
+/** The folders on the way to a step, checked (and made) again, one at a time, never followed. */
+async function wayIsClear(vault: Vault, s: Step, skip: Skip): Promise<boolean> {
+  if (s.ws.kind !== 'dir') {
+    // a file or symlink workspace path: the folder it sits in is the user's, made as a whole if missing
+    const up = posix.dirname(s.abs);
+    await vault.fs.mkdir(up, { recursive: true }).catch((e) => {
+      throw fsError(e, 'mkdir', up);
+    });
+    return true;
+  }
+  const root = await lstatOrNull(vault, s.ws.path);
+  if (!root?.isDirectory()) {
+    skip(s.abs, `${s.ws.path} is not a real folder any more; not writing through it`);
+    return false;
+  }
+  const p = await realFolders(vault.fs, s.ws.path, parentOf(s.item.rel), { create: true });
+  if (p) skip(s.abs, `${p.path} ${p.why}`);
+  return !p;
+}
+
+/** Carry out one step (false: skipped, or a folder). */
+async function writeStep(vault: Vault, s: Step, skip: Skip): Promise<boolean> {
+  if (!(await wayIsClear(vault, s, skip))) return false;
+  if (s.item.kind === 'dir') {
+    const p = await realFolders(vault.fs, s.ws.path, s.item.rel, { create: true, mode: s.item.mode || 0o755 });
+    if (p) skip(s.abs, `${p.path} ${p.why}`);
+    return false;
+  }
+  if ((await lstatOrNull(vault, s.abs))?.isDirectory()) {
+    skip(s.abs, 'a folder is in the way of this file');
+    return false;
+  }
+  // a symlink at the final name is replaced by the rename, never followed
+  if (s.item.kind === 'symlink') await writeLink(vault, s.item.target ?? '', s.abs);
+  else await writeStoredFileAtomic(vault.fs, vault.db, s.file!, s.abs, { mode: s.item.mode, mtimeMs: s.item.mtime });
+  return true;
+}
+
+async function confirmPlan(opts: WorkspaceRestoreOptions, plan: Plan): Promise<string[]> {
+  const overwritten = plan.steps.filter((s) => s.overwrite).map((s) => s.abs);
+  // paths someone else declared (a cloned vault) are not written to without a yes, even where nothing is overwritten
+  const declared = new Set(listWorkspace(opts.vault).map((w) => w.path));
+  const undeclared = [...new Set(plan.steps.map((s) => s.ws.path).filter((p) => !declared.has(p)))];
+  if ((overwritten.length || undeclared.length) && !opts.yes) {
+    if (!opts.confirm)
+      throw undeclared.length ? new UndeclaredWorkspaceError(undeclared) : new WorkspaceOverwriteError(overwritten);
+    const writes: WorkspaceWrite[] = [
+      ...plan.roots.map((path) => ({ path, kind: 'dir' as const })),
+      ...plan.steps.map((s) => ({
+        path: s.abs,
+        kind: s.item.kind,
+        ...(s.item.kind === 'symlink' ? { target: s.item.target } : {}),
+      })),
+    ];
+    if (!(await opts.confirm({ overwrite: overwritten, undeclared, writes })))
+      throw new WorkspaceRestoreCancelledError(overwritten);
+  }
+  return overwritten;
+}
+
 /**
  * Put a snapshot's workspace files back at their original absolute places.
- * Everything is checked first: files that differ would be overwritten, and
- * that needs `yes` or `confirm`, as does writing to a workspace path this
- * vault does not declare; nothing is written before that. Never writes
- * through a symlink: a workspace folder (or a folder inside it) that is a
- * symlink now is skipped; a symlink where a file goes is replaced, not
- * followed. Each file is written atomically.
+ * The manifest was checked when read (clean relative item paths, nothing
+ * below a file or symlink item); everything is planned first: files that
+ * differ would be overwritten, and that needs `yes` or `confirm`, as does
+ * writing to a workspace path this vault does not declare; nothing is written
+ * before that, and nothing but what the confirmation lists. Never writes
+ * through a symlink: every folder below a workspace path is lstat'ed when
+ * planned and again when written, and made one at a time; one that is a
+ * symlink (or a file) skips what is below it, with the reason. A symlink where
+ * a file goes is replaced, not followed. Each file is written atomically.
  */
 export async function restoreWorkspace(opts: WorkspaceRestoreOptions): Promise<WorkspaceRestoreResult> {
   const { vault } = opts;
@@ -129,103 +304,31 @@ export async function restoreWorkspace(opts: WorkspaceRestoreOptions): Promise<W
         n,
         state.workspaces.map((w) => w.name),
       );
+  const chosen = state.workspaces.filter((w) => !names || names.includes(w.name));
+  for (const ws of chosen) checkRoot(vault, ws);
   const skipped: { path: string; reason: string }[] = [];
-  const skip = (path: string, reason: string) => {
+  const skip: Skip = (path, reason) => {
     skipped.push({ path, reason });
     opts.onSkip?.(path, reason);
   };
+  const plan: Plan = { steps: [], roots: [], missing: [], modes: [], unchanged: 0 };
+  for (const ws of chosen) await planWorkspace({ vault, state, plan, skip }, ws);
+  const overwritten = await confirmPlan(opts, plan);
 
-  const steps: Step[] = [];
-  const mkdirs: { abs: string; mode: number }[] = [];
-  let unchanged = 0;
-  for (const ws of state.workspaces) {
-    if (names && !names.includes(ws.name)) continue;
-    if (ws.kind === 'missing') {
-      skip(ws.path, 'it was missing when the snapshot was made');
-      continue;
-    }
-    const bad = new Set<string>();
-    const planned = new Set<string>();
-    if (ws.kind === 'dir') {
-      const root = await lstatOrNull(vault, ws.path);
-      if (root && !root.isDirectory()) {
-        skip(
-          ws.path,
-          root.isSymbolicLink() ? 'is a symlink now; not writing through it' : 'a file is in the way of this folder',
-        );
-        continue;
-      }
-      if (!root) mkdirs.push({ abs: ws.path, mode: 0o755 });
-    }
-    for (const item of ws.items) {
-      const abs = item.rel ? posix.join(ws.path, item.rel) : ws.path;
-      const parent = item.rel.includes('/') ? item.rel.slice(0, item.rel.lastIndexOf('/')) : null;
-      if (parent !== null && bad.has(parent)) {
-        bad.add(item.rel);
-        skip(abs, 'its folder cannot be used');
-        continue;
-      }
-      const now = await lstatOrNull(vault, abs);
-      if (item.kind === 'dir') {
-        if (now?.isSymbolicLink()) skip(abs, 'is a symlink now; not writing through it');
-        else if (now && !now.isDirectory()) skip(abs, 'a file is in the way of this folder');
-        else {
-          if (!now) mkdirs.push({ abs, mode: item.mode || 0o755 });
-          planned.add(item.rel);
-          continue;
-        }
-        bad.add(item.rel);
-        continue;
-      }
-      if (now?.isDirectory()) {
-        skip(abs, 'a folder is in the way of this file');
-        continue;
-      }
-      if (item.kind === 'symlink') {
-        if (now?.isSymbolicLink() && String(await vault.fs.readlink(abs)) === item.target) unchanged++;
-        else steps.push({ ws, item, abs, overwrite: !!now });
-        continue;
-      }
-      const file = state.attached.get(attachedPath(ws.name, item.rel));
-      if (!file) {
-        skip(abs, 'its content is not in the snapshot');
-        continue;
-      }
-      if (now?.isFile() && (await sameContent(vault, file, abs, Number(now.size)))) {
-        unchanged++;
-        if ((Number(now.mode) & 0o7777) !== item.mode) await vault.fs.chmod(abs, item.mode);
-        continue;
-      }
-      steps.push({ ws, item, abs, overwrite: !!now, file });
-    }
-  }
-
-  const overwritten = steps.filter((s) => s.overwrite).map((s) => s.abs);
-  // paths someone else declared (a cloned vault) are not written to without a yes, even where nothing is overwritten
-  const declared = new Set(listWorkspace(vault).map((w) => w.path));
-  const undeclared = [...new Set(steps.map((s) => s.ws.path).filter((p) => !declared.has(p)))];
-  if ((overwritten.length || undeclared.length) && !opts.yes) {
-    if (!opts.confirm)
-      throw undeclared.length ? new UndeclaredWorkspaceError(undeclared) : new WorkspaceOverwriteError(overwritten);
-    if (!(await opts.confirm({ overwrite: overwritten, undeclared })))
-      throw new WorkspaceRestoreCancelledError(overwritten);
-  }
-  for (const d of mkdirs) {
-    // checked again right before: a symlink that appeared since is not followed
-    const st = await lstatOrNull(vault, d.abs);
-    if (st && !st.isDirectory())
-      throw fsError(Object.assign(new Error('not a folder any more'), { code: 'EIO' }), 'mkdir', d.abs);
-    if (!st)
-      await vault.fs.mkdir(d.abs, { recursive: true, mode: d.mode }).catch((e) => {
-        throw fsError(e, 'mkdir', d.abs);
-      });
-  }
+  for (const root of plan.roots)
+    await vault.fs.mkdir(root, { recursive: true, mode: 0o755 }).catch((e) => {
+      throw fsError(e, 'mkdir', root);
+    });
   const written: string[] = [];
-  for (const s of steps) {
-    await vault.fs.mkdir(posix.dirname(s.abs), { recursive: true });
-    if (s.item.kind === 'symlink') await writeLink(vault, s.item.target ?? '', s.abs);
-    else await writeAtomic(vault, s.file!, s.abs, s.item);
-    written.push(s.abs);
-  }
-  return { snapshot: state.snapshot, written, overwritten, unchanged, skipped };
+  for (const s of plan.steps) if (await writeStep(vault, s, skip)) written.push(s.abs);
+  for (const s of plan.modes) await fixMode(vault, s, skip);
+  const done = new Set(written);
+  return {
+    snapshot: state.snapshot,
+    written,
+    overwritten: overwritten.filter((p) => done.has(p)),
+    unchanged: plan.unchanged,
+    skipped,
+    missing: plan.missing,
+  };
 }
