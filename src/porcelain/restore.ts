@@ -5,7 +5,7 @@ import {
   UnsafePathError,
   fsError,
 } from '../errors.js';
-import { decodeChunkList } from '../objects/chunkList.js';
+import { decodeChunkList, isChunkPart } from '../objects/chunkList.js';
 import { storedPieces } from '../plumbing/storedContent.js';
 import { badEntryName } from '../objects/tree.js';
 import type { ObjectId } from '../objects/types.js';
@@ -287,11 +287,12 @@ async function partsOf(vault: Vault, e: FlatEntry): Promise<RestorePart[] | null
   for (const { id, type } of ids) {
     const loc = vault.db.locate(id);
     if (!loc) return null;
-    if (loc.entry.type !== type)
-      throw new MalformedObjectError(type, `object is a ${loc.entry.type}, not a ${type}`, id);
+    // a chunk list may name blobs (small files inside a build, FILETYPE-v3)
+    const ok = type === 'chunk' ? isChunkPart(loc.entry.type) : loc.entry.type === type;
+    if (!ok) throw new MalformedObjectError(type, `object is a ${loc.entry.type}, not a ${type}`, id);
     parts.push({
       id,
-      type,
+      type: loc.entry.type as 'blob' | 'chunk',
       packPath: loc.packPath,
       offset: loc.entry.offset,
       length: loc.entry.length,
