@@ -14,6 +14,7 @@ export {
   type Build,
   type BuildRecord,
   type RecordBuildOptions,
+  type RecordedBuild,
 } from './builds.js';
 export {
   addFeedback,
