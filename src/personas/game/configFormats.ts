@@ -38,12 +38,15 @@ function parseYamlStrict(text: string, path: string): unknown {
   return doc.toJS();
 }
 
+/** .cfg files only Godot writes (always its ConfigFile syntax, never INI) */
+const GODOT_CFG = /(^|\/)(export_presets|override|plugin)\.cfg$/;
+
 /** Godot ConfigFile syntax first; a .cfg that is not that may be plain INI. The error that got further is reported. */
 function parseCfg(text: string, path: string): unknown {
   try {
     return configFileObject(parseGodotText(text, path, { mode: 'config' }));
   } catch (godot) {
-    if (!(godot instanceof ConfigSyntaxError)) throw godot;
+    if (!(godot instanceof ConfigSyntaxError) || GODOT_CFG.test(path)) throw godot;
     try {
       return parseIniStrict(text, path);
     } catch (ini) {

@@ -48,7 +48,7 @@ export class MissingGameConfigError extends VaultError {
       `snapshot ${snapshot.slice(0, 12)} declares no ${what} (no ${path}, or no '${what}' section in it)`,
       { path, what, snapshot },
       what === 'platforms'
-        ? `declare them in ${path} at the project root, or commit the Godot project's project.godot (see docs/game-workflow.md)`
+        ? `declare them in ${path} at the project root, or commit a Godot project.godot or Unity ProjectSettings/ (see docs/game-workflow.md)`
         : `declare them in ${path} at the project root and commit it (see docs/game-workflow.md)`,
     );
   }

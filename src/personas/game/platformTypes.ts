@@ -16,7 +16,7 @@ export interface ResolvedPlatform {
   readonly snapshot: ObjectId;
   readonly platform: string;
   /** where the platforms are declared */
-  readonly source: 'vault-game.yaml' | 'project.godot';
+  readonly source: 'vault-game.yaml' | 'project.godot' | 'ProjectSettings';
   readonly base: string;
   readonly override: string;
   /** project.godot: the feature tags the platform has (which decide the overrides) */

@@ -3,6 +3,7 @@ import type { Vault } from '../../porcelain/openVault.js';
 import { parseConfigText, type ConfigObject, type ConfigValue } from './configFormats.js';
 import { GameConfigError, MissingGameConfigError, UnknownPlatformError } from './errors.js';
 import { godotSource } from './godotPlatforms.js';
+import { unitySource } from './unityPlatforms.js';
 import type { ConfigProblem, PlatformSource, ResolvedPlatform } from './platformTypes.js';
 import {
   GAME_CONFIG_PATH,
@@ -22,7 +23,9 @@ import {
  *   Overrides of keys the base does not have, and overrides that change a value's type, are reported: they
  *   are the usual typos and mistakes.
  * - otherwise a Godot project's own `project.godot`, with its feature-tag overrides (`key.mobile=...`) and
- *   the platforms of `export_presets.cfg` (see engines/godot/features.ts).
+ *   the platforms of `export_presets.cfg` (see engines/godot/features.ts);
+ * - otherwise a Unity project's `ProjectSettings/*.asset` and their per-platform values
+ *   (see engines/unity/settings.ts).
  */
 export { parseConfigText, type ConfigObject, type ConfigValue };
 export type { ConfigProblem, PlatformSource, ResolvedPlatform };
@@ -114,11 +117,11 @@ function declaredSource(vault: Vault, snap: SnapshotFiles, layout: PlatformLayou
   };
 }
 
-/** The platform configs of a snapshot: vault-game.yaml's declarations, else project.godot; null when neither. */
+/** The platform configs of a snapshot: vault-game.yaml's declarations, else project.godot, else Unity's settings. */
 export async function platformSource(vault: Vault, snap: SnapshotFiles): Promise<PlatformSource | null> {
   const cfg = await readGameConfig(vault, snap);
   if (cfg.platforms) return declaredSource(vault, snap, cfg.platforms);
-  return godotSource(vault, snap);
+  return (await godotSource(vault, snap)) ?? unitySource(vault, snap);
 }
 
 async function sourceAt(vault: Vault, rev: string): Promise<PlatformSource> {

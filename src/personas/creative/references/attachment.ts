@@ -173,7 +173,8 @@ async function warnBroken(
   const graph = { files: entries, provides: whole.provides };
   const how = (r: Reference) => (r.line ? ` (line ${r.line}: ${r.raw})` : r.raw !== r.target ? ` ("${r.raw}")` : '');
   for (const r of checkReferences(graph, whole.refs)) {
-    if (r.status !== 'missing') continue;
+    const unknownGuid = r.kind === 'guid' && r.status === 'outside';
+    if (r.status !== 'missing' && !unknownGuid) continue;
     const name = r.target && lost.has(r.target) ? r.target : r.uid && lostNames.get(r.uid);
     if (!name) continue;
     const to = lost.get(name);

@@ -167,7 +167,7 @@ function importDeclarations(from: string, sections: ReturnType<typeof parseGodot
       if (s.name === 'deps' && (p.key === 'dest_files' || p.key === 'files') && Array.isArray(p.value))
         for (const f of p.value) {
           const r = typeof f === 'string' ? godotRef(from, f, 'path', undefined, resRoot) : null;
-          if (r?.target) out.push({ name: r.target, target: asset });
+          if (r?.target && !out.some((d) => d.name === r.target)) out.push({ name: r.target, target: asset });
         }
     }
   }
@@ -177,7 +177,11 @@ function importDeclarations(from: string, sections: ReturnType<typeof parseGodot
 /** Skip a string the file's structure already accounts for. */
 function skipString(from: string, site: StringSite): boolean {
   if (site.attr) return site.section === 'ext_resource' || HEADINGS_WITH_UID.has(site.section);
-  if (from.endsWith('.import')) return site.section === 'deps' && (site.key === 'dest_files' || site.key === 'files');
+  if (from.endsWith('.import'))
+    return (
+      (site.section === 'deps' && (site.key === 'dest_files' || site.key === 'files')) ||
+      (site.section === 'remap' && site.key === 'uid')
+    );
   return false;
 }
 

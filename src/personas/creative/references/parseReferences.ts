@@ -8,6 +8,7 @@ import {
   uidFileDeclarations,
   type ParsedReferences,
 } from './godotReferences.js';
+import { unityMetaDeclarations, unityYamlReferences } from './unityReferences.js';
 
 /**
  * Reading references out of one file's content. Pure: no I/O; `exists` tells
@@ -24,6 +25,8 @@ export type ParserKind =
   | 'godot-config'
   | 'godot-uid'
   | 'csharp'
+  | 'unity-yaml'
+  | 'unity-meta'
   | 'json'
   | 'yaml';
 
@@ -39,6 +42,27 @@ const BY_EXT: Record<string, ParserKind> = {
   cfg: 'godot-config',
   import: 'godot-config',
   uid: 'godot-uid',
+  meta: 'unity-meta',
+  unity: 'unity-yaml',
+  prefab: 'unity-yaml',
+  mat: 'unity-yaml',
+  asset: 'unity-yaml',
+  controller: 'unity-yaml',
+  overridecontroller: 'unity-yaml',
+  anim: 'unity-yaml',
+  mask: 'unity-yaml',
+  playable: 'unity-yaml',
+  signal: 'unity-yaml',
+  spriteatlas: 'unity-yaml',
+  terrainlayer: 'unity-yaml',
+  lighting: 'unity-yaml',
+  mixer: 'unity-yaml',
+  physicmaterial: 'unity-yaml',
+  physicsmaterial2d: 'unity-yaml',
+  rendertexture: 'unity-yaml',
+  guiskin: 'unity-yaml',
+  fontsettings: 'unity-yaml',
+  preset: 'unity-yaml',
   json: 'json',
   yaml: 'yaml',
   yml: 'yaml',
@@ -55,7 +79,7 @@ export function parserFor(path: string): ParserKind | null {
 
 /** Parsers whose files may declare names (uids, generated files) besides referencing others. */
 export function mayDeclare(kind: ParserKind | null): boolean {
-  return kind === 'godot' || kind === 'godot-config' || kind === 'godot-uid';
+  return kind === 'godot' || kind === 'godot-config' || kind === 'godot-uid' || kind === 'unity-meta';
 }
 
 export type Exists = (path: string) => boolean;
@@ -305,6 +329,8 @@ export function parseReferences(
     case 'godot-config':
     case 'godot-uid':
     case 'csharp':
+    case 'unity-yaml':
+    case 'unity-meta':
       return parseFileReferences(kind, from, text, exists, resRoot).refs;
     case 'json': {
       let v: unknown;
@@ -360,6 +386,10 @@ export function parseFileReferences(
       return { refs: gdscriptReferences(from, text, resRoot), provides: [] };
     case 'csharp':
       return { refs: csharpReferences(from, text, resRoot), provides: [] };
+    case 'unity-yaml':
+      return { refs: unityYamlReferences(from, text), provides: [] };
+    case 'unity-meta':
+      return { refs: [], provides: unityMetaDeclarations(from, text) };
     default:
       return { refs: parseReferences(kind, from, text, exists, resRoot), provides: [] as Provided[] };
   }

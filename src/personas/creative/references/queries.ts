@@ -45,7 +45,8 @@ export function checkReferences(
     if (r.target && graph.files.has(r.target)) return { ...r, status: 'ok' };
     const found = provided(r.uid) ?? provided(r.target ?? undefined);
     if (found) return { ...r, status: 'ok', resolved: found };
-    if (!r.target) return r.uid ? { ...r, status: 'missing' } : { ...r, status: 'outside' };
+    // an unknown Unity GUID may be a package's asset (not kept in the project): not checked
+    if (!r.target) return r.uid && r.kind !== 'guid' ? { ...r, status: 'missing' } : { ...r, status: 'outside' };
     folders ??= foldersOf(graph.files.keys());
     if (folders.has(r.target)) return { ...r, status: 'ok' };
     lower ??= new Map([...graph.files.keys()].map((p) => [p.toLowerCase(), p]));

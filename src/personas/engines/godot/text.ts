@@ -268,10 +268,17 @@ function value(r: Reader, depth: number): GodotValue {
   }
 }
 
+/** The end of the file inside a list, dictionary or call: name the line it was opened on. */
+function unclosed(r: Reader, t: Token, open: string, line: number): void {
+  if (t.t === 'eof') r.fail(`'${open}' opened on line ${line} is not closed`, line);
+}
+
 function list(r: Reader, close: ']' | ')', depth: number): GodotValue[] {
   const out: GodotValue[] = [];
+  const opened = r.line;
   for (;;) {
     const p = r.peek();
+    unclosed(r, p, close === ']' ? '[' : '(', opened);
     if (p.t === 'punct' && p.v === close) {
       r.next();
       return out;
@@ -286,8 +293,10 @@ function list(r: Reader, close: ']' | ')', depth: number): GodotValue[] {
 
 function dict(r: Reader, depth: number): { [k: string]: GodotValue } {
   const out: { [k: string]: GodotValue } = {};
+  const opened = r.line;
   for (;;) {
     const p = r.peek();
+    unclosed(r, p, '{', opened);
     if (p.t === 'punct' && p.v === '}') {
       r.next();
       return out;
