@@ -27,13 +27,17 @@ function rowKind(r: ChangeRow): string {
   return ext.includes('import') ? 'reimport' : (ext[0] ?? 'changed');
 }
 
-function rowLine(r: ChangeRow, width: number): string {
+function rowName(r: ChangeRow): string {
   const side = r.sidecars.length ? ` + ${r.sidecars.map((s) => s.slice(s.lastIndexOf('.'))).join(' ')}` : '';
-  const size = r.newSize !== undefined ? bytes(r.newSize) : '';
-  const from = r.from ? ` (from ${r.from})` : '';
+  return `${r.path}${side}${r.from ? ` (from ${r.from})` : ''}`;
+}
+
+/** `    modified  art/hero.png + .import   390.6 KiB`: the name column `nameWidth` wide (cut at the front). */
+function rowLine(r: ChangeRow, width: number, nameWidth: number): string {
+  const size = r.newSize !== undefined ? bytes(r.newSize).padStart(10) : '';
   const head = `    ${rowKind(r).padEnd(9)} `;
-  const room = Math.max(10, width - head.length - size.length - 2);
-  let name = `${r.path}${side}${from}`;
+  const room = Math.max(10, Math.min(nameWidth, width - head.length - 12));
+  let name = rowName(r);
   if ([...name].length > room) name = `…${[...name].slice(-(room - 1)).join('')}`;
   return `${head}${name.padEnd(room)}  ${size}`.trimEnd();
 }
@@ -71,7 +75,9 @@ function regressionLines(g: Regression, o: ReportTextOptions): string[] {
     ),
   );
   const limit = o.all ? g.rows.length : (o.rows ?? 12);
-  for (const r of g.rows.slice(0, limit)) out.push(rowLine(r, o.width));
+  const shown = g.rows.slice(0, limit);
+  const nameWidth = Math.max(0, ...shown.map((r) => [...rowName(r)].length));
+  for (const r of shown) out.push(rowLine(r, o.width, nameWidth));
   if (g.rows.length > limit) out.push(`    … and ${g.rows.length - limit} more row(s): vault feedback report --all`);
   out.push('  by bundle:');
   for (const x of g.byBundle) out.push(groupLine(x.name, x.files, x.bytes, groupRows(x.paths, g.rows), o));
@@ -92,7 +98,10 @@ export function feedbackReportLines(r: FeedbackReport, o: ReportTextOptions): st
     const avg = b.average === null ? '     -' : b.average.toFixed(2).padStart(6);
     const sd = b.stddev === null ? '     -' : b.stddev.toFixed(2).padStart(6);
     out.push(
-      fit(`${`${b.version}@${b.platform}`.padEnd(25)} ${String(b.count).padStart(8)}  ${avg}  ${sd}  ${tags}`, o.width),
+      fit(
+        `${`${b.version}@${b.platform}`.padEnd(25)} ${String(b.count).padStart(8)}  ${avg}  ${sd}  ${tags}`.trimEnd(),
+        o.width,
+      ),
     );
   }
   if (!r.regressions.length) return [...out, '', 'no build got worse than the one before it'];

@@ -61,13 +61,15 @@ export const platformCommand: CommandModule<GlobalArgs, Args> = {
         const m = await pl.platformMatrix({ vault, snapshot: rest[0] });
         if (argv.json) return printJson(m);
         const width = Math.max(3, ...m.keys.map((k) => k.key.length));
-        const col = (s: string) => (s.length > 18 ? `${s.slice(0, 17)}…` : s).padEnd(18);
+        const col = (s: string) => `${(s.length > 18 ? `${s.slice(0, 17)}…` : s).padEnd(18)} `;
         out(
           `platform configs at ${shortId(m.snapshot)} (${m.source}): ${m.keys.length} key(s) differ, ${m.same} the same everywhere`,
         );
-        out(`${'key'.padEnd(width)}  ${col('base')}${m.platforms.map(col).join('')}`);
+        out(`${'key'.padEnd(width)}  ${col('base')}${m.platforms.map(col).join('')}`.trimEnd());
         for (const k of m.keys)
-          out(`${k.key.padEnd(width)}  ${col(show(k.base))}${m.platforms.map((p) => col(show(k.values[p]))).join('')}`);
+          out(
+            `${k.key.padEnd(width)}  ${col(show(k.base))}${m.platforms.map((p) => col(show(k.values[p]))).join('')}`.trimEnd(),
+          );
         for (const [p, list] of Object.entries(m.problems)) for (const x of list) warn(`warning: ${problemLine(p, x)}`);
         return;
       }
