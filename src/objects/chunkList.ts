@@ -37,3 +37,11 @@ export function decodeChunkList(body: Uint8Array, id?: string): ChunkList {
   if (sum !== size) throw new MalformedObjectError('chunklist', `chunk sizes add up to ${sum}, not ${size}`, id);
   return { size, chunks };
 }
+
+/**
+ * What a chunk list may name: chunks and, in FILETYPE-v3 vaults, blobs (a small file inside a build,
+ * stored as the very blob its loose copy is). Readers take either; the id says which bytes.
+ */
+export function isChunkPart(type: string): type is 'chunk' | 'blob' {
+  return type === 'chunk' || type === 'blob';
+}

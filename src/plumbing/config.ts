@@ -17,7 +17,7 @@ export interface VaultConfig {
 export function defaultConfig(): VaultConfig {
   return {
     format: 1,
-    chunker: chunkerConfig(new FileTypeAwareChunker({ containers: true })),
+    chunker: chunkerConfig(new FileTypeAwareChunker({ containers: true, blobEntries: true })),
     compression: { codec: 'zstd', level: 3 },
     packSize: 64 * 1024 * 1024,
     extra: {},

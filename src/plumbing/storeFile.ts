@@ -168,7 +168,9 @@ async function readAndStore(
     }
     if (start >= end) break;
     const len = strategy.nextSplitPoint(buf, start, end, eof);
-    const id = await putIfNew(opts.sink, 'chunk', buf.subarray(start, start + len), plan.compress);
+    // a small file inside a container may be stored as the blob its loose copy is (FILETYPE-v3)
+    const type = strategy.lastChunkType?.() ?? 'chunk';
+    const id = await putIfNew(opts.sink, type, buf.subarray(start, start + len), plan.compress);
     chunks.push({ id, size: len });
     start += len;
     total += len;

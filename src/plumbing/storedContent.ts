@@ -1,5 +1,5 @@
 import { MalformedObjectError, fsError } from '../errors.js';
-import { decodeChunkList } from '../objects/chunkList.js';
+import { decodeChunkList, isChunkPart } from '../objects/chunkList.js';
 import type { EntryObj, ObjectId } from '../objects/types.js';
 import { dirname, fsyncDir, tempName, writeAll, type FileHandle, type FsPromises } from './fs.js';
 import type { ObjectDatabase } from './ObjectDatabase.js';
@@ -28,7 +28,8 @@ export async function* storedPieces(
   const fill = (n: number) => {
     while (pending.length < n && next < list.chunks.length) {
       const c = list.chunks[next++]!;
-      const p = db.readTyped(c.id, 'chunk').then((b) => {
+      const p = db.read(c.id).then(({ type, body: b }) => {
+        if (!isChunkPart(type)) throw new MalformedObjectError('chunk', `object is a ${type}, not a chunk`, c.id);
         if (b.length !== c.size)
           throw new MalformedObjectError(
             'chunklist',

@@ -7,7 +7,7 @@
  */
 import type { Stats } from 'node:fs';
 import { MalformedObjectError, fsError } from '../errors.js';
-import { decodeChunkList } from '../objects/chunkList.js';
+import { decodeChunkList, isChunkPart } from '../objects/chunkList.js';
 import type { ObjectId } from '../objects/types.js';
 import { diskPath } from '../plumbing/diskPath.js';
 import { isNotFound, joinPath, tempName, type FileHandle } from '../plumbing/fs.js';
@@ -264,11 +264,12 @@ async function partsOf(vault: Vault, e: PlannedEntry): Promise<RestorePart[] | n
   for (const { id, type } of ids) {
     const loc = vault.db.locate(id);
     if (!loc) return null;
-    if (loc.entry.type !== type)
-      throw new MalformedObjectError(type, `object is a ${loc.entry.type}, not a ${type}`, id);
+    // a chunk list may name blobs (small files inside a build, FILETYPE-v3)
+    const ok = type === 'chunk' ? isChunkPart(loc.entry.type) : loc.entry.type === type;
+    if (!ok) throw new MalformedObjectError(type, `object is a ${loc.entry.type}, not a ${type}`, id);
     parts.push({
       id,
-      type,
+      type: loc.entry.type as 'blob' | 'chunk',
       packPath: loc.packPath,
       offset: loc.entry.offset,
       length: loc.entry.length,

@@ -52,3 +52,21 @@ export function checkPersona(p: string): Persona {
     throw new UsageError(`unknown persona '${p}'`, `use one of: ${PERSONAS.join(', ')}`);
   return p as Persona;
 }
+
+/**
+ * Personas combine: `with` lists other personas whose commit attachments a vault also keeps (a game
+ * vault `--with creative` keeps thumbnails of changed images and models too). `none` clears the list.
+ * Returns the config `extra` patch.
+ */
+export function withSettings(list: readonly string[]): Record<string, unknown> {
+  if (!list.length) return {};
+  const names = [...new Set(list.flatMap((x) => x.split(',')).map((x) => checkPersona(x.trim())))];
+  const kept = names.filter((p) => p !== 'none');
+  return { with: kept.length ? kept : undefined };
+}
+
+/** The personas a vault keeps besides its own (config extra.with). */
+export function personasWith(vault: Pick<Vault, 'config'>): Persona[] {
+  const w = vault.config.extra.with;
+  return Array.isArray(w) ? w.filter((p): p is Persona => PERSONAS.includes(p as Persona) && p !== 'none') : [];
+}

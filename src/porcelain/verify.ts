@@ -1,4 +1,4 @@
-import { decodeChunkList } from '../objects/chunkList.js';
+import { decodeChunkList, isChunkPart } from '../objects/chunkList.js';
 import { decodeSnapshot } from '../objects/snapshot.js';
 import { decodeTree } from '../objects/tree.js';
 import type { ObjectId, ObjectType } from '../objects/types.js';
@@ -90,13 +90,13 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
       return null;
     }
   };
-  const expect = async (id: ObjectId, type: ObjectType): Promise<boolean> => {
+  const expect = async (id: ObjectId, type: ObjectType, accepts?: (t: ObjectType) => boolean): Promise<boolean> => {
     const t = await typeOf(id);
     if (t === null) {
       if (!raw.some((p) => p.id === id)) problem('missing', id, `${type} ${id} is missing`);
       return false;
     }
-    if (t !== type) {
+    if (accepts ? !accepts(t) : t !== type) {
       problem('wrong-type', id, `expected a ${type}, found a ${t}`);
       return false;
     }
@@ -157,7 +157,7 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
         link(c.id, e.id, '');
         if (seen.has(c.id)) continue;
         seen.add(c.id);
-        if (!(await expect(c.id, 'chunk'))) continue;
+        if (!(await expect(c.id, 'chunk', isChunkPart))) continue;
         objectsChecked++;
         const loc = db.locate(c.id);
         if (loc && loc.entry.rawLength !== c.size)

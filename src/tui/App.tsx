@@ -98,7 +98,8 @@ export function App({ vault, persona, pictureColor = pictureColorWanted(), htmlD
   const store = useChangeStore(vault);
   const milestones = useMilestoneTypes(vault);
   const progress = useProgress();
-  const { shown, pending } = useFiltered(timeline.entries, filter, milestones.types, store);
+  const builds = useBuilds(vault, persona === 'game');
+  const { shown, pending } = useFiltered(timeline.entries, filter, milestones.types, store, builds.words);
 
   // layout: header, body, bottom bar ([filter line], [prompt], [confirmation], status line)
   const bottomProps = {
@@ -145,7 +146,6 @@ export function App({ vault, persona, pictureColor = pictureColorWanted(), htmlD
     maxCols: THUMB_COLS,
     color: pictureColor,
   });
-  const builds = useBuilds(vault, persona === 'game');
   const counts = countsOf(store, visible);
 
   const panelsOf = useMemo(

@@ -1,7 +1,7 @@
 import { Text } from 'ink';
 import type { ChangeCounts, LogEntry } from '../index.js';
 import { Badges, badgesWidth } from './Badges.js';
-import { BuildBadges, buildBadgesWidth } from './BuildBadges.js';
+import { BuildBadges, buildBadgesWidth, fitBuildBadges } from './BuildBadges.js';
 import type { BuildMark } from './use-builds.js';
 import { COUNTS_WIDTH, Counts } from './Counts.js';
 import { CURSOR, MARK, theme } from './theme.js';
@@ -32,9 +32,8 @@ export function TimelineRow({ entry, selected, marked, counts, builds = [], widt
   room -= badgesWidth(refs);
   // builds next (a regression first), as many as leave 6 columns of message
   const byRisk = [...builds].sort((a, b) => b.regression.length - a.regression.length);
-  const shownBuilds: BuildMark[] = [];
-  for (const b of byRisk) if (buildBadgesWidth([...shownBuilds, b]) <= room - 6) shownBuilds.push(b);
-  room -= buildBadgesWidth(shownBuilds);
+  const { marks: shownBuilds, short } = fitBuildBadges(byRisk, room - 6);
+  room -= buildBadgesWidth(shownBuilds, short);
   const message = cell(entry.message.split('\n')[0], room);
   return (
     <Text wrap="truncate">
@@ -43,7 +42,7 @@ export function TimelineRow({ entry, selected, marked, counts, builds = [], widt
         {marked ? <Text color={theme.milestone}>{MARK}</Text> : ' '}
         <Text color={theme.time}>{when}</Text> <Text color={theme.id}>{id}</Text> {message}
         <Badges refs={refs} />
-        <BuildBadges builds={shownBuilds} /> <Text color={theme.author}>{author.padEnd(10)}</Text>
+        <BuildBadges builds={shownBuilds} short={short} /> <Text color={theme.author}>{author.padEnd(10)}</Text>
       </Text>
       <Counts counts={counts} />
     </Text>

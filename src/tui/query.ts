@@ -4,7 +4,8 @@ import type { LogEntry, SnapshotChanges } from '../index.js';
  * The timeline filter typed after `/`: words separated by spaces, all of which must match.
  * `type:beta` (a milestone of that type marks the snapshot), `path:Art/` (the snapshot changed a file
  * under Art/, or whose path contains the text when it does not end in '/'), anything else is text
- * matched against message, author, ref names and the id.
+ * matched against message, author, ref names, the id and the snapshot's words (game persona: its builds'
+ * versions and platforms, their feedback's text, tags and testers).
  */
 export interface Query {
   readonly text: readonly string[];
@@ -35,6 +36,8 @@ export interface MatchContext {
   readonly milestoneTypes: ReadonlyMap<string, readonly string[]>;
   /** what each snapshot changed; undefined while not computed yet */
   changes(id: string): SnapshotChanges | Error | undefined;
+  /** more text a snapshot matches (lower case): its builds and their feedback */
+  readonly words?: ReadonlyMap<string, readonly string[]>;
 }
 
 export function pathMatches(path: string, want: string): boolean {
@@ -57,7 +60,8 @@ export function matchEntry(e: LogEntry, q: Query, ctx: MatchContext): boolean | 
       e.message.toLowerCase().includes(t) ||
       e.author.toLowerCase().includes(t) ||
       e.refs.some((r) => r.toLowerCase().includes(t)) ||
-      e.id.startsWith(t)
+      e.id.startsWith(t) ||
+      (ctx.words?.get(e.id) ?? []).some((w) => w.includes(t))
     ))
       return false;
   }

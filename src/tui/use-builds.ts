@@ -23,8 +23,15 @@ export interface BuildMark {
 export function useBuilds(
   vault: Vault,
   enabled: boolean,
-): { builds: ReadonlyMap<string, readonly BuildMark[]>; error: string | null; reload: () => void } {
+): {
+  builds: ReadonlyMap<string, readonly BuildMark[]>;
+  /** what `/` matches per snapshot: its builds' versions and platforms, their feedback's text, tags, testers */
+  words: ReadonlyMap<string, readonly string[]>;
+  error: string | null;
+  reload: () => void;
+} {
   const [builds, setBuilds] = useState<ReadonlyMap<string, readonly BuildMark[]>>(new Map());
+  const [words, setWords] = useState<ReadonlyMap<string, readonly string[]>>(new Map());
   const [error, setError] = useState<string | null>(null);
   const [round, setRound] = useState(0);
   useEffect(() => {
@@ -32,7 +39,9 @@ export function useBuilds(
     let live = true;
     (async () => {
       const { feedbackReport } = await import('../personas/game/feedbackReport.js');
+      const { listFeedback } = await import('../personas/game/feedback.js');
       const report = await feedbackReport({ vault });
+      const feedback = await listFeedback({ vault });
       const regressions = new Map(report.regressions.map((r) => [r.build, r]));
       const out = new Map<string, BuildMark[]>();
       for (const b of report.builds) {
@@ -49,11 +58,21 @@ export function useBuilds(
         };
         out.set(b.snapshot, [...(out.get(b.snapshot) ?? []), mark]);
       }
-      if (live) setBuilds(out);
+      const said = new Map<string, string[]>();
+      for (const f of feedback) said.set(f.build, [...(said.get(f.build) ?? []), f.text, f.tester, ...f.tags]);
+      const search = new Map<string, string[]>();
+      for (const b of report.builds) {
+        const w = [`${b.version}@${b.platform}`, ...(said.get(b.build) ?? [])].map((x) => x.toLowerCase());
+        search.set(b.snapshot, [...(search.get(b.snapshot) ?? []), ...w]);
+      }
+      if (live) {
+        setBuilds(out);
+        setWords(search);
+      }
     })().catch((e: Error) => live && setError(e.message));
     return () => {
       live = false;
     };
   }, [vault, enabled, round]);
-  return { builds, error, reload: () => setRound((r) => r + 1) };
+  return { builds, words, error, reload: () => setRound((r) => r + 1) };
 }

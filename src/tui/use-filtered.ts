@@ -12,11 +12,13 @@ export function useFiltered(
   filter: string,
   milestoneTypes: ReadonlyMap<string, readonly string[]>,
   store: ChangeStore,
+  /** more searchable text per snapshot (game persona: builds, feedback) */
+  words?: ReadonlyMap<string, readonly string[]>,
 ): { shown: readonly LogEntry[]; pending: readonly string[] } {
   const query = useMemo(() => parseQuery(filter), [filter]);
   const result = useMemo(() => {
     if (isEmpty(query)) return { shown: entries, pending: [] as string[] };
-    const ctx = { milestoneTypes, changes: (id: string) => store.get(id) };
+    const ctx = { milestoneTypes, changes: (id: string) => store.get(id), words };
     const shown: LogEntry[] = [];
     const pending: string[] = [];
     for (const e of entries) {
@@ -25,7 +27,7 @@ export function useFiltered(
       else if (m) shown.push(e);
     }
     return { shown, pending };
-  }, [entries, query, milestoneTypes, store, store.size]);
+  }, [entries, query, milestoneTypes, store, store.size, words]);
   useEffect(() => store.wantLater(result.pending), [store, result.pending.join(',')]);
   return result;
 }

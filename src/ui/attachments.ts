@@ -1,6 +1,6 @@
 import type { CommitAttachment } from '../porcelain/attachments.js';
 import type { Vault } from '../porcelain/openVault.js';
-import { personaOf } from '../porcelain/settings.js';
+import { personaOf, personasWith } from '../porcelain/settings.js';
 
 /**
  * What `vault commit` attaches to a snapshot, by the vault's settings.
@@ -10,12 +10,13 @@ import { personaOf } from '../porcelain/settings.js';
 export async function commitAttachments(vault: Vault): Promise<CommitAttachment[]> {
   const out: CommitAttachment[] = [];
   const persona = personaOf(vault);
+  const creative = persona === 'creative' || personasWith(vault).includes('creative');
   const extra = vault.config.extra;
   // on by persona unless `extra.<key>: false`; `extra.<key>: true` turns it on for any vault
   const on = (key: string, byPersona: boolean) => extra[key] === true || (byPersona && extra[key] !== false);
-  if (on('thumbnails', persona === 'creative'))
+  if (on('thumbnails', creative))
     out.push((await import('../personas/creative/thumbnails/attachment.js')).thumbnailsAttachment());
-  if (on('references', persona === 'creative' || persona === 'game'))
+  if (on('references', creative || persona === 'game'))
     out.push((await import('../personas/creative/references/attachment.js')).referencesAttachment());
   if (Array.isArray(extra.workspace) && extra.workspace.length) {
     out.push((await import('../personas/creative/workspace/attachment.js')).workspaceAttachment(vault));

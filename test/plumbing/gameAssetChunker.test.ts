@@ -259,4 +259,53 @@ test('commit and restore of builds (and a malformed one) are byte-identical', as
   assert.ok((await status({ vault: t.vault })).clean);
 });
 
+test('FILETYPE-v3: a whole small named entry is a blob (the id its loose file has); headers and deflated entries are chunks', () => {
+  const v3 = chunkerFromConfig({ name: 'FILETYPE-v3', params: chunker.params }) as FileTypeAwareChunker;
+  assert.is(v3.name, 'FILETYPE-v3');
+  const small = Buffer.from('extends Node\nvar speed = 200\n'.repeat(40));
+  const entries = [
+    { name: 'scripts/player.gd', data: small },
+    { name: 'textures/hero.png', data: prngBytes(1, 900 * KiB) },
+    { name: 'scripts/deflated.gd', data: small, deflate: true },
+  ];
+  const zip = makeZip(entries);
+  const typed = (c: FileTypeAwareChunker) => {
+    const s = planOf('build.zip', zip);
+    const plan = c.planFile('build.zip', zip.length, zip.subarray(0, 16)).strategy;
+    assert.ok(s instanceof GameAssetChunker);
+    plan.reset();
+    const out: { type: string; id: string; length: number }[] = [];
+    let start = 0;
+    while (start < zip.length) {
+      const end = Math.min(zip.length, start + plan.maxSize + 64 * KiB);
+      const len = plan.nextSplitPoint(zip, start, end, end === zip.length);
+      const type = plan.lastChunkType?.() ?? 'chunk';
+      out.push({
+        type,
+        length: len,
+        id: createHash('sha256')
+          .update(zip.subarray(start, start + len))
+          .digest('hex'),
+      });
+      start += len;
+    }
+    return out;
+  };
+  const cuts = typed(v3);
+  const blobs = cuts.filter((c) => c.type === 'blob');
+  assert.equal(
+    blobs.map((b) => b.length),
+    [small.length],
+    'only the stored small entry: not its header, not the big texture, not the deflated copy',
+  );
+  assert.ok([...looseChunks('scripts/player.gd', small)].includes(blobs[0].id));
+  // a v2 vault keeps every piece a chunk (as its chunk lists always were)
+  assert.equal(
+    typed(chunkerFromConfig({ name: 'FILETYPE-v2', params: chunker.params }) as FileTypeAwareChunker).map(
+      (c) => c.type,
+    ),
+    cuts.map(() => 'chunk'),
+  );
+});
+
 test.run();

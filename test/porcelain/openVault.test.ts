@@ -21,7 +21,7 @@ test('init lays out an empty vault: HEAD -> refs/heads/main, config last', async
     assert.ok(vol.statSync(`/work/.vault/${d}`).isDirectory(), d);
   const cfg = await readConfig(fs, '/work/.vault');
   assert.is(cfg.format, 1);
-  assert.is(cfg.chunker.name, 'FILETYPE-v2');
+  assert.is(cfg.chunker.name, 'FILETYPE-v3');
   assert.is(cfg.compression.level, 3);
 });
 

@@ -7,7 +7,7 @@ import { KEYS, gameVault, renderApp } from './harness.js';
 const test = suite('tui game persona');
 
 const ready = (f: string) =>
-  (f.match(/\+\d+ ~\d+ -\d+/g) ?? []).length >= 2 && f.includes('first playable') && f.includes('▲0.2');
+  (f.match(/\+\d+ ~\d+ -\d+/g) ?? []).length >= 2 && f.includes('first pl') && f.includes('▲0.2');
 
 test('badges and summary text: ratings, crashes, a regression marked with ! and REGRESSION', () => {
   const b = {
@@ -20,8 +20,9 @@ test('badges and summary text: ratings, crashes, a regression marked with ! and 
     regression: ['average rating 4.5 -> 2.5'],
     previous: '0.1@windows',
   };
-  assert.is(buildBadge(b), ' ▲0.2 ★2.5!');
-  assert.is(buildBadge({ ...b, average: null, regression: [] }), ' ▲0.2');
+  assert.is(buildBadge(b), ' ▲0.2@windows ★2.5!');
+  assert.is(buildBadge(b, true), ' ▲0.2 ★2.5!');
+  assert.is(buildBadge({ ...b, average: null, regression: [] }), ' ▲0.2@windows');
   const s = buildSummary('abcd1234', [b]);
   assert.is(s.builds, 'builds from abcd1234: 0.2@windows ★2.50 (2 ratings, 1 crash)');
   assert.is(s.regressions, 'REGRESSION 0.2@windows vs 0.1@windows: average rating 4.5 -> 2.5');
@@ -33,8 +34,9 @@ test('builds and ratings along the timeline; the regression is highlighted under
   const s = renderApp(vault, { persona: 'game' });
   let f = await s.waitFor(ready, 'timeline with builds');
   const row = (t: string) => f.split('\n').find((l) => l.includes(t)) ?? '';
+  // no room for the platform beside the ref: the short badge; the row below has room for it
   assert.match(row('bigger r'), /bigger r… \[main\] ▲0\.2 ★2\.5! Tess Ter/);
-  assert.match(row('first playable'), /▲0\.1 ★4\.5(?!!)/);
+  assert.match(row('first pl'), /▲0\.1@windows ★4\.5(?!!)/);
   f = await s.waitFor((f) => f.includes('REGRESSION'), 'regression line');
   assert.match(f, /builds from [0-9a-f]{8}: 0\.2@windows ★2\.50 \(2 ratings, 1 crash\)/);
   assert.ok(/REGRESSION 0\.2@windows vs 0\.1@windows: average rating 4\.5 -> 2\.5; crash reports\s+0 -> 1/.test(f), f);

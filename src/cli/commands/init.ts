@@ -2,10 +2,12 @@ import type { CommandModule } from 'yargs';
 import { resolve } from 'node:path';
 import { initVault } from '../../porcelain/openVault.js';
 import { cwdOf, nodeFs, out, printJson, vaultDirOf, type GlobalArgs } from '../context.js';
+import { withSettings } from './persona.js';
 
 interface Args extends GlobalArgs {
   dir?: string;
   persona?: string;
+  with?: string | string[];
 }
 
 export const initCommand: CommandModule<GlobalArgs, Args> = {
@@ -17,15 +19,31 @@ export const initCommand: CommandModule<GlobalArgs, Args> = {
       .option('persona', {
         type: 'string',
         choices: ['creative', 'game', 'none'],
-        describe: 'creative: thumbnails and asset references at commit; game: builds, bundles, platforms',
+        describe:
+          "creative: thumbnails and asset references at commit; game: builds, bundles, platforms (and, in a Godot or Unity project, a .vaultignore for the engine's caches)",
+      })
+      .option('with', {
+        type: 'string',
+        describe: 'also what another persona keeps: --persona game --with creative keeps thumbnails of changed art',
       })
       .example('$0 init', 'make the current folder a vault project')
-      .example('$0 init --persona creative', 'a painting/3D project: thumbnails on the timeline'),
+      .example('$0 init --persona creative', 'a painting/3D project: thumbnails on the timeline')
+      .example('$0 init --persona game --with creative', 'a game: builds and feedback, and thumbnails of its art'),
   handler: async (argv) => {
     const dir = argv.dir ? resolve(cwdOf(argv), argv.dir) : cwdOf(argv);
     const persona = argv.persona && argv.persona !== 'none' ? { persona: argv.persona } : {};
-    const r = await initVault({ fs: nodeFs, dir, vaultDir: vaultDirOf(argv), extra: persona });
-    if (argv.json) printJson(r);
-    else if (!argv.quiet) out(`Initialized empty vault in ${r.vaultDir}`);
+    const extra = { ...persona, ...withSettings(([] as string[]).concat(argv.with ?? [])) };
+    const r = await initVault({ fs: nodeFs, dir, vaultDir: vaultDirOf(argv), extra });
+    const ignores =
+      argv.persona === 'game'
+        ? await (await import('../../personas/game/engineIgnores.js')).setupEngineIgnores(nodeFs, dir)
+        : null;
+    if (argv.json) return printJson({ ...r, ...(ignores ? { ignores } : {}) });
+    if (argv.quiet) return;
+    out(`Initialized empty vault in ${r.vaultDir}`);
+    if (ignores?.added.length)
+      out(
+        `${ignores.created ? 'wrote' : 'added to'} .vaultignore: ${ignores.added.join(' ')} (${ignores.engine === 'godot' ? "Godot's" : "Unity's"} generated files; edit .vaultignore to keep them)`,
+      );
   },
 };

@@ -1,27 +1,38 @@
 import type { CommandModule } from 'yargs';
-import { checkPersona, personaOf, setConfigExtra } from '../../porcelain/settings.js';
+import { checkPersona, personaOf, personasWith, setConfigExtra, withSettings } from '../../porcelain/settings.js';
 import { out, printJson, withVault, type GlobalArgs } from '../context.js';
+
+export { withSettings };
 
 interface Args extends GlobalArgs {
   name?: string;
+  with?: string | string[];
 }
 
 export const personaCommand: CommandModule<GlobalArgs, Args> = {
   command: 'persona [name]',
-  describe: "show or set the vault's persona (creative, game, none)",
+  describe: "show or set the vault's persona (creative, game, none), and what it keeps of other personas (--with)",
   builder: (y) =>
     y
       .positional('name', { type: 'string', describe: 'creative | game | none' })
+      .option('with', {
+        type: 'string',
+        describe: 'also keep what another persona keeps at commit (creative: thumbnails; none: nothing more)',
+      })
       .example('$0 persona', 'which persona this vault uses')
-      .example('$0 persona creative', 'thumbnails and asset references from the next commit on'),
+      .example('$0 persona creative', 'thumbnails and asset references from the next commit on')
+      .example('$0 persona game --with creative', 'a game vault that also keeps thumbnails of changed art'),
   handler: async (argv) => {
-    const persona = await withVault(argv, async (vault) => {
-      if (argv.name === undefined) return personaOf(vault);
-      const p = checkPersona(argv.name);
-      await setConfigExtra(vault, { persona: p === 'none' ? undefined : p });
-      return p;
+    const also = ([] as string[]).concat(argv.with ?? []);
+    const r = await withVault(argv, async (vault) => {
+      if (argv.name !== undefined || also.length) {
+        const p = argv.name === undefined ? personaOf(vault) : checkPersona(argv.name);
+        await setConfigExtra(vault, { persona: p === 'none' ? undefined : p, ...withSettings(also) });
+      }
+      return { persona: personaOf(vault), with: personasWith(vault) };
     });
-    if (argv.json) printJson({ persona });
-    else out(argv.name === undefined ? persona : `persona set to ${persona}`);
+    if (argv.json) return printJson(r.with.length ? r : { persona: r.persona });
+    const shown = `${r.persona}${r.with.length ? ` (with ${r.with.join(', ')})` : ''}`;
+    out(argv.name === undefined && !also.length ? shown : `persona set to ${shown}`);
   },
 };

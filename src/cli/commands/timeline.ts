@@ -3,6 +3,8 @@ import { dirname, resolve } from 'node:path';
 import { PathOutsideError, UsageError } from '../../errors.js';
 import { writeFileAtomic } from '../../plumbing/fs.js';
 import { time } from '../../ui/format.js';
+import { personaOf } from '../../porcelain/settings.js';
+import type { Vault } from '../../porcelain/openVault.js';
 import { cwdOf, nodeFs, out, printJson, withVault, type GlobalArgs } from '../context.js';
 
 interface Args extends GlobalArgs {
@@ -33,6 +35,23 @@ export function trueColor(env: NodeJS.ProcessEnv = process.env): boolean {
   if (env.COLORTERM === 'truecolor' || env.COLORTERM === '24bit') return true;
   if (['iTerm.app', 'WezTerm', 'vscode', 'ghostty'].includes(env.TERM_PROGRAM ?? '')) return true;
   return /^(xterm-kitty|alacritty|xterm-ghostty|foot)/.test(env.TERM ?? '');
+}
+
+/** Game persona: each snapshot's builds with their rating, as badges ("▲0.4.2@windows ★3.8"; a regression in red). */
+async function gameBadges(vault: Vault) {
+  if (personaOf(vault) !== 'game') return undefined;
+  const { buildMarks } = await import('../../personas/game/buildMarks.js');
+  const out = new Map<string, { text: string; title?: string; alert?: boolean }[]>();
+  for (const [id, marks] of await buildMarks({ vault }))
+    out.set(
+      id,
+      marks.map((m) => ({
+        text: `▲${m.label}${m.average === null ? '' : ` ★${m.average.toFixed(1)}`}${m.regression.length ? '!' : ''}`,
+        title: `${m.count} rating(s)${m.crashes ? `, ${m.crashes} crash report(s)` : ''}${m.regression.length ? `; got worse: ${m.regression.join('; ')}` : ''}`,
+        ...(m.regression.length ? { alert: true } : {}),
+      })),
+    );
+  return out;
 }
 
 export const timelineCommand: CommandModule<GlobalArgs, Args> = {
@@ -93,6 +112,7 @@ export const timelineCommand: CommandModule<GlobalArgs, Args> = {
         const page = await tl.timelineHtml({
           vault,
           versions,
+          badges: await gameBadges(vault),
           subtitle: path
             ? `${path}: ${versions.length} version${versions.length === 1 ? '' : 's'}, newest first`
             : undefined,

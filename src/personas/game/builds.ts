@@ -29,6 +29,19 @@ export interface Build extends BuildRecord {
   readonly files: readonly RecordFile[];
 }
 
+/** A build just recorded, with what recording it stored (after dedup and compression). */
+export interface RecordedBuild extends Build {
+  readonly stored: {
+    /** bytes of artifacts read */
+    readonly read: number;
+    /** objects the vault did not have */
+    readonly objects: number;
+    readonly raw: number;
+    /** bytes added on disk */
+    readonly bytes: number;
+  };
+}
+
 export interface RecordBuildOptions {
   vault: Vault;
   version: string;
@@ -44,7 +57,7 @@ export interface RecordBuildOptions {
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
 
-export async function recordBuild(opts: RecordBuildOptions): Promise<Build> {
+export async function recordBuild(opts: RecordBuildOptions): Promise<RecordedBuild> {
   const { vault } = opts;
   if (!NAME.test(opts.version))
     throw new UsageError(`bad build version '${opts.version}'`, 'use letters, digits and . _ + - (e.g. 0.4.2)');
@@ -71,7 +84,7 @@ export async function recordBuild(opts: RecordBuildOptions): Promise<Build> {
     ...(opts.notes ? { notes: opts.notes } : {}),
     artifacts: files.map((f) => ({ path: f.path, size: f.size })),
   };
-  await addRecords({
+  const r = await addRecords({
     vault,
     kind: 'builds',
     records: [{ id, data, files }],
@@ -80,7 +93,8 @@ export async function recordBuild(opts: RecordBuildOptions): Promise<Build> {
     lockWait: opts.lockWait,
     onBytes: opts.onBytes,
   });
-  return (await findBuild(vault, id))!;
+  const stored = { read: r.bytes, objects: r.newObjects, raw: r.newBytesRaw, bytes: r.newBytesStored };
+  return { ...(await findBuild(vault, id))!, stored };
 }
 
 function toBuild(r: StoredRecord<BuildRecord>): Build {

@@ -47,7 +47,9 @@ export class MissingGameConfigError extends VaultError {
       'ENOCONFIG',
       `snapshot ${snapshot.slice(0, 12)} declares no ${what} (no ${path}, or no '${what}' section in it)`,
       { path, what, snapshot },
-      `declare them in ${path} at the project root and commit it (see docs/game-workflow.md)`,
+      what === 'platforms'
+        ? `declare them in ${path} at the project root, or commit a Godot project.godot or Unity ProjectSettings/ (see docs/game-workflow.md)`
+        : `declare them in ${path} at the project root and commit it (see docs/game-workflow.md)`,
     );
   }
 }

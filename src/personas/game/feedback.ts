@@ -26,6 +26,8 @@ export interface Feedback {
 export interface FeedbackInput {
   /** build id, id prefix, version or VERSION@PLATFORM */
   build: string;
+  /** the build's platform, when `build` is a version made for several */
+  platform?: string;
   tester: string;
   rating: number | string;
   tags?: readonly string[] | string;
@@ -60,9 +62,17 @@ function timeOf(t: FeedbackInput['time']): number | null {
 /** Check one input and make the stored record (throws BadFeedbackError naming what is wrong). */
 export function makeFeedback(builds: readonly Build[], input: FeedbackInput, clock: () => number): Feedback {
   if (input.build === undefined || String(input.build).trim() === '') throw new BadFeedbackError('no build');
+  let ref = String(input.build).trim();
+  const platform = String(input.platform ?? '').trim();
+  if (platform) {
+    const at = ref.lastIndexOf('@');
+    if (at > 0 && ref.slice(at + 1) !== platform)
+      throw new BadFeedbackError(`build '${ref}' is not for platform '${platform}'`, { build: ref, platform });
+    if (at <= 0) ref = `${ref}@${platform}`;
+  }
   let build: Build;
   try {
-    build = pickBuild(builds, String(input.build).trim());
+    build = pickBuild(builds, ref);
   } catch (e) {
     throw new BadFeedbackError((e as Error).message, { build: input.build });
   }
@@ -122,6 +132,16 @@ export interface ImportResult {
   /** rows that were stored before (same build, tester, rating, tags, text and time) */
   readonly duplicates: number;
   readonly problems: readonly ImportProblem[];
+  /** columns (CSV) or fields (JSON) that are none of the known ones: their values were not imported */
+  readonly ignoredColumns: readonly string[];
+}
+
+/** The column names of an export that Vault does not know (to say so once, not per row). */
+export function unknownColumns(rows: readonly { row: Record<string, unknown> | null }[]): string[] {
+  const out = new Set<string>();
+  for (const r of rows)
+    for (const k of Object.keys(r.row ?? {})) if (!ALIASES[columnKey(k)] && k.trim() !== '') out.add(k.trim());
+  return [...out];
 }
 
 const ALIASES: Record<string, keyof FeedbackInput> = {
@@ -129,6 +149,8 @@ const ALIASES: Record<string, keyof FeedbackInput> = {
   build_id: 'build',
   buildid: 'build',
   version: 'build',
+  platform: 'platform',
+  os: 'platform',
   tester: 'tester',
   name: 'tester',
   player: 'tester',
@@ -148,16 +170,17 @@ const ALIASES: Record<string, keyof FeedbackInput> = {
   submitted: 'time',
 };
 
+function columnKey(k: string): string {
+  return k
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
+}
+
 function normalizeRow(row: Record<string, unknown>): FeedbackInput {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(row)) {
-    const key =
-      ALIASES[
-        k
-          .trim()
-          .toLowerCase()
-          .replace(/[\s-]+/g, '_')
-      ];
+    const key = ALIASES[columnKey(k)];
     if (key && out[key] === undefined) out[key] = v;
   }
   return out as unknown as FeedbackInput;
@@ -275,7 +298,7 @@ export async function importFeedback(opts: ImportFeedbackOptions): Promise<Impor
     if (missing.length)
       throw new UsageError(
         `${opts.path} has no ${missing.join(', ')} column(s)`,
-        `name the header columns build (or version), tester (or name, player), rating (or score, stars), and optionally tags, text (or comment), time (or date)`,
+        `name the header columns build (or version), tester (or name, player), rating (or score, stars), and optionally platform, tags, text (or comment), time (or date)`,
       );
   }
   const builds = await listBuilds({ vault });
@@ -303,7 +326,14 @@ export async function importFeedback(opts: ImportFeedbackOptions): Promise<Impor
         lockWait: opts.lockWait,
       })
     : { added: [], existing: [] };
-  return { rows: rows.length, added: res.added.length, duplicates: good.length - res.added.length, problems };
+  const ignoredColumns = unknownColumns(rows);
+  return {
+    rows: rows.length,
+    added: res.added.length,
+    duplicates: good.length - res.added.length,
+    problems,
+    ignoredColumns,
+  };
 }
 
 export async function listFeedback(opts: { vault: Vault; build?: string }): Promise<Feedback[]> {

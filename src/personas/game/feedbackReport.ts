@@ -7,6 +7,7 @@ import type { Vault } from '../../porcelain/openVault.js';
 import { readRef } from '../../refs/refs.js';
 import { bundlesOfPaths } from './bundles.js';
 import { listBuilds, type Build } from './builds.js';
+import { changeRows, type ChangeRow } from './changeRows.js';
 import { listFeedback, type Feedback } from './feedback.js';
 import { annotationTarget } from './milestones.js';
 import { snapshotFiles } from './projectConfig.js';
@@ -60,7 +61,10 @@ export interface Regression {
   readonly reasons: readonly string[];
   readonly ratingDelta: number;
   readonly crashDelta: number;
+  /** every changed file (the same list as a recursive diff of the two snapshots) */
   readonly changes: readonly ChangedFile[];
+  /** the changes as rows: sidecars (.import, .uid, .meta) with their file, scripts and scenes first */
+  readonly rows: readonly ChangeRow[];
   readonly byFolder: readonly ChangeGroup[];
   /** by the newer snapshot's bundle declarations; files in no bundle under "(no bundle)" */
   readonly byBundle: readonly ChangeGroup[];
@@ -153,7 +157,7 @@ async function changesBetween(
   vault: Vault,
   a: Build,
   b: Build,
-): Promise<Pick<Regression, 'changes' | 'byFolder' | 'byBundle'>> {
+): Promise<Pick<Regression, 'changes' | 'rows' | 'byFolder' | 'byBundle'>> {
   const d = await diff({ vault, a: { kind: 'snapshot', rev: a.snapshot }, b: { kind: 'snapshot', rev: b.snapshot } });
   const all = [...d.added, ...d.modified, ...d.deleted, ...d.renamed].sort((x, y) => (x.path < y.path ? -1 : 1));
   const bundleOf = await bundlesOfPaths(
@@ -171,6 +175,7 @@ async function changesBetween(
   }));
   return {
     changes,
+    rows: changeRows(changes),
     byFolder: groups(changes, (c) => [
       c.path.includes('/') ? `${c.path.slice(0, c.path.indexOf('/'))}/` : '(project root)',
     ]),

@@ -14,6 +14,7 @@ export {
   type Build,
   type BuildRecord,
   type RecordBuildOptions,
+  type RecordedBuild,
 } from './builds.js';
 export {
   addFeedback,
@@ -69,6 +70,9 @@ export {
   type ConfigProblem,
 } from './platforms.js';
 export { GAME_CONFIG_PATH, parseGameConfig, type GameConfig } from './projectConfig.js';
+export { changeRows, sidecarOf, type ChangeRow } from './changeRows.js';
+export { buildMarks, type BuildMark } from './buildMarks.js';
+export { setupEngineIgnores, detectEngine, type Engine, type IgnoreSetup } from './engineIgnores.js';
 export { RECORD_KINDS, recordRef, readRecords, type RecordKind } from './records.js';
 export {
   BackupEngine,

@@ -1,9 +1,10 @@
-import { parse as parseIni } from 'ini';
-import { parse as parseToml } from 'smol-toml';
-import { parse as parseYaml } from 'yaml';
 import type { ObjectId } from '../../objects/types.js';
 import type { Vault } from '../../porcelain/openVault.js';
+import { parseConfigText, type ConfigObject, type ConfigValue } from './configFormats.js';
 import { GameConfigError, MissingGameConfigError, UnknownPlatformError } from './errors.js';
+import { godotSource } from './godotPlatforms.js';
+import { unitySource } from './unityPlatforms.js';
+import type { ConfigProblem, PlatformSource, ResolvedPlatform } from './platformTypes.js';
 import {
   GAME_CONFIG_PATH,
   readGameConfig,
@@ -14,76 +15,22 @@ import {
 } from './projectConfig.js';
 
 /**
- * Cross-platform configuration: a base config plus one override file per
- * platform (JSON, YAML, TOML or INI by extension; base and overrides may use
- * different formats), laid out in vault-game.yaml under `platforms:`. The
- * effective config is a deep merge: mappings merge key by key, anything else
- * (scalars, lists) is replaced by the override. Overrides of keys the base
- * does not have, and overrides that change a value's type, are reported:
- * they are the usual typos and mistakes.
+ * Cross-platform configuration, from one of two sources:
+ *
+ * - `vault-game.yaml` `platforms:` a base config plus one override file per platform (JSON, YAML, TOML,
+ *   INI or Godot .cfg by extension; base and overrides may use different formats). The effective config is a
+ *   deep merge: mappings merge key by key, anything else (scalars, lists) is replaced by the override.
+ *   Overrides of keys the base does not have, and overrides that change a value's type, are reported: they
+ *   are the usual typos and mistakes.
+ * - otherwise a Godot project's own `project.godot`, with its feature-tag overrides (`key.mobile=...`) and
+ *   the platforms of `export_presets.cfg` (see engines/godot/features.ts);
+ * - otherwise a Unity project's `ProjectSettings/*.asset` and their per-platform values
+ *   (see engines/unity/settings.ts).
  */
-export type ConfigValue = string | number | boolean | null | ConfigValue[] | { [k: string]: ConfigValue };
-export type ConfigObject = { [k: string]: ConfigValue };
-
-export interface ConfigProblem {
-  readonly kind: 'unknown-key' | 'type-mismatch' | 'missing-override';
-  /** dotted key (or the missing file's path) */
-  readonly key: string;
-  readonly baseType?: string;
-  readonly overrideType?: string;
-}
-
-export interface ResolvedPlatform {
-  readonly snapshot: ObjectId;
-  readonly platform: string;
-  readonly base: string;
-  readonly override: string;
-  readonly config: ConfigObject;
-  readonly problems: readonly ConfigProblem[];
-}
+export { parseConfigText, type ConfigObject, type ConfigValue };
+export type { ConfigProblem, PlatformSource, ResolvedPlatform };
 
 const MAX = 4 * 1024 * 1024;
-
-export function parseConfigText(path: string, text: string, snapshot?: ObjectId): ConfigObject {
-  const ext = path.slice(path.lastIndexOf('.') + 1).toLowerCase();
-  let v: unknown;
-  try {
-    if (ext === 'json') v = JSON.parse(text);
-    else if (ext === 'yaml' || ext === 'yml') v = parseYaml(text);
-    else if (ext === 'toml') v = parseToml(text);
-    else if (ext === 'ini' || ext === 'cfg') v = numbersOf(parseIni(text));
-    else throw new Error(`unknown format '.${ext}' (use .json, .yaml, .yml, .toml, .ini or .cfg)`);
-  } catch (e) {
-    throw new GameConfigError(path, (e as Error).message.split('\n')[0], snapshot);
-  }
-  if (v === null || v === undefined) return {};
-  if (typeof v !== 'object' || Array.isArray(v))
-    throw new GameConfigError(path, 'the top level must be a mapping of keys', snapshot);
-  return normalize(v) as ConfigObject;
-}
-
-/** INI has only strings (ini parses true/false): numeric-looking values become numbers, as in the other formats. */
-function numbersOf(v: unknown): unknown {
-  if (typeof v === 'string') return /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(v.trim()) ? Number(v) : v;
-  if (Array.isArray(v)) return v.map(numbersOf);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, numbersOf(x)]));
-  return v;
-}
-
-/** Plain JSON values only (TOML dates become ISO strings; ini's null-prototype objects become plain ones). */
-function normalize(v: unknown): ConfigValue {
-  if (v instanceof Date) return v.toISOString();
-  if (Array.isArray(v)) return v.map(normalize);
-  if (v && typeof v === 'object') {
-    if (typeof (v as { toISOString?: unknown }).toISOString === 'function')
-      return String((v as { toISOString: () => string }).toISOString());
-    const o: ConfigObject = {};
-    for (const [k, x] of Object.entries(v)) o[k] = normalize(x);
-    return o;
-  }
-  if (typeof v === 'bigint') return Number(v);
-  return v as ConfigValue;
-}
 
 export function typeName(v: ConfigValue | undefined): string {
   if (v === undefined) return 'missing';
@@ -138,32 +85,50 @@ export function flattenConfig(
   return out;
 }
 
-async function layoutOf(vault: Vault, snap: SnapshotFiles): Promise<PlatformLayout> {
-  const cfg = await readGameConfig(vault, snap);
-  if (!cfg.platforms) throw new MissingGameConfigError(GAME_CONFIG_PATH, 'platforms', snap.id);
-  return cfg.platforms;
-}
-
 async function readConfigFile(vault: Vault, snap: SnapshotFiles, path: string): Promise<ConfigObject | null> {
   const bytes = await readSnapshotFile(vault, snap.files, path, MAX);
   return bytes ? parseConfigText(path, bytes.toString('utf8'), snap.id) : null;
 }
 
-async function resolveIn(
-  vault: Vault,
-  snap: SnapshotFiles,
-  layout: PlatformLayout,
-  platform: string,
-): Promise<ResolvedPlatform> {
-  const override = layout.overrides[platform];
-  if (!override) throw new UnknownPlatformError(platform, Object.keys(layout.overrides));
-  const base = await readConfigFile(vault, snap, layout.base);
-  if (!base) throw new GameConfigError(layout.base, 'the base config is missing from this snapshot', snap.id);
-  const problems: ConfigProblem[] = [];
-  const over = await readConfigFile(vault, snap, override);
-  if (!over) problems.push({ kind: 'missing-override', key: override });
-  const config = mergeConfig(base, over ?? {}, problems);
-  return { snapshot: snap.id, platform, base: layout.base, override, config, problems };
+/** Platforms declared in vault-game.yaml: base file + one override file each. */
+function declaredSource(vault: Vault, snap: SnapshotFiles, layout: PlatformLayout): PlatformSource {
+  const base = async () => {
+    const b = await readConfigFile(vault, snap, layout.base);
+    if (!b) throw new GameConfigError(layout.base, 'the base config is missing from this snapshot', snap.id);
+    return b;
+  };
+  return {
+    source: GAME_CONFIG_PATH,
+    snapshot: snap.id,
+    platforms: Object.keys(layout.overrides).sort(),
+    has: (p) => Object.hasOwn(layout.overrides, p),
+    base,
+    resolve: async (platform) => {
+      const override = Object.hasOwn(layout.overrides, platform) ? layout.overrides[platform] : undefined;
+      if (!override) throw new UnknownPlatformError(platform, Object.keys(layout.overrides));
+      const problems: ConfigProblem[] = [];
+      const b = await base();
+      const over = await readConfigFile(vault, snap, override);
+      if (!over) problems.push({ kind: 'missing-override', key: override });
+      const config = mergeConfig(b, over ?? {}, problems);
+      const r = { snapshot: snap.id, platform, source: GAME_CONFIG_PATH } as const;
+      return { ...r, base: layout.base, override, config, problems };
+    },
+  };
+}
+
+/** The platform configs of a snapshot: vault-game.yaml's declarations, else project.godot, else Unity's settings. */
+export async function platformSource(vault: Vault, snap: SnapshotFiles): Promise<PlatformSource | null> {
+  const cfg = await readGameConfig(vault, snap);
+  if (cfg.platforms) return declaredSource(vault, snap, cfg.platforms);
+  return (await godotSource(vault, snap)) ?? unitySource(vault, snap);
+}
+
+async function sourceAt(vault: Vault, rev: string): Promise<PlatformSource> {
+  const snap = await snapshotFiles(vault, rev);
+  const src = await platformSource(vault, snap);
+  if (!src) throw new MissingGameConfigError(GAME_CONFIG_PATH, 'platforms', snap.id);
+  return src;
 }
 
 /** The effective config of one platform in a snapshot (default HEAD). */
@@ -171,13 +136,15 @@ export async function resolvePlatform(opts: {
   vault: Vault;
   platform: string;
   snapshot?: string;
+  /** project.godot: extra feature tags (debug, a custom feature) */
+  features?: readonly string[];
 }): Promise<ResolvedPlatform> {
-  const snap = await snapshotFiles(opts.vault, opts.snapshot ?? 'HEAD');
-  return resolveIn(opts.vault, snap, await layoutOf(opts.vault, snap), opts.platform);
+  return (await sourceAt(opts.vault, opts.snapshot ?? 'HEAD')).resolve(opts.platform, opts.features);
 }
 
 export interface PlatformMatrix {
   readonly snapshot: ObjectId;
+  readonly source: ResolvedPlatform['source'];
   readonly platforms: readonly string[];
   /** keys whose effective value is not the same on every platform; a missing key is absent from `values` */
   readonly keys: readonly {
@@ -192,24 +159,22 @@ export interface PlatformMatrix {
 
 /** Which keys differ between platforms (effective configs of one snapshot). */
 export async function platformMatrix(opts: { vault: Vault; snapshot?: string }): Promise<PlatformMatrix> {
-  const snap = await snapshotFiles(opts.vault, opts.snapshot ?? 'HEAD');
-  const layout = await layoutOf(opts.vault, snap);
-  const platforms = Object.keys(layout.overrides).sort();
+  const src = await sourceAt(opts.vault, opts.snapshot ?? 'HEAD');
   const resolved = new Map<string, Map<string, ConfigValue>>();
   const problems: Record<string, readonly ConfigProblem[]> = {};
-  for (const p of platforms) {
-    const r = await resolveIn(opts.vault, snap, layout, p);
+  for (const p of src.platforms) {
+    const r = await src.resolve(p);
     resolved.set(p, flattenConfig(r.config));
     problems[p] = r.problems;
   }
-  const base = flattenConfig((await readConfigFile(opts.vault, snap, layout.base)) ?? {});
+  const base = flattenConfig(await src.base().catch(() => ({})));
   const all = [...new Set([...resolved.values()].flatMap((m) => [...m.keys()]))].sort();
   const keys: PlatformMatrix['keys'][number][] = [];
   let same = 0;
   for (const key of all) {
     const values: Record<string, ConfigValue> = {};
     const seen = new Set<string>();
-    for (const p of platforms) {
+    for (const p of src.platforms) {
       const m = resolved.get(p)!;
       seen.add(m.has(key) ? JSON.stringify(m.get(key)) : '\0missing');
       if (m.has(key)) values[p] = m.get(key)!;
@@ -217,7 +182,7 @@ export async function platformMatrix(opts: { vault: Vault; snapshot?: string }):
     if (seen.size > 1) keys.push({ key, ...(base.has(key) ? { base: base.get(key) } : {}), values });
     else same++;
   }
-  return { snapshot: snap.id, platforms, keys, same, problems };
+  return { snapshot: src.snapshot, source: src.source, platforms: src.platforms, keys, same, problems };
 }
 
 export interface PlatformDiff {
@@ -240,18 +205,19 @@ export async function platformDiff(opts: {
   platform: string;
   a: string;
   b?: string;
+  features?: readonly string[];
 }): Promise<PlatformDiff> {
   const side = async (rev: string, mustExist: boolean) => {
     const snap = await snapshotFiles(opts.vault, rev);
-    const cfg = await readGameConfig(opts.vault, snap);
-    if (!cfg.platforms || !cfg.platforms.overrides[opts.platform]) {
+    const src = await platformSource(opts.vault, snap);
+    if (!src || !src.has(opts.platform)) {
       if (mustExist) {
-        if (!cfg.platforms) throw new MissingGameConfigError(GAME_CONFIG_PATH, 'platforms', snap.id);
-        throw new UnknownPlatformError(opts.platform, Object.keys(cfg.platforms.overrides));
+        if (!src) throw new MissingGameConfigError(GAME_CONFIG_PATH, 'platforms', snap.id);
+        throw new UnknownPlatformError(opts.platform, [...src.platforms]);
       }
       return { id: snap.id, flat: new Map<string, ConfigValue>(), problems: [] as readonly ConfigProblem[] };
     }
-    const r = await resolveIn(opts.vault, snap, cfg.platforms, opts.platform);
+    const r = await src.resolve(opts.platform, opts.features);
     return { id: snap.id, flat: flattenConfig(r.config), problems: r.problems };
   };
   const a = await side(opts.a, false);

@@ -95,6 +95,10 @@ export interface AddRecordsResult {
   readonly snapshot: ObjectId | null;
   /** bytes of record files read */
   readonly bytes: number;
+  /** objects this write stored that the vault did not have, their raw size and their size on disk */
+  readonly newObjects: number;
+  readonly newBytesRaw: number;
+  readonly newBytesStored: number;
 }
 
 export interface AddRecordsOptions<T> {
@@ -219,7 +223,7 @@ export async function addRecords<T>(opts: AddRecordsOptions<T>): Promise<AddReco
     }
     if (!added.length) {
       await writer.abort();
-      return { added, existing, snapshot: null, bytes };
+      return { added, existing, snapshot: null, bytes, newObjects: 0, newBytesRaw: 0, newBytesStored: 0 };
     }
     for (const [g, m] of groups) {
       const body = Buffer.from(
@@ -246,7 +250,7 @@ export async function addRecords<T>(opts: AddRecordsOptions<T>): Promise<AddReco
     });
     const snapshot = hashObject('snapshot', body);
     await writer.put('snapshot', body, { id: snapshot, compress: true });
-    await writer.flush();
+    const stats = await writer.flush();
     writer = null;
     await updateRef({
       ...vault.refs,
@@ -258,7 +262,8 @@ export async function addRecords<T>(opts: AddRecordsOptions<T>): Promise<AddReco
       time,
     });
     await autoGc(vault); // small packs pile up with many small record writes; never fails the write
-    return { added, existing, snapshot, bytes };
+    const news = { newObjects: stats.objects, newBytesRaw: stats.rawBytes, newBytesStored: stats.storedBytes };
+    return { added, existing, snapshot, bytes, ...news };
   } catch (e) {
     await writer?.abort();
     throw e;

@@ -19,6 +19,12 @@ export interface ChunkingStrategy {
   nextSplitPoint(buf: Uint8Array, start: number, end: number, eof: boolean): number;
   /** Forget per-file state (called before each file). */
   reset(): void;
+  /**
+   * The object type of the chunk just cut (default 'chunk'). 'blob': the chunk is exactly the whole content
+   * of a small file inside a container (a stored zip or pck entry), stored as the blob a loose copy of that
+   * file is, so the two dedup. A chunk list may then name a blob (FILETYPE-v3 vaults).
+   */
+  lastChunkType?(): 'chunk' | 'blob';
 }
 
 export interface ChunkerConfig {

@@ -21,6 +21,11 @@ export interface FileTypeAwareOptions {
   mediaAvgSize?: number;
   /** cut zip, tar and Godot pck containers at their entries (GameAssetChunker); "FILETYPE-v2" */
   containers?: boolean;
+  /**
+   * with containers: a small entry (up to smallFileMax, stored as-is) is stored as the blob its loose file
+   * is, so a build dedups with the project committed before it; chunk lists may name blobs. "FILETYPE-v3"
+   */
+  blobEntries?: boolean;
 }
 
 /**
@@ -29,9 +34,10 @@ export interface FileTypeAwareOptions {
  * Used as a plain ChunkingStrategy it behaves as its CDC chunker.
  */
 export class FileTypeAwareChunker implements ChunkingStrategy {
-  /** v1: per-type plans; v2: plus container-aware cutting of game builds and packages */
-  readonly name: 'FILETYPE-v1' | 'FILETYPE-v2';
+  /** v1: per-type plans; v2: plus container-aware cutting of game builds and packages; v3: small entries as blobs */
+  readonly name: 'FILETYPE-v1' | 'FILETYPE-v2' | 'FILETYPE-v3';
   readonly containers: boolean;
+  readonly blobEntries: boolean;
   readonly params: Readonly<Record<string, number>>;
   readonly cdc: RollingHashChunker;
   readonly media: RollingHashChunker;
@@ -48,7 +54,9 @@ export class FileTypeAwareChunker implements ChunkingStrategy {
     this.maxSize = Math.max(this.cdc.maxSize, this.media.maxSize, this.smallFileMax);
     this.minSize = Math.min(this.cdc.minSize, this.media.minSize);
     this.containers = opts.containers ?? false;
-    this.name = this.containers ? 'FILETYPE-v2' : 'FILETYPE-v1';
+    this.blobEntries = this.containers && (opts.blobEntries ?? false);
+    this.name = 'FILETYPE-v1';
+    if (this.containers) this.name = this.blobEntries ? 'FILETYPE-v3' : 'FILETYPE-v2';
     this.params = { smallFileMax: this.smallFileMax, cdcAvgSize: cdcAvg, mediaAvgSize: mediaAvg };
   }
 
@@ -68,6 +76,7 @@ export class FileTypeAwareChunker implements ChunkingStrategy {
         (name, n) => this.entryStrategy(name, n),
         this.cdc,
         this.maxSize,
+        this.blobEntries,
       );
       return { store: 'chunks', strategy, compress: true };
     }

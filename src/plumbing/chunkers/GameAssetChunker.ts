@@ -10,6 +10,10 @@ import type { ChunkingStrategy } from './ChunkingStrategy.js';
  * chunks as the loose file in the project. The container is never rewritten,
  * only cut: restore is byte-identical whatever the cuts.
  *
+ * With `blobEntries` (FILETYPE-v3) an entry small enough to be a blob as a loose file (kept whole, named)
+ * is reported as a blob (lastChunkType): stored as the very object the loose file is, it costs nothing
+ * when the project was committed first.
+ *
  * Anything that does not parse (a truncated header, sizes that lie, zip64,
  * streamed zip entries of unknown size, a Godot table larger than the read
  * window) switches the rest of the file to the fallback chunker: never a crash,
@@ -23,10 +27,14 @@ export type ContainerFormat = 'zip' | 'tar' | 'pck';
 export type EntryPlanner = (name: string, size: number) => ChunkingStrategy | null;
 
 interface Region {
+  /** absolute offset where this region starts */
+  readonly start: number;
   /** absolute offset where this region ends */
   readonly end: number;
   /** null: the whole region is one chunk (it is at most maxSize) */
   readonly strategy: ChunkingStrategy | null;
+  /** the region is a named entry a loose file would store as one blob */
+  readonly blob: boolean;
 }
 
 export class GameAssetChunker implements ChunkingStrategy {
@@ -48,6 +56,8 @@ export class GameAssetChunker implements ChunkingStrategy {
   private tarPad = 0;
   /** zip: the previous entry is followed by a data descriptor */
   private zipTrailer = false;
+  /** the type of the chunk cut last */
+  private lastType: 'chunk' | 'blob' = 'chunk';
 
   constructor(
     readonly format: ContainerFormat,
@@ -55,6 +65,8 @@ export class GameAssetChunker implements ChunkingStrategy {
     private readonly rest: ChunkingStrategy,
     /** largest chunk any planned strategy may produce (>= rest.maxSize) */
     maxSize: number,
+    /** report whole small named entries as blobs (FILETYPE-v3) */
+    private readonly blobEntries = false,
   ) {
     this.maxSize = Math.max(maxSize, rest.maxSize);
     this.params = { format: ['zip', 'tar', 'pck'].indexOf(format) };
@@ -68,6 +80,11 @@ export class GameAssetChunker implements ChunkingStrategy {
     this.queue = [];
     this.tarPad = 0;
     this.zipTrailer = false;
+    this.lastType = 'chunk';
+  }
+
+  lastChunkType(): 'chunk' | 'blob' {
+    return this.lastType;
   }
 
   /** The chunker gave up on the container structure at some point (for tests and reports). */
@@ -76,6 +93,7 @@ export class GameAssetChunker implements ChunkingStrategy {
   }
 
   nextSplitPoint(buf: Uint8Array, start: number, end: number, eof: boolean): number {
+    this.lastType = 'chunk';
     const len = this.cut(buf, start, end, eof);
     this.pos += len;
     if (this.region && this.pos >= this.region.end) this.region = null;
@@ -101,7 +119,10 @@ export class GameAssetChunker implements ChunkingStrategy {
       this.fallback = true;
       return this.rest.nextSplitPoint(buf, start, end, eof);
     }
-    if (r.strategy === null) return avail;
+    if (r.strategy === null) {
+      if (r.blob && this.pos === r.start && avail === r.end - r.start) this.lastType = 'blob';
+      return avail;
+    }
     // the region's end acts as the end of a file for the entry's own chunker
     return r.strategy.nextSplitPoint(buf, start, start + avail, eof || avail === remaining);
   }
@@ -124,13 +145,16 @@ export class GameAssetChunker implements ChunkingStrategy {
 
   /** The entry after a header of `headerLen` bytes: cut as a loose file `name` would be (no name: generic). */
   private enter(headerLen: number, name: string, size: number): void {
-    this.region = { end: this.pos + headerLen + size, strategy: this.strategyFor(name, size) };
+    this.region = this.regionFor(this.pos + headerLen, name, size);
   }
 
-  /** null keeps the entry whole, which only an entry that fits in one chunk may be */
-  private strategyFor(name: string, size: number): ChunkingStrategy | null {
+  /** A region of `size` bytes at `start`, cut as a loose file `name` would be ('' for bytes that are no file). */
+  private regionFor(start: number, name: string, size: number): Region {
     const planned = name ? this.plan(name, size) : null;
-    return planned ?? (size > this.maxSize ? this.rest : null);
+    // null keeps the entry whole, which only an entry that fits in one chunk may be
+    const strategy = planned ?? (size > this.maxSize ? this.rest : null);
+    const blob = this.blobEntries && !!name && strategy === null && size > 0;
+    return { start, end: start + size, strategy, blob };
   }
 
   // ---- tar (ustar / GNU / pax): 512-byte headers, data padded to 512 ----
@@ -201,8 +225,8 @@ export class GameAssetChunker implements ChunkingStrategy {
       let at = table.tableEnd;
       for (const f of table.files) {
         if (f.offset < at) return null; // overlapping, or pointing back into the table: it lies
-        if (f.offset > at) this.queue.push({ end: f.offset, strategy: this.strategyFor('', f.offset - at) });
-        if (f.size > 0) this.queue.push({ end: f.offset + f.size, strategy: this.strategyFor(f.name, f.size) });
+        if (f.offset > at) this.queue.push(this.regionFor(at, '', f.offset - at));
+        if (f.size > 0) this.queue.push(this.regionFor(f.offset, f.name, f.size));
         at = f.offset + f.size;
       }
       return table.tableEnd;

@@ -21,11 +21,13 @@ export function chunkerFromConfig(cfg: ChunkerConfig): ChunkingStrategy {
       return new RollingHashChunker({ avgSize: p.avgSize, minSize: p.minSize, maxSize: p.maxSize });
     case 'FILETYPE-v1':
     case 'FILETYPE-v2':
+    case 'FILETYPE-v3':
       return new FileTypeAwareChunker({
         smallFileMax: p.smallFileMax,
         cdcAvgSize: p.cdcAvgSize,
         mediaAvgSize: p.mediaAvgSize,
-        containers: cfg.name === 'FILETYPE-v2',
+        containers: cfg.name !== 'FILETYPE-v1',
+        blobEntries: cfg.name === 'FILETYPE-v3',
       });
     default:
       throw new ConfigError('.vault/config', `unknown chunker '${cfg.name}' (this vault was made by a newer Vault?)`);

@@ -71,6 +71,7 @@ test('sample game: builds, feedback import + report pointing at the changed text
       added: 0,
       duplicates: 3,
       problems: [{ line: 5, reason: "rating 'x' is not a whole number from 1 to 5" }],
+      ignoredColumns: [],
     });
     await ok(dir, [
       'feedback',

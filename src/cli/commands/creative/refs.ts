@@ -18,15 +18,18 @@ function where(r: CheckedReference): string {
   return r.line ? `${r.from}:${r.line}` : r.from;
 }
 
+function hintOf(r: CheckedReference): string {
+  if (r.suggestion) return `  (did you mean ${r.suggestion}?)`;
+  if (r.resolved) return r.uid ? `  (found by ${r.uid} at ${r.resolved})` : `  (generated from ${r.resolved})`;
+  if (r.status === 'outside') return '  (outside the project)';
+  if (r.status === 'unresolved') return '  (built at run time: not checked)';
+  return '';
+}
+
 function shown(r: CheckedReference): string {
   const to = r.target ?? r.raw;
   const raw = r.target && r.raw !== r.target ? `  "${r.raw}"` : '';
-  const hint = r.suggestion
-    ? `  (did you mean ${r.suggestion}?)`
-    : r.status === 'outside'
-      ? '  (outside the project)'
-      : '';
-  return `${to}${raw}${hint}`;
+  return `${to}${raw}${hintOf(r)}`;
 }
 
 /** A path as the user typed it (relative to where the command runs), as a project path. */
@@ -38,13 +41,14 @@ function projectPath(vault: Vault, argv: Args, p: string): string {
 }
 
 function computedNote(stored: boolean): void {
-  if (!stored) out("(computed from the snapshot's files: it was made before reference tracking was on)");
+  if (!stored)
+    out("(computed from the snapshot's files: it was made before reference tracking was on, or by an older Vault)");
 }
 
 export const refsCommand: CommandModule<GlobalArgs, Args> = {
   command: 'refs [target]',
   describe:
-    'asset references: what a file uses (OBJ -> MTL -> textures, glTF, Godot res://, JSON/YAML paths), what uses it, what is broken',
+    'asset references: what a file uses (OBJ -> MTL -> textures, glTF, Godot res:// and uid://, Unity guids, JSON/YAML paths), what uses it, what is broken',
   builder: (y) =>
     y
       .positional('target', {
@@ -82,6 +86,10 @@ export const refsCommand: CommandModule<GlobalArgs, Args> = {
           out(`${r.outside.length} reference(s) leave the project (not checked):`);
           for (const x of r.outside) out(`  ${where(x)} -> ${x.raw}  (${x.kind})`);
         }
+        if (r.unresolved.length) {
+          out(`${r.unresolved.length} path(s) built at run time (not checked):`);
+          for (const x of r.unresolved) out(`  ${where(x)} -> ${x.raw}  (${x.kind})`);
+        }
         return computedNote(r.stored);
       }
       if (argv.usedBy) {
@@ -93,7 +101,9 @@ export const refsCommand: CommandModule<GlobalArgs, Args> = {
         else {
           out(`${r.path} is used by ${files.size} file(s) in snapshot ${shortId(r.snapshot)}:`);
           for (const x of r.references)
-            out(`  ${where(x).padEnd(32)} ${x.kind.padEnd(12)} ${x.target !== r.path ? `${x.target} ` : ''}"${x.raw}"`);
+            out(
+              `  ${where(x).padEnd(32)} ${x.kind.padEnd(12)} ${(x.resolved ?? x.target) !== r.path ? `${x.resolved ?? x.target} ` : ''}"${x.raw}"${x.resolved && x.uid ? `  (by ${x.uid})` : ''}`,
+            );
         }
         return computedNote(r.stored);
       }

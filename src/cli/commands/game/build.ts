@@ -86,6 +86,10 @@ export const buildCommand: CommandModule<GlobalArgs, Args> = {
         if (argv.json) return printJson(b);
         out(`build ${b.id} ${b.version}@${b.platform} from snapshot ${shortId(b.snapshot)}`);
         for (const a of b.artifacts) out(`  artifact ${a.path} (${bytes(a.size)})`);
+        const s = b.stored;
+        out(
+          `  new: ${s.objects} objects, ${bytes(s.raw)} raw -> ${bytes(s.bytes)} stored after dedup and compression (${bytes(s.read)} of artifacts read)`,
+        );
         return;
       }
       if (argv.action === 'list') {

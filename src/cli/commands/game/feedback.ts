@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../../../errors.js';
-import { bytes, shortId } from '../../../ui/format.js';
+import { shortId } from '../../../ui/format.js';
 import { cwdOf, out, printJson, warn, withVault, type GlobalArgs } from '../../context.js';
 
 interface Args extends GlobalArgs {
@@ -14,6 +14,7 @@ interface Args extends GlobalArgs {
   since?: string;
   format?: 'csv' | 'json';
   lockWait?: number;
+  all?: boolean;
 }
 
 export const feedbackCommand: CommandModule<GlobalArgs, Args> = {
@@ -30,6 +31,10 @@ export const feedbackCommand: CommandModule<GlobalArgs, Args> = {
       // not array: true, which would swallow the TEXT after it; repeating --tag gives an array
       .option('tag', { alias: 't', type: 'string', describe: 'add: a tag such as crash or perf (repeatable)' })
       .option('since', { type: 'string', describe: "report: only builds made after this milestone's snapshot" })
+      .option('all', {
+        type: 'boolean',
+        describe: 'report: list every changed file and every path of a group (default: what fits the terminal)',
+      })
       .option('format', {
         choices: ['csv', 'json'] as const,
         describe: 'import: file format (default: from the extension)',
@@ -43,7 +48,7 @@ export const feedbackCommand: CommandModule<GlobalArgs, Args> = {
         '$0 feedback add --build 0.4.2@windows --tester ana --rating 2 --tag crash "crashed in the cave"',
         "one tester's feedback",
       )
-      .example('$0 feedback import forms/week12.csv', 'columns: build, tester, rating, tags, text[, time]')
+      .example('$0 feedback import forms/week12.csv', 'columns: build, platform, tester, rating, tags, text[, time]')
       .example(
         '$0 feedback report --since beta-1 --json',
         'per-build ratings and the changes behind regressions, as data',
@@ -88,6 +93,10 @@ export const feedbackCommand: CommandModule<GlobalArgs, Args> = {
           out(
             `imported ${r.added} of ${r.rows} row(s)${r.duplicates ? `, ${r.duplicates} already recorded` : ''}${r.problems.length ? `, ${r.problems.length} bad` : ''}`,
           );
+          if (r.ignoredColumns.length)
+            warn(
+              `warning: ${rest[0]}: ignored column(s) ${r.ignoredColumns.join(', ')} (known: build or version, platform, tester, rating, tags, text or comment, time)`,
+            );
           for (const p of r.problems) warn(`${rest[0]}:${p.line}: ${p.reason}`);
         }
         if (r.problems.length) process.exitCode = 1;
@@ -106,32 +115,9 @@ export const feedbackCommand: CommandModule<GlobalArgs, Args> = {
       const { feedbackReport } = await import('../../../personas/game/feedbackReport.js');
       const r = await feedbackReport({ vault, since: argv.since });
       if (argv.json) return printJson(r);
-      if (r.since) out(`builds after milestone ${r.since.milestone} (${shortId(r.since.snapshot)})`);
-      if (!r.builds.length) return out('no builds in range');
-      out('build                     feedback  rating  spread  tags');
-      for (const b of r.builds) {
-        const tags = Object.entries(b.tags)
-          .map(([t, n]) => `${t}:${n}`)
-          .join(' ');
-        out(
-          `${`${b.version}@${b.platform}`.padEnd(25)} ${String(b.count).padStart(8)}  ${b.average === null ? '     -' : b.average.toFixed(2).padStart(6)}  ${b.stddev === null ? '     -' : b.stddev.toFixed(2).padStart(6)}  ${tags}`,
-        );
-      }
-      if (!r.regressions.length) return out('\nno build got worse than the one before it');
-      for (const g of r.regressions) {
-        out(`\n${g.label} got worse than ${g.previousLabel}: ${g.reasons.join('; ')}`);
-        out(`  ${g.changes.length} file(s) changed between their snapshots`);
-        out('  by bundle:');
-        for (const x of g.byBundle)
-          out(
-            `    ${x.name.padEnd(20)} ${String(x.files).padStart(4)} file(s) ${bytes(x.bytes).padStart(10)}  ${x.paths.slice(0, 4).join(', ')}${x.paths.length > 4 ? ', ...' : ''}`,
-          );
-        out('  by folder:');
-        for (const x of g.byFolder)
-          out(
-            `    ${x.name.padEnd(20)} ${String(x.files).padStart(4)} file(s) ${bytes(x.bytes).padStart(10)}  ${x.paths.slice(0, 4).join(', ')}${x.paths.length > 4 ? ', ...' : ''}`,
-          );
-      }
+      const { feedbackReportLines } = await import('../../../ui/feedbackReportText.js');
+      const width = Math.max(60, process.stdout.columns || 100);
+      for (const line of feedbackReportLines(r, { width, all: argv.all })) out(line);
     });
   },
 };

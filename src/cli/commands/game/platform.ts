@@ -7,6 +7,7 @@ import type { ConfigProblem } from '../../../personas/game/platforms.js';
 interface Args extends GlobalArgs {
   action: 'resolve' | 'matrix' | 'diff';
   args?: string[];
+  feature?: string | string[];
 }
 
 function show(v: unknown): string {
@@ -16,14 +17,14 @@ function show(v: unknown): string {
 function problemLine(platform: string, p: ConfigProblem): string {
   if (p.kind === 'unknown-key') return `${platform}: overrides '${p.key}', which the base config does not have`;
   if (p.kind === 'type-mismatch')
-    return `${platform}: '${p.key}' is a ${p.baseType} in the base config but a ${p.overrideType} in the override`;
+    return `${platform}: '${p.key}'${p.line ? ` (line ${p.line})` : ''} is a ${p.baseType} in the base config but a ${p.overrideType} in the override`;
   return `${platform}: override file ${p.key} is missing`;
 }
 
 export const platformCommand: CommandModule<GlobalArgs, Args> = {
   command: 'platform <action> [args..]',
   describe:
-    'per-platform configs (base + override, declared in vault-game.yaml): effective config, matrix of differences, diff between versions',
+    "per-platform configs (vault-game.yaml's base + overrides, or a Godot project's project.godot feature overrides): effective config, matrix of differences, diff between versions",
   builder: (y) =>
     y
       .positional('action', { choices: ['resolve', 'matrix', 'diff'] as const, demandOption: true })
@@ -32,18 +33,26 @@ export const platformCommand: CommandModule<GlobalArgs, Args> = {
         array: true,
         describe: 'resolve: PLATFORM [SNAPSHOT]; matrix: [SNAPSHOT]; diff: PLATFORM A [B]',
       })
+      .option('feature', {
+        type: 'string',
+        describe:
+          'resolve/diff, project.godot: an extra feature tag the build has (debug, a custom feature; repeatable)',
+      })
       .example('$0 platform resolve switch', "the Switch build's effective config at HEAD")
       .example('$0 platform matrix', 'the keys that differ between platforms')
-      .example('$0 platform diff switch beta-1 HEAD', 'how the Switch config changed since beta-1'),
+      .example('$0 platform diff switch beta-1 HEAD', 'how the Switch config changed since beta-1')
+      .example('$0 platform resolve android --feature debug', "a Godot project's settings on an Android debug build"),
   handler: async (argv) => {
     const pl = await import('../../../personas/game/platforms.js');
     const rest = (argv.args ?? []).map(String);
+    const features = ([] as string[]).concat(argv.feature ?? []).map(String);
     await withVault(argv, async (vault) => {
       if (argv.action === 'resolve') {
         if (rest.length < 1 || rest.length > 2) throw new UsageError('platform resolve needs PLATFORM [SNAPSHOT]');
-        const r = await pl.resolvePlatform({ vault, platform: rest[0], snapshot: rest[1] });
+        const r = await pl.resolvePlatform({ vault, platform: rest[0], snapshot: rest[1], features });
         if (argv.json) return printJson(r);
         out(JSON.stringify(r.config, null, 2));
+        if (r.features) warn(`${r.platform} (${r.override}): features ${r.features.join(', ')}`);
         for (const p of r.problems) warn(`warning: ${problemLine(r.platform, p)}`);
         return;
       }
@@ -52,19 +61,21 @@ export const platformCommand: CommandModule<GlobalArgs, Args> = {
         const m = await pl.platformMatrix({ vault, snapshot: rest[0] });
         if (argv.json) return printJson(m);
         const width = Math.max(3, ...m.keys.map((k) => k.key.length));
-        const col = (s: string) => (s.length > 18 ? `${s.slice(0, 17)}…` : s).padEnd(18);
+        const col = (s: string) => `${(s.length > 18 ? `${s.slice(0, 17)}…` : s).padEnd(18)} `;
         out(
-          `platform configs at ${shortId(m.snapshot)}: ${m.keys.length} key(s) differ, ${m.same} the same everywhere`,
+          `platform configs at ${shortId(m.snapshot)} (${m.source}): ${m.keys.length} key(s) differ, ${m.same} the same everywhere`,
         );
-        out(`${'key'.padEnd(width)}  ${col('base')}${m.platforms.map(col).join('')}`);
+        out(`${'key'.padEnd(width)}  ${col('base')}${m.platforms.map(col).join('')}`.trimEnd());
         for (const k of m.keys)
-          out(`${k.key.padEnd(width)}  ${col(show(k.base))}${m.platforms.map((p) => col(show(k.values[p]))).join('')}`);
+          out(
+            `${k.key.padEnd(width)}  ${col(show(k.base))}${m.platforms.map((p) => col(show(k.values[p]))).join('')}`.trimEnd(),
+          );
         for (const [p, list] of Object.entries(m.problems)) for (const x of list) warn(`warning: ${problemLine(p, x)}`);
         return;
       }
       if (rest.length < 2 || rest.length > 3)
         throw new UsageError('platform diff needs PLATFORM A [B]', 'e.g. vault platform diff switch beta-1 HEAD');
-      const d = await pl.platformDiff({ vault, platform: rest[0], a: rest[1], b: rest[2] });
+      const d = await pl.platformDiff({ vault, platform: rest[0], a: rest[1], b: rest[2], features });
       if (argv.json) return printJson(d);
       out(`${d.platform}: ${shortId(d.a)} -> ${shortId(d.b)}, ${d.changes.length} key(s) changed`);
       for (const c of d.changes)

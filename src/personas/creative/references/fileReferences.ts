@@ -6,11 +6,11 @@ import {
   gltfJsonReferences,
   objLineReferences,
   parserFor,
-  parseReferences,
+  parseFileReferences,
   type Exists,
 } from './parseReferences.js';
 import { readStoredPrefix, storedMtllibLines } from './storedContent.js';
-import type { Reference } from './types.js';
+import type { Provided, Reference } from './types.js';
 
 /**
  * Text files larger than this are not parsed for references (their text is
@@ -22,6 +22,8 @@ export const TEXT_LIMIT = 32 * 1024 * 1024;
 
 export interface FileReferences {
   readonly refs: Reference[];
+  /** names the file declares (Godot uids, files an import generates) */
+  readonly provides?: Provided[];
   /** why the file was not (fully) read, when it was not */
   readonly note?: string;
 }
@@ -54,5 +56,5 @@ export async function fileReferences(
   }
   if (e.size > TEXT_LIMIT) return { refs: [], note: `larger than ${TEXT_LIMIT >> 20} MiB; not read for references` };
   const text = (await readStoredFile(vault, e.obj, e.id)).toString('utf8');
-  return { refs: parseReferences(kind, e.path, text, exists, resRoot) };
+  return parseFileReferences(kind, e.path, text, exists, resRoot);
 }

@@ -1,12 +1,34 @@
 import { parseAllDocuments } from 'yaml';
-import type { Reference, ReferenceKind } from './types.js';
+import type { Provided, Reference, ReferenceKind } from './types.js';
 import { folderOf, normalizeJoin, resolveReference, type ResolveOptions } from './resolveReference.js';
+import {
+  csharpReferences,
+  gdscriptReferences,
+  godotTextReferences,
+  uidFileDeclarations,
+  type ParsedReferences,
+} from './godotReferences.js';
+import { unityMetaDeclarations, unityYamlReferences } from './unityReferences.js';
 
 /**
  * Reading references out of one file's content. Pure: no I/O; `exists` tells
  * whether a project path is a file (for path-like strings in JSON/YAML).
  */
-export type ParserKind = 'obj' | 'mtl' | 'gltf' | 'glb' | 'godot' | 'gdscript' | 'godot-project' | 'json' | 'yaml';
+export type ParserKind =
+  | 'obj'
+  | 'mtl'
+  | 'gltf'
+  | 'glb'
+  | 'godot'
+  | 'gdscript'
+  | 'godot-project'
+  | 'godot-config'
+  | 'godot-uid'
+  | 'csharp'
+  | 'unity-yaml'
+  | 'unity-meta'
+  | 'json'
+  | 'yaml';
 
 const BY_EXT: Record<string, ParserKind> = {
   obj: 'obj',
@@ -16,6 +38,31 @@ const BY_EXT: Record<string, ParserKind> = {
   tscn: 'godot',
   tres: 'godot',
   gd: 'gdscript',
+  cs: 'csharp',
+  cfg: 'godot-config',
+  import: 'godot-config',
+  uid: 'godot-uid',
+  meta: 'unity-meta',
+  unity: 'unity-yaml',
+  prefab: 'unity-yaml',
+  mat: 'unity-yaml',
+  asset: 'unity-yaml',
+  controller: 'unity-yaml',
+  overridecontroller: 'unity-yaml',
+  anim: 'unity-yaml',
+  mask: 'unity-yaml',
+  playable: 'unity-yaml',
+  signal: 'unity-yaml',
+  spriteatlas: 'unity-yaml',
+  terrainlayer: 'unity-yaml',
+  lighting: 'unity-yaml',
+  mixer: 'unity-yaml',
+  physicmaterial: 'unity-yaml',
+  physicsmaterial2d: 'unity-yaml',
+  rendertexture: 'unity-yaml',
+  guiskin: 'unity-yaml',
+  fontsettings: 'unity-yaml',
+  preset: 'unity-yaml',
   json: 'json',
   yaml: 'yaml',
   yml: 'yaml',
@@ -28,6 +75,11 @@ export function parserFor(path: string): ParserKind | null {
   const dot = base.lastIndexOf('.');
   if (dot <= 0) return null;
   return BY_EXT[base.slice(dot + 1).toLowerCase()] ?? null;
+}
+
+/** Parsers whose files may declare names (uids, generated files) besides referencing others. */
+export function mayDeclare(kind: ParserKind | null): boolean {
+  return kind === 'godot' || kind === 'godot-config' || kind === 'godot-uid' || kind === 'unity-meta';
 }
 
 export type Exists = (path: string) => boolean;
@@ -154,38 +206,6 @@ export function glbJson(bytes: Uint8Array): string | null | { need: number } {
   return b.toString('utf8', 20, 20 + len);
 }
 
-function godotReferences(from: string, text: string, resRoot: string): Reference[] {
-  const out: Reference[] = [];
-  const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i];
-    if (!l.startsWith('[ext_resource')) continue;
-    const m = /\bpath="((?:[^"\\]|\\.)*)"/.exec(l);
-    if (m) push(out, ref(from, m[1], 'ext_resource', i + 1, { resRoot }));
-  }
-  return out;
-}
-
-function gdscriptReferences(from: string, text: string, resRoot: string): Reference[] {
-  const out: Reference[] = [];
-  const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const code = lines[i].replace(/^\s*#.*$/, '');
-    for (const m of code.matchAll(/\b(?:pre)?load\(\s*["']([^"'\n]+)["']\s*\)/g))
-      push(out, ref(from, m[1], 'load', i + 1, { resRoot }));
-  }
-  return out;
-}
-
-function godotProjectReferences(from: string, text: string): Reference[] {
-  const resRoot = folderOf(from);
-  const out: Reference[] = [];
-  const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++)
-    for (const m of lines[i].matchAll(/"(res:\/\/[^"\n]+)"/g)) push(out, ref(from, m[1], 'path', i + 1, { resRoot }));
-  return out;
-}
-
 /** File types a path-like string in JSON/YAML most likely names, even when the file is missing. */
 const ASSET_EXT = new Set([
   'png',
@@ -304,11 +324,14 @@ export function parseReferences(
       return typeof j === 'string' ? gltfReferences(from, j) : [];
     }
     case 'godot':
-      return godotReferences(from, text, resRoot);
     case 'gdscript':
-      return gdscriptReferences(from, text, resRoot);
     case 'godot-project':
-      return godotProjectReferences(from, text);
+    case 'godot-config':
+    case 'godot-uid':
+    case 'csharp':
+    case 'unity-yaml':
+    case 'unity-meta':
+      return parseFileReferences(kind, from, text, exists, resRoot).refs;
     case 'json': {
       let v: unknown;
       try {
@@ -335,6 +358,40 @@ export function parseReferences(
       }
       return structuredReferences(from, values, exists, resRoot);
     }
+  }
+}
+
+/** References and declarations of a file's text (declarations: Godot files only; a note when not read whole). */
+export function parseFileReferences(
+  kind: ParserKind,
+  from: string,
+  text: string,
+  exists: Exists,
+  resRoot = '',
+): ParsedReferences {
+  switch (kind) {
+    case 'godot':
+      return godotTextReferences(from, text, resRoot, 'resource');
+    case 'godot-project':
+      // res:// in project.godot names the project's own folder
+      return godotTextReferences(from, text, folderOf(from), 'config');
+    case 'godot-config': {
+      const r = godotTextReferences(from, text, resRoot, 'config');
+      // a .cfg that is not Godot's (plain INI) is no news at commit; a broken .import is
+      return from.endsWith('.import') ? r : { refs: r.refs, provides: r.provides };
+    }
+    case 'godot-uid':
+      return { refs: [], provides: uidFileDeclarations(from, text) };
+    case 'gdscript':
+      return { refs: gdscriptReferences(from, text, resRoot), provides: [] };
+    case 'csharp':
+      return { refs: csharpReferences(from, text, resRoot), provides: [] };
+    case 'unity-yaml':
+      return { refs: unityYamlReferences(from, text), provides: [] };
+    case 'unity-meta':
+      return { refs: [], provides: unityMetaDeclarations(from, text) };
+    default:
+      return { refs: parseReferences(kind, from, text, exists, resRoot), provides: [] as Provided[] };
   }
 }
 

@@ -16,6 +16,8 @@ export interface TimelineHtmlOptions {
   subtitle?: string;
   /** files shown per version before "and N more" (default 60) */
   maxFilesPerVersion?: number;
+  /** more badges per snapshot id (game persona: its builds and ratings); `alert` ones are shown in red */
+  badges?: ReadonlyMap<string, readonly { readonly text: string; readonly title?: string; readonly alert?: boolean }[]>;
 }
 
 export interface TimelineHtml {
@@ -50,6 +52,7 @@ main{padding:8px 28px 28px;display:flex;flex-direction:column;gap:14px}
 .meta code{font:12px ui-monospace,Menlo,monospace;background:#efece6;padding:1px 6px;border-radius:4px;color:var(--ink)}
 .badge{font-size:11.5px;font-weight:600;padding:1px 8px;border-radius:999px;border:1px solid}
 .badge.milestone{color:#7a4d00;background:#fff1cc;border-color:#f0cd72}.badge.tag{color:#1f4f8a;background:#e3eefc;border-color:#a9c6ee}.badge.branch{color:#4a4a4a;background:#eee;border-color:#ccc}
+.badge.build{color:#1d5e36;background:#e2f4e8;border-color:#9fd3b0}.badge.alert{color:#8a1f26;background:#fde4e4;border-color:#eea3a3}
 h2{margin:6px 0 2px;font-size:16px}.counts{margin:0 0 8px;color:var(--mute);font-size:12.5px}
 .add{color:var(--add)}.mod{color:var(--mod)}.del{color:var(--del)}.ren{color:var(--ren)}
 .files{display:flex;flex-wrap:wrap;gap:12px}
@@ -171,6 +174,10 @@ export async function timelineHtml(opts: TimelineHtmlOptions): Promise<TimelineH
       ...v.refs
         .filter((r) => !r.startsWith('milestones/') && !r.startsWith('tags/'))
         .map((r) => `<span class="badge branch">${escapeHtml(r)}</span>`),
+      ...(opts.badges?.get(v.id) ?? []).map(
+        (b) =>
+          `<span class="badge build${b.alert ? ' alert' : ''}"${b.title ? ` title="${escapeHtml(b.title)}"` : ''}>${escapeHtml(b.text)}</span>`,
+      ),
     ];
     const [subject, ...body] = v.message.split('\n');
     const c = v.counts;
