@@ -79,7 +79,7 @@ export class AmbiguousRevisionError extends VaultError {
 }
 export class InvalidRefError extends VaultError {
   constructor(ref: string, why: string) {
-    super('EBADREF', `invalid ref '${ref}': ${why}`, { ref, why });
+    super('EBADREF', `invalid ref '${ref.length > 120 ? `${ref.slice(0, 120)}...` : ref}': ${why}`, { ref, why });
   }
 }
 export class RefConflictError extends VaultError {
@@ -170,6 +170,17 @@ export class NothingToCommitError extends VaultError {
 export class UsageError extends VaultError {
   constructor(message: string, hint?: string) {
     super('EUSAGE', message, {}, hint);
+  }
+}
+/** The command was stopped by a signal (Ctrl-C, SIGTERM); what it had started was cleaned up. */
+export class InterruptedError extends VaultError {
+  constructor(signal: string) {
+    super(
+      'EINTERRUPTED',
+      `interrupted by ${signal}; nothing half-written was left behind`,
+      { signal },
+      'run the command again to finish it',
+    );
   }
 }
 export class ConfigError extends VaultError {

@@ -4,8 +4,9 @@ import type { Codec } from '../../plumbing/codec.js';
 import { updateRef, writeHead } from '../../refs/refs.js';
 import { initVault, openVault, type Vault } from '../openVault.js';
 import type { SyncProgress } from './common.js';
-import type { Credentials } from '../../plumbing/git/http.js';
+import { credentialsFor, type Credentials } from '../../plumbing/git/credentials.js';
 import { checkout, fetch, type FetchResult } from './fetch.js';
+import type { SyncLimits } from './limits.js';
 import { addRemote } from './state.js';
 
 export interface CloneOptions {
@@ -22,6 +23,10 @@ export interface CloneOptions {
   threads?: number;
   onProgress?: (p: SyncProgress) => void;
   onMessage?: (line: string) => void;
+  /** how far the download and the checkout may expand (see limits.ts) */
+  limits?: SyncLimits;
+  /** stops the clone at its next step; the new folder is removed (the signal's reason is thrown) */
+  signal?: AbortSignal;
 }
 
 export interface CloneResult extends FetchResult {
@@ -82,9 +87,12 @@ async function cloneInto(opts: CloneOptions, dir: string): Promise<CloneResult> 
       vault,
       remote: name,
       env: opts.env,
-      credentials: opts.credentials,
+      // a password in the URL is used for this clone only: the stored remote has none
+      credentials: opts.credentials ?? credentialsFor(opts.url, opts.env),
       onProgress: opts.onProgress,
       onMessage: opts.onMessage,
+      limits: opts.limits,
+      signal: opts.signal,
     });
     const branches = Object.keys(f.refs).filter((r) => r.startsWith('refs/heads/'));
     const branch =
@@ -106,7 +114,7 @@ async function cloneInto(opts: CloneOptions, dir: string): Promise<CloneResult> 
       });
     }
     await writeHead(vault.refs, branch);
-    await checkout(vault, null, f.refs[branch], opts.onProgress);
+    await checkout(vault, null, f.refs[branch], opts.onProgress, { limits: opts.limits, signal: opts.signal });
     return { ...f, dir, branch, head: f.refs[branch] };
   } finally {
     await vault.close();
