@@ -210,6 +210,33 @@ export class BusyVaultError extends VaultError {
   }
 }
 
+const FS_HINTS: Record<string, string> = {
+  ENOENT: 'check the path: it does not exist',
+  ENOTDIR: 'check the path: a part of it is a file, not a folder',
+  EISDIR: 'name a file, not a folder',
+  ENAMETOOLONG: 'use a shorter name or path',
+  EEXIST: 'choose another name, or remove what is there',
+  ELOOP: 'the path goes round in symlinks; name another one',
+  EACCES: 'check the permissions of the path',
+  EPERM: 'check the permissions of the path',
+};
+
+/**
+ * A file-system call failed on a path the user gave (or one derived from it) and no command gave it a
+ * better meaning: the errno code is the error's code (ENOENT, ENAMETOOLONG, EISDIR...).
+ */
+export class FileSystemError extends VaultError {
+  constructor(code: string, syscall: string, path: string, what: string) {
+    const shown = path.length > 160 ? `${path.slice(0, 160)}...` : path;
+    super(
+      code,
+      `cannot ${syscall} ${shown}: ${what}`,
+      { syscall, path },
+      FS_HINTS[code] ?? 'check the path, the disk and the permissions',
+    );
+  }
+}
+
 /** Map a node fs error to a VaultError where it has a user-level meaning. */
 export function fsError(err: unknown, op: string, path: string): Error {
   if (err instanceof VaultError) return err;
