@@ -244,8 +244,8 @@ export async function postReceivePack(opts: {
   return { sent, rejected };
 }
 
-/** isomorphic-git's http client, with a keep-alive agent. */
-export function isoHttpClient(): HttpClient {
+/** isomorphic-git's http client, with a keep-alive agent; `signal` aborts its requests. */
+export function isoHttpClient(signal?: AbortSignal): HttpClient {
   return {
     async request(req: GitHttpRequest): Promise<GitHttpResponse> {
       const u = new URL(req.url);
@@ -258,6 +258,7 @@ export function isoHttpClient(): HttpClient {
             method: req.method ?? 'GET',
             headers: req.headers,
             agent: u.protocol === 'https:' ? agents.https : agents.http,
+            signal,
           },
           (res) => {
             resolve({

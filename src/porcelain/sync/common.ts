@@ -25,7 +25,7 @@ export class DivergedError extends VaultError {
 }
 
 /** A snapshot from a remote names a parent the remote did not send: its history is broken there. */
-export class MissingParentError extends VaultError {
+export class BrokenRemoteHistoryError extends VaultError {
   constructor(snapshot: ObjectId, parent: ObjectId, commit: string) {
     super(
       'ENOPARENT',

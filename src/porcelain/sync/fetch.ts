@@ -19,7 +19,7 @@ import { listRefs, readHead, readRef, updateRef } from '../../refs/refs.js';
 import type { Vault } from '../openVault.js';
 import { restore } from '../restore.js';
 import { status } from '../status.js';
-import { DivergedError, isAncestor, MissingParentError, vaultRefOf, type SyncProgress } from './common.js';
+import { DivergedError, isAncestor, BrokenRemoteHistoryError, vaultRefOf, type SyncProgress } from './common.js';
 import { mergeNotes } from '../mergeNotes.js';
 import { decodeManifest, exportSnapshot } from './exportSnapshot.js';
 import { checkExpansion, packLimits, type SyncLimits } from './limits.js';
@@ -224,7 +224,8 @@ export async function importCommits(
         await importTree(snap.attachments, async () => (await reader.entry(dot.oid, 'attachments')).oid);
       // its parents came first (they are the commit's parents): one that did not is a broken history
       for (const p of snap.parents)
-        if (!(await writer.known(p)) && !(await vault.db.has(p))) throw new MissingParentError(snapId, p, commitOid);
+        if (!(await writer.known(p)) && !(await vault.db.has(p)))
+          throw new BrokenRemoteHistoryError(snapId, p, commitOid);
       await writer.put('snapshot', snapBody, { id: snapId, compress: true });
       imported.push(snapId);
     }
@@ -246,13 +247,14 @@ export async function fetch(opts: FetchOptions): Promise<FetchResult> {
   const creds = opts.credentials ?? credentialsFor(remote.url, opts.env);
   const url = safeUrl(remote.url);
   const headers = authHeader(creds);
-  const http = isoHttpClient();
+  const http = isoHttpClient(opts.signal);
   const fs = vault.fs;
   const gitdir = joinPath(vault.vaultDir, 'git');
   const progress = (p: SyncProgress) => opts.onProgress?.(p);
   progress({ phase: 'connect', objects: 0, objectsTotal: 0, bytes: 0, bytesTotal: 0 });
 
   const server = await git.listServerRefs({ http, url, headers, protocolVersion: 1, symrefs: true }).catch((e) => {
+    opts.signal?.throwIfAborted();
     throw mapGitError(url, e);
   });
   opts.signal?.throwIfAborted();
