@@ -108,7 +108,7 @@ test('glTF: a material other meshes also use is kept (with a note) when one node
   assert.equal([...doc.getRoot().listMaterials()[0]!.getBaseColorFactor()], [0, 1, 0, 1]);
 });
 
-test('glTF: an embedded .gltf is written back embedded; a file using extensions is refused, unchanged', async () => {
+test('glTF: an embedded .gltf is written back embedded; extensions are kept; compressed geometry is refused', async () => {
   const io = new NodeIO();
   const make = async (x: number) => {
     const doc = new Document();
@@ -132,10 +132,14 @@ test('glTF: an embedded .gltf is written back embedded; a file using extensions 
   assert.match(out.buffers[0].uri, /^data:application\/octet-stream;base64,/);
   const doc = await io.readJSON({ json: out, resources: {} });
   assert.equal([...doc.getRoot().listAccessors()[0]!.getArray()!].slice(0, 3), [0, 0, 0]);
-  const withExt = { ...v2, extensionsUsed: ['KHR_materials_unlit'] };
-  const u = await twoVersions('x.gltf', JSON.stringify(v1), JSON.stringify(withExt));
+  const unlit = { ...v2, extensionsUsed: ['KHR_materials_unlit'] };
+  const k = await twoVersions('k.gltf', JSON.stringify(v1), JSON.stringify(unlit));
+  await k.run('mesh:M');
+  assert.equal(JSON.parse((await k.read()).toString()).extensionsUsed, ['KHR_materials_unlit']);
+  const draco = { ...v2, extensionsUsed: ['KHR_draco_mesh_compression'] };
+  const u = await twoVersions('x.gltf', JSON.stringify(v1), JSON.stringify(draco));
   assert.is(await codeOf(() => u.run('mesh:M')), 'EUNSUPPORTED');
-  assert.is((await u.read()).toString(), JSON.stringify(withExt));
+  assert.is((await u.read()).toString(), JSON.stringify(draco));
 });
 
 test('JSON: a one-line file stays one line; a value already as it was is reported unchanged', async () => {
