@@ -18,28 +18,11 @@ import { dirname, join } from 'node:path';
 import pngjs from 'pngjs';
 import type { Layer, PixelData, Psd } from 'ag-psd';
 import { DecodeError, TooLargeError, UnsupportedFormatError } from './errors.js';
+import { readAll } from './imageSource.js';
+import type { ImageFormat, RgbaImage } from './imageTypes.js';
+import { openPng } from './pngStream.js';
 
-export type ImageFormat = 'png' | 'jpeg' | 'psd' | 'webp';
-
-export interface ImageInfo {
-  format: ImageFormat;
-  /** bits per channel of the original (PNG 1-16, PSD 8/16/32, JPEG 8) */
-  bitDepth?: number;
-  /** the original colour type: 'rgb', 'rgba', 'grey', 'grey+alpha', 'palette', 'cmyk'... */
-  colorType?: string;
-  /** PSD: number of layers (groups included) */
-  layers?: number;
-  /** PSD: 'file' when the composite stored in the file was used, 'layers' when it was rebuilt from visible layers */
-  composite?: 'file' | 'layers';
-}
-
-export interface RgbaImage {
-  readonly width: number;
-  readonly height: number;
-  /** RGBA, 8 bits per channel, row-major, width*height*4 bytes */
-  readonly data: Uint8Array;
-  readonly info: ImageInfo;
-}
+export type { ImageFormat, ImageInfo, RgbaImage } from './imageTypes.js';
 
 /** Files larger than this are not decoded (512 MiB). */
 export const MAX_IMAGE_BYTES = 512 * 1024 * 1024;
@@ -98,7 +81,20 @@ function checkPixels(path: string, width: number, height: number): void {
 
 const PNG_COLOR: Record<number, string> = { 0: 'grey', 2: 'rgb', 3: 'palette', 4: 'grey+alpha', 6: 'rgba' };
 
-function decodePng(bytes: Uint8Array, path: string): RgbaImage {
+/** A PNG row by row (pngStream.ts; 16-bit samples kept in data16); interlaced files through pngjs. */
+async function decodePng(bytes: Uint8Array, path: string): Promise<RgbaImage> {
+  const src = await openPng(
+    (async function* () {
+      yield bytes;
+    })(),
+    path,
+    (w, h) => checkPixels(path, w, h),
+    { inMemory: true },
+  );
+  return src ? readAll(src) : decodePngWhole(bytes, path);
+}
+
+function decodePngWhole(bytes: Uint8Array, path: string): RgbaImage {
   // width/height from IHDR before inflating anything
   if (bytes.length >= 24) checkPixels(path, readU32(bytes, 16), readU32(bytes, 20));
   const png = pngjs.PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
@@ -320,10 +316,12 @@ export async function decodePsd(bytes: Uint8Array, path: string): Promise<Decode
       fromFile = false;
     }
   }
+  const deep = fromFile && psd.imageData?.data instanceof Uint16Array ? psd.imageData.data : undefined;
   const composite: RgbaImage = {
     width: psd.width,
     height: psd.height,
     data,
+    ...(deep ? { data16: new Uint16Array(deep.buffer, deep.byteOffset, deep.length) } : {}),
     info: {
       format: 'psd',
       bitDepth: psd.bitsPerChannel ?? 8,
@@ -386,7 +384,7 @@ export async function decodeImage(bytes: Uint8Array, path: string): Promise<Rgba
     throw new TooLargeError(path, `${bytes.length} bytes`, `${MAX_IMAGE_BYTES} bytes`);
   try {
     if (format === 'webp') return await decodeWebp(bytes, path);
-    if (format === 'png') return decodePng(bytes, path);
+    if (format === 'png') return await decodePng(bytes, path);
     if (format === 'jpeg') return await decodeJpeg(bytes, path);
     return (await decodePsd(bytes, path)).composite;
   } catch (e) {
