@@ -397,7 +397,9 @@ export async function decodeImage(bytes: Uint8Array, path: string): Promise<Rgba
 export function encodePng(img: RgbaImage): Buffer {
   const png = new pngjs.PNG({ width: img.width, height: img.height });
   png.data = Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength);
-  return pngjs.PNG.sync.write(png, { colorType: 6 });
+  // big pictures (diff pictures of big images): one filter instead of trying all five per row
+  const big = img.width * img.height > 1 << 20;
+  return pngjs.PNG.sync.write(png, { colorType: 6, ...(big ? { filterType: 1 } : {}) });
 }
 
 /**

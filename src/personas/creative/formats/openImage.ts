@@ -15,6 +15,8 @@ export const MAX_STREAMED_PIXELS = 16384 * 16384;
 export interface ImageInput {
   readonly head: Uint8Array;
   readonly size: number;
+  /** the content is in memory already */
+  readonly inMemory?: boolean;
   pieces(): AsyncIterable<Uint8Array>;
   bytes(): Promise<Uint8Array>;
 }
@@ -24,6 +26,7 @@ export function bytesInput(bytes: Uint8Array): ImageInput {
   return {
     head: bytes.subarray(0, 64),
     size: bytes.length,
+    inMemory: true,
     async *pieces() {
       yield bytes;
     },
@@ -33,10 +36,15 @@ export function bytesInput(bytes: Uint8Array): ImageInput {
 
 export async function openImage(input: ImageInput, path: string): Promise<ImageSource> {
   if (imageFormatOf(path, input.head) === 'png') {
-    const src = await openPng(input.pieces(), path, (w, h) => {
-      if (w * h > MAX_STREAMED_PIXELS)
-        throw new TooLargeError(path, `${w}x${h} pixels`, `${MAX_STREAMED_PIXELS} pixels`);
-    });
+    const src = await openPng(
+      input.pieces(),
+      path,
+      (w, h) => {
+        if (w * h > MAX_STREAMED_PIXELS)
+          throw new TooLargeError(path, `${w}x${h} pixels`, `${MAX_STREAMED_PIXELS} pixels`);
+      },
+      { inMemory: input.inMemory },
+    );
     if (src) return src;
   }
   if (input.size > MAX_IMAGE_BYTES) throw new TooLargeError(path, `${input.size} bytes`, `${MAX_IMAGE_BYTES} bytes`);

@@ -101,6 +101,9 @@ async function* idatPayloads(src: Bytes, first: number, path: string): AsyncGene
   }
 }
 
+/** Raw scanline data up to this size is inflated in one call when the file is in memory. */
+const AT_ONCE_BYTES = 64 * 1024 * 1024;
+
 /** The inflated scanline bytes of a file already in memory, in one go (no thread pool round trip). */
 async function* inflatedAtOnce(payloads: AsyncIterable<Uint8Array>, path: string): AsyncGenerator<Uint8Array> {
   const parts: Uint8Array[] = [];
@@ -114,7 +117,7 @@ async function* inflatedAtOnce(payloads: AsyncIterable<Uint8Array>, path: string
 
 /** The inflated scanline bytes, as they come. */
 async function* inflated(payloads: AsyncIterable<Uint8Array>, path: string): AsyncGenerator<Uint8Array> {
-  const z = createInflate();
+  const z = createInflate({ chunkSize: 1 << 20 });
   let failed: Error | null = null;
   const feed = (async () => {
     try {
@@ -241,7 +244,9 @@ export async function openPng(
     depth: deep ? 16 : 8,
     info: { format: 'png', bitDepth: h.bitDepth, colorType: name },
     strips: (maxRows) => {
-      const inflate = opts.inMemory ? inflatedAtOnce : inflated;
+      // small files in memory: one inflate call; big ones stream whatever they come from
+      const raw = (h.width * h.height * channels * h.bitDepth) / 8;
+      const inflate = opts.inMemory && raw <= AT_ONCE_BYTES ? inflatedAtOnce : inflated;
       return pngStrips(h, channels, inflate(idatPayloads(src, idat, path), path), maxRows, path);
     },
   };

@@ -7,11 +7,12 @@ import { ImageComparer, type Window } from './imageComparer.js';
 import { reportOf, type CompareImagesOptions, type ImageComparison, type ImageSideInfo } from './imageDiff.js';
 
 /** pixels per strip: rows of a strip times the canvas width stay around this */
-const STRIP_PIXELS = 1 << 21;
+const STRIP_PIXELS = 1 << 19;
 
 /** A source's rows as canvas-wide rows (zero beyond its width and below its last row), n at a time. */
 class CanvasRows {
   private readonly it: AsyncIterator<Strip> | null;
+  // the strip being read and the next row in it
   private strip: Strip | null = null;
   private at = 0;
   private y = 0;
@@ -25,20 +26,36 @@ class CanvasRows {
     this.it = src ? src.strips(stripRows)[Symbol.asyncIterator]() : null;
   }
 
+  private async fill(): Promise<void> {
+    while (!this.strip || this.at >= this.strip.rows) {
+      const next = await this.it!.next();
+      if (next.done) throw new Error(`${this.src!.info.format} image ended at row ${this.y} of ${this.src!.height}`);
+      this.strip = next.value;
+      this.at = 0;
+    }
+  }
+
   async read(n: number): Promise<{ d8: Uint8Array; d16?: Uint16Array }> {
+    const src = this.src;
+    if (src && src.width === this.width && this.y + n <= src.height) {
+      // as wide as the canvas and the strip holds the rows: views, no copy
+      await this.fill();
+      const s = this.strip!;
+      if (s.rows - this.at >= n && (!this.deep || s.data16)) {
+        const [from, to] = [this.at * this.width * 4, (this.at + n) * this.width * 4];
+        this.at += n;
+        this.y += n;
+        return { d8: s.data.subarray(from, to), ...(this.deep ? { d16: s.data16!.subarray(from, to) } : {}) };
+      }
+    }
     const d8 = new Uint8Array(n * this.width * 4);
     const d16 = this.deep ? new Uint16Array(n * this.width * 4) : undefined;
-    const src = this.src;
     for (let r = 0; r < n && src && this.y < src.height; r++, this.y++) {
-      while (!this.strip || this.at >= this.strip.rows) {
-        const next = await this.it!.next();
-        if (next.done) throw new Error(`${src.info.format} image ended at row ${this.y} of ${src.height}`);
-        this.strip = next.value;
-        this.at = 0;
-      }
+      await this.fill();
+      const s = this.strip!;
       const from = this.at * src.width * 4;
-      d8.set(this.strip.data.subarray(from, from + src.width * 4), r * this.width * 4);
-      if (d16 && this.strip.data16) d16.set(this.strip.data16.subarray(from, from + src.width * 4), r * this.width * 4);
+      d8.set(s.data.subarray(from, from + src.width * 4), r * this.width * 4);
+      if (d16 && s.data16) d16.set(s.data16.subarray(from, from + src.width * 4), r * this.width * 4);
       this.at++;
     }
     return { d8, ...(d16 ? { d16 } : {}) };

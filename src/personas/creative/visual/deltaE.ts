@@ -53,54 +53,56 @@ function overWhite(lin: number, a: number): number {
   return lin * a + (1 - a);
 }
 
+const CACHE_BITS = 16;
+const CACHE_SIZE = 1 << CACHE_BITS;
+
 /**
  * ΔE*ab between pixels of two RGBA arrays of the same depth, at sample offsets `i` and `j`.
- * One instance per comparison (it keeps a small colour cache).
+ * One instance per comparison (it keeps a cache of the colours seen: images repeat colours).
  */
 export class DeltaE {
   private readonly lin: Float64Array;
   private readonly max: number;
-  private readonly cacheRg = new Float64Array(4096).fill(-1);
-  private readonly cacheBa = new Float64Array(4096).fill(-1);
-  private readonly cacheLab = new Float64Array(4096 * 3);
-  private readonly tmp = new Float64Array(6);
+  // direct-mapped cache: key (r, g, b, a) packed in two numbers, value L*, a*, b*
+  private readonly keyHi = new Float64Array(CACHE_SIZE).fill(-1);
+  private readonly keyLo = new Float64Array(CACHE_SIZE).fill(-1);
+  private readonly cached = new Float64Array(CACHE_SIZE * 3);
+  private readonly tmp = new Float64Array(3);
 
   constructor(depth: 8 | 16) {
     this.lin = depth === 16 ? linearTable16() : LINEAR8;
     this.max = depth === 16 ? 65535 : 255;
   }
 
-  /** Lab of one pixel into tmp[at..at+2]. */
-  private labOf(d: ArrayLike<number>, i: number, at: number): void {
-    const r = d[i]!;
-    const g = d[i + 1]!;
-    const b = d[i + 2]!;
-    const a = d[i + 3]!;
-    const rg = r * 65536 + g;
-    const ba = b * 65536 + a;
-    const slot = (Math.imul(rg ^ Math.imul(ba, 31), 0x9e3779b1) >>> 20) & 4095;
-    if (this.cacheRg[slot] === rg && this.cacheBa[slot] === ba) {
-      this.tmp[at] = this.cacheLab[slot * 3]!;
-      this.tmp[at + 1] = this.cacheLab[slot * 3 + 1]!;
-      this.tmp[at + 2] = this.cacheLab[slot * 3 + 2]!;
-      return;
-    }
-    const al = a / this.max;
+  /** The cache slot holding the Lab of this colour (computed on a miss). */
+  private slot(r: number, g: number, b: number, a: number): number {
+    const hi = r * 65536 + g;
+    const lo = b * 65536 + a;
+    const s = (Math.imul(hi ^ Math.imul(lo, 0x2c1b3c6d), 0x9e3779b1) >>> (32 - CACHE_BITS)) & (CACHE_SIZE - 1);
+    if (this.keyHi[s] === hi && this.keyLo[s] === lo) return s;
     const { lin } = this;
-    if (al >= 1) lab(lin[r]!, lin[g]!, lin[b]!, this.tmp, at);
-    else lab(overWhite(lin[r]!, al), overWhite(lin[g]!, al), overWhite(lin[b]!, al), this.tmp, at);
-    this.cacheRg[slot] = rg;
-    this.cacheBa[slot] = ba;
-    this.cacheLab[slot * 3] = this.tmp[at]!;
-    this.cacheLab[slot * 3 + 1] = this.tmp[at + 1]!;
-    this.cacheLab[slot * 3 + 2] = this.tmp[at + 2]!;
+    const al = a / this.max;
+    if (al >= 1) lab(lin[r]!, lin[g]!, lin[b]!, this.tmp, 0);
+    else lab(overWhite(lin[r]!, al), overWhite(lin[g]!, al), overWhite(lin[b]!, al), this.tmp, 0);
+    this.keyHi[s] = hi;
+    this.keyLo[s] = lo;
+    this.cached[s * 3] = this.tmp[0]!;
+    this.cached[s * 3 + 1] = this.tmp[1]!;
+    this.cached[s * 3 + 2] = this.tmp[2]!;
+    return s;
   }
 
   /** ΔE*ab of pixel `i` of `x` against pixel `j` of `y` (sample offsets, RGBA). */
   between(x: ArrayLike<number>, i: number, y: ArrayLike<number>, j: number): number {
-    this.labOf(x, i, 0);
-    this.labOf(y, j, 3);
-    const t = this.tmp;
-    return Math.hypot(t[0]! - t[3]!, t[1]! - t[4]!, t[2]! - t[5]!);
+    const c = this.cached;
+    const p = this.slot(x[i]!, x[i + 1]!, x[i + 2]!, x[i + 3]!) * 3;
+    const L1 = c[p]!;
+    const A1 = c[p + 1]!;
+    const B1 = c[p + 2]!;
+    const q = this.slot(y[j]!, y[j + 1]!, y[j + 2]!, y[j + 3]!) * 3;
+    const dl = L1 - c[q]!;
+    const da = A1 - c[q + 1]!;
+    const db = B1 - c[q + 2]!;
+    return Math.sqrt(dl * dl + da * da + db * db);
   }
 }

@@ -80,6 +80,8 @@ export class ImageComparer {
   private readonly panels: number;
   private readonly pic: Uint8Array;
   private out = new Uint8Array(0);
+  /** canvas column of each picture column */
+  private readonly xmap: Int32Array;
   private ignore = new Uint8Array(0);
 
   constructor(private readonly o: ComparerOptions) {
@@ -90,6 +92,7 @@ export class ImageComparer {
     this.pw = Math.max(1, Math.round(o.width * this.scale));
     this.ph = Math.max(1, Math.round(o.height * this.scale));
     this.panels = o.sideBySide ? 3 : 1;
+    this.xmap = Int32Array.from({ length: this.pw }, (_, px) => Math.min(o.width - 1, Math.floor(px / this.scale)));
     this.pic = new Uint8Array(this.picWidth() * this.ph * 4).fill(GAP_COLOUR);
     for (let i = 3; i < this.pic.length; i += 4) this.pic[i] = 255;
   }
@@ -99,7 +102,8 @@ export class ImageComparer {
   }
 
   /** Compare one window of rows. */
-  push(w: Window): void {
+  push(win: Window): void {
+    const w = aligned(win);
     const { width } = this.o;
     const n = width * w.total;
     if (this.out.length < n * 4) this.out = new Uint8Array(n * 4);
@@ -119,7 +123,7 @@ export class ImageComparer {
         aaColor: [0, 255, 0],
         ignoreMask: ignore,
       });
-    for (let r = 0; r < w.rows; r++) this.row(w, r, out, ignore);
+    for (let r = 0; r < w.rows; r++) this.row(w, r, out);
     this.drawRows(w);
   }
 
@@ -139,49 +143,48 @@ export class ImageComparer {
     }
   }
 
-  private covers(c: Cover | null, x: number, y: number): boolean {
-    return !!c && x < c.width && y < c.height;
+  /** How far a side covers canvas row y (0: not at all). */
+  private span(c: Cover | null, y: number): number {
+    return c && y < c.height ? c.width : 0;
   }
 
   /** Count one canvas row of the window. */
-  private row(w: Window, r: number, out: Uint8Array, ignore: Uint8Array): void {
-    const { width, a, b } = this.o;
+  private row(w: Window, r: number, out: Uint8Array): void {
     const y = w.y + r;
-    const base = (w.top + r) * width;
+    const [aw, bw] = [this.span(this.o.a, y), this.span(this.o.b, y)];
+    const both = Math.min(aw, bw);
+    const either = Math.max(aw, bw);
+    this.total += either;
+    const base = (w.top + r) * this.o.width;
+    // pixels only one side covers: changed (and differing) by definition
+    for (let x = both; x < either; x++) this.changedAt(x, y);
+    this.differing += either - both;
+    if (!both) return;
     const deep = this.o.depth === 16 && w.a16 && w.b16;
-    const xa = deep ? w.a16! : w.a;
-    const xb = deep ? w.b16! : w.b;
-    for (let x = 0; x < width; x++) {
-      const inA = this.covers(a, x, y);
-      const inB = this.covers(b, x, y);
-      if (!inA && !inB) continue;
-      this.total++;
-      const i = base + x;
-      let changed: boolean;
-      if (inA !== inB || ignore[i]) {
-        changed = true;
-        this.differing++;
-      } else {
-        const k = i * 4;
-        const same = xa[k] === xb[k] && xa[k + 1] === xb[k + 1] && xa[k + 2] === xb[k + 2] && xa[k + 3] === xb[k + 3];
-        if (!same) {
-          this.differing++;
-          const de = this.de.between(xa, k, xb, k);
-          this.deSum += de;
-          this.deCount++;
-          if (de > this.deMax) this.deMax = de;
-        }
-        changed =
-          (out[k] === 255 && out[k + 1] === 0 && out[k + 3] !== 0) ||
-          Math.abs(w.a[k + 3]! - w.b[k + 3]!) > this.o.threshold * 255 ||
-          (this.o.threshold === 0 && !same && !this.o.ignoreAntialiasing);
-      }
-      if (changed) {
-        this.changed++;
-        this.cells.add(x, y);
-        this.mark(x, y);
-      }
+    const a32 = new Uint32Array(w.a.buffer, w.a.byteOffset + base * 4, both);
+    const b32 = new Uint32Array(w.b.buffer, w.b.byteOffset + base * 4, both);
+    for (let x = 0; x < both; x++) {
+      const k = (base + x) * 4;
+      // equal at 8 bits and (16-bit images) at 16 bits: nothing to count
+      if (a32[x] === b32[x] && (!deep || sameAt(w.a16!, w.b16!, k))) continue;
+      this.differing++;
+      const de = deep ? this.de.between(w.a16!, k, w.b16!, k) : this.de.between(w.a, k, w.b, k);
+      this.deSum += de;
+      this.deCount++;
+      if (de > this.deMax) this.deMax = de;
+      if (
+        (out[k] === 255 && out[k + 1] === 0 && out[k + 3] !== 0) ||
+        Math.abs(w.a[k + 3]! - w.b[k + 3]!) > this.o.threshold * 255 ||
+        (this.o.threshold === 0 && !this.o.ignoreAntialiasing)
+      )
+        this.changedAt(x, y);
     }
+  }
+
+  private changedAt(x: number, y: number): void {
+    this.changed++;
+    this.cells.add(x, y);
+    this.mark(x, y);
   }
 
   /** A changed pixel is red in the picture (any changed pixel of a scaled-down block makes it red). */
@@ -199,23 +202,25 @@ export class ImageComparer {
   private drawRows(w: Window): void {
     const { width } = this.o;
     const pwid = this.picWidth();
+    const left = (this.panels - 1) * (this.pw + PANEL_GAP);
     for (let py = Math.ceil(w.y * this.scale); py < this.ph; py++) {
       const y = Math.min(this.o.height - 1, Math.floor(py / this.scale));
       if (y >= w.y + w.rows) break;
       const r = w.top + (y - w.y);
+      const [aw, bw] = [this.span(this.o.a, y), this.span(this.o.b, y)];
       for (let px = 0; px < this.pw; px++) {
-        const x = Math.min(width - 1, Math.floor(px / this.scale));
+        const x = this.xmap[px]!;
         const k = (r * width + x) * 4;
-        const diffAt = (py * pwid + (this.panels - 1) * (this.pw + PANEL_GAP) + px) * 4;
+        const diffAt = (py * pwid + left + px) * 4;
         if (this.pic[diffAt] !== CHANGED[0] || this.pic[diffAt + 1] !== CHANGED[1]) {
           let v = 255;
-          if (this.covers(this.o.b, x, y)) v = faded(w.b, k);
-          else if (this.covers(this.o.a, x, y)) v = faded(w.a, k);
-          this.pic.fill(v, diffAt, diffAt + 3);
+          if (x < bw) v = faded(w.b, k);
+          else if (x < aw) v = faded(w.a, k);
+          this.pic[diffAt] = this.pic[diffAt + 1] = this.pic[diffAt + 2] = v;
         }
         if (this.panels === 3) {
-          this.panel(py * pwid + px, w.a, k, this.covers(this.o.a, x, y));
-          this.panel(py * pwid + this.pw + PANEL_GAP + px, w.b, k, this.covers(this.o.b, x, y));
+          this.panel(py * pwid + px, w.a, k, x < aw);
+          this.panel(py * pwid + this.pw + PANEL_GAP + px, w.b, k, x < bw);
         }
       }
     }
@@ -259,6 +264,16 @@ export class ImageComparer {
       pictureScale: s,
     };
   }
+}
+
+/** The window with its 8-bit arrays at 4-byte aligned offsets (they are read as 32-bit words). */
+function aligned(w: Window): Window {
+  const fix = (d: Uint8Array) => (d.byteOffset & 3 ? new Uint8Array(d) : d);
+  return w.a.byteOffset & 3 || w.b.byteOffset & 3 ? { ...w, a: fix(w.a), b: fix(w.b) } : w;
+}
+
+function sameAt(a: Uint16Array, b: Uint16Array, k: number): boolean {
+  return a[k] === b[k] && a[k + 1] === b[k + 1] && a[k + 2] === b[k + 2] && a[k + 3] === b[k + 3];
 }
 
 /** A pixel as a faded grey over white (the diff picture's background). */
