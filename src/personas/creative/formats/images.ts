@@ -21,6 +21,7 @@ import { DecodeError, TooLargeError, UnsupportedFormatError } from './errors.js'
 import { readAll } from './imageSource.js';
 import type { ImageFormat, RgbaImage } from './imageTypes.js';
 import { openPng } from './pngStream.js';
+import { compositePsd } from './psdComposite.js';
 
 export type { ImageFormat, ImageInfo, RgbaImage } from './imageTypes.js';
 
@@ -261,34 +262,6 @@ function flattenLayers(
   }
 }
 
-/** Source-over of visible layers (normal blending, opacity), bottom to top: used only when a PSD has no stored composite. */
-function compositeLayers(psd: Psd, layers: readonly PsdLayer[]): Uint8Array {
-  const { width, height } = psd;
-  const dst = new Uint8Array(width * height * 4);
-  const hiddenPrefixes = layers.filter((l) => l.hidden).map((l) => `${l.path}/`);
-  for (const l of layers) {
-    if (!l.image || l.hidden || hiddenPrefixes.some((p) => l.path.startsWith(p))) continue;
-    const { image } = l;
-    for (let y = 0; y < image.height; y++) {
-      const dy = y + l.top;
-      if (dy < 0 || dy >= height) continue;
-      for (let x = 0; x < image.width; x++) {
-        const dx = x + l.left;
-        if (dx < 0 || dx >= width) continue;
-        const s = (y * image.width + x) * 4;
-        const d = (dy * width + dx) * 4;
-        const sa = (image.data[s + 3]! / 255) * l.opacity;
-        const da = dst[d + 3]! / 255;
-        const oa = sa + da * (1 - sa);
-        for (let c = 0; c < 3; c++)
-          dst[d + c] = oa ? Math.round((image.data[s + c]! * sa + dst[d + c]! * da * (1 - sa)) / oa) : 0;
-        dst[d + 3] = Math.round(oa * 255);
-      }
-    }
-  }
-  return dst;
-}
-
 function uniform(d: Uint8Array): boolean {
   for (let i = 4; i < d.length; i++) if (d[i] !== d[i & 3]) return false;
   return true;
@@ -310,7 +283,8 @@ export async function decodePsd(bytes: Uint8Array, path: string): Promise<Decode
   let data = psd.imageData ? pixelDataToRgba8(psd.imageData) : null;
   let fromFile = !!data;
   if (!data || (uniform(data) && layers.some((l) => l.image))) {
-    const rebuilt = compositeLayers(psd, layers);
+    const c = compositePsd(psd).data;
+    const rebuilt = new Uint8Array(c.buffer, c.byteOffset, c.byteLength);
     if (!data || !equalBytes(rebuilt, data)) {
       data = rebuilt;
       fromFile = false;
