@@ -26,7 +26,7 @@ test('vault commit in a creative vault stores thumbnails; a broken image only wa
     await writeFile(join(dir, 'broken.png'), Buffer.from('\x89PNG\r\n\x1a\nnot really'));
     const c = await v(['commit', '-m', 'one']);
     assert.is(c.code, 0, c.stderr);
-    assert.match(c.stderr, /warning: thumbnails: no thumbnail for broken\.png: /);
+    assert.match(c.stderr, /warning: thumbnails: no preview for broken\.png \(a placeholder is shown\): /);
     const ls = await v([
       'ls-tree',
       '-r',

@@ -1,5 +1,5 @@
 /** What every image decoder returns (images.ts re-exports these). */
-export type ImageFormat = 'png' | 'jpeg' | 'psd' | 'webp';
+export type ImageFormat = 'png' | 'jpeg' | 'psd' | 'webp' | 'kra' | 'ora' | 'svg' | 'blend' | 'tga' | 'dds' | 'ktx2';
 
 export interface ImageInfo {
   format: ImageFormat;

@@ -38,6 +38,13 @@ const EXT: Record<string, ImageFormat> = {
   psd: 'psd',
   psb: 'psd',
   webp: 'webp',
+  kra: 'kra',
+  ora: 'ora',
+  svg: 'svg',
+  blend: 'blend',
+  tga: 'tga',
+  dds: 'dds',
+  ktx2: 'ktx2',
 };
 
 function extOf(path: string): string {
@@ -64,16 +71,23 @@ function sniff(head: Uint8Array): ImageFormat | null {
     b[11] === 0x50
   )
     return 'webp';
+  const text = Buffer.from(b.subarray(0, 12)).toString('latin1');
+  if (text.startsWith('BLENDER')) return 'blend';
+  if (text.startsWith('DDS ')) return 'dds';
+  if (text.startsWith('\u00abKTX 20\u00bb')) return 'ktx2';
   return null;
 }
 
 /** The image format of a file by its magic bytes when `head` is given (they win), else by extension. */
 export function imageFormatOf(path: string, head?: Uint8Array): ImageFormat | null {
+  const ext = EXT[extOf(path)] ?? null;
+  // .kra and .ora are zips; their own extension says more than the zip magic
+  if (ext === 'kra' || ext === 'ora' || ext === 'svg' || ext === 'tga') return ext;
   if (head && head.length) {
     const s = sniff(head);
     if (s) return s;
   }
-  return EXT[extOf(path)] ?? null;
+  return ext;
 }
 
 function checkPixels(path: string, width: number, height: number): void {
@@ -350,17 +364,37 @@ async function decodeWebp(bytes: Uint8Array, path: string): Promise<RgbaImage> {
   };
 }
 
+/** What decodeImage reads, for messages. */
+export const IMAGE_FORMATS =
+  'PNG, JPEG, PSD, WebP, Krita .kra, OpenRaster .ora, SVG, Blender .blend previews, TGA, DDS, KTX2';
+
+/** The picture of the formats in previews.ts and textures.ts (tagged with the file's own format). */
+async function decodePreview(format: ImageFormat, bytes: Uint8Array, path: string): Promise<RgbaImage> {
+  const p = await import('./previews.js');
+  const t = await import('./textures.js');
+  if (format === 'kra' || format === 'ora') {
+    const merged = await decodePng(p.zipMergedImage(bytes, path, format), path);
+    return { ...merged, info: { ...merged.info, format } };
+  }
+  if (format === 'svg') return p.renderSvg(bytes, path);
+  if (format === 'blend') return p.blendPreview(bytes, path);
+  if (format === 'tga') return t.decodeTga(bytes, path);
+  if (format === 'dds') return t.decodeDds(bytes, path);
+  return t.decodeKtx2(bytes, path);
+}
+
 /** The whole image, RGBA8. PSD: the flattened composite. */
 export async function decodeImage(bytes: Uint8Array, path: string): Promise<RgbaImage> {
   const format = imageFormatOf(path, bytes.subarray(0, 16));
-  if (!format) throw new UnsupportedFormatError(path, 'this file type', 'not a PNG, JPEG, PSD or WebP image');
+  if (!format) throw new UnsupportedFormatError(path, 'this file type', `not one of ${IMAGE_FORMATS}`);
   if (bytes.length > MAX_IMAGE_BYTES)
     throw new TooLargeError(path, `${bytes.length} bytes`, `${MAX_IMAGE_BYTES} bytes`);
   try {
     if (format === 'webp') return await decodeWebp(bytes, path);
     if (format === 'png') return await decodePng(bytes, path);
     if (format === 'jpeg') return await decodeJpeg(bytes, path);
-    return (await decodePsd(bytes, path)).composite;
+    if (format === 'psd') return (await decodePsd(bytes, path)).composite;
+    return await decodePreview(format, bytes, path);
   } catch (e) {
     if (e instanceof DecodeError || e instanceof TooLargeError || e instanceof UnsupportedFormatError) throw e;
     throw new DecodeError(path, format, (e as Error)?.message ?? String(e));

@@ -4,7 +4,14 @@ import { diff, type DiffSide } from '../../../porcelain/diff.js';
 import type { Vault } from '../../../porcelain/openVault.js';
 import { UnsupportedFormatError } from '../formats/errors.js';
 import type { ReadRelated } from '../formats/gltfIo.js';
-import { decodeImage, decodePsd, imageFormatOf, type PsdLayer, type RgbaImage } from '../formats/images.js';
+import {
+  IMAGE_FORMATS,
+  decodeImage,
+  decodePsd,
+  imageFormatOf,
+  type PsdLayer,
+  type RgbaImage,
+} from '../formats/images.js';
 import { sourceOf } from '../formats/imageSource.js';
 import { modelFormatOf, parseModel, type Model } from '../formats/models.js';
 import { openImage } from '../formats/openImage.js';
@@ -132,7 +139,7 @@ export async function visualDiff(opts: VisualDiffOptions): Promise<VisualDiff> {
     throw new UnsupportedFormatError(
       path,
       'a visual or structural diff of this file type',
-      'it is not an image (PNG, JPEG, PSD, WebP), a model (OBJ, STL, glTF, GLB) or a scene (JSON, YAML, Godot .tscn/.tres)',
+      `it is not an image (${IMAGE_FORMATS}), a model (OBJ, STL, glTF, GLB) or a scene (JSON, YAML, Godot .tscn/.tres)`,
     );
   const status = !x ? 'added' : !y ? 'removed' : (await sameContent(x, y)) ? 'unchanged' : 'modified';
   const base: Base = {
