@@ -13,7 +13,7 @@ import { zipSync, strToU8 } from 'fflate';
 import { createDefaultContainer, KHR_DF_MODEL_ETC1S, write as writeKtx } from 'ktx-parse';
 import { decodeImage } from '../../../src/personas/creative/formats/index.js';
 import { thumbnailFor, thumbnailsAttachment } from '../../../src/personas/creative/thumbnails/index.js';
-import { timelineVersions } from '../../../src/personas/creative/timeline/index.js';
+import { timelineText, timelineVersions } from '../../../src/personas/creative/timeline/index.js';
 import { visualDiff } from '../../../src/personas/creative/visual/index.js';
 import { commit } from '../../../src/porcelain/commit.js';
 import { memVault } from '../../helpers/vault.js';
@@ -165,6 +165,15 @@ test('a .blend saved without a preview and a Basis texture: a labelled placehold
   assert.ok(card && card.width === 128 && card.height === 96);
   const dark = card.data.filter((_, i) => i % 4 === 0 && card.data[i] === 70).length;
   assert.ok(dark > 50, 'the card has its label written on it');
+});
+
+test('the terminal timeline lists changed pictures and models before README and .import files', async () => {
+  const t = await memVault({ 'README.md': 'a\n', 'hero.png.import': 'x\n', 'zz.png': png8(4, 4, scene(1)) });
+  await commit({ vault: t.vault, message: 'v1' });
+  const versions = await timelineVersions({ vault: t.vault });
+  const lines = await timelineText({ vault: t.vault, versions, pictures: 'none', color: false });
+  const listed = lines.filter((l) => /^ {4}\+ /.test(l)).map((l) => l.trim().split(/\s+/)[1]);
+  assert.equal(listed, ['zz.png', 'README.md', 'hero.png.import']);
 });
 
 test.run();
