@@ -27,6 +27,7 @@
  * written by @gltf-transform/extensions, so they survive; a file with
  * compressed geometry (Draco, meshopt) is refused.
  */
+import { createHash } from 'node:crypto';
 import {
   type Document,
   PropertyType,
@@ -39,7 +40,17 @@ import {
 import { gltfJson, isGlb, readGltf, writeGltf } from '../formats/gltfIo.js';
 import { ElementFormatError, UnsupportedElementFormatError } from './errors.js';
 import { pickElement, siblingNamer } from './match.js';
-import type { ElementFormat, ElementInfo, FormatRestore, ReadRelated, RestoreInput, Side } from './types.js';
+import type {
+  ElementFormat,
+  ElementInfo,
+  ElementPrint,
+  Fingerprint,
+  FormatRestore,
+  ReadRelated,
+  RemoveInput,
+  RestoreInput,
+  Side,
+} from './types.js';
 
 /** extensions that compress geometry: reading them needs a decoder Vault does not ship, writing would drop them */
 const COMPRESSION = new Set(['KHR_draco_mesh_compression', 'EXT_meshopt_compression']);
@@ -374,8 +385,98 @@ async function restore(opts: RestoreInput): Promise<FormatRestore> {
   return { data: written.data, related: written.related, element: target, action, notes };
 }
 
+function digest(parts: unknown[]): string {
+  const h = createHash('sha256');
+  for (const p of parts) {
+    if (ArrayBuffer.isView(p)) h.update(new Uint8Array(p.buffer, p.byteOffset, p.byteLength));
+    else h.update(JSON.stringify(p) ?? 'undefined');
+    h.update('\u0000');
+  }
+  return h.digest('hex');
+}
+
+function meshSig(m: Mesh): string {
+  return digest(
+    m
+      .listPrimitives()
+      .flatMap((p) => [
+        p.getMode(),
+        p.getMaterial()?.getName() ?? null,
+        ...p.listSemantics().flatMap((k) => [k, p.getAttribute(k)!.getArray() ?? null]),
+        p.getIndices()?.getArray() ?? null,
+        p.listTargets().length,
+      ]),
+  );
+}
+
+function materialSig(m: Material): string {
+  const tex = (t: Texture | null) => t?.getImage() ?? null;
+  return digest([
+    m.getBaseColorFactor(),
+    m.getEmissiveFactor(),
+    m.getMetallicFactor(),
+    m.getRoughnessFactor(),
+    m.getAlphaMode(),
+    m.getAlphaCutoff(),
+    m.getDoubleSided(),
+    m.getExtras(),
+    ...texturesOf(m).map(tex),
+    m.listExtensions().map((e) => e.extensionName),
+  ]);
+}
+
+async function fingerprint(bytes: Uint8Array, side: Side, readRelated?: ReadRelated): Promise<Fingerprint> {
+  const doc = await parse(bytes, side, readRelated);
+  const elements = new Map<string, ElementPrint>();
+  for (const { name, item } of nodePaths(doc)) {
+    const sig = digest([
+      item.getTranslation(),
+      item.getRotation(),
+      item.getScale(),
+      item.getMesh()?.getName() ?? null,
+      item.getCamera()?.getName() ?? null,
+      item.getExtras(),
+    ]);
+    const parent = name.includes('/') ? `node:${name.slice(0, name.lastIndexOf('/'))}` : undefined;
+    elements.set(`node:${name}`, { name, kind: 'node', sig, ...(parent ? { parent } : {}) });
+  }
+  for (const { name, item } of named(doc.getRoot().listMeshes(), 'mesh'))
+    elements.set(`mesh:${name}`, { name, kind: 'mesh', sig: meshSig(item) });
+  for (const { name, item } of named(doc.getRoot().listMaterials(), 'material'))
+    elements.set(`material:${name}`, { name, kind: 'material', sig: materialSig(item) });
+  const root = doc.getRoot();
+  const rest = JSON.stringify([
+    root.listScenes().map((x) => x.getName()),
+    root.listAnimations().map((a) => [a.getName(), a.listChannels().length]),
+    root.listSkins().length,
+    root.listExtensionsUsed().map((e) => e.extensionName),
+  ]);
+  return { elements, rest };
+}
+
+async function remove(opts: RemoveInput): Promise<FormatRestore> {
+  const side = { path: opts.path, where: 'the file being merged' };
+  const cur = await parse(opts.current, side, opts.currentRelated);
+  const target = pickElement(listOf(cur), opts.element, side);
+  const all =
+    target.kind === 'node'
+      ? nodePaths(cur)
+      : named<Property>(
+          target.kind === 'mesh' ? cur.getRoot().listMeshes() : cur.getRoot().listMaterials(),
+          target.kind,
+        );
+  const item = all.find((x) => x.name === target.name)!.item;
+  const orphans = target.kind === 'mesh' ? usedBy(item as Mesh) : [];
+  item.dispose();
+  disposeOrphans(cur, orphans);
+  const w = await write(cur, isGlb(opts.current), opts.currentRelated);
+  return { data: w.data, related: w.related, element: target, action: 'replaced', notes: [] };
+}
+
 export const gltfFormat: ElementFormat = {
   format: 'gltf',
   list: async (bytes, side, readRelated) => listOf(await parse(bytes, side, readRelated)),
   restore,
+  fingerprint,
+  remove,
 };

@@ -28,48 +28,19 @@ import type { Vault } from '../../../porcelain/openVault.js';
 import { readSnapshot } from '../../../porcelain/readSnapshot.js';
 import { normalizeRel } from '../../../porcelain/restore.js';
 import { readHead } from '../../../refs/refs.js';
-import {
-  ElementFileTooLargeError,
-  FileChangedError,
-  UnknownElementError,
-  UnsupportedElementFormatError,
-} from './errors.js';
+import { ElementFileTooLargeError, FileChangedError, UnknownElementError } from './errors.js';
 import { relatedPath, writeRelated } from './related.js';
-import type { ElementFormat, ElementInfo, ReadRelated } from './types.js';
+import { elementFormatOf } from './formats.js';
+import type { ElementInfo, ReadRelated } from './types.js';
 
 export * from './errors.js';
+export { elementFormatOf } from './formats.js';
+export { mergeElements, MergeUnsupportedError } from './merge.js';
+export type { ElementMergeOptions, ElementMergeResult, MergeConflict, MergedElement } from './merge.js';
 export type { ElementFormat, ElementInfo, FormatRestore } from './types.js';
 
 /** Files above this size are not loaded for element restore (512 MiB): decoding holds a file (and a PSD's pixels) in memory. */
 export const MAX_ELEMENT_FILE_BYTES = 512 * 1024 * 1024;
-
-const LOADERS: Record<string, () => Promise<ElementFormat>> = {
-  psd: async () => (await import('./psd.js')).psdFormat,
-  glb: async () => (await import('./gltf.js')).gltfFormat,
-  gltf: async () => (await import('./gltf.js')).gltfFormat,
-  obj: async () => (await import('./obj.js')).objFormat,
-  json: async () => (await import('./json.js')).jsonFormat,
-  yaml: async () => (await import('./yaml.js')).yamlFormat,
-  yml: async () => (await import('./yaml.js')).yamlFormat,
-  tscn: async () => (await import('./tscn.js')).tscnFormat,
-};
-
-function extOf(path: string): string {
-  const base = path.slice(path.lastIndexOf('/') + 1);
-  const dot = base.lastIndexOf('.');
-  return dot > 0 ? base.slice(dot + 1).toLowerCase() : '';
-}
-
-/** The format module for a path, by extension; EUNSUPPORTED when there is none. */
-export async function elementFormatOf(path: string): Promise<ElementFormat> {
-  const load = Object.hasOwn(LOADERS, extOf(path)) ? LOADERS[extOf(path)] : undefined;
-  if (!load)
-    throw new UnsupportedElementFormatError(
-      path,
-      extOf(path) ? `'.${extOf(path)}' files have no elements Vault knows` : 'the name has no extension',
-    );
-  return load();
-}
 
 function relPath(path: string): string {
   const rel = normalizeRel(path);

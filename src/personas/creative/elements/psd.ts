@@ -12,11 +12,20 @@
  * as having no real merged data, so Photoshop re-renders it from the layers.
  * The old embedded thumbnail is dropped (it would show the previous picture).
  */
+import { createHash } from 'node:crypto';
 import { initializeCanvas, readPsd, writePsd, type Layer, type Psd } from 'ag-psd';
 import { compositePsd } from '../formats/psdComposite.js';
 import { ElementFileTooLargeError, ElementFormatError } from './errors.js';
 import { pickElement, siblingNamer } from './match.js';
-import type { ElementFormat, ElementInfo, FormatRestore, Side } from './types.js';
+import type {
+  ElementFormat,
+  ElementInfo,
+  ElementPrint,
+  Fingerprint,
+  FormatRestore,
+  RemoveInput,
+  Side,
+} from './types.js';
 
 let canvasReady = false;
 /** ag-psd makes pixel buffers through a canvas factory; in Node, plain RGBA arrays do (no canvas is ever drawn). */
@@ -229,7 +238,17 @@ function restore(opts: {
     siblings.splice(at, 0, from.layer);
     action = 'inserted';
   }
-  const made = newComposite(before, cur, [from.layer, here?.layer]);
+  notes.push(...finish(cur, before, [from.layer, here?.layer], target.kind));
+  if (old.width !== cur.width || old.height !== cur.height)
+    notes.push(
+      `the canvas size changed (${old.width}x${old.height} then, ${cur.width}x${cur.height} now): the layer keeps its old position`,
+    );
+  return { data: written(cur, opts.path), element: target, action, notes };
+}
+
+/** The new composite and the flags that go with it (see newComposite); returns the notes to show. */
+function finish(cur: Psd, before: Psd, changed: readonly (Layer | undefined)[], kind: string): string[] {
+  const made = newComposite(before, cur, changed);
   cur.imageData = { width: cur.width, height: cur.height, data: made.data } as never;
   cur.imageResources ??= {};
   delete cur.imageResources.thumbnail;
@@ -239,30 +258,66 @@ function restore(opts: {
       ...(cur.imageResources.versionInfo ?? { writerName: 'Vault', readerName: 'Adobe Photoshop', fileVersion: 1 }),
       hasRealMergedData: false,
     };
-    notes.push(
-      `composite kept as the file had it outside the restored ${target.kind}, redrawn approximately inside it (${made.why.join(', ')}), and marked for re-rendering: Photoshop rebuilds it from the layers`,
-    );
-  } else {
-    // the composite is exact now, whatever an earlier writer said
-    if (cur.imageResources.versionInfo)
-      cur.imageResources.versionInfo = { ...cur.imageResources.versionInfo, hasRealMergedData: true };
-    notes.push('composite regenerated from the visible layers');
+    return [
+      `composite kept as the file had it outside the restored ${kind}, redrawn approximately inside it (${made.why.join(', ')}), and marked for re-rendering: Photoshop rebuilds it from the layers`,
+    ];
   }
-  if (old.width !== cur.width || old.height !== cur.height)
-    notes.push(
-      `the canvas size changed (${old.width}x${old.height} then, ${cur.width}x${cur.height} now): the layer keeps its old position`,
-    );
-  let data: Uint8Array;
+  // the composite is exact now, whatever an earlier writer said
+  if (cur.imageResources.versionInfo)
+    cur.imageResources.versionInfo = { ...cur.imageResources.versionInfo, hasRealMergedData: true };
+  return ['composite regenerated from the visible layers'];
+}
+
+function written(psd: Psd, path: string): Uint8Array {
   try {
-    data = new Uint8Array(writePsd(cur));
+    return new Uint8Array(writePsd(psd));
   } catch (e) {
-    throw new ElementFormatError(opts.path, 'writing the result', (e as Error).message);
+    throw new ElementFormatError(path, 'writing the result', (e as Error).message);
   }
-  return { data, element: target, action, notes };
+}
+
+/** A digest of what a layer is (its properties and pixels), without its children. */
+function layerSig(l: Layer): string {
+  const h = createHash('sha256');
+  const { children: _c, imageData, mask, canvas: _cv, ...props } = l;
+  const { imageData: maskPixels, canvas: _mc, ...maskProps } = mask ?? {};
+  h.update(JSON.stringify({ props, maskProps, group: Array.isArray(l.children) }));
+  if (imageData) h.update(new Uint8Array(imageData.data.buffer, imageData.data.byteOffset, imageData.data.byteLength));
+  if (maskPixels)
+    h.update(new Uint8Array(maskPixels.data.buffer, maskPixels.data.byteOffset, maskPixels.data.byteLength));
+  return h.digest('hex');
+}
+
+function fingerprint(bytes: Uint8Array, side: Side): Fingerprint {
+  const psd = parse(bytes, side, true);
+  const elements = new Map<string, ElementPrint>();
+  for (const l of walk(psd.children, '', [])) {
+    const kind = Array.isArray(l.layer.children) ? 'group' : 'layer';
+    const parent = l.name.includes('/') ? `group:${l.name.slice(0, l.name.lastIndexOf('/'))}` : undefined;
+    elements.set(`${kind}:${l.name}`, { name: l.name, kind, sig: layerSig(l.layer), ...(parent ? { parent } : {}) });
+  }
+  const rest = JSON.stringify([psd.width, psd.height, psd.bitsPerChannel, psd.colorMode, psd.channels]);
+  return { elements, rest };
+}
+
+function remove(opts: RemoveInput): FormatRestore {
+  const side = { path: opts.path, where: 'the file being merged' };
+  const cur = parse(opts.current, side, true);
+  check8BitRgb(cur, side);
+  const before = parse(opts.current, side, true);
+  const all = walk(cur.children, '', []);
+  const target = pickElement(all.map(info), opts.element, side);
+  const here = all.find((l) => l.name === target.name)!;
+  here.siblings.splice(here.index, 1);
+  const notes = finish(cur, before, [here.layer], target.kind);
+  return { data: written(cur, opts.path), element: target, action: 'replaced', notes };
 }
 
 export const psdFormat: ElementFormat = {
   format: 'psd',
   list: (bytes, side) => listOf(parse(bytes, side, false)),
   restore,
+  fingerprint,
+  remove,
+  nested: true,
 };

@@ -35,6 +35,37 @@ export interface ElementFormat {
   readonly format: string;
   list(bytes: Uint8Array, side: Side, readRelated?: ReadRelated): Promise<ElementInfo[]> | ElementInfo[];
   restore(opts: RestoreInput): Promise<FormatRestore> | FormatRestore;
+  /** for merge: what each element is (equal signatures: equal content), and everything that is not one */
+  fingerprint?(bytes: Uint8Array, side: Side, readRelated?: ReadRelated): Promise<Fingerprint> | Fingerprint;
+  /** for merge: the current file without one element */
+  remove?(opts: RemoveInput): Promise<FormatRestore> | FormatRestore;
+  /** restoring an element brings everything inside it (PSD groups, OBJ objects with their groups) */
+  readonly nested?: boolean;
+}
+
+/** An element's identity for merge. */
+export interface ElementPrint {
+  readonly name: string;
+  readonly kind: string;
+  /** equal when the element's own content is equal */
+  readonly sig: string;
+  /** `kind:name` of the element it sits in, if any */
+  readonly parent?: string;
+}
+
+export interface Fingerprint {
+  /** by `kind:name` */
+  readonly elements: ReadonlyMap<string, ElementPrint>;
+  /** what is not an element (canvas size, connections, file-wide settings): equal when unchanged */
+  readonly rest: string;
+}
+
+export interface RemoveInput {
+  readonly current: Uint8Array;
+  /** `kind:name` */
+  readonly element: string;
+  readonly path: string;
+  readonly currentRelated?: ReadRelated;
 }
 
 /** What a format's restore gets: both versions, the element's name, and readers of the files they reference. */

@@ -34,7 +34,8 @@ export async function decodeTga(bytes: Uint8Array, path: string): Promise<RgbaIm
   const { width, height, pixelDepth, isGreyColor } = tga.header;
   if (width * height > MAX_TEXTURE_PIXELS) throw new TooLargeError(path, `${width}x${height}`, `${MAX_TEXTURE_PIXELS}`);
   const out = tga.getImageData({ width, height, data: new Uint8ClampedArray(width * height * 4) });
-  const colorType = isGreyColor ? 'grey' : pixelDepth === 32 ? 'rgba' : 'rgb';
+  let colorType = pixelDepth === 32 ? 'rgba' : 'rgb';
+  if (isGreyColor) colorType = 'grey';
   return image(width, height, new Uint8Array(out.data.buffer), 'tga', colorType);
 }
 
