@@ -1,14 +1,22 @@
-import yargs from 'yargs';
-import { VaultError } from '../errors.js';
-import { commands } from './commands/index.js';
+/**
+ * `vault ARGS`: finds the command's name, loads that command's module only (see commands/registry.ts)
+ * and lets yargs parse the arguments for it. `vault --version` and `vault --help` load no command and
+ * no yargs at all.
+ */
+import { UsageError, VaultError } from '../errors.js';
+import { didYouMean } from '../suggest.js';
+import { findCommand } from './commands/registry.js';
+import { commandNames, topLevelHelp } from './help.js';
 import { VERSION } from './version.js';
 
-/** Print an error the way a person can act on it; --json prints the error object. */
+/** Print an error the way a person can act on it; with --json only the error object, on stdout. */
 export function reportError(err: unknown, json: boolean): number {
   if (err instanceof VaultError) {
     if (json) process.stdout.write(`${JSON.stringify({ error: err.toJSON() }, null, 2)}\n`);
-    process.stderr.write(`vault: ${err.message}\n`);
-    if (err.hint) process.stderr.write(`hint: ${err.hint}\n`);
+    else {
+      process.stderr.write(`vault: ${err.message}\n`);
+      if (err.hint) process.stderr.write(`hint: ${err.hint}\n`);
+    }
     return err.code === 'EUSAGE' ? 2 : 1;
   }
   const e = err as Error;
@@ -16,8 +24,28 @@ export function reportError(err: unknown, json: boolean): number {
   return 70;
 }
 
+/** Global options that take a value, so the word after them is not the command's name. */
+const TAKES_VALUE = new Set(['-C', '--vault-dir']);
+
+/** The command's name (the first word that is not an option or an option's value), if any. */
+export function commandWord(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') return args[i + 1];
+    if (TAKES_VALUE.has(a)) i++;
+    else if (!a.startsWith('-') || a === '-') return a;
+  }
+  return undefined;
+}
+
+/** Whether an option is given before a lone `--` (`-h`, `--help`, `--json`; `--json=true` too). */
+function has(args: readonly string[], ...names: string[]): boolean {
+  const end = args.indexOf('--');
+  return (end < 0 ? args : args.slice(0, end)).some((a) => names.includes(a.replace(/=.*$/, '')));
+}
+
 export async function main(args: string[]): Promise<void> {
-  const json = args.includes('--json');
+  const json = has(args, '--json');
   // `vault log | head`: the reader went away; stop quietly like git does
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (e: NodeJS.ErrnoException) => {
@@ -25,34 +53,33 @@ export async function main(args: string[]): Promise<void> {
       throw e;
     });
   }
-  let cli = yargs(args)
-    .scriptName('vault')
-    .usage(
-      '$0 <command> [options]\n\nContent-addressed, incremental backup and versioning for projects full of big binary files.',
-    )
-    .option('C', { type: 'string', describe: 'run as if vault was started in this folder', global: true })
-    .option('vault-dir', {
-      type: 'string',
-      describe: 'the vault storage folder (default: .vault in the project; env VAULT_DIR)',
-      global: true,
-    })
-    .option('json', { type: 'boolean', describe: 'print results (and errors) as JSON', global: true })
-    .option('quiet', { alias: 'q', type: 'boolean', describe: 'print only what is essential', global: true })
-    .version(VERSION)
-    .help()
-    .alias('h', 'help')
-    .strict()
-    .demandCommand(1, 'name a command; see vault --help')
-    .recommendCommands()
-    .wrap(Math.min(110, process.stdout.columns || 100))
-    .fail((msg, err) => {
-      if (err) throw err;
-      throw new VaultError('EUSAGE', msg, {}, "see 'vault --help' or 'vault <command> --help'");
-    });
-  for (const c of commands) cli = cli.command(c);
   try {
-    await cli.parseAsync();
+    await dispatch(args);
   } catch (err) {
     process.exitCode = reportError(err, json);
   }
+}
+
+async function dispatch(args: string[]): Promise<void> {
+  let word = commandWord(args);
+  if (word === 'help') {
+    // `vault help` and `vault help COMMAND`, like git
+    const rest = args.slice(args.indexOf('help') + 1).filter((a) => !a.startsWith('-'));
+    if (!rest.length) return void process.stdout.write(topLevelHelp(VERSION));
+    word = rest[0]!;
+    args = [word, '--help'];
+  }
+  if (word === undefined) {
+    if (has(args, '--version')) return void process.stdout.write(`${VERSION}\n`);
+    if (has(args, '--help', '-h')) return void process.stdout.write(topLevelHelp(VERSION));
+    throw new UsageError('name a command', "see 'vault --help' for the list");
+  }
+  const info = findCommand(word);
+  if (!info) {
+    const near = didYouMean(word, commandNames());
+    throw new UsageError(`unknown command '${word}'`, `${near ? `${near} ` : ''}see 'vault --help' for the list`);
+  }
+  const command = await info.load();
+  const { parseCommand } = await import('./parse.js');
+  await parseCommand(args, command);
 }

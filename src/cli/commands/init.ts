@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import { resolve } from 'node:path';
 import { initVault } from '../../porcelain/openVault.js';
 import { cwdOf, nodeFs, out, printJson, vaultDirOf, type GlobalArgs } from '../context.js';
+import { examplesText } from '../examples.js';
 
 interface Args extends GlobalArgs {
   dir?: string;
@@ -19,8 +20,12 @@ export const initCommand: CommandModule<GlobalArgs, Args> = {
         choices: ['creative', 'game', 'none'],
         describe: 'creative: thumbnails and asset references at commit; game: builds, bundles, platforms',
       })
-      .example('$0 init', 'make the current folder a vault project')
-      .example('$0 init --persona creative', 'a painting/3D project: thumbnails on the timeline'),
+      .epilog(
+        examplesText([
+          ['vault init', 'make the current folder a vault project'],
+          ['vault init --persona creative', 'a painting/3D project: thumbnails on the timeline'],
+        ]),
+      ),
   handler: async (argv) => {
     const dir = argv.dir ? resolve(cwdOf(argv), argv.dir) : cwdOf(argv);
     const persona = argv.persona && argv.persona !== 'none' ? { persona: argv.persona } : {};

@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { checkPersona, personaOf, setConfigExtra } from '../../porcelain/settings.js';
 import { out, printJson, withVault, type GlobalArgs } from '../context.js';
+import { examplesText } from '../examples.js';
 
 interface Args extends GlobalArgs {
   name?: string;
@@ -10,10 +11,12 @@ export const personaCommand: CommandModule<GlobalArgs, Args> = {
   command: 'persona [name]',
   describe: "show or set the vault's persona (creative, game, none)",
   builder: (y) =>
-    y
-      .positional('name', { type: 'string', describe: 'creative | game | none' })
-      .example('$0 persona', 'which persona this vault uses')
-      .example('$0 persona creative', 'thumbnails and asset references from the next commit on'),
+    y.positional('name', { type: 'string', describe: 'creative | game | none' }).epilog(
+      examplesText([
+        ['vault persona', 'which persona this vault uses'],
+        ['vault persona creative', 'thumbnails and asset references from the next commit on'],
+      ]),
+    ),
   handler: async (argv) => {
     const persona = await withVault(argv, async (vault) => {
       if (argv.name === undefined) return personaOf(vault);
@@ -22,6 +25,7 @@ export const personaCommand: CommandModule<GlobalArgs, Args> = {
       return p;
     });
     if (argv.json) printJson({ persona });
-    else out(argv.name === undefined ? persona : `persona set to ${persona}`);
+    else if (argv.name === undefined) out(persona);
+    else if (!argv.quiet) out(`persona set to ${persona}`);
   },
 };
