@@ -20,12 +20,22 @@ export type NumberKind =
   /** a number from 0 to 1 */
   | 'fraction';
 
-const RULES: Record<NumberKind, { integer: boolean; min: number; minOpen?: boolean; max?: number; says: string }> = {
-  count: { integer: true, min: 1, says: 'a whole number of 1 or more' },
-  whole: { integer: true, min: 0, says: 'a whole number of 0 or more' },
-  seconds: { integer: false, min: 0, says: 'a number of seconds, 0 or more' },
-  positive: { integer: false, min: 0, minOpen: true, says: 'a number above 0' },
-  fraction: { integer: false, min: 0, max: 1, says: '' },
+interface Rule {
+  readonly integer: boolean;
+  readonly min: number;
+  /** min itself is not allowed */
+  readonly minOpen?: boolean;
+  readonly max?: number;
+  readonly says: string;
+  readonly example: string;
+}
+
+const RULES: Record<NumberKind, Rule> = {
+  count: { integer: true, min: 1, says: 'a whole number of 1 or more', example: '5' },
+  whole: { integer: true, min: 0, says: 'a whole number of 0 or more', example: '3' },
+  seconds: { integer: false, min: 0, says: 'a number of seconds, 0 or more', example: '10' },
+  positive: { integer: false, min: 0, minOpen: true, says: 'a number above 0', example: '64' },
+  fraction: { integer: false, min: 0, max: 1, says: '', example: '0.5' },
 };
 
 /** `--lock-wait`, or `-n/--max` when the option has a one-letter alias. */
@@ -54,7 +64,7 @@ export function parseNumber(
   const says =
     max === undefined ? rule.says : `${rule.integer ? 'a whole number' : 'a number'} from ${rule.min} to ${max}`;
   const what = `${label(name, opts.alias)} takes ${says}`;
-  if (text === '') throw new UsageError(`${what}, got nothing`, `e.g. ${label(name, opts.alias)} ${rule.min + 1}`);
+  if (text === '') throw new UsageError(`${what}, got nothing`, `e.g. ${label(name)} ${rule.example}`);
   const syntax = rule.integer ? /^[+-]?\d+$/ : /^[+-]?(\d+\.?\d*|\.\d+)$/;
   const n = Number(text);
   const inRange = n > rule.min || (n === rule.min && !rule.minOpen);
@@ -88,7 +98,6 @@ export function numberOption(
   // no `type`: yargs would turn '2x' into NaN (type number) or show the option as [string]; the value
   // arrives as yargs read it (a number, or text that is not one) and parseNumber decides
   return {
-    requiresArg: true,
     describe: o.describe,
     ...(o.alias ? { alias: o.alias } : {}),
     ...(o.default !== undefined ? { default: o.default } : {}),

@@ -12,6 +12,8 @@ import { VERSION } from './version.js';
 export async function parseCommand(args: string[], command: AnyCommand): Promise<void> {
   const cli = yargs(args)
     .scriptName('vault')
+    // values stay text: numeric options are checked by options.ts (yargs would read 0x10 as 16, 1e3 as 1000)
+    .parserConfiguration({ 'parse-numbers': false, 'parse-positional-numbers': false })
     .option('C', { type: 'string', describe: 'run as if vault was started in this folder', global: true })
     .option('vault-dir', {
       type: 'string',
@@ -32,8 +34,10 @@ export async function parseCommand(args: string[], command: AnyCommand): Promise
     .demandCommand(1, "name a command; see 'vault --help'")
     .wrap(helpWidth())
     .fail((msg, err) => {
-      if (err) throw takeOptionError() ?? err;
-      throw new UsageError(msg, "see 'vault --help' or 'vault <command> --help'");
+      const hint = "see 'vault --help' or 'vault <command> --help'";
+      // yargs' own errors (YError) are about the command line; anything else came from a handler
+      if (err) throw takeOptionError() ?? (err.name === 'YError' ? new UsageError(err.message, hint) : err);
+      throw new UsageError(msg, hint);
     })
     .command(command);
   try {

@@ -9,6 +9,7 @@ import { UsageError } from '../errors.js';
 import { didYouMean } from '../suggest.js';
 import type { GlobalArgs } from './context.js';
 import { examplesText, type Example } from './examples.js';
+import { VERSION } from './version.js';
 
 export interface Action {
   /** the yargs command string: the action's name, then its positionals ('show <id>') */
@@ -56,12 +57,17 @@ export function withActions<A>(
     // no action, or one that does not exist: say which there are (and which one was probably meant)
     const names = actions.map(actionName);
     cli = cli.command({
-      command: '$0 [action]',
+      command: '$0',
       describe: false,
-      builder: (sub: Argv<GlobalArgs>) => sub.positional('action', { type: 'string' }),
+      // not strict, and --version is just a word here: a mistyped action is reported as such, whatever follows
+      builder: (sub: Argv<GlobalArgs>) => sub.strict(false).version(false),
       handler: (argv) => {
-        const given = (argv as { action?: string }).action;
+        const words = argv._.map(String);
+        const given = words[words.indexOf(group) + 1];
         const list = names.join(', ');
+        // `vault build --version`: Vault's version, as for any command
+        if (given === undefined && (argv as { version?: unknown }).version === true)
+          return void process.stdout.write(`${VERSION}\n`);
         if (given === undefined)
           throw new UsageError(`name what 'vault ${group}' should do: ${list}`, `see 'vault ${group} --help'`);
         const near = didYouMean(given, names);
