@@ -1,11 +1,12 @@
 /**
  * `vault ARGS`: finds the command's name, loads that command's module only (see commands/registry.ts)
- * and lets yargs parse the arguments for it. `vault --version` and `vault --help` load no command and
- * no yargs at all.
+ * and reads the arguments for it: the plain forms directly (fastArgs.ts), anything else with yargs
+ * (parse.ts). `vault --version` and `vault --help` load no command and no yargs at all.
  */
 import { UsageError, VaultError } from '../errors.js';
 import { didYouMean } from '../suggest.js';
 import { findCommand } from './commands/registry.js';
+import { fastArgs } from './fastArgs.js';
 import { commandNames, topLevelHelp } from './help.js';
 import { VERSION } from './version.js';
 
@@ -80,6 +81,9 @@ async function dispatch(args: string[]): Promise<void> {
     throw new UsageError(`unknown command '${word}'`, `${near ? `${near} ` : ''}see 'vault --help' for the list`);
   }
   const command = await info.load();
+  // the plain, everyday forms run without loading yargs at all (see fastArgs.ts)
+  const argv = fastArgs(args, command, word);
+  if (argv) return void (await command.handler(argv as never));
   const { parseCommand } = await import('./parse.js');
   await parseCommand(args, command);
 }
