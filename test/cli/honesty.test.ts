@@ -61,40 +61,20 @@ async function project(dir: string): Promise<{ first: string; second: string }> 
   return { first, second };
 }
 
-test('every numeric option refuses what is not a number of its kind: EUSAGE, exit 2, before anything runs', async ({
-  dir,
-}) => {
-  // run in an empty folder: a check that came after opening the vault would say ENOTVAULT (exit 1)
+test('a numeric option that is not a number of its kind: EUSAGE, exit 2, before anything runs', async ({ dir }) => {
+  // an empty folder: a check made after opening the vault would say ENOTVAULT (exit 1) instead
+  // (every numeric option of every command is checked in-process by test/cli/options.test.ts)
   const cases: string[][] = [
     ['log', '-n', 'abc'],
     ['log', '-n', '0'],
     ['log', '-n', '-3'],
     ['log', '-n', '2x'],
     ['log', '-n', '1.5'],
-    ['log', '--max', ''],
-    ['log', '-n'],
     ['commit', '-m', 'x', '--lock-wait', 'soon'],
-    ['commit', '-m', 'x', '--lock-wait', '-1'],
-    ['restore', 'HEAD', 'a.txt', '--element', 'E', '--lock-wait', '1s'],
-    ['gc', '--lock-wait', 'x'],
-    ['prune', '--repack-threshold', '2'],
-    ['prune', '--lock-wait', 'NaN'],
-    ['repair', '--lock-wait', '1e3'],
-    ['forget', '--keep-last', '-1'],
-    ['forget', '--keep-daily', '2.5'],
-    ['diff', 'HEAD', '--visual', 'x.png', '--threshold', '1.5'],
-    ['timeline', '-n', '0'],
-    ['timeline', '--width', 'wide'],
-    ['push', '--batch-mb', '0'],
     ['feedback', 'add', '--build', '1', '--tester', 't', '--rating', '6', 'text'],
-    ['feedback', 'add', '--build', '1', '--tester', 't', '--rating', '0x3', 'text'],
-    ['feedback', 'import', 'f.csv', '--lock-wait', 'x'],
-    ['build', 'record', '--version', '1', '--platform', 'p', '--lock-wait', 'y'],
-    ['playtest', 'save', '--build', '1', '--tester', 't', 'f', '--lock-wait', 'z'],
   ];
-  for (const args of cases) {
-    const r = await runVault(dir, args);
-    assertUsage(r, args.join(' '), /takes (a|an) /);
+  for (const args of cases) assertUsage(await runVault(dir, args), args.join(' '), /takes (a|an) /);
+  for (const args of [cases[3]!, cases[6]!]) {
     const j = await runVault(dir, [...args, '--json']);
     assert.is(j.code, 2, `${args.join(' ')} --json`);
     assert.is(jsonError(j, `${args.join(' ')} --json`).code, 'EUSAGE');

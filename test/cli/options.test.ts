@@ -5,10 +5,13 @@ import * as assert from 'uvu/assert';
 import { COMMANDS, GROUPS, nameOf } from '../../src/cli/commands/registry.js';
 import { examplesText, shellWords } from '../../src/cli/examples.js';
 import { topLevelHelp } from '../../src/cli/help.js';
+import { fastArgs } from '../../src/cli/fastArgs.js';
 import { commandWord } from '../../src/cli/main.js';
 import { numberOption, parseNumber, takeOptionError, type NumberKind } from '../../src/cli/options.js';
+import { parseCommand } from '../../src/cli/parse.js';
 import { VaultError } from '../../src/errors.js';
 import { closestNames, didYouMean, editDistance } from '../../src/suggest.js';
+import { tempDir } from '../helpers/vault.js';
 
 const test = suite('cli/options');
 
@@ -93,6 +96,65 @@ test('numberOption: its coerce keeps the typed error for the failure handler, an
   const e = takeOptionError();
   assert.is(e?.code, 'EUSAGE');
   assert.is(takeOptionError(), undefined, 'taken once');
+});
+
+test('every numeric option of every command refuses a bad value with EUSAGE before its handler runs', async () => {
+  const empty = await tempDir('vault-cli-numbers-');
+  try {
+    const cases: string[][] = [
+      ['log', '-n', 'abc'],
+      ['log', '-n', '0'],
+      ['log', '-n', '-3'],
+      ['log', '-n', '2x'],
+      ['log', '-n', '1.5'],
+      ['log', '--max', ''],
+      ['log', '-n'],
+      ['log', '-n', '0x10'],
+      ['commit', '-m', 'x', '--lock-wait', 'soon'],
+      ['commit', '-m', 'x', '--lock-wait', '-1'],
+      ['restore', 'HEAD', 'a.txt', '--element', 'E', '--lock-wait', '1s'],
+      ['gc', '--lock-wait', 'x'],
+      ['prune', '--repack-threshold', '2'],
+      ['prune', '--lock-wait', 'NaN'],
+      ['repair', '--lock-wait', '1e3'],
+      ['forget', '--keep-last', '-1'],
+      ['forget', '--keep-hourly', 'x'],
+      ['forget', '--keep-daily', '2.5'],
+      ['forget', '--keep-weekly', '1w'],
+      ['forget', '--keep-monthly', '-2'],
+      ['forget', '--keep-yearly', 'many'],
+      ['forget', '--keep-last', '1', '--lock-wait', 'x'],
+      ['diff', 'HEAD', '--visual', 'x.png', '--threshold', '1.5'],
+      ['timeline', '-n', '0'],
+      ['timeline', '--max-count', '2.5'],
+      ['timeline', '--width', 'wide'],
+      ['push', '--batch-mb', '0'],
+      ['push', '--batch-mb', 'lots'],
+      ['feedback', 'add', '--build', '1', '--tester', 't', '--rating', '6', 'text'],
+      ['feedback', 'add', '--build', '1', '--tester', 't', '--rating', '0', 'text'],
+      ['feedback', 'add', '--build', '1', '--tester', 't', '-r', '2.5', 'text'],
+      ['feedback', 'add', '--build', '1', '--tester', 't', '--rating', '3', '--lock-wait', 'x', 'text'],
+      ['feedback', 'import', 'f.csv', '--lock-wait', 'x'],
+      ['build', 'record', '--version', '1', '--platform', 'p', '--lock-wait', 'y'],
+      ['playtest', 'save', '--build', '1', '--tester', 't', 'f', '--lock-wait', 'z'],
+    ];
+    for (const args of cases) {
+      const command = await COMMANDS.find((c) => nameOf(c) === args[0])!.load();
+      let ran = false;
+      const code = await parseCommand(['-C', empty.path, ...args], {
+        ...command,
+        handler: () => void (ran = true),
+      }).then(
+        () => 'no error',
+        (e: unknown) => (e instanceof VaultError ? e.code : String(e)),
+      );
+      assert.is(code, 'EUSAGE', `vault ${args.join(' ')}`);
+      assert.not.ok(ran, `vault ${args.join(' ')}: the handler ran`);
+      assert.is(fastArgs(['-C', empty.path, ...args], command, args[0]!), null, `fastArgs took: ${args.join(' ')}`);
+    }
+  } finally {
+    await empty.remove();
+  }
 });
 
 test('commandWord: skips global options and their values', () => {
