@@ -67,8 +67,12 @@ export class MalformedObjectError extends VaultError {
   }
 }
 export class UnknownRevisionError extends VaultError {
-  constructor(rev: string, why = 'no snapshot, ref or id prefix matches it') {
-    super('EUNKNOWNREV', `unknown snapshot '${rev}': ${why}`, { rev }, "run 'vault log' to list snapshots");
+  constructor(
+    rev: string,
+    why = 'no snapshot, ref or id prefix matches it',
+    hint = "run 'vault log' to list snapshots",
+  ) {
+    super('EUNKNOWNREV', `unknown snapshot '${rev}': ${why}`, { rev }, hint);
   }
 }
 export class AmbiguousRevisionError extends VaultError {

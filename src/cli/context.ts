@@ -1,4 +1,6 @@
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { UsageError } from '../errors.js';
 import { availableParallelism } from 'node:os';
 import type { ArgumentsCamelCase } from 'yargs';
 import { WorkerCodec } from '../plumbing/codec.js';
@@ -23,8 +25,14 @@ export interface GlobalArgs {
 /** node's fs through synchronous calls (see syncFs.ts for why) */
 export const nodeFs: FsPromises = syncFs;
 
+/** The folder the command runs in: -C DIR (which must be a folder), else the current one. */
 export function cwdOf(argv: GlobalArgs): string {
-  return resolve(argv.C ?? process.cwd());
+  if (argv.C === undefined) return process.cwd();
+  const dir = resolve(argv.C);
+  const st = statSync(dir, { throwIfNoEntry: false });
+  if (!st) throw new UsageError(`-C ${argv.C}: no such folder`, 'name an existing folder (the project folder)');
+  if (!st.isDirectory()) throw new UsageError(`-C ${argv.C}: not a folder`, 'name the project folder, not a file');
+  return dir;
 }
 
 export function vaultDirOf(argv: GlobalArgs): string | undefined {

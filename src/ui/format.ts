@@ -53,3 +53,8 @@ export function gitFolderNote(paths: readonly string[]): string | null {
   const what = "git's own store, not project content; snapshots leave it out, as they do .vault";
   return `note: ${paths.slice(0, 3).join(', ')}${more}: ${what}`;
 }
+
+/** "1 file", "2 files", "0 files"; `many` for nouns that do not just take an s ("entry", "entries"). */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}

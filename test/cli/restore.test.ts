@@ -73,7 +73,7 @@ test('a damaged file: the others are restored, it is named, exit 1; --json lists
   const r = await runVault(work, ['restore', 'HEAD', '--to', '../out']);
   assert.is(r.code, 1, r.stderr);
   noStack(r);
-  assert.match(r.stdout, /^restored 2 file\(s\) from /);
+  assert.match(r.stdout, /^restored 2 files from /);
   assert.match(r.stdout, /1 entry could not be restored/);
   assert.match(r.stderr, /error: not restored: b\.txt: object \w+ is corrupted/);
   assert.equal((await readdir(join(dir, 'out'))).sort(), ['a.txt', 'c.txt']);

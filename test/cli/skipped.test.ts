@@ -97,7 +97,7 @@ test('unreadable file and folders: the rest is backed up, each is named, exit 3,
       c.stderr.includes(`warning: not backed up: ${p}: unreadable: permission denied`),
       `${p} named:\n${c.stderr}`,
     );
-  assert.match(c.stdout, /incomplete snapshot: 3 path\(s\) not backed up \(3 unreadable\)/);
+  assert.match(c.stdout, /incomplete snapshot: 3 paths not backed up \(3 unreadable\)/);
   assert.not.match(c.stderr, /^\s+at /m, 'no stack trace');
 
   const j = await asUser(work, ['commit', '-m', 'again', '--allow-empty', '--json'], env);

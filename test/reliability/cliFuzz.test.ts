@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import yargs, { type CommandModule } from 'yargs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { commands } from '../../src/cli/commands/index.js';
+import { COMMANDS } from '../../src/cli/commands/registry.js';
+import { REGISTERED_ACTIONS } from '../../src/cli/subcommands.js';
 import { main } from '../../src/cli/main.js';
 import { commit } from '../../src/porcelain/commit.js';
 import { mulberry32 } from '../helpers/prng.js';
@@ -70,30 +71,41 @@ function plausible(name: string): string {
   return 'x';
 }
 
-/** Each command module's words, positionals and options, one variant per choice of an `action` positional. */
-function variants(): Variant[] {
+/** Positionals of a yargs command string ('show <id> [b]') and the options a builder declares. */
+function shape(spec: string, builder: unknown): Pick<Variant, 'positionals' | 'options'> {
+  const positionals = spec
+    .split(/\s+/)
+    .slice(1)
+    .map((t) => ({ name: t.replace(/[<>[\].]/g, ''), required: t.startsWith('<') }));
+  // getOptions is yargs' own (undocumented in its types) listing of what a builder declared
+  const y = yargs([]) as unknown as { getOptions(): unknown };
+  if (typeof builder === 'function') (builder as (y: unknown) => unknown)(y);
+  const o = y.getOptions() as { key: Record<string, unknown>; boolean: string[]; alias: Record<string, string[]> };
+  const aliases = new Set(Object.values(o.alias).flat());
+  const names = new Set(positionals.map((p) => p.name));
+  const options = Object.keys(o.key)
+    .filter((k) => k !== 'help' && k !== 'version' && !aliases.has(k) && !names.has(k))
+    .map((k) => ({ flag: `--${k}`, name: k, boolean: o.boolean.includes(k) }));
+  return { positionals, options };
+}
+
+/** Each command's words, positionals and options; a command made of actions gives one variant per action. */
+async function variants(): Promise<Variant[]> {
   const out: Variant[] = [];
-  for (const c of commands as CommandModule[]) {
+  for (const info of COMMANDS) {
+    const c = (await info.load()) as CommandModule;
     const spec = String(Array.isArray(c.command) ? c.command[0] : c.command);
-    const [name, ...rest] = spec.split(/\s+/);
-    const positionals = rest.map((t) => ({ name: t.replace(/[<>[\].]/g, ''), required: t.startsWith('<') }));
-    // getOptions is yargs' own (undocumented in its types) listing of what a builder declared
-    const y = yargs([]) as unknown as { getOptions(): unknown };
-    if (typeof c.builder === 'function') (c.builder as (y: unknown) => unknown)(y);
-    const o = y.getOptions() as {
-      key: Record<string, unknown>;
-      boolean: string[];
-      alias: Record<string, string[]>;
-      choices: Record<string, string[]>;
-    };
-    const aliases = new Set(Object.values(o.alias).flat());
-    const names = new Set(positionals.map((p) => p.name));
-    const options = Object.keys(o.key)
-      .filter((k) => k !== 'help' && k !== 'version' && !aliases.has(k) && !names.has(k))
-      .map((k) => ({ flag: `--${k}`, name: k, boolean: o.boolean.includes(k) }));
-    const action = positionals[0]?.name === 'action' ? o.choices.action : undefined;
-    if (action) for (const a of action) out.push({ words: [name, a], positionals: positionals.slice(1), options });
-    else out.push({ words: [name], positionals, options });
+    const name = spec.split(/\s+/)[0]!;
+    const top = shape(spec, c.builder);
+    const actions = REGISTERED_ACTIONS.get(name);
+    if (!actions) {
+      out.push({ words: [name], ...top });
+      continue;
+    }
+    for (const a of actions) {
+      const sub = shape(a.command, a.builder);
+      out.push({ words: [name, a.command.split(' ')[0]!], ...sub, options: [...top.options, ...sub.options] });
+    }
   }
   return out;
 }
@@ -132,7 +144,8 @@ async function runMain(args: string[]): Promise<Run> {
 function problem(r: Run): string | null {
   if (![0, 1, 2].includes(r.code)) return `exit status ${r.code}`;
   if (/internal error|^\s+at .+:\d+:\d+\)?$/m.test(r.stderr)) return 'a stack trace';
-  if (r.code !== 0 && !/^vault: /m.test(r.stderr)) return 'no "vault: " line on stderr';
+  // a refused command says so on stderr; with --json only the error object, on stdout (issue 19)
+  if (r.code !== 0 && !r.args.includes('--json') && !/^vault: /m.test(r.stderr)) return 'no "vault: " line on stderr';
   if (r.code !== 0 && r.args.includes('--json')) {
     try {
       const v = JSON.parse(r.stdout) as { error?: unknown } | null;
@@ -182,7 +195,8 @@ test('every command with hostile arguments: exit 0/1/2, a "vault: " line, no sta
     return r;
   };
 
-  for (const v of variants()) {
+  const all = await variants();
+  for (const v of all) {
     const base = (fuzzed: number, val: string) =>
       v.positionals.flatMap((p, i) => {
         if (i === fuzzed) return [val];
@@ -203,7 +217,7 @@ test('every command with hostile arguments: exit 0/1/2, a "vault: " line, no sta
       }
   }
   // a few runs per command with several slots hostile at once
-  for (const v of variants())
+  for (const v of all)
     for (let k = 0; k < MIXED; k++) {
       const pos = v.positionals.map((p) => (p.required || rand() % 2 ? value(pick(HOSTILE, 1)[0]) : null));
       while (pos.length && pos[pos.length - 1] === null) pos.pop();
@@ -228,7 +242,7 @@ test('every command with hostile arguments: exit 0/1/2, a "vault: " line, no sta
 
   const failed = runs.filter((r) => r.code !== 0).length;
   console.log(
-    `    ${runs.length} runs of ${variants().length} command variants: ${runs.length - failed} exit 0, ${failed} refused cleanly, ${bad.length} broken`,
+    `    ${runs.length} runs of ${all.length} command variants: ${runs.length - failed} exit 0, ${failed} refused cleanly, ${bad.length} broken`,
   );
   assert.equal(bad, [], `${bad.length} runs broke the rules:\n    ${bad.slice(0, 30).join('\n    ')}`);
   named.forEach((n, i) => assert.is(namedRuns[i].code, n.code, show(n.args)));

@@ -5,6 +5,7 @@ import { decodeTree } from '../../objects/tree.js';
 import { revParse } from '../../refs/revParse.js';
 import { isObjectId } from '../../objects/hashObject.js';
 import { out, printJson, withVault, type GlobalArgs } from '../context.js';
+import { examplesText } from '../examples.js';
 
 interface Args extends GlobalArgs {
   object: string;
@@ -22,7 +23,7 @@ export const catObjectCommand: CommandModule<GlobalArgs, Args> = {
       .option('type', { alias: 't', type: 'boolean', describe: 'print the type' })
       .option('size', { alias: 's', type: 'boolean', describe: 'print the uncompressed size' })
       .option('pretty', { alias: 'p', type: 'boolean', describe: 'print it readably' })
-      .example('$0 cat-object -p HEAD', 'the last snapshot as JSON'),
+      .epilog(examplesText([['vault cat-object -p HEAD', 'the last snapshot as JSON']])),
   handler: async (argv) => {
     await withVault(argv, async (vault) => {
       const id = isObjectId(argv.object) ? argv.object : await revParse({ ...vault.refs, db: vault.db }, argv.object);

@@ -1,14 +1,18 @@
 import type { CommandModule } from 'yargs';
+import { UsageError } from '../../errors.js';
 import { commit } from '../../porcelain/commit.js';
 import { commitAttachments } from '../../ui/attachments.js';
-import { bytes, gitFolderNote, quotePath, shortId } from '../../ui/format.js';
+import { bytes, gitFolderNote, plural, quotePath, shortId } from '../../ui/format.js';
 import type { Skipped } from '../../porcelain/hashWorktree.js';
 import { EXIT_INCOMPLETE, out, printJson, warn, withVault, type GlobalArgs } from '../context.js';
 import { fromProgress, progressReporter, progressWanted } from '../../ui/progress.js';
+import { examplesText } from '../examples.js';
+import { numberOption } from '../options.js';
 
 interface Args extends GlobalArgs {
   message: string;
   allowEmpty?: boolean;
+  allowEmptyMessage?: boolean;
   lockWait?: number;
   workspaceNote?: string;
 }
@@ -20,17 +24,25 @@ export const commitCommand: CommandModule<GlobalArgs, Args> = {
     y
       .option('message', { alias: 'm', type: 'string', demandOption: true, describe: 'what changed' })
       .option('allow-empty', { type: 'boolean', describe: 'record a snapshot even if nothing changed' })
-      .option('lock-wait', {
-        type: 'number',
-        default: 0,
-        describe: 'seconds to wait if another command holds the vault',
-      })
+      .option('allow-empty-message', { type: 'boolean', describe: 'accept an empty message (-m "")' })
+      .option(
+        'lock-wait',
+        numberOption('lock-wait', 'seconds', {
+          default: 0,
+          describe: 'seconds to wait if another command holds the vault',
+        }),
+      )
       .option('workspace-note', {
         type: 'string',
         describe: "a note on the working session (open documents, app versions), shown by 'vault workspace show'",
       })
-      .example('$0 commit -m "blocked out the castle"', 'snapshot everything that changed'),
+      .epilog(examplesText([['vault commit -m "blocked out the castle"', 'snapshot everything that changed']])),
   handler: async (argv) => {
+    if (!String(argv.message ?? '').trim() && !argv.allowEmptyMessage)
+      throw new UsageError(
+        'the snapshot message is empty',
+        'say what changed: -m "..." (or pass --allow-empty-message)',
+      );
     const bar = progressReporter(
       (s) => (s.phase === 'attach' ? 'committing: thumbnails and references' : 'committing'),
       fromProgress,
@@ -61,25 +73,28 @@ export const commitCommand: CommandModule<GlobalArgs, Args> = {
     if (argv.json) return printJson(r);
     if (r.cacheDropped)
       warn(`note: the stat cache (.vault/index) was not used (${r.cacheDropped}); every file was read again`);
+    if (argv.quiet) return;
     if (!r.id) {
       out(`nothing to commit, working folder matches HEAD${r.parent ? ` (${shortId(r.parent)})` : ''}`);
       if (!r.complete) out(`  ${leftOut(r.skipped)}`);
       return;
     }
     out(`snapshot ${r.id}`);
-    out(`  ${r.files} files, ${bytes(r.bytes)} scanned; ${r.filesRead} files read (${bytes(r.bytesRead)})`);
     out(
-      `  new: ${r.newObjects} objects, ${bytes(r.newBytesRaw)} raw -> ${bytes(r.newBytesStored)} stored after dedup and compression`,
+      `  ${plural(r.files, 'file')}, ${bytes(r.bytes)} scanned; ${plural(r.filesRead, 'file')} read (${bytes(r.bytesRead)})`,
+    );
+    out(
+      `  new: ${plural(r.newObjects, 'object')}, ${bytes(r.newBytesRaw)} raw -> ${bytes(r.newBytesStored)} stored after dedup and compression`,
     );
     if (!r.complete) out(`  incomplete snapshot: ${leftOut(r.skipped)}`);
   },
 };
 
-/** "2 path(s) not backed up (1 unreadable, 1 vanished); see the warnings" */
+/** "2 paths not backed up (1 unreadable, 1 vanished); see the warnings" */
 function leftOut(skipped: readonly Skipped[]): string {
   const counts = new Map<string, number>();
   for (const s of skipped) if (s.kind !== 'nested-vault') counts.set(s.kind, (counts.get(s.kind) ?? 0) + 1);
   const n = [...counts.values()].reduce((a, b) => a + b, 0);
   const kinds = [...counts].map(([k, c]) => `${c} ${k}`).join(', ');
-  return `${n} path(s) not backed up (${kinds}); see the warnings above`;
+  return `${plural(n, 'path')} not backed up (${kinds}); see the warnings above`;
 }

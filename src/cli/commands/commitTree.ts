@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import { encodeSnapshot } from '../../objects/snapshot.js';
 import { revParse } from '../../refs/revParse.js';
 import { out, printJson, withVault, type GlobalArgs } from '../context.js';
+import { examplesText } from '../examples.js';
 
 interface Args extends GlobalArgs {
   tree: string;
@@ -19,7 +20,11 @@ export const commitTreeCommand: CommandModule<GlobalArgs, Args> = {
       .option('parent', { alias: 'p', type: 'string', array: true, describe: 'parent snapshot(s)' })
       .option('message', { alias: 'm', type: 'string', demandOption: true })
       .option('meta', { type: 'string', array: true, describe: 'KEY=VALUE metadata' })
-      .example('$0 commit-tree $(vault write-tree) -p HEAD -m "by hand"', 'then: vault update-ref refs/heads/main ID'),
+      .epilog(
+        examplesText([
+          ['vault commit-tree $(vault write-tree) -p HEAD -m "by hand"', 'then: vault update-ref refs/heads/main ID'],
+        ]),
+      ),
   handler: async (argv) => {
     await withVault(argv, async (vault) => {
       await vault.db.readTyped(argv.tree, 'tree');

@@ -5,6 +5,8 @@ import { diff, textPatch, type DiffSide } from '../../porcelain/diff.js';
 import type { Vault } from '../../porcelain/openVault.js';
 import { bytes } from '../../ui/format.js';
 import { cwdOf, out, printJson, warn, withVault, type GlobalArgs } from '../context.js';
+import { examplesText } from '../examples.js';
+import { numberOption } from '../options.js';
 
 interface Args extends GlobalArgs {
   a?: string;
@@ -56,21 +58,27 @@ export const diffCommand: CommandModule<GlobalArgs, Args> = {
         type: 'boolean',
         describe: 'with --visual: list every changed region, layer, part and key (default: the first 40 of each)',
       })
-      .option('threshold', {
-        type: 'number',
-        describe:
-          'with --visual: colour difference that counts as changed, 0..1 (default 0.1; smaller is more sensitive)',
-      })
-      .example('$0 diff', 'what changed since the last snapshot')
-      .example('$0 diff HEAD~1 HEAD', 'what the last snapshot changed')
-      .example(
-        '$0 diff HEAD~1 HEAD --visual Art/hero.png --out diff.png',
-        'share of pixels changed, changed regions, and a diff picture',
+      .option(
+        'threshold',
+        numberOption('threshold', 'fraction', {
+          describe:
+            'with --visual: colour difference that counts as changed, 0..1 (default 0.1; smaller is more sensitive)',
+        }),
       )
-      .example('$0 diff HEAD~1 HEAD --visual Art/hero.psd --layer Characters/Hero --out hero.png', 'one layer of a PSD')
-      .example('$0 diff v1 HEAD --visual Art/sky.png --fit', 'a 2x re-export compared at the common scale')
-      .example('$0 diff HEAD~1 HEAD --visual Models/ship.glb --out ship.png --all', 'every part; before | after | diff')
-      .example('$0 diff HEAD --visual Scenes/main.tscn --json', 'which nodes and properties changed, as data'),
+      .epilog(
+        examplesText([
+          ['vault diff', 'what changed since the last snapshot'],
+          ['vault diff HEAD~1 HEAD', 'what the last snapshot changed'],
+          [
+            'vault diff HEAD~1 HEAD --visual Art/hero.png --out diff.png',
+            'share of pixels changed, changed regions, and a diff picture',
+          ],
+          ['vault diff HEAD~1 HEAD --visual Art/hero.psd --layer Characters/Hero --out hero.png', 'one layer of a PSD'],
+          ['vault diff v1 HEAD --visual Art/sky.png --fit', 'a 2x re-export compared at the common scale'],
+          ['vault diff HEAD~1 HEAD --visual Models/ship.glb --out ship.png --all', 'every part; before | after | diff'],
+          ['vault diff HEAD --visual Scenes/main.tscn --json', 'which nodes and properties changed, as data'],
+        ]),
+      ),
   handler: async (argv) => {
     const a: DiffSide = { kind: 'snapshot', rev: argv.a ?? 'HEAD' };
     const b: DiffSide = argv.b ? { kind: 'snapshot', rev: argv.b } : { kind: 'worktree' };
@@ -119,8 +127,6 @@ export const diffCommand: CommandModule<GlobalArgs, Args> = {
 async function visualHandler(argv: Args, a: DiffSide, b: DiffSide): Promise<void> {
   const { visualDiff, visualKindOf, writeDiffImage, describeVisualDiff } =
     await import('../../personas/creative/visual/index.js');
-  if (argv.threshold !== undefined && !(argv.threshold >= 0 && argv.threshold <= 1))
-    throw new UsageError(`--threshold must be between 0 and 1, not ${argv.threshold}`);
   const cwd = cwdOf(argv);
   await withVault(argv, async (vault: Vault) => {
     const rel = (p: string) => {

@@ -4,6 +4,8 @@ import { forget, type KeepPolicy } from '../../porcelain/forget.js';
 import { parseDuration } from '../../porcelain/reachable.js';
 import { shortId, time } from '../../ui/format.js';
 import { out, printJson, withVault, type GlobalArgs } from '../context.js';
+import { examplesText } from '../examples.js';
+import { numberOption } from '../options.js';
 
 interface Args extends GlobalArgs {
   keepLast?: number;
@@ -19,29 +21,27 @@ interface Args extends GlobalArgs {
   lockWait?: number;
 }
 
-const count = (name: string, v: number | undefined): number | undefined => {
-  if (v === undefined) return undefined;
-  if (!Number.isInteger(v) || v < 0) throw new UsageError(`--${name} takes a whole number >= 0, got '${v}'`);
-  return v;
-};
-
 export const forgetCommand: CommandModule<GlobalArgs, Args> = {
   command: 'forget',
   describe: "thin out a branch's history by a retention policy (then run vault prune to free space)",
   builder: (y) =>
     y
-      .option('keep-last', { type: 'number', describe: 'keep the N newest snapshots' })
-      .option('keep-hourly', {
-        type: 'number',
-        describe: 'keep the newest snapshot of each of the last N hours that have one',
-      })
-      .option('keep-daily', {
-        type: 'number',
-        describe: 'keep the newest snapshot of each of the last N days that have one',
-      })
-      .option('keep-weekly', { type: 'number', describe: '... of the last N ISO weeks' })
-      .option('keep-monthly', { type: 'number', describe: '... of the last N months' })
-      .option('keep-yearly', { type: 'number', describe: '... of the last N years' })
+      .option('keep-last', numberOption('keep-last', 'whole', { describe: 'keep the N newest snapshots' }))
+      .option(
+        'keep-hourly',
+        numberOption('keep-hourly', 'whole', {
+          describe: 'keep the newest snapshot of each of the last N hours that have one',
+        }),
+      )
+      .option(
+        'keep-daily',
+        numberOption('keep-daily', 'whole', {
+          describe: 'keep the newest snapshot of each of the last N days that have one',
+        }),
+      )
+      .option('keep-weekly', numberOption('keep-weekly', 'whole', { describe: '... of the last N ISO weeks' }))
+      .option('keep-monthly', numberOption('keep-monthly', 'whole', { describe: '... of the last N months' }))
+      .option('keep-yearly', numberOption('keep-yearly', 'whole', { describe: '... of the last N years' }))
       .option('keep-within', {
         type: 'string',
         describe: 'keep every snapshot within this of the newest, e.g. 30d, 2w, 1y6m, 12h',
@@ -57,14 +57,20 @@ export const forgetCommand: CommandModule<GlobalArgs, Args> = {
         type: 'boolean',
         describe: 'list what would be kept and forgotten; change nothing',
       })
-      .option('lock-wait', {
-        type: 'number',
-        default: 0,
-        describe: 'seconds to wait if another command holds the vault',
-      })
-      .example(
-        '$0 forget --keep-daily 7 --keep-weekly 5 --keep-monthly 12 --dry-run',
-        'see what a typical policy would drop',
+      .option(
+        'lock-wait',
+        numberOption('lock-wait', 'seconds', {
+          default: 0,
+          describe: 'seconds to wait if another command holds the vault',
+        }),
+      )
+      .epilog(
+        examplesText([
+          [
+            'vault forget --keep-daily 7 --keep-weekly 5 --keep-monthly 12 --dry-run',
+            'see what a typical policy would drop',
+          ],
+        ]),
       ),
   handler: async (argv) => {
     let withinMs: number | undefined;
@@ -74,12 +80,12 @@ export const forgetCommand: CommandModule<GlobalArgs, Args> = {
         throw new UsageError(`--keep-within takes a duration like 30d, 2w, 1y6m or 12h, got '${argv.keepWithin}'`);
     }
     const policy: KeepPolicy = {
-      last: count('keep-last', argv.keepLast),
-      hourly: count('keep-hourly', argv.keepHourly),
-      daily: count('keep-daily', argv.keepDaily),
-      weekly: count('keep-weekly', argv.keepWeekly),
-      monthly: count('keep-monthly', argv.keepMonthly),
-      yearly: count('keep-yearly', argv.keepYearly),
+      last: argv.keepLast,
+      hourly: argv.keepHourly,
+      daily: argv.keepDaily,
+      weekly: argv.keepWeekly,
+      monthly: argv.keepMonthly,
+      yearly: argv.keepYearly,
       withinMs,
     };
     for (const k of Object.keys(policy) as (keyof KeepPolicy)[]) if (policy[k] === undefined) delete policy[k];
@@ -87,6 +93,7 @@ export const forgetCommand: CommandModule<GlobalArgs, Args> = {
       forget({ vault, policy, ref: argv.branch, dryRun: argv.dryRun, dropRefs: argv.dropRef, lockWait: argv.lockWait }),
     );
     if (argv.json) return printJson(r);
+    if (argv.quiet) return;
     for (const s of r.snapshots) {
       out(
         `${s.keep ? 'keep  ' : 'forget'} ${shortId(s.id)} ${time(s.time)} ${s.message.split('\n')[0]}${s.keep ? `  (${s.reasons.join(', ')})` : ''}`,

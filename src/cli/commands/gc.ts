@@ -1,6 +1,8 @@
 import type { CommandModule } from 'yargs';
 import { gc } from '../../porcelain/gc.js';
 import { out, printJson, withVault, type GlobalArgs } from '../context.js';
+import { examplesText } from '../examples.js';
+import { numberOption } from '../options.js';
 
 interface Args extends GlobalArgs {
   repack?: boolean;
@@ -17,15 +19,18 @@ export const gcCommand: CommandModule<GlobalArgs, Args> = {
         default: true,
         describe: 'combine many small packs into few (--no-repack to skip)',
       })
-      .option('lock-wait', {
-        type: 'number',
-        default: 0,
-        describe: 'seconds to wait if another command holds the vault',
-      })
-      .example('$0 gc', 'tidy the object store'),
+      .option(
+        'lock-wait',
+        numberOption('lock-wait', 'seconds', {
+          default: 0,
+          describe: 'seconds to wait if another command holds the vault',
+        }),
+      )
+      .epilog(examplesText([['vault gc', 'tidy the object store']])),
   handler: async (argv) => {
     const r = await withVault(argv, (vault) => gc({ vault, repack: argv.repack, lockWait: argv.lockWait }));
     if (argv.json) return printJson(r);
+    if (argv.quiet) return;
     out(`packed ${r.loosePacked} loose object(s), removed ${r.looseRemoved} loose file(s)`);
     if (r.repackedFrom) out(`combined ${r.repackedFrom} small pack(s) into ${r.repackedInto}`);
     if (r.tempsRemoved.length) out(`removed ${r.tempsRemoved.length} leftover temp file(s) of interrupted commands`);

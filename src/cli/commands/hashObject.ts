@@ -9,6 +9,7 @@ import { decodeTree } from '../../objects/tree.js';
 import { hashObject } from '../../objects/hashObject.js';
 import { OBJECT_TYPES, type ObjectType } from '../../objects/types.js';
 import { cwdOf, nodeFs, out, printJson, withVault, type GlobalArgs } from '../context.js';
+import { examplesText } from '../examples.js';
 
 interface Args extends GlobalArgs {
   file?: string;
@@ -44,7 +45,7 @@ export const hashObjectCommand: CommandModule<GlobalArgs, Args> = {
         choices: OBJECT_TYPES as unknown as string[],
         describe: 'object type for --stdin',
       })
-      .example('$0 hash-object -w Art/hero.psd', 'store one file, print its blob or chunk-list id'),
+      .epilog(examplesText([['vault hash-object -w Art/hero.psd', 'store one file, print its blob or chunk-list id']])),
   handler: async (argv) => {
     await withVault(argv, async (vault) => {
       if (argv.stdin) {

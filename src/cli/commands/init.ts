@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { initVault } from '../../porcelain/openVault.js';
 import { cwdOf, nodeFs, out, printJson, vaultDirOf, type GlobalArgs } from '../context.js';
 import { withSettings } from './persona.js';
+import { examplesText } from '../examples.js';
 
 interface Args extends GlobalArgs {
   dir?: string;
@@ -26,9 +27,13 @@ export const initCommand: CommandModule<GlobalArgs, Args> = {
         type: 'string',
         describe: 'also what another persona keeps: --persona game --with creative keeps thumbnails of changed art',
       })
-      .example('$0 init', 'make the current folder a vault project')
-      .example('$0 init --persona creative', 'a painting/3D project: thumbnails on the timeline')
-      .example('$0 init --persona game --with creative', 'a game: builds and feedback, and thumbnails of its art'),
+      .epilog(
+        examplesText([
+          ['vault init', 'make the current folder a vault project'],
+          ['vault init --persona creative', 'a painting/3D project: thumbnails on the timeline'],
+          ['vault init --persona game --with creative', 'a game: builds and feedback, and thumbnails of its art'],
+        ]),
+      ),
   handler: async (argv) => {
     const dir = argv.dir ? resolve(cwdOf(argv), argv.dir) : cwdOf(argv);
     const persona = argv.persona && argv.persona !== 'none' ? { persona: argv.persona } : {};

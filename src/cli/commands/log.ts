@@ -2,6 +2,8 @@ import type { CommandModule } from 'yargs';
 import { log } from '../../porcelain/log.js';
 import { shortId, time } from '../../ui/format.js';
 import { out, printJson, withVault, type GlobalArgs } from '../context.js';
+import { examplesText } from '../examples.js';
+import { numberOption } from '../options.js';
 
 interface Args extends GlobalArgs {
   rev?: string;
@@ -15,9 +17,9 @@ export const logCommand: CommandModule<GlobalArgs, Args> = {
   builder: (y) =>
     y
       .positional('rev', { type: 'string', describe: 'start here (default HEAD)' })
-      .option('max', { alias: 'n', type: 'number', describe: 'show at most this many' })
+      .option('max', numberOption('max', 'count', { alias: 'n', describe: 'show at most this many' }))
       .option('milestones', { type: 'boolean', describe: 'only snapshots marked as milestones' })
-      .example('$0 log -n 5', 'the last five snapshots'),
+      .epilog(examplesText([['vault log -n 5', 'the last five snapshots']])),
   handler: async (argv) => {
     const entries = await withVault(argv, (vault) =>
       log({ vault, from: argv.rev, limit: argv.max, milestonesOnly: argv.milestones }),

@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import { ls } from '../../porcelain/ls.js';
 import { quotePath } from '../../ui/format.js';
 import { out, printJson, withVault, type GlobalArgs } from '../context.js';
+import { examplesText } from '../examples.js';
 
 interface Args extends GlobalArgs {
   snapshot?: string;
@@ -17,7 +18,7 @@ export const lsCommand: CommandModule<GlobalArgs, Args> = {
     y
       .positional('snapshot', { type: 'string', describe: 'default HEAD' })
       .positional('path', { type: 'string', describe: 'a folder or file in the snapshot' })
-      .example('$0 ls HEAD Art', 'everything under Art/ in the last snapshot'),
+      .epilog(examplesText([['vault ls HEAD Art', 'everything under Art/ in the last snapshot']])),
   handler: async (argv) => {
     const r = await withVault(argv, (vault) => ls({ vault, rev: argv.snapshot ?? 'HEAD', path: argv.path }));
     if (argv.json) return printJson(r);

@@ -4,6 +4,7 @@ import { isObjectId } from '../../objects/hashObject.js';
 import { revParse } from '../../refs/revParse.js';
 import { flattenTree, readTree } from '../../plumbing/trees.js';
 import { out, printJson, withVault, type GlobalArgs } from '../context.js';
+import { examplesText } from '../examples.js';
 
 interface Args extends GlobalArgs {
   object: string;
@@ -17,7 +18,7 @@ export const lsTreeCommand: CommandModule<GlobalArgs, Args> = {
     y
       .positional('object', { type: 'string', demandOption: true })
       .option('recursive', { alias: 'r', type: 'boolean', describe: 'descend into sub-trees' })
-      .example('$0 ls-tree -r HEAD', 'every entry of the last snapshot'),
+      .epilog(examplesText([['vault ls-tree -r HEAD', 'every entry of the last snapshot']])),
   handler: async (argv) => {
     await withVault(argv, async (vault) => {
       let id = isObjectId(argv.object) ? argv.object : await revParse({ ...vault.refs, db: vault.db }, argv.object);

@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { checkPersona, personaOf, personasWith, setConfigExtra, withSettings } from '../../porcelain/settings.js';
 import { out, printJson, withVault, type GlobalArgs } from '../context.js';
+import { examplesText } from '../examples.js';
 
 export { withSettings };
 
@@ -19,9 +20,13 @@ export const personaCommand: CommandModule<GlobalArgs, Args> = {
         type: 'string',
         describe: 'also keep what another persona keeps at commit (creative: thumbnails; none: nothing more)',
       })
-      .example('$0 persona', 'which persona this vault uses')
-      .example('$0 persona creative', 'thumbnails and asset references from the next commit on')
-      .example('$0 persona game --with creative', 'a game vault that also keeps thumbnails of changed art'),
+      .epilog(
+        examplesText([
+          ['vault persona', 'which persona this vault uses'],
+          ['vault persona creative', 'thumbnails and asset references from the next commit on'],
+          ['vault persona game --with creative', 'a game vault that also keeps thumbnails of changed art'],
+        ]),
+      ),
   handler: async (argv) => {
     const also = ([] as string[]).concat(argv.with ?? []);
     const r = await withVault(argv, async (vault) => {
@@ -33,6 +38,7 @@ export const personaCommand: CommandModule<GlobalArgs, Args> = {
     });
     if (argv.json) return printJson(r.with.length ? r : { persona: r.persona });
     const shown = `${r.persona}${r.with.length ? ` (with ${r.with.join(', ')})` : ''}`;
-    out(argv.name === undefined && !also.length ? shown : `persona set to ${shown}`);
+    if (argv.name === undefined && !also.length) out(shown);
+    else if (!argv.quiet) out(`persona set to ${shown}`);
   },
 };

@@ -4,6 +4,8 @@ import { prune } from '../../porcelain/prune.js';
 import { parseDuration } from '../../porcelain/reachable.js';
 import { bytes } from '../../ui/format.js';
 import { out, printJson, withVault, type GlobalArgs } from '../context.js';
+import { examplesText } from '../examples.js';
+import { numberOption } from '../options.js';
 
 interface Args extends GlobalArgs {
   dryRun?: boolean;
@@ -23,27 +25,35 @@ export const pruneCommand: CommandModule<GlobalArgs, Args> = {
         default: '14d',
         describe: 'reflog entries and loose objects younger than this keep what they name (0: none)',
       })
-      .option('repack-threshold', {
-        type: 'number',
-        default: 0.5,
-        describe: 'rewrite a pack when more than this fraction of it is garbage',
-      })
-      .option('lock-wait', {
-        type: 'number',
-        default: 0,
-        describe: 'seconds to wait if another command holds the vault',
-      })
-      .example('$0 forget --keep-last 10 && $0 prune --protect 0', 'drop old history now, not in 14 days'),
+      .option(
+        'repack-threshold',
+        numberOption('repack-threshold', 'fraction', {
+          default: 0.5,
+          describe: 'rewrite a pack when more than this fraction of it is garbage',
+        }),
+      )
+      .option(
+        'lock-wait',
+        numberOption('lock-wait', 'seconds', {
+          default: 0,
+          describe: 'seconds to wait if another command holds the vault',
+        }),
+      )
+      .epilog(
+        examplesText([
+          ['vault forget --keep-last 10 && vault prune --protect 0', 'drop old history now, not in 14 days'],
+        ]),
+      ),
   handler: async (argv) => {
     const protectMs = parseDuration(argv.protect ?? '14d');
     if (Number.isNaN(protectMs))
       throw new UsageError(`--protect takes a duration like 14d, 2w or 0, got '${argv.protect}'`);
     const t = argv.repackThreshold ?? 0.5;
-    if (!(t >= 0 && t <= 1)) throw new UsageError(`--repack-threshold takes a fraction between 0 and 1, got '${t}'`);
     const r = await withVault(argv, (vault) =>
       prune({ vault, dryRun: argv.dryRun, protectMs, repackThreshold: t, lockWait: argv.lockWait }),
     );
     if (argv.json) return printJson(r);
+    if (argv.quiet) return;
     const would = r.dryRun ? 'would be ' : '';
     out(`${r.liveObjects} live object(s)`);
     for (const p of r.packs)

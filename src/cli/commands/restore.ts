@@ -3,9 +3,11 @@ import { resolve } from 'node:path';
 import { restore } from '../../porcelain/restore.js';
 import { PathOutsideError, UsageError } from '../../errors.js';
 import type { Vault } from '../../porcelain/openVault.js';
-import { bytes, shortId } from '../../ui/format.js';
+import { bytes, plural, shortId } from '../../ui/format.js';
 import { cwdOf, out, printJson, warn, withVault, type GlobalArgs } from '../context.js';
 import { progressBar } from '../../ui/progress.js';
+import { examplesText } from '../examples.js';
+import { numberOption } from '../options.js';
 
 interface Args extends GlobalArgs {
   snapshot: string;
@@ -40,19 +42,25 @@ export const restoreCommand: CommandModule<GlobalArgs, Args> = {
         type: 'boolean',
         describe: 'list the elements PATH has in the snapshot (layers, nodes, meshes, objects, key paths)',
       })
-      .option('lock-wait', {
-        type: 'number',
-        describe: 'with --element: seconds to wait for another command holding the vault lock',
-      })
-      .example('$0 restore HEAD~2 Art/hero.psd', 'bring back an older version of one file')
-      .example('$0 restore alpha --to /tmp/alpha', 'check out the alpha milestone somewhere else')
-      .example(
-        '$0 restore HEAD~3 Art/hero.psd --list-elements',
-        'the layers and groups the file had three snapshots ago',
+      .option(
+        'lock-wait',
+        numberOption('lock-wait', 'seconds', {
+          describe: 'with --element: seconds to wait for another command holding the vault lock',
+        }),
       )
-      .example(
-        '$0 restore HEAD~3 Art/hero.psd --element Characters/Hero',
-        'put back one layer, keep every other layer as it is now',
+      .epilog(
+        examplesText([
+          ['vault restore HEAD~2 Art/hero.psd', 'bring back an older version of one file'],
+          ['vault restore alpha --to /tmp/alpha', 'check out the alpha milestone somewhere else'],
+          [
+            'vault restore HEAD~3 Art/hero.psd --list-elements',
+            'the layers and groups the file had three snapshots ago',
+          ],
+          [
+            'vault restore HEAD~3 Art/hero.psd --element Characters/Hero',
+            'put back one layer, keep every other layer as it is now',
+          ],
+        ]),
       ),
   handler: async (argv) => {
     const cwd = cwdOf(argv);
@@ -80,14 +88,14 @@ export const restoreCommand: CommandModule<GlobalArgs, Args> = {
     // anything not restored makes the exit status non-zero, with --json too
     if (r.skipped.length || r.failures.length) process.exitCode = 1;
     if (argv.json) return printJson(r);
+    if (argv.quiet) return;
     out(
-      `restored ${r.files - r.unchanged} file(s) from ${shortId(r.snapshot)} into ${r.target}${r.unchanged ? `; ${r.unchanged} already identical` : ''} (${bytes(r.bytes)} in all)`,
+      `restored ${plural(r.files - r.unchanged, 'file')} from ${shortId(r.snapshot)} into ${r.target}${r.unchanged ? `; ${r.unchanged} already identical` : ''} (${bytes(r.bytes)} in all)`,
     );
-    if (r.skipped.length)
-      out(`${r.skipped.length} entr${r.skipped.length === 1 ? 'y' : 'ies'} not restored (see warnings)`);
+    if (r.skipped.length) out(`${plural(r.skipped.length, 'entry', 'entries')} not restored (see warnings)`);
     const failed = r.failures.length;
     if (failed) {
-      out(`${failed} entr${failed === 1 ? 'y' : 'ies'} could not be restored: damaged or missing objects (see errors)`);
+      out(`${plural(failed, 'entry', 'entries')} could not be restored: damaged or missing objects (see errors)`);
       out("hint: run 'vault verify --read-data' to see what the damage reaches; everything else was restored");
     }
   },
@@ -138,6 +146,7 @@ async function elementHandler(argv: Args, relTo: (vault: Vault) => (p: string) =
       onWarning: (w) => warn(`warning: ${w.attachment}: ${w.message}`),
     });
     if (argv.json) return printJson(r);
+    if (argv.quiet) return;
     if (r.action === 'unchanged')
       out(
         `${r.element.kind} ${r.element.name} of ${r.path} is already as it was in ${shortId(r.snapshot)}: nothing changed`,
@@ -168,8 +177,8 @@ function describe(d: Readonly<Record<string, unknown>> | undefined): string {
     parts.push(`= ${JSON.stringify(d.value)}`);
   else if (typeof d.type === 'string' && 'parent' in d) parts.push(d.type);
   if (typeof d.entries === 'number') parts.push(`${d.entries} entr${d.entries === 1 ? 'y' : 'ies'}`);
-  if (typeof d.vertices === 'number') parts.push(`${d.vertices} vertices`);
-  if (typeof d.faces === 'number') parts.push(`${d.faces} faces`);
+  if (typeof d.vertices === 'number') parts.push(plural(d.vertices, 'vertex', 'vertices'));
+  if (typeof d.faces === 'number') parts.push(plural(d.faces, 'face'));
   if (typeof d.primitives === 'number') parts.push(`${d.primitives} primitive(s)`);
   if (typeof d.mesh === 'string') parts.push(`mesh ${d.mesh}`);
   return parts.length ? `  (${parts.join(', ')})` : '';

@@ -4,6 +4,7 @@ import { refNames } from '../../porcelain/log.js';
 import { readSnapshot } from '../../porcelain/readSnapshot.js';
 import { bytes, time } from '../../ui/format.js';
 import { out, printJson, withVault, type GlobalArgs } from '../context.js';
+import { examplesText } from '../examples.js';
 
 interface Args extends GlobalArgs {
   snapshot?: string;
@@ -15,7 +16,7 @@ export const showCommand: CommandModule<GlobalArgs, Args> = {
   builder: (y) =>
     y
       .positional('snapshot', { type: 'string', describe: 'default HEAD' })
-      .example('$0 show HEAD~1', 'the snapshot before the last'),
+      .epilog(examplesText([['vault show HEAD~1', 'the snapshot before the last']])),
   handler: async (argv) => {
     await withVault(argv, async (vault) => {
       const s = await readSnapshot(vault, argv.snapshot ?? 'HEAD');

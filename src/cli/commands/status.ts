@@ -2,11 +2,12 @@ import type { CommandModule } from 'yargs';
 import { status } from '../../porcelain/status.js';
 import { bytes, gitFolderNote, quotePath, shortId } from '../../ui/format.js';
 import { EXIT_INCOMPLETE, out, printJson, warn, withVault, type GlobalArgs } from '../context.js';
+import { examplesText } from '../examples.js';
 
 export const statusCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'status',
   describe: 'show files added, modified, deleted and renamed since the last snapshot',
-  builder: (y) => y.example('$0 status', 'what would the next commit record?'),
+  builder: (y) => y.epilog(examplesText([['vault status', 'what would the next commit record?']])),
   handler: async (argv) => {
     const gitFolders: string[] = [];
     const r = await withVault(argv, (vault) => status({ vault, onGitFolder: (p) => gitFolders.push(p) }));

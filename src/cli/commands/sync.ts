@@ -25,6 +25,9 @@ import type { Credentials } from '../../plumbing/git/http.js';
 import { bytes, shortId } from '../../ui/format.js';
 import { cwdOf, nodeFs, out, printJson, warn, withVault, type GlobalArgs } from '../context.js';
 import { fromSyncProgress, progressReporter } from '../../ui/progress.js';
+import { examplesText } from '../examples.js';
+import { noAction, withActions } from '../subcommands.js';
+import { numberOption } from '../options.js';
 
 /** One progress line on stderr (a terminal, or VAULT_PROGRESS=1), redrawn at most 10 times a second. */
 function syncProgress(label: string, quiet?: boolean): { onProgress: (p: SyncProgress) => void; done: () => void } {
@@ -151,46 +154,65 @@ interface RemoteArgs extends GlobalArgs {
 }
 
 export const remoteCommand: CommandModule<GlobalArgs, RemoteArgs> = {
-  command: 'remote [action] [name] [url]',
+  command: 'remote',
   describe: 'list, add or remove git remotes (smart HTTP)',
   builder: (y) =>
-    y
-      .positional('action', {
-        type: 'string',
-        choices: ['add', 'remove', 'rm'],
-        describe: 'add NAME URL | remove NAME',
-      })
-      .positional('name', { type: 'string' })
-      .positional('url', { type: 'string' })
-      .option('verbose', { alias: 'v', type: 'boolean', describe: 'show URLs' })
-      .example('$0 remote add origin https://git.example.com/team/castle.git', 'add a remote')
-      .example('$0 remote -v', 'list remotes with their URLs'),
-  handler: async (argv) => {
-    await withVault(argv, async (vault) => {
-      if (argv.action === 'add') {
-        if (!argv.name || !argv.url) throw new UsageError('usage: vault remote add NAME URL');
-        const r = await addRemote(vault.fs, vault.vaultDir, argv.name, argv.url);
-        const dropped = hasPassword(argv.url);
-        if (argv.json) return printJson({ ...r, url: safeUrl(r.url), passwordStored: false });
-        out(`added remote ${r.name} ${safeUrl(r.url)}`);
-        if (dropped)
-          warn(
-            'note: the password in the URL was not stored; set VAULT_GIT_PASSWORD (or VAULT_GIT_TOKEN), or type it when asked',
-          );
-        return;
-      }
-      if (argv.action === 'remove' || argv.action === 'rm') {
-        if (!argv.name) throw new UsageError('usage: vault remote remove NAME');
-        await removeRemote(vault.fs, vault.vaultDir, argv.name);
-        if (argv.json) return printJson({ removed: argv.name });
-        return out(`removed remote ${argv.name}`);
-      }
-      const list = await listRemotes(vault.fs, vault.vaultDir);
-      if (argv.json) return printJson(list.map((r) => ({ name: r.name, url: safeUrl(r.url) })));
-      for (const r of list) out(argv.verbose ? `${r.name}\t${safeUrl(r.url)}` : r.name);
-    });
-  },
+    withActions<RemoteArgs>(
+      y,
+      'remote',
+      [
+        {
+          command: 'list',
+          describe: 'the remotes (the default)',
+          isDefault: true,
+          builder: (s) => s.option('verbose', { alias: 'v', type: 'boolean', describe: 'show URLs' }),
+          examples: [['vault remote -v', 'list remotes with their URLs']],
+        },
+        {
+          command: 'add [name] [url]',
+          describe: 'add a remote: a git repository reached over smart HTTP',
+          builder: (s) => s.positional('name', { type: 'string' }).positional('url', { type: 'string' }),
+          examples: [['vault remote add origin https://git.example.com/team/castle.git', 'add a remote']],
+        },
+        {
+          command: 'remove [name]',
+          aliases: ['rm'],
+          describe: 'forget a remote (nothing on the remote changes)',
+          builder: (s) => s.positional('name', { type: 'string' }),
+        },
+      ],
+      runRemote,
+    ),
+  handler: noAction('remote'),
 };
+
+async function runRemote(argv: RemoteArgs): Promise<void> {
+  await withVault(argv, async (vault) => {
+    const { UsageError } = await import('../../errors.js');
+    if (argv.action === 'add') {
+      if (!argv.name || !argv.url) throw new UsageError('usage: vault remote add NAME URL');
+      const r = await addRemote(vault.fs, vault.vaultDir, argv.name, argv.url);
+      const dropped = hasPassword(argv.url);
+      if (argv.json) return printJson({ ...r, url: safeUrl(r.url), passwordStored: false });
+      if (!argv.quiet) out(`added remote ${r.name} ${safeUrl(r.url)}`);
+      if (dropped)
+        warn(
+          'note: the password in the URL was not stored; set VAULT_GIT_PASSWORD (or VAULT_GIT_TOKEN), or type it when asked',
+        );
+      return;
+    }
+    if (argv.action === 'remove' || argv.action === 'rm') {
+      if (!argv.name) throw new UsageError('usage: vault remote remove NAME');
+      await removeRemote(vault.fs, vault.vaultDir, argv.name);
+      if (argv.json) return printJson({ removed: argv.name });
+      if (!argv.quiet) out(`removed remote ${argv.name}`);
+      return;
+    }
+    const list = await listRemotes(vault.fs, vault.vaultDir);
+    if (argv.json) return printJson(list.map((r) => ({ name: r.name, url: safeUrl(r.url) })));
+    for (const r of list) out(argv.verbose ? `${r.name}\t${safeUrl(r.url)}` : r.name);
+  });
+}
 
 interface SyncArgs extends GlobalArgs {
   remote?: string;
@@ -202,12 +224,12 @@ export const pushCommand: CommandModule<GlobalArgs, SyncArgs & { batchMb?: numbe
   builder: (y) =>
     y
       .positional('remote', { type: 'string', default: 'origin' })
-      .option('batch-mb', { type: 'number', describe: 'MiB per upload request (default 64)' })
+      .option('batch-mb', numberOption('batch-mb', 'positive', { describe: 'MiB per upload request (default 64)' }))
       .option('resend', {
         type: 'boolean',
         describe: 'do not trust what the remote is believed to hold; send all the refs need',
       })
-      .example('$0 push', 'push to origin'),
+      .epilog(examplesText([['vault push', 'push to origin']])),
   handler: async (argv) => {
     const bar = syncProgress('push', argv.quiet || argv.json);
     const r = await withVault(argv, (vault) =>
@@ -225,8 +247,9 @@ export const pushCommand: CommandModule<GlobalArgs, SyncArgs & { batchMb?: numbe
       ),
     ).finally(bar.done);
     if (argv.json) return printJson(r);
-    for (const u of r.updated) out(`${u.ref} -> ${shortId(u.snapshot)} (git ${u.commit.slice(0, 12)})`);
     for (const x of r.rejected) warn(`warning: ${x.ref} not pushed: ${x.reason}`);
+    if (argv.quiet) return;
+    for (const u of r.updated) out(`${u.ref} -> ${shortId(u.snapshot)} (git ${u.commit.slice(0, 12)})`);
     if (!r.updated.length && !r.rejected.length) out(`${r.remote} is up to date`);
     else out(`sent ${r.objectsSent} objects, ${bytes(r.bytesSent)} in ${r.requests} request(s)`);
   },
@@ -245,27 +268,30 @@ function checkoutReport(c: import('../../porcelain/sync/fetch.js').PullResult['c
   if (!json) out(`the project folder does not match HEAD: ${n} entr${n === 1 ? 'y' : 'ies'} not restored (see above)`);
 }
 
-function fetchSummary(r: {
-  remote: string;
-  imported: number;
-  created: string[];
-  conflicts: { ref: string; local: string; remote: string }[];
-  skipped: { ref: string; reason: string }[];
-}): void {
-  out(`fetched ${r.imported} new snapshot(s) from ${r.remote}`);
+function fetchSummary(
+  quiet: boolean | undefined,
+  r: {
+    remote: string;
+    imported: number;
+    created: string[];
+    conflicts: { ref: string; local: string; remote: string }[];
+    skipped: { ref: string; reason: string }[];
+  },
+): void {
   for (const s of r.skipped) warn(`warning: skipped ${s.ref}: ${s.reason}`);
-  for (const c of r.created) out(`  new ${c.replace(/^refs\//, '')}`);
   for (const c of r.conflicts)
     warn(`warning: ${c.ref} is ${shortId(c.local)} here but ${shortId(c.remote)} on ${r.remote}; kept the local one`);
+  if (quiet) return;
+  out(`fetched ${r.imported} new snapshot(s) from ${r.remote}`);
+  for (const c of r.created) out(`  new ${c.replace(/^refs\//, '')}`);
 }
 
 export const fetchCommand: CommandModule<GlobalArgs, SyncArgs & LimitArgs> = {
   command: 'fetch [remote]',
   describe: "download the remote's snapshots; moves no branch",
   builder: (y) =>
-    limitOptions(y.positional('remote', { type: 'string', default: 'origin' })).example(
-      '$0 fetch',
-      'fetch from origin',
+    limitOptions(y.positional('remote', { type: 'string', default: 'origin' })).epilog(
+      examplesText([['vault fetch', 'fetch from origin']]),
     ),
   handler: async (argv) => {
     const limits = limitsOf(argv);
@@ -280,7 +306,8 @@ export const fetchCommand: CommandModule<GlobalArgs, SyncArgs & LimitArgs> = {
       ),
     ).finally(bar.done);
     if (argv.json) return printJson(r);
-    fetchSummary(r);
+    fetchSummary(argv.quiet, r);
+    if (argv.quiet) return;
     for (const [ref, id] of Object.entries(r.refs))
       if (ref.startsWith('refs/heads/')) out(`  ${r.remote}/${ref.slice(11)} ${shortId(id)}`);
   },
@@ -290,9 +317,8 @@ export const pullCommand: CommandModule<GlobalArgs, SyncArgs & LimitArgs> = {
   command: 'pull [remote]',
   describe: 'fetch, then fast-forward the current branch and the working folder',
   builder: (y) =>
-    limitOptions(y.positional('remote', { type: 'string', default: 'origin' })).example(
-      '$0 pull',
-      'bring in what teammates pushed',
+    limitOptions(y.positional('remote', { type: 'string', default: 'origin' })).epilog(
+      examplesText([['vault pull', 'bring in what teammates pushed']]),
     ),
   handler: async (argv) => {
     const limits = limitsOf(argv);
@@ -310,7 +336,8 @@ export const pullCommand: CommandModule<GlobalArgs, SyncArgs & LimitArgs> = {
       printJson(r);
       return checkoutReport(r.checkout, true);
     }
-    fetchSummary(r);
+    fetchSummary(argv.quiet, r);
+    if (argv.quiet) return checkoutReport(r.checkout, true);
     const b = r.branch.replace(/^refs\/heads\//, '');
     if (r.outcome === 'fast-forward' || r.outcome === 'new-branch')
       out(`${b}: ${r.from ? shortId(r.from) : '(none)'} -> ${shortId(r.to!)} (fast-forward)`);
@@ -347,7 +374,7 @@ export const cloneCommand: CommandModule<GlobalArgs, { url: string; dir?: string
       y
         .positional('url', { type: 'string', demandOption: true })
         .positional('dir', { type: 'string', describe: 'default: the repository name' }),
-    ).example('$0 clone https://git.example.com/team/castle.git', 'clone into ./castle'),
+    ).epilog(examplesText([['vault clone https://git.example.com/team/castle.git', 'clone into ./castle']])),
   handler: async (argv) => {
     const limits = limitsOf(argv);
     const dir = resolve(cwdOf(argv), argv.dir ?? cloneDirName(argv.url));
@@ -376,6 +403,7 @@ export const cloneCommand: CommandModule<GlobalArgs, { url: string; dir?: string
       printJson(r);
       return checkoutReport(r.checkout, true);
     }
+    if (argv.quiet) return checkoutReport(r.checkout, true);
     out(
       `cloned ${safeUrl(argv.url)} into ${r.dir}: ${r.imported} snapshot(s)${r.branch ? `, ${r.branch.replace(/^refs\/heads\//, '')} at ${shortId(r.head!)}` : ' (empty remote)'}`,
     );

@@ -4,6 +4,7 @@ import { revParse } from '../../refs/revParse.js';
 import { shortId } from '../../ui/format.js';
 import { out, printJson, withVault, type GlobalArgs } from '../context.js';
 import { VaultError } from '../../errors.js';
+import { examplesText } from '../examples.js';
 
 interface Args extends GlobalArgs {
   name?: string;
@@ -21,7 +22,7 @@ export const tagCommand: CommandModule<GlobalArgs, Args> = {
       .positional('snapshot', { type: 'string', describe: 'default HEAD' })
       .option('delete', { alias: 'd', type: 'boolean', describe: 'remove the tag' })
       .option('force', { alias: 'f', type: 'boolean', describe: 'move an existing tag' })
-      .example('$0 tag sent-to-client', 'name the current snapshot'),
+      .epilog(examplesText([['vault tag sent-to-client', 'name the current snapshot']])),
   handler: async (argv) => {
     await withVault(argv, async (vault) => {
       if (!argv.name) {
@@ -43,7 +44,9 @@ export const tagCommand: CommandModule<GlobalArgs, Args> = {
           author: vault.author,
           time: vault.clock(),
         });
-        return out(`deleted tag ${argv.name}`);
+        if (argv.json) return printJson({ deleted: ref });
+        if (!argv.quiet) out(`deleted tag ${argv.name}`);
+        return;
       }
       if (old && !argv.force)
         throw new VaultError(
@@ -64,7 +67,7 @@ export const tagCommand: CommandModule<GlobalArgs, Args> = {
         time: vault.clock(),
       });
       if (argv.json) return printJson({ ref, id });
-      out(`tagged ${shortId(id)} as ${argv.name}`);
+      if (!argv.quiet) out(`tagged ${shortId(id)} as ${argv.name}`);
     });
   },
 };

@@ -6,6 +6,8 @@ import { time } from '../../ui/format.js';
 import { personaOf } from '../../porcelain/settings.js';
 import type { Vault } from '../../porcelain/openVault.js';
 import { cwdOf, nodeFs, out, printJson, withVault, type GlobalArgs } from '../context.js';
+import { examplesText } from '../examples.js';
+import { numberOption } from '../options.js';
 
 interface Args extends GlobalArgs {
   path?: string;
@@ -64,25 +66,33 @@ export const timelineCommand: CommandModule<GlobalArgs, Args> = {
         describe: 'only versions that changed this file or folder (a renamed file is followed back)',
       })
       .option('from', { type: 'string', describe: 'start at this snapshot (default HEAD)' })
-      .option('max-count', { alias: 'n', type: 'number', describe: 'show at most this many versions' })
+      .option(
+        'max-count',
+        numberOption('max-count', 'count', { alias: 'n', describe: 'show at most this many versions' }),
+      )
       .option('thumbnails', {
         type: 'boolean',
         describe:
           'draw stored thumbnails in the terminal (default: when it supports colour); --no-thumbnails: text only',
       })
-      .option('width', { type: 'number', describe: "terminal width for the pictures (default: the terminal's)" })
+      .option(
+        'width',
+        numberOption('width', 'count', { describe: "terminal width for the pictures (default: the terminal's)" }),
+      )
       .option('html', {
         type: 'string',
         describe: 'write one self-contained HTML page (thumbnails and diff images inside) to this file',
       })
-      .example('$0 timeline', "the project's history with thumbnails of changed images and models")
-      .example('$0 timeline Art/hero.psd -n 5', 'the last five versions of one file')
-      .example('$0 timeline --html timeline.html', 'a page to open in a browser or send around')
-      .example('$0 timeline --json', 'the versions as data'),
+      .epilog(
+        examplesText([
+          ['vault timeline', "the project's history with thumbnails of changed images and models"],
+          ['vault timeline Art/hero.psd -n 5', 'the last five versions of one file'],
+          ['vault timeline --html timeline.html', 'a page to open in a browser or send around'],
+          ['vault timeline --json', 'the versions as data'],
+        ]),
+      ),
   handler: async (argv) => {
     const cwd = cwdOf(argv);
-    if (argv.maxCount !== undefined && !(Number.isInteger(argv.maxCount) && argv.maxCount > 0))
-      throw new UsageError(`--max-count must be a whole number above 0, not ${argv.maxCount}`);
     if (argv.html !== undefined && !argv.html)
       throw new UsageError('--html needs a file name', 'e.g. --html timeline.html');
     const htmlPath = argv.html ? resolve(cwd, argv.html) : undefined;
@@ -127,6 +137,7 @@ export const timelineCommand: CommandModule<GlobalArgs, Args> = {
           bytes: Buffer.byteLength(page.html),
         };
         if (argv.json) return printJson(summary);
+        if (argv.quiet) return;
         return out(
           `wrote ${htmlPath}: ${versions.length} version(s), ${page.thumbnails} thumbnail(s), ${page.diffImages} diff image(s)${page.placeholders ? `, ${page.placeholders} without a stored thumbnail` : ''}`,
         );

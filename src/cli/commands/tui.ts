@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import { UsageError } from '../../errors.js';
 import { personaOf } from '../../porcelain/settings.js';
 import { withVault, type GlobalArgs } from '../context.js';
+import { examplesText } from '../examples.js';
 
 interface Args extends GlobalArgs {
   persona?: 'creative' | 'game';
@@ -16,8 +17,12 @@ export const tuiCommand: CommandModule<GlobalArgs, Args> = {
         choices: ['creative', 'game'] as const,
         describe: "panels for this kind of project (default: the vault's persona, see vault persona)",
       })
-      .example('$0 tui', 'open the timeline; ? lists the keys')
-      .example('$0 tui --persona creative', 'with thumbnails of changed images beside the snapshots'),
+      .epilog(
+        examplesText([
+          ['vault tui', 'open the timeline; ? lists the keys'],
+          ['vault tui --persona creative', 'with thumbnails of changed images beside the snapshots'],
+        ]),
+      ),
   handler: async (argv) => {
     if (!process.stdin.isTTY || !process.stdout.isTTY)
       throw new UsageError('vault tui needs a terminal', "use 'vault log' and 'vault diff' in scripts");

@@ -3,6 +3,7 @@ import { UsageError } from '../../errors.js';
 import { readRef, updateRef } from '../../refs/refs.js';
 import { revParse } from '../../refs/revParse.js';
 import { withVault, type GlobalArgs } from '../context.js';
+import { examplesText } from '../examples.js';
 
 interface Args extends GlobalArgs {
   ref: string;
@@ -26,7 +27,7 @@ export const updateRefCommand: CommandModule<GlobalArgs, Args> = {
       .positional('old-value', { type: 'string', describe: 'compare-and-swap: expected current value' })
       .option('delete', { alias: 'd', type: 'boolean', describe: 'delete the ref' })
       .option('message', { alias: 'm', type: 'string', default: 'update-ref' })
-      .example('$0 update-ref refs/heads/main 3f2a...', 'move main'),
+      .epilog(examplesText([['vault update-ref refs/heads/main 3f2a...', 'move main']])),
   handler: async (argv) => {
     await withVault(argv, async (vault) => {
       const ctx = { ...vault.refs, db: vault.db };

@@ -1,8 +1,9 @@
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../../errors.js';
 import { verify } from '../../porcelain/verify.js';
-import { bytes, shortId } from '../../ui/format.js';
+import { bytes, plural, shortId } from '../../ui/format.js';
 import { out, printJson, withVault, type GlobalArgs } from '../context.js';
+import { examplesText } from '../examples.js';
 
 interface Args extends GlobalArgs {
   readData?: boolean;
@@ -19,7 +20,11 @@ export const verifyCommand: CommandModule<GlobalArgs, Args> = {
         type: 'string',
         describe: 'N/M: read only the N-th of M parts of the data (implies --read-data)',
       })
-      .example('$0 verify --read-data-subset 1/10', 'check a tenth of the data today, the next tenth tomorrow'),
+      .epilog(
+        examplesText([
+          ['vault verify --read-data-subset 1/10', 'check a tenth of the data today, the next tenth tomorrow'],
+        ]),
+      ),
   handler: async (argv) => {
     let subset: { n: number; m: number } | undefined;
     if (argv.readDataSubset) {
@@ -31,15 +36,17 @@ export const verifyCommand: CommandModule<GlobalArgs, Args> = {
     const r = await withVault(argv, (vault) => verify({ vault, readData: argv.readData || !!subset, subset }));
     if (argv.json) printJson(r);
     else {
-      out(
-        `checked ${r.snapshots} snapshots, ${r.trees} trees, ${r.files} file entries, ${r.objectsChecked} objects${r.bytesRead ? `; read ${bytes(r.bytesRead)} of data` : ''}`,
-      );
+      if (!argv.quiet)
+        out(
+          `checked ${plural(r.snapshots, 'snapshot')}, ${plural(r.trees, 'tree')}, ${plural(r.files, 'file entry', 'file entries')}, ${plural(r.objectsChecked, 'object')}${r.bytesRead ? `; read ${bytes(r.bytesRead)} of data` : ''}`,
+        );
       for (const p of r.problems) {
         out(`${p.kind}: ${p.id}: ${p.message}`);
         if (p.snapshots.length) out(`  damages snapshot(s): ${p.snapshots.map(shortId).join(', ')}`);
         if (p.paths.length) out(`  paths: ${p.paths.join(', ')}`);
       }
-      out(r.problems.length ? `${r.problems.length} problem(s) found` : 'no problems found');
+      if (r.problems.length) out(`${plural(r.problems.length, 'problem')} found`);
+      else if (!argv.quiet) out('no problems found');
     }
     if (r.problems.length) process.exitCode = 1;
   },

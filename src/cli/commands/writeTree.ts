@@ -4,11 +4,12 @@ import { acquireLock } from '../../plumbing/lock.js';
 import { writeTrees } from '../../plumbing/trees.js';
 import { quotePath } from '../../ui/format.js';
 import { EXIT_INCOMPLETE, out, printJson, warn, withVault, type GlobalArgs } from '../context.js';
+import { examplesText } from '../examples.js';
 
 export const writeTreeCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'write-tree',
   describe: 'plumbing: store the working folder as a tree, print its id (no snapshot, no ref)',
-  builder: (y) => y.example('$0 write-tree', 'then: vault commit-tree ID -m msg'),
+  builder: (y) => y.epilog(examplesText([['vault write-tree', 'then: vault commit-tree ID -m msg']])),
   handler: async (argv) => {
     await withVault(argv, async (vault) => {
       const release = await acquireLock({ fs: vault.fs, path: vault.db.paths.lock, command: 'write-tree' });

@@ -1,7 +1,7 @@
 import { UsageError, VaultError } from '../../errors.js';
 import { encodeSnapshot } from '../../objects/snapshot.js';
 import type { ObjectId, Snapshot } from '../../objects/types.js';
-import { revParse } from '../../refs/revParse.js';
+import { revParse, suggestRef } from '../../refs/revParse.js';
 import { listRefs, readRef, updateRef } from '../../refs/refs.js';
 import type { Vault } from '../../porcelain/openVault.js';
 import { readSnapshot } from '../../porcelain/readSnapshot.js';
@@ -130,7 +130,10 @@ export async function deleteMilestone(opts: { vault: Vault; name: string; force?
   const { vault } = opts;
   const ref = `refs/milestones/${opts.name}`;
   const id = await readRef(vault.refs, ref);
-  if (!id) throw new VaultError('ENOREF', `no milestone named '${opts.name}'`, { ref }, "run 'vault milestone list'");
+  if (!id) {
+    const near = await suggestRef(vault.refs, opts.name, ['refs/milestones/']);
+    throw new VaultError('ENOREF', `no milestone named '${opts.name}'`, { ref }, near ?? "run 'vault milestone list'");
+  }
   if (!opts.force)
     throw new VaultError('EPROTECTED', `milestone '${opts.name}' is protected`, { ref }, 'pass --force to delete it');
   await updateRef({

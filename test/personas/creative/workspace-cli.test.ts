@@ -84,13 +84,13 @@ test('add a folder outside the project, commit with a note, show, restore refuse
     assert.is(await readFile(join(home, 'layout.xml'), 'utf8'), '<layout dock="right"/>');
     const yes = onTty('y\n');
     assert.is(yes.status, 0, yes.stdout);
-    assert.match(yes.stdout, /restored 1 file\(s\)/);
+    assert.match(yes.stdout, /restored 1 file/);
     assert.is(await readFile(join(home, 'layout.xml'), 'utf8'), '<layout dock="left"/>');
     await writeFile(join(home, 'layout.xml'), '<layout dock="right"/>');
 
     const ok = await runVault(dir, ['workspace', 'restore', 'HEAD~1', 'paint', '--yes']);
     assert.is(ok.code, 0, ok.stderr);
-    assert.match(ok.stdout, /^restored 1 file\(s\) from [0-9a-f]{12} \(1 overwritten, 1 already identical\)/);
+    assert.match(ok.stdout, /^restored 1 file from [0-9a-f]{12} \(1 overwritten, 1 already identical\)/);
     assert.is(await readFile(join(home, 'layout.xml'), 'utf8'), '<layout dock="left"/>');
 
     const rm = await runVault(dir, ['workspace', 'remove', 'nowhere']);

@@ -5,6 +5,7 @@ import { cwdOf, out, printJson, withVault, type GlobalArgs } from '../../context
 import { shortId } from '../../../ui/format.js';
 import { PathOutsideError, UsageError } from '../../../errors.js';
 import type { Vault } from '../../../porcelain/openVault.js';
+import { examplesText } from '../../examples.js';
 
 interface Args extends GlobalArgs {
   target?: string;
@@ -67,9 +68,13 @@ export const refsCommand: CommandModule<GlobalArgs, Args> = {
         type: 'boolean',
         describe: "follow references: a model's material's textures",
       })
-      .example('$0 refs Models/hero.obj -r', 'the MTL of a model and the textures it names')
-      .example('$0 refs --used-by Textures/brick.png', 'every model, scene and material that uses a texture')
-      .example('$0 refs --broken HEAD~1 --json', 'missing files referenced in an older snapshot, as data'),
+      .epilog(
+        examplesText([
+          ['vault refs Models/hero.obj -r', 'the MTL of a model and the textures it names'],
+          ['vault refs --used-by Textures/brick.png', 'every model, scene and material that uses a texture'],
+          ['vault refs --broken HEAD~1 --json', 'missing files referenced in an older snapshot, as data'],
+        ]),
+      ),
   handler: async (argv) => {
     const q = await import('../../../personas/creative/references/queries.js');
     await withVault(argv, async (vault) => {

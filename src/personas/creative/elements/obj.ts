@@ -100,7 +100,14 @@ function info(p: Parsed, b: Block): ElementInfo {
     name: b.name,
     kind: b.kind,
     details: {
-      vertices: ls.filter((l) => l.key === 'v').length,
+      // its own vertex lines and the ones its faces use from elsewhere (often listed before its `o` line)
+      vertices: new Set([
+        ...ls.filter((l) => l.key === 'v').map((l) => l.index),
+        ...ls
+          .flatMap((l) => l.refs ?? [])
+          .map((r) => r.v)
+          .filter((v) => v > 0),
+      ]).size,
       faces: ls.filter((l) => l.key === 'f').length,
       materials: [...new Set(ls.filter((l) => l.key === 'usemtl').map((l) => l.text.trim().slice(6).trim()))],
     },
