@@ -1,5 +1,8 @@
 import type { CommandModule } from 'yargs';
 import { commit } from '../../porcelain/commit.js';
+import { commitMerge } from '../../porcelain/merge/commitMerge.js';
+import { readMergeState } from '../../porcelain/merge/state.js';
+import { UsageError } from '../../errors.js';
 import { commitAttachments } from '../../ui/attachments.js';
 import { bytes, gitFolderNote, quotePath, shortId } from '../../ui/format.js';
 import type { Skipped } from '../../porcelain/hashWorktree.js';
@@ -7,7 +10,7 @@ import { EXIT_INCOMPLETE, out, printJson, warn, withVault, type GlobalArgs } fro
 import { fromProgress, progressReporter, progressWanted } from '../../ui/progress.js';
 
 interface Args extends GlobalArgs {
-  message: string;
+  message?: string;
   allowEmpty?: boolean;
   lockWait?: number;
   workspaceNote?: string;
@@ -18,7 +21,7 @@ export const commitCommand: CommandModule<GlobalArgs, Args> = {
   describe: 'record a snapshot of the project folder',
   builder: (y) =>
     y
-      .option('message', { alias: 'm', type: 'string', demandOption: true, describe: 'what changed' })
+      .option('message', { alias: 'm', type: 'string', describe: 'what changed (during a merge: the merge message)' })
       .option('allow-empty', { type: 'boolean', describe: 'record a snapshot even if nothing changed' })
       .option('lock-wait', {
         type: 'number',
@@ -37,10 +40,13 @@ export const commitCommand: CommandModule<GlobalArgs, Args> = {
       { enabled: progressWanted(argv) },
     );
     const gitFolders: string[] = [];
-    const r = await withVault(argv, async (vault) =>
-      commit({
+    const r = await withVault(argv, async (vault) => {
+      // during a merge: the merge snapshot (both parents), once every conflict is resolved; -m is optional
+      const merging = await readMergeState(vault);
+      const message = argv.message ?? (merging ? undefined : missingMessage());
+      return (merging ? commitMerge : commit)({
         vault,
-        message: argv.message,
+        message: message!,
         allowEmpty: argv.allowEmpty,
         lockWait: argv.lockWait,
         meta: argv.workspaceNote ? { 'workspace.note': argv.workspaceNote } : undefined,
@@ -52,8 +58,8 @@ export const commitCommand: CommandModule<GlobalArgs, Args> = {
         onGitFolder: (path) => gitFolders.push(path),
         attachments: await commitAttachments(vault),
         onWarning: (w) => warn(`warning: ${w.attachment}: ${w.message}`),
-      }),
-    ).finally(bar.done);
+      });
+    }).finally(bar.done);
     const note = gitFolderNote(gitFolders);
     if (note) warn(note);
     // a snapshot that lacks files the folder has is not a complete backup: say so in the status too
@@ -74,6 +80,10 @@ export const commitCommand: CommandModule<GlobalArgs, Args> = {
     if (!r.complete) out(`  incomplete snapshot: ${leftOut(r.skipped)}`);
   },
 };
+
+function missingMessage(): never {
+  throw new UsageError('Missing required argument: message', 'vault commit -m "what changed"');
+}
 
 /** "2 path(s) not backed up (1 unreadable, 1 vanished); see the warnings" */
 function leftOut(skipped: readonly Skipped[]): string {

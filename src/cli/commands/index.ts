@@ -28,6 +28,10 @@ import { gameCommands } from './gameCommands.js';
 import { creativeCommands } from './creativeCommands.js';
 import { timelineCommands } from './timelineCommands.js';
 import { personaCommand } from './persona.js';
+import { branchCommand } from './branch.js';
+import { switchCommand } from './switch.js';
+import { mergeCommand } from './merge.js';
+import { resolveCommand } from './resolve.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const commands: CommandModule<GlobalArgs, any>[] = [
@@ -60,6 +64,10 @@ export const commands: CommandModule<GlobalArgs, any>[] = [
   cloneCommand,
   tuiCommand,
   personaCommand,
+  branchCommand,
+  switchCommand,
+  mergeCommand,
+  resolveCommand,
   ...timelineCommands,
   ...creativeCommands,
   ...gameCommands,
