@@ -13,7 +13,7 @@
  */
 export { merge, type MergeOptions, type MergeResult, type MergeOutcome, type MergedPath } from './merge.js';
 export { commitMerge, type CommitMergeOptions } from './commitMerge.js';
-export { resolve, type ResolveOptions, type ResolveResult } from './resolve.js';
+export { resolve, resolve as resolveConflict, type ResolveOptions, type ResolveResult } from './resolve.js';
 export { abortMerge, type AbortMergeOptions, type AbortMergeResult } from './abortMerge.js';
 export { readMergeState, unresolved, type MergeState, type MergeConflict, type Resolution } from './state.js';
 export { mergeBases, isAncestor, SnapshotReader } from './mergeBase.js';
