@@ -49,6 +49,7 @@ const USAGE = `Usage: npm run bench -- [options]      (or: node bench/run.mjs [o
   --json FILE    JSON results (default <work>/results.json)
   --no-install   never try to apt-get install missing peers
   --no-builds    skip the builds scenario (game asset chunker vs plain CDC)
+  --no-images    skip the images scenario (visual diff of 8192x8192 and 16384x8192 PNGs)
   --no-tui       skip the TUI open-time measurement (1,000 snapshots x 10,000 files)
   -h, --help     this help
 
@@ -113,6 +114,9 @@ function parseArgs(argv) {
         break;
       case '--no-install':
         o.install = false;
+        break;
+      case '--no-images':
+        o.images = false;
         break;
       case '--no-builds':
         o.builds = false;
@@ -773,6 +777,24 @@ async function main() {
         `builds scenario failed (exit ${r.status}): ${(r.stderr || '').trim().split('\n').slice(-5).join(' | ')}`,
       );
   }
+  // ---- images scenario (Vault alone: visual diff of 8k and 16k PNGs, bench/images.mjs) ----
+  let images = null;
+  if (opts.images !== false && pre.tools.includes('vault')) {
+    const imagesJson = path.join(opts.work, 'images.json');
+    const r = spawnSync(
+      process.execPath,
+      [path.join(PROJECT, 'bench', 'images.mjs'), '--json', imagesJson, '--work', path.join(opts.work, 'images')],
+      { encoding: 'utf8' },
+    );
+    if (r.status === 0) {
+      out.push('', r.stdout.trim());
+      images = JSON.parse(fs.readFileSync(imagesJson, 'utf8'));
+    } else
+      out.push(
+        '',
+        `images scenario failed (exit ${r.status}): ${(r.stderr || '').trim().split('\n').slice(-5).join(' | ')}`,
+      );
+  }
   // ---- TUI open time (Vault alone, in-process: bench/tui-open.mjs) ------------------
   let tuiOpen = null;
   if (opts.tui !== false && pre.tools.includes('vault')) {
@@ -845,6 +867,7 @@ async function main() {
     targets,
     hard_failures: hardFailures,
     builds,
+    images,
     tui_open: tuiOpen,
     exit_code: exitCode,
     raw: { tsv: tsvFile, rows },

@@ -29,8 +29,9 @@ const result = await build({
   // loaded at run time through createRequire: stays in node_modules. ink and react are bundled (into
   // the TUI's own chunk, loaded only by `vault tui`): one file imports in about half the time of ink's
   // ~100 modules (measured 0.27-0.37 s vs 0.62-0.77 s). react-devtools-core is ink's optional
-  // DEV=true import, not installed.
-  external: ['zstd-codec', 'tsx', 'react-devtools-core'],
+  // DEV=true import, not installed. @resvg/resvg-js loads its native .node binary (the creative
+  // persona's SVG renderer), which a bundle cannot hold.
+  external: ['zstd-codec', 'tsx', 'react-devtools-core', '@resvg/resvg-js'],
   banner: {
     js: "import { createRequire as __vaultCreateRequire } from 'node:module'; const require = __vaultCreateRequire(import.meta.url);",
   },

@@ -2,7 +2,7 @@
  * Every `code` a VaultError can carry, in one registry, with what it means. Codes are stable: scripts and tests
  * match on them, never on message text. test/errorCodes.test.ts checks that every code thrown in src/ is here
  * and that the README's error table lists each of them. A few codes keep a POSIX name because they mean what
- * POSIX means (ENOSPC, EACCES, EIO, EEXIST, ENOTDIR, ECANCELED); a raw Node error is never passed through
+ * POSIX means (ENOSPC, EACCES, EIO, EEXIST, ENOTDIR, ENOENT, EISDIR, ENAMETOOLONG, ELOOP, ECANCELED); a raw Node error is never passed through
  * with its own code (src/errors.ts fsError wraps it).
  */
 export const ERROR_CODES = {
@@ -42,7 +42,11 @@ export const ERROR_CODES = {
   ENOTDIR: 'a folder was expected (the project or --to path is a file)',
   EVANISHED: 'a file vanished while it was read',
   ECHANGED: 'a file changed while it was read or edited',
-  // the machine
+  // the machine (a file-system call no command gave a better meaning keeps its errno name where it has one here)
+  ENOENT: 'a path does not exist',
+  EISDIR: 'a file was expected, the path is a folder',
+  ENAMETOOLONG: 'a name or path is too long for the file system',
+  ELOOP: 'a path goes round in symlinks',
   ENOSPC: 'no space left on the device',
   EACCES: 'permission denied',
   EIO: 'a read or write failed',
@@ -56,13 +60,15 @@ export const ERROR_CODES = {
   ENETWORK: 'the remote cannot be reached',
   EDIVERGED: 'the local and remote histories diverged',
   ENOTVAULTCOMMIT: 'a git commit on a vault branch was not made by Vault',
+  ELIMIT: 'a remote would expand past a size, file-count or depth limit (--max-size, --max-files)',
+  EINTERRUPTED: 'the command was stopped by SIGINT or SIGTERM and cleaned up (exit 130 or 143)',
   // creative persona
   EDECODE: 'an image, model or document cannot be decoded',
   EUNSUPPORTED: 'a file format or feature is not supported for this operation',
   ETOOBIG: 'a file is over the size a decoder accepts',
   ENOELEMENT: 'no element (layer, node, mesh, key) of that name',
   EAMBIGUOUSELEMENT: 'more than one element has that name (use kind:name)',
-  ENOPARENT: "an element's parent is missing in the current file",
+  ENOPARENT: "a parent is missing: a remote snapshot's parent snapshot, or an element's parent in the current file",
   ENOUNDO: 'the undo snapshot of an element restore cannot be made',
   ENOWORKSPACE: 'the snapshot has no workspace state',
   EOVERWRITE: 'a workspace restore would overwrite files (confirm or pass --yes)',

@@ -83,7 +83,7 @@ export class AmbiguousRevisionError extends VaultError {
 }
 export class InvalidRefError extends VaultError {
   constructor(ref: string, why: string) {
-    super('EBADREF', `invalid ref '${ref}': ${why}`, { ref, why });
+    super('EBADREF', `invalid ref '${ref.length > 120 ? `${ref.slice(0, 120)}...` : ref}': ${why}`, { ref, why });
   }
 }
 export class RefConflictError extends VaultError {
@@ -188,6 +188,17 @@ export class UsageError extends VaultError {
     super('EUSAGE', message, {}, hint);
   }
 }
+/** The command was stopped by a signal (Ctrl-C, SIGTERM); what it had started was cleaned up. */
+export class InterruptedError extends VaultError {
+  constructor(signal: string) {
+    super(
+      'EINTERRUPTED',
+      `interrupted by ${signal}; nothing half-written was left behind`,
+      { signal },
+      'run the command again to finish it',
+    );
+  }
+}
 export class ConfigError extends VaultError {
   constructor(path: string, reason: string) {
     super('ECONFIG', `vault config ${path} is invalid: ${reason}`, { path, reason }, 'fix or restore the file');
@@ -211,6 +222,45 @@ export class BusyVaultError extends VaultError {
       `refs kept changing while ${what} ran; nothing was deleted`,
       { what },
       'run it again when no other vault command is running',
+    );
+  }
+}
+
+/** The errno names a FileSystemError keeps as its code (each registered in errorCodes.ts); others become EIO. */
+const ERRNO_CODES = [
+  'ENOENT',
+  'ENOTDIR',
+  'EISDIR',
+  'ENAMETOOLONG',
+  'EEXIST',
+  'ELOOP',
+  'EACCES',
+] as const satisfies ErrorCode[];
+
+const FS_HINTS: Record<string, string> = {
+  ENOENT: 'check the path: it does not exist',
+  ENOTDIR: 'check the path: a part of it is a file, not a folder',
+  EISDIR: 'name a file, not a folder',
+  ENAMETOOLONG: 'use a shorter name or path',
+  EEXIST: 'choose another name, or remove what is there',
+  ELOOP: 'the path goes round in symlinks; name another one',
+  EACCES: 'check the permissions of the path',
+  EPERM: 'check the permissions of the path',
+};
+
+/**
+ * A file-system call failed on a path the user gave (or one derived from it) and no command gave it a
+ * better meaning: the errno code is the error's code (ENOENT, ENAMETOOLONG, EISDIR...).
+ */
+export class FileSystemError extends VaultError {
+  constructor(errno: string, syscall: string, path: string, what: string) {
+    const shown = path.length > 160 ? `${path.slice(0, 160)}...` : path;
+    const code: ErrorCode = errno === 'EPERM' ? 'EACCES' : (ERRNO_CODES.find((c) => c === errno) ?? 'EIO');
+    super(
+      code,
+      `cannot ${syscall} ${shown}: ${what}`,
+      { syscall, path },
+      FS_HINTS[errno] ?? 'check the path, the disk and the permissions',
     );
   }
 }

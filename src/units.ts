@@ -13,3 +13,15 @@ export function formatBytes(n: number, digits: readonly [number, number] = [2, 1
   }
   return `${v.toFixed(v < 10 ? digits[0] : digits[1])} ${units[i]}`;
 }
+
+/**
+ * A byte count a person typed: "500M", "2G", "1.5GiB", "4096" (binary units: K = KiB = 1024). Null when it is
+ * not a finite, non-negative size.
+ */
+export function parseSize(text: string): number | null {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(?:([kmgtp])(?:i?b)?|b)?\s*$/i.exec(text);
+  if (!m) return null;
+  const scale = m[2] ? 1024 ** ('kmgtp'.indexOf(m[2].toLowerCase()) + 1) : 1;
+  const n = Math.floor(Number(m[1]) * scale);
+  return Number.isSafeInteger(n) ? n : null;
+}

@@ -26,6 +26,9 @@ export function badRefName(ref: string): string | null {
   if (name.split('/').some((c) => c === '' || c.startsWith('.') || c.endsWith('.lock')))
     return 'no empty parts, parts starting with a dot or ending in .lock';
   if (name.includes('..') || name.includes('@{')) return "no '..' or '@{'";
+  // each part is a file or folder name under .vault/refs: file systems take 255 bytes
+  if (name.split('/').some((c) => Buffer.byteLength(c) > 200) || ref.length > 1024)
+    return 'too long (at most 200 characters between slashes, 1024 in all)';
   return null;
 }
 

@@ -65,7 +65,8 @@ export function useVisual(opts: {
           after as Parameters<typeof thumbnailDiff>[1],
         );
         pictures.push(draw(change.path, d.image));
-        captions.push(`diff ${(d.share * 100).toFixed(1)}%`);
+        // ~: the share of the thumbnails, until the originals are compared (then the report's figure, below)
+        captions.push(`diff ~${(await import('../personas/creative/visual/describe.js')).formatShare(d.share)}`);
       }
       set({ pictures, captions, report: null });
       // the originals: share of pixels changed and regions (images), parts and nodes (models)
@@ -87,7 +88,12 @@ export function useVisual(opts: {
           b: { kind: 'snapshot', rev: snapshot },
           path: change.path,
         });
-        set({ pictures, captions, report: visual.describeVisualDiff(r.report, { maxLines: 20 }).slice(1) });
+        const share = r.report.image?.changedShare;
+        const shown =
+          share === undefined || captions.length < 3
+            ? captions
+            : [...captions.slice(0, 2), `diff ${visual.formatShare(share)}`];
+        set({ pictures, captions: shown, report: visual.describeVisualDiff(r.report, { maxLines: 20 }).slice(1) });
       } catch (e) {
         set({ pictures, captions, report: [`no visual diff: ${(e as Error).message}`] });
       }

@@ -21,6 +21,8 @@ export interface GitServer {
   readonly requests: { method: string; path: string; status: number }[];
   /** called with the running byte count of each receive-pack POST body; return true to kill the server */
   killWhen?: (receivedBytes: number) => boolean;
+  /** set: an upload-pack response stops after 16 KiB and the connection stays open (a stalled server) */
+  stallUploadPack?: boolean;
   resetCounters(): void;
   /** close the server and every connection at once (like a crash) */
   kill(): void;
@@ -96,10 +98,14 @@ export async function startGitServer(opts: { root: string; user: string; passwor
     req.on('end', () => child.stdin.end());
     let head = Buffer.alloc(0);
     let headerDone = false;
+    let sent = 0;
     child.stdout.on('data', (d: Buffer) => {
       if (headerDone) {
         bytesOut[service] = (bytesOut[service] ?? 0) + d.length;
         res.write(d);
+        sent += d.length;
+        if (gs.stallUploadPack && service === 'git-upload-pack' && req.method === 'POST' && sent > 16384)
+          child.stdout.pause();
         return;
       }
       head = Buffer.concat([head, d]);

@@ -17,6 +17,8 @@ interface Args extends GlobalArgs {
   threshold?: number;
   layer?: string;
   ignoreAntialiasing?: boolean;
+  fit?: boolean;
+  all?: boolean;
 }
 
 export const diffCommand: CommandModule<GlobalArgs, Args> = {
@@ -46,6 +48,14 @@ export const diffCommand: CommandModule<GlobalArgs, Args> = {
         type: 'boolean',
         describe: 'with --visual: do not count edge pixels that look like anti-aliasing (for re-rendered pictures)',
       })
+      .option('fit', {
+        type: 'boolean',
+        describe: 'with --visual: pictures of different sizes are compared at a common scale (the smaller size)',
+      })
+      .option('all', {
+        type: 'boolean',
+        describe: 'with --visual: list every changed region, layer, part and key (default: the first 40 of each)',
+      })
       .option('threshold', {
         type: 'number',
         describe:
@@ -58,6 +68,8 @@ export const diffCommand: CommandModule<GlobalArgs, Args> = {
         'share of pixels changed, changed regions, and a diff picture',
       )
       .example('$0 diff HEAD~1 HEAD --visual Art/hero.psd --layer Characters/Hero --out hero.png', 'one layer of a PSD')
+      .example('$0 diff v1 HEAD --visual Art/sky.png --fit', 'a 2x re-export compared at the common scale')
+      .example('$0 diff HEAD~1 HEAD --visual Models/ship.glb --out ship.png --all', 'every part; before | after | diff')
       .example('$0 diff HEAD --visual Scenes/main.tscn --json', 'which nodes and properties changed, as data'),
   handler: async (argv) => {
     const a: DiffSide = { kind: 'snapshot', rev: argv.a ?? 'HEAD' };
@@ -68,10 +80,12 @@ export const diffCommand: CommandModule<GlobalArgs, Args> = {
         argv.sideBySide ||
         argv.threshold !== undefined ||
         argv.layer !== undefined ||
+        argv.fit !== undefined ||
+        argv.all !== undefined ||
         argv.ignoreAntialiasing !== undefined)
     ) {
       throw new UsageError(
-        '--out, --side-by-side, --threshold, --layer and --ignore-antialiasing go with --visual PATH',
+        '--out, --side-by-side, --threshold, --layer, --fit, --all and --ignore-antialiasing go with --visual PATH',
         'e.g. vault diff HEAD~1 HEAD --visual Art/hero.png --out diff.png',
       );
     }
@@ -120,6 +134,9 @@ async function visualHandler(argv: Args, a: DiffSide, b: DiffSide): Promise<void
       sideBySide: argv.sideBySide,
       layer: argv.layer,
       ignoreAntialiasing: argv.ignoreAntialiasing,
+      fit: argv.fit,
+      modelPicture: argv.out !== undefined,
+      ...(argv.all ? { maxRegions: Infinity, maxChanges: Infinity } : {}),
     };
     const target = argv.visual ? rel(argv.visual) : '';
     // one file; or, for a folder (or no path), every changed file in it that can be compared visually
@@ -163,8 +180,11 @@ async function visualHandler(argv: Args, a: DiffSide, b: DiffSide): Promise<void
       reports.push({ ...r.report, ...(written ? { out: written.path } : {}) });
       if (!argv.json) {
         if (reports.length > 1) out();
-        for (const line of describeVisualDiff(r.report)) out(line);
-        if (written) out(`  diff image written to ${argv.out}${argv.sideBySide ? ' (before | after | diff)' : ''}`);
+        for (const line of describeVisualDiff(r.report, { maxLines: argv.all ? Infinity : 40 })) out(line);
+        const panels = argv.sideBySide || r.report.kind === 'model' ? ' (before | after | diff)' : '';
+        const scale =
+          r.report.image && r.report.image.pictureScale < 1 ? `, scaled to ${r.image!.width}x${r.image!.height}` : '';
+        if (written) out(`  diff image written to ${argv.out}${panels}${scale}`);
       }
     }
     if (argv.json) return printJson(first ? reports[0] : reports);

@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { resolve } from 'node:path';
-import { UsageError } from '../../errors.js';
+import { UsageError, fsError } from '../../errors.js';
 import { chunkerFromConfig, planFile } from '../../plumbing/chunkers/index.js';
 import { ReadBuffer, storeFile } from '../../plumbing/storeFile.js';
 import { decodeChunkList } from '../../objects/chunkList.js';
@@ -57,6 +57,11 @@ export const hashObjectCommand: CommandModule<GlobalArgs, Args> = {
       }
       if (!argv.file) throw new UsageError('name a file, or pass --stdin -t TYPE');
       const path = resolve(cwdOf(argv), argv.file);
+      const st = await nodeFs.stat(path).catch((e: NodeJS.ErrnoException) => {
+        if (e.code === 'ENOENT' || e.code === 'ENOTDIR') throw new UsageError(`${argv.file}: no such file`);
+        throw fsError(e, 'stat', path);
+      });
+      if (!st.isFile()) throw new UsageError(`${argv.file} is not a regular file`, 'name a file to hash');
       const chunker = chunkerFromConfig(vault.config.chunker);
       const writer = argv.write ? vault.db.writer() : null;
       const r = await storeFile({

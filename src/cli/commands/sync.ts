@@ -1,4 +1,5 @@
-import { availableParallelism } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
+import { availableParallelism, constants } from 'node:os';
 import { basename, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { WorkerCodec } from '../../plumbing/codec.js';
@@ -17,6 +18,9 @@ const sync = {
     (await import('../../porcelain/sync/push.js')).push(...a),
 };
 import { addRemote, getRemote, listRemotes, removeRemote } from '../../porcelain/sync/state.js';
+import { syncLimits, type SyncLimits } from '../../porcelain/sync/limits.js';
+import { InterruptedError, UsageError } from '../../errors.js';
+import { hasPassword } from '../../plumbing/git/credentials.js';
 import type { Credentials } from '../../plumbing/git/http.js';
 import { bytes, shortId } from '../../ui/format.js';
 import { cwdOf, nodeFs, out, printJson, warn, withVault, type GlobalArgs } from '../context.js';
@@ -90,6 +94,55 @@ async function withPrompt<T>(url: () => Promise<string>, run: (c?: Credentials) 
   }
 }
 
+/**
+ * SIGINT or SIGTERM while a fetch, pull or clone runs: abort it, so its own failure paths remove what it
+ * started (the temp pack, a half-made clone folder); it then ends with EINTERRUPTED and exit status
+ * 128 + the signal's number. A second signal ends the process at once, after `onForce` (clone: remove the
+ * folder it was making).
+ */
+async function interruptible<T>(run: (signal: AbortSignal) => Promise<T>, onForce?: () => void): Promise<T> {
+  const ac = new AbortController();
+  const handler = (sig: NodeJS.Signals) => {
+    if (ac.signal.aborted) {
+      onForce?.();
+      process.exit(128 + (constants.signals[sig] ?? 0));
+    }
+    ac.abort(new InterruptedError(sig));
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  try {
+    return await run(ac.signal);
+  } finally {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  }
+}
+
+interface LimitArgs {
+  maxSize?: string;
+  maxFiles?: string;
+}
+
+/** --max-size / --max-files of fetch, pull and clone (see porcelain/sync/limits.ts). */
+function limitOptions<T>(y: import('yargs').Argv<T>) {
+  return y
+    .option('max-size', {
+      type: 'string',
+      describe:
+        'most bytes the download may inflate to and one checkout may write (e.g. 200G; env VAULT_SYNC_MAX_SIZE; default: 100x what was downloaded or stored, at least 4G)',
+    })
+    .option('max-files', {
+      type: 'string',
+      describe:
+        'most files and folders one checkout may create (env VAULT_SYNC_MAX_FILES; default: 100x distinct, at least 100000)',
+    });
+}
+
+function limitsOf(argv: LimitArgs): SyncLimits {
+  return syncLimits({ maxSize: argv.maxSize, maxFiles: argv.maxFiles });
+}
+
 interface RemoteArgs extends GlobalArgs {
   verbose?: boolean;
   action?: string;
@@ -114,12 +167,17 @@ export const remoteCommand: CommandModule<GlobalArgs, RemoteArgs> = {
       .example('$0 remote -v', 'list remotes with their URLs'),
   handler: async (argv) => {
     await withVault(argv, async (vault) => {
-      const { UsageError } = await import('../../errors.js');
       if (argv.action === 'add') {
         if (!argv.name || !argv.url) throw new UsageError('usage: vault remote add NAME URL');
         const r = await addRemote(vault.fs, vault.vaultDir, argv.name, argv.url);
-        if (argv.json) return printJson(r);
-        return out(`added remote ${r.name} ${safeUrl(r.url)}`);
+        const dropped = hasPassword(argv.url);
+        if (argv.json) return printJson({ ...r, url: safeUrl(r.url), passwordStored: false });
+        out(`added remote ${r.name} ${safeUrl(r.url)}`);
+        if (dropped)
+          warn(
+            'note: the password in the URL was not stored; set VAULT_GIT_PASSWORD (or VAULT_GIT_TOKEN), or type it when asked',
+          );
+        return;
       }
       if (argv.action === 'remove' || argv.action === 'rm') {
         if (!argv.name) throw new UsageError('usage: vault remote remove NAME');
@@ -201,17 +259,24 @@ function fetchSummary(r: {
     warn(`warning: ${c.ref} is ${shortId(c.local)} here but ${shortId(c.remote)} on ${r.remote}; kept the local one`);
 }
 
-export const fetchCommand: CommandModule<GlobalArgs, SyncArgs> = {
+export const fetchCommand: CommandModule<GlobalArgs, SyncArgs & LimitArgs> = {
   command: 'fetch [remote]',
   describe: "download the remote's snapshots; moves no branch",
   builder: (y) =>
-    y.positional('remote', { type: 'string', default: 'origin' }).example('$0 fetch', 'fetch from origin'),
+    limitOptions(y.positional('remote', { type: 'string', default: 'origin' })).example(
+      '$0 fetch',
+      'fetch from origin',
+    ),
   handler: async (argv) => {
+    const limits = limitsOf(argv);
     const bar = syncProgress('fetch', argv.quiet || argv.json);
     const r = await withVault(argv, (vault) =>
-      withPrompt(
-        async () => (await getRemote(vault.fs, vault.vaultDir, argv.remote ?? 'origin')).url,
-        (credentials) => sync.fetch({ vault, remote: argv.remote, credentials, onProgress: bar.onProgress }),
+      interruptible((signal) =>
+        withPrompt(
+          async () => (await getRemote(vault.fs, vault.vaultDir, argv.remote ?? 'origin')).url,
+          (credentials) =>
+            sync.fetch({ vault, remote: argv.remote, credentials, onProgress: bar.onProgress, limits, signal }),
+        ),
       ),
     ).finally(bar.done);
     if (argv.json) return printJson(r);
@@ -221,17 +286,24 @@ export const fetchCommand: CommandModule<GlobalArgs, SyncArgs> = {
   },
 };
 
-export const pullCommand: CommandModule<GlobalArgs, SyncArgs> = {
+export const pullCommand: CommandModule<GlobalArgs, SyncArgs & LimitArgs> = {
   command: 'pull [remote]',
   describe: 'fetch, then fast-forward the current branch and the working folder',
   builder: (y) =>
-    y.positional('remote', { type: 'string', default: 'origin' }).example('$0 pull', 'bring in what teammates pushed'),
+    limitOptions(y.positional('remote', { type: 'string', default: 'origin' })).example(
+      '$0 pull',
+      'bring in what teammates pushed',
+    ),
   handler: async (argv) => {
+    const limits = limitsOf(argv);
     const bar = syncProgress('pull', argv.quiet || argv.json);
     const r = await withVault(argv, (vault) =>
-      withPrompt(
-        async () => (await getRemote(vault.fs, vault.vaultDir, argv.remote ?? 'origin')).url,
-        (credentials) => sync.pull({ vault, remote: argv.remote, credentials, onProgress: bar.onProgress }),
+      interruptible((signal) =>
+        withPrompt(
+          async () => (await getRemote(vault.fs, vault.vaultDir, argv.remote ?? 'origin')).url,
+          (credentials) =>
+            sync.pull({ vault, remote: argv.remote, credentials, onProgress: bar.onProgress, limits, signal }),
+        ),
       ),
     ).finally(bar.done);
     if (argv.json) {
@@ -249,29 +321,56 @@ export const pullCommand: CommandModule<GlobalArgs, SyncArgs> = {
   },
 };
 
-export const cloneCommand: CommandModule<GlobalArgs, { url: string; dir?: string } & GlobalArgs> = {
+/** The folder `vault clone URL` makes: the repository's name without `.git`, like git. */
+function cloneDirName(url: string): string {
+  let path = '';
+  try {
+    const u = new URL(url);
+    if (u.protocol === 'http:' || u.protocol === 'https:') path = decodeURIComponent(u.pathname);
+  } catch {
+    /* below */
+  }
+  const name = basename(path.replace(/\/+$/, '')).replace(/\.git$/, '');
+  if (!name || name === '.' || name === '..' || name.includes('\0') || Buffer.byteLength(name) > 255)
+    throw new UsageError(
+      `cannot make a folder name from '${url.slice(0, 80)}'`,
+      'give an http(s) URL of a repository, or name the folder: vault clone URL DIR',
+    );
+  return name;
+}
+
+export const cloneCommand: CommandModule<GlobalArgs, { url: string; dir?: string } & GlobalArgs & LimitArgs> = {
   command: 'clone <url> [dir]',
   describe: 'a new project folder with the full vault of a git remote',
   builder: (y) =>
-    y
-      .positional('url', { type: 'string', demandOption: true })
-      .positional('dir', { type: 'string', describe: 'default: the repository name' })
-      .example('$0 clone https://git.example.com/team/castle.git', 'clone into ./castle'),
+    limitOptions(
+      y
+        .positional('url', { type: 'string', demandOption: true })
+        .positional('dir', { type: 'string', describe: 'default: the repository name' }),
+    ).example('$0 clone https://git.example.com/team/castle.git', 'clone into ./castle'),
   handler: async (argv) => {
-    const dir = resolve(cwdOf(argv), argv.dir ?? basename(safeUrl(argv.url).replace(/\/+$/, '')).replace(/\.git$/, ''));
+    const limits = limitsOf(argv);
+    const dir = resolve(cwdOf(argv), argv.dir ?? cloneDirName(argv.url));
+    const made = !existsSync(dir);
     const bar = syncProgress('clone', argv.quiet || argv.json);
-    const r = await withPrompt(
-      async () => argv.url,
-      (credentials) =>
-        sync.clone({
-          fs: nodeFs,
-          url: argv.url,
-          dir,
-          codec: new WorkerCodec(),
-          credentials,
-          threads: Number(process.env.VAULT_THREADS ?? Math.min(4, availableParallelism())),
-          onProgress: bar.onProgress,
-        }),
+    const r = await interruptible(
+      (signal) =>
+        withPrompt(
+          async () => argv.url,
+          (credentials) =>
+            sync.clone({
+              fs: nodeFs,
+              url: argv.url,
+              dir,
+              codec: new WorkerCodec(),
+              credentials,
+              threads: Number(process.env.VAULT_THREADS ?? Math.min(4, availableParallelism())),
+              onProgress: bar.onProgress,
+              limits,
+              signal,
+            }),
+        ),
+      () => made && rmSync(dir, { recursive: true, force: true }),
     ).finally(bar.done);
     if (argv.json) {
       printJson(r);

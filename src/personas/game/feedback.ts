@@ -275,6 +275,8 @@ export async function importFeedback(opts: ImportFeedbackOptions): Promise<Impor
       );
     throw fsError(e, 'stat', abs);
   });
+  if (!st.isFile())
+    throw new UsageError(`${opts.path} is not a file`, 'name the CSV or JSON file exported from the form');
   if (Number(st.size) > MAX_IMPORT)
     throw new UsageError(
       `${opts.path} is larger than ${MAX_IMPORT / 1024 / 1024} MiB`,

@@ -3,6 +3,7 @@ import https from 'node:https';
 import type { HttpClient, GitHttpRequest, GitHttpResponse } from 'isomorphic-git';
 import { FLUSH, parsePkts, pkt, sideband } from './pktline.js';
 import { RemoteAuthError, RemoteProtocolError, RemoteUnreachableError, safeUrl } from './errors.js';
+import type { Credentials } from './credentials.js';
 import type { GitOid } from './objects.js';
 
 /**
@@ -15,25 +16,7 @@ export function agentFor(protocol: string): http.Agent {
   return protocol === 'https:' ? agents.https : agents.http;
 }
 
-export interface Credentials {
-  username: string;
-  password: string;
-}
-
-/** Credentials for a URL: from the URL itself, else VAULT_GIT_USERNAME/PASSWORD or VAULT_GIT_TOKEN. */
-export function credentialsFor(url: string, env: NodeJS.ProcessEnv = process.env): Credentials | undefined {
-  try {
-    const u = new URL(url);
-    if (u.username || u.password)
-      return { username: decodeURIComponent(u.username), password: decodeURIComponent(u.password) };
-  } catch {
-    /* not a URL: the request fails later with a clear error */
-  }
-  if (env.VAULT_GIT_TOKEN) return { username: env.VAULT_GIT_USERNAME || 'vault', password: env.VAULT_GIT_TOKEN };
-  if (env.VAULT_GIT_USERNAME || env.VAULT_GIT_PASSWORD)
-    return { username: env.VAULT_GIT_USERNAME ?? '', password: env.VAULT_GIT_PASSWORD ?? '' };
-  return undefined;
-}
+export { credentialsFor, type Credentials } from './credentials.js';
 
 export function authHeader(c: Credentials | undefined): Record<string, string> {
   return c ? { authorization: `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}` } : {};
@@ -261,8 +244,8 @@ export async function postReceivePack(opts: {
   return { sent, rejected };
 }
 
-/** isomorphic-git's http client, with a keep-alive agent. */
-export function isoHttpClient(): HttpClient {
+/** isomorphic-git's http client, with a keep-alive agent; `signal` aborts its requests. */
+export function isoHttpClient(signal?: AbortSignal): HttpClient {
   return {
     async request(req: GitHttpRequest): Promise<GitHttpResponse> {
       const u = new URL(req.url);
@@ -275,6 +258,7 @@ export function isoHttpClient(): HttpClient {
             method: req.method ?? 'GET',
             headers: req.headers,
             agent: u.protocol === 'https:' ? agents.https : agents.http,
+            signal,
           },
           (res) => {
             resolve({

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { CorruptObjectError } from '../../errors.js';
 
 /** Git's object kinds that Vault writes (no annotated tags). */
 export type GitType = 'blob' | 'tree' | 'commit';
@@ -39,14 +40,14 @@ export function encodeGitTree(entries: readonly GitTreeEntry[]): Buffer {
   return Buffer.concat(parts);
 }
 
-export function decodeGitTree(body: Uint8Array): GitTreeEntry[] {
+export function decodeGitTree(body: Uint8Array, oid = '(git tree)'): GitTreeEntry[] {
   const buf = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   const out: GitTreeEntry[] = [];
   let o = 0;
   while (o < buf.length) {
     const sp = buf.indexOf(0x20, o);
     const nul = buf.indexOf(0, sp);
-    if (sp < 0 || nul < 0 || nul + 21 > buf.length) throw new Error('malformed git tree');
+    if (sp < 0 || nul < 0 || nul + 21 > buf.length) throw new CorruptObjectError(oid, 'malformed git tree');
     const mode = buf.toString('latin1', o, sp);
     out.push({
       mode: (mode === '040000' ? '40000' : mode) as GitMode,

@@ -1,7 +1,8 @@
 import http from 'node:http';
+import { VaultError } from '../../errors.js';
 import https from 'node:https';
 import { FLUSH, pkt, sideband } from './pktline.js';
-import { RemoteAuthError, RemoteProtocolError, RemoteUnreachableError } from './errors.js';
+import { RemoteAuthError, RemoteLimitError, RemoteProtocolError, RemoteUnreachableError } from './errors.js';
 import { agentFor, authHeader, type Credentials } from './http.js';
 import type { GitOid } from './objects.js';
 
@@ -9,6 +10,7 @@ import type { GitOid } from './objects.js';
  * One upload-pack request (smart HTTP, protocol v0, stateless): every want,
  * every have, done; the pack comes back side-band multiplexed and is handed to
  * `sink` piece by piece as it arrives (never held whole), with back-pressure.
+ * `signal` stops it (rejecting with the signal's reason); a pack over `maxBytes` is refused as it arrives.
  */
 export async function fetchPack(opts: {
   url: string;
@@ -18,7 +20,10 @@ export async function fetchPack(opts: {
   sink: (b: Buffer) => Promise<void>;
   onMessage?: (line: string) => void;
   onBytes?: (n: number) => void;
+  signal?: AbortSignal;
+  maxBytes?: number;
 }): Promise<void> {
+  opts.signal?.throwIfAborted();
   const u = new URL(opts.url);
   u.username = '';
   u.password = '';
@@ -36,8 +41,10 @@ export async function fetchPack(opts: {
     const fail = (e: unknown) => {
       if (failed) return;
       failed = true;
+      opts.signal?.removeEventListener('abort', onAbort);
+      req.destroy();
       reject(
-        e instanceof RemoteProtocolError || e instanceof RemoteAuthError
+        e instanceof VaultError
           ? e
           : new RemoteUnreachableError(
               opts.url,
@@ -69,6 +76,7 @@ export async function fetchPack(opts: {
           return fail(new RemoteProtocolError(opts.url, `HTTP ${status} on git-upload-pack`));
         }
         let pending: Buffer = Buffer.alloc(0);
+        let packBytes = 0;
         let chain: Promise<void> = Promise.resolve();
         let ended = false;
         res.on('data', (d: Buffer) => {
@@ -87,8 +95,12 @@ export async function fetchPack(opts: {
             const line = pending.subarray(4, len);
             pending = pending.subarray(len);
             const band = line[0];
-            if (band === 1) out.push(Buffer.from(line.subarray(1)));
-            else if (band === 2) sideband(line, opts.onMessage);
+            if (band === 1) {
+              packBytes += line.length - 1;
+              if (opts.maxBytes !== undefined && packBytes > opts.maxBytes)
+                return fail(new RemoteLimitError('the download', packBytes, opts.maxBytes));
+              out.push(Buffer.from(line.subarray(1)));
+            } else if (band === 2) sideband(line, opts.onMessage);
             else if (band === 3)
               return fail(new RemoteProtocolError(opts.url, line.subarray(1).toString('utf8').trim()));
             else {
@@ -112,11 +124,15 @@ export async function fetchPack(opts: {
           void chain.then(() => {
             if (failed) return;
             if (!ended) return fail(new RemoteProtocolError(opts.url, 'the pack stream ended early'));
+            failed = true;
+            opts.signal?.removeEventListener('abort', onAbort);
             resolve();
           });
         });
       },
     );
+    const onAbort = () => fail(opts.signal?.reason);
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
     req.on('error', fail);
     req.end(body);
   });

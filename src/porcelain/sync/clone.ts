@@ -4,9 +4,10 @@ import type { Codec } from '../../plumbing/codec.js';
 import { updateRef, writeHead } from '../../refs/refs.js';
 import { initVault, openVault, type Vault } from '../openVault.js';
 import type { SyncProgress } from './common.js';
-import type { Credentials } from '../../plumbing/git/http.js';
+import { credentialsFor, type Credentials } from '../../plumbing/git/credentials.js';
 import { checkout, fetch, type FetchResult } from './fetch.js';
 import type { RestoreResult } from '../restore.js';
+import type { SyncLimits } from './limits.js';
 import { addRemote } from './state.js';
 
 export interface CloneOptions {
@@ -23,6 +24,10 @@ export interface CloneOptions {
   threads?: number;
   onProgress?: (p: SyncProgress) => void;
   onMessage?: (line: string) => void;
+  /** how far the download and the checkout may expand (see limits.ts) */
+  limits?: SyncLimits;
+  /** stops the clone at its next step; the new folder is removed (the signal's reason is thrown) */
+  signal?: AbortSignal;
 }
 
 export interface CloneResult extends FetchResult {
@@ -85,9 +90,12 @@ async function cloneInto(opts: CloneOptions, dir: string): Promise<CloneResult> 
       vault,
       remote: name,
       env: opts.env,
-      credentials: opts.credentials,
+      // a password in the URL is used for this clone only: the stored remote has none
+      credentials: opts.credentials ?? credentialsFor(opts.url, opts.env),
       onProgress: opts.onProgress,
       onMessage: opts.onMessage,
+      limits: opts.limits,
+      signal: opts.signal,
     });
     const branches = Object.keys(f.refs).filter((r) => r.startsWith('refs/heads/'));
     const branch =
@@ -109,7 +117,10 @@ async function cloneInto(opts: CloneOptions, dir: string): Promise<CloneResult> 
       });
     }
     await writeHead(vault.refs, branch);
-    const { skipped, failures } = await checkout(vault, null, f.refs[branch], opts.onProgress);
+    const { skipped, failures } = await checkout(vault, null, f.refs[branch], opts.onProgress, {
+      limits: opts.limits,
+      signal: opts.signal,
+    });
     return { ...f, dir, branch, head: f.refs[branch], checkout: { skipped, failures } };
   } finally {
     await vault.close();

@@ -24,6 +24,18 @@ export class DivergedError extends VaultError {
   }
 }
 
+/** A snapshot from a remote names a parent the remote did not send: its history is broken there. */
+export class BrokenRemoteHistoryError extends VaultError {
+  constructor(snapshot: ObjectId, parent: ObjectId, commit: string) {
+    super(
+      'ENOPARENT',
+      `snapshot ${snapshot.slice(0, 12)} on the remote (git commit ${commit.slice(0, 12)}) names parent ${parent.slice(0, 12)}, which the remote does not hold`,
+      { snapshot, parent, commit },
+      'the remote was damaged or written by something other than Vault; nothing was imported from it. Push a good copy to it, or fetch from another remote',
+    );
+  }
+}
+
 /** Vault ref -> git ref. Milestones become tags under milestones/ so a web UI lists them. */
 export function gitRefOf(ref: string): string | null {
   if (ref.startsWith('refs/heads/')) return ref;

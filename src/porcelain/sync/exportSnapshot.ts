@@ -138,7 +138,11 @@ export async function exportSnapshot(
     return { oid, type: 'blob', size, vault: id };
   };
 
+  // a folder reused in several places (or at every level of a hostile tree) is walked once
+  const walked = new Map<ObjectId, GitOid>();
   const walk = async (treeId: ObjectId): Promise<GitOid> => {
+    const seen = walked.get(treeId);
+    if (seen) return seen;
     const body = await db.readTyped(treeId, 'tree');
     const t = decodeTree(body, treeId);
     const treeBlob = gitOid('blob', body);
@@ -167,7 +171,9 @@ export async function exportSnapshot(
         entries.push({ name: e.name, mode: MODE[e.kind], oid });
       }
     }
-    return tree(entries, add);
+    const oid = tree(entries, add);
+    walked.set(treeId, oid);
+    return oid;
   };
 
   await db.ready();

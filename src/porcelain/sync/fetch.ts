@@ -19,9 +19,10 @@ import { listRefs, readHead, readRef, updateRef } from '../../refs/refs.js';
 import type { Vault } from '../openVault.js';
 import { restore, type RestoreResult } from '../restore.js';
 import { status } from '../status.js';
-import { DivergedError, isAncestor, vaultRefOf, type SyncProgress } from './common.js';
+import { DivergedError, isAncestor, BrokenRemoteHistoryError, vaultRefOf, type SyncProgress } from './common.js';
 import { mergeNotes } from '../mergeNotes.js';
 import { decodeManifest, exportSnapshot } from './exportSnapshot.js';
+import { checkExpansion, packLimits, type SyncLimits } from './limits.js';
 import { getRemote, SyncState } from './state.js';
 
 export interface FetchOptions {
@@ -33,6 +34,10 @@ export interface FetchOptions {
   onProgress?: (p: SyncProgress) => void;
   onMessage?: (line: string) => void;
   lockWait?: number;
+  /** how far the download may expand (see limits.ts); unset: what the remote sent decides */
+  limits?: SyncLimits;
+  /** stops the fetch at its next step; what it started is removed (the signal's reason is thrown) */
+  signal?: AbortSignal;
 }
 
 export interface FetchResult {
@@ -64,23 +69,36 @@ function mapGitError(url: string, e: unknown): Error {
   return new RemoteProtocolError(url, String(err?.message ?? e));
 }
 
-/** Reads the git objects of a downloaded pack, with a small cache of trees. */
+/**
+ * Reads the git objects of a downloaded pack, with a small cache of trees. An object whose size the
+ * snapshot declares (`expect`) is checked against it before it is inflated.
+ */
 class GitReader {
   private readonly trees = new Map<GitOid, GitTreeEntry[]>();
-  constructor(private readonly pack: PackFileReader) {}
+  constructor(
+    private readonly pack: PackFileReader,
+    readonly signal?: AbortSignal,
+  ) {}
 
-  async raw(oid: GitOid, type: string): Promise<Buffer> {
-    const r = await this.pack.read(oid);
-    if (!r) throw new CorruptObjectError(oid, 'the server did not send this git object', 'the downloaded pack');
-    if (r.type !== type)
-      throw new CorruptObjectError(oid, `git object is a ${r.type}, not a ${type}`, 'the downloaded pack');
-    return r.body;
+  async raw(oid: GitOid, type: string, expect?: { size: number; what: string }): Promise<Buffer> {
+    const st = this.pack.stat(oid);
+    if (!st) throw new CorruptObjectError(oid, 'the server did not send this git object', 'the downloaded pack');
+    if (st.type !== type)
+      throw new CorruptObjectError(oid, `git object is a ${st.type}, not a ${type}`, 'the downloaded pack');
+    if (expect && st.size !== expect.size)
+      throw new CorruptObjectError(
+        oid,
+        `${expect.what} is ${expect.size} bytes by the snapshot, but its git object has ${st.size}`,
+        'the downloaded pack',
+      );
+    return (await this.pack.read(oid))!.body;
   }
 
   async tree(oid: GitOid): Promise<GitTreeEntry[]> {
     let t = this.trees.get(oid);
     if (!t) {
-      t = decodeGitTree(await this.raw(oid, 'tree'));
+      this.signal?.throwIfAborted();
+      t = decodeGitTree(await this.raw(oid, 'tree'), oid);
       if (this.trees.size > 4096) this.trees.clear();
       this.trees.set(oid, t);
     }
@@ -131,6 +149,7 @@ export async function importCommits(
   }
 
   for (const commitOid of order) {
+    reader.signal?.throwIfAborted();
     const body = (await reader.raw(commitOid, 'commit')).toString('utf8');
     const rootOid = /^tree ([0-9a-f]{40})$/m.exec(body)?.[1];
     if (!rootOid) throw new CorruptObjectError(commitOid, 'git commit has no tree', '.vault/git');
@@ -165,7 +184,7 @@ export async function importCommits(
             if (await writer.known(e.id)) continue;
             const oid = await entryOid(e.name);
             state.setOid(e.id, oid);
-            const data = await reader.raw(oid, 'blob');
+            const data = await reader.raw(oid, 'blob', { size: e.size, what: `'${e.name}'` });
             if (hashObject('blob', data) !== e.id)
               throw new CorruptObjectError(e.id, 'the file stored in git does not match its id', `commit ${commitOid}`);
             await writer.put('blob', data, { id: e.id, compress: true });
@@ -174,10 +193,16 @@ export async function importCommits(
             const m = decodeManifest(await reader.raw(await entryOid(e.name), 'blob'));
             if (!m)
               throw new CorruptObjectError(e.id, `the manifest of '${e.name}' is unreadable`, `commit ${commitOid}`);
-            for (const c of m.chunks) {
+            if (m.size !== e.size)
+              throw new CorruptObjectError(
+                e.id,
+                `the manifest of '${e.name}' says ${m.size} bytes, its tree says ${e.size}`,
+                `commit ${commitOid}`,
+              );
+            for (const [i, c] of m.chunks.entries()) {
               state.setOid(c.id, c.oid);
               if (await writer.known(c.id)) continue;
-              const data = await reader.raw(c.oid, 'blob');
+              const data = await reader.raw(c.oid, 'blob', { size: c.size, what: `chunk ${i} of '${e.name}'` });
               // a chunk, or (FILETYPE-v3) the blob of a small file inside a build
               const type = hashObject('chunk', data) === c.id ? 'chunk' : 'blob';
               if (type === 'blob' && hashObject('blob', data) !== c.id)
@@ -199,6 +224,10 @@ export async function importCommits(
       await importTree(snap.tree, async () => rootOid);
       if (snap.attachments)
         await importTree(snap.attachments, async () => (await reader.entry(dot.oid, 'attachments')).oid);
+      // its parents came first (they are the commit's parents): one that did not is a broken history
+      for (const p of snap.parents)
+        if (!(await writer.known(p)) && !(await vault.db.has(p)))
+          throw new BrokenRemoteHistoryError(snapId, p, commitOid);
       await writer.put('snapshot', snapBody, { id: snapId, compress: true });
       imported.push(snapId);
     }
@@ -220,15 +249,18 @@ export async function fetch(opts: FetchOptions): Promise<FetchResult> {
   const creds = opts.credentials ?? credentialsFor(remote.url, opts.env);
   const url = safeUrl(remote.url);
   const headers = authHeader(creds);
-  const http = isoHttpClient();
+  const http = isoHttpClient(opts.signal);
   const fs = vault.fs;
   const gitdir = joinPath(vault.vaultDir, 'git');
   const progress = (p: SyncProgress) => opts.onProgress?.(p);
   progress({ phase: 'connect', objects: 0, objectsTotal: 0, bytes: 0, bytesTotal: 0 });
 
   const server = await git.listServerRefs({ http, url, headers, protocolVersion: 1, symrefs: true }).catch((e) => {
+    opts.signal?.throwIfAborted();
     throw mapGitError(url, e);
   });
+  opts.signal?.throwIfAborted();
+  const limits = opts.limits ?? {};
   const state = await SyncState.load(fs, vault.vaultDir);
   const rstate = await state.loadRemoteState(name);
   const known = await state.loadKnown(name);
@@ -269,15 +301,21 @@ export async function fetch(opts: FetchOptions): Promise<FetchResult> {
         wants,
         haves: [...haves],
         onMessage: opts.onMessage,
+        signal: opts.signal,
         onBytes: (n) => {
           received += n;
           progress({ phase: 'download', objects: 0, objectsTotal: 0, bytes: received, bytesTotal: 0 });
         },
+        maxBytes: limits.maxBytes,
         sink: (b) => writeAll(fh, b),
       });
       await fh.close();
-      pack = await PackFileReader.open(fs, packPath, (done, total) =>
-        progress({ phase: 'download', objects: done, objectsTotal: total, bytes: received, bytesTotal: received }),
+      pack = await PackFileReader.open(
+        fs,
+        packPath,
+        (done, total) =>
+          progress({ phase: 'download', objects: done, objectsTotal: total, bytes: received, bytesTotal: received }),
+        packLimits(limits, received, opts.signal),
       );
     } catch (e) {
       await fh.close().catch(() => {});
@@ -292,6 +330,10 @@ export async function fetch(opts: FetchOptions): Promise<FetchResult> {
     command: 'fetch',
     wait: opts.lockWait,
     clock: vault.clock,
+  }).catch(async (e) => {
+    await pack?.close();
+    if (packPath) await fs.unlink(packPath).catch(() => {});
+    throw e;
   });
   const created: string[] = [];
   const conflicts: FetchResult['conflicts'] = [];
@@ -303,7 +345,7 @@ export async function fetch(opts: FetchOptions): Promise<FetchResult> {
     try {
       progress({ phase: 'import', objects: 0, objectsTotal: wanted.size, bytes: 0, bytesTotal: 0 });
       if (pack) {
-        const reader = new GitReader(pack);
+        const reader = new GitReader(pack, opts.signal);
         // one ref at a time, so a ref someone filled with plain git commits is skipped, not fatal
         for (const [ref, oid] of wanted) {
           if (!wants.includes(oid) || (await have(oid))) continue;
@@ -419,7 +461,8 @@ export async function pull(opts: FetchOptions): Promise<PullResult> {
     throw new UncommittedChangesError(
       [...st.added, ...st.modified, ...st.deleted, ...st.renamed].map((c) => c.path).sort(),
     );
-  const restored = await checkout(vault, head.id, theirs);
+  opts.signal?.throwIfAborted();
+  const restored = await checkout(vault, head.id, theirs, undefined, { limits: opts.limits });
   await updateRef({
     ...vault.refs,
     ref: branch,
@@ -434,7 +477,9 @@ export async function pull(opts: FetchOptions): Promise<PullResult> {
 }
 
 /**
- * Make a clean working folder match `to` (files of `from` that `to` lacks are removed).
+ * Make a clean working folder match `to` (files of `from` that `to` lacks are removed). A snapshot that
+ * would expand past the limits is refused before anything is written. `signal` stops it between files
+ * (clone uses it: the half-made folder goes as a whole; pull does not, so a pull is never half-applied).
  * Returns what restore reports: entries it skipped or could not restore mean the folder does not match `to`.
  */
 export async function checkout(
@@ -442,8 +487,11 @@ export async function checkout(
   from: ObjectId | null,
   to: ObjectId,
   onProgress?: (p: SyncProgress) => void,
+  opts: { limits?: SyncLimits; signal?: AbortSignal } = {},
 ): Promise<RestoreResult> {
   const newTree = decodeSnapshot(await vault.db.readTyped(to, 'snapshot'), to).tree;
+  await checkExpansion(vault.db, newTree, opts.limits);
+  opts.signal?.throwIfAborted();
   if (from) {
     const oldFiles = await flattenTree(vault.db, decodeSnapshot(await vault.db.readTyped(from, 'snapshot'), from).tree);
     const newFiles = await flattenTree(vault.db, newTree);
@@ -458,15 +506,15 @@ export async function checkout(
     vault,
     snapshot: to,
     force: true,
-    onProgress:
-      onProgress &&
-      ((p) =>
-        onProgress({
-          phase: 'checkout',
-          objects: p.files,
-          objectsTotal: p.filesTotal,
-          bytes: p.bytes,
-          bytesTotal: p.bytesTotal,
-        })),
+    onProgress: (p) => {
+      opts.signal?.throwIfAborted();
+      onProgress?.({
+        phase: 'checkout',
+        objects: p.files,
+        objectsTotal: p.filesTotal,
+        bytes: p.bytes,
+        bytesTotal: p.bytesTotal,
+      });
+    },
   });
 }

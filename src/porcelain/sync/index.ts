@@ -10,7 +10,8 @@ export {
   SyncState,
   type RemoteConfig,
 } from './state.js';
-export { DivergedError, gitRefOf, vaultRefOf, type SyncProgress } from './common.js';
+export { DivergedError, BrokenRemoteHistoryError, gitRefOf, vaultRefOf, type SyncProgress } from './common.js';
+export { checkExpansion, syncLimits, type Expansion, type SyncLimits } from './limits.js';
 export {
   exportSnapshot,
   encodeManifest,

@@ -1,6 +1,7 @@
 import { VaultError } from '../../errors.js';
 import type { ObjectId } from '../../objects/types.js';
 import { isNotFound, joinPath, writeFileAtomic, type FsPromises } from '../../plumbing/fs.js';
+import { hasPassword, urlWithoutPassword } from '../../plumbing/git/credentials.js';
 import type { GitOid } from '../../plumbing/git/objects.js';
 
 /**
@@ -136,10 +137,11 @@ async function readOptional(fs: FsPromises, path: string): Promise<Buffer | null
   }
 }
 
-// ---- remotes: .vault/remotes (JSON: { name: { url } }) ----
+// ---- remotes: .vault/remotes (JSON: { name: { url } }, mode 0600, never a password) ----
 
 export interface RemoteConfig {
   readonly name: string;
+  /** as stored: a user name is kept, a password never is */
   readonly url: string;
 }
 
@@ -178,16 +180,21 @@ export async function listRemotes(fs: FsPromises, vaultDir: string): Promise<Rem
       'fix or remove the file',
     );
   }
-  return Object.entries(parsed)
+  const list = Object.entries(parsed)
     .filter(([, v]) => typeof v?.url === 'string')
     .map(([name, v]) => ({ name, url: v.url as string }))
     .sort((a, b) => (a.name < b.name ? -1 : 1));
+  // written by an older Vault with a password in a URL: it is still used, but no longer readable by others
+  // (the next change to the remotes drops it)
+  if (list.some((r) => hasPassword(r.url))) await fs.chmod(remotesPath(vaultDir), 0o600).catch(() => {});
+  return list;
 }
 
+/** Write the remotes, without any password, readable by the owner only (a URL can hold a token as its user). */
 async function writeRemotes(fs: FsPromises, vaultDir: string, list: RemoteConfig[]): Promise<void> {
   const obj: Record<string, { url: string }> = {};
-  for (const r of list) obj[r.name] = { url: r.url };
-  await writeFileAtomic(fs, remotesPath(vaultDir), JSON.stringify(obj, null, 2) + '\n');
+  for (const r of list) obj[r.name] = { url: urlWithoutPassword(r.url) };
+  await writeFileAtomic(fs, remotesPath(vaultDir), JSON.stringify(obj, null, 2) + '\n', { mode: 0o600 });
 }
 
 export async function getRemote(fs: FsPromises, vaultDir: string, name: string): Promise<RemoteConfig> {
@@ -196,6 +203,10 @@ export async function getRemote(fs: FsPromises, vaultDir: string, name: string):
   return r;
 }
 
+/**
+ * Add a remote. A password in `url` is not stored (the caller may use it for the command that is running:
+ * see credentials.ts); the user name is.
+ */
 export async function addRemote(fs: FsPromises, vaultDir: string, name: string, url: string): Promise<RemoteConfig> {
   const bad = badRemoteName(name);
   if (bad) throw new VaultError('EUSAGE', `invalid remote name '${name}': ${bad}`, { name });
@@ -218,8 +229,9 @@ export async function addRemote(fs: FsPromises, vaultDir: string, name: string, 
       { name },
       `remove it first with 'vault remote remove ${name}'`,
     );
-  await writeRemotes(fs, vaultDir, [...list, { name, url }]);
-  return { name, url };
+  const stored = urlWithoutPassword(url);
+  await writeRemotes(fs, vaultDir, [...list, { name, url: stored }]);
+  return { name, url: stored };
 }
 
 export async function removeRemote(fs: FsPromises, vaultDir: string, name: string): Promise<void> {

@@ -108,7 +108,7 @@ test('glTF: a material other meshes also use is kept (with a note) when one node
   assert.equal([...doc.getRoot().listMaterials()[0]!.getBaseColorFactor()], [0, 1, 0, 1]);
 });
 
-test('glTF: an embedded .gltf is written back embedded; a file using extensions is refused, unchanged', async () => {
+test('glTF: an embedded .gltf is written back embedded; extensions are kept; compressed geometry is refused', async () => {
   const io = new NodeIO();
   const make = async (x: number) => {
     const doc = new Document();
@@ -132,10 +132,14 @@ test('glTF: an embedded .gltf is written back embedded; a file using extensions 
   assert.match(out.buffers[0].uri, /^data:application\/octet-stream;base64,/);
   const doc = await io.readJSON({ json: out, resources: {} });
   assert.equal([...doc.getRoot().listAccessors()[0]!.getArray()!].slice(0, 3), [0, 0, 0]);
-  const withExt = { ...v2, extensionsUsed: ['KHR_materials_unlit'] };
-  const u = await twoVersions('x.gltf', JSON.stringify(v1), JSON.stringify(withExt));
+  const unlit = { ...v2, extensionsUsed: ['KHR_materials_unlit'] };
+  const k = await twoVersions('k.gltf', JSON.stringify(v1), JSON.stringify(unlit));
+  await k.run('mesh:M');
+  assert.equal(JSON.parse((await k.read()).toString()).extensionsUsed, ['KHR_materials_unlit']);
+  const draco = { ...v2, extensionsUsed: ['KHR_draco_mesh_compression'] };
+  const u = await twoVersions('x.gltf', JSON.stringify(v1), JSON.stringify(draco));
   assert.is(await codeOf(() => u.run('mesh:M')), 'EUNSUPPORTED');
-  assert.is((await u.read()).toString(), JSON.stringify(withExt));
+  assert.is((await u.read()).toString(), JSON.stringify(draco));
 });
 
 test('JSON: a one-line file stays one line; a value already as it was is reported unchanged', async () => {
@@ -183,18 +187,19 @@ test('a parent the current file lost: ENOPARENT (JSON object, Godot parent node)
   );
 });
 
-test('PSD: with a multiply layer the composite is rebuilt approximately and marked for re-rendering', async () => {
+test('PSD: a multiply layer is composited exactly; layer effects keep the stored composite outside the layer', async () => {
   const solid = (w: number, h: number, c: number[]) => ({
     width: w,
     height: h,
     data: new Uint8ClampedArray(Array.from({ length: w * h }, () => c).flat()),
   });
-  const mk = (shade: number[]) =>
+  // the composite as Photoshop would store it: Base everywhere, Shade (2x2 at 0,0) multiplied over it
+  const mk = (shade: number[], effects?: object, stored = [0, 0, 0, 255]) =>
     Buffer.from(
       writePsd({
         width: 4,
         height: 4,
-        imageData: solid(4, 4, [0, 0, 0, 255]) as never,
+        imageData: solid(4, 4, stored) as never,
         children: [
           { name: 'Base', left: 0, top: 0, right: 4, bottom: 4, imageData: solid(4, 4, [200, 200, 200, 255]) as never },
           {
@@ -202,20 +207,39 @@ test('PSD: with a multiply layer the composite is rebuilt approximately and mark
             blendMode: 'multiply',
             left: 0,
             top: 0,
-            right: 4,
-            bottom: 4,
-            imageData: solid(4, 4, shade) as never,
+            right: 2,
+            bottom: 2,
+            imageData: solid(2, 2, shade) as never,
+            ...(effects ? { effects } : {}),
           },
         ],
       }),
     );
-  const t = await twoVersions('s.psd', mk([255, 0, 0, 128]), mk([0, 0, 255, 128]));
+  const t = await twoVersions('s.psd', mk([255, 0, 0, 255]), mk([0, 0, 255, 255]));
   const r = await t.run('Shade');
-  assert.match(r.notes.join(' '), "blend mode 'multiply'");
+  assert.match(r.notes.join(' '), 'composite regenerated from the visible layers');
   const psd = readPsd(await t.read(), { useImageData: true, skipThumbnail: true });
-  assert.is(psd.imageResources?.versionInfo?.hasRealMergedData, false);
-  assert.equal([...psd.children![1]!.imageData!.data.slice(0, 4)], [255, 0, 0, 128]);
-  assert.is(psd.children![1]!.blendMode, 'multiply');
+  assert.not.equal(psd.imageResources?.versionInfo?.hasRealMergedData, false);
+  // multiply: 200 * 255 / 255 = 200 red, 200 * 0 = 0 green and blue
+  assert.equal([...psd.imageData!.data.slice(0, 4)], [200, 0, 0, 255]);
+  assert.equal([...psd.imageData!.data.slice(12, 16)], [200, 200, 200, 255], 'Base alone');
+
+  const glow = { outerGlow: { enabled: true, size: { units: 'Pixels', value: 3 } } };
+  // a real (not uniform) stored composite: grey with a marked pixel Vault cannot reproduce
+  const stored = Array.from({ length: 16 }, (_, i) => (i === 15 ? [9, 99, 9, 255] : [200, 200, 200, 255]));
+  const withFx = (shade: number[]) => {
+    const b = mk(shade, glow);
+    const p = readPsd(b, { useImageData: true, skipThumbnail: true });
+    p.imageData = { width: 4, height: 4, data: new Uint8ClampedArray(stored.flat()) } as never;
+    return Buffer.from(writePsd(p));
+  };
+  const u = await twoVersions('fx.psd', withFx([255, 0, 0, 255]), withFx([0, 0, 255, 255]));
+  const ur = await u.run('Shade');
+  assert.match(ur.notes.join(' '), 'layer effects');
+  const out = readPsd(await u.read(), { useImageData: true, skipThumbnail: true });
+  assert.is(out.imageResources?.versionInfo?.hasRealMergedData, false);
+  assert.equal([...out.imageData!.data.slice(60, 64)], [9, 99, 9, 255], "outside the layer: Photoshop's pixel kept");
+  assert.equal([...out.imageData!.data.slice(0, 4)], [200, 0, 0, 255], 'inside: redrawn');
 });
 
 test('PSD: a document over the pixel cap is refused before decoding (ETOOBIG), the file untouched', async () => {

@@ -43,6 +43,7 @@ test('threads=2 makes the same thumbnails as threads=0; a broken picture only wa
     assert.equal(results[1]!.names, [
       'Art/a.png.png',
       'Art/b.png.png',
+      'Art/broken.png.png',
       'Art/c.jpg.png',
       'Art/d.psd.png',
       'Models/box.obj.png',
@@ -50,7 +51,7 @@ test('threads=2 makes the same thumbnails as threads=0; a broken picture only wa
     assert.is(results[1]!.attachments, results[0]!.attachments, 'byte-identical thumbnails either way');
     assert.equal(results[1]!.warnings, results[0]!.warnings);
     assert.is(results[1]!.warnings.length, 1);
-    assert.match(results[1]!.warnings[0]!, /^no thumbnail for Art\/broken\.png: /);
+    assert.match(results[1]!.warnings[0]!, /^no preview for Art\/broken\.png \(a placeholder is shown\): /);
   } finally {
     for (const d of dirs) await d.remove();
   }

@@ -246,10 +246,11 @@ test('a broken or oversized file only warns: the commit is made, the other thumb
   });
   assert.ok(r.id);
   const th = await readAttachment(t.vault, (await readSnapshot(t.vault, 'HEAD')).attachments, 'thumbnails');
-  assert.equal([...th.keys()], ['good.png.png']);
+  // a file that cannot be drawn gets a labelled placeholder card, never silence
+  assert.equal([...th.keys()].sort(), ['bad.glb.png', 'bad.png.png', 'good.png.png']);
   assert.is(warnings.length, 3, warnings.join('\n'));
-  assert.ok(warnings.some((w) => w.startsWith('thumbnails: no thumbnail for bad.png: ')));
-  assert.ok(warnings.some((w) => w.startsWith('thumbnails: no thumbnail for bad.glb: ')));
+  assert.ok(warnings.some((w) => w.startsWith('thumbnails: no preview for bad.png (a placeholder is shown): ')));
+  assert.ok(warnings.some((w) => w.startsWith('thumbnails: no preview for bad.glb (a placeholder is shown): ')));
   assert.ok(
     warnings.some((w) => w.startsWith('thumbnails: no thumbnail for big.png: ') && w.includes('thumbnail limit')),
   );

@@ -611,7 +611,7 @@ test('CLI errors: options without --visual, a missing path, an unsupported file,
     assert.is(usage.code, 2);
     assert.match(
       usage.stderr,
-      /^vault: --out, --side-by-side, --threshold, --layer and --ignore-antialiasing go with --visual PATH/,
+      /^vault: --out, --side-by-side, --threshold, --layer, --fit, --all and --ignore-antialiasing go with --visual PATH/,
     );
     const missing = await runVault(p.dir, ['diff', '--visual', 'nope.png', '--json']);
     assert.is(missing.code, 1);

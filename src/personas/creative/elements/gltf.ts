@@ -20,14 +20,16 @@
  *   it, and kept (with a note) when other meshes use it too; missing ones are
  *   copied.
  * What the replaced element alone used (accessors, textures) is removed; the
- * rest of the file keeps its data. `.gltf` files are handled when their
- * buffers and images are embedded (data: URIs); a `.gltf` with separate
- * `.bin`/image files is refused (convert it to `.glb`).
+ * rest of the file keeps its data. A `.gltf` keeps its layout: buffers and
+ * images in separate files are read from the same snapshot (or the project
+ * folder) and written back to the same files, embedded ones stay embedded.
+ * Extensions (KHR_materials_*, KHR_texture_transform, lights...) are read and
+ * written by @gltf-transform/extensions, so they survive; a file with
+ * compressed geometry (Draco, meshopt) is refused.
  */
+import { createHash } from 'node:crypto';
 import {
   type Document,
-  Logger,
-  NodeIO,
   PropertyType,
   type Material,
   type Mesh,
@@ -35,65 +37,57 @@ import {
   type Property,
   type Texture,
 } from '@gltf-transform/core';
+import { gltfJson, isGlb, readGltf, writeGltf } from '../formats/gltfIo.js';
 import { ElementFormatError, UnsupportedElementFormatError } from './errors.js';
 import { pickElement, siblingNamer } from './match.js';
-import type { ElementFormat, ElementInfo, FormatRestore, Side } from './types.js';
+import type {
+  ElementFormat,
+  ElementInfo,
+  ElementPrint,
+  Fingerprint,
+  FormatRestore,
+  ReadRelated,
+  RemoveInput,
+  RestoreInput,
+  Side,
+} from './types.js';
 
-// silent: persona code never prints (the library logs missing extensions and the like)
-const io = new NodeIO().setLogger(new Logger(Logger.Verbosity.SILENT));
+/** extensions that compress geometry: reading them needs a decoder Vault does not ship, writing would drop them */
+const COMPRESSION = new Set(['KHR_draco_mesh_compression', 'EXT_meshopt_compression']);
 
-function isGlb(bytes: Uint8Array): boolean {
-  return bytes.length >= 4 && bytes[0] === 0x67 && bytes[1] === 0x6c && bytes[2] === 0x54 && bytes[3] === 0x46; // "glTF"
-}
-
-/** The glTF JSON: the whole file, or a GLB's first chunk. */
-function jsonOf(bytes: Uint8Array): {
-  extensionsUsed?: string[];
-  buffers?: { uri?: string }[];
-  images?: { uri?: string }[];
-} {
-  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (!isGlb(b)) return JSON.parse(b.toString('utf8'));
-  const length = b.readUInt32LE(12);
-  if (b.readUInt32LE(16) !== 0x4e4f534a) throw new Error('the first GLB chunk is not JSON');
-  return JSON.parse(b.subarray(20, 20 + length).toString('utf8'));
-}
-
-async function parse(bytes: Uint8Array, side: Side, forWrite = true): Promise<Document> {
+async function parse(bytes: Uint8Array, side: Side, readRelated?: ReadRelated): Promise<Document> {
+  let json;
   try {
-    const json = jsonOf(bytes);
-    // @gltf-transform/core alone does not keep extensions: a file using any would lose them when written again
-    if (forWrite && json.extensionsUsed?.length)
-      throw new UnsupportedElementFormatError(
-        side.path,
-        `it uses glTF extensions (${json.extensionsUsed.join(', ')}) that element restore cannot keep yet`,
-      );
-    if (isGlb(bytes)) return await io.readBinary(bytes);
-    const external = [...(json.buffers ?? []), ...(json.images ?? [])].filter(
-      (b) => b.uri && !b.uri.startsWith('data:'),
-    ) as { uri: string }[];
-    if (external.length)
-      throw new UnsupportedElementFormatError(
-        side.path,
-        `it keeps its data in separate files (${external.map((b) => b.uri).join(', ')}); convert it to .glb or embed the buffers`,
-      );
-    return await io.readJSON({ json: json as never, resources: {} });
+    json = gltfJson(bytes);
   } catch (e) {
-    if (e instanceof UnsupportedElementFormatError) throw e;
+    throw new ElementFormatError(side.path, side.where, `not a readable glTF: ${(e as Error).message}`);
+  }
+  const packed = (json.extensionsUsed ?? []).filter((x) => COMPRESSION.has(x));
+  if (packed.length)
+    throw new UnsupportedElementFormatError(
+      side.path,
+      `it uses compressed geometry (${packed.join(', ')}); decompress it (e.g. gltf-transform copy) first`,
+    );
+  try {
+    return await readGltf(bytes, readRelated);
+  } catch (e) {
     throw new ElementFormatError(side.path, side.where, `not a readable glTF: ${(e as Error).message}`);
   }
 }
 
-async function write(doc: Document, glb: boolean): Promise<Uint8Array> {
-  if (glb) return io.writeBinary(doc);
-  const { json, resources } = await io.writeJSON(doc, { format: 'gltf' as never });
-  for (const list of [json.buffers ?? [], json.images ?? []] as { uri?: string; mimeType?: string }[][]) {
-    for (const b of list) {
-      if (b.uri && resources[b.uri])
-        b.uri = `data:${b.mimeType ?? 'application/octet-stream'};base64,${Buffer.from(resources[b.uri]!).toString('base64')}`;
-    }
+/** The written file, plus the separate files (.bin, images) whose bytes differ from what the folder has now. */
+async function write(
+  doc: Document,
+  glb: boolean,
+  currentRelated: ReadRelated | undefined,
+): Promise<{ data: Uint8Array; related: Map<string, Uint8Array> }> {
+  const { main, resources } = await writeGltf(doc, glb);
+  const related = new Map<string, Uint8Array>();
+  for (const [uri, bytes] of resources) {
+    const now = currentRelated ? await currentRelated(uri) : null;
+    if (!now || !Buffer.from(now).equals(Buffer.from(bytes))) related.set(uri, bytes);
   }
-  return Buffer.from(`${JSON.stringify(json, null, 2)}\n`);
+  return { data: main, related };
 }
 
 interface Named<T> {
@@ -250,6 +244,21 @@ function disposeOrphans(doc: Document, candidates: Iterable<Property>): void {
   }
 }
 
+/** Extensions the old document uses that the current one lacks: registered, so what was copied is written. */
+function adoptExtensions(cur: Document, old: Document): void {
+  const have = new Set(
+    cur
+      .getRoot()
+      .listExtensionsUsed()
+      .map((e) => e.extensionName),
+  );
+  for (const e of old.getRoot().listExtensionsUsed()) {
+    if (have.has(e.extensionName)) continue;
+    const made = cur.createExtension(e.constructor as never) as { setRequired(r: boolean): unknown };
+    made.setRequired(e.isRequired());
+  }
+}
+
 function usedBy(mesh: Mesh | null): Property[] {
   if (!mesh) return [];
   const out: Property[] = [mesh];
@@ -273,17 +282,11 @@ function texturesOf(m: Material): Texture[] {
   ].filter((t): t is Texture => !!t);
 }
 
-async function restore(opts: {
-  current: Uint8Array;
-  old: Uint8Array;
-  element: string;
-  path: string;
-  oldWhere: string;
-}): Promise<FormatRestore> {
+async function restore(opts: RestoreInput): Promise<FormatRestore> {
   const curSide = { path: opts.path, where: 'the project folder' };
   const oldSide = { path: opts.path, where: opts.oldWhere };
-  const cur = await parse(opts.current, curSide);
-  const old = await parse(opts.old, oldSide);
+  const cur = await parse(opts.current, curSide, opts.currentRelated);
+  const old = await parse(opts.old, oldSide, opts.oldRelated);
   const target = pickElement(listOf(old), opts.element, oldSide);
   const notes: string[] = [];
   let action: FormatRestore['action'] = 'replaced';
@@ -367,21 +370,113 @@ async function restore(opts: {
     }
   }
   disposeOrphans(cur, orphans);
+  adoptExtensions(cur, old);
   if (sharedMaterials.size)
     notes.push(
       `material${sharedMaterials.size === 1 ? '' : 's'} ${[...sharedMaterials].join(', ')} ${sharedMaterials.size === 1 ? 'is' : 'are'} also used by other meshes: the current version was kept (restore it with --element material:NAME for the old look everywhere)`,
     );
-  let data: Uint8Array;
+  let written;
   try {
-    data = await write(cur, isGlb(opts.current));
+    written = await write(cur, isGlb(opts.current), opts.currentRelated);
   } catch (e) {
     throw new ElementFormatError(opts.path, 'writing the result', (e as Error).message);
   }
-  return { data, element: target, action, notes };
+  for (const uri of written.related.keys()) notes.push(`${uri} (a file the model uses) was written too`);
+  return { data: written.data, related: written.related, element: target, action, notes };
+}
+
+function digest(parts: unknown[]): string {
+  const h = createHash('sha256');
+  for (const p of parts) {
+    if (ArrayBuffer.isView(p)) h.update(new Uint8Array(p.buffer, p.byteOffset, p.byteLength));
+    else h.update(JSON.stringify(p) ?? 'undefined');
+    h.update('\u0000');
+  }
+  return h.digest('hex');
+}
+
+function meshSig(m: Mesh): string {
+  return digest(
+    m
+      .listPrimitives()
+      .flatMap((p) => [
+        p.getMode(),
+        p.getMaterial()?.getName() ?? null,
+        ...p.listSemantics().flatMap((k) => [k, p.getAttribute(k)!.getArray() ?? null]),
+        p.getIndices()?.getArray() ?? null,
+        p.listTargets().length,
+      ]),
+  );
+}
+
+function materialSig(m: Material): string {
+  const tex = (t: Texture | null) => t?.getImage() ?? null;
+  return digest([
+    m.getBaseColorFactor(),
+    m.getEmissiveFactor(),
+    m.getMetallicFactor(),
+    m.getRoughnessFactor(),
+    m.getAlphaMode(),
+    m.getAlphaCutoff(),
+    m.getDoubleSided(),
+    m.getExtras(),
+    ...texturesOf(m).map(tex),
+    m.listExtensions().map((e) => e.extensionName),
+  ]);
+}
+
+async function fingerprint(bytes: Uint8Array, side: Side, readRelated?: ReadRelated): Promise<Fingerprint> {
+  const doc = await parse(bytes, side, readRelated);
+  const elements = new Map<string, ElementPrint>();
+  for (const { name, item } of nodePaths(doc)) {
+    const sig = digest([
+      item.getTranslation(),
+      item.getRotation(),
+      item.getScale(),
+      item.getMesh()?.getName() ?? null,
+      item.getCamera()?.getName() ?? null,
+      item.getExtras(),
+    ]);
+    const parent = name.includes('/') ? `node:${name.slice(0, name.lastIndexOf('/'))}` : undefined;
+    elements.set(`node:${name}`, { name, kind: 'node', sig, ...(parent ? { parent } : {}) });
+  }
+  for (const { name, item } of named(doc.getRoot().listMeshes(), 'mesh'))
+    elements.set(`mesh:${name}`, { name, kind: 'mesh', sig: meshSig(item) });
+  for (const { name, item } of named(doc.getRoot().listMaterials(), 'material'))
+    elements.set(`material:${name}`, { name, kind: 'material', sig: materialSig(item) });
+  const root = doc.getRoot();
+  const rest = JSON.stringify([
+    root.listScenes().map((x) => x.getName()),
+    root.listAnimations().map((a) => [a.getName(), a.listChannels().length]),
+    root.listSkins().length,
+    root.listExtensionsUsed().map((e) => e.extensionName),
+  ]);
+  return { elements, rest };
+}
+
+async function remove(opts: RemoveInput): Promise<FormatRestore> {
+  const side = { path: opts.path, where: 'the file being merged' };
+  const cur = await parse(opts.current, side, opts.currentRelated);
+  const target = pickElement(listOf(cur), opts.element, side);
+  const all =
+    target.kind === 'node'
+      ? nodePaths(cur)
+      : named<Property>(
+          target.kind === 'mesh' ? cur.getRoot().listMeshes() : cur.getRoot().listMaterials(),
+          target.kind,
+        );
+  const item = all.find((x) => x.name === target.name)!.item;
+  const orphans = target.kind === 'mesh' ? usedBy(item as Mesh) : [];
+  item.dispose();
+  disposeOrphans(cur, orphans);
+  const w = await write(cur, isGlb(opts.current), opts.currentRelated);
+  return { data: w.data, related: w.related, element: target, action: 'replaced', notes: [] };
 }
 
 export const gltfFormat: ElementFormat = {
   format: 'gltf',
-  list: async (bytes, side) => listOf(await parse(bytes, side, false)),
+  list: async (bytes, side, readRelated) => listOf(await parse(bytes, side, readRelated)),
   restore,
+  fingerprint,
+  remove,
 };

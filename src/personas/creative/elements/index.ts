@@ -28,47 +28,19 @@ import type { Vault } from '../../../porcelain/openVault.js';
 import { readSnapshot } from '../../../porcelain/readSnapshot.js';
 import { normalizeRel } from '../../../porcelain/restore.js';
 import { readHead } from '../../../refs/refs.js';
-import {
-  ElementFileTooLargeError,
-  FileChangedError,
-  UnknownElementError,
-  UnsupportedElementFormatError,
-} from './errors.js';
-import type { ElementFormat, ElementInfo } from './types.js';
+import { ElementFileTooLargeError, FileChangedError, UnknownElementError } from './errors.js';
+import { relatedPath, writeRelated } from './related.js';
+import { elementFormatOf } from './formats.js';
+import type { ElementInfo, ReadRelated } from './types.js';
 
 export * from './errors.js';
+export { elementFormatOf } from './formats.js';
+export { mergeElements, MergeUnsupportedError } from './merge.js';
+export type { ElementMergeOptions, ElementMergeResult, MergeConflict, MergedElement } from './merge.js';
 export type { ElementFormat, ElementInfo, FormatRestore } from './types.js';
 
 /** Files above this size are not loaded for element restore (512 MiB): decoding holds a file (and a PSD's pixels) in memory. */
 export const MAX_ELEMENT_FILE_BYTES = 512 * 1024 * 1024;
-
-const LOADERS: Record<string, () => Promise<ElementFormat>> = {
-  psd: async () => (await import('./psd.js')).psdFormat,
-  glb: async () => (await import('./gltf.js')).gltfFormat,
-  gltf: async () => (await import('./gltf.js')).gltfFormat,
-  obj: async () => (await import('./obj.js')).objFormat,
-  json: async () => (await import('./json.js')).jsonFormat,
-  yaml: async () => (await import('./yaml.js')).yamlFormat,
-  yml: async () => (await import('./yaml.js')).yamlFormat,
-  tscn: async () => (await import('./tscn.js')).tscnFormat,
-};
-
-function extOf(path: string): string {
-  const base = path.slice(path.lastIndexOf('/') + 1);
-  const dot = base.lastIndexOf('.');
-  return dot > 0 ? base.slice(dot + 1).toLowerCase() : '';
-}
-
-/** The format module for a path, by extension; EUNSUPPORTED when there is none. */
-export async function elementFormatOf(path: string): Promise<ElementFormat> {
-  const load = Object.hasOwn(LOADERS, extOf(path)) ? LOADERS[extOf(path)] : undefined;
-  if (!load)
-    throw new UnsupportedElementFormatError(
-      path,
-      extOf(path) ? `'.${extOf(path)}' files have no elements Vault knows` : 'the name has no extension',
-    );
-  return load();
-}
 
 function relPath(path: string): string {
   const rel = normalizeRel(path);
@@ -80,13 +52,41 @@ function relPath(path: string): string {
   return rel;
 }
 
-async function readFromSnapshot(vault: Vault, rev: string, rel: string): Promise<{ id: ObjectId; bytes: Buffer }> {
+async function readFromSnapshot(
+  vault: Vault,
+  rev: string,
+  rel: string,
+): Promise<{ id: ObjectId; tree: ObjectId; bytes: Buffer }> {
   const snap = await readSnapshot(vault, rev);
   const e = await lookupPath(vault.db, snap.tree, rel);
   if (!e || (e.kind !== 'file' && e.kind !== 'exec'))
     throw new PathNotFoundError(rel, `snapshot ${snap.id.slice(0, 12)}${e ? ` (it is a ${e.kind} there)` : ''}`);
   if (e.size > MAX_ELEMENT_FILE_BYTES) throw new ElementFileTooLargeError(rel, e.size, MAX_ELEMENT_FILE_BYTES);
-  return { id: snap.id, bytes: await readStored(vault, e.obj, e.id, e.size) };
+  return { id: snap.id, tree: snap.tree, bytes: await readStored(vault, e.obj, e.id, e.size) };
+}
+
+/** readRelated for a file of a snapshot: the files it references, from the same snapshot (null when missing or outside). */
+function snapshotRelated(vault: Vault, tree: ObjectId, rel: string): ReadRelated {
+  return async (relative) => {
+    const p = relatedPath(rel, relative);
+    const e = p === null ? null : await lookupPath(vault.db, tree, p);
+    if (!e || (e.kind !== 'file' && e.kind !== 'exec') || e.size > MAX_ELEMENT_FILE_BYTES) return null;
+    return readStored(vault, e.obj, e.id, e.size);
+  };
+}
+
+/** readRelated for the file in the project folder (regular files through real folders only; null when missing). */
+function folderRelated(vault: Vault, rel: string): ReadRelated {
+  return async (relative) => {
+    const p = relatedPath(rel, relative);
+    if (p === null) return null;
+    try {
+      return (await readCurrent(vault, p)).bytes;
+    } catch (e) {
+      if ((e as { code?: string }).code === 'ENOPATH') return null;
+      throw e;
+    }
+  };
 }
 
 /** A stored file's bytes (chunks read several at a time), checked against the size its tree entry gives. */
@@ -103,7 +103,7 @@ async function readStored(vault: Vault, obj: EntryObj, id: ObjectId, size: numbe
 }
 
 /** The current file: a regular file inside the project, reached through real folders only. */
-async function readCurrent(vault: Vault, rel: string): Promise<{ abs: string; bytes: Buffer; mode: number }> {
+export async function readCurrent(vault: Vault, rel: string): Promise<{ abs: string; bytes: Buffer; mode: number }> {
   const { fs } = vault;
   const parts = rel.split('/');
   let abs = vault.workTree;
@@ -159,8 +159,12 @@ export interface ElementList {
 export async function listElements(vault: Vault, rev: string, path: string): Promise<ElementList> {
   const rel = relPath(path);
   const format = await elementFormatOf(rel);
-  const { id, bytes } = await readFromSnapshot(vault, rev, rel);
-  const elements = await format.list(bytes, { path: rel, where: `snapshot ${id.slice(0, 12)}` });
+  const { id, bytes, tree } = await readFromSnapshot(vault, rev, rel);
+  const elements = await format.list(
+    bytes,
+    { path: rel, where: `snapshot ${id.slice(0, 12)}` },
+    snapshotRelated(vault, tree, rel),
+  );
   return { path: rel, snapshot: id, format: format.format, elements };
 }
 
@@ -216,6 +220,8 @@ export async function restoreElement(opts: RestoreElementOptions): Promise<Resto
       element: opts.element,
       path: rel,
       oldWhere: `snapshot ${old.id.slice(0, 12)}`,
+      currentRelated: folderRelated(vault, rel),
+      oldRelated: snapshotRelated(vault, old.tree, rel),
     }),
   ).catch((e) => {
     // name the snapshot as the user did in the hint
@@ -226,6 +232,7 @@ export async function restoreElement(opts: RestoreElementOptions): Promise<Resto
     throw e;
   });
   const data = Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength);
+  const related = r.related ?? new Map();
   const base = {
     path: rel,
     element: r.element,
@@ -234,7 +241,7 @@ export async function restoreElement(opts: RestoreElementOptions): Promise<Resto
     bytesBefore: current.bytes.length,
     bytesAfter: data.length,
   };
-  if (data.equals(current.bytes))
+  if (data.equals(current.bytes) && !related.size)
     return {
       ...base,
       action: 'unchanged',
@@ -273,6 +280,7 @@ export async function restoreElement(opts: RestoreElementOptions): Promise<Resto
     }
     const again = await readCurrent(vault, rel);
     if (!again.bytes.equals(current.bytes)) throw new FileChangedError(rel);
+    await writeRelated(vault, rel, r.related);
     await writeFileAtomic(vault.fs, current.abs, data, { mode: current.mode });
   } finally {
     await release();

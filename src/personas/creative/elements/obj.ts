@@ -12,7 +12,16 @@
  */
 import { ElementFormatError } from './errors.js';
 import { pickElement, siblingNamer } from './match.js';
-import type { ElementFormat, ElementInfo, FormatRestore, Side } from './types.js';
+import { createHash } from 'node:crypto';
+import type {
+  ElementFormat,
+  ElementInfo,
+  ElementPrint,
+  Fingerprint,
+  FormatRestore,
+  RemoveInput,
+  Side,
+} from './types.js';
 
 type VKind = 'v' | 'vt' | 'vn';
 const VKINDS: readonly VKind[] = ['v', 'vt', 'vn'];
@@ -176,6 +185,16 @@ function restore(opts: {
     action = 'inserted';
   }
 
+  const data = render(out, cur, opts.path);
+  if (need.v.size + need.vt.size + need.vn.size)
+    notes.push(
+      `${need.v.size + need.vt.size + need.vn.size} vertex line(s) the ${target.kind} used from elsewhere in the old file were copied in`,
+    );
+  return { data, element: target, action, notes };
+}
+
+/** The lines of `out` as a file: vertices numbered as they now stand, faces whose numbers moved rewritten. */
+function render(out: Out[], cur: Parsed, path: string): Buffer {
   // number the vertices as they now stand, then rewrite the faces whose numbers moved
   const maps = {
     cur: { v: new Map<number, number>(), vt: new Map<number, number>(), vn: new Map<number, number>() },
@@ -196,7 +215,7 @@ function restore(opts: {
       for (const k of VKINDS) {
         if (n[k] === undefined)
           throw new ElementFormatError(
-            opts.path,
+            path,
             'restoring',
             `a ${line.key} line refers to ${k} ${r[k]}, which was not kept`,
           );
@@ -212,12 +231,62 @@ function restore(opts: {
     const comment = line.text.includes('#') ? ` ${line.text.slice(line.text.indexOf('#'))}` : '';
     return `${indent}${line.key} ${toks.join(' ')}${comment}`;
   });
-  const data = Buffer.from(text.join(cur.eol) + (cur.finalEol || !cur.lines.length ? cur.eol : ''), 'utf8');
-  if (need.v.size + need.vt.size + need.vn.size)
-    notes.push(
-      `${need.v.size + need.vt.size + need.vn.size} vertex line(s) the ${target.kind} used from elsewhere in the old file were copied in`,
-    );
-  return { data, element: target, action, notes };
+  return Buffer.from(text.join(cur.eol) + (cur.finalEol || !cur.lines.length ? cur.eol : ''), 'utf8');
+}
+
+/** A block's content with face indices replaced by the vertices they name (so renumbering compares equal). */
+function blockSig(p: Parsed, b: Block): string {
+  const table = { v: [] as string[], vt: [] as string[], vn: [] as string[] };
+  for (const l of p.lines) if (l.index) table[l.key as VKind][l.index - 1] = l.text.trim();
+  const lines = p.lines.slice(b.start, b.end).map((l) => {
+    if (!l.refs) return l.index ? '' : l.text.trim();
+    return `${l.key} ${l.refs.map((r) => VKINDS.map((k) => (r[k] ? table[k][r[k] - 1] : '')).join('|')).join(' ')}`;
+  });
+  return createHash('sha256').update(lines.filter(Boolean).join('\n')).digest('hex');
+}
+
+function fingerprint(bytes: Uint8Array, side: Side): Fingerprint {
+  const p = parse(bytes, side);
+  const elements = new Map<string, ElementPrint>();
+  for (const b of p.blocks) {
+    // a group inside an object (after its o line, before the next o) belongs to it
+    const owner =
+      b.kind === 'group'
+        ? p.blocks.find((o) => o.kind === 'object' && o.start < b.start && b.start < o.end)
+        : undefined;
+    elements.set(`${b.kind}:${b.name}`, {
+      name: b.name,
+      kind: b.kind,
+      sig: blockSig(p, b),
+      ...(owner ? { parent: `object:${owner.name}` } : {}),
+    });
+  }
+  const inBlock = (i: number) => p.blocks.some((b) => i >= b.start && i < b.end);
+  const rest = p.lines
+    .filter((l, i) => !inBlock(i) && !l.index && !l.refs && l.key && !l.key.startsWith('#'))
+    .map((l) => l.text.trim())
+    .join('\n');
+  return { elements, rest };
+}
+
+function remove(opts: RemoveInput): FormatRestore {
+  const side = { path: opts.path, where: 'the file being merged' };
+  const cur = parse(opts.current, side);
+  const target = pickElement(
+    cur.blocks.map((b) => info(cur, b)),
+    opts.element,
+    side,
+  );
+  const cb = cur.blocks.find((b) => b.kind === target.kind && b.name === target.name)!;
+  const usedOutside = { v: new Set<number>(), vt: new Set<number>(), vn: new Set<number>() };
+  cur.lines.forEach((l, i) => {
+    if (i >= cb.start && i < cb.end) return;
+    for (const r of l.refs ?? []) for (const k of VKINDS) if (r[k]) usedOutside[k].add(r[k]);
+  });
+  const keep = cur.lines.slice(cb.start, cb.end).filter((l) => l.index && usedOutside[l.key as VKind].has(l.index));
+  const wrap = (ls: Line[]): Out[] => ls.map((line) => ({ line, from: 'cur' }));
+  const out = [...wrap(cur.lines.slice(0, cb.start)), ...wrap(keep), ...wrap(cur.lines.slice(cb.end))];
+  return { data: render(out, cur, opts.path), element: target, action: 'replaced', notes: [] };
 }
 
 /** Whether the indices as written in `text` (negative ones counted back from `count`) give `want`. */
@@ -245,4 +314,7 @@ export const objFormat: ElementFormat = {
     return p.blocks.map((b) => info(p, b));
   },
   restore,
+  fingerprint,
+  remove,
+  nested: true,
 };

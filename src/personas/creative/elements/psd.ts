@@ -12,10 +12,20 @@
  * as having no real merged data, so Photoshop re-renders it from the layers.
  * The old embedded thumbnail is dropped (it would show the previous picture).
  */
+import { createHash } from 'node:crypto';
 import { initializeCanvas, readPsd, writePsd, type Layer, type Psd } from 'ag-psd';
+import { compositePsd } from '../formats/psdComposite.js';
 import { ElementFileTooLargeError, ElementFormatError } from './errors.js';
 import { pickElement, siblingNamer } from './match.js';
-import type { ElementFormat, ElementInfo, FormatRestore, Side } from './types.js';
+import type {
+  ElementFormat,
+  ElementInfo,
+  ElementPrint,
+  Fingerprint,
+  FormatRestore,
+  RemoveInput,
+  Side,
+} from './types.js';
 
 let canvasReady = false;
 /** ag-psd makes pixel buffers through a canvas factory; in Node, plain RGBA arrays do (no canvas is ever drawn). */
@@ -112,62 +122,74 @@ function check8BitRgb(psd: Psd, side: Side): void {
     );
 }
 
-/** What the simple compositing below cannot reproduce exactly. */
-function approximateReasons(children: readonly Layer[] | undefined, out = new Set<string>()): Set<string> {
-  for (const l of children ?? []) {
-    if (l.hidden) continue;
-    const mode = l.blendMode ?? 'normal';
-    if (l.children) {
-      if (mode !== 'pass through' && mode !== 'normal') out.add(`blend mode '${mode}'`);
-      approximateReasons(l.children, out);
-    } else if (mode !== 'normal') out.add(`blend mode '${mode}'`);
-    if (l.mask || l.vectorMask) out.add('masks');
-    if (l.effects) out.add('layer effects');
-    if (l.clipping) out.add('clipping');
-    if (l.adjustment) out.add('adjustment layers');
-    if (l.text) out.add('text layers');
-    if (l.placedLayer) out.add('smart objects');
-  }
-  return out;
+function uniform(d: ArrayLike<number>): boolean {
+  for (let i = 4; i < d.length; i++) if (d[i] !== d[i & 3]) return false;
+  return true;
 }
 
-/** Source-over of the visible layers, bottom to top; group opacity multiplies into its layers. */
-function composite(psd: Psd): Uint8ClampedArray {
-  const { width, height } = psd;
-  const dst = new Uint8ClampedArray(width * height * 4);
-  const draw = (children: readonly Layer[] | undefined, parentOpacity: number) => {
-    for (const l of children ?? []) {
-      if (l.hidden) continue;
-      const opacity = parentOpacity * (l.opacity ?? 1) * (l.fillOpacity ?? 1);
-      if (l.children) {
-        draw(l.children, parentOpacity * (l.opacity ?? 1));
-        continue;
-      }
-      const img = l.imageData;
-      if (!img || !(img.data instanceof Uint8ClampedArray || img.data instanceof Uint8Array)) continue;
-      const left = l.left ?? 0;
-      const top = l.top ?? 0;
-      const src = img.data;
-      for (let y = 0; y < img.height; y++) {
-        const dy = y + top;
-        if (dy < 0 || dy >= height) continue;
-        for (let x = 0; x < img.width; x++) {
-          const dx = x + left;
-          if (dx < 0 || dx >= width) continue;
-          const s = (y * img.width + x) * 4;
-          const d = (dy * width + dx) * 4;
-          const sa = (src[s + 3]! / 255) * opacity;
-          if (sa <= 0) continue;
-          const da = dst[d + 3]! / 255;
-          const oa = sa + da * (1 - sa);
-          for (let c = 0; c < 3; c++) dst[d + c] = Math.round((src[s + c]! * sa + dst[d + c]! * da * (1 - sa)) / oa);
-          dst[d + 3] = Math.round(oa * 255);
-        }
+/** Share of pixels whose channels differ by more than 3 (our composite against the file's own). */
+function mismatch(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let off = 0;
+  for (let i = 0; i < a.length; i += 4) {
+    for (let c = 0; c < 4; c++) {
+      if (Math.abs(a[i + c]! - b[i + c]!) > 3) {
+        off++;
+        break;
       }
     }
+  }
+  return a.length ? off / (a.length / 4) : 0;
+}
+
+/** The canvas rectangle a layer or group (everything in it) covers: [x0, y0, x1, y1), or null. */
+function extent(l: Layer): [number, number, number, number] | null {
+  const boxes: [number, number, number, number][] = [];
+  const visit = (x: Layer) => {
+    if (x.children) x.children.forEach(visit);
+    else if ((x.right ?? 0) > (x.left ?? 0) && (x.bottom ?? 0) > (x.top ?? 0))
+      boxes.push([x.left ?? 0, x.top ?? 0, x.right ?? 0, x.bottom ?? 0]);
   };
-  draw(psd.children, 1);
-  return dst;
+  visit(l);
+  if (!boxes.length) return null;
+  return [
+    Math.min(...boxes.map((b) => b[0])),
+    Math.min(...boxes.map((b) => b[1])),
+    Math.max(...boxes.map((b) => b[2])),
+    Math.max(...boxes.map((b) => b[3])),
+  ];
+}
+
+/**
+ * The new composite. Exact when Vault's compositing reproduces what the file uses (and agrees with
+ * the composite Photoshop stored); otherwise the stored composite is kept outside the area of the
+ * restored element, only that area is drawn again, and the caller flags the file for re-rendering.
+ */
+function newComposite(
+  before: Psd,
+  after: Psd,
+  changed: readonly (Layer | undefined)[],
+): { data: Uint8ClampedArray; exact: boolean; why: string[] } {
+  const now = compositePsd(after);
+  const stored = before.imageData?.data;
+  const why = [...now.unsupported];
+  // a composite a writer left blank (one colour) or flagged as not real is no reference
+  const real = before.imageResources?.versionInfo?.hasRealMergedData !== false && !!stored && !uniform(stored);
+  if (stored && stored.length === now.data.length && real && mismatch(compositePsd(before).data, stored) > 0.01)
+    why.push("Vault's compositing differs from the file's own composite");
+  if (!why.length || !real || stored.length !== now.data.length) return { data: now.data, exact: !why.length, why };
+  // keep Photoshop's pixels outside what changed
+  const data = Uint8ClampedArray.from(stored as ArrayLike<number>);
+  const { width, height } = after;
+  for (const l of changed) {
+    const r = l && extent(l);
+    if (!r) continue;
+    for (let y = Math.max(0, r[1]); y < Math.min(height, r[3]); y++) {
+      const from = (y * width + Math.max(0, r[0])) * 4;
+      const to = (y * width + Math.min(width, r[2])) * 4;
+      if (to > from) data.set(now.data.subarray(from, to), from);
+    }
+  }
+  return { data, exact: false, why };
 }
 
 function restore(opts: {
@@ -192,6 +214,7 @@ function restore(opts: {
   );
   const notes: string[] = [];
   let action: FormatRestore['action'];
+  const before = parse(opts.current, curSide, true);
   if (here) {
     here.siblings[here.index] = from.layer;
     action = 'replaced';
@@ -215,40 +238,86 @@ function restore(opts: {
     siblings.splice(at, 0, from.layer);
     action = 'inserted';
   }
-  const approx = approximateReasons(cur.children);
-  cur.imageData = { width: cur.width, height: cur.height, data: composite(cur) } as never;
-  cur.imageResources ??= {};
-  delete cur.imageResources.thumbnail;
-  delete cur.imageResources.thumbnailRaw;
-  if (approx.size) {
-    cur.imageResources.versionInfo = {
-      ...(cur.imageResources.versionInfo ?? { writerName: 'Vault', readerName: 'Adobe Photoshop', fileVersion: 1 }),
-      hasRealMergedData: false,
-    };
-    notes.push(
-      `composite regenerated approximately (the file uses ${[...approx].join(', ')}) and marked for re-rendering: Photoshop rebuilds it from the layers`,
-    );
-  } else {
-    // the composite is exact now, whatever an earlier writer said
-    if (cur.imageResources.versionInfo)
-      cur.imageResources.versionInfo = { ...cur.imageResources.versionInfo, hasRealMergedData: true };
-    notes.push('composite regenerated from the visible layers');
-  }
+  notes.push(...finish(cur, before, [from.layer, here?.layer], target.kind));
   if (old.width !== cur.width || old.height !== cur.height)
     notes.push(
       `the canvas size changed (${old.width}x${old.height} then, ${cur.width}x${cur.height} now): the layer keeps its old position`,
     );
-  let data: Uint8Array;
-  try {
-    data = new Uint8Array(writePsd(cur));
-  } catch (e) {
-    throw new ElementFormatError(opts.path, 'writing the result', (e as Error).message);
+  return { data: written(cur, opts.path), element: target, action, notes };
+}
+
+/** The new composite and the flags that go with it (see newComposite); returns the notes to show. */
+function finish(cur: Psd, before: Psd, changed: readonly (Layer | undefined)[], kind: string): string[] {
+  const made = newComposite(before, cur, changed);
+  cur.imageData = { width: cur.width, height: cur.height, data: made.data } as never;
+  cur.imageResources ??= {};
+  delete cur.imageResources.thumbnail;
+  delete cur.imageResources.thumbnailRaw;
+  if (!made.exact) {
+    cur.imageResources.versionInfo = {
+      ...(cur.imageResources.versionInfo ?? { writerName: 'Vault', readerName: 'Adobe Photoshop', fileVersion: 1 }),
+      hasRealMergedData: false,
+    };
+    return [
+      `composite kept as the file had it outside the restored ${kind}, redrawn approximately inside it (${made.why.join(', ')}), and marked for re-rendering: Photoshop rebuilds it from the layers`,
+    ];
   }
-  return { data, element: target, action, notes };
+  // the composite is exact now, whatever an earlier writer said
+  if (cur.imageResources.versionInfo)
+    cur.imageResources.versionInfo = { ...cur.imageResources.versionInfo, hasRealMergedData: true };
+  return ['composite regenerated from the visible layers'];
+}
+
+function written(psd: Psd, path: string): Uint8Array {
+  try {
+    return new Uint8Array(writePsd(psd));
+  } catch (e) {
+    throw new ElementFormatError(path, 'writing the result', (e as Error).message);
+  }
+}
+
+/** A digest of what a layer is (its properties and pixels), without its children. */
+function layerSig(l: Layer): string {
+  const h = createHash('sha256');
+  const { children: _c, imageData, mask, canvas: _cv, ...props } = l;
+  const { imageData: maskPixels, canvas: _mc, ...maskProps } = mask ?? {};
+  h.update(JSON.stringify({ props, maskProps, group: Array.isArray(l.children) }));
+  if (imageData) h.update(new Uint8Array(imageData.data.buffer, imageData.data.byteOffset, imageData.data.byteLength));
+  if (maskPixels)
+    h.update(new Uint8Array(maskPixels.data.buffer, maskPixels.data.byteOffset, maskPixels.data.byteLength));
+  return h.digest('hex');
+}
+
+function fingerprint(bytes: Uint8Array, side: Side): Fingerprint {
+  const psd = parse(bytes, side, true);
+  const elements = new Map<string, ElementPrint>();
+  for (const l of walk(psd.children, '', [])) {
+    const kind = Array.isArray(l.layer.children) ? 'group' : 'layer';
+    const parent = l.name.includes('/') ? `group:${l.name.slice(0, l.name.lastIndexOf('/'))}` : undefined;
+    elements.set(`${kind}:${l.name}`, { name: l.name, kind, sig: layerSig(l.layer), ...(parent ? { parent } : {}) });
+  }
+  const rest = JSON.stringify([psd.width, psd.height, psd.bitsPerChannel, psd.colorMode, psd.channels]);
+  return { elements, rest };
+}
+
+function remove(opts: RemoveInput): FormatRestore {
+  const side = { path: opts.path, where: 'the file being merged' };
+  const cur = parse(opts.current, side, true);
+  check8BitRgb(cur, side);
+  const before = parse(opts.current, side, true);
+  const all = walk(cur.children, '', []);
+  const target = pickElement(all.map(info), opts.element, side);
+  const here = all.find((l) => l.name === target.name)!;
+  here.siblings.splice(here.index, 1);
+  const notes = finish(cur, before, [here.layer], target.kind);
+  return { data: written(cur, opts.path), element: target, action: 'replaced', notes };
 }
 
 export const psdFormat: ElementFormat = {
   format: 'psd',
   list: (bytes, side) => listOf(parse(bytes, side, false)),
   restore,
+  fingerprint,
+  remove,
+  nested: true,
 };

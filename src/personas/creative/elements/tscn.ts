@@ -14,7 +14,15 @@
  */
 import { ElementFormatError, MissingParentError } from './errors.js';
 import { pickElement } from './match.js';
-import type { ElementFormat, ElementInfo, FormatRestore, Side } from './types.js';
+import type {
+  ElementFormat,
+  ElementInfo,
+  ElementPrint,
+  Fingerprint,
+  FormatRestore,
+  RemoveInput,
+  Side,
+} from './types.js';
 
 const HEADER = /^\[(gd_scene|gd_resource|ext_resource|sub_resource|node|connection|editable|resource)\b/;
 
@@ -238,8 +246,59 @@ function restore(opts: {
   return { data, element: target, action, notes };
 }
 
+/** A section's text with resource ids replaced by what they name, so renumbered ids compare equal. */
+function canonical(p: Parsed, s: Section): string {
+  const lines = trimBlank(s.lines).body.map((l) =>
+    l.replace(REF, (all, kind: string, id: string) => {
+      const tag = kind === 'ExtResource' ? 'ext_resource' : 'sub_resource';
+      const decl = p.sections.find((x) => x.tag === tag && x.attrs.id === id);
+      if (!decl) return all;
+      return tag === 'ext_resource' ? `${kind}(${decl.attrs.path})` : `${kind}{${canonical(p, decl)}}`;
+    }),
+  );
+  return lines.join('\n').replace(/\bid=("?)[^"\s\]]+\1/, 'id=_');
+}
+
+function fingerprint(bytes: Uint8Array, side: Side): Fingerprint {
+  const p = parse(bytes, side);
+  const elements = new Map<string, ElementPrint>();
+  for (const n of nodes(p)) {
+    const parent = n.attrs.parent;
+    // parent="." is the root node (the first one)
+    const parentPath = parent === '.' ? nodes(p)[0]?.path : parent;
+    elements.set(`node:${n.path}`, {
+      name: n.path!,
+      kind: 'node',
+      sig: canonical(p, n),
+      ...(parentPath && parentPath !== n.path ? { parent: `node:${parentPath}` } : {}),
+    });
+  }
+  // connections and other sections; resources count through the nodes that use them
+  const head = p.sections[0]!.lines[0]!.replace(/\s*load_steps=\d+/, '');
+  const others = p.sections.filter(
+    (x) => !['gd_scene', 'gd_resource', 'node', 'ext_resource', 'sub_resource'].includes(x.tag),
+  );
+  const rest = [head, ...others.map((x) => canonical(p, x))].sort().join('\n');
+  return { elements, rest };
+}
+
+function remove(opts: RemoveInput): FormatRestore {
+  const side = { path: opts.path, where: 'the file being merged' };
+  const cur = parse(opts.current, side);
+  const target = pickElement(nodes(cur).map(info), opts.element, side);
+  const sections = cur.sections.filter((s) => !(s.tag === 'node' && s.path === target.name));
+  const last = sections[sections.length - 1]!;
+  if (trimBlank(last.lines).blank.length && cur.sections[cur.sections.length - 1]!.path === target.name)
+    sections[sections.length - 1] = { ...last, lines: trimBlank(last.lines).body };
+  const all = [...cur.preamble, ...sections.flatMap((s) => s.lines)];
+  const data = Buffer.from(all.join(cur.eol) + (cur.finalEol ? cur.eol : ''), 'utf8');
+  return { data, element: target, action: 'replaced', notes: [] };
+}
+
 export const tscnFormat: ElementFormat = {
   format: 'tscn',
   list: (bytes, side) => nodes(parse(bytes, side)).map(info),
   restore,
+  fingerprint,
+  remove,
 };

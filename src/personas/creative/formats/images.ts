@@ -18,28 +18,12 @@ import { dirname, join } from 'node:path';
 import pngjs from 'pngjs';
 import type { Layer, PixelData, Psd } from 'ag-psd';
 import { DecodeError, TooLargeError, UnsupportedFormatError } from './errors.js';
+import { readAll } from './imageSource.js';
+import type { ImageFormat, RgbaImage } from './imageTypes.js';
+import { openPng } from './pngStream.js';
+import { compositePsd } from './psdComposite.js';
 
-export type ImageFormat = 'png' | 'jpeg' | 'psd' | 'webp';
-
-export interface ImageInfo {
-  format: ImageFormat;
-  /** bits per channel of the original (PNG 1-16, PSD 8/16/32, JPEG 8) */
-  bitDepth?: number;
-  /** the original colour type: 'rgb', 'rgba', 'grey', 'grey+alpha', 'palette', 'cmyk'... */
-  colorType?: string;
-  /** PSD: number of layers (groups included) */
-  layers?: number;
-  /** PSD: 'file' when the composite stored in the file was used, 'layers' when it was rebuilt from visible layers */
-  composite?: 'file' | 'layers';
-}
-
-export interface RgbaImage {
-  readonly width: number;
-  readonly height: number;
-  /** RGBA, 8 bits per channel, row-major, width*height*4 bytes */
-  readonly data: Uint8Array;
-  readonly info: ImageInfo;
-}
+export type { ImageFormat, ImageInfo, RgbaImage } from './imageTypes.js';
 
 /** Files larger than this are not decoded (512 MiB). */
 export const MAX_IMAGE_BYTES = 512 * 1024 * 1024;
@@ -54,6 +38,13 @@ const EXT: Record<string, ImageFormat> = {
   psd: 'psd',
   psb: 'psd',
   webp: 'webp',
+  kra: 'kra',
+  ora: 'ora',
+  svg: 'svg',
+  blend: 'blend',
+  tga: 'tga',
+  dds: 'dds',
+  ktx2: 'ktx2',
 };
 
 function extOf(path: string): string {
@@ -80,16 +71,23 @@ function sniff(head: Uint8Array): ImageFormat | null {
     b[11] === 0x50
   )
     return 'webp';
+  const text = Buffer.from(b.subarray(0, 12)).toString('latin1');
+  if (text.startsWith('BLENDER')) return 'blend';
+  if (text.startsWith('DDS ')) return 'dds';
+  if (text.startsWith('\u00abKTX 20\u00bb')) return 'ktx2';
   return null;
 }
 
 /** The image format of a file by its magic bytes when `head` is given (they win), else by extension. */
 export function imageFormatOf(path: string, head?: Uint8Array): ImageFormat | null {
+  const ext = EXT[extOf(path)] ?? null;
+  // .kra and .ora are zips; their own extension says more than the zip magic
+  if (ext === 'kra' || ext === 'ora' || ext === 'svg' || ext === 'tga') return ext;
   if (head && head.length) {
     const s = sniff(head);
     if (s) return s;
   }
-  return EXT[extOf(path)] ?? null;
+  return ext;
 }
 
 function checkPixels(path: string, width: number, height: number): void {
@@ -98,7 +96,20 @@ function checkPixels(path: string, width: number, height: number): void {
 
 const PNG_COLOR: Record<number, string> = { 0: 'grey', 2: 'rgb', 3: 'palette', 4: 'grey+alpha', 6: 'rgba' };
 
-function decodePng(bytes: Uint8Array, path: string): RgbaImage {
+/** A PNG row by row (pngStream.ts; 16-bit samples kept in data16); interlaced files through pngjs. */
+async function decodePng(bytes: Uint8Array, path: string): Promise<RgbaImage> {
+  const src = await openPng(
+    (async function* () {
+      yield bytes;
+    })(),
+    path,
+    (w, h) => checkPixels(path, w, h),
+    { inMemory: true },
+  );
+  return src ? readAll(src) : decodePngWhole(bytes, path);
+}
+
+function decodePngWhole(bytes: Uint8Array, path: string): RgbaImage {
   // width/height from IHDR before inflating anything
   if (bytes.length >= 24) checkPixels(path, readU32(bytes, 16), readU32(bytes, 20));
   const png = pngjs.PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
@@ -265,34 +276,6 @@ function flattenLayers(
   }
 }
 
-/** Source-over of visible layers (normal blending, opacity), bottom to top: used only when a PSD has no stored composite. */
-function compositeLayers(psd: Psd, layers: readonly PsdLayer[]): Uint8Array {
-  const { width, height } = psd;
-  const dst = new Uint8Array(width * height * 4);
-  const hiddenPrefixes = layers.filter((l) => l.hidden).map((l) => `${l.path}/`);
-  for (const l of layers) {
-    if (!l.image || l.hidden || hiddenPrefixes.some((p) => l.path.startsWith(p))) continue;
-    const { image } = l;
-    for (let y = 0; y < image.height; y++) {
-      const dy = y + l.top;
-      if (dy < 0 || dy >= height) continue;
-      for (let x = 0; x < image.width; x++) {
-        const dx = x + l.left;
-        if (dx < 0 || dx >= width) continue;
-        const s = (y * image.width + x) * 4;
-        const d = (dy * width + dx) * 4;
-        const sa = (image.data[s + 3]! / 255) * l.opacity;
-        const da = dst[d + 3]! / 255;
-        const oa = sa + da * (1 - sa);
-        for (let c = 0; c < 3; c++)
-          dst[d + c] = oa ? Math.round((image.data[s + c]! * sa + dst[d + c]! * da * (1 - sa)) / oa) : 0;
-        dst[d + 3] = Math.round(oa * 255);
-      }
-    }
-  }
-  return dst;
-}
-
 function uniform(d: Uint8Array): boolean {
   for (let i = 4; i < d.length; i++) if (d[i] !== d[i & 3]) return false;
   return true;
@@ -314,16 +297,19 @@ export async function decodePsd(bytes: Uint8Array, path: string): Promise<Decode
   let data = psd.imageData ? pixelDataToRgba8(psd.imageData) : null;
   let fromFile = !!data;
   if (!data || (uniform(data) && layers.some((l) => l.image))) {
-    const rebuilt = compositeLayers(psd, layers);
+    const c = compositePsd(psd).data;
+    const rebuilt = new Uint8Array(c.buffer, c.byteOffset, c.byteLength);
     if (!data || !equalBytes(rebuilt, data)) {
       data = rebuilt;
       fromFile = false;
     }
   }
+  const deep = fromFile && psd.imageData?.data instanceof Uint16Array ? psd.imageData.data : undefined;
   const composite: RgbaImage = {
     width: psd.width,
     height: psd.height,
     data,
+    ...(deep ? { data16: new Uint16Array(deep.buffer, deep.byteOffset, deep.length) } : {}),
     info: {
       format: 'psd',
       bitDepth: psd.bitsPerChannel ?? 8,
@@ -378,17 +364,37 @@ async function decodeWebp(bytes: Uint8Array, path: string): Promise<RgbaImage> {
   };
 }
 
+/** What decodeImage reads, for messages. */
+export const IMAGE_FORMATS =
+  'PNG, JPEG, PSD, WebP, Krita .kra, OpenRaster .ora, SVG, Blender .blend previews, TGA, DDS, KTX2';
+
+/** The picture of the formats in previews.ts and textures.ts (tagged with the file's own format). */
+async function decodePreview(format: ImageFormat, bytes: Uint8Array, path: string): Promise<RgbaImage> {
+  const p = await import('./previews.js');
+  const t = await import('./textures.js');
+  if (format === 'kra' || format === 'ora') {
+    const merged = await decodePng(p.zipMergedImage(bytes, path, format), path);
+    return { ...merged, info: { ...merged.info, format } };
+  }
+  if (format === 'svg') return p.renderSvg(bytes, path);
+  if (format === 'blend') return p.blendPreview(bytes, path);
+  if (format === 'tga') return t.decodeTga(bytes, path);
+  if (format === 'dds') return t.decodeDds(bytes, path);
+  return t.decodeKtx2(bytes, path);
+}
+
 /** The whole image, RGBA8. PSD: the flattened composite. */
 export async function decodeImage(bytes: Uint8Array, path: string): Promise<RgbaImage> {
   const format = imageFormatOf(path, bytes.subarray(0, 16));
-  if (!format) throw new UnsupportedFormatError(path, 'this file type', 'not a PNG, JPEG, PSD or WebP image');
+  if (!format) throw new UnsupportedFormatError(path, 'this file type', `not one of ${IMAGE_FORMATS}`);
   if (bytes.length > MAX_IMAGE_BYTES)
     throw new TooLargeError(path, `${bytes.length} bytes`, `${MAX_IMAGE_BYTES} bytes`);
   try {
     if (format === 'webp') return await decodeWebp(bytes, path);
-    if (format === 'png') return decodePng(bytes, path);
+    if (format === 'png') return await decodePng(bytes, path);
     if (format === 'jpeg') return await decodeJpeg(bytes, path);
-    return (await decodePsd(bytes, path)).composite;
+    if (format === 'psd') return (await decodePsd(bytes, path)).composite;
+    return await decodePreview(format, bytes, path);
   } catch (e) {
     if (e instanceof DecodeError || e instanceof TooLargeError || e instanceof UnsupportedFormatError) throw e;
     throw new DecodeError(path, format, (e as Error)?.message ?? String(e));
@@ -399,7 +405,9 @@ export async function decodeImage(bytes: Uint8Array, path: string): Promise<Rgba
 export function encodePng(img: RgbaImage): Buffer {
   const png = new pngjs.PNG({ width: img.width, height: img.height });
   png.data = Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength);
-  return pngjs.PNG.sync.write(png, { colorType: 6 });
+  // big pictures (diff pictures of big images): one filter instead of trying all five per row
+  const big = img.width * img.height > 1 << 20;
+  return pngjs.PNG.sync.write(png, { colorType: 6, ...(big ? { filterType: 1 } : {}) });
 }
 
 /**

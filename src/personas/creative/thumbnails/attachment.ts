@@ -90,9 +90,16 @@ export function thumbnailsAttachment(opts: ThumbnailsOptions = {}): CommitAttach
           if (!img) return;
           out.set(c.path, await ctx.putBytes(thumbnailPath(c.path), encodePng(img)));
         } catch (err) {
-          const code = (err as { code?: string }).code;
-          if (code === 'EUNSUPPORTED') return; // e.g. WebP without a decoder: nothing to say on every commit
-          ctx.warn(`no thumbnail for ${c.path}: ${(err as Error).message}`);
+          // never silence: a labelled card stands in for the picture, and the commit says why in one line
+          const [{ placeholderImage, placeholderLabel }, { encodePng }] = await Promise.all([
+            import('./placeholder.js'),
+            import('../formats/images.js'),
+          ]);
+          ctx.warn(`no preview for ${c.path} (a placeholder is shown): ${(err as Error).message}`);
+          out.set(
+            c.path,
+            await ctx.putBytes(thumbnailPath(c.path), encodePng(placeholderImage(placeholderLabel(c.path)))),
+          );
         }
       };
       const todo: Change[] = [];

@@ -1,4 +1,6 @@
-import { decodeImage, resizeImage, type RgbaImage } from '../formats/images.js';
+import type { RgbaImage } from '../formats/images.js';
+import { readAll, resampled } from '../formats/imageSource.js';
+import { bytesInput, openImage } from '../formats/openImage.js';
 import type { Model, ModelMesh } from '../formats/models.js';
 import { renderMeshes } from './render.js';
 import { THUMBNAIL_SIZE, thumbnailKind } from './paths.js';
@@ -34,7 +36,7 @@ export async function makeThumbnail(
 ): Promise<RgbaImage | null> {
   const size = opts.size ?? THUMBNAIL_SIZE;
   const kind = thumbnailKind(path);
-  if (kind === 'image') return resizeImage(await decodeImage(bytes, path), size);
+  if (kind === 'image') return imageThumbnail(bytes, path, size);
   if (kind === 'model') {
     // the glTF library loads only when a model changed
     const { parseModel } = await import('../formats/models.js');
@@ -43,4 +45,15 @@ export async function makeThumbnail(
     return { ...px, info: { format: 'png', bitDepth: 8, colorType: 'rgba' } };
   }
   return null;
+}
+
+/** An image scaled down a strip at a time (a 16384-pixel PNG needs memory for a few rows, not for the picture). */
+async function imageThumbnail(bytes: Uint8Array, path: string, size: number): Promise<RgbaImage> {
+  const src = await openImage(bytesInput(bytes), path);
+  const scale = Math.min(1, size / Math.max(src.width, src.height));
+  const w = Math.max(1, Math.round(src.width * scale));
+  const h = Math.max(1, Math.round(src.height * scale));
+  const img = await readAll(resampled(src, w, h));
+  // thumbnails are 8-bit pictures
+  return { width: img.width, height: img.height, data: img.data, info: img.info };
 }

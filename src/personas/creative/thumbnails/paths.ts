@@ -17,7 +17,22 @@ export function projectPathOf(thumbnail: string): string {
   return thumbnail.endsWith('.png') ? thumbnail.slice(0, -4) : thumbnail;
 }
 
-const IMAGE_EXT = new Set(['png', 'jpg', 'jpeg', 'jpe', 'psd', 'psb', 'webp']);
+const IMAGE_EXT = new Set([
+  'png',
+  'jpg',
+  'jpeg',
+  'jpe',
+  'psd',
+  'psb',
+  'webp',
+  'kra',
+  'ora',
+  'svg',
+  'blend',
+  'tga',
+  'dds',
+  'ktx2',
+]);
 const MODEL_EXT = new Set(['obj', 'stl', 'gltf', 'glb']);
 
 /**

@@ -20,6 +20,8 @@ export interface MeshGeometry {
   readonly positions: Float32Array;
   /** three vertex indices per triangle; empty: `positions` is a triangle soup (9 floats per triangle) */
   readonly indices: Uint32Array;
+  /** which palette colour to draw it in (default: its place in the list) */
+  readonly colorIndex?: number;
 }
 
 export interface RenderOptions {
@@ -29,6 +31,8 @@ export interface RenderOptions {
   readonly up?: 'y' | 'z';
   /** render at this many times the size, then average down (default 2) */
   readonly supersample?: number;
+  /** frame the camera on these meshes instead of the drawn ones (two versions of a model drawn alike) */
+  readonly frame?: readonly MeshGeometry[];
 }
 
 /** Colours for successive meshes: clay, blue-grey, sage, sand, rose. */
@@ -88,7 +92,7 @@ export function renderMeshes(meshes: readonly MeshGeometry[], opts: RenderOption
     throw new Error(`model has ${tris} triangles, more than the thumbnail limit of ${MAX_TRIANGLES}`);
 
   // project every vertex once: view x, y and depth (larger is nearer)
-  const projected = meshes.map((m) => {
+  const project = (m: MeshGeometry) => {
     const n = Math.floor(m.positions.length / 3);
     const out = new Float32Array(n * 3);
     const p = m.positions;
@@ -101,12 +105,13 @@ export function renderMeshes(meshes: readonly MeshGeometry[], opts: RenderOption
       out[i * 3 + 2] = x * toward[0] + y * toward[1] + z * toward[2];
     }
     return out;
-  });
+  };
+  const projected = meshes.map(project);
   let minX = Infinity;
   let minY = Infinity;
   let maxX = -Infinity;
   let maxY = -Infinity;
-  for (const v of projected) {
+  for (const v of opts.frame ? opts.frame.map(project) : projected) {
     for (let i = 0; i < v.length; i += 3) {
       const x = v[i];
       const y = v[i + 1];
@@ -139,7 +144,7 @@ export function renderMeshes(meshes: readonly MeshGeometry[], opts: RenderOption
 
   meshes.forEach((m, mi) => {
     const v = projected[mi];
-    const base = PALETTE[mi % PALETTE.length];
+    const base = PALETTE[(m.colorIndex ?? mi) % PALETTE.length];
     const nTri = triangleCount(m);
     const idx = m.indices;
     const nVert = v.length / 3;

@@ -2,6 +2,7 @@ import { formatBytes } from '../../../units.js';
 import { readAttachedFile, type AttachedFile } from '../../../porcelain/attachments.js';
 import type { Vault } from '../../../porcelain/openVault.js';
 import { decodeImage, encodePng, imageFormatOf } from '../formats/images.js';
+import { formatShare } from '../visual/describe.js';
 import { thumbnailKind } from '../thumbnails/paths.js';
 import { thumbnailDiff } from './thumbnailDiff.js';
 import type { TimelineFile, TimelineVersion } from './timelineVersions.js';
@@ -151,7 +152,7 @@ export async function timelineHtml(opts: TimelineHtmlOptions): Promise<TimelineH
             ),
           );
           diffImages++;
-          how += ` · ${(d.share * 100).toFixed(d.share < 0.1 ? 1 : 0)}% of the thumbnail changed`;
+          how += ` · ${formatShare(d.share)} of the thumbnail changed`;
         } catch {
           /* no diff picture: the before/after pair still shows it */
         }

@@ -3,6 +3,7 @@ import { readAttachedFile } from '../../../porcelain/attachments.js';
 import type { Vault } from '../../../porcelain/openVault.js';
 import { decodeImage } from '../formats/images.js';
 import { halfBlockLines, visibleWidth } from '../thumbnails/halfBlock.js';
+import { thumbnailKind } from '../thumbnails/paths.js';
 import type { TimelineVersion } from './timelineVersions.js';
 
 export interface TimelineTextOptions {
@@ -72,7 +73,9 @@ export async function timelineText(opts: TimelineTextOptions): Promise<string[]>
       k.renamed && mark.renamed(`>${k.renamed} renamed`),
     ].filter(Boolean);
     lines.push(`    ${counts.join('  ') || dim('no file changes')}`);
-    for (const f of v.files.slice(0, maxFiles)) {
+    // pictures and models first (what an artist looks for), then the rest, each alphabetical
+    const files = [...v.files].sort((a, b) => Number(!thumbnailKind(a.path)) - Number(!thumbnailKind(b.path)));
+    for (const f of files.slice(0, maxFiles)) {
       const sz =
         f.oldSize !== undefined && f.newSize !== undefined && f.oldSize !== f.newSize
           ? `${size(f.oldSize)} -> ${size(f.newSize)}`
@@ -87,7 +90,7 @@ export async function timelineText(opts: TimelineTextOptions): Promise<string[]>
       continue;
     }
     const blocks: { pic: string[]; caption: string }[] = [];
-    for (const f of v.files) {
+    for (const f of files) {
       if (blocks.length >= maxPictures) break;
       if (!f.thumbnail) continue;
       try {

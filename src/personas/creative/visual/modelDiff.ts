@@ -114,6 +114,7 @@ function meshDiff(x: ModelMesh | undefined, y: ModelMesh | undefined): MeshDiff 
   const geometryChanged = !!x && !!y && (!sameArray(x.positions, y.positions, EPS) || !sameArray(x.indices, y.indices));
   const properties: PropertyChange[] = [];
   if (x && y) {
+    properties.push(...transformChanges(x, y));
     if ((x.mesh ?? null) !== (y.mesh ?? null))
       properties.push({ key: 'mesh', before: x.mesh ?? null, after: y.mesh ?? null });
     if ((x.parent ?? null) !== (y.parent ?? null))
@@ -148,6 +149,40 @@ function meshDiff(x: ModelMesh | undefined, y: ModelMesh | undefined): MeshDiff 
     materialsRemoved,
     properties,
   };
+}
+
+/**
+ * Euler angles in degrees (X, then Y, then Z, about the node's own axes: Blender's default order)
+ * of a unit quaternion [x, y, z, w], rounded to 0.01 degree.
+ */
+export function eulerDegrees(q: readonly [number, number, number, number]): [number, number, number] {
+  const [x, y, z, w] = q;
+  const m11 = 1 - 2 * (y * y + z * z);
+  const m12 = 2 * (x * y - z * w);
+  const m13 = 2 * (x * z + y * w);
+  const m22 = 1 - 2 * (x * x + z * z);
+  const m23 = 2 * (y * z - x * w);
+  const m32 = 2 * (y * z + x * w);
+  const m33 = 1 - 2 * (x * x + y * y);
+  const ey = Math.asin(Math.max(-1, Math.min(1, m13)));
+  const [ex, ez] =
+    Math.abs(m13) < 0.9999999 ? [Math.atan2(-m23, m33), Math.atan2(-m12, m11)] : [Math.atan2(m32, m22), 0];
+  const deg = (r: number) => Math.round(((r * 180) / Math.PI) * 100) / 100 || 0;
+  return [deg(ex), deg(ey), deg(ez)];
+}
+
+/** glTF nodes: translation, rotation (as angles) and scale that differ. */
+function transformChanges(x: ModelMesh, y: ModelMesh): PropertyChange[] {
+  const [a, b] = [x.transform, y.transform];
+  if (!a || !b) return [];
+  const out: PropertyChange[] = [];
+  const r6 = (v: readonly number[]) => v.map(round);
+  if (!sameArray(a.translation, b.translation, EPS))
+    out.push({ key: 'translation', before: r6(a.translation), after: r6(b.translation) });
+  if (!sameArray(a.rotation, b.rotation, EPS))
+    out.push({ key: 'rotation', before: eulerDegrees(a.rotation), after: eulerDegrees(b.rotation), unit: 'degrees' });
+  if (!sameArray(a.scale, b.scale, EPS)) out.push({ key: 'scale', before: r6(a.scale), after: r6(b.scale) });
+  return out;
 }
 
 function materialDiff(x: ModelMaterial | undefined, y: ModelMaterial | undefined): MaterialDiff {

@@ -8,6 +8,8 @@ export interface PropertyChange {
   readonly key: string;
   readonly before: unknown;
   readonly after: unknown;
+  /** what the numbers are in, when it is not plain ('degrees': rotations as X, Y, Z angles) */
+  readonly unit?: string;
 }
 
 export interface LayerRect {

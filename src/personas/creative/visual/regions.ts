@@ -15,77 +15,103 @@ export interface RegionsResult {
 }
 
 /**
- * Bounding boxes of the changed pixels in `mask` (non-zero = changed): connected components of
- * changed pixels, where pixels closer than `gap` count as connected (so a brush stroke with holes,
- * or specks next to each other, give one region, not hundreds). Works on a grid of gap x gap cells
- * (a cell is changed when any pixel in it is), 8-connected, then measures each component's exact
- * box from its pixels; boxes that still overlap are merged. O(pixels).
+ * Changed pixels gathered on a grid of gap x gap cells: per cell, how many changed and the box
+ * around them. Filled row by row (add), so a big picture needs no full-size mask.
  */
-export function changedRegions(
-  mask: Uint8Array,
-  width: number,
-  height: number,
-  opts: { gap?: number; max?: number } = {},
-): RegionsResult {
-  const gap = Math.max(1, Math.floor(opts.gap ?? Math.max(4, Math.round(Math.max(width, height) * 0.02))));
-  const max = opts.max ?? 32;
-  const cw = Math.ceil(width / gap);
-  const ch = Math.ceil(height / gap);
-  const cells = new Uint8Array(cw * ch);
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    const crow = Math.floor(y / gap) * cw;
-    for (let x = 0; x < width; x++) if (mask[row + x]) cells[crow + Math.floor(x / gap)] = 1;
+export class RegionCells {
+  readonly gap: number;
+  readonly cols: number;
+  readonly rows: number;
+  readonly count: Float64Array;
+  readonly x0: Int32Array;
+  readonly y0: Int32Array;
+  readonly x1: Int32Array;
+  readonly y1: Int32Array;
+
+  constructor(width: number, height: number, gap?: number) {
+    this.gap = Math.max(1, Math.floor(gap ?? Math.max(4, Math.round(Math.max(width, height) * 0.02))));
+    this.cols = Math.ceil(width / this.gap);
+    this.rows = Math.ceil(height / this.gap);
+    const n = this.cols * this.rows;
+    this.count = new Float64Array(n);
+    this.x0 = new Int32Array(n).fill(width);
+    this.y0 = new Int32Array(n).fill(height);
+    this.x1 = new Int32Array(n).fill(-1);
+    this.y1 = new Int32Array(n).fill(-1);
   }
-  // label cells (8-connected), iterative flood fill
-  const label = new Int32Array(cw * ch).fill(-1);
-  const stack = new Int32Array(cw * ch);
-  let n = 0;
-  for (let i = 0; i < cells.length; i++) {
-    if (!cells[i] || label[i] !== -1) continue;
-    let sp = 0;
-    stack[sp++] = i;
-    label[i] = n;
-    while (sp) {
-      const c = stack[--sp]!;
-      const cx = c % cw;
-      const cy = (c - cx) / cw;
-      for (let dy = -1; dy <= 1; dy++) {
-        const ny = cy + dy;
-        if (ny < 0 || ny >= ch) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          const nx = cx + dx;
-          if (nx < 0 || nx >= cw) continue;
-          const j = ny * cw + nx;
-          if (cells[j] && label[j] === -1) {
-            label[j] = n;
-            stack[sp++] = j;
+
+  /** One changed pixel. */
+  add(x: number, y: number): void {
+    const c = Math.floor(y / this.gap) * this.cols + Math.floor(x / this.gap);
+    this.count[c]! += 1;
+    if (x < this.x0[c]!) this.x0[c] = x;
+    if (x > this.x1[c]!) this.x1[c] = x;
+    if (y < this.y0[c]!) this.y0[c] = y;
+    if (y > this.y1[c]!) this.y1[c] = y;
+  }
+
+  /**
+   * Bounding boxes of the changed pixels: connected components of changed cells (8-connected, so
+   * pixels closer than `gap` belong to one region and a brush stroke with holes is one box, not
+   * hundreds), each measured exactly from its pixels; boxes that still overlap are merged.
+   */
+  regions(max = 32): RegionsResult {
+    const { cols: cw, rows: ch } = this;
+    const label = new Int32Array(cw * ch).fill(-1);
+    const stack = new Int32Array(cw * ch);
+    const boxes: Box[] = [];
+    for (let i = 0; i < label.length; i++) {
+      if (!this.count[i] || label[i] !== -1) continue;
+      const box: Box = { x0: Infinity, y0: Infinity, x1: -1, y1: -1, c: 0 };
+      let sp = 0;
+      stack[sp++] = i;
+      label[i] = boxes.length;
+      while (sp) {
+        const c = stack[--sp]!;
+        this.grow(box, c);
+        const cx = c % cw;
+        const cy = (c - cx) / cw;
+        for (let ny = Math.max(0, cy - 1); ny <= Math.min(ch - 1, cy + 1); ny++) {
+          for (let nx = Math.max(0, cx - 1); nx <= Math.min(cw - 1, cx + 1); nx++) {
+            const j = ny * cw + nx;
+            if (this.count[j] && label[j] === -1) {
+              label[j] = boxes.length;
+              stack[sp++] = j;
+            }
           }
         }
       }
+      boxes.push(box);
     }
-    n++;
+    const merged = mergeOverlapping(boxes).sort((a, b) => b.c - a.c || a.y0 - b.y0 || a.x0 - b.x0);
+    return {
+      total: merged.length,
+      regions: merged
+        .slice(0, max)
+        .map((b) => ({ x: b.x0, y: b.y0, width: b.x1 - b.x0 + 1, height: b.y1 - b.y0 + 1, changed: b.c })),
+    };
   }
-  const x0 = new Int32Array(n).fill(width);
-  const y0 = new Int32Array(n).fill(height);
-  const x1 = new Int32Array(n).fill(-1);
-  const y1 = new Int32Array(n).fill(-1);
-  const count = new Float64Array(n);
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    const crow = Math.floor(y / gap) * cw;
-    for (let x = 0; x < width; x++) {
-      if (!mask[row + x]) continue;
-      const l = label[crow + Math.floor(x / gap)]!;
-      if (x < x0[l]!) x0[l] = x;
-      if (x > x1[l]!) x1[l] = x;
-      if (y < y0[l]!) y0[l] = y;
-      if (y > y1[l]!) y1[l] = y;
-      count[l]! += 1;
-    }
+
+  private grow(b: Box, c: number): void {
+    b.c += this.count[c]!;
+    b.x0 = Math.min(b.x0, this.x0[c]!);
+    b.y0 = Math.min(b.y0, this.y0[c]!);
+    b.x1 = Math.max(b.x1, this.x1[c]!);
+    b.y1 = Math.max(b.y1, this.y1[c]!);
   }
-  let boxes = Array.from({ length: n }, (_, l) => ({ x0: x0[l]!, y0: y0[l]!, x1: x1[l]!, y1: y1[l]!, c: count[l]! }));
-  // merge boxes that overlap (components can interleave, e.g. an L around another)
+}
+
+interface Box {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+  c: number;
+}
+
+/** Boxes that overlap become one (components can interleave, e.g. an L around another). */
+function mergeOverlapping(input: Box[]): Box[] {
+  const boxes = [...input];
   for (let merged = true; merged && boxes.length > 1 && boxes.length <= 4096;) {
     merged = false;
     outer: for (let i = 0; i < boxes.length; i++) {
@@ -107,11 +133,20 @@ export function changedRegions(
       }
     }
   }
-  boxes = boxes.sort((a, b) => b.c - a.c || a.y0 - b.y0 || a.x0 - b.x0);
-  return {
-    total: boxes.length,
-    regions: boxes
-      .slice(0, max)
-      .map((b) => ({ x: b.x0, y: b.y0, width: b.x1 - b.x0 + 1, height: b.y1 - b.y0 + 1, changed: b.c })),
-  };
+  return boxes;
+}
+
+/**
+ * Bounding boxes of the changed pixels in `mask` (non-zero = changed); see RegionCells.regions.
+ * Pixels closer than `gap` (default 2% of the longer side, at least 4) belong to one region.
+ */
+export function changedRegions(
+  mask: Uint8Array,
+  width: number,
+  height: number,
+  opts: { gap?: number; max?: number } = {},
+): RegionsResult {
+  const cells = new RegionCells(width, height, opts.gap);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) if (mask[y * width + x]) cells.add(x, y);
+  return cells.regions(opts.max);
 }

@@ -1,0 +1,309 @@
+/**
+ * The pixel comparison behind every image diff, fed a strip of rows at a time so that a 16384-pixel
+ * picture needs memory for a few rows: per strip it counts pixels over pixelmatch's threshold, pixels
+ * whose values differ at all (at 16 bits when both sides have them) and their colour difference
+ * (ΔE*ab), gathers changed pixels into region cells, and draws the diff picture (scaled down when the
+ * canvas is bigger than `maxPictureSide`).
+ */
+import pixelmatch from 'pixelmatch';
+import type { RgbaImage } from '../formats/images.js';
+import { DeltaE } from './deltaE.js';
+import { RegionCells, type Region } from './regions.js';
+
+const CHANGED: [number, number, number] = [230, 25, 35];
+const BOX: [number, number, number] = [255, 150, 0];
+const GAP_COLOUR = 210;
+const PANEL_GAP = 8;
+
+/** The rectangle a side covers on the canvas (top-left aligned). */
+export interface Cover {
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface ComparerOptions {
+  /** the canvas */
+  readonly width: number;
+  readonly height: number;
+  /** null: the side has no picture (added or removed file) */
+  readonly a: Cover | null;
+  readonly b: Cover | null;
+  /** 16: strips carry 16-bit samples of both sides */
+  readonly depth: 8 | 16;
+  readonly threshold: number;
+  readonly ignoreAntialiasing: boolean;
+  readonly gap?: number;
+  readonly sideBySide?: boolean;
+  /** the diff picture's longer side at most (default 4096; a bigger canvas is drawn scaled down) */
+  readonly maxPictureSide?: number;
+}
+
+/** Canvas rows of both sides: `rows` counted rows from canvas row `y`, after `top` rows of context. */
+export interface Window {
+  readonly y: number;
+  readonly rows: number;
+  /** rows of context above the counted rows in the arrays (anti-aliasing looks 2 rows around) */
+  readonly top: number;
+  /** rows in the arrays (top + rows + context below) */
+  readonly total: number;
+  /** canvas-wide RGBA8, zero where the side does not cover */
+  readonly a: Uint8Array;
+  readonly b: Uint8Array;
+  readonly a16?: Uint16Array;
+  readonly b16?: Uint16Array;
+}
+
+export interface ComparerResult {
+  readonly changedPixels: number;
+  readonly totalPixels: number;
+  readonly differingPixels: number;
+  readonly deltaE: { readonly mean: number; readonly max: number } | null;
+  readonly regions: readonly Region[];
+  readonly regionsTotal: number;
+  readonly picture: RgbaImage;
+  /** picture pixels per canvas pixel (1: full size) */
+  readonly pictureScale: number;
+}
+
+export class ImageComparer {
+  private changed = 0;
+  private total = 0;
+  private differing = 0;
+  private deSum = 0;
+  private deMax = 0;
+  private deCount = 0;
+  private readonly cells: RegionCells;
+  private readonly de: DeltaE;
+  private readonly scale: number;
+  private readonly pw: number;
+  private readonly ph: number;
+  private readonly panels: number;
+  private readonly pic: Uint8Array;
+  private out = new Uint8Array(0);
+  /** canvas column of each picture column */
+  private readonly xmap: Int32Array;
+  private ignore = new Uint8Array(0);
+
+  constructor(private readonly o: ComparerOptions) {
+    this.cells = new RegionCells(o.width, o.height, o.gap);
+    this.de = new DeltaE(o.depth);
+    const maxSide = o.maxPictureSide ?? 4096;
+    this.scale = Math.min(1, maxSide / Math.max(1, o.width, o.height));
+    this.pw = Math.max(1, Math.round(o.width * this.scale));
+    this.ph = Math.max(1, Math.round(o.height * this.scale));
+    this.panels = o.sideBySide ? 3 : 1;
+    this.xmap = Int32Array.from({ length: this.pw }, (_, px) => Math.min(o.width - 1, Math.floor(px / this.scale)));
+    this.pic = new Uint8Array(this.picWidth() * this.ph * 4).fill(GAP_COLOUR);
+    for (let i = 3; i < this.pic.length; i += 4) this.pic[i] = 255;
+  }
+
+  private picWidth(): number {
+    return this.pw * this.panels + PANEL_GAP * (this.panels - 1);
+  }
+
+  /** Compare one window of rows. */
+  push(win: Window): void {
+    const w = aligned(win);
+    const { width } = this.o;
+    const n = width * w.total;
+    if (this.out.length < n * 4) this.out = new Uint8Array(n * 4);
+    if (this.ignore.length < n) this.ignore = new Uint8Array(n);
+    const ignore = this.ignore.subarray(0, n);
+    const out = this.out.subarray(0, n * 4);
+    out.fill(0);
+    const both = !!this.o.a && !!this.o.b;
+    if (both) this.coverage(w, ignore);
+    if (both)
+      pixelmatch(w.a, w.b, out, width, w.total, {
+        threshold: this.o.threshold,
+        includeAA: !this.o.ignoreAntialiasing,
+        diffMask: true,
+        diffColor: [255, 0, 0],
+        diffColorAlt: [255, 0, 0],
+        aaColor: [0, 255, 0],
+        ignoreMask: ignore,
+      });
+    for (let r = 0; r < w.rows; r++) this.row(w, r, out);
+    this.drawRows(w);
+  }
+
+  /** ignore: pixels outside the overlap (compared by coverage, not colour). */
+  private coverage(w: Window, ignore: Uint8Array): void {
+    const { width } = this.o;
+    const ow = Math.min(this.o.a!.width, this.o.b!.width);
+    const oh = Math.min(this.o.a!.height, this.o.b!.height);
+    for (let r = 0; r < w.total; r++) {
+      const y = w.y - w.top + r;
+      const row = ignore.subarray(r * width, (r + 1) * width);
+      if (y >= oh) row.fill(1);
+      else {
+        row.fill(0, 0, ow);
+        row.fill(1, ow);
+      }
+    }
+  }
+
+  /** How far a side covers canvas row y (0: not at all). */
+  private span(c: Cover | null, y: number): number {
+    return c && y < c.height ? c.width : 0;
+  }
+
+  /** Count one canvas row of the window. */
+  private row(w: Window, r: number, out: Uint8Array): void {
+    const y = w.y + r;
+    const [aw, bw] = [this.span(this.o.a, y), this.span(this.o.b, y)];
+    const both = Math.min(aw, bw);
+    const either = Math.max(aw, bw);
+    this.total += either;
+    const base = (w.top + r) * this.o.width;
+    // pixels only one side covers: changed (and differing) by definition
+    for (let x = both; x < either; x++) this.changedAt(x, y);
+    this.differing += either - both;
+    if (!both) return;
+    const deep = this.o.depth === 16 && w.a16 && w.b16;
+    const a32 = new Uint32Array(w.a.buffer, w.a.byteOffset + base * 4, both);
+    const b32 = new Uint32Array(w.b.buffer, w.b.byteOffset + base * 4, both);
+    for (let x = 0; x < both; x++) {
+      const k = (base + x) * 4;
+      // equal at 8 bits and (16-bit images) at 16 bits: nothing to count
+      if (a32[x] === b32[x] && (!deep || sameAt(w.a16!, w.b16!, k))) continue;
+      this.differing++;
+      const de = deep ? this.de.between(w.a16!, k, w.b16!, k) : this.de.between(w.a, k, w.b, k);
+      this.deSum += de;
+      this.deCount++;
+      if (de > this.deMax) this.deMax = de;
+      if (
+        (out[k] === 255 && out[k + 1] === 0 && out[k + 3] !== 0) ||
+        Math.abs(w.a[k + 3]! - w.b[k + 3]!) > this.o.threshold * 255 ||
+        (this.o.threshold === 0 && !this.o.ignoreAntialiasing)
+      )
+        this.changedAt(x, y);
+    }
+  }
+
+  private changedAt(x: number, y: number): void {
+    this.changed++;
+    this.cells.add(x, y);
+    this.mark(x, y);
+  }
+
+  /** A changed pixel is red in the picture (any changed pixel of a scaled-down block makes it red). */
+  private mark(x: number, y: number): void {
+    const px = Math.min(this.pw - 1, Math.floor(x * this.scale));
+    const py = Math.min(this.ph - 1, Math.floor(y * this.scale));
+    const o = (py * this.picWidth() + (this.panels - 1) * (this.pw + PANEL_GAP) + px) * 4;
+    this.pic[o] = CHANGED[0];
+    this.pic[o + 1] = CHANGED[1];
+    this.pic[o + 2] = CHANGED[2];
+    this.pic[o + 3] = 255;
+  }
+
+  /** The picture rows these canvas rows fall on: faded grey background (and before/after panels). */
+  private drawRows(w: Window): void {
+    const { width } = this.o;
+    const pwid = this.picWidth();
+    const left = (this.panels - 1) * (this.pw + PANEL_GAP);
+    for (let py = Math.ceil(w.y * this.scale); py < this.ph; py++) {
+      const y = Math.min(this.o.height - 1, Math.floor(py / this.scale));
+      if (y >= w.y + w.rows) break;
+      const r = w.top + (y - w.y);
+      const [aw, bw] = [this.span(this.o.a, y), this.span(this.o.b, y)];
+      for (let px = 0; px < this.pw; px++) {
+        const x = this.xmap[px]!;
+        const k = (r * width + x) * 4;
+        const diffAt = (py * pwid + left + px) * 4;
+        if (this.pic[diffAt] !== CHANGED[0] || this.pic[diffAt + 1] !== CHANGED[1]) {
+          let v = 255;
+          if (x < bw) v = faded(w.b, k);
+          else if (x < aw) v = faded(w.a, k);
+          this.pic[diffAt] = this.pic[diffAt + 1] = this.pic[diffAt + 2] = v;
+        }
+        if (this.panels === 3) {
+          this.panel(py * pwid + px, w.a, k, x < aw);
+          this.panel(py * pwid + this.pw + PANEL_GAP + px, w.b, k, x < bw);
+        }
+      }
+    }
+  }
+
+  private panel(p: number, d: Uint8Array, k: number, covered: boolean): void {
+    const o = p * 4;
+    if (!covered) {
+      this.pic.fill(238, o, o + 3);
+      return;
+    }
+    const al = d[k + 3]! / 255;
+    for (let c = 0; c < 3; c++) this.pic[o + c] = Math.round(d[k + c]! * al + 255 * (1 - al));
+  }
+
+  finish(maxRegions = 32): ComparerResult {
+    const { regions, total } = this.cells.regions(maxRegions);
+    const pwid = this.picWidth();
+    const left = (this.panels - 1) * (this.pw + PANEL_GAP);
+    const s = this.scale;
+    for (const g of regions) {
+      const x0 = Math.floor(g.x * s) - 2;
+      const y0 = Math.floor(g.y * s) - 2;
+      const x1 = Math.floor((g.x + g.width - 1) * s) + 2;
+      const y1 = Math.floor((g.y + g.height - 1) * s) + 2;
+      outline(this.pic, pwid, this.ph, left, this.pw, [x0, y0, x1, y1]);
+    }
+    return {
+      changedPixels: this.changed,
+      totalPixels: this.total,
+      differingPixels: this.differing,
+      deltaE: this.deCount ? { mean: this.deSum / this.deCount, max: this.deMax } : null,
+      regions,
+      regionsTotal: total,
+      picture: {
+        width: pwid,
+        height: this.ph,
+        data: this.pic,
+        info: { format: 'png', bitDepth: 8, colorType: 'rgba' },
+      },
+      pictureScale: s,
+    };
+  }
+}
+
+/** The window with its 8-bit arrays at 4-byte aligned offsets (they are read as 32-bit words). */
+function aligned(w: Window): Window {
+  const fix = (d: Uint8Array) => (d.byteOffset & 3 ? new Uint8Array(d) : d);
+  return w.a.byteOffset & 3 || w.b.byteOffset & 3 ? { ...w, a: fix(w.a), b: fix(w.b) } : w;
+}
+
+function sameAt(a: Uint16Array, b: Uint16Array, k: number): boolean {
+  return a[k] === b[k] && a[k + 1] === b[k + 1] && a[k + 2] === b[k + 2] && a[k + 3] === b[k + 3];
+}
+
+/** A pixel as a faded grey over white (the diff picture's background). */
+function faded(d: Uint8Array, k: number): number {
+  const lum = 0.299 * d[k]! + 0.587 * d[k + 1]! + 0.114 * d[k + 2]!;
+  const over = 255 - ((255 - lum) * d[k + 3]!) / 255;
+  return Math.round(255 - (255 - over) * 0.3);
+}
+
+/** An orange box inside the diff panel (panel starts at column `left`, `pw` wide). */
+function outline(
+  d: Uint8Array,
+  width: number,
+  height: number,
+  left: number,
+  pw: number,
+  [x0, y0, x1, y1]: [number, number, number, number],
+): void {
+  const put = (x: number, y: number) => {
+    if (x < 0 || y < 0 || x >= pw || y >= height) return;
+    const o = (y * width + left + x) * 4;
+    d.set(BOX, o);
+    d[o + 3] = 255;
+  };
+  for (let x = x0; x <= x1; x++) {
+    put(x, y0);
+    put(x, y1);
+  }
+  for (let y = y0; y <= y1; y++) {
+    put(x0, y);
+    put(x1, y);
+  }
+}
