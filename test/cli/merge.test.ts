@@ -9,6 +9,21 @@ import { ROOT, runVault, type CliRun } from '../helpers/cli.js';
 import { prngBytes } from '../helpers/prng.js';
 import { listTree } from '../helpers/tree.js';
 import { nodeFs, tempDir } from '../helpers/vault.js';
+import { makePsd } from '../personas/creative/elements.fixtures.js';
+
+type Rgba = [number, number, number, number];
+const psd = (hero: Rgba, sky: Rgba) =>
+  makePsd([
+    { name: 'Background', color: [20, 20, 60, 255] },
+    { name: 'Sky', color: sky, rect: [0, 0, 16, 4] },
+    { name: 'Hero', color: hero, rect: [6, 6, 3, 3] },
+  ]);
+const [RED, BLUE, GOLD, DUSK]: Rgba[] = [
+  [200, 30, 30, 255],
+  [30, 30, 200, 255],
+  [240, 190, 40, 255],
+  [200, 120, 90, 255],
+];
 
 interface Ctx {
   dir: string;
@@ -230,6 +245,50 @@ test('a merge without conflicts commits itself; a fast-forward moves the branch;
   );
   assert.is((await json(dir, 0, 'log', '-n', '1'))[0].message, 'bring feature in');
   assert.match((await ok(dir, 'status')).stdout, /nothing to commit/);
+});
+
+test('creative vault: a PSD both sides changed in different layers is merged element by element', async ({ dir }) => {
+  await put(dir, 'castle.psd', psd(RED, BLUE));
+  await ok(dir, 'init', '--persona', 'creative');
+  await ok(dir, 'commit', '-m', 'base');
+  await ok(dir, 'switch', '-c', 'sky');
+  await put(dir, 'castle.psd', psd(RED, DUSK));
+  await ok(dir, 'commit', '-m', 'dusk sky');
+  await ok(dir, 'switch', 'main');
+  await put(dir, 'castle.psd', psd(GOLD, BLUE));
+  await ok(dir, 'commit', '-m', 'gold hero');
+  const r = await json(dir, 0, 'merge', 'sky');
+  assert.is(r.outcome, 'merged');
+  assert.equal(r.merged, [
+    {
+      path: 'castle.psd',
+      how: 'file-merger',
+      report: [
+        'layer Sky: changed, from theirs',
+        'layer Hero: changed, from ours',
+        'layer Sky: composite regenerated from the visible layers',
+      ],
+    },
+  ]);
+  const { readPsd } = await import('ag-psd');
+  const out = readPsd(await readFile(join(dir, 'castle.psd')), { useImageData: true, skipThumbnail: true });
+  const px = (x: number, y: number) => [...out.imageData!.data.slice((y * 16 + x) * 4, (y * 16 + x) * 4 + 4)];
+  assert.equal([px(7, 7), px(1, 1)], [GOLD, DUSK]);
+  await ok(dir, 'verify', '--read-data');
+  // the same layer changed on both sides: a conflict, with the merger's reason; theirs kept beside ours
+  await ok(dir, 'switch', 'sky');
+  await put(dir, 'castle.psd', psd(BLUE, DUSK));
+  await ok(dir, 'commit', '-m', 'blue hero');
+  await ok(dir, 'switch', 'main');
+  const c = await json(dir, 1, 'merge', 'sky');
+  assert.equal(
+    c.conflicts.map((x: { path: string; theirsCopy: string; report: string[] }) => [x.path, x.theirsCopy, x.report]),
+    [['castle.psd', 'castle~theirs.psd', ['layer Hero: changed on both sides (ours changed, theirs changed)']]],
+  );
+  await ok(dir, 'merge', '--abort');
+  // without a persona, no element merge: the PSD is kept on both sides
+  await ok(dir, 'persona', 'none');
+  assert.equal((await json(dir, 1, 'merge', 'sky')).conflicts[0].report, []);
 });
 
 test.run();

@@ -15,7 +15,13 @@ export { merge, type MergeOptions, type MergeResult, type MergeOutcome, type Mer
 export { commitMerge, type CommitMergeOptions } from './commitMerge.js';
 export { resolve, resolve as resolveConflict, type ResolveOptions, type ResolveResult } from './resolve.js';
 export { abortMerge, type AbortMergeOptions, type AbortMergeResult } from './abortMerge.js';
-export { readMergeState, unresolved, type MergeState, type MergeConflict, type Resolution } from './state.js';
+export {
+  readMergeState,
+  unresolved,
+  type MergeState,
+  type MergeConflict as PathConflict,
+  type Resolution,
+} from './state.js';
 export { mergeBases, isAncestor, SnapshotReader } from './mergeBase.js';
 export { mergeTrees, type TreeMerge, type TreeConflict, type ConflictKind, type ContentMerge } from './mergeTrees.js';
 export { mergeText, looksLikeText, hasConflictMarkers, type TextMergeLabels } from './mergeText.js';
