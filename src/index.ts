@@ -25,7 +25,17 @@ export {
 } from './porcelain/openVault.js';
 export { commit, type CommitOptions, type CommitResult } from './porcelain/commit.js';
 export { status, type StatusResult } from './porcelain/status.js';
-export { log, refNames, type LogEntry } from './porcelain/log.js';
+export { log, refNames, walkHistory, type LogEntry, type LogOptions } from './porcelain/log.js';
+export * from './porcelain/merge/index.js';
+export {
+  listBranches,
+  createBranch,
+  deleteBranch,
+  branchRef,
+  type Branch,
+  type BranchList,
+} from './porcelain/branch.js';
+export { switchBranch, type SwitchOptions, type SwitchResult } from './porcelain/switchBranch.js';
 export { diff, textPatch, readStoredFile, type DiffSide, type DiffResult } from './porcelain/diff.js';
 export { diffFlat, type Change, type TreeDiff } from './porcelain/diffTrees.js';
 export { restore, type RestoreOptions, type RestoreResult } from './porcelain/restore.js';

@@ -1,3 +1,4 @@
+import { RefConflictError } from '../errors.js';
 import { encodeSnapshot, decodeSnapshot } from '../objects/snapshot.js';
 import { hashObject } from '../objects/hashObject.js';
 import type { ObjectId, Snapshot } from '../objects/types.js';
@@ -20,6 +21,10 @@ export interface CommitOptions {
   allowEmpty?: boolean;
   /** persona / tool metadata stored with the snapshot */
   meta?: Record<string, string>;
+  /** more parents after HEAD (a merge snapshot's second parent); the snapshot is recorded even if nothing changed */
+  parents?: readonly ObjectId[];
+  /** refuse (EREFCONFLICT) unless HEAD is this snapshot when the lock is taken (a merge's first parent) */
+  expectHead?: ObjectId | null;
   /** seconds to wait for another command holding the vault lock */
   lockWait?: number;
   onProgress?: (p: Progress) => void;
@@ -85,6 +90,8 @@ export async function commit(opts: CommitOptions): Promise<CommitResult> {
   let writer: ObjectWriter | null = null;
   try {
     const head = await readHead(vault.refs);
+    if (opts.expectHead !== undefined && head.id !== opts.expectHead)
+      throw new RefConflictError(head.ref ?? 'HEAD', opts.expectHead, head.id);
     const cache = await StatCache.load(vault.fs, vault.db.paths.index);
     const parent = await parentOf(vault, head.id, cache);
     const skipped: Skipped[] = [];
@@ -189,7 +196,7 @@ async function rootTree(
  */
 function worthRecording(opts: CommitOptions, treeChanged: boolean, attachmentsChanged: boolean): boolean {
   const always = (opts.attachments ?? []).some((a) => a.always);
-  return treeChanged || Boolean(opts.allowEmpty) || (always && attachmentsChanged);
+  return treeChanged || Boolean(opts.allowEmpty) || Boolean(opts.parents?.length) || (always && attachmentsChanged);
 }
 
 /** Make the snapshot's attachments (when there may be a snapshot); `made` and the parent's attachments tree. */
@@ -242,7 +249,7 @@ async function writeSnapshot(
   const { vault } = opts;
   const body = encodeSnapshot({
     tree,
-    parents: parent ? [parent] : [],
+    parents: [...(parent ? [parent] : []), ...(opts.parents ?? [])],
     author: vault.author,
     time: vault.clock(),
     message: opts.message,

@@ -6,6 +6,7 @@ import type { ObjectId } from '../objects/types.js';
 import { isNotFound, joinPath } from '../plumbing/fs.js';
 import type { ObjectDatabase } from '../plumbing/ObjectDatabase.js';
 import { listRefs, readHead, readReflog } from '../refs/refs.js';
+import { readMergeHead } from './merge/state.js';
 import type { Vault } from './openVault.js';
 
 export interface Roots {
@@ -43,7 +44,7 @@ async function reflogNames(vault: Vault): Promise<string[]> {
 }
 
 /**
- * What prune must keep: HEAD, every ref, and every snapshot a reflog entry
+ * What prune must keep: HEAD, every ref, a merge's MERGE_HEAD, and every snapshot a reflog entry
  * younger than `protectMs` names (old and new side). An unreadable ref or
  * reflog is an error, never "nothing to keep".
  */
@@ -56,6 +57,10 @@ export async function collectRoots(vault: Vault, protectMs: number, now: number)
   });
   if (head.id) refs.add(head.id);
   seen.push(`HEAD ${head.ref} ${head.id}`);
+  // a merge in progress: the snapshot being merged (resolve --theirs reads its files) stays
+  const merging = await readMergeHead(vault);
+  if (merging) refs.add(merging);
+  seen.push(`MERGE_HEAD ${merging}`);
   const all = await listRefs(vault.refs, 'refs/', (ref, e) => {
     throw new DamagedVaultError('prune', `ref ${ref} is unreadable (${e.message})`);
   }).catch((e) => {

@@ -5,7 +5,7 @@ import { isNotFound } from '../plumbing/fs.js';
 import { flattenTree, type FlatEntry } from '../plumbing/trees.js';
 import { readHead } from '../refs/refs.js';
 import { diffFlat, type TreeDiff } from './diffTrees.js';
-import { refNames, type LogEntry } from './log.js';
+import { refNames, walkHistory, type LogEntry } from './log.js';
 import type { Vault } from './openVault.js';
 import { readSnapshot, type ResolvedSnapshot } from './readSnapshot.js';
 
@@ -15,7 +15,7 @@ import { readSnapshot, type ResolvedSnapshot } from './readSnapshot.js';
  * then more on request, and looks the ref names up once.
  */
 export interface TimelinePager {
-  /** the next `n` snapshots along first parents (fewer at the root) */
+  /** the next `n` snapshots, newest first over both sides of merges (fewer at the root) */
   next(n: number): Promise<LogEntry[]>;
   /** no snapshots left */
   readonly done: boolean;
@@ -23,31 +23,36 @@ export interface TimelinePager {
   refresh(): Promise<Map<ObjectId, string[]>>;
 }
 
-export async function openTimeline(opts: { vault: Vault; from?: string }): Promise<TimelinePager> {
+export interface TimelineOptions {
+  vault: Vault;
+  /** where to start (default HEAD) */
+  from?: string;
+  /** only the first-parent line (a merge is one entry, its changes are against the first parent) */
+  firstParent?: boolean;
+}
+
+/** Page through history in `log`'s order: newest first, every parent (or first parents only). */
+export async function openTimeline(opts: TimelineOptions): Promise<TimelinePager> {
   const { vault } = opts;
   let names = await refNames(vault);
-  let nextId: ObjectId | null = null;
-  if (opts.from) nextId = (await readSnapshot(vault, opts.from)).id;
-  else nextId = (await readHead(vault.refs)).id ?? null;
-  const seen = new Set<ObjectId>();
+  const startId = opts.from ? (await readSnapshot(vault, opts.from)).id : ((await readHead(vault.refs)).id ?? null);
+  const start: ResolvedSnapshot | null = startId
+    ? { id: startId, ...decodeSnapshot(await vault.db.readTyped(startId, 'snapshot'), startId) }
+    : null;
+  const walk = start ? walkHistory(vault, start, { firstParent: opts.firstParent }) : null;
+  await walk?.next(); // the walk yields `start` first: it is `ahead` already
+  // one snapshot read ahead, so that `done` is true as soon as the last page is out
+  let ahead: ResolvedSnapshot | null = start;
   const pager: TimelinePager = {
     get done() {
-      return nextId === null;
+      return ahead === null;
     },
     async next(n: number) {
       const out: LogEntry[] = [];
-      while (nextId && out.length < n) {
-        if (seen.has(nextId)) {
-          nextId = null; // a crafted cycle
-          break;
-        }
-        seen.add(nextId);
-        const snap: ResolvedSnapshot = {
-          id: nextId,
-          ...decodeSnapshot(await vault.db.readTyped(nextId, 'snapshot'), nextId),
-        };
-        out.push({ ...snap, refs: names.get(snap.id) ?? [] });
-        nextId = snap.parents[0] ?? null;
+      while (ahead && out.length < n) {
+        out.push({ ...ahead, refs: names.get(ahead.id) ?? [] });
+        const r = await walk!.next();
+        ahead = r.done ? null : r.value;
       }
       return out;
     },

@@ -1,6 +1,8 @@
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../../errors.js';
 import { commit } from '../../porcelain/commit.js';
+import { commitMerge } from '../../porcelain/merge/commitMerge.js';
+import { readMergeState } from '../../porcelain/merge/state.js';
 import { commitAttachments } from '../../ui/attachments.js';
 import { bytes, gitFolderNote, plural, quotePath, shortId } from '../../ui/format.js';
 import type { Skipped } from '../../porcelain/hashWorktree.js';
@@ -10,7 +12,7 @@ import { examplesText } from '../examples.js';
 import { numberOption } from '../options.js';
 
 interface Args extends GlobalArgs {
-  message: string;
+  message?: string;
   allowEmpty?: boolean;
   allowEmptyMessage?: boolean;
   lockWait?: number;
@@ -22,7 +24,7 @@ export const commitCommand: CommandModule<GlobalArgs, Args> = {
   describe: 'record a snapshot of the project folder',
   builder: (y) =>
     y
-      .option('message', { alias: 'm', type: 'string', demandOption: true, describe: 'what changed' })
+      .option('message', { alias: 'm', type: 'string', describe: 'what changed (during a merge: the merge message)' })
       .option('allow-empty', { type: 'boolean', describe: 'record a snapshot even if nothing changed' })
       .option('allow-empty-message', { type: 'boolean', describe: 'accept an empty message (-m "")' })
       .option(
@@ -38,7 +40,8 @@ export const commitCommand: CommandModule<GlobalArgs, Args> = {
       })
       .epilog(examplesText([['vault commit -m "blocked out the castle"', 'snapshot everything that changed']])),
   handler: async (argv) => {
-    if (!String(argv.message ?? '').trim() && !argv.allowEmptyMessage)
+    // no -m at all is fine during a merge (its message is made for it); an empty one never is
+    if (argv.message !== undefined && !argv.message.trim() && !argv.allowEmptyMessage)
       throw new UsageError(
         'the snapshot message is empty',
         'say what changed: -m "..." (or pass --allow-empty-message)',
@@ -49,10 +52,13 @@ export const commitCommand: CommandModule<GlobalArgs, Args> = {
       { enabled: progressWanted(argv) },
     );
     const gitFolders: string[] = [];
-    const r = await withVault(argv, async (vault) =>
-      commit({
+    const r = await withVault(argv, async (vault) => {
+      // during a merge: the merge snapshot (both parents), once every conflict is resolved; -m is optional
+      const merging = await readMergeState(vault);
+      const message = argv.message ?? (merging ? undefined : missingMessage());
+      return (merging ? commitMerge : commit)({
         vault,
-        message: argv.message,
+        message: message!,
         allowEmpty: argv.allowEmpty,
         lockWait: argv.lockWait,
         meta: argv.workspaceNote ? { 'workspace.note': argv.workspaceNote } : undefined,
@@ -64,8 +70,8 @@ export const commitCommand: CommandModule<GlobalArgs, Args> = {
         onGitFolder: (path) => gitFolders.push(path),
         attachments: await commitAttachments(vault),
         onWarning: (w) => warn(`warning: ${w.attachment}: ${w.message}`),
-      }),
-    ).finally(bar.done);
+      });
+    }).finally(bar.done);
     const note = gitFolderNote(gitFolders);
     if (note) warn(note);
     // a snapshot that lacks files the folder has is not a complete backup: say so in the status too
@@ -89,6 +95,10 @@ export const commitCommand: CommandModule<GlobalArgs, Args> = {
     if (!r.complete) out(`  incomplete snapshot: ${leftOut(r.skipped)}`);
   },
 };
+
+function missingMessage(): never {
+  throw new UsageError('Missing required argument: message', 'vault commit -m "what changed"');
+}
 
 /** "2 paths not backed up (1 unreadable, 1 vanished); see the warnings" */
 function leftOut(skipped: readonly Skipped[]): string {

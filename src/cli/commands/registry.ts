@@ -87,6 +87,30 @@ export const COMMANDS: readonly CommandInfo[] = [
     load: async () => (await import('./milestone.js')).milestoneCommand,
   },
   {
+    usage: 'branch [NAME [START]]',
+    summary: 'list, make or delete branches (lines of history)',
+    group: 'record and bring back',
+    load: async () => (await import('./branch.js')).branchCommand,
+  },
+  {
+    usage: 'switch [-c] NAME',
+    summary: 'move the project folder to another branch',
+    group: 'record and bring back',
+    load: async () => (await import('./switch.js')).switchCommand,
+  },
+  {
+    usage: 'merge REV | --abort | --continue',
+    summary: 'bring another line of history into this one (three-way, per file and element)',
+    group: 'record and bring back',
+    load: async () => (await import('./merge.js')).mergeCommand,
+  },
+  {
+    usage: 'resolve PATH... [--ours|--theirs|--both]',
+    summary: 'mark a merge conflict as settled',
+    group: 'record and bring back',
+    load: async () => (await import('./resolve.js')).resolveCommand,
+  },
+  {
     usage: 'log [REV] [-n N]',
     summary: 'snapshots, newest first, with milestone and tag names',
     group: 'look at the history',

@@ -1,5 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { status } from '../../porcelain/status.js';
+import { readMergeState } from '../../porcelain/merge/state.js';
+import { conflictLine } from './merge.js';
 import { bytes, gitFolderNote, quotePath, shortId } from '../../ui/format.js';
 import { EXIT_INCOMPLETE, out, printJson, warn, withVault, type GlobalArgs } from '../context.js';
 import { examplesText } from '../examples.js';
@@ -10,16 +12,32 @@ export const statusCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   builder: (y) => y.epilog(examplesText([['vault status', 'what would the next commit record?']])),
   handler: async (argv) => {
     const gitFolders: string[] = [];
-    const r = await withVault(argv, (vault) => status({ vault, onGitFolder: (p) => gitFolders.push(p) }));
+    const [r, merging] = await withVault(
+      argv,
+      async (vault) =>
+        [await status({ vault, onGitFolder: (p) => gitFolders.push(p) }), await readMergeState(vault)] as const,
+    );
     const note = gitFolderNote(gitFolders);
     if (note) warn(note);
     // something could not be read (a commit would leave it out): say so in the exit status too
     if (!r.complete) process.exitCode = EXIT_INCOMPLETE;
     if (argv.json) {
       const { worktree: _w, ...rest } = r;
-      return printJson(rest);
+      return printJson({ ...rest, merge: merging });
     }
     out(r.head ? `on snapshot ${shortId(r.head)}` : 'no snapshots yet');
+    if (merging) {
+      const open = merging.conflicts.filter((c) => !c.resolved).length;
+      out(
+        `merging ${merging.theirsName} (${shortId(merging.theirs)}) into ${merging.oursName}: ${open} of ${merging.conflicts.length} conflict(s) not resolved`,
+      );
+      for (const c of merging.conflicts) out(conflictLine(c));
+      out(
+        open
+          ? "resolve with 'vault resolve PATH --ours|--theirs|--both', or 'vault merge --abort'"
+          : "all resolved: 'vault commit' records the merge",
+      );
+    }
     if (r.clean && !r.skipped.length) return out('nothing to commit, working folder clean');
     if (r.clean) out('no changes in what could be read');
     for (const c of r.renamed) out(`R  ${quotePath(c.from ?? '')} -> ${quotePath(c.path)}`);
