@@ -1,6 +1,13 @@
 import type { Vault } from '../porcelain/openVault.js';
 import { snapshotChanges, type ChangeCounts, type SnapshotChanges, type TreeCache } from '../porcelain/timeline.js';
 
+/** What the store knows at one moment: a new object each time it learns more (React compares identities). */
+export interface ChangeView {
+  get(id: string): SnapshotChanges | Error | undefined;
+  /** how many snapshots are known */
+  readonly size: number;
+}
+
 /**
  * What each snapshot changed against its first parent, computed one snapshot at a time and kept:
  * the rows on screen first (change counts, thumbnails), then whatever a path filter still needs.
@@ -15,8 +22,17 @@ export class ChangeStore {
   private readonly listeners = new Set<() => void>();
   private readonly trees: TreeCache = new Map();
   private notifyTimer: ReturnType<typeof setTimeout> | null = null;
+  private current: ChangeView = this.snapshot();
 
   constructor(private readonly vault: Vault) {}
+
+  private snapshot(): ChangeView {
+    const done = this.done;
+    return { get: (id) => done.get(id), size: done.size };
+  }
+
+  /** what is known now (the same object until the store learns more): for useSyncExternalStore */
+  readonly view = (): ChangeView => this.current;
 
   get(id: string): SnapshotChanges | Error | undefined {
     return this.done.get(id);
@@ -39,10 +55,10 @@ export class ChangeStore {
     this.run();
   }
 
-  subscribe(fn: () => void): () => void {
+  readonly subscribe = (fn: () => void): (() => void) => {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
-  }
+  };
 
   close(): void {
     this.closed = true;
@@ -56,6 +72,7 @@ export class ChangeStore {
     if (this.closed) return;
     const fire = () => {
       this.notifyTimer = null;
+      this.current = this.snapshot();
       for (const l of this.listeners) l();
     };
     if (now) {
@@ -92,7 +109,7 @@ export class ChangeStore {
 }
 
 /** Change counts of these snapshots, for those the store knows ('error' when reading one failed). */
-export function countsOf(store: ChangeStore, ids: readonly string[]): Map<string, ChangeCounts | 'error'> {
+export function countsOf(store: ChangeView, ids: readonly string[]): Map<string, ChangeCounts | 'error'> {
   const counts = new Map<string, ChangeCounts | 'error'>();
   for (const id of ids) {
     const c = store.get(id);

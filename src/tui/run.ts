@@ -1,7 +1,6 @@
-import { render } from 'ink';
-import { createElement } from 'react';
-import type { Vault } from '../index.js';
-import { App, type Persona } from './App.js';
+import type { Vault } from '../porcelain/openVault.js';
+import type { ActivePersona as Persona } from '../porcelain/settings.js';
+import { splashFrame } from './splash.js';
 import { colorsWanted, setColors } from './theme.js';
 
 export interface RunOptions {
@@ -13,21 +12,24 @@ export interface RunOptions {
 
 /**
  * Run the TUI until the user quits (q or Ctrl-C): on the terminal's alternate screen, which is left
- * again (and the cursor shown) however the app ends.
+ * again (and the cursor shown) however the app ends. The first frame is drawn at once, as plain text
+ * (splash.ts); Ink, React and the app load after it (start.ts) and draw over it.
  */
 export async function runTui(opts: RunOptions): Promise<void> {
   const stdout = opts.stdout ?? process.stdout;
-  setColors(colorsWanted());
+  const colors = colorsWanted();
+  setColors(colors);
   const alt = stdout.isTTY;
-  if (alt) stdout.write('\x1b[?1049h\x1b[H');
+  if (alt) {
+    const size = { columns: stdout.columns || 80, rows: stdout.rows || 24 };
+    const first = splashFrame({ project: opts.vault.workTree, persona: opts.persona, colors, ...size });
+    stdout.write(`\x1b[?1049h\x1b[?25l\x1b[H${first}`);
+  }
   try {
-    const app = render(createElement(App, { vault: opts.vault, persona: opts.persona }), {
-      stdout,
-      stdin: opts.stdin ?? process.stdin,
-      exitOnCtrlC: true,
-      patchConsole: true,
-    });
-    await app.waitUntilExit();
+    const { renderApp } = await import('./start.js');
+    // Ink's first frame is written by render() itself, right after this: no blank screen in between
+    if (alt) stdout.write('\x1b[2J\x1b[H');
+    await renderApp({ vault: opts.vault, persona: opts.persona, stdout, stdin: opts.stdin ?? process.stdin });
   } finally {
     if (alt) stdout.write('\x1b[?25h\x1b[?1049l');
   }

@@ -23,10 +23,9 @@ export interface BuildMark {
 export function useBuilds(
   vault: Vault,
   enabled: boolean,
-): { builds: ReadonlyMap<string, readonly BuildMark[]>; error: string | null; reload: () => void } {
+): { builds: ReadonlyMap<string, readonly BuildMark[]>; error: string | null } {
   const [builds, setBuilds] = useState<ReadonlyMap<string, readonly BuildMark[]>>(new Map());
   const [error, setError] = useState<string | null>(null);
-  const [round, setRound] = useState(0);
   useEffect(() => {
     if (!enabled) return;
     let live = true;
@@ -54,6 +53,6 @@ export function useBuilds(
     return () => {
       live = false;
     };
-  }, [vault, enabled, round]);
-  return { builds, error, reload: () => setRound((r) => r + 1) };
+  }, [vault, enabled]);
+  return { builds, error };
 }

@@ -9,6 +9,8 @@ export interface Timeline {
   done: boolean;
   loading: boolean;
   error: string | null;
+  /** how many snapshots the history has (counted in the background); null until counted */
+  total: number | null;
   /** load `n` more snapshots (no-op while loading or when done) */
   loadMore(n: number): void;
   /** read ref names again and update the badges */
@@ -17,18 +19,59 @@ export interface Timeline {
   reload(): Promise<LogEntry[]>;
 }
 
-/** The history, loaded lazily: the first `firstPage` snapshots, then more on request. */
+/** snapshots read per step of the background count (it yields to keys and rendering between steps) */
+const COUNT_STEP = 256;
+
+/**
+ * How many snapshots the history has: all of it read along first parents, a step at a time, without
+ * keeping the entries. null when `live()` turned false (the app closed, or the history changed).
+ */
+export async function countSnapshots(vault: Vault, live: () => boolean = () => true): Promise<number | null> {
+  const pager = await openTimeline({ vault });
+  let n = 0;
+  while (!pager.done) {
+    n += (await pager.next(COUNT_STEP)).length;
+    if (!live()) return null;
+    await new Promise((r) => setImmediate(r));
+  }
+  return n;
+}
+
+/**
+ * The history, loaded lazily: the first `firstPage` snapshots (the size when the app opened), then more
+ * on request; meanwhile the whole history is counted in the background for the header.
+ */
 export function useTimeline(vault: Vault, firstPage: number): Timeline {
   const [entries, setEntries] = useState<LogEntry[]>([]);
   const [done, setDone] = useState(false);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
+  const [total, setTotal] = useState<number | null>(null);
+  const [first] = useState(firstPage);
   const pager = useRef<TimelinePager | null>(null);
   const busy = useRef(false);
+  /** entries loaded so far (reload reads as many again) */
+  const loaded = useRef(0);
+  /** the count under way; a newer count (after a reload) stops an older one, and so does unmounting */
+  const counting = useRef(0);
+
+  const count = useCallback(
+    (p: TimelinePager, live: () => boolean) => {
+      const round = ++counting.current;
+      const current = () => live() && counting.current === round;
+      if (p.done) return setTotal(loaded.current);
+      setTotal(null);
+      countSnapshots(vault, current)
+        .then((n) => n !== null && current() && setTotal(n))
+        .catch(() => {}); // no count: the header keeps saying "N+"
+    },
+    [vault],
+  );
 
   const load = useCallback(async (n: number) => {
-    if (busy.current || !pager.current) return;
-    if (pager.current.done) {
+    const p = pager.current;
+    if (busy.current || !p) return;
+    if (p.done) {
       // an empty history (no HEAD yet): nothing to load, and nothing is loading
       setDone(true);
       setLoading(false);
@@ -37,9 +80,10 @@ export function useTimeline(vault: Vault, firstPage: number): Timeline {
     busy.current = true;
     setLoading(true);
     try {
-      const more = await pager.current.next(n);
+      const more = await p.next(n);
+      loaded.current += more.length;
       setEntries((old) => [...old, ...more]);
-      setDone(pager.current.done);
+      setDone(p.done);
     } catch (e) {
       setError((e as Error).message);
       setDone(true);
@@ -55,7 +99,8 @@ export function useTimeline(vault: Vault, firstPage: number): Timeline {
       .then(async (p) => {
         if (!live) return;
         pager.current = p;
-        await load(firstPage);
+        await load(first);
+        if (live) count(p, () => live);
       })
       .catch((e: Error) => {
         if (!live) return;
@@ -66,7 +111,7 @@ export function useTimeline(vault: Vault, firstPage: number): Timeline {
     return () => {
       live = false;
     };
-  }, [vault]);
+  }, [vault, load, count, first]);
 
   const loadMore = useCallback((n: number) => void load(n), [load]);
 
@@ -76,22 +121,22 @@ export function useTimeline(vault: Vault, firstPage: number): Timeline {
     setEntries((old) => old.map((e) => ({ ...e, refs: names.get(e.id) ?? [] })));
   }, []);
 
-  const count = useRef(0);
-  count.current = entries.length;
   const reload = useCallback(async () => {
     while (busy.current) await new Promise((r) => setTimeout(r, 10));
     busy.current = true;
     try {
       const p = await openTimeline({ vault });
-      const again = await p.next(Math.max(firstPage, count.current + 1));
+      const again = await p.next(Math.max(first, loaded.current + 1));
       pager.current = p;
+      loaded.current = again.length;
       setEntries(again);
       setDone(p.done);
+      count(p, () => true);
       return again;
     } finally {
       busy.current = false;
     }
-  }, [vault, firstPage]);
+  }, [vault, first, count]);
 
-  return { entries, done, loading, error, loadMore, refreshRefs, reload };
+  return { entries, done, loading, error, total, loadMore, refreshRefs, reload };
 }

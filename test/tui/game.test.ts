@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { buildBadge } from '../../src/tui/BuildBadges.js';
+import { buildBadge } from '../../src/tui/build-badge.js';
 import { buildSummary } from '../../src/tui/BuildPanel.js';
 import { KEYS, gameVault, renderApp } from './harness.js';
 
