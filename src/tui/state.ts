@@ -114,8 +114,13 @@ export function offsetIn(s: TuiState, rows: number, height: number): number {
   return follow(Math.min(s.offset, cur), cur, height);
 }
 
+/**
+ * Move the timeline's cursor. Before the whole history is read it may go past the rows loaded (keys
+ * typed ahead of loading are kept: the row appears once it is read); after, it stays within the rows.
+ */
 function moveTimeline(s: TuiState, to: number | 'end', l: Layout): TuiState {
-  const cursor = to === 'end' ? to : clamp(to, 0, Math.max(0, l.shown.length - 1));
+  let cursor: number | 'end' = to;
+  if (to !== 'end') cursor = l.done ? clamp(to, 0, Math.max(0, l.shown.length - 1)) : Math.max(0, to);
   const next = { ...s, cursor };
   return { ...next, offset: offsetIn(next, l.shown.length, l.listHeight) };
 }
@@ -140,17 +145,19 @@ function diffStep(s: TuiState, command: PureCommand, l: Layout): TuiState {
 
 function timelineCommand(s: TuiState, command: PureCommand, l: Layout): TuiState {
   const cur = cursorIn(s, l.shown.length);
+  // moves count from where earlier keys put the cursor, even past the rows loaded so far
+  const from = typeof s.cursor === 'number' && !l.done ? Math.max(s.cursor, cur) : cur;
   const page = Math.max(1, l.listHeight - 1);
   const selected = l.shown[cur];
   switch (command) {
     case 'down':
-      return moveTimeline(s, cur + 1, l);
+      return moveTimeline(s, from + 1, l);
     case 'up':
-      return moveTimeline(s, cur - 1, l);
+      return moveTimeline(s, from - 1, l);
     case 'pageDown':
-      return moveTimeline(s, cur + page, l);
+      return moveTimeline(s, from + page, l);
     case 'pageUp':
-      return moveTimeline(s, cur - page, l);
+      return moveTimeline(s, from - page, l);
     case 'first':
       return moveTimeline(s, 0, l);
     case 'last':
