@@ -49,7 +49,8 @@ const USAGE = `Usage: npm run bench -- [options]      (or: node bench/run.mjs [o
   --json FILE    JSON results (default <work>/results.json)
   --no-install   never try to apt-get install missing peers
   --no-builds    skip the builds scenario (game asset chunker vs plain CDC)
-  --no-tui       skip the TUI open-time measurement (1,000 snapshots x 10,000 files)
+  --no-tui       skip the TUI open time (1,000 snapshots x 10,000 files: in-process,
+                 and the whole vault tui command on a pty to its first frame)
   -h, --help     this help
 
 Environment: VAULT_BIN = Vault CLI run as \`$VAULT_BIN\` (through its #! line)

@@ -10,7 +10,8 @@ import { Header } from './Header.js';
 import { TIMELINE_LOADING } from './header-text.js';
 import { helpLines, helpRows } from './HelpOverlay.js';
 import { hintLine } from './keymap.js';
-import { cursorIn, offsetIn, type Layout, type TuiState } from './state.js';
+import { cursorIn, fileOffsetIn, offsetIn, type Layout, type TuiState } from './state.js';
+import type { Preload } from './preload.js';
 import type { Message } from './StatusBar.js';
 import { pictureColorWanted, type PictureColor } from './theme.js';
 import { useChangeStore } from './use-changes.js';
@@ -35,6 +36,8 @@ export interface AppProps {
   htmlDir?: string;
   /** opens the HTML timeline; returns whether it did (default: xdg-open when there is a desktop) */
   opener?: (path: string) => boolean;
+  /** the first page of history, already being read (`vault tui`: while the app loaded) */
+  preload?: Preload;
 }
 
 /** snapshots read at a time when the cursor nears the end of what is loaded */
@@ -78,13 +81,13 @@ function diffTitle(s: TuiState): string {
 }
 
 /** The whole screen: header, the timeline or diff view, prompts, status line. Keys: see keymap.ts and use-commands.ts. */
-export function App({ vault, persona, pictureColor = pictureColorWanted(), htmlDir, opener }: AppProps) {
+export function App({ vault, persona, pictureColor = pictureColorWanted(), htmlDir, opener, preload }: AppProps) {
   const { exit } = useApp();
   const { columns: width, rows } = useTerminalSize();
   const height = Math.max(5, rows - 1); // ink redraws the whole screen when the output is as tall as the terminal
-  const timeline = useTimeline(vault, height);
-  const [state, store] = useStore();
   const { store: changeStore, changes } = useChangeStore(vault);
+  const timeline = useTimeline({ vault, firstPage: height, preloaded: preload?.timeline, idle: changeStore.idle });
+  const [state, store] = useStore();
   const milestones = useMilestoneTypes(vault);
   const progress = useProgress();
   const { shown, pending } = useFiltered(timeline.entries, state.filter, milestones.types, changes, changeStore);
@@ -112,6 +115,7 @@ export function App({ vault, persona, pictureColor = pictureColorWanted(), htmlD
   });
   const diff = useDiffView({ vault, persona, target: state.diff, fileCursor: state.fileCursor, pictureColor });
   const fileRows = filePaneHeight(diff.panels.length + diff.files.length, bodyHeight);
+  const fileOffset = fileOffsetIn(state.fileOffset, diff.fileCursor, diff.panels.length + diff.files.length, fileRows);
 
   // lazy loading: more history when the cursor nears the end; everything while a filter is on or G waits
   const { done, loading, loadMore } = timeline;
@@ -123,7 +127,7 @@ export function App({ vault, persona, pictureColor = pictureColorWanted(), htmlD
 
   const layout: Layout = {
     ...{ shown, done, listHeight, fileRows, patchLines: diff.patchLines },
-    diffRows: diff.panels.length + diff.files.length,
+    diffRows: diff.data ? diff.panels.length + diff.files.length : null,
     patchRows: Math.max(1, bodyHeight - fileRows - 2),
     helpLines: helpLines(view).length,
     helpRows: helpRows(bodyHeight),
@@ -150,7 +154,7 @@ export function App({ vault, persona, pictureColor = pictureColorWanted(), htmlD
           filtered: !!state.filter,
         }}
         diff={{
-          ...{ diff: diff.data, error: diff.error, fileCursor: diff.fileCursor, fileOffset: state.fileOffset },
+          ...{ diff: diff.data, error: diff.error, fileCursor: diff.fileCursor, fileOffset },
           ...{ patch: diff.patch, patchOffset: state.patchOffset, pane: state.pane, visual: diff.visual },
           title: diffTitle(state),
           pictureRows: THUMB_ROWS,

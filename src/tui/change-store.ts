@@ -20,6 +20,10 @@ export class ChangeStore {
   private running = false;
   private closed = false;
   private readonly listeners = new Set<() => void>();
+  /** an urgent snapshot is being computed */
+  private urgentNow = false;
+  /** waiting in `idle()` */
+  private idlers: (() => void)[] = [];
   private readonly trees: TreeCache = new Map();
   private notifyTimer: ReturnType<typeof setTimeout> | null = null;
   private current: ChangeView = this.snapshot();
@@ -55,6 +59,19 @@ export class ChangeStore {
     this.run();
   }
 
+  /** Resolves when nothing urgent is left (the rows on screen have their changes): lower-priority reading waits for it. */
+  readonly idle = (): Promise<void> => {
+    if (this.closed || (!this.urgent.length && !this.urgentNow)) return Promise.resolve();
+    return new Promise((r) => this.idlers.push(r));
+  };
+
+  private settle(): void {
+    if (!this.closed && (this.urgent.length || this.urgentNow)) return;
+    const waiting = this.idlers;
+    this.idlers = [];
+    for (const r of waiting) r();
+  }
+
   readonly subscribe = (fn: () => void): (() => void) => {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
@@ -65,6 +82,7 @@ export class ChangeStore {
     this.urgent = [];
     this.background = [];
     if (this.notifyTimer) clearTimeout(this.notifyTimer);
+    this.settle();
   }
 
   /** tell listeners, at most every 50 ms while work goes on, at once when it ends */
@@ -85,9 +103,11 @@ export class ChangeStore {
     for (const list of [this.urgent, this.background]) {
       while (list.length) {
         const id = list.shift()!;
+        this.urgentNow = list === this.urgent;
         if (!this.done.has(id)) return id;
       }
     }
+    this.urgentNow = false;
     return undefined;
   }
 
@@ -99,10 +119,17 @@ export class ChangeStore {
         for (let id = this.next(); id && !this.closed; id = this.next()) {
           const c = await snapshotChanges(this.vault, id, this.trees).catch((e: Error) => e);
           this.done.set(id, c);
+          this.urgentNow = false;
           this.notify(!this.urgent.length && !this.background.length);
+          this.settle();
+          // let keys and frames in between snapshots: reads served from memory resolve as microtasks,
+          // which would otherwise hold off every render until the whole list is done
+          await new Promise((r) => setImmediate(r));
         }
       } finally {
         this.running = false;
+        this.urgentNow = false;
+        this.settle();
       }
     })();
   }

@@ -71,8 +71,8 @@ export interface Layout {
   /** the whole history is loaded */
   readonly done: boolean;
   readonly listHeight: number;
-  /** rows of the diff's file pane: persona panels + files */
-  readonly diffRows: number;
+  /** rows of the diff's file pane: persona panels + files (null while the diff is being read) */
+  readonly diffRows: number | null;
   readonly fileRows: number;
   readonly patchRows: number;
   readonly patchLines: number;
@@ -114,6 +114,11 @@ export function offsetIn(s: TuiState, rows: number, height: number): number {
   return follow(Math.min(s.offset, cur), cur, height);
 }
 
+/** The file list's first row on screen: `cursor` visible, no empty rows under the list. */
+export function fileOffsetIn(offset: number, cursor: number, rows: number, height: number): number {
+  return follow(clamp(offset, 0, Math.max(0, rows - height)), cursor, height);
+}
+
 /**
  * Move the timeline's cursor. Before the whole history is read it may go past the rows loaded (keys
  * typed ahead of loading are kept: the row appears once it is read); after, it stays within the rows.
@@ -125,9 +130,11 @@ function moveTimeline(s: TuiState, to: number | 'end', l: Layout): TuiState {
   return { ...next, offset: offsetIn(next, l.shown.length, l.listHeight) };
 }
 
+/** Move in the diff's file list; keys before the diff is read count once it is (as in the timeline). */
 function moveFile(s: TuiState, by: number, l: Layout): TuiState {
-  const fileCursor = clamp(s.fileCursor + by, 0, Math.max(0, l.diffRows - 1));
-  const fileOffset = follow(Math.min(s.fileOffset, fileCursor), fileCursor, l.fileRows);
+  const last = l.diffRows === null ? Infinity : Math.max(0, l.diffRows - 1);
+  const fileCursor = clamp(Math.min(s.fileCursor, last) + by, 0, last);
+  const fileOffset = l.diffRows === null ? 0 : fileOffsetIn(s.fileOffset, fileCursor, l.diffRows, l.fileRows);
   return { ...s, fileCursor, fileOffset, patchOffset: 0 };
 }
 
@@ -255,7 +262,7 @@ export function reduce(s: TuiState, a: Action): TuiState {
     case 'close':
       return { ...s, mode: null };
     case 'say':
-      return { ...s, message: a.message };
+      return a.message === s.message ? s : { ...s, message: a.message };
     case 'ask':
       return { ...s, mode: { kind: 'confirm', plan: a.plan } };
     case 'elements':

@@ -160,7 +160,11 @@ function effects(d: CommandDeps): Record<EffectCommand, () => void> {
  */
 export function useCommands(d: CommandDeps): void {
   const run = (command: Command) => {
-    if (isEffect(command)) return effects(d)[command]();
+    if (isEffect(command)) {
+      // a key in a view replaces the last message (the reducer does the same for the other commands)
+      if (!d.store.get().mode) d.store.dispatch({ type: 'say', message: null });
+      return effects(d)[command]();
+    }
     d.store.dispatch({ type: 'command', command, layout: d.layout });
   };
   const onKey = (input: string, key: Key) => {

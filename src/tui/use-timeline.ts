@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { LogEntry } from '../porcelain/log.js';
 import type { Vault } from '../porcelain/openVault.js';
 import { openTimeline, type TimelinePager } from '../porcelain/timeline.js';
+import type { Preload } from './preload.js';
 
 export interface Timeline {
   entries: LogEntry[];
@@ -19,39 +20,34 @@ export interface Timeline {
   reload(): Promise<LogEntry[]>;
 }
 
-/** snapshots read per step of the background count (it yields to keys and rendering between steps) */
-const COUNT_STEP = 256;
+/** snapshots read per step of the background count (it yields to keys, rendering and `idle` between steps) */
+const COUNT_STEP = 64;
 
 /**
  * How many snapshots the history has: all of it read along first parents, a step at a time, without
- * keeping the entries. null when `live()` turned false (the app closed, or the history changed).
+ * keeping the entries; before each step it waits for `idle` (the change counts on screen go first).
+ * null when `live()` turned false (the app closed, or the history changed).
  */
-export async function countSnapshots(vault: Vault, live: () => boolean = () => true): Promise<number | null> {
+export async function countSnapshots(
+  vault: Vault,
+  live: () => boolean = () => true,
+  idle: () => Promise<void> = async () => {},
+): Promise<number | null> {
   const pager = await openTimeline({ vault });
   let n = 0;
   while (!pager.done) {
-    n += (await pager.next(COUNT_STEP)).length;
-    if (!live()) return null;
     await new Promise((r) => setImmediate(r));
+    await idle();
+    if (!live()) return null;
+    n += (await pager.next(COUNT_STEP)).length;
   }
   return n;
 }
 
-/**
- * The history, loaded lazily: the first `firstPage` snapshots (the size when the app opened), then more
- * on request; meanwhile the whole history is counted in the background for the header.
- */
-export function useTimeline(vault: Vault, firstPage: number): Timeline {
-  const [entries, setEntries] = useState<LogEntry[]>([]);
-  const [done, setDone] = useState(false);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<string | null>(null);
-  const [total, setTotal] = useState<number | null>(null);
-  const [first] = useState(firstPage);
-  const pager = useRef<TimelinePager | null>(null);
-  const busy = useRef(false);
-  /** entries loaded so far (reload reads as many again) */
-  const loaded = useRef(0);
+/** The background count of the history (see countSnapshots); `count` starts one, stopping an older one. */
+function useCount(vault: Vault, idle?: () => Promise<void>) {
+  /** the count of the latest round (null until it is in); a reload starts a new round */
+  const [total, setTotal] = useState<{ round: number; n: number | null }>({ round: 0, n: null });
   /** the count under way; a newer count (after a reload) stops an older one, and so does unmounting */
   const counting = useRef(0);
 
@@ -59,14 +55,43 @@ export function useTimeline(vault: Vault, firstPage: number): Timeline {
     (p: TimelinePager, live: () => boolean) => {
       const round = ++counting.current;
       const current = () => live() && counting.current === round;
-      if (p.done) return setTotal(loaded.current);
-      setTotal(null);
-      countSnapshots(vault, current)
-        .then((n) => n !== null && current() && setTotal(n))
+      setTotal({ round, n: null });
+      if (p.done) return;
+      countSnapshots(vault, current, idle)
+        .then((n) => n !== null && current() && setTotal((t) => (t.round === round ? { round, n } : t)))
         .catch(() => {}); // no count: the header keeps saying "N+"
     },
-    [vault],
+    [vault, idle],
   );
+
+  return { total: total.n, count };
+}
+
+/**
+ * The history, loaded lazily: the first `firstPage` snapshots (the size when the app opened), then more
+ * on request; meanwhile the whole history is counted in the background for the header.
+ */
+export function useTimeline(opts: {
+  vault: Vault;
+  /** snapshots read first (the app's height when it opened) */
+  firstPage: number;
+  /** the first page, already being read (see preload.ts) */
+  preloaded?: Preload['timeline'];
+  /** resolves when more urgent reading is done (the change counts on screen): the count waits for it */
+  idle?: () => Promise<void>;
+}): Timeline {
+  const { vault, firstPage, preloaded, idle } = opts;
+  const [entries, setEntries] = useState<LogEntry[]>([]);
+  const [done, setDone] = useState(false);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<string | null>(null);
+  const [first] = useState(firstPage);
+  const [initial] = useState(preloaded);
+  const pager = useRef<TimelinePager | null>(null);
+  const busy = useRef(false);
+  /** entries loaded so far (reload reads as many again) */
+  const loaded = useRef(0);
+  const { total, count } = useCount(vault, idle);
 
   const load = useCallback(async (n: number) => {
     const p = pager.current;
@@ -95,11 +120,17 @@ export function useTimeline(vault: Vault, firstPage: number): Timeline {
 
   useEffect(() => {
     let live = true;
-    openTimeline({ vault })
-      .then(async (p) => {
+    (initial ?? openTimeline({ vault }).then((p) => ({ pager: p, first: null })))
+      .then(async ({ pager: p, first: read }) => {
         if (!live) return;
         pager.current = p;
-        await load(first);
+        if (read) {
+          // read while the app was loading
+          loaded.current = read.length;
+          setEntries(read);
+          setDone(p.done);
+          setLoading(false);
+        } else await load(first);
         if (live) count(p, () => live);
       })
       .catch((e: Error) => {
@@ -111,7 +142,7 @@ export function useTimeline(vault: Vault, firstPage: number): Timeline {
     return () => {
       live = false;
     };
-  }, [vault, load, count, first]);
+  }, [vault, load, count, first, initial]);
 
   const loadMore = useCallback((n: number) => void load(n), [load]);
 

@@ -17,7 +17,7 @@ import type { Vault } from '../../src/porcelain/openVault.js';
 import { memVault } from '../helpers/vault.js';
 import { prngBytes } from '../helpers/prng.js';
 
-class FakeStdout extends EventEmitter {
+export class FakeStdout extends EventEmitter {
   columns: number;
   rows: number;
   isTTY = true;
@@ -33,7 +33,7 @@ class FakeStdout extends EventEmitter {
   };
 }
 
-class FakeStdin extends EventEmitter {
+export class FakeStdin extends EventEmitter {
   isTTY = true;
   private data: string | null = null;
   write(s: string) {
@@ -54,7 +54,7 @@ class FakeStdin extends EventEmitter {
   unref() {}
 }
 
-const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '');
+export const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '');
 /** the last frame with its escape codes (colours) */
 export type RawFrame = () => string;
 

@@ -11,7 +11,7 @@ import type { LogEntry } from '../../src/porcelain/log.js';
 import { keysOf, textOf } from '../../src/tui/keys.js';
 import { KEYMAP, helpTitle, hintLine, rowLabel, type Context } from '../../src/tui/keymap.js';
 import { cursorIn, initialState, reduce, type Layout, type TuiState } from '../../src/tui/state.js';
-import { KEYS, longVault, renderApp, selectedRow } from './harness.js';
+import { KEYS, creativeVault, longVault, renderApp, selectedRow } from './harness.js';
 
 const test = suite('tui keys: bursts, keymap, reducer');
 
@@ -87,7 +87,7 @@ const layout = (n: number, over: Partial<Layout> = {}): Layout => ({
   shown: Array.from({ length: n }, (_, i) => entry(n - i)),
   done: true,
   listHeight: 10,
-  diffRows: 0,
+  diffRows: null,
   fileRows: 1,
   patchRows: 1,
   patchLines: 0,
@@ -156,6 +156,16 @@ test('a burst of ten j in one write moves exactly ten rows; thirty writes withou
   s.burst('kk\r');
   const f = await s.waitFor((f) => f.startsWith('Vault · Diff'), 'the diff');
   assert.match(f, /[0-9a-f]{8} snapshot 65:/);
+  s.unmount();
+});
+
+test('keys typed before a diff is read count once it is: Enter then j j in one write select the third file', async () => {
+  const { vault } = await creativeVault();
+  const s = renderApp(vault);
+  await s.waitFor((f) => f.includes('first paint') && (f.match(/\+\d+ ~\d+ -\d+/g) ?? []).length === 2, 'the timeline');
+  s.burst('\rjj');
+  const f = await s.waitFor((f) => /^> modified Scenes\/level\.json/m.test(f), 'the third file selected');
+  assert.match(f, /^  modified Art\/hero\.png/m);
   s.unmount();
 });
 
