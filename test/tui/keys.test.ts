@@ -173,7 +173,8 @@ test('a prompt typed in one write: m, the name and type, Enter make the mileston
   const { vault } = await longVault(5);
   const s = renderApp(vault);
   await s.waitFor((f) => f.includes('snapshot 1') && on(5)(f), 'the timeline');
-  s.burst('jm' + 'approved beta' + '\r');
+  // j, m, then the prompt's text and Enter: all in one write
+  s.burst('jmapproved beta\r');
   await s.waitFor((f) => /milestone approved \(beta\) marks [0-9a-f]{12}/.test(f), 'the milestone');
   const ms = await listMilestones({ vault });
   assert.equal(
