@@ -50,7 +50,8 @@ const USAGE = `Usage: npm run bench -- [options]      (or: node bench/run.mjs [o
   --no-install   never try to apt-get install missing peers
   --no-builds    skip the builds scenario (game asset chunker vs plain CDC)
   --no-images    skip the images scenario (visual diff of 8192x8192 and 16384x8192 PNGs)
-  --no-tui       skip the TUI open-time measurement (1,000 snapshots x 10,000 files)
+  --no-tui       skip the TUI open time (1,000 snapshots x 10,000 files: in-process,
+                 and the whole vault tui command on a pty to its first frame)
   -h, --help     this help
 
 Environment: VAULT_BIN = Vault CLI run as \`$VAULT_BIN\` (through its #! line)

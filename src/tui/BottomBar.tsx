@@ -3,7 +3,7 @@ import { Confirm } from './Confirm.js';
 import { FilterBar } from './FilterBar.js';
 import { ProgressLine } from './ProgressLine.js';
 import { Prompt } from './Prompt.js';
-import { StatusBar, type Message } from './StatusBar.js';
+import { StatusBar, messageLines, type Message } from './StatusBar.js';
 import type { Running } from './use-progress.js';
 
 export interface BottomBarProps {
@@ -22,8 +22,11 @@ export interface BottomBarProps {
 }
 
 /** Lines a BottomBar takes for these props (the body gets the rest of the screen). */
-export function bottomHeight(p: Pick<BottomBarProps, 'filter' | 'prompt' | 'confirm'>): number {
-  return (p.filter ? 1 : 0) + (p.prompt ? 2 : 0) + (p.confirm ? p.confirm.details.length + 4 : 0) + 1;
+export function bottomHeight(
+  p: Pick<BottomBarProps, 'filter' | 'prompt' | 'confirm' | 'running' | 'message' | 'width'>,
+): number {
+  const status = p.running ? 1 : Math.max(1, messageLines(p.message, p.width).length);
+  return (p.filter ? 1 : 0) + (p.prompt ? 2 : 0) + (p.confirm ? p.confirm.details.length + 4 : 0) + status;
 }
 
 /** Under the body: filter line, prompt, confirmation, then the status (or progress) line. */

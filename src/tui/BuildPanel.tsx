@@ -38,9 +38,11 @@ export function BuildPanel({
   width: number;
 }) {
   const s = buildSummary(id, builds);
+  let color = builds?.length ? theme.build : theme.dim;
+  if (error) color = theme.error;
   return (
     <Box flexDirection="column" height={BUILD_PANEL_HEIGHT} width={width}>
-      <Text color={error ? theme.error : builds?.length ? theme.build : theme.dim} wrap="truncate">
+      <Text color={color} wrap="truncate">
         {fit(error ? `builds: ${error}` : s.builds, width)}
       </Text>
       <Box height={BUILD_PANEL_HEIGHT - 1} overflow="hidden">

@@ -1,14 +1,13 @@
 import { Box, Text } from 'ink';
 import type { Change } from '../index.js';
 import { FileList } from './FileList.js';
+import type { Pane } from './state.js';
 import { PatchView } from './PatchView.js';
 import { VisualPane } from './VisualPane.js';
 import type { Visual } from './use-visual.js';
 import type { DiffData, Patch } from './use-diff.js';
 import { theme } from './theme.js';
 import { fit } from './text.js';
-
-export type Pane = 'files' | 'patch';
 
 export interface DiffViewProps {
   title: string;
@@ -68,11 +67,8 @@ export function DiffView({
       {fit(`${focused ? '▶' : ' '} ${label} `.padEnd(width, '─'), width)}
     </Text>
   );
-  const patchTitle = panel
-    ? `${panel.label}: ${panel.summary}`
-    : change
-      ? `${change.path}${change.kind === 'renamed' ? ` (from ${change.from})` : ''}`
-      : 'no file';
+  let patchTitle = change ? `${change.path}${change.kind === 'renamed' ? ` (from ${change.from})` : ''}` : 'no file';
+  if (panel) patchTitle = `${panel.label}: ${panel.summary}`;
   return (
     <Box flexDirection="column" height={height}>
       {bar(

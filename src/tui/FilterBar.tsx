@@ -21,7 +21,8 @@ export function FilterBar({ text, editing, matches, pending, done, width }: Filt
         <Text inverse> </Text>
       </Text>
     );
-  const more = pending ? `, searching ${pending} more` : done ? '' : '+';
+  let more = done ? '' : '+';
+  if (pending) more = `, searching ${pending} more`;
   return (
     <Text color={theme.prompt}>
       {fit(

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
+import { headerText } from './header-text.js';
 import { theme } from './theme.js';
-import { fit } from './text.js';
 
 export interface HeaderProps {
   project: string;
@@ -10,15 +10,14 @@ export interface HeaderProps {
 }
 
 /** One line: product, view, persona, project folder. */
-export function Header({ project, view, persona, width }: HeaderProps) {
-  const left = `Vault · ${view}${persona ? ` · persona: ${persona}` : ''}`;
-  const room = Math.max(0, width - left.length - 3);
+export function Header(props: HeaderProps) {
+  const { left, right } = headerText(props);
   return (
-    <Box width={width}>
+    <Box width={props.width}>
       <Text bold color={theme.title}>
         {left}
       </Text>
-      <Text color={theme.dim}>{room > 4 ? `   ${fit(project, room)}` : ''}</Text>
+      <Text color={theme.dim}>{right}</Text>
     </Box>
   );
 }

@@ -1,41 +1,38 @@
 import { Box, Text } from 'ink';
+import { helpSections, helpTitle } from './keymap.js';
 import { theme } from './theme.js';
+import { fit } from './text.js';
 
-/** Every key, by view (? and q are in the title). Kept next to the key handling in App.tsx: change both together. */
-export const KEYS: readonly [string, readonly [string, string][]][] = [
-  [
-    'Timeline',
-    [
-      ['j/k, ↓/↑', 'next / previous snapshot'],
-      ['PgDn/PgUp, g/G', 'page down / up, first / last'],
-      ['Enter', 'diff against the parent (or against A)'],
-      ['space', 'mark as A (Enter on B diffs A..B)'],
-      ['/', 'filter: words, type:beta, path:Art/'],
-      ['Esc', 'unmark A, clear the filter'],
-      ['m', 'mark a milestone: NAME [TYPE]'],
-      ['o', 'write the HTML timeline (and open it)'],
-    ],
-  ],
-  [
-    'Diff',
-    [
-      ['j/k, ↓/↑', 'next / previous file (or scroll the patch)'],
-      ['Tab', 'switch between files and patch'],
-      ['r / R', 'restore the file from this snapshot / from before it'],
-      ['e', 'restore one element (layer, node, key)'],
-      ['Esc, Backspace', 'back to the timeline'],
-    ],
-  ],
-  [
-    'Prompts',
-    [
-      ['Enter / Esc', 'accept / cancel'],
-      ['y / n', 'confirm / refuse'],
-    ],
-  ],
-];
+/** A line of the help: a section title, or a key and what it does. */
+export type HelpLine = { title: string } | { keys: string; text: string };
 
-export function HelpOverlay({ height, width }: { height: number; width: number }) {
+/** Every key, by context, the current view's first: made from the keymap, so it lists the keys that work. */
+export function helpLines(view: 'timeline' | 'diff'): HelpLine[] {
+  return helpSections(view).flatMap((s) => [
+    { title: s.title },
+    ...s.rows.map(([keys, text]): HelpLine => ({ keys, text })),
+  ]);
+}
+
+/** Rows of the overlay under its title (inside the border). */
+export const helpRows = (height: number) => Math.max(1, height - 3);
+
+export function HelpOverlay({
+  view,
+  offset,
+  height,
+  width,
+}: {
+  view: 'timeline' | 'diff';
+  /** the first line shown (j/k scroll) */
+  offset: number;
+  height: number;
+  width: number;
+}) {
+  const lines = helpLines(view);
+  const rows = helpRows(height);
+  const keyCols = Math.max(...lines.map((l) => ('keys' in l ? [...l.keys].length : 0))) + 2;
+  const more = lines.length > rows ? ` · ${offset + rows < lines.length ? 'j/↓ more' : 'k/↑ back'}` : '';
   return (
     <Box
       flexDirection="column"
@@ -47,20 +44,21 @@ export function HelpOverlay({ height, width }: { height: number; width: number }
       paddingX={1}
     >
       <Text bold color={theme.title}>
-        Keys (? or Esc closes this help; q or Ctrl-C quits)
+        {fit(`${helpTitle()}${more}`, width - 4)}
       </Text>
-      {KEYS.map(([section, keys]) => (
-        <Box key={section} flexDirection="column">
-          <Text bold>{section}</Text>
-          {keys.map(([k, what]) => (
-            <Text key={k}>
-              {'  '}
-              <Text color={theme.id}>{k.padEnd(16)}</Text>
-              {what}
-            </Text>
-          ))}
-        </Box>
-      ))}
+      {lines.slice(offset, offset + rows).map((l) =>
+        'title' in l ? (
+          <Text key={l.title} bold>
+            {l.title}
+          </Text>
+        ) : (
+          <Text key={`${l.keys}:${l.text}`} wrap="truncate">
+            {'  '}
+            <Text color={theme.id}>{l.keys.padEnd(keyCols)}</Text>
+            {l.text}
+          </Text>
+        ),
+      )}
     </Box>
   );
 }

@@ -3,7 +3,7 @@ import { Box, Text } from 'ink';
 import type { Change } from '../index.js';
 import type { Patch } from './use-diff.js';
 import { theme } from './theme.js';
-import { fit } from './text.js';
+import { expandTabs, fit } from './text.js';
 
 export interface PatchViewProps {
   /** the selected file (undefined with a panel selected, or no changes) */
@@ -12,6 +12,11 @@ export interface PatchViewProps {
   offset: number;
   height: number;
   width: number;
+}
+
+/** A patch line with its tabs expanded after the +/-/space column, so indentation lines up as in the file. */
+export function patchLine(l: string): string {
+  return l.slice(0, 1) + expandTabs(l.slice(1));
 }
 
 function lineColor(l: string): string | undefined {
@@ -30,7 +35,7 @@ export function PatchView({ change, patch, offset, height, width }: PatchViewPro
       <Box flexDirection="column">
         {patch.lines.slice(offset, offset + height).map((l, i) => (
           <Text key={offset + i} wrap="truncate" color={l.tone ? theme[l.tone] : undefined}>
-            {fit(l.text, width) || ' '}
+            {fit(expandTabs(l.text), width) || ' '}
           </Text>
         ))}
       </Box>
@@ -52,7 +57,7 @@ export function PatchView({ change, patch, offset, height, width }: PatchViewPro
       <Box flexDirection="column">
         {patch.lines.slice(offset, offset + height).map((l, i) => (
           <Text key={offset + i} wrap="truncate" color={lineColor(l)}>
-            {fit(l, width) || ' '}
+            {fit(patchLine(l), width) || ' '}
           </Text>
         ))}
       </Box>

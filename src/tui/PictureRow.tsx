@@ -8,7 +8,9 @@ const GAP = 2;
 /** The text cells of picture `t` on text row `r`: its line, or a note on the first row when there is no picture. */
 function cellOf(t: Thumb, r: number): string {
   if (t.lines && t.lines.length) return t.lines[r] ?? ' '.repeat(t.cols);
-  const note = r ? '' : t.lines === null ? '…' : t.error ? 'unreadable' : 'no thumbnail';
+  if (r) return ' '.repeat(t.cols);
+  let note = t.error ? 'unreadable' : 'no thumbnail';
+  if (t.lines === null) note = '…';
   return fit(note, t.cols).padEnd(t.cols);
 }
 

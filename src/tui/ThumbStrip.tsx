@@ -20,12 +20,10 @@ export interface ThumbStripProps {
  * timeline, from the thumbnails stored with the snapshot (colour half blocks or an ASCII ramp).
  */
 export function ThumbStrip({ thumbs, total, id, height, width }: ThumbStripProps) {
-  const title =
-    thumbs === null
-      ? `pictures changed in ${id}: reading…`
-      : !total
-        ? `no images or models changed in ${id}`
-        : `pictures changed in ${id}: ${total}${total > thumbs.length ? ` (${thumbs.length} shown)` : ''}`;
+  let title = `pictures changed in ${id}: reading…`;
+  if (thumbs && !total) title = `no images or models changed in ${id}`;
+  else if (thumbs)
+    title = `pictures changed in ${id}: ${total}${total > thumbs.length ? ` (${thumbs.length} shown)` : ''}`;
   return (
     <Box flexDirection="column" height={height} width={width} overflow="hidden">
       <Text color={theme.dim}>{fit(`── ${title} `.padEnd(width, '─'), width)}</Text>

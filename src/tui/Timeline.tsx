@@ -36,13 +36,8 @@ export function Timeline({
 }: TimelineProps) {
   const rows = entries.slice(offset, offset + height);
   if (!entries.length) {
-    const why = loading
-      ? filtered
-        ? 'searching…'
-        : 'loading history…'
-      : filtered
-        ? 'no snapshot matches the filter'
-        : 'no snapshots yet: run vault commit -m MSG';
+    let why = filtered ? 'no snapshot matches the filter' : 'no snapshots yet: run vault commit -m MSG';
+    if (loading) why = filtered ? 'searching…' : 'loading history…';
     return (
       <Box height={height}>
         <Text color={theme.dim}>{`  ${why}`}</Text>

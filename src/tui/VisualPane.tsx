@@ -21,17 +21,18 @@ export function VisualPane({
   const pictureRows = height >= rows + 3 ? rows : 0;
   const left = Math.max(0, height - (pictureRows ? pictureRows + 1 : 0));
   const report = visual.report ?? ['comparing the originals…'];
+  /** the share of pixels changed stands out; the placeholder is dim */
+  const colorOf = (l: string) => {
+    if (!visual.report) return theme.dim;
+    return /^\s*changed\s/.test(l) ? theme.modified : undefined;
+  };
   return (
     <Box flexDirection="column" height={height} overflow="hidden">
       {pictureRows && visual.pictures.length ? (
         <PictureRow thumbs={visual.pictures} rows={pictureRows} captions={visual.captions} />
       ) : null}
       {report.slice(offset, offset + left).map((l, i) => (
-        <Text
-          key={offset + i}
-          wrap="truncate"
-          color={visual.report ? (/^\s*changed\s/.test(l) ? theme.modified : undefined) : theme.dim}
-        >
+        <Text key={offset + i} wrap="truncate" color={colorOf(l)}>
           {fit(l, width) || ' '}
         </Text>
       ))}

@@ -5,6 +5,7 @@ import type { Change } from '../porcelain/diffTrees.js';
 import type { Progress } from '../porcelain/hashWorktree.js';
 import type { Vault } from '../porcelain/openVault.js';
 import { restore } from '../porcelain/restore.js';
+import { status } from '../porcelain/status.js';
 import { worktreeEntry } from '../porcelain/timeline.js';
 import { joinPath, writeFileAtomic } from '../plumbing/fs.js';
 import { commitAttachments } from '../ui/attachments.js';
@@ -94,6 +95,30 @@ export async function elementChoices(vault: Vault, snapshot: string, path: strin
   return (await listElements(vault, snapshot, path)).elements.map((e) => ({ name: e.name, kind: e.kind }));
 }
 
+/** `vault restore` of `path` from the undo snapshot, with a 12-digit id (any unique prefix of 4+ works). */
+export function undoCommand(snapshot: string, path: string): string {
+  const quoted = /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
+  return `vault restore ${snapshot.slice(0, 12)} ${quoted} --force`;
+}
+
+/**
+ * The undo snapshot is a commit of the whole project: when other files have uncommitted changes, the
+ * confirmation says it will hold them too (lines to add; none when `path` is the only change).
+ */
+export async function otherChanges(vault: Vault, path: string): Promise<string[]> {
+  const s = await status({ vault });
+  const others = [...s.modified, ...s.added, ...s.deleted, ...s.renamed]
+    .map((c) => c.path)
+    .filter((p) => p !== path)
+    .sort();
+  if (!others.length) return [];
+  const n = others.length;
+  return [
+    `The undo snapshot also commits ${n} other uncommitted change${n === 1 ? '' : 's'}:`,
+    others.slice(0, 3).join(', ') + (n > 3 ? `, and ${n - 3} more` : ''),
+  ];
+}
+
 /** Put one element of `path` as it was in `snapshot` into the current file, after saying what changes. */
 export async function elementRestorePlan(
   vault: Vault,
@@ -120,6 +145,7 @@ export async function elementRestorePlan(
           ? `it has no ${el.kind} ${el.name}: the one from ${short} is added back;`
           : `its ${el.kind} ${el.name} is overwritten by the one from ${short};`,
         'the rest of the file stays. An undo snapshot is committed first.',
+        ...(await otherChanges(vault, path)),
       ]
     : [`${path} is not in the project folder: restore the whole file instead (r).`];
   return {
@@ -141,7 +167,8 @@ export async function elementRestorePlan(
             tone: 'info',
           },
         };
-      const undo = r.undo ? `; undo: ${r.undo.command}` : '';
+      // the command on a line of its own (the status line wraps it), with a short id: readable at 80 columns
+      const undo = r.undo ? `\nundo: ${undoCommand(r.undo.snapshot, r.path)}` : '';
       return {
         message: {
           text: `${r.action} ${r.element.kind} ${r.element.name} of ${path} from ${short}${undo}`,

@@ -1,6 +1,13 @@
 import type { Vault } from '../porcelain/openVault.js';
 import { snapshotChanges, type ChangeCounts, type SnapshotChanges, type TreeCache } from '../porcelain/timeline.js';
 
+/** What the store knows at one moment: a new object each time it learns more (React compares identities). */
+export interface ChangeView {
+  get(id: string): SnapshotChanges | Error | undefined;
+  /** how many snapshots are known */
+  readonly size: number;
+}
+
 /**
  * What each snapshot changed against its first parent, computed one snapshot at a time and kept:
  * the rows on screen first (change counts, thumbnails), then whatever a path filter still needs.
@@ -13,10 +20,23 @@ export class ChangeStore {
   private running = false;
   private closed = false;
   private readonly listeners = new Set<() => void>();
+  /** an urgent snapshot is being computed */
+  private urgentNow = false;
+  /** waiting in `idle()` */
+  private idlers: (() => void)[] = [];
   private readonly trees: TreeCache = new Map();
   private notifyTimer: ReturnType<typeof setTimeout> | null = null;
+  private current: ChangeView = this.snapshot();
 
   constructor(private readonly vault: Vault) {}
+
+  private snapshot(): ChangeView {
+    const done = this.done;
+    return { get: (id) => done.get(id), size: done.size };
+  }
+
+  /** what is known now (the same object until the store learns more): for useSyncExternalStore */
+  readonly view = (): ChangeView => this.current;
 
   get(id: string): SnapshotChanges | Error | undefined {
     return this.done.get(id);
@@ -39,16 +59,30 @@ export class ChangeStore {
     this.run();
   }
 
-  subscribe(fn: () => void): () => void {
+  /** Resolves when nothing urgent is left (the rows on screen have their changes): lower-priority reading waits for it. */
+  readonly idle = (): Promise<void> => {
+    if (this.closed || (!this.urgent.length && !this.urgentNow)) return Promise.resolve();
+    return new Promise((r) => this.idlers.push(r));
+  };
+
+  private settle(): void {
+    if (!this.closed && (this.urgent.length || this.urgentNow)) return;
+    const waiting = this.idlers;
+    this.idlers = [];
+    for (const r of waiting) r();
+  }
+
+  readonly subscribe = (fn: () => void): (() => void) => {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
-  }
+  };
 
   close(): void {
     this.closed = true;
     this.urgent = [];
     this.background = [];
     if (this.notifyTimer) clearTimeout(this.notifyTimer);
+    this.settle();
   }
 
   /** tell listeners, at most every 50 ms while work goes on, at once when it ends */
@@ -56,6 +90,7 @@ export class ChangeStore {
     if (this.closed) return;
     const fire = () => {
       this.notifyTimer = null;
+      this.current = this.snapshot();
       for (const l of this.listeners) l();
     };
     if (now) {
@@ -68,9 +103,11 @@ export class ChangeStore {
     for (const list of [this.urgent, this.background]) {
       while (list.length) {
         const id = list.shift()!;
+        this.urgentNow = list === this.urgent;
         if (!this.done.has(id)) return id;
       }
     }
+    this.urgentNow = false;
     return undefined;
   }
 
@@ -82,17 +119,24 @@ export class ChangeStore {
         for (let id = this.next(); id && !this.closed; id = this.next()) {
           const c = await snapshotChanges(this.vault, id, this.trees).catch((e: Error) => e);
           this.done.set(id, c);
+          this.urgentNow = false;
           this.notify(!this.urgent.length && !this.background.length);
+          this.settle();
+          // let keys and frames in between snapshots: reads served from memory resolve as microtasks,
+          // which would otherwise hold off every render until the whole list is done
+          await new Promise((r) => setImmediate(r));
         }
       } finally {
         this.running = false;
+        this.urgentNow = false;
+        this.settle();
       }
     })();
   }
 }
 
 /** Change counts of these snapshots, for those the store knows ('error' when reading one failed). */
-export function countsOf(store: ChangeStore, ids: readonly string[]): Map<string, ChangeCounts | 'error'> {
+export function countsOf(store: ChangeView, ids: readonly string[]): Map<string, ChangeCounts | 'error'> {
   const counts = new Map<string, ChangeCounts | 'error'>();
   for (const id of ids) {
     const c = store.get(id);

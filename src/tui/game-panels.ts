@@ -16,7 +16,17 @@ export interface Panel {
 }
 
 const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? 'null'));
-const signed = (n: number) => (n > 0 ? `+${bytes(n)}` : n < 0 ? `-${bytes(-n)}` : '±0 B');
+const signed = (n: number) => {
+  if (n === 0) return '±0 B';
+  return n > 0 ? `+${bytes(n)}` : `-${bytes(-n)}`;
+};
+
+/** How a bundle's status is marked and coloured. */
+const STATUS: Record<string, { mark: string; tone: PanelLine['tone'] }> = {
+  added: { mark: '+', tone: 'added' },
+  removed: { mark: '-', tone: 'deleted' },
+};
+const CHANGED = { mark: '~', tone: 'modified' } as const;
 
 /** A snapshot that declares no platforms / bundles: no panel (any other error is shown in the panel). */
 const undeclared = (e: unknown) => (e as { code?: string }).code === 'ENOCONFIG';
@@ -96,10 +106,9 @@ export async function bundlesPanel(vault: Vault, a: string, b: string): Promise<
     }
     changed++;
     const size = `${bytes(x.a?.bytes ?? 0)} -> ${bytes(x.b?.bytes ?? 0)} (${signed(x.sizeDelta)})`;
-    lines.push({
-      text: `${x.status === 'added' ? '+' : x.status === 'removed' ? '-' : '~'} ${x.name}: ${x.status}, ${size}, download ${bytes(x.download)}${d.redeclared.includes(x.name) ? ', redeclared' : ''}`,
-      tone: x.status === 'added' ? 'added' : x.status === 'removed' ? 'deleted' : 'modified',
-    });
+    const { mark, tone } = STATUS[x.status] ?? CHANGED;
+    const redeclared = d.redeclared.includes(x.name) ? ', redeclared' : '';
+    lines.push({ text: `${mark} ${x.name}: ${x.status}, ${size}, download ${bytes(x.download)}${redeclared}`, tone });
     for (const c of x.changes)
       lines.push({
         text: `    ${c.kind.padEnd(8)} ${c.path}  ${c.kind === 'modified' ? `${bytes(c.oldSize ?? 0)} -> ${bytes(c.newSize ?? 0)}` : bytes(c.newSize ?? c.oldSize ?? 0)}`,

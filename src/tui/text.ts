@@ -25,3 +25,40 @@ export function follow(offset: number, cursor: number, height: number): number {
 export function authorName(author: string): string {
   return author.replace(/\s*<[^>]*>\s*$/, '') || author;
 }
+
+/** Tab stops every `tab` columns: "\tx" -> "    x" (a patch's indentation must survive; `fit` flattens tabs). */
+export function expandTabs(s: string, tab = 4): string {
+  if (!s.includes('\t')) return s;
+  let out = '';
+  for (const ch of s) out += ch === '\t' ? ' '.repeat(tab - (out.length % tab)) : ch;
+  return out;
+}
+
+/**
+ * Word-wrap `s` to lines of at most `width` columns, at most `maxLines` of them (the last cut with '…'
+ * when there is more). A word longer than a line is split; '\n' starts a new line.
+ */
+export function wrap(s: string, width: number, maxLines = Infinity): string[] {
+  const lines: string[] = [];
+  for (const para of s.split('\n')) {
+    let line = '';
+    for (const word of para.split(' ')) {
+      let w = word;
+      if (line && line.length + 1 + w.length <= width) {
+        line += ` ${w}`;
+        continue;
+      }
+      if (line) lines.push(line);
+      while (w.length > width) {
+        lines.push(w.slice(0, width));
+        w = w.slice(width);
+      }
+      line = w;
+    }
+    lines.push(line);
+  }
+  if (lines.length <= maxLines) return lines;
+  const kept = lines.slice(0, maxLines);
+  kept[maxLines - 1] = `${fit(kept[maxLines - 1] ?? '', width - 1)}…`;
+  return kept;
+}

@@ -28,12 +28,10 @@ export function useBuilds(
   /** what `/` matches per snapshot: its builds' versions and platforms, their feedback's text, tags, testers */
   words: ReadonlyMap<string, readonly string[]>;
   error: string | null;
-  reload: () => void;
 } {
   const [builds, setBuilds] = useState<ReadonlyMap<string, readonly BuildMark[]>>(new Map());
   const [words, setWords] = useState<ReadonlyMap<string, readonly string[]>>(new Map());
   const [error, setError] = useState<string | null>(null);
-  const [round, setRound] = useState(0);
   useEffect(() => {
     if (!enabled) return;
     let live = true;
@@ -73,6 +71,6 @@ export function useBuilds(
     return () => {
       live = false;
     };
-  }, [vault, enabled, round]);
-  return { builds, words, error, reload: () => setRound((r) => r + 1) };
+  }, [vault, enabled]);
+  return { builds, words, error };
 }

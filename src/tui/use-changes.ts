@@ -1,17 +1,11 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import type { Vault } from '../index.js';
-import { ChangeStore } from './change-store.js';
+import { ChangeStore, type ChangeView } from './change-store.js';
 
-/** The app's ChangeStore; the component re-renders whenever the store learns something. */
-export function useChangeStore(vault: Vault): ChangeStore {
+/** The app's ChangeStore and what it knows now; the component re-renders whenever the store learns something. */
+export function useChangeStore(vault: Vault): { store: ChangeStore; changes: ChangeView } {
   const store = useMemo(() => new ChangeStore(vault), [vault]);
-  const [, setVersion] = useState(0);
-  useEffect(() => {
-    const off = store.subscribe(() => setVersion((v) => v + 1));
-    return () => {
-      off();
-      store.close();
-    };
-  }, [store]);
-  return store;
+  useEffect(() => () => store.close(), [store]);
+  const changes = useSyncExternalStore(store.subscribe, store.view);
+  return { store, changes };
 }

@@ -29,6 +29,22 @@ export async function changesBetween(vault: Vault, from: string, to: string): Pr
   };
 }
 
+const byPath = (a: Change, b: Change) => {
+  if (a.path === b.path) return 0;
+  return a.path < b.path ? -1 : 1;
+};
+
+/** The persona panels of a diff; a failure becomes a panel that says so. */
+async function panelsOf(
+  panels: ((a: string | null, b: string) => Promise<Panel[]>) | undefined,
+  c: SnapshotChanges,
+): Promise<Panel[]> {
+  if (!panels) return [];
+  return panels(c.parent, c.snapshot).catch((e: Error): Panel[] => [
+    { key: 'error', label: 'persona panels', summary: 'failed', lines: [{ text: e.message, tone: 'error' }] },
+  ]);
+}
+
 /** What a snapshot changed against its parent, or against `from` when given (null while loading). */
 export function useDiff(
   vault: Vault,
@@ -36,32 +52,31 @@ export function useDiff(
   from: string | null = null,
   panels?: (a: string | null, b: string) => Promise<Panel[]>,
 ): { data: DiffData | null; error: string | null } {
-  const [data, setData] = useState<DiffData | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const key = `${id}:${from}`;
+  const [state, setState] = useState<{ key: string; data: DiffData | null; error: string | null } | null>(null);
   useEffect(() => {
     if (!id) return;
     let live = true;
-    setData(null);
-    setError(null);
     (from ? changesBetween(vault, from, id) : snapshotChanges(vault, id))
       .then(async (c) => {
         if (!live) return;
-        const extra = panels
-          ? await panels(c.parent, c.snapshot).catch((e: Error): Panel[] => [
-              { key: 'error', label: 'persona panels', summary: 'failed', lines: [{ text: e.message, tone: 'error' }] },
-            ])
-          : [];
+        const extra = await panelsOf(panels, c);
         if (!live) return;
-        const byPath = (a: Change, b: Change) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
         const files = [...c.renamed, ...c.added, ...c.modified, ...c.deleted].sort(byPath);
-        setData({ parent: c.parent, snapshot: c.snapshot, picked: !!from, files, panels: extra });
+        setState({
+          key,
+          error: null,
+          data: { parent: c.parent, snapshot: c.snapshot, picked: !!from, files, panels: extra },
+        });
       })
-      .catch((e: Error) => live && setError(e.message));
+      .catch((e: Error) => live && setState({ key, data: null, error: e.message }));
     return () => {
       live = false;
     };
-  }, [vault, id, from]);
-  return { data, error };
+  }, [vault, id, from, panels, key]);
+  // the last diff's data is not shown for another one while that loads
+  if (!id || state?.key !== key) return { data: null, error: null };
+  return { data: state.data, error: state.error };
 }
 
 export type Patch =
@@ -76,28 +91,27 @@ const TEXT_MAX = 1024 * 1024;
 
 /** The unified text diff of one changed file, loaded when the file is selected. */
 export function usePatch(vault: Vault, diff: DiffData | null, change: Change | undefined): Patch {
-  const [patch, setPatch] = useState<Patch>({ kind: 'loading' });
+  const [state, setState] = useState<{ change: Change; patch: Patch } | null>(null);
   useEffect(() => {
     if (!diff || !change) return;
     let live = true;
-    setPatch({ kind: 'loading' });
+    const set = (patch: Patch) => live && setState({ change, patch });
     const sides = { a: diff.parent ?? diff.snapshot, b: diff.snapshot };
     textPatch(vault, change, sides)
       .then((p) => {
-        if (!live) return;
         if (p === null)
-          return setPatch({ kind: Math.max(change.oldSize ?? 0, change.newSize ?? 0) > TEXT_MAX ? 'large' : 'binary' });
+          return set({ kind: Math.max(change.oldSize ?? 0, change.newSize ?? 0) > TEXT_MAX ? 'large' : 'binary' });
         // drop the "====" line and the Index header createTwoFilesPatch starts with
         const lines = p
           .replace(/\n$/, '')
           .split('\n')
           .filter((l) => !/^={10,}$/.test(l) && !l.startsWith('Index: '));
-        setPatch({ kind: 'text', lines });
+        set({ kind: 'text', lines });
       })
-      .catch((e: Error) => live && setPatch({ kind: 'error', message: e.message }));
+      .catch((e: Error) => set({ kind: 'error', message: e.message }));
     return () => {
       live = false;
     };
   }, [vault, diff, change]);
-  return patch;
+  return state && state.change === change ? state.patch : { kind: 'loading' };
 }

@@ -1,6 +1,6 @@
 import { useEffect, useMemo } from 'react';
 import type { LogEntry } from '../index.js';
-import type { ChangeStore } from './change-store.js';
+import type { ChangeStore, ChangeView } from './change-store.js';
 import { isEmpty, matchEntry, parseQuery } from './query.js';
 
 /**
@@ -11,14 +11,15 @@ export function useFiltered(
   entries: readonly LogEntry[],
   filter: string,
   milestoneTypes: ReadonlyMap<string, readonly string[]>,
+  changes: ChangeView,
   store: ChangeStore,
-  /** more searchable text per snapshot (game persona: builds, feedback) */
+  /** what `/` matches per snapshot besides its own text (game persona: its builds and their feedback) */
   words?: ReadonlyMap<string, readonly string[]>,
 ): { shown: readonly LogEntry[]; pending: readonly string[] } {
   const query = useMemo(() => parseQuery(filter), [filter]);
   const result = useMemo(() => {
     if (isEmpty(query)) return { shown: entries, pending: [] as string[] };
-    const ctx = { milestoneTypes, changes: (id: string) => store.get(id), words };
+    const ctx = { milestoneTypes, changes: (id: string) => changes.get(id), words };
     const shown: LogEntry[] = [];
     const pending: string[] = [];
     for (const e of entries) {
@@ -27,7 +28,8 @@ export function useFiltered(
       else if (m) shown.push(e);
     }
     return { shown, pending };
-  }, [entries, query, milestoneTypes, store, store.size, words]);
-  useEffect(() => store.wantLater(result.pending), [store, result.pending.join(',')]);
+  }, [entries, query, milestoneTypes, changes, words]);
+  const pendingKey = result.pending.join(',');
+  useEffect(() => store.wantLater(pendingKey ? pendingKey.split(',') : []), [store, pendingKey]);
   return result;
 }

@@ -2,19 +2,27 @@ import { useCallback, useEffect, useState } from 'react';
 import { listMilestones } from '../personas/game/milestones.js';
 import type { Vault } from '../porcelain/openVault.js';
 
+type Types = ReadonlyMap<string, readonly string[]>;
+
+/** Milestone types by the snapshot they mark. */
+async function milestoneTypes(vault: Vault): Promise<Types> {
+  const m = new Map<string, string[]>();
+  for (const ms of await listMilestones({ vault })) m.set(ms.snapshot, [...(m.get(ms.snapshot) ?? []), ms.type]);
+  return m;
+}
+
 /** Milestone types by the snapshot they mark (for `type:` filters); `refresh` after marking one. */
-export function useMilestoneTypes(vault: Vault): {
-  types: ReadonlyMap<string, readonly string[]>;
-  refresh: () => Promise<void>;
-} {
-  const [types, setTypes] = useState<ReadonlyMap<string, readonly string[]>>(new Map());
-  const refresh = useCallback(async () => {
-    const m = new Map<string, string[]>();
-    for (const ms of await listMilestones({ vault })) m.set(ms.snapshot, [...(m.get(ms.snapshot) ?? []), ms.type]);
-    setTypes(m);
-  }, [vault]);
+export function useMilestoneTypes(vault: Vault): { types: Types; refresh: () => Promise<void> } {
+  const [types, setTypes] = useState<Types>(new Map());
   useEffect(() => {
-    refresh().catch(() => {}); // no types: type: filters match nothing, the timeline still works
-  }, [refresh]);
+    let live = true;
+    milestoneTypes(vault)
+      .then((t) => live && setTypes(t))
+      .catch(() => {}); // no types: type: filters match nothing, the timeline still works
+    return () => {
+      live = false;
+    };
+  }, [vault]);
+  const refresh = useCallback(async () => setTypes(await milestoneTypes(vault)), [vault]);
   return { types, refresh };
 }

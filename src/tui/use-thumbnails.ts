@@ -100,7 +100,7 @@ export function useThumbnails(opts: {
       live = false;
       clearTimeout(timer);
     };
-  }, [vault, enabled, key]);
+  }, [vault, enabled, id, changes, max, rows, maxCols, color, key]);
   if (!enabled || !state || state.key !== key) return { thumbs: null, total: 0 };
   return { thumbs: state.thumbs, total: state.total };
 }

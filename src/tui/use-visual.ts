@@ -101,7 +101,7 @@ export function useVisual(opts: {
     return () => {
       live = false;
     };
-  }, [vault, enabled, key]);
+  }, [vault, enabled, parent, snapshot, change, rows, maxCols, color, key]);
   if (!enabled || !state || state.key !== key) return null;
   return state.visual;
 }

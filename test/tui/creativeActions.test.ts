@@ -1,6 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { KEYS, creativeVault, renderApp } from './harness.js';
+import { restore } from '../../src/porcelain/restore.js';
+import { readHead } from '../../src/refs/refs.js';
+import { KEYS, creativeVault, png, renderApp } from './harness.js';
 
 const test = suite('tui creative actions: element restore, HTML timeline');
 
@@ -51,7 +53,11 @@ test('an element the current file lacks is added back, and the confirmation says
   await s.press('j', 'j', 'j');
   await s.waitFor((f) => /^> value\s+sky\s*$/m.test(f), 'sky selected');
   await s.press(KEYS.enter);
-  await s.waitFor((f) => /it has no value sky: the one from [0-9a-f]{12} is added back;/.test(f), 'confirmation');
+  const c = await s.waitFor(
+    (f) => /it has no value sky: the one from [0-9a-f]{12} is added back;/.test(f),
+    'confirmation',
+  );
+  assert.not.match(c, /also commits/, 'level.json is the only uncommitted change');
   await s.press('y');
   const f = await s.waitFor((f) => /inserted value sky of Scenes\/level\.json/.test(f), 'inserted');
   // the undo snapshot (the file as it was) is committed first, and the timeline shows it
@@ -65,6 +71,36 @@ test('an element the current file lacks is added back, and the confirmation says
     hero: { hp: 20, speed: 3 },
     sky: 'blue',
   });
+  s.unmount();
+});
+
+test('80 columns: the undo command is shown whole (wrapped, short id) and it works; the confirmation names the other uncommitted changes the undo snapshot takes', async () => {
+  const { vault, fs, dir } = await creativeVault();
+  // unrelated work in progress: the undo snapshot is a commit of the whole project, so it holds these too
+  await fs.writeFile(`${dir}/Docs/notes.md`, 'hero is blue\nwith a gold shield\nand a cape\n');
+  await fs.writeFile(`${dir}/Art/cape.png`, png(8, 8, [200, 0, 0]));
+  const s = renderApp(vault, { persona: 'creative', columns: 80 });
+  await s.waitFor(ready, 'timeline');
+  await s.press('j', KEYS.enter);
+  await s.waitFor((f) => /added\s+Scenes\/level\.json/.test(f), 'diff of first paint');
+  await s.press('j', 'j', 'j', 'e');
+  await s.waitFor((f) => f.includes('4 elements of Scenes/level.json'), 'element list');
+  await s.press('j', KEYS.enter);
+  let f = await s.waitFor((f) => f.includes('y: yes'), 'confirmation');
+  assert.match(f, /│ The undo snapshot also commits 2 other uncommitted changes:\s+│/);
+  assert.match(f, /│ Art\/cape\.png, Docs\/notes\.md\s+│/);
+  await s.press('y');
+  f = await s.waitFor((f) => f.includes('undo: vault restore'), 'restored');
+  for (const l of f.split('\n')) assert.ok(l.length <= 80, `wider than 80: ${l}`);
+  const undo = /^undo: (vault restore ([0-9a-f]{12}) Scenes\/level\.json --force)$/m.exec(f);
+  assert.ok(undo, `the whole undo command on a line of its own:\n${f}`);
+  assert.match(f, /^replaced value hero\.hp of Scenes\/level\.json from [0-9a-f]{12}$/m);
+  const head = (await readHead(vault.refs)).id!;
+  assert.is(undo[2], head.slice(0, 12), 'the undo snapshot is the new HEAD');
+  // the command as shown puts the file back
+  assert.equal(JSON.parse(String(await fs.readFile(`${dir}/Scenes/level.json`))).hero.hp, 10);
+  await restore({ vault, snapshot: undo[2], paths: ['Scenes/level.json'], force: true });
+  assert.equal(JSON.parse(String(await fs.readFile(`${dir}/Scenes/level.json`))).hero.hp, 20);
   s.unmount();
 });
 

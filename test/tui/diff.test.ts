@@ -67,4 +67,22 @@ test('Tab moves the focus to the patch pane (j then scrolls it); Esc and Backspa
   s.unmount();
 });
 
+test('the patch keeps tab indentation: one tab and two tabs look different (tab stops of 4 after the +/- column)', async () => {
+  const { memVault } = await import('../helpers/vault.js');
+  const { commit } = await import('../../src/porcelain/commit.js');
+  const t = await memVault({ 'player.gd': 'extends Node\n\nfunc _ready():\n\tpass\n' });
+  await commit({ vault: t.vault, message: 'player' });
+  await t.fs.writeFile(`${t.dir}/player.gd`, 'extends Node\n\nfunc _ready():\n\tif ok:\n\t\tstart()\n\tpass\n');
+  await commit({ vault: t.vault, message: 'start when ok' });
+  const s = renderApp(t.vault);
+  await s.waitFor((f) => f.includes('start when ok'), 'timeline');
+  await s.press(KEYS.enter);
+  const f = await s.waitFor((f) => f.includes('start()'), 'the patch');
+  assert.match(f, /^\+    if ok:$/m);
+  assert.match(f, /^\+        start\(\)$/m);
+  assert.match(f, /^     pass$/m);
+  assert.not.match(f, /\t/);
+  s.unmount();
+});
+
 test.run();

@@ -126,7 +126,10 @@ const cases: [string, () => Promise<void>][] = [
         let s = await t.waitFor(/Timeline \(3 snapshots\)[\s\S]*first bloc[\s\S]*\+2 ~0 -0/);
         assert.match(s, /persona: game/);
         assert.match(s, /\[#first-review\]/);
-        await t.keys('j');
+        // two keys in one send-keys (one write to the terminal): both are handled
+        await t.keys('jj');
+        await t.waitFor(/^> .* first bloc/m);
+        await t.keys('k');
         await t.waitFor(/^> .* moat/m);
         await t.keys('Enter');
         s = await t.waitFor(/moat: 1 file changed[\s\S]*\+moat added/);

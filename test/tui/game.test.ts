@@ -1,6 +1,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { buildBadge } from '../../src/tui/BuildBadges.js';
+import { createMilestone } from '../../src/personas/game/milestones.js';
+import { readHead } from '../../src/refs/refs.js';
+import { fitBadges } from '../../src/tui/Badges.js';
+import { buildBadge } from '../../src/tui/build-badge.js';
+import type { BuildMark } from '../../src/tui/use-builds.js';
 import { buildSummary } from '../../src/tui/BuildPanel.js';
 import { KEYS, gameVault, renderApp } from './harness.js';
 
@@ -44,6 +48,47 @@ test('builds and ratings along the timeline; the regression is highlighted under
   f = await s.waitFor((f) => f.includes('builds from') && f.includes('0.1@windows ★4.50'), 'first build');
   assert.not.match(f, /REGRESSION/);
   for (const l of f.split('\n')) assert.ok(l.length <= 80, l);
+  s.unmount();
+});
+
+const build = (version: string, regression = false): BuildMark => ({
+  label: `${version}@windows`,
+  version,
+  platform: 'windows',
+  count: 2,
+  average: 2.5,
+  crashes: 0,
+  regression: regression ? ['worse'] : [],
+  previous: null,
+});
+const texts = (r: ReturnType<typeof fitBadges>) => r.badges.map((b) => b.text).join('') + r.more;
+
+test('fitBadges: all when they fit; else regressions, milestones and ratings first, names shortened, the rest counted', () => {
+  const refs = ['main', 'milestones/alpha', 'tags/v1'];
+  const builds = [build('0.2', true)];
+  assert.is(texts(fitBadges(refs, builds, 40)), ' [main] [◆alpha] [#v1] ▲0.2 ★2.5!');
+  // 21 columns (a row at 80): the regression, then the milestone (shortened), the rest counted
+  assert.is(texts(fitBadges(refs, builds, 21)), ' [◆al…] ▲0.2 ★2.5! +2');
+  assert.is(texts(fitBadges(['main', 'milestones/alpha'], builds, 21)), ' [◆al…] ▲0.2 ★2.5! +1');
+  assert.is(texts(fitBadges(['main', 'milestones/release-candidate-2'], [], 21)), ' [◆release-candi…] +1');
+  // ratings before tags, tags before branches; a rating is never shortened
+  assert.is(texts(fitBadges(['main', 'tags/v1.0'], [build('0.2'), build('0.3')], 21)), ' [#v1.0] ▲0.2 ★2.5 +2');
+  // no room even for the count: nothing, and the message keeps its columns
+  assert.equal(fitBadges(refs, builds, 2), { badges: [], more: '', width: 0 });
+  for (const room of [0, 5, 10, 15, 21, 27, 40]) assert.ok(fitBadges(refs, builds, room).width <= room, `${room}`);
+});
+
+test('80 columns: the milestone and the rating of a snapshot stay on its row, with a count of what is left out', async () => {
+  const { vault } = await gameVault();
+  const head = (await readHead(vault.refs)).id!;
+  await createMilestone({ vault, name: 'alpha', type: 'alpha', snapshot: head });
+  const s = renderApp(vault, { persona: 'game' });
+  let f = await s.waitFor((f) => ready(f) && f.includes('[◆'), 'timeline with the milestone');
+  const row = (t: string) => f.split('\n').find((l) => l.includes(t)) ?? '';
+  assert.match(row('Tess Ter        +0 ~2'), /\[◆al…\] ▲0\.2 ★2\.5! \+1 Tess Ter/);
+  for (const l of f.split('\n')) assert.ok(l.length <= 80, l);
+  s.resize(100, 24);
+  f = await s.waitFor((f) => f.includes('[main] [◆alpha] ▲0.2@windows ★2.5!'), 'every badge whole at 100 columns');
   s.unmount();
 });
 

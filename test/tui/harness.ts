@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import { render } from 'ink';
 import { createElement } from 'react';
 import { PNG } from 'pngjs';
+import { encodeSnapshot } from '../../src/objects/snapshot.js';
 import { commit } from '../../src/porcelain/commit.js';
 import { thumbnailsAttachment } from '../../src/personas/creative/thumbnails/index.js';
 import { recordBuild } from '../../src/personas/game/builds.js';
@@ -16,7 +17,7 @@ import type { Vault } from '../../src/porcelain/openVault.js';
 import { memVault } from '../helpers/vault.js';
 import { prngBytes } from '../helpers/prng.js';
 
-class FakeStdout extends EventEmitter {
+export class FakeStdout extends EventEmitter {
   columns: number;
   rows: number;
   isTTY = true;
@@ -32,7 +33,7 @@ class FakeStdout extends EventEmitter {
   };
 }
 
-class FakeStdin extends EventEmitter {
+export class FakeStdin extends EventEmitter {
   isTTY = true;
   private data: string | null = null;
   write(s: string) {
@@ -53,7 +54,7 @@ class FakeStdin extends EventEmitter {
   unref() {}
 }
 
-const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '');
+export const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '');
 /** the last frame with its escape codes (colours) */
 export type RawFrame = () => string;
 
@@ -73,6 +74,8 @@ export interface Screen {
   raw(): string;
   /** write keys, one at a time, each after the last one's frame settled */
   press(...keys: string[]): Promise<void>;
+  /** write each string at once, one after the other, without waiting for a frame (keys typed ahead) */
+  burst(...writes: string[]): void;
   /** wait until the frame satisfies `ok` (fails after `ms`, showing the frame) */
   waitFor(ok: (frame: string) => boolean, what: string, ms?: number): Promise<string>;
   exited: Promise<void>;
@@ -122,6 +125,9 @@ export function renderApp(
         await sleep(k === KEYS.esc ? 80 : 30);
       }
     },
+    burst(...writes) {
+      for (const w of writes) stdin.write(w);
+    },
     async waitFor(ok, what, ms = 5000) {
       const end = Date.now() + ms;
       while (Date.now() < end) {
@@ -162,6 +168,41 @@ export async function sampleVault() {
   });
   return t;
 }
+
+/**
+ * `n` snapshots of one small project, "snapshot 1" (the first) to "snapshot n" (HEAD): one commit,
+ * then snapshot objects written directly on the same tree (fast, for long histories).
+ */
+export async function longVault(n: number) {
+  const t = await memVault({ 'notes.md': 'notes\n' });
+  const { vault } = t;
+  const first = await commit({ vault, message: 'snapshot 1' });
+  let parent = first.id!;
+  for (let i = 2; i <= n; i++) {
+    const body = encodeSnapshot({
+      tree: first.tree,
+      parents: [parent],
+      author: 'Tess Ter <tess@example.org>',
+      time: 1_700_000_000_000 + i * 60_000,
+      message: `snapshot ${i}`,
+      meta: {},
+    });
+    parent = await vault.db.writeLoose('snapshot', body);
+  }
+  await updateRef({
+    ...vault.refs,
+    ref: 'refs/heads/main',
+    value: parent,
+    expected: first.id!,
+    message: 'long history',
+    author: vault.author,
+    time: vault.clock(),
+  });
+  return t;
+}
+
+/** The selected row of a timeline frame (the line starting with '>'). */
+export const selectedRow = (frame: string) => frame.split('\n').find((l) => l.startsWith('> ')) ?? '';
 
 /** A w x h PNG filled with one colour, a `box` of another colour on it (pngjs). */
 export function png(

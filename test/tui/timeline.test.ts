@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { colorsWanted, setColors, theme } from '../../src/tui/theme.js';
-import { KEYS, renderApp, sampleVault } from './harness.js';
+import { KEYS, longVault, renderApp, sampleVault, selectedRow } from './harness.js';
 
 const test = suite('tui timeline');
 
@@ -104,6 +104,15 @@ test('an empty vault says how to make the first snapshot (no endless loading), w
     assert.not.match(f, /pictures changed|no build was made/);
     s.unmount();
   }
+});
+
+test('the header counts the whole history in the background: the real number, not "N+", without pressing G', async () => {
+  const { vault } = await longVault(300);
+  const s = renderApp(vault);
+  // a screenful and 200 more are read (the cursor is near their end), not the 300: only the count says 300
+  const f = await s.waitFor((f) => f.includes('Timeline (300 snapshots)'), 'the count', 10000);
+  assert.match(selectedRow(f), /snapshot 300\b/);
+  s.unmount();
 });
 
 test('q quits', async () => {

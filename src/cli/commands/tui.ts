@@ -30,8 +30,8 @@ export const tuiCommand: CommandModule<GlobalArgs, Args> = {
     // loads). Someone running `vault tui` in a real terminal wants it interactive, CI variable or not.
     delete process.env.CI;
     delete process.env.CONTINUOUS_INTEGRATION;
-    // loaded here, not at the top: ink and react would add to every other command's start-up time;
-    // started before the vault is opened so the two overlap
+    // loaded here, not at the top, so no other command loads the TUI; run.js itself is small (it draws
+    // the first frame as soon as the vault is open, then loads Ink and React): see src/tui/README.md
     const tui = import('../../tui/run.js');
     tui.catch(() => {}); // reported by the await below
     await withVault(argv, async (vault) => {
