@@ -1,4 +1,4 @@
-import { VaultError } from '../../errors.js';
+import type { VaultError } from '../../errors.js';
 import type { Vault } from '../openVault.js';
 import { LockCache, type LockView } from './cache.js';
 import { decodeBreakRecord, decodeLockRecord, ownerOf, type BreakRecord } from './record.js';
