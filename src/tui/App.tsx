@@ -41,6 +41,7 @@ import { useTerminalSize } from './use-terminal-size.js';
 import { useThumbnails } from './use-thumbnails.js';
 import { useTimeline } from './use-timeline.js';
 import { useVisual } from './use-visual.js';
+import { useLocks } from './use-locks.js';
 
 import type { ActivePersona as Persona } from '../porcelain/settings.js';
 export type { Persona };
@@ -171,6 +172,7 @@ export function App({ vault, persona, pictureColor = pictureColorWanted(), htmlD
     maxCols: THUMB_COLS,
     color: pictureColor,
   });
+  const locks = useLocks(vault);
   const fileRows = filePaneHeight(rowCount, bodyHeight);
   const patchRows = Math.max(1, bodyHeight - fileRows - 2);
 
@@ -279,6 +281,14 @@ export function App({ vault, persona, pictureColor = pictureColorWanted(), htmlD
       return setMessage({ text: `${c.path} has no elements in ${diffEntry.id.slice(0, 12)}`, tone: 'error' });
     setMessage(null);
     setMode({ kind: 'elements', path: c.path, snapshot: diffEntry.id, list, cursor: 0 });
+  };
+
+  const lockSelected = async () => {
+    const c = selectedFile();
+    if (!c) return;
+    if (c.kind === 'deleted') return setMessage({ text: `${c.path} was deleted: nothing to lock`, tone: 'error' });
+    setMessage({ text: `locking ${c.path}…`, tone: 'info' });
+    setMessage({ text: await locks.lockFile(c.path), tone: 'ok' });
   };
 
   const openHtml = () => {
@@ -436,6 +446,7 @@ export function App({ vault, persona, pictureColor = pictureColorWanted(), htmlD
     if (input === 'r') return void askRestore().catch(fail);
     if (input === 'R') return void askRestoreBefore().catch(fail);
     if (input === 'e') return void pickElement().catch(fail);
+    if (input === 'L') return void lockSelected().catch(fail);
     const step =
       input === 'j' || key.downArrow
         ? 1
@@ -514,6 +525,7 @@ export function App({ vault, persona, pictureColor = pictureColorWanted(), htmlD
           pictureRows={THUMB_ROWS}
           height={bodyHeight}
           width={width}
+          locks={locks.badges}
         />
       )}
       <BottomBar {...bottomProps} running={progress.running} message={status} hint={hint} width={width} />

@@ -23,6 +23,7 @@ export const KEYS: readonly [string, readonly [string, string][]][] = [
       ['Tab', 'switch between files and patch'],
       ['r / R', 'restore the file from this snapshot / from before it'],
       ['e', 'restore one element (layer, node, key)'],
+      ['L', 'lock the file on the remote (vault lock)'],
       ['Esc, Backspace', 'back to the timeline'],
     ],
   ],

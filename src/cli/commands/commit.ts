@@ -3,6 +3,7 @@ import { commit } from '../../porcelain/commit.js';
 import { commitAttachments } from '../../ui/attachments.js';
 import { bytes, gitFolderNote, quotePath, shortId } from '../../ui/format.js';
 import type { Skipped } from '../../porcelain/hashWorktree.js';
+import { lockWarnings } from './locks.js';
 import { EXIT_INCOMPLETE, out, printJson, warn, withVault, type GlobalArgs } from '../context.js';
 import { fromProgress, progressReporter, progressWanted } from '../../ui/progress.js';
 
@@ -52,7 +53,7 @@ export const commitCommand: CommandModule<GlobalArgs, Args> = {
         onGitFolder: (path) => gitFolders.push(path),
         attachments: await commitAttachments(vault),
         onWarning: (w) => warn(`warning: ${w.attachment}: ${w.message}`),
-      }),
+      }).then(async (c) => ({ ...c, ...(await lockWarnings(vault, c)) })),
     ).finally(bar.done);
     const note = gitFolderNote(gitFolders);
     if (note) warn(note);

@@ -28,6 +28,7 @@ import { gameCommands } from './gameCommands.js';
 import { creativeCommands } from './creativeCommands.js';
 import { timelineCommands } from './timelineCommands.js';
 import { personaCommand } from './persona.js';
+import { lockCommands } from './locks.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const commands: CommandModule<GlobalArgs, any>[] = [
@@ -58,6 +59,7 @@ export const commands: CommandModule<GlobalArgs, any>[] = [
   fetchCommand,
   pullCommand,
   cloneCommand,
+  ...lockCommands,
   tuiCommand,
   personaCommand,
   ...timelineCommands,

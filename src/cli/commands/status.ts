@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { status } from '../../porcelain/status.js';
 import { bytes, gitFolderNote, quotePath, shortId } from '../../ui/format.js';
+import { lockWarnings } from './locks.js';
 import { EXIT_INCOMPLETE, out, printJson, warn, withVault, type GlobalArgs } from '../context.js';
 
 export const statusCommand: CommandModule<GlobalArgs, GlobalArgs> = {
@@ -9,7 +10,10 @@ export const statusCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   builder: (y) => y.example('$0 status', 'what would the next commit record?'),
   handler: async (argv) => {
     const gitFolders: string[] = [];
-    const r = await withVault(argv, (vault) => status({ vault, onGitFolder: (p) => gitFolders.push(p) }));
+    const r = await withVault(argv, async (vault) => {
+      const st = await status({ vault, onGitFolder: (p) => gitFolders.push(p) });
+      return { ...st, ...(await lockWarnings(vault, st)) };
+    });
     const note = gitFolderNote(gitFolders);
     if (note) warn(note);
     // something could not be read (a commit would leave it out): say so in the exit status too
