@@ -1,5 +1,6 @@
 // Locks on a real git smart-HTTP server: take, refuse, release, break, survive a restart, stay out of a
 // plain git clone, and pass git fsck.
+import { execFile } from 'node:child_process';
 import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -251,6 +252,76 @@ test('push refuses snapshots that change a file someone else locked; --ignore-lo
     const mine = await checkPushLocks({ vault: ana.vault, env: ENV, snapshots: [] });
     assert.equal(mine, { mine: [], others: [] });
     assert.ok((await stat(heroAbs)).isFile());
+  } finally {
+    await closeTeam(members);
+  }
+});
+
+/** A lock ref made with plain git on the server: `json` as lock.json (or, null, the branch's commit). */
+async function plantLock(repoDir: string, path: string, json: unknown | null): Promise<void> {
+  const sh = (cmd: string, input?: string) =>
+    new Promise<string>((resolve, reject) => {
+      const child = execFile('sh', ['-c', cmd], { cwd: repoDir, env: { ...process.env, ...GIT_WHO } }, (e, out) =>
+        e ? reject(e) : resolve(out.trim()),
+      );
+      if (input !== undefined) child.stdin!.end(input);
+    });
+  let commit: string;
+  if (json === null) commit = await sh('git rev-parse main');
+  else {
+    const blob = await sh('git hash-object -w --stdin', JSON.stringify(json));
+    const tree = await sh('git mktree', `100644 blob ${blob}\tlock.json\n`);
+    commit = await sh(`git commit-tree ${tree} -m planted`);
+  }
+  await sh(`git update-ref ${lockRefOf(path)} ${commit}`);
+}
+const GIT_WHO = {
+  GIT_AUTHOR_NAME: 'M',
+  GIT_AUTHOR_EMAIL: 'm@x',
+  GIT_COMMITTER_NAME: 'M',
+  GIT_COMMITTER_EMAIL: 'm@x',
+};
+
+test('lock refs made by something else: unreadable records hold the file for "someone"; text is cleaned', async (ctx) => {
+  const { members, repo } = await makeTeam(ctx, ['ana']);
+  const [ana] = members as [(typeof members)[0]];
+  try {
+    const time = new Date().toISOString();
+    await plantLock(repo.dir, HERO, null); // a branch commit, no lock.json
+    // a record claiming another path than its ref's
+    await plantLock(repo.dir, 'Art/sky.psd', {
+      vault: 'lock',
+      path: 'notes.md',
+      owner: { name: 'M', email: 'm@x' },
+      time,
+    });
+    await plantLock(repo.dir, 'notes.md', {
+      vault: 'lock',
+      path: 'notes.md',
+      owner: { name: '\x1b[31mMallory\x07', email: 'mal@x\r\n' },
+      host: 'evil\x1b]0;title\x07',
+      time,
+      message: 'hi\x1b[2J\nsecond line',
+    });
+    const seen = await listLocks({ vault: ana.vault, env: ENV });
+    const byPath = (p: string) => seen.locks.find((l) => l.ref === lockRefOf(p))!;
+    assert.is(byPath(HERO).record, null);
+    assert.is(byPath('Art/sky.psd').record, null, 'a record for another path is not believed');
+    assert.equal(byPath('notes.md').record, {
+      path: 'notes.md',
+      owner: { name: '[31mMallory', email: 'mal@x' },
+      host: 'evil]0;title',
+      time: Date.parse(time),
+      message: 'hi[2J\nsecond line',
+    });
+    const err = (await lock({ vault: ana.vault, env: ENV, paths: [HERO] }).catch((e) => e)) as LockedByOtherError;
+    assert.is(err.code, 'ELOCKEDBYOTHER');
+    assert.match(err.message, /locked by someone \(the lock record is unreadable/);
+    assert.is(await codeOf(() => unlock({ vault: ana.vault, env: ENV, paths: [HERO] })), 'ELOCKEDBYOTHER');
+    const broke = await unlock({ vault: ana.vault, env: ENV, paths: [HERO], force: true });
+    assert.is(broke.broken.length, 1);
+    assert.equal(broke.broken[0]!.break.owner, { name: 'unknown', email: 'unknown' });
+    await run('git', ['-C', repo.dir, 'fsck', '--full', '--strict']);
   } finally {
     await closeTeam(members);
   }
