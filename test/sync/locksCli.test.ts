@@ -1,13 +1,13 @@
 // Locks as a team uses them from the command line (node bin/vault against the real git server in this
 // process): init writes .vaultlockable, clone/pull/restore leave unlocked lockable files read-only, lock and
 // unlock flip them, status and commit warn, push refuses and --unlock releases, a broken lock is told.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { prngBytes } from '../helpers/prng.js';
-import { ROOT, runVault, type CliRun } from '../helpers/cli.js';
+import { BIN, ROOT, runVault, type CliRun } from '../helpers/cli.js';
 import { ENV, newRepo, startFixture, stopFixture, type SyncCtx } from './gitServer.js';
 
 const test = suite<SyncCtx>('sync/locksCli', {} as SyncCtx);
@@ -181,6 +181,43 @@ test('force unlock is told to the owner on their next fetch; vault locks works o
   assert.match(off.stderr, /^warning: cannot reach origin .*showing the locks as of \d+ s ago$/m);
   assert.match(off.stdout, /^locks on origin as of \d+ s ago:\n {2}scenes\/level\.tscn {2}Bo </m);
   await ctx.server.restart();
+});
+
+const NOBODY = 65534;
+const asRoot = process.getuid?.() === 0;
+
+/** `vault ARGS` (or, with `sh`, a shell command) as a user for whom a read-only file is read-only: nobody when root. */
+function asUser(cwd: string, args: string[], sh = false): Promise<CliRun> {
+  const env = { ...process.env, ...ENV, HOME: cwd, VAULT_AUTHOR: 'Bo <bo@studio.example>', NO_COLOR: '1' };
+  const cmd = sh ? ['sh', '-c', args.join(' ')] : [process.execPath, BIN, ...args];
+  const full = asRoot ? ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', '--', ...cmd] : cmd;
+  return new Promise((resolve, reject) => {
+    const child = spawn(full[0]!, full.slice(1), { cwd, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+test('as a user a read-only file stops: the editor cannot save it, restore and commit still work, lock opens it', async (ctx) => {
+  const { boDir } = await team(ctx);
+  if (asRoot) {
+    assert.is(spawnSync('chmod', ['755', ctx.tmp]).status, 0);
+    assert.is(spawnSync('chown', ['-R', `${NOBODY}:${NOBODY}`, boDir]).status, 0);
+  }
+  const save = await asUser(boDir, [`printf 'x' >> ${HERO}`], true);
+  assert.is.not(save.code, 0, 'writing a lockable file you have not locked fails');
+  await ok(asUser(boDir, ['restore', 'HEAD', HERO, '--force']));
+  await writeFile(join(boDir, 'notes.md'), 'bo\n');
+  await ok(asUser(boDir, ['commit', '-m', 'notes']));
+  assert.is(await writable(join(boDir, HERO)), false);
+  await ok(asUser(boDir, ['lock', HERO]));
+  assert.is((await asUser(boDir, [`printf 'x' >> ${HERO}`], true)).code, 0, 'locked: it saves');
+  await ok(asUser(boDir, ['unlock', HERO]));
+  assert.is.not((await asUser(boDir, [`printf 'x' >> ${HERO}`], true)).code, 0, 'unlocked: read-only again');
 });
 
 test.run();
