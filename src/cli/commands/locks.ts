@@ -177,13 +177,22 @@ function lockable(vault: Vault): boolean {
   return existsSync(join(vault.workTree, '.vaultlockable'));
 }
 
+/** A project that has lockable files, or a vault that has met a lock (its cache exists). */
+function usesLocks(vault: Vault): boolean {
+  return lockable(vault) || existsSync(join(vault.vaultDir, 'locks.json'));
+}
+
 /** status/commit: the lockable files changed without a lock, as warnings; for --json, `{ locks: [...] }`. */
 export async function lockWarnings(
   vault: Vault,
   changes:
     Parameters<Awaited<ReturnType<typeof locks>>['changedPaths']>[0] | { parent: ObjectId | null; id: ObjectId | null },
 ): Promise<{ locks?: ReturnType<typeof jsonNote>[] }> {
-  if (!lockable(vault)) return {};
+  const none =
+    'id' in changes
+      ? !changes.id
+      : !changes.added.length && !changes.modified.length && !changes.deleted.length && !changes.renamed.length;
+  if (none || !lockable(vault)) return {};
   const m = await locks();
   const n: LockNotes =
     'id' in changes
@@ -216,7 +225,7 @@ function jsonNote(x: LockNotes['notes'][number]) {
  */
 export function afterSync<T>(vault: Vault, remote: string | undefined, checkout: boolean): (r: T) => Promise<T> {
   return async (r) => {
-    if (!lockable(vault)) return r;
+    if (!usesLocks(vault)) return r;
     const m = await locks();
     lockText = m;
     try {

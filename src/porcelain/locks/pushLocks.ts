@@ -38,9 +38,12 @@ export async function checkPushLocks(opts: PushLocksOptions): Promise<PushLocksR
   const refs = opts.refs ? lockRefsOf(opts.refs) : await listLockRefs(remote);
   const cache = await LockCache.load(vault.fs, vault.vaultDir);
   if (refs.locks.size) await readRecords(vault, remote, cache, { locks: refs.locks, breaks: new Map() });
-  // what the push saw is the remote's lock state now (break records are read by the next fetch)
-  cache.setRemoteLocks(remote.name, refs.locks, vault.clock());
-  await cache.save();
+  // what the push saw is the remote's lock state now (break records are read by the next fetch); a vault
+  // that never met a lock gets no lock cache
+  if (refs.locks.size || cache.fetchedAt(remote.name) !== null) {
+    cache.setRemoteLocks(remote.name, refs.locks, vault.clock());
+    await cache.save();
+  }
   const me = ownerOf(vault.author);
   const locks = cache.locks(me, remote.name).filter((l) => l.record);
   if (!locks.length || !opts.snapshots.length) return { mine: [], others: [] };
