@@ -62,6 +62,8 @@ export const ERROR_CODES = {
   ENOTVAULTCOMMIT: 'a git commit on a vault branch was not made by Vault',
   ELIMIT: 'a remote would expand past a size, file-count or depth limit (--max-size, --max-files)',
   EINTERRUPTED: 'the command was stopped by SIGINT or SIGTERM and cleaned up (exit 130 or 143)',
+  // locks
+  ELOCKEDBYOTHER: 'a file is locked by someone else (vault lock, vault unlock without --force, vault push)',
   // creative persona
   EDECODE: 'an image, model or document cannot be decoded',
   EUNSUPPORTED: 'a file format or feature is not supported for this operation',

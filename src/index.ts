@@ -55,6 +55,7 @@ export {
   type EngineOptions,
 } from './porcelain/compat.js';
 export * from './porcelain/sync/index.js';
+export * from './porcelain/locks/index.js';
 export { RemoteAuthError, RemoteUnreachableError, RemoteProtocolError } from './plumbing/git/errors.js';
 export {
   createMilestone,

@@ -24,6 +24,7 @@ import { useStore } from './use-store.js';
 import { useTerminalSize } from './use-terminal-size.js';
 import { useTimeline, type Timeline } from './use-timeline.js';
 import { useBuilds } from './use-builds.js';
+import { useLocks } from './use-locks.js';
 import { useTimelineView } from './use-timeline-view.js';
 
 export type { Persona };
@@ -122,6 +123,7 @@ export function App({ vault, persona, pictureColor = pictureColorWanted(), htmlD
     ...{ vault, persona, store: changeStore, changes, visible, panelHeight, width, pictureColor, builds },
     selected: state.diff ? undefined : shown[cur],
   });
+  const locks = useLocks(vault);
   const diff = useDiffView({ vault, persona, target: state.diff, fileCursor: state.fileCursor, pictureColor });
   const fileRows = filePaneHeight(diff.panels.length + diff.files.length, bodyHeight);
   const fileOffset = fileOffsetIn(state.fileOffset, diff.fileCursor, diff.panels.length + diff.files.length, fileRows);
@@ -144,6 +146,7 @@ export function App({ vault, persona, pictureColor = pictureColorWanted(), htmlD
   useCommands({
     ...{ vault, store, exit, layout, panels: diff.panels, files: diff.files, progress, htmlDir, opener },
     reload: timeline.reload,
+    lockFile: locks.lockFile,
     refreshRefs: async () => {
       await timeline.refreshRefs();
       await milestones.refresh();
@@ -169,6 +172,7 @@ export function App({ vault, persona, pictureColor = pictureColorWanted(), htmlD
           pictureRows: THUMB_ROWS,
           height: bodyHeight,
           width,
+          locks: locks.badges,
         }}
       />
       <BottomBar {...bottom} />

@@ -8,6 +8,7 @@ import type { Visual } from './use-visual.js';
 import type { DiffData, Patch } from './use-diff.js';
 import { theme } from './theme.js';
 import { fit } from './text.js';
+import type { LockBadge } from './use-locks.js';
 
 export interface DiffViewProps {
   title: string;
@@ -24,6 +25,8 @@ export interface DiffViewProps {
   pictureRows?: number;
   height: number;
   width: number;
+  /** lock badges by path */
+  locks?: ReadonlyMap<string, LockBadge>;
 }
 
 /** How many rows the file pane gets: up to a third of the screen, fewer when there are fewer files. */
@@ -45,6 +48,7 @@ export function DiffView({
   pictureRows = 6,
   height,
   width,
+  locks,
 }: DiffViewProps) {
   if (error)
     return (
@@ -83,6 +87,7 @@ export function DiffView({
         height={top}
         width={width}
         focused={pane === 'files'}
+        locks={locks}
       />
       {bar(patchTitle, pane === 'patch')}
       {visual ? (

@@ -3,6 +3,7 @@ import type { Change } from '../index.js';
 import type { Panel } from './game-panels.js';
 import { CURSOR, theme } from './theme.js';
 import { bytes, cell } from './text.js';
+import type { LockBadge } from './use-locks.js';
 
 export interface FileListProps {
   /** persona panels, listed first (the cursor counts them before the files) */
@@ -13,6 +14,8 @@ export interface FileListProps {
   height: number;
   width: number;
   focused: boolean;
+  /** lock badges by path (yours and others'), from the cached lock state */
+  locks?: ReadonlyMap<string, LockBadge>;
 }
 
 const LABEL: Record<Change['kind'], string> = {
@@ -30,7 +33,7 @@ export function sizeText(c: Change): string {
 }
 
 /** The changed files of a snapshot: kind, path (old -> new for renames), size(s). */
-export function FileList({ panels, files, cursor, offset, height, width, focused }: FileListProps) {
+export function FileList({ panels, files, cursor, offset, height, width, focused, locks }: FileListProps) {
   const rows: (Panel | Change)[] = [...panels, ...files];
   return (
     <Box flexDirection="column" height={height}>
@@ -50,12 +53,15 @@ export function FileList({ panels, files, cursor, offset, height, width, focused
         }
         const size = sizeText(c);
         const path = c.kind === 'renamed' ? `${c.from} -> ${c.path}` : c.path;
-        const room = Math.max(8, width - 2 - 9 - size.length - 2);
+        const lock = locks?.get(c.path);
+        const badge = lock ? ` [locked: ${lock.mine ? 'you' : lock.owner}]` : '';
+        const room = Math.max(8, width - 2 - 9 - size.length - 2 - badge.length);
         return (
           <Text key={c.path} wrap="truncate" inverse={selected && focused} bold={selected}>
             {selected ? `${CURSOR} ` : '  '}
             <Text color={theme[c.kind]}>{LABEL[c.kind].padEnd(9)}</Text>
             {cell(path, room)}
+            {badge ? <Text color={lock!.mine ? theme.ok : theme.error}>{badge}</Text> : null}
             {'  '}
             <Text color={theme.dim}>{size}</Text>
           </Text>

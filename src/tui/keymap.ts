@@ -28,6 +28,7 @@ export type Command =
   | 'restore'
   | 'restoreBefore'
   | 'element'
+  | 'lock'
   // element list, confirmation, text prompts
   | 'choose'
   | 'cancel'
@@ -44,6 +45,7 @@ export const EFFECT_COMMANDS = [
   'restore',
   'restoreBefore',
   'element',
+  'lock',
   'choose',
   'yes',
   'accept',
@@ -134,6 +136,7 @@ export const KEYMAP: Readonly<Record<Context, KeyContext>> = {
       r: 'restore',
       R: 'restoreBefore',
       e: 'element',
+      L: 'lock',
       escape: 'back',
       backspace: 'back',
       h: 'back',
@@ -147,6 +150,7 @@ export const KEYMAP: Readonly<Record<Context, KeyContext>> = {
       { commands: ['pane'], text: 'switch between files and patch' },
       { commands: ['restore', 'restoreBefore'], text: 'restore the file from this snapshot / from before it' },
       { commands: ['element'], text: 'restore one element (layer, node, key)' },
+      { commands: ['lock'], text: 'lock the file on the remote (vault lock)' },
       { commands: ['back'], text: 'back to the timeline' },
     ],
     hint: [

@@ -39,6 +39,8 @@ export interface CommandDeps {
   readonly progress: { start(label: string): (s: ProgressSample) => void; stop(): void };
   readonly htmlDir?: string;
   readonly opener?: (path: string) => boolean;
+  /** take the lock on one file on the remote; resolves to what to tell the user (use-locks.ts) */
+  readonly lockFile: (path: string) => Promise<string>;
 }
 
 const isEffect = (c: Command): c is EffectCommand => (EFFECT_COMMANDS as readonly string[]).includes(c);
@@ -133,6 +135,13 @@ function effects(d: CommandDeps): Record<EffectCommand, () => void> {
       if (c && target) fileRestoreBeforePlan(vault, before, c).then(ask, fail);
     },
     element: () => void pickElement().catch(fail),
+    lock: () => {
+      const c = selectedFile();
+      if (!c) return;
+      if (c.kind === 'deleted') return say({ text: `${c.path} was deleted: nothing to lock`, tone: 'error' });
+      say({ text: `locking ${c.path}…`, tone: 'info' });
+      d.lockFile(c.path).then((text) => say({ text, tone: 'ok' }), fail);
+    },
     choose: () => {
       const m = store.get().mode;
       if (m?.kind !== 'elements') return;

@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { createBranch, deleteBranch, listBranches } from '../../porcelain/branch.js';
 import { shortId } from '../../ui/format.js';
+import { examplesText } from '../examples.js';
 import { out, printJson, withVault, type GlobalArgs } from '../context.js';
 
 interface Args extends GlobalArgs {
@@ -25,8 +26,12 @@ export const branchCommand: CommandModule<GlobalArgs, Args> = {
       })
       .option('D', { type: 'boolean', describe: 'delete the branch even so' })
       .option('force', { alias: 'f', type: 'boolean', describe: 'move an existing branch to START' })
-      .example('$0 branch lighting', 'start a line of work; then: vault switch lighting')
-      .example('$0 branch -d lighting', 'remove a merged branch'),
+      .epilog(
+        examplesText([
+          ['vault branch lighting', 'start a line of work; then: vault switch lighting'],
+          ['vault branch -d lighting', 'remove a merged branch'],
+        ]),
+      ),
   handler: async (argv) => {
     await withVault(argv, async (vault) => {
       if (!argv.name) {

@@ -6,6 +6,7 @@ import { readMergeState } from '../../porcelain/merge/state.js';
 import { commitAttachments } from '../../ui/attachments.js';
 import { bytes, gitFolderNote, plural, quotePath, shortId } from '../../ui/format.js';
 import type { Skipped } from '../../porcelain/hashWorktree.js';
+import { lockWarnings } from './locks.js';
 import { EXIT_INCOMPLETE, out, printJson, warn, withVault, type GlobalArgs } from '../context.js';
 import { fromProgress, progressReporter, progressWanted } from '../../ui/progress.js';
 import { examplesText } from '../examples.js';
@@ -70,7 +71,7 @@ export const commitCommand: CommandModule<GlobalArgs, Args> = {
         onGitFolder: (path) => gitFolders.push(path),
         attachments: await commitAttachments(vault),
         onWarning: (w) => warn(`warning: ${w.attachment}: ${w.message}`),
-      });
+      }).then(async (c) => ({ ...c, ...(await lockWarnings(vault, c)) }));
     }).finally(bar.done);
     const note = gitFolderNote(gitFolders);
     if (note) warn(note);

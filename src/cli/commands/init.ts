@@ -43,12 +43,20 @@ export const initCommand: CommandModule<GlobalArgs, Args> = {
       argv.persona === 'game'
         ? await (await import('../../personas/game/engineIgnores.js')).setupEngineIgnores(nodeFs, dir)
         : null;
-    if (argv.json) return printJson({ ...r, ...(ignores ? { ignores } : {}) });
+    const lockable =
+      argv.persona === 'creative' || argv.persona === 'game'
+        ? await (await import('../../personas/lockable.js')).setupLockable(nodeFs, dir, argv.persona)
+        : null;
+    if (argv.json) return printJson({ ...r, ...(ignores ? { ignores } : {}), ...(lockable ? { lockable } : {}) });
     if (argv.quiet) return;
     out(`Initialized empty vault in ${r.vaultDir}`);
     if (ignores?.added.length)
       out(
         `${ignores.created ? 'wrote' : 'added to'} .vaultignore: ${ignores.added.join(' ')} (${ignores.engine === 'godot' ? "Godot's" : "Unity's"} generated files; edit .vaultignore to keep them)`,
+      );
+    if (lockable?.added.length)
+      out(
+        `${lockable.created ? 'wrote' : 'added to'} .vaultlockable: ${lockable.added.join(' ')} (files one person edits at a time; see 'vault lock --help')`,
       );
   },
 };

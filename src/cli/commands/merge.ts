@@ -8,6 +8,7 @@ import { commitAttachments } from '../../ui/attachments.js';
 import { fileMergerFor } from '../../ui/fileMerger.js';
 import { quotePath, shortId } from '../../ui/format.js';
 import { fromProgress, progressReporter, progressWanted } from '../../ui/progress.js';
+import { examplesText } from '../examples.js';
 import { EXIT_INCOMPLETE, out, printJson, warn, withVault, type GlobalArgs } from '../context.js';
 
 interface Args extends GlobalArgs {
@@ -100,8 +101,12 @@ export const mergeCommand: CommandModule<GlobalArgs, Args> = {
         describe: 'only fast-forward; refuse (EDIVERGED) when the histories diverged',
       })
       .option('allow-unrelated', { type: 'boolean', describe: 'merge histories that share no snapshot' })
-      .example('$0 merge feature', 'bring the feature branch into the current branch')
-      .example('$0 merge --abort', 'undo a merge with conflicts'),
+      .epilog(
+        examplesText([
+          ['vault merge feature', 'bring the feature branch into the current branch'],
+          ['vault merge --abort', 'undo a merge with conflicts'],
+        ]),
+      ),
   handler: async (argv) => {
     if ([argv.abort, argv.continue, argv.rev !== undefined].filter(Boolean).length !== 1)
       throw new UsageError('name what to merge, or pass --abort or --continue', "e.g. 'vault merge feature'");

@@ -111,6 +111,24 @@ export const COMMANDS: readonly CommandInfo[] = [
     load: async () => (await import('./resolve.js')).resolveCommand,
   },
   {
+    usage: 'lock PATH... [-m MSG]',
+    summary: 'take the lock on files on the remote (exclusive checkout)',
+    group: 'share through a git remote',
+    load: async () => (await import('./locks.js')).lockCommand,
+  },
+  {
+    usage: 'unlock PATH... [--force]',
+    summary: "release a lock (--force: break someone else's, recorded)",
+    group: 'share through a git remote',
+    load: async () => (await import('./locks.js')).unlockCommand,
+  },
+  {
+    usage: 'locks [--mine]',
+    summary: 'who holds which lock (the last fetched state when offline)',
+    group: 'share through a git remote',
+    load: async () => (await import('./locks.js')).locksCommand,
+  },
+  {
     usage: 'log [REV] [-n N]',
     summary: 'snapshots, newest first, with milestone and tag names',
     group: 'look at the history',

@@ -3,6 +3,7 @@ import { resolve as resolvePath } from 'node:path';
 import { PathOutsideError, UsageError } from '../../errors.js';
 import { resolve, type ResolveResult } from '../../porcelain/merge/resolve.js';
 import { quotePath } from '../../ui/format.js';
+import { examplesText } from '../examples.js';
 import { cwdOf, out, printJson, warn, withVault, type GlobalArgs } from '../context.js';
 
 interface Args extends GlobalArgs {
@@ -23,8 +24,12 @@ export const resolveCommand: CommandModule<GlobalArgs, Args> = {
       .option('both', { type: 'boolean', describe: 'keep ours in place and theirs beside it as NAME~theirs.EXT' })
       .conflicts('ours', ['theirs', 'both'])
       .conflicts('theirs', 'both')
-      .example('$0 resolve Art/hero.psd --theirs', 'take their painting')
-      .example('$0 resolve Docs/notes.md', 'after editing the conflict markers away'),
+      .epilog(
+        examplesText([
+          ['vault resolve Art/hero.psd --theirs', 'take their painting'],
+          ['vault resolve Docs/notes.md', 'after editing the conflict markers away'],
+        ]),
+      ),
   handler: async (argv) => {
     const side = (['ours', 'theirs', 'both'] as const).find((s) => argv[s]);
     const cwd = cwdOf(argv);

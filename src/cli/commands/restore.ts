@@ -8,6 +8,7 @@ import { cwdOf, out, printJson, warn, withVault, type GlobalArgs } from '../cont
 import { progressBar } from '../../ui/progress.js';
 import { examplesText } from '../examples.js';
 import { numberOption } from '../options.js';
+import { afterRestore } from './locks.js';
 
 interface Args extends GlobalArgs {
   snapshot: string;
@@ -73,16 +74,19 @@ export const restoreCommand: CommandModule<GlobalArgs, Args> = {
     };
     if (argv.element !== undefined || argv.listElements) return elementHandler(argv, relTo);
     const bar = progressBar('restoring');
-    const r = await withVault(argv, (vault) => {
-      return restore({
+    const r = await withVault(argv, async (vault) => {
+      const paths = (argv.paths ?? []).map(relTo(vault));
+      const done = await restore({
         vault,
         snapshot: argv.snapshot,
-        paths: (argv.paths ?? []).map(relTo(vault)),
+        paths,
         to: argv.to ? resolve(cwd, argv.to) : undefined,
         force: argv.force,
         onProgress: bar.onProgress,
         onSkip: (path, reason) => warn(`warning: not restored: ${path}: ${reason}`),
       });
+      if (done.target === vault.workTree) await afterRestore(vault, done.snapshot, paths);
+      return done;
     }).finally(bar.done);
     for (const f of r.failures) warn(`error: not restored: ${f.path}: ${f.reason}`);
     // anything not restored makes the exit status non-zero, with --json too

@@ -3,6 +3,7 @@ import { status } from '../../porcelain/status.js';
 import { readMergeState } from '../../porcelain/merge/state.js';
 import { conflictLine } from './merge.js';
 import { bytes, gitFolderNote, quotePath, shortId } from '../../ui/format.js';
+import { lockWarnings } from './locks.js';
 import { EXIT_INCOMPLETE, out, printJson, warn, withVault, type GlobalArgs } from '../context.js';
 import { examplesText } from '../examples.js';
 
@@ -12,11 +13,10 @@ export const statusCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   builder: (y) => y.epilog(examplesText([['vault status', 'what would the next commit record?']])),
   handler: async (argv) => {
     const gitFolders: string[] = [];
-    const [r, merging] = await withVault(
-      argv,
-      async (vault) =>
-        [await status({ vault, onGitFolder: (p) => gitFolders.push(p) }), await readMergeState(vault)] as const,
-    );
+    const [r, merging] = await withVault(argv, async (vault) => {
+      const st = await status({ vault, onGitFolder: (p) => gitFolders.push(p) });
+      return [{ ...st, ...(await lockWarnings(vault, st)) }, await readMergeState(vault)] as const;
+    });
     const note = gitFolderNote(gitFolders);
     if (note) warn(note);
     // something could not be read (a commit would leave it out): say so in the exit status too

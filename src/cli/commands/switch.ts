@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import { switchBranch } from '../../porcelain/switchBranch.js';
 import { quotePath, shortId } from '../../ui/format.js';
 import { progressBar } from '../../ui/progress.js';
+import { examplesText } from '../examples.js';
 import { out, printJson, warn, withVault, type GlobalArgs } from '../context.js';
 
 interface Args extends GlobalArgs {
@@ -18,8 +19,12 @@ export const switchCommand: CommandModule<GlobalArgs, Args> = {
       .positional('name', { type: 'string', demandOption: true, describe: 'the branch' })
       .positional('start', { type: 'string', describe: 'with -c: where the new branch starts (default HEAD)' })
       .option('create', { alias: 'c', type: 'boolean', describe: 'create the branch first' })
-      .example('$0 switch -c lighting', 'start a branch here and work on it')
-      .example('$0 switch main', 'back to the main line'),
+      .epilog(
+        examplesText([
+          ['vault switch -c lighting', 'start a branch here and work on it'],
+          ['vault switch main', 'back to the main line'],
+        ]),
+      ),
   handler: async (argv) => {
     const bar = progressBar('switching');
     const r = await withVault(argv, (vault) =>

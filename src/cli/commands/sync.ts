@@ -28,6 +28,7 @@ import { fromSyncProgress, progressReporter } from '../../ui/progress.js';
 import { examplesText } from '../examples.js';
 import { noAction, withActions } from '../subcommands.js';
 import { numberOption } from '../options.js';
+import { afterSync, afterPush } from './locks.js';
 
 /** One progress line on stderr (a terminal, or VAULT_PROGRESS=1), redrawn at most 10 times a second. */
 function syncProgress(label: string, quiet?: boolean): { onProgress: (p: SyncProgress) => void; done: () => void } {
@@ -218,7 +219,10 @@ interface SyncArgs extends GlobalArgs {
   remote?: string;
 }
 
-export const pushCommand: CommandModule<GlobalArgs, SyncArgs & { batchMb?: number; resend?: boolean }> = {
+export const pushCommand: CommandModule<
+  GlobalArgs,
+  SyncArgs & { batchMb?: number; resend?: boolean; ignoreLocks?: boolean; unlock?: boolean }
+> = {
   command: 'push [remote]',
   describe: 'send snapshots, branches, milestones and tags the remote lacks',
   builder: (y) =>
@@ -229,6 +233,8 @@ export const pushCommand: CommandModule<GlobalArgs, SyncArgs & { batchMb?: numbe
         type: 'boolean',
         describe: 'do not trust what the remote is believed to hold; send all the refs need',
       })
+      .option('ignore-locks', { type: 'boolean', describe: 'push changes to files someone else has locked' })
+      .option('unlock', { type: 'boolean', describe: 'then release your locks on the files this push changed' })
       .epilog(examplesText([['vault push', 'push to origin']])),
   handler: async (argv) => {
     const bar = syncProgress('push', argv.quiet || argv.json);
@@ -243,8 +249,9 @@ export const pushCommand: CommandModule<GlobalArgs, SyncArgs & { batchMb?: numbe
             resend: argv.resend,
             batchBytes: argv.batchMb ? argv.batchMb * 1024 * 1024 : undefined,
             onProgress: bar.onProgress,
+            ignoreLocks: argv.ignoreLocks,
           }),
-      ),
+      ).then(afterPush(vault, argv.remote, argv.unlock)),
     ).finally(bar.done);
     if (argv.json) return printJson(r);
     for (const x of r.rejected) warn(`warning: ${x.ref} not pushed: ${x.reason}`);
@@ -303,7 +310,7 @@ export const fetchCommand: CommandModule<GlobalArgs, SyncArgs & LimitArgs> = {
           (credentials) =>
             sync.fetch({ vault, remote: argv.remote, credentials, onProgress: bar.onProgress, limits, signal }),
         ),
-      ),
+      ).then(afterSync(vault, argv.remote, false)),
     ).finally(bar.done);
     if (argv.json) return printJson(r);
     fetchSummary(argv.quiet, r);
@@ -330,7 +337,7 @@ export const pullCommand: CommandModule<GlobalArgs, SyncArgs & LimitArgs> = {
           (credentials) =>
             sync.pull({ vault, remote: argv.remote, credentials, onProgress: bar.onProgress, limits, signal }),
         ),
-      ),
+      ).then(afterSync(vault, argv.remote, true)),
     ).finally(bar.done);
     if (argv.json) {
       printJson(r);
@@ -398,7 +405,11 @@ export const cloneCommand: CommandModule<GlobalArgs, { url: string; dir?: string
             }),
         ),
       () => made && rmSync(dir, { recursive: true, force: true }),
-    ).finally(bar.done);
+    )
+      .then((c) =>
+        withVault({ ...argv, C: c.dir, vaultDir: undefined }, (v) => afterSync<typeof c>(v, undefined, true)(c)),
+      )
+      .finally(bar.done);
     if (argv.json) {
       printJson(r);
       return checkoutReport(r.checkout, true);

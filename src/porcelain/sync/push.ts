@@ -19,6 +19,7 @@ import {
   type GitTreeEntry,
 } from '../../plumbing/git/objects.js';
 import { PackStreamWriter } from '../../plumbing/git/pack.js';
+import { checkPushLocks, type PushLocksResult } from '../locks/pushLocks.js';
 import type { Vault } from '../openVault.js';
 import { DivergedError, gitRefOf, isAncestor, type SyncProgress } from './common.js';
 import { exportSnapshot, type GitRecipe } from './exportSnapshot.js';
@@ -38,6 +39,8 @@ export interface PushOptions {
   resend?: boolean;
   /** progress lines from the server */
   onMessage?: (line: string) => void;
+  /** push snapshots that change files someone else locked (see locks/pushLocks.ts) */
+  ignoreLocks?: boolean;
 }
 
 export interface PushResult {
@@ -52,6 +55,8 @@ export interface PushResult {
   /** request bytes (ref commands and packs) of every receive-pack request */
   readonly bytesSent: number;
   readonly requests: number;
+  /** locked files the pushed snapshots change: the pusher's own, and (with ignoreLocks) other people's */
+  readonly locks: PushLocksResult;
 }
 
 /**
@@ -162,6 +167,15 @@ export async function push(opts: PushOptions): Promise<PushResult> {
     }
   }
 
+  const locks = await checkPushLocks({
+    vault,
+    remote: name,
+    env: opts.env,
+    credentials: creds,
+    snapshots: order,
+    refs: adv.refs,
+    ignoreLocks: opts.ignoreLocks,
+  });
   const todo: GitRecipe[] = [];
   const planned = new Set<GitOid>();
   let bytesTotal = 0;
@@ -305,5 +319,6 @@ export async function push(opts: PushOptions): Promise<PushResult> {
     objectsSent,
     bytesSent,
     requests,
+    locks,
   };
 }

@@ -40,6 +40,7 @@ test('vault commit in a creative vault stores thumbnails; a broken image only wa
     assert.equal(
       tl[0].files.map((f: { path: string; thumbnail: unknown }) => [f.path, !!f.thumbnail]),
       [
+        ['.vaultlockable', false], // written by init --persona creative (locks): not a picture
         ['a.png', true],
         ['b.jpg', true],
         ['broken.png', true],

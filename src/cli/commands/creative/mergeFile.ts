@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { PathNotFoundError, UsageError, fsError } from '../../../errors.js';
 import { writeFileAtomic } from '../../../plumbing/fs.js';
+import { examplesText } from '../../examples.js';
 import { cwdOf, nodeFs, out, printJson, warn, type GlobalArgs } from '../../context.js';
 
 interface Args extends GlobalArgs {
@@ -43,9 +44,13 @@ export const mergeFileCommand: CommandModule<GlobalArgs, Args> = {
         describe: 'merge layers, nodes, meshes, materials, objects and scene nodes one by one',
       })
       .option('o', { type: 'string', describe: 'write the result here instead of over OURS' })
-      .example(
-        '$0 merge-file base.psd mine.psd theirs.psd --element-aware -o merged.psd',
-        'their new Sky layer and my repainted Hero in one file',
+      .epilog(
+        examplesText([
+          [
+            'vault merge-file base.psd mine.psd theirs.psd --element-aware -o merged.psd',
+            'their new Sky layer and my repainted Hero in one file',
+          ],
+        ]),
       ),
   handler: async (argv) => {
     if (!argv.elementAware)
