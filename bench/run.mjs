@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureNode24 } from './node24.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const PROJECT = path.dirname(BENCH_DIR);
@@ -20,13 +21,17 @@ const PEERS = path.join(BENCH_DIR, 'peers');
 const VAULT_BIN = path.resolve(process.env.VAULT_BIN || path.join(PROJECT, 'bin', 'vault'));
 
 const STEPS = ['backup-initial', 'backup-nochange', 'backup-mutated', 'restore'];
-const KNOWN_TOOLS = ['vault', 'restic', 'restic-max', 'borg', 'git'];
+const KNOWN_TOOLS = ['vault-node24', 'vault', 'restic', 'restic-max', 'borg', 'git'];
+/** Vault on Node 24 from the npm registry (installed into the work dir), and on this machine's node */
+const VAULT_TOOLS = ['vault-node24', 'vault'];
+const GiB = 1024 * 1024 * 1024;
 const PEER_TOOLS = ['restic', 'restic-max', 'borg', 'git'];
 const MiB = 1024 * 1024;
 
 // Issue targets (see bench/README.md)
 const LIMITS = {
   initialVsBackupPeers: 0.8,
+  initialCpuVsBorg: 1.0,
   nochangeVsGit: 3.0,
   mutatedVsBackupPeers: 0.8,
   growthVsNewBytes: 1.0,
@@ -42,8 +47,12 @@ const USAGE = `Usage: npm run bench -- [options]      (or: node bench/run.mjs [o
   --reps N       repetitions of every tool's sequence (default 1; the
                  published table uses 3); the table shows medians
   --seed N       corpus and mutation seed (default 1)
-  --tools LIST   comma separated, run in this order
-                 (default vault,restic,borg,git; also restic-max)
+  --tools LIST   comma separated, run in this order (default
+                 vault-node24,vault,restic,borg,git; also restic-max).
+                 vault = Vault on this machine's node; vault-node24 = on
+                 Node 24 from the npm registry (see --node24)
+  --node24 DIR   folder holding a Node 24 \`node\` for vault-node24 (default:
+                 npm install node@24 into <work>/node24 once); none = skip
   --work DIR     work dir: corpus, peers' repos/logs, results
                  (default <project>/.bench-work, git-ignored)
   --json FILE    JSON results (default <work>/results.json)
@@ -52,6 +61,8 @@ const USAGE = `Usage: npm run bench -- [options]      (or: node bench/run.mjs [o
   --no-images    skip the images scenario (visual diff of 8192x8192 and 16384x8192 PNGs)
   --no-tui       skip the TUI open time (1,000 snapshots x 10,000 files: in-process,
                  and the whole vault tui command on a pty to its first frame)
+  --scale        also run the scale scenario (bench/scale.mjs: 10k..1M files,
+                 1..16 GiB; long: see bench/README.md)
   -h, --help     this help
 
 Environment: VAULT_BIN = Vault CLI run as \`$VAULT_BIN\` (through its #! line)
@@ -72,7 +83,8 @@ function parseArgs(argv) {
     size: null,
     reps: null,
     seed: 1,
-    tools: 'vault,restic,borg,git',
+    tools: 'vault-node24,vault,restic,borg,git',
+    node24: null,
     work: null,
     json: null,
     install: true,
@@ -124,6 +136,12 @@ function parseArgs(argv) {
         break;
       case '--no-tui':
         o.tui = false;
+        break;
+      case '--scale':
+        o.scale = true;
+        break;
+      case '--node24':
+        o.node24 = val();
         break;
       case '-h':
       case '--help':
@@ -289,15 +307,23 @@ async function checkPrereqs(opts) {
       skipped.push({ tool: t, reason: `\`${c}\` not found (apt-get install ${APT_PKG[c]})` });
     } else tools.push(t);
   }
-  for (const s of skipped) log(`skipping peer ${s.tool}: ${s.reason}`);
+  let node24 = null;
+  if (tools.includes('vault-node24')) {
+    const n = opts.node24 === 'none' ? { error: '--node24 none' } : ensureNode24(opts.work, opts.node24, log);
+    if (n.error) {
+      skipped.push({ tool: 'vault-node24', reason: n.error });
+      tools.splice(tools.indexOf('vault-node24'), 1);
+    } else node24 = n;
+  }
+  for (const s of skipped) log(`skipping ${s.tool}: ${s.reason}`);
   const baseline = !missing.includes('zstd');
   if (!baseline) log('zstd not found: skipping the physical baseline (peers -B)');
-  if (tools.includes('vault') && !fs.existsSync(VAULT_BIN)) {
+  if (tools.some((t) => VAULT_TOOLS.includes(t)) && !fs.existsSync(VAULT_BIN)) {
     die(
       `no Vault CLI at ${VAULT_BIN}: build the project first (\`npm run bench\` does), set VAULT_BIN, or leave vault out of --tools`,
     );
   }
-  return { tools, skipped, baseline };
+  return { tools, skipped, baseline, node24 };
 }
 
 // ---------------------------------------------------------------------------
@@ -411,10 +437,12 @@ function machineInfo() {
   };
 }
 
-function toolVersions(tools) {
+function toolVersions(tools, node24) {
   const v = {};
   for (const t of tools) {
-    if (t === 'vault') v.vault = fs.existsSync(VAULT_BIN) ? capture(VAULT_BIN, ['--version']) : null;
+    if (t === 'vault')
+      v.vault = fs.existsSync(VAULT_BIN) ? `${capture(VAULT_BIN, ['--version'])} on node ${process.version}` : null;
+    else if (t === 'vault-node24' && node24) v['vault-node24'] = `on node ${node24.version} (${node24.dir})`;
     else if (t.startsWith('restic')) v[t] = capture('restic', ['version']);
     else if (t === 'borg') v.borg = capture('borg', ['--version']);
     else if (t === 'git') v.git = capture('git', ['--version']);
@@ -442,11 +470,221 @@ function corpusStats(dir) {
 }
 
 // ---------------------------------------------------------------------------
+// Vault against its peers, per runtime (vault, vault-node24)
+// ---------------------------------------------------------------------------
+const okRow = (a) => a && !a.failed && Number.isFinite(a.wall_s);
+
+function vaultRatios(get, vt, peers) {
+  const out = [];
+  for (const step of STEPS) {
+    const v = get(vt, step);
+    for (const p of peers) {
+      const o = get(p, step);
+      const both = v && o && !v.failed && !o.failed;
+      out.push({
+        vault: vt,
+        step,
+        peer: p,
+        wall: both ? ratio(v.wall_s, o.wall_s) : null,
+        cpu: both ? ratio(v.cpu_s, o.cpu_s) : null,
+        peak_rss: v && o ? ratio(v.peak_rss_mib, o.peak_rss_mib) : null,
+        repo: v && o ? ratio(v.repo_bytes, o.repo_bytes) : null,
+      });
+    }
+  }
+  return out;
+}
+
+function target(vt, name, vaultVal, refVal, refDesc, limit, unit) {
+  const r = ratio(vaultVal, refVal);
+  let result;
+  // no Vault value = the Vault step failed or did not run: the target is not met
+  if (vaultVal === null || vaultVal === undefined || !Number.isFinite(vaultVal)) result = 'FAIL';
+  else if (refVal === null || refVal === undefined || !Number.isFinite(refVal)) result = 'n/a';
+  else result = r <= limit ? 'PASS' : 'FAIL';
+  return {
+    vault: vt,
+    target: name,
+    value: vaultVal ?? null,
+    reference: refVal ?? null,
+    reference_desc: refDesc,
+    ratio: r,
+    limit,
+    unit,
+    result,
+    hard: false,
+  };
+}
+
+function vaultTargets(get, vt, peers, mutate, agg) {
+  const fastest = (tools, step) => {
+    let best = null;
+    for (const t of tools) {
+      const a = get(t, step);
+      if (okRow(a) && (!best || a.wall_s < best.wall_s)) best = a;
+    }
+    return best;
+  };
+  const [vi, vn, vm, vr] = STEPS.map((st) => get(vt, st));
+  const backupPeers = peers.filter((p) => p === 'restic' || p === 'borg');
+  const wall = (a) => (okRow(a) ? a.wall_s : null);
+  const desc = (a, what) => (a ? `${a.tool} ${fmt(a.wall_s)} s` : what);
+  const out = [];
+  let ref = fastest(backupPeers, 'backup-initial');
+  out.push(
+    target(
+      vt,
+      'initial backup time <= 0.8x faster of restic/borg',
+      wall(vi),
+      ref?.wall_s,
+      desc(ref, 'restic/borg not run'),
+      LIMITS.initialVsBackupPeers,
+      's',
+    ),
+  );
+  const borgI = get('borg', 'backup-initial');
+  out.push(
+    target(
+      vt,
+      'initial backup CPU <= 1.0x borg',
+      okRow(vi) ? vi.cpu_s : null,
+      okRow(borgI) ? borgI.cpu_s : null,
+      okRow(borgI) ? `borg ${fmt(borgI.cpu_s)} CPU s` : 'borg not run',
+      LIMITS.initialCpuVsBorg,
+      'CPU s',
+    ),
+  );
+  ref = okRow(get('git', 'backup-nochange')) ? get('git', 'backup-nochange') : null;
+  out.push(
+    target(
+      vt,
+      'unchanged re-backup time <= 3x git',
+      wall(vn),
+      ref?.wall_s,
+      desc(ref, 'git not run'),
+      LIMITS.nochangeVsGit,
+      's',
+    ),
+  );
+  ref = fastest(backupPeers, 'backup-mutated');
+  out.push(
+    target(
+      vt,
+      'backup after mutation time <= 0.8x faster of restic/borg',
+      wall(vm),
+      ref?.wall_s,
+      desc(ref, 'restic/borg not run'),
+      LIMITS.mutatedVsBackupPeers,
+      's',
+    ),
+  );
+  const growth =
+    okRow(vn) && okRow(vm) && Number.isFinite(vn.repo_bytes) && Number.isFinite(vm.repo_bytes)
+      ? (vm.repo_bytes - vn.repo_bytes) / MiB
+      : null;
+  const newMiB = mutate && Number.isFinite(mutate.new_bytes) ? mutate.new_bytes / MiB : null;
+  out.push(
+    target(
+      vt,
+      'repo growth nochange->mutated <= 1.0x mutation new_bytes',
+      growth,
+      newMiB,
+      newMiB !== null ? `new_bytes ${fmt(newMiB, 1)} MiB` : 'no mutate log',
+      LIMITS.growthVsNewBytes,
+      'MiB',
+    ),
+  );
+  ref = fastest(peers, 'restore');
+  out.push(
+    target(
+      vt,
+      'restore time <= 0.8x fastest peer',
+      wall(vr),
+      ref?.wall_s,
+      desc(ref, 'no peer run'),
+      LIMITS.restoreVsFastestPeer,
+      's',
+    ),
+  );
+  out.push(
+    target(
+      vt,
+      'repo size after initial <= borg',
+      okRow(vi) ? vi.repo_bytes / MiB : null,
+      okRow(borgI) ? borgI.repo_bytes / MiB : null,
+      okRow(borgI) ? `borg ${fmt(borgI.repo_bytes / MiB, 1)} MiB` : 'borg not run',
+      LIMITS.repoVsBorg,
+      'MiB',
+    ),
+  );
+  const vaultRows = [...agg.values()].filter((a) => a.tool === vt);
+  const rss = vaultRows.length ? Math.max(...vaultRows.map((a) => a.peak_rss_mib)) : null;
+  out.push(target(vt, 'vault peak RSS <= 150 MiB (max over all steps)', rss, LIMITS.peakRssMiB, '150 MiB', 1.0, 'MiB'));
+  // hard check: restore must reproduce the source exactly
+  const check = vr ? vr.check : 'not run';
+  out.push({
+    vault: vt,
+    target: 'restore check identical (hard)',
+    value: check,
+    reference: 'identical',
+    reference_desc: 'diff -r',
+    ratio: null,
+    limit: null,
+    unit: '',
+    result: check === 'identical' ? 'PASS' : 'FAIL',
+    hard: true,
+  });
+  return out;
+}
+
+/**
+ * Per repetition: the first step of `vt` that failed or did not run (peers aborts the tool's sequence there),
+ * with the tail of its stderr; and a restore that is not identical to the source.
+ */
+function vaultHardFailures(rows, vt, reps, logsDir) {
+  const out = [];
+  for (let rep = 1; rep <= reps; rep++) {
+    for (const step of ['init', ...STEPS]) {
+      const r = rows.find((x) => x.tool === vt && x.rep === String(rep) && x.step === step);
+      const errFile = path.join(logsDir, `${vt}.r${rep}.${step}.err`);
+      if (!r || r.note.startsWith('FAILED')) {
+        out.push({
+          vault: vt,
+          rep,
+          step,
+          what: r ? r.note : fs.existsSync(errFile) ? 'FAILED' : 'not run',
+          file: fs.existsSync(errFile) ? errFile : path.join(logsDir, '*'),
+          excerpt: tailOf(errFile, 15),
+        });
+        break;
+      }
+      if (step === 'restore' && r.note !== 'identical') {
+        const diffFile = path.join(logsDir, `${vt}.r${rep}.diff`);
+        out.push({ vault: vt, rep, step, what: r.note || 'no check', file: diffFile, excerpt: headOf(diffFile, 15) });
+      }
+    }
+  }
+  return out;
+}
+
+/** CPU seconds per GiB of data (source tree for backups, restored tree for restore), per tool. */
+function cpuPerGiBRows(get, tools) {
+  return tools.map((tool) => {
+    const per = (step) => {
+      const a = get(tool, step);
+      return okRow(a) && a.data_bytes > 0 ? a.cpu_s / (a.data_bytes / GiB) : null;
+    };
+    return { tool, initial: per('backup-initial'), mutated: per('backup-mutated'), restore: per('restore') };
+  });
+}
+
+// ---------------------------------------------------------------------------
 // main
 // ---------------------------------------------------------------------------
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const started = new Date();
+  const loadStart = os.loadavg();
   const pre = await checkPrereqs(opts);
   const corpus = await ensureCorpus(opts);
   const peersWork = path.join(opts.work, 'peers');
@@ -456,7 +694,7 @@ async function main() {
   peerArgs.push(corpus);
   log(`bash ${PEERS} ${peerArgs.join(' ')}`);
   const peersRc = await runInherit('bash', [PEERS, ...peerArgs], {
-    env: { ...process.env, VAULT_BIN },
+    env: { ...process.env, VAULT_BIN, ...(pre.node24 ? { VAULT_NODE24_DIR: pre.node24.dir } : {}) },
     // peers prints its own markdown report on stdout; it is also in results.md
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -468,10 +706,10 @@ async function main() {
   const get = (tool, step) => agg.get(`${tool}\t${step}`) ?? null;
   const mutate = readMutate(path.join(peersWork, 'logs'));
   const machine = machineInfo();
-  const versions = toolVersions(pre.tools);
+  const versions = toolVersions(pre.tools, pre.node24);
   const cstats = corpusStats(corpus);
   const peers = pre.tools.filter((t) => PEER_TOOLS.includes(t));
-  const hasVault = pre.tools.includes('vault');
+  const hasVault = pre.tools.some((t) => VAULT_TOOLS.includes(t));
 
   // ---- main table -------------------------------------------------------
   const results = [];
@@ -497,167 +735,12 @@ async function main() {
         ],
   );
 
-  // ---- ratios -------------------------------------------------------------
-  const ratios = [];
-  if (hasVault) {
-    for (const step of STEPS) {
-      const v = get('vault', step);
-      for (const p of peers) {
-        const o = get(p, step);
-        ratios.push({
-          step,
-          peer: p,
-          wall: v && o && !v.failed && !o.failed ? ratio(v.wall_s, o.wall_s) : null,
-          cpu: v && o && !v.failed && !o.failed ? ratio(v.cpu_s, o.cpu_s) : null,
-          peak_rss: v && o ? ratio(v.peak_rss_mib, o.peak_rss_mib) : null,
-          repo: v && o ? ratio(v.repo_bytes, o.repo_bytes) : null,
-        });
-      }
-    }
-  }
-
-  // ---- targets -------------------------------------------------------------
-  const targets = [];
-  const ok = (a) => a && !a.failed && Number.isFinite(a.wall_s);
-  const fastest = (tools, step) => {
-    let best = null;
-    for (const t of tools) {
-      const a = get(t, step);
-      if (ok(a) && (!best || a.wall_s < best.wall_s)) best = a;
-    }
-    return best;
-  };
-  const addTarget = (name, vaultVal, refVal, refDesc, limit, unit) => {
-    let r = ratio(vaultVal, refVal);
-    let result;
-    // no Vault value = the Vault step failed or did not run: the target is not met
-    if (vaultVal === null || vaultVal === undefined || !Number.isFinite(vaultVal)) result = 'FAIL';
-    else if (refVal === null || refVal === undefined || !Number.isFinite(refVal)) result = 'n/a';
-    else result = r <= limit ? 'PASS' : 'FAIL';
-    targets.push({
-      target: name,
-      vault: vaultVal ?? null,
-      reference: refVal ?? null,
-      reference_desc: refDesc,
-      ratio: r,
-      limit,
-      unit,
-      result,
-      hard: false,
-    });
-  };
-  if (hasVault) {
-    const vi = get('vault', 'backup-initial'),
-      vn = get('vault', 'backup-nochange');
-    const vm = get('vault', 'backup-mutated'),
-      vr = get('vault', 'restore');
-    const backupPeers = peers.filter((p) => p === 'restic' || p === 'borg');
-    const wall = (a) => (ok(a) ? a.wall_s : null);
-
-    let ref = fastest(backupPeers, 'backup-initial');
-    addTarget(
-      'initial backup time <= 0.8x faster of restic/borg',
-      wall(vi),
-      ref?.wall_s,
-      ref ? `${ref.tool} ${fmt(ref.wall_s)} s` : 'restic/borg not run',
-      LIMITS.initialVsBackupPeers,
-      's',
-    );
-    ref = ok(get('git', 'backup-nochange')) ? get('git', 'backup-nochange') : null;
-    addTarget(
-      'unchanged re-backup time <= 3x git',
-      wall(vn),
-      ref?.wall_s,
-      ref ? `git ${fmt(ref.wall_s)} s` : 'git not run',
-      LIMITS.nochangeVsGit,
-      's',
-    );
-    ref = fastest(backupPeers, 'backup-mutated');
-    addTarget(
-      'backup after mutation time <= 0.8x faster of restic/borg',
-      wall(vm),
-      ref?.wall_s,
-      ref ? `${ref.tool} ${fmt(ref.wall_s)} s` : 'restic/borg not run',
-      LIMITS.mutatedVsBackupPeers,
-      's',
-    );
-    const growth =
-      vn && vm && !vn.failed && !vm.failed && Number.isFinite(vn.repo_bytes) && Number.isFinite(vm.repo_bytes)
-        ? (vm.repo_bytes - vn.repo_bytes) / MiB
-        : null;
-    const newMiB = mutate && Number.isFinite(mutate.new_bytes) ? mutate.new_bytes / MiB : null;
-    addTarget(
-      'repo growth nochange->mutated <= 1.0x mutation new_bytes',
-      growth,
-      newMiB,
-      newMiB !== null ? `new_bytes ${fmt(newMiB, 1)} MiB` : 'no mutate log',
-      LIMITS.growthVsNewBytes,
-      'MiB',
-    );
-    ref = fastest(peers, 'restore');
-    addTarget(
-      'restore time <= 0.8x fastest peer',
-      wall(vr),
-      ref?.wall_s,
-      ref ? `${ref.tool} ${fmt(ref.wall_s)} s` : 'no peer run',
-      LIMITS.restoreVsFastestPeer,
-      's',
-    );
-    const borgI = get('borg', 'backup-initial');
-    addTarget(
-      'repo size after initial <= borg',
-      ok(vi) ? vi.repo_bytes / MiB : null,
-      ok(borgI) ? borgI.repo_bytes / MiB : null,
-      ok(borgI) ? `borg ${fmt(borgI.repo_bytes / MiB, 1)} MiB` : 'borg not run',
-      LIMITS.repoVsBorg,
-      'MiB',
-    );
-    const vaultRows = [...agg.values()].filter((a) => a.tool === 'vault');
-    const rss = vaultRows.length ? Math.max(...vaultRows.map((a) => a.peak_rss_mib)) : null;
-    addTarget('vault peak RSS <= 150 MiB (max over all steps)', rss, LIMITS.peakRssMiB, '150 MiB', 1.0, 'MiB');
-    // hard check: restore must reproduce the source exactly
-    const check = vr ? vr.check : 'not run';
-    targets.push({
-      target: 'restore check identical (hard)',
-      vault: check,
-      reference: 'identical',
-      reference_desc: 'diff -r',
-      ratio: null,
-      limit: null,
-      unit: '',
-      result: check === 'identical' ? 'PASS' : 'FAIL',
-      hard: true,
-    });
-  }
-
-  // ---- hard failures -------------------------------------------------------
-  // per repetition: the first vault step that failed or did not run (peers
-  // aborts the tool's sequence there), with the tail of its stderr; and a
-  // restore that is not identical to the source
-  const hardFailures = [];
-  const logsDir = path.join(peersWork, 'logs');
-  if (hasVault) {
-    for (let rep = 1; rep <= opts.reps; rep++) {
-      for (const step of ['init', ...STEPS]) {
-        const r = rows.find((x) => x.tool === 'vault' && x.rep === String(rep) && x.step === step);
-        const errFile = path.join(logsDir, `vault.r${rep}.${step}.err`);
-        if (!r || r.note.startsWith('FAILED')) {
-          hardFailures.push({
-            rep,
-            step,
-            what: r ? r.note : fs.existsSync(errFile) ? 'FAILED' : 'not run',
-            file: fs.existsSync(errFile) ? errFile : path.join(logsDir, '*'),
-            excerpt: tailOf(errFile, 15),
-          });
-          break;
-        }
-        if (step === 'restore' && r.note !== 'identical') {
-          const diffFile = path.join(logsDir, `vault.r${rep}.diff`);
-          hardFailures.push({ rep, step, what: r.note || 'no check', file: diffFile, excerpt: headOf(diffFile, 15) });
-        }
-      }
-    }
-  }
+  // ---- ratios, targets, hard failures: for each Vault runtime ------------------
+  const vaultTools = pre.tools.filter((t) => VAULT_TOOLS.includes(t));
+  const ratios = vaultTools.flatMap((vt) => vaultRatios(get, vt, peers));
+  const targets = vaultTools.flatMap((vt) => vaultTargets(get, vt, peers, mutate, agg));
+  const hardFailures = vaultTools.flatMap((vt) => vaultHardFailures(rows, vt, opts.reps, path.join(peersWork, 'logs')));
+  const cpuPerGiB = cpuPerGiBRows(get, pre.tools);
   const exitCode = hardFailures.length ? 1 : 0;
 
   // ---- print ----------------------------------------------------------------
@@ -679,6 +762,11 @@ async function main() {
         (mutate.identical_across_runs ? '' : ' (WARNING: mutate logs differ between runs)'),
     );
   }
+  const loadEnd = os.loadavg();
+  out.push(
+    `- load average (1/5/15 min, ${machine.cores} cores; other helpers' work shows here): at start ` +
+      `${loadStart.map((x) => x.toFixed(2)).join('/')}, at end ${loadEnd.map((x) => x.toFixed(2)).join('/')}`,
+  );
   out.push(
     `- repetitions: ${opts.reps}${opts.reps > 1 ? ' (wall/CPU/repo = median, peak RSS = max)' : ''}; page cache warm`,
   );
@@ -709,15 +797,25 @@ async function main() {
     out.push(
       '\n\\* noisy: other processes used >= 50% of a core during this step (of >= 0.5 s); its timing may be disturbed.',
     );
+  out.push('');
+  out.push('### CPU seconds per GiB (user + system, all threads; data = source tree, restored tree for restore)');
+  out.push('');
+  out.push(
+    mdTable(
+      ['tool', 'initial backup', 'backup after mutation', 'restore'],
+      cpuPerGiB.map((c) => [c.tool, fmt(c.initial), fmt(c.mutated), fmt(c.restore)]),
+      ['l', 'r', 'r', 'r'],
+    ),
+  );
   if (hasVault && ratios.length) {
     out.push('');
     out.push('### Vault / peer (below 1.00x = Vault is faster / smaller)');
     out.push('');
     out.push(
       mdTable(
-        ['step', 'peer', 'wall', 'CPU', 'peak RSS', 'repo'],
-        ratios.map((r) => [r.step, r.peer, fmtX(r.wall), fmtX(r.cpu), fmtX(r.peak_rss), fmtX(r.repo)]),
-        ['l', 'l', 'r', 'r', 'r', 'r'],
+        ['vault', 'step', 'peer', 'wall', 'CPU', 'peak RSS', 'repo'],
+        ratios.map((r) => [r.vault, r.step, r.peer, fmtX(r.wall), fmtX(r.cpu), fmtX(r.peak_rss), fmtX(r.repo)]),
+        ['l', 'l', 'l', 'r', 'r', 'r', 'r'],
       ),
     );
   }
@@ -727,16 +825,17 @@ async function main() {
     out.push('');
     out.push(
       mdTable(
-        ['target', 'vault', 'reference', 'ratio', 'limit', 'result'],
+        ['runtime', 'target', 'vault', 'reference', 'ratio', 'limit', 'result'],
         targets.map((t) => [
+          t.vault,
           t.target,
-          typeof t.vault === 'number' ? `${fmt(t.vault, t.unit === 's' ? 2 : 1)} ${t.unit}` : (t.vault ?? '-'),
+          typeof t.value === 'number' ? `${fmt(t.value, t.unit === 'MiB' ? 1 : 2)} ${t.unit}` : (t.value ?? '-'),
           t.reference_desc,
           t.ratio === null ? '-' : `${t.ratio.toFixed(3)}x`,
           t.limit === null ? '-' : `${t.limit.toFixed(2)}x`,
           t.result,
         ]),
-        ['l', 'r', 'l', 'r', 'r', 'l'],
+        ['l', 'l', 'r', 'l', 'r', 'r', 'l'],
       ),
     );
     const pass = targets.filter((t) => t.result === 'PASS').length;
@@ -752,7 +851,7 @@ async function main() {
     out.push('**HARD FAILURE** (exit 1):');
     for (const h of hardFailures) {
       out.push('');
-      out.push(`- vault ${h.step} (rep ${h.rep}): ${h.what}; see ${h.file}`);
+      out.push(`- ${h.vault} ${h.step} (rep ${h.rep}): ${h.what}; see ${h.file}`);
       if (h.excerpt) out.push('', '```', h.excerpt, '```');
     }
   }
@@ -762,7 +861,7 @@ async function main() {
   );
   // ---- builds scenario (Vault alone: game asset chunker vs plain CDC) ------------
   let builds = null;
-  if (opts.builds !== false && pre.tools.includes('vault')) {
+  if (opts.builds !== false && hasVault) {
     const buildsJson = path.join(opts.work, 'builds.json');
     const r = spawnSync(
       process.execPath,
@@ -798,7 +897,7 @@ async function main() {
   }
   // ---- TUI open time (Vault alone, in-process: bench/tui-open.mjs) ------------------
   let tuiOpen = null;
-  if (opts.tui !== false && pre.tools.includes('vault')) {
+  if (opts.tui !== false && hasVault) {
     const tuiJson = path.join(opts.work, 'tui-open.json');
     const r = spawnSync(
       process.execPath,
@@ -813,6 +912,18 @@ async function main() {
         '',
         `TUI open-time measurement failed (exit ${r.status}): ${(r.stderr || '').trim().split('\n').slice(-5).join(' | ')}`,
       );
+  }
+  // ---- scale scenario (bench/scale.mjs: how cost grows with files and bytes) ------------------
+  let scale = null;
+  if (opts.scale && hasVault) {
+    const scaleJson = path.join(opts.work, 'scale.json');
+    const args = [path.join(BENCH_DIR, 'scale.mjs'), '--json', scaleJson, '--work', path.join(opts.work, 'scale')];
+    if (pre.node24) args.push('--node24', pre.node24.dir);
+    const rc = await runInherit(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+    if (rc === 0) {
+      scale = JSON.parse(fs.readFileSync(scaleJson, 'utf8'));
+      out.push('', scale.markdown.trim());
+    } else out.push('', `scale scenario failed (exit ${rc}); see its log above`);
   }
   const text = out.join('\n') + '\n';
   process.stdout.write('\n' + text);
@@ -833,7 +944,7 @@ async function main() {
       work: opts.work,
       baseline: pre.baseline,
     },
-    machine,
+    machine: { ...machine, load_start: loadStart, load_end: loadEnd },
     tool_versions: versions,
     skipped: pre.skipped,
     corpus: { path: corpus, ...cstats },
@@ -865,11 +976,13 @@ async function main() {
       note: a.notes.join('; '),
     })),
     ratios_vault_over_peer: ratios,
+    cpu_s_per_gib: cpuPerGiB,
     targets,
     hard_failures: hardFailures,
     builds,
     images,
     tui_open: tuiOpen,
+    scale,
     exit_code: exitCode,
     raw: { tsv: tsvFile, rows },
   };

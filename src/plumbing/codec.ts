@@ -39,8 +39,10 @@ export interface Codec {
 
 export class InlineCodec implements Codec {
   private z?: Promise<Zstd>;
+  /** kind: which zstd (default: native where the runtime has it, see zstd.ts) */
+  constructor(private readonly kind?: 'native' | 'wasm') {}
   private get zstd() {
-    return (this.z ??= loadZstd());
+    return (this.z ??= loadZstd(this.kind));
   }
   async compress(data: Uint8Array, level: number) {
     return compressOrKeep(await this.zstd, data, level);

@@ -14,12 +14,32 @@ export interface IgnoreRules {
 }
 
 export async function loadIgnoreRules(fs: FsPromises, workTree: string, extra: string[] = []): Promise<IgnoreRules> {
-  const ig: Ignore = ignore();
-  ig.add(['/.vault', ...extra]);
+  let text = '';
   try {
-    ig.add((await fs.readFile(joinPath(workTree, '.vaultignore'), 'utf8')) as string);
+    text = (await fs.readFile(joinPath(workTree, '.vaultignore'), 'utf8')) as string;
   } catch (e) {
     if (!isNotFound(e)) throw e;
   }
+  const builtIn = ['/.vault', ...extra];
+  if (!text.split(/\r?\n/).some((l) => l.trim() !== '' && !l.startsWith('#'))) return anchoredOnly(builtIn);
+  const ig: Ignore = ignore();
+  ig.add(builtIn);
+  ig.add(text);
   return { ignored: (rel, dir) => ig.ignores(dir ? `${rel}/` : rel) };
+}
+
+/**
+ * No `.vaultignore` rules: only the built-in anchored paths (`/.vault`, a vault folder inside the project), each
+ * with what is under it, matched as the `ignore` package does (ignoring case), without going through it: it
+ * remembers every path it was asked about, which at a million files is hundreds of MB and most of a quick
+ * commit's time.
+ */
+function anchoredOnly(patterns: string[]): IgnoreRules {
+  const paths = patterns.map((p) => p.replace(/^\//, '').replace(/\/$/, '').toLowerCase());
+  return {
+    ignored: (rel) => {
+      const r = rel.toLowerCase();
+      return paths.some((p) => r === p || r.startsWith(`${p}/`));
+    },
+  };
 }

@@ -34,9 +34,7 @@ export interface StatusResult {
 export async function status(opts: StatusOptions): Promise<StatusResult> {
   const { vault } = opts;
   const head = await readHead(vault.refs);
-  const before = head.id
-    ? await flattenTree(vault.db, decodeSnapshot(await vault.db.readTyped(head.id, 'snapshot'), head.id).tree)
-    : new Map<string, FlatEntry>();
+  const headTree = head.id ? decodeSnapshot(await vault.db.readTyped(head.id, 'snapshot'), head.id).tree : null;
   const skipped: Skipped[] = [];
   const hashed = await hashWorktree({
     vault,
@@ -48,6 +46,22 @@ export async function status(opts: StatusOptions): Promise<StatusResult> {
     },
     onGitFolder: opts.onGitFolder,
   });
+  // like an unchanged commit: entries that give the tree the stat cache recorded, and it is HEAD's, are clean
+  // without reading HEAD's trees
+  const tree = hashed.cache.tree;
+  if (headTree && tree?.digest === hashed.digest && tree.id === headTree)
+    return {
+      head: head.id,
+      added: [],
+      modified: [],
+      deleted: [],
+      renamed: [],
+      worktree: hashed.entries,
+      clean: true,
+      skipped,
+      complete: !incomplete(skipped),
+    };
+  const before = headTree ? await flattenTree(vault.db, headTree) : new Map<string, FlatEntry>();
   // what could not be read is not deleted: leave it (and what is under an unreadable folder) out of the comparison
   for (const sk of skipped) {
     if (sk.kind !== 'unreadable' && sk.kind !== 'changed') continue;

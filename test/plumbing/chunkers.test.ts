@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert';
 import {
   FileTypeAwareChunker,
   FixedSizeChunker,
+  GEAR,
   RollingHashChunker,
   chunkerConfig,
   chunkerFromConfig,
@@ -151,6 +152,75 @@ for (const g of GOLDEN) {
     assert.equal(cutStreaming(c, data, 65_536 + 17), cutAll(c, data));
   });
 }
+
+/** FastCDC as specified: one gear hash chain, byte by byte (what the two-chain scan must agree with). */
+function referenceCuts(c: RollingHashChunker, buf: Uint8Array): number[] {
+  const bits = Math.log2(c.avgSize);
+  const top = (b: number) => (0xffffffff << (32 - b)) | 0;
+  const out: number[] = [];
+  for (let start = 0; start < buf.length;) {
+    const n = buf.length - start;
+    let len = Math.min(c.maxSize, n);
+    if (n > c.minSize) {
+      let h = 0;
+      for (let i = start + c.minSize; i < start + Math.min(c.maxSize, n); i++) {
+        h = ((h << 1) + GEAR[buf[i]!]!) | 0;
+        if ((h & top(i < start + c.avgSize ? bits + 2 : bits - 2)) === 0) {
+          len = i - start + 1;
+          break;
+        }
+      }
+    } else len = n;
+    out.push(len);
+    start += len;
+  }
+  return out;
+}
+
+test('FastCDC: the two-chain scan cuts exactly where one chain byte by byte does (cuts on every block offset)', () => {
+  // 16 KiB average: cuts land all over the scan's 4 KiB blocks, in both halves of a chunk (strict and loose mask)
+  const pattern = Buffer.alloc(3 * 1024 * 1024);
+  for (let i = 0; i < pattern.length; i++) pattern[i] = ((i * 7) % 251) ^ (i >> 12);
+  const inputs = [prngBytes(11, 24 * 1024 * 1024), Buffer.alloc(2 * 1024 * 1024), pattern];
+  for (const c of [
+    new RollingHashChunker({ avgSize: 16384 }),
+    new RollingHashChunker(),
+    new RollingHashChunker({ avgSize: 65536, minSize: 8200 }),
+  ]) {
+    for (const data of inputs) {
+      const want = referenceCuts(c, data);
+      assert.equal(cutAll(c, data), want);
+      assert.equal(cutStreaming(c, data, 100_003), want);
+    }
+  }
+  const offsets = new Set<number>();
+  const c = new RollingHashChunker({ avgSize: 16384 });
+  for (const n of cutAll(c, inputs[0]!)) offsets.add(((n - c.minSize) % 8192) >> 10);
+  assert.is(offsets.size, 8, 'cuts fall in every 1 KiB of the two blocks');
+});
+
+test("FastCDC: a cut on the very first byte of the second chain's block (hostile: found by search)", () => {
+  const c = new RollingHashChunker();
+  // zeros never cut (their hash is one constant that misses the mask); 32 bytes whose hash clears the strict
+  // mask are placed to end at minSize + 4096, the first byte the second hash chain of a scan checks
+  const at = c.minSize + 4096;
+  const strict = (0xffffffff << (32 - 20)) | 0;
+  const window = new Uint8Array(32);
+  let x = 99;
+  for (let tries = 0; ; tries++) {
+    assert.ok(tries < 1e7, 'found a window');
+    for (let i = 0; i < 32; i++) window[i] = (x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 24;
+    let h = 0;
+    for (const b of window) h = ((h << 1) + GEAR[b]!) | 0;
+    if ((h & strict) !== 0) continue;
+    const data = new Uint8Array(2 * 1024 * 1024);
+    data.set(window, at - 31);
+    const want = referenceCuts(c, data);
+    if (want[0] !== at + 1) continue; // an earlier byte of the window cut already: try another
+    assert.equal(cutAll(c, data), want);
+    return;
+  }
+});
 
 test('FastCDC respects min and max: random data, all-zero data, a repeating pattern', () => {
   const c = new RollingHashChunker({ avgSize: 8192 });

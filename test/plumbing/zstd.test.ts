@@ -3,6 +3,7 @@
 // (level 3, pledged size) from sample() below; the wasm build must decode it on any runtime. CI runs this file
 // on Node 20 and Node 24, so both directions are checked live on the runtime that has native zstd.
 import { readFileSync } from 'node:fs';
+import zlib from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
@@ -81,6 +82,46 @@ test('native zstd (when this runtime has it): frames cross both ways, sizes are 
     () => native.compress(new Uint8Array(MAX_INPUT + 1), 3),
     (e: Error & { code?: string }) => e.code === 'ECOMPRESS',
   );
+});
+
+test('native zstd reuses its contexts: many frames in a row, the level honoured, errors do not stick', async () => {
+  if (!hasNative) return;
+  const native = nativeZstd();
+  const wasm = await loadZstd('wasm');
+  // frames of different sizes one after the other: each is whole and carries its size (wasm checks it)
+  for (const n of [100, 300_000, 5_000, 1_048_576, 64]) {
+    const data = sample(n);
+    const frame = Buffer.from(native.compressView(data, 3));
+    assert.ok(Buffer.from(wasm.decompress(frame, n)).equals(data), `wasm reads a native frame of ${n}`);
+    const into = Buffer.alloc(n);
+    assert.is(native.decompressInto(frame, into), into);
+    assert.ok(into.equals(data), `decompressInto ${n}`);
+  }
+  const data = sample(200_000);
+  const fast = native.compress(data, 1).length;
+  const small = native.compress(data, 19).length;
+  assert.ok(small < fast, `level 19 (${small}) beats level 1 (${fast})`);
+  const frame = native.compress(data, 3);
+  // a frame holding more than declared, two frames back to back, garbage, a cut frame: refused, and the next
+  // call still works (a context that failed is not reused)
+  const bad: [Uint8Array, number][] = [
+    [frame, data.length - 1],
+    [Buffer.concat([frame, frame]), data.length],
+    [Buffer.from('not a zstd frame at all'), 10],
+    [frame.subarray(0, frame.length - 7), data.length],
+  ];
+  for (const [f, n] of bad) {
+    assert.throws(
+      () => native.decompress(f, n),
+      (e: Error & { code?: string }) => e.code === 'ECOMPRESS',
+    );
+    assert.ok(Buffer.from(native.decompress(frame, data.length)).equals(data), 'works after a refused frame');
+  }
+  // a frame with a checksum (not written by Vault, but standard) is read whole
+  const z = zlib as unknown as { zstdCompressSync(b: Uint8Array, o: object): Buffer };
+  const CHECKSUM = (zlib.constants as Record<string, number>).ZSTD_c_checksumFlag!;
+  const withSum = z.zstdCompressSync(data, { params: { [CHECKSUM]: 1 } });
+  assert.ok(Buffer.from(native.decompress(withSum, data.length)).equals(data));
 });
 
 test.run();
