@@ -6,9 +6,12 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runTui } from '../../src/tui/run.js';
 import { splashFrame } from '../../src/tui/splash.js';
-import { FakeStdin, FakeStdout, longVault, stripAnsi } from './harness.js';
+import { FakeStdin, FakeStdout, longVault, stripAnsi } from './terminal.js';
 
 const test = suite('tui first frame');
+
+// as on a CI machine (CI=true): Ink must still draw every frame on a terminal (it reads CI as it loads)
+process.env.CI = 'true';
 
 test('splashFrame: the header, "loading history…" and the hint line where the app draws them, within the terminal', () => {
   const f = splashFrame({ project: '/work/castle', persona: 'creative', columns: 80, rows: 24, colors: false });

@@ -2,11 +2,9 @@
  * Render the TUI into a fake 80x24 terminal (ink's own render with a stdout that records frames and a
  * stdin we write keys into), and a small sample vault with a text file, a binary file, a tag.
  */
-import { EventEmitter } from 'node:events';
 import { render } from 'ink';
 import { createElement } from 'react';
 import { PNG } from 'pngjs';
-import { encodeSnapshot } from '../../src/objects/snapshot.js';
 import { commit } from '../../src/porcelain/commit.js';
 import { thumbnailsAttachment } from '../../src/personas/creative/thumbnails/index.js';
 import { recordBuild } from '../../src/personas/game/builds.js';
@@ -16,45 +14,10 @@ import { App, type Persona } from '../../src/tui/App.js';
 import type { Vault } from '../../src/porcelain/openVault.js';
 import { memVault } from '../helpers/vault.js';
 import { prngBytes } from '../helpers/prng.js';
+import { FakeStdin, FakeStdout, stripAnsi } from './terminal.js';
 
-export class FakeStdout extends EventEmitter {
-  columns: number;
-  rows: number;
-  isTTY = true;
-  frames: string[] = [];
-  constructor(columns: number, rows: number) {
-    super();
-    this.columns = columns;
-    this.rows = rows;
-  }
-  write = (s: string) => {
-    this.frames.push(s);
-    return true;
-  };
-}
+export { FakeStdin, FakeStdout, longVault, stripAnsi } from './terminal.js';
 
-export class FakeStdin extends EventEmitter {
-  isTTY = true;
-  private data: string | null = null;
-  write(s: string) {
-    this.data = s;
-    this.emit('readable');
-    this.emit('data', s);
-  }
-  read = () => {
-    const d = this.data;
-    this.data = null;
-    return d;
-  };
-  setEncoding() {}
-  setRawMode() {}
-  resume() {}
-  pause() {}
-  ref() {}
-  unref() {}
-}
-
-export const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '');
 /** the last frame with its escape codes (colours) */
 export type RawFrame = () => string;
 
@@ -163,38 +126,6 @@ export async function sampleVault() {
     value: first.id!,
     expected: null,
     message: 'tag',
-    author: vault.author,
-    time: vault.clock(),
-  });
-  return t;
-}
-
-/**
- * `n` snapshots of one small project, "snapshot 1" (the first) to "snapshot n" (HEAD): one commit,
- * then snapshot objects written directly on the same tree (fast, for long histories).
- */
-export async function longVault(n: number) {
-  const t = await memVault({ 'notes.md': 'notes\n' });
-  const { vault } = t;
-  const first = await commit({ vault, message: 'snapshot 1' });
-  let parent = first.id!;
-  for (let i = 2; i <= n; i++) {
-    const body = encodeSnapshot({
-      tree: first.tree,
-      parents: [parent],
-      author: 'Tess Ter <tess@example.org>',
-      time: 1_700_000_000_000 + i * 60_000,
-      message: `snapshot ${i}`,
-      meta: {},
-    });
-    parent = await vault.db.writeLoose('snapshot', body);
-  }
-  await updateRef({
-    ...vault.refs,
-    ref: 'refs/heads/main',
-    value: parent,
-    expected: first.id!,
-    message: 'long history',
     author: vault.author,
     time: vault.clock(),
   });
