@@ -97,10 +97,12 @@ export async function fetch(opts: FetchOptions): Promise<FetchResult> {
   const progress = (p: SyncProgress) => opts.onProgress?.(p);
   progress({ phase: 'connect', objects: 0, objectsTotal: 0, bytes: 0, bytesTotal: 0 });
 
-  const server = await git.listServerRefs({ http, url, headers, protocolVersion: 1, symrefs: true }).catch((e) => {
-    opts.signal?.throwIfAborted();
-    throw mapGitError(url, e);
-  });
+  const server = await git
+    .listServerRefs({ http, url, headers, protocolVersion: 1, symrefs: true, peelTags: true })
+    .catch((e) => {
+      opts.signal?.throwIfAborted();
+      throw mapGitError(url, e);
+    });
   opts.signal?.throwIfAborted();
   const limits = opts.limits ?? {};
   const state = await SyncState.load(fs, vault.vaultDir);
@@ -109,12 +111,11 @@ export async function fetch(opts: FetchOptions): Promise<FetchResult> {
 
   const wanted = new Map<string, GitOid>();
   let defaultBranch: string | undefined;
-  // an annotated tag (made with git) names the commit it peels to
-  const peeled = new Map(server.filter((r) => r.ref.endsWith('^{}')).map((r) => [r.ref.slice(0, -3), r.oid]));
   for (const r of server) {
     if (r.ref === 'HEAD' && r.target?.startsWith('refs/heads/')) defaultBranch = r.target;
     const v = vaultRefOf(r.ref);
-    if (v) wanted.set(v, peeled.get(r.ref) ?? r.oid);
+    // an annotated tag (made with git) names the commit it peels to
+    if (v) wanted.set(v, r.peeled ?? r.oid);
   }
   const boundary = await readShallow(fs, vault.vaultDir);
   const deepen = shallowRequest(opts, boundary.size > 0);

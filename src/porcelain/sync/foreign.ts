@@ -2,7 +2,7 @@ import { CorruptObjectError, VaultError } from '../../errors.js';
 import { encodeChunkList } from '../../objects/chunkList.js';
 import { hashObject } from '../../objects/hashObject.js';
 import { encodeSnapshot } from '../../objects/snapshot.js';
-import { badEntryName, encodeTree } from '../../objects/tree.js';
+import { badEntryName, decodeTree, encodeTree } from '../../objects/tree.js';
 import type { EntryKind, ObjectId, TreeEntry } from '../../objects/types.js';
 import { decodeGitTree, encodeGitTree, type GitOid } from '../../plumbing/git/objects.js';
 import type { ObjectWriter } from '../../plumbing/ObjectWriter.js';
@@ -28,6 +28,10 @@ import type { SyncState } from './state.js';
  * the `.vault` folder a checkout of a vault branch carries along, stale, which is not a project file),
  * so a snapshot made on top of it is a git commit on top of the foreign one.
  *
+ * Git keeps no modification times: every entry imported from git has mtime 0 (restore then leaves the
+ * file's time alone), so a git tree always becomes the same vault tree, on every machine and in every
+ * fetch, whichever commit brings it in.
+ *
  * What cannot be made again byte for byte is refused with EIMPORT naming the commit and the path
  * (a submodule, a tree git itself would not write, a manifest that was edited), never skipped.
  */
@@ -39,7 +43,12 @@ export interface ImportedEntry {
   readonly size: number;
   /** a root folder: the `.vault` folder it held beside the project's files */
   readonly vault?: GitOid;
+  /** a folder of a snapshot Vault made (real mtimes): imported as its copy with git's mtimes (0) */
+  readonly local?: boolean;
 }
+
+/** The mtime of every entry imported from git (see above). */
+export const GIT_MTIME = 0;
 
 export interface ForeignContext {
   readonly vault: Vault;
@@ -100,7 +109,7 @@ export async function importForeign(ctx: ForeignContext, oid: GitOid, body: Buff
   if (!Number.isSafeInteger(time)) throw new ImportError(oid, 'its author time is out of range');
 
   let vaultDir: GitOid | undefined;
-  const tree = await importTree(ctx, oid, c.tree, '', time, (e) => (vaultDir = e));
+  const tree = await importTree(ctx, oid, c.tree, '', (e) => (vaultDir = e));
   const meta: Record<string, string> = { [GIT_COMMIT]: oid, [GIT_HEADERS]: c.headers };
   if (vaultDir) meta[GIT_VAULT] = vaultDir;
   const snapBody = encodeSnapshot({
@@ -124,14 +133,16 @@ async function importTree(
   commit: GitOid,
   oid: GitOid,
   path: string,
-  time: number,
   onVaultDir?: (oid: GitOid) => void,
 ): Promise<ObjectId> {
   const known = await lookup(ctx, oid);
   if (known && (onVaultDir || !known.vault)) {
     if (known.obj !== 'tree') throw new ImportError(commit, `'${path}' is a folder in git but a file here`);
     if (known.vault) onVaultDir?.(known.vault);
-    return known.id;
+    if (!known.local) return known.id;
+    const id = await withGitTimes(ctx, known.id);
+    ctx.index.set(oid, { obj: 'tree', id, size: 0 });
+    return id;
   }
   if (!ctx.reader.has(oid)) throw notSent(commit, path || '(the root folder)', oid);
   ctx.reader.signal?.throwIfAborted();
@@ -158,13 +169,13 @@ async function importTree(
     const bad = badEntryName(g.name, kind);
     if (bad) throw new ImportError(commit, `'${p}' cannot be a name in Vault: ${bad}`);
     if (kind === 'dir') {
-      const id = await importTree(ctx, commit, g.oid, p, time);
-      entries.push({ name: g.name, kind, size: 0, mtime: time, obj: 'tree', id });
+      const id = await importTree(ctx, commit, g.oid, p);
+      entries.push({ name: g.name, kind, size: 0, mtime: GIT_MTIME, obj: 'tree', id });
     } else {
       const f = await importBlob(ctx, commit, g.oid, p);
       if (f.obj === 'chunklist' && kind === 'symlink')
         throw new ImportError(commit, `symlink '${p}' holds a large-file manifest`);
-      entries.push({ name: g.name, kind, size: f.size, mtime: time, obj: f.obj, id: f.id });
+      entries.push({ name: g.name, kind, size: f.size, mtime: GIT_MTIME, obj: f.obj, id: f.id });
     }
   }
   const tbody = encodeTree({ entries });
@@ -239,11 +250,24 @@ async function lookup(ctx: ForeignContext, oid: GitOid): Promise<ImportedEntry |
     if (!(await ctx.vault.db.has(s))) continue;
     await exportSnapshot(ctx.vault.db, ctx.state, s, {
       onEntry: (o, e) => {
-        if (!ctx.index.has(o)) ctx.index.set(o, { obj: e.obj, id: e.id, size: e.size });
+        if (!ctx.index.has(o)) ctx.index.set(o, { obj: e.obj, id: e.id, size: e.size, local: e.obj === 'tree' });
       },
     });
   }
   return ctx.index.get(oid);
+}
+
+/** A folder of a snapshot held here, as git would give it back: the same files, mtimes 0. */
+async function withGitTimes(ctx: ForeignContext, treeId: ObjectId): Promise<ObjectId> {
+  const t = decodeTree(await ctx.vault.db.readTyped(treeId, 'tree'), treeId);
+  const entries: TreeEntry[] = [];
+  for (const e of t.entries)
+    entries.push({ ...e, mtime: GIT_MTIME, ...(e.kind === 'dir' ? { id: await withGitTimes(ctx, e.id) } : {}) });
+  const body = encodeTree({ entries });
+  const id = hashObject('tree', body);
+  if (!(await ctx.writer.known(id)) && !(await ctx.vault.db.has(id)))
+    await ctx.writer.put('tree', body, { id, compress: true });
+  return id;
 }
 
 function notSent(commit: GitOid, path: string, oid: GitOid): ImportError {
