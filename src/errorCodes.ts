@@ -59,7 +59,8 @@ export const ERROR_CODES = {
   EAUTH: 'the remote refused the credentials',
   ENETWORK: 'the remote cannot be reached',
   EDIVERGED: 'the local and remote histories diverged',
-  ENOTVAULTCOMMIT: 'a git commit on a vault branch was not made by Vault',
+  EIMPORT: 'a git commit cannot be imported as a snapshot (a submodule, an edited large-file manifest...)',
+  ESHALLOW: 'a snapshot is older than what this shallow clone fetched',
   ELIMIT: 'a remote would expand past a size, file-count or depth limit (--max-size, --max-files)',
   EINTERRUPTED: 'the command was stopped by SIGINT or SIGTERM and cleaned up (exit 130 or 143)',
   // locks

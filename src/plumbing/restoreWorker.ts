@@ -83,7 +83,7 @@ serve<RestoreRequest, number>(
     if (pos !== req.size)
       throw new MalformedObjectError('tree', `file has ${pos} bytes of content, the tree says ${req.size}`);
     await fs.chmod(req.tmp, req.mode);
-    await fs.utimes(req.tmp, req.mtime / 1000, req.mtime / 1000);
+    if (req.mtime > 0) await fs.utimes(req.tmp, req.mtime / 1000, req.mtime / 1000);
     return pos;
   },
   (e) => ({ code: (e as { code?: string }).code, message: (e as Error).message ?? String(e), notFound: isNotFound(e) }),

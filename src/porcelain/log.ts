@@ -2,6 +2,7 @@ import { decodeSnapshot } from '../objects/snapshot.js';
 import type { ObjectId } from '../objects/types.js';
 import { listRefs, readHead } from '../refs/refs.js';
 import type { Vault } from './openVault.js';
+import { shallowSnapshots } from './sync/shallow.js';
 import { readSnapshot, type ResolvedSnapshot } from './readSnapshot.js';
 
 export interface LogEntry extends ResolvedSnapshot {
@@ -75,7 +76,12 @@ export function walkHistory(
   start: ResolvedSnapshot,
   opts: { firstParent?: boolean; order?: 'date' | 'topo' } = {},
 ): AsyncGenerator<ResolvedSnapshot> {
-  return opts.order === 'topo' ? topoOrder(vault, start, opts.firstParent) : dateOrder(vault, start, opts.firstParent);
+  return (async function* () {
+    // a shallow clone's history stops at its boundary: the parents there were never fetched
+    const cut = await shallowSnapshots(vault.fs, vault.vaultDir);
+    const fp = { firstParent: opts.firstParent, cut };
+    yield* opts.order === 'topo' ? topoOrder(vault, start, fp) : dateOrder(vault, start, fp);
+  })();
 }
 
 // a parent is an id, not a name to resolve: a missing one is a missing object (ENOOBJECT), not an unknown revision
@@ -83,10 +89,15 @@ async function decoded(vault: Vault, id: ObjectId): Promise<Decoded> {
   return { id, ...decodeSnapshot(await vault.db.readTyped(id, 'snapshot'), id) };
 }
 
-const parentsOf = (s: Decoded, firstParent?: boolean) => (firstParent ? s.parents.slice(0, 1) : s.parents);
+interface Follow {
+  firstParent?: boolean;
+  /** snapshots whose parents are not followed (a shallow clone's boundary) */
+  cut: ReadonlySet<ObjectId>;
+}
+const parentsOf = (s: Decoded, f: Follow) => (f.cut.has(s.id) ? [] : f.firstParent ? s.parents.slice(0, 1) : s.parents);
 
 /** Newest first over all parents (a priority queue on time); each snapshot once, so crafted cycles end. */
-async function* dateOrder(vault: Vault, start: Decoded, firstParent?: boolean): AsyncGenerator<Decoded> {
+async function* dateOrder(vault: Vault, start: Decoded, firstParent: Follow): AsyncGenerator<Decoded> {
   const queue: Decoded[] = [start];
   const seen = new Set<ObjectId>([start.id]);
   while (queue.length) {
@@ -107,7 +118,7 @@ async function* dateOrder(vault: Vault, start: Decoded, firstParent?: boolean): 
  * snapshots whose children are all shown are taken last-ready-first, so one side of a merge is
  * shown whole before the other.
  */
-async function* topoOrder(vault: Vault, start: Decoded, firstParent?: boolean): AsyncGenerator<Decoded> {
+async function* topoOrder(vault: Vault, start: Decoded, firstParent: Follow): AsyncGenerator<Decoded> {
   const all = new Map<ObjectId, Decoded>([[start.id, start]]);
   const children = new Map<ObjectId, number>();
   const todo = [start];

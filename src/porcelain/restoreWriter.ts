@@ -239,7 +239,8 @@ class RestoreWriter {
     }
     await writeContent(vault, e, tmp);
     await vault.fs.chmod(tmp, mode);
-    await vault.fs.utimes(tmp, e.mtime / 1000, e.mtime / 1000);
+    // 0: no time known (imported from git, which keeps none): the file keeps the time it was written
+    if (e.mtime > 0) await vault.fs.utimes(tmp, e.mtime / 1000, e.mtime / 1000);
   }
 }
 

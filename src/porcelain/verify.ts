@@ -4,6 +4,7 @@ import { decodeTree } from '../objects/tree.js';
 import type { ObjectId, ObjectType } from '../objects/types.js';
 import { listRefs, readHead } from '../refs/refs.js';
 import type { Vault } from './openVault.js';
+import { shallowSnapshots } from './sync/shallow.js';
 
 export type ProblemKind = 'missing' | 'corrupt' | 'malformed' | 'wrong-type' | 'size-mismatch' | 'bad-ref' | 'bad-pack';
 
@@ -167,6 +168,7 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
     }
   };
 
+  const cut = await shallowSnapshots(vault.fs, vault.vaultDir);
   const queue = [...roots];
   while (queue.length) {
     const id = queue.pop()!;
@@ -189,7 +191,8 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
       link(snap.attachments, id, '(attachments)');
       await walkTree(snap.attachments);
     }
-    for (const p of snap.parents) queue.push(p);
+    // a shallow clone holds no parents beyond its boundary: that is not damage
+    if (!cut.has(id)) for (const p of snap.parents) queue.push(p);
   }
 
   if (opts.readData) {

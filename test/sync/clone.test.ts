@@ -188,7 +188,7 @@ test('diverged: push and pull fail with EDIVERGED and both sides are kept', asyn
   await vault.close();
 });
 
-test('a branch someone filled with plain git commits is skipped, the rest fetched', async (ctx) => {
+test('a branch someone filled with plain git commits is imported beside the rest', async (ctx) => {
   const tv = await diskVault(ctx.tmp, { 'a.txt': 'a\n' });
   const { vault } = tv;
   const id = (await commit({ vault, message: 'base' })).id!;
@@ -206,17 +206,21 @@ test('a branch someone filled with plain git commits is skipped, the rest fetche
         GIT_COMMITTER_EMAIL: 'w@x',
       },
     });
+  await g('hash-object', '-w', '-t', 'tree', '/dev/null'); // the empty tree, so git fsck finds it
   const plain = (
     await g('commit-tree', '4b825dc642cb6eb9a060e54bf8d69288fbee4904', '-m', 'made in the web UI')
   ).stdout.trim();
   await g('update-ref', 'refs/heads/web-edit', plain);
   const c = await clone({ fs: nodeFs, url: repo.url, dir: `${ctx.tmp}/copy`, env: ENV, codec: new InlineCodec() });
-  assert.equal(
-    c.skipped.map((s) => s.ref),
-    ['refs/heads/web-edit'],
-  );
+  assert.equal(c.skipped, []);
   assert.is(c.head, id);
-  assert.equal(Object.keys(c.refs), ['refs/heads/main']);
+  assert.equal(Object.keys(c.refs).sort(), ['refs/heads/main', 'refs/heads/web-edit']);
+  const v2 = await openAt(`${ctx.tmp}/copy`);
+  const [web] = await log({ vault: v2, from: c.refs['refs/heads/web-edit'] });
+  assert.is(web.message, 'made in the web UI\n');
+  assert.is(web.meta['git.commit'], plain);
+  await g('fsck', '--full', '--strict');
+  await v2.close();
   await vault.close();
 });
 

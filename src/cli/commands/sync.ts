@@ -275,6 +275,19 @@ function checkoutReport(c: import('../../porcelain/sync/fetch.js').PullResult['c
   if (!json) out(`the project folder does not match HEAD: ${n} entr${n === 1 ? 'y' : 'ies'} not restored (see above)`);
 }
 
+/**
+ * What a fetch, pull or clone brought in that needs saying: refs it could not import (each named; exit 1,
+ * since something on the remote is not here), Git LFS pointers kept as pointers, a shallow history.
+ */
+function importReport(r: { skipped: { ref: string; reason: string }[]; lfsPointers?: number; shallow?: number }): void {
+  for (const s of r.skipped) warn(`error: not imported: ${s.ref}: ${s.reason}`);
+  if (r.skipped.length) process.exitCode = 1;
+  if (r.lfsPointers)
+    warn(
+      `warning: ${r.lfsPointers} Git LFS pointer file(s) imported as they are (pointers, not the files they name): fetch the files with git lfs, copy them into the project and commit`,
+    );
+}
+
 function fetchSummary(
   quiet: boolean | undefined,
   r: {
@@ -283,23 +296,35 @@ function fetchSummary(
     created: string[];
     conflicts: { ref: string; local: string; remote: string }[];
     skipped: { ref: string; reason: string }[];
+    lfsPointers?: number;
+    shallow?: number;
   },
 ): void {
-  for (const s of r.skipped) warn(`warning: skipped ${s.ref}: ${s.reason}`);
+  importReport(r);
   for (const c of r.conflicts)
     warn(`warning: ${c.ref} is ${shortId(c.local)} here but ${shortId(c.remote)} on ${r.remote}; kept the local one`);
   if (quiet) return;
-  out(`fetched ${r.imported} new snapshot(s) from ${r.remote}`);
+  out(`fetched ${r.imported} new snapshot(s) from ${r.remote}${r.shallow ? ' (shallow history)' : ''}`);
   for (const c of r.created) out(`  new ${c.replace(/^refs\//, '')}`);
 }
 
-export const fetchCommand: CommandModule<GlobalArgs, SyncArgs & LimitArgs> = {
+export const fetchCommand: CommandModule<GlobalArgs, SyncArgs & LimitArgs & { deepen?: number }> = {
   command: 'fetch [remote]',
   describe: "download the remote's snapshots; moves no branch",
   builder: (y) =>
-    limitOptions(y.positional('remote', { type: 'string', default: 'origin' })).epilog(
-      examplesText([['vault fetch', 'fetch from origin']]),
-    ),
+    limitOptions(y.positional('remote', { type: 'string', default: 'origin' }))
+      .option(
+        'deepen',
+        numberOption('deepen', 'count', {
+          describe: 'a shallow clone: fetch N more snapshots back from where its history stops',
+        }),
+      )
+      .epilog(
+        examplesText([
+          ['vault fetch', 'fetch from origin'],
+          ['vault fetch --deepen 10', 'a shallow clone: ten more snapshots of history'],
+        ]),
+      ),
   handler: async (argv) => {
     const limits = limitsOf(argv);
     const bar = syncProgress('fetch', argv.quiet || argv.json);
@@ -308,7 +333,15 @@ export const fetchCommand: CommandModule<GlobalArgs, SyncArgs & LimitArgs> = {
         withPrompt(
           async () => (await getRemote(vault.fs, vault.vaultDir, argv.remote ?? 'origin')).url,
           (credentials) =>
-            sync.fetch({ vault, remote: argv.remote, credentials, onProgress: bar.onProgress, limits, signal }),
+            sync.fetch({
+              vault,
+              remote: argv.remote,
+              credentials,
+              onProgress: bar.onProgress,
+              limits,
+              signal,
+              deepen: argv.deepen,
+            }),
         ),
       ).then(afterSync(vault, argv.remote, false)),
     ).finally(bar.done);
@@ -373,17 +406,53 @@ function cloneDirName(url: string): string {
   return name;
 }
 
-export const cloneCommand: CommandModule<GlobalArgs, { url: string; dir?: string } & GlobalArgs & LimitArgs> = {
+/** --since DATE of clone: an ISO date or time (2024-05-01, 2024-05-01T12:00Z), or N days/weeks/months ago. */
+export function parseSince(text: string, now = Date.now()): number {
+  const rel = /^(\d+)\s*(day|week|month|year)s?(\s+ago)?$/i.exec(text.trim());
+  if (rel) {
+    const days = { day: 1, week: 7, month: 30, year: 365 }[rel[2].toLowerCase() as 'day'];
+    return now - Number(rel[1]) * days * 86_400_000;
+  }
+  const t = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : NaN;
+  if (!Number.isFinite(t))
+    throw new UsageError(
+      `--since must be a date such as 2024-05-01 or '30 days', not '${text.slice(0, 40)}'`,
+      'give a date (YYYY-MM-DD, optionally with a time) or a span: 2 weeks, 30 days, 6 months',
+    );
+  return t;
+}
+
+export const cloneCommand: CommandModule<
+  GlobalArgs,
+  { url: string; dir?: string; depth?: number; since?: string } & GlobalArgs & LimitArgs
+> = {
   command: 'clone <url> [dir]',
   describe: 'a new project folder with the full vault of a git remote',
   builder: (y) =>
     limitOptions(
       y
         .positional('url', { type: 'string', demandOption: true })
-        .positional('dir', { type: 'string', describe: 'default: the repository name' }),
-    ).epilog(examplesText([['vault clone https://git.example.com/team/castle.git', 'clone into ./castle']])),
+        .positional('dir', { type: 'string', describe: 'default: the repository name' })
+        .option(
+          'depth',
+          numberOption('depth', 'count', {
+            describe:
+              "only the newest N snapshots of each branch (a shallow clone; 'vault fetch --deepen N' adds more)",
+          }),
+        )
+        .option('since', {
+          type: 'string',
+          describe: "only the snapshots made since DATE (2024-05-01, or '30 days'; a shallow clone)",
+        }),
+    ).epilog(
+      examplesText([
+        ['vault clone https://git.example.com/team/castle.git', 'clone into ./castle'],
+        ['vault clone --depth 1 https://git.example.com/team/castle.git', 'only the newest snapshot'],
+      ]),
+    ),
   handler: async (argv) => {
     const limits = limitsOf(argv);
+    const since = argv.since === undefined ? undefined : parseSince(argv.since);
     const dir = resolve(cwdOf(argv), argv.dir ?? cloneDirName(argv.url));
     const made = !existsSync(dir);
     const bar = syncProgress('clone', argv.quiet || argv.json);
@@ -402,6 +471,8 @@ export const cloneCommand: CommandModule<GlobalArgs, { url: string; dir?: string
               onProgress: bar.onProgress,
               limits,
               signal,
+              depth: argv.depth,
+              since,
             }),
         ),
       () => made && rmSync(dir, { recursive: true, force: true }),
@@ -412,11 +483,13 @@ export const cloneCommand: CommandModule<GlobalArgs, { url: string; dir?: string
       .finally(bar.done);
     if (argv.json) {
       printJson(r);
+      if (r.skipped.length) process.exitCode = 1;
       return checkoutReport(r.checkout, true);
     }
+    importReport(r);
     if (argv.quiet) return checkoutReport(r.checkout, true);
     out(
-      `cloned ${safeUrl(argv.url)} into ${r.dir}: ${r.imported} snapshot(s)${r.branch ? `, ${r.branch.replace(/^refs\/heads\//, '')} at ${shortId(r.head!)}` : ' (empty remote)'}`,
+      `cloned ${safeUrl(argv.url)} into ${r.dir}: ${r.imported} snapshot(s)${r.shallow ? ' (shallow history)' : ''}${r.branch ? `, ${r.branch.replace(/^refs\/heads\//, '')} at ${shortId(r.head!)}` : ' (empty remote)'}`,
     );
     checkoutReport(r.checkout);
   },

@@ -7,9 +7,26 @@ import { agentFor, authHeader, type Credentials } from './http.js';
 import type { GitOid } from './objects.js';
 
 /**
+ * How much history a shallow fetch asks for (git's shallow protocol): `depth` commits from the wanted
+ * tips (or, `relative`, beyond the current boundary), or the commits since `since` (seconds).
+ */
+export interface Deepen {
+  readonly depth?: number;
+  readonly since?: number;
+  readonly relative?: boolean;
+}
+
+/** The boundary the server set: commits sent without their parents, and former ones now sent in full. */
+export interface ShallowUpdate {
+  readonly shallow: GitOid[];
+  readonly unshallow: GitOid[];
+}
+
+/**
  * One upload-pack request (smart HTTP, protocol v0, stateless): every want,
- * every have, done; the pack comes back side-band multiplexed and is handed to
- * `sink` piece by piece as it arrives (never held whole), with back-pressure.
+ * the shallow boundary and how to deepen it (if any), every have, done; the
+ * pack comes back side-band multiplexed and is handed to `sink` piece by
+ * piece as it arrives (never held whole), with back-pressure.
  * `signal` stops it (rejecting with the signal's reason); a pack over `maxBytes` is refused as it arrives.
  */
 export async function fetchPack(opts: {
@@ -22,15 +39,29 @@ export async function fetchPack(opts: {
   onBytes?: (n: number) => void;
   signal?: AbortSignal;
   maxBytes?: number;
-}): Promise<void> {
+  /** commits this side holds without their parents (sent as `shallow` lines) */
+  shallow?: GitOid[];
+  deepen?: Deepen;
+}): Promise<ShallowUpdate> {
   opts.signal?.throwIfAborted();
   const u = new URL(opts.url);
   u.username = '';
   u.password = '';
   const target = new URL(`${u.toString().replace(/\/+$/, '')}/git-upload-pack`);
-  const caps = 'side-band-64k ofs-delta agent=git/vault';
+  const d = opts.deepen;
+  const shallowCaps =
+    d || opts.shallow?.length
+      ? `shallow ${d?.since !== undefined ? 'deepen-since ' : ''}${d?.relative ? 'deepen-relative ' : ''}`
+      : '';
+  const caps = `${shallowCaps}side-band-64k ofs-delta agent=git/vault`;
+  const deepenLines: Buffer[] = [];
+  if (d?.depth !== undefined) deepenLines.push(pkt(`deepen ${d.depth}\n`));
+  if (d?.since !== undefined) deepenLines.push(pkt(`deepen-since ${Math.floor(d.since)}\n`));
+  const update: { shallow: GitOid[]; unshallow: GitOid[] } = { shallow: [], unshallow: [] };
   const body = Buffer.concat([
     ...opts.wants.map((w, i) => pkt(`want ${w}${i === 0 ? ` ${caps}` : ''}\n`)),
+    ...(opts.shallow ?? []).map((c) => pkt(`shallow ${c}\n`)),
+    ...deepenLines,
     FLUSH,
     ...opts.haves.map((h) => pkt(`have ${h}\n`)),
     pkt('done\n'),
@@ -94,6 +125,7 @@ export async function fetchPack(opts: {
             if (pending.length < len) break;
             const line = pending.subarray(4, len);
             pending = pending.subarray(len);
+            ended = false; // the flush that ends the shallow lines is not the end
             const band = line[0];
             if (band === 1) {
               packBytes += line.length - 1;
@@ -106,7 +138,9 @@ export async function fetchPack(opts: {
             else {
               const text = line.toString('utf8');
               if (text.startsWith('ERR ')) return fail(new RemoteProtocolError(opts.url, text.slice(4).trim()));
-              // ACK / NAK / shallow lines: nothing to do
+              const sh = /^(shallow|unshallow) ([0-9a-f]{40})\n?$/.exec(text);
+              if (sh) update[sh[1] as 'shallow' | 'unshallow'].push(sh[2]);
+              // ACK / NAK: nothing to do
             }
           }
           if (out.length) {
@@ -136,4 +170,5 @@ export async function fetchPack(opts: {
     req.on('error', fail);
     req.end(body);
   });
+  return update;
 }

@@ -5,6 +5,7 @@ import { updateRef, writeHead } from '../../refs/refs.js';
 import { initVault, openVault, type Vault } from '../openVault.js';
 import type { SyncProgress } from './common.js';
 import { credentialsFor, type Credentials } from '../../plumbing/git/credentials.js';
+import { safeUrl } from '../../plumbing/git/errors.js';
 import { checkout, fetch, type FetchResult } from './fetch.js';
 import type { RestoreResult } from '../restore.js';
 import type { SyncLimits } from './limits.js';
@@ -28,6 +29,10 @@ export interface CloneOptions {
   limits?: SyncLimits;
   /** stops the clone at its next step; the new folder is removed (the signal's reason is thrown) */
   signal?: AbortSignal;
+  /** a shallow clone: the newest `depth` snapshots of each ref (see shallow.ts) */
+  depth?: number;
+  /** a shallow clone: the snapshots made since this time (ms since the epoch) */
+  since?: number;
 }
 
 export interface CloneResult extends FetchResult {
@@ -96,6 +101,8 @@ async function cloneInto(opts: CloneOptions, dir: string): Promise<CloneResult> 
       onMessage: opts.onMessage,
       limits: opts.limits,
       signal: opts.signal,
+      depth: opts.depth,
+      since: opts.since,
     });
     const branches = Object.keys(f.refs).filter((r) => r.startsWith('refs/heads/'));
     const branch =
@@ -104,7 +111,17 @@ async function cloneInto(opts: CloneOptions, dir: string): Promise<CloneResult> 
         : f.refs['refs/heads/main']
           ? 'refs/heads/main'
           : (branches[0] ?? null);
-    if (!branch) return { ...f, dir, branch: null, head: null, checkout: null };
+    if (!branch) {
+      // a remote whose branches could not be imported is not an empty one
+      if (f.skipped.length)
+        throw new VaultError(
+          'EIMPORT',
+          `nothing could be cloned from ${safeUrl(opts.url)}: ${f.skipped.map((s) => s.reason).join('; ')}`,
+          { skipped: f.skipped },
+          'fix those commits with git (or push new ones on top), then clone again',
+        );
+      return { ...f, dir, branch: null, head: null, checkout: null };
+    }
     for (const b of branches) {
       await updateRef({
         ...vault.refs,

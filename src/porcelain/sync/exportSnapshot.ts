@@ -1,8 +1,8 @@
-import { MalformedObjectError } from '../../errors.js';
+import { MalformedObjectError, VaultError } from '../../errors.js';
 import { decodeChunkList, isChunkPart } from '../../objects/chunkList.js';
 import { decodeSnapshot } from '../../objects/snapshot.js';
 import { decodeTree } from '../../objects/tree.js';
-import type { EntryKind, ObjectId } from '../../objects/types.js';
+import type { EntryKind, ObjectId, Snapshot, TreeEntry } from '../../objects/types.js';
 import type { ObjectDatabase } from '../../plumbing/ObjectDatabase.js';
 import {
   decodeGitTree,
@@ -30,6 +30,11 @@ export interface GitRecipe {
   readonly vault?: ObjectId;
 }
 
+export interface ExportHooks {
+  /** told the git id of each folder, file and large-file manifest the snapshot's files become (the root too) */
+  onEntry?: (oid: GitOid, entry: Pick<TreeEntry, 'kind' | 'obj' | 'id' | 'size'>) => void;
+}
+
 export interface ExportedSnapshot {
   readonly commit: GitOid;
   /** every object of the commit's tree and the commit itself; blobs first, then trees, the commit last */
@@ -37,6 +42,13 @@ export interface ExportedSnapshot {
 }
 
 export const MANIFEST_MAGIC = 'vault-large-file v1';
+
+/** Meta of a snapshot imported from a git commit Vault did not make (see foreign.ts): the commit's id, */
+export const GIT_COMMIT = 'git.commit';
+/** its header lines after tree and parents (author, committer, ...) as they were, */
+export const GIT_HEADERS = 'git.headers';
+/** and the `.vault` folder its root held beside the project's files (carried along from a vault branch). */
+export const GIT_VAULT = 'git.vault';
 
 /** The readable pointer a large file becomes in git. */
 export function encodeManifest(
@@ -109,6 +121,7 @@ export async function exportSnapshot(
   db: ObjectDatabase,
   state: SyncState,
   snapshotId: ObjectId,
+  hooks: ExportHooks = {},
 ): Promise<ExportedSnapshot> {
   const snapBody = await db.readTyped(snapshotId, 'snapshot');
   const snap = decodeSnapshot(snapBody, snapshotId);
@@ -151,10 +164,13 @@ export async function exportSnapshot(
     const entries: GitTreeEntry[] = [];
     for (const e of t.entries) {
       if (e.kind === 'dir') {
-        entries.push({ name: e.name, mode: '40000', oid: await walk(e.id) });
+        const oid = await walk(e.id);
+        hooks.onEntry?.(oid, e);
+        entries.push({ name: e.name, mode: '40000', oid });
       } else if (e.obj === 'blob') {
         const r = await blobOid(e.id, 'blob');
         add(r);
+        hooks.onEntry?.(r.oid, e);
         entries.push({ name: e.name, mode: MODE[e.kind], oid: r.oid });
       } else {
         const list = decodeChunkList(await db.readTyped(e.id, 'chunklist'), e.id);
@@ -168,6 +184,7 @@ export async function exportSnapshot(
         const manifest = encodeManifest(e.id, list.size, parts);
         const oid = gitOid('blob', manifest);
         add({ oid, type: 'blob', size: manifest.length, body: manifest });
+        hooks.onEntry?.(oid, e);
         entries.push({ name: e.name, mode: MODE[e.kind], oid });
       }
     }
@@ -178,6 +195,12 @@ export async function exportSnapshot(
 
   await db.ready();
   const root = await walk(snap.tree);
+  hooks.onEntry?.(root, { kind: 'dir', obj: 'tree', id: snap.tree, size: 0 });
+  // a snapshot imported from a commit Vault did not make becomes that very commit again (see foreign.ts)
+  if (snap.meta[GIT_COMMIT]) {
+    const commit = foreignCommit(snapshotId, snap, decodeGitTree(trees.get(root)!.body!), add, state);
+    return { commit: commit.oid, objects: [...blobs.values(), ...trees.values(), commit] };
+  }
   // derived data (thumbnails, reference graph, workspace files) travels as a browsable git tree;
   // walked before the trees/ fan-out is made, which must list its vault trees too
   const attached = snap.attachments ? await walk(snap.attachments) : null;
@@ -192,11 +215,60 @@ export async function exportSnapshot(
   if (chunks.size) dotVault.push({ name: 'chunks', mode: '40000', oid: fanOut(chunks, add) });
   const commitTree = tree([...rootEntries, { name: '.vault', mode: '40000', oid: tree(dotVault, add) }], add);
 
-  const parents = snap.parents.map((p) => {
+  const commitBody = encodeGitCommit({
+    tree: commitTree,
+    parents: parentCommits(snapshotId, snap, state),
+    author: personFromAuthor(snap.author, snap.time),
+    message: vaultCommitMessage(snapshotId, snap),
+  });
+  const commit = gitOid('commit', commitBody);
+  state.mapCommit(snapshotId, commit);
+  return {
+    commit,
+    objects: [
+      ...blobs.values(),
+      ...trees.values(),
+      { oid: commit, type: 'commit', size: commitBody.length, body: commitBody },
+    ],
+  };
+}
+
+/** The very commit a snapshot imported from git came from, made again from the snapshot (see foreign.ts). */
+function foreignCommit(
+  snapshotId: ObjectId,
+  snap: Snapshot,
+  rootEntries: GitTreeEntry[],
+  add: (r: GitRecipe) => void,
+  state: SyncState,
+): GitRecipe {
+  const meta = snap.meta;
+  const entries = meta[GIT_VAULT]
+    ? [...rootEntries, { name: '.vault', mode: '40000', oid: meta[GIT_VAULT] } as const]
+    : rootEntries;
+  const head = [`tree ${tree(entries, add)}`, ...parentCommits(snapshotId, snap, state).map((p) => `parent ${p}`)];
+  const body = Buffer.from(`${[...head, meta[GIT_HEADERS] ?? ''].join('\n')}\n\n${snap.message}`, 'utf8');
+  const oid = gitOid('commit', body);
+  if (oid !== meta[GIT_COMMIT])
+    throw new VaultError(
+      'EIMPORT',
+      `snapshot ${snapshotId.slice(0, 12)} was imported from git commit ${meta[GIT_COMMIT]}, but makes ${oid}`,
+      { snapshot: snapshotId, commit: meta[GIT_COMMIT], made: oid },
+    );
+  state.mapCommit(snapshotId, oid);
+  return { oid, type: 'commit', size: body.length, body };
+}
+
+/** The git commits of a snapshot's parents (exported or imported before it). */
+export function parentCommits(snapshotId: ObjectId, snap: Snapshot, state: SyncState): GitOid[] {
+  return snap.parents.map((p) => {
     const c = state.commits.get(p);
     if (!c) throw new Error(`exportSnapshot: parent ${p} of ${snapshotId} is not exported yet`);
     return c;
   });
+}
+
+/** The message of the commit Vault makes for a snapshot: its message, then trailers for people and web UIs. */
+export function vaultCommitMessage(snapshotId: ObjectId, snap: Snapshot): string {
   // trailers are for people and web UIs; .vault/snapshot.json is what Vault reads back
   const trailers = [`Vault-Snapshot: ${snapshotId}`];
   const meta = snap.meta;
@@ -211,21 +283,5 @@ export async function exportSnapshot(
   for (const [k, v] of Object.entries(meta)) {
     if (!/[\r\n]/.test(v) && v.length <= 200) trailers.push(`Vault-Meta-${k.replace(/[^A-Za-z0-9-]/g, '-')}: ${v}`);
   }
-  const message = `${snap.message.replace(/\s+$/, '') || '(no message)'}\n\n${trailers.join('\n')}\n`;
-  const commitBody = encodeGitCommit({
-    tree: commitTree,
-    parents,
-    author: personFromAuthor(snap.author, snap.time),
-    message,
-  });
-  const commit = gitOid('commit', commitBody);
-  state.mapCommit(snapshotId, commit);
-  return {
-    commit,
-    objects: [
-      ...blobs.values(),
-      ...trees.values(),
-      { oid: commit, type: 'commit', size: commitBody.length, body: commitBody },
-    ],
-  };
+  return `${snap.message.replace(/\s+$/, '') || '(no message)'}\n\n${trailers.join('\n')}\n`;
 }

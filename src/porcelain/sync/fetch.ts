@@ -1,27 +1,26 @@
 import git from 'isomorphic-git';
-import { CorruptObjectError, UncommittedChangesError, VaultError } from '../../errors.js';
-import { encodeChunkList } from '../../objects/chunkList.js';
-import { hashObject } from '../../objects/hashObject.js';
+import { UncommittedChangesError, VaultError } from '../../errors.js';
 import { decodeSnapshot } from '../../objects/snapshot.js';
-import { decodeTree } from '../../objects/tree.js';
 import type { ObjectId } from '../../objects/types.js';
 import { joinPath, writeAll } from '../../plumbing/fs.js';
 import { RemoteAuthError, RemoteProtocolError, RemoteUnreachableError, safeUrl } from '../../plumbing/git/errors.js';
 import { authHeader, credentialsFor, isoHttpClient, type Credentials } from '../../plumbing/git/http.js';
 import { PackFileReader } from '../../plumbing/git/packReader.js';
-import { fetchPack } from '../../plumbing/git/uploadPack.js';
+import { fetchPack, type Deepen, type ShallowUpdate } from '../../plumbing/git/uploadPack.js';
 import { randomBytes } from 'node:crypto';
-import { decodeGitTree, type GitOid, type GitTreeEntry } from '../../plumbing/git/objects.js';
+import type { GitOid } from '../../plumbing/git/objects.js';
 import { acquireLock } from '../../plumbing/lock.js';
-import type { ObjectWriter } from '../../plumbing/ObjectWriter.js';
 import { flattenTree } from '../../plumbing/trees.js';
 import { listRefs, readHead, readRef, updateRef } from '../../refs/refs.js';
 import type { Vault } from '../openVault.js';
 import { restore, type RestoreResult } from '../restore.js';
 import { status } from '../status.js';
-import { DivergedError, isAncestor, BrokenRemoteHistoryError, vaultRefOf, type SyncProgress } from './common.js';
+import { DivergedError, isAncestor, vaultRefOf, type SyncProgress } from './common.js';
 import { mergeNotes } from '../mergeNotes.js';
-import { decodeManifest, exportSnapshot } from './exportSnapshot.js';
+import { exportSnapshot } from './exportSnapshot.js';
+import { GitReader } from './gitReader.js';
+import { importCommits } from './importCommits.js';
+import { readShallow, writeShallow } from './shallow.js';
 import { checkExpansion, packLimits, type SyncLimits } from './limits.js';
 import { getRemote, SyncState } from './state.js';
 
@@ -38,6 +37,12 @@ export interface FetchOptions {
   limits?: SyncLimits;
   /** stops the fetch at its next step; what it started is removed (the signal's reason is thrown) */
   signal?: AbortSignal;
+  /** shallow: only the newest `depth` snapshots of each ref (and what they need); see shallow.ts */
+  depth?: number;
+  /** shallow: only the snapshots made since this time (ms since the epoch) */
+  since?: number;
+  /** a shallow vault: fetch `deepen` more snapshots back from where its history stops */
+  deepen?: number;
 }
 
 export interface FetchResult {
@@ -50,8 +55,12 @@ export interface FetchResult {
   readonly created: string[];
   /** milestones and tags that name another snapshot here: the local one is kept */
   readonly conflicts: { ref: string; local: ObjectId; remote: ObjectId }[];
-  /** remote refs whose commits were not made by Vault: left alone */
+  /** remote refs whose commits could not be imported (EIMPORT, saying why): left alone */
   readonly skipped: { ref: string; reason: string }[];
+  /** Git LFS pointer files imported as they are (the pointers, not the files they name) */
+  readonly lfsPointers?: number;
+  /** snapshots this vault holds without their parents (0: the whole history is here) */
+  readonly shallow?: number;
   /** the remote's default branch (from its HEAD), when it says */
   readonly defaultBranch?: string;
 }
@@ -67,173 +76,6 @@ function mapGitError(url: string, e: unknown): Error {
   if (err?.code === 'ECONNREFUSED' || err?.code === 'ECONNRESET' || err?.code === 'EPIPE')
     return new RemoteUnreachableError(url, err.code);
   return new RemoteProtocolError(url, String(err?.message ?? e));
-}
-
-/**
- * Reads the git objects of a downloaded pack, with a small cache of trees. An object whose size the
- * snapshot declares (`expect`) is checked against it before it is inflated.
- */
-class GitReader {
-  private readonly trees = new Map<GitOid, GitTreeEntry[]>();
-  constructor(
-    private readonly pack: PackFileReader,
-    readonly signal?: AbortSignal,
-  ) {}
-
-  async raw(oid: GitOid, type: string, expect?: { size: number; what: string }): Promise<Buffer> {
-    const st = this.pack.stat(oid);
-    if (!st) throw new CorruptObjectError(oid, 'the server did not send this git object', 'the downloaded pack');
-    if (st.type !== type)
-      throw new CorruptObjectError(oid, `git object is a ${st.type}, not a ${type}`, 'the downloaded pack');
-    if (expect && st.size !== expect.size)
-      throw new CorruptObjectError(
-        oid,
-        `${expect.what} is ${expect.size} bytes by the snapshot, but its git object has ${st.size}`,
-        'the downloaded pack',
-      );
-    return (await this.pack.read(oid))!.body;
-  }
-
-  async tree(oid: GitOid): Promise<GitTreeEntry[]> {
-    let t = this.trees.get(oid);
-    if (!t) {
-      this.signal?.throwIfAborted();
-      t = decodeGitTree(await this.raw(oid, 'tree'), oid);
-      if (this.trees.size > 4096) this.trees.clear();
-      this.trees.set(oid, t);
-    }
-    return t;
-  }
-
-  async entry(treeOid: GitOid, name: string): Promise<GitTreeEntry> {
-    const e = (await this.tree(treeOid)).find((x) => x.name === name);
-    if (!e) throw new CorruptObjectError(treeOid, `git tree has no entry '${name}'`, '.vault/git');
-    return e;
-  }
-}
-
-/** Turn git commits made by Vault back into the very same Vault objects (same ids), parents first. */
-export async function importCommits(
-  vault: Vault,
-  state: SyncState,
-  reader: GitReader,
-  writer: ObjectWriter,
-  tips: GitOid[],
-): Promise<{ imported: ObjectId[] }> {
-  const imported: ObjectId[] = [];
-  const done = async (oid: GitOid) => {
-    const s = state.snapshotsByCommit.get(oid);
-    return !!s && ((await writer.known(s)) || (await vault.db.has(s)));
-  };
-  const order: GitOid[] = [];
-  const visited = new Set<GitOid>();
-  for (const tip of tips) {
-    const stack: { oid: GitOid; expanded: boolean }[] = [{ oid: tip, expanded: false }];
-    while (stack.length) {
-      const top = stack[stack.length - 1];
-      if (top.expanded) {
-        stack.pop();
-        order.push(top.oid);
-        continue;
-      }
-      if (visited.has(top.oid) || (await done(top.oid))) {
-        stack.pop();
-        continue;
-      }
-      visited.add(top.oid);
-      top.expanded = true;
-      const body = (await reader.raw(top.oid, 'commit')).toString('utf8');
-      for (const m of body.slice(0, body.indexOf('\n\n')).matchAll(/^parent ([0-9a-f]{40})$/gm))
-        if (!visited.has(m[1])) stack.push({ oid: m[1], expanded: false });
-    }
-  }
-
-  for (const commitOid of order) {
-    reader.signal?.throwIfAborted();
-    const body = (await reader.raw(commitOid, 'commit')).toString('utf8');
-    const rootOid = /^tree ([0-9a-f]{40})$/m.exec(body)?.[1];
-    if (!rootOid) throw new CorruptObjectError(commitOid, 'git commit has no tree', '.vault/git');
-    const dot = await reader.entry(rootOid, '.vault').catch(() => {
-      throw new VaultError(
-        'ENOTVAULTCOMMIT',
-        `git commit ${commitOid} was not made by Vault (no .vault/snapshot.json)`,
-        { commit: commitOid },
-        'a Vault remote must only receive pushes from Vault',
-      );
-    });
-    const snapBody = await reader.raw((await reader.entry(dot.oid, 'snapshot.json')).oid, 'blob');
-    const snapId = hashObject('snapshot', snapBody);
-    const snap = decodeSnapshot(snapBody, snapId);
-    if (!(await writer.known(snapId))) {
-      const treesDir = await reader.entry(dot.oid, 'trees');
-      // git trees are looked up only when a content is missing here: a folder whose files are all
-      // known may differ from the last fetched one only by mtimes, and then its git tree (unchanged)
-      // was not sent again
-      const importTree = async (treeId: ObjectId, gitTree: () => Promise<GitOid>): Promise<void> => {
-        if (await writer.known(treeId)) return;
-        const fan = await reader.entry(treesDir.oid, treeId.slice(0, 2));
-        const tbody = await reader.raw((await reader.entry(fan.oid, treeId)).oid, 'blob');
-        if (hashObject('tree', tbody) !== treeId)
-          throw new CorruptObjectError(treeId, 'the tree stored in git does not match its id', `commit ${commitOid}`);
-        const t = decodeTree(tbody, treeId);
-        let mine: GitOid | undefined;
-        const entryOid = async (name: string) => (await reader.entry((mine ??= await gitTree()), name)).oid;
-        for (const e of t.entries) {
-          if (e.kind === 'dir') await importTree(e.id, () => entryOid(e.name));
-          else if (e.obj === 'blob') {
-            if (await writer.known(e.id)) continue;
-            const oid = await entryOid(e.name);
-            state.setOid(e.id, oid);
-            const data = await reader.raw(oid, 'blob', { size: e.size, what: `'${e.name}'` });
-            if (hashObject('blob', data) !== e.id)
-              throw new CorruptObjectError(e.id, 'the file stored in git does not match its id', `commit ${commitOid}`);
-            await writer.put('blob', data, { id: e.id, compress: true });
-          } else {
-            if (await writer.known(e.id)) continue;
-            const m = decodeManifest(await reader.raw(await entryOid(e.name), 'blob'));
-            if (!m)
-              throw new CorruptObjectError(e.id, `the manifest of '${e.name}' is unreadable`, `commit ${commitOid}`);
-            if (m.size !== e.size)
-              throw new CorruptObjectError(
-                e.id,
-                `the manifest of '${e.name}' says ${m.size} bytes, its tree says ${e.size}`,
-                `commit ${commitOid}`,
-              );
-            for (const [i, c] of m.chunks.entries()) {
-              state.setOid(c.id, c.oid);
-              if (await writer.known(c.id)) continue;
-              const data = await reader.raw(c.oid, 'blob', { size: c.size, what: `chunk ${i} of '${e.name}'` });
-              // a chunk, or (FILETYPE-v3) the blob of a small file inside a build
-              const type = hashObject('chunk', data) === c.id ? 'chunk' : 'blob';
-              if (type === 'blob' && hashObject('blob', data) !== c.id)
-                throw new CorruptObjectError(
-                  c.id,
-                  'the chunk stored in git does not match its id',
-                  `commit ${commitOid}`,
-                );
-              await writer.put(type, data, { id: c.id, compress: true });
-            }
-            const list = encodeChunkList({ size: m.size, chunks: m.chunks.map((c) => ({ id: c.id, size: c.size })) });
-            if (hashObject('chunklist', list) !== e.id)
-              throw new CorruptObjectError(e.id, 'the manifest does not rebuild its chunk list', `commit ${commitOid}`);
-            await writer.put('chunklist', list, { id: e.id, compress: true });
-          }
-        }
-        await writer.put('tree', tbody, { id: treeId, compress: true });
-      };
-      await importTree(snap.tree, async () => rootOid);
-      if (snap.attachments)
-        await importTree(snap.attachments, async () => (await reader.entry(dot.oid, 'attachments')).oid);
-      // its parents came first (they are the commit's parents): one that did not is a broken history
-      for (const p of snap.parents)
-        if (!(await writer.known(p)) && !(await vault.db.has(p)))
-          throw new BrokenRemoteHistoryError(snapId, p, commitOid);
-      await writer.put('snapshot', snapBody, { id: snapId, compress: true });
-      imported.push(snapId);
-    }
-    state.mapCommit(snapId, commitOid);
-  }
-  return { imported };
 }
 
 /**
@@ -255,10 +97,12 @@ export async function fetch(opts: FetchOptions): Promise<FetchResult> {
   const progress = (p: SyncProgress) => opts.onProgress?.(p);
   progress({ phase: 'connect', objects: 0, objectsTotal: 0, bytes: 0, bytesTotal: 0 });
 
-  const server = await git.listServerRefs({ http, url, headers, protocolVersion: 1, symrefs: true }).catch((e) => {
-    opts.signal?.throwIfAborted();
-    throw mapGitError(url, e);
-  });
+  const server = await git
+    .listServerRefs({ http, url, headers, protocolVersion: 1, symrefs: true, peelTags: true })
+    .catch((e) => {
+      opts.signal?.throwIfAborted();
+      throw mapGitError(url, e);
+    });
   opts.signal?.throwIfAborted();
   const limits = opts.limits ?? {};
   const state = await SyncState.load(fs, vault.vaultDir);
@@ -270,14 +114,18 @@ export async function fetch(opts: FetchOptions): Promise<FetchResult> {
   for (const r of server) {
     if (r.ref === 'HEAD' && r.target?.startsWith('refs/heads/')) defaultBranch = r.target;
     const v = vaultRefOf(r.ref);
-    if (v) wanted.set(v, r.oid);
+    // an annotated tag (made with git) names the commit it peels to
+    if (v) wanted.set(v, r.peeled ?? r.oid);
   }
+  const boundary = await readShallow(fs, vault.vaultDir);
+  const deepen = shallowRequest(opts, boundary.size > 0);
   const have = async (oid: GitOid) => {
     const s = state.snapshotsByCommit.get(oid);
     return !!s && (await vault.db.has(s));
   };
   const wants: GitOid[] = [];
-  for (const oid of new Set(wanted.values())) if (!(await have(oid))) wants.push(oid);
+  // deepening asks for the tips again: the server counts from them
+  for (const oid of new Set(wanted.values())) if (opts.deepen || !(await have(oid))) wants.push(oid);
   // offer what we hold of the remote's history, so the server sends only what is new
   const haves = new Set<GitOid>();
   for (const seen of Object.values(rstate.refs)) if (await have(seen.commit)) haves.add(seen.commit);
@@ -289,17 +137,20 @@ export async function fetch(opts: FetchOptions): Promise<FetchResult> {
   // the pack is streamed to a file under .vault/git, read from there, and deleted: memory stays small
   let packPath: string | null = null;
   let pack: PackFileReader | null = null;
+  let update: ShallowUpdate = { shallow: [], unshallow: [] };
   if (wants.length) {
     await fs.mkdir(gitdir, { recursive: true });
     packPath = joinPath(gitdir, `incoming-${randomBytes(8).toString('hex')}.pack`);
     const fh = await fs.open(packPath, 'wx');
     let received = 0;
     try {
-      await fetchPack({
+      update = await fetchPack({
         url: remote.url,
         creds,
         wants,
         haves: [...haves],
+        shallow: [...boundary.keys()],
+        deepen,
         onMessage: opts.onMessage,
         signal: opts.signal,
         onBytes: (n) => {
@@ -340,22 +191,26 @@ export async function fetch(opts: FetchOptions): Promise<FetchResult> {
   const refs: Record<string, ObjectId> = {};
   const imported: ObjectId[] = [];
   const skipped: { ref: string; reason: string }[] = [];
+  let lfsPointers = 0;
   try {
     const writer = vault.db.writer();
     try {
       progress({ phase: 'import', objects: 0, objectsTotal: wanted.size, bytes: 0, bytesTotal: 0 });
       if (pack) {
-        const reader = new GitReader(pack, opts.signal);
-        // one ref at a time, so a ref someone filled with plain git commits is skipped, not fatal
-        for (const [ref, oid] of wanted) {
-          if (!wants.includes(oid) || (await have(oid))) continue;
-          try {
-            imported.push(...(await importCommits(vault, state, reader, writer, [oid])).imported);
-          } catch (e) {
-            if ((e as VaultError).code !== 'ENOTVAULTCOMMIT') throw e;
-            skipped.push({ ref, reason: (e as Error).message });
-          }
-        }
+        const r = await importPack({
+          vault,
+          state,
+          writer,
+          reader: new GitReader(pack, opts.signal),
+          wanted,
+          boundary,
+          update,
+          indexFrom: [...haves].map((c) => state.snapshotsByCommit.get(c)).filter((x) => x !== undefined),
+          have,
+        });
+        imported.push(...r.imported);
+        skipped.push(...r.skipped);
+        lfsPointers = r.lfsPointers;
       }
       await writer.flush();
     } catch (e) {
@@ -377,6 +232,14 @@ export async function fetch(opts: FetchOptions): Promise<FetchResult> {
     for (const s of new Set([...imported, ...Object.values(refs)]))
       for (const r of (await exportSnapshot(vault.db, state, s)).objects) known.add(r.oid);
     await state.save();
+    if (update.shallow.length || update.unshallow.length) {
+      for (const c of update.unshallow) boundary.delete(c);
+      for (const c of update.shallow) {
+        const snap = state.snapshotsByCommit.get(c);
+        if (snap && (await vault.db.has(snap))) boundary.set(c, snap);
+      }
+      await writeShallow(fs, vault.vaultDir, boundary);
+    }
     await state.saveKnown(name, known);
     await state.saveRemoteState(name, rstate);
     for (const [ref, snap] of Object.entries(refs)) {
@@ -425,7 +288,88 @@ export async function fetch(opts: FetchOptions): Promise<FetchResult> {
     if (packPath) await fs.unlink(packPath).catch(() => {});
   }
   progress({ phase: 'done', objects: imported.length, objectsTotal: imported.length, bytes: 0, bytesTotal: 0 });
-  return { remote: name, refs, imported: imported.length, created, conflicts, skipped, defaultBranch };
+  return {
+    remote: name,
+    refs,
+    imported: imported.length,
+    created,
+    conflicts,
+    skipped,
+    defaultBranch,
+    lfsPointers,
+    shallow: boundary.size,
+  };
+}
+
+/** What git's shallow protocol is asked for (see shallow.ts), or undefined for a plain fetch. */
+function shallowRequest(opts: FetchOptions, isShallow: boolean): Deepen | undefined {
+  const count = (n: number | undefined, what: string) => {
+    if (n !== undefined && (!Number.isSafeInteger(n) || n < 1))
+      throw new VaultError('EUSAGE', `${what} must be a whole number above 0`, { [what]: n });
+    return n;
+  };
+  const depth = count(opts.depth, 'depth');
+  const deepen = count(opts.deepen, 'deepen');
+  if (deepen !== undefined) {
+    if (!isShallow)
+      throw new VaultError('EUSAGE', 'this vault holds its whole history: there is nothing to deepen', {
+        deepen,
+      });
+    return { depth: deepen, relative: true };
+  }
+  if (depth === undefined && opts.since === undefined) return undefined;
+  if (opts.since !== undefined && !Number.isFinite(opts.since))
+    throw new VaultError('EUSAGE', 'since must be a date', { since: opts.since });
+  return { depth, since: opts.since === undefined ? undefined : Math.floor(opts.since / 1000) };
+}
+
+/**
+ * Import the commits of a downloaded pack: the refs one at a time, so a ref that cannot be imported is
+ * skipped (and reported) while the rest come in; first, when a shallow vault was deepened, the history
+ * behind its old boundary.
+ */
+async function importPack(o: {
+  vault: Vault;
+  state: SyncState;
+  writer: ReturnType<Vault['db']['writer']>;
+  reader: GitReader;
+  wanted: Map<string, GitOid>;
+  boundary: Map<GitOid, ObjectId>;
+  update: ShallowUpdate;
+  indexFrom: ObjectId[];
+  have: (oid: GitOid) => Promise<boolean>;
+}): Promise<{ imported: ObjectId[]; skipped: { ref: string; reason: string }[]; lfsPointers: number }> {
+  const { vault, state, writer, reader } = o;
+  const shallow = new Set([
+    ...o.update.shallow,
+    ...[...o.boundary.keys()].filter((c) => !o.update.unshallow.includes(c)),
+  ]);
+  const cache = { index: new Map(), lfs: new Set<GitOid>() };
+  const run = (tips: GitOid[]) =>
+    importCommits({ vault, state, reader, writer, tips, shallow, indexFrom: o.indexFrom, cache });
+  const imported: ObjectId[] = [];
+  const skipped: { ref: string; reason: string }[] = [];
+  // the parents of the old boundary: its snapshots named them (or their commits) when they came in
+  const behind: GitOid[] = [];
+  for (const c of o.update.unshallow) {
+    const snap = o.boundary.get(c);
+    if (!snap || !(await vault.db.has(snap))) continue;
+    for (const p of decodeSnapshot(await vault.db.readTyped(snap, 'snapshot'), snap).parents) {
+      const pc = state.commits.get(p);
+      if (pc && reader.has(pc)) behind.push(pc);
+    }
+  }
+  if (behind.length) imported.push(...(await run(behind)).imported);
+  for (const [ref, oid] of o.wanted) {
+    if (!reader.has(oid) || (await o.have(oid))) continue;
+    try {
+      imported.push(...(await run([oid])).imported);
+    } catch (e) {
+      if ((e as VaultError).code !== 'EIMPORT') throw e;
+      skipped.push({ ref, reason: (e as Error).message });
+    }
+  }
+  return { imported, skipped, lfsPointers: cache.lfs.size };
 }
 
 export interface PullResult extends FetchResult {

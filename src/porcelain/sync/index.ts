@@ -1,5 +1,8 @@
 export { push, type PushOptions, type PushResult } from './push.js';
-export { fetch, pull, importCommits, type FetchOptions, type FetchResult, type PullResult } from './fetch.js';
+export { fetch, pull, type FetchOptions, type FetchResult, type PullResult } from './fetch.js';
+export { importCommits, type ImportCommitsOptions } from './importCommits.js';
+export { ImportError } from './foreign.js';
+export { readShallow, ShallowHistoryError, ShallowForeignError } from './shallow.js';
 export { clone, type CloneOptions, type CloneResult } from './clone.js';
 export {
   addRemote,
