@@ -59,6 +59,7 @@ export const ERROR_CODES = {
   EAUTH: 'the remote refused the credentials',
   ENETWORK: 'the remote cannot be reached',
   EDIVERGED: 'the local and remote histories diverged',
+  EREJECTED: 'a push left one or more refs as they were on the remote (each named, with why)',
   ENOTVAULTCOMMIT: 'a git commit on a vault branch was not made by Vault',
   ELIMIT: 'a remote would expand past a size, file-count or depth limit (--max-size, --max-files)',
   EINTERRUPTED: 'the command was stopped by SIGINT or SIGTERM and cleaned up (exit 130 or 143)',

@@ -18,6 +18,8 @@ const sync = {
     (await import('../../porcelain/sync/push.js')).push(...a),
 };
 import { addRemote, getRemote, listRemotes, removeRemote } from '../../porcelain/sync/state.js';
+import type { LeaseSpec } from '../../porcelain/sync/planPush.js';
+import { PushRejectedError } from '../../porcelain/sync/rejected.js';
 import { syncLimits, type SyncLimits } from '../../porcelain/sync/limits.js';
 import { InterruptedError, UsageError } from '../../errors.js';
 import { hasPassword } from '../../plumbing/git/credentials.js';
@@ -219,9 +221,36 @@ interface SyncArgs extends GlobalArgs {
   remote?: string;
 }
 
+type LeaseArg = string | string[] | undefined;
+
+/** `--force-with-lease` (every ref), `--force-with-lease=REF`, `--force-with-lease=REF:EXPECTED`, repeatable. */
+function leaseOf(arg: LeaseArg): true | LeaseSpec[] | undefined {
+  if (arg === undefined) return undefined;
+  const list = (Array.isArray(arg) ? arg : [arg]).map(String);
+  if (list.some((x) => x === '' || x === 'true')) return true;
+  return list.map((x) => {
+    const i = x.indexOf(':');
+    return i < 0 ? { ref: x } : { ref: x.slice(0, i), expected: x.slice(i + 1) };
+  });
+}
+
+function listOf(arg: string | string[] | undefined): string[] | undefined {
+  if (arg === undefined) return undefined;
+  const list = (Array.isArray(arg) ? arg : [arg]).map(String).filter(Boolean);
+  if (!list.length) throw new UsageError('--delete needs a ref', "e.g. 'vault push --delete old-branch'");
+  return list;
+}
+
 export const pushCommand: CommandModule<
   GlobalArgs,
-  SyncArgs & { batchMb?: number; resend?: boolean; ignoreLocks?: boolean; unlock?: boolean }
+  SyncArgs & {
+    batchMb?: number;
+    resend?: boolean;
+    ignoreLocks?: boolean;
+    unlock?: boolean;
+    forceWithLease?: LeaseArg;
+    delete?: string | string[];
+  }
 > = {
   command: 'push [remote]',
   describe: 'send snapshots, branches, milestones and tags the remote lacks',
@@ -235,7 +264,22 @@ export const pushCommand: CommandModule<
       })
       .option('ignore-locks', { type: 'boolean', describe: 'push changes to files someone else has locked' })
       .option('unlock', { type: 'boolean', describe: 'then release your locks on the files this push changed' })
-      .epilog(examplesText([['vault push', 'push to origin']])),
+      .option('force-with-lease', {
+        type: 'string',
+        describe:
+          "replace the remote's refs (or REF) whatever their history, only while they are what this vault last fetched (REF:EXPECTED: a snapshot or git commit; REF: the remote must not have it)",
+      })
+      .option('delete', {
+        type: 'string',
+        describe: 'delete REF (branch, tag or milestone) on the remote; nothing else is pushed (repeatable)',
+      })
+      .epilog(
+        examplesText([
+          ['vault push', 'push to origin'],
+          ['vault push --force-with-lease', "replace the remote's history after 'vault forget'"],
+          ['vault push --delete old-branch', 'delete a branch (or tag, milestone) on origin'],
+        ]),
+      ),
   handler: async (argv) => {
     const bar = syncProgress('push', argv.quiet || argv.json);
     const r = await withVault(argv, (vault) =>
@@ -250,15 +294,27 @@ export const pushCommand: CommandModule<
             batchBytes: argv.batchMb ? argv.batchMb * 1024 * 1024 : undefined,
             onProgress: bar.onProgress,
             ignoreLocks: argv.ignoreLocks,
+            forceWithLease: leaseOf(argv.forceWithLease),
+            delete: listOf(argv.delete),
           }),
       ).then(afterPush(vault, argv.remote, argv.unlock)),
     ).finally(bar.done);
-    if (argv.json) return printJson(r);
-    for (const x of r.rejected) warn(`warning: ${x.ref} not pushed: ${x.reason}`);
-    if (argv.quiet) return;
-    for (const u of r.updated) out(`${u.ref} -> ${shortId(u.snapshot)} (git ${u.commit.slice(0, 12)})`);
-    if (!r.updated.length && !r.rejected.length) out(`${r.remote} is up to date`);
-    else out(`sent ${r.objectsSent} objects, ${bytes(r.bytesSent)} in ${r.requests} request(s)`);
+    // a ref left behind: the push is not done (exit 1, EREJECTED naming each; --json: the error lists them)
+    const refused = r.rejected.length
+      ? new PushRejectedError(r.remote, r.rejected, { updated: r.updated.map((u) => ({ ...u })) })
+      : null;
+    if (argv.json) {
+      if (refused) throw refused;
+      return printJson(r);
+    }
+    if (!argv.quiet) {
+      for (const u of r.updated) out(`${u.ref} -> ${shortId(u.snapshot)} (git ${u.commit.slice(0, 12)})`);
+      for (const d of r.deleted) out(`${d} deleted on ${r.remote}`);
+      if (!r.updated.length && !r.rejected.length && !r.deleted.length) out(`${r.remote} is up to date`);
+      else if (r.objectsSent || r.updated.length)
+        out(`sent ${r.objectsSent} objects, ${bytes(r.bytesSent)} in ${r.requests} request(s)`);
+    }
+    if (refused) throw refused;
   },
 };
 

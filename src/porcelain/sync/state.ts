@@ -124,6 +124,11 @@ export class SyncState {
 export interface RemoteState {
   /** vault ref name -> { snapshot, commit } as last seen on the remote */
   refs: Record<string, { snapshot: ObjectId; commit: GitOid }>;
+  /**
+   * tags and milestones (git names) seen on the remote before and deleted there since: push does not bring
+   * them back, `fetch --prune` deletes the local ones that still name the same snapshot (see prune.ts)
+   */
+  gone?: Record<string, { snapshot: ObjectId; commit: GitOid }>;
   /** the hidden ref this vault uses for partial uploads */
   uploadRef?: string;
 }
