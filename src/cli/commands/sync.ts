@@ -31,6 +31,11 @@ import { examplesText } from '../examples.js';
 import { noAction, withActions } from '../subcommands.js';
 import { numberOption } from '../options.js';
 import { afterSync, afterPush } from './locks.js';
+import { conflictLine } from './merge.js';
+import { commitAttachments } from '../../ui/attachments.js';
+import { fileMergerFor } from '../../ui/fileMerger.js';
+import { quotePath } from '../../ui/format.js';
+import { EXIT_INCOMPLETE } from '../context.js';
 
 /** One progress line on stderr (a terminal, or VAULT_PROGRESS=1), redrawn at most 10 times a second. */
 function syncProgress(label: string, quiet?: boolean): { onProgress: (p: SyncProgress) => void; done: () => void } {
@@ -339,22 +344,41 @@ function fetchSummary(
     created: string[];
     conflicts: { ref: string; local: string; remote: string }[];
     skipped: { ref: string; reason: string }[];
+    deletedBranches: string[];
+    gone: string[];
+    pruned: string[];
   },
 ): void {
   for (const s of r.skipped) warn(`warning: skipped ${s.ref}: ${s.reason}`);
   for (const c of r.conflicts)
     warn(`warning: ${c.ref} is ${shortId(c.local)} here but ${shortId(c.remote)} on ${r.remote}; kept the local one`);
+  for (const g of r.gone)
+    warn(
+      `note: ${g.replace(/^refs\//, '')} was deleted on ${r.remote}; 'vault fetch ${r.remote} --prune' deletes it here`,
+    );
   if (quiet) return;
   out(`fetched ${r.imported} new snapshot(s) from ${r.remote}`);
   for (const c of r.created) out(`  new ${c.replace(/^refs\//, '')}`);
+  for (const b of r.deletedBranches) out(`  ${r.remote}/${b.replace(/^refs\/heads\//, '')} deleted on ${r.remote}`);
+  for (const p of r.pruned) out(`  pruned ${p.replace(/^refs\//, '')} (deleted on ${r.remote})`);
 }
 
-export const fetchCommand: CommandModule<GlobalArgs, SyncArgs & LimitArgs> = {
+function pruneOption<T>(y: import('yargs').Argv<T>) {
+  return y.option('prune', {
+    type: 'boolean',
+    describe: 'delete local tags and milestones the remote deleted (only those that came from it)',
+  });
+}
+
+export const fetchCommand: CommandModule<GlobalArgs, SyncArgs & LimitArgs & { prune?: boolean }> = {
   command: 'fetch [remote]',
   describe: "download the remote's snapshots; moves no branch",
   builder: (y) =>
-    limitOptions(y.positional('remote', { type: 'string', default: 'origin' })).epilog(
-      examplesText([['vault fetch', 'fetch from origin']]),
+    pruneOption(limitOptions(y.positional('remote', { type: 'string', default: 'origin' }))).epilog(
+      examplesText([
+        ['vault fetch', 'fetch from origin'],
+        ['vault fetch --prune', 'and delete the tags and milestones deleted on origin'],
+      ]),
     ),
   handler: async (argv) => {
     const limits = limitsOf(argv);
@@ -364,7 +388,15 @@ export const fetchCommand: CommandModule<GlobalArgs, SyncArgs & LimitArgs> = {
         withPrompt(
           async () => (await getRemote(vault.fs, vault.vaultDir, argv.remote ?? 'origin')).url,
           (credentials) =>
-            sync.fetch({ vault, remote: argv.remote, credentials, onProgress: bar.onProgress, limits, signal }),
+            sync.fetch({
+              vault,
+              remote: argv.remote,
+              credentials,
+              onProgress: bar.onProgress,
+              limits,
+              signal,
+              prune: argv.prune,
+            }),
         ),
       ).then(afterSync(vault, argv.remote, false)),
     ).finally(bar.done);
@@ -376,34 +408,79 @@ export const fetchCommand: CommandModule<GlobalArgs, SyncArgs & LimitArgs> = {
   },
 };
 
-export const pullCommand: CommandModule<GlobalArgs, SyncArgs & LimitArgs> = {
+export const pullCommand: CommandModule<GlobalArgs, SyncArgs & LimitArgs & { prune?: boolean; ffOnly?: boolean }> = {
   command: 'pull [remote]',
-  describe: 'fetch, then fast-forward the current branch and the working folder',
+  describe: "fetch, then bring the current branch and the working folder up to the remote's (fast-forward or merge)",
   builder: (y) =>
-    limitOptions(y.positional('remote', { type: 'string', default: 'origin' })).epilog(
-      examplesText([['vault pull', 'bring in what teammates pushed']]),
-    ),
+    pruneOption(limitOptions(y.positional('remote', { type: 'string', default: 'origin' })))
+      .option('ff-only', {
+        type: 'boolean',
+        describe: 'only fast-forward; refuse (EDIVERGED) when both sides have new snapshots',
+      })
+      .epilog(
+        examplesText([
+          ['vault pull', 'bring in what teammates pushed (merging it with yours)'],
+          ['vault pull --ff-only', 'only when nothing needs merging'],
+        ]),
+      ),
   handler: async (argv) => {
     const limits = limitsOf(argv);
     const bar = syncProgress('pull', argv.quiet || argv.json);
-    const r = await withVault(argv, (vault) =>
-      interruptible((signal) =>
+    const r = await withVault(argv, async (vault) => {
+      // what a merge of diverged histories needs, as for 'vault merge' (persona file merger, attachments)
+      const mergeFile = await fileMergerFor(vault);
+      const attachments = await commitAttachments(vault);
+      return interruptible((signal) =>
         withPrompt(
           async () => (await getRemote(vault.fs, vault.vaultDir, argv.remote ?? 'origin')).url,
           (credentials) =>
-            sync.pull({ vault, remote: argv.remote, credentials, onProgress: bar.onProgress, limits, signal }),
+            sync.pull({
+              vault,
+              remote: argv.remote,
+              credentials,
+              onProgress: bar.onProgress,
+              limits,
+              signal,
+              prune: argv.prune,
+              ffOnly: argv.ffOnly,
+              mergeFile,
+              attachments,
+              onWarning: (w) => warn(`warning: ${w.attachment}: ${w.message}`),
+              onSkip: (path, reason) => warn(`warning: not backed up: ${quotePath(path)}: ${reason}`),
+            }),
         ),
-      ).then(afterSync(vault, argv.remote, true)),
-    ).finally(bar.done);
+      ).then(afterSync(vault, argv.remote, true));
+    }).finally(bar.done);
+    // a merge that waits for conflicts (or could not write some paths) is not done: exit 1
+    if (r.merge && (r.merge.conflicts.length || r.merge.notDone.length)) process.exitCode = 1;
+    else if (r.merge?.commit && !r.merge.commit.complete) process.exitCode = EXIT_INCOMPLETE;
     if (argv.json) {
       printJson(r);
       return checkoutReport(r.checkout, true);
     }
     fetchSummary(argv.quiet, r);
+    if (r.merge) for (const n of r.merge.notDone) warn(`error: not written: ${quotePath(n.path)}: ${n.reason}`);
     if (argv.quiet) return checkoutReport(r.checkout, true);
     const b = r.branch.replace(/^refs\/heads\//, '');
+    const theirs = `${r.remote}/${b}`;
     if (r.outcome === 'fast-forward' || r.outcome === 'new-branch')
       out(`${b}: ${r.from ? shortId(r.from) : '(none)'} -> ${shortId(r.to!)} (fast-forward)`);
+    else if (r.outcome === 'rewritten')
+      out(`${b}: ${shortId(r.from!)} -> ${shortId(r.to!)} (${r.remote} replaced its history; yours had nothing new)`);
+    else if (r.outcome === 'merged') {
+      out(`${b}: merged ${theirs} (${shortId(r.merge!.theirs)}): snapshot ${r.to}`);
+      out(`run 'vault push ${r.remote}' to send the merge`);
+    } else if (r.outcome === 'conflicts') {
+      out(`${b}: merging ${theirs} (${shortId(r.merge!.theirs)}): ${r.merge!.conflicts.length} conflict(s) to resolve`);
+      for (const c of r.merge!.conflicts) {
+        out(conflictLine(c));
+        for (const line of c.report) out(`     ${line}`);
+      }
+      out(
+        "resolve each with 'vault resolve PATH --ours|--theirs|--both' (or edit it, then 'vault resolve PATH'), " +
+          `then 'vault commit' and 'vault push ${r.remote}'; 'vault merge --abort' puts the folder back`,
+      );
+    } else if (r.outcome === 'stopped') out(`${b}: merging ${theirs} stopped: some paths could not be written`);
     else if (r.outcome === 'ahead') out(`${b} is ahead of ${r.remote}: run 'vault push'`);
     else if (r.outcome === 'no-remote-branch') out(`${r.remote} has no branch ${b}`);
     else out(`${b} is up to date`);

@@ -1,5 +1,15 @@
 export { push, type PushOptions, type PushResult } from './push.js';
-export { fetch, pull, importCommits, type FetchOptions, type FetchResult, type PullResult } from './fetch.js';
+export {
+  fetch,
+  pull,
+  importCommits,
+  type FetchOptions,
+  type FetchResult,
+  type PullOptions,
+  type PullResult,
+} from './fetch.js';
+export { PushRejectedError, type RejectedRef, type RejectedWhy } from './rejected.js';
+export type { LeaseSpec } from './planPush.js';
 export { clone, type CloneOptions, type CloneResult } from './clone.js';
 export {
   addRemote,

@@ -14,14 +14,7 @@ import { VaultError } from '../../errors.js';
  * - `server`: the server refused it (a hook, a permission, a protected branch).
  */
 export type RejectedWhy =
-  | 'non-fast-forward'
-  | 'fetch-first'
-  | 'stale'
-  | 'exists'
-  | 'deleted'
-  | 'no-such-ref'
-  | 'reserved'
-  | 'server';
+  'non-fast-forward' | 'fetch-first' | 'stale' | 'exists' | 'deleted' | 'no-such-ref' | 'reserved' | 'server';
 
 export interface RejectedRef {
   /** the vault ref (refs/heads/main, refs/milestones/alpha, refs/tags/v1, refs/notes/...) */
@@ -51,7 +44,7 @@ const HINTS: Record<RejectedWhy, (remote: string) => string> = {
   exists: (r) => `the name is taken on ${r}: tag under another name, or replace it with --force-with-lease`,
   deleted: (r) => `'vault fetch ${r} --prune' deletes it here too; to keep it, tag it again under another name`,
   'no-such-ref': (r) => `'vault fetch ${r}' lists what the remote has`,
-  reserved: () => "rename the tag: names under milestones/ are taken by milestones on git remotes",
+  reserved: () => 'rename the tag: names under milestones/ are taken by milestones on git remotes',
   server: (r) => `the server of ${r} refused it (a hook, a permission or a protected branch): ask its admin`,
 };
 
