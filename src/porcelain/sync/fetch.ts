@@ -19,13 +19,20 @@ import { listRefs, readHead, readRef, updateRef } from '../../refs/refs.js';
 import type { Vault } from '../openVault.js';
 import { restore, type RestoreResult } from '../restore.js';
 import { status } from '../status.js';
-import { DivergedError, isAncestor, BrokenRemoteHistoryError, vaultRefOf, type SyncProgress } from './common.js';
+import {
+  DivergedError,
+  gitRefOf,
+  isAncestor,
+  BrokenRemoteHistoryError,
+  vaultRefOf,
+  type SyncProgress,
+} from './common.js';
 import { mergeNotes } from '../mergeNotes.js';
 import { decodeManifest, exportSnapshot } from './exportSnapshot.js';
 import { checkExpansion, packLimits, type SyncLimits } from './limits.js';
 import type { MergeResult } from '../merge/merge.js';
 import { followsRewrite, pullMerge, type PullMergeOptions } from './pullMerge.js';
-import { goneHere, pruneGone, trackDeletions } from './prune.js';
+import { goneHere, pruneGone, trackDeletions, trackReplaced } from './prune.js';
 import { getRemote, SyncState } from './state.js';
 
 export interface FetchOptions {
@@ -51,7 +58,10 @@ export interface FetchResult {
   readonly refs: Record<string, ObjectId>;
   /** snapshots new to this vault */
   readonly imported: number;
-  /** milestones and tags created locally (and record refs, refs/notes/*, created, moved forward or merged) */
+  /**
+   * milestones and tags created locally, or moved to where the remote moved them when they still named here
+   * what the remote had before (and record refs, refs/notes/*, created, moved forward or merged)
+   */
   readonly created: string[];
   /** milestones and tags that name another snapshot here: the local one is kept */
   readonly conflicts: { ref: string; local: ObjectId; remote: ObjectId }[];
@@ -389,6 +399,7 @@ export async function fetch(opts: FetchOptions): Promise<FetchResult> {
       };
     }
     deletedBranches = trackDeletions(before, rstate, new Set(server.map((r) => r.ref))).branches;
+    await trackReplaced(vault, before, rstate);
     if (opts.prune) pruned = await pruneGone(vault, name, rstate);
     gone = (await goneHere(vault, rstate)).map((g) => g.ref);
     // what the remote holds now includes every object of these commits
@@ -431,6 +442,18 @@ export async function fetch(opts: FetchOptions): Promise<FetchResult> {
           value,
           expected: local,
           message: `fetch: from ${name} (${value === snap ? 'fast-forward' : 'merge'})`,
+          author: vault.author,
+          time: vault.clock(),
+        });
+        created.push(ref);
+      } else if (local !== snap && before[gitRefOf(ref)!]?.snapshot === local) {
+        // moved on the remote (a forced push) and not here since: it follows the remote (see prune.ts)
+        await updateRef({
+          ...vault.refs,
+          ref,
+          value: snap,
+          expected: local,
+          message: `fetch: moved on ${name}`,
           author: vault.author,
           time: vault.clock(),
         });
@@ -496,11 +519,6 @@ export interface PullResult extends FetchResult {
  */
 export async function pull(opts: PullOptions): Promise<PullResult> {
   const { vault } = opts;
-  const name = opts.remote ?? 'origin';
-  const headBefore = await readHead(vault.refs);
-  const branchBefore = headBefore.ref ?? 'refs/heads/main';
-  const seenBefore =
-    (await (await SyncState.load(vault.fs, vault.vaultDir)).loadRemoteState(name)).refs[branchBefore]?.snapshot ?? null;
   const f = await fetch(opts);
   const head = await readHead(vault.refs);
   const branch = head.ref ?? 'refs/heads/main';
@@ -511,8 +529,8 @@ export async function pull(opts: PullOptions): Promise<PullResult> {
   if (head.id && (await isAncestor(vault, theirs, head.id))) return { ...base, to: head.id, outcome: 'ahead' };
   let outcome: PullResult['outcome'] = head.id ? 'fast-forward' : 'new-branch';
   if (head.id && !(await isAncestor(vault, head.id, theirs))) {
-    const diverged = { vault, remote: f.remote, branch, ours: head.id, theirs, seenBefore };
-    if (!(branch === branchBefore && (await followsRewrite(diverged)))) {
+    const diverged = { vault, remote: f.remote, branch, ours: head.id, theirs };
+    if (!(await followsRewrite(diverged))) {
       if (opts.ffOnly)
         throw new DivergedError(branch, head.id, theirs, f.remote, 'both sides have snapshots the other lacks');
       opts.signal?.throwIfAborted();

@@ -1,7 +1,7 @@
 import type { ObjectId } from '../../objects/types.js';
 import { readRef, updateRef } from '../../refs/refs.js';
 import type { Vault } from '../openVault.js';
-import { vaultRefOf } from './common.js';
+import { isAncestor, vaultRefOf } from './common.js';
 import type { RemoteState } from './state.js';
 
 /**
@@ -18,6 +18,8 @@ import type { RemoteState } from './state.js';
  *   had it, naming the same snapshot, the last time this vault looked. A local-only tag (never on the remote,
  *   or moved here to another snapshot since) is never deleted: git's `--prune-tags` deletes every tag the remote
  *   lacks, which loses local-only ones.
+ * - a **tag or milestone moved** on the remote (a forced push after `vault forget`) follows it on fetch when the
+ *   local one still names what the remote had at the last look; one moved here too is kept (a conflict).
  */
 
 /**
@@ -71,4 +73,20 @@ export async function pruneGone(vault: Vault, remote: string, rstate: RemoteStat
   }
   rstate.gone = {};
   return pruned;
+}
+
+/**
+ * Branches the remote replaced rather than moved forward (a forced push): the tip this vault saw there
+ * before is kept in `rstate.replaced` (the last few per branch), so pull can tell "this branch holds nothing
+ * that was not on the remote" (pullMerge.ts). Called by fetch with the tracking refs before and after.
+ */
+export async function trackReplaced(vault: Vault, before: RemoteState['refs'], rstate: RemoteState): Promise<void> {
+  for (const [gitRef, now] of Object.entries(rstate.refs)) {
+    const was = before[gitRef];
+    if (!gitRef.startsWith('refs/heads/') || !was || was.snapshot === now.snapshot) continue;
+    if (!(await vault.db.has(was.snapshot)) || (await isAncestor(vault, was.snapshot, now.snapshot))) continue;
+    const list = ((rstate.replaced ??= {})[gitRef] ??= []);
+    list.push(was.snapshot);
+    if (list.length > 8) list.shift();
+  }
 }

@@ -6,6 +6,7 @@ import { merge, type MergeResult } from '../merge/merge.js';
 import type { FileMerger } from '../merge/mergeContent.js';
 import type { Vault } from '../openVault.js';
 import { isAncestor } from './common.js';
+import { SyncState } from './state.js';
 
 /** What `vault pull` hands the merge when the histories diverged (the same as `vault merge` gets). */
 export interface PullMergeOptions {
@@ -24,19 +25,20 @@ export interface DivergedPull {
   branch: string;
   ours: ObjectId;
   theirs: ObjectId;
-  /** the remote's tip of this branch at the previous fetch or push (its remote-tracking ref), if any */
-  seenBefore: ObjectId | null;
 }
 
 /**
- * The remote replaced its history (`push --force-with-lease`, e.g. after `vault forget`) and this branch
- * holds nothing the remote's previous tip did not: pull follows the remote (like a fast-forward) instead of
- * merging the old history back in. Anything made here since the last sync is merged as usual.
+ * The remote replaced its history (`push --force-with-lease`, e.g. after `vault forget`), and this branch
+ * holds nothing that was not on the remote: its tip is one the remote's branch had (or is behind one) before
+ * it was replaced (fetch records those: prune.ts `trackReplaced`). Pull then follows the remote, like a
+ * fast-forward, instead of merging the old history back in. A tip that never was the remote's (work made
+ * here, or the loser of a push race) is merged as usual.
  */
 export async function followsRewrite(p: DivergedPull): Promise<boolean> {
-  if (!p.seenBefore || p.seenBefore === p.theirs) return false;
-  if (!(await p.vault.db.has(p.seenBefore))) return false;
-  return (await isAncestor(p.vault, p.ours, p.seenBefore)) && !(await isAncestor(p.vault, p.seenBefore, p.theirs));
+  const state = await SyncState.load(p.vault.fs, p.vault.vaultDir);
+  const tips = (await state.loadRemoteState(p.remote)).replaced?.[p.branch] ?? [];
+  for (const tip of tips) if (await isAncestor(p.vault, p.ours, tip)) return true;
+  return false;
 }
 
 /**

@@ -129,6 +129,8 @@ export interface RemoteState {
    * them back, `fetch --prune` deletes the local ones that still name the same snapshot (see prune.ts)
    */
   gone?: Record<string, { snapshot: ObjectId; commit: GitOid }>;
+  /** branches (git names) the remote replaced by a forced push: the tips seen there before (see prune.ts) */
+  replaced?: Record<string, ObjectId[]>;
   /** the hidden ref this vault uses for partial uploads */
   uploadRef?: string;
 }
