@@ -79,62 +79,11 @@ export async function planPush(o: PlanPushOptions): Promise<PushPlan> {
     const v = vaultRefOf(g);
     if (v) known.add(v);
   }
+  const lease = leaseChecker(o, known);
+  if (o.delete?.length) return planDeletes(o, o.delete, known, lease);
   const rejected: RejectedRef[] = [];
   const upToDate: string[] = [];
   const toPush: PlannedUpdate[] = [];
-  const deletes: PlannedDelete[] = [];
-
-  // the lease: which refs, and the commit each must still be at on the remote
-  const leases = new Map<string, LeaseSpec>();
-  const leaseAll = o.forceWithLease === true;
-  if (Array.isArray(o.forceWithLease))
-    for (const spec of o.forceWithLease as readonly LeaseSpec[]) {
-      const ref = resolvePushRef(spec.ref, known);
-      if (!ref) throw new UsageError(`--force-with-lease: no ref '${spec.ref}' here or on ${remote}`);
-      leases.set(ref, spec);
-    }
-  const leased = (ref: string) => leaseAll || leases.has(ref);
-  /** null when the remote still has what the lease expects; else why not */
-  const leaseBroken = async (ref: string, gitRef: string, now: GitOid): Promise<string | null> => {
-    const spec = leases.get(ref);
-    const seen = rstate.refs[gitRef];
-    const at = now === ZERO_OID ? 'has no such ref' : `is at ${now.slice(0, 12)}`;
-    if (spec?.expected === undefined) {
-      const expected = seen?.commit ?? ZERO_OID;
-      if (expected === now) return null;
-      return `stale info: ${remote} ${at}, but this vault last saw ${expected === ZERO_OID ? 'no such ref' : expected.slice(0, 12)} there (the remote moved since the last fetch)`;
-    }
-    if (spec.expected === '') return now === ZERO_OID ? null : `stale info: ${remote} ${at}, expected none`;
-    if (/^[0-9a-f]{40}$/.test(spec.expected)) {
-      if (spec.expected === now) return null;
-    } else {
-      const want = (await readSnapshot(vault, spec.expected)).id;
-      if (now !== ZERO_OID && state.snapshotsByCommit.get(now) === want) return null;
-    }
-    return `stale info: ${remote} ${at}, expected ${spec.expected}`;
-  };
-
-  if (o.delete?.length) {
-    for (const name of o.delete) {
-      const ref = resolvePushRef(name, known) ?? (name.startsWith('refs/') ? name : `refs/heads/${name}`);
-      const gitRef = gitRefOf(ref);
-      const old = gitRef ? (adv.get(gitRef) ?? ZERO_OID) : ZERO_OID;
-      if (!gitRef || old === ZERO_OID) {
-        rejected.push({ ref, why: 'no-such-ref', reason: `${remote} has no ${ref}` });
-        continue;
-      }
-      if (leased(ref)) {
-        const broken = await leaseBroken(ref, gitRef, old);
-        if (broken) {
-          rejected.push({ ref, why: 'stale', reason: broken });
-          continue;
-        }
-      }
-      deletes.push({ ref, gitRef, old });
-    }
-    return { rejected, upToDate, toPush, deletes };
-  }
-
   const fresh = adv.size === 0; // an empty (or recreated) repository: nothing was deleted there
   for (const [ref, snapshot] of local) {
     const gitRef = gitRefOf(ref);
@@ -152,8 +101,8 @@ export async function planPush(o: PlanPushOptions): Promise<PushPlan> {
       upToDate.push(ref);
       continue;
     }
-    if (leased(ref)) {
-      const broken = await leaseBroken(ref, gitRef, old);
+    if (lease.leased(ref)) {
+      const broken = await lease.broken(ref, gitRef, old);
       if (broken) rejected.push({ ref, why: 'stale', reason: broken });
       else toPush.push({ ref, gitRef, snapshot, old, forced: true });
       continue;
@@ -203,5 +152,69 @@ export async function planPush(o: PlanPushOptions): Promise<PushPlan> {
     }
     toPush.push({ ref, gitRef, snapshot, old, forced: false });
   }
-  return { rejected, upToDate, toPush, deletes };
+  return { rejected, upToDate, toPush, deletes: [] };
+}
+
+interface Lease {
+  leased(ref: string): boolean;
+  /** null when the remote still has what the lease expects; else why not */
+  broken(ref: string, gitRef: string, now: GitOid): Promise<string | null>;
+}
+
+/** The lease: which refs it covers, and the commit each must still be at on the remote. */
+function leaseChecker(o: PlanPushOptions, known: ReadonlySet<string>): Lease {
+  const { vault, state, rstate, remote } = o;
+  const leases = new Map<string, LeaseSpec>();
+  const all = o.forceWithLease === true;
+  if (Array.isArray(o.forceWithLease))
+    for (const spec of o.forceWithLease as readonly LeaseSpec[]) {
+      const ref = resolvePushRef(spec.ref, known);
+      if (!ref) throw new UsageError(`--force-with-lease: no ref '${spec.ref}' here or on ${remote}`);
+      leases.set(ref, spec);
+    }
+  return {
+    leased: (ref) => all || leases.has(ref),
+    async broken(ref, gitRef, now) {
+      const spec = leases.get(ref);
+      const at = now === ZERO_OID ? 'has no such ref' : `is at ${now.slice(0, 12)}`;
+      if (spec?.expected === undefined) {
+        const expected = rstate.refs[gitRef]?.commit ?? ZERO_OID;
+        if (expected === now) return null;
+        const saw = expected === ZERO_OID ? 'no such ref' : expected.slice(0, 12);
+        return `stale info: ${remote} ${at}, but this vault last saw ${saw} there (the remote moved since the last fetch)`;
+      }
+      if (spec.expected === '') return now === ZERO_OID ? null : `stale info: ${remote} ${at}, expected none`;
+      if (/^[0-9a-f]{40}$/.test(spec.expected)) {
+        if (spec.expected === now) return null;
+      } else {
+        const want = (await readSnapshot(vault, spec.expected)).id;
+        if (now !== ZERO_OID && state.snapshotsByCommit.get(now) === want) return null;
+      }
+      return `stale info: ${remote} ${at}, expected ${spec.expected}`;
+    },
+  };
+}
+
+/** `--delete`: only these refs, each one the remote has (and, under a lease, still where it was seen). */
+async function planDeletes(
+  o: PlanPushOptions,
+  names: readonly string[],
+  known: ReadonlySet<string>,
+  lease: Lease,
+): Promise<PushPlan> {
+  const rejected: RejectedRef[] = [];
+  const deletes: PlannedDelete[] = [];
+  for (const name of names) {
+    const ref = resolvePushRef(name, known) ?? (name.startsWith('refs/') ? name : `refs/heads/${name}`);
+    const gitRef = gitRefOf(ref);
+    const old = gitRef ? (o.adv.get(gitRef) ?? ZERO_OID) : ZERO_OID;
+    if (!gitRef || old === ZERO_OID) {
+      rejected.push({ ref, why: 'no-such-ref', reason: `${o.remote} has no ${ref}` });
+      continue;
+    }
+    const broken = lease.leased(ref) ? await lease.broken(ref, gitRef, old) : null;
+    if (broken) rejected.push({ ref, why: 'stale', reason: broken });
+    else deletes.push({ ref, gitRef, old });
+  }
+  return { rejected, upToDate: [], toPush: [], deletes };
 }
