@@ -30,11 +30,18 @@ export async function ok(r: Promise<CliRun> | CliRun): Promise<CliRun> {
   return done;
 }
 
+export interface CliError {
+  code: string;
+  message: string;
+  hint?: string;
+  data: { rejected: { ref: string; why: string; reason: string }[] } & Record<string, unknown>;
+}
+
 /** A command that must fail with exit 1 and `code` (read from --json, which the caller passes). */
-export async function fails(r: Promise<CliRun> | CliRun, code: string): Promise<{ code: string; data: any }> {
+export async function fails(r: Promise<CliRun> | CliRun, code: string): Promise<CliError> {
   const done = await r;
   assert.is(done.code, 1, `expected exit 1\n${done.stdout}\n${done.stderr}`);
-  const err = (JSON.parse(done.stdout) as { error: { code: string; data: any } }).error;
+  const err = (JSON.parse(done.stdout) as { error: CliError }).error;
   assert.is(err.code, code, JSON.stringify(err));
   return err;
 }
