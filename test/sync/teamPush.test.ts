@@ -3,6 +3,7 @@
 // --delete, fetch --prune, and the flow that thins a remote (forget, prune, push --force-with-lease, fetch
 // --prune on the other clone). `git fsck --full --strict` on the server after each scenario.
 import { spawn } from 'node:child_process';
+import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -115,6 +116,26 @@ test('records refused with "fetch first" exit 1, and every refusal is named with
   assert.is(plain.code, 1);
   assert.match(plain.stderr, /^vault: 3 ref\(s\) not updated on origin: .*refs\/notes\/studio\/reviews \(fetch-first/m);
   assert.match(plain.stderr, /^hint: .*vault fetch origin/m);
+  await fsck(repo.dir);
+
+  // a server hook refuses one branch: the others go, the refused one is named (server), exit 1
+  const hook = join(repo.dir, 'hooks', 'update');
+  await writeFile(
+    hook,
+    '#!/bin/sh\n[ "$1" = refs/heads/protected ] && { echo "protected by the studio" >&2; exit 1; }\nexit 0\n',
+  );
+  await chmod(hook, 0o755);
+  await ok(ana('branch', 'protected'));
+  await ok(ana('branch', 'open'));
+  const hooked = await fails(ana('push', '--json'), 'EREJECTED');
+  assert.equal(whys(hooked.data), ['refs/heads/protected server']);
+  assert.match(hooked.data.rejected[0].reason, /hook declined/);
+  assert.equal(
+    (hooked.data.updated as { ref: string }[]).map((u) => u.ref),
+    ['refs/heads/open'],
+  );
+  assert.ok((await serverRefs(repo.dir))['refs/heads/open']);
+  assert.not.ok((await serverRefs(repo.dir))['refs/heads/protected']);
   await fsck(repo.dir);
 });
 
