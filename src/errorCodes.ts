@@ -61,6 +61,7 @@ export const ERROR_CODES = {
   EDIVERGED: 'the local and remote histories diverged',
   EIMPORT: 'a git commit cannot be imported as a snapshot (a submodule, an edited large-file manifest...)',
   ESHALLOW: 'a snapshot is older than what this shallow clone fetched',
+  EREJECTED: 'a push left one or more refs as they were on the remote (each named, with why)',
   ELIMIT: 'a remote would expand past a size, file-count or depth limit (--max-size, --max-files)',
   EINTERRUPTED: 'the command was stopped by SIGINT or SIGTERM and cleaned up (exit 130 or 143)',
   // locks

@@ -158,7 +158,7 @@ test('fetch and pull bring in snapshots another clone pushed; a second fetch dow
   await vault.close();
 });
 
-test('diverged: push and pull fail with EDIVERGED and both sides are kept', async (ctx) => {
+test('diverged: push is rejected, pull --ff-only refuses with EDIVERGED, both sides are kept', async (ctx) => {
   const tv = await diskVault(ctx.tmp, { 'a.txt': 'a\n' });
   const { vault } = tv;
   await commit({ vault, message: 'base' });
@@ -174,8 +174,11 @@ test('diverged: push and pull fail with EDIVERGED and both sides are kept', asyn
 
   await writeFile(`${tv.dir}/a.txt`, 'mine\n');
   const mine = (await commit({ vault, message: 'mine' })).id!;
-  assert.is(await codeOf(() => push({ vault, env: ENV })), 'EDIVERGED');
-  assert.is(await codeOf(() => pull({ vault, env: ENV })), 'EDIVERGED');
+  assert.equal(
+    (await push({ vault, env: ENV })).rejected.map((r) => `${r.ref} ${r.why}`),
+    ['refs/heads/main fetch-first'],
+  );
+  assert.is(await codeOf(() => pull({ vault, env: ENV, ffOnly: true })), 'EDIVERGED');
   // both kept: my branch and file untouched, their snapshot fetched into my vault
   assert.is(await readRef(vault.refs, 'refs/heads/main'), mine);
   assert.ok(await vault.db.has(theirs));

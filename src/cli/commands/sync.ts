@@ -18,6 +18,8 @@ const sync = {
     (await import('../../porcelain/sync/push.js')).push(...a),
 };
 import { addRemote, getRemote, listRemotes, removeRemote } from '../../porcelain/sync/state.js';
+import type { LeaseSpec } from '../../porcelain/sync/planPush.js';
+import { PushRejectedError } from '../../porcelain/sync/rejected.js';
 import { syncLimits, type SyncLimits } from '../../porcelain/sync/limits.js';
 import { InterruptedError, UsageError } from '../../errors.js';
 import { hasPassword } from '../../plumbing/git/credentials.js';
@@ -29,6 +31,11 @@ import { examplesText } from '../examples.js';
 import { noAction, withActions } from '../subcommands.js';
 import { numberOption } from '../options.js';
 import { afterSync, afterPush } from './locks.js';
+import { conflictLine } from './merge.js';
+import { commitAttachments } from '../../ui/attachments.js';
+import { fileMergerFor } from '../../ui/fileMerger.js';
+import { quotePath } from '../../ui/format.js';
+import { EXIT_INCOMPLETE } from '../context.js';
 
 /** One progress line on stderr (a terminal, or VAULT_PROGRESS=1), redrawn at most 10 times a second. */
 function syncProgress(label: string, quiet?: boolean): { onProgress: (p: SyncProgress) => void; done: () => void } {
@@ -219,9 +226,36 @@ interface SyncArgs extends GlobalArgs {
   remote?: string;
 }
 
+type LeaseArg = string | string[] | undefined;
+
+/** `--force-with-lease` (every ref), `--force-with-lease=REF`, `--force-with-lease=REF:EXPECTED`, repeatable. */
+function leaseOf(arg: LeaseArg): true | LeaseSpec[] | undefined {
+  if (arg === undefined) return undefined;
+  const list = (Array.isArray(arg) ? arg : [arg]).map(String);
+  if (list.some((x) => x === '' || x === 'true')) return true;
+  return list.map((x) => {
+    const i = x.indexOf(':');
+    return i < 0 ? { ref: x } : { ref: x.slice(0, i), expected: x.slice(i + 1) };
+  });
+}
+
+function listOf(arg: string | string[] | undefined): string[] | undefined {
+  if (arg === undefined) return undefined;
+  const list = (Array.isArray(arg) ? arg : [arg]).map(String).filter(Boolean);
+  if (!list.length) throw new UsageError('--delete needs a ref', "e.g. 'vault push --delete old-branch'");
+  return list;
+}
+
 export const pushCommand: CommandModule<
   GlobalArgs,
-  SyncArgs & { batchMb?: number; resend?: boolean; ignoreLocks?: boolean; unlock?: boolean }
+  SyncArgs & {
+    batchMb?: number;
+    resend?: boolean;
+    ignoreLocks?: boolean;
+    unlock?: boolean;
+    forceWithLease?: LeaseArg;
+    delete?: string | string[];
+  }
 > = {
   command: 'push [remote]',
   describe: 'send snapshots, branches, milestones and tags the remote lacks',
@@ -235,7 +269,22 @@ export const pushCommand: CommandModule<
       })
       .option('ignore-locks', { type: 'boolean', describe: 'push changes to files someone else has locked' })
       .option('unlock', { type: 'boolean', describe: 'then release your locks on the files this push changed' })
-      .epilog(examplesText([['vault push', 'push to origin']])),
+      .option('force-with-lease', {
+        type: 'string',
+        describe:
+          "replace the remote's refs (or REF) whatever their history, only while they are what this vault last fetched (REF:EXPECTED: a snapshot or git commit; REF: the remote must not have it)",
+      })
+      .option('delete', {
+        type: 'string',
+        describe: 'delete REF (branch, tag or milestone) on the remote; nothing else is pushed (repeatable)',
+      })
+      .epilog(
+        examplesText([
+          ['vault push', 'push to origin'],
+          ['vault push --force-with-lease', "replace the remote's history after 'vault forget'"],
+          ['vault push --delete old-branch', 'delete a branch (or tag, milestone) on origin'],
+        ]),
+      ),
   handler: async (argv) => {
     const bar = syncProgress('push', argv.quiet || argv.json);
     const r = await withVault(argv, (vault) =>
@@ -250,15 +299,27 @@ export const pushCommand: CommandModule<
             batchBytes: argv.batchMb ? argv.batchMb * 1024 * 1024 : undefined,
             onProgress: bar.onProgress,
             ignoreLocks: argv.ignoreLocks,
+            forceWithLease: leaseOf(argv.forceWithLease),
+            delete: listOf(argv.delete),
           }),
       ).then(afterPush(vault, argv.remote, argv.unlock)),
     ).finally(bar.done);
-    if (argv.json) return printJson(r);
-    for (const x of r.rejected) warn(`warning: ${x.ref} not pushed: ${x.reason}`);
-    if (argv.quiet) return;
-    for (const u of r.updated) out(`${u.ref} -> ${shortId(u.snapshot)} (git ${u.commit.slice(0, 12)})`);
-    if (!r.updated.length && !r.rejected.length) out(`${r.remote} is up to date`);
-    else out(`sent ${r.objectsSent} objects, ${bytes(r.bytesSent)} in ${r.requests} request(s)`);
+    // a ref left behind: the push is not done (exit 1, EREJECTED naming each; --json: the error lists them)
+    const refused = r.rejected.length
+      ? new PushRejectedError(r.remote, r.rejected, { updated: r.updated.map((u) => ({ ...u })) })
+      : null;
+    if (argv.json) {
+      if (refused) throw refused;
+      return printJson(r);
+    }
+    if (!argv.quiet) {
+      for (const u of r.updated) out(`${u.ref} -> ${shortId(u.snapshot)} (git ${u.commit.slice(0, 12)})`);
+      for (const d of r.deleted) out(`${d} deleted on ${r.remote}`);
+      if (!r.updated.length && !r.rejected.length && !r.deleted.length) out(`${r.remote} is up to date`);
+      else if (r.objectsSent || r.updated.length)
+        out(`sent ${r.objectsSent} objects, ${bytes(r.bytesSent)} in ${r.requests} request(s)`);
+    }
+    if (refused) throw refused;
   },
 };
 
@@ -298,21 +359,37 @@ function fetchSummary(
     skipped: { ref: string; reason: string }[];
     lfsPointers?: number;
     shallow?: number;
+    deletedBranches: string[];
+    gone: string[];
+    pruned: string[];
   },
 ): void {
   importReport(r);
   for (const c of r.conflicts)
     warn(`warning: ${c.ref} is ${shortId(c.local)} here but ${shortId(c.remote)} on ${r.remote}; kept the local one`);
+  for (const g of r.gone)
+    warn(
+      `note: ${g.replace(/^refs\//, '')} was deleted on ${r.remote}; 'vault fetch ${r.remote} --prune' deletes it here`,
+    );
   if (quiet) return;
   out(`fetched ${r.imported} new snapshot(s) from ${r.remote}${r.shallow ? ' (shallow history)' : ''}`);
   for (const c of r.created) out(`  new ${c.replace(/^refs\//, '')}`);
+  for (const b of r.deletedBranches) out(`  ${r.remote}/${b.replace(/^refs\/heads\//, '')} deleted on ${r.remote}`);
+  for (const p of r.pruned) out(`  pruned ${p.replace(/^refs\//, '')} (deleted on ${r.remote})`);
 }
 
-export const fetchCommand: CommandModule<GlobalArgs, SyncArgs & LimitArgs & { deepen?: number }> = {
+function pruneOption<T>(y: import('yargs').Argv<T>) {
+  return y.option('prune', {
+    type: 'boolean',
+    describe: 'delete local tags and milestones the remote deleted (only those that came from it)',
+  });
+}
+
+export const fetchCommand: CommandModule<GlobalArgs, SyncArgs & LimitArgs & { prune?: boolean; deepen?: number }> = {
   command: 'fetch [remote]',
   describe: "download the remote's snapshots; moves no branch",
   builder: (y) =>
-    limitOptions(y.positional('remote', { type: 'string', default: 'origin' }))
+    pruneOption(limitOptions(y.positional('remote', { type: 'string', default: 'origin' })))
       .option(
         'deepen',
         numberOption('deepen', 'count', {
@@ -322,6 +399,7 @@ export const fetchCommand: CommandModule<GlobalArgs, SyncArgs & LimitArgs & { de
       .epilog(
         examplesText([
           ['vault fetch', 'fetch from origin'],
+          ['vault fetch --prune', 'and delete the tags and milestones deleted on origin'],
           ['vault fetch --deepen 10', 'a shallow clone: ten more snapshots of history'],
         ]),
       ),
@@ -341,6 +419,7 @@ export const fetchCommand: CommandModule<GlobalArgs, SyncArgs & LimitArgs & { de
               limits,
               signal,
               deepen: argv.deepen,
+              prune: argv.prune,
             }),
         ),
       ).then(afterSync(vault, argv.remote, false)),
@@ -353,34 +432,79 @@ export const fetchCommand: CommandModule<GlobalArgs, SyncArgs & LimitArgs & { de
   },
 };
 
-export const pullCommand: CommandModule<GlobalArgs, SyncArgs & LimitArgs> = {
+export const pullCommand: CommandModule<GlobalArgs, SyncArgs & LimitArgs & { prune?: boolean; ffOnly?: boolean }> = {
   command: 'pull [remote]',
-  describe: 'fetch, then fast-forward the current branch and the working folder',
+  describe: "fetch, then bring the current branch and the working folder up to the remote's (fast-forward or merge)",
   builder: (y) =>
-    limitOptions(y.positional('remote', { type: 'string', default: 'origin' })).epilog(
-      examplesText([['vault pull', 'bring in what teammates pushed']]),
-    ),
+    pruneOption(limitOptions(y.positional('remote', { type: 'string', default: 'origin' })))
+      .option('ff-only', {
+        type: 'boolean',
+        describe: 'only fast-forward; refuse (EDIVERGED) when both sides have new snapshots',
+      })
+      .epilog(
+        examplesText([
+          ['vault pull', 'bring in what teammates pushed (merging it with yours)'],
+          ['vault pull --ff-only', 'only when nothing needs merging'],
+        ]),
+      ),
   handler: async (argv) => {
     const limits = limitsOf(argv);
     const bar = syncProgress('pull', argv.quiet || argv.json);
-    const r = await withVault(argv, (vault) =>
-      interruptible((signal) =>
+    const r = await withVault(argv, async (vault) => {
+      // what a merge of diverged histories needs, as for 'vault merge' (persona file merger, attachments)
+      const mergeFile = await fileMergerFor(vault);
+      const attachments = await commitAttachments(vault);
+      return interruptible((signal) =>
         withPrompt(
           async () => (await getRemote(vault.fs, vault.vaultDir, argv.remote ?? 'origin')).url,
           (credentials) =>
-            sync.pull({ vault, remote: argv.remote, credentials, onProgress: bar.onProgress, limits, signal }),
+            sync.pull({
+              vault,
+              remote: argv.remote,
+              credentials,
+              onProgress: bar.onProgress,
+              limits,
+              signal,
+              prune: argv.prune,
+              ffOnly: argv.ffOnly,
+              mergeFile,
+              attachments,
+              onWarning: (w) => warn(`warning: ${w.attachment}: ${w.message}`),
+              onSkip: (path, reason) => warn(`warning: not backed up: ${quotePath(path)}: ${reason}`),
+            }),
         ),
-      ).then(afterSync(vault, argv.remote, true)),
-    ).finally(bar.done);
+      ).then(afterSync(vault, argv.remote, true));
+    }).finally(bar.done);
+    // a merge that waits for conflicts (or could not write some paths) is not done: exit 1
+    if (r.merge && (r.merge.conflicts.length || r.merge.notDone.length)) process.exitCode = 1;
+    else if (r.merge?.commit && !r.merge.commit.complete) process.exitCode = EXIT_INCOMPLETE;
     if (argv.json) {
       printJson(r);
       return checkoutReport(r.checkout, true);
     }
     fetchSummary(argv.quiet, r);
+    if (r.merge) for (const n of r.merge.notDone) warn(`error: not written: ${quotePath(n.path)}: ${n.reason}`);
     if (argv.quiet) return checkoutReport(r.checkout, true);
     const b = r.branch.replace(/^refs\/heads\//, '');
+    const theirs = `${r.remote}/${b}`;
     if (r.outcome === 'fast-forward' || r.outcome === 'new-branch')
       out(`${b}: ${r.from ? shortId(r.from) : '(none)'} -> ${shortId(r.to!)} (fast-forward)`);
+    else if (r.outcome === 'rewritten')
+      out(`${b}: ${shortId(r.from!)} -> ${shortId(r.to!)} (${r.remote} replaced its history; yours had nothing new)`);
+    else if (r.outcome === 'merged') {
+      out(`${b}: merged ${theirs} (${shortId(r.merge!.theirs)}): snapshot ${r.to}`);
+      out(`run 'vault push ${r.remote}' to send the merge`);
+    } else if (r.outcome === 'conflicts') {
+      out(`${b}: merging ${theirs} (${shortId(r.merge!.theirs)}): ${r.merge!.conflicts.length} conflict(s) to resolve`);
+      for (const c of r.merge!.conflicts) {
+        out(conflictLine(c));
+        for (const line of c.report) out(`     ${line}`);
+      }
+      out(
+        "resolve each with 'vault resolve PATH --ours|--theirs|--both' (or edit it, then 'vault resolve PATH'), " +
+          `then 'vault commit' and 'vault push ${r.remote}'; 'vault merge --abort' puts the folder back`,
+      );
+    } else if (r.outcome === 'stopped') out(`${b}: merging ${theirs} stopped: some paths could not be written`);
     else if (r.outcome === 'ahead') out(`${b} is ahead of ${r.remote}: run 'vault push'`);
     else if (r.outcome === 'no-remote-branch') out(`${r.remote} has no branch ${b}`);
     else out(`${b} is up to date`);

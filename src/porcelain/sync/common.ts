@@ -19,7 +19,7 @@ export class DivergedError extends VaultError {
       'EDIVERGED',
       `${ref} has diverged from ${remoteName}: ${why}`,
       { ref, local, remote, remote_name: remoteName },
-      `both sides are kept: the remote's snapshot is ${remote ? String(remote).slice(0, 12) : '(not fetched)'}; run 'vault pull ${remoteName}' to fetch it, then restore or tag what you want to keep and commit on top`,
+      `nothing changed here; the remote's snapshots are fetched (theirs: ${remote ? String(remote).slice(0, 12) : 'not fetched'}): 'vault pull ${remoteName}' without --ff-only merges them into yours, then 'vault push ${remoteName}'`,
     );
   }
 }

@@ -15,13 +15,22 @@ import { listRefs, readHead, readRef, updateRef } from '../../refs/refs.js';
 import type { Vault } from '../openVault.js';
 import { restore, type RestoreResult } from '../restore.js';
 import { status } from '../status.js';
-import { DivergedError, isAncestor, vaultRefOf, type SyncProgress } from './common.js';
+import {
+  DivergedError,
+  gitRefOf,
+  isAncestor,
+  vaultRefOf,
+  type SyncProgress,
+} from './common.js';
 import { mergeNotes } from '../mergeNotes.js';
 import { exportSnapshot } from './exportSnapshot.js';
 import { GitReader } from './gitReader.js';
 import { importCommits } from './importCommits.js';
 import { readShallow, writeShallow } from './shallow.js';
 import { checkExpansion, packLimits, type SyncLimits } from './limits.js';
+import type { MergeResult } from '../merge/merge.js';
+import { followsRewrite, pullMerge, type PullMergeOptions } from './pullMerge.js';
+import { goneHere, pruneGone, trackDeletions, trackReplaced } from './prune.js';
 import { getRemote, SyncState } from './state.js';
 
 export interface FetchOptions {
@@ -43,6 +52,8 @@ export interface FetchOptions {
   since?: number;
   /** a shallow vault: fetch `deepen` more snapshots back from where its history stops */
   deepen?: number;
+  /** delete local tags and milestones the remote deleted (only those that came from it: see prune.ts) */
+  prune?: boolean;
 }
 
 export interface FetchResult {
@@ -51,7 +62,10 @@ export interface FetchResult {
   readonly refs: Record<string, ObjectId>;
   /** snapshots new to this vault */
   readonly imported: number;
-  /** milestones and tags created locally (and record refs, refs/notes/*, created, moved forward or merged) */
+  /**
+   * milestones and tags created locally, or moved to where the remote moved them when they still named here
+   * what the remote had before (and record refs, refs/notes/*, created, moved forward or merged)
+   */
   readonly created: string[];
   /** milestones and tags that name another snapshot here: the local one is kept */
   readonly conflicts: { ref: string; local: ObjectId; remote: ObjectId }[];
@@ -63,6 +77,12 @@ export interface FetchResult {
   readonly shallow?: number;
   /** the remote's default branch (from its HEAD), when it says */
   readonly defaultBranch?: string;
+  /** branches deleted on the remote since the last fetch: their remote-tracking refs were dropped */
+  readonly deletedBranches: string[];
+  /** tags and milestones deleted on the remote that this vault still has (`--prune` deletes them) */
+  readonly gone: string[];
+  /** with `prune`: the local tags and milestones deleted */
+  readonly pruned: string[];
 }
 
 function mapGitError(url: string, e: unknown): Error {
@@ -192,6 +212,9 @@ export async function fetch(opts: FetchOptions): Promise<FetchResult> {
   const imported: ObjectId[] = [];
   const skipped: { ref: string; reason: string }[] = [];
   let lfsPointers = 0;
+  let deletedBranches: string[] = [];
+  let pruned: string[] = [];
+  let gone: string[] = [];
   try {
     const writer = vault.db.writer();
     try {
@@ -218,6 +241,7 @@ export async function fetch(opts: FetchOptions): Promise<FetchResult> {
       throw e;
     }
     await state.save();
+    const before = rstate.refs;
     rstate.refs = {};
     for (const [ref, oid] of wanted) {
       const snap = state.snapshotsByCommit.get(oid);
@@ -228,6 +252,10 @@ export async function fetch(opts: FetchOptions): Promise<FetchResult> {
         commit: oid,
       };
     }
+    deletedBranches = trackDeletions(before, rstate, new Set(server.map((r) => r.ref))).branches;
+    await trackReplaced(vault, before, rstate);
+    if (opts.prune) pruned = await pruneGone(vault, name, rstate);
+    gone = (await goneHere(vault, rstate)).map((g) => g.ref);
     // what the remote holds now includes every object of these commits
     for (const s of new Set([...imported, ...Object.values(refs)]))
       for (const r of (await exportSnapshot(vault.db, state, s)).objects) known.add(r.oid);
@@ -280,6 +308,18 @@ export async function fetch(opts: FetchOptions): Promise<FetchResult> {
           time: vault.clock(),
         });
         created.push(ref);
+      } else if (local !== snap && before[gitRefOf(ref)!]?.snapshot === local) {
+        // moved on the remote (a forced push) and not here since: it follows the remote (see prune.ts)
+        await updateRef({
+          ...vault.refs,
+          ref,
+          value: snap,
+          expected: local,
+          message: `fetch: moved on ${name}`,
+          author: vault.author,
+          time: vault.clock(),
+        });
+        created.push(ref);
       } else if (local !== snap) conflicts.push({ ref, local, remote: snap });
     }
   } finally {
@@ -298,6 +338,9 @@ export async function fetch(opts: FetchOptions): Promise<FetchResult> {
     defaultBranch,
     lfsPointers,
     shallow: boundary.size,
+    deletedBranches,
+    gone,
+    pruned,
   };
 }
 
@@ -372,34 +415,67 @@ async function importPack(o: {
   return { imported, skipped, lfsPointers: cache.lfs.size };
 }
 
+export interface PullOptions extends FetchOptions, PullMergeOptions {
+  /** git's --ff-only: diverged histories are not merged (EDIVERGED, nothing changes here) */
+  ffOnly?: boolean;
+}
+
 export interface PullResult extends FetchResult {
   readonly branch: string;
   readonly from: ObjectId | null;
   readonly to: ObjectId | null;
-  /** 'up-to-date', 'fast-forward', 'new-branch', 'ahead' (local has more: push it), 'no-remote-branch' */
-  readonly outcome: 'up-to-date' | 'fast-forward' | 'new-branch' | 'ahead' | 'no-remote-branch';
+  /**
+   * 'up-to-date', 'fast-forward', 'new-branch', 'ahead' (local has more: push it), 'no-remote-branch';
+   * diverged histories: 'merged' (a merge snapshot, push it), 'conflicts' (resolve, commit, push), 'stopped'
+   * (the merge could not write some paths: see merge.notDone), 'rewritten' (the remote replaced its history
+   * and this branch had nothing new: it follows the remote)
+   */
+  readonly outcome:
+    | 'up-to-date'
+    | 'fast-forward'
+    | 'new-branch'
+    | 'ahead'
+    | 'no-remote-branch'
+    | 'merged'
+    | 'conflicts'
+    | 'stopped'
+    | 'rewritten';
   /** what the working folder's checkout did not restore (skipped, failed); null when nothing was checked out */
   readonly checkout: Pick<RestoreResult, 'skipped' | 'failures'> | null;
+  /** the merge of diverged histories (outcomes merged, conflicts, stopped) */
+  readonly merge: MergeResult | null;
 }
 
 /**
- * Fetch, then fast-forward the current branch and the working folder to the
- * remote's. Histories that diverged are not merged: EDIVERGED, with both sides
- * kept (the remote's snapshots are in the vault, its tip in the error's data).
- * The working folder must be clean (committed) first.
+ * Fetch, then bring the current branch and the working folder up to the remote's: a fast-forward when
+ * this branch is behind; when both sides have snapshots the other lacks, the three-way merge of `vault
+ * merge` (pullMerge.ts): a merge snapshot with both parents, or conflicts that wait for `vault resolve`
+ * and `vault commit`. The working folder must be clean (committed) first.
  */
-export async function pull(opts: FetchOptions): Promise<PullResult> {
+export async function pull(opts: PullOptions): Promise<PullResult> {
   const { vault } = opts;
   const f = await fetch(opts);
   const head = await readHead(vault.refs);
   const branch = head.ref ?? 'refs/heads/main';
   const theirs = f.refs[branch] ?? null;
-  const base = { ...f, branch, from: head.id, to: theirs, checkout: null };
+  const base = { ...f, branch, from: head.id, to: theirs, checkout: null, merge: null };
   if (!theirs) return { ...base, to: head.id, outcome: 'no-remote-branch' };
   if (head.id === theirs) return { ...base, outcome: 'up-to-date' };
   if (head.id && (await isAncestor(vault, theirs, head.id))) return { ...base, to: head.id, outcome: 'ahead' };
-  if (head.id && !(await isAncestor(vault, head.id, theirs)))
-    throw new DivergedError(branch, head.id, theirs, f.remote, 'both sides have snapshots the other lacks');
+  let outcome: PullResult['outcome'] = head.id ? 'fast-forward' : 'new-branch';
+  if (head.id && !(await isAncestor(vault, head.id, theirs))) {
+    const diverged = { vault, remote: f.remote, branch, ours: head.id, theirs };
+    if (!(await followsRewrite(diverged))) {
+      if (opts.ffOnly)
+        throw new DivergedError(branch, head.id, theirs, f.remote, 'both sides have snapshots the other lacks');
+      opts.signal?.throwIfAborted();
+      const m = await pullMerge(diverged, opts);
+      const merged = m.outcome === 'merged' || m.outcome === 'fast-forward' ? 'merged' : m.outcome;
+      if (merged === 'up-to-date') return { ...base, to: head.id, outcome: 'ahead' };
+      return { ...base, to: m.id ?? head.id, outcome: merged, merge: m };
+    }
+    outcome = 'rewritten';
+  }
   const st = await status({ vault });
   if (!st.clean)
     throw new UncommittedChangesError(
@@ -412,12 +488,12 @@ export async function pull(opts: FetchOptions): Promise<PullResult> {
     ref: branch,
     value: theirs,
     expected: head.id,
-    message: `pull: fast-forward from ${f.remote}`,
+    message: `pull: ${outcome === 'rewritten' ? 'follow the rewritten history of' : 'fast-forward from'} ${f.remote}`,
     author: vault.author,
     time: vault.clock(),
   });
   const { skipped, failures } = restored;
-  return { ...base, outcome: head.id ? 'fast-forward' : 'new-branch', checkout: { skipped, failures } };
+  return { ...base, outcome, checkout: { skipped, failures } };
 }
 
 /**

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { decodeSnapshot } from '../../objects/snapshot.js';
 import type { ObjectId } from '../../objects/types.js';
-import { listRefs } from '../../refs/refs.js';
 import { RemoteProtocolError } from '../../plumbing/git/errors.js';
 import {
   credentialsFor,
@@ -21,8 +20,10 @@ import {
 import { PackStreamWriter } from '../../plumbing/git/pack.js';
 import { checkPushLocks, type PushLocksResult } from '../locks/pushLocks.js';
 import type { Vault } from '../openVault.js';
-import { DivergedError, gitRefOf, isAncestor, type SyncProgress } from './common.js';
+import { type SyncProgress } from './common.js';
 import { exportSnapshot, type GitRecipe } from './exportSnapshot.js';
+import { planPush, type LeaseSpec } from './planPush.js';
+import { classifyServerReason, type RejectedRef } from './rejected.js';
 import { getRemote, SyncState } from './state.js';
 
 export interface PushOptions {
@@ -41,14 +42,27 @@ export interface PushOptions {
   onMessage?: (line: string) => void;
   /** push snapshots that change files someone else locked (see locks/pushLocks.ts) */
   ignoreLocks?: boolean;
+  /**
+   * git's --force-with-lease: `true` for every ref pushed, or the refs named: each is replaced whatever its
+   * history, while the remote still has what this vault last saw there (or the spec's `expected`); else it is
+   * rejected as `stale`. See planPush.ts.
+   */
+  forceWithLease?: boolean | readonly LeaseSpec[];
+  /** delete these refs (branches, tags, milestones; short or full names) on the remote, and push nothing else */
+  delete?: readonly string[];
 }
 
 export interface PushResult {
   readonly remote: string;
   readonly updated: { ref: string; gitRef: string; snapshot: ObjectId; commit: GitOid }[];
   readonly upToDate: string[];
-  /** refs left alone: a tag or milestone that names another snapshot on the remote, or a server refusal */
-  readonly rejected: { ref: string; reason: string }[];
+  /** refs deleted on the remote (--delete) */
+  readonly deleted: string[];
+  /**
+   * refs the remote did not take, each with why (see rejected.ts): anything here means the push is not done
+   * (the CLI exits 1 with EREJECTED)
+   */
+  readonly rejected: RejectedRef[];
   /** snapshots turned into git commits by this push (already exported ones are reused) */
   readonly exported: number;
   readonly objectsSent: number;
@@ -90,54 +104,16 @@ export async function push(opts: PushOptions): Promise<PushResult> {
       for (const r of (await exportSnapshot(vault.db, state, snap)).objects) known.add(r.oid);
   }
 
-  const local = await listRefs(vault.refs, 'refs/');
-  const rejected: { ref: string; reason: string }[] = [];
-  const upToDate: string[] = [];
-  const toPush: { ref: string; gitRef: string; snapshot: ObjectId; old: GitOid }[] = [];
-  for (const [ref, snapshot] of local) {
-    const gitRef = gitRefOf(ref);
-    if (!gitRef) {
-      rejected.push({ ref, reason: 'tags named milestones/... are reserved for milestones on git remotes' });
-      continue;
-    }
-    const old = adv.refs.get(gitRef) ?? ZERO_OID;
-    const remoteSnap = old === ZERO_OID ? null : (state.snapshotsByCommit.get(old) ?? null);
-    if (old !== ZERO_OID && remoteSnap === snapshot) {
-      upToDate.push(ref);
-      continue;
-    }
-    if (old !== ZERO_OID) {
-      if (ref.startsWith('refs/heads/')) {
-        if (!remoteSnap)
-          throw new DivergedError(ref, snapshot, old, name, 'the remote has snapshots this vault has not fetched');
-        if (!(await isAncestor(vault, remoteSnap, snapshot))) {
-          const behind = await isAncestor(vault, snapshot, remoteSnap);
-          throw new DivergedError(
-            ref,
-            snapshot,
-            remoteSnap,
-            name,
-            behind
-              ? 'the remote is ahead of this vault (pull to catch up)'
-              : 'both sides have snapshots the other lacks',
-          );
-        }
-      } else if (ref.startsWith('refs/notes/')) {
-        // records move forward like a branch; records added on both sides are not overwritten
-        if (!remoteSnap || !(await isAncestor(vault, remoteSnap, snapshot))) {
-          rejected.push({
-            ref,
-            reason: `${name} has records this vault lacks (fetch first: it unites them with these)`,
-          });
-          continue;
-        }
-      } else {
-        rejected.push({ ref, reason: `already names another snapshot on ${name}` });
-        continue;
-      }
-    }
-    toPush.push({ ref, gitRef, snapshot, old });
-  }
+  const plan = await planPush({
+    vault,
+    remote: name,
+    adv: adv.refs,
+    state,
+    rstate,
+    forceWithLease: opts.forceWithLease,
+    delete: opts.delete,
+  });
+  const { rejected, upToDate, toPush, deletes } = plan;
 
   // snapshots to export, parents first (iterative post-order; stops at what the remote holds)
   const order: ObjectId[] = [];
@@ -288,12 +264,13 @@ export async function push(opts: PushOptions): Promise<PushResult> {
     batchSize += r.size;
   }
   const commands: RefCommand[] = toPush.map((t) => ({ ref: t.gitRef, old: t.old, new: commits.get(t.snapshot)! }));
+  for (const d of deletes) commands.push({ ref: d.gitRef, old: d.old, new: ZERO_OID });
   if (uploadOld !== ZERO_OID) commands.push({ ref: rstate.uploadRef, old: uploadOld, new: ZERO_OID });
   if (commands.length) {
     const ng = await send(batch, commands);
     for (const n of ng) {
-      const t = toPush.find((x) => x.gitRef === n.ref);
-      if (t) rejected.push({ ref: t.ref, reason: n.reason });
+      const t = toPush.find((x) => x.gitRef === n.ref) ?? deletes.find((x) => x.gitRef === n.ref);
+      if (t) rejected.push({ ref: t.ref, why: classifyServerReason(n.reason), reason: n.reason });
       else if (n.ref !== rstate.uploadRef) throw new RemoteProtocolError(remote.url, `${n.ref}: ${n.reason}`);
     }
   }
@@ -302,18 +279,24 @@ export async function push(opts: PushOptions): Promise<PushResult> {
     await state.saveKnown(name, new Set());
     return push({ ...opts, resend: true });
   }
+  // the remote-tracking refs move only for the refs this push moved: what else the remote holds is
+  // known from a fetch only (--force-with-lease compares with it)
   const ok = toPush.filter((t) => !rejected.some((r) => r.ref === t.ref));
-  for (const [gitRef, oid] of adv.refs) {
-    const s = state.snapshotsByCommit.get(oid);
-    if (s) rstate.refs[gitRef] = { snapshot: s, commit: oid };
-  }
   for (const t of ok) rstate.refs[t.gitRef] = { snapshot: t.snapshot, commit: commits.get(t.snapshot)! };
+  const deleted = deletes.filter((d) => !rejected.some((r) => r.ref === d.ref));
+  for (const d of deleted) {
+    delete rstate.refs[d.gitRef];
+    // a tag or milestone this vault still has is not pushed again ('deleted'); 'fetch --prune' deletes it here
+    const snapshot = state.snapshotsByCommit.get(d.old);
+    if (snapshot && !d.ref.startsWith('refs/heads/')) (rstate.gone ??= {})[d.gitRef] = { snapshot, commit: d.old };
+  }
   await state.saveRemoteState(name, rstate);
   progress({ phase: 'done', objects: objectsSent, objectsTotal: todo.length, bytes: bytesDone, bytesTotal });
   return {
     remote: name,
     updated: ok.map((t) => ({ ref: t.ref, gitRef: t.gitRef, snapshot: t.snapshot, commit: commits.get(t.snapshot)! })),
     upToDate,
+    deleted: deleted.map((d) => d.ref),
     rejected,
     exported: order.length,
     objectsSent,

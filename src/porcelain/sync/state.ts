@@ -124,6 +124,13 @@ export class SyncState {
 export interface RemoteState {
   /** vault ref name -> { snapshot, commit } as last seen on the remote */
   refs: Record<string, { snapshot: ObjectId; commit: GitOid }>;
+  /**
+   * tags and milestones (git names) seen on the remote before and deleted there since: push does not bring
+   * them back, `fetch --prune` deletes the local ones that still name the same snapshot (see prune.ts)
+   */
+  gone?: Record<string, { snapshot: ObjectId; commit: GitOid }>;
+  /** branches (git names) the remote replaced by a forced push: the tips seen there before (see prune.ts) */
+  replaced?: Record<string, ObjectId[]>;
   /** the hidden ref this vault uses for partial uploads */
   uploadRef?: string;
 }
