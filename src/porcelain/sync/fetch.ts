@@ -15,13 +15,7 @@ import { listRefs, readHead, readRef, updateRef } from '../../refs/refs.js';
 import type { Vault } from '../openVault.js';
 import { restore, type RestoreResult } from '../restore.js';
 import { status } from '../status.js';
-import {
-  DivergedError,
-  gitRefOf,
-  isAncestor,
-  vaultRefOf,
-  type SyncProgress,
-} from './common.js';
+import { DivergedError, gitRefOf, isAncestor, vaultRefOf, type SyncProgress } from './common.js';
 import { mergeNotes } from '../mergeNotes.js';
 import { exportSnapshot } from './exportSnapshot.js';
 import { GitReader } from './gitReader.js';
@@ -130,12 +124,15 @@ export async function fetch(opts: FetchOptions): Promise<FetchResult> {
   const known = await state.loadKnown(name);
 
   const wanted = new Map<string, GitOid>();
+  // annotated tags (made with git): the tag object the remote's ref names, besides the commit it peels to
+  const tagObjects = new Map<string, GitOid>();
   let defaultBranch: string | undefined;
   for (const r of server) {
     if (r.ref === 'HEAD' && r.target?.startsWith('refs/heads/')) defaultBranch = r.target;
     const v = vaultRefOf(r.ref);
     // an annotated tag (made with git) names the commit it peels to
     if (v) wanted.set(v, r.peeled ?? r.oid);
+    if (v && r.peeled && r.peeled !== r.oid) tagObjects.set(v, r.oid);
   }
   const boundary = await readShallow(fs, vault.vaultDir);
   const deepen = shallowRequest(opts, boundary.size > 0);
@@ -250,6 +247,7 @@ export async function fetch(opts: FetchOptions): Promise<FetchResult> {
       rstate.refs[ref.startsWith('refs/milestones/') ? `refs/tags/milestones/${ref.slice(16)}` : ref] = {
         snapshot: snap,
         commit: oid,
+        ...(tagObjects.has(ref) ? { advertised: tagObjects.get(ref) } : {}),
       };
     }
     deletedBranches = trackDeletions(before, rstate, new Set(server.map((r) => r.ref))).branches;

@@ -64,6 +64,18 @@ export function resolvePushRef(name: string, known: ReadonlySet<string>): string
   return found[0] ?? null;
 }
 
+/**
+ * The snapshot a remote ref's value names: a commit this vault knows, or an annotated tag object (made with
+ * git) that the last fetch saw there and peeled to a commit.
+ */
+function remoteSnapshotOf(
+  state: SyncState,
+  seen: { snapshot: ObjectId; advertised?: GitOid } | undefined,
+  oid: GitOid,
+): ObjectId | null {
+  return state.snapshotsByCommit.get(oid) ?? (seen?.advertised === oid ? seen.snapshot : null);
+}
+
 /** Tags and milestones: a name someone deleted on the remote is not brought back by a push from another clone. */
 const guardsDeletion = (ref: string) => ref.startsWith('refs/tags/') || ref.startsWith('refs/milestones/');
 
@@ -96,7 +108,7 @@ export async function planPush(o: PlanPushOptions): Promise<PushPlan> {
       continue;
     }
     const old = adv.get(gitRef) ?? ZERO_OID;
-    const remoteSnap = old === ZERO_OID ? null : (state.snapshotsByCommit.get(old) ?? null);
+    const remoteSnap = old === ZERO_OID ? null : remoteSnapshotOf(state, rstate.refs[gitRef], old);
     if (old !== ZERO_OID && remoteSnap === snapshot) {
       upToDate.push(ref);
       continue;
@@ -178,7 +190,8 @@ function leaseChecker(o: PlanPushOptions, known: ReadonlySet<string>): Lease {
       const spec = leases.get(ref);
       const at = now === ZERO_OID ? 'has no such ref' : `is at ${now.slice(0, 12)}`;
       if (spec?.expected === undefined) {
-        const expected = rstate.refs[gitRef]?.commit ?? ZERO_OID;
+        const seen = rstate.refs[gitRef];
+        const expected = seen?.advertised ?? seen?.commit ?? ZERO_OID;
         if (expected === now) return null;
         const saw = expected === ZERO_OID ? 'no such ref' : expected.slice(0, 12);
         return `stale info: ${remote} ${at}, but this vault last saw ${saw} there (the remote moved since the last fetch)`;

@@ -122,8 +122,11 @@ export class SyncState {
 }
 
 export interface RemoteState {
-  /** vault ref name -> { snapshot, commit } as last seen on the remote */
-  refs: Record<string, { snapshot: ObjectId; commit: GitOid }>;
+  /**
+   * vault ref name -> { snapshot, commit } as last seen on the remote; `advertised`: the annotated tag object
+   * (made with git) the remote's ref names, when it is not the commit itself
+   */
+  refs: Record<string, { snapshot: ObjectId; commit: GitOid; advertised?: GitOid }>;
   /**
    * tags and milestones (git names) seen on the remote before and deleted there since: push does not bring
    * them back, `fetch --prune` deletes the local ones that still name the same snapshot (see prune.ts)
