@@ -128,6 +128,19 @@ interface LimitArgs {
   maxFiles?: string;
 }
 
+interface SaveArgs {
+  saveCredentials?: boolean;
+}
+
+/** --save-credentials of push, fetch, pull and clone (see plumbing/git/credentials.ts). */
+function saveOption<T>(y: import('yargs').Argv<T>) {
+  return y.option('save-credentials', {
+    type: 'boolean',
+    describe:
+      "hand a password given in the URL or typed when asked to git's credential helper once the remote took it (env VAULT_GIT_SAVE_CREDENTIALS=1); Vault itself never stores one",
+  });
+}
+
 /** --max-size / --max-files of fetch, pull and clone (see porcelain/sync/limits.ts). */
 function limitOptions<T>(y: import('yargs').Argv<T>) {
   return y
@@ -198,7 +211,7 @@ async function runRemote(argv: RemoteArgs): Promise<void> {
       if (!argv.quiet) out(`added remote ${r.name} ${safeUrl(r.url)}`);
       if (dropped)
         warn(
-          'note: the password in the URL was not stored; set VAULT_GIT_PASSWORD (or VAULT_GIT_TOKEN), or type it when asked',
+          "note: the password in the URL was not stored; set VAULT_GIT_PASSWORD (or VAULT_GIT_TOKEN), log in with git's credential helper, or type it when asked",
         );
       return;
     }
@@ -221,12 +234,12 @@ interface SyncArgs extends GlobalArgs {
 
 export const pushCommand: CommandModule<
   GlobalArgs,
-  SyncArgs & { batchMb?: number; resend?: boolean; ignoreLocks?: boolean; unlock?: boolean }
+  SyncArgs & SaveArgs & { batchMb?: number; resend?: boolean; ignoreLocks?: boolean; unlock?: boolean }
 > = {
   command: 'push [remote]',
   describe: 'send snapshots, branches, milestones and tags the remote lacks',
   builder: (y) =>
-    y
+    saveOption(y)
       .positional('remote', { type: 'string', default: 'origin' })
       .option('batch-mb', numberOption('batch-mb', 'positive', { describe: 'MiB per upload request (default 64)' }))
       .option('resend', {
@@ -246,6 +259,7 @@ export const pushCommand: CommandModule<
             vault,
             remote: argv.remote,
             credentials,
+            saveCredentials: argv.saveCredentials,
             resend: argv.resend,
             batchBytes: argv.batchMb ? argv.batchMb * 1024 * 1024 : undefined,
             onProgress: bar.onProgress,
@@ -293,11 +307,11 @@ function fetchSummary(
   for (const c of r.created) out(`  new ${c.replace(/^refs\//, '')}`);
 }
 
-export const fetchCommand: CommandModule<GlobalArgs, SyncArgs & LimitArgs> = {
+export const fetchCommand: CommandModule<GlobalArgs, SyncArgs & LimitArgs & SaveArgs> = {
   command: 'fetch [remote]',
   describe: "download the remote's snapshots; moves no branch",
   builder: (y) =>
-    limitOptions(y.positional('remote', { type: 'string', default: 'origin' })).epilog(
+    limitOptions(saveOption(y).positional('remote', { type: 'string', default: 'origin' })).epilog(
       examplesText([['vault fetch', 'fetch from origin']]),
     ),
   handler: async (argv) => {
@@ -308,7 +322,15 @@ export const fetchCommand: CommandModule<GlobalArgs, SyncArgs & LimitArgs> = {
         withPrompt(
           async () => (await getRemote(vault.fs, vault.vaultDir, argv.remote ?? 'origin')).url,
           (credentials) =>
-            sync.fetch({ vault, remote: argv.remote, credentials, onProgress: bar.onProgress, limits, signal }),
+            sync.fetch({
+              vault,
+              remote: argv.remote,
+              credentials,
+              saveCredentials: argv.saveCredentials,
+              onProgress: bar.onProgress,
+              limits,
+              signal,
+            }),
         ),
       ).then(afterSync(vault, argv.remote, false)),
     ).finally(bar.done);
@@ -320,11 +342,11 @@ export const fetchCommand: CommandModule<GlobalArgs, SyncArgs & LimitArgs> = {
   },
 };
 
-export const pullCommand: CommandModule<GlobalArgs, SyncArgs & LimitArgs> = {
+export const pullCommand: CommandModule<GlobalArgs, SyncArgs & LimitArgs & SaveArgs> = {
   command: 'pull [remote]',
   describe: 'fetch, then fast-forward the current branch and the working folder',
   builder: (y) =>
-    limitOptions(y.positional('remote', { type: 'string', default: 'origin' })).epilog(
+    limitOptions(saveOption(y).positional('remote', { type: 'string', default: 'origin' })).epilog(
       examplesText([['vault pull', 'bring in what teammates pushed']]),
     ),
   handler: async (argv) => {
@@ -335,7 +357,15 @@ export const pullCommand: CommandModule<GlobalArgs, SyncArgs & LimitArgs> = {
         withPrompt(
           async () => (await getRemote(vault.fs, vault.vaultDir, argv.remote ?? 'origin')).url,
           (credentials) =>
-            sync.pull({ vault, remote: argv.remote, credentials, onProgress: bar.onProgress, limits, signal }),
+            sync.pull({
+              vault,
+              remote: argv.remote,
+              credentials,
+              saveCredentials: argv.saveCredentials,
+              onProgress: bar.onProgress,
+              limits,
+              signal,
+            }),
         ),
       ).then(afterSync(vault, argv.remote, true)),
     ).finally(bar.done);
@@ -373,12 +403,15 @@ function cloneDirName(url: string): string {
   return name;
 }
 
-export const cloneCommand: CommandModule<GlobalArgs, { url: string; dir?: string } & GlobalArgs & LimitArgs> = {
+export const cloneCommand: CommandModule<
+  GlobalArgs,
+  { url: string; dir?: string } & GlobalArgs & LimitArgs & SaveArgs
+> = {
   command: 'clone <url> [dir]',
   describe: 'a new project folder with the full vault of a git remote',
   builder: (y) =>
     limitOptions(
-      y
+      saveOption(y)
         .positional('url', { type: 'string', demandOption: true })
         .positional('dir', { type: 'string', describe: 'default: the repository name' }),
     ).epilog(examplesText([['vault clone https://git.example.com/team/castle.git', 'clone into ./castle']])),
@@ -398,6 +431,7 @@ export const cloneCommand: CommandModule<GlobalArgs, { url: string; dir?: string
               dir,
               codec: new WorkerCodec(),
               credentials,
+              saveCredentials: argv.saveCredentials,
               threads: Number(process.env.VAULT_THREADS ?? Math.min(4, availableParallelism())),
               onProgress: bar.onProgress,
               limits,

@@ -4,7 +4,7 @@ import type { Codec } from '../../plumbing/codec.js';
 import { updateRef, writeHead } from '../../refs/refs.js';
 import { initVault, openVault, type Vault } from '../openVault.js';
 import type { SyncProgress } from './common.js';
-import { credentialsFor, type Credentials } from '../../plumbing/git/credentials.js';
+import { credentialsFor, hasPassword, type Credentials } from '../../plumbing/git/credentials.js';
 import { checkout, fetch, type FetchResult } from './fetch.js';
 import type { RestoreResult } from '../restore.js';
 import type { SyncLimits } from './limits.js';
@@ -18,6 +18,8 @@ export interface CloneOptions {
   remote?: string;
   env?: NodeJS.ProcessEnv;
   credentials?: Credentials;
+  /** hand a password given in the URL (or `credentials`) to git's credential helper once the server took it */
+  saveCredentials?: boolean;
   codec?: Codec;
   clock?: () => number;
   author?: string;
@@ -91,7 +93,8 @@ async function cloneInto(opts: CloneOptions, dir: string): Promise<CloneResult> 
       remote: name,
       env: opts.env,
       // a password in the URL is used for this clone only: the stored remote has none
-      credentials: opts.credentials ?? credentialsFor(opts.url, opts.env),
+      credentials: opts.credentials ?? (hasPassword(opts.url) ? credentialsFor(opts.url, {}) : undefined),
+      saveCredentials: opts.saveCredentials,
       onProgress: opts.onProgress,
       onMessage: opts.onMessage,
       limits: opts.limits,
