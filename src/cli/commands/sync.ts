@@ -452,6 +452,9 @@ export const cloneCommand: CommandModule<
     out(
       `cloned ${safeUrl(argv.url)} into ${r.dir}: ${r.imported} snapshot(s)${r.branch ? `, ${r.branch.replace(/^refs\/heads\//, '')} at ${shortId(r.head!)}` : ' (empty remote)'}`,
     );
+    if (r.settings.persona)
+      out(`persona: ${r.settings.persona}${r.settings.with ? ` (with ${r.settings.with.join(', ')})` : ''}`);
+    if (r.settingsIgnored.length) warn(`warning: vault settings not taken over: ${r.settingsIgnored.join(', ')}`);
     checkoutReport(r.checkout);
   },
 };

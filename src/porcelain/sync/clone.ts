@@ -9,6 +9,7 @@ import { checkout, fetch, type FetchResult } from './fetch.js';
 import type { RestoreResult } from '../restore.js';
 import type { SyncLimits } from './limits.js';
 import { addRemote } from './state.js';
+import { applySettings, settingsAt, type TravellingSettings } from '../settings.js';
 
 export interface CloneOptions {
   fs: FsPromises;
@@ -38,6 +39,10 @@ export interface CloneResult extends FetchResult {
   readonly head: string | null;
   /** what the working folder's checkout did not restore (skipped, failed); null for an empty remote */
   readonly checkout: Pick<RestoreResult, 'skipped' | 'failures'> | null;
+  /** the vault settings taken over from the branch's history (persona, chunker...: see settings.ts) */
+  readonly settings: TravellingSettings;
+  /** recorded settings this Vault did not take over (unknown, or not acceptable from a remote) */
+  readonly settingsIgnored: string[];
 }
 
 /**
@@ -107,7 +112,7 @@ async function cloneInto(opts: CloneOptions, dir: string): Promise<CloneResult> 
         : f.refs['refs/heads/main']
           ? 'refs/heads/main'
           : (branches[0] ?? null);
-    if (!branch) return { ...f, dir, branch: null, head: null, checkout: null };
+    if (!branch) return { ...f, dir, branch: null, head: null, checkout: null, settings: {}, settingsIgnored: [] };
     for (const b of branches) {
       await updateRef({
         ...vault.refs,
@@ -120,11 +125,22 @@ async function cloneInto(opts: CloneOptions, dir: string): Promise<CloneResult> 
       });
     }
     await writeHead(vault.refs, branch);
+    // the persona, chunker... the vault was committed with, before anything is checked out
+    const travelled = await settingsAt(vault, f.refs[branch]);
+    if (Object.keys(travelled.settings).length) await applySettings(vault, travelled.settings);
     const { skipped, failures } = await checkout(vault, null, f.refs[branch], opts.onProgress, {
       limits: opts.limits,
       signal: opts.signal,
     });
-    return { ...f, dir, branch, head: f.refs[branch], checkout: { skipped, failures } };
+    return {
+      ...f,
+      dir,
+      branch,
+      head: f.refs[branch],
+      checkout: { skipped, failures },
+      settings: travelled.settings,
+      settingsIgnored: travelled.ignored,
+    };
   } finally {
     await vault.close();
   }
