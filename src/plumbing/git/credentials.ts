@@ -177,7 +177,8 @@ export class RemoteAuth {
       this.source = 'given';
     } else {
       this.credentials = credentialsFor(url, this.env);
-      this.source = !this.credentials ? 'none' : hasPassword(url) ? 'url' : 'env';
+      if (!this.credentials) this.source = 'none';
+      else this.source = hasPassword(url) ? 'url' : 'env';
     }
   }
 

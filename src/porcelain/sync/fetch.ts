@@ -6,7 +6,7 @@ import { decodeSnapshot } from '../../objects/snapshot.js';
 import { decodeTree } from '../../objects/tree.js';
 import type { ObjectId } from '../../objects/types.js';
 import { joinPath, writeAll } from '../../plumbing/fs.js';
-import { RemoteAuthError, RemoteProtocolError, RemoteUnreachableError, safeUrl } from '../../plumbing/git/errors.js';
+import { RemoteAuthError, RemoteProtocolError, RemoteUnreachableError } from '../../plumbing/git/errors.js';
 import { RemoteAuth } from '../../plumbing/git/credentials.js';
 import { authHeader, isoHttpClient, repoUrl, type Credentials } from '../../plumbing/git/http.js';
 import { PackFileReader } from '../../plumbing/git/packReader.js';
