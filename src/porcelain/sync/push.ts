@@ -213,7 +213,7 @@ export async function push(opts: PushOptions): Promise<PushResult> {
             await pack.start();
             for (const r of objects) {
               const body = r.body ?? (await vault.db.read(r.vault!)).body;
-              await pack.add(r.type, body);
+              await pack.add(r.type, body, r.vault ? vault.db.storedRatio(r.vault) : undefined);
               bytesDone += r.size;
               objectsSent++;
               progress({
