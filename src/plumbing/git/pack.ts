@@ -31,8 +31,10 @@ function zlibOf(body: Uint8Array, storedRatio?: number | null): Buffer | Promise
     const probe = deflateSync(body.subarray(mid, mid + SAMPLE), { level: 1 });
     incompressible = probe.length >= SAMPLE * INCOMPRESSIBLE;
   }
+  // stored blocks are a copy: not worth a trip to the thread pool
+  if (incompressible) return deflateSync(body, { level: 0, chunkSize: 1024 * 1024 });
   // one output buffer per MiB, not per 16 KiB: far fewer callbacks and copies
-  return deflateAsync(body, { level: incompressible ? 0 : 1, chunkSize: 1024 * 1024 });
+  return deflateAsync(body, { level: 1, chunkSize: 1024 * 1024 });
 }
 
 const TYPE_NUM: Record<GitType, number> = { commit: 1, tree: 2, blob: 3 };
