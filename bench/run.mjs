@@ -59,6 +59,8 @@ const USAGE = `Usage: npm run bench -- [options]      (or: node bench/run.mjs [o
   --no-install   never try to apt-get install missing peers
   --no-builds    skip the builds scenario (game asset chunker vs plain CDC)
   --no-images    skip the images scenario (visual diff of 8192x8192 and 16384x8192 PNGs)
+  --no-sync      skip the sync scenario (vault push/clone vs git push/clone --mirror over a
+                 local git http-backend: bench/sync.mjs)
   --no-tui       skip the TUI open time (1,000 snapshots x 10,000 files: in-process,
                  and the whole vault tui command on a pty to its first frame)
   --scale        also run the scale scenario (bench/scale.mjs: 10k..1M files,
@@ -136,6 +138,9 @@ function parseArgs(argv) {
         break;
       case '--no-tui':
         o.tui = false;
+        break;
+      case '--no-sync':
+        o.sync = false;
         break;
       case '--scale':
         o.scale = true;
@@ -913,6 +918,23 @@ async function main() {
         `TUI open-time measurement failed (exit ${r.status}): ${(r.stderr || '').trim().split('\n').slice(-5).join(' | ')}`,
       );
   }
+  // ---- sync scenario (bench/sync.mjs: push and clone vs git over a local git http-backend) ----
+  let sync = null;
+  if (opts.sync !== false && hasVault) {
+    const syncJson = path.join(opts.work, 'sync.json');
+    const args = [path.join(BENCH_DIR, 'sync.mjs'), '--corpus', corpus, '--seed', String(opts.seed)];
+    args.push('--json', syncJson, '--work', path.join(opts.work, 'sync'));
+    if (pre.node24) args.push('--node24', pre.node24.dir);
+    const r = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, VAULT_BIN } });
+    if (r.status === 0) {
+      out.push('', r.stdout.trim());
+      sync = JSON.parse(fs.readFileSync(syncJson, 'utf8'));
+    } else
+      out.push(
+        '',
+        `sync scenario failed (exit ${r.status}): ${(r.stderr || '').trim().split('\n').slice(-5).join(' | ')}`,
+      );
+  }
   // ---- scale scenario (bench/scale.mjs: how cost grows with files and bytes) ------------------
   let scale = null;
   if (opts.scale && hasVault) {
@@ -982,6 +1004,7 @@ async function main() {
     builds,
     images,
     tui_open: tuiOpen,
+    sync,
     scale,
     exit_code: exitCode,
     raw: { tsv: tsvFile, rows },

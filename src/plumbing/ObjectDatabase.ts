@@ -157,6 +157,16 @@ export class ObjectDatabase {
     return this.index.has(id) || this.loose.has(id);
   }
 
+  /**
+   * Stored bytes over raw bytes of a packed object (1 or a bit over: it did not compress, or was kept
+   * uncompressed by its file type); null for a loose or unknown one. Lets a copier into another format
+   * (a git push) skip compressing what will not shrink.
+   */
+  storedRatio(id: ObjectId): number | null {
+    const e = this.index.get(id)?.entry;
+    return e && e.rawLength > 0 ? e.length / e.rawLength : null;
+  }
+
   async has(id: ObjectId): Promise<boolean> {
     await this.ready();
     if (this.contains(id)) return true;

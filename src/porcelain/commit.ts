@@ -13,6 +13,7 @@ import { readHead, updateRef } from '../refs/refs.js';
 import { hashWorktree, incomplete, type HashedWorktree, type Progress, type Skipped } from './hashWorktree.js';
 import { autoGc } from './gc.js';
 import type { Vault } from './openVault.js';
+import { settingsMeta } from './settings.js';
 
 export interface CommitOptions {
   vault: Vault;
@@ -114,7 +115,7 @@ export async function commit(opts: CommitOptions): Promise<CommitResult> {
     const atts = await attach(opts, hashed, parent, tree, writer, warnings);
     let id: ObjectId | null = null;
     if (worthRecording(opts, treeChanged, atts.made !== atts.parent))
-      id = await writeSnapshot(opts, writer, tree, head.id, atts.made);
+      id = await writeSnapshot(opts, writer, tree, head.id, atts.made, parent);
     const stats = await writer.flush();
     if (id) {
       await updateRef({
@@ -245,15 +246,18 @@ async function writeSnapshot(
   tree: ObjectId,
   parent: ObjectId | null,
   attachments: ObjectId | null,
+  parentSnapshot: Parent,
 ): Promise<ObjectId> {
   const { vault } = opts;
+  // the settings a clone takes over (settings.ts)
+  const settings = await settingsMeta(vault.config, async () => (await parentSnapshot.snapshot())?.meta);
   const body = encodeSnapshot({
     tree,
     parents: [...(parent ? [parent] : []), ...(opts.parents ?? [])],
     author: vault.author,
     time: vault.clock(),
     message: opts.message,
-    meta: opts.meta ?? {},
+    meta: { ...settings, ...opts.meta },
     ...(attachments ? { attachments } : {}),
   });
   const id = hashObject('snapshot', body);

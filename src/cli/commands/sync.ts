@@ -135,6 +135,19 @@ interface LimitArgs {
   maxFiles?: string;
 }
 
+interface SaveArgs {
+  saveCredentials?: boolean;
+}
+
+/** --save-credentials of push, fetch, pull and clone (see plumbing/git/credentials.ts). */
+function saveOption<T>(y: import('yargs').Argv<T>) {
+  return y.option('save-credentials', {
+    type: 'boolean',
+    describe:
+      "hand a password given in the URL or typed when asked to git's credential helper once the remote took it (env VAULT_GIT_SAVE_CREDENTIALS=1); Vault itself never stores one",
+  });
+}
+
 /** --max-size / --max-files of fetch, pull and clone (see porcelain/sync/limits.ts). */
 function limitOptions<T>(y: import('yargs').Argv<T>) {
   return y
@@ -205,7 +218,7 @@ async function runRemote(argv: RemoteArgs): Promise<void> {
       if (!argv.quiet) out(`added remote ${r.name} ${safeUrl(r.url)}`);
       if (dropped)
         warn(
-          'note: the password in the URL was not stored; set VAULT_GIT_PASSWORD (or VAULT_GIT_TOKEN), or type it when asked',
+          "note: the password in the URL was not stored; set VAULT_GIT_PASSWORD (or VAULT_GIT_TOKEN), log in with git's credential helper, or type it when asked",
         );
       return;
     }
@@ -248,19 +261,20 @@ function listOf(arg: string | string[] | undefined): string[] | undefined {
 
 export const pushCommand: CommandModule<
   GlobalArgs,
-  SyncArgs & {
-    batchMb?: number;
-    resend?: boolean;
-    ignoreLocks?: boolean;
-    unlock?: boolean;
-    forceWithLease?: LeaseArg;
-    delete?: string | string[];
-  }
+  SyncArgs &
+    SaveArgs & {
+      batchMb?: number;
+      resend?: boolean;
+      ignoreLocks?: boolean;
+      unlock?: boolean;
+      forceWithLease?: LeaseArg;
+      delete?: string | string[];
+    }
 > = {
   command: 'push [remote]',
   describe: 'send snapshots, branches, milestones and tags the remote lacks',
   builder: (y) =>
-    y
+    saveOption(y)
       .positional('remote', { type: 'string', default: 'origin' })
       .option('batch-mb', numberOption('batch-mb', 'positive', { describe: 'MiB per upload request (default 64)' }))
       .option('resend', {
@@ -295,6 +309,7 @@ export const pushCommand: CommandModule<
             vault,
             remote: argv.remote,
             credentials,
+            saveCredentials: argv.saveCredentials,
             resend: argv.resend,
             batchBytes: argv.batchMb ? argv.batchMb * 1024 * 1024 : undefined,
             onProgress: bar.onProgress,
@@ -385,11 +400,14 @@ function pruneOption<T>(y: import('yargs').Argv<T>) {
   });
 }
 
-export const fetchCommand: CommandModule<GlobalArgs, SyncArgs & LimitArgs & { prune?: boolean; deepen?: number }> = {
+export const fetchCommand: CommandModule<
+  GlobalArgs,
+  SyncArgs & LimitArgs & SaveArgs & { prune?: boolean; deepen?: number }
+> = {
   command: 'fetch [remote]',
   describe: "download the remote's snapshots; moves no branch",
   builder: (y) =>
-    pruneOption(limitOptions(y.positional('remote', { type: 'string', default: 'origin' })))
+    pruneOption(limitOptions(saveOption(y).positional('remote', { type: 'string', default: 'origin' })))
       .option(
         'deepen',
         numberOption('deepen', 'count', {
@@ -415,6 +433,7 @@ export const fetchCommand: CommandModule<GlobalArgs, SyncArgs & LimitArgs & { pr
               vault,
               remote: argv.remote,
               credentials,
+              saveCredentials: argv.saveCredentials,
               onProgress: bar.onProgress,
               limits,
               signal,
@@ -432,11 +451,14 @@ export const fetchCommand: CommandModule<GlobalArgs, SyncArgs & LimitArgs & { pr
   },
 };
 
-export const pullCommand: CommandModule<GlobalArgs, SyncArgs & LimitArgs & { prune?: boolean; ffOnly?: boolean }> = {
+export const pullCommand: CommandModule<
+  GlobalArgs,
+  SyncArgs & LimitArgs & SaveArgs & { prune?: boolean; ffOnly?: boolean }
+> = {
   command: 'pull [remote]',
   describe: "fetch, then bring the current branch and the working folder up to the remote's (fast-forward or merge)",
   builder: (y) =>
-    pruneOption(limitOptions(y.positional('remote', { type: 'string', default: 'origin' })))
+    pruneOption(limitOptions(saveOption(y).positional('remote', { type: 'string', default: 'origin' })))
       .option('ff-only', {
         type: 'boolean',
         describe: 'only fast-forward; refuse (EDIVERGED) when both sides have new snapshots',
@@ -462,6 +484,7 @@ export const pullCommand: CommandModule<GlobalArgs, SyncArgs & LimitArgs & { pru
               vault,
               remote: argv.remote,
               credentials,
+              saveCredentials: argv.saveCredentials,
               onProgress: bar.onProgress,
               limits,
               signal,
@@ -548,13 +571,13 @@ export function parseSince(text: string, now = Date.now()): number {
 
 export const cloneCommand: CommandModule<
   GlobalArgs,
-  { url: string; dir?: string; depth?: number; since?: string } & GlobalArgs & LimitArgs
+  { url: string; dir?: string; depth?: number; since?: string } & GlobalArgs & LimitArgs & SaveArgs
 > = {
   command: 'clone <url> [dir]',
   describe: 'a new project folder with the full vault of a git remote',
   builder: (y) =>
     limitOptions(
-      y
+      saveOption(y)
         .positional('url', { type: 'string', demandOption: true })
         .positional('dir', { type: 'string', describe: 'default: the repository name' })
         .option(
@@ -591,6 +614,7 @@ export const cloneCommand: CommandModule<
               dir,
               codec: new WorkerCodec(),
               credentials,
+              saveCredentials: argv.saveCredentials,
               threads: Number(process.env.VAULT_THREADS ?? Math.min(4, availableParallelism())),
               onProgress: bar.onProgress,
               limits,
@@ -615,6 +639,9 @@ export const cloneCommand: CommandModule<
     out(
       `cloned ${safeUrl(argv.url)} into ${r.dir}: ${r.imported} snapshot(s)${r.shallow ? ' (shallow history)' : ''}${r.branch ? `, ${r.branch.replace(/^refs\/heads\//, '')} at ${shortId(r.head!)}` : ' (empty remote)'}`,
     );
+    if (r.settings.persona)
+      out(`persona: ${r.settings.persona}${r.settings.with ? ` (with ${r.settings.with.join(', ')})` : ''}`);
+    if (r.settingsIgnored.length) warn(`warning: vault settings not taken over: ${r.settingsIgnored.join(', ')}`);
     checkoutReport(r.checkout);
   },
 };

@@ -29,6 +29,18 @@ function bareUrl(url: string): URL {
   return u;
 }
 
+/**
+ * The repository's URL as requests are made from it: no credentials, no trailing slash (git takes
+ * `https://host/team/castle.git/`; `castle.git//info/refs` is an error to git http-backend).
+ */
+export function repoUrl(url: string): string {
+  try {
+    return bareUrl(url).toString().replace(/\/+$/, '');
+  } catch {
+    return url;
+  }
+}
+
 function netCause(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   return err?.code
@@ -129,7 +141,7 @@ function checkStatus(url: string, r: Response, what: string): void {
 
 /** The refs a receive-pack advertises (smart HTTP, protocol v0). */
 export async function discoverReceivePack(url: string, creds?: Credentials): Promise<RemoteRefs> {
-  const base = bareUrl(url).toString().replace(/\/+$/, '');
+  const base = repoUrl(url);
   const r = await request({
     url: `${base}/info/refs?service=git-receive-pack`,
     method: 'GET',
@@ -187,7 +199,7 @@ export async function postReceivePack(opts: {
   writePack?: (send: (b: Buffer) => Promise<void>) => Promise<void>;
   onMessage?: (line: string) => void;
 }): Promise<PushReport> {
-  const base = bareUrl(opts.url).toString().replace(/\/+$/, '');
+  const base = repoUrl(opts.url);
   const caps = [
     'report-status',
     ...(opts.capabilities.has('side-band-64k') ? ['side-band-64k'] : []),

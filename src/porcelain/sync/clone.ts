@@ -4,12 +4,13 @@ import type { Codec } from '../../plumbing/codec.js';
 import { updateRef, writeHead } from '../../refs/refs.js';
 import { initVault, openVault, type Vault } from '../openVault.js';
 import type { SyncProgress } from './common.js';
-import { credentialsFor, type Credentials } from '../../plumbing/git/credentials.js';
+import { credentialsFor, hasPassword, type Credentials } from '../../plumbing/git/credentials.js';
 import { safeUrl } from '../../plumbing/git/errors.js';
 import { checkout, fetch, type FetchResult } from './fetch.js';
 import type { RestoreResult } from '../restore.js';
 import type { SyncLimits } from './limits.js';
 import { addRemote } from './state.js';
+import { applySettings, settingsAt, type TravellingSettings } from '../settings.js';
 
 export interface CloneOptions {
   fs: FsPromises;
@@ -19,6 +20,8 @@ export interface CloneOptions {
   remote?: string;
   env?: NodeJS.ProcessEnv;
   credentials?: Credentials;
+  /** hand a password given in the URL (or `credentials`) to git's credential helper once the server took it */
+  saveCredentials?: boolean;
   codec?: Codec;
   clock?: () => number;
   author?: string;
@@ -41,6 +44,10 @@ export interface CloneResult extends FetchResult {
   readonly head: string | null;
   /** what the working folder's checkout did not restore (skipped, failed); null for an empty remote */
   readonly checkout: Pick<RestoreResult, 'skipped' | 'failures'> | null;
+  /** the vault settings taken over from the branch's history (persona, chunker...: see settings.ts) */
+  readonly settings: TravellingSettings;
+  /** recorded settings this Vault did not take over (unknown, or not acceptable from a remote) */
+  readonly settingsIgnored: string[];
 }
 
 /**
@@ -96,7 +103,8 @@ async function cloneInto(opts: CloneOptions, dir: string): Promise<CloneResult> 
       remote: name,
       env: opts.env,
       // a password in the URL is used for this clone only: the stored remote has none
-      credentials: opts.credentials ?? credentialsFor(opts.url, opts.env),
+      credentials: opts.credentials ?? (hasPassword(opts.url) ? credentialsFor(opts.url, {}) : undefined),
+      saveCredentials: opts.saveCredentials,
       onProgress: opts.onProgress,
       onMessage: opts.onMessage,
       limits: opts.limits,
@@ -120,7 +128,7 @@ async function cloneInto(opts: CloneOptions, dir: string): Promise<CloneResult> 
           { skipped: f.skipped },
           'fix those commits with git (or push new ones on top), then clone again',
         );
-      return { ...f, dir, branch: null, head: null, checkout: null };
+      return { ...f, dir, branch: null, head: null, checkout: null, settings: {}, settingsIgnored: [] };
     }
     for (const b of branches) {
       await updateRef({
@@ -134,11 +142,22 @@ async function cloneInto(opts: CloneOptions, dir: string): Promise<CloneResult> 
       });
     }
     await writeHead(vault.refs, branch);
+    // the persona, chunker... the vault was committed with, before anything is checked out
+    const travelled = await settingsAt(vault, f.refs[branch]);
+    if (Object.keys(travelled.settings).length) await applySettings(vault, travelled.settings);
     const { skipped, failures } = await checkout(vault, null, f.refs[branch], opts.onProgress, {
       limits: opts.limits,
       signal: opts.signal,
     });
-    return { ...f, dir, branch, head: f.refs[branch], checkout: { skipped, failures } };
+    return {
+      ...f,
+      dir,
+      branch,
+      head: f.refs[branch],
+      checkout: { skipped, failures },
+      settings: travelled.settings,
+      settingsIgnored: travelled.ignored,
+    };
   } finally {
     await vault.close();
   }

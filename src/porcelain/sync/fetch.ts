@@ -3,8 +3,9 @@ import { UncommittedChangesError, VaultError } from '../../errors.js';
 import { decodeSnapshot } from '../../objects/snapshot.js';
 import type { ObjectId } from '../../objects/types.js';
 import { joinPath, writeAll } from '../../plumbing/fs.js';
-import { RemoteAuthError, RemoteProtocolError, RemoteUnreachableError, safeUrl } from '../../plumbing/git/errors.js';
-import { authHeader, credentialsFor, isoHttpClient, type Credentials } from '../../plumbing/git/http.js';
+import { RemoteAuthError, RemoteProtocolError, RemoteUnreachableError } from '../../plumbing/git/errors.js';
+import { RemoteAuth } from '../../plumbing/git/credentials.js';
+import { authHeader, isoHttpClient, repoUrl, type Credentials } from '../../plumbing/git/http.js';
 import { PackFileReader } from '../../plumbing/git/packReader.js';
 import { fetchPack, type Deepen, type ShallowUpdate } from '../../plumbing/git/uploadPack.js';
 import { randomBytes } from 'node:crypto';
@@ -33,6 +34,8 @@ export interface FetchOptions {
   env?: NodeJS.ProcessEnv;
   /** overrides the URL's and the environment's (e.g. typed at a prompt) */
   credentials?: Credentials;
+  /** hand given credentials to git's credential helper once the server took them (see credentials.ts) */
+  saveCredentials?: boolean;
   onProgress?: (p: SyncProgress) => void;
   onMessage?: (line: string) => void;
   lockWait?: number;
@@ -102,21 +105,23 @@ export async function fetch(opts: FetchOptions): Promise<FetchResult> {
   const { vault } = opts;
   const name = opts.remote ?? 'origin';
   const remote = await getRemote(vault.fs, vault.vaultDir, name);
-  const creds = opts.credentials ?? credentialsFor(remote.url, opts.env);
-  const url = safeUrl(remote.url);
-  const headers = authHeader(creds);
+  const auth = new RemoteAuth(remote.url, opts);
+  const url = repoUrl(remote.url);
   const http = isoHttpClient(opts.signal);
   const fs = vault.fs;
   const gitdir = joinPath(vault.vaultDir, 'git');
   const progress = (p: SyncProgress) => opts.onProgress?.(p);
   progress({ phase: 'connect', objects: 0, objectsTotal: 0, bytes: 0, bytesTotal: 0 });
 
-  const server = await git
-    .listServerRefs({ http, url, headers, protocolVersion: 1, symrefs: true, peelTags: true })
-    .catch((e) => {
-      opts.signal?.throwIfAborted();
-      throw mapGitError(url, e);
-    });
+  const server = await auth.first((c) =>
+    git
+      .listServerRefs({ http, url, headers: authHeader(c), protocolVersion: 1, symrefs: true, peelTags: true })
+      .catch((e) => {
+        opts.signal?.throwIfAborted();
+        throw mapGitError(url, e);
+      }),
+  );
+  const creds = auth.credentials;
   opts.signal?.throwIfAborted();
   const limits = opts.limits ?? {};
   const state = await SyncState.load(fs, vault.vaultDir);

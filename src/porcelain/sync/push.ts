@@ -2,13 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { decodeSnapshot } from '../../objects/snapshot.js';
 import type { ObjectId } from '../../objects/types.js';
 import { RemoteProtocolError } from '../../plumbing/git/errors.js';
-import {
-  credentialsFor,
-  type Credentials,
-  discoverReceivePack,
-  postReceivePack,
-  type RefCommand,
-} from '../../plumbing/git/http.js';
+import { RemoteAuth } from '../../plumbing/git/credentials.js';
+import { type Credentials, discoverReceivePack, postReceivePack, type RefCommand } from '../../plumbing/git/http.js';
 import {
   encodeGitCommit,
   encodeGitTree,
@@ -35,6 +30,8 @@ export interface PushOptions {
   env?: NodeJS.ProcessEnv;
   /** overrides the URL's and the environment's (e.g. typed at a prompt) */
   credentials?: Credentials;
+  /** hand given credentials to git's credential helper once the server took them (see credentials.ts) */
+  saveCredentials?: boolean;
   onProgress?: (p: SyncProgress) => void;
   /** forget what the remote is believed to hold and send everything the refs need */
   resend?: boolean;
@@ -86,11 +83,12 @@ export async function push(opts: PushOptions): Promise<PushResult> {
   const { vault } = opts;
   const name = opts.remote ?? 'origin';
   const remote = await getRemote(vault.fs, vault.vaultDir, name);
-  const creds = opts.credentials ?? credentialsFor(remote.url, opts.env);
+  const auth = new RemoteAuth(remote.url, opts);
   const batchBytes = opts.batchBytes ?? 64 * 1024 * 1024;
   const progress = (p: SyncProgress) => opts.onProgress?.(p);
   progress({ phase: 'connect', objects: 0, objectsTotal: 0, bytes: 0, bytesTotal: 0 });
-  const adv = await discoverReceivePack(remote.url, creds);
+  const adv = await auth.first((c) => discoverReceivePack(remote.url, c));
+  const creds = auth.credentials;
   const state = await SyncState.load(vault.fs, vault.vaultDir);
   const known = await state.loadKnown(name);
   const rstate = await state.loadRemoteState(name);
@@ -191,7 +189,7 @@ export async function push(opts: PushOptions): Promise<PushResult> {
             await pack.start();
             for (const r of objects) {
               const body = r.body ?? (await vault.db.read(r.vault!)).body;
-              await pack.add(r.type, body);
+              await pack.add(r.type, body, r.vault ? vault.db.storedRatio(r.vault) : undefined);
               bytesDone += r.size;
               objectsSent++;
               progress({
