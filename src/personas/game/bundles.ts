@@ -48,7 +48,7 @@ export function bundleMatchers(bundles: Readonly<Record<string, BundleDecl>>): M
   return new Map(
     Object.keys(bundles)
       .sort()
-      .map((n) => [n, bundleMatcher(bundles[n])]),
+      .map((n) => [n, bundleMatcher(bundles[n]!)]), // n is one of its keys
   );
 }
 

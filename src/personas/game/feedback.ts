@@ -220,10 +220,10 @@ export function parseFeedbackFile(
   }
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc });
-  if (doc.errors.length) {
-    const e = doc.errors[0];
+  const [e] = doc.errors;
+  if (e) {
     throw new UsageError(
-      `the JSON does not parse (line ${e.linePos?.[0]?.line ?? '?'}): ${e.message.split('\n')[0]}`,
+      `the JSON does not parse (line ${e.linePos?.[0]?.line ?? '?'}): ${e.message.split('\n')[0] ?? ''}`,
       'export it again as a JSON array of objects',
     );
   }
@@ -293,9 +293,10 @@ export async function importFeedback(opts: ImportFeedbackOptions): Promise<Impor
     }),
   );
   const rows = parseFeedbackFile(text, format);
-  if (format === 'csv' && rows.length) {
+  const [first] = rows;
+  if (format === 'csv' && first) {
     // a header without the needed columns would make every row bad: say so once
-    const have = new Set(Object.keys(normalizeRow(rows[0].row ?? {})));
+    const have = new Set(Object.keys(normalizeRow(first.row ?? {})));
     const missing = (['build', 'tester', 'rating'] as const).filter((k) => !have.has(k));
     if (missing.length)
       throw new UsageError(

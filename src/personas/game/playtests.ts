@@ -101,7 +101,8 @@ export async function listPlaytests(opts: { vault: Vault; build?: string; tester
 export async function findSession(vault: Vault, ref: string): Promise<Session> {
   const all = await listPlaytests({ vault });
   const hits = all.filter((s) => s.id === ref || (ref.length >= 4 && s.id.startsWith(ref)));
-  if (hits.length === 1) return hits[0];
+  const [hit, ...others] = hits;
+  if (hit && !others.length) return hit;
   if (hits.length > 1)
     throw new UsageError(
       `playtest session '${ref}' is ambiguous (${hits.length} match)`,
