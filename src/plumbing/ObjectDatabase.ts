@@ -132,7 +132,8 @@ export class ObjectDatabase {
   /** Every packed object (id, type, sizes); loose objects are listed by listLoose(). */
   *packedEntries(): IterableIterator<PackEntry & { pack: string }> {
     this.need();
-    for (const [, loc] of this.index) yield { ...loc.entry, pack: this.packNames[loc.pack] };
+    // loc.pack is the place of its pack in packNames
+    for (const [, loc] of this.index) yield { ...loc.entry, pack: this.packNames[loc.pack]! };
   }
 
   /** Where a packed object is (pack file path and index entry); null for loose or missing ones. */

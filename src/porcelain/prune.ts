@@ -71,11 +71,8 @@ async function makePlan(vault: Vault, protectMs: number, threshold: number, now:
   await db.reload().catch((e) => {
     throw fsError(e, 'read', db.paths.root);
   });
-  if (db.damagedPacks.length)
-    throw new DamagedVaultError(
-      'prune',
-      `pack index ${db.damagedPacks[0].name}.idx is unreadable (${db.damagedPacks[0].reason})`,
-    );
+  const [damaged] = db.damagedPacks;
+  if (damaged) throw new DamagedVaultError('prune', `pack index ${damaged.name}.idx is unreadable (${damaged.reason})`);
   const dir = await listPackDir(fs, db.paths);
   const roots = await collectRoots(vault, protectMs, now);
   const live = await reachableObjects(db, roots);

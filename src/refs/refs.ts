@@ -217,12 +217,13 @@ export async function readReflog(opts: RefOptions, ref: string): Promise<ReflogE
   for (const line of raw.split('\n')) {
     const m = /^([0-9a-f]{64}) ([0-9a-f]{64}) (\d+) ([^\t]*)\t(.*)$/.exec(line);
     if (!m) continue; // a torn last line after a crash is skipped
+    const [, old = zero, value = zero, time, author = '', message = ''] = m; // every group takes part
     out.push({
-      old: m[1] === zero ? null : m[1],
-      value: m[2] === zero ? null : m[2],
-      time: Number(m[3]),
-      author: m[4],
-      message: m[5],
+      old: old === zero ? null : old,
+      value: value === zero ? null : value,
+      time: Number(time),
+      author,
+      message,
     });
   }
   return out;

@@ -60,12 +60,13 @@ export class ProgressMeter {
       this.phase = s.phase;
     }
     this.window.push({ t: now, bytes: s.bytes });
-    while (this.window.length > 2 && now - this.window[0].t > this.windowMs) this.window.shift();
-    const first = this.window[0];
+    while (this.window.length > 2 && now - this.window[0]!.t > this.windowMs) this.window.shift();
+    const [first = { t: now, bytes: s.bytes }] = this.window; // never empty: the sample was just pushed
     const dt = (now - first.t) / 1000;
     // too short a window: keep the last rate, unless the window just started over (new phase)
-    const rate =
-      dt > 0.05 ? Math.max(0, (s.bytes - first.bytes) / dt) : this.window.length > 1 ? (this.last?.rate ?? 0) : 0;
+    let rate = 0;
+    if (dt > 0.05) rate = Math.max(0, (s.bytes - first.bytes) / dt);
+    else if (this.window.length > 1) rate = this.last?.rate ?? 0;
     const fraction =
       s.bytesTotal > 0
         ? Math.min(1, s.bytes / s.bytesTotal)
