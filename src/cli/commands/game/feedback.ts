@@ -134,11 +134,12 @@ async function run(argv: Args): Promise<void> {
       );
     }
     if (argv.action === 'import') {
-      if (rest.length !== 1)
+      const [file] = rest;
+      if (rest.length !== 1 || file === undefined)
         throw new UsageError('feedback import needs one FILE', 'e.g. vault feedback import forms/week12.csv');
       const r = await fb.importFeedback({
         vault,
-        path: resolve(cwdOf(argv), rest[0]),
+        path: resolve(cwdOf(argv), file),
         format: argv.format,
         lockWait: argv.lockWait,
       });

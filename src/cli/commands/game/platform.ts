@@ -82,8 +82,9 @@ async function run(argv: Args): Promise<void> {
   const features = ([] as string[]).concat(argv.feature ?? []).map(String);
   await withVault(argv, async (vault) => {
     if (argv.action === 'resolve') {
-      if (rest.length < 1 || rest.length > 2) throw new UsageError('platform resolve needs PLATFORM [SNAPSHOT]');
-      const r = await pl.resolvePlatform({ vault, platform: rest[0], snapshot: rest[1], features });
+      const [platform, snapshot] = rest;
+      if (platform === undefined || rest.length > 2) throw new UsageError('platform resolve needs PLATFORM [SNAPSHOT]');
+      const r = await pl.resolvePlatform({ vault, platform, snapshot, features });
       if (argv.json) return printJson(r);
       out(JSON.stringify(r.config, null, 2));
       if (r.features) warn(`${r.platform} (${r.override}): features ${r.features.join(', ')}`);
@@ -107,9 +108,10 @@ async function run(argv: Args): Promise<void> {
       for (const [p, list] of Object.entries(m.problems)) for (const x of list) warn(`warning: ${problemLine(p, x)}`);
       return;
     }
-    if (rest.length < 2 || rest.length > 3)
+    const [platform, a, b] = rest;
+    if (platform === undefined || a === undefined || rest.length > 3)
       throw new UsageError('platform diff needs PLATFORM A [B]', 'e.g. vault platform diff switch beta-1 HEAD');
-    const d = await pl.platformDiff({ vault, platform: rest[0], a: rest[1], b: rest[2], features });
+    const d = await pl.platformDiff({ vault, platform, a, b, features });
     if (argv.json) return printJson(d);
     out(`${d.platform}: ${shortId(d.a)} -> ${shortId(d.b)}, ${d.changes.length} key(s) changed`);
     for (const c of d.changes)

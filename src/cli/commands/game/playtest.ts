@@ -125,10 +125,11 @@ async function run(argv: Args): Promise<void> {
         );
       return;
     }
-    if (rest.length !== 1)
+    const [session] = rest;
+    if (rest.length !== 1 || session === undefined)
       throw new UsageError(`playtest ${argv.action} needs one session id`, "run 'vault playtest list'");
     if (argv.action === 'show') {
-      const s = await p.findSession(vault, rest[0]);
+      const s = await p.findSession(vault, session);
       if (argv.json) return printJson(s);
       out(`session  ${s.id}`);
       out(`build    ${s.version}@${s.platform} (${s.build}), snapshot ${shortId(s.snapshot)}`);
@@ -140,7 +141,7 @@ async function run(argv: Args): Promise<void> {
     }
     const r = await p.restorePlaytest({
       vault,
-      session: rest[0],
+      session,
       to: argv.to === undefined ? undefined : resolve(cwdOf(argv), argv.to),
       force: argv.force,
     });
