@@ -82,7 +82,7 @@ function mutateJson(v: unknown): unknown {
   if (v && typeof v === 'object') {
     const o: Record<string, unknown> = { ...(v as Record<string, unknown>) };
     const keys = Object.keys(o);
-    const k = pick(keys);
+    const k = String(keys[rand() % keys.length]); // an empty object gets the key 'undefined'
     const r = rand() % 9;
     if (r === 0) delete o[k];
     else if (r === 1) o[k] = pick(HOSTILE);
