@@ -152,7 +152,10 @@ export class ObjectDatabase {
     return joinPath(this.paths.objects, id.slice(0, 2), id.slice(2));
   }
 
-  /** Whether the object is stored (as this process knows the vault: packs and loose objects seen at open or written since). */
+  /**
+   * Whether the object is stored (as this process knows the vault: packs and loose objects seen at open or written
+   * since).
+   */
   contains(id: ObjectId): boolean {
     this.need();
     return this.index.has(id) || this.loose.has(id);

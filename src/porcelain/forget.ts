@@ -133,7 +133,8 @@ export async function forget(opts: ForgetOptions): Promise<ForgetResult> {
   if (policyIsEmpty(opts.policy))
     throw new UsageError(
       'no policy given: nothing would be kept, so nothing is forgotten',
-      'pass at least one of --keep-last, --keep-hourly, --keep-daily, --keep-weekly, --keep-monthly, --keep-yearly, --keep-within',
+      'pass at least one of --keep-last, --keep-hourly, --keep-daily, ' +
+        '--keep-weekly, --keep-monthly, --keep-yearly, --keep-within',
     );
   const release = opts.dryRun
     ? null
@@ -145,11 +146,8 @@ export async function forget(opts: ForgetOptions): Promise<ForgetResult> {
         clock: vault.clock,
       });
   try {
-    const ref = opts.ref
-      ? opts.ref.startsWith('refs/')
-        ? opts.ref
-        : `refs/heads/${opts.ref}`
-      : (await readHead(vault.refs)).ref;
+    const named = opts.ref && (opts.ref.startsWith('refs/') ? opts.ref : `refs/heads/${opts.ref}`);
+    const ref = named || (await readHead(vault.refs)).ref;
     if (!ref || !ref.startsWith('refs/heads/'))
       throw new InvalidRefError(ref ?? 'HEAD', 'forget works on a branch (refs/heads/NAME); HEAD is detached');
     const tip = await readRef(vault.refs, ref);

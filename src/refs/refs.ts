@@ -77,7 +77,8 @@ export async function readRef(opts: RefOptions, ref: string): Promise<ObjectId |
   if (!isObjectId(raw))
     throw new InvalidRefError(
       ref,
-      `malformed content '${String(raw).slice(0, 40)}' (expected a 64-hex snapshot id); fix it with 'vault update-ref ${ref} ID'`,
+      `malformed content '${String(raw).slice(0, 40)}' (expected a ` +
+        `64-hex snapshot id); fix it with 'vault update-ref ${ref} ID'`,
     );
   return raw;
 }
@@ -190,7 +191,9 @@ async function appendReflog(
   value: ObjectId | null,
 ): Promise<void> {
   const zero = '0'.repeat(64);
-  const line = `${old ?? zero} ${value ?? zero} ${opts.time} ${opts.author.replace(/[\t\n]/g, ' ')}\t${opts.message.replace(/\n/g, ' ')}\n`;
+  const line =
+    `${old ?? zero} ${value ?? zero} ${opts.time} ` +
+    `${opts.author.replace(/[\t\n]/g, ' ')}\t${opts.message.replace(/\n/g, ' ')}\n`;
   const path = joinPath(opts.vaultDir, 'logs', ref);
   await opts.fs.mkdir(dirname(path), { recursive: true });
   await opts.fs.appendFile(path, line);

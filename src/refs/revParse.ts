@@ -46,7 +46,8 @@ export async function revParse(opts: RevParseOptions, rev: string): Promise<Obje
   if (!base) throw new UnknownRevisionError(rev, 'empty name');
   let id = await resolveBase(opts, rev, base);
   for (const step of suffix.match(/~\d*|\^1?/g) ?? []) {
-    const n = step.startsWith('~') ? (step.length > 1 ? Number(step.slice(1)) : 1) : 1;
+    // `~N` goes N parents up; `~`, `^` and `^1` one
+    const n = step.startsWith('~') && step.length > 1 ? Number(step.slice(1)) : 1;
     for (let i = 0; i < n; i++) {
       const snap = decodeSnapshot(await opts.db.readTyped(id, 'snapshot'), id);
       const [parent] = snap.parents;
