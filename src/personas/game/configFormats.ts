@@ -87,7 +87,8 @@ function parseByExtension(ext: string, path: string, text: string): unknown {
     default:
       throw new GameConfigError(
         path,
-        `unknown format '.${ext}' (use ${CONFIG_FORMATS.map((f) => `.${f}`).join(', ')}; project.godot is read by itself when vault-game.yaml declares no platforms)`,
+        `unknown format '.${ext}' (use ${CONFIG_FORMATS.map((f) => `.${f}`).join(', ')}; ` +
+          `project.godot is read by itself when vault-game.yaml declares no platforms)`,
       );
   }
 }

@@ -143,9 +143,9 @@ export async function restorePlaytest(opts: RestorePlaytestOptions): Promise<Res
   const { vault } = opts;
   const { fs } = vault;
   const s = await findSession(vault, opts.session);
-  const target = posix.normalize(
-    opts.to ? (posix.isAbsolute(opts.to) ? opts.to : posix.join(vault.workTree, opts.to)) : vault.workTree,
-  );
+  let to = vault.workTree;
+  if (opts.to) to = posix.isAbsolute(opts.to) ? opts.to : posix.join(vault.workTree, opts.to);
+  const target = posix.normalize(to);
   const chunker = chunkerFromConfig(vault.config.chunker);
   const buffer = new ReadBuffer(4 * 1024 * 1024);
   const plan: { e: RecordFile; abs: string; same: boolean }[] = [];

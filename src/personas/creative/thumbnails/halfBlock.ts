@@ -129,7 +129,10 @@ const CUBE = [0, 95, 135, 175, 215, 255];
 
 /** The nearest colour of the xterm 256-colour palette: the 6x6x6 cube (16-231) or the grey ramp (232-255). */
 export function xterm256(r: number, g: number, b: number): number {
-  const level = (v: number) => (v < 48 ? 0 : v < 115 ? 1 : Math.min(5, Math.floor((v - 35) / 40)));
+  const level = (v: number) => {
+    if (v < 48) return 0;
+    return v < 115 ? 1 : Math.min(5, Math.floor((v - 35) / 40));
+  };
   const [lr, lg, lb] = [level(r), level(g), level(b)];
   const cube = 16 + 36 * lr + 6 * lg + lb;
   const cubeDist = (CUBE[lr]! - r) ** 2 + (CUBE[lg]! - g) ** 2 + (CUBE[lb]! - b) ** 2;

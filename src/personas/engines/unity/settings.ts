@@ -34,7 +34,7 @@ const TARGET_FIELDS = ['m_BuildTarget', 'm_BuildTargetGroup', 'buildTarget', 'm_
 
 /** Parse a Unity YAML file into its objects, keyed by class name (`PlayerSettings`); errors name the line. */
 export function parseUnityYaml(text: string, path: string): UnityObject {
-  if (!/^%YAML/.test(text))
+  if (!text.startsWith('%YAML'))
     throw new ConfigSyntaxError(
       path,
       1,
