@@ -111,7 +111,8 @@ async function run(argv: Args): Promise<void> {
       if (argv.json) return printJson(s);
       if (argv.quiet) return;
       out(
-        `playtest ${s.id}: ${s.files.length} file(s), ${bytes(s.files.reduce((n, f) => n + f.size, 0))} with build ${s.version}@${s.platform} (${shortId(s.build)})`,
+        `playtest ${s.id}: ${s.files.length} file(s), ${bytes(s.files.reduce((n, f) => n + f.size, 0))} ` +
+          `with build ${s.version}@${s.platform} (${shortId(s.build)})`,
       );
       return;
     }
@@ -121,7 +122,8 @@ async function run(argv: Args): Promise<void> {
       if (!list.length) return out('no playtest sessions yet');
       for (const s of list)
         out(
-          `${s.id}  ${`${s.version}@${s.platform}`.padEnd(22)} ${s.tester.padEnd(12)} ${time(s.time)}  ${s.files.length} file(s), ${bytes(s.files.reduce((n, f) => n + f.size, 0))}`,
+          `${s.id}  ${`${s.version}@${s.platform}`.padEnd(22)} ${s.tester.padEnd(12)} ${time(s.time)} ` +
+            ` ${s.files.length} file(s), ${bytes(s.files.reduce((n, f) => n + f.size, 0))}`,
         );
       return;
     }
@@ -148,7 +150,8 @@ async function run(argv: Args): Promise<void> {
     if (argv.json) return printJson(r);
     if (argv.quiet) return;
     out(
-      `restored ${r.files - r.unchanged} file(s), ${bytes(r.bytes)} into ${r.target}${r.unchanged ? ` (${r.unchanged} already identical)` : ''}`,
+      `restored ${r.files - r.unchanged} file(s), ${bytes(r.bytes)} into ` +
+        `${r.target}${r.unchanged ? ` (${r.unchanged} already identical)` : ''}`,
     );
   });
 }
