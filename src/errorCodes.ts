@@ -1,9 +1,9 @@
 /**
  * Every `code` a VaultError can carry, in one registry, with what it means. Codes are stable: scripts and tests
- * match on them, never on message text. test/errorCodes.test.ts checks that every code thrown in src/ is here
+ * match on them, never on message text. test/meta/errorCodes.test.ts checks that every code thrown in src/ is here
  * and that the README's error table lists each of them. A few codes keep a POSIX name because they mean what
- * POSIX means (ENOSPC, EACCES, EIO, EEXIST, ENOTDIR, ENOENT, EISDIR, ENAMETOOLONG, ELOOP, ECANCELED); a raw Node error is never passed through
- * with its own code (src/errors.ts fsError wraps it).
+ * POSIX means (ENOSPC, EACCES, EIO, EEXIST, ENOTDIR, ENOENT, EISDIR, ENAMETOOLONG, ELOOP, ECANCELED); a raw Node error
+ * is never passed through with its own code (src/errors.ts fsError wraps it).
  */
 export const ERROR_CODES = {
   // the vault and its objects

@@ -146,7 +146,8 @@ export class UncommittedChangesError extends VaultError {
   constructor(paths: string[]) {
     super(
       'EDIRTY',
-      `restore would overwrite uncommitted changes in ${paths.length} file(s): ${paths.slice(0, 5).join(', ')}${paths.length > 5 ? ', ...' : ''}`,
+      `restore would overwrite uncommitted changes in ${paths.length} file(s): ` +
+        `${paths.slice(0, 5).join(', ')}${paths.length > 5 ? ', ...' : ''}`,
       { paths },
       'commit them first, restore with --to DIR, or pass --force to overwrite',
     );

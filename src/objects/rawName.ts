@@ -12,7 +12,9 @@
  * before, so their trees keep their ids.
  */
 
-/** Length of the valid UTF-8 sequence starting at b[i], or 0 (Unicode table 3-7: no overlong, surrogate or > U+10FFFF). */
+/**
+ * Length of the valid UTF-8 sequence starting at b[i], or 0 (Unicode table 3-7: no overlong, surrogate or > U+10FFFF).
+ */
 function sequenceLength(b: Uint8Array, i: number): number {
   const c = b[i]!;
   if (c < 0x80) return 1;

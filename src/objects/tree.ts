@@ -82,10 +82,11 @@ function checkEntry(e: TreeEntry, id?: string): void {
 
 export function encodeTree(tree: Tree): Buffer {
   const entries = tree.entries.map(canonicalEntry).sort((a, b) => compareNames(a.name, b.name));
-  for (let i = 0; i < entries.length; i++) {
-    checkEntry(entries[i]);
-    if (i > 0 && entries[i - 1].name === entries[i].name)
-      throw new MalformedObjectError('tree', `duplicate entry '${entries[i].name}'`);
+  let previous: TreeEntry | undefined;
+  for (const e of entries) {
+    checkEntry(e);
+    if (previous?.name === e.name) throw new MalformedObjectError('tree', `duplicate entry '${e.name}'`);
+    previous = e;
   }
   return Buffer.from(JSON.stringify({ entries }), 'utf8');
 }

@@ -132,7 +132,8 @@ export class ObjectDatabase {
   /** Every packed object (id, type, sizes); loose objects are listed by listLoose(). */
   *packedEntries(): IterableIterator<PackEntry & { pack: string }> {
     this.need();
-    for (const [, loc] of this.index) yield { ...loc.entry, pack: this.packNames[loc.pack] };
+    // loc.pack is the place of its pack in packNames
+    for (const [, loc] of this.index) yield { ...loc.entry, pack: this.packNames[loc.pack]! };
   }
 
   /** Where a packed object is (pack file path and index entry); null for loose or missing ones. */
@@ -151,7 +152,10 @@ export class ObjectDatabase {
     return joinPath(this.paths.objects, id.slice(0, 2), id.slice(2));
   }
 
-  /** Whether the object is stored (as this process knows the vault: packs and loose objects seen at open or written since). */
+  /**
+   * Whether the object is stored (as this process knows the vault: packs and loose objects seen at open or written
+   * since).
+   */
   contains(id: ObjectId): boolean {
     this.need();
     return this.index.has(id) || this.loose.has(id);

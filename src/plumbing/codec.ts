@@ -117,8 +117,8 @@ export class WorkerCodec implements Codec {
   private run(op: 'c' | 'd', data: Uint8Array, n: number): Promise<Compressed> {
     if (this.closed) return Promise.reject(new CompressionError('worker', 'codec closed'));
     const slots = this.start();
-    let slot = slots[0];
-    for (const s of slots) if (s.pending.size < slot.pending.size) slot = s;
+    // the least busy worker (start() made at least one)
+    const slot = slots.reduce((best, s) => (s.pending.size < best.pending.size ? s : best));
     const seq = ++this.seq;
     const buf = transferable(data);
     return new Promise((resolve, reject) => {

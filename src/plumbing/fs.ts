@@ -63,7 +63,8 @@ export async function exists(fs: FsPromises, path: string): Promise<boolean> {
 
 export function dirname(p: string): string {
   const i = p.lastIndexOf('/');
-  return i <= 0 ? (i === 0 ? '/' : '.') : p.slice(0, i);
+  if (i > 0) return p.slice(0, i);
+  return i === 0 ? '/' : '.';
 }
 
 export function joinPath(...parts: string[]): string {

@@ -79,7 +79,8 @@ export async function acquireLock(opts: LockOptions): Promise<() => Promise<void
         path,
         h
           ? `'vault ${h.command}' (pid ${h.pid} on ${h.host}, since ${new Date(h.time).toISOString()})`
-          : `another process (the lock file is empty or unreadable; it counts as stale once it is ${TORN_LOCK_AGE_MS / 1000} seconds old)`,
+          : `another process (the lock file is empty or unreadable; it counts ` +
+              `as stale once it is ${TORN_LOCK_AGE_MS / 1000} seconds old)`,
       );
     }
     await sleep(100);

@@ -102,8 +102,8 @@ export class WorkerPool<Q extends object, R> {
 
   /** `transfer`: buffers moved to the worker instead of copied (unusable here afterwards) */
   run(req: Q, transfer?: ArrayBuffer[]): Promise<R> {
-    let slot = this.slots[0];
-    for (const s of this.slots) if (s.pending.size < slot.pending.size) slot = s;
+    // the least busy worker (the pool has at least one)
+    const slot = this.slots.reduce((best, s) => (s.pending.size < best.pending.size ? s : best));
     return this.send(slot, req, transfer);
   }
 

@@ -2,6 +2,7 @@ import type { EntryKind, ObjectId } from '../objects/types.js';
 import { MalformedObjectError } from '../errors.js';
 import type { ObjectDatabase } from '../plumbing/ObjectDatabase.js';
 import { readTree, type FlatEntry } from '../plumbing/trees.js';
+import { byCodeUnits } from '../compare.js';
 
 export type ChangeKind = 'added' | 'modified' | 'deleted' | 'renamed';
 
@@ -85,7 +86,7 @@ export function diffFlat(before: ReadonlyMap<string, FlatEntry>, after: Readonly
       deleted.push({ kind: 'deleted', path: b.path, oldSize: b.size, oldId: b.id, oldKind: b.kind });
     }
   }
-  const sort = (l: Change[]) => l.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
+  const sort = (l: Change[]) => l.sort((x, y) => byCodeUnits(x.path, y.path));
   return {
     added: sort(added.filter((c) => !renamedTo.has(c.path))),
     modified: sort(modified),

@@ -94,27 +94,27 @@ export function policyIsEmpty(p: KeepPolicy): boolean {
  * A snapshot is kept when any rule keeps it. Returns the reasons per index.
  */
 export function applyPolicy(snaps: readonly { time: number }[], policy: KeepPolicy): string[][] {
-  const reasons: string[][] = snaps.map(() => []);
-  if (policy.last !== undefined) for (let i = 0; i < Math.min(policy.last, snaps.length); i++) reasons[i].push('last');
+  const rows = snaps.map((s) => ({ time: s.time, reasons: [] as string[] }));
+  if (policy.last !== undefined) for (const r of rows.slice(0, Math.max(0, policy.last))) r.reasons.push('last');
   for (const [key, label, bucket] of BUCKETS) {
     let left = policy[key] as number | undefined;
     if (left === undefined) continue;
     let lastBucket: string | null = null;
-    for (let i = 0; i < snaps.length && left > 0; i++) {
-      const b = bucket(new Date(snaps[i].time));
+    for (const r of rows) {
+      if (left <= 0) break;
+      const b = bucket(new Date(r.time));
       if (b === lastBucket) continue;
       lastBucket = b;
-      reasons[i].push(`${label} ${b}`);
+      r.reasons.push(`${label} ${b}`);
       left--;
     }
   }
-  if (policy.withinMs !== undefined && snaps.length) {
-    const newest = Math.max(...snaps.map((s) => s.time));
-    snaps.forEach((s, i) => {
-      if (newest - s.time <= policy.withinMs!) reasons[i].push('within');
-    });
+  const { withinMs } = policy;
+  if (withinMs !== undefined && rows.length) {
+    const newest = Math.max(...rows.map((r) => r.time));
+    for (const r of rows) if (newest - r.time <= withinMs) r.reasons.push('within');
   }
-  return reasons;
+  return rows.map((r) => r.reasons);
 }
 
 /**
@@ -133,7 +133,8 @@ export async function forget(opts: ForgetOptions): Promise<ForgetResult> {
   if (policyIsEmpty(opts.policy))
     throw new UsageError(
       'no policy given: nothing would be kept, so nothing is forgotten',
-      'pass at least one of --keep-last, --keep-hourly, --keep-daily, --keep-weekly, --keep-monthly, --keep-yearly, --keep-within',
+      'pass at least one of --keep-last, --keep-hourly, --keep-daily, ' +
+        '--keep-weekly, --keep-monthly, --keep-yearly, --keep-within',
     );
   const release = opts.dryRun
     ? null
@@ -145,11 +146,8 @@ export async function forget(opts: ForgetOptions): Promise<ForgetResult> {
         clock: vault.clock,
       });
   try {
-    const ref = opts.ref
-      ? opts.ref.startsWith('refs/')
-        ? opts.ref
-        : `refs/heads/${opts.ref}`
-      : (await readHead(vault.refs)).ref;
+    const named = opts.ref && (opts.ref.startsWith('refs/') ? opts.ref : `refs/heads/${opts.ref}`);
+    const ref = named || (await readHead(vault.refs)).ref;
     if (!ref || !ref.startsWith('refs/heads/'))
       throw new InvalidRefError(ref ?? 'HEAD', 'forget works on a branch (refs/heads/NAME); HEAD is detached');
     const tip = await readRef(vault.refs, ref);
@@ -191,22 +189,23 @@ export async function forget(opts: ForgetOptions): Promise<ForgetResult> {
       chain.map((c) => ({ time: c.snap.time })),
       opts.policy,
     );
-    reasons[0].push('branch tip');
+    // one list of reasons per snapshot of the chain, which starts at the tip
+    const entries = chain.map((c, i) => ({ ...c, reasons: reasons[i] ?? [] }));
+    entries[0]?.reasons.push('branch tip');
     const protectedRefs = [...allRefs].filter(
       ([r, id]) =>
         (r.startsWith('refs/milestones/') || r.startsWith('refs/tags/')) && onChain.has(id) && !dropped.includes(r),
     );
-    chain.forEach((c, i) => {
+    for (const e of entries)
       for (const [r, id] of protectedRefs)
-        if (id === c.id)
-          reasons[i].push(`${r.split('/')[1] === 'tags' ? 'tag' : 'milestone'} ${r.split('/').slice(2).join('/')}`);
-    });
-    const snapshots: ForgetEntry[] = chain.map((c, i) => ({
-      id: c.id,
-      time: c.snap.time,
-      message: c.snap.message,
-      keep: reasons[i].length > 0,
-      reasons: reasons[i],
+        if (id === e.id)
+          e.reasons.push(`${r.split('/')[1] === 'tags' ? 'tag' : 'milestone'} ${r.split('/').slice(2).join('/')}`);
+    const snapshots: ForgetEntry[] = entries.map((e) => ({
+      id: e.id,
+      time: e.snap.time,
+      message: e.snap.message,
+      keep: e.reasons.length > 0,
+      reasons: e.reasons,
     }));
     const kept = snapshots.filter((s) => s.keep).length;
     const result = { ...empty, snapshots, kept, forgotten: snapshots.length - kept, droppedRefs: dropped };
@@ -215,9 +214,8 @@ export async function forget(opts: ForgetOptions): Promise<ForgetResult> {
     const rewritten: { old: ObjectId; new: ObjectId }[] = [];
     const bodies: { id: ObjectId; body: Buffer }[] = [];
     let prev: ObjectId | null = null;
-    for (let i = chain.length - 1; i >= 0; i--) {
-      if (!snapshots[i].keep) continue;
-      const { id, snap } = chain[i];
+    for (const { id, snap, reasons: why } of [...entries].reverse()) {
+      if (!why.length) continue; // forgotten
       const parents = prev ? [prev, ...snap.parents.slice(1)] : snap.parents.slice(1);
       if (parents.length === snap.parents.length && parents.every((p, k) => p === snap.parents[k])) {
         prev = id;

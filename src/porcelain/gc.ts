@@ -37,7 +37,9 @@ export interface GcOptions {
 export interface GcResult {
   /** leftovers of killed writers removed from packs/ */
   readonly tempsRemoved: string[];
-  /** packs without an index (a writer killed between rename and index): indexed, or removed when they held nothing new */
+  /**
+   * packs without an index (a writer killed between rename and index): indexed, or removed when they held nothing new
+   */
   readonly orphanPacks: { name: string; action: 'indexed' | 'removed' | 'too young'; objects: number }[];
   /** loose objects moved into a pack */
   readonly loosePacked: number;
@@ -74,138 +76,166 @@ export async function gc(opts: GcOptions): Promise<GcResult> {
   try {
     await db.ready();
     const dir = await listPackDir(fs, paths);
-    const packsBefore = dir.indexes.size;
-
-    // 1. temps
-    const tempsRemoved: string[] = [];
-    for (const t of dir.temps) {
-      await fs.unlink(joinPath(paths.packs, t)).catch((e) => {
-        if (!isNotFound(e)) throw fsError(e, 'remove', t);
-      });
-      tempsRemoved.push(t);
-    }
-
-    // 2. orphan packs
-    const orphanPacks: GcResult['orphanPacks'][number][] = [];
-    for (const name of dir.packs) {
-      if (dir.indexes.has(name)) continue;
-      const minAge = opts.orphanMinAgeMs ?? 10 * 60e3;
-      if (minAge > 0 && Date.now() - (dir.mtimes.get(name) ?? 0) < minAge) {
-        orphanPacks.push({ name, action: 'too young', objects: 0 });
-        continue;
-      }
-      const buf = (await fs.readFile(joinPath(paths.packs, `${name}.pack`)).catch((e) => {
-        throw fsError(e, 'read', `${name}.pack`);
-      })) as Buffer;
-      const scan = await scanPack(db, buf, `${name}.pack`);
-      if (scan.entries.every((e) => db.contains(e.id))) {
-        await removePack(fs, paths, name);
-        orphanPacks.push({ name, action: 'removed', objects: scan.entries.length });
-      } else {
-        await writePackIndex(fs, paths.packs, name, scan.entries);
-        orphanPacks.push({ name, action: 'indexed', objects: scan.entries.length });
-      }
-    }
-    if (orphanPacks.some((o) => o.action !== 'too young')) await db.reload();
-
-    // 3. loose objects
-    const loose = await db.listLoose().catch((e) => {
-      throw fsError(e, 'list', db.paths.objects);
-    });
-    const builder = new PackBuilder(fs, paths, db.packSize);
-    const toRemove: ObjectId[] = [];
-    const looseCorrupt: ObjectId[] = [];
-    let done = 0;
-    try {
-      for (const id of loose) {
-        opts.onProgress?.({ phase: 'loose', done: done++, total: loose.length });
-        if (db.hasPacked(id)) {
-          toRemove.push(id);
-          continue;
-        }
-        try {
-          const rec = await db.readLooseRecord(id);
-          await verifyRecord(id, rec.type, rec.codec, rec.payload, rec.rawLength, db.looseObjectPath(id), db.codec);
-          await builder.add({ id, ...rec });
-          toRemove.push(id);
-        } catch (e) {
-          if ((e as { code?: string }).code !== 'ECORRUPT') throw e;
-          looseCorrupt.push(id);
-        }
-      }
-      await builder.finish();
-    } catch (e) {
-      await builder.abort();
-      throw e;
-    }
-    // the pack holding them is durable and indexed: the loose copies can go
-    const fans = new Set<string>();
-    for (const id of toRemove) {
-      const p = db.looseObjectPath(id);
-      await fs.unlink(p).catch((e) => {
-        if (!isNotFound(e)) throw fsError(e, 'remove', p);
-      });
-      fans.add(id.slice(0, 2));
-    }
-    for (const f of fans) await fs.rmdir(joinPath(paths.objects, f)).catch(() => {}); // only empties go
-    const loosePacked = builder.count;
-    if (builder.sealed.length || toRemove.length) await db.reload();
-
-    // 4. repack small packs
-    let repackedFrom = 0;
-    let repackedInto = 0;
-    const repackSkipped: string[] = [];
-    if (opts.repack !== false) {
-      const small = opts.smallPackBytes ?? Math.floor(db.packSize / 4);
-      const now = await listPackDir(fs, paths);
-      const candidates = [...now.indexes].filter(
-        (n) => now.packs.has(n) && (now.sizes.get(n) ?? 0) < small && !builder.sealed.some((s) => s.name === n),
-      );
-      if (candidates.length >= (opts.minSmallPacks ?? 8)) {
-        const out = new PackBuilder(fs, paths, db.packSize);
-        const copied: string[] = [];
-        try {
-          let i = 0;
-          for (const name of candidates) {
-            opts.onProgress?.({ phase: 'repack', done: i++, total: candidates.length });
-            const entries = await readPackIndex(fs, paths.packs, name);
-            const recs = await readVerifiedRecords(db, name, entries, (e) => !out.has(e.id));
-            if (!recs) {
-              repackSkipped.push(name);
-              continue;
-            }
-            for (const r of recs) await out.add(r);
-            copied.push(name);
-          }
-          await out.finish();
-        } catch (e) {
-          await out.abort();
-          throw e;
-        }
-        // the copies are durable and indexed: drop the originals
-        await db.close();
-        for (const name of copied) await removePack(fs, paths, name);
-        repackedFrom = copied.length;
-        repackedInto = out.sealed.length;
-        await db.reload();
-      }
-    }
+    const tempsRemoved = await removeTemps(vault, dir.temps);
+    const orphanPacks = await settleOrphanPacks(opts, dir);
+    const loose = await packLoose(opts);
+    const repacked =
+      opts.repack !== false ? await repackSmallPacks(opts, loose.sealed) : { from: 0, into: 0, skipped: [] };
     const after = await listPackDir(fs, paths);
     return {
       tempsRemoved,
       orphanPacks,
-      loosePacked,
-      looseRemoved: toRemove.length,
-      looseCorrupt,
-      repackedFrom,
-      repackedInto,
-      repackSkipped,
-      packsBefore,
+      loosePacked: loose.packed,
+      looseRemoved: loose.removed,
+      looseCorrupt: loose.corrupt,
+      repackedFrom: repacked.from,
+      repackedInto: repacked.into,
+      repackSkipped: repacked.skipped,
+      packsBefore: dir.indexes.size,
       packsAfter: after.indexes.size,
     };
   } finally {
     await release?.();
   }
+}
+
+type PackDir = Awaited<ReturnType<typeof listPackDir>>;
+
+/** 1. leftovers of killed commits in packs/ (nothing else writes there while the lock is held) */
+async function removeTemps(vault: Vault, temps: Iterable<string>): Promise<string[]> {
+  const { fs, db } = vault;
+  const removed: string[] = [];
+  for (const t of temps) {
+    await fs.unlink(joinPath(db.paths.packs, t)).catch((e) => {
+      if (!isNotFound(e)) throw fsError(e, 'remove', t);
+    });
+    removed.push(t);
+  }
+  return removed;
+}
+
+/** 2. packs that lost the race to their index: indexed, or removed when everything in them is stored elsewhere */
+async function settleOrphanPacks(opts: GcOptions, dir: PackDir): Promise<GcResult['orphanPacks']> {
+  const { db, fs } = opts.vault;
+  const paths = db.paths;
+  const orphanPacks: GcResult['orphanPacks'][number][] = [];
+  for (const name of dir.packs) {
+    if (dir.indexes.has(name)) continue;
+    const minAge = opts.orphanMinAgeMs ?? 10 * 60e3;
+    if (minAge > 0 && Date.now() - (dir.mtimes.get(name) ?? 0) < minAge) {
+      orphanPacks.push({ name, action: 'too young', objects: 0 });
+      continue;
+    }
+    const buf = (await fs.readFile(joinPath(paths.packs, `${name}.pack`)).catch((e) => {
+      throw fsError(e, 'read', `${name}.pack`);
+    })) as Buffer;
+    const scan = await scanPack(db, buf, `${name}.pack`);
+    if (scan.entries.every((e) => db.contains(e.id))) {
+      await removePack(fs, paths, name);
+      orphanPacks.push({ name, action: 'removed', objects: scan.entries.length });
+    } else {
+      await writePackIndex(fs, paths.packs, name, scan.entries);
+      orphanPacks.push({ name, action: 'indexed', objects: scan.entries.length });
+    }
+  }
+  if (orphanPacks.some((o) => o.action !== 'too young')) await db.reload();
+  return orphanPacks;
+}
+
+/**
+ * 3. loose objects into a new pack: each is verified, the pack is made durable and indexed, and only then are
+ * the loose files removed. Returns the packs it sealed (never repacked in the same run).
+ */
+async function packLoose(
+  opts: GcOptions,
+): Promise<{ packed: number; removed: number; corrupt: ObjectId[]; sealed: readonly { name: string }[] }> {
+  const { db, fs } = opts.vault;
+  const paths = db.paths;
+  const loose = await db.listLoose().catch((e) => {
+    throw fsError(e, 'list', db.paths.objects);
+  });
+  const builder = new PackBuilder(fs, paths, db.packSize);
+  const toRemove: ObjectId[] = [];
+  const corrupt: ObjectId[] = [];
+  let done = 0;
+  try {
+    for (const id of loose) {
+      opts.onProgress?.({ phase: 'loose', done: done++, total: loose.length });
+      if (db.hasPacked(id)) {
+        toRemove.push(id);
+        continue;
+      }
+      try {
+        const rec = await db.readLooseRecord(id);
+        await verifyRecord(id, rec.type, rec.codec, rec.payload, rec.rawLength, db.looseObjectPath(id), db.codec);
+        await builder.add({ id, ...rec });
+        toRemove.push(id);
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'ECORRUPT') throw e;
+        corrupt.push(id);
+      }
+    }
+    await builder.finish();
+  } catch (e) {
+    await builder.abort();
+    throw e;
+  }
+  // the pack holding them is durable and indexed: the loose copies can go
+  const fans = new Set<string>();
+  for (const id of toRemove) {
+    const p = db.looseObjectPath(id);
+    await fs.unlink(p).catch((e) => {
+      if (!isNotFound(e)) throw fsError(e, 'remove', p);
+    });
+    fans.add(id.slice(0, 2));
+  }
+  for (const f of fans) await fs.rmdir(joinPath(paths.objects, f)).catch(() => {}); // only empties go
+  if (builder.sealed.length || toRemove.length) await db.reload();
+  return { packed: builder.count, removed: toRemove.length, corrupt, sealed: builder.sealed };
+}
+
+/**
+ * 4. many small packs into few: records are copied (verified, not recompressed) into new packs that are durable
+ * and indexed before the old ones are removed (index first, then data). `fresh`: packs step 3 just made.
+ */
+async function repackSmallPacks(
+  opts: GcOptions,
+  fresh: readonly { name: string }[],
+): Promise<{ from: number; into: number; skipped: string[] }> {
+  const { db, fs } = opts.vault;
+  const paths = db.paths;
+  const skipped: string[] = [];
+  const small = opts.smallPackBytes ?? Math.floor(db.packSize / 4);
+  const now = await listPackDir(fs, paths);
+  const candidates = [...now.indexes].filter(
+    (n) => now.packs.has(n) && (now.sizes.get(n) ?? 0) < small && !fresh.some((s) => s.name === n),
+  );
+  if (candidates.length < (opts.minSmallPacks ?? 8)) return { from: 0, into: 0, skipped };
+  const out = new PackBuilder(fs, paths, db.packSize);
+  const copied: string[] = [];
+  try {
+    let i = 0;
+    for (const name of candidates) {
+      opts.onProgress?.({ phase: 'repack', done: i++, total: candidates.length });
+      const entries = await readPackIndex(fs, paths.packs, name);
+      const recs = await readVerifiedRecords(db, name, entries, (e) => !out.has(e.id));
+      if (!recs) {
+        skipped.push(name);
+        continue;
+      }
+      for (const r of recs) await out.add(r);
+      copied.push(name);
+    }
+    await out.finish();
+  } catch (e) {
+    await out.abort();
+    throw e;
+  }
+  // the copies are durable and indexed: drop the originals
+  await db.close();
+  for (const name of copied) await removePack(fs, paths, name);
+  await db.reload();
+  return { from: copied.length, into: out.sealed.length, skipped };
 }
 
 export interface AutoGcOptions {

@@ -39,7 +39,8 @@ export async function refNames(vault: Vault): Promise<Map<ObjectId, string[]>> {
     let id = ref_id;
     if (ref.startsWith('refs/milestones/')) {
       const s = await readSnapshot(vault, id).catch(() => null);
-      if (s && s.meta['vault.annotation'] === 'milestone' && s.parents.length === 1) id = s.parents[0];
+      const [marked] = s?.parents ?? [];
+      if (s && s.meta['vault.annotation'] === 'milestone' && s.parents.length === 1 && marked) id = marked;
     }
     const short = ref.replace(/^refs\/heads\//, '').replace(/^refs\//, '');
     out.set(id, [...(out.get(id) ?? []), short]);

@@ -42,7 +42,10 @@ export interface PruneResult {
   readonly liveObjects: number;
   /** unreachable loose objects deleted (or that would be) */
   readonly looseDeleted: number;
-  /** unreachable loose objects kept because they are younger than the protected window (packs younger than it are kept whole) */
+  /**
+   * unreachable loose objects kept because they are younger than the protected window (packs younger than it are kept
+   * whole)
+   */
   readonly looseProtected: number;
   readonly packs: PrunePlanPack[];
   /** objects that are no longer stored anywhere */
@@ -71,11 +74,8 @@ async function makePlan(vault: Vault, protectMs: number, threshold: number, now:
   await db.reload().catch((e) => {
     throw fsError(e, 'read', db.paths.root);
   });
-  if (db.damagedPacks.length)
-    throw new DamagedVaultError(
-      'prune',
-      `pack index ${db.damagedPacks[0].name}.idx is unreadable (${db.damagedPacks[0].reason})`,
-    );
+  const [damaged] = db.damagedPacks;
+  if (damaged) throw new DamagedVaultError('prune', `pack index ${damaged.name}.idx is unreadable (${damaged.reason})`);
   const dir = await listPackDir(fs, db.paths);
   const roots = await collectRoots(vault, protectMs, now);
   const live = await reachableObjects(db, roots);
@@ -115,13 +115,9 @@ async function makePlan(vault: Vault, protectMs: number, threshold: number, now:
     }
     // a pack younger than the window may hold what a lock-free plumbing command (hash-object -w) just wrote
     const recent = protectMs > 0 && now - (dir.mtimes.get(name) ?? 0) < protectMs;
-    const action = recent
-      ? 'keep'
-      : keepIds.size === 0
-        ? 'delete'
-        : bytes - liveBytes > threshold * bytes
-          ? 'rewrite'
-          : 'keep';
+    let action: 'keep' | 'delete' | 'rewrite' = 'keep';
+    if (!recent && keepIds.size === 0) action = 'delete';
+    else if (!recent && bytes - liveBytes > threshold * bytes) action = 'rewrite';
     if (action === 'keep') for (const e of entries) if (live.has(e.id)) covered.add(e.id);
     packs.push({
       name,

@@ -152,7 +152,8 @@ export function parseDuration(s: string): number {
   let m: RegExpExecArray | null;
   let end = 0;
   while ((m = re.exec(t))) {
-    total += Number(m[1]) * unit[m[2]];
+    const [, n, u = ''] = m;
+    total += Number(n) * (unit[u] ?? NaN);
     end = re.lastIndex;
   }
   if (end === 0 || end !== t.length) return NaN;

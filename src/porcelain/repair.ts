@@ -67,6 +67,33 @@ async function quarantine(vault: Vault, from: string, name: string): Promise<voi
  *    re-reads the folder and stores again whatever content it still has;
  *  - finally verify runs and names the snapshots and paths still damaged.
  */
+/** How many of the records an index names fail verification, read one by one as a reader would. */
+async function countBadRecords(
+  vault: Vault,
+  packPath: string,
+  name: string,
+  entries: readonly PackEntry[],
+): Promise<number> {
+  const { db, fs } = vault;
+  const fh = await fs.open(packPath, 'r').catch((e) => {
+    throw fsError(e, 'open', packPath);
+  });
+  let bad = 0;
+  try {
+    for (const e of entries) {
+      try {
+        await readVerifiedRecord(fh, e, `${name}.pack`, db.codec);
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'ECORRUPT') throw err;
+        bad++;
+      }
+    }
+  } finally {
+    await fh.close().catch(() => {});
+  }
+  return bad;
+}
+
 export async function repair(opts: RepairOptions): Promise<RepairResult> {
   const { vault } = opts;
   const { db, fs } = vault;
@@ -109,22 +136,7 @@ export async function repair(opts: RepairOptions): Promise<RepairResult> {
       const packPath = joinPath(paths.packs, `${name}.pack`);
       if (old) {
         // check every record the index names
-        const fh = await fs.open(packPath, 'r').catch((e) => {
-          throw fsError(e, 'open', packPath);
-        });
-        let bad = 0;
-        try {
-          for (const e of old) {
-            try {
-              await readVerifiedRecord(fh, e, `${name}.pack`, db.codec);
-            } catch (err) {
-              if ((err as { code?: string }).code !== 'ECORRUPT') throw err;
-              bad++;
-            }
-          }
-        } finally {
-          await fh.close().catch(() => {});
-        }
+        const bad = await countBadRecords(vault, packPath, name, old);
         if (!bad) continue;
         reason = `${bad} record(s) failed verification`;
       }

@@ -114,7 +114,9 @@ export async function worktreeEntry(
 ): Promise<{ kind: 'file' | 'dir' | 'symlink'; size: number; mtime: number } | null> {
   try {
     const st = await vault.fs.lstat(diskPath(vault.workTree, path));
-    const kind = st.isSymbolicLink() ? 'symlink' : st.isDirectory() ? 'dir' : 'file';
+    let kind: 'file' | 'dir' | 'symlink' = 'file';
+    if (st.isSymbolicLink()) kind = 'symlink';
+    else if (st.isDirectory()) kind = 'dir';
     return { kind, size: Number(st.size), mtime: Number(st.mtimeMs) };
   } catch (e) {
     if (isNotFound(e)) return null;

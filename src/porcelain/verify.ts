@@ -61,7 +61,8 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   const problem = (kind: ProblemKind, id: string, message: string) => raw.push({ kind, id, message });
   const codeKind = (e: unknown): ProblemKind => {
     const c = (e as { code?: string }).code;
-    return c === 'ENOOBJECT' ? 'missing' : c === 'ECORRUPT' ? 'corrupt' : 'malformed';
+    if (c === 'ENOOBJECT') return 'missing';
+    return c === 'ECORRUPT' ? 'corrupt' : 'malformed';
   };
 
   await db.ready();
@@ -217,7 +218,7 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
       if (depth > 256 || paths.size >= 20) return;
       for (const { parent, name } of parents.get(id) ?? []) {
         if (parent.startsWith('refs/')) continue;
-        const path = name ? (suffix ? `${name}/${suffix}` : name) : suffix;
+        const path = name && suffix ? `${name}/${suffix}` : name || suffix;
         if (snapIds.has(parent)) {
           snaps.add(parent);
           if (path) paths.add(path);

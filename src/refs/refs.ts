@@ -77,7 +77,8 @@ export async function readRef(opts: RefOptions, ref: string): Promise<ObjectId |
   if (!isObjectId(raw))
     throw new InvalidRefError(
       ref,
-      `malformed content '${String(raw).slice(0, 40)}' (expected a 64-hex snapshot id); fix it with 'vault update-ref ${ref} ID'`,
+      `malformed content '${String(raw).slice(0, 40)}' (expected a ` +
+        `64-hex snapshot id); fix it with 'vault update-ref ${ref} ID'`,
     );
   return raw;
 }
@@ -190,7 +191,9 @@ async function appendReflog(
   value: ObjectId | null,
 ): Promise<void> {
   const zero = '0'.repeat(64);
-  const line = `${old ?? zero} ${value ?? zero} ${opts.time} ${opts.author.replace(/[\t\n]/g, ' ')}\t${opts.message.replace(/\n/g, ' ')}\n`;
+  const line =
+    `${old ?? zero} ${value ?? zero} ${opts.time} ` +
+    `${opts.author.replace(/[\t\n]/g, ' ')}\t${opts.message.replace(/\n/g, ' ')}\n`;
   const path = joinPath(opts.vaultDir, 'logs', ref);
   await opts.fs.mkdir(dirname(path), { recursive: true });
   await opts.fs.appendFile(path, line);
@@ -217,12 +220,13 @@ export async function readReflog(opts: RefOptions, ref: string): Promise<ReflogE
   for (const line of raw.split('\n')) {
     const m = /^([0-9a-f]{64}) ([0-9a-f]{64}) (\d+) ([^\t]*)\t(.*)$/.exec(line);
     if (!m) continue; // a torn last line after a crash is skipped
+    const [, old = zero, value = zero, time, author = '', message = ''] = m; // every group takes part
     out.push({
-      old: m[1] === zero ? null : m[1],
-      value: m[2] === zero ? null : m[2],
-      time: Number(m[3]),
-      author: m[4],
-      message: m[5],
+      old: old === zero ? null : old,
+      value: value === zero ? null : value,
+      time: Number(time),
+      author,
+      message,
     });
   }
   return out;

@@ -46,11 +46,13 @@ export async function revParse(opts: RevParseOptions, rev: string): Promise<Obje
   if (!base) throw new UnknownRevisionError(rev, 'empty name');
   let id = await resolveBase(opts, rev, base);
   for (const step of suffix.match(/~\d*|\^1?/g) ?? []) {
-    const n = step.startsWith('~') ? (step.length > 1 ? Number(step.slice(1)) : 1) : 1;
+    // `~N` goes N parents up; `~`, `^` and `^1` one
+    const n = step.startsWith('~') && step.length > 1 ? Number(step.slice(1)) : 1;
     for (let i = 0; i < n; i++) {
       const snap = decodeSnapshot(await opts.db.readTyped(id, 'snapshot'), id);
-      if (!snap.parents.length) throw new UnknownRevisionError(rev, `snapshot ${id.slice(0, 12)} has no parent`);
-      id = snap.parents[0];
+      const [parent] = snap.parents;
+      if (!parent) throw new UnknownRevisionError(rev, `snapshot ${id.slice(0, 12)} has no parent`);
+      id = parent;
     }
   }
   return id;
@@ -66,7 +68,8 @@ async function resolveBase(opts: RevParseOptions, rev: string, base: string): Pr
   if (/^[0-9a-f]{4,64}$/.test(base)) {
     const hits = isObjectId(base) && (await opts.db.has(base)) ? [base] : await snapshotsWithPrefix(opts.db, base);
     if (hits.length > 1) throw new AmbiguousRevisionError(base, hits);
-    if (hits.length === 1) return hits[0];
+    const [hit] = hits;
+    if (hit) return hit;
   }
   if (!/[\s:?*[\\]/.test(base)) {
     const candidates = refCandidates(base);
@@ -85,7 +88,8 @@ async function resolveBase(opts: RevParseOptions, rev: string, base: string): Pr
 async function peel(db: ObjectDatabase, ref: string, id: ObjectId): Promise<ObjectId> {
   if (!ref.startsWith('refs/milestones/') && !ref.startsWith('refs/tags/')) return id;
   const s = decodeSnapshot(await db.readTyped(id, 'snapshot'), id);
-  return s.meta['vault.annotation'] && s.parents.length === 1 ? s.parents[0] : id;
+  const [marked] = s.parents;
+  return s.meta['vault.annotation'] && s.parents.length === 1 && marked ? marked : id;
 }
 
 /** The error for a name nothing matches: a too-short id prefix says so; a near miss of a ref name is suggested. */

@@ -32,7 +32,10 @@ export type { Persona };
 export interface AppProps {
   vault: Vault;
   persona?: Persona;
-  /** how to draw pictures: true or 'truecolor', '256', false for ASCII (default: what the terminal says, see pictureColorWanted) */
+  /**
+   * how to draw pictures: true or 'truecolor', '256', false for ASCII (default: what the terminal says, see
+   * pictureColorWanted)
+   */
   pictureColor?: boolean | PictureColor;
   /** where `o` writes the HTML timeline (default: a new temporary folder) */
   htmlDir?: string;
@@ -82,7 +85,9 @@ function diffTitle(s: TuiState): string {
   return from ? `${from.id.slice(0, 8)}..${what}` : what;
 }
 
-/** The whole screen: header, the timeline or diff view, prompts, status line. Keys: see keymap.ts and use-commands.ts. */
+/**
+ * The whole screen: header, the timeline or diff view, prompts, status line. Keys: see keymap.ts and use-commands.ts.
+ */
 export function App({ vault, persona, pictureColor = pictureColorWanted(), htmlDir, opener, preload }: AppProps) {
   const { exit } = useApp();
   const { columns: width, rows } = useTerminalSize();

@@ -13,7 +13,8 @@ export function buildSummary(
     const rating =
       b.average === null
         ? 'no feedback yet'
-        : `★${b.average.toFixed(2)} (${b.count} rating${b.count === 1 ? '' : 's'}${b.crashes ? `, ${b.crashes} crash${b.crashes === 1 ? '' : 'es'}` : ''})`;
+        : `★${b.average.toFixed(2)} (${b.count} ` +
+          `rating${b.count === 1 ? '' : 's'}${b.crashes ? `, ${b.crashes} crash${b.crashes === 1 ? '' : 'es'}` : ''})`;
     return `${b.label} ${rating}`;
   });
   const regressions = builds

@@ -76,7 +76,8 @@ export function DiffView({
   return (
     <Box flexDirection="column" height={height}>
       {bar(
-        `${title}: ${diff.files.length} file${diff.files.length === 1 ? '' : 's'} changed${diff.parent ? ` since ${diff.parent.slice(0, 8)}` : ' (first snapshot)'}`,
+        `${title}: ${diff.files.length} file${diff.files.length === 1 ? '' : 's'} ` +
+          `changed${diff.parent ? ` since ${diff.parent.slice(0, 8)}` : ' (first snapshot)'}`,
         pane === 'files',
       )}
       <FileList

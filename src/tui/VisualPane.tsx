@@ -4,7 +4,10 @@ import { theme } from './theme.js';
 import { fit } from './text.js';
 import type { Visual } from './use-visual.js';
 
-/** Creative persona: before / after / diff pictures of an image or model, then the visual diff's lines (scrolled by `offset`). */
+/**
+ * Creative persona: before / after / diff pictures of an image or model, then the visual diff's lines (scrolled by
+ * `offset`).
+ */
 export function VisualPane({
   visual,
   rows,

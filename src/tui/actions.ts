@@ -198,7 +198,10 @@ export async function writeHtmlTimeline(vault: Vault, dir?: string): Promise<{ p
   return { path, versions: versions.length };
 }
 
-/** Open a file in the desktop's browser when there is a desktop and xdg-open; false otherwise (the path is shown instead). */
+/**
+ * Open a file in the desktop's browser when there is a desktop and xdg-open; false otherwise (the path is shown
+ * instead).
+ */
 export function openInBrowser(path: string, env: NodeJS.ProcessEnv = process.env): boolean {
   if (!env.DISPLAY && !env.WAYLAND_DISPLAY) return false;
   try {

@@ -59,7 +59,9 @@ export class ChangeStore {
     this.run();
   }
 
-  /** Resolves when nothing urgent is left (the rows on screen have their changes): lower-priority reading waits for it. */
+  /**
+   * Resolves when nothing urgent is left (the rows on screen have their changes): lower-priority reading waits for it.
+   */
   readonly idle = (): Promise<void> => {
     if (this.closed || (!this.urgent.length && !this.urgentNow)) return Promise.resolve();
     return new Promise((r) => this.idlers.push(r));

@@ -7,7 +7,10 @@ export interface PanelLine {
   readonly tone?: 'added' | 'deleted' | 'modified' | 'hunk' | 'dim' | 'error';
 }
 
-/** A pseudo-entry above the changed files in the Diff view (platform config, bundles): a label, a one-line summary, lines to show. */
+/**
+ * A pseudo-entry above the changed files in the Diff view (platform config, bundles): a label, a one-line summary,
+ * lines to show.
+ */
 export interface Panel {
   readonly key: string;
   readonly label: string;
@@ -111,7 +114,9 @@ export async function bundlesPanel(vault: Vault, a: string, b: string): Promise<
     lines.push({ text: `${mark} ${x.name}: ${x.status}, ${size}, download ${bytes(x.download)}${redeclared}`, tone });
     for (const c of x.changes)
       lines.push({
-        text: `    ${c.kind.padEnd(8)} ${c.path}  ${c.kind === 'modified' ? `${bytes(c.oldSize ?? 0)} -> ${bytes(c.newSize ?? 0)}` : bytes(c.newSize ?? c.oldSize ?? 0)}`,
+        text:
+          `    ${c.kind.padEnd(8)} ${c.path}  ` +
+          `${c.kind === 'modified' ? `${bytes(c.oldSize ?? 0)} -> ${bytes(c.newSize ?? 0)}` : bytes(c.newSize ?? c.oldSize ?? 0)}`,
         tone: 'dim',
       });
   }

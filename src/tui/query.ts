@@ -20,8 +20,12 @@ export function parseQuery(s: string): Query {
   for (const word of s.trim().split(/\s+/)) {
     if (!word) continue;
     const m = /^(type|path):(.*)$/i.exec(word);
-    if (m && m[2]) (m[1].toLowerCase() === 'type' ? types : paths).push(m[2].toLowerCase());
-    else if (!m) text.push(word.toLowerCase());
+    if (!m) {
+      text.push(word.toLowerCase());
+      continue;
+    }
+    const [, key = '', value] = m;
+    if (value) (key.toLowerCase() === 'type' ? types : paths).push(value.toLowerCase());
   }
   return { text, types, paths };
 }

@@ -66,7 +66,10 @@ export function truecolorWanted(env: NodeJS.ProcessEnv = process.env): boolean {
   );
 }
 
-/** How pictures are drawn: 24-bit half blocks, the xterm 256-colour palette when colours are on without truecolour, or (false) an ASCII ramp. */
+/**
+ * How pictures are drawn: 24-bit half blocks, the xterm 256-colour palette when colours are on without truecolour, or
+ * (false) an ASCII ramp.
+ */
 export type PictureColor = false | 'truecolor' | '256';
 
 export function pictureColorWanted(env: NodeJS.ProcessEnv = process.env): PictureColor {

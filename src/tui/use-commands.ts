@@ -146,7 +146,8 @@ function effects(d: CommandDeps): Record<EffectCommand, () => void> {
       const m = store.get().mode;
       if (m?.kind !== 'elements') return;
       store.dispatch({ type: 'close' });
-      elementRestorePlan(vault, m.snapshot, m.path, m.list[m.cursor]).then(ask, fail);
+      const choice = m.list[m.cursor];
+      if (choice) elementRestorePlan(vault, m.snapshot, m.path, choice).then(ask, fail);
     },
     yes: () => {
       const m = store.get().mode;

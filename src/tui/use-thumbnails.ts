@@ -76,9 +76,8 @@ export function useThumbnails(opts: {
         (w) => cache.current.get(`${id}:${w.path}:${rows}:${maxCols}:${color}`) ?? { ...w, lines: null, cols: maxCols },
       );
       if (live) setState({ key, thumbs: [...thumbs], total: all.length });
-      for (let i = 0; i < wanted.length; i++) {
-        if (thumbs[i].lines) continue;
-        const w = wanted[i];
+      for (const [i, w] of wanted.entries()) {
+        if (thumbs[i]?.lines) continue;
         let t: Thumb;
         try {
           const img = await mod.thumbnailFor(vault, id, w.path);

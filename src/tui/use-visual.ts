@@ -7,7 +7,9 @@ export interface Visual {
   /** before, after and (both existing) the diff picture, from the stored thumbnails */
   readonly pictures: readonly Thumb[];
   readonly captions: readonly string[];
-  /** the visual diff of the originals, as lines (share of pixels changed, regions; model parts); null while computing */
+  /**
+   * the visual diff of the originals, as lines (share of pixels changed, regions; model parts); null while computing
+   */
   readonly report: readonly string[] | null;
 }
 
@@ -77,7 +79,8 @@ export function useVisual(opts: {
           pictures,
           captions,
           report: [
-            `originals over ${mib(VISUAL_MAX_BYTES)} are not compared here: run vault diff --visual ${parent.slice(0, 8)} ${snapshot.slice(0, 8)} --path ${change.path}`,
+            `originals over ${mib(VISUAL_MAX_BYTES)} are not compared here: run vault diff ` +
+              `--visual ${parent.slice(0, 8)} ${snapshot.slice(0, 8)} --path ${change.path}`,
           ],
         });
       const visual = await import('../personas/creative/visual/index.js');

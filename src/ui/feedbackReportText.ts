@@ -70,7 +70,8 @@ function regressionLines(g: Regression, o: ReportTextOptions): string[] {
   const folded = g.changes.length - g.rows.length;
   out.push(
     fit(
-      `  ${g.changes.length} file(s) changed between their snapshots${folded ? `, in ${g.rows.length} row(s) (sidecars such as .import with their file)` : ''}:`,
+      `  ${g.changes.length} file(s) changed between their ` +
+        `snapshots${folded ? `, in ${g.rows.length} row(s) (sidecars such as .import with their file)` : ''}:`,
       o.width,
     ),
   );

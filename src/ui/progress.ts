@@ -60,18 +60,16 @@ export class ProgressMeter {
       this.phase = s.phase;
     }
     this.window.push({ t: now, bytes: s.bytes });
-    while (this.window.length > 2 && now - this.window[0].t > this.windowMs) this.window.shift();
-    const first = this.window[0];
+    while (this.window.length > 2 && now - this.window[0]!.t > this.windowMs) this.window.shift();
+    const [first = { t: now, bytes: s.bytes }] = this.window; // never empty: the sample was just pushed
     const dt = (now - first.t) / 1000;
     // too short a window: keep the last rate, unless the window just started over (new phase)
-    const rate =
-      dt > 0.05 ? Math.max(0, (s.bytes - first.bytes) / dt) : this.window.length > 1 ? (this.last?.rate ?? 0) : 0;
-    const fraction =
-      s.bytesTotal > 0
-        ? Math.min(1, s.bytes / s.bytesTotal)
-        : s.itemsTotal > 0
-          ? Math.min(1, s.items / s.itemsTotal)
-          : null;
+    let rate = 0;
+    if (dt > 0.05) rate = Math.max(0, (s.bytes - first.bytes) / dt);
+    else if (this.window.length > 1) rate = this.last?.rate ?? 0;
+    let fraction: number | null = null;
+    if (s.bytesTotal > 0) fraction = Math.min(1, s.bytes / s.bytesTotal);
+    else if (s.itemsTotal > 0) fraction = Math.min(1, s.items / s.itemsTotal);
     const eta = s.bytesTotal > 0 && rate > 0 ? Math.max(0, (s.bytesTotal - s.bytes) / rate) : null;
     this.last = { sample: s, fraction, rate, eta, elapsed: (now - this.start) / 1000 };
     return this.last;
@@ -94,7 +92,10 @@ export function bar(fraction: number | null, width: number): string {
   return `[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${String(Math.floor(fraction * 100)).padStart(3)}%`;
 }
 
-/** "12/40 files  1.20 MiB/3.00 MiB  5.10 MiB/s  0:03 left" (parts with unknown totals left out; `items: false` leaves the counts out). */
+/**
+ * "12/40 files  1.20 MiB/3.00 MiB  5.10 MiB/s  0:03 left" (parts with unknown totals left out; `items: false` leaves
+ * the counts out).
+ */
 export function progressText(v: ProgressView, opts: { items?: boolean } = {}): string {
   const s = v.sample;
   const parts: string[] = [];

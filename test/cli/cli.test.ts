@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert';
 import { listTree } from '../helpers/tree.js';
 import { nodeFs, tempDir } from '../helpers/vault.js';
 import { ROOT, runVault, type CliRun } from '../helpers/cli.js';
+import { must } from '../helpers/must.js';
 
 interface Ctx {
   dir: string;
@@ -26,7 +27,7 @@ function vault(cwd: string, ...args: string[]): Promise<Run> {
 function assertUserError(r: Run, exit = 1): void {
   assert.is(r.code, exit, `exit code; stderr: ${r.stderr}`);
   const lines = r.stderr.trimEnd().split('\n');
-  assert.match(lines[0], /^vault: \S/);
+  assert.match(must(lines[0]), /^vault: \S/);
   for (const l of lines.slice(1)) assert.match(l, /^hint: /, 'only a hint may follow the message');
   assert.not.match(r.stderr, /^\s+at /m, 'no stack trace');
   assert.not.match(r.stderr, /internal error/);
@@ -130,8 +131,8 @@ test('init, commit -m, status, diff, log --json, restore --to: a whole session',
       [id1, 'first', []],
     ],
   );
-  assert.equal(entries[0].refs, ['main']);
-  assert.is(entries[0].author, 'Tess Ter <tess@example.org>');
+  assert.equal(must(entries[0]).refs, ['main']);
+  assert.is(must(entries[0]).author, 'Tess Ter <tess@example.org>');
 
   const dd = await vault(work, 'diff', 'HEAD~1', 'HEAD', '--stat');
   assert.match(dd.stdout, /^added +new\.txt/m);

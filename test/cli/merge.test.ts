@@ -18,7 +18,7 @@ const psd = (hero: Rgba, sky: Rgba) =>
     { name: 'Sky', color: sky, rect: [0, 0, 16, 4] },
     { name: 'Hero', color: hero, rect: [6, 6, 3, 3] },
   ]);
-const [RED, BLUE, GOLD, DUSK]: Rgba[] = [
+const [RED, BLUE, GOLD, DUSK]: [Rgba, Rgba, Rgba, Rgba] = [
   [200, 30, 30, 255],
   [30, 30, 200, 255],
   [240, 190, 40, 255],

@@ -15,11 +15,13 @@ import type { FsPromises } from '../../src/plumbing/fs.js';
 export type MemVolume = InstanceType<typeof Volume>;
 
 type AnyFn = (...args: unknown[]) => Promise<unknown>;
+/** the memfs promises the POSIX fixes below call */
+type Used = 'lstat' | 'readlink' | 'rename' | 'unlink' | 'symlink' | 'open' | 'chmod';
 
 export function memFs(json: Record<string, string | null> = {}): { vol: MemVolume; fs: FsPromises } {
   const vol = Volume.fromJSON(json);
-  const p = vol.promises as unknown as Record<string, AnyFn>;
-  const base = bindAll(p);
+  const p = vol.promises as unknown as Record<Used, AnyFn>;
+  const base = bindAll(vol.promises as unknown as Record<string, unknown>);
   const fs = {
     ...base,
     // POSIX: a symlink's lstat size is the length of its target (memfs says 0)
@@ -51,9 +53,9 @@ export function memFs(json: Record<string, string | null> = {}): { vol: MemVolum
   return { vol, fs };
 }
 
-function bindAll(p: Record<string, AnyFn>): Record<string, AnyFn> {
+function bindAll(p: Record<string, unknown>): Record<string, AnyFn> {
   const out: Record<string, AnyFn> = {};
-  for (const k of Object.keys(p)) if (typeof p[k] === 'function') out[k] = p[k].bind(p);
+  for (const [k, v] of Object.entries(p)) if (typeof v === 'function') out[k] = v.bind(p) as AnyFn;
   return out;
 }
 
@@ -70,9 +72,10 @@ export function watchFs(fs: FsPromises, ops: readonly (keyof FsPromises)[]): { f
   const calls: Call[] = [];
   const src = fs as unknown as Record<string, AnyFn>;
   const wrapped: Record<string, AnyFn> = {};
-  for (const k of Object.keys(src)) wrapped[k] = src[k];
+  for (const [k, f] of Object.entries(src)) wrapped[k] = f;
   for (const op of ops) {
     const f = src[op as string];
+    if (!f) throw new Error(`watchFs: the fs has no ${op}`);
     wrapped[op as string] = (...args: unknown[]) => {
       calls.push({ op: op as string, path: String(args[0]) });
       return f(...args);

@@ -4,6 +4,7 @@ import { decodeChunkList, encodeChunkList } from '../../src/objects/chunkList.js
 import { hashObject } from '../../src/objects/hashObject.js';
 import type { ChunkList } from '../../src/objects/types.js';
 import { codeOfSync } from '../helpers/vault.js';
+import { must } from '../helpers/must.js';
 
 const test = suite('objects/chunkList');
 
@@ -36,7 +37,10 @@ test('binary layout: u64 total, u32 count, then (32-byte id, u32 size) per chunk
 test('deterministic: same list, same bytes and id; order matters', () => {
   const again = encodeChunkList({ size: LIST.size, chunks: LIST.chunks.map((c) => ({ ...c })) });
   assert.ok(encodeChunkList(LIST).equals(again));
-  const swapped = encodeChunkList({ size: LIST.size, chunks: [LIST.chunks[1], LIST.chunks[0], LIST.chunks[2]] });
+  const swapped = encodeChunkList({
+    size: LIST.size,
+    chunks: [must(LIST.chunks[1]), must(LIST.chunks[0]), must(LIST.chunks[2])],
+  });
   assert.is.not(hashObject('chunklist', swapped), hashObject('chunklist', again));
 });
 

@@ -8,6 +8,7 @@ import { ObjectDatabase } from '../../src/plumbing/ObjectDatabase.js';
 import { memFs, type MemVolume } from '../helpers/memfs.js';
 import { prngBytes } from '../helpers/prng.js';
 import { codeOf } from '../helpers/vault.js';
+import { must } from '../helpers/must.js';
 
 interface Ctx {
   vol: MemVolume;
@@ -110,11 +111,11 @@ test('writer: put then flush makes objects readable, here and after reopening', 
   assert.ok(stats.storedBytes < stats.rawBytes);
   const again = await open();
   for (const d of [db, again]) {
-    for (let i = 0; i < ids.length; i++) {
-      assert.ok(d.contains(ids[i]));
-      const o = await d.read(ids[i]);
+    for (const [i, id] of ids.entries()) {
+      assert.ok(d.contains(id));
+      const o = await d.read(id);
       assert.is(o.type, 'chunk');
-      assert.ok(o.body.equals(bodies[i]));
+      assert.ok(o.body.equals(must(bodies[i])));
     }
   }
 });
@@ -164,7 +165,7 @@ test('writer: packs are sealed at packSize; every object stays readable', async 
   assert.ok(packFiles(vol, 'pack').length >= 3, `${packFiles(vol, 'pack').length} packs`);
   assert.is(packFiles(vol, 'idx').length, packFiles(vol, 'pack').length);
   const again = await open();
-  for (let i = 0; i < ids.length; i++) assert.ok((await again.read(ids[i])).body.equals(bodies[i]));
+  for (const [i, id] of ids.entries()) assert.ok((await again.read(id)).body.equals(must(bodies[i])));
 });
 
 test('a missing object: read throws ENOOBJECT; has() is false', async ({ db }) => {
@@ -188,7 +189,7 @@ test('every flipped byte of a raw loose object: read throws ECORRUPT', async ({ 
   for (let i = 0; i < orig.length; i++) {
     for (const mask of [0x01, 0x80]) {
       patch(vol, path, (b) => {
-        b[i] ^= mask;
+        b[i]! ^= mask; // i < orig.length
         return b;
       });
       assert.is(await codeOf(async () => (await open()).read(id)), 'ECORRUPT', `byte ${i} ^ ${mask}`);
@@ -206,7 +207,7 @@ test('every flipped byte of a compressed loose object: ECORRUPT, never other byt
   let corrupt = 0;
   for (let i = 0; i < orig.length; i++) {
     patch(vol, path, (b) => {
-      b[i] ^= 0x01;
+      b[i]! ^= 0x01; // i < orig.length
       return b;
     });
     try {
@@ -231,20 +232,21 @@ test('a flipped byte inside a packed object: read throws ECORRUPT for it, the ot
   const ids: string[] = [];
   for (const b of bodies) ids.push(await w.put('chunk', b));
   await w.flush();
-  const [pack] = packFiles(vol, 'pack');
+  const pack = must(packFiles(vol, 'pack')[0], 'a pack');
   const orig = Buffer.from(vol.readFileSync(pack) as Buffer);
   const entries = [...db.packedEntries()];
-  for (let k = 0; k < ids.length; k++) {
-    const e = entries.find((x) => x.id === ids[k])!;
+  for (const [k, id] of ids.entries()) {
+    const e = entries.find((x) => x.id === id)!;
     // first byte (codec), middle, last byte of the record
     for (const at of [e.offset, e.offset + Math.floor(e.length / 2), e.offset + e.length - 1]) {
       patch(vol, pack, (b) => {
-        b[at] ^= 0x40;
+        b[at]! ^= 0x40; // a byte of the record, inside the pack
         return b;
       });
       const d = await open();
-      assert.is(await codeOf(() => d.read(ids[k])), 'ECORRUPT', `object ${k}, byte ${at}`);
-      for (let j = 0; j < ids.length; j++) if (j !== k) assert.ok((await d.read(ids[j])).body.equals(bodies[j]));
+      assert.is(await codeOf(() => d.read(id)), 'ECORRUPT', `object ${k}, byte ${at}`);
+      for (const [j, other] of ids.entries())
+        if (j !== k) assert.ok((await d.read(other)).body.equals(must(bodies[j])));
       await d.close();
       patch(vol, pack, () => orig);
     }
@@ -255,7 +257,7 @@ test('a truncated pack: ECORRUPT', async ({ db, vol, open }) => {
   const w = db.writer();
   const id = await w.put('chunk', prngBytes(8, 4000));
   await w.flush();
-  const [pack] = packFiles(vol, 'pack');
+  const pack = must(packFiles(vol, 'pack')[0], 'a pack');
   patch(vol, pack, (b) => b.subarray(0, b.length - 10));
   assert.is(await codeOf(async () => (await open()).read(id)), 'ECORRUPT');
 });
@@ -264,7 +266,7 @@ test('a pack without its .idx is invisible (an unfinished write)', async ({ db, 
   const w = db.writer();
   const id = await w.put('chunk', TEXT);
   await w.flush();
-  const [idx] = packFiles(vol, 'idx');
+  const idx = must(packFiles(vol, 'idx')[0], 'a pack index');
   vol.unlinkSync(idx);
   const d = await open();
   assert.is(d.packCount, 0);

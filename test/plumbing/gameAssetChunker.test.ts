@@ -14,6 +14,7 @@ import { prngBytes } from '../helpers/prng.js';
 import { memVault } from '../helpers/vault.js';
 // the container writers the builds benchmark uses
 import { makePck, makeTar, makeZip } from '../../bench/containers.mjs';
+import { must } from '../helpers/must.js';
 
 const test = suite('plumbing/GameAssetChunker');
 
@@ -24,7 +25,7 @@ const chunker = new FileTypeAwareChunker({ containers: true });
 function smooth(seed: number, n: number): Buffer {
   const noise = prngBytes(seed, n);
   const b = Buffer.alloc(n);
-  for (let i = 0; i < n; i++) b[i] = ((i >> 6) + (noise[i] & 7)) & 0xff;
+  for (let i = 0; i < n; i++) b[i] = ((i >> 6) + (must(noise[i]) & 7)) & 0xff;
   return b;
 }
 
@@ -155,7 +156,7 @@ const MALFORMED: [string, string, () => Buffer][] = [
     'a.tar',
     () => {
       const t = Buffer.from(makeTar(ASSETS()));
-      t[0] ^= 1;
+      t[0]! ^= 1; // a tar is never empty
       return t;
     },
   ],
@@ -232,21 +233,22 @@ test('commit and restore of builds (and a malformed one) are byte-identical', as
   const assets = ASSETS();
   const badPck = Buffer.from(makePck(assets));
   badPck.writeUInt32LE(999_999, 96);
+  const [pck, zip, tar, hero] = [
+    makePck(assets),
+    makeZip(assets.map((a) => ({ ...a, deflate: a.name.endsWith('.tscn') }))),
+    makeTar(assets),
+    must(assets[0]).data,
+  ];
   const files: Record<string, Buffer> = {
-    'Build/game.pck': makePck(assets),
-    'Build/game.zip': makeZip(assets.map((a) => ({ ...a, deflate: a.name.endsWith('.tscn') }))),
-    'Build/game.tar': makeTar(assets),
+    'Build/game.pck': pck,
+    'Build/game.zip': zip,
+    'Build/game.tar': tar,
     'Build/broken.pck': badPck,
-    'Assets/hero.png': assets[0].data,
+    'Assets/hero.png': hero,
   };
   const tree = {
-    Build: {
-      'game.pck': files['Build/game.pck'],
-      'game.zip': files['Build/game.zip'],
-      'game.tar': files['Build/game.tar'],
-      'broken.pck': badPck,
-    },
-    Assets: { 'hero.png': assets[0].data },
+    Build: { 'game.pck': pck, 'game.zip': zip, 'game.tar': tar, 'broken.pck': badPck },
+    Assets: { 'hero.png': hero },
   };
   const t = await memVault(tree);
   const r = await commit({ vault: t.vault, message: 'build 1' });
@@ -298,7 +300,7 @@ test('FILETYPE-v3: a whole small named entry is a blob (the id its loose file ha
     [small.length],
     'only the stored small entry: not its header, not the big texture, not the deflated copy',
   );
-  assert.ok([...looseChunks('scripts/player.gd', small)].includes(blobs[0].id));
+  assert.ok([...looseChunks('scripts/player.gd', small)].includes(must(blobs[0]).id));
   // a v2 vault keeps every piece a chunk (as its chunk lists always were)
   assert.equal(
     typed(chunkerFromConfig({ name: 'FILETYPE-v2', params: chunker.params }) as FileTypeAwareChunker).map(

@@ -16,7 +16,7 @@ interface Ctx {
   db: ObjectDatabase;
   refs: RefOptions;
   /** root <- s1 <- s2 <- s3 (main, HEAD) */
-  chain: string[];
+  chain: [string, string, string, string];
   tree: string;
 }
 
@@ -40,15 +40,19 @@ test.before.each(async (ctx) => {
   await writeHead(ctx.refs, 'refs/heads/main');
   ctx.db = await ObjectDatabase.open({ fs, vaultDir: VD, codec: new InlineCodec() });
   ctx.tree = await ctx.db.writeLoose('tree', encodeTree({ entries: [] }));
-  ctx.chain = [];
   // the first two loose, the last two in a pack: prefixes must be found in both
   const w = ctx.db.writer();
-  for (let i = 0; i < 4; i++) {
-    const s = snapshot(ctx.tree, i ? [ctx.chain[i - 1]] : [], `snapshot ${i}`);
+  const put = async (i: number, parents: string[]) => {
+    const s = snapshot(ctx.tree, parents, `snapshot ${i}`);
     if (i < 2) await ctx.db.writeLoose('snapshot', s.body);
     else await w.put('snapshot', s.body);
-    ctx.chain.push(s.id);
-  }
+    return s.id;
+  };
+  const root = await put(0, []);
+  const s1 = await put(1, [root]);
+  const s2 = await put(2, [s1]);
+  const s3 = await put(3, [s2]);
+  ctx.chain = [root, s1, s2, s3];
   await w.flush();
   await setRef(ctx.refs, 'refs/heads/main', ctx.chain[3]);
   await setRef(ctx.refs, 'refs/tags/v1', ctx.chain[1]);

@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { commit } from '../../src/porcelain/commit.js';
 import { diff, textPatch, type DiffResult } from '../../src/porcelain/diff.js';
 import { memVault } from '../helpers/vault.js';
+import { must } from '../helpers/must.js';
 
 const test = suite('porcelain/diff');
 
@@ -99,13 +100,13 @@ test('textPatch: a unified diff for text, null for binary', async () => {
     ),
     null,
   );
-  const added = await textPatch(t.vault, d.added[0], d);
+  const added = await textPatch(t.vault, must(d.added[0]), d);
   assert.match(added!, '--- /dev/null');
   assert.match(added!, '+hello');
   // against the working folder
   await t.fs.writeFile('/work/new.txt', 'hello\nworld\n');
   const w = await diff({ vault: t.vault, a: { kind: 'snapshot', rev: 'HEAD' }, b: { kind: 'worktree' } });
-  assert.match((await textPatch(t.vault, w.modified[0], w))!, '+world');
+  assert.match((await textPatch(t.vault, must(w.modified[0]), w))!, '+world');
 });
 
 test('unknown revision: EUNKNOWNREV', async () => {

@@ -6,6 +6,7 @@ import { commit } from '../../src/porcelain/commit.js';
 import { log } from '../../src/porcelain/log.js';
 import { ls } from '../../src/porcelain/ls.js';
 import { memVault } from '../helpers/vault.js';
+import { must } from '../helpers/must.js';
 
 const test = suite('porcelain/log');
 
@@ -29,8 +30,8 @@ test('empty vault: no entries', async () => {
 
 test('newest first along first parents, with ref names; limit; from', async () => {
   const { t, ids } = await history(4);
-  await tag(t, 'refs/tags/v1', ids[1]);
-  await tag(t, 'refs/milestones/alpha', ids[2]);
+  await tag(t, 'refs/tags/v1', must(ids[1]));
+  await tag(t, 'refs/milestones/alpha', must(ids[2]));
   const l = await log({ vault: t.vault });
   assert.equal(
     l.map((e) => e.id),
@@ -66,7 +67,7 @@ test('ls lists a snapshot, or a folder or file in it; a missing path is ENOPATH'
     'a.txt',
   ]);
   assert.equal(
-    (await ls({ vault: t.vault, rev: ids[0], path: 'Art' })).entries.map((e) => e.path),
+    (await ls({ vault: t.vault, rev: must(ids[0]), path: 'Art' })).entries.map((e) => e.path),
     ['Art/b.txt'],
   );
   const one = await ls({ vault: t.vault, rev: 'HEAD', path: './a.txt' });

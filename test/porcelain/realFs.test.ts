@@ -13,6 +13,7 @@ import { status } from '../../src/porcelain/status.js';
 import { prngBytes } from '../helpers/prng.js';
 import { exec, listTree, symlink, writeTree, type FileTree } from '../helpers/tree.js';
 import { diskVault, nodeFs, tempDir, type TestVault } from '../helpers/vault.js';
+import { must } from '../helpers/must.js';
 
 interface Ctx {
   root: string;
@@ -88,7 +89,7 @@ for (const cfg of CONFIGS) {
         ['link-rel', 'plain.txt'],
         ['link-dangling', 'does/not/exist'],
         ['link-abs-dir', outsideDir(root)],
-      ]) {
+      ] as [string, string][]) {
         assert.ok((await nodeFs.lstat(join(to, name))).isSymbolicLink(), name);
         assert.is(await nodeFs.readlink(join(to, name)), target, name);
       }
@@ -179,10 +180,10 @@ for (const cfg of CONFIGS) {
   test(`${cfg.name}: a damaged chunk in a pack: that file fails with ECORRUPT, leaves no file (or temp file), the rest is restored`, () =>
     withVault(cfg, async ({ root, t }) => {
       await commit({ vault: t.vault, message: 'a' });
-      const e = (await ls({ vault: t.vault, rev: 'HEAD', path: 'big.psd' })).entries[0];
+      const e = must((await ls({ vault: t.vault, rev: 'HEAD', path: 'big.psd' })).entries[0]);
       assert.is(e.obj, 'chunklist');
       const list = decodeChunkList(await t.vault.db.readTyped(e.id, 'chunklist'));
-      const victim = list.chunks[Math.floor(list.chunks.length / 2)];
+      const victim = must(list.chunks[Math.floor(list.chunks.length / 2)]);
       const loc = t.vault.db.locate(victim.id);
       assert.ok(loc, 'the chunk is packed');
       await nodeFs.chmod(loc!.packPath, 0o644);
@@ -190,7 +191,7 @@ for (const cfg of CONFIGS) {
       const at = loc!.entry.offset + loc!.entry.length - 1;
       const b = Buffer.alloc(1);
       await fh.read(b, 0, 1, at);
-      b[0] ^= 0x20;
+      b[0]! ^= 0x20; // b holds one byte
       await fh.write(b, 0, 1, at);
       await fh.close();
       const to = join(root, 'restored');
@@ -213,7 +214,7 @@ for (const cfg of CONFIGS) {
 }
 
 test('a FIFO (neither file, link nor folder) is skipped and reported, not waited on', () =>
-  withVault(CONFIGS[0], async ({ t }) => {
+  withVault(must(CONFIGS[0]), async ({ t }) => {
     const fifo = join(t.dir, 'pipe');
     if (spawnSync('mkfifo', [fifo]).status !== 0) return; // no mkfifo here: nothing to test
     const skipped: string[] = [];

@@ -371,7 +371,7 @@ async function damage(t: TestVault, id: string): Promise<void> {
   const at = loc!.entry.offset + loc!.entry.length - 1;
   const b = Buffer.alloc(1);
   await fh.read(b, 0, 1, at);
-  b[0] ^= 0x20;
+  b[0]! ^= 0x20; // b holds one byte
   await fh.write(b, 0, 1, at);
   await fh.close();
 }

@@ -13,6 +13,7 @@ import {
 } from '../../src/refs/refs.js';
 import { memFs, type MemVolume } from '../helpers/memfs.js';
 import { codeOf } from '../helpers/vault.js';
+import { must } from '../helpers/must.js';
 
 interface Ctx {
   vol: MemVolume;
@@ -95,9 +96,9 @@ test('the reflog gets one line per move: "old new time author<TAB>message"', asy
   const lines = raw.split('\n');
   assert.is(lines.length, 4);
   assert.is(lines[3], '');
-  assert.match(lines[0], new RegExp(`^${ZERO} ${A} \\d+ Tess <t@example.org>\\tcommit: first$`));
-  assert.match(lines[1], new RegExp(`^${A} ${B} \\d+ Tess <t@example.org>\\tcommit: second with a second line$`));
-  assert.match(lines[2], new RegExp(`^${B} ${ZERO} \\d+ Tess <t@example.org>\\tdelete$`));
+  assert.match(must(lines[0]), new RegExp(`^${ZERO} ${A} \\d+ Tess <t@example.org>\\tcommit: first$`));
+  assert.match(must(lines[1]), new RegExp(`^${A} ${B} \\d+ Tess <t@example.org>\\tcommit: second with a second line$`));
+  assert.match(must(lines[2]), new RegExp(`^${B} ${ZERO} \\d+ Tess <t@example.org>\\tdelete$`));
   const log = await readReflog(refs, 'refs/heads/main');
   assert.equal(
     log.map((e) => [e.old, e.value, e.message]),
@@ -107,8 +108,8 @@ test('the reflog gets one line per move: "old new time author<TAB>message"', asy
       [B, null, 'delete'],
     ],
   );
-  assert.ok(log[0].time < log[1].time && log[1].time < log[2].time);
-  assert.is(log[0].author, 'Tess <t@example.org>');
+  assert.ok(must(log[0]).time < must(log[1]).time && must(log[1]).time < must(log[2]).time);
+  assert.is(must(log[0]).author, 'Tess <t@example.org>');
 });
 
 test('reflog: tabs and newlines in the author cannot break the line format; a torn last line is skipped', async ({

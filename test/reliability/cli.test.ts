@@ -7,6 +7,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { prngBytes } from '../helpers/prng.js';
 import { tempDir } from '../helpers/vault.js';
+import { must } from '../helpers/must.js';
 
 const test = suite('reliability/cli');
 
@@ -48,8 +49,8 @@ test('forget --dry-run, forget, prune --protect 0, a lost index, repair, verify:
     const g = await vault(dir, 'gc');
     assert.is(g.code, 0, g.stderr);
     const idx = (await readdir(join(dir, '.vault', 'packs'))).filter((n) => n.endsWith('.idx'));
-    await chmod(join(dir, '.vault', 'packs', idx[0]), 0o644);
-    await unlink(join(dir, '.vault', 'packs', idx[0]));
+    await chmod(join(dir, '.vault', 'packs', must(idx[0])), 0o644);
+    await unlink(join(dir, '.vault', 'packs', must(idx[0])));
     const broken = await vault(dir, 'verify');
     assert.is(broken.code, 1);
     const r = await vault(dir, 'repair');

@@ -16,6 +16,7 @@ import { main } from '../../src/cli/main.js';
 import { commit } from '../../src/porcelain/commit.js';
 import { mulberry32 } from '../helpers/prng.js';
 import { diskVault, tempDir } from '../helpers/vault.js';
+import { must } from '../helpers/must.js';
 
 const test = suite('reliability/cliFuzz');
 const PER_SLOT = Number(process.env.VAULT_CLI_FUZZ_PER_SLOT ?? 3);
@@ -162,7 +163,7 @@ function problem(r: Run): string | null {
 function pick<T>(list: readonly T[], n: number): T[] {
   const copy = [...list];
   const out: T[] = [];
-  while (out.length < n && copy.length) out.push(copy.splice(rand() % copy.length, 1)[0]);
+  while (out.length < n && copy.length) out.push(must(copy.splice(rand() % copy.length, 1)[0]));
   return out;
 }
 
@@ -219,11 +220,11 @@ test('every command with hostile arguments: exit 0/1/2, a "vault: " line, no sta
   // a few runs per command with several slots hostile at once
   for (const v of all)
     for (let k = 0; k < MIXED; k++) {
-      const pos = v.positionals.map((p) => (p.required || rand() % 2 ? value(pick(HOSTILE, 1)[0]) : null));
+      const pos = v.positionals.map((p) => (p.required || rand() % 2 ? value(must(pick(HOSTILE, 1)[0])) : null));
       while (pos.length && pos[pos.length - 1] === null) pos.pop();
-      const args = pos.map((p, i) => p ?? plausible(v.positionals[i].name));
+      const args = pos.map((p, i) => p ?? plausible(must(v.positionals[i]).name));
       const opts = pick(v.options, 1 + (rand() % 3)).map((o) =>
-        o.boolean ? o.flag! : `${o.flag}=${value(pick(HOSTILE, 1)[0])}`,
+        o.boolean ? o.flag! : `${o.flag}=${value(must(pick(HOSTILE, 1)[0]))}`,
       );
       const json = rand() % 2 ? ['--json'] : [];
       await record([...v.words, ...opts, ...json, ...(args.some((a) => a.startsWith('-')) ? ['--'] : []), ...args]);
@@ -245,7 +246,7 @@ test('every command with hostile arguments: exit 0/1/2, a "vault: " line, no sta
     `    ${runs.length} runs of ${all.length} command variants: ${runs.length - failed} exit 0, ${failed} refused cleanly, ${bad.length} broken`,
   );
   assert.equal(bad, [], `${bad.length} runs broke the rules:\n    ${bad.slice(0, 30).join('\n    ')}`);
-  named.forEach((n, i) => assert.is(namedRuns[i].code, n.code, show(n.args)));
+  named.forEach((n, i) => assert.is(must(namedRuns[i]).code, n.code, show(n.args)));
   await t.remove();
 });
 

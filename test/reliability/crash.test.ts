@@ -19,6 +19,7 @@ import { readHead } from '../../src/refs/refs.js';
 import { mulberry32, prngBytes } from '../helpers/prng.js';
 import { listTree } from '../helpers/tree.js';
 import { nodeFs, tempDir } from '../helpers/vault.js';
+import { must } from '../helpers/must.js';
 
 const KILLS = Number(process.env.VAULT_CRASH_KILLS ?? 10);
 const SEED = Number(process.env.VAULT_CRASH_SEED ?? 20261128);
@@ -60,13 +61,22 @@ function vault(work: string, args: string[], killAfter?: number, env: Record<str
   });
 }
 
+type Phase = 'commit' | 'gc' | 'prune';
+interface Figures {
+  kills: number;
+  completed: number;
+  restores: number;
+  checks: number;
+}
+const noFigures = (): Figures => ({ kills: 0, completed: 0, restores: 0, checks: 0 });
+
 interface World {
   root: string;
   work: string;
   rand: () => number;
   /** what each snapshot still on the branch must restore to */
   expected: Map<string, string[]>;
-  figures: Record<string, { kills: number; completed: number; restores: number; checks: number }>;
+  figures: Record<Phase, Figures>;
 }
 
 const open = (w: World): Promise<Vault> => openVault({ fs: nodeFs, cwd: w.work, codec: new InlineCodec(), threads: 0 });
@@ -88,13 +98,15 @@ async function head(w: World): Promise<string | null> {
 }
 
 /** verify --read-data and restore up to `sample` snapshots (all when 0) into a scratch folder */
-async function check(w: World, what: string, sample: number): Promise<void> {
+async function check(w: World, what: Phase, sample: number): Promise<void> {
   const v = await open(w);
   try {
     const r = await verify({ vault: v, readData: true });
     assert.equal(r.problems, [], `${what}: vault verifies`);
     const ids = [...w.expected.keys()];
-    const pick = sample ? Array.from({ length: Math.min(sample, ids.length) }, () => ids[w.rand() % ids.length]) : ids;
+    const pick = sample
+      ? Array.from({ length: Math.min(sample, ids.length) }, () => must(ids[w.rand() % ids.length]))
+      : ids;
     for (const id of new Set(pick)) {
       const to = join(w.root, `restore-${id.slice(0, 8)}`);
       await restore({ vault: v, snapshot: id, to });
@@ -115,13 +127,13 @@ async function check(w: World, what: string, sample: number): Promise<void> {
 /** Kill `args` at random points until `KILLS` kills landed while it was running. */
 async function killLoop(
   w: World,
-  what: string,
+  what: Phase,
   args: string[],
   before: (i: number) => Promise<void>,
   after: (r: Run) => Promise<void>,
   env: Record<string, string> = {},
 ): Promise<void> {
-  const f = (w.figures[what] = { kills: 0, completed: 0, restores: 0, checks: 0 });
+  const f = (w.figures[what] = noFigures());
   // how long one run takes, to aim the kills inside it
   await before(-1);
   const full = await vault(w.work, args, undefined, env);
@@ -152,7 +164,7 @@ test('commit, gc and prune survive SIGKILL at seeded random points', async () =>
     work: join(tmp.path, 'work'),
     rand: mulberry32(SEED),
     expected: new Map(),
-    figures: {},
+    figures: { commit: noFigures(), gc: noFigures(), prune: noFigures() },
   };
   try {
     await nodeFs.mkdir(join(w.work, 'notes'), { recursive: true });

@@ -16,6 +16,7 @@ import { verify } from '../../src/porcelain/verify.js';
 import { mulberry32, prngBytes } from '../helpers/prng.js';
 import { listTree } from '../helpers/tree.js';
 import { fakeClock, memVault, type TestVault } from '../helpers/vault.js';
+import { must } from '../helpers/must.js';
 
 const test = suite('reliability/faults');
 const TRIALS = Number(process.env.VAULT_FAULT_TRIALS ?? 16);
@@ -60,7 +61,7 @@ function faultyFs(
   for (const k of Object.keys(src)) {
     out[k] = async (...args: unknown[]) => {
       hit(k, String(args[0]));
-      const r = await src[k](...args);
+      const r = await must(src[k])(...args);
       return k === 'open' ? wrapHandle(r as FileHandle, String(args[0])) : r;
     };
   }
@@ -126,7 +127,7 @@ for (const kind of ['commit', 'gc', 'prune'] as const) {
     const rand = mulberry32(kind.length * 7919);
     for (let i = 0; i < TRIALS; i++) {
       const at = 1 + (rand() % calls);
-      const code = CODES[rand() % CODES.length];
+      const code = must(CODES[rand() % CODES.length]);
       const { t, expected } = await build(kind);
       const f = faultyFs(t.fs, at, code);
       // opening counts too: the probe counted its calls, so a fault may land there

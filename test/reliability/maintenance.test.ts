@@ -18,6 +18,7 @@ import { flattenTree } from '../../src/plumbing/trees.js';
 import { prngBytes } from '../helpers/prng.js';
 import { listTree } from '../helpers/tree.js';
 import { codeOf, memVault, type TestVault } from '../helpers/vault.js';
+import { must } from '../helpers/must.js';
 
 const test = suite('reliability/maintenance');
 
@@ -62,7 +63,7 @@ test('gc packs loose objects (durable pack first), removes temp leftovers, and e
   assert.is(await looseFiles(t), 0);
   assert.ok(!(await packFiles(t)).some((n) => n.startsWith('tmp-')));
   const again = await t.reopen();
-  for (let i = 0; i < 20; i++) assert.is((await again.db.read(ids[i])).body.toString(), `loose ${i}`);
+  for (let i = 0; i < 20; i++) assert.is((await again.db.read(must(ids[i]))).body.toString(), `loose ${i}`);
   await clean(t);
 });
 
@@ -70,14 +71,14 @@ test('gc indexes a pack that lost its index, and removes one whose objects are a
   const t = await memVault({ 'a.txt': 'hello\n' });
   await history(t, 2);
   const packs = (await packFiles(t)).filter((n) => n.endsWith('.pack'));
-  const first = packs[0].slice(0, -5);
+  const first = must(packs[0]).slice(0, -5);
   // a copy of a pack without an index (a duplicate: everything in it is stored already)
   await t.fs.writeFile(
     '/work/.vault/packs/pack-00000000000000000000000000000000.pack',
     await t.fs.readFile(`/work/.vault/packs/${first}.pack`),
   );
   // and a pack whose index is lost (its objects are stored nowhere else)
-  await t.fs.unlink(`/work/.vault/packs/${packs[1].slice(0, -5)}.idx`);
+  await t.fs.unlink(`/work/.vault/packs/${must(packs[1]).slice(0, -5)}.idx`);
   const young = await gc({ vault: await t.reopen() });
   assert.ok(
     young.orphanPacks.every((o) => o.action === 'too young'),
@@ -86,7 +87,7 @@ test('gc indexes a pack that lost its index, and removes one whose objects are a
   const r = await gc({ vault: await t.reopen(), orphanMinAgeMs: 0 });
   const actions = Object.fromEntries(r.orphanPacks.map((o) => [o.name, o.action]));
   assert.is(actions['pack-00000000000000000000000000000000'], 'removed');
-  assert.is(actions[packs[1].slice(0, -5)], 'indexed');
+  assert.is(actions[must(packs[1]).slice(0, -5)], 'indexed');
   const v2 = await t.reopen();
   await clean({ ...t, vault: v2 });
 });
@@ -152,7 +153,7 @@ test('forget keeps by policy and milestones, re-writes the chain (same trees, me
   const t = await memVault({ 'a.txt': 'hello\n' });
   const ids = await history(t, 6);
   const base = { ...t.vault.refs, author: 'x', time: 1, message: 'm' };
-  await updateRef({ ...base, ref: 'refs/milestones/alpha', value: ids[1] });
+  await updateRef({ ...base, ref: 'refs/milestones/alpha', value: must(ids[1]) });
   const trees = await Promise.all(ids.map(async (id) => (await readSnapshot(t.vault, id)).tree));
 
   const dry = await forget({ vault: t.vault, policy: { last: 2 }, dryRun: true });
@@ -189,7 +190,7 @@ test("forget without a policy is a usage error; --drop-ref lifts a milestone's p
   const t = await memVault({ 'a.txt': 'hello\n' });
   const ids = await history(t, 3);
   assert.is(await codeOf(() => forget({ vault: t.vault, policy: {} })), 'EUSAGE');
-  await updateRef({ ...t.vault.refs, author: 'x', time: 1, message: 'm', ref: 'refs/tags/v1', value: ids[0] });
+  await updateRef({ ...t.vault.refs, author: 'x', time: 1, message: 'm', ref: 'refs/tags/v1', value: must(ids[0]) });
   const r = await forget({ vault: t.vault, policy: { last: 1 }, dropRefs: ['v1'] });
   assert.is(r.kept, 1);
   assert.is(await readRef(t.vault.refs, 'refs/tags/v1'), null);
@@ -209,7 +210,7 @@ test('prune: the reflog window protects forgotten snapshots; with --protect 0 th
   assert.equal(await packFiles(t), files, 'dry run touched nothing');
   const p2 = await prune({ vault: t.vault, protectMs: 0, repackThreshold: 0 });
   assert.is(p2.objectsDeleted, dry.objectsDeleted);
-  assert.ok(!(await t.vault.db.has(ids[0])), 'the forgotten snapshot is gone');
+  assert.ok(!(await t.vault.db.has(must(ids[0]))), 'the forgotten snapshot is gone');
   await clean(t);
   await restore({ vault: await t.reopen(), snapshot: 'HEAD', to: '/copy' });
   assert.equal(await listTree(t.fs, '/copy'), want);
@@ -241,18 +242,18 @@ test('repair rebuilds a lost index from the pack; a damaged record is reported a
   assert.ok(v0.problems.length > 0);
   const r = await repair({ vault: await t.reopen() });
   assert.is(r.packs.length, 1);
-  assert.is(r.packs[0].reason, 'index missing');
+  assert.is(must(r.packs[0]).reason, 'index missing');
   assert.equal(r.lost, []);
   assert.equal(r.problems, []);
 
   // flip a byte inside the record of note1.txt's blob
   const v = await t.reopen();
-  const flat = (await log({ vault: v }))[0];
+  const flat = must((await log({ vault: v }))[0]);
   const s = await readSnapshot(v, flat.id);
   const note = (await flattenTree(v.db, s.tree)).get('note1.txt')!;
   const loc = v.db.locate(note.id)!;
   const buf = (await t.fs.readFile(loc.packPath)) as Buffer;
-  buf[loc.entry.offset + loc.entry.length - 1] ^= 0xff;
+  buf[loc.entry.offset + loc.entry.length - 1]! ^= 0xff; // the record's last byte
   await t.fs.chmod(loc.packPath, 0o644);
   await t.fs.writeFile(loc.packPath, buf);
   const r2 = await repair({ vault: await t.reopen() });

@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { listMilestones } from '../../src/personas/game/milestones.js';
 import { helpSections } from '../../src/tui/keymap.js';
 import { KEYS, renderApp, sampleVault } from './harness.js';
+import { must } from '../helpers/must.js';
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
@@ -117,7 +118,7 @@ test('m marks the selected snapshot as a development milestone; the badge appear
     [['alpha-1', 'development']],
   );
   const moat = f.split('\n').find((l) => l.includes('moat'))!;
-  assert.ok(moat.includes(ms[0].snapshot.slice(0, 8)), moat);
+  assert.ok(moat.includes(must(ms[0]).snapshot.slice(0, 8)), moat);
   // Esc cancels; an existing name is reported, not thrown
   await s.press('m', 'x', KEYS.esc);
   await s.waitFor((f) => !f.includes('Milestone for'), 'cancelled');

@@ -6,6 +6,7 @@ import { commit } from '../../src/porcelain/commit.js';
 import { thumbnailsAttachment } from '../../src/personas/creative/thumbnails/index.js';
 import { memVault } from '../helpers/vault.js';
 import { KEYS, creativeVault, renderApp } from './harness.js';
+import { must } from '../helpers/must.js';
 
 const test = suite('tui creative persona');
 
@@ -51,7 +52,7 @@ test("the timeline shows the selected snapshot's changed pictures from stored th
   // the ASCII ramp: the blue picture with a (brighter) red box in the middle
   const pic = lines.filter((l) => /^[ .:\-=+*#%@]{12}\s*$/.test(l) && /[^ ]/.test(l));
   assert.is(pic.length, 6, f);
-  assert.ok(pic[2].slice(0, 12) !== pic[0].slice(0, 12), `the box shows in the middle rows:\n${f}`);
+  assert.ok(must(pic[2]).slice(0, 12) !== must(pic[0]).slice(0, 12), `the box shows in the middle rows:\n${f}`);
   await s.press('j');
   f = await s.waitFor(
     (f) => /pictures changed in [0-9a-f]{8}: 2\b/.test(f) && f.includes('sky.png'),

@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { restore } from '../../src/porcelain/restore.js';
 import { readHead } from '../../src/refs/refs.js';
 import { KEYS, creativeVault, png, renderApp } from './harness.js';
+import { must } from '../helpers/must.js';
 
 const test = suite('tui creative actions: element restore, HTML timeline');
 
@@ -65,8 +66,8 @@ test('an element the current file lacks is added back, and the confirmation says
   await s.press(KEYS.esc);
   const t = await s.waitFor((f) => f.includes('Timeline (3 snapshots)'), 'timeline with the undo snapshot');
   const rows = t.split('\n');
-  assert.match(rows[1], /^  .* before restoring/, 'the undo snapshot on top');
-  assert.match(rows[3], /^> .* first paint/, 'the selection stays on the snapshot it was on');
+  assert.match(must(rows[1]), /^  .* before restoring/, 'the undo snapshot on top');
+  assert.match(must(rows[3]), /^> .* first paint/, 'the selection stays on the snapshot it was on');
   assert.equal(JSON.parse(String(await fs.readFile(`${dir}/Scenes/level.json`))), {
     hero: { hp: 20, speed: 3 },
     sky: 'blue',
@@ -99,7 +100,7 @@ test('80 columns: the undo command is shown whole (wrapped, short id) and it wor
   assert.is(undo[2], head.slice(0, 12), 'the undo snapshot is the new HEAD');
   // the command as shown puts the file back
   assert.equal(JSON.parse(String(await fs.readFile(`${dir}/Scenes/level.json`))).hero.hp, 10);
-  await restore({ vault, snapshot: undo[2], paths: ['Scenes/level.json'], force: true });
+  await restore({ vault, snapshot: must(undo[2]), paths: ['Scenes/level.json'], force: true });
   assert.equal(JSON.parse(String(await fs.readFile(`${dir}/Scenes/level.json`))).hero.hp, 20);
   s.unmount();
 });

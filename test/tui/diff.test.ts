@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { KEYS, renderApp, sampleVault } from './harness.js';
+import { must } from '../helpers/must.js';
 
 const test = suite('tui diff');
 
@@ -13,7 +14,7 @@ test('Enter opens the changed files with sizes; the binary one shows sizes, j mo
   await s.press(KEYS.enter);
   let f = await s.waitFor((f) => f.includes('binary, 3000 -> 3100 bytes'), 'the first file');
   const lines = f.split('\n');
-  assert.match(lines[0], /Vault · Diff [0-9a-f]{12}/);
+  assert.match(must(lines[0]), /Vault · Diff [0-9a-f]{12}/);
   assert.match(f, /towers, new hero: 2 files changed since [0-9a-f]{8}/);
   assert.match(f, /\s+modified Art\/hero\.bin\s+2\.93 KiB -> 3\.03 KiB/);
   assert.match(f, /  modified Docs\/notes\.md\s+24 B -> 31 B/);

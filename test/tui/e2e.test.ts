@@ -13,6 +13,7 @@ import * as assert from 'uvu/assert';
 import { prngBytes } from '../helpers/prng.js';
 import { tempDir } from '../helpers/vault.js';
 import { png } from './harness.js';
+import { must } from '../helpers/must.js';
 
 const test = suite('tui e2e (tmux)');
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -197,7 +198,7 @@ const cases: [string, () => Promise<void>][] = [
           ms.map((m) => [m.name, m.type]),
           [['approved', 'beta']],
         );
-        assert.is(ms[0].snapshot, t.vault('rev-parse', 'HEAD').trim());
+        assert.is(must(ms[0]).snapshot, t.vault('rev-parse', 'HEAD').trim());
       }),
   ],
   [

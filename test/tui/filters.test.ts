@@ -4,6 +4,7 @@ import { createMilestone } from '../../src/personas/game/milestones.js';
 import { commit } from '../../src/porcelain/commit.js';
 import { isEmpty, matchEntry, parseQuery, pathMatches } from '../../src/tui/query.js';
 import { KEYS, renderApp, sampleVault } from './harness.js';
+import { must } from '../helpers/must.js';
 
 const test = suite('tui filters and two-snapshot diff');
 
@@ -45,7 +46,7 @@ test('/type:beta shows only snapshots a beta milestone marks', async () => {
   await s.press('/', ...'type:beta'.split(''), KEYS.enter);
   const f = await s.waitFor((f) => f.includes('filter: type:beta (1 match;'), 'filtered');
   assert.equal(rows(f).length, 1, f);
-  assert.match(rows(f)[0], /moat\s+\[◆b1\]/);
+  assert.match(must(rows(f)[0]), /moat\s+\[◆b1\]/);
   s.unmount();
 });
 
@@ -62,7 +63,7 @@ test('/path:Art/ shows the snapshots that changed a file under Art/; words combi
   );
   await s.press('/', ...' towers'.split(''), KEYS.enter);
   f = await s.waitFor((f) => f.includes('filter: path:Art/ towers (1 match;'), 'path + text');
-  assert.match(rows(f)[0], /towers, new hero/);
+  assert.match(must(rows(f)[0]), /towers, new hero/);
   await s.press('/', ...Array(' towers'.length + 4).fill(KEYS.backspace), ...'Docs/'.split(''), KEYS.enter);
   f = await s.waitFor((f) => f.includes('filter: path:Docs/ (3 matches;'), 'Docs/ in all three');
   s.unmount();

@@ -2,6 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { colorsWanted, setColors, theme } from '../../src/tui/theme.js';
 import { KEYS, longVault, renderApp, sampleVault, selectedRow } from './harness.js';
+import { must } from '../helpers/must.js';
 
 const test = suite('tui timeline');
 
@@ -15,12 +16,14 @@ test('newest first, with time, short id, author, badges and change counts; fits 
     'three rows with counts',
   );
   const lines = f.split('\n');
-  assert.match(lines[0], /Vault · Timeline \(3 snapshots\) · persona: game/);
+  assert.match(must(lines[0]), /Vault · Timeline \(3 snapshots\) · persona: game/);
   assert.ok(
-    lines[1].includes('towers, new hero') && lines[2].includes('moat') && lines[3].includes('first blockout'),
+    must(lines[1]).includes('towers, new hero') &&
+      must(lines[2]).includes('moat') &&
+      must(lines[3]).includes('first blockout'),
     f,
   );
-  assert.match(lines[1], /^> \d{4}-\d\d-\d\d \d\d:\d\d [0-9a-f]{8} towers, new hero/);
+  assert.match(must(lines[1]), /^> \d{4}-\d\d-\d\d \d\d:\d\d [0-9a-f]{8} towers, new hero/);
   assert.match(rowOf(f, 'towers'), /\[main\] Tess Ter\s+\+0 ~2 -0$/);
   assert.match(rowOf(f, 'moat'), /\+0 ~1 -0$/);
   assert.match(rowOf(f, 'first blockout'), /\[#v1\] Tess Ter\s+\+2 ~0 -0$/);

@@ -4,6 +4,7 @@ import { decodeSnapshot } from '../../objects/snapshot.js';
 import { decodeTree } from '../../objects/tree.js';
 import { revParse } from '../../refs/revParse.js';
 import { isObjectId } from '../../objects/hashObject.js';
+import type { ObjectType } from '../../objects/types.js';
 import { out, printJson, withVault, type GlobalArgs } from '../context.js';
 import { examplesText } from '../examples.js';
 
@@ -12,6 +13,20 @@ interface Args extends GlobalArgs {
   type?: boolean;
   size?: boolean;
   pretty?: boolean;
+}
+
+/** The decoded form of a structured object (tree, snapshot, chunk list); null for blobs and chunks. */
+function decoded(type: ObjectType, body: Buffer, id: string): object | null {
+  switch (type) {
+    case 'tree':
+      return decodeTree(body, id);
+    case 'snapshot':
+      return decodeSnapshot(body, id);
+    case 'chunklist':
+      return decodeChunkList(body, id);
+    default:
+      return null;
+  }
 }
 
 export const catObjectCommand: CommandModule<GlobalArgs, Args> = {
@@ -31,14 +46,7 @@ export const catObjectCommand: CommandModule<GlobalArgs, Args> = {
       if (argv.type) return out(o.type);
       if (argv.size) return out(String(o.body.length));
       if (argv.pretty || argv.json) {
-        const v =
-          o.type === 'tree'
-            ? decodeTree(o.body, id)
-            : o.type === 'snapshot'
-              ? decodeSnapshot(o.body, id)
-              : o.type === 'chunklist'
-                ? decodeChunkList(o.body, id)
-                : null;
+        const v = decoded(o.type, o.body, id);
         if (v) return printJson(v);
       }
       process.stdout.write(o.body);

@@ -88,10 +88,12 @@ export const commitCommand: CommandModule<GlobalArgs, Args> = {
     }
     out(`snapshot ${r.id}`);
     out(
-      `  ${plural(r.files, 'file')}, ${bytes(r.bytes)} scanned; ${plural(r.filesRead, 'file')} read (${bytes(r.bytesRead)})`,
+      `  ${plural(r.files, 'file')}, ${bytes(r.bytes)} scanned; ` +
+        `${plural(r.filesRead, 'file')} read (${bytes(r.bytesRead)})`,
     );
     out(
-      `  new: ${plural(r.newObjects, 'object')}, ${bytes(r.newBytesRaw)} raw -> ${bytes(r.newBytesStored)} stored after dedup and compression`,
+      `  new: ${plural(r.newObjects, 'object')}, ${bytes(r.newBytesRaw)} ` +
+        `raw -> ${bytes(r.newBytesStored)} stored after dedup and compression`,
     );
     if (!r.complete) out(`  incomplete snapshot: ${leftOut(r.skipped)}`);
   },

@@ -35,7 +35,8 @@ export const diffCommand: CommandModule<GlobalArgs, Args> = {
       .option('visual', {
         type: 'string',
         describe:
-          'compare this image, PSD, 3D model or scene file by what it shows (pixels, layers, objects, keys); a folder or no value: every changed one',
+          'compare this image, PSD, 3D model or scene file by what it shows ' +
+          '(pixels, layers, objects, keys); a folder or no value: every changed one',
       })
       .option('out', { type: 'string', describe: 'with --visual: write the diff picture (PNG) here' })
       .option('side-by-side', {

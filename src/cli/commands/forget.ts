@@ -96,15 +96,18 @@ export const forgetCommand: CommandModule<GlobalArgs, Args> = {
     if (argv.quiet) return;
     for (const s of r.snapshots) {
       out(
-        `${s.keep ? 'keep  ' : 'forget'} ${shortId(s.id)} ${time(s.time)} ${s.message.split('\n')[0]}${s.keep ? `  (${s.reasons.join(', ')})` : ''}`,
+        `${s.keep ? 'keep  ' : 'forget'} ${shortId(s.id)} ${time(s.time)} ` +
+          `${s.message.split('\n')[0]}${s.keep ? `  (${s.reasons.join(', ')})` : ''}`,
       );
     }
     out(
-      `${r.dryRun ? 'would keep' : 'kept'} ${r.kept} of ${r.snapshots.length} snapshot(s) on ${r.ref}; ${r.forgotten} ${r.dryRun ? 'would be ' : ''}forgotten`,
+      `${r.dryRun ? 'would keep' : 'kept'} ${r.kept} of ${r.snapshots.length} ` +
+        `snapshot(s) on ${r.ref}; ${r.forgotten} ${r.dryRun ? 'would be ' : ''}forgotten`,
     );
     if (r.rewritten.length)
       out(
-        `${r.dryRun ? 'would re-write' : 're-wrote'} ${r.rewritten.length} kept snapshot(s) onto the thinned chain (meta.original keeps the old id)`,
+        `${r.dryRun ? 'would re-write' : 're-wrote'} ${r.rewritten.length} kept ` +
+          `snapshot(s) onto the thinned chain (meta.original keeps the old id)`,
       );
     for (const m of r.movedRefs)
       out(`${r.dryRun ? 'would move' : 'moved'} ${m.ref}: ${shortId(m.old)} -> ${shortId(m.new)}`);

@@ -21,7 +21,8 @@ export const initCommand: CommandModule<GlobalArgs, Args> = {
         type: 'string',
         choices: ['creative', 'game', 'none'],
         describe:
-          "creative: thumbnails and asset references at commit; game: builds, bundles, platforms (and, in a Godot or Unity project, a .vaultignore for the engine's caches)",
+          'creative: thumbnails and asset references at commit; game: builds, bundles, ' +
+          "platforms (and, in a Godot or Unity project, a .vaultignore for the engine's caches)",
       })
       .option('with', {
         type: 'string',
@@ -52,11 +53,13 @@ export const initCommand: CommandModule<GlobalArgs, Args> = {
     out(`Initialized empty vault in ${r.vaultDir}`);
     if (ignores?.added.length)
       out(
-        `${ignores.created ? 'wrote' : 'added to'} .vaultignore: ${ignores.added.join(' ')} (${ignores.engine === 'godot' ? "Godot's" : "Unity's"} generated files; edit .vaultignore to keep them)`,
+        `${ignores.created ? 'wrote' : 'added to'} .vaultignore: ${ignores.added.join(' ')} ` +
+          `(${ignores.engine === 'godot' ? "Godot's" : "Unity's"} generated files; edit .vaultignore to keep them)`,
       );
     if (lockable?.added.length)
       out(
-        `${lockable.created ? 'wrote' : 'added to'} .vaultlockable: ${lockable.added.join(' ')} (files one person edits at a time; see 'vault lock --help')`,
+        `${lockable.created ? 'wrote' : 'added to'} .vaultlockable: ${lockable.added.join(' ')} ` +
+          `(files one person edits at a time; see 'vault lock --help')`,
       );
   },
 };

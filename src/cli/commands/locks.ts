@@ -47,7 +47,8 @@ let lockText: Awaited<ReturnType<typeof locks>>;
 function brokenNotices(list: readonly BreakRecord[]): void {
   for (const b of list)
     warn(
-      `note: your lock on ${quotePath(b.path)} was broken by ${lockText.showOwner(b.brokenBy)}${b.host ? ` (on ${b.host})` : ''} at ${time(b.time)}`,
+      `note: your lock on ${quotePath(b.path)} was broken by ` +
+        `${lockText.showOwner(b.brokenBy)}${b.host ? ` (on ${b.host})` : ''} at ${time(b.time)}`,
     );
 }
 
@@ -56,7 +57,9 @@ function modeNotes(m: ModeResult | undefined): void {
   for (const f of m.failed) warn(`warning: could not change the mode of ${quotePath(f.path)}: ${f.reason}`);
   if (m.readOnly.length)
     warn(
-      `note: ${m.readOnly.length} lockable file(s) made read-only (${m.readOnly.slice(0, 3).map(quotePath).join(', ')}${m.readOnly.length > 3 ? ', ...' : ''}); run 'vault lock PATH' before editing one`,
+      `note: ${m.readOnly.length} lockable file(s) made read-only ` +
+        `(${m.readOnly.slice(0, 3).map(quotePath).join(', ')}${m.readOnly.length > 3 ? ', ...' : ''}); ` +
+        `run 'vault lock PATH' before editing one`,
     );
 }
 
@@ -271,7 +274,8 @@ export function afterPush<
       const m = await locks();
       for (const l of r.locks.others)
         warn(
-          `warning: pushed changes to ${quotePath(l.record!.path)}, locked by ${m.describeHolder(l.record, Date.now())} (--ignore-locks)`,
+          `warning: pushed changes to ${quotePath(l.record!.path)}, locked ` +
+            `by ${m.describeHolder(l.record, Date.now())} (--ignore-locks)`,
         );
     }
     if (!wanted) return r;

@@ -72,7 +72,8 @@ async function run(argv: Args): Promise<void> {
       if (!ms.length) return out('no milestones yet');
       for (const m of ms)
         out(
-          `${m.name.padEnd(20)} ${m.type.padEnd(17)} ${shortId(m.snapshot)}  ${time(m.time)}  ${m.message.split('\n')[0]}`,
+          `${m.name.padEnd(20)} ${m.type.padEnd(17)} ${shortId(m.snapshot)} ` +
+            ` ${time(m.time)}  ${m.message.split('\n')[0]}`,
         );
       return;
     }

@@ -59,10 +59,12 @@ export const pruneCommand: CommandModule<GlobalArgs, Args> = {
     for (const p of r.packs)
       if (p.action !== 'keep')
         out(
-          `${p.action === 'delete' ? 'delete ' : 'rewrite'} ${p.name} (${p.liveObjects}/${p.objects} objects live, ${bytes(p.bytes)})`,
+          `${p.action === 'delete' ? 'delete ' : 'rewrite'} ${p.name} ` +
+            `(${p.liveObjects}/${p.objects} objects live, ${bytes(p.bytes)})`,
         );
     out(
-      `${r.objectsDeleted} object(s) ${would}deleted, ${bytes(r.bytesFreed)} ${would}freed; ${r.looseDeleted} loose file(s) ${would}removed${r.looseProtected ? `, ${r.looseProtected} recent one(s) protected` : ''}`,
+      `${r.objectsDeleted} object(s) ${would}deleted, ${bytes(r.bytesFreed)} ${would}freed; ${r.looseDeleted} ` +
+        `loose file(s) ${would}removed${r.looseProtected ? `, ${r.looseProtected} recent one(s) protected` : ''}`,
     );
     if (r.garbageKept)
       out(`${r.garbageKept} unreachable object(s) stay in packs that are mostly live (see --repack-threshold)`);

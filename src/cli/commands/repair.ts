@@ -32,7 +32,8 @@ export const repairCommand: CommandModule<GlobalArgs, Args> = {
     else {
       for (const p of r.packs) {
         out(
-          `re-indexed ${p.name}: ${p.reason}; ${p.objects} object(s) recovered${p.badBytes ? `, ${bytes(p.badBytes)} unreadable` : ''}`,
+          `re-indexed ${p.name}: ${p.reason}; ${p.objects} object(s) ` +
+            `recovered${p.badBytes ? `, ${bytes(p.badBytes)} unreadable` : ''}`,
         );
         for (const id of p.lostIds) out(`  lost: ${id}`);
       }

@@ -53,7 +53,8 @@ export const resolveCommand: CommandModule<GlobalArgs, Args> = {
       if (!c.resolved) out(`not resolved: ${quotePath(c.path)} (see the errors above)`);
       else
         out(
-          `resolved ${quotePath(c.path)}: ${c.resolved}${c.theirsCopy && c.resolved === 'both' ? ` (theirs in ${quotePath(c.theirsCopy)})` : ''}`,
+          `resolved ${quotePath(c.path)}: ` +
+            `${c.resolved}${c.theirsCopy && c.resolved === 'both' ? ` (theirs in ${quotePath(c.theirsCopy)})` : ''}`,
         );
       if (r.markersLeft) warn(`warning: ${quotePath(c.path)} still holds conflict markers (<<<<<<<, =======, >>>>>>>)`);
     }

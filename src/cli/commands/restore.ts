@@ -37,7 +37,8 @@ export const restoreCommand: CommandModule<GlobalArgs, Args> = {
         alias: 'e',
         type: 'string',
         describe:
-          'put back only this element of PATH (PSD layer/group, glTF node/mesh/material, OBJ object/group, JSON/YAML key path, Godot node); the project is committed first so it can be undone',
+          'put back only this element of PATH (PSD layer/group, glTF node/mesh/material, OBJ object/group, ' +
+          'JSON/YAML key path, Godot node); the project is committed first so it can be undone',
       })
       .option('list-elements', {
         type: 'boolean',
@@ -94,7 +95,8 @@ export const restoreCommand: CommandModule<GlobalArgs, Args> = {
     if (argv.json) return printJson(r);
     if (argv.quiet) return;
     out(
-      `restored ${plural(r.files - r.unchanged, 'file')} from ${shortId(r.snapshot)} into ${r.target}${r.unchanged ? `; ${r.unchanged} already identical` : ''} (${bytes(r.bytes)} in all)`,
+      `restored ${plural(r.files - r.unchanged, 'file')} from ${shortId(r.snapshot)} into ` +
+        `${r.target}${r.unchanged ? `; ${r.unchanged} already identical` : ''} (${bytes(r.bytes)} in all)`,
     );
     if (r.skipped.length) out(`${plural(r.skipped.length, 'entry', 'entries')} not restored (see warnings)`);
     const failed = r.failures.length;
@@ -153,14 +155,17 @@ async function elementHandler(argv: Args, relTo: (vault: Vault) => (p: string) =
     if (argv.quiet) return;
     if (r.action === 'unchanged')
       out(
-        `${r.element.kind} ${r.element.name} of ${r.path} is already as it was in ${shortId(r.snapshot)}: nothing changed`,
+        `${r.element.kind} ${r.element.name} of ${r.path} is already ` +
+          `as it was in ${shortId(r.snapshot)}: nothing changed`,
       );
     else {
       out(
-        `${r.action} ${r.element.kind} ${r.element.name} of ${r.path} from ${shortId(r.snapshot)} (${bytes(r.bytesBefore)} -> ${bytes(r.bytesAfter)})`,
+        `${r.action} ${r.element.kind} ${r.element.name} of ${r.path} from ` +
+          `${shortId(r.snapshot)} (${bytes(r.bytesBefore)} -> ${bytes(r.bytesAfter)})`,
       );
       out(
-        `the file as it was is in snapshot ${shortId(r.undo!.snapshot)}${r.undo!.created ? ' (made now)' : ' (HEAD)'}; to undo:`,
+        `the file as it was is in snapshot ` +
+          `${shortId(r.undo!.snapshot)}${r.undo!.created ? ' (made now)' : ' (HEAD)'}; to undo:`,
       );
       out(`  ${r.undo!.command}`);
     }

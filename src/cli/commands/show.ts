@@ -21,9 +21,9 @@ export const showCommand: CommandModule<GlobalArgs, Args> = {
     await withVault(argv, async (vault) => {
       const s = await readSnapshot(vault, argv.snapshot ?? 'HEAD');
       const refs = (await refNames(vault)).get(s.id) ?? [];
-      const d = s.parents.length
-        ? await diff({ vault, a: { kind: 'snapshot', rev: s.parents[0] }, b: { kind: 'snapshot', rev: s.id } })
-        : await diff({ vault, a: { kind: 'snapshot', rev: s.id }, b: { kind: 'snapshot', rev: s.id } });
+      // a first snapshot is compared with itself: no changes
+      const [parent = s.id] = s.parents;
+      const d = await diff({ vault, a: { kind: 'snapshot', rev: parent }, b: { kind: 'snapshot', rev: s.id } });
       if (argv.json) return printJson({ ...s, refs, changes: s.parents.length ? d : null });
       out(`snapshot ${s.id}${refs.length ? ` (${refs.join(', ')})` : ''}`);
       out(`author:  ${s.author}`);

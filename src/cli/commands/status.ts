@@ -29,7 +29,8 @@ export const statusCommand: CommandModule<GlobalArgs, GlobalArgs> = {
     if (merging) {
       const open = merging.conflicts.filter((c) => !c.resolved).length;
       out(
-        `merging ${merging.theirsName} (${shortId(merging.theirs)}) into ${merging.oursName}: ${open} of ${merging.conflicts.length} conflict(s) not resolved`,
+        `merging ${merging.theirsName} (${shortId(merging.theirs)}) into ` +
+          `${merging.oursName}: ${open} of ${merging.conflicts.length} conflict(s) not resolved`,
       );
       for (const c of merging.conflicts) out(conflictLine(c));
       out(

@@ -34,7 +34,8 @@ export const switchCommand: CommandModule<GlobalArgs, Args> = {
     if (argv.json) return printJson(r);
     for (const n of r.notDone) warn(`error: not written: ${quotePath(n.path)}: ${n.reason}`);
     out(
-      `on branch ${r.branch}${r.to ? ` (${shortId(r.to)})` : ' (no snapshot yet)'}: ${r.written} written, ${r.removed} removed`,
+      `on branch ${r.branch}${r.to ? ` (${shortId(r.to)})` : ' (no snapshot yet)'}: ` +
+        `${r.written} written, ${r.removed} removed`,
     );
   },
 };

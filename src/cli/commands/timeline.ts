@@ -18,7 +18,10 @@ interface Args extends GlobalArgs {
   width?: number;
 }
 
-/** Colour on stdout: off with NO_COLOR (non-empty), FORCE_COLOR=0, TERM=dumb or when stdout is not a terminal; FORCE_COLOR=1+ forces it. */
+/**
+ * Colour on stdout: off with NO_COLOR (non-empty), FORCE_COLOR=0, TERM=dumb or when stdout is not a terminal;
+ * FORCE_COLOR=1+ forces it.
+ */
 export function stdoutColor(env: NodeJS.ProcessEnv = process.env, isTTY = !!process.stdout.isTTY): boolean {
   if (env.NO_COLOR) return false;
   if (env.FORCE_COLOR === '0' || env.FORCE_COLOR === 'false') return false;
@@ -49,7 +52,9 @@ async function gameBadges(vault: Vault) {
       id,
       marks.map((m) => ({
         text: `▲${m.label}${m.average === null ? '' : ` ★${m.average.toFixed(1)}`}${m.regression.length ? '!' : ''}`,
-        title: `${m.count} rating(s)${m.crashes ? `, ${m.crashes} crash report(s)` : ''}${m.regression.length ? `; got worse: ${m.regression.join('; ')}` : ''}`,
+        title:
+          `${m.count} ` +
+          `rating(s)${m.crashes ? `, ${m.crashes} crash report(s)` : ''}${m.regression.length ? `; got worse: ${m.regression.join('; ')}` : ''}`,
         ...(m.regression.length ? { alert: true } : {}),
       })),
     );
@@ -139,23 +144,18 @@ export const timelineCommand: CommandModule<GlobalArgs, Args> = {
         if (argv.json) return printJson(summary);
         if (argv.quiet) return;
         return out(
-          `wrote ${htmlPath}: ${versions.length} version(s), ${page.thumbnails} thumbnail(s), ${page.diffImages} diff image(s)${page.placeholders ? `, ${page.placeholders} without a stored thumbnail` : ''}`,
+          `wrote ${htmlPath}: ${versions.length} version(s), ${page.thumbnails} thumbnail(s), ${page.diffImages} ` +
+            `diff image(s)${page.placeholders ? `, ${page.placeholders} without a stored thumbnail` : ''}`,
         );
       }
       if (argv.json) return printJson(versions);
       if (!versions.length) return out('no snapshots yet');
       const color = stdoutColor();
       const colorPictures = trueColor() ? 'color' : 'color256';
-      const pictures =
-        argv.thumbnails === false
-          ? 'none'
-          : argv.thumbnails === true
-            ? color
-              ? colorPictures
-              : 'ascii'
-            : color
-              ? colorPictures
-              : 'none';
+      // colour pictures on a colour terminal; --thumbnails asks for ASCII ones elsewhere, --no-thumbnails for none
+      let pictures: 'none' | 'ascii' | 'color' | 'color256' = color ? colorPictures : 'none';
+      if (argv.thumbnails === false) pictures = 'none';
+      else if (argv.thumbnails === true && !color) pictures = 'ascii';
       const lines = await tl.timelineText({
         vault,
         versions,

@@ -37,12 +37,10 @@ export const updateRefCommand: CommandModule<GlobalArgs, Args> = {
         value = await revParse(ctx, argv.newValue);
         await vault.db.readTyped(value, 'snapshot');
       }
-      const expected =
-        argv.oldValue !== undefined
-          ? await revParse(ctx, argv.oldValue)
-          : argv.delete
-            ? await readRef(vault.refs, argv.ref)
-            : undefined;
+      // the value the ref must still have: the one given, or (to delete) the one it has now
+      let expected: string | null | undefined;
+      if (argv.oldValue !== undefined) expected = await revParse(ctx, argv.oldValue);
+      else if (argv.delete) expected = await readRef(vault.refs, argv.ref);
       await updateRef({
         ...vault.refs,
         ref: argv.ref,

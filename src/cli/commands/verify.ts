@@ -38,7 +38,9 @@ export const verifyCommand: CommandModule<GlobalArgs, Args> = {
     else {
       if (!argv.quiet)
         out(
-          `checked ${plural(r.snapshots, 'snapshot')}, ${plural(r.trees, 'tree')}, ${plural(r.files, 'file entry', 'file entries')}, ${plural(r.objectsChecked, 'object')}${r.bytesRead ? `; read ${bytes(r.bytesRead)} of data` : ''}`,
+          `checked ${plural(r.snapshots, 'snapshot')}, ${plural(r.trees, 'tree')}, ` +
+            `${plural(r.files, 'file entry', 'file entries')}, ` +
+            `${plural(r.objectsChecked, 'object')}${r.bytesRead ? `; read ${bytes(r.bytesRead)} of data` : ''}`,
         );
       for (const p of r.problems) {
         out(`${p.kind}: ${p.id}: ${p.message}`);

@@ -82,7 +82,9 @@ export class BackupEngine {
     }
   }
 
-  /** Snapshot the project (always a new snapshot, even when nothing changed); mark a milestone NAME when isMilestone. */
+  /**
+   * Snapshot the project (always a new snapshot, even when nothing changed); mark a milestone NAME when isMilestone.
+   */
   async createBackup(opts: CreateBackupOptions): Promise<GameBackup> {
     const versionType = (opts.versionType ?? GameVersionType.DEVELOPMENT) as GameVersionType;
     if (!(await exists(this.fs, vaultPaths(this.options.vaultDir ?? joinPath(this.dir, VAULT_DIR)).config))) {

@@ -124,12 +124,14 @@ export function pickBuild(builds: readonly Build[], ref: string): Build {
   if (at > 0) {
     const [version, platform] = [ref.slice(0, at), ref.slice(at + 1)];
     const hits = builds.filter((b) => b.version === version && b.platform === platform);
-    if (hits.length) return hits[hits.length - 1];
+    const latest = hits.at(-1);
+    if (latest) return latest;
     throw new UnknownBuildError(ref);
   }
   if (/^[0-9a-f]{4,}$/.test(ref)) {
     const hits = builds.filter((b) => b.id.startsWith(ref));
-    if (hits.length === 1) return hits[0];
+    const [hit, ...others] = hits;
+    if (hit && !others.length) return hit;
     if (hits.length > 1)
       throw new AmbiguousBuildError(
         ref,
@@ -137,7 +139,8 @@ export function pickBuild(builds: readonly Build[], ref: string): Build {
       );
   }
   const byVersion = builds.filter((b) => b.version === ref);
-  if (byVersion.length === 1) return byVersion[0];
+  const [only, ...more] = byVersion;
+  if (only && !more.length) return only;
   if (byVersion.length > 1)
     throw new AmbiguousBuildError(
       ref,

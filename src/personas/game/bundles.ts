@@ -12,6 +12,7 @@ import {
   type BundleDecl,
   type SnapshotFiles,
 } from './projectConfig.js';
+import { byCodeUnits } from '../../compare.js';
 
 /**
  * Asset bundles: named sets of project files (what players download as one
@@ -48,14 +49,13 @@ export function bundleMatchers(bundles: Readonly<Record<string, BundleDecl>>): M
   return new Map(
     Object.keys(bundles)
       .sort()
-      .map((n) => [n, bundleMatcher(bundles[n])]),
+      .map((n) => [n, bundleMatcher(bundles[n]!)]), // n is one of its keys
   );
 }
 
 export function contentHash(entries: readonly FlatEntry[]): string {
   const h = createHash('sha256');
-  for (const e of [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)))
-    h.update(`${e.path}\0${e.id}\n`);
+  for (const e of [...entries].sort((a, b) => byCodeUnits(a.path, b.path))) h.update(`${e.path}\0${e.id}\n`);
   return h.digest('hex');
 }
 
@@ -139,7 +139,10 @@ export function diffBundleMembers(
   changes.sort((x, y) => (x.path < y.path ? -1 : 1));
   const sa = a ? stats(name, a) : null;
   const sb = b ? stats(name, b) : null;
-  const status = !sa ? 'added' : !sb ? 'removed' : sa.hash === sb.hash ? 'unchanged' : 'changed';
+  let status: BundleDelta['status'] = 'changed';
+  if (!sa) status = 'added';
+  else if (!sb) status = 'removed';
+  else if (sa.hash === sb.hash) status = 'unchanged';
   const download = changes.filter((c) => c.kind !== 'deleted').reduce((s, c) => s + (c.newSize ?? 0), 0);
   return { name, status, a: sa, b: sb, sizeDelta: (sb?.bytes ?? 0) - (sa?.bytes ?? 0), download, changes };
 }

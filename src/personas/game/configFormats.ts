@@ -34,7 +34,7 @@ function jsonErrorLine(text: string, path: string, e: Error): number {
 function parseYamlStrict(text: string, path: string): unknown {
   const doc = parseDocument(text);
   const err = doc.errors[0];
-  if (err) throw new ConfigSyntaxError(path, err.linePos?.[0]?.line ?? 1, err.message.split('\n')[0]);
+  if (err) throw new ConfigSyntaxError(path, err.linePos?.[0]?.line ?? 1, err.message.split('\n')[0] ?? '');
   return doc.toJS();
 }
 
@@ -62,7 +62,11 @@ function parseByExtension(ext: string, path: string, text: string): unknown {
       try {
         return JSON.parse(text);
       } catch (e) {
-        throw new ConfigSyntaxError(path, jsonErrorLine(text, path, e as Error), (e as Error).message.split('\n')[0]);
+        throw new ConfigSyntaxError(
+          path,
+          jsonErrorLine(text, path, e as Error),
+          (e as Error).message.split('\n')[0] ?? '',
+        );
       }
     case 'yaml':
     case 'yml':
@@ -72,7 +76,7 @@ function parseByExtension(ext: string, path: string, text: string): unknown {
         return parseToml(text);
       } catch (e) {
         const line = (e as { line?: number }).line ?? 1;
-        throw new ConfigSyntaxError(path, line, (e as Error).message.split('\n')[0]);
+        throw new ConfigSyntaxError(path, line, (e as Error).message.split('\n')[0] ?? '');
       }
     case 'ini':
       return parseIniStrict(text, path);
@@ -83,7 +87,8 @@ function parseByExtension(ext: string, path: string, text: string): unknown {
     default:
       throw new GameConfigError(
         path,
-        `unknown format '.${ext}' (use ${CONFIG_FORMATS.map((f) => `.${f}`).join(', ')}; project.godot is read by itself when vault-game.yaml declares no platforms)`,
+        `unknown format '.${ext}' (use ${CONFIG_FORMATS.map((f) => `.${f}`).join(', ')}; ` +
+          `project.godot is read by itself when vault-game.yaml declares no platforms)`,
       );
   }
 }
@@ -100,7 +105,7 @@ export function parseConfigText(path: string, text: string, snapshot?: string): 
       throw new ConfigSyntaxError(path, Number(e.data.line), String(e.data.reason), snapshot);
     if (e instanceof ConfigSyntaxError) throw e;
     if (e instanceof GameConfigError) throw new GameConfigError(path, String(e.data.reason), snapshot);
-    throw new GameConfigError(path, (e as Error).message.split('\n')[0], snapshot);
+    throw new GameConfigError(path, (e as Error).message.split('\n')[0] ?? '', snapshot);
   }
   if (v === null || v === undefined) return {};
   if (typeof v !== 'object' || Array.isArray(v))

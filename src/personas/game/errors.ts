@@ -48,7 +48,8 @@ export class MissingGameConfigError extends VaultError {
       `snapshot ${snapshot.slice(0, 12)} declares no ${what} (no ${path}, or no '${what}' section in it)`,
       { path, what, snapshot },
       what === 'platforms'
-        ? `declare them in ${path} at the project root, or commit a Godot project.godot or Unity ProjectSettings/ (see docs/game-workflow.md)`
+        ? `declare them in ${path} at the project root, or commit a Godot ` +
+            `project.godot or Unity ProjectSettings/ (see docs/game-workflow.md)`
         : `declare them in ${path} at the project root and commit it (see docs/game-workflow.md)`,
     );
   }
@@ -67,7 +68,8 @@ export class SessionOverwriteError extends VaultError {
   constructor(paths: string[]) {
     super(
       'EDIRTY',
-      `restoring would overwrite ${paths.length} different file(s): ${paths.slice(0, 5).join(', ')}${paths.length > 5 ? ', ...' : ''}`,
+      `restoring would overwrite ${paths.length} different file(s): ` +
+        `${paths.slice(0, 5).join(', ')}${paths.length > 5 ? ', ...' : ''}`,
       { paths },
       'restore with --to DIR, or pass --force to overwrite',
     );

@@ -42,7 +42,8 @@ export class BadFeedbackError extends VaultError {
       'EBADFEEDBACK',
       `bad feedback: ${reason}`,
       data,
-      'rating is a whole number 1..5; build is a build id, version or VERSION@PLATFORM (see vault build list); tester is required',
+      'rating is a whole number 1..5; build is a build id, version ' +
+        'or VERSION@PLATFORM (see vault build list); tester is required',
     );
   }
 }
@@ -54,7 +55,8 @@ function tagsOf(t: FeedbackInput['tags']): string[] {
 
 function timeOf(t: FeedbackInput['time']): number | null {
   if (t === undefined || t === null || t === '') return null;
-  const n = typeof t === 'number' ? t : /^\d+$/.test(String(t).trim()) ? Number(t) : Date.parse(String(t));
+  let n = typeof t === 'number' ? t : Date.parse(String(t));
+  if (typeof t !== 'number' && /^\d+$/.test(String(t).trim())) n = Number(t); // epoch milliseconds
   if (!Number.isFinite(n)) throw new BadFeedbackError(`time '${t}' is not a date`);
   return n;
 }
@@ -78,12 +80,8 @@ export function makeFeedback(builds: readonly Build[], input: FeedbackInput, clo
   }
   const tester = String(input.tester ?? '').trim();
   if (!tester) throw new BadFeedbackError('no tester');
-  const r =
-    typeof input.rating === 'number'
-      ? input.rating
-      : String(input.rating ?? '').trim() === ''
-        ? NaN
-        : Number(input.rating);
+  let r = Number(input.rating);
+  if (typeof input.rating !== 'number' && String(input.rating ?? '').trim() === '') r = NaN; // Number('') is 0
   if (!Number.isInteger(r) || r < 1 || r > 5)
     throw new BadFeedbackError(`rating '${input.rating ?? ''}' is not a whole number from 1 to 5`);
   const tags = tagsOf(input.tags);
@@ -186,7 +184,10 @@ function normalizeRow(row: Record<string, unknown>): FeedbackInput {
   return out as unknown as FeedbackInput;
 }
 
-/** Parse a playtest form export: rows with the line each starts on. CSV (header row) or JSON (array of objects, or {feedback: [...]}). */
+/**
+ * Parse a playtest form export: rows with the line each starts on. CSV (header row) or JSON (array of objects, or
+ * {feedback: [...]}).
+ */
 export function parseFeedbackFile(
   text: string,
   format: 'csv' | 'json',
@@ -220,10 +221,10 @@ export function parseFeedbackFile(
   }
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc });
-  if (doc.errors.length) {
-    const e = doc.errors[0];
+  const [e] = doc.errors;
+  if (e) {
     throw new UsageError(
-      `the JSON does not parse (line ${e.linePos?.[0]?.line ?? '?'}): ${e.message.split('\n')[0]}`,
+      `the JSON does not parse (line ${e.linePos?.[0]?.line ?? '?'}): ${e.message.split('\n')[0] ?? ''}`,
       'export it again as a JSON array of objects',
     );
   }
@@ -245,6 +246,12 @@ export function parseFeedbackFile(
 
 const MAX_IMPORT = 64 * 1024 * 1024;
 
+/** The format a file name says: .json, or .csv/.tsv/.txt; null for anything else. */
+function formatOfPath(path: string): 'csv' | 'json' | null {
+  if (/\.json$/i.test(path)) return 'json';
+  return /\.(csv|tsv|txt)$/i.test(path) ? 'csv' : null;
+}
+
 export interface ImportFeedbackOptions {
   vault: Vault;
   /** the export file (absolute or relative to the project folder) */
@@ -255,11 +262,12 @@ export interface ImportFeedbackOptions {
   lockWait?: number;
 }
 
-/** Import a CSV/JSON export: good rows land (in one records snapshot), bad rows are returned with their line numbers. */
+/**
+ * Import a CSV/JSON export: good rows land (in one records snapshot), bad rows are returned with their line numbers.
+ */
 export async function importFeedback(opts: ImportFeedbackOptions): Promise<ImportResult> {
   const { vault } = opts;
-  const format =
-    opts.format ?? (/\.json$/i.test(opts.path) ? 'json' : /\.(csv|tsv|txt)$/i.test(opts.path) ? 'csv' : null);
+  const format = opts.format ?? formatOfPath(opts.path);
   if (!format)
     throw new UsageError(
       `cannot tell the format of ${opts.path}`,
@@ -293,14 +301,16 @@ export async function importFeedback(opts: ImportFeedbackOptions): Promise<Impor
     }),
   );
   const rows = parseFeedbackFile(text, format);
-  if (format === 'csv' && rows.length) {
+  const [first] = rows;
+  if (format === 'csv' && first) {
     // a header without the needed columns would make every row bad: say so once
-    const have = new Set(Object.keys(normalizeRow(rows[0].row ?? {})));
+    const have = new Set(Object.keys(normalizeRow(first.row ?? {})));
     const missing = (['build', 'tester', 'rating'] as const).filter((k) => !have.has(k));
     if (missing.length)
       throw new UsageError(
         `${opts.path} has no ${missing.join(', ')} column(s)`,
-        `name the header columns build (or version), tester (or name, player), rating (or score, stars), and optionally platform, tags, text (or comment), time (or date)`,
+        `name the header columns build (or version), tester (or name, player), rating (or ` +
+          `score, stars), and optionally platform, tags, text (or comment), time (or date)`,
       );
   }
   const builds = await listBuilds({ vault });

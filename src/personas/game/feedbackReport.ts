@@ -135,7 +135,7 @@ async function generations(vault: Vault, ids: readonly ObjectId[]): Promise<Map<
       x = decodeSnapshot(await vault.db.readTyped(x, 'snapshot'), x).parents[0];
     }
     let d = x ? depth.get(x)! : -1;
-    for (let i = chain.length - 1; i >= 0; i--) depth.set(chain[i], ++d);
+    for (const id of chain.reverse()) depth.set(id, ++d);
   }
   return depth;
 }

@@ -19,7 +19,7 @@ const MAX = 4 * 1024 * 1024;
 export function godotProjectPath(files: ReadonlyMap<string, unknown>): string | null {
   if (files.has('project.godot')) return 'project.godot';
   const found = [...files.keys()].filter((p) => p.endsWith('/project.godot'));
-  return found.length === 1 ? found[0] : null;
+  return found.length === 1 ? (found[0] ?? null) : null;
 }
 
 function withSnapshot<T>(snapshot: string, f: () => T): T {

@@ -46,20 +46,20 @@ export function parseIniStrict(text: string, path: string): { [k: string]: IniVa
   const out: { [k: string]: IniValue } = {};
   let cur = out;
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
+  for (const [i, raw] of lines.entries()) {
     const fail = (reason: string): never => {
       throw new ConfigSyntaxError(path, i + 1, reason);
     };
-    const line = lines[i].trim();
+    const line = raw.trim();
     if (!line || line.startsWith(';') || line.startsWith('#')) continue;
     if (line.startsWith('[')) {
-      const m = /^\[([^\]]*)\]\s*(?:[;#].*)?$/.exec(line);
-      if (!m || !m[1].trim()) fail('a [section] heading is not closed on its line, or has no name');
+      const heading = /^\[([^\]]*)\]\s*(?:[;#].*)?$/.exec(line)?.[1]?.trim();
+      if (!heading) return fail('a [section] heading is not closed on its line, or has no name');
       cur = out;
-      for (const part of m![1].trim().split('.')) {
+      for (const part of heading.split('.')) {
         const next = cur[part];
         if (next !== undefined && (typeof next !== 'object' || next === null))
-          fail(`section [${m![1].trim()}] clashes with the key '${part}'`);
+          fail(`section [${heading}] clashes with the key '${part}'`);
         cur = (cur[part] ??= {}) as { [k: string]: IniValue };
       }
       continue;

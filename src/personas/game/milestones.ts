@@ -53,7 +53,8 @@ export class MilestoneExistsError extends VaultError {
 
 /** Is this snapshot a milestone annotation? Then it marks its first parent. */
 export function annotationTarget(s: Snapshot): ObjectId | null {
-  return s.meta['vault.annotation'] === 'milestone' && s.parents.length === 1 ? s.parents[0] : null;
+  const [target] = s.parents;
+  return s.meta['vault.annotation'] === 'milestone' && s.parents.length === 1 && target ? target : null;
 }
 
 export async function createMilestone(opts: {

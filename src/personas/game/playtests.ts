@@ -101,7 +101,8 @@ export async function listPlaytests(opts: { vault: Vault; build?: string; tester
 export async function findSession(vault: Vault, ref: string): Promise<Session> {
   const all = await listPlaytests({ vault });
   const hits = all.filter((s) => s.id === ref || (ref.length >= 4 && s.id.startsWith(ref)));
-  if (hits.length === 1) return hits[0];
+  const [hit, ...others] = hits;
+  if (hit && !others.length) return hit;
   if (hits.length > 1)
     throw new UsageError(
       `playtest session '${ref}' is ambiguous (${hits.length} match)`,
@@ -142,9 +143,9 @@ export async function restorePlaytest(opts: RestorePlaytestOptions): Promise<Res
   const { vault } = opts;
   const { fs } = vault;
   const s = await findSession(vault, opts.session);
-  const target = posix.normalize(
-    opts.to ? (posix.isAbsolute(opts.to) ? opts.to : posix.join(vault.workTree, opts.to)) : vault.workTree,
-  );
+  let to = vault.workTree;
+  if (opts.to) to = posix.isAbsolute(opts.to) ? opts.to : posix.join(vault.workTree, opts.to);
+  const target = posix.normalize(to);
   const chunker = chunkerFromConfig(vault.config.chunker);
   const buffer = new ReadBuffer(4 * 1024 * 1024);
   const plan: { e: RecordFile; abs: string; same: boolean }[] = [];

@@ -82,7 +82,7 @@ export function parseGameConfig(text: string, snapshot?: ObjectId): GameConfig {
   try {
     raw = parseYaml(text);
   } catch (e) {
-    throw new GameConfigError(GAME_CONFIG_PATH, (e as Error).message.split('\n')[0], snapshot);
+    throw new GameConfigError(GAME_CONFIG_PATH, (e as Error).message.split('\n')[0] ?? '', snapshot);
   }
   if (raw === null || raw === undefined) return { bundles: null, platforms: null };
   if (typeof raw !== 'object' || Array.isArray(raw))

@@ -12,6 +12,7 @@ import { flattenTree, writeTrees, type FlatEntry } from '../../plumbing/trees.js
 import { autoGc } from '../../porcelain/gc.js';
 import type { Vault } from '../../porcelain/openVault.js';
 import { readRef, updateRef } from '../../refs/refs.js';
+import { byCodeUnits } from '../../compare.js';
 
 /**
  * Game records: builds, playtest feedback and playtest sessions, kept in the
@@ -316,5 +317,5 @@ export async function readRecords<T>(vault: Vault, kind: RecordKind): Promise<St
     }
     out.push({ id, data, files: files.get(id) ?? [] });
   }
-  return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return out.sort((a, b) => byCodeUnits(a.id, b.id));
 }

@@ -14,7 +14,10 @@ export function ageOf(ms: number): string {
 export function describeHolder(r: LockRecord | null, now: number): string {
   if (!r) return 'someone (the lock record is unreadable: it was not made by Vault)';
   const first = r.message.split('\n')[0];
-  return `${showOwner(r.owner)} (${r.host ? `on ${r.host}, ` : ''}${ageOf(now - r.time)} ago${first ? `: "${first}"` : ''})`;
+  return (
+    `${showOwner(r.owner)} (${r.host ? `on ${r.host}, ` : ''}${ageOf(now - r.time)} ` +
+    `ago${first ? `: "${first}"` : ''})`
+  );
 }
 
 export interface HeldLock {
@@ -25,10 +28,15 @@ export interface HeldLock {
 export type LockAction = 'lock' | 'unlock' | 'push';
 
 const HINTS: Record<LockAction, string> = {
-  lock: "ask them to run 'vault unlock' when they are done; if they are gone, 'vault unlock --force PATH' breaks the lock (they are told)",
+  lock:
+    "ask them to run 'vault unlock' when they are done; if they are " +
+    "gone, 'vault unlock --force PATH' breaks the lock (they are told)",
   unlock:
-    "only the owner unlocks a file; 'vault unlock --force PATH' breaks the lock and records who broke it (the owner is told)",
-  push: "the owner may be changing the same file: pull their work when they unlock it, or push anyway with 'vault push --ignore-locks'",
+    "only the owner unlocks a file; 'vault unlock --force PATH' " +
+    'breaks the lock and records who broke it (the owner is told)',
+  push:
+    'the owner may be changing the same file: pull their work when ' +
+    "they unlock it, or push anyway with 'vault push --ignore-locks'",
 };
 
 /**
@@ -42,7 +50,8 @@ export class LockedByOtherError extends VaultError {
     const what = action === 'push' ? 'cannot push changes to' : `cannot ${action}`;
     super(
       'ELOCKEDBYOTHER',
-      `${what} ${first.path}: it is locked by ${describeHolder(first.record, now)}${more}${done.length ? `; ${action}ed: ${done.join(', ')}` : ''}`,
+      `${what} ${first.path}: it is locked by ` +
+        `${describeHolder(first.record, now)}${more}${done.length ? `; ${action}ed: ${done.join(', ')}` : ''}`,
       {
         action,
         held: held.map((h) => ({

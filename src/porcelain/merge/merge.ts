@@ -50,7 +50,10 @@ export type MergeOutcome = 'up-to-date' | 'fast-forward' | 'merged' | 'conflicts
 /** A path the merge changed in the folder, and how. */
 export interface MergedPath {
   readonly path: string;
-  /** theirs: their version taken; deleted: they deleted it; renamed: they renamed it (from); text / file-merger: both changes merged */
+  /**
+   * theirs: their version taken; deleted: they deleted it; renamed: they renamed it (from); text / file-merger: both
+   * changes merged
+   */
   readonly how: 'theirs' | 'deleted' | 'renamed' | 'text' | 'file-merger';
   readonly from?: string;
   readonly report?: readonly string[];

@@ -37,7 +37,9 @@ export interface TreeConflict {
   readonly folder?: readonly string[];
 }
 
-/** A file both sides changed (or added) differently: its content is merged next (text, a file merger) or is a conflict. */
+/**
+ * A file both sides changed (or added) differently: its content is merged next (text, a file merger) or is a conflict.
+ */
 export interface ContentMerge {
   readonly path: string;
   readonly base: FlatEntry | null;

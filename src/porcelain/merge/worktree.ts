@@ -167,7 +167,9 @@ function checkPath(p: string): void {
   }
 }
 
-/** Whether every folder on the way to `p` is a real folder: null when it is, 'gone' when one is missing, else why not. */
+/**
+ * Whether every folder on the way to `p` is a real folder: null when it is, 'gone' when one is missing, else why not.
+ */
 async function wayTo(vault: Vault, p: string): Promise<string | null> {
   checkPath(p);
   const parts = p.split('/');

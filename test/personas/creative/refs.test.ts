@@ -16,6 +16,7 @@ import {
 import { resolveReference } from '../../../src/personas/creative/references/resolveReference.js';
 import { codeOf, memVault } from '../../helpers/vault.js';
 import { GD, GLTF, MATERIAL, MTL, OBJ, TSCN, creativeProject, png } from './refs-fixtures.js';
+import { must } from '../../helpers/must.js';
 
 const test = suite('personas/creative/refs');
 
@@ -271,7 +272,10 @@ test('a rename that breaks many references warns about the first 20 and counts t
     onWarning: (w) => warnings.push(w.message),
   });
   assert.is(warnings.length, 21);
-  assert.match(warnings[0], /^Materials\/brick\.json still uses Textures\/brick\.png, which this commit deletes$/);
+  assert.match(
+    must(warnings[0]),
+    /^Materials\/brick\.json still uses Textures\/brick\.png, which this commit deletes$/,
+  );
   assert.is(warnings[20], "... and 7 more broken reference(s): run 'vault refs --broken'");
   assert.is((await brokenReferences({ vault: t.vault })).references.length, 27);
 });
@@ -293,7 +297,7 @@ test('a snapshot made without the graph gets it computed from its tree; outside 
     hero.references.map((r) => r.status),
     ['ok', 'ok', 'outside', 'outside', 'missing'],
   );
-  assert.is(hero.references[4].suggestion, 'Textures/brick_normal.png');
+  assert.is(must(hero.references[4]).suggestion, 'Textures/brick_normal.png');
   const broken = await brokenReferences({ vault: t.vault });
   assert.equal(
     broken.references.map((r) => r.raw),

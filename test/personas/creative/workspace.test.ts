@@ -8,6 +8,7 @@ import { NOTE_META, showWorkspace } from '../../../src/personas/creative/workspa
 import { restoreWorkspace } from '../../../src/personas/creative/workspace/restore.js';
 import { codeOf, memVault } from '../../helpers/vault.js';
 import { writeTree, symlink } from '../../helpers/tree.js';
+import { must } from '../../helpers/must.js';
 
 const test = suite('personas/creative/workspace');
 
@@ -73,7 +74,7 @@ test('commit captures the workspace (folder, single file, symlink kept as a link
       ['gone', 'missing', 0, 0],
     ],
   );
-  const paint = s.workspaces[0];
+  const paint = must(s.workspaces[0]);
   assert.equal(
     paint.items.map((i) => [i.rel, i.kind]),
     [

@@ -16,6 +16,7 @@ import { acquireLock } from '../../../src/plumbing/lock.js';
 import { decodeSnapshot } from '../../../src/objects/snapshot.js';
 import { codeOf, memVault } from '../../helpers/vault.js';
 import { sampleGame, texture } from './sampleGame.js';
+import { must } from '../../helpers/must.js';
 
 const test = suite('personas/game/builds');
 
@@ -95,7 +96,7 @@ test('artifacts are stored deduplicated and come back byte-identical; a second b
   // the same package again (another platform's build): the records tree names the same chunk list
   const objectsBefore = [...t.vault.db.ids()].length;
   const b2 = await recordBuild({ vault: t.vault, version: '0.4.2', platform: 'linux', artifacts: ['/out/game.pck'] });
-  assert.is(b2.files[0].id, f.id);
+  assert.is(must(b2.files[0]).id, f.id);
   // new objects: the record's JSON, a few trees and the records snapshot, no content
   assert.ok(
     [...t.vault.db.ids()].length - objectsBefore < 10,

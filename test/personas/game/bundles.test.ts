@@ -5,6 +5,7 @@ import { parseGameConfig } from '../../../src/personas/game/projectConfig.js';
 import { commit } from '../../../src/porcelain/commit.js';
 import { codeOf, memVault } from '../../helpers/vault.js';
 import { GAME_YAML, sampleGame, texture } from './sampleGame.js';
+import { must } from '../../helpers/must.js';
 
 const test = suite('personas/game/bundles');
 
@@ -32,11 +33,12 @@ test('per snapshot: files, size and content hash per bundle, and the files in no
   const r = await bundles({ vault: t.vault });
   assert.is(r.snapshot, t.first);
   const by = Object.fromEntries(r.bundles.map((b) => [b.name, b]));
+  const [characters, core, level1] = [must(by.characters), must(by.core), must(by.level1)];
   assert.equal(Object.keys(by), ['characters', 'core', 'level1']);
-  assert.is(by.characters.files, 1, 'the .psd source is excluded');
-  assert.is(by.core.files, 3);
-  assert.is(by.level1.files, 2);
-  assert.is(by.characters.bytes, Number((await t.fs.stat('/work/Assets/Characters/hero.png')).size));
+  assert.is(characters.files, 1, 'the .psd source is excluded');
+  assert.is(core.files, 3);
+  assert.is(level1.files, 2);
+  assert.is(characters.bytes, Number((await t.fs.stat('/work/Assets/Characters/hero.png')).size));
   assert.equal(r.unbundled.paths, [
     'Assets/Characters/hero.psd',
     'Config/android.ini',
@@ -46,7 +48,7 @@ test('per snapshot: files, size and content hash per bundle, and the files in no
     'Docs/design.md',
     'README.md',
   ]);
-  assert.is(by.core.hash.length, 64);
+  assert.is(core.hash.length, 64);
   // the hash depends on paths and contents only
   assert.is(
     contentHash([{ path: 'a', id: 'x' } as never, { path: 'b', id: 'y' } as never]),
@@ -65,13 +67,14 @@ test('diff: a changed texture changes only its bundle, with the size delta, the 
   await commit({ vault: t.vault, message: 'hero texture 256' });
   const d = await bundlesDiff({ vault: t.vault, a: 'HEAD~1', b: 'HEAD' });
   const by = Object.fromEntries(d.bundles.map((b) => [b.name, b]));
-  assert.is(by.core.status, 'unchanged');
-  assert.is(by.level1.status, 'unchanged');
-  assert.is(by.characters.status, 'changed');
+  const [characters, core, level1] = [must(by.characters), must(by.core), must(by.level1)];
+  assert.is(core.status, 'unchanged');
+  assert.is(level1.status, 'unchanged');
+  assert.is(characters.status, 'changed');
   const oldSize = before.bundles.find((b) => b.name === 'characters')!.bytes;
-  assert.is(by.characters.sizeDelta, tex.length - oldSize);
-  assert.is(by.characters.download, tex.length);
-  assert.equal(by.characters.changes, [
+  assert.is(characters.sizeDelta, tex.length - oldSize);
+  assert.is(characters.download, tex.length);
+  assert.equal(characters.changes, [
     { path: 'Assets/Characters/hero.png', kind: 'modified', oldSize, newSize: tex.length },
   ]);
   assert.equal(d.redeclared, []);
@@ -86,11 +89,12 @@ test('diff: a changed texture changes only its bundle, with the size delta, the 
   await commit({ vault: t.vault, message: 'docs bundle; ship the psd' });
   const d2 = await bundlesDiff({ vault: t.vault, a: 'HEAD~1' });
   const by2 = Object.fromEntries(d2.bundles.map((b) => [b.name, b]));
-  assert.is(by2.docs.status, 'added');
-  assert.is(by2.docs.a, null);
-  assert.is(by2.characters.status, 'changed');
+  const [docs2, characters2] = [must(by2.docs), must(by2.characters)];
+  assert.is(docs2.status, 'added');
+  assert.is(docs2.a, null);
+  assert.is(characters2.status, 'changed');
   assert.equal(
-    by2.characters.changes.map((c) => [c.path, c.kind]),
+    characters2.changes.map((c) => [c.path, c.kind]),
     [['Assets/Characters/hero.psd', 'added']],
   );
   assert.equal(d2.redeclared, ['characters']);

@@ -12,6 +12,7 @@ import { recordRef } from '../../../src/personas/game/records.js';
 import { readRef } from '../../../src/refs/refs.js';
 import { codeOf, memVault } from '../../helpers/vault.js';
 import { sampleGame, texture } from './sampleGame.js';
+import { must } from '../../helpers/must.js';
 
 const test = suite('personas/game/feedback');
 
@@ -85,11 +86,11 @@ test('CSV import: good rows land, bad rows come back with the line they start on
     r.problems.map((p) => p.line),
     [5, 6, 9],
   );
-  assert.match(r.problems[0].reason, /rating '0'/);
-  assert.match(r.problems[1].reason, /9\.9\.9/);
+  assert.match(must(r.problems[0]).reason, /rating '0'/);
+  assert.match(must(r.problems[1]).reason, /9\.9\.9/);
   const fb = await listFeedback({ vault: t.vault, build: '0.4.2' });
   assert.equal(fb.map((f) => f.tags.join(',')).sort(), ['crash', 'crash,perf']);
-  assert.is(fb[0].time, Date.parse('2026-11-08'));
+  assert.is(must(fb[0]).time, Date.parse('2026-11-08'));
   assert.ok((await listFeedback({ vault: t.vault })).some((f) => f.text === 'loved the cave\nand the music'));
   await t.fs.writeFile('/work/nohead.csv', 'who,stars\nana,4\n');
   assert.is(await codeOf(() => importFeedback({ vault: t.vault, path: 'nohead.csv' })), 'EUSAGE');
@@ -166,9 +167,9 @@ test('report: average, spread and tags per build; the regression points at the c
       ['0.4.2', 2, 2.5, 0.5, 1],
     ],
   );
-  assert.equal(r.builds[0].tags, { perf: 3 });
+  assert.equal(must(r.builds[0]).tags, { perf: 3 });
   assert.is(r.regressions.length, 1);
-  const g = r.regressions[0];
+  const g = must(r.regressions[0]);
   assert.is(g.build, t.b2.id);
   assert.is(g.previous, t.b1.id);
   assert.is(g.ratingDelta, -1.83);

@@ -14,6 +14,7 @@ import { nodeFs, tempDir } from '../../helpers/vault.js';
 import { writeTree } from '../../helpers/tree.js';
 import { godotProject } from './godotProject.js';
 import { texture } from './sampleGame.js';
+import { must } from '../../helpers/must.js';
 
 const test = suite('personas/game/godot-cli');
 
@@ -149,7 +150,7 @@ test('feedback: a CSV with a platform column and version@platform imports; unkno
       ['modified scripts/player.gd', 'modified scenes/level_2.tscn', 'modified art/cave.png'],
       'scripts and scenes first; the texture with its import settings in one row',
     );
-    assert.match(rows[2], /art\/cave\.png \+ \.import/);
+    assert.match(must(rows[2]), /art\/cave\.png \+ \.import/);
     assert.not.ok(
       lines.some((l) => /^ {4}\S+\s+art\/cave\.png\.import/.test(l)),
       'no row of its own',

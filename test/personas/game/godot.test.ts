@@ -13,6 +13,7 @@ import { platformDiff, platformMatrix, resolvePlatform } from '../../../src/pers
 import { commit } from '../../../src/porcelain/commit.js';
 import { codeOf, memVault } from '../../helpers/vault.js';
 import { EXPORT_PRESETS, PROJECT_GODOT, godotProject } from './godotProject.js';
+import { must } from '../../helpers/must.js';
 
 const test = suite('personas/game/godot');
 
@@ -41,7 +42,7 @@ test('ConfigFile: sections, multi-line [input] values, Object(...), packed array
       ['jump.mobile', 39],
     ],
   );
-  const jump = input.props[0].value as { deadzone: number; events: Record<string, unknown>[] };
+  const jump = must(input.props[0]).value as { deadzone: number; events: Record<string, unknown>[] };
   assert.is(jump.deadzone, 0.5);
   assert.equal(
     jump.events.map((e) => [e['@class'], e.physical_keycode ?? e.button_index]),
@@ -50,7 +51,7 @@ test('ConfigFile: sections, multi-line [input] values, Object(...), packed array
       ['InputEventJoypadButton', 0],
     ],
   );
-  assert.is(jump.events[0].script, null);
+  assert.is(must(jump.events[0]).script, null);
   const app = Object.fromEntries(sections.find((s) => s.name === 'application')!.props.map((p) => [p.key, p.value]));
   assert.equal(app['config/features'], ['4.4', 'Forward Plus']);
   const rendering = sections.find((s) => s.name === 'rendering')!.props;
@@ -59,7 +60,10 @@ test('ConfigFile: sections, multi-line [input] values, Object(...), packed array
     'Color(0.1, 0.1, 0.12, 1)',
   );
   // the remap dictionary keeps its :locale suffixes as written
-  const remaps = sections.find((s) => s.name === 'internationalization')!.props[1].value as Record<string, string[]>;
+  const remaps = must(sections.find((s) => s.name === 'internationalization')?.props[1]).value as Record<
+    string,
+    string[]
+  >;
   assert.equal(remaps['res://audio/hello.wav'], ['res://audio/hello_es.wav:es', 'res://audio/hello_ja.wav:ja_JP']);
 });
 
@@ -83,9 +87,9 @@ test('text resources: headings with attributes, typed arrays, escapes and string
     s.map((x) => x.name),
     ['', 'gd_scene', 'ext_resource', 'node'],
   );
-  assert.equal(s[1].attrs, { load_steps: 2, format: 3, uid: 'uid://abc' });
-  assert.equal(s[2].attrs, { type: 'Script', path: 'res://a.gd', id: '1_a' });
-  const node = Object.fromEntries(s[3].props.map((p) => [p.key, p.value]));
+  assert.equal(must(s[1]).attrs, { load_steps: 2, format: 3, uid: 'uid://abc' });
+  assert.equal(must(s[2]).attrs, { type: 'Script', path: 'res://a.gd', id: '1_a' });
+  const node = Object.fromEntries(must(s[3]).props.map((p) => [p.key, p.value]));
   assert.equal(node.list, ['res://x.tscn', 'res://y.tscn']);
   assert.is(node.text, 'line one\nline "two" é');
   assert.is(node.path, 'NodePath("A/B")');
@@ -174,13 +178,13 @@ test('platform resolve, matrix and diff on a Godot project with no vault-game.ya
   const m = await platformMatrix({ vault: t.vault });
   assert.equal(m.platforms, ['android', 'windows']);
   const by = Object.fromEntries(m.keys.map((k) => [k.key, k]));
-  assert.equal(by['rendering/renderer/rendering_method'].values, {
+  assert.equal(must(by['rendering/renderer/rendering_method']).values, {
     android: 'gl_compatibility',
     windows: 'forward_plus',
   });
-  assert.is(by['rendering/renderer/rendering_method'].base, 'forward_plus');
-  assert.equal(by['physics/common/max_physics_steps_per_frame'].values, { android: 4 });
-  assert.equal(by['input/jump.deadzone'].values, { android: 0.2, windows: 0.5 });
+  assert.is(must(by['rendering/renderer/rendering_method']).base, 'forward_plus');
+  assert.equal(must(by['physics/common/max_physics_steps_per_frame']).values, { android: 4 });
+  assert.equal(must(by['input/jump.deadzone']).values, { android: 0.2, windows: 0.5 });
   assert.is(await codeOf(() => resolvePlatform({ vault: t.vault, platform: 'ps5' })), 'ENOPLATFORM');
 
   // a later commit changes an override and adds one: diff on history

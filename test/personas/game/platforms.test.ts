@@ -12,6 +12,7 @@ import {
 import { commit } from '../../../src/porcelain/commit.js';
 import { codeOf, memVault } from '../../helpers/vault.js';
 import { sampleGame } from './sampleGame.js';
+import { must } from '../../helpers/must.js';
 
 const test = suite('personas/game/platforms');
 
@@ -55,7 +56,7 @@ test('JSON, YAML, TOML and INI parse to the same shapes; INI numbers are numbers
     ['a.toml', 'x = = 1'],
     ['a.yaml', '- 1\n- 2\n'],
     ['a.xml', '<a/>'],
-  ]) {
+  ] as [string, string][]) {
     assert.throws(
       () => parseConfigText(p, text),
       (e: Error & { code: string; data: { path: string } }) => e.code === 'ECONFIG' && e.data.path === p,
@@ -91,12 +92,16 @@ test('matrix: the keys that differ between platforms, with the base value', asyn
     'graphics.shadows',
     'handheld.dock_boost',
   ]);
-  assert.equal(by['graphics.resolution'].values, { android: [1920, 1080], switch: [1280, 720], windows: [2560, 1440] });
-  assert.equal(by['graphics.resolution'].base, [1920, 1080]);
-  assert.equal(by['handheld.dock_boost'].values, { switch: true });
-  assert.is(by['handheld.dock_boost'].base, undefined);
+  assert.equal(must(by['graphics.resolution']).values, {
+    android: [1920, 1080],
+    switch: [1280, 720],
+    windows: [2560, 1440],
+  });
+  assert.equal(must(by['graphics.resolution']).base, [1920, 1080]);
+  assert.equal(must(by['handheld.dock_boost']).values, { switch: true });
+  assert.is(must(by['handheld.dock_boost']).base, undefined);
   assert.is(m.same, 2, 'graphics.vsync and gameplay.difficulty');
-  assert.is(m.problems.switch.length, 2);
+  assert.is(m.problems.switch?.length, 2);
 });
 
 test('diff: how one platform changed between snapshots; a missing override file is reported, not fatal', async () => {

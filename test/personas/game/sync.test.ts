@@ -17,6 +17,7 @@ import { prngBytes } from '../../helpers/prng.js';
 import { diskVault, fakeClock, nodeFs } from '../../helpers/vault.js';
 import { ENV, newRepo, run, startFixture, stopFixture, type SyncCtx } from '../../sync/gitServer.js';
 import { sampleGame } from './sampleGame.js';
+import { must } from '../../helpers/must.js';
 
 const test = suite<SyncCtx>('personas/game/sync', {} as SyncCtx);
 test.before.each(async (ctx) => {
@@ -57,7 +58,8 @@ test('records push, clone and fetch (fast-forward); records added on both sides 
     got.map((x) => x.id),
     [b1.id],
   );
-  assert.ok((await readStoredFile(b, got[0].files[0].obj, got[0].files[0].id)).equals(prngBytes(3, 1_500_000)));
+  const file = must(got[0]?.files[0], "the build's artifact");
+  assert.ok((await readStoredFile(b, file.obj, file.id)).equals(prngBytes(3, 1_500_000)));
   assert.is((await listFeedback({ vault: b })).length, 1);
 
   // a moves its records forward: push updates the remote's ref, fetch fast-forwards b's

@@ -49,13 +49,15 @@ function computedNote(stored: boolean): void {
 export const refsCommand: CommandModule<GlobalArgs, Args> = {
   command: 'refs [target]',
   describe:
-    'asset references: what a file uses (OBJ -> MTL -> textures, glTF, Godot res:// and uid://, Unity guids, JSON/YAML paths), what uses it, what is broken',
+    'asset references: what a file uses (OBJ -> MTL -> textures, glTF, Godot ' +
+    'res:// and uid://, Unity guids, JSON/YAML paths), what uses it, what is broken',
   builder: (y) =>
     y
       .positional('target', {
         type: 'string',
         describe:
-          'the file whose references to show, relative to the current folder (with --broken: the snapshot, default HEAD)',
+          'the file whose references to show, relative to the ' +
+          'current folder (with --broken: the snapshot, default HEAD)',
       })
       .option('rev', { type: 'string', describe: 'snapshot to look in (default HEAD)' })
       .option('used-by', {
@@ -107,7 +109,8 @@ export const refsCommand: CommandModule<GlobalArgs, Args> = {
           out(`${r.path} is used by ${files.size} file(s) in snapshot ${shortId(r.snapshot)}:`);
           for (const x of r.references)
             out(
-              `  ${where(x).padEnd(32)} ${x.kind.padEnd(12)} ${(x.resolved ?? x.target) !== r.path ? `${x.resolved ?? x.target} ` : ''}"${x.raw}"${x.resolved && x.uid ? `  (by ${x.uid})` : ''}`,
+              `  ${where(x).padEnd(32)} ${x.kind.padEnd(12)} ` +
+                `${(x.resolved ?? x.target) !== r.path ? `${x.resolved ?? x.target} ` : ''}"${x.raw}"${x.resolved && x.uid ? `  (by ${x.uid})` : ''}`,
             );
         }
         return computedNote(r.stored);
@@ -126,7 +129,8 @@ export const refsCommand: CommandModule<GlobalArgs, Args> = {
         out(`${r.path} uses (snapshot ${shortId(r.snapshot)}):`);
         for (const x of r.references)
           out(
-            `  ${x.status.padEnd(8)} ${x.kind.padEnd(12)} ${argv.recursive && x.from !== r.path ? `${x.from} -> ` : ''}${shown(x)}`,
+            `  ${x.status.padEnd(8)} ${x.kind.padEnd(12)} ` +
+              `${argv.recursive && x.from !== r.path ? `${x.from} -> ` : ''}${shown(x)}`,
           );
       }
       computedNote(r.stored);

@@ -3,7 +3,12 @@ import type { CommandModule } from 'yargs';
 import { UsageError } from '../../../errors.js';
 import { cwdOf, out, printJson, warn, withVault, type GlobalArgs } from '../../context.js';
 import { bytes, plural, shortId } from '../../../ui/format.js';
-import type { WorkspaceConfirmation, WorkspaceWrite } from '../../../personas/creative/workspace/index.js';
+import type {
+  WorkspaceConfirmation,
+  WorkspaceItem,
+  WorkspaceSummary,
+  WorkspaceWrite,
+} from '../../../personas/creative/workspace/index.js';
 import { noAction, withActions } from '../../subcommands.js';
 
 interface Args extends GlobalArgs {
@@ -45,6 +50,27 @@ async function askOverwrite(ask: WorkspaceConfirmation): Promise<boolean> {
   } finally {
     rl.close();
   }
+}
+
+/** What a workspace held at commit time, in words. */
+function workspaceWhat(w: WorkspaceSummary): string {
+  switch (w.kind) {
+    case 'missing':
+      return 'missing at commit time';
+    case 'dir':
+      return `folder, ${w.files} file(s), ${bytes(w.bytes)}`;
+    case 'file':
+      return `file, ${bytes(w.bytes)}`;
+    case 'symlink':
+      return 'symlink';
+  }
+}
+
+/** One item of a folder workspace: a folder, a symlink and where it points, or a file and its size. */
+function itemLine(i: WorkspaceItem): string {
+  if (i.kind === 'dir') return `${i.rel}/`;
+  if (i.kind === 'symlink') return `${i.rel} -> ${i.target}`;
+  return `${i.rel}  ${bytes(i.size)}`;
 }
 
 function describeWrite(w: WorkspaceWrite): string {
@@ -152,20 +178,9 @@ async function run(argv: Args): Promise<void> {
         out(`snapshot ${shortId(s.snapshot)}`);
         if (s.note !== null) out(`note: ${s.note}`);
         for (const w of s.workspaces) {
-          const what =
-            w.kind === 'missing'
-              ? 'missing at commit time'
-              : w.kind === 'dir'
-                ? `folder, ${w.files} file(s), ${bytes(w.bytes)}`
-                : w.kind === 'file'
-                  ? `file, ${bytes(w.bytes)}`
-                  : 'symlink';
-          out(`${w.name.padEnd(16)} ${w.path}  (${what})`);
+          out(`${w.name.padEnd(16)} ${w.path}  (${workspaceWhat(w)})`);
           if (w.kind !== 'dir') continue;
-          for (const i of w.items)
-            out(
-              `  ${i.kind === 'dir' ? `${i.rel}/` : i.kind === 'symlink' ? `${i.rel} -> ${i.target}` : `${i.rel}  ${bytes(i.size)}`}`,
-            );
+          for (const i of w.items) out(`  ${itemLine(i)}`);
         }
         return;
       }
@@ -186,7 +201,8 @@ async function run(argv: Args): Promise<void> {
         if (r.skipped.length) warn(`${plural(r.skipped.length, 'path')} not restored (see warnings)`);
         if (argv.quiet) return;
         out(
-          `restored ${plural(r.written.length, 'file')} from ${shortId(r.snapshot)} (${r.overwritten.length} overwritten, ${r.unchanged} already identical)`,
+          `restored ${plural(r.written.length, 'file')} from ${shortId(r.snapshot)} ` +
+            `(${r.overwritten.length} overwritten, ${r.unchanged} already identical)`,
         );
         for (const p of r.written) out(`  ${p}`);
         return;

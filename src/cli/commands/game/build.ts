@@ -98,7 +98,8 @@ async function run(argv: Args): Promise<void> {
         const n = st.added.length + st.modified.length + st.deleted.length + st.renamed.length;
         if (!st.clean)
           warn(
-            `warning: ${n} uncommitted change(s) in the project folder; the build is linked to HEAD (commit first, or pass --snapshot)`,
+            `warning: ${n} uncommitted change(s) in the project folder; ` +
+              `the build is linked to HEAD (commit first, or pass --snapshot)`,
           );
       }
       const bar = progressReporter(
@@ -122,7 +123,8 @@ async function run(argv: Args): Promise<void> {
       for (const a of b.artifacts) out(`  artifact ${a.path} (${bytes(a.size)})`);
       const s = b.stored;
       out(
-        `  new: ${plural(s.objects, 'object')}, ${bytes(s.raw)} raw -> ${bytes(s.bytes)} stored after dedup and compression (${bytes(s.read)} of artifacts read)`,
+        `  new: ${plural(s.objects, 'object')}, ${bytes(s.raw)} raw -> ${bytes(s.bytes)} ` +
+          `stored after dedup and compression (${bytes(s.read)} of artifacts read)`,
       );
       return;
     }
@@ -132,7 +134,8 @@ async function run(argv: Args): Promise<void> {
       if (!list.length) return out('no builds recorded yet (vault build record --version V --platform P)');
       for (const b of list)
         out(
-          `${b.id}  ${`${b.version}@${b.platform}`.padEnd(24)} ${shortId(b.snapshot)}  ${time(b.time)}  ${b.artifacts.length} artifact(s)${b.notes ? `  ${b.notes.split('\n')[0]}` : ''}`,
+          `${b.id}  ${`${b.version}@${b.platform}`.padEnd(24)} ${shortId(b.snapshot)}  ${time(b.time)} ` +
+            ` ${b.artifacts.length} artifact(s)${b.notes ? `  ${b.notes.split('\n')[0]}` : ''}`,
         );
       return;
     }

@@ -76,11 +76,14 @@ async function run(argv: Args): Promise<void> {
           continue;
         }
         out(
-          `  ${x.name.padEnd(20)} ${x.status.padEnd(8)} ${signed(x.sizeDelta).padStart(11)}  download ${bytes(x.download)}  ${x.changes.length} file(s) changed${d.redeclared.includes(x.name) ? ' (declaration changed)' : ''}`,
+          `  ${x.name.padEnd(20)} ${x.status.padEnd(8)} ` +
+            `${signed(x.sizeDelta).padStart(11)}  download ${bytes(x.download)} ` +
+            ` ${x.changes.length} file(s) changed${d.redeclared.includes(x.name) ? ' (declaration changed)' : ''}`,
         );
         for (const c of x.changes)
           out(
-            `      ${c.kind.padEnd(8)} ${c.path}  ${c.oldSize === null ? '' : bytes(c.oldSize)}${c.oldSize !== null && c.newSize !== null ? ' -> ' : ''}${c.newSize === null ? '' : bytes(c.newSize)}`,
+            `      ${c.kind.padEnd(8)} ${c.path}  ` +
+              `${c.oldSize === null ? '' : bytes(c.oldSize)}${c.oldSize !== null && c.newSize !== null ? ' -> ' : ''}${c.newSize === null ? '' : bytes(c.newSize)}`,
           );
       }
       return;
@@ -103,7 +106,8 @@ async function run(argv: Args): Promise<void> {
     out(`bundles at ${shortId(r.snapshot)}`);
     for (const x of r.bundles)
       out(
-        `  ${x.name.padEnd(20)} ${String(x.files).padStart(6)} files ${bytes(x.bytes).padStart(11)}  ${x.hash.slice(0, 16)}`,
+        `  ${x.name.padEnd(20)} ${String(x.files).padStart(6)} files ` +
+          `${bytes(x.bytes).padStart(11)}  ${x.hash.slice(0, 16)}`,
       );
     out(`unbundled: ${r.unbundled.files} file(s), ${bytes(r.unbundled.bytes)}`);
     const show = argv.all ? r.unbundled.paths : r.unbundled.paths.slice(0, 20);

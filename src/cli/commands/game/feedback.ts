@@ -129,16 +129,18 @@ async function run(argv: Args): Promise<void> {
       if (argv.quiet) return;
       return out(
         r.added
-          ? `feedback ${r.feedback.id} on build ${r.feedback.build} (${r.feedback.rating}/5${r.feedback.tags.length ? `, ${r.feedback.tags.join(', ')}` : ''})`
+          ? `feedback ${r.feedback.id} on build ${r.feedback.build} ` +
+              `(${r.feedback.rating}/5${r.feedback.tags.length ? `, ${r.feedback.tags.join(', ')}` : ''})`
           : `feedback ${r.feedback.id} was recorded already`,
       );
     }
     if (argv.action === 'import') {
-      if (rest.length !== 1)
+      const [file] = rest;
+      if (rest.length !== 1 || file === undefined)
         throw new UsageError('feedback import needs one FILE', 'e.g. vault feedback import forms/week12.csv');
       const r = await fb.importFeedback({
         vault,
-        path: resolve(cwdOf(argv), rest[0]),
+        path: resolve(cwdOf(argv), file),
         format: argv.format,
         lockWait: argv.lockWait,
       });
@@ -146,11 +148,13 @@ async function run(argv: Args): Promise<void> {
       else {
         if (!argv.quiet)
           out(
-            `imported ${r.added} of ${r.rows} row(s)${r.duplicates ? `, ${r.duplicates} already recorded` : ''}${r.problems.length ? `, ${r.problems.length} bad` : ''}`,
+            `imported ${r.added} of ${r.rows} ` +
+              `row(s)${r.duplicates ? `, ${r.duplicates} already recorded` : ''}${r.problems.length ? `, ${r.problems.length} bad` : ''}`,
           );
         if (r.ignoredColumns.length)
           warn(
-            `warning: ${rest[0]}: ignored column(s) ${r.ignoredColumns.join(', ')} (known: build or version, platform, tester, rating, tags, text or comment, time)`,
+            `warning: ${rest[0]}: ignored column(s) ${r.ignoredColumns.join(', ')} (known: ` +
+              `build or version, platform, tester, rating, tags, text or comment, time)`,
           );
         for (const p of r.problems) warn(`${rest[0]}:${p.line}: ${p.reason}`);
       }
@@ -162,7 +166,8 @@ async function run(argv: Args): Promise<void> {
       if (argv.json) return printJson(list);
       for (const f of list)
         out(
-          `${f.id}  ${shortId(f.build)}  ${f.rating}/5  ${f.tester.padEnd(12)} ${f.tags.length ? `[${f.tags.join(', ')}] ` : ''}${f.text.split('\n')[0]}`,
+          `${f.id}  ${shortId(f.build)}  ${f.rating}/5  ${f.tester.padEnd(12)} ` +
+            `${f.tags.length ? `[${f.tags.join(', ')}] ` : ''}${f.text.split('\n')[0]}`,
         );
       if (!list.length) out('no feedback yet');
       return;

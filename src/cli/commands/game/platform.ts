@@ -14,6 +14,9 @@ interface Args extends GlobalArgs {
   feature?: string | string[];
 }
 
+/** how `platform diff` marks a key: added, removed or changed */
+const CHANGE_SIGN = { added: '+', removed: '-', changed: '~' } as const;
+
 function show(v: unknown): string {
   return v === undefined ? '-' : JSON.stringify(v);
 }
@@ -21,14 +24,18 @@ function show(v: unknown): string {
 function problemLine(platform: string, p: ConfigProblem): string {
   if (p.kind === 'unknown-key') return `${platform}: overrides '${p.key}', which the base config does not have`;
   if (p.kind === 'type-mismatch')
-    return `${platform}: '${p.key}'${p.line ? ` (line ${p.line})` : ''} is a ${p.baseType} in the base config but a ${p.overrideType} in the override`;
+    return (
+      `${platform}: '${p.key}'${p.line ? ` (line ${p.line})` : ''} is a ` +
+      `${p.baseType} in the base config but a ${p.overrideType} in the override`
+    );
   return `${platform}: override file ${p.key} is missing`;
 }
 
 export const platformCommand: CommandModule<GlobalArgs, Args> = {
   command: 'platform',
   describe:
-    "per-platform configs (vault-game.yaml's base + overrides, or a Godot project's project.godot feature overrides): effective config, matrix of differences, diff between versions",
+    "per-platform configs (vault-game.yaml's base + overrides, or a Godot project's project.godot " +
+    'feature overrides): effective config, matrix of differences, diff between versions',
   builder: (y) =>
     withActions<Args>(
       y,
@@ -82,8 +89,9 @@ async function run(argv: Args): Promise<void> {
   const features = ([] as string[]).concat(argv.feature ?? []).map(String);
   await withVault(argv, async (vault) => {
     if (argv.action === 'resolve') {
-      if (rest.length < 1 || rest.length > 2) throw new UsageError('platform resolve needs PLATFORM [SNAPSHOT]');
-      const r = await pl.resolvePlatform({ vault, platform: rest[0], snapshot: rest[1], features });
+      const [platform, snapshot] = rest;
+      if (platform === undefined || rest.length > 2) throw new UsageError('platform resolve needs PLATFORM [SNAPSHOT]');
+      const r = await pl.resolvePlatform({ vault, platform, snapshot, features });
       if (argv.json) return printJson(r);
       out(JSON.stringify(r.config, null, 2));
       if (r.features) warn(`${r.platform} (${r.override}): features ${r.features.join(', ')}`);
@@ -97,25 +105,27 @@ async function run(argv: Args): Promise<void> {
       const width = Math.max(3, ...m.keys.map((k) => k.key.length));
       const col = (s: string) => `${(s.length > 18 ? `${s.slice(0, 17)}…` : s).padEnd(18)} `;
       out(
-        `platform configs at ${shortId(m.snapshot)} (${m.source}): ${m.keys.length} key(s) differ, ${m.same} the same everywhere`,
+        `platform configs at ${shortId(m.snapshot)} (${m.source}): ` +
+          `${m.keys.length} key(s) differ, ${m.same} the same everywhere`,
       );
       out(`${'key'.padEnd(width)}  ${col('base')}${m.platforms.map(col).join('')}`.trimEnd());
       for (const k of m.keys)
         out(
-          `${k.key.padEnd(width)}  ${col(show(k.base))}${m.platforms.map((p) => col(show(k.values[p]))).join('')}`.trimEnd(),
+          (
+            `${k.key.padEnd(width)}  ` +
+            `${col(show(k.base))}${m.platforms.map((p) => col(show(k.values[p]))).join('')}`
+          ).trimEnd(),
         );
       for (const [p, list] of Object.entries(m.problems)) for (const x of list) warn(`warning: ${problemLine(p, x)}`);
       return;
     }
-    if (rest.length < 2 || rest.length > 3)
+    const [platform, a, b] = rest;
+    if (platform === undefined || a === undefined || rest.length > 3)
       throw new UsageError('platform diff needs PLATFORM A [B]', 'e.g. vault platform diff switch beta-1 HEAD');
-    const d = await pl.platformDiff({ vault, platform: rest[0], a: rest[1], b: rest[2], features });
+    const d = await pl.platformDiff({ vault, platform, a, b, features });
     if (argv.json) return printJson(d);
     out(`${d.platform}: ${shortId(d.a)} -> ${shortId(d.b)}, ${d.changes.length} key(s) changed`);
-    for (const c of d.changes)
-      out(
-        `  ${c.kind === 'added' ? '+' : c.kind === 'removed' ? '-' : '~'} ${c.key}: ${show(c.old)} -> ${show(c.new)}`,
-      );
+    for (const c of d.changes) out(`  ${CHANGE_SIGN[c.kind]} ${c.key}: ${show(c.old)} -> ${show(c.new)}`);
     for (const p of d.problems) warn(`warning: ${problemLine(d.platform, p)}`);
   });
 }

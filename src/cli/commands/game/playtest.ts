@@ -111,7 +111,8 @@ async function run(argv: Args): Promise<void> {
       if (argv.json) return printJson(s);
       if (argv.quiet) return;
       out(
-        `playtest ${s.id}: ${s.files.length} file(s), ${bytes(s.files.reduce((n, f) => n + f.size, 0))} with build ${s.version}@${s.platform} (${shortId(s.build)})`,
+        `playtest ${s.id}: ${s.files.length} file(s), ${bytes(s.files.reduce((n, f) => n + f.size, 0))} ` +
+          `with build ${s.version}@${s.platform} (${shortId(s.build)})`,
       );
       return;
     }
@@ -121,14 +122,16 @@ async function run(argv: Args): Promise<void> {
       if (!list.length) return out('no playtest sessions yet');
       for (const s of list)
         out(
-          `${s.id}  ${`${s.version}@${s.platform}`.padEnd(22)} ${s.tester.padEnd(12)} ${time(s.time)}  ${s.files.length} file(s), ${bytes(s.files.reduce((n, f) => n + f.size, 0))}`,
+          `${s.id}  ${`${s.version}@${s.platform}`.padEnd(22)} ${s.tester.padEnd(12)} ${time(s.time)} ` +
+            ` ${s.files.length} file(s), ${bytes(s.files.reduce((n, f) => n + f.size, 0))}`,
         );
       return;
     }
-    if (rest.length !== 1)
+    const [session] = rest;
+    if (rest.length !== 1 || session === undefined)
       throw new UsageError(`playtest ${argv.action} needs one session id`, "run 'vault playtest list'");
     if (argv.action === 'show') {
-      const s = await p.findSession(vault, rest[0]);
+      const s = await p.findSession(vault, session);
       if (argv.json) return printJson(s);
       out(`session  ${s.id}`);
       out(`build    ${s.version}@${s.platform} (${s.build}), snapshot ${shortId(s.snapshot)}`);
@@ -140,14 +143,15 @@ async function run(argv: Args): Promise<void> {
     }
     const r = await p.restorePlaytest({
       vault,
-      session: rest[0],
+      session,
       to: argv.to === undefined ? undefined : resolve(cwdOf(argv), argv.to),
       force: argv.force,
     });
     if (argv.json) return printJson(r);
     if (argv.quiet) return;
     out(
-      `restored ${r.files - r.unchanged} file(s), ${bytes(r.bytes)} into ${r.target}${r.unchanged ? ` (${r.unchanged} already identical)` : ''}`,
+      `restored ${r.files - r.unchanged} file(s), ${bytes(r.bytes)} into ` +
+        `${r.target}${r.unchanged ? ` (${r.unchanged} already identical)` : ''}`,
     );
   });
 }

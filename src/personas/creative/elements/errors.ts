@@ -5,7 +5,8 @@ export class UnknownElementError extends VaultError {
   constructor(element: string, path: string, where: string, candidates: readonly string[], rev = 'SNAPSHOT') {
     super(
       'ENOELEMENT',
-      `no element '${element}' in ${path} (${where})${candidates.length ? `; close names: ${candidates.join(', ')}` : ''}`,
+      `no element '${element}' in ${path} ` +
+        `(${where})${candidates.length ? `; close names: ${candidates.join(', ')}` : ''}`,
       { element, path, where, candidates },
       `run 'vault restore ${rev} ${path} --list-elements' to see what it contains`,
     );
@@ -40,7 +41,8 @@ export class UnsupportedElementFormatError extends VaultError {
       'EUNSUPPORTED',
       `${path}: element restore is not supported: ${reason}`,
       { path, reason, supported: [...SUPPORTED_ELEMENT_FORMATS] },
-      `supported: ${SUPPORTED_ELEMENT_FORMATS.join(', ')}; restore the whole file with 'vault restore SNAPSHOT ${path}'`,
+      `supported: ${SUPPORTED_ELEMENT_FORMATS.join(', ')}; restore ` +
+        `the whole file with 'vault restore SNAPSHOT ${path}'`,
     );
   }
 }
@@ -81,7 +83,9 @@ export class FileChangedError extends VaultError {
   }
 }
 
-/** The element's parent (group, object key, scene node) is not in the current file, so there is nowhere to put it back. */
+/**
+ * The element's parent (group, object key, scene node) is not in the current file, so there is nowhere to put it back.
+ */
 export class MissingParentError extends VaultError {
   constructor(element: string, path: string, parent: string) {
     super(

@@ -235,7 +235,10 @@ function resolver(to: Document, opts: ResolveOptions) {
   return resolve;
 }
 
-/** The properties in `candidates` that nothing uses any more (parents before children: a disposed mesh frees its primitives). */
+/**
+ * The properties in `candidates` that nothing uses any more (parents before children: a disposed mesh frees its
+ * primitives).
+ */
 function disposeOrphans(doc: Document, candidates: Iterable<Property>): void {
   const root = doc.getRoot();
   for (const p of candidates) {
@@ -373,7 +376,10 @@ async function restore(opts: RestoreInput): Promise<FormatRestore> {
   adoptExtensions(cur, old);
   if (sharedMaterials.size)
     notes.push(
-      `material${sharedMaterials.size === 1 ? '' : 's'} ${[...sharedMaterials].join(', ')} ${sharedMaterials.size === 1 ? 'is' : 'are'} also used by other meshes: the current version was kept (restore it with --element material:NAME for the old look everywhere)`,
+      `material${sharedMaterials.size === 1 ? '' : 's'} ` +
+        `${[...sharedMaterials].join(', ')} ${sharedMaterials.size === 1 ? 'is' : 'are'} ` +
+        `also used by other meshes: the current version was kept (restore ` +
+        `it with --element material:NAME for the old look everywhere)`,
     );
   let written;
   try {

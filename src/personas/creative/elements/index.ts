@@ -39,7 +39,10 @@ export { mergeElements, MergeUnsupportedError } from './merge.js';
 export type { ElementMergeOptions, ElementMergeResult, MergeConflict, MergedElement } from './merge.js';
 export type { ElementFormat, ElementInfo, FormatRestore } from './types.js';
 
-/** Files above this size are not loaded for element restore (512 MiB): decoding holds a file (and a PSD's pixels) in memory. */
+/**
+ * Files above this size are not loaded for element restore (512 MiB): decoding holds a file (and a PSD's pixels) in
+ * memory.
+ */
 export const MAX_ELEMENT_FILE_BYTES = 512 * 1024 * 1024;
 
 function relPath(path: string): string {
@@ -65,7 +68,9 @@ async function readFromSnapshot(
   return { id: snap.id, tree: snap.tree, bytes: await readStored(vault, e.obj, e.id, e.size) };
 }
 
-/** readRelated for a file of a snapshot: the files it references, from the same snapshot (null when missing or outside). */
+/**
+ * readRelated for a file of a snapshot: the files it references, from the same snapshot (null when missing or outside).
+ */
 function snapshotRelated(vault: Vault, tree: ObjectId, rel: string): ReadRelated {
   return async (relative) => {
     const p = relatedPath(rel, relative);
@@ -190,7 +195,9 @@ export interface RestoreElementResult {
   readonly action: 'replaced' | 'inserted' | 'unchanged';
   /** the snapshot the element came from */
   readonly snapshot: ObjectId;
-  /** the snapshot holding the file as it was before (made now, or HEAD when nothing had changed); null when unchanged */
+  /**
+   * the snapshot holding the file as it was before (made now, or HEAD when nothing had changed); null when unchanged
+   */
   readonly undo: { readonly snapshot: ObjectId; readonly created: boolean; readonly command: string } | null;
   readonly bytesBefore: number;
   readonly bytesAfter: number;
@@ -273,7 +280,8 @@ export async function restoreElement(opts: RestoreElementOptions): Promise<Resto
     if (!saved || saved.size !== current.bytes.length) {
       throw new VaultError(
         'ENOUNDO',
-        `the undo snapshot ${undoId.slice(0, 12)} does not hold ${rel} as it is now (is it ignored?); the file was not changed`,
+        `the undo snapshot ${undoId.slice(0, 12)} does not hold ${rel} ` +
+          `as it is now (is it ignored?); the file was not changed`,
         { path: rel, snapshot: undoId },
         `commit it with 'vault commit', or restore the whole file with 'vault restore ${opts.rev} ${rel}'`,
       );

@@ -112,6 +112,12 @@ function serialize(v: unknown, st: Style, mode: { inline: boolean; spaced: boole
   return fixed.split('\n').join(st.eol + base);
 }
 
+/** What an element of a JSON document is: an array, an object or a plain value. */
+function kindOfValue(value: unknown): 'array' | 'object' | 'value' {
+  if (Array.isArray(value)) return 'array';
+  return value && typeof value === 'object' ? 'object' : 'value';
+}
+
 function nodeAt(root: JNode, segs: readonly Segment[]): JNode | null {
   let n: JNode | undefined = root;
   for (const s of segs) {
@@ -161,7 +167,7 @@ function restore(opts: {
   const st = styleOf(cur.text);
   const root = scan(cur.text);
   const here = nodeAt(root, segs);
-  const kind = Array.isArray(value) ? 'array' : value && typeof value === 'object' ? 'object' : 'value';
+  const kind = kindOfValue(value);
   const element = { name, kind };
   let out: string;
   let action: FormatRestore['action'];
@@ -200,7 +206,8 @@ function restore(opts: {
     const body = serialize(value, st, { inline, spaced }, indent);
     const entry = parent.type === 'object' ? `${JSON.stringify(String(last))}${st.colon}${body}` : body;
     if (lastEntry) {
-      const glue = inline ? (spaced ? ', ' : ',') : `,${st.eol}${indent}`;
+      let glue = `,${st.eol}${indent}`;
+      if (inline) glue = spaced ? ', ' : ',';
       out = cur.text.slice(0, lastEntry.end) + glue + entry + cur.text.slice(lastEntry.end);
     } else {
       const open = parent.start + 1;

@@ -195,7 +195,8 @@ function restore(opts: {
   const data = render(out, cur, opts.path);
   if (need.v.size + need.vt.size + need.vn.size)
     notes.push(
-      `${need.v.size + need.vt.size + need.vn.size} vertex line(s) the ${target.kind} used from elsewhere in the old file were copied in`,
+      `${need.v.size + need.vt.size + need.vn.size} vertex line(s) the ` +
+        `${target.kind} used from elsewhere in the old file were copied in`,
     );
   return { data, element: target, action, notes };
 }
@@ -233,7 +234,10 @@ function render(out: Out[], cur: Parsed, path: string): Buffer {
     // relative (negative) indices still right where they now stand: keep the line as written
     if (line.relative) moved = !sameRelative(line.text, corners, running);
     if (!moved) return line.text;
-    const toks = corners.map((n) => (n.vn ? `${n.v}/${n.vt || ''}/${n.vn}` : n.vt ? `${n.v}/${n.vt}` : `${n.v}`));
+    const toks = corners.map((n) => {
+      if (n.vn) return `${n.v}/${n.vt || ''}/${n.vn}`;
+      return n.vt ? `${n.v}/${n.vt}` : `${n.v}`;
+    });
     const indent = line.text.match(/^\s*/)![0];
     const comment = line.text.includes('#') ? ` ${line.text.slice(line.text.indexOf('#'))}` : '';
     return `${indent}${line.key} ${toks.join(' ')}${comment}`;

@@ -41,7 +41,10 @@ function ensureImageDataFactory(): void {
   canvasReady = true;
 }
 
-/** Documents with more pixels than this are not decoded (64 Mpx: 256 MiB per full-size RGBA layer, and both versions are held). */
+/**
+ * Documents with more pixels than this are not decoded (64 Mpx: 256 MiB per full-size RGBA layer, and both versions are
+ * held).
+ */
 export const MAX_PSD_PIXELS = 64 * 1024 * 1024;
 
 function parse(bytes: Uint8Array, side: Side, pixels: boolean): Psd {
@@ -241,7 +244,8 @@ function restore(opts: {
   notes.push(...finish(cur, before, [from.layer, here?.layer], target.kind));
   if (old.width !== cur.width || old.height !== cur.height)
     notes.push(
-      `the canvas size changed (${old.width}x${old.height} then, ${cur.width}x${cur.height} now): the layer keeps its old position`,
+      `the canvas size changed (${old.width}x${old.height} then, ` +
+        `${cur.width}x${cur.height} now): the layer keeps its old position`,
     );
   return { data: written(cur, opts.path), element: target, action, notes };
 }
@@ -259,7 +263,8 @@ function finish(cur: Psd, before: Psd, changed: readonly (Layer | undefined)[], 
       hasRealMergedData: false,
     };
     return [
-      `composite kept as the file had it outside the restored ${kind}, redrawn approximately inside it (${made.why.join(', ')}), and marked for re-rendering: Photoshop rebuilds it from the layers`,
+      `composite kept as the file had it outside the restored ${kind}, redrawn approximately inside ` +
+        `it (${made.why.join(', ')}), and marked for re-rendering: Photoshop rebuilds it from the layers`,
     ];
   }
   // the composite is exact now, whatever an earlier writer said

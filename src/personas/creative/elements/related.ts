@@ -4,7 +4,10 @@ import { isNotFound, joinPath, writeFileAtomic } from '../../../plumbing/fs.js';
 import type { Vault } from '../../../porcelain/openVault.js';
 import { normalizeJoin } from '../references/resolveReference.js';
 
-/** `relative` (as the file writes it) from the folder of project file `rel`; null for URLs, absolute paths and paths leaving the project. */
+/**
+ * `relative` (as the file writes it) from the folder of project file `rel`; null for URLs, absolute paths and paths
+ * leaving the project.
+ */
 export function relatedPath(rel: string, relative: string): string | null {
   const r = relative.replace(/\\/g, '/');
   if (r.startsWith('/') || /^[a-z][a-z0-9+.-]*:/i.test(r)) return null;

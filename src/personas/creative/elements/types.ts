@@ -15,7 +15,9 @@ export interface Side {
   readonly where: string;
 }
 
-/** Bytes of a file the element's file references (a glTF's .bin or images), relative to its folder; null when missing. */
+/**
+ * Bytes of a file the element's file references (a glTF's .bin or images), relative to its folder; null when missing.
+ */
 export type ReadRelated = (relativePath: string) => Promise<Uint8Array | null>;
 
 export interface FormatRestore {

@@ -46,7 +46,9 @@ function restore(opts: {
   if (!had && parentSegs.length && !isCollection(cur.getIn(parentSegs, true)))
     throw new MissingParentError(name, opts.path, formatKeyPath(parentSegs));
   cur.setIn(segs, value);
-  const kind = isSeq(node) ? 'array' : isCollection(node) ? 'object' : 'value';
+  let kind: 'array' | 'object' | 'value' = 'value';
+  if (isSeq(node)) kind = 'array';
+  else if (isCollection(node)) kind = 'object';
   return {
     data: Buffer.from(cur.toString(), 'utf8'),
     element: { name, kind },

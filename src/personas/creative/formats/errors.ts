@@ -19,7 +19,8 @@ export class UnsupportedFormatError extends VaultError {
       'EUNSUPPORTED',
       `${path}: ${what} is not supported: ${reason}`,
       { path, what, reason },
-      'supported images: PNG, JPEG, PSD, WebP, .kra, .ora, SVG, .blend previews, TGA, DDS (BC1-5), KTX2; models: OBJ, STL, glTF, GLB; scenes: JSON, YAML, Godot .tscn/.tres',
+      'supported images: PNG, JPEG, PSD, WebP, .kra, .ora, SVG, .blend previews, TGA, DDS ' +
+        '(BC1-5), KTX2; models: OBJ, STL, glTF, GLB; scenes: JSON, YAML, Godot .tscn/.tres',
     );
   }
 }

@@ -135,11 +135,11 @@ function addRow(
     for (const { o, w } of cols[x]!) {
       const k = (base + o) * 5;
       const wa = a * w * wy;
-      acc[k] += d[i]! * wa;
-      acc[k + 1] += d[i + 1]! * wa;
-      acc[k + 2] += d[i + 2]! * wa;
-      acc[k + 3] += wa;
-      acc[k + 4] += w * wy;
+      acc[k]! += d[i]! * wa;
+      acc[k + 1]! += d[i + 1]! * wa;
+      acc[k + 2]! += d[i + 2]! * wa;
+      acc[k + 3]! += wa;
+      acc[k + 4]! += w * wy;
     }
   }
 }

@@ -94,6 +94,8 @@ function checkPixels(path: string, width: number, height: number): void {
   if (width * height > MAX_PIXELS) throw new TooLargeError(path, `${width}x${height} pixels`, `${MAX_PIXELS} pixels`);
 }
 
+/** JPEG colour by component count (3, and anything else: rgb) */
+const JPEG_COLOR: Record<number, string> = { 1: 'grey', 4: 'cmyk' };
 const PNG_COLOR: Record<number, string> = { 0: 'grey', 2: 'rgb', 3: 'palette', 4: 'grey+alpha', 6: 'rgba' };
 
 /** A PNG row by row (pngStream.ts; 16-bit samples kept in data16); interlaced files through pngjs. */
@@ -153,7 +155,7 @@ async function decodeJpeg(bytes: Uint8Array, path: string): Promise<RgbaImage> {
     width: img.width,
     height: img.height,
     data: img.data,
-    info: { format: 'jpeg', bitDepth: 8, colorType: comps === 1 ? 'grey' : comps === 4 ? 'cmyk' : 'rgb' },
+    info: { format: 'jpeg', bitDepth: 8, colorType: (comps && JPEG_COLOR[comps]) || 'rgb' },
   };
 }
 

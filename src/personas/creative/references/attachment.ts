@@ -171,7 +171,10 @@ async function warnBroken(
   };
   const whole = await wholeGraph(b);
   const graph = { files: entries, provides: whole.provides };
-  const how = (r: Reference) => (r.line ? ` (line ${r.line}: ${r.raw})` : r.raw !== r.target ? ` ("${r.raw}")` : '');
+  const how = (r: Reference) => {
+    if (r.line) return ` (line ${r.line}: ${r.raw})`;
+    return r.raw !== r.target ? ` ("${r.raw}")` : '';
+  };
   for (const r of checkReferences(graph, whole.refs)) {
     const unknownGuid = r.kind === 'guid' && r.status === 'outside';
     if (r.status !== 'missing' && !unknownGuid) continue;

@@ -40,8 +40,8 @@ export function godotRef(
   if (!/^res:\/\//i.test(path)) return null;
   if (extra.dynamic) return { from, raw, kind, ...at, target: null, dynamic: true };
   if (/^res:\/\/\.godot(\/|$)/i.test(path) || /[*?]/.test(path)) return null;
-  const m = LOCALE.exec(path);
-  if (m) path = m[1];
+  const locale = LOCALE.exec(path)?.[1];
+  if (locale !== undefined) path = locale;
   const r = resolveReference(from, path, { resRoot });
   if (!r) return null;
   const uid = extra.uid && UID.test(extra.uid) ? { uid: extra.uid } : {};
@@ -76,7 +76,7 @@ function* gdStrings(text: string): Generator<{ value: string; line: number; star
           if (!triple) break; // an unclosed one-line string: stop at the line's end
         }
         if (ch === '\\' && !raw && i + 1 < text.length) {
-          const e = text[++i];
+          const e = text[++i] ?? ''; // i + 1 < text.length
           value += ESCAPES[e] ?? e;
           if (e === '\n') line++;
         } else value += ch;
@@ -130,15 +130,16 @@ export function gdscriptReferences(from: string, text: string, resRoot: string, 
 export function csharpReferences(from: string, text: string, resRoot: string): Reference[] {
   const out: Reference[] = [];
   const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const code = lines[i].replace(/^\s*\/\/.*$/, '');
+  for (const [i, line] of lines.entries()) {
+    const code = line.replace(/^\s*\/\/.*$/, '');
     for (const m of code.matchAll(/(\$?@?|@\$)"((?:res|uid):\/\/(?:[^"\\]|\\.)*)"/g)) {
+      const [whole, prefix = '', raw = ''] = m;
       const start = m.index;
-      const end = start + m[0].length;
-      const interpolated = m[1].includes('$') && /\{[^}]*\}/.test(m[2]);
-      const dynamic = interpolated || builtAtRunTime(code, m[2], start, end);
+      const end = start + whole.length;
+      const interpolated = prefix.includes('$') && /\{[^}]*\}/.test(raw);
+      const dynamic = interpolated || builtAtRunTime(code, raw, start, end);
       const kind: ReferenceKind = LOAD_CALL.test(code.slice(0, start)) ? 'load' : 'path';
-      push(out, godotRef(from, m[2], kind, i + 1, resRoot, { dynamic }));
+      push(out, godotRef(from, raw, kind, i + 1, resRoot, { dynamic }));
     }
   }
   return out;
@@ -148,9 +149,9 @@ export function csharpReferences(from: string, text: string, resRoot: string): R
 function scanStrings(from: string, text: string, resRoot: string): Reference[] {
   const out: Reference[] = [];
   const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++)
-    for (const m of lines[i].matchAll(/"(\*?(?:res|uid):\/\/[^"\n]*)"/g))
-      push(out, godotRef(from, m[1], 'path', i + 1, resRoot));
+  for (const [i, line] of lines.entries())
+    for (const [, raw = ''] of line.matchAll(/"(\*?(?:res|uid):\/\/[^"\n]*)"/g))
+      push(out, godotRef(from, raw, 'path', i + 1, resRoot));
   return out;
 }
 

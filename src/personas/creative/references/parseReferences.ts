@@ -102,12 +102,12 @@ function push(out: Reference[], r: Reference | null): void {
 
 /** `mtllib a.mtl b.mtl` lines of an OBJ (one line at a time: OBJ files are streamed). */
 export function objLineReferences(from: string, line: string, lineNo: number): Reference[] {
-  const m = /^\s*mtllib\s+(.+?)\s*$/.exec(line);
-  if (!m) return [];
+  const list = /^\s*mtllib\s+(.+?)\s*$/.exec(line)?.[1];
+  if (list === undefined) return [];
   const out: Reference[] = [];
   // names are space-separated; a single name with spaces is taken whole when it ends in .mtl
-  const names =
-    /\.mtl$/i.test(m[1]) && m[1].split(/\s+/).filter((x) => /\.mtl$/i.test(x)).length <= 1 ? [m[1]] : m[1].split(/\s+/);
+  const words = list.split(/\s+/);
+  const names = /\.mtl$/i.test(list) && words.filter((x) => /\.mtl$/i.test(x)).length <= 1 ? [list] : words;
   for (const n of names) push(out, ref(from, n, 'mtllib', lineNo));
   return out;
 }
@@ -153,12 +153,14 @@ const MTL_OPTS: Record<string, number> = {
 export function mtlMapFile(args: string): string | null {
   const toks = args.trim().split(/\s+/);
   let i = 0;
-  while (i < toks.length && toks[i].startsWith('-') && MTL_OPTS[toks[i].toLowerCase()] !== undefined) {
-    const max = MTL_OPTS[toks[i].toLowerCase()];
+  for (;;) {
+    const tok = toks[i];
+    const max = tok?.startsWith('-') ? MTL_OPTS[tok.toLowerCase()] : undefined;
+    if (max === undefined) break;
     i++;
     if (max === 3) {
       let n = 0;
-      while (n < 3 && i < toks.length - 1 && /^-?[\d.]+(e-?\d+)?$/i.test(toks[i])) {
+      while (n < 3 && i < toks.length - 1 && /^-?[\d.]+(e-?\d+)?$/i.test(toks[i] ?? '')) {
         i++;
         n++;
       }
@@ -171,10 +173,10 @@ export function mtlMapFile(args: string): string | null {
 function mtlReferences(from: string, text: string): Reference[] {
   const out: Reference[] = [];
   const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^\s*(\S+)\s+(.+?)\s*$/.exec(lines[i]);
-    if (!m || !MTL_MAPS.has(m[1].toLowerCase())) continue;
-    const file = mtlMapFile(m[2]);
+  for (const [i, line] of lines.entries()) {
+    const [, statement = '', args = ''] = /^\s*(\S+)\s+(.+?)\s*$/.exec(line) ?? [];
+    if (!MTL_MAPS.has(statement.toLowerCase())) continue;
+    const file = mtlMapFile(args);
     if (file) push(out, ref(from, file, 'texture', i + 1));
   }
   return out;

@@ -4,6 +4,7 @@ import type { Vault } from '../../../porcelain/openVault.js';
 import { normalizeRel } from '../../../porcelain/restore.js';
 import { loadReferenceGraph, type ReferenceGraph } from './graph.js';
 import type { CheckedReference, Reference } from './types.js';
+import { byCodeUnits } from '../../../compare.js';
 
 export interface ReferenceQuery {
   vault: Vault;
@@ -56,7 +57,7 @@ export function checkReferences(
 }
 
 function order(a: Reference, b: Reference): number {
-  return a.from < b.from ? -1 : a.from > b.from ? 1 : (a.line ?? 0) - (b.line ?? 0);
+  return byCodeUnits(a.from, b.from) || (a.line ?? 0) - (b.line ?? 0);
 }
 
 /**

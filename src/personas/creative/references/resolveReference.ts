@@ -1,7 +1,8 @@
 /**
  * Turn a reference as written into a project-relative path. Relative paths
  * resolve against the referencing file's folder; `res://` against the Godot
- * project's folder (the nearest one holding project.godot, else the root); backslashes count as separators (files written on Windows);
+ * project's folder (the nearest one holding project.godot, else the root); backslashes count as separators (files
+ * written on Windows);
  * `file://`, absolute and drive-letter paths, and paths climbing above the
  * root, leave the project. URLs of other schemes (`http:`, `data:`, `uid:`)
  * are not file references: null.

@@ -19,12 +19,12 @@ export function guidName(hex: string): string {
 export function unityYamlReferences(from: string, text: string): Reference[] {
   const out: Reference[] = [];
   const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
+  for (const [i, line] of lines.entries()) {
     const seen = new Set<string>();
-    for (const m of lines[i].matchAll(GUID)) {
-      if (BUILTIN.test(m[1]) || seen.has(m[1])) continue;
-      seen.add(m[1]);
-      out.push({ from, raw: m[1], kind: 'guid', line: i + 1, target: null, uid: guidName(m[1]) });
+    for (const [, guid = ''] of line.matchAll(GUID)) {
+      if (BUILTIN.test(guid) || seen.has(guid)) continue;
+      seen.add(guid);
+      out.push({ from, raw: guid, kind: 'guid', line: i + 1, target: null, uid: guidName(guid) });
     }
   }
   return out;
@@ -32,6 +32,6 @@ export function unityYamlReferences(from: string, text: string): Reference[] {
 
 /** A `.meta` file declares the GUID of the asset (or folder) beside it. */
 export function unityMetaDeclarations(from: string, text: string): Provided[] {
-  const m = /^guid:\s*([0-9a-f]{32})\s*$/m.exec(text);
-  return m ? [{ name: guidName(m[1]), target: from.slice(0, -'.meta'.length) }] : [];
+  const guid = /^guid:\s*([0-9a-f]{32})\s*$/m.exec(text)?.[1];
+  return guid ? [{ name: guidName(guid), target: from.slice(0, -'.meta'.length) }] : [];
 }

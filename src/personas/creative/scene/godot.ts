@@ -11,7 +11,10 @@ import { DecodeError } from '../formats/errors.js';
 export interface GodotSection {
   /** the heading's tag: gd_scene, ext_resource, sub_resource, node, connection, resource, editable... */
   readonly tag: string;
-  /** a stable identity for matching versions: `node "Root/Player"`, `ext_resource "res://a.png"`, `sub_resource "Shape_x"` */
+  /**
+   * a stable identity for matching versions: `node "Root/Player"`, `ext_resource "res://a.png"`, `sub_resource
+   * "Shape_x"`
+   */
   readonly key: string;
   readonly attrs: Readonly<Record<string, string>>;
   readonly props: Readonly<Record<string, string>>;
@@ -160,7 +163,10 @@ export function parseGodot(text: string, path: string): GodotSection[] {
       case 'node': {
         const name = unquote(a.name) ?? '?';
         const parent = unquote(a.parent);
-        key = `node "${parent === undefined ? name : parent === '.' ? `${rootName}/${name}` : `${rootName}/${parent}/${name}`}"`;
+        let path = `${rootName}/${parent}/${name}`;
+        if (parent === undefined) path = name;
+        else if (parent === '.') path = `${rootName}/${name}`;
+        key = `node "${path}"`;
         break;
       }
       case 'ext_resource':
@@ -170,7 +176,9 @@ export function parseGodot(text: string, path: string): GodotSection[] {
         key = `sub_resource "${unquote(a.id) ?? '?'}"`;
         break;
       case 'connection':
-        key = `connection "${unquote(a.signal)}" from "${unquote(a.from)}" to "${unquote(a.to)}" method "${unquote(a.method)}"`;
+        key =
+          `connection "${unquote(a.signal)}" from "${unquote(a.from)}" ` +
+          `to "${unquote(a.to)}" method "${unquote(a.method)}"`;
         break;
       case 'editable':
         key = `editable "${unquote(a.path)}"`;

@@ -11,6 +11,7 @@ import {
   thumbnailKind,
   thumbnailPath,
 } from './paths.js';
+import { byCodeUnits } from '../../../compare.js';
 
 export interface ThumbnailsOptions {
   /** longest side in pixels (default 128) */
@@ -19,7 +20,9 @@ export interface ThumbnailsOptions {
   maxBytes?: number;
 }
 
-/** `rel` (as written inside a model) resolved against the model's folder; null when it leaves the project or is a URL. */
+/**
+ * `rel` (as written inside a model) resolved against the model's folder; null when it leaves the project or is a URL.
+ */
 export function resolveRelated(modelPath: string, rel: string): string | null {
   const r = rel.replace(/\\/g, '/');
   if (r.startsWith('/') || /^[a-z][a-z0-9+.-]*:/i.test(r)) return null;
@@ -156,7 +159,7 @@ export function thumbnailsAttachment(opts: ThumbnailsOptions = {}): CommitAttach
 function dropClashes(out: Map<string, AttachedFile>, ctx: AttachmentContext): AttachedFile[] {
   const files = new Set([...out.values()].map((f) => f.path));
   const keep: AttachedFile[] = [];
-  for (const [p, f] of [...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [p, f] of [...out].sort(([a], [b]) => byCodeUnits(a, b))) {
     const parts = f.path.split('/');
     const clash = parts.slice(0, -1).some((_, i) => files.has(parts.slice(0, i + 1).join('/')));
     if (clash) ctx.warn(`no thumbnail for ${p}: its thumbnail name clashes with another file's thumbnail`);

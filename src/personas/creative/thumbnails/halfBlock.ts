@@ -35,10 +35,11 @@ export function sample(img: Pixels, w: number, h: number): Uint8Array {
       for (let sy = y0; sy < y1; sy++) {
         for (let sx = x0; sx < x1; sx++) {
           const k = (sy * img.width + sx) * 4;
-          const al = img.data[k + 3];
-          r += img.data[k] * al;
-          g += img.data[k + 1] * al;
-          b += img.data[k + 2] * al;
+          // a pixel past the end of a short buffer counts as transparent
+          const al = img.data[k + 3] ?? 0;
+          r += (img.data[k] ?? 0) * al;
+          g += (img.data[k + 1] ?? 0) * al;
+          b += (img.data[k + 2] ?? 0) * al;
           a += al;
           n++;
         }
@@ -74,7 +75,8 @@ export function halfBlockLines(img: Pixels, cols: number, color: boolean | 'true
   if (img.width < 1 || img.height < 1) return [];
   const w = Math.max(1, Math.floor(cols));
   const rows = halfBlockRows(img, w);
-  const px = sample(img, w, rows * 2);
+  const samples = sample(img, w, rows * 2);
+  const px = (k: number) => samples[k]!; // k < w * rows * 2 * 4, the size of `samples`
   const lines: string[] = [];
   for (let row = 0; row < rows; row++) {
     let line = '';
@@ -82,20 +84,20 @@ export function halfBlockLines(img: Pixels, cols: number, color: boolean | 'true
     for (let x = 0; x < w; x++) {
       const t = (row * 2 * w + x) * 4;
       const b = ((row * 2 + 1) * w + x) * 4;
-      const topOn = px[t + 3] >= SEE_THROUGH;
-      const botOn = px[b + 3] >= SEE_THROUGH;
+      const topOn = px(t + 3) >= SEE_THROUGH;
+      const botOn = px(b + 3) >= SEE_THROUGH;
       if (!color) {
         if (!topOn && !botOn) {
           line += ' ';
           continue;
         }
-        const lum = (k: number, on: boolean) => (on ? 0.2126 * px[k] + 0.7152 * px[k + 1] + 0.0722 * px[k + 2] : 0);
+        const lum = (k: number, on: boolean) => (on ? 0.2126 * px(k) + 0.7152 * px(k + 1) + 0.0722 * px(k + 2) : 0);
         const l = (lum(t, topOn) + lum(b, botOn)) / (Number(topOn) + Number(botOn));
         line += RAMP[Math.max(1, Math.min(RAMP.length - 1, Math.round((l / 255) * (RAMP.length - 1))))];
         continue;
       }
       const rgb = (k: number) =>
-        c256 ? `5;${xterm256(px[k]!, px[k + 1]!, px[k + 2]!)}` : `2;${px[k]};${px[k + 1]};${px[k + 2]}`;
+        c256 ? `5;${xterm256(px(k), px(k + 1), px(k + 2))}` : `2;${px(k)};${px(k + 1)};${px(k + 2)}`;
       let want: string;
       let ch: string;
       if (topOn && botOn) {
@@ -127,7 +129,10 @@ const CUBE = [0, 95, 135, 175, 215, 255];
 
 /** The nearest colour of the xterm 256-colour palette: the 6x6x6 cube (16-231) or the grey ramp (232-255). */
 export function xterm256(r: number, g: number, b: number): number {
-  const level = (v: number) => (v < 48 ? 0 : v < 115 ? 1 : Math.min(5, Math.floor((v - 35) / 40)));
+  const level = (v: number) => {
+    if (v < 48) return 0;
+    return v < 115 ? 1 : Math.min(5, Math.floor((v - 35) / 40));
+  };
   const [lr, lg, lb] = [level(r), level(g), level(b)];
   const cube = 16 + 36 * lr + 6 * lg + lb;
   const cubeDist = (CUBE[lr]! - r) ** 2 + (CUBE[lg]! - g) ** 2 + (CUBE[lb]! - b) ** 2;

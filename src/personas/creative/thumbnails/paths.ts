@@ -44,5 +44,6 @@ export function thumbnailKind(path: string): 'image' | 'model' | null {
   const base = path.slice(path.lastIndexOf('/') + 1);
   const dot = base.lastIndexOf('.');
   const ext = dot > 0 ? base.slice(dot + 1).toLowerCase() : '';
-  return IMAGE_EXT.has(ext) ? 'image' : MODEL_EXT.has(ext) ? 'model' : null;
+  if (IMAGE_EXT.has(ext)) return 'image';
+  return MODEL_EXT.has(ext) ? 'model' : null;
 }

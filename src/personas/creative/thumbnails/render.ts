@@ -96,10 +96,11 @@ export function renderMeshes(meshes: readonly MeshGeometry[], opts: RenderOption
     const n = Math.floor(m.positions.length / 3);
     const out = new Float32Array(n * 3);
     const p = m.positions;
+    // i < n = floor(length / 3): the three reads are in range
     for (let i = 0; i < n; i++) {
-      const x = p[i * 3];
-      const y = p[i * 3 + 1];
-      const z = p[i * 3 + 2];
+      const x = p[i * 3]!;
+      const y = p[i * 3 + 1]!;
+      const z = p[i * 3 + 2]!;
       out[i * 3] = x * right[0] + y * right[1] + z * right[2];
       out[i * 3 + 1] = x * upv[0] + y * upv[1] + z * upv[2];
       out[i * 3 + 2] = x * toward[0] + y * toward[1] + z * toward[2];
@@ -113,9 +114,9 @@ export function renderMeshes(meshes: readonly MeshGeometry[], opts: RenderOption
   let maxY = -Infinity;
   for (const v of opts.frame ? opts.frame.map(project) : projected) {
     for (let i = 0; i < v.length; i += 3) {
-      const x = v[i];
-      const y = v[i + 1];
-      if (!Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(v[i + 2])) continue;
+      const x = v[i] ?? NaN;
+      const y = v[i + 1] ?? NaN;
+      if (!Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(v[i + 2] ?? NaN)) continue;
       if (x < minX) minX = x;
       if (x > maxX) maxX = x;
       if (y < minY) minY = y;
@@ -143,8 +144,8 @@ export function renderMeshes(meshes: readonly MeshGeometry[], opts: RenderOption
   const light = normalize([-0.35, 0.55, 0.75]); // in view space: upper left, toward the viewer
 
   meshes.forEach((m, mi) => {
-    const v = projected[mi];
-    const base = PALETTE[(m.colorIndex ?? mi) % PALETTE.length];
+    const v = projected[mi]!; // one projection per mesh
+    const base = PALETTE[(m.colorIndex ?? mi) % PALETTE.length]!;
     const nTri = triangleCount(m);
     const idx = m.indices;
     const nVert = v.length / 3;
@@ -152,16 +153,18 @@ export function renderMeshes(meshes: readonly MeshGeometry[], opts: RenderOption
       const a = idx.length ? idx[t * 3] : t * 3;
       const b = idx.length ? idx[t * 3 + 1] : t * 3 + 1;
       const c = idx.length ? idx[t * 3 + 2] : t * 3 + 2;
+      if (a === undefined || b === undefined || c === undefined) continue;
       if (a >= nVert || b >= nVert || c >= nVert) continue;
-      const ax = v[a * 3],
-        ay = v[a * 3 + 1],
-        az = v[a * 3 + 2];
-      const bx = v[b * 3],
-        by = v[b * 3 + 1],
-        bz = v[b * 3 + 2];
-      const cx = v[c * 3],
-        cy = v[c * 3 + 1],
-        cz = v[c * 3 + 2];
+      // a, b, c < nVert = v.length / 3: every read below is in range
+      const ax = v[a * 3]!,
+        ay = v[a * 3 + 1]!,
+        az = v[a * 3 + 2]!;
+      const bx = v[b * 3]!,
+        by = v[b * 3 + 1]!,
+        bz = v[b * 3 + 2]!;
+      const cx = v[c * 3]!,
+        cy = v[c * 3 + 1]!,
+        cz = v[c * 3 + 2]!;
       // flat shading from the view-space face normal
       const n = normalize(cross([bx - ax, by - ay, bz - az], [cx - ax, cy - ay, cz - az]));
       const lambert = Math.abs(n[0] * light[0] + n[1] * light[1] + n[2] * light[2]);
@@ -194,7 +197,7 @@ export function renderMeshes(meshes: readonly MeshGeometry[], opts: RenderOption
           if (w0 < 0 || w1 < 0 || w2 < 0) continue;
           const z = w0 * az + w1 * bz + w2 * cz;
           const k = py * W + px;
-          if (z <= depth[k]) continue;
+          if (z <= depth[k]!) continue; // k < W * H: px <= W - 1, py <= H - 1
           depth[k] = z;
           color[k * 4] = r;
           color[k * 4 + 1] = g;

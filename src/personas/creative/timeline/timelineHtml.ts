@@ -45,7 +45,8 @@ function utc(ms: number): string {
 
 const STYLE = `
 :root{color-scheme:light;--bg:#f4f2ee;--card:#fff;--ink:#23211e;--mute:#77716a;--line:#e2ddd5;--add:#2f8a4c;--mod:#b07a12;--del:#b5343c;--ren:#3b6db3}
-*{box-sizing:border-box}body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;background:var(--bg);color:var(--ink)}
+* {box-sizing:border-box}body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe
+* UI",sans-serif;background:var(--bg);color:var(--ink)}
 header{padding:18px 28px 8px}h1{margin:0;font-size:22px}header p{margin:4px 0 0;color:var(--mute)}
 main{padding:8px 28px 28px;display:flex;flex-direction:column;gap:14px}
 .version{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:12px 16px;position:relative}
@@ -158,12 +159,10 @@ export async function timelineHtml(opts: TimelineHtmlOptions): Promise<TimelineH
         }
       }
     }
-    const sizes =
-      f.oldSize !== undefined && f.newSize !== undefined && f.oldSize !== f.newSize
-        ? ` · ${sizeText(f.oldSize)} → ${sizeText(f.newSize)}`
-        : f.newSize !== undefined
-          ? ` · ${sizeText(f.newSize)}`
-          : '';
+    let sizes = '';
+    if (f.newSize !== undefined) sizes = ` · ${sizeText(f.newSize)}`;
+    if (f.oldSize !== undefined && f.newSize !== undefined && f.oldSize !== f.newSize)
+      sizes = ` · ${sizeText(f.oldSize)} → ${sizeText(f.newSize)}`;
     return `<figure class="file ${f.change}"><div class="pics">${parts.join('')}</div><figcaption>${escapeHtml(f.path)}<span class="how">${escapeHtml(how + sizes)}</span></figcaption></figure>`;
   };
 

@@ -9,7 +9,10 @@ import type { TimelineVersion } from './timelineVersions.js';
 export interface TimelineTextOptions {
   vault: Vault;
   versions: readonly TimelineVersion[];
-  /** 'color': 24-bit half-block pictures; 'color256': the same in the xterm 256-colour palette; 'ascii': brightness characters; 'none': text only */
+  /**
+   * 'color': 24-bit half-block pictures; 'color256': the same in the xterm 256-colour palette; 'ascii': brightness
+   * characters; 'none': text only
+   */
   pictures: 'color' | 'color256' | 'ascii' | 'none';
   /** ANSI colours for badges and change marks */
   color: boolean;
@@ -37,6 +40,12 @@ function clip(s: string, n: number): string {
   return chars.length <= n ? s : `…${chars.slice(chars.length - n + 1).join('')}`;
 }
 
+/** How halfBlockLines colours each kind of picture (ascii: none, brightness characters). */
+const HALF_BLOCK_COLOR: Partial<Record<TimelineTextOptions['pictures'], 'truecolor' | '256'>> = {
+  color: 'truecolor',
+  color256: '256',
+};
+
 /**
  * The timeline as terminal lines: per version its id, time, message, badges,
  * change counts and files, and the stored thumbnails of changed files side by
@@ -63,7 +72,8 @@ export async function timelineText(opts: TimelineTextOptions): Promise<string[]>
       ...v.refs.filter((r) => !r.startsWith('milestones/') && !r.startsWith('tags/')).map((r) => dim(`(${r})`)),
     ];
     lines.push(
-      `${yellow(v.id.slice(0, 12))}  ${fmt(v.time)}  ${bold(v.message.split('\n')[0] ?? '')}${badges.length ? `  ${badges.join(' ')}` : ''}`,
+      `${yellow(v.id.slice(0, 12))}  ${fmt(v.time)}  ` +
+        `${bold(v.message.split('\n')[0] ?? '')}${badges.length ? `  ${badges.join(' ')}` : ''}`,
     );
     const k = v.counts;
     const counts = [
@@ -81,7 +91,8 @@ export async function timelineText(opts: TimelineTextOptions): Promise<string[]>
           ? `${size(f.oldSize)} -> ${size(f.newSize)}`
           : size(f.newSize ?? f.oldSize);
       lines.push(
-        `    ${mark[f.change](MARK[f.change])} ${f.path}${f.from ? dim(` (from ${f.from})`) : ''}${sz ? dim(`  ${sz}`) : ''}`,
+        `    ${mark[f.change](MARK[f.change])} ` +
+          `${f.path}${f.from ? dim(` (from ${f.from})`) : ''}${sz ? dim(`  ${sz}`) : ''}`,
       );
     }
     if (v.files.length > maxFiles) lines.push(dim(`    … and ${v.files.length - maxFiles} more`));
@@ -98,11 +109,7 @@ export async function timelineText(opts: TimelineTextOptions): Promise<string[]>
         // fit a cols x cols/2 cell box (cells are two pixels tall): tall pictures get narrower
         const fit = Math.max(1, Math.min(cols, Math.round((cols * img.width) / Math.max(1, img.height))));
         blocks.push({
-          pic: halfBlockLines(
-            img,
-            fit,
-            opts.pictures === 'color' ? 'truecolor' : opts.pictures === 'color256' ? '256' : false,
-          ),
+          pic: halfBlockLines(img, fit, HALF_BLOCK_COLOR[opts.pictures] ?? false),
           caption: clip(f.path.slice(f.path.lastIndexOf('/') + 1), cols),
         });
       } catch {

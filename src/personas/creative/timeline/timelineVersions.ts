@@ -10,6 +10,7 @@ import type { Vault } from '../../../porcelain/openVault.js';
 import { readSnapshot, type ResolvedSnapshot } from '../../../porcelain/readSnapshot.js';
 import { snapshotChanges, type ChangeCounts, type TreeCache } from '../../../porcelain/timeline.js';
 import { THUMBNAILS, thumbnailPath } from '../thumbnails/paths.js';
+import { byCodeUnits } from '../../../compare.js';
 
 /** One changed file in a version, with the thumbnails stored for it. */
 export interface TimelineFile {
@@ -117,9 +118,7 @@ export async function timelineVersions(opts: TimelineOptions): Promise<TimelineV
     const parent = ch.parent ? await snapshot(ch.parent) : null;
     const isFolder = (p: string) => p.startsWith(`${tracked}/`);
     const match = (p: string | undefined) => p !== undefined && (!wanted || p === tracked || isFolder(p));
-    const all = [...ch.added, ...ch.modified, ...ch.renamed, ...ch.deleted].sort((a, b) =>
-      a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
-    );
+    const all = [...ch.added, ...ch.modified, ...ch.renamed, ...ch.deleted].sort((a, b) => byCodeUnits(a.path, b.path));
     const changed = all.filter((c) => match(c.path) || (c.kind === 'renamed' && match(c.from)));
     nextId = ch.parent;
     if (wanted && !changed.length) continue;

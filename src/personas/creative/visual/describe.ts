@@ -13,7 +13,8 @@ import type { VisualDiffReport } from './visualDiff.js';
 export function describeVisualDiff(r: VisualDiffReport, opts: { maxLines?: number } = {}): string[] {
   const max = opts.maxLines ?? 40;
   return [
-    `${r.path}: ${r.kind}${fmtOf(r)}, ${r.status}${r.from ? `, renamed from ${r.from}` : ''} (${r.a.rev} -> ${r.b.rev})`,
+    `${r.path}: ${r.kind}${fmtOf(r)}, ` +
+      `${r.status}${r.from ? `, renamed from ${r.from}` : ''} (${r.a.rev} -> ${r.b.rev})`,
     ...(r.image ? imageLines(r.image, max) : []),
     ...(r.layers ? layerLines(r.layers, max) : []),
     ...(r.layer ? oneLayerLines(r.layer, max) : []),
@@ -55,7 +56,10 @@ function layerLines(layers: readonly LayerDiff[], max: number): string[] {
       ...l.properties.map(prop),
       ...(rect ? [`${rect.width}x${rect.height} at ${rect.left},${rect.top}`] : []),
     ];
-    return `    ${l.status.padEnd(8)} ${l.kind === 'group' ? 'group ' : ''}${l.path}${what.length ? `: ${what.join('; ')}` : ''}`;
+    return (
+      `    ${l.status.padEnd(8)} ` +
+      `${l.kind === 'group' ? 'group ' : ''}${l.path}${what.length ? `: ${what.join('; ')}` : ''}`
+    );
   };
   return [
     `  layers    ${c('changed')} changed, ${c('added')} added, ${c('removed')} removed, ${c('unchanged')} unchanged`,
@@ -148,7 +152,10 @@ function fmtOf(r: VisualDiffReport): string {
 
 function side(s: ImageSideInfo | null): string {
   if (!s) return '(none)';
-  return `${s.width}x${s.height} ${[s.format, s.colorType, s.bitDepth ? `${s.bitDepth}-bit` : ''].filter(Boolean).join(' ')}${s.layers !== undefined ? `, ${s.layers} layers` : ''}`;
+  return (
+    `${s.width}x${s.height} ` +
+    `${[s.format, s.colorType, s.bitDepth ? `${s.bitDepth}-bit` : ''].filter(Boolean).join(' ')}${s.layers !== undefined ? `, ${s.layers} layers` : ''}`
+  );
 }
 
 /**
@@ -197,8 +204,12 @@ function fitLine(im: ImageDiffReport): string {
   const one = (s: ImageSideInfo | null, k: readonly [number, number]) =>
     k[0] === 1 && k[1] === 1
       ? 'as it is'
-      : `scaled ${k[0] === k[1] ? `x${round3(k[0])}` : `x${round3(k[0])} by x${round3(k[1])}`} from ${s?.width}x${s?.height}`;
-  return `compared at ${im.canvas.width}x${im.canvas.height} (--fit): before ${one(im.before, f.before)}, after ${one(im.after, f.after)}`;
+      : `scaled ${k[0] === k[1] ? `x${round3(k[0])}` : `x${round3(k[0])} by x${round3(k[1])}`} ` +
+        `from ${s?.width}x${s?.height}`;
+  return (
+    `compared at ${im.canvas.width}x${im.canvas.height} (--fit): before ` +
+    `${one(im.before, f.before)}, after ${one(im.after, f.after)}`
+  );
 }
 
 function round3(v: number): number {
@@ -211,7 +222,8 @@ function num(n: number): string {
 
 function val(v: unknown): string {
   const s = typeof v === 'string' ? v : JSON.stringify(v);
-  return s === undefined ? 'undefined' : s.length > 80 ? `${s.slice(0, 77)}...` : s;
+  if (s === undefined) return 'undefined';
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
 function prop(p: PropertyChange): string {
@@ -228,7 +240,10 @@ function box(b: Bounds | null): string {
 
 function meshWhat(x: MeshDiff): string {
   if (x.status === 'added')
-    return `: ${num(x.vertices.after ?? 0)} vertices, ${num(x.triangles.after ?? 0)} triangles, bounds ${box(x.bounds.after)}`;
+    return (
+      `: ${num(x.vertices.after ?? 0)} vertices, ` +
+      `${num(x.triangles.after ?? 0)} triangles, bounds ${box(x.bounds.after)}`
+    );
   if (x.status === 'removed')
     return `: had ${num(x.vertices.before ?? 0)} vertices, ${num(x.triangles.before ?? 0)} triangles`;
   const w: string[] = [];

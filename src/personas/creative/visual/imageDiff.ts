@@ -85,7 +85,10 @@ function notesOf(a: ImageSideInfo | null, b: ImageSideInfo | null, fit: boolean,
   const n: string[] = [];
   if ((a.width !== b.width || a.height !== b.height) && !fit)
     n.push(
-      `size changed from ${a.width}x${a.height} to ${b.width}x${b.height}: compared on the common ${Math.max(a.width, b.width)}x${Math.max(a.height, b.height)} canvas (top-left aligned); pixels only one side covers count as changed (--fit compares them at a common scale)`,
+      `size changed from ${a.width}x${a.height} to ${b.width}x${b.height}: compared ` +
+        `on the common ${Math.max(a.width, b.width)}x${Math.max(a.height, b.height)} ` +
+        `canvas (top-left aligned); pixels only one side covers ` +
+        `count as changed (--fit compares them at a common scale)`,
     );
   if (a.format !== b.format) n.push(`format changed from ${a.format} to ${b.format}`);
   if (a.colorType && b.colorType && a.colorType !== b.colorType)

@@ -122,13 +122,8 @@ function meshDiff(x: ModelMesh | undefined, y: ModelMesh | undefined): MeshDiff 
   }
   const materialsAdded = x && y ? minus(y.materials, x.materials) : [];
   const materialsRemoved = x && y ? minus(x.materials, y.materials) : [];
-  const status: ElementStatus = !x
-    ? 'added'
-    : !y
-      ? 'removed'
-      : geometryChanged || properties.length || materialsAdded.length || materialsRemoved.length
-        ? 'changed'
-        : 'unchanged';
+  const changed = !!(geometryChanged || properties.length || materialsAdded.length || materialsRemoved.length);
+  const status = statusOf(x, y, changed);
   const delta =
     bx && by && JSON.stringify(bx) !== JSON.stringify(by)
       ? {
@@ -155,6 +150,13 @@ function meshDiff(x: ModelMesh | undefined, y: ModelMesh | undefined): MeshDiff 
  * Euler angles in degrees (X, then Y, then Z, about the node's own axes: Blender's default order)
  * of a unit quaternion [x, y, z, w], rounded to 0.01 degree.
  */
+
+/** An element only in b was added, only in a removed; in both, changed or not. */
+function statusOf(x: unknown, y: unknown, changed: boolean): ElementStatus {
+  if (!x) return 'added';
+  if (!y) return 'removed';
+  return changed ? 'changed' : 'unchanged';
+}
 export function eulerDegrees(q: readonly [number, number, number, number]): [number, number, number] {
   const [x, y, z, w] = q;
   const m11 = 1 - 2 * (y * y + z * z);
@@ -196,17 +198,14 @@ function materialDiff(x: ModelMaterial | undefined, y: ModelMaterial | undefined
   }
   const texturesAdded = x && y ? minus(y.textures, x.textures) : [];
   const texturesRemoved = x && y ? minus(x.textures, y.textures) : [];
-  const status: ElementStatus = !x
-    ? 'added'
-    : !y
-      ? 'removed'
-      : properties.length || texturesAdded.length || texturesRemoved.length
-        ? 'changed'
-        : 'unchanged';
+  const status = statusOf(x, y, !!(properties.length || texturesAdded.length || texturesRemoved.length));
   return { name: m.name, status, properties, texturesAdded, texturesRemoved };
 }
 
-/** Per object/group/mesh/node: added, removed, changed (vertex/triangle counts, bounds); materials and textures added, removed, changed. */
+/**
+ * Per object/group/mesh/node: added, removed, changed (vertex/triangle counts, bounds); materials and textures added,
+ * removed, changed.
+ */
 export function diffModels(before: Model | null, after: Model | null): ModelDiffReport {
   const key = (m: ModelMesh) => `${m.kind}\u0000${m.name}`;
   const a = new Map((before?.meshes ?? []).map((m) => [key(m), m]));

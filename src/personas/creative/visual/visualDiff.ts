@@ -36,7 +36,10 @@ export interface VisualDiffOptions extends CompareImagesOptions {
   maxChanges?: number;
   /** models: draw before | after | diff pictures of the two versions (the renderer of the thumbnails) */
   modelPicture?: boolean;
-  /** PSD: also compare this layer ('Group/Layer' path or a unique layer name) on the document canvas; the diff picture is then the layer's */
+  /**
+   * PSD: also compare this layer ('Group/Layer' path or a unique layer name) on the document canvas; the diff picture
+   * is then the layer's
+   */
   layer?: string;
 }
 
@@ -64,7 +67,10 @@ export interface VisualDiff {
   readonly image: RgbaImage | null;
 }
 
-/** Which comparison a path gets: image (PNG, JPEG, PSD, WebP; magic bytes win), model (OBJ, STL, glTF, GLB), scene (JSON, YAML, Godot). */
+/**
+ * Which comparison a path gets: image (PNG, JPEG, PSD, WebP; magic bytes win), model (OBJ, STL, glTF, GLB), scene
+ * (JSON, YAML, Godot).
+ */
 export function visualKindOf(path: string, head?: Uint8Array): VisualKind | null {
   if (imageFormatOf(path, head)) return 'image';
   if (modelFormatOf(path)) return 'model';
@@ -141,7 +147,10 @@ export async function visualDiff(opts: VisualDiffOptions): Promise<VisualDiff> {
       'a visual or structural diff of this file type',
       `it is not an image (${IMAGE_FORMATS}), a model (OBJ, STL, glTF, GLB) or a scene (JSON, YAML, Godot .tscn/.tres)`,
     );
-  const status = !x ? 'added' : !y ? 'removed' : (await sameContent(x, y)) ? 'unchanged' : 'modified';
+  let status: 'added' | 'removed' | 'unchanged' | 'modified' = 'modified';
+  if (!x) status = 'added';
+  else if (!y) status = 'removed';
+  else if (await sameContent(x, y)) status = 'unchanged';
   const base: Base = {
     path,
     kind,

@@ -18,7 +18,10 @@ import {
   type WorkspaceItem,
 } from './manifest.js';
 
-/** At most this many items per workspace path: settings folders are small; a bigger one was probably declared by mistake. */
+/**
+ * At most this many items per workspace path: settings folders are small; a bigger one was probably declared by
+ * mistake.
+ */
 export const MAX_ITEMS = 20_000;
 
 /**
@@ -96,7 +99,8 @@ async function capture(ctx: AttachmentContext, declared: readonly WorkspacePath[
 
     if (st.isSymbolicLink()) {
       ctx.warn(
-        `'${ws.name}': ${ws.path} is a symlink (to ${await fs.readlink(ws.path)}); only the link is kept: declare the folder it points at instead`,
+        `'${ws.name}': ${ws.path} is a symlink (to ${await fs.readlink(ws.path)}); ` +
+          `only the link is kept: declare the folder it points at instead`,
       );
       items.push({
         rel: '',

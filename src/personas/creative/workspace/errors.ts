@@ -38,7 +38,8 @@ export class WorkspaceOverwriteError extends VaultError {
   constructor(paths: readonly string[]) {
     super(
       'EOVERWRITE',
-      `restoring the workspace would overwrite ${paths.length} file(s): ${paths.slice(0, 5).join(', ')}${paths.length > 5 ? ', ...' : ''}`,
+      `restoring the workspace would overwrite ${paths.length} file(s): ` +
+        `${paths.slice(0, 5).join(', ')}${paths.length > 5 ? ', ...' : ''}`,
       { paths },
       'pass --yes to overwrite them (nothing was written)',
     );
@@ -51,7 +52,9 @@ export class WorkspaceRestoreCancelledError extends VaultError {
   }
 }
 
-/** The snapshot's workspace paths are not declared in this vault (a cloned or foreign vault): writing there needs a yes. */
+/**
+ * The snapshot's workspace paths are not declared in this vault (a cloned or foreign vault): writing there needs a yes.
+ */
 export class UndeclaredWorkspaceError extends VaultError {
   constructor(paths: readonly string[]) {
     super(

@@ -81,10 +81,10 @@ const ARCH: Readonly<Record<string, readonly string[]>> = {
 function optionFeatures(os: string, options: Readonly<Record<string, GodotValue>>): string[] {
   const out: string[] = [];
   const arch = options['binary_format/architecture'];
-  if (typeof arch === 'string' && ARCH[arch]) out.push(...ARCH[arch]);
+  if (typeof arch === 'string') out.push(...(ARCH[arch] ?? []));
   for (const [k, v] of Object.entries(options)) {
-    const m = /^architectures\/(.+)$/.exec(k);
-    if (m && v === true && ARCH[m[1]]) out.push(...ARCH[m[1]]);
+    const name = /^architectures\/(.+)$/.exec(k)?.[1];
+    if (name !== undefined && v === true) out.push(...(ARCH[name] ?? []));
   }
   if (os === 'web') {
     if (options['vram_texture_compression/for_mobile'] === true) out.push('etc2', 'astc');
@@ -158,11 +158,11 @@ export function godotProjectSettings(text: string, path = 'project.godot'): Godo
       // the file format's version, not a setting
       if (!s.name && p.key === 'config_version') continue;
       const full = s.name ? `${s.name}/${p.key}` : p.key;
-      const parts = full.split('.');
-      if (parts.length > 1 && parts.slice(1).every((f) => /^[A-Za-z0-9_]+$/.test(f.trim())))
+      const [base = '', ...features] = full.split('.');
+      if (features.length && features.every((f) => /^[A-Za-z0-9_]+$/.test(f.trim())))
         overrides.push({
-          base: parts[0],
-          features: parts.slice(1).map((f) => f.trim()),
+          base,
+          features: features.map((f) => f.trim()),
           key: full,
           value: p.value,
           line: p.line,

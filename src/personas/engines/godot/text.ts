@@ -171,7 +171,7 @@ class Reader {
     this.skip(true);
     const line = this.line;
     if (this.i >= this.s.length) return { t: 'eof', line };
-    const c = this.s[this.i];
+    const c = this.s.charAt(this.i);
     if ('[]{}(),:='.includes(c)) {
       this.i++;
       return { t: 'punct', v: c as Punct, line };
@@ -424,7 +424,8 @@ function propertyKey(r: Reader): string {
 export function parseGodotText(text: string, path: string, opts: ParseGodotOptions): GodotSection[] {
   const r = new Reader(text, path, opts.onString);
   type Open = { name: string; attrs: Record<string, GodotValue>; line: number; props: GodotProperty[] };
-  const sections: Open[] = [{ name: '', attrs: {}, line: 1, props: [] }];
+  let section: Open = { name: '', attrs: {}, line: 1, props: [] }; // the one being read
+  const sections: Open[] = [section];
   for (;;) {
     r.skip(true);
     if (r.i >= text.length) break;
@@ -438,11 +439,11 @@ export function parseGodotText(text: string, path: string, opts: ParseGodotOptio
       const attrs: Record<string, GodotValue> = {};
       const name = opts.mode === 'config' ? configHeading(r) : resourceHeading(r, attrs);
       r.endOfLine();
-      sections.push({ name, attrs, line, props: [] });
+      section = { name, attrs, line, props: [] };
+      sections.push(section);
       continue;
     }
     const key = propertyKey(r);
-    const section = sections[sections.length - 1];
     r.site = { section: section.name, key, attr: false };
     const v = value(r, 0);
     r.endOfLine();

@@ -34,7 +34,7 @@ const TARGET_FIELDS = ['m_BuildTarget', 'm_BuildTargetGroup', 'buildTarget', 'm_
 
 /** Parse a Unity YAML file into its objects, keyed by class name (`PlayerSettings`); errors name the line. */
 export function parseUnityYaml(text: string, path: string): UnityObject {
-  if (!/^%YAML/.test(text))
+  if (!text.startsWith('%YAML'))
     throw new ConfigSyntaxError(
       path,
       1,
@@ -45,7 +45,7 @@ export function parseUnityYaml(text: string, path: string): UnityObject {
   const out: UnityObject = {};
   for (const doc of parseAllDocuments(plain)) {
     const err = doc.errors[0];
-    if (err) throw new ConfigSyntaxError(path, err.linePos?.[0]?.line ?? 1, err.message.split('\n')[0]);
+    if (err) throw new ConfigSyntaxError(path, err.linePos?.[0]?.line ?? 1, err.message.split('\n')[0] ?? '');
     const v = doc.toJS({ maxAliasCount: 1000 }) as unknown;
     if (!v || typeof v !== 'object' || Array.isArray(v)) continue;
     for (const [k, x] of Object.entries(v as UnityObject)) {

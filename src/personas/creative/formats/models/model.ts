@@ -4,7 +4,9 @@ export type ModelFormat = 'obj' | 'stl' | 'gltf' | 'glb';
 export interface ModelMesh {
   /** unique within the model (duplicates get '#2', '#3'...) */
   readonly name: string;
-  /** OBJ 'o' -> object, 'g' -> group; glTF node -> node (world space), mesh -> mesh (local space); STL solid -> solid */
+  /**
+   * OBJ 'o' -> object, 'g' -> group; glTF node -> node (world space), mesh -> mesh (local space); STL solid -> solid
+   */
   readonly kind: 'object' | 'group' | 'mesh' | 'node' | 'solid';
   /** xyz */
   readonly positions: Float32Array;

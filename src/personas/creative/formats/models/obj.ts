@@ -1,4 +1,6 @@
-/** Wavefront OBJ and its MTL material libraries (line formats, read here: no maintained parser library is installed). */
+/**
+ * Wavefront OBJ and its MTL material libraries (line formats, read here: no maintained parser library is installed).
+ */
 import { DecodeError } from '../errors.js';
 import { type Model, type ModelMaterial, type ModelMesh, UniqueNames, uniq } from './model.js';
 
@@ -27,8 +29,9 @@ function parseMtl(text: string): ModelMaterial[] {
       continue;
     }
     const nums = rest.map(Number);
-    cur.props[key] =
-      rest.length && nums.every((n) => Number.isFinite(n)) ? (nums.length === 1 ? nums[0] : nums) : rest.join(' ');
+    const [only] = nums;
+    if (!rest.length || !nums.every((n) => Number.isFinite(n))) cur.props[key] = rest.join(' ');
+    else cur.props[key] = nums.length === 1 && only !== undefined ? only : nums;
   }
   return mats;
 }
