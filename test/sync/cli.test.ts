@@ -9,6 +9,7 @@ import { listTree } from '../helpers/tree.js';
 import { nodeFs } from '../helpers/vault.js';
 import { ROOT, runVault, type CliRun } from '../helpers/cli.js';
 import { ENV, newRepo, startFixture, stopFixture, USER, type SyncCtx } from './gitServer.js';
+import { must } from '../helpers/must.js';
 
 const test = suite<SyncCtx>('sync/cli', {} as SyncCtx);
 
@@ -33,7 +34,7 @@ test.after.each(async (ctx) => stopFixture(ctx));
 function assertUserError(r: Run): void {
   assert.is(r.code, 1, `exit code; stderr: ${r.stderr}`);
   const lines = r.stderr.trimEnd().split('\n');
-  assert.match(lines[0], /^vault: \S/);
+  assert.match(must(lines[0]), /^vault: \S/);
   for (const l of lines.slice(1)) assert.match(l, /^hint: /);
   assert.not.match(r.stderr, /^\s+at /m, 'no stack trace');
 }

@@ -17,6 +17,7 @@ import { prngBytes } from '../helpers/prng.js';
 import { exec, listTree, symlink } from '../helpers/tree.js';
 import { codeOf, diskVault, fakeClock, nodeFs } from '../helpers/vault.js';
 import { ENV, newRepo, run, startFixture, stopFixture, type SyncCtx } from './gitServer.js';
+import { must } from '../helpers/must.js';
 
 const test = suite<SyncCtx>('sync/clone', {} as SyncCtx);
 test.before.each(async (ctx) => {
@@ -59,7 +60,7 @@ test('clone: every snapshot has the same id and restores byte-identical; refs co
   await updateRef({
     ...vault.refs,
     ref: 'refs/milestones/beta',
-    value: ids[1],
+    value: must(ids[1], 'the second snapshot'),
     expected: null,
     message: 'm',
     author: 'a',
@@ -219,7 +220,7 @@ test('a branch someone filled with plain git commits is imported beside the rest
   assert.is(c.head, id);
   assert.equal(Object.keys(c.refs).sort(), ['refs/heads/main', 'refs/heads/web-edit']);
   const v2 = await openAt(`${ctx.tmp}/copy`);
-  const [web] = await log({ vault: v2, from: c.refs['refs/heads/web-edit'] });
+  const web = must((await log({ vault: v2, from: c.refs['refs/heads/web-edit'] }))[0], 'the web edit');
   assert.is(web.message, 'made in the web UI\n');
   assert.is(web.meta['git.commit'], plain);
   await g('fsck', '--full', '--strict');

@@ -13,6 +13,7 @@ import { addRemote, listRemotes } from '../../src/porcelain/sync/state.js';
 import { runVault } from '../helpers/cli.js';
 import { codeOf, diskVault, nodeFs } from '../helpers/vault.js';
 import { ENV, newRepo, PASSWORD, startFixture, stopFixture, USER, type SyncCtx } from './gitServer.js';
+import { must } from '../helpers/must.js';
 
 const test = suite<SyncCtx>('sync/credentials', {} as SyncCtx);
 test.before.each(async (ctx) => {
@@ -48,7 +49,7 @@ test('clone and remote add with a password URL: used for the command, never stor
   const c = await clone({ fs: nodeFs, url: withPassword(repo.url), dir, env: {}, codec: new InlineCodec() });
   assert.is(c.imported, 1);
   assert.equal(await filesHoldingPassword(join(dir, '.vault')), []);
-  const [origin] = await listRemotes(nodeFs, join(dir, '.vault'));
+  const origin = must((await listRemotes(nodeFs, join(dir, '.vault')))[0], 'the origin remote');
   assert.is(origin.url, repo.url.replace('http://', `http://${USER}@`), 'the user name is kept');
   assert.is((await stat(join(dir, '.vault', 'remotes'))).mode & 0o077, 0);
   // later commands: the user name from the URL, the password from the environment

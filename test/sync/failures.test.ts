@@ -12,6 +12,7 @@ import { prngBytes } from '../helpers/prng.js';
 import { listTree } from '../helpers/tree.js';
 import { codeOf, diskVault, nodeFs } from '../helpers/vault.js';
 import { ENV, newRepo, run, startFixture, stopFixture, USER, type SyncCtx } from './gitServer.js';
+import { must } from '../helpers/must.js';
 
 const test = suite<SyncCtx>('sync/failures', {} as SyncCtx);
 test.before.each(async (ctx) => {
@@ -84,7 +85,7 @@ test('server killed mid-push: ENETWORK, nothing corrupted on either side, the re
   ctx.server.resetCounters();
   const retry = await push({ vault, env: ENV, batchBytes: 1024 * 1024 });
   assert.is(retry.updated.length, 1);
-  const sent = ctx.server.bytesIn['git-receive-pack'];
+  const sent = must(ctx.server.bytesIn['git-receive-pack'], 'bytes received by git-receive-pack');
   console.log(`    retry after the kill sent ${sent} of ~6 MB`);
   assert.ok(sent < 4_300_000, `retry sent ${sent}`);
   await run('git', ['-C', repo.dir, 'fsck', '--full']);

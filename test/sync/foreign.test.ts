@@ -16,6 +16,7 @@ import { runVault } from '../helpers/cli.js';
 import { prngBytes } from '../helpers/prng.js';
 import { diskVault, fakeClock, nodeFs } from '../helpers/vault.js';
 import { ENV, PASSWORD, USER, newRepo, run, startFixture, stopFixture, type SyncCtx } from './gitServer.js';
+import { must } from '../helpers/must.js';
 
 const test = suite<SyncCtx>('sync/foreign', {} as SyncCtx);
 test.before.each(async (ctx) => {
@@ -66,7 +67,9 @@ test('a plain git commit pushed to a vault branch comes in on pull and clone; wo
   assert.is(await readFile(`${tv.dir}/notes.md`, 'utf8'), 'one, fixed\n');
   assert.is(await readFile(`${tv.dir}/Docs/new.txt`, 'utf8'), 'added in git\n');
   assert.ok((await readFile(`${tv.dir}/Art/hero.psd`)).equals(big), 'the large file is whole, not its manifest');
-  const [web, parent] = await log({ vault });
+  const edited = await log({ vault });
+  const web = must(edited[0], 'the web edit');
+  const parent = must(edited[1], 'its parent');
   assert.is(web.message, 'Fix typo in notes\n');
   assert.is(web.author, 'Web Editor <web@example.org>');
   assert.is(web.time, 1_700_000_100_000);
@@ -123,7 +126,7 @@ test('a large-file manifest edited with git: the branch is not imported, the err
     f.skipped.map((s) => s.ref),
     ['refs/heads/main'],
   );
-  assert.match(f.skipped[0].reason, /'level\.bin'/);
+  assert.match(must(f.skipped[0], 'a skipped ref').reason, /'level\.bin'/);
   assert.is(await readRef(vault.refs, 'refs/heads/main'), base);
   // the command line says so and exits 1
   const r = await runVault(tv.dir, ['fetch'], ENV);
@@ -168,8 +171,9 @@ test('clone of an ordinary git repository imports its history; LFS pointers stay
     entries.map((e) => e.message),
     ['readme\n', 'engine, build script, art\n', 'first\n'],
   );
-  assert.is(entries[0].meta['git.commit'], tip);
-  assert.is(await readRef(v.refs, 'refs/tags/v1'), entries[0].id);
+  const newest = must(entries[0], 'the newest snapshot');
+  assert.is(newest.meta['git.commit'], tip);
+  assert.is(await readRef(v.refs, 'refs/tags/v1'), newest.id);
   assert.equal((await verify({ vault: v, readData: true })).problems, []);
 
   // Vault's work on top is a git commit on top, and git checks out the vault's files

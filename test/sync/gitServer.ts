@@ -51,12 +51,10 @@ export async function startGitServer(opts: { root: string; user: string; passwor
     const u = new URL(req.url ?? '/', 'http://127.0.0.1');
     const auth = req.headers.authorization ?? '';
     const expected = `Basic ${Buffer.from(`${opts.user}:${opts.password}`).toString('base64')}`;
-    const service =
-      u.pathname.endsWith('/git-receive-pack') || u.searchParams.get('service') === 'git-receive-pack'
-        ? 'git-receive-pack'
-        : u.pathname.endsWith('/git-upload-pack')
-          ? 'git-upload-pack'
-          : 'other';
+    let service: 'git-receive-pack' | 'git-upload-pack' | 'other' = 'other';
+    if (u.pathname.endsWith('/git-receive-pack') || u.searchParams.get('service') === 'git-receive-pack')
+      service = 'git-receive-pack';
+    else if (u.pathname.endsWith('/git-upload-pack')) service = 'git-upload-pack';
     if (auth !== expected) {
       requests.push({ method: req.method ?? '', path: u.pathname, status: 401 });
       req.resume();

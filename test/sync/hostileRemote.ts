@@ -15,6 +15,7 @@ import type { EntryKind, ObjectId, TreeEntry } from '../../src/objects/types.js'
 import { encodeGitCommit, encodeGitTree, type GitTreeEntry } from '../../src/plumbing/git/objects.js';
 import { encodeManifest } from '../../src/porcelain/sync/exportSnapshot.js';
 import { run } from './gitServer.js';
+import { must } from '../helpers/must.js';
 
 /** `git hash-object -w` of a body. */
 export function gitObject(repo: string, type: string, body: Buffer): Promise<string> {
@@ -183,8 +184,12 @@ export async function hostileCommit(
     .filter(Boolean)
     .map((l) => {
       const [meta, name] = l.split('\t');
-      const [mode, , oid] = meta.split(' ');
-      return { name, mode: (mode === '040000' ? '40000' : mode) as GitTreeEntry['mode'], oid };
+      const [mode, , oid] = must(meta, `mode, type and id in '${l}'`).split(' ');
+      return {
+        name: must(name, `a name in '${l}'`),
+        mode: (mode === '040000' ? '40000' : must(mode, `a mode in '${l}'`)) as GitTreeEntry['mode'],
+        oid: must(oid, `an id in '${l}'`),
+      };
     });
   const tree = await gitTree(repo, [...rootEntries, { name: '.vault', mode: '40000', oid: await gitTree(repo, dot) }]);
   const body = encodeGitCommit({

@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert';
 import { PackFileReader, applyDelta } from '../../src/plumbing/git/packReader.js';
 import { codeOf, nodeFs, tempDir } from '../helpers/vault.js';
 import { run } from './gitServer.js';
+import { must } from '../helpers/must.js';
 
 const test = suite('sync/packReader');
 
@@ -51,7 +52,7 @@ test('reads every object of a git pack with delta chains, byte for byte', async 
   const all = (await g('rev-list', '--objects', 'main')).stdout
     .trim()
     .split('\n')
-    .map((l) => l.split(' ')[0]);
+    .map((l) => must(l.split(' ')[0], 'an object id'));
   assert.is(r.objectCount, all.length);
   for (const oid of all) {
     const o = await r.read(oid);
@@ -111,8 +112,9 @@ function ofsBytes(ofs: number): number[] {
 
 /** A pack of these objects (each at the offset the previous ones leave), with a valid trailer. */
 function rawPack(objects: RawObject[], count = objects.length): { pack: Buffer; offsets: number[] } {
-  const parts: Buffer[] = [Buffer.from('PACK'), Buffer.from([0, 0, 0, 2]), Buffer.alloc(4)];
-  parts[2].writeUInt32BE(count);
+  const countField = Buffer.alloc(4);
+  countField.writeUInt32BE(count);
+  const parts: Buffer[] = [Buffer.from('PACK'), Buffer.from([0, 0, 0, 2]), countField];
   let pos = 12;
   const offsets: number[] = [];
   for (const o of objects) {
@@ -171,7 +173,7 @@ test('hostile packs: objects bigger than declared, lying counts and huge deltas 
   const huge = copyDelta(100, 2 ** 40, [0x80 | 0x10, 100]);
   const delta = { kind: 6, size: huge.length, data: deflateSync(huge) };
   const baseObj = { kind: 3, size: 100, data: deflateSync(base) };
-  const first = rawPack([baseObj]).offsets[0];
+  const first = must(rawPack([baseObj]).offsets[0], 'the offset of the base');
   const deltaAt = 12 + header(3, 100).length + baseObj.data.length;
   assert.is((await openRaw([baseObj, { ...delta, ofs: deltaAt - first }])).code, 'ELIMIT');
   // deltas that each copy their base into 32 MiB: fine one by one, refused once the total passes the limit

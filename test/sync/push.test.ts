@@ -10,6 +10,7 @@ import { createMilestone } from '../../src/personas/game/milestones.js';
 import { prngBytes } from '../helpers/prng.js';
 import { diskVault } from '../helpers/vault.js';
 import { ENV, newRepo, run, startFixture, stopFixture, type SyncCtx } from './gitServer.js';
+import { must } from '../helpers/must.js';
 
 const test = suite<SyncCtx>('sync/push', {} as SyncCtx);
 test.before.each(async (ctx) => {
@@ -75,7 +76,7 @@ test('push: each snapshot is a commit; small files as themselves, large ones as 
     lines[0],
     `Tess Ter <tess@example.org>|${Math.floor(((await vault.db.readTyped(c2.id!, 'snapshot')).toString().match(/"time":(\d+)/)![1] as unknown as number) / 1000)}|moat|${c2.id}`,
   );
-  assert.match(lines[1], `|first blockout|${c1.id}`);
+  assert.match(must(lines[1], 'the first commit'), `|first blockout|${c1.id}`);
   assert.is(await git(repo.dir, 'show', 'main:notes.md'), 'castle notes\nmoat added\n');
   // the milestone is a tag on a commit whose parent is the marked snapshot's, named in a trailer
   const ms = await git(
@@ -95,9 +96,11 @@ test('push: each snapshot is a commit; small files as themselves, large ones as 
   assert.ok(chunks.length >= 3, `chunks: ${chunks.length}`);
   const parts: Buffer[] = [];
   for (const c of chunks) {
-    assert.is((await git(repo.dir, 'rev-parse', `main:.vault/chunks/${c[1].slice(0, 2)}/${c[1]}`)).trim(), c[3]);
+    const id = must(c[1], 'a chunk id');
+    const blob = must(c[3], "a chunk's git blob");
+    assert.is((await git(repo.dir, 'rev-parse', `main:.vault/chunks/${id.slice(0, 2)}/${id}`)).trim(), blob);
     parts.push(
-      (await run('git', ['-C', repo.dir, 'cat-file', 'blob', c[3]], { encoding: 'buffer', maxBuffer: 8 << 20 }))
+      (await run('git', ['-C', repo.dir, 'cat-file', 'blob', blob], { encoding: 'buffer', maxBuffer: 8 << 20 }))
         .stdout as Buffer,
     );
   }
@@ -143,7 +146,7 @@ test('incremental: a second push sends nothing; a 10-byte edit of a 6 MB file se
   await commit({ vault, message: 'small edit' });
   ctx.server.resetCounters();
   const inc = await push({ vault, env: ENV });
-  const sent = ctx.server.bytesIn['git-receive-pack'];
+  const sent = must(ctx.server.bytesIn['git-receive-pack'], 'bytes received by git-receive-pack');
   assert.is(sent, inc.bytesSent, 'what the server received is what push counted');
   console.log(`    incremental push after a 10-byte edit of 6 MB: ${sent} bytes (${inc.objectsSent} objects)`);
   assert.ok(sent < 1_600_000, `sent ${sent} bytes`);

@@ -7,6 +7,7 @@ import { push } from '../../src/porcelain/sync/push.js';
 import { syncLimits } from '../../src/porcelain/sync/limits.js';
 
 const [mode, dir, arg] = process.argv.slice(2);
+if (!dir || !arg) throw new Error('usage: pushChild.ts push DIR REMOTE | clone DIR URL');
 if (mode === 'push') {
   const vault = await openVault({ fs: syncFs, cwd: dir, codec: new InlineCodec() });
   const r = await push({ vault, remote: arg });

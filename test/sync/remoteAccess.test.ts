@@ -24,6 +24,7 @@ import {
   USER,
   type SyncCtx,
 } from './gitServer.js';
+import { must } from '../helpers/must.js';
 
 const test = suite<SyncCtx>('sync/remoteAccess', {} as SyncCtx);
 test.before.each(async (ctx) => {
@@ -59,7 +60,7 @@ async function storedLogins(home: string): Promise<string[]> {
     .split('\n')
     .filter(Boolean)
     .map((l) => /^https?:\/\/([^:@/]*):([^@/]*)@/.exec(l))
-    .map((m) => (m ? `${decodeURIComponent(m[1])}:${decodeURIComponent(m[2])}` : '?'));
+    .map((m) => (m ? `${decodeURIComponent(must(m[1]))}:${decodeURIComponent(must(m[2]))}` : '?'));
 }
 
 /** Every file under `dir` holding the password as a URL or an HTTP header would carry it. */
@@ -204,7 +205,7 @@ test('URL forms: trailing slash, with and without .git, user@ in the URL', async
   for (const [url, name] of [
     [`${repo.url}/`, 'r1'],
     [`${plainUrl}/`, 'plain'],
-  ]) {
+  ] as const) {
     const r = await runVault(join(ctx.tmp, 'pv'), ['clone', url], ENV);
     assert.is(r.code, 0, r.stderr);
     assert.ok((await stat(join(ctx.tmp, 'pv', name, '.vault'))).isDirectory(), name);

@@ -17,6 +17,7 @@ import { addRemote } from '../../src/porcelain/sync/state.js';
 import { runVault, vaultOk } from '../helpers/cli.js';
 import { diskVault, nodeFs } from '../helpers/vault.js';
 import { ENV, newRepo, run, startFixture, stopFixture, type SyncCtx } from './gitServer.js';
+import { must } from '../helpers/must.js';
 
 const test = suite<SyncCtx>('sync/settingsTravel', {} as SyncCtx);
 test.before.each(async (ctx) => {
@@ -57,12 +58,18 @@ test('the chunker and attachment switches travel; a plain vault records nothing;
   const tv = await diskVault(ctx.tmp, { 'a.bin': Buffer.alloc(50_000, 7) }, { chunker });
   const first = await commit({ vault: tv.vault, message: 'one' });
   let snap = decodeSnapshot(await tv.vault.db.readTyped(first.id!, 'snapshot'), first.id!);
-  assert.equal(JSON.parse(snap.meta[SETTINGS_META]), { chunker: { name: chunker.name, params: chunker.params } });
+  assert.equal(JSON.parse(must(snap.meta[SETTINGS_META], 'the settings')), {
+    chunker: { name: chunker.name, params: chunker.params },
+  });
   await setConfigExtra(tv.vault, { thumbnails: false, elementMerge: true, workspace: [{ path: '/elsewhere' }] });
   await tv.fs.writeFile(join(tv.dir, 'b.txt'), 'b\n');
   const second = await commit({ vault: tv.vault, message: 'two' });
   snap = decodeSnapshot(await tv.vault.db.readTyped(second.id!, 'snapshot'), second.id!);
-  assert.equal(Object.keys(JSON.parse(snap.meta[SETTINGS_META])).sort(), ['chunker', 'elementMerge', 'thumbnails']);
+  assert.equal(Object.keys(JSON.parse(must(snap.meta[SETTINGS_META], 'the settings'))).sort(), [
+    'chunker',
+    'elementMerge',
+    'thumbnails',
+  ]);
   const repo = await newRepo(ctx);
   await addRemote(tv.fs, tv.vault.vaultDir, 'origin', repo.url);
   await push({ vault: tv.vault, env: ENV });

@@ -17,6 +17,7 @@ import { runVault } from '../helpers/cli.js';
 import { prngBytes } from '../helpers/prng.js';
 import { codeOf, diskVault, fakeClock, nodeFs } from '../helpers/vault.js';
 import { ENV, newRepo, run, startFixture, stopFixture, type SyncCtx } from './gitServer.js';
+import { must } from '../helpers/must.js';
 
 const test = suite<SyncCtx>('sync/shallow', {} as SyncCtx);
 test.before.each(async (ctx) => {
@@ -73,7 +74,10 @@ test('clone --depth 2 downloads two snapshots; older history is ESHALLOW; deepen
     [ids[4], ids[3]],
   );
   assert.equal((await verify({ vault: v, readData: true })).problems, []);
-  assert.is(await codeOf(() => restore({ vault: v, snapshot: ids[1], to: `${ctx.tmp}/old` })), 'ESHALLOW');
+  assert.is(
+    await codeOf(() => restore({ vault: v, snapshot: must(ids[1], 'day 1'), to: `${ctx.tmp}/old` })),
+    'ESHALLOW',
+  );
   assert.is(await codeOf(() => restore({ vault: v, snapshot: 'HEAD~3', to: `${ctx.tmp}/old` })), 'ESHALLOW');
 
   // two more back, then the rest: the boundary moves, then goes
@@ -84,7 +88,7 @@ test('clone --depth 2 downloads two snapshots; older history is ESHALLOW; deepen
     (await log({ vault: v })).map((e) => e.id),
     [ids[4], ids[3], ids[2], ids[1]],
   );
-  await restore({ vault: v, snapshot: ids[1], to: `${ctx.tmp}/old` });
+  await restore({ vault: v, snapshot: must(ids[1], 'day 1'), to: `${ctx.tmp}/old` });
   assert.is(await readFile(`${ctx.tmp}/old/notes.md`, 'utf8'), 'v1\n');
   const all = await fetch({ vault: v, env: ENV, deepen: 10 });
   assert.is(all.imported, 1);
@@ -119,7 +123,11 @@ test('CLI: clone --since, log stops at the boundary, fetch --deepen, a full vaul
     JSON.parse(lg.stdout).map((e: { id: string }) => e.id),
     [ids[4], ids[3]],
   );
-  const old = await runVault(dest, ['restore', ids[0].slice(0, 12), '--to', `${ctx.tmp}/old`, '--json'], ENV);
+  const old = await runVault(
+    dest,
+    ['restore', must(ids[0], 'day 0').slice(0, 12), '--to', `${ctx.tmp}/old`, '--json'],
+    ENV,
+  );
   assert.is(old.code, 1);
   assert.match(old.stdout + old.stderr, /ESHALLOW/);
   const d = await runVault(dest, ['fetch', '--deepen', '5'], ENV);

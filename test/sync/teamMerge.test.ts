@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert';
 import { prngBytes } from '../helpers/prng.js';
 import { startFixture, stopFixture, type SyncCtx } from './gitServer.js';
 import { ensureBuilt, fails, fsck, headOf, ok, put, team } from './team.js';
+import { must } from '../helpers/must.js';
 
 const test = suite<SyncCtx>('sync/teamMerge', {} as SyncCtx);
 test.before.each(async (ctx) => {
@@ -44,9 +45,10 @@ test('diverged histories without a conflict: pull merges, push sends the merge, 
   assert.is(await readFile(join(bo.dir, 'b.txt'), 'utf8'), 'bo was here\n');
   const merged = await headOf(bo);
   const log = JSON.parse((await ok(bo('log', '--json'))).stdout) as { id: string; parents: string[] }[];
-  assert.is(log[0].id, merged);
-  assert.is(log[0].parents.length, 2);
-  assert.is(log[0].parents[0], boBefore);
+  const tip = must(log[0], 'the merge');
+  assert.is(tip.id, merged);
+  assert.is(tip.parents.length, 2);
+  assert.is(tip.parents[0], boBefore);
   assert.ok((await ok(bo('status'))).stdout.length >= 0);
 
   await ok(bo('push'));
@@ -93,7 +95,7 @@ for (const side of ['ours', 'theirs'] as const)
     assert.is(await headOf(ana), merge);
     assert.equal(await readFile(join(ana.dir, 'Art/hero.bin')), side === 'ours' ? boArt : anaArt);
     const log = JSON.parse((await ok(ana('log', '--json'))).stdout) as { parents: string[] }[];
-    assert.is(log[0].parents.length, 2);
+    assert.is(must(log[0], 'the merge').parents.length, 2);
   });
 
 test('a text conflict: markers in the file, edited and resolved, committed and pushed; --ff-only refuses', async (ctx) => {

@@ -11,6 +11,7 @@ import { BIN, type CliRun } from '../helpers/cli.js';
 import { prngBytes } from '../helpers/prng.js';
 import { ENV, run, startFixture, stopFixture, type SyncCtx } from './gitServer.js';
 import { ensureBuilt, fails, fsck, headOf, ok, put, serverRefs, team, type Person } from './team.js';
+import { must } from '../helpers/must.js';
 
 const test = suite<SyncCtx>('sync/teamPush', {} as SyncCtx);
 test.before.each(async (ctx) => {
@@ -63,8 +64,9 @@ test('two pushes at the same moment: one wins, the loser exits 1 with EREJECTED 
       err.data.rejected.map((r) => r.ref),
       ['refs/heads/main'],
     );
-    assert.ok(['fetch-first', 'non-fast-forward'].includes(err.data.rejected[0].why), err.data.rejected[0].reason);
-    outcomes.push(`${winner === ana ? 'ana' : 'bo'} won (${err.data.rejected[0].why}: ${err.data.rejected[0].reason})`);
+    const rejected = must(err.data.rejected[0], 'the rejected branch');
+    assert.ok(['fetch-first', 'non-fast-forward'].includes(rejected.why), rejected.reason);
+    outcomes.push(`${winner === ana ? 'ana' : 'bo'} won (${rejected.why}: ${rejected.reason})`);
     await fsck(repo.dir);
     // the server holds the winner's snapshot
     assert.is((await serverRefs(repo.dir))['refs/heads/main'], await gitCommitOf(winner, repo.dir));
@@ -129,7 +131,7 @@ test('records refused with "fetch first" exit 1, and every refusal is named with
   await ok(ana('branch', 'open'));
   const hooked = await fails(ana('push', '--json'), 'EREJECTED');
   assert.equal(whys(hooked.data), ['refs/heads/protected server']);
-  assert.match(hooked.data.rejected[0].reason, /hook declined/);
+  assert.match(must(hooked.data.rejected[0], 'the refused branch').reason, /hook declined/);
   assert.equal(
     (hooked.data.updated as { ref: string }[]).map((u) => u.ref),
     ['refs/heads/open'],
@@ -150,7 +152,7 @@ test('--force-with-lease replaces only what was fetched; REF:EXPECTED; --delete 
   assert.equal(whys((await fails(ana('push', '--json'), 'EREJECTED')).data), ['refs/heads/main fetch-first']);
   const stale = await fails(ana('push', '--force-with-lease', '--json'), 'EREJECTED');
   assert.equal(whys(stale.data), ['refs/heads/main stale']);
-  assert.match(stale.data.rejected[0].reason, /moved since the last fetch/);
+  assert.match(must(stale.data.rejected[0], 'the stale branch').reason, /moved since the last fetch/);
   // an expected value that is not what the remote has
   const anaHead = await headOf(ana);
   const wrong = await fails(ana('push', `--force-with-lease=main:${anaHead}`, '--json'), 'EREJECTED');

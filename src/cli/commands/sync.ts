@@ -557,8 +557,9 @@ function cloneDirName(url: string): string {
 export function parseSince(text: string, now = Date.now()): number {
   const rel = /^(\d+)\s*(day|week|month|year)s?(\s+ago)?$/i.exec(text.trim());
   if (rel) {
-    const days = { day: 1, week: 7, month: 30, year: 365 }[rel[2].toLowerCase() as 'day'];
-    return now - Number(rel[1]) * days * 86_400_000;
+    const [, count, unit = ''] = rel; // both groups take part in a match
+    const days = { day: 1, week: 7, month: 30, year: 365 }[unit.toLowerCase() as 'day'];
+    return now - Number(count) * days * 86_400_000;
   }
   const t = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : NaN;
   if (!Number.isFinite(t))

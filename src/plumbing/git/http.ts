@@ -163,7 +163,7 @@ export async function discoverReceivePack(url: string, creds?: Credentials): Pro
       for (const c of s.slice(nul + 1).split(' ')) if (c) capabilities.add(c);
       s = s.slice(0, nul);
     }
-    const [oid, name] = s.split(' ');
+    const [oid = '', name] = s.split(' ');
     if (first && name === 'capabilities^{}') {
       first = false;
       continue;

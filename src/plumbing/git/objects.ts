@@ -70,9 +70,14 @@ export interface GitPerson {
 export function personFromAuthor(author: string, timeMs: number): GitPerson {
   const clean = (s: string) => s.replace(/[<>\n\r\0]/g, '').trim();
   const m = /^(.*?)\s*<([^<>]*)>\s*$/.exec(author);
-  const name = clean(m ? m[1] : author) || 'unknown';
-  const email = clean(m ? m[2] : author.includes('@') ? author : '') || 'unknown';
-  return { name, email, time: Math.max(0, Math.floor(timeMs / 1000)) };
+  let name = author;
+  let email = author.includes('@') ? author : '';
+  if (m) [, name = '', email = ''] = m; // both groups take part in a match
+  return {
+    name: clean(name) || 'unknown',
+    email: clean(email) || 'unknown',
+    time: Math.max(0, Math.floor(timeMs / 1000)),
+  };
 }
 
 export function encodeGitCommit(c: {

@@ -95,6 +95,7 @@ export class PackStreamWriter {
 
   private async flushOne(): Promise<void> {
     const p = this.pending[0];
+    if (!p) return;
     const data = await p.data;
     this.pending.shift();
     this.pendingBytes -= p.size;

@@ -146,8 +146,9 @@ export class PackFileReader {
     const hdr = await this.readAt(pos, Math.min(64, end - pos));
     let p = 0;
     const next = () => {
-      if (p >= hdr.length) throw this.bad(`object header at ${pos} runs past the pack`);
-      return hdr[p++];
+      const byte = hdr[p++];
+      if (byte === undefined) throw this.bad(`object header at ${pos} runs past the pack`);
+      return byte;
     };
     let b = next();
     const kind = (b >> 4) & 7;
@@ -159,7 +160,8 @@ export class PackFileReader {
       mul *= 128;
     }
     if (!Number.isSafeInteger(rawSize)) throw this.bad(`object at ${pos} declares an impossible size`);
-    let base: number | undefined;
+    // a whole object has its type; a delta names its base (at an offset, or by id)
+    let of: { type: string; base?: undefined } | { type?: undefined; base: number };
     if (kind === 6) {
       b = next();
       let ofs = b & 0x7f;
@@ -167,18 +169,24 @@ export class PackFileReader {
         b = next();
         ofs = (ofs + 1) * 128 + (b & 0x7f);
       }
-      base = pos - ofs;
-      if (!this.entries.has(base)) throw this.bad(`delta at ${pos} names no object as its base`);
+      of = { base: pos - ofs };
+      if (!this.entries.has(of.base)) throw this.bad(`delta at ${pos} names no object as its base`);
     } else if (kind === 7) {
       if (p + 20 > hdr.length) throw this.bad(`object header at ${pos} runs past the pack`);
       const baseOid = hdr.toString('hex', p, p + 20);
       p += 20;
-      base = this.byOid.get(baseOid);
+      const base = this.byOid.get(baseOid);
       if (base === undefined) throw this.bad(`delta base ${baseOid} is not in the pack`);
-    } else if (!TYPES[kind]) throw this.bad(`unknown object type ${kind} at ${pos}`);
-    const dataStart = pos + p;
-    if (base === undefined && rawSize > INFLATE_WHOLE_MAX) {
+      of = { base };
+    } else {
       const type = TYPES[kind];
+      if (!type) throw this.bad(`unknown object type ${kind} at ${pos}`);
+      of = { type };
+    }
+    const { base } = of;
+    const dataStart = pos + p;
+    if (of.type !== undefined && rawSize > INFLATE_WHOLE_MAX) {
+      const { type } = of;
       this.count(rawSize);
       const hash = createHash('sha1').update(`${type} ${rawSize}\0`);
       const consumed = await this.inflateStreaming(dataStart, rawSize, end, (piece) => void hash.update(piece));
@@ -189,12 +197,12 @@ export class PackFileReader {
     const { data, consumed } = await this.inflateAt(dataStart, rawSize, end);
     let type: string;
     let body: Buffer;
-    if (base !== undefined) {
-      const b0 = await this.object(base);
+    if (of.base !== undefined) {
+      const b0 = await this.object(of.base);
       type = b0.type;
       body = applyDelta(b0.body, data, () => this.bad(`bad delta at ${pos}`), this.maxObject);
     } else {
-      type = TYPES[kind];
+      type = of.type;
       body = data;
     }
     this.count(body.length);
@@ -367,13 +375,18 @@ export class PackFileReader {
  */
 export function applyDelta(base: Buffer, delta: Buffer, bad: () => Error, maxResult = Infinity): Buffer {
   let p = 0;
+  const byte = () => {
+    const b = delta[p++];
+    if (b === undefined) throw bad();
+    return b;
+  };
   const varint = () => {
     let r = 0;
     let m = 1;
     let b: number;
     do {
-      if (p >= delta.length || m > 2 ** 53) throw bad();
-      b = delta[p++];
+      if (m > 2 ** 53) throw bad();
+      b = byte();
       r += (b & 0x7f) * m;
       m *= 128;
     } while (b & 0x80);
@@ -388,18 +401,17 @@ export function applyDelta(base: Buffer, delta: Buffer, bad: () => Error, maxRes
   const out = Buffer.allocUnsafe(size);
   let o = 0;
   while (p < delta.length) {
-    const op = delta[p++];
+    const op = byte();
     if (op & 0x80) {
       let off = 0;
       let len = 0;
-      if (op & 1) off += delta[p++];
-      if (op & 2) off += delta[p++] * 0x100;
-      if (op & 4) off += delta[p++] * 0x10000;
-      if (op & 8) off += delta[p++] * 0x1000000;
-      if (op & 0x10) len += delta[p++];
-      if (op & 0x20) len += delta[p++] * 0x100;
-      if (op & 0x40) len += delta[p++] * 0x10000;
-      if (p > delta.length) throw bad();
+      if (op & 1) off += byte();
+      if (op & 2) off += byte() * 0x100;
+      if (op & 4) off += byte() * 0x10000;
+      if (op & 8) off += byte() * 0x1000000;
+      if (op & 0x10) len += byte();
+      if (op & 0x20) len += byte() * 0x100;
+      if (op & 0x40) len += byte() * 0x10000;
       if (len === 0) len = 0x10000;
       if (off + len > base.length || o + len > out.length) throw bad();
       base.copy(out, o, off, off + len);

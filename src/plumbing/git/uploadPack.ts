@@ -138,8 +138,8 @@ export async function fetchPack(opts: {
             else {
               const text = line.toString('utf8');
               if (text.startsWith('ERR ')) return fail(new RemoteProtocolError(opts.url, text.slice(4).trim()));
-              const sh = /^(shallow|unshallow) ([0-9a-f]{40})\n?$/.exec(text);
-              if (sh) update[sh[1] as 'shallow' | 'unshallow'].push(sh[2]);
+              const [, kind, oid] = /^(shallow|unshallow) ([0-9a-f]{40})\n?$/.exec(text) ?? [];
+              if (kind && oid) update[kind as 'shallow' | 'unshallow'].push(oid);
               // ACK / NAK: nothing to do
             }
           }

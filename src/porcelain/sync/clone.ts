@@ -1,4 +1,5 @@
 import { VaultError, fsError } from '../../errors.js';
+import type { ObjectId } from '../../objects/types.js';
 import { isNotFound, joinPath, type FsPromises } from '../../plumbing/fs.js';
 import type { Codec } from '../../plumbing/codec.js';
 import { updateRef, writeHead } from '../../refs/refs.js';
@@ -112,14 +113,10 @@ async function cloneInto(opts: CloneOptions, dir: string): Promise<CloneResult> 
       depth: opts.depth,
       since: opts.since,
     });
-    const branches = Object.keys(f.refs).filter((r) => r.startsWith('refs/heads/'));
-    const branch =
-      f.defaultBranch && f.refs[f.defaultBranch]
-        ? f.defaultBranch
-        : f.refs['refs/heads/main']
-          ? 'refs/heads/main'
-          : (branches[0] ?? null);
-    if (!branch) {
+    const branches = Object.entries(f.refs).filter(([r]) => r.startsWith('refs/heads/'));
+    // the remote's default branch, else main, else the first one
+    const picked = firstBranchOf(f.refs, [f.defaultBranch, 'refs/heads/main', branches[0]?.[0]]);
+    if (!picked) {
       // a remote whose branches could not be imported is not an empty one
       if (f.skipped.length)
         throw new VaultError(
@@ -130,11 +127,12 @@ async function cloneInto(opts: CloneOptions, dir: string): Promise<CloneResult> 
         );
       return { ...f, dir, branch: null, head: null, checkout: null, settings: {}, settingsIgnored: [] };
     }
-    for (const b of branches) {
+    const { branch, head } = picked;
+    for (const [b, id] of branches) {
       await updateRef({
         ...vault.refs,
         ref: b,
-        value: f.refs[b],
+        value: id,
         expected: null,
         message: `clone: from ${name}`,
         author: vault.author,
@@ -143,9 +141,9 @@ async function cloneInto(opts: CloneOptions, dir: string): Promise<CloneResult> 
     }
     await writeHead(vault.refs, branch);
     // the persona, chunker... the vault was committed with, before anything is checked out
-    const travelled = await settingsAt(vault, f.refs[branch]);
+    const travelled = await settingsAt(vault, head);
     if (Object.keys(travelled.settings).length) await applySettings(vault, travelled.settings);
-    const { skipped, failures } = await checkout(vault, null, f.refs[branch], opts.onProgress, {
+    const { skipped, failures } = await checkout(vault, null, head, opts.onProgress, {
       limits: opts.limits,
       signal: opts.signal,
     });
@@ -153,7 +151,7 @@ async function cloneInto(opts: CloneOptions, dir: string): Promise<CloneResult> 
       ...f,
       dir,
       branch,
-      head: f.refs[branch],
+      head,
       checkout: { skipped, failures },
       settings: travelled.settings,
       settingsIgnored: travelled.ignored,
@@ -161,4 +159,16 @@ async function cloneInto(opts: CloneOptions, dir: string): Promise<CloneResult> 
   } finally {
     await vault.close();
   }
+}
+
+/** The first of these branches the remote has, with its snapshot (the one a clone checks out); null for none. */
+function firstBranchOf(
+  refs: Readonly<Record<string, ObjectId>>,
+  candidates: readonly (string | undefined)[],
+): { branch: string; head: ObjectId } | null {
+  for (const branch of candidates) {
+    const head = branch === undefined ? undefined : refs[branch];
+    if (branch && head) return { branch, head };
+  }
+  return null;
 }

@@ -79,9 +79,11 @@ export function decodeManifest(
   for (const line of text.split('\n')) {
     let m: RegExpExecArray | null;
     if ((m = /^size (\d+)$/.exec(line))) size = Number(m[1]);
-    else if ((m = /^chunklist ([0-9a-f]{64})$/.exec(line))) chunklist = m[1];
-    else if ((m = /^chunk ([0-9a-f]{64}) (\d+) ([0-9a-f]{40})$/.exec(line)))
-      chunks.push({ id: m[1], size: Number(m[2]), oid: m[3] });
+    else if ((m = /^chunklist ([0-9a-f]{64})$/.exec(line))) [, chunklist = ''] = m;
+    else if ((m = /^chunk ([0-9a-f]{64}) (\d+) ([0-9a-f]{40})$/.exec(line))) {
+      const [, id = '', n, oid = ''] = m; // every group takes part in a match
+      chunks.push({ id, size: Number(n), oid });
+    }
   }
   return size >= 0 && chunklist ? { size, chunklist, chunks } : null;
 }

@@ -96,10 +96,11 @@ function mapGitError(url: string, e: unknown): Error {
 }
 
 /**
- * Download what the remote has and this vault lacks (isomorphic-git fetch into
- * the staging repository `.vault/git`), turn it into Vault objects, and
- * remember the remote's refs. Creates milestones and tags that are missing
- * here; never moves a branch (pull does).
+ * Download what the remote has and this vault lacks, turn it into Vault objects, and remember the remote's refs.
+ * Only the ref listing comes from isomorphic-git (listServerRefs); the pack is asked for by Vault's own upload-pack
+ * client (plumbing/git/uploadPack.ts: wants, haves, shallow boundaries), streamed to a temporary file under
+ * `.vault/git`, read from there by PackFileReader and deleted. Creates milestones and tags that are missing here;
+ * never moves a branch (pull does).
  */
 export async function fetch(opts: FetchOptions): Promise<FetchResult> {
   const { vault } = opts;

@@ -67,12 +67,15 @@ export function parseGitCommit(body: Buffer, oid: GitOid): GitCommit {
   const text = body.toString('utf8');
   const end = text.indexOf('\n\n');
   const head = end < 0 ? text.replace(/\n$/, '') : text.slice(0, end);
-  const lines = head.split('\n');
-  let i = 0;
-  const tree = /^tree ([0-9a-f]{40})$/.exec(lines[i] ?? '')?.[1];
+  const [first = '', ...rest] = head.split('\n');
+  const tree = /^tree ([0-9a-f]{40})$/.exec(first)?.[1];
   if (!tree) throw new CorruptObjectError(oid, 'git commit has no tree', 'the downloaded pack');
-  i++;
   const parents: GitOid[] = [];
-  for (let m; i < lines.length && (m = /^parent ([0-9a-f]{40})$/.exec(lines[i])); i++) parents.push(m[1]);
-  return { tree, parents, headers: lines.slice(i).join('\n'), message: end < 0 ? '' : text.slice(end + 2) };
+  for (const line of rest) {
+    const parent = /^parent ([0-9a-f]{40})$/.exec(line)?.[1];
+    if (!parent) break;
+    parents.push(parent);
+  }
+  const headers = rest.slice(parents.length).join('\n');
+  return { tree, parents, headers, message: end < 0 ? '' : text.slice(end + 2) };
 }

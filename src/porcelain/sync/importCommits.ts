@@ -54,8 +54,7 @@ export async function importCommits(opts: ImportCommitsOptions): Promise<{ impor
   const visited = new Set<GitOid>();
   for (const tip of opts.tips) {
     const stack: { oid: GitOid; expanded: boolean }[] = [{ oid: tip, expanded: false }];
-    while (stack.length) {
-      const top = stack[stack.length - 1];
+    for (let top = stack.at(-1); top; top = stack.at(-1)) {
       if (top.expanded) {
         stack.pop();
         order.push(top.oid);
@@ -69,8 +68,8 @@ export async function importCommits(opts: ImportCommitsOptions): Promise<{ impor
       top.expanded = true;
       if (shallow.has(top.oid)) continue;
       const body = (await reader.raw(top.oid, 'commit')).toString('utf8');
-      for (const m of body.slice(0, body.indexOf('\n\n')).matchAll(/^parent ([0-9a-f]{40})$/gm))
-        if (!visited.has(m[1])) stack.push({ oid: m[1], expanded: false });
+      for (const [, parent = ''] of body.slice(0, body.indexOf('\n\n')).matchAll(/^parent ([0-9a-f]{40})$/gm))
+        if (!visited.has(parent)) stack.push({ oid: parent, expanded: false });
     }
   }
 
@@ -156,8 +155,7 @@ export async function importCommits(opts: ImportCommitsOptions): Promise<{ impor
         await importTree(snap.attachments, async () => (await reader.entry(dot!.oid, 'attachments')).oid);
       if (shallow.has(commitOid)) {
         // the parents are not here: name their commits, so what is made on top exports the same way
-        if (snap.parents.length === commit.parents.length)
-          snap.parents.forEach((p, i) => state.mapCommit(p, commit.parents[i]));
+        mapParents(state, snap.parents, commit.parents);
       } else {
         // its parents came first (they are the commit's parents): one that did not is a broken history
         for (const p of snap.parents)
@@ -170,4 +168,13 @@ export async function importCommits(opts: ImportCommitsOptions): Promise<{ impor
     state.mapCommit(snapId, commitOid);
   }
   return { imported };
+}
+
+/** Remember which commit each parent snapshot is, when both lists pair up (the same number, in order). */
+function mapParents(state: SyncState, snapshots: readonly ObjectId[], commits: readonly GitOid[]): void {
+  if (snapshots.length !== commits.length) return;
+  for (const [i, snapshot] of snapshots.entries()) {
+    const commit = commits[i];
+    if (commit) state.mapCommit(snapshot, commit);
+  }
 }

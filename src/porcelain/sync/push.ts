@@ -118,8 +118,7 @@ export async function push(opts: PushOptions): Promise<PushResult> {
   const visited = new Set<ObjectId>();
   for (const t of toPush) {
     const stack: { id: ObjectId; expanded: boolean }[] = [{ id: t.snapshot, expanded: false }];
-    while (stack.length) {
-      const top = stack[stack.length - 1];
+    for (let top = stack.at(-1); top; top = stack.at(-1)) {
       if (top.expanded) {
         stack.pop();
         order.push(top.id);
@@ -154,10 +153,10 @@ export async function push(opts: PushOptions): Promise<PushResult> {
   const planned = new Set<GitOid>();
   let bytesTotal = 0;
   const commits = new Map<ObjectId, GitOid>();
-  for (let i = 0; i < order.length; i++) {
+  for (const [i, id] of order.entries()) {
     progress({ phase: 'prepare', objects: i, objectsTotal: order.length, bytes: 0, bytesTotal: 0 });
-    const ex = await exportSnapshot(vault.db, state, order[i]);
-    commits.set(order[i], ex.commit);
+    const ex = await exportSnapshot(vault.db, state, id);
+    commits.set(id, ex.commit);
     if (known.has(ex.commit)) continue;
     for (const r of ex.objects) {
       if (known.has(r.oid) || planned.has(r.oid)) continue;
@@ -221,7 +220,8 @@ export async function push(opts: PushOptions): Promise<PushResult> {
     const parentsOfBatch = new Set<GitOid>();
     for (const r of batch) {
       if (r.type === 'commit')
-        for (const m of r.body!.toString('latin1').matchAll(/^parent ([0-9a-f]{40})$/gm)) parentsOfBatch.add(m[1]);
+        for (const [, parent = ''] of r.body!.toString('latin1').matchAll(/^parent ([0-9a-f]{40})$/gm))
+          parentsOfBatch.add(parent);
       else {
         const k = r.oid.slice(0, 2);
         if (!entries.has(k)) entries.set(k, []);

@@ -28,8 +28,8 @@ export async function readShallow(fs: FsPromises, vaultDir: string): Promise<Map
     throw e;
   }
   for (const line of text.split('\n')) {
-    const m = /^([0-9a-f]{40}) ([0-9a-f]{64})$/.exec(line.trim());
-    if (m) out.set(m[1], m[2]);
+    const [, oid, id] = /^([0-9a-f]{40}) ([0-9a-f]{64})$/.exec(line.trim()) ?? [];
+    if (oid && id) out.set(oid, id);
   }
   return out;
 }

@@ -38,8 +38,8 @@ export class SyncState {
     const commits = await readOptional(fs, joinPath(s.dir, 'commits'));
     if (commits) {
       for (const line of commits.toString('utf8').split('\n')) {
-        const m = /^([0-9a-f]{64}) ([0-9a-f]{40})$/.exec(line);
-        if (m) s.mapCommit(m[1], m[2], false);
+        const [, id, oid] = /^([0-9a-f]{64}) ([0-9a-f]{40})$/.exec(line) ?? [];
+        if (id && oid) s.mapCommit(id, oid, false);
       }
     }
     return s;
