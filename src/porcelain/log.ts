@@ -95,7 +95,10 @@ interface Follow {
   /** snapshots whose parents are not followed (a shallow clone's boundary) */
   cut: ReadonlySet<ObjectId>;
 }
-const parentsOf = (s: Decoded, f: Follow) => (f.cut.has(s.id) ? [] : f.firstParent ? s.parents.slice(0, 1) : s.parents);
+function parentsOf(s: Decoded, f: Follow): readonly ObjectId[] {
+  if (f.cut.has(s.id)) return [];
+  return f.firstParent ? s.parents.slice(0, 1) : s.parents;
+}
 
 /** Newest first over all parents (a priority queue on time); each snapshot once, so crafted cycles end. */
 async function* dateOrder(vault: Vault, start: Decoded, firstParent: Follow): AsyncGenerator<Decoded> {
