@@ -1,0 +1,178 @@
+// Image comparison on worker threads (compareSources + compareWorker): the same counts, ΔE, regions and
+// picture bytes as one window on this thread, for streamed PNGs and decoded images, 8 and 16 bits; and
+// through `vault diff --visual` (the bundled worker) with and without worker threads.
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { ImageSource } from '../../../src/personas/creative/formats/imageSource.js';
+import { sourceOf } from '../../../src/personas/creative/formats/imageSource.js';
+import { decodeImage } from '../../../src/personas/creative/formats/index.js';
+import { openPng } from '../../../src/personas/creative/formats/pngStream.js';
+import { compareImageSources } from '../../../src/personas/creative/visual/compareSources.js';
+import type { CompareImagesOptions } from '../../../src/personas/creative/visual/index.js';
+import { runVault, vaultJson, vaultOk } from '../../helpers/cli.js';
+import { tempDir } from '../../helpers/vault.js';
+import { png16, png8, type Rgba } from './visual-fixtures.js';
+
+const test = suite('personas/creative/visual-parallel');
+
+const W = 600;
+const H = 700;
+
+/** A painting: gradients and noise, a rectangle edit, a brightness shift, a soft-edged disc (anti-aliasing). */
+function painting(opts: { shift?: number; rect?: boolean; deep?: boolean; alpha?: boolean } = {}) {
+  const max = opts.deep ? 65535 : 255;
+  const shift = opts.shift ?? 1;
+  return (x: number, y: number): Rgba => {
+    const n = ((x * 2654435761) ^ (y * 40503)) & 15;
+    let r = ((x >> 2) + (y >> 3)) & 255;
+    let g = (128 + (x >> 3) - (y >> 4) + n) & 255;
+    let b = (200 - (y >> 2) + n) & 255;
+    if (opts.rect && x >= 120 && x < 380 && y >= 250 && y < 430) [r, g, b] = [230, 40, 50];
+    const d = Math.hypot(x - 450, y - 150);
+    if (d < 60) [r, g, b] = d > 58 ? [(r + 20) >> 1, (g + 20) >> 1, (b + 20) >> 1] : [20, 20, 20];
+    const a = opts.alpha && y > 600 ? 128 + (x % 100) : 255;
+    const s = (v: number) => Math.min(max, Math.round(((v * max) / 255) * shift) + (opts.deep ? (x + y) % 7 : 0));
+    return [s(r), s(g), s(b), opts.deep ? (a * 257) | 0 : a];
+  };
+}
+
+async function* piecesOf(bytes: Uint8Array, size = 7919): AsyncGenerator<Uint8Array> {
+  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+}
+
+/** The PNG streamed a strip at a time (fresh strips: moved to the workers), or decoded whole (copied). */
+async function source(png: Uint8Array, streamed: boolean): Promise<ImageSource> {
+  if (streamed) return (await openPng(piecesOf(png), 'x.png'))!;
+  return sourceOf(await decodeImage(png, 'x.png'));
+}
+
+async function compareAll(
+  a: () => Promise<ImageSource | null>,
+  b: () => Promise<ImageSource | null>,
+  opts: CompareImagesOptions = {},
+) {
+  // one window on this thread: the reference
+  const one = await compareImageSources(await a(), await b(), opts, { stripPixels: 1 << 30 });
+  // 64-row strips (11 windows), on this thread and on 2 and 3 workers
+  const strips = { stripPixels: W * 64, parallelFrom: 0 };
+  const seq = await compareImageSources(await a(), await b(), opts, strips);
+  const two = await compareImageSources(await a(), await b(), { ...opts, workers: 2 }, strips);
+  const three = await compareImageSources(await a(), await b(), { ...opts, workers: 3 }, strips);
+  return { one, seq, two, three };
+}
+
+function assertSame(r: Awaited<ReturnType<typeof compareAll>>, what: string): void {
+  for (const [name, c] of [
+    ['strips', r.seq],
+    ['2 workers', r.two],
+    ['3 workers', r.three],
+  ] as const) {
+    const [x, y] = [r.one.report, c.report];
+    assert.is(y.changedPixels, x.changedPixels, `${what}, ${name}: changed pixels`);
+    assert.is(y.differingPixels, x.differingPixels, `${what}, ${name}: differing pixels`);
+    assert.is(y.totalPixels, x.totalPixels, `${what}, ${name}: total pixels`);
+    assert.equal(y.regions, x.regions, `${what}, ${name}: regions`);
+    assert.is(y.regionsTotal, x.regionsTotal, `${what}, ${name}: regions total`);
+    assert.ok(x.deltaE && y.deltaE, `${what}: ΔE`);
+    assert.is(y.deltaE!.max, x.deltaE!.max, `${what}, ${name}: ΔE max`);
+    // window sums added in window order: the same on any number of threads, to the last bit
+    if (name !== 'strips') assert.is(y.deltaE!.mean, r.seq.report.deltaE!.mean, `${what}, ${name}: ΔE mean`);
+    assert.ok(Math.abs(y.deltaE!.mean - x.deltaE!.mean) < 1e-9, `${what}, ${name}: ΔE mean`);
+    assert.equal({ ...y, deltaE: null }, { ...x, deltaE: null }, `${what}, ${name}: report`);
+    assert.is(c.image.width, r.one.image.width);
+    assert.is(c.image.height, r.one.image.height);
+    assert.ok(Buffer.from(c.image.data).equals(Buffer.from(r.one.image.data)), `${what}, ${name}: picture bytes`);
+  }
+}
+
+test('a rectangle edit and a brightness shift, 8 bits: workers give what one window gives', async () => {
+  const base = png8(W, H, painting({ alpha: true }));
+  const edited = png8(W, H, painting({ shift: 1.04, rect: true, alpha: true }));
+  for (const streamed of [true, false]) {
+    const r = await compareAll(
+      () => source(base, streamed),
+      () => source(edited, streamed),
+    );
+    assert.ok(r.one.report.changedPixels >= 260 * 180, 'the rectangle counts');
+    assert.is(r.one.report.differingPixels, W * H, 'the brightness shift touches every pixel');
+    assertSame(r, `8-bit, ${streamed ? 'streamed' : 'decoded'}`);
+  }
+});
+
+test('16 bits, side by side, a scaled-down picture, anti-aliasing ignored', async () => {
+  const base = png16(W, H, painting({ deep: true }));
+  const edited = png16(W, H, painting({ deep: true, shift: 1.002, rect: true }));
+  const variants: [string, CompareImagesOptions][] = [
+    ['plain', {}],
+    // 0.37 picture pixels per canvas pixel: marks of a window fall on picture rows its neighbour draws
+    ['scaled side by side', { sideBySide: true, maxPictureSide: 260 }],
+    ['anti-aliasing ignored', { ignoreAntialiasing: true, threshold: 0.05, maxPictureSide: 333 }],
+  ];
+  for (const [name, opts] of variants) {
+    const r = await compareAll(
+      () => source(base, true),
+      () => source(edited, true),
+      opts,
+    );
+    assert.is(r.one.report.comparedDepth, 16);
+    assert.ok(r.one.report.changedPixels > 0);
+    assertSame(r, `16-bit ${name}`);
+  }
+});
+
+test('different sizes (union canvas, pixels only one side covers) and an added picture', async () => {
+  const base = png8(W, H, painting());
+  const bigger = png8(W + 37, H - 90, painting({ rect: true, shift: 0.97 }));
+  const r = await compareAll(
+    () => source(base, true),
+    () => source(bigger, true),
+  );
+  assert.is(r.one.report.canvas.width, W + 37);
+  assertSame(r, 'sizes');
+  const added = await compareAll(
+    async () => null,
+    () => source(bigger, false),
+  );
+  assert.is(added.one.report.deltaE, null);
+  for (const c of [added.seq, added.two, added.three]) {
+    assert.equal(c.report, added.one.report);
+    assert.ok(Buffer.from(c.image.data).equals(Buffer.from(added.one.image.data)));
+  }
+});
+
+test('vault diff --visual: the bundled worker threads give the same report and picture as none', async () => {
+  const dir = await tempDir();
+  try {
+    // 4.2 megapixels: compared on worker threads unless VAULT_THREADS=0
+    const [w, h] = [2100, 2000];
+    const wide = (f: (x: number, y: number) => Rgba) => (x: number, y: number) => f(x % W, y % H);
+    await vaultOk(dir.path, ['init']);
+    await writeFile(join(dir.path, 'scan.png'), png8(w, h, wide(painting())));
+    await vaultOk(dir.path, ['commit', '-m', 'scan']);
+    await writeFile(join(dir.path, 'scan.png'), png8(w, h, wide(painting({ rect: true, shift: 1.03 }))));
+    await vaultOk(dir.path, ['commit', '-m', 'edit']);
+    const args = ['diff', 'HEAD~1', 'HEAD', '--visual', 'scan.png', '--json'];
+    const outs: Record<string, unknown>[] = [];
+    const pictures: Buffer[] = [];
+    for (const threads of ['0', '2']) {
+      const out = join(dir.path, `diff-${threads}.png`);
+      const r = await runVault(dir.path, [...args, '--out', out], { VAULT_THREADS: threads });
+      assert.is(r.code, 0, r.stderr);
+      const j = JSON.parse(r.stdout) as Record<string, unknown>;
+      delete j.out;
+      outs.push(j);
+      pictures.push(await readFile(out));
+    }
+    assert.equal(outs[1], outs[0]);
+    assert.ok(pictures[1]!.equals(pictures[0]!), 'the same picture bytes');
+    const j = await vaultJson(dir.path, args);
+    assert.is(j.image.differingPixels, w * h);
+    assert.ok(j.image.changedPixels > 0);
+  } finally {
+    await dir.remove();
+  }
+});
+
+test.run();
