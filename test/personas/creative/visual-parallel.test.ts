@@ -9,7 +9,10 @@ import type { ImageSource } from '../../../src/personas/creative/formats/imageSo
 import { sourceOf } from '../../../src/personas/creative/formats/imageSource.js';
 import { decodeImage } from '../../../src/personas/creative/formats/index.js';
 import { openPng } from '../../../src/personas/creative/formats/pngStream.js';
+import pixelmatch from 'pixelmatch';
 import { compareImageSources } from '../../../src/personas/creative/visual/compareSources.js';
+import { DeltaE } from '../../../src/personas/creative/visual/deltaE.js';
+import { PixelmatchDelta } from '../../../src/personas/creative/visual/pixelmatchDelta.js';
 import type { CompareImagesOptions } from '../../../src/personas/creative/visual/index.js';
 import { runVault, vaultJson, vaultOk } from '../../helpers/cli.js';
 import { tempDir } from '../../helpers/vault.js';
@@ -140,6 +143,65 @@ test('different sizes (union canvas, pixels only one side covers) and an added p
     assert.equal(c.report, added.one.report);
     assert.ok(Buffer.from(c.image.data).equals(Buffer.from(added.one.image.data)));
   }
+});
+
+test('PixelmatchDelta answers what pixelmatch answers, pixel for pixel', () => {
+  // random colours, small and large differences, opaque, semi-transparent and transparent pixels
+  const [w, h] = [509, 401];
+  let seed = 12345;
+  const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) & 255;
+  const a = new Uint8Array(w * h * 4);
+  const b = new Uint8Array(w * h * 4);
+  for (let i = 0; i < w * h; i++) {
+    const k = i * 4;
+    const kind = rnd() % 4;
+    for (let c = 0; c < 3; c++) {
+      a[k + c] = rnd();
+      const step = kind === 0 ? rnd() : (rnd() % 9) - 4;
+      b[k + c] = Math.max(0, Math.min(255, a[k + c]! + step));
+    }
+    a[k + 3] = kind === 3 ? rnd() : 255;
+    b[k + 3] = kind === 3 ? (rnd() < 128 ? a[k + 3]! : rnd()) : rnd() < 16 ? rnd() : 255;
+  }
+  const [a32, b32] = [new Uint32Array(a.buffer), new Uint32Array(b.buffer)];
+  for (const threshold of [0.01, 0.05, 0.1, 0.3]) {
+    const out = new Uint8Array(a.length);
+    const count = pixelmatch(a, b, out, w, h, { threshold, includeAA: true, diffMask: true });
+    const pm = new PixelmatchDelta(threshold);
+    let mine = 0;
+    for (let i = 0; i < w * h; i++) {
+      const k = i * 4;
+      const differs = a32[i] !== b32[i] && pm.differs(a, b, k, a32[i]!, b32[i]!);
+      if (differs) mine++;
+      assert.is(differs, out[k + 3] !== 0, `threshold ${threshold}, pixel ${i}`);
+    }
+    assert.is(mine, count);
+    assert.ok(count > 1000 && count < w * h - 1000, `threshold ${threshold}: ${count} of ${w * h}`);
+  }
+});
+
+test('PixelmatchDelta and DeltaE: two colours in one cache slot', () => {
+  // (74,123,116) and a colour whose RGBA word hashes to the same slot (the caches' hash)
+  const slot = (w: number) => Math.imul(w, 0x9e3779b1) >>> 16;
+  const x = new Uint8Array([74, 123, 116, 255]);
+  const wx = new Uint32Array(x.buffer)[0]!;
+  const y = new Uint8Array(4);
+  const y32 = new Uint32Array(y.buffer);
+  search: for (let r = 255; r >= 0; r--)
+    for (let g = 0; g < 256; g++)
+      for (let b = 0; b < 256; b++) {
+        y.set([r, g, b, 255]);
+        if (y32[0] !== wx && slot(y32[0]!) === slot(wx)) break search;
+      }
+  assert.is(slot(y32[0]!), slot(wx));
+  for (const threshold of [0.05, 0.1, 0.5]) {
+    const expected = pixelmatch(x, y, null, 1, 1, { threshold, includeAA: true }) === 1;
+    const pm = new PixelmatchDelta(threshold);
+    assert.is(pm.differs(x, y, 0, wx, y32[0]!), expected, `threshold ${threshold}`);
+    assert.is(pm.differs(y, x, 0, y32[0]!, wx), expected, `threshold ${threshold}, the other way`);
+  }
+  const de = new DeltaE(8);
+  assert.is(de.between8(x, y, 0, wx, y32[0]!), new DeltaE(8).between(x, 0, y, 0));
 });
 
 test('vault diff --visual: the bundled worker threads give the same report and picture as none', async () => {

@@ -15,6 +15,7 @@
 import pixelmatch from 'pixelmatch';
 import type { RgbaImage } from '../formats/images.js';
 import { DeltaE } from './deltaE.js';
+import { PixelmatchDelta } from './pixelmatchDelta.js';
 import { RegionCells, type CellData, type Region } from './regions.js';
 
 const CHANGED: [number, number, number] = [230, 25, 35];
@@ -99,6 +100,7 @@ export class ImageComparer {
   private deCount = 0;
   private readonly cells: RegionCells;
   private readonly de: DeltaE;
+  private readonly pm: PixelmatchDelta;
   private readonly scale: number;
   private readonly pw: number;
   private readonly ph: number;
@@ -120,6 +122,7 @@ export class ImageComparer {
   ) {
     this.cells = new RegionCells(o.width, o.height, o.gap);
     this.de = new DeltaE(o.depth);
+    this.pm = new PixelmatchDelta(o.threshold);
     const maxSide = o.maxPictureSide ?? 4096;
     this.scale = Math.min(1, maxSide / Math.max(1, o.width, o.height));
     this.pw = Math.max(1, Math.round(o.width * this.scale));
@@ -175,25 +178,8 @@ export class ImageComparer {
   /** Compare one window of rows; returns what it counted (already added to this comparer's totals). */
   push(win: Window): WindowStats {
     const w = aligned(win);
-    const { width } = this.o;
-    const n = width * w.total;
-    if (this.out.length < n * 4) this.out = new Uint8Array(n * 4);
-    if (this.ignore.length < n) this.ignore = new Uint8Array(n);
-    const ignore = this.ignore.subarray(0, n);
-    const out = this.out.subarray(0, n * 4);
-    out.fill(0);
-    const both = !!this.o.a && !!this.o.b;
-    if (both) this.coverage(w, ignore);
-    if (both)
-      pixelmatch(w.a, w.b, out, width, w.total, {
-        threshold: this.o.threshold,
-        includeAA: !this.o.ignoreAntialiasing,
-        diffMask: true,
-        diffColor: [255, 0, 0],
-        diffColorAlt: [255, 0, 0],
-        aaColor: [0, 255, 0],
-        ignoreMask: ignore,
-      });
+    // anti-aliased pixels counted (the default): pixelmatch's answer is its colour test alone, asked in row()
+    const out = this.o.ignoreAntialiasing ? this.pixelmatched(w) : null;
     const before = this.snapshot();
     this.deSum = 0;
     this.deMax = 0;
@@ -218,6 +204,28 @@ export class ImageComparer {
     return { changed, total, differing, deSum, deCount, deMax };
   }
 
+  /** pixelmatch's diff mask of the window (red: counted), anti-aliased pixels left out. */
+  private pixelmatched(w: Window): Uint8Array {
+    const n = this.o.width * w.total;
+    if (this.out.length < n * 4) this.out = new Uint8Array(n * 4);
+    if (this.ignore.length < n) this.ignore = new Uint8Array(n);
+    const ignore = this.ignore.subarray(0, n);
+    const out = this.out.subarray(0, n * 4);
+    out.fill(0);
+    if (!this.o.a || !this.o.b) return out;
+    this.coverage(w, ignore);
+    pixelmatch(w.a, w.b, out, this.o.width, w.total, {
+      threshold: this.o.threshold,
+      includeAA: false,
+      diffMask: true,
+      diffColor: [255, 0, 0],
+      diffColorAlt: [255, 0, 0],
+      aaColor: [0, 255, 0],
+      ignoreMask: ignore,
+    });
+    return out;
+  }
+
   /** ignore: pixels outside the overlap (compared by coverage, not colour). */
   private coverage(w: Window, ignore: Uint8Array): void {
     const { width } = this.o;
@@ -240,7 +248,7 @@ export class ImageComparer {
   }
 
   /** Count one canvas row of the window. */
-  private row(w: Window, r: number, out: Uint8Array): void {
+  private row(w: Window, r: number, out: Uint8Array | null): void {
     const y = w.y + r;
     const [aw, bw] = [this.span(this.o.a, y), this.span(this.o.b, y)];
     const both = Math.min(aw, bw);
@@ -264,9 +272,10 @@ export class ImageComparer {
       this.deCount++;
       if (de > this.deMax) this.deMax = de;
       if (
-        (out[k] === 255 && out[k + 1] === 0 && out[k + 3] !== 0) ||
         Math.abs(w.a[k + 3]! - w.b[k + 3]!) > this.o.threshold * 255 ||
-        (this.o.threshold === 0 && !this.o.ignoreAntialiasing)
+        (out
+          ? out[k] === 255 && out[k + 1] === 0 && out[k + 3] !== 0
+          : this.o.threshold === 0 || (a32[x] !== b32[x] && this.pm.differs(w.a, w.b, k, a32[x]!, b32[x]!)))
       )
         this.changedAt(x, y);
     }
