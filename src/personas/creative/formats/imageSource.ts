@@ -12,8 +12,6 @@ export interface Strip {
   readonly data: Uint8Array;
   /** 16 bits per channel, when the source has them (16-bit PNG, PSD) */
   readonly data16?: Uint16Array;
-  /** the arrays are the strip's own (whole buffers the source keeps no reference to): a reader may move them to another thread */
-  readonly fresh?: boolean;
 }
 
 export interface ImageSource {
@@ -89,7 +87,7 @@ export function resampled(src: ImageSource, width: number, height: number): Imag
         const data = new Uint8Array(rows * width * 4);
         const data16 = deep ? new Uint16Array(rows * width * 4) : undefined;
         for (let p = 0; p < rows * width; p++) averaged(acc, p, data, data16);
-        const s: Strip = { y: first, rows, data, ...(data16 ? { data16 } : {}), fresh: true };
+        const s: Strip = { y: first, rows, data, ...(data16 ? { data16 } : {}) };
         acc.fill(0);
         first += rows;
         return s;

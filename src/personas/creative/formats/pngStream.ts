@@ -302,8 +302,8 @@ async function* pngStrips(
 }
 
 function finished(y: number, rows: number, out: Uint8Array | Uint16Array): Strip {
-  if (out instanceof Uint8Array) return { y, rows, data: out, fresh: true };
+  if (out instanceof Uint8Array) return { y, rows, data: out };
   const data = new Uint8Array(out.length);
   for (let i = 0; i < out.length; i++) data[i] = to8(out[i]!);
-  return { y, rows, data, data16: out, fresh: true };
+  return { y, rows, data, data16: out };
 }

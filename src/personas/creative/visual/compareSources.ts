@@ -12,14 +12,13 @@ import { reportOf, type CompareImagesOptions, type ImageComparison, type ImageSi
 /** pixels per strip: rows of a strip times the canvas width stay around this */
 const STRIP_PIXELS = 1 << 19;
 
-/** Canvas rows of both sides; `fresh`: the arrays are whole buffers nothing else holds (movable to a worker). */
+/** `n` canvas rows of both sides. */
 interface Rows {
   readonly n: number;
   readonly a: Uint8Array;
   readonly b: Uint8Array;
   readonly a16?: Uint16Array;
   readonly b16?: Uint16Array;
-  readonly fresh: boolean;
 }
 
 /** A source's rows as canvas-wide rows (zero beyond its width and below its last row), n at a time. */
@@ -48,7 +47,7 @@ class CanvasRows {
     }
   }
 
-  async read(n: number): Promise<{ d8: Uint8Array; d16?: Uint16Array; fresh: boolean }> {
+  async read(n: number): Promise<{ d8: Uint8Array; d16?: Uint16Array }> {
     const src = this.src;
     if (src && src.width === this.width && this.y + n <= src.height) {
       // as wide as the canvas and the strip holds the rows: views, no copy
@@ -58,10 +57,7 @@ class CanvasRows {
         const [from, to] = [this.at * this.width * 4, (this.at + n) * this.width * 4];
         this.at += n;
         this.y += n;
-        const d8 = s.data.subarray(from, to);
-        const d16 = this.deep ? s.data16!.subarray(from, to) : undefined;
-        const fresh = !!s.fresh && whole(d8) && (!d16 || whole(d16));
-        return { d8, ...(d16 ? { d16 } : {}), fresh };
+        return { d8: s.data.subarray(from, to), ...(this.deep ? { d16: s.data16!.subarray(from, to) } : {}) };
       }
     }
     const d8 = new Uint8Array(n * this.width * 4);
@@ -74,13 +70,8 @@ class CanvasRows {
       if (d16 && s.data16) d16.set(s.data16.subarray(from, from + src.width * 4), r * this.width * 4);
       this.at++;
     }
-    return { d8, ...(d16 ? { d16 } : {}), fresh: true };
+    return { d8, ...(d16 ? { d16 } : {}) };
   }
-}
-
-/** The array is its whole buffer. */
-function whole(d: Uint8Array | Uint16Array): boolean {
-  return d.byteOffset === 0 && d.byteLength === d.buffer.byteLength && !(d.buffer instanceof SharedArrayBuffer);
 }
 
 function info(src: ImageSource | null): ImageSideInfo | null {
@@ -101,8 +92,7 @@ function concat<T extends Uint8Array | Uint16Array>(parts: (T | undefined)[]): T
 
 /**
  * The comparison windows, top to bottom: `rows` canvas rows each with `ctx` rows of context above
- * and below (anti-aliasing detection looks 2 rows around). `own`: the window's arrays are whole
- * buffers nothing else holds.
+ * and below (anti-aliasing detection looks 2 rows around).
  */
 async function* windows(
   a: ImageSource | null,
@@ -112,7 +102,7 @@ async function* windows(
   deep: boolean,
   ctx: number,
   rows: number,
-): AsyncGenerator<{ w: Window; own: boolean }> {
+): AsyncGenerator<Window> {
   const ra = new CanvasRows(a, width, deep, rows);
   const rb = new CanvasRows(b, width, deep, rows);
   const rowLen = width * 4;
@@ -124,9 +114,9 @@ async function* windows(
     const top = prev ? Math.min(ctx, prev.n) : 0;
     const bottom = next ? Math.min(ctx, next.n) : 0;
     if (!top && !bottom) {
-      // no context rows: the rows themselves (after this window nothing reads them)
+      // no context rows: the rows themselves
       const { a: wa, b: wb, a16, b16 } = cur;
-      yield { w: { y, rows: n, top: 0, total: n, a: wa, b: wb, ...(deep ? { a16, b16 } : {}) }, own: cur.fresh };
+      yield { y, rows: n, top: 0, total: n, a: wa, b: wb, ...(deep ? { a16, b16 } : {}) };
     } else {
       const tail = <T extends Uint8Array | Uint16Array>(d: T | undefined) =>
         top ? (d?.subarray(d.length - top * rowLen) as T) : undefined;
@@ -146,7 +136,7 @@ async function* windows(
             }
           : {}),
       };
-      yield { w, own: true };
+      yield w;
     }
     prev = cur;
     if (next) cur = next;
@@ -207,9 +197,10 @@ export async function compareImageSources(
       ? Math.min(opts.workers ?? 0, Math.ceil(height / rows))
       : 0;
   const cmp = new ImageComparer(options, workers > 0 ? 'share' : undefined);
-  const all = windows(a, b, width, height, depth === 16, ignoreAntialiasing ? 2 : 0, rows);
-  if (workers > 0) await compareOnWorkers(cmp, options, all, workers);
-  else for await (const { w } of all) cmp.push(w);
+  const ctx = ignoreAntialiasing ? 2 : 0;
+  const all = windows(a, b, width, height, depth === 16, ctx, rows);
+  if (workers > 0) await compareOnWorkers(cmp, options, all, workers, rows + 2 * ctx);
+  else for await (const w of all) cmp.push(w);
   const r = cmp.finish(opts.maxRegions);
   const report = reportOf(ia, ib, r, { canvas: { width, height }, threshold, ignoreAntialiasing, depth }, { fit });
   return { report, image: r.picture };
@@ -217,16 +208,31 @@ export async function compareImageSources(
 
 /**
  * The windows compared on `workers` threads, each with its own comparer drawing into `cmp`'s picture;
- * their counts are added to `cmp` in window order and their region cells merged into it.
+ * their counts are added to `cmp` in window order and their region cells merged into it. Windows go
+ * through a few shared buffers (copied in here, read there): nothing is allocated per window on the
+ * workers, whose garbage would pile up between their collections.
  */
 async function compareOnWorkers(
   cmp: ImageComparer,
   options: ComparerOptions,
-  all: AsyncIterable<{ w: Window; own: boolean }>,
+  all: AsyncIterable<Window>,
   workers: number,
+  maxRows: number,
 ): Promise<void> {
   const pool = new WorkerPool<CompareRequest, CompareReply>('compareWorker', null, workers, undefined, import.meta.url);
   const failed = (f: WorkerFailure | Error) => new Error(`image comparison on a worker thread failed: ${f.message}`);
+  const samples = options.width * 4 * maxRows;
+  const deep = options.depth === 16;
+  const slots: WindowBuffers[] = Array.from({ length: workers * IN_FLIGHT_PER_WORKER }, () => ({
+    a: new Uint8Array(new SharedArrayBuffer(samples)),
+    b: new Uint8Array(new SharedArrayBuffer(samples)),
+    ...(deep
+      ? {
+          a16: new Uint16Array(new SharedArrayBuffer(samples * 2)),
+          b16: new Uint16Array(new SharedArrayBuffer(samples * 2)),
+        }
+      : {}),
+  }));
   try {
     await pool.broadcast({ op: 'start', options, shared: cmp.shared }).catch((f: WorkerFailure) => {
       throw failed(f);
@@ -235,20 +241,22 @@ async function compareOnWorkers(
     const inFlight = new Set<Promise<void>>();
     let error: Error | null = null;
     let i = 0;
-    for await (const { w, own } of all) {
+    for await (const w of all) {
       const at = i++;
-      const mine = own ? w : copied(w);
-      const transfer = [mine.a, mine.b, mine.a16, mine.b16].flatMap((d) => (d ? [d.buffer as ArrayBuffer] : []));
+      const slot = slots.pop()!;
       const p: Promise<void> = pool
-        .run({ op: 'window', window: mine }, [...new Set(transfer)])
+        .run({ op: 'window', window: into(slot, w) })
         .then(
           (s) => void (stats[at] = s as WindowStats),
           (f: WorkerFailure) => void (error ??= failed(f)),
         )
-        .finally(() => inFlight.delete(p));
+        .finally(() => {
+          inFlight.delete(p);
+          slots.push(slot);
+        });
       inFlight.add(p);
       if (error) break;
-      if (inFlight.size >= workers * IN_FLIGHT_PER_WORKER) await Promise.race(inFlight);
+      if (!slots.length) await Promise.race(inFlight);
     }
     await Promise.all(inFlight);
     if (error) throw error;
@@ -262,13 +270,24 @@ async function compareOnWorkers(
   }
 }
 
-/** The window with arrays of its own (whole buffers, to move to a worker). */
-function copied(w: Window): Window {
+interface WindowBuffers {
+  readonly a: Uint8Array;
+  readonly b: Uint8Array;
+  readonly a16?: Uint16Array;
+  readonly b16?: Uint16Array;
+}
+
+/** The window with its rows copied into shared buffers. */
+function into(slot: WindowBuffers, w: Window): Window {
+  const put = <T extends Uint8Array | Uint16Array>(to: T, d: T): T => {
+    to.set(d);
+    return to.subarray(0, d.length) as T;
+  };
   return {
     ...w,
-    a: w.a.slice(),
-    b: w.b.slice(),
-    ...(w.a16 && w.b16 ? { a16: w.a16.slice(), b16: w.b16.slice() } : {}),
+    a: put(slot.a, w.a),
+    b: put(slot.b, w.b),
+    ...(w.a16 && w.b16 && slot.a16 && slot.b16 ? { a16: put(slot.a16, w.a16), b16: put(slot.b16, w.b16) } : {}),
   };
 }
 
@@ -280,6 +299,5 @@ async function pair(ra: CanvasRows, rb: CanvasRows, n: number): Promise<Rows> {
     b: y.d8,
     ...(x.d16 ? { a16: x.d16 } : {}),
     ...(y.d16 ? { b16: y.d16 } : {}),
-    fresh: x.fresh && y.fresh,
   };
 }
