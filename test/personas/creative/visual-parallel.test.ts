@@ -102,6 +102,22 @@ test('a rectangle edit and a brightness shift, 8 bits: workers give what one win
     assert.is(r.one.report.differingPixels, W * H, 'the brightness shift touches every pixel');
     assertSame(r, `8-bit, ${streamed ? 'streamed' : 'decoded'}`);
   }
+  // against pixelmatch and DeltaE.between on the whole picture (ImageComparer caches pairs and asks
+  // its own copy of pixelmatch's test)
+  const [x, y] = [await decodeImage(base, 'x.png'), await decodeImage(edited, 'x.png')];
+  const out = new Uint8Array(x.data.length);
+  pixelmatch(x.data, y.data, out, W, H, { threshold: 0.1, includeAA: true, diffMask: true });
+  const de = new DeltaE(8);
+  let [changed, sum, max, n] = [0, 0, 0, 0];
+  for (let k = 0; k < x.data.length; k += 4) {
+    if (out[k + 3] || Math.abs(x.data[k + 3]! - y.data[k + 3]!) > 0.1 * 255) changed++;
+    const d = de.between(x.data, k, y.data, k);
+    [sum, n, max] = [sum + d, n + 1, Math.max(max, d)];
+  }
+  const r = await compareImageSources(await source(base, true), await source(edited, true), {}, {});
+  assert.is(r.report.changedPixels, changed);
+  assert.is(r.report.deltaE!.max, max);
+  assert.ok(Math.abs(r.report.deltaE!.mean - sum / n) < 1e-9);
 });
 
 test('16 bits, side by side, a scaled-down picture, anti-aliasing ignored', async () => {
