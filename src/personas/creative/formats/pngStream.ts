@@ -243,11 +243,11 @@ export async function openPng(
     height: h.height,
     depth: deep ? 16 : 8,
     info: { format: 'png', bitDepth: h.bitDepth, colorType: name },
-    strips: (maxRows) => {
+    strips: (maxRows, held) => {
       // small files in memory: one inflate call; big ones stream whatever they come from
       const raw = (h.width * h.height * channels * h.bitDepth) / 8;
       const inflate = opts.inMemory && raw <= AT_ONCE_BYTES ? inflatedAtOnce : inflated;
-      return pngStrips(h, channels, inflate(idatPayloads(src, idat, path), path), maxRows, path);
+      return pngStrips(h, channels, inflate(idatPayloads(src, idat, path), path), maxRows, path, held);
     },
   };
 }
@@ -258,6 +258,7 @@ async function* pngStrips(
   data: AsyncIterable<Uint8Array>,
   maxRows: number,
   path: string,
+  held?: number,
 ): AsyncGenerator<Strip> {
   const lineBytes = Math.ceil((h.width * channels * h.bitDepth) / 8);
   const bpp = Math.max(1, (channels * h.bitDepth) >> 3);
@@ -268,9 +269,19 @@ async function* pngStrips(
   let y = 0;
   let stripY = 0;
   const deep = h.bitDepth === 16;
+  // with `held`, strip i is written into buffers i % (held + 1): the caller no longer holds the strip that had them
+  const ring: { out: Uint8Array | Uint16Array; data8?: Uint8Array }[] = [];
+  let made = 0;
   const newStrip = () => {
     const rows = Math.min(maxRows, h.height - stripY);
-    return { rows, out: deep ? new Uint16Array(rows * h.width * 4) : new Uint8Array(rows * h.width * 4) };
+    const n = rows * h.width * 4;
+    if (!held) return { rows, out: deep ? new Uint16Array(n) : new Uint8Array(n) };
+    const at = made++ % (held + 1);
+    const full = Math.min(maxRows, h.height) * h.width * 4;
+    ring[at] ??= { out: deep ? new Uint16Array(full) : new Uint8Array(full) };
+    const r = ring[at]!;
+    if (deep) r.data8 ??= new Uint8Array(full);
+    return { rows, out: r.out.subarray(0, n), ...(r.data8 ? { data8: r.data8.subarray(0, n) } : {}) };
   };
   let cur = newStrip();
   for await (const piece of data) {
@@ -292,7 +303,7 @@ async function* pngStrips(
       filled = 0;
       y++;
       if (y - stripY === cur.rows) {
-        yield finished(stripY, cur.rows, cur.out);
+        yield finished(stripY, cur.rows, cur.out, cur.data8);
         stripY = y;
         if (y < h.height) cur = newStrip();
       }
@@ -301,9 +312,9 @@ async function* pngStrips(
   if (y < h.height) throw new DecodeError(path, 'png', `the image data ends at row ${y} of ${h.height}`);
 }
 
-function finished(y: number, rows: number, out: Uint8Array | Uint16Array): Strip {
+function finished(y: number, rows: number, out: Uint8Array | Uint16Array, data8?: Uint8Array): Strip {
   if (out instanceof Uint8Array) return { y, rows, data: out };
-  const data = new Uint8Array(out.length);
+  const data = data8 ?? new Uint8Array(out.length);
   for (let i = 0; i < out.length; i++) data[i] = to8(out[i]!);
   return { y, rows, data, data16: out };
 }

@@ -21,6 +21,9 @@ interface Rows {
   readonly b16?: Uint16Array;
 }
 
+/** strips a CanvasRows' reader holds at a time: those of the window before, this one and the next */
+const HELD_STRIPS = 3;
+
 /** A source's rows as canvas-wide rows (zero beyond its width and below its last row), n at a time. */
 class CanvasRows {
   private readonly it: AsyncIterator<Strip> | null;
@@ -35,7 +38,8 @@ class CanvasRows {
     private readonly deep: boolean,
     stripRows: number,
   ) {
-    this.it = src ? src.strips(stripRows)[Symbol.asyncIterator]() : null;
+    // the windows hold the strips of the rows before, these and the next (views, or copies)
+    this.it = src ? src.strips(stripRows, HELD_STRIPS)[Symbol.asyncIterator]() : null;
   }
 
   private async fill(): Promise<void> {
