@@ -161,6 +161,25 @@ test('different sizes (union canvas, pixels only one side covers) and an added p
   }
 });
 
+test('a picture that ends early: the same error with and without workers, no thread left running', async () => {
+  const base = png8(W, H, painting());
+  const edited = png8(W, H, painting({ rect: true }));
+  const cut = edited.subarray(0, Math.floor(edited.length * 0.6));
+  for (const workers of [0, 2]) {
+    const err = await compareImageSources(
+      await source(base, true),
+      await source(cut, true),
+      { workers },
+      { stripPixels: W * 64, parallelFrom: 0 },
+    ).then(
+      () => null,
+      (e: unknown) => e as { code?: string; message: string },
+    );
+    assert.ok(err, `workers ${workers}: fails`);
+    assert.is(err!.code, 'EDECODE', `workers ${workers}: ${err!.message}`);
+  }
+});
+
 test('PixelmatchDelta answers what pixelmatch answers, pixel for pixel', () => {
   // random colours, small and large differences, opaque, semi-transparent and transparent pixels
   const [w, h] = [509, 401];
