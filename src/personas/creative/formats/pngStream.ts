@@ -19,24 +19,33 @@ const COLOR: Record<number, { name: string; channels: number }> = {
   6: { name: 'rgba', channels: 4 },
 };
 
-/** Bytes of an async sequence of pieces, read exactly. */
+/**
+ * Bytes of an async sequence of pieces, read exactly: views of a piece when it holds them, else the
+ * bytes gathered into a new array (never the whole next piece copied: pieces are megabytes).
+ */
 class Bytes {
-  private buf = new Uint8Array(0);
+  private buf: Uint8Array = new Uint8Array(0);
   private at = 0;
   constructor(private readonly it: AsyncIterator<Uint8Array>) {}
   async take(n: number): Promise<Uint8Array | null> {
-    while (this.buf.length - this.at < n) {
-      const next = await this.it.next();
-      if (next.done) return null;
-      const rest = this.buf.subarray(this.at);
-      const joined = new Uint8Array(rest.length + next.value.length);
-      joined.set(rest);
-      joined.set(next.value, rest.length);
-      this.buf = joined;
-      this.at = 0;
+    if (this.buf.length - this.at >= n) {
+      const out = this.buf.subarray(this.at, this.at + n);
+      this.at += n;
+      return out;
     }
-    const out = this.buf.subarray(this.at, this.at + n);
-    this.at += n;
+    const out = new Uint8Array(n);
+    for (let got = 0; got < n;) {
+      if (this.at >= this.buf.length) {
+        const next = await this.it.next();
+        if (next.done) return null;
+        [this.buf, this.at] = [next.value, 0];
+        continue;
+      }
+      const k = Math.min(n - got, this.buf.length - this.at);
+      out.set(this.buf.subarray(this.at, this.at + k), got);
+      got += k;
+      this.at += k;
+    }
     return out;
   }
 }
@@ -94,7 +103,7 @@ async function* idatPayloads(src: Bytes, first: number, path: string): AsyncGene
   while (len !== null) {
     const body = await src.take(len + 4);
     if (!body) throw new DecodeError(path, 'png', 'the file ends inside its image data');
-    yield body.slice(0, len);
+    yield body.subarray(0, len); // a view: pieces are never written to
     const head = await src.take(8);
     if (!head) return;
     len = String.fromCharCode(head[4]!, head[5]!, head[6]!, head[7]!) === 'IDAT' ? u32(head, 0) : null;
