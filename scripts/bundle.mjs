@@ -14,6 +14,7 @@ const result = await build({
     restoreWorker: 'src/plumbing/restoreWorker.ts',
     codecWorker: 'src/plumbing/codecWorker.ts',
     thumbnailWorker: 'src/personas/creative/thumbnails/thumbnailWorker.ts',
+    compareWorker: 'src/personas/creative/visual/compareWorker.ts',
   },
   outdir: 'dist/bundle',
   bundle: true,

@@ -20,8 +20,12 @@ export interface ImageSource {
   readonly info: ImageInfo;
   /** 16: strips carry data16 too */
   readonly depth: 8 | 16;
-  /** the rows, top to bottom, at most `maxRows` per strip; read once */
-  strips(maxRows: number): AsyncIterable<Strip>;
+  /**
+   * the rows, top to bottom, at most `maxRows` per strip; read once. `held`: the caller keeps at
+   * most this many strips at a time (the one just handed out included), so the source may reuse the
+   * buffers of older ones (fewer big allocations: less garbage collection); default: every strip is new
+   */
+  strips(maxRows: number, held?: number): AsyncIterable<Strip>;
 }
 
 /** 16-bit sample to 8 bits, rounded. */

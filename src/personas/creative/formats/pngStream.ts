@@ -19,24 +19,33 @@ const COLOR: Record<number, { name: string; channels: number }> = {
   6: { name: 'rgba', channels: 4 },
 };
 
-/** Bytes of an async sequence of pieces, read exactly. */
+/**
+ * Bytes of an async sequence of pieces, read exactly: views of a piece when it holds them, else the
+ * bytes gathered into a new array (never the whole next piece copied: pieces are megabytes).
+ */
 class Bytes {
-  private buf = new Uint8Array(0);
+  private buf: Uint8Array = new Uint8Array(0);
   private at = 0;
   constructor(private readonly it: AsyncIterator<Uint8Array>) {}
   async take(n: number): Promise<Uint8Array | null> {
-    while (this.buf.length - this.at < n) {
-      const next = await this.it.next();
-      if (next.done) return null;
-      const rest = this.buf.subarray(this.at);
-      const joined = new Uint8Array(rest.length + next.value.length);
-      joined.set(rest);
-      joined.set(next.value, rest.length);
-      this.buf = joined;
-      this.at = 0;
+    if (this.buf.length - this.at >= n) {
+      const out = this.buf.subarray(this.at, this.at + n);
+      this.at += n;
+      return out;
     }
-    const out = this.buf.subarray(this.at, this.at + n);
-    this.at += n;
+    const out = new Uint8Array(n);
+    for (let got = 0; got < n;) {
+      if (this.at >= this.buf.length) {
+        const next = await this.it.next();
+        if (next.done) return null;
+        [this.buf, this.at] = [next.value, 0];
+        continue;
+      }
+      const k = Math.min(n - got, this.buf.length - this.at);
+      out.set(this.buf.subarray(this.at, this.at + k), got);
+      got += k;
+      this.at += k;
+    }
     return out;
   }
 }
@@ -94,7 +103,7 @@ async function* idatPayloads(src: Bytes, first: number, path: string): AsyncGene
   while (len !== null) {
     const body = await src.take(len + 4);
     if (!body) throw new DecodeError(path, 'png', 'the file ends inside its image data');
-    yield body.slice(0, len);
+    yield body.subarray(0, len); // a view: pieces are never written to
     const head = await src.take(8);
     if (!head) return;
     len = String.fromCharCode(head[4]!, head[5]!, head[6]!, head[7]!) === 'IDAT' ? u32(head, 0) : null;
@@ -243,11 +252,11 @@ export async function openPng(
     height: h.height,
     depth: deep ? 16 : 8,
     info: { format: 'png', bitDepth: h.bitDepth, colorType: name },
-    strips: (maxRows) => {
+    strips: (maxRows, held) => {
       // small files in memory: one inflate call; big ones stream whatever they come from
       const raw = (h.width * h.height * channels * h.bitDepth) / 8;
       const inflate = opts.inMemory && raw <= AT_ONCE_BYTES ? inflatedAtOnce : inflated;
-      return pngStrips(h, channels, inflate(idatPayloads(src, idat, path), path), maxRows, path);
+      return pngStrips(h, channels, inflate(idatPayloads(src, idat, path), path), maxRows, path, held);
     },
   };
 }
@@ -258,6 +267,7 @@ async function* pngStrips(
   data: AsyncIterable<Uint8Array>,
   maxRows: number,
   path: string,
+  held?: number,
 ): AsyncGenerator<Strip> {
   const lineBytes = Math.ceil((h.width * channels * h.bitDepth) / 8);
   const bpp = Math.max(1, (channels * h.bitDepth) >> 3);
@@ -268,9 +278,19 @@ async function* pngStrips(
   let y = 0;
   let stripY = 0;
   const deep = h.bitDepth === 16;
+  // with `held`, strip i is written into buffers i % (held + 1): the caller no longer holds the strip that had them
+  const ring: { out: Uint8Array | Uint16Array; data8?: Uint8Array }[] = [];
+  let made = 0;
   const newStrip = () => {
     const rows = Math.min(maxRows, h.height - stripY);
-    return { rows, out: deep ? new Uint16Array(rows * h.width * 4) : new Uint8Array(rows * h.width * 4) };
+    const n = rows * h.width * 4;
+    if (!held) return { rows, out: deep ? new Uint16Array(n) : new Uint8Array(n) };
+    const at = made++ % (held + 1);
+    const full = Math.min(maxRows, h.height) * h.width * 4;
+    ring[at] ??= { out: deep ? new Uint16Array(full) : new Uint8Array(full) };
+    const r = ring[at]!;
+    if (deep) r.data8 ??= new Uint8Array(full);
+    return { rows, out: r.out.subarray(0, n), ...(r.data8 ? { data8: r.data8.subarray(0, n) } : {}) };
   };
   let cur = newStrip();
   for await (const piece of data) {
@@ -292,7 +312,7 @@ async function* pngStrips(
       filled = 0;
       y++;
       if (y - stripY === cur.rows) {
-        yield finished(stripY, cur.rows, cur.out);
+        yield finished(stripY, cur.rows, cur.out, cur.data8);
         stripY = y;
         if (y < h.height) cur = newStrip();
       }
@@ -301,9 +321,9 @@ async function* pngStrips(
   if (y < h.height) throw new DecodeError(path, 'png', `the image data ends at row ${y} of ${h.height}`);
 }
 
-function finished(y: number, rows: number, out: Uint8Array | Uint16Array): Strip {
+function finished(y: number, rows: number, out: Uint8Array | Uint16Array, data8?: Uint8Array): Strip {
   if (out instanceof Uint8Array) return { y, rows, data: out };
-  const data = new Uint8Array(out.length);
+  const data = data8 ?? new Uint8Array(out.length);
   for (let i = 0; i < out.length; i++) data[i] = to8(out[i]!);
   return { y, rows, data, data16: out };
 }

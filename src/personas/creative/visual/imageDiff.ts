@@ -66,6 +66,11 @@ export interface CompareImagesOptions {
   fit?: boolean;
   /** the diff picture's longer side at most (default 4096) */
   maxPictureSide?: number;
+  /**
+   * compareImageSources: worker threads that compare a big canvas (from 4 megapixels) while this
+   * thread decodes; default 0, all on this thread. The result is the same either way.
+   */
+  workers?: number;
 }
 
 export interface ImageComparison {

@@ -14,6 +14,15 @@ export interface RegionsResult {
   readonly total: number;
 }
 
+/** A RegionCells' counts and boxes (to merge the cells of several threads). */
+export interface CellData {
+  readonly count: Float64Array;
+  readonly x0: Int32Array;
+  readonly y0: Int32Array;
+  readonly x1: Int32Array;
+  readonly y1: Int32Array;
+}
+
 /**
  * Changed pixels gathered on a grid of gap x gap cells: per cell, how many changed and the box
  * around them. Filled row by row (add), so a big picture needs no full-size mask.
@@ -48,6 +57,24 @@ export class RegionCells {
     if (x > this.x1[c]!) this.x1[c] = x;
     if (y < this.y0[c]!) this.y0[c] = y;
     if (y > this.y1[c]!) this.y1[c] = y;
+  }
+
+  data(): CellData {
+    const { count, x0, y0, x1, y1 } = this;
+    return { count, x0, y0, x1, y1 };
+  }
+
+  /** Add the cells of another RegionCells of the same size (changed pixels elsewhere on the canvas). */
+  merge(d: CellData): void {
+    if (d.count.length !== this.count.length) throw new Error('region cells of another size');
+    for (let c = 0; c < d.count.length; c++) {
+      if (!d.count[c]) continue;
+      this.count[c]! += d.count[c]!;
+      if (d.x0[c]! < this.x0[c]!) this.x0[c] = d.x0[c]!;
+      if (d.y0[c]! < this.y0[c]!) this.y0[c] = d.y0[c]!;
+      if (d.x1[c]! > this.x1[c]!) this.x1[c] = d.x1[c]!;
+      if (d.y1[c]! > this.y1[c]!) this.y1[c] = d.y1[c]!;
+    }
   }
 
   /**

@@ -22,6 +22,8 @@ import { diffModels, type ModelDiffReport } from './modelDiff.js';
 import { diffPsdLayers, type LayerDiff } from './psdDiff.js';
 import { projectPath, relatedReader, resolveSide, sameContent, sideInput, type SideInput } from './sides.js';
 
+const MAX_COMPARE_WORKERS = 4;
+
 export type VisualKind = 'image' | 'model' | 'scene';
 
 export interface VisualDiffOptions extends CompareImagesOptions {
@@ -174,6 +176,11 @@ export async function visualDiff(opts: VisualDiffOptions): Promise<VisualDiff> {
   return { report: { ...base, scene: diffScene(bx, by, path, { max: opts.maxChanges }) }, image: null };
 }
 
+/** Threads that compare a big picture: the vault's worker threads (the CLI: up to 4), at most 4. */
+function compareWorkers(opts: VisualDiffOptions): number {
+  return opts.workers ?? Math.min(MAX_COMPARE_WORKERS, opts.vault.threads);
+}
+
 async function imageVisualDiff(
   opts: VisualDiffOptions,
   base: Base,
@@ -181,7 +188,7 @@ async function imageVisualDiff(
   y: SideInput | null,
 ): Promise<VisualDiff> {
   const [ix, iy] = [x ? await openImage(x, base.path) : null, y ? await openImage(y, base.path) : null];
-  const cmp = await compareImageSources(ix, iy, opts);
+  const cmp = await compareImageSources(ix, iy, { ...opts, workers: compareWorkers(opts) });
   return { report: { ...base, image: cmp.report }, image: cmp.image };
 }
 
@@ -201,7 +208,10 @@ async function psdVisualDiff(
     px?.composite ?? (x ? await decodeImage(await x.bytes(), path) : null),
     py?.composite ?? (y ? await decodeImage(await y.bytes(), path) : null),
   ];
-  const cmp = await compareImageSources(ix && sourceOf(ix), iy && sourceOf(iy), opts);
+  const cmp = await compareImageSources(ix && sourceOf(ix), iy && sourceOf(iy), {
+    ...opts,
+    workers: compareWorkers(opts),
+  });
   const layers = diffPsdLayers(px?.layers ?? [], py?.layers ?? [], {
     threshold: opts.threshold,
     ignoreAntialiasing: opts.ignoreAntialiasing,
