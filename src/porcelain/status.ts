@@ -6,6 +6,7 @@ import { hashWorktree, incomplete, type Progress, type Skipped, type WorkTreeEnt
 import type { Vault } from './openVault.js';
 import { decodeSnapshot } from '../objects/snapshot.js';
 import type { SkipKind } from '../plumbing/scanWorktree.js';
+import { StatCache } from '../plumbing/statCache.js';
 
 export interface StatusOptions {
   vault: Vault;
@@ -34,11 +35,16 @@ export interface StatusResult {
 export async function status(opts: StatusOptions): Promise<StatusResult> {
   const { vault } = opts;
   const head = await readHead(vault.refs);
-  const headTree = head.id ? decodeSnapshot(await vault.db.readTyped(head.id, 'snapshot'), head.id).tree : null;
+  const cache = await StatCache.load(vault.fs, vault.db.paths.index);
+  // the stat cache records HEAD's tree: no pack index to load for the snapshot (a clean status then reads none)
+  let headTree: ObjectId | null = null;
+  if (head.id && cache.head?.snapshot === head.id) headTree = cache.head.tree;
+  else if (head.id) headTree = decodeSnapshot(await vault.db.readTyped(head.id, 'snapshot'), head.id).tree;
   const skipped: Skipped[] = [];
   const hashed = await hashWorktree({
     vault,
     store: false,
+    cache,
     onProgress: opts.onProgress,
     onSkip: (path, reason, kind) => {
       skipped.push({ path, reason, kind });
@@ -56,7 +62,10 @@ export async function status(opts: StatusOptions): Promise<StatusResult> {
       modified: [],
       deleted: [],
       renamed: [],
-      worktree: hashed.entries,
+      // made when asked for (restore does): a million objects otherwise
+      get worktree() {
+        return hashed.entries;
+      },
       clean: true,
       skipped,
       complete: !incomplete(skipped),
