@@ -153,7 +153,9 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
   if (useWorkers) {
     await db.ready();
     // room for every known id plus an upper bound of the new ones
-    let expected = 64 + list.length;
+    // (folders get a tree each; files are counted below, not twice: at a million small files every slot counted
+    // is 20 bytes of shared memory that gets touched)
+    let expected = 64 + (list.length - filesTotal);
     for (const _ of db.ids()) expected++;
     for (const i of toRead) expected += Math.ceil(sizeOf(i) / chunker.minSize) + 2;
     shared = SharedIdSet.create(expected);

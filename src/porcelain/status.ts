@@ -55,21 +55,21 @@ export async function status(opts: StatusOptions): Promise<StatusResult> {
   // like an unchanged commit: entries that give the tree the stat cache recorded, and it is HEAD's, are clean
   // without reading HEAD's trees
   const tree = hashed.cache.tree;
-  if (headTree && tree?.digest === hashed.digest && tree.id === headTree)
-    return {
+  if (headTree && tree?.digest === hashed.digest && tree.id === headTree) {
+    const clean: Omit<StatusResult, 'worktree'> = {
       head: head.id,
       added: [],
       modified: [],
       deleted: [],
       renamed: [],
-      // made when asked for (restore does): a million objects otherwise
-      get worktree() {
-        return hashed.entries;
-      },
       clean: true,
       skipped,
       complete: !incomplete(skipped),
     };
+    // made when asked for (restore does), and not enumerable: spreading the result ({ ...st }) must not build a
+    // million objects
+    return Object.defineProperty(clean, 'worktree', { get: () => hashed.entries, enumerable: false }) as StatusResult;
+  }
   const before = headTree ? await flattenTree(vault.db, headTree) : new Map<string, FlatEntry>();
   // what could not be read is not deleted: leave it (and what is under an unreadable folder) out of the comparison
   for (const sk of skipped) {
