@@ -24,7 +24,7 @@ function randomList(seed: number): WorkList {
   const list = new WorkList(4);
   let n = 0;
   const fill = (parent: number, depth: number): void => {
-    const names = NAMES.filter(() => rnd() < (depth ? 0.4 : 0.8)).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+    const names = NAMES.filter(() => rnd() < (depth ? 0.4 : 0.8)).sort(compareWalkOrder);
     for (const name of names) {
       n++;
       const kinds: EntryKind[] = depth < 3 ? ['file', 'exec', 'symlink', 'dir', 'dir'] : ['file', 'exec', 'symlink'];
