@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { createDeflateRaw, inflateRawSync } from 'node:zlib';
 import type { EntryObj, ObjectId } from '../objects/types.js';
 import { isNotFound, writeFileAtomic, type FsPromises } from './fs.js';
 import type { ObjectDatabase } from './ObjectDatabase.js';
@@ -276,7 +276,7 @@ export class StatCache {
       }
     }
     if (!this.dirty) return;
-    await writeFileAtomic(fs, path, this.encode(), { durable: false });
+    await writeFileAtomic(fs, path, await this.encode(), { durable: false });
     this.dirty = false;
   }
 
@@ -294,26 +294,25 @@ export class StatCache {
     this.dirty = true;
   }
 
-  private encode(): Buffer {
-    let records: Buffer;
-    let count: number;
-    if (this.list) {
-      const l = this.list;
-      const w = new RecordWriter(l.length * 80);
-      count = 0;
-      for (let i = 0; i < l.length; i++) {
-        if (!l.hasId(i) || l.gone(i)) continue;
-        w.addRow(l.path(i), l, i);
-        count++;
-      }
-      records = w.done();
-    } else {
-      this.compact();
-      records = this.base;
-      count = this.baseCount;
-    }
+  /**
+   * The file's bytes. The records go through a deflate stream in pieces of
+   * ~1 MiB, so a million entries never sit in memory whole next to their
+   * compressed form (80 MB of records and as many again for a copy).
+   */
+  private async encode(): Promise<Buffer> {
     const head = Buffer.alloc(5 + 128);
     let o = 0;
+    const d = createDeflateRaw({ level: 6 });
+    const out: Buffer[] = [MAGIC];
+    d.on('data', (c: Buffer) => out.push(c));
+    const ended = new Promise<void>((resolve, reject) => {
+      d.on('end', resolve);
+      d.on('error', reject);
+    });
+    const write = (b: Buffer) => new Promise<void>((resolve, reject) => d.write(b, (e) => (e ? reject(e) : resolve())));
+    const l = this.list;
+    if (!l) this.compact();
+    const count = l ? countFiles(l) : this.baseCount;
     head.writeUInt32LE(count, o);
     o += 4;
     head[o++] = (this.tree ? 1 : 0) | (this.head ? 2 : 0);
@@ -325,15 +324,25 @@ export class StatCache {
       o += head.write(this.head.snapshot, o, 32, 'hex');
       o += head.write(this.head.tree, o, 32, 'hex');
     }
-    const deflated = deflateRawSync(Buffer.concat([head.subarray(0, o), records]), { level: 6 });
-    const out = Buffer.allocUnsafe(MAGIC.length + deflated.length + SUM);
-    MAGIC.copy(out, 0);
-    deflated.copy(out, MAGIC.length);
-    createHash('sha256')
-      .update(out.subarray(0, MAGIC.length + deflated.length))
-      .digest()
-      .copy(out, MAGIC.length + deflated.length);
-    return out;
+    await write(head.subarray(0, o));
+    const PIECE = 1024 * 1024;
+    if (l) {
+      const w = new RecordWriter(PIECE + 64 * 1024);
+      for (let i = 0; i < l.length; i++) {
+        if (!l.hasId(i) || l.gone(i)) continue;
+        w.addRow(l.path(i), l, i);
+        if (w.length >= PIECE) await write(w.take());
+      }
+      await write(w.take());
+    } else {
+      for (let at = 0; at < this.base.length; at += PIECE) await write(this.base.subarray(at, at + PIECE));
+    }
+    d.end();
+    await ended;
+    const h = createHash('sha256');
+    for (const c of out) h.update(c);
+    out.push(h.digest());
+    return Buffer.concat(out);
   }
 }
 
@@ -444,6 +453,18 @@ class RecordWriter {
 
   done(): Buffer {
     return this.b.subarray(0, this.o);
+  }
+
+  get length(): number {
+    return this.o;
+  }
+
+  /** The records written so far; the next ones go to a new buffer (the prefix carries on). */
+  take(): Buffer {
+    const piece = this.b.subarray(0, this.o);
+    this.b = Buffer.allocUnsafe(this.b.length);
+    this.o = 0;
+    return piece;
   }
 }
 
