@@ -150,6 +150,13 @@ export class ObjectDatabase {
     return r < 0 ? null : { pack: this.index.pack(r), entry: this.index.entry(r) };
   }
 
+  /** A packed object's type and raw length, without making its index entry (null: not packed); id as hex or bytes. */
+  packedKind(id: ObjectId | Uint8Array): { type: ObjectType; rawLength: number } | null {
+    this.need();
+    const r = typeof id === 'string' ? this.index.find(id) : this.index.findBytes(id);
+    return r < 0 ? null : { type: this.index.type(r), rawLength: this.index.rawLength(r) };
+  }
+
   hasPacked(id: ObjectId): boolean {
     this.need();
     return this.index.has(id);

@@ -1,4 +1,4 @@
-import type { ObjectId } from '../objects/types.js';
+import type { ObjectId, ObjectType } from '../objects/types.js';
 import { TYPE_CODE, typeFromCode } from '../objects/types.js';
 import type { PackEntry } from './pack/index.js';
 
@@ -54,6 +54,18 @@ export class PackedIds {
     if (id.length !== 64) return -1;
     const p = this.probe;
     if (p.write(id, 0, 32, 'hex') !== 32) return -1;
+    return this.findProbe();
+  }
+
+  /** The row of an id given as its 32 bytes, or -1. */
+  findBytes(id: Uint8Array): number {
+    if (id.length !== 32) return -1;
+    this.probe.set(id);
+    return this.findProbe();
+  }
+
+  private findProbe(): number {
+    const p = this.probe;
     const t = this.table;
     const mask = t.length - 1;
     for (let i = PackedIds.hashOf(p, 0) & mask; ; i = (i + 1) & mask) {
@@ -109,6 +121,14 @@ export class PackedIds {
   id(r: number): ObjectId {
     const j = r & MASK;
     return this.segs[r >>> SEG_BITS]!.ids.toString('hex', j * 32, j * 32 + 32);
+  }
+
+  type(r: number): ObjectType {
+    return typeFromCode(this.segs[r >>> SEG_BITS]!.types[r & MASK]!)!;
+  }
+
+  rawLength(r: number): number {
+    return this.segs[r >>> SEG_BITS]!.rawLengths[r & MASK]!;
   }
 
   entry(r: number): PackEntry {

@@ -522,11 +522,20 @@ function decode(c: StatCache, raw: Buffer): void {
  */
 export async function storedAsCached(
   db: ObjectDatabase,
-  e: Pick<CacheEntry, 'id' | 'obj'>,
+  e: { readonly id: ObjectId | Uint8Array; readonly obj: EntryObj },
   size: number,
 ): Promise<boolean> {
-  const loc = db.locate(e.id);
-  if (!loc) return db.has(e.id);
-  if (loc.entry.type !== e.obj) return false;
-  return e.obj !== 'blob' || loc.entry.rawLength === size;
+  return packedAsCached(db, e, size) ?? db.has(typeof e.id === 'string' ? e.id : Buffer.from(e.id).toString('hex'));
+}
+
+/** storedAsCached for a packed object, without waiting (null: not packed, ask `db.has`). */
+export function packedAsCached(
+  db: ObjectDatabase,
+  e: { readonly id: ObjectId | Uint8Array; readonly obj: EntryObj },
+  size: number,
+): boolean | null {
+  const loc = db.packedKind(e.id);
+  if (!loc) return null;
+  if (loc.type !== e.obj) return false;
+  return e.obj !== 'blob' || loc.rawLength === size;
 }

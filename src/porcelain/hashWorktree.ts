@@ -9,7 +9,7 @@ import { loadIgnoreRules } from '../plumbing/ignoreRules.js';
 import type { ObjectDatabase } from '../plumbing/ObjectDatabase.js';
 import type { ObjectWriter, WriterStats } from '../plumbing/ObjectWriter.js';
 import { SharedIdSet } from '../plumbing/sharedIdSet.js';
-import { StatCache, storedAsCached } from '../plumbing/statCache.js';
+import { packedAsCached, StatCache, storedAsCached } from '../plumbing/statCache.js';
 import { scanWorktree, type SkipKind } from '../plumbing/scanWorktree.js';
 import type { WorkList } from '../plumbing/workList.js';
 import {
@@ -392,7 +392,9 @@ async function notStored(db: ObjectDatabase, list: WorkList): Promise<number[]> 
   await db.ready();
   for (let i = 0; i < list.length; i++) {
     if (!list.hasId(i)) continue;
-    if (!(await storedAsCached(db, { id: list.id(i), obj: list.obj(i) }, list.size(i)))) missing.push(i);
+    const e = { id: list.idBytes(i), obj: list.obj(i) };
+    // packed (nearly always): answered without a promise each
+    if (!(packedAsCached(db, e, list.size(i)) ?? (await storedAsCached(db, e, list.size(i))))) missing.push(i);
   }
   return missing;
 }
