@@ -13,6 +13,8 @@ const KIND_CODE: Record<EntryKind, number> = { file: 0, exec: 1, symlink: 2, dir
 const OBJS: readonly EntryObj[] = ['blob', 'chunklist', 'tree'];
 const OBJ_CODE: Record<EntryObj, number> = { blob: 0, chunklist: 1, tree: 2 };
 
+const HEX = Buffer.from('0123456789abcdef', 'latin1');
+
 /** flag bits */
 const HAS_ID = 1;
 /** left out: vanished, unreadable or kept changing while it was read */
@@ -133,6 +135,36 @@ export class WorkList {
     const path = p < 0 ? this.name(i) : `${this.path(p)}/${this.name(i)}`;
     if (this.kinds[i] === KIND_CODE.dir) this.dirPaths.set(i, path);
     return path;
+  }
+
+  /**
+   * Write row i's path as UTF-8 into b at o (no string is made for a file:
+   * its folder's path, then its name's bytes). The new offset, or -1 when it
+   * does not fit before `end`.
+   */
+  writePath(i: number, b: Buffer, o: number, end: number): number {
+    const p = this.parents[i]!;
+    if (p >= 0) {
+      const dir = this.path(p);
+      if (o + dir.length * 3 + 1 > end) return -1;
+      o += b.write(dir, o, 'utf8');
+      b[o++] = 0x2f;
+    }
+    const start = i ? this.nameEnds[i - 1]! : 0;
+    const stop = this.nameEnds[i]!;
+    if (o + (stop - start) > end) return -1;
+    return o + this.names.copy(b, o, start, stop);
+  }
+
+  /** Write the id of row i as 64 lowercase hex digits into b at o (room is the caller's); the new offset. */
+  writeIdHex(i: number, b: Buffer, o: number): number {
+    const ids = this.ids;
+    for (let k = i * 32, e = k + 32; k < e; k++) {
+      const v = ids[k]!;
+      b[o++] = HEX[v >>> 4]!;
+      b[o++] = HEX[v & 15]!;
+    }
+    return o;
   }
 
   kind(i: number): EntryKind {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { fsError } from '../errors.js';
 import { hashObject } from '../objects/hashObject.js';
 import type { ObjectId } from '../objects/types.js';
@@ -12,6 +11,7 @@ import { SharedIdSet } from '../plumbing/sharedIdSet.js';
 import { packedAsCached, StatCache, storedAsCached } from '../plumbing/statCache.js';
 import { scanWorktree, type SkipKind } from '../plumbing/scanWorktree.js';
 import type { WorkList } from '../plumbing/workList.js';
+import { digestOf } from '../plumbing/workListDigest.js';
 import {
   FileChangedError,
   FileUnreadableError,
@@ -357,25 +357,6 @@ function entriesOf(list: WorkList): WorkTreeEntry[] {
       });
   }
   return entries;
-}
-
-/** Digest of the hashed entries (see StatCache.tree): equal digests give equal trees. */
-function digestOf(list: WorkList): string {
-  // fed to the hash in pieces of ~64 KiB: the same digest as one string, without a string of every entry at once
-  // (150 MB at a million files)
-  const h = createHash('sha256');
-  let text = 'tree-v1\n';
-  for (let i = 0; i < list.length; i++) {
-    if (list.isDir(i)) text += `${list.path(i)}\0dir\x000\x000\0\0\n`;
-    else if (list.hasId(i))
-      text += `${list.path(i)}\0${list.kind(i)}\0${list.treeSize(i)}\0${Math.trunc(list.mtimeMs(i))}\0${list.obj(i)}\0${list.id(i)}\n`;
-    else continue;
-    if (text.length >= 65536) {
-      h.update(text);
-      text = '';
-    }
-  }
-  return h.update(text).digest('hex');
 }
 
 /**

@@ -10,6 +10,8 @@ import { writeTrees } from '../../src/plumbing/trees.js';
 import { compareWalkOrder } from '../../src/plumbing/walkOrder.js';
 import { WorkList } from '../../src/plumbing/workList.js';
 import { writeListTrees } from '../../src/plumbing/writeListTrees.js';
+import { digestOf, lineText } from '../../src/plumbing/workListDigest.js';
+import { createHash } from 'node:crypto';
 import { memFs } from '../helpers/memfs.js';
 import { mulberry32 } from '../helpers/prng.js';
 
@@ -111,6 +113,31 @@ test('a cache saved out of walk order is read back in walk order; one forward pa
   const again = await StatCache.load(fs, '/v/index');
   assert.equal([...again.entries], [...back.entries]);
   assert.is(again.get(list.path(rows[0]!))?.id, list.id(rows[0]!));
+});
+
+test('the digest written as bytes is the digest of the text lines (unicode names, folders, skipped files)', () => {
+  for (let seed = 1; seed <= 20; seed++) {
+    const list = randomList(seed);
+    const file = [...Array(list.length).keys()].find((i) => i > 2 && !list.isDir(i));
+    if (file !== undefined) list.setGone(file);
+    const h = createHash('sha256').update('tree-v1\n');
+    for (let i = 0; i < list.length; i++) if (list.isDir(i) || list.hasId(i)) h.update(lineText(list, i));
+    assert.is(digestOf(list), h.digest('hex'), `seed ${seed}`);
+  }
+  // more than one 64 KiB piece, and paths (136 KB) longer than the buffer (128 KiB)
+  for (const depth of [40, 650]) {
+    const big = new WorkList();
+    let dir = -1;
+    for (let d = 0; d < depth; d++)
+      dir = big.add(dir, `folder-${d}-${'x'.repeat(200)}`, 'dir', { size: 0, mtimeMs: 0, ino: d, mode: 0 });
+    for (let i = 0; i < 1500; i++) {
+      const row = big.add(dir, `f${i}`, 'file', { size: i, mtimeMs: 1.7e12 + i / 3, ino: 100 + i, mode: 0o100644 });
+      big.setId(row, 'blob', hashObject('blob', Buffer.from(String(i))));
+    }
+    const h = createHash('sha256').update('tree-v1\n');
+    for (let i = 0; i < big.length; i++) h.update(lineText(big, i));
+    assert.is(digestOf(big), h.digest('hex'), `depth ${depth}`);
+  }
 });
 
 test.run();
