@@ -24,6 +24,11 @@ export interface ScanOptions {
   onGitFolder?: (path: string) => void;
   /** rows to make room for at once (the number of entries the stat cache holds, say) */
   expected?: number;
+  /**
+   * Each file and symlink as it is listed, in walk order, with its path (the string is made for the lstat
+   * anyway): the stat cache is matched here rather than in a second pass that builds every path again.
+   */
+  onFile?: (list: WorkList, row: number, path: string) => void;
 }
 
 /** A folder's names; a name that is not UTF-8 comes with its bytes (and as `\xHH`, see objects/rawName.ts). */
@@ -145,9 +150,11 @@ export async function scanWorktree(opts: ScanOptions): Promise<WorkList> {
         const r = out.add(row, name, 'dir', info);
         if (!(await walk(path, r))) out.pop(); // not even as an empty folder
       } else if (st.isSymbolicLink()) {
-        out.add(row, name, 'symlink', info);
+        const r = out.add(row, name, 'symlink', info);
+        opts.onFile?.(out, r, path);
       } else if (st.isFile()) {
-        out.add(row, name, info.mode & 0o111 ? 'exec' : 'file', info);
+        const r = out.add(row, name, info.mode & 0o111 ? 'exec' : 'file', info);
+        opts.onFile?.(out, r, path);
       } else {
         opts.onSkip?.(path, 'not a regular file, symlink or folder', 'special');
       }

@@ -116,6 +116,8 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
   const { fs, workTree, db } = vault;
   const ignore = await loadIgnoreRules(fs, workTree, vaultInsideWorkTree(vault));
   const cache = opts.cache ?? (await StatCache.load(fs, db.paths.index));
+  // the cache is matched as the scan lists files (walk order both), see CacheMatch
+  const matcher = cacheMatch(cache);
   const list = await scanWorktree({
     fs,
     workTree,
@@ -123,6 +125,7 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
     onSkip: opts.onSkip,
     onGitFolder: opts.onGitFolder,
     expected: cache.size,
+    onFile: (l, row, path) => matcher.match(l, row, path),
   });
   const chunker = chunkerFromConfig(vault.config.chunker);
   let filesTotal = 0;
@@ -133,7 +136,7 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
     if (list.kind(i) !== 'symlink') bytesTotal += list.size(i);
   }
 
-  const { toRead, early, cacheChanged } = await fromCache(opts, db, cache, list);
+  const { toRead, early, cacheChanged } = await fromCache(opts, db, cache, list, matcher);
   const sizeOf = (i: number) => (list.kind(i) === 'symlink' ? 0 : list.size(i));
   const bytesToRead = toRead.reduce((s, i) => s + sizeOf(i), 0);
   let done = filesTotal - toRead.length;
@@ -317,18 +320,9 @@ async function fromCache(
   db: ObjectDatabase,
   cache: StatCache,
   list: WorkList,
+  matcher: CacheMatch,
 ): Promise<{ toRead: number[]; early: string | null; cacheChanged: boolean }> {
-  const toRead: number[] = [];
-  const held = cache.size;
-  const cursor = cache.cursor();
-  let matched = 0;
-  for (let i = 0; i < list.length; i++) {
-    if (list.isDir(i)) continue;
-    const rec = cursor.find(list.path(i));
-    if (rec >= 0) matched++;
-    if (rec >= 0 && cursor.vouches(rec, list.stat(i))) cursor.copyTo(rec, list, i);
-    else toRead.push(i);
-  }
+  const { toRead, matched, held } = matcher;
   const cacheChanged = matched !== held || cache.dirty;
   let early = toRead.length ? null : digestOf(list);
   if (!opts.store) return { toRead, early, cacheChanged };
@@ -338,6 +332,33 @@ async function fromCache(
   toRead.push(...missing);
   if (missing.length) early = null;
   return { toRead, early, cacheChanged };
+}
+
+/** The stat cache matched against the files of a scan as it lists them (see fromCache). */
+interface CacheMatch {
+  match(list: WorkList, row: number, path: string): void;
+  /** rows the cache does not vouch for, in walk order */
+  readonly toRead: number[];
+  /** files the cache had an entry for, and the entries it held */
+  readonly matched: number;
+  readonly held: number;
+}
+
+function cacheMatch(cache: StatCache): CacheMatch {
+  const held = cache.size;
+  const cursor = cache.cursor();
+  const m = {
+    toRead: [] as number[],
+    matched: 0,
+    held,
+    match(l: WorkList, row: number, path: string): void {
+      const rec = cursor.find(path);
+      if (rec >= 0) m.matched++;
+      if (rec >= 0 && cursor.vouches(rec, l.stat(row))) cursor.copyTo(rec, l, row);
+      else m.toRead.push(row);
+    },
+  };
+  return m;
 }
 
 /** The hashed entries in walk order as objects (a file that was skipped is left out). */
