@@ -10,15 +10,20 @@ import type { WorkList } from './workList.js';
  * order closes each folder, so only the folders on the current path are held
  * as entry objects (not one object per file of the project). Rows that are
  * gone, and files without an id, are left out; every folder row is kept (an
- * empty folder survives).
+ * empty folder survives). `onTree` hears each folder's tree id (row -1: the root).
  */
-export async function writeListTrees(list: WorkList, sink: ObjectSink | null): Promise<ObjectId> {
+export async function writeListTrees(
+  list: WorkList,
+  sink: ObjectSink | null,
+  onTree?: (row: number, id: ObjectId) => void,
+): Promise<ObjectId> {
   const stack: { row: number; entries: TreeEntry[] }[] = [{ row: -1, entries: [] }];
   const close = async (): Promise<ObjectId> => {
     const frame = stack.pop()!;
     const body = encodeTree({ entries: frame.entries });
     const id = hashObject('tree', body);
     if (sink && !(await sink.known(id))) await sink.put('tree', body, { id, compress: true });
+    onTree?.(frame.row, id);
     if (frame.row >= 0)
       stack[stack.length - 1]!.entries.push({
         name: list.name(frame.row),
