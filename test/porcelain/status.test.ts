@@ -147,13 +147,12 @@ test('random edits: the folder-pruned comparison finds what comparing every entr
   for (let seed = 1; seed <= 12; seed++) {
     const next = mulberry32(seed);
     const rnd = () => next() / 2 ** 32;
-    const tree: FileTree = {};
+    const tree: Record<string, FileTree | string> = { 'top.txt': 'top' };
     for (const d of ['a', 'a.b', 'b', 'é']) {
-      const sub: FileTree = { deep: { 'x.txt': `x ${d}`, 'y.txt': `y ${d}` } };
+      const sub: Record<string, FileTree | string> = { deep: { 'x.txt': `x ${d}`, 'y.txt': `y ${d}` } };
       for (let i = 0; i < 6; i++) sub[`f${i}.txt`] = `file ${d} ${i}`;
       tree[d] = sub;
     }
-    tree['top.txt'] = 'top';
     const t = await memVault(tree);
     const r = await commit({ vault: t.vault, message: 'base' });
     const paths = ['top.txt'];
