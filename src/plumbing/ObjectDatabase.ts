@@ -14,6 +14,7 @@ import {
   verifyRecord,
   type PackEntry,
 } from './pack/index.js';
+import { PackedIds } from './packedIds.js';
 
 /** Where an object lives: a pack (by number) and its entry. */
 interface Location {
@@ -50,7 +51,7 @@ export class ObjectDatabase {
   readonly codec: Codec;
   readonly level: number;
   readonly packSize: number;
-  private index = new Map<string, Location>();
+  private index = new PackedIds();
   /** ids of loose objects, listed at open (there are few: plumbing writes them) */
   private loose = new Set<string>();
   private packNames: string[] = [];
@@ -121,7 +122,7 @@ export class ObjectDatabase {
 
   private addPack(name: string, entries: PackEntry[]): void {
     const pack = this.packNames.push(name) - 1;
-    for (const entry of entries) if (!this.index.has(entry.id)) this.index.set(entry.id, { pack, entry });
+    for (const entry of entries) this.index.add(entry, pack);
   }
 
   get packCount(): number {
@@ -132,15 +133,29 @@ export class ObjectDatabase {
   /** Every packed object (id, type, sizes); loose objects are listed by listLoose(). */
   *packedEntries(): IterableIterator<PackEntry & { pack: string }> {
     this.need();
-    // loc.pack is the place of its pack in packNames
-    for (const [, loc] of this.index) yield { ...loc.entry, pack: this.packNames[loc.pack]! };
+    // index.pack(r) is the place of its pack in packNames
+    for (let r = 0; r < this.index.size; r++)
+      yield { ...this.index.entry(r), pack: this.packNames[this.index.pack(r)]! };
   }
 
   /** Where a packed object is (pack file path and index entry); null for loose or missing ones. */
   locate(id: ObjectId): { packPath: string; entry: PackEntry } | null {
     this.need();
-    const loc = this.index.get(id);
+    const loc = this.where(id);
     return loc ? { packPath: joinPath(this.paths.packs, `${this.packNames[loc.pack]}.pack`), entry: loc.entry } : null;
+  }
+
+  /** The pack and index entry of a packed object (the entry made now: the index holds columns). */
+  private where(id: ObjectId): Location | null {
+    const r = this.index.find(id);
+    return r < 0 ? null : { pack: this.index.pack(r), entry: this.index.entry(r) };
+  }
+
+  /** A packed object's type and raw length, without making its index entry (null: not packed); id as hex or bytes. */
+  packedKind(id: ObjectId | Uint8Array): { type: ObjectType; rawLength: number } | null {
+    this.need();
+    const r = typeof id === 'string' ? this.index.find(id) : this.index.findBytes(id);
+    return r < 0 ? null : { type: this.index.type(r), rawLength: this.index.rawLength(r) };
   }
 
   hasPacked(id: ObjectId): boolean {
@@ -167,8 +182,10 @@ export class ObjectDatabase {
    * (a git push) skip compressing what will not shrink.
    */
   storedRatio(id: ObjectId): number | null {
-    const e = this.index.get(id)?.entry;
-    return e && e.rawLength > 0 ? e.length / e.rawLength : null;
+    const r = this.index.find(id);
+    if (r < 0) return null;
+    const e = this.index.entry(r);
+    return e.rawLength > 0 ? e.length / e.rawLength : null;
   }
 
   async has(id: ObjectId): Promise<boolean> {
@@ -187,7 +204,7 @@ export class ObjectDatabase {
   /** The type of an object without reading its body (packed), or by reading its header (loose). */
   async typeOf(id: ObjectId): Promise<ObjectType> {
     await this.ready();
-    const loc = this.index.get(id);
+    const loc = this.where(id);
     if (loc) return loc.entry.type;
     return (await this.read(id)).type;
   }
@@ -228,7 +245,7 @@ export class ObjectDatabase {
   /** Read, decompress and verify an object. */
   async read(id: ObjectId): Promise<StoredObject> {
     await this.ready();
-    const loc = this.index.get(id);
+    const loc = this.where(id);
     if (loc) {
       const where = `${this.packNames[loc.pack]}.pack`;
       const fh = await this.handle(loc.pack).catch((e) => {
@@ -264,7 +281,7 @@ export class ObjectDatabase {
   /** Every id this process knows to be stored. */
   *ids(): IterableIterator<ObjectId> {
     this.need();
-    yield* this.index.keys();
+    for (let r = 0; r < this.index.size; r++) yield this.index.id(r);
     yield* this.loose;
   }
 
@@ -313,7 +330,7 @@ export class ObjectDatabase {
    */
   async reload(): Promise<void> {
     await this.close();
-    this.index = new Map();
+    this.index = new PackedIds();
     this.loose = new Set();
     this.packNames = [];
     this.damagedPacks.length = 0;

@@ -1,18 +1,11 @@
 import { fsError, isPermissionDenied } from '../errors.js';
 import { badRawName, nameFromBytes } from '../objects/rawName.js';
 import { badEntryName } from '../objects/tree.js';
-import type { EntryKind } from '../objects/types.js';
 import { diskPath } from './diskPath.js';
 import { isNotFound, syncListing, type FsPromises } from './fs.js';
 import type { IgnoreRules } from './ignoreRules.js';
 import type { StatInfo } from './statCache.js';
-
-export interface WorkEntry {
-  /** posix path relative to the project root */
-  readonly path: string;
-  readonly kind: EntryKind;
-  readonly stat: StatInfo;
-}
+import { WorkList } from './workList.js';
 
 /**
  * Why a path was left out. `nested-vault` is by design (another vault's store,
@@ -29,6 +22,13 @@ export interface ScanOptions {
   onSkip?: (path: string, reason: string, kind: SkipKind) => void;
   /** a `.git` (git's own store, any case): left out like `.vault`, never descended into */
   onGitFolder?: (path: string) => void;
+  /** rows to make room for at once (the number of entries the stat cache holds, say) */
+  expected?: number;
+  /**
+   * Each file and symlink as it is listed, in walk order, with its path (the string is made for the lstat
+   * anyway): the stat cache is matched here rather than in a second pass that builds every path again.
+   */
+  onFile?: (list: WorkList, row: number, path: string) => void;
 }
 
 /** A folder's names; a name that is not UTF-8 comes with its bytes (and as `\xHH`, see objects/rawName.ts). */
@@ -56,13 +56,14 @@ function byName(a: Name, b: Name): number {
 
 /**
  * List the project folder: every file, executable, symlink (never followed)
- * and folder that is not ignored, with its stat data. No file content is read.
+ * and folder that is not ignored, with its stat data, in walk order (see
+ * compareWalkOrder), as columns (see WorkList). No file content is read.
  * git's own store (`.git`, at any depth) is not project content: it is left
  * out, as `.vault` is, and reported once per folder through onGitFolder.
  */
-export async function scanWorktree(opts: ScanOptions): Promise<WorkEntry[]> {
+export async function scanWorktree(opts: ScanOptions): Promise<WorkList> {
   const { fs, workTree, ignore } = opts;
-  const out: WorkEntry[] = [];
+  const out = new WorkList(opts.expected ? Math.ceil(opts.expected * 1.05) + 64 : 1024);
   const sync = syncListing(fs);
   const list = async (abs: string | Buffer): Promise<Name[]> => {
     const names = sync && typeof abs === 'string' ? sync.readdir(abs) : ((await fs.readdir(abs)) as string[]);
@@ -94,7 +95,7 @@ export async function scanWorktree(opts: ScanOptions): Promise<WorkEntry[]> {
     return Promise.all(paths.map((p) => (fs.lstat(p) as Promise<Stat>).catch((e) => statFailed(e, p))));
   };
   /** false when the folder could not be listed (vanished or unreadable: reported) */
-  const walk = async (rel: string): Promise<boolean> => {
+  const walk = async (rel: string, row: number): Promise<boolean> => {
     const abs = diskPath(workTree, rel);
     let names: Name[];
     try {
@@ -112,10 +113,11 @@ export async function scanWorktree(opts: ScanOptions): Promise<WorkEntry[]> {
     names.sort(byName);
     const paths = names.map((n) => (rel ? `${rel}/${n.name}` : n.name));
     const stats = await statAll(
-      names.map((n, i) => (typeof abs === 'string' && !n.bytes ? `${abs}/${n.name}` : diskPath(workTree, paths[i]))),
+      names.map((n, i) => (typeof abs === 'string' && !n.bytes ? `${abs}/${n.name}` : diskPath(workTree, paths[i]!))),
     );
+    // names, paths and stats are parallel arrays (paths and stats are mapped from names)
     for (let i = 0; i < names.length; i++) {
-      const path = paths[i];
+      const path = paths[i]!;
       const st = stats[i];
       if (names[i]!.name.toLowerCase() === '.git') {
         opts.onGitFolder?.(path);
@@ -144,19 +146,22 @@ export async function scanWorktree(opts: ScanOptions): Promise<WorkEntry[]> {
         ino: Number(st.ino),
         mode: Number(st.mode),
       };
+      const name = names[i]!.name;
       if (dir) {
-        out.push({ path, kind: 'dir', stat: info });
-        if (!(await walk(path))) out.pop(); // not even as an empty folder
+        const r = out.add(row, name, 'dir', info);
+        if (!(await walk(path, r))) out.pop(); // not even as an empty folder
       } else if (st.isSymbolicLink()) {
-        out.push({ path, kind: 'symlink', stat: info });
+        const r = out.add(row, name, 'symlink', info);
+        opts.onFile?.(out, r, path);
       } else if (st.isFile()) {
-        out.push({ path, kind: info.mode & 0o111 ? 'exec' : 'file', stat: info });
+        const r = out.add(row, name, info.mode & 0o111 ? 'exec' : 'file', info);
+        opts.onFile?.(out, r, path);
       } else {
         opts.onSkip?.(path, 'not a regular file, symlink or folder', 'special');
       }
     }
     return true;
   };
-  await walk('');
+  await walk('', -1);
   return out;
 }

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { createDeflateRaw, inflateRawSync } from 'node:zlib';
 import type { EntryObj, ObjectId } from '../objects/types.js';
 import { isNotFound, writeFileAtomic, type FsPromises } from './fs.js';
 import type { ObjectDatabase } from './ObjectDatabase.js';
+import { compareWalkOrder } from './walkOrder.js';
+import type { StatInfo, WorkList } from './workList.js';
 
 /**
  * The stat cache (`.vault/index`), like git's index: for each path the stat
@@ -13,7 +15,11 @@ import type { ObjectDatabase } from './ObjectDatabase.js';
  *   "VSC2" | deflate( u32 count | u8 flags | [tree digest, tree id] | [head snapshot, head tree] |
  *            count x (u16 shared prefix | u16 suffix length | suffix | f64 size | f64 mtimeMs |
  *            f64 ino | u32 mode | u8 obj | id (32)) ) | SHA-256 of everything before it (32)
- * About a third of the JSON it replaced (it is counted in the repository's size).
+ * About a third of the JSON it replaced (it is counted in the repository's size). Entries are
+ * written in walk order (compareWalkOrder), the order a scan meets them, and held in memory as
+ * they are on disk (the inflated records, ~85 bytes a file rather than ~500 as objects and hex
+ * strings): a scan matches them in one forward pass (`cursor`). A cache written in another
+ * order (older Vaults wrote entries as they came) is sorted when loaded and saved sorted.
  *
  * The cache is trusted to skip reading files, so it is checked before use: a
  * cache whose checksum does not match (a flipped byte, a truncation, a torn
@@ -31,12 +37,7 @@ import type { ObjectDatabase } from './ObjectDatabase.js';
  * mtime is not strictly older than the cache file's own mtime is treated as
  * dirty and re-hashed.
  */
-export interface StatInfo {
-  readonly size: number;
-  readonly mtimeMs: number;
-  readonly ino: number;
-  readonly mode: number;
-}
+export type { StatInfo };
 
 export interface CacheEntry extends StatInfo {
   readonly obj: EntryObj;
@@ -44,7 +45,15 @@ export interface CacheEntry extends StatInfo {
 }
 
 export class StatCache {
-  readonly entries = new Map<string, CacheEntry>();
+  /** the records (see the format above), in walk order */
+  private base: Buffer = EMPTY;
+  private baseCount = 0;
+  /** entries set since load (restore, lock modes, tests), over `base` */
+  private readonly overlay = new Map<string, CacheEntry>();
+  /** path -> record offset in `base`, built for lookups out of walk order */
+  private index?: Map<string, number>;
+  /** the hashed folder that replaced every entry (see replaceWith) */
+  private list?: WorkList;
   /**
    * Like git's cache-tree: the root tree last written for a digest of every
    * entry (path, kind, size, mtime, object), and the tree of the snapshot HEAD
@@ -57,6 +66,8 @@ export class StatCache {
   private stamp = -Infinity;
   /** why the cache file on disk was not used (every file is read again), or null */
   dropped: string | null = null;
+  /** true once an entry was added or changed since load */
+  dirty = false;
 
   static async load(fs: FsPromises, path: string): Promise<StatCache> {
     const c = new StatCache();
@@ -73,7 +84,8 @@ export class StatCache {
       c.stamp = stamp;
     } catch (e) {
       // a damaged cache only costs re-hashing; the next save replaces it
-      c.entries.clear();
+      c.base = EMPTY;
+      c.baseCount = 0;
       c.tree = c.head = undefined;
       c.dropped = (e as Error).message;
       c.dirty = true;
@@ -81,21 +93,124 @@ export class StatCache {
     return c;
   }
 
-  /** The cached id when `st` matches and the entry is not racy. */
-  lookup(path: string, st: StatInfo): CacheEntry | undefined {
-    const e = this.entries.get(path);
-    if (!e) return undefined;
-    if (e.size !== st.size || e.mtimeMs !== st.mtimeMs || e.ino !== st.ino || e.mode !== st.mode) return undefined;
-    if (e.mtimeMs >= this.stamp) {
-      // racy: re-hashed now, and the cache is rewritten so its newer stamp vouches for it next time
-      this.dirty = true;
-      return undefined;
-    }
-    return e;
+  /** How many entries the cache holds. */
+  get size(): number {
+    if (this.list) return countFiles(this.list);
+    if (!this.overlay.size) return this.baseCount;
+    return this.entries.size;
   }
 
-  /** true once an entry was added or changed since load */
-  dirty = false;
+  /**
+   * Every entry as objects (a copy: changes go through `set`). Costly at a
+   * million files; the scan uses `cursor`.
+   */
+  get entries(): ReadonlyMap<string, CacheEntry> {
+    const out = new Map<string, CacheEntry>();
+    if (this.list) {
+      const l = this.list;
+      for (let i = 0; i < l.length; i++)
+        if (l.hasId(i) && !l.gone(i)) out.set(l.path(i), { ...l.stat(i), obj: l.obj(i) as EntryObj, id: l.id(i) });
+      return out;
+    }
+    forEachRecord(this.base, this.baseCount, (p, o) => out.set(p, entryAt(this.base, o)));
+    for (const [p, e] of this.overlay) out.set(p, e);
+    return out;
+  }
+
+  /** The entry for a path, whatever its stat data. */
+  get(path: string): CacheEntry | undefined {
+    if (this.list) return this.entries.get(path);
+    const e = this.overlay.get(path);
+    if (e) return e;
+    if (!this.index) {
+      const index = new Map<string, number>();
+      forEachRecord(this.base, this.baseCount, (p, o) => index.set(p, o));
+      this.index = index;
+    }
+    const o = this.index.get(path);
+    return o === undefined ? undefined : entryAt(this.base, o);
+  }
+
+  /** The cached id when `st` matches and the entry is not racy. */
+  lookup(path: string, st: StatInfo): CacheEntry | undefined {
+    const e = this.get(path);
+    if (!e) return undefined;
+    return this.vouches(e.size, e.mtimeMs, e.ino, e.mode, st) ? e : undefined;
+  }
+
+  private vouches(size: number, mtimeMs: number, ino: number, mode: number, st: StatInfo): boolean {
+    if (size !== st.size || mtimeMs !== st.mtimeMs || ino !== st.ino || mode !== st.mode) return false;
+    if (mtimeMs >= this.stamp) {
+      // racy: re-hashed now, and the cache is rewritten so its newer stamp vouches for it next time
+      this.dirty = true;
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * A forward pass over the entries for paths asked in walk order: `find`
+   * gives the record of a path (or -1), `vouches` whether its stat data still
+   * match, `copyTo` its object into a work list. Entries set since load are
+   * folded in first.
+   */
+  cursor(): StatCursor {
+    this.compact();
+    let off = 0;
+    let left = this.baseCount;
+    let prev = '';
+    let cur: string | null = null;
+    let curOff = -1;
+    const b = this.base;
+    const next = (): void => {
+      if (!left) {
+        cur = null;
+        return;
+      }
+      left--;
+      const k = b.readUInt16LE(off);
+      const n = b.readUInt16LE(off + 2);
+      cur = prev.slice(0, k) + b.toString('utf8', off + 4, off + 4 + n);
+      curOff = off + 4 + n;
+      off = curOff + 61;
+      prev = cur;
+    };
+    next();
+    return {
+      find: (path: string): number => {
+        while (cur !== null) {
+          if (cur === path) {
+            const o = curOff;
+            next();
+            return o;
+          }
+          if (compareWalkOrder(cur, path) > 0) return -1;
+          next();
+        }
+        return -1;
+      },
+      vouches: (o: number, st: StatInfo): boolean =>
+        this.vouches(b.readDoubleLE(o), b.readDoubleLE(o + 8), b.readDoubleLE(o + 16), b.readUInt32LE(o + 24), st),
+      copyTo: (o: number, list: WorkList, i: number): void =>
+        list.setId(i, OBJ_NAME[b[o + 28]!] ?? 'blob', b.subarray(o + 29, o + 61)),
+      objAt: (o: number): EntryObj => OBJ_NAME[b[o + 28]!] ?? 'blob',
+      idAt: (o: number): ObjectId => b.toString('hex', o + 29, o + 61),
+    };
+  }
+
+  /**
+   * Every entry from now on is the hashed folder's files and symlinks (what a
+   * commit recorded); the old entries are let go. `changed`: the list differs
+   * from what the cache held (the cache is written on save).
+   */
+  replaceWith(list: WorkList, changed: boolean): void {
+    this.list = list;
+    this.base = EMPTY;
+    this.baseCount = 0;
+    this.index = undefined;
+    this.overlay.clear();
+    if (changed) this.dirty = true;
+  }
 
   setTree(digest: string, id: ObjectId): void {
     if (this.tree?.digest !== digest || this.tree.id !== id) this.dirty = true;
@@ -108,76 +223,249 @@ export class StatCache {
   }
 
   set(path: string, e: CacheEntry): void {
-    const old = this.entries.get(path);
+    if (this.list) this.compact();
+    const old = this.get(path);
     if (
       !old ||
       old.id !== e.id ||
+      old.obj !== e.obj ||
       old.size !== e.size ||
       old.mtimeMs !== e.mtimeMs ||
       old.ino !== e.ino ||
       old.mode !== e.mode
     )
       this.dirty = true;
-    this.entries.set(path, e);
+    this.overlay.set(path, e);
+  }
+
+  /** Fold the entries set since load (or the replacing list) into the records. */
+  private compact(): void {
+    if (!this.overlay.size && !this.list) return;
+    const all = this.entries;
+    const paths = [...all.keys()].sort(compareWalkOrder);
+    const w = new RecordWriter();
+    for (const p of paths) w.add(p, all.get(p)!);
+    this.list = undefined;
+    this.overlay.clear();
+    this.index = undefined;
+    this.base = w.done();
+    this.baseCount = paths.length;
   }
 
   /** Write the cache; `keep` drops paths that are gone. Skipped when nothing changed. */
   async save(fs: FsPromises, path: string, keep?: (p: string) => boolean): Promise<void> {
-    let dropped = false;
-    if (keep) for (const p of this.entries.keys()) if (!keep(p)) dropped = true;
-    if (!this.dirty && !dropped) return;
-    await writeFileAtomic(fs, path, encode(this, keep), { durable: false });
+    if (keep) {
+      const all = this.entries;
+      for (const p of all.keys()) {
+        if (keep(p)) continue;
+        this.dirty = true;
+        this.overlay.delete(p);
+      }
+      if (this.dirty) {
+        this.compact();
+        const w = new RecordWriter();
+        let n = 0;
+        forEachRecord(this.base, this.baseCount, (p, o) => {
+          if (!keep(p)) return;
+          w.add(p, entryAt(this.base, o));
+          n++;
+        });
+        this.base = w.done();
+        this.baseCount = n;
+        this.index = undefined;
+      }
+    }
+    if (!this.dirty) return;
+    await writeFileAtomic(fs, path, await this.encode(), { durable: false });
     this.dirty = false;
+  }
+
+  /** Take decoded records (see decode); records out of walk order are sorted. */
+  adopt(records: Buffer, count: number, sorted: boolean): void {
+    this.base = records;
+    this.baseCount = count;
+    if (sorted) return;
+    const all = new Map<string, CacheEntry>();
+    forEachRecord(records, count, (p, o) => all.set(p, entryAt(records, o)));
+    for (const [p, e] of all) this.overlay.set(p, e);
+    this.base = EMPTY;
+    this.baseCount = 0;
+    this.compact();
+    this.dirty = true;
+  }
+
+  /**
+   * The file's bytes. The records go through a deflate stream in pieces of
+   * ~1 MiB, so a million entries never sit in memory whole next to their
+   * compressed form (80 MB of records and as many again for a copy).
+   */
+  private async encode(): Promise<Buffer> {
+    const head = Buffer.alloc(5 + 128);
+    let o = 0;
+    const d = createDeflateRaw({ level: 6 });
+    const out: Buffer[] = [MAGIC];
+    d.on('data', (c: Buffer) => out.push(c));
+    const ended = new Promise<void>((resolve, reject) => {
+      d.on('end', resolve);
+      d.on('error', reject);
+    });
+    const write = (b: Buffer) => new Promise<void>((resolve, reject) => d.write(b, (e) => (e ? reject(e) : resolve())));
+    const l = this.list;
+    if (!l) this.compact();
+    const count = l ? countFiles(l) : this.baseCount;
+    head.writeUInt32LE(count, o);
+    o += 4;
+    head[o++] = (this.tree ? 1 : 0) | (this.head ? 2 : 0);
+    if (this.tree) {
+      o += head.write(this.tree.digest, o, 32, 'hex');
+      o += head.write(this.tree.id, o, 32, 'hex');
+    }
+    if (this.head) {
+      o += head.write(this.head.snapshot, o, 32, 'hex');
+      o += head.write(this.head.tree, o, 32, 'hex');
+    }
+    await write(head.subarray(0, o));
+    const PIECE = 1024 * 1024;
+    if (l) {
+      const w = new RecordWriter(PIECE + 64 * 1024);
+      for (let i = 0; i < l.length; i++) {
+        if (!l.hasId(i) || l.gone(i)) continue;
+        w.addRow(l.path(i), l, i);
+        if (w.length >= PIECE) await write(w.take());
+      }
+      await write(w.take());
+    } else {
+      for (let at = 0; at < this.base.length; at += PIECE) await write(this.base.subarray(at, at + PIECE));
+    }
+    d.end();
+    await ended;
+    const h = createHash('sha256');
+    for (const c of out) h.update(c);
+    out.push(h.digest());
+    return Buffer.concat(out);
   }
 }
 
+/** See StatCache.cursor. */
+export interface StatCursor {
+  /** the record of `path` (-1: none); paths must be asked in walk order */
+  find(path: string): number;
+  vouches(record: number, st: StatInfo): boolean;
+  copyTo(record: number, list: WorkList, row: number): void;
+  objAt(record: number): EntryObj;
+  idAt(record: number): ObjectId;
+}
+
+const EMPTY = Buffer.alloc(0);
 const MAGIC = Buffer.from('VSC2', 'latin1');
 const SUM = 32;
 const OBJ_CODE: Record<string, number> = { blob: 1, chunklist: 2 };
 const OBJ_NAME: EntryObj[] = ['blob', 'blob', 'chunklist'];
 
-function encode(c: StatCache, keep?: (p: string) => boolean): Buffer {
-  const paths = [...c.entries.keys()].filter((p) => !keep || keep(p));
-  let bytes = 8 + 128;
-  for (const p of paths) bytes += 4 + Buffer.byteLength(p) + 61;
-  const b = Buffer.alloc(bytes);
+function countFiles(l: WorkList): number {
+  let n = 0;
+  for (let i = 0; i < l.length; i++) if (l.hasId(i) && !l.gone(i)) n++;
+  return n;
+}
+
+/** Each record's path and the offset of its data (after the path). */
+function forEachRecord(b: Buffer, count: number, fn: (path: string, data: number) => void): void {
   let o = 0;
-  b.writeUInt32LE(paths.length, o);
-  o += 4;
-  const flags = (c.tree ? 1 : 0) | (c.head ? 2 : 0);
-  b[o++] = flags;
-  if (c.tree) {
-    o += b.write(c.tree.digest, o, 32, 'hex');
-    o += b.write(c.tree.id, o, 32, 'hex');
-  }
-  if (c.head) {
-    o += b.write(c.head.snapshot, o, 32, 'hex');
-    o += b.write(c.head.tree, o, 32, 'hex');
-  }
   let prev = '';
-  for (const p of paths) {
-    const e = c.entries.get(p)!;
+  for (let i = 0; i < count; i++) {
+    const k = b.readUInt16LE(o);
+    const n = b.readUInt16LE(o + 2);
+    const p = prev.slice(0, k) + b.toString('utf8', o + 4, o + 4 + n);
+    fn(p, o + 4 + n);
+    o += 4 + n + 61;
+    prev = p;
+  }
+}
+
+function entryAt(b: Buffer, o: number): CacheEntry {
+  return {
+    size: b.readDoubleLE(o),
+    mtimeMs: b.readDoubleLE(o + 8),
+    ino: b.readDoubleLE(o + 16),
+    mode: b.readUInt32LE(o + 24),
+    obj: OBJ_NAME[b[o + 28]!] ?? 'blob',
+    id: b.toString('hex', o + 29, o + 61),
+  };
+}
+
+/** Appends records (shared prefix with the previous path, suffix, stat data, object) to a growing buffer. */
+class RecordWriter {
+  private b: Buffer;
+  private o = 0;
+  private prev = '';
+  constructor(capacity = 4096) {
+    this.b = Buffer.allocUnsafe(Math.max(capacity, 4096));
+  }
+
+  private head(p: string): void {
     let k = 0;
+    const prev = this.prev;
     const max = Math.min(prev.length, p.length, 0xffff);
     while (k < max && prev.charCodeAt(k) === p.charCodeAt(k)) k++;
     // never split a surrogate pair
     if (k > 0 && k < p.length && p.charCodeAt(k - 1) >= 0xd800 && p.charCodeAt(k - 1) <= 0xdbff) k--;
-    const suffix = Buffer.from(p.slice(k), 'utf8');
-    b.writeUInt16LE(k, o);
-    b.writeUInt16LE(suffix.length, o + 2);
-    o += 4;
-    o += suffix.copy(b, o);
+    const suffix = p.length - k;
+    this.room(4 + suffix * 3 + 61);
+    const n = this.b.write(p.slice(k), this.o + 4, 'utf8');
+    this.b.writeUInt16LE(k, this.o);
+    this.b.writeUInt16LE(n, this.o + 2);
+    this.o += 4 + n;
+    this.prev = p;
+  }
+
+  private room(n: number): void {
+    if (this.o + n <= this.b.length) return;
+    const b = Buffer.allocUnsafe(Math.max(this.o + n, Math.ceil(this.b.length * 1.5)));
+    this.b.copy(b, 0, 0, this.o);
+    this.b = b;
+  }
+
+  add(p: string, e: CacheEntry): void {
+    this.head(p);
+    const b = this.b;
+    const o = this.o;
     b.writeDoubleLE(e.size, o);
     b.writeDoubleLE(e.mtimeMs, o + 8);
     b.writeDoubleLE(e.ino, o + 16);
     b.writeUInt32LE(e.mode >>> 0, o + 24);
     b[o + 28] = OBJ_CODE[e.obj] ?? 1;
-    o += 29;
-    o += b.write(e.id, o, 32, 'hex');
-    prev = p;
+    b.write(e.id, o + 29, 32, 'hex');
+    this.o += 61;
   }
-  const body = Buffer.concat([MAGIC, deflateRawSync(b.subarray(0, o), { level: 6 })]);
-  return Buffer.concat([body, createHash('sha256').update(body).digest()]);
+
+  addRow(p: string, l: WorkList, i: number): void {
+    this.head(p);
+    const b = this.b;
+    const o = this.o;
+    b.writeDoubleLE(l.size(i), o);
+    b.writeDoubleLE(l.mtimeMs(i), o + 8);
+    b.writeDoubleLE(l.ino(i), o + 16);
+    b.writeUInt32LE(l.mode(i) >>> 0, o + 24);
+    b[o + 28] = OBJ_CODE[l.obj(i)] ?? 1;
+    l.idBytes(i).copy(b, o + 29);
+    this.o += 61;
+  }
+
+  done(): Buffer {
+    return this.b.subarray(0, this.o);
+  }
+
+  get length(): number {
+    return this.o;
+  }
+
+  /** The records written so far; the next ones go to a new buffer (the prefix carries on). */
+  take(): Buffer {
+    const piece = this.b.subarray(0, this.o);
+    this.b = Buffer.allocUnsafe(this.b.length);
+    this.o = 0;
+    return piece;
+  }
 }
 
 function decode(c: StatCache, raw: Buffer): void {
@@ -197,7 +485,7 @@ function decode(c: StatCache, raw: Buffer): void {
   let o = 0;
   const count = b.readUInt32LE(o);
   o += 4;
-  const flags = b[o++];
+  const flags = b[o++]!;
   if (flags & 1) {
     c.tree = { digest: b.toString('hex', o, o + 32), id: b.toString('hex', o + 32, o + 64) };
     o += 64;
@@ -206,25 +494,23 @@ function decode(c: StatCache, raw: Buffer): void {
     c.head = { snapshot: b.toString('hex', o, o + 32), tree: b.toString('hex', o + 32, o + 64) };
     o += 64;
   }
+  const records = b.subarray(o);
+  // check the bounds, and the order: a cache not in walk order (older Vaults) is sorted now
+  let sorted = true;
   let prev = '';
+  let r = 0;
   for (let i = 0; i < count; i++) {
-    const k = b.readUInt16LE(o);
-    const n = b.readUInt16LE(o + 2);
-    o += 4;
-    const p = prev.slice(0, k) + b.toString('utf8', o, o + n);
-    o += n;
-    c.entries.set(p, {
-      size: b.readDoubleLE(o),
-      mtimeMs: b.readDoubleLE(o + 8),
-      ino: b.readDoubleLE(o + 16),
-      mode: b.readUInt32LE(o + 24),
-      obj: OBJ_NAME[b[o + 28]] ?? 'blob',
-      id: b.toString('hex', o + 29, o + 61),
-    });
-    o += 61;
+    if (r + 4 > records.length) throw new Error('stat cache is truncated');
+    const k = records.readUInt16LE(r);
+    const n = records.readUInt16LE(r + 2);
+    if (k > prev.length || r + 4 + n + 61 > records.length) throw new Error('stat cache is truncated');
+    const p = prev.slice(0, k) + records.toString('utf8', r + 4, r + 4 + n);
+    if (sorted && i > 0 && compareWalkOrder(prev, p) >= 0) sorted = false;
+    r += 4 + n + 61;
     prev = p;
   }
-  if (o !== b.length) throw new Error('stat cache has trailing bytes');
+  if (r !== records.length) throw new Error('stat cache has trailing bytes');
+  c.adopt(records, count, sorted);
 }
 
 /**
@@ -234,9 +520,22 @@ function decode(c: StatCache, raw: Buffer): void {
  * object is read. A commit reads a file again when this says no, so a tree
  * never names an object the vault does not have.
  */
-export async function storedAsCached(db: ObjectDatabase, e: CacheEntry, size: number): Promise<boolean> {
-  const loc = db.locate(e.id);
-  if (!loc) return db.has(e.id);
-  if (loc.entry.type !== e.obj) return false;
-  return e.obj !== 'blob' || loc.entry.rawLength === size;
+export async function storedAsCached(
+  db: ObjectDatabase,
+  e: { readonly id: ObjectId | Uint8Array; readonly obj: EntryObj },
+  size: number,
+): Promise<boolean> {
+  return packedAsCached(db, e, size) ?? db.has(typeof e.id === 'string' ? e.id : Buffer.from(e.id).toString('hex'));
+}
+
+/** storedAsCached for a packed object, without waiting (null: not packed, ask `db.has`). */
+export function packedAsCached(
+  db: ObjectDatabase,
+  e: { readonly id: ObjectId | Uint8Array; readonly obj: EntryObj },
+  size: number,
+): boolean | null {
+  const loc = db.packedKind(e.id);
+  if (!loc) return null;
+  if (loc.type !== e.obj) return false;
+  return e.obj !== 'blob' || loc.rawLength === size;
 }

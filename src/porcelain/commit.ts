@@ -6,7 +6,8 @@ import type { ObjectWriter } from '../plumbing/ObjectWriter.js';
 import { acquireLock } from '../plumbing/lock.js';
 import type { SkipKind } from '../plumbing/scanWorktree.js';
 import { StatCache } from '../plumbing/statCache.js';
-import { writeTrees, type FlatEntry } from '../plumbing/trees.js';
+import type { FlatEntry } from '../plumbing/trees.js';
+import { writeListTrees } from '../plumbing/writeListTrees.js';
 import { runAttachments, type AttachmentWarning, type CommitAttachment } from './attachments.js';
 import { diffTreeIds } from './diffTrees.js';
 import { readHead, updateRef } from '../refs/refs.js';
@@ -136,7 +137,7 @@ export async function commit(opts: CommitOptions): Promise<CommitResult> {
       id,
       parent: head.id,
       tree,
-      files: hashed.entries.filter((e) => e.kind !== 'dir').length,
+      files: hashed.files,
       bytes: hashed.bytesTotal,
       filesRead: hashed.filesRead,
       bytesRead: hashed.bytesRead,
@@ -187,7 +188,7 @@ async function rootTree(
   const { cache } = hashed;
   const cached = cache.tree?.digest === hashed.digest ? cache.tree.id : null;
   if (cached && (cached === parentTree || (await vault.db.has(cached)))) return cached;
-  return writeTrees(hashed.entries, writer);
+  return writeListTrees(hashed.list, writer);
 }
 
 /**
@@ -265,7 +266,7 @@ async function writeSnapshot(
   return id;
 }
 
-/** Record the tree these entries gave and the snapshot HEAD now names; drop paths that are gone. */
+/** The hashed folder becomes the cache's entries; record the tree they gave and the snapshot HEAD now names. */
 async function saveCache(
   vault: Vault,
   hashed: HashedWorktree,
@@ -274,8 +275,8 @@ async function saveCache(
   headTree: ObjectId | null,
 ): Promise<void> {
   const { cache } = hashed;
-  const live = new Set(hashed.entries.map((e) => e.path));
+  cache.replaceWith(hashed.list, hashed.cacheChanged);
   cache.setTree(hashed.digest, tree);
   if (head && headTree) cache.setHead(head, headTree);
-  await cache.save(vault.fs, vault.db.paths.index, (p) => live.has(p));
+  await cache.save(vault.fs, vault.db.paths.index);
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { fsError } from '../errors.js';
 import { hashObject } from '../objects/hashObject.js';
 import type { ObjectId } from '../objects/types.js';
@@ -9,8 +8,10 @@ import { loadIgnoreRules } from '../plumbing/ignoreRules.js';
 import type { ObjectDatabase } from '../plumbing/ObjectDatabase.js';
 import type { ObjectWriter, WriterStats } from '../plumbing/ObjectWriter.js';
 import { SharedIdSet } from '../plumbing/sharedIdSet.js';
-import { StatCache, storedAsCached, type CacheEntry, type StatInfo } from '../plumbing/statCache.js';
-import { scanWorktree, type SkipKind, type WorkEntry } from '../plumbing/scanWorktree.js';
+import { packedAsCached, StatCache, storedAsCached, type StatCursor } from '../plumbing/statCache.js';
+import { scanWorktree, type SkipKind } from '../plumbing/scanWorktree.js';
+import type { WorkList } from '../plumbing/workList.js';
+import { digestOf } from '../plumbing/workListDigest.js';
 import {
   FileChangedError,
   FileUnreadableError,
@@ -68,8 +69,14 @@ export type WorkTreeEntry =
   FlatEntry | (Omit<FlatEntry, 'id' | 'obj'> & { kind: 'dir'; id?: undefined; obj?: undefined });
 
 export interface HashedWorktree {
-  /** every file, symlink and folder, with ids (folders without) */
+  /** every file, symlink and folder in walk order, as columns; files with ids, skipped ones marked gone */
+  readonly list: WorkList;
+  /** the same as objects, made when first asked for (~0.5 KiB a path: fine for hundreds of thousands) */
   readonly entries: WorkTreeEntry[];
+  /** files and symlinks hashed (in the result) */
+  readonly files: number;
+  /** the list differs from the stat cache's entries: a commit rewrites the cache */
+  readonly cacheChanged: boolean;
   readonly cache: StatCache;
   readonly filesTotal: number;
   readonly bytesTotal: number;
@@ -108,22 +115,38 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
   const { vault } = opts;
   const { fs, workTree, db } = vault;
   const ignore = await loadIgnoreRules(fs, workTree, vaultInsideWorkTree(vault));
-  const scanned = await scanWorktree({ fs, workTree, ignore, onSkip: opts.onSkip, onGitFolder: opts.onGitFolder });
   const cache = opts.cache ?? (await StatCache.load(fs, db.paths.index));
+  // the cache is matched as the scan lists files (walk order both), see CacheMatch
+  const matcher = cacheMatch(cache);
+  const list = await scanWorktree({
+    fs,
+    workTree,
+    ignore,
+    onSkip: opts.onSkip,
+    onGitFolder: opts.onGitFolder,
+    expected: cache.size,
+    onFile: (l, row, path) => matcher.match(l, row, path),
+  });
   const chunker = chunkerFromConfig(vault.config.chunker);
-  const files = scanned.filter((e) => e.kind !== 'dir');
-  const bytesTotal = files.reduce((s, e) => s + (e.kind === 'symlink' ? 0 : e.stat.size), 0);
+  let filesTotal = 0;
+  let bytesTotal = 0;
+  for (let i = 0; i < list.length; i++) {
+    if (list.isDir(i)) continue;
+    filesTotal++;
+    if (list.kind(i) !== 'symlink') bytesTotal += list.size(i);
+  }
 
-  const { results, toRead, early } = await fromCache(opts, db, cache, scanned);
-  const bytesToRead = toRead.reduce((s, e) => s + (e.kind === 'symlink' ? 0 : e.stat.size), 0);
-  let done = files.length - toRead.length;
+  const { toRead, early, cacheChanged } = await fromCache(opts, db, cache, list, matcher);
+  const sizeOf = (i: number) => (list.kind(i) === 'symlink' ? 0 : list.size(i));
+  const bytesToRead = toRead.reduce((s, i) => s + sizeOf(i), 0);
+  let done = filesTotal - toRead.length;
   let bytes = bytesTotal - bytesToRead;
   let filesRead = 0;
   let bytesRead = 0;
   let reported = 0;
   const report = (phase: Progress['phase']) => {
     reported = bytes;
-    opts.onProgress?.({ phase, files: done, filesTotal: files.length, bytes, bytesTotal });
+    opts.onProgress?.({ phase, files: done, filesTotal, bytes, bytesTotal });
   };
   report('scan');
 
@@ -133,9 +156,11 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
   if (useWorkers) {
     await db.ready();
     // room for every known id plus an upper bound of the new ones
-    let expected = 64 + scanned.length;
+    // (folders get a tree each; files are counted below, not twice: at a million small files every slot counted
+    // is 20 bytes of shared memory that gets touched)
+    let expected = 64 + (list.length - filesTotal);
     for (const _ of db.ids()) expected++;
-    for (const e of toRead) expected += Math.ceil(e.stat.size / chunker.minSize) + 2;
+    for (const i of toRead) expected += Math.ceil(sizeOf(i) / chunker.minSize) + 2;
     shared = SharedIdSet.create(expected);
     for (const id of db.ids()) shared.add(id);
   }
@@ -161,45 +186,33 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
   const bufferSize = chunker.maxSize + 1024 * 1024;
   const buffers: ReadBuffer[] = [];
 
-  const record = (e: WorkEntry, r: StoredFile) => {
+  const record = (i: number, r: StoredFile) => {
     // the file may have changed between listing and reading: record what was read
-    const st: StatInfo = r.stat;
-    results.set(e.path, {
-      path: e.path,
-      kind: st.mode & 0o111 ? 'exec' : 'file',
-      size: r.size,
-      mtime: Math.trunc(st.mtimeMs),
-      obj: r.obj,
-      id: r.id,
-    });
-    cache.set(e.path, { ...st, obj: r.obj, id: r.id });
+    list.setStat(i, r.stat);
+    list.setKind(i, r.stat.mode & 0o111 ? 'exec' : 'file');
+    list.setTreeSize(i, r.size);
+    list.setId(i, r.obj, r.id);
   };
 
-  const one = async (e: WorkEntry, here: boolean): Promise<void> => {
-    const abs = diskPath(workTree, e.path);
+  const one = async (i: number, here: boolean): Promise<void> => {
+    const path = list.path(i);
+    const abs = diskPath(workTree, path);
     try {
-      if (e.kind === 'symlink') {
+      if (list.kind(i) === 'symlink') {
         // the target's exact bytes (a target need not be UTF-8)
         const target = (await fs.readlink(abs, { encoding: 'buffer' })) as unknown as Buffer;
         const id = hashObject('blob', target);
         if (writer && !(await writer.known(id))) await writer.put('blob', target, { id, compress: true });
-        results.set(e.path, {
-          path: e.path,
-          kind: 'symlink',
-          size: target.length,
-          mtime: Math.trunc(e.stat.mtimeMs),
-          obj: 'blob',
-          id,
-        });
-        cache.set(e.path, { ...e.stat, obj: 'blob', id });
+        list.setTreeSize(i, target.length);
+        list.setId(i, 'blob', id);
         return;
       }
       filesRead++;
       if (pool && !here) {
-        const r = await pool.storeFile(abs, e.path, opts.store);
+        const r = await pool.storeFile(abs, path, opts.store);
         bytes += r.size;
         bytesRead += r.read;
-        record(e, r);
+        record(i, r);
         if (bytes - reported >= 8 * 1024 * 1024) report('read');
         return;
       }
@@ -208,7 +221,7 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
         const r = await storeFile({
           fs,
           path: abs,
-          plan: (size, head) => planFile(chunker, e.path, size, head),
+          plan: (size, head) => planFile(chunker, path, size, head),
           sink: writer,
           buffer,
           onBytes: (n) => {
@@ -218,22 +231,24 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
             if (bytes - reported >= 8 * 1024 * 1024) report('read');
           },
         });
-        record(e, r);
+        record(i, r);
       } finally {
         buffers.push(buffer);
       }
     } catch (err) {
-      if (isNotFound(err) || err instanceof FileVanishedError)
-        return opts.onSkip?.(e.path, 'vanished while it was read', 'vanished');
-      if (err instanceof FileChangedError) return opts.onSkip?.(e.path, err.message, 'changed');
-      if (err instanceof FileUnreadableError)
-        return opts.onSkip?.(e.path, 'unreadable: permission denied', 'unreadable');
+      const skip = (reason: string, kind: SkipKind) => {
+        list.setGone(i);
+        opts.onSkip?.(path, reason, kind);
+      };
+      if (isNotFound(err) || err instanceof FileVanishedError) return skip('vanished while it was read', 'vanished');
+      if (err instanceof FileChangedError) return skip(err.message, 'changed');
+      if (err instanceof FileUnreadableError) return skip('unreadable: permission denied', 'unreadable');
       throw fsError(err, 'read', abs);
     }
   };
 
   // biggest files first: the last minutes of a commit should not be one worker alone on a 200 MB file
-  if (pool) toRead.sort((a, b) => b.stat.size - a.stat.size);
+  if (pool) toRead.sort((a, b) => sizeOf(b) - sizeOf(a));
   const concurrency = pool ? threads * 3 : 4;
   /** files kept queued per worker, so a worker never waits while this thread reads a big file */
   const depth = 3 * (pool ? Math.max(1, threads - 1) : 1);
@@ -241,10 +256,10 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
   let failure: unknown;
   let workerStats: WriterStats = { objects: 0, rawBytes: 0, storedBytes: 0 };
   try {
-    for (const e of toRead) {
+    for (const i of toRead) {
       if (failure) break;
       const here = !pool || (mainHelps && pool.pending >= depth);
-      const p: Promise<void> = one(e, here)
+      const p: Promise<void> = one(i, here)
         .catch((err) => {
           failure ??= err;
         })
@@ -269,11 +284,20 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
   }
   report('write');
 
-  const { entries, digest } = early ?? assemble(scanned, results);
+  const digest = early ?? digestOf(list);
+  let files = 0;
+  for (let i = 0; i < list.length; i++) if (list.hasId(i)) files++;
+  let entries: WorkTreeEntry[] | undefined;
   return {
-    entries,
+    list,
+    get entries() {
+      entries ??= entriesOf(list);
+      return entries;
+    },
+    files,
+    cacheChanged: cacheChanged || toRead.length > 0,
     cache,
-    filesTotal: files.length,
+    filesTotal,
     bytesTotal,
     filesRead,
     bytesRead,
@@ -284,81 +308,105 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
 }
 
 /**
- * Split the files into those the stat cache vouches for (their entries) and
- * those to read. With store, a cached id that names no stored object sends its
- * file back to be read, unless nothing is read and the entries give the tree
- * HEAD names (no tree is written then). `early`: the assembled entries when
- * nothing is to be read.
+ * Give each file the stat cache vouches for its id (one forward pass: the
+ * cache is in walk order) and list those to read. With store, a cached id that
+ * names no stored object sends its file back to be read, unless nothing is
+ * read and the entries give the tree HEAD names (no tree is written then).
+ * `early`: the digest when nothing is to be read; `cacheChanged`: entries the
+ * cache held are gone (or it must be rewritten anyway).
  */
 async function fromCache(
   opts: HashWorktreeOptions,
   db: ObjectDatabase,
   cache: StatCache,
-  scanned: readonly WorkEntry[],
-): Promise<{ results: Map<string, FlatEntry>; toRead: WorkEntry[]; early: Assembled | null }> {
-  const results = new Map<string, FlatEntry>();
-  const toRead: WorkEntry[] = [];
-  const hits: { e: WorkEntry; hit: CacheEntry }[] = [];
-  for (const e of scanned) {
-    if (e.kind === 'dir') continue;
-    const hit = cache.lookup(e.path, e.stat);
-    if (!hit) {
-      toRead.push(e);
-      continue;
-    }
-    hits.push({ e, hit });
-    const { path, kind } = e;
-    results.set(path, { path, kind, size: e.stat.size, mtime: Math.trunc(e.stat.mtimeMs), obj: hit.obj, id: hit.id });
-  }
-  let early = toRead.length ? null : assemble(scanned, results);
-  if (!opts.store) return { results, toRead, early };
-  const headsTree = early !== null && cache.tree?.digest === early.digest && cache.tree.id === opts.headTree;
-  const missing = headsTree ? [] : await notStored(db, hits);
-  for (const e of missing) results.delete(e.path);
+  list: WorkList,
+  matcher: CacheMatch,
+): Promise<{ toRead: number[]; early: string | null; cacheChanged: boolean }> {
+  matcher.finish();
+  const { toRead, matched, held } = matcher;
+  const cacheChanged = matched !== held || cache.dirty;
+  let early = toRead.length ? null : digestOf(list);
+  if (!opts.store) return { toRead, early, cacheChanged };
+  const headsTree = early !== null && cache.tree?.digest === early && cache.tree.id === opts.headTree;
+  const missing = headsTree ? [] : await notStored(db, list);
+  for (const i of missing) list.clearId(i);
   toRead.push(...missing);
   if (missing.length) early = null;
-  return { results, toRead, early };
+  return { toRead, early, cacheChanged };
 }
 
-interface Assembled {
-  readonly entries: WorkTreeEntry[];
-  readonly digest: string;
+/** The stat cache matched against the files of a scan as it lists them (see fromCache). */
+interface CacheMatch {
+  match(list: WorkList, row: number, path: string): void;
+  /**
+   * Let the cache's cursor go once the scan is over: it holds the cache's records, which a commit drops
+   * (StatCache.replaceWith) before saving; a cursor kept alive by this scope held them (80 MB at 1M files).
+   */
+  finish(): void;
+  /** rows the cache does not vouch for, in walk order */
+  readonly toRead: number[];
+  /** files the cache had an entry for, and the entries it held */
+  readonly matched: number;
+  readonly held: number;
 }
 
-/** The hashed entries in scan order (a file that was skipped is left out), and their digest (see StatCache.tree). */
-function assemble(scanned: readonly WorkEntry[], results: ReadonlyMap<string, FlatEntry>): Assembled {
+function cacheMatch(cache: StatCache): CacheMatch {
+  const held = cache.size;
+  let cursor: StatCursor | null = cache.cursor();
+  const m = {
+    toRead: [] as number[],
+    matched: 0,
+    held,
+    match(l: WorkList, row: number, path: string): void {
+      if (!cursor) throw new Error('cache match after finish');
+      const rec = cursor.find(path);
+      if (rec >= 0) m.matched++;
+      if (rec >= 0 && cursor.vouches(rec, l.stat(row))) cursor.copyTo(rec, l, row);
+      else m.toRead.push(row);
+    },
+    finish(): void {
+      cursor = null;
+    },
+  };
+  return m;
+}
+
+/** The hashed entries in walk order as objects (a file that was skipped is left out). */
+function entriesOf(list: WorkList): WorkTreeEntry[] {
   const entries: WorkTreeEntry[] = [];
-  for (const e of scanned) {
-    if (e.kind === 'dir') entries.push({ path: e.path, kind: 'dir', size: 0, mtime: 0 });
-    else {
-      const r = results.get(e.path);
-      if (r) entries.push(r);
-    }
+  for (let i = 0; i < list.length; i++) {
+    const path = list.path(i);
+    if (list.isDir(i)) entries.push({ path, kind: 'dir', size: 0, mtime: 0 });
+    else if (list.hasId(i))
+      entries.push({
+        path,
+        kind: list.kind(i) as FlatEntry['kind'],
+        size: list.treeSize(i),
+        mtime: Math.trunc(list.mtimeMs(i)),
+        obj: list.obj(i),
+        id: list.id(i),
+      });
   }
-  // fed to the hash in pieces of ~64 KiB: the same digest as one string, without a string of every entry at once
-  // (150 MB at a million files)
-  const h = createHash('sha256');
-  let text = 'tree-v1\n';
-  for (const e of entries) {
-    text += `${e.path}\0${e.kind}\0${e.size}\0${e.mtime}\0${e.obj ?? ''}\0${e.id ?? ''}\n`;
-    if (text.length >= 65536) {
-      h.update(text);
-      text = '';
-    }
-  }
-  return { entries, digest: h.update(text).digest('hex') };
+  return entries;
 }
 
 /**
- * The files whose cached id does not name an object the vault has, of the
+ * The rows whose cached id does not name an object the vault has, of the
  * cached kind and size (storedAsCached: an index lookup each, no read). A
  * commit reads them again, so no tree names a missing object whatever the
  * stat cache says.
  */
-async function notStored(db: ObjectDatabase, hits: readonly { e: WorkEntry; hit: CacheEntry }[]): Promise<WorkEntry[]> {
-  if (!hits.length) return [];
+async function notStored(db: ObjectDatabase, list: WorkList): Promise<number[]> {
+  const missing: number[] = [];
+  let any = false;
+  for (let i = 0; i < list.length && !any; i++) any = list.hasId(i);
+  if (!any) return missing;
   await db.ready();
-  const missing: WorkEntry[] = [];
-  for (const { e, hit } of hits) if (!(await storedAsCached(db, hit, e.stat.size))) missing.push(e);
+  for (let i = 0; i < list.length; i++) {
+    if (!list.hasId(i)) continue;
+    const e = { id: list.idBytes(i), obj: list.obj(i) };
+    // packed (nearly always): answered without a promise each
+    if (!(packedAsCached(db, e, list.size(i)) ?? (await storedAsCached(db, e, list.size(i))))) missing.push(i);
+  }
   return missing;
 }

@@ -1,11 +1,13 @@
 import type { ObjectId } from '../objects/types.js';
-import { flattenTree, type FlatEntry } from '../plumbing/trees.js';
+import type { FlatEntry } from '../plumbing/trees.js';
+import { diffWorkList } from './diffWorkList.js';
 import { readHead } from '../refs/refs.js';
 import { diffFlat, type Change } from './diffTrees.js';
 import { hashWorktree, incomplete, type Progress, type Skipped, type WorkTreeEntry } from './hashWorktree.js';
 import type { Vault } from './openVault.js';
 import { decodeSnapshot } from '../objects/snapshot.js';
 import type { SkipKind } from '../plumbing/scanWorktree.js';
+import { StatCache } from '../plumbing/statCache.js';
 
 export interface StatusOptions {
   vault: Vault;
@@ -34,11 +36,16 @@ export interface StatusResult {
 export async function status(opts: StatusOptions): Promise<StatusResult> {
   const { vault } = opts;
   const head = await readHead(vault.refs);
-  const headTree = head.id ? decodeSnapshot(await vault.db.readTyped(head.id, 'snapshot'), head.id).tree : null;
+  const cache = await StatCache.load(vault.fs, vault.db.paths.index);
+  // the stat cache records HEAD's tree: no pack index to load for the snapshot (a clean status then reads none)
+  let headTree: ObjectId | null = null;
+  if (head.id && cache.head?.snapshot === head.id) headTree = cache.head.tree;
+  else if (head.id) headTree = decodeSnapshot(await vault.db.readTyped(head.id, 'snapshot'), head.id).tree;
   const skipped: Skipped[] = [];
   const hashed = await hashWorktree({
     vault,
     store: false,
+    cache,
     onProgress: opts.onProgress,
     onSkip: (path, reason, kind) => {
       skipped.push({ path, reason, kind });
@@ -49,33 +56,25 @@ export async function status(opts: StatusOptions): Promise<StatusResult> {
   // like an unchanged commit: entries that give the tree the stat cache recorded, and it is HEAD's, are clean
   // without reading HEAD's trees
   const tree = hashed.cache.tree;
-  if (headTree && tree?.digest === hashed.digest && tree.id === headTree)
-    return {
-      head: head.id,
-      added: [],
-      modified: [],
-      deleted: [],
-      renamed: [],
-      worktree: hashed.entries,
-      clean: true,
-      skipped,
-      complete: !incomplete(skipped),
-    };
-  const before = headTree ? await flattenTree(vault.db, headTree) : new Map<string, FlatEntry>();
+  const unchanged = headTree !== null && tree?.digest === hashed.digest && tree.id === headTree;
+  // otherwise only the folders whose tree differs from HEAD's are compared (see diffWorkList)
+  const { before, after } = unchanged
+    ? { before: new Map<string, FlatEntry>(), after: new Map<string, FlatEntry>() }
+    : await diffWorkList(vault.db, headTree, hashed.list);
   // what could not be read is not deleted: leave it (and what is under an unreadable folder) out of the comparison
   for (const sk of skipped) {
     if (sk.kind !== 'unreadable' && sk.kind !== 'changed') continue;
     for (const p of before.keys()) if (p === sk.path || p.startsWith(`${sk.path}/`)) before.delete(p);
   }
-  const after = new Map<string, FlatEntry>();
-  for (const e of hashed.entries) if (e.kind !== 'dir') after.set(e.path, e as FlatEntry);
   const d = diffFlat(before, after);
-  return {
+  const result: Omit<StatusResult, 'worktree'> = {
     head: head.id,
     ...d,
-    worktree: hashed.entries,
     clean: d.added.length + d.modified.length + d.deleted.length + d.renamed.length === 0,
     skipped,
     complete: !incomplete(skipped),
   };
+  // made when asked for (restore does), and not enumerable: spreading the result ({ ...st }) must not build an
+  // object per path
+  return Object.defineProperty(result, 'worktree', { get: () => hashed.entries, enumerable: false }) as StatusResult;
 }

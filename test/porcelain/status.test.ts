@@ -4,6 +4,11 @@ import { commit } from '../../src/porcelain/commit.js';
 import { status, type StatusResult } from '../../src/porcelain/status.js';
 import { symlink, writeTree, type FileTree } from '../helpers/tree.js';
 import { memVault } from '../helpers/vault.js';
+import { mulberry32 } from '../helpers/prng.js';
+import { hashWorktree } from '../../src/porcelain/hashWorktree.js';
+import { diffFlat } from '../../src/porcelain/diffTrees.js';
+import { flattenTree, type FlatEntry } from '../../src/plumbing/trees.js';
+import { decodeSnapshot } from '../../src/objects/snapshot.js';
 
 const test = suite('porcelain/status');
 
@@ -136,5 +141,45 @@ async function listVault(t: Awaited<ReturnType<typeof memVault>>): Promise<strin
   await walk('/work/.vault');
   return out.sort();
 }
+
+test('random edits: the folder-pruned comparison finds what comparing every entry finds', async () => {
+  let changes = 0;
+  for (let seed = 1; seed <= 12; seed++) {
+    const next = mulberry32(seed);
+    const rnd = () => next() / 2 ** 32;
+    const tree: Record<string, FileTree | string> = { 'top.txt': 'top' };
+    for (const d of ['a', 'a.b', 'b', 'é']) {
+      const sub: Record<string, FileTree | string> = { deep: { 'x.txt': `x ${d}`, 'y.txt': `y ${d}` } };
+      for (let i = 0; i < 6; i++) sub[`f${i}.txt`] = `file ${d} ${i}`;
+      tree[d] = sub;
+    }
+    const t = await memVault(tree);
+    const r = await commit({ vault: t.vault, message: 'base' });
+    const paths = ['top.txt'];
+    for (const d of ['a', 'a.b', 'b', 'é'])
+      paths.push(...[0, 1, 2, 3, 4, 5].map((i) => `${d}/f${i}.txt`), `${d}/deep/x.txt`, `${d}/deep/y.txt`);
+    for (const p of paths) {
+      const x = rnd();
+      if (x < 0.1) await t.fs.unlink(`/work/${p}`);
+      else if (x < 0.2) await t.fs.writeFile(`/work/${p}`, `edited ${seed} ${p}`);
+      else if (x < 0.25) await t.fs.rename(`/work/${p}`, `/work/${p}.moved`);
+    }
+    if (rnd() < 0.5) await t.fs.mkdir('/work/b/new/deeper', { recursive: true });
+    if (rnd() < 0.5) await t.fs.writeFile('/work/b/new.txt', 'new');
+    const s = await status({ vault: t.vault });
+    // the reference: every entry of HEAD and of the folder
+    const head = decodeSnapshot(await t.vault.db.readTyped(r.id!, 'snapshot'), r.id!).tree;
+    const h = await hashWorktree({ vault: t.vault, store: false });
+    const after = new Map<string, FlatEntry>();
+    for (const e of h.entries) if (e.kind !== 'dir') after.set(e.path, e as FlatEntry);
+    const want = diffFlat(await flattenTree(t.vault.db, head), after);
+    const sorted = (c: readonly { path: string }[]) => c.map((x) => JSON.stringify(x)).sort();
+    for (const k of ['added', 'modified', 'deleted', 'renamed'] as const)
+      assert.equal(sorted(s[k]), sorted(want[k]), `seed ${seed}: ${k}`);
+    assert.is(s.clean, want.added.length + want.modified.length + want.deleted.length + want.renamed.length === 0);
+    changes += s.added.length + s.modified.length + s.deleted.length + s.renamed.length;
+  }
+  assert.ok(changes > 20, `${changes} changes seen`);
+});
 
 test.run();

@@ -241,11 +241,15 @@ export class GameAssetChunker implements ChunkingStrategy {
   }
 }
 
+/** byte o of b; 0 past its end (as the bit operators below always treated a missing byte) */
+function at(b: Uint8Array, o: number): number {
+  return b[o] ?? 0;
+}
 function u16(b: Uint8Array, o: number): number {
-  return b[o] | (b[o + 1] << 8);
+  return at(b, o) | (at(b, o + 1) << 8);
 }
 function u32(b: Uint8Array, o: number): number {
-  return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
+  return (at(b, o) | (at(b, o + 1) << 8) | (at(b, o + 2) << 16) | (at(b, o + 3) << 24)) >>> 0;
 }
 function u64(b: Uint8Array, o: number): number {
   return u32(b, o) + u32(b, o + 4) * 2 ** 32;
@@ -256,7 +260,11 @@ function isZero(b: Uint8Array, o: number, n: number): boolean {
 }
 function ascii(b: Uint8Array, o: number, n: number): string {
   let s = '';
-  for (let i = 0; i < n && b[o + i] !== 0; i++) s += String.fromCharCode(b[o + i]);
+  for (let i = 0; i < n; i++) {
+    const c = b[o + i];
+    if (c === undefined || c === 0) break;
+    s += String.fromCharCode(c);
+  }
   return s;
 }
 function utf8(b: Uint8Array, o: number, n: number): string {
@@ -265,16 +273,17 @@ function utf8(b: Uint8Array, o: number, n: number): string {
 
 function tarChecksumOk(b: Uint8Array, h: number): boolean {
   let sum = 0;
-  for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 0x20 : b[h + i];
+  if (h + 512 > b.length) return false;
+  for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 0x20 : at(b, h + i);
   const stored = parseInt(ascii(b, h + 148, 8).trim(), 8);
   return Number.isFinite(stored) && stored === sum;
 }
 
 /** Octal (or GNU base-256) size field; null when it is not a number. */
 function tarSize(b: Uint8Array, o: number): number | null {
-  if (b[o] & 0x80) {
+  if (at(b, o) & 0x80) {
     let v = 0;
-    for (let i = 1; i < 12; i++) v = v * 256 + b[o + i];
+    for (let i = 1; i < 12; i++) v = v * 256 + at(b, o + i);
     return Number.isSafeInteger(v) ? v : null;
   }
   const s = ascii(b, o, 12).trim();

@@ -90,15 +90,16 @@ export class RollingHashChunker implements ChunkingStrategy {
    */
   private scan(buf: Uint8Array, from: number, to: number, h: number, mask: number): number {
     const G = GEAR;
+    // every index read below is in [from - 32, to), inside buf, and GEAR has 256 entries (the `!`s)
     let i = from;
     while (to - i >= 2 * SCAN_BLOCK) {
       const b = i + SCAN_BLOCK;
       let hb = 0;
-      for (let k = b - 32; k < b; k++) hb = ((hb << 1) + G[buf[k]]) | 0;
+      for (let k = b - 32; k < b; k++) hb = ((hb << 1) + G[buf[k]!]!) | 0;
       let hit = -1;
       for (let j = 0; j < SCAN_BLOCK; j++) {
-        h = ((h << 1) + G[buf[i + j]]) | 0;
-        hb = ((hb << 1) + G[buf[b + j]]) | 0;
+        h = ((h << 1) + G[buf[i + j]!]!) | 0;
+        hb = ((hb << 1) + G[buf[b + j]!]!) | 0;
         if ((h & mask) === 0) return i + j;
         if ((hb & mask) === 0 && hit < 0) hit = b + j;
       }
@@ -107,7 +108,7 @@ export class RollingHashChunker implements ChunkingStrategy {
       i = b + SCAN_BLOCK;
     }
     for (; i < to; i++) {
-      h = ((h << 1) + G[buf[i]]) | 0;
+      h = ((h << 1) + G[buf[i]!]!) | 0;
       if ((h & mask) === 0) return i;
     }
     this.h = h;

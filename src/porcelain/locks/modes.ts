@@ -86,7 +86,7 @@ async function teachStatCache(vault: Vault, changed: Map<string, { before: Stats
   try {
     const cache = await StatCache.load(vault.fs, vault.db.paths.index);
     for (const [path, { before, mode }] of changed) {
-      const e = cache.entries.get(path);
+      const e = cache.get(path);
       const same =
         e &&
         e.size === Number(before.size) &&

@@ -1,0 +1,235 @@
+import type { EntryKind, EntryObj, ObjectId } from '../objects/types.js';
+
+/** The stat data the stat cache compares (see statCache.ts). */
+export interface StatInfo {
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly ino: number;
+  readonly mode: number;
+}
+
+const KINDS: readonly EntryKind[] = ['file', 'exec', 'symlink', 'dir'];
+const KIND_CODE: Record<EntryKind, number> = { file: 0, exec: 1, symlink: 2, dir: 3 };
+const OBJS: readonly EntryObj[] = ['blob', 'chunklist', 'tree'];
+const OBJ_CODE: Record<EntryObj, number> = { blob: 0, chunklist: 1, tree: 2 };
+
+const HEX = Buffer.from('0123456789abcdef', 'latin1');
+
+/** flag bits */
+const HAS_ID = 1;
+/** left out: vanished, unreadable or kept changing while it was read */
+const GONE = 2;
+
+/**
+ * The project folder as a scan lists it, one row per file, symlink and folder,
+ * in walk order (depth first, each folder's names sorted: see compareWalkOrder),
+ * held in columns rather than one object per path: at a million files the
+ * objects, boxed numbers and hex id strings cost ~1.3 KiB a file, the columns
+ * ~90 bytes. A row holds its parent folder's row and its own name (UTF-8), so a
+ * path is built when asked for; the stat data, and once hashed the object id
+ * (32 bytes) and kind of object.
+ */
+export class WorkList {
+  length = 0;
+  private cap: number;
+  private parents: Int32Array;
+  private nameEnds: Uint32Array;
+  private names: Buffer;
+  private nameBytes = 0;
+  private kinds: Uint8Array;
+  private flags: Uint8Array;
+  private objs: Uint8Array;
+  private sizes: Float64Array;
+  private mtimes: Float64Array;
+  private inos: Float64Array;
+  private modes: Uint32Array;
+  private ids: Buffer;
+  /** sizes a tree entry gives that are not the stat size (a symlink's target as read), by row */
+  private readonly treeSizes = new Map<number, number>();
+  /** the paths of folders (few next to files), by row */
+  private readonly dirPaths = new Map<number, string>();
+
+  constructor(capacity = 1024) {
+    this.cap = Math.max(16, capacity);
+    this.parents = new Int32Array(this.cap);
+    this.nameEnds = new Uint32Array(this.cap);
+    this.names = Buffer.allocUnsafe(this.cap * 24);
+    this.kinds = new Uint8Array(this.cap);
+    this.flags = new Uint8Array(this.cap);
+    this.objs = new Uint8Array(this.cap);
+    this.sizes = new Float64Array(this.cap);
+    this.mtimes = new Float64Array(this.cap);
+    this.inos = new Float64Array(this.cap);
+    this.modes = new Uint32Array(this.cap);
+    this.ids = Buffer.alloc(this.cap * 32);
+  }
+
+  private grow(): void {
+    const cap = Math.ceil(this.cap * 1.5);
+    const more = <T extends Int32Array | Uint32Array | Uint8Array | Float64Array>(a: T, n: number): T => {
+      const b = new (a.constructor as new (n: number) => T)(n);
+      b.set(a);
+      return b;
+    };
+    this.parents = more(this.parents, cap);
+    this.nameEnds = more(this.nameEnds, cap);
+    this.kinds = more(this.kinds, cap);
+    this.flags = more(this.flags, cap);
+    this.objs = more(this.objs, cap);
+    this.sizes = more(this.sizes, cap);
+    this.mtimes = more(this.mtimes, cap);
+    this.inos = more(this.inos, cap);
+    this.modes = more(this.modes, cap);
+    const ids = Buffer.alloc(cap * 32);
+    this.ids.copy(ids, 0, 0, this.length * 32);
+    this.ids = ids;
+    this.cap = cap;
+  }
+
+  /** Add a row; `parent` is the folder's row (-1: the project folder). Returns the new row. */
+  add(parent: number, name: string, kind: EntryKind, st: StatInfo): number {
+    if (this.length === this.cap) this.grow();
+    const i = this.length++;
+    const need = this.nameBytes + name.length * 3;
+    if (need > this.names.length) {
+      const names = Buffer.allocUnsafe(Math.max(need, Math.ceil(this.names.length * 1.5)));
+      this.names.copy(names, 0, 0, this.nameBytes);
+      this.names = names;
+    }
+    this.nameBytes += this.names.write(name, this.nameBytes, 'utf8');
+    this.nameEnds[i] = this.nameBytes;
+    this.parents[i] = parent;
+    this.kinds[i] = KIND_CODE[kind];
+    this.flags[i] = 0;
+    this.setStat(i, st);
+    return i;
+  }
+
+  /** Remove the last row (a folder that could not be listed, before anything under it was added). */
+  pop(): void {
+    const i = --this.length;
+    this.nameBytes = i ? this.nameEnds[i - 1]! : 0;
+    this.dirPaths.delete(i);
+    this.treeSizes.delete(i);
+  }
+
+  setStat(i: number, st: StatInfo): void {
+    this.sizes[i] = st.size;
+    this.mtimes[i] = st.mtimeMs;
+    this.inos[i] = st.ino;
+    this.modes[i] = st.mode >>> 0;
+  }
+
+  name(i: number): string {
+    return this.names.toString('utf8', i ? this.nameEnds[i - 1] : 0, this.nameEnds[i]);
+  }
+
+  parent(i: number): number {
+    return this.parents[i]!;
+  }
+
+  path(i: number): string {
+    const known = this.dirPaths.get(i);
+    if (known !== undefined) return known;
+    const p = this.parents[i]!;
+    const path = p < 0 ? this.name(i) : `${this.path(p)}/${this.name(i)}`;
+    if (this.kinds[i] === KIND_CODE.dir) this.dirPaths.set(i, path);
+    return path;
+  }
+
+  /**
+   * Write row i's path as UTF-8 into b at o (no string is made for a file:
+   * its folder's path, then its name's bytes). The new offset, or -1 when it
+   * does not fit before `end`.
+   */
+  writePath(i: number, b: Buffer, o: number, end: number): number {
+    const p = this.parents[i]!;
+    if (p >= 0) {
+      const dir = this.path(p);
+      if (o + dir.length * 3 + 1 > end) return -1;
+      o += b.write(dir, o, 'utf8');
+      b[o++] = 0x2f;
+    }
+    const start = i ? this.nameEnds[i - 1]! : 0;
+    const stop = this.nameEnds[i]!;
+    if (o + (stop - start) > end) return -1;
+    return o + this.names.copy(b, o, start, stop);
+  }
+
+  /** Write the id of row i as 64 lowercase hex digits into b at o (room is the caller's); the new offset. */
+  writeIdHex(i: number, b: Buffer, o: number): number {
+    const ids = this.ids;
+    for (let k = i * 32, e = k + 32; k < e; k++) {
+      const v = ids[k]!;
+      b[o++] = HEX[v >>> 4]!;
+      b[o++] = HEX[v & 15]!;
+    }
+    return o;
+  }
+
+  kind(i: number): EntryKind {
+    return KINDS[this.kinds[i]!]!;
+  }
+  setKind(i: number, kind: EntryKind): void {
+    this.kinds[i] = KIND_CODE[kind];
+  }
+  isDir(i: number): boolean {
+    return this.kinds[i] === KIND_CODE.dir;
+  }
+
+  stat(i: number): StatInfo {
+    return { size: this.sizes[i]!, mtimeMs: this.mtimes[i]!, ino: this.inos[i]!, mode: this.modes[i]! };
+  }
+  size(i: number): number {
+    return this.sizes[i]!;
+  }
+  /** The size a tree entry gives: the bytes hashed when they are not the stat size. */
+  treeSize(i: number): number {
+    return this.treeSizes.get(i) ?? this.sizes[i]!;
+  }
+  setTreeSize(i: number, size: number): void {
+    if (size === this.sizes[i]) this.treeSizes.delete(i);
+    else this.treeSizes.set(i, size);
+  }
+  mtimeMs(i: number): number {
+    return this.mtimes[i]!;
+  }
+  ino(i: number): number {
+    return this.inos[i]!;
+  }
+  mode(i: number): number {
+    return this.modes[i]!;
+  }
+
+  /** Whether the row is hashed (a file or symlink with an object id). */
+  hasId(i: number): boolean {
+    return (this.flags[i]! & HAS_ID) !== 0;
+  }
+  gone(i: number): boolean {
+    return (this.flags[i]! & GONE) !== 0;
+  }
+  /** Leave the row out of the result (it was skipped while it was read). */
+  setGone(i: number): void {
+    this.flags[i] = (this.flags[i]! | GONE) & ~HAS_ID;
+  }
+
+  obj(i: number): EntryObj {
+    return OBJS[this.objs[i]!]!;
+  }
+  id(i: number): ObjectId {
+    return this.ids.toString('hex', i * 32, i * 32 + 32);
+  }
+  /** The id's 32 bytes (a view: copy to keep). */
+  idBytes(i: number): Buffer {
+    return this.ids.subarray(i * 32, i * 32 + 32);
+  }
+  setId(i: number, obj: EntryObj, id: ObjectId | Uint8Array): void {
+    this.objs[i] = OBJ_CODE[obj];
+    if (typeof id === 'string') this.ids.write(id, i * 32, 32, 'hex');
+    else this.ids.set(id, i * 32);
+    this.flags[i] = (this.flags[i]! | HAS_ID) & ~GONE;
+  }
+  clearId(i: number): void {
+    this.flags[i] = this.flags[i]! & ~HAS_ID;
+  }
+}

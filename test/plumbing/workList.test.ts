@@ -1,0 +1,143 @@
+// The scan's columns (WorkList), the walk order the stat cache is kept in, and the streaming tree build:
+// the trees written from a work list are the ones writeTrees makes from the same entries, and a stat cache
+// written in any order is read back in walk order, where a forward pass finds every entry.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { hashObject } from '../../src/objects/hashObject.js';
+import type { EntryKind } from '../../src/objects/types.js';
+import { StatCache } from '../../src/plumbing/statCache.js';
+import { writeTrees } from '../../src/plumbing/trees.js';
+import { compareWalkOrder } from '../../src/plumbing/walkOrder.js';
+import { WorkList } from '../../src/plumbing/workList.js';
+import { writeListTrees } from '../../src/plumbing/writeListTrees.js';
+import { digestOf, lineText } from '../../src/plumbing/workListDigest.js';
+import { createHash } from 'node:crypto';
+import { memFs } from '../helpers/memfs.js';
+import { mulberry32 } from '../helpers/prng.js';
+
+const test = suite('plumbing/workList');
+
+const NAMES = ['a', 'a.b', 'a-b', 'ab', 'b', 'B', 'é', 'z', 'Ω', '😀', 'a b', '_', '0'];
+
+/** A random folder tree listed as scanWorktree lists it: depth first, names sorted by UTF-16 code units. */
+function randomList(seed: number): WorkList {
+  const next = mulberry32(seed);
+  const rnd = () => next() / 2 ** 32;
+  const list = new WorkList(4);
+  let n = 0;
+  const fill = (parent: number, depth: number): void => {
+    const names = NAMES.filter(() => rnd() < (depth ? 0.4 : 0.8)).sort(compareWalkOrder);
+    for (const name of names) {
+      n++;
+      const kinds: EntryKind[] = depth < 3 ? ['file', 'exec', 'symlink', 'dir', 'dir'] : ['file', 'exec', 'symlink'];
+      const kind = kinds[Math.floor(rnd() * kinds.length)]!;
+      const st = { size: Math.floor(rnd() * 1e6), mtimeMs: 1.6e12 + rnd() * 1e9, ino: n, mode: 0o100644 };
+      const row = list.add(parent, name, kind, st);
+      if (kind === 'dir') fill(row, depth + 1);
+      else
+        list.setId(
+          row,
+          kind !== 'symlink' && rnd() < 0.2 ? 'chunklist' : 'blob',
+          hashObject('blob', Buffer.from(`${seed}/${n}`)),
+        );
+    }
+  };
+  fill(-1, 0);
+  assert.ok(list.length > 10, 'a tree worth testing');
+  return list;
+}
+
+test('paths come out in walk order, and compareWalkOrder agrees with the scan', () => {
+  for (let seed = 1; seed <= 20; seed++) {
+    const list = randomList(seed);
+    for (let i = 1; i < list.length; i++) {
+      const a = list.path(i - 1);
+      const b = list.path(i);
+      assert.ok(compareWalkOrder(a, b) < 0, `${JSON.stringify(a)} before ${JSON.stringify(b)}`);
+      assert.ok(compareWalkOrder(b, a) > 0);
+    }
+  }
+  assert.ok(compareWalkOrder('a/x', 'a.b') < 0, "a folder's content before a longer sibling name");
+  assert.ok(compareWalkOrder('a', 'a/x') < 0, 'a folder before what it holds');
+  assert.is(compareWalkOrder('x', 'x'), 0);
+});
+
+test('trees from a work list are the trees writeTrees makes (golden: same root ids)', async () => {
+  for (let seed = 1; seed <= 20; seed++) {
+    const list = randomList(seed);
+    const file = [...Array(list.length).keys()].find((i) => i > 2 && !list.isDir(i));
+    if (file !== undefined) list.setGone(file); // a file skipped while read is left out of both
+    const entries = [];
+    for (let i = 0; i < list.length; i++) {
+      if (list.gone(i)) continue;
+      const path = list.path(i);
+      if (list.isDir(i)) entries.push({ path, kind: 'dir' as const, size: 0, mtime: 0 });
+      else
+        entries.push({
+          path,
+          kind: list.kind(i),
+          size: list.treeSize(i),
+          mtime: Math.trunc(list.mtimeMs(i)),
+          obj: list.obj(i),
+          id: list.id(i),
+        });
+    }
+    assert.is(await writeListTrees(list, null), await writeTrees(entries, null), `seed ${seed}`);
+  }
+});
+
+test('a cache saved out of walk order is read back in walk order; one forward pass finds every entry', async () => {
+  const { fs } = memFs({ '/v/.keep': '' });
+  const list = randomList(7);
+  const c = new StatCache();
+  const rows: number[] = [];
+  for (let i = 0; i < list.length; i++) if (list.hasId(i)) rows.push(i);
+  // inserted in reverse: an older Vault wrote entries in the order they were set
+  for (const i of [...rows].reverse())
+    c.set(list.path(i), { ...list.stat(i), obj: list.obj(i) as 'blob' | 'chunklist', id: list.id(i) });
+  await c.save(fs, '/v/index');
+  const back = await StatCache.load(fs, '/v/index');
+  assert.is(back.dropped, null);
+  assert.is(back.size, rows.length);
+  const paths = [...back.entries.keys()];
+  assert.equal(paths, [...paths].sort(compareWalkOrder), 'walk order');
+  const cursor = back.cursor();
+  for (const i of rows) {
+    const rec = cursor.find(list.path(i));
+    assert.ok(rec >= 0, list.path(i));
+    assert.is(cursor.idAt(rec), list.id(i));
+  }
+  // replaced by the list: saved in walk order from the columns, and read back the same
+  back.replaceWith(list, true);
+  await back.save(fs, '/v/index');
+  const again = await StatCache.load(fs, '/v/index');
+  assert.equal([...again.entries], [...back.entries]);
+  assert.is(again.get(list.path(rows[0]!))?.id, list.id(rows[0]!));
+});
+
+test('the digest written as bytes is the digest of the text lines (unicode names, folders, skipped files)', () => {
+  for (let seed = 1; seed <= 20; seed++) {
+    const list = randomList(seed);
+    const file = [...Array(list.length).keys()].find((i) => i > 2 && !list.isDir(i));
+    if (file !== undefined) list.setGone(file);
+    const h = createHash('sha256').update('tree-v1\n');
+    for (let i = 0; i < list.length; i++) if (list.isDir(i) || list.hasId(i)) h.update(lineText(list, i));
+    assert.is(digestOf(list), h.digest('hex'), `seed ${seed}`);
+  }
+  // more than one 64 KiB piece, and paths (136 KB) longer than the buffer (128 KiB)
+  for (const depth of [40, 650]) {
+    const big = new WorkList();
+    let dir = -1;
+    for (let d = 0; d < depth; d++)
+      dir = big.add(dir, `folder-${d}-${'x'.repeat(200)}`, 'dir', { size: 0, mtimeMs: 0, ino: d, mode: 0 });
+    for (let i = 0; i < 1500; i++) {
+      const row = big.add(dir, `f${i}`, 'file', { size: i, mtimeMs: 1.7e12 + i / 3, ino: 100 + i, mode: 0o100644 });
+      big.setId(row, 'blob', hashObject('blob', Buffer.from(String(i))));
+    }
+    const h = createHash('sha256').update('tree-v1\n');
+    for (let i = 0; i < big.length; i++) h.update(lineText(big, i));
+    assert.is(digestOf(big), h.digest('hex'), `depth ${depth}`);
+  }
+});
+
+test.run();
