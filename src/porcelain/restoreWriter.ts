@@ -92,13 +92,13 @@ class RestoreWriter {
     let fatal: { error: unknown } | undefined;
     for (const e of this.plan.files) {
       if (fatal) break;
+      // a failure of the write or of the caller's progress callback (a clone's abort signal throws there)
+      // stops the loop; the files in flight finish before run() throws, so nothing writes after it returns
       const p: Promise<void> = this.writeFile(e)
-        .then(
-          (o) => this.record(e, o),
-          (error: unknown) => {
-            fatal ??= { error };
-          },
-        )
+        .then((o) => this.record(e, o))
+        .catch((error: unknown) => {
+          fatal ??= { error };
+        })
         .finally(() => running.delete(p));
       running.add(p);
       if (running.size >= concurrency) await Promise.race(running);

@@ -551,4 +551,30 @@ test('a file with zero runs (middle and end) restores byte for byte at its full 
   assert.ok(((await t.fs.readFile('/out/zeros.bin')) as Buffer).equals(Buffer.alloc(1_000_000)));
 });
 
+test('a progress callback that throws stops the restore, and nothing is written after restore rejects', async () => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 300; i++) files[`f${String(i).padStart(3, '0')}.txt`] = `file ${i}\n`;
+  const { vault, fs } = await memVault(files);
+  const snap = (await commit({ vault, message: 'many' })).id!;
+  for (const name of Object.keys(files)) await fs.unlink(`/work/${name}`);
+  const count = async () => ((await fs.readdir('/work')) as string[]).filter((n) => n.endsWith('.txt')).length;
+  const stop = new Error('stopped by the caller');
+  const err = await restore({
+    vault,
+    snapshot: snap,
+    force: true,
+    onProgress: (p) => {
+      if (p.files > 0) throw stop;
+    },
+  }).then(
+    () => null,
+    (e: unknown) => e,
+  );
+  assert.is(err, stop, 'the callback error comes out of restore');
+  const atReturn = await count();
+  assert.ok(atReturn < 300, `stopped early (${atReturn} files)`);
+  await new Promise((r) => setTimeout(r, 100));
+  assert.is(await count(), atReturn, 'no file was written after restore rejected (a clone removes the folder then)');
+});
+
 test.run();

@@ -78,8 +78,8 @@ export async function clone(opts: CloneOptions): Promise<CloneResult> {
     // a failed clone leaves nothing behind, so it can simply be run again
     if (existed)
       for (const n of (await fs.readdir(dir).catch(() => [])) as string[])
-        await fs.rm(joinPath(dir, n), { recursive: true, force: true }).catch(() => {});
-    else await fs.rm(dir, { recursive: true, force: true }).catch(() => {});
+        await fs.rm(joinPath(dir, n), { recursive: true, force: true, maxRetries: 3 }).catch(() => {});
+    else await fs.rm(dir, { recursive: true, force: true, maxRetries: 3 }).catch(() => {});
     throw e;
   }
 }
