@@ -18,6 +18,7 @@ export type FsPromises = Pick<
   | 'mkdir'
   | 'rename'
   | 'unlink'
+  | 'link'
   | 'rm'
   | 'readlink'
   | 'symlink'

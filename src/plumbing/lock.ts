@@ -45,7 +45,7 @@ interface Seen {
 }
 
 /**
- * Take the vault's exclusive lock (`.vault/lock`, created with O_EXCL). A lock
+ * Take the vault's exclusive lock (`.vault/lock`, see createLock). A lock
  * left by a dead process on this host is detected by pid, an empty or
  * unparseable one by its age (TORN_LOCK_AGE_MS); either is taken over
  * atomically (takeOver). A lock that could not be written completely is
@@ -60,6 +60,7 @@ export async function acquireLock(opts: LockOptions): Promise<() => Promise<void
   const me: LockInfo = { pid: process.pid, host: hostname(), time: clock(), command: opts.command };
   for (;;) {
     if (await createLock(fs, path, me)) {
+      await sweepLeftovers(fs, path, now());
       return async () => {
         await fs.unlink(path).catch(() => {});
       };
@@ -87,14 +88,47 @@ export async function acquireLock(opts: LockOptions): Promise<() => Promise<void
   }
 }
 
-/** Create the lock file and write `me` into it; false when it exists. Never leaves a partly written lock. */
+/** Errors of link(2) that mean "no hard links here" (FAT, some network filesystems): create in place instead. */
+const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV']);
+
+/**
+ * Create the lock file with `me` in it; false when it exists. The lock is
+ * written whole into a temp file, synced, and then hard-linked to its name,
+ * which fails when the name exists: a process killed at any moment leaves
+ * either no lock or a complete one (a kill between create and write left a
+ * 0-byte lock that kept everyone out for TORN_LOCK_AGE_MS). Without hard
+ * links it is created in place with O_EXCL.
+ */
 async function createLock(fs: FsPromises, path: string, me: LockInfo): Promise<boolean> {
+  const link = (fs as Partial<Pick<FsPromises, 'link'>>).link; // a wrapper may leave it out
+  if (typeof link !== 'function') return createInPlace(fs, path, me);
+  const tmp = `${path}.new-${randomBytes(6).toString('hex')}`;
+  await createInPlace(fs, tmp, me, path);
+  try {
+    await link.call(fs, tmp, path);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    if (code === 'EEXIST') return false;
+    if (NO_LINKS.has(code)) return createInPlace(fs, path, me);
+    throw fsError(e, 'lock', path);
+  } finally {
+    await fs.unlink(tmp).catch(() => {});
+  }
+}
+
+/**
+ * Create `file` with O_EXCL and write `me` into it; false when it exists.
+ * Never leaves a partly written file: on failure it is removed and the error
+ * (naming `name`, the lock) is thrown.
+ */
+async function createInPlace(fs: FsPromises, file: string, me: LockInfo, name = file): Promise<boolean> {
   let fh: FileHandle;
   try {
-    fh = await fs.open(path, 'wx', 0o644);
+    fh = await fs.open(file, 'wx', 0o644);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw fsError(e, 'lock', path);
+    throw fsError(e, 'lock', name);
   }
   try {
     const buf = Buffer.from(JSON.stringify(me), 'utf8');
@@ -107,11 +141,32 @@ async function createLock(fs: FsPromises, path: string, me: LockInfo): Promise<b
   } catch (e) {
     await fh.close().catch(() => {});
     // an empty or torn lock would keep everyone out: remove it
-    await fs.unlink(path).catch(() => {});
-    throw fsError(e, 'lock', path);
+    await fs.unlink(file).catch(() => {});
+    throw fsError(e, 'lock', name);
   }
   await fh.close().catch(() => {});
   return true;
+}
+
+/**
+ * The temp files of a lock (`lock.new-*`, `lock.stale-*`) that a killed
+ * process left behind, removed by the next holder once they are old. Best effort.
+ */
+async function sweepLeftovers(fs: FsPromises, path: string, now: number): Promise<void> {
+  const dir = dirname(path);
+  const base = path.slice(dir.length + 1);
+  let names: string[];
+  try {
+    names = (await fs.readdir(dir)) as string[];
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    if (!n.startsWith(`${base}.new-`) && !n.startsWith(`${base}.stale-`)) continue;
+    const p = joinPath(dir, n);
+    const st = await fs.lstat(p).catch(() => null);
+    if (st && now - Number(st.mtimeMs) >= TORN_LOCK_AGE_MS) await fs.unlink(p).catch(() => {});
+  }
 }
 
 function parseLock(text: string): LockInfo | null {

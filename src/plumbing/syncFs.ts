@@ -67,6 +67,7 @@ export const syncFs: FsPromises & SyncListing = {
   mkdir: wrap((path: fs.PathLike, opts?: unknown) => fs.mkdirSync(path, opts as never)),
   rename: wrap((a: fs.PathLike, b: fs.PathLike) => fs.renameSync(a, b)),
   unlink: wrap((p: fs.PathLike) => fs.unlinkSync(p)),
+  link: wrap((a: fs.PathLike, b: fs.PathLike) => fs.linkSync(a, b)),
   rm: wrap((p: fs.PathLike, opts?: fs.RmOptions) => fs.rmSync(p, opts)),
   readlink: wrap((p: fs.PathLike, opts?: unknown) => fs.readlinkSync(p, opts as never)),
   symlink: wrap((t: fs.PathLike, p: fs.PathLike, type?: fs.symlink.Type) => fs.symlinkSync(t, p, type)),

@@ -3,6 +3,7 @@
 // anything), exit status 3 and the same facts in --json; names quoted in listings; a nested vault named.
 import { spawn, spawnSync } from 'node:child_process';
 import { chmod, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BIN, ROOT, runVault, type CliRun } from '../helpers/cli.js';
@@ -29,6 +30,8 @@ test.before.each(async (ctx) => {
   if (buildError) throw buildError;
   const tmp = await tempDir('vault-skipped-');
   ctx.dir = tmp.path;
+  // the HOME asUser gives: outside the project, or Node 22+'s compile cache (~/.cache) would be backed up
+  await mkdir(`${tmp.path}/home`);
   ctx.remove = async () => {
     // the unreadable folders must be readable again to be removed (when not root)
     spawnSync('chmod', ['-R', 'u+rwX', tmp.path]);
@@ -50,7 +53,13 @@ function asUser(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promi
   return new Promise((resolve, reject) => {
     const child = spawn(cmd[0]!, [...cmd.slice(1), ...args], {
       cwd,
-      env: { ...process.env, HOME: cwd, VAULT_AUTHOR: 'Tess Ter <tess@example.org>', NO_COLOR: '1', ...env },
+      env: {
+        ...process.env,
+        HOME: `${dirname(cwd)}/home`,
+        VAULT_AUTHOR: 'Tess Ter <tess@example.org>',
+        NO_COLOR: '1',
+        ...env,
+      },
     });
     let stdout = '';
     let stderr = '';

@@ -19,7 +19,7 @@ function fullDisk(code: 'ENOSPC' | 'EIO' | 'short', on: 'write' | 'sync' = 'writ
     ...fs,
     open: async (path: string, flags?: string, mode?: number) => {
       const fh = (await fs.open(path, flags, mode)) as FileHandle;
-      if (path !== LOCK) return fh;
+      if (!path.startsWith(LOCK)) return fh; // the lock, or the temp file it is linked from
       return new Proxy(fh, {
         get(target, prop, recv) {
           const v = Reflect.get(target, prop, recv);
@@ -49,6 +49,7 @@ for (const [code, on, want] of [
       'none',
       'a torn lock would keep everyone out',
     );
+    assert.equal(((await fs.readdir('/v')) as string[]).sort(), ['refs'], 'no temp file left either');
   });
 }
 
@@ -126,3 +127,37 @@ test('a stale lock replaced by a live one just before the take-over: the live lo
 });
 
 test.run();
+
+test('the lock is linked into place whole: a temp file left by a killed process is swept once old', async () => {
+  const { fs } = memFs({
+    '/v/refs/heads/.keep': '',
+    '/v/lock.new-old': '',
+    '/v/lock.new-fresh': '',
+    '/v/lock.stale-1': '',
+  });
+  const t = (Date.now() - TORN_LOCK_AGE_MS - 1000) / 1000;
+  await fs.utimes('/v/lock.new-old', t, t);
+  await fs.utimes('/v/lock.stale-1', t, t);
+  const release = await acquireLock({ fs, path: LOCK, command: 'commit' });
+  assert.is(JSON.parse((await fs.readFile(LOCK, 'utf8')) as string).pid, process.pid);
+  assert.equal(((await fs.readdir('/v')) as string[]).sort(), ['lock', 'lock.new-fresh', 'refs']);
+  await release();
+  assert.equal(((await fs.readdir('/v')) as string[]).sort(), ['lock.new-fresh', 'refs']);
+});
+
+for (const [what, link] of [
+  ['a filesystem without link()', undefined],
+  ['link() refused with EPERM (no hard links there)', 'EPERM'],
+] as const) {
+  test(`${what}: the lock is created in place, and a second taker is refused`, async () => {
+    const { fs: mem } = memFs({ '/v/refs/heads/.keep': '' });
+    const fs: Partial<FsPromises> = { ...mem };
+    if (link) fs.link = async () => Promise.reject(Object.assign(new Error(link), { code: link }));
+    else delete fs.link;
+    const release = await acquireLock({ fs: fs as FsPromises, path: LOCK, command: 'commit' });
+    assert.is(JSON.parse((await mem.readFile(LOCK, 'utf8')) as string).pid, process.pid);
+    assert.is(await codeOf(() => acquireLock({ fs: fs as FsPromises, path: LOCK, command: 'gc' })), 'ELOCKED');
+    await release();
+    assert.equal(((await mem.readdir('/v')) as string[]).sort(), ['refs']);
+  });
+}
