@@ -3,7 +3,8 @@
 // unlock flip them, status and commit warn, push refuses and --unlock releases, a broken lock is told.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { prngBytes } from '../helpers/prng.js';
@@ -188,7 +189,11 @@ const asRoot = process.getuid?.() === 0;
 
 /** `vault ARGS` (or, with `sh`, a shell command) as a user for whom a read-only file is read-only: nobody when root. */
 function asUser(cwd: string, args: string[], sh = false): Promise<CliRun> {
-  const env = { ...process.env, ...ENV, HOME: cwd, VAULT_AUTHOR: 'Bo <bo@studio.example>', NO_COLOR: '1' };
+  // a HOME outside the project, or Node 22+'s compile cache (~/.cache) would land in it
+  const home = `${dirname(cwd)}/home-${basename(cwd)}`;
+  mkdirSync(home, { recursive: true });
+  if (asRoot) assert.is(spawnSync('chown', [`${NOBODY}:${NOBODY}`, home]).status, 0);
+  const env = { ...process.env, ...ENV, HOME: home, VAULT_AUTHOR: 'Bo <bo@studio.example>', NO_COLOR: '1' };
   const cmd = sh ? ['sh', '-c', args.join(' ')] : [process.execPath, BIN, ...args];
   const full = asRoot ? ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', '--', ...cmd] : cmd;
   return new Promise((resolve, reject) => {
