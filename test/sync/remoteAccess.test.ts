@@ -10,6 +10,7 @@ import { commit } from '../../src/porcelain/commit.js';
 import { clone } from '../../src/porcelain/sync/clone.js';
 import { fetch } from '../../src/porcelain/sync/fetch.js';
 import { push } from '../../src/porcelain/sync/push.js';
+import { listLocks, lock, unlock } from '../../src/porcelain/locks/index.js';
 import { addRemote } from '../../src/porcelain/sync/state.js';
 import { runVault } from '../helpers/cli.js';
 import { codeOf, diskVault, nodeFs } from '../helpers/vault.js';
@@ -156,6 +157,35 @@ test('a password in the URL: never on disk; handed to the helper only with --sav
   const f = await runVault(join(ctx.tmp, 'b'), ['pull'], env);
   assert.is(f.code, 0, f.stderr);
   assert.is(await readFile(join(ctx.tmp, 'b', 'c.txt'), 'utf8'), 'gamma\n');
+});
+
+test('git credential helper: lock, locks and unlock use the login too (they failed with EAUTH)', async (ctx) => {
+  const { tv, repo } = await pushedVault(ctx);
+  const { env } = await helperHome(ctx, [credLine(repo.url)]);
+  const l = await lock({ vault: tv.vault, env, paths: ['b.bin'], message: 'mine' });
+  assert.equal(
+    l.locked.map((v) => v.record?.path),
+    ['b.bin'],
+  );
+  const seen = await listLocks({ vault: tv.vault, env });
+  assert.is(seen.cached, false, 'read from the remote, not the cache');
+  assert.equal(
+    seen.locks.map((v) => v.record?.path),
+    ['b.bin'],
+  );
+  const u = await unlock({ vault: tv.vault, env, paths: ['b.bin'] });
+  assert.equal(
+    u.unlocked.map((v) => v.record?.path),
+    ['b.bin'],
+  );
+  // the CLI, with that HOME; and without the helper the server's refusal is the error
+  const root = tv.vault.workTree;
+  await tv.vault.close();
+  const cli = await runVault(root, ['lock', 'a.txt'], env);
+  assert.is(cli.code, 0, cli.stderr);
+  const off = await runVault(root, ['locks'], { ...env, VAULT_GIT_CREDENTIAL_HELPER: '0' });
+  assert.is(off.code, 1, off.stderr);
+  assert.match(off.stderr, /refused the credentials/);
 });
 
 test('gitCredential never hangs: no helper and no terminal, or a helper that does not answer', async (ctx) => {

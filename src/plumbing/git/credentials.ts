@@ -165,6 +165,8 @@ export class RemoteAuth {
   source: CredentialSource;
   private readonly env: NodeJS.ProcessEnv;
   private readonly save: boolean;
+  /** a request went through: later ones use `credentials` as they are */
+  private settled = false;
 
   constructor(
     readonly url: string,
@@ -209,7 +211,16 @@ export class RemoteAuth {
       }
     }
     await this.accepted();
+    this.settled = true;
     return result;
+  }
+
+  /**
+   * Any request of the command, for commands that do not know which one comes first: until one went
+   * through, `first` (the credential helper on a refusal); after that, with the credentials that worked.
+   */
+  async run<T>(request: (c: Credentials | undefined) => Promise<T>): Promise<T> {
+    return this.settled ? request(this.credentials) : this.first(request);
   }
 
   /** The server took the credentials: refresh the helper's, and store given ones if the user agreed. */

@@ -62,7 +62,7 @@ export async function advertisedLocks(
   cache: LockCache,
 ): Promise<{ refs: LockRefs; capabilities: Set<string> }> {
   for (let attempt = 1; ; attempt++) {
-    const adv = await discoverReceivePack(remote.url, remote.creds);
+    const adv = await remote.auth.run((c) => discoverReceivePack(remote.url, c));
     const refs = lockRefsOf(adv.refs);
     try {
       await readRecords(vault, remote, cache, { locks: refs.locks, breaks: new Map() });

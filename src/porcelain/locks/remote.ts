@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { joinPath, writeAll } from '../../plumbing/fs.js';
 import { RemoteAuthError, RemoteProtocolError } from '../../plumbing/git/errors.js';
-import { authHeader, credentialsFor, request, type Credentials } from '../../plumbing/git/http.js';
+import { RemoteAuth } from '../../plumbing/git/credentials.js';
+import { authHeader, request, type Credentials } from '../../plumbing/git/http.js';
 import { decodeGitTree, type GitOid } from '../../plumbing/git/objects.js';
 import { PackFileReader } from '../../plumbing/git/packReader.js';
 import { parsePkts } from '../../plumbing/git/pktline.js';
@@ -14,6 +15,13 @@ import { BREAK_PREFIX } from './record.js';
 export interface LockRemote {
   readonly name: string;
   readonly url: string;
+  /**
+   * The command's credentials: the caller's, the URL's or the environment's; with none, git's credential
+   * helper is asked when the first request is refused (as push and fetch do). Every request goes through
+   * `auth.run`.
+   */
+  readonly auth: RemoteAuth;
+  /** the credentials that worked (or will be tried) */
   readonly creds?: Credentials;
 }
 
@@ -29,7 +37,15 @@ export interface RemoteOptions {
 export async function lockRemote(opts: RemoteOptions): Promise<LockRemote> {
   const name = opts.remote ?? 'origin';
   const r = await getRemote(opts.vault.fs, opts.vault.vaultDir, name);
-  return { name, url: r.url, creds: opts.credentials ?? credentialsFor(r.url, opts.env) };
+  const auth = new RemoteAuth(r.url, { credentials: opts.credentials, env: opts.env });
+  return {
+    name,
+    url: r.url,
+    auth,
+    get creds() {
+      return auth.credentials;
+    },
+  };
 }
 
 /** The lock and lock-break refs a remote holds now. */
@@ -57,12 +73,15 @@ export async function listLockRefs(remote: LockRemote): Promise<LockRefs> {
   const base = new URL(remote.url);
   base.username = '';
   base.password = '';
-  const r = await request({
-    url: `${base.toString().replace(/\/+$/, '')}/info/refs?service=git-upload-pack`,
-    method: 'GET',
-    headers: authHeader(remote.creds),
+  const r = await remote.auth.run(async (creds) => {
+    const got = await request({
+      url: `${base.toString().replace(/\/+$/, '')}/info/refs?service=git-upload-pack`,
+      method: 'GET',
+      headers: authHeader(creds),
+    });
+    if (got.status === 401 || got.status === 403) throw new RemoteAuthError(remote.url, got.status);
+    return got;
   });
-  if (r.status === 401 || r.status === 403) throw new RemoteAuthError(remote.url, r.status);
   if (r.status !== 200) throw new RemoteProtocolError(remote.url, `HTTP ${r.status} on info/refs`);
   if (!String(r.headers['content-type'] ?? '').includes('git-upload-pack-advertisement'))
     throw new RemoteProtocolError(remote.url, 'not a smart-HTTP git server (dumb HTTP is not supported)');
