@@ -3,6 +3,7 @@ import type { ObjectId } from '../objects/types.js';
 import { badRefName, listRefs, readHead, readRef, updateRef } from '../refs/refs.js';
 import { SnapshotReader, isAncestor } from './merge/mergeBase.js';
 import type { Vault } from './openVault.js';
+import { shallowSnapshots } from './sync/shallow.js';
 import { readSnapshot } from './readSnapshot.js';
 
 /** A line of history: `refs/heads/NAME`, moved by every commit made while it is checked out. */
@@ -124,7 +125,7 @@ export async function deleteBranch(opts: DeleteBranchOptions): Promise<Branch> {
 }
 
 async function kept(vault: Vault, id: ObjectId, others: readonly (ObjectId | null)[]): Promise<boolean> {
-  const reader = new SnapshotReader(vault.db);
+  const reader = new SnapshotReader(vault.db, await shallowSnapshots(vault.fs, vault.vaultDir));
   for (const o of others) if (o && (await isAncestor(reader, id, o))) return true;
   return false;
 }

@@ -6,6 +6,7 @@ import { acquireLock } from '../plumbing/lock.js';
 import { refCandidates } from '../refs/revParse.js';
 import { listRefs, readHead, readRef, updateRef } from '../refs/refs.js';
 import type { Vault } from './openVault.js';
+import { shallowSnapshots } from './sync/shallow.js';
 
 /** restic's retention policy. Counts are snapshots to keep; `withinMs` keeps everything that recent. */
 export interface KeepPolicy {
@@ -176,14 +177,17 @@ export async function forget(opts: ForgetOptions): Promise<ForgetResult> {
       dropped.push(full);
     }
 
-    // the first-parent chain, newest first
+    // the first-parent chain, newest first; in a shallow clone it ends at the boundary (the parents beyond
+    // were never fetched), and the boundary snapshot is kept: forgetting it would cut the branch off from
+    // the history a later `fetch --deepen` brings
+    const boundary = await shallowSnapshots(vault.fs, vault.vaultDir);
     const chain: { id: ObjectId; snap: Snapshot }[] = [];
     const onChain = new Set<string>();
     for (let id: ObjectId | undefined = tip; id && !onChain.has(id);) {
       const snap = decodeSnapshot(await vault.db.readTyped(id, 'snapshot'), id);
       chain.push({ id, snap });
       onChain.add(id);
-      id = snap.parents[0];
+      id = boundary.has(id) ? undefined : snap.parents[0];
     }
     const reasons = applyPolicy(
       chain.map((c) => ({ time: c.snap.time })),
@@ -196,6 +200,7 @@ export async function forget(opts: ForgetOptions): Promise<ForgetResult> {
       ([r, id]) =>
         (r.startsWith('refs/milestones/') || r.startsWith('refs/tags/')) && onChain.has(id) && !dropped.includes(r),
     );
+    for (const e of entries) if (boundary.has(e.id)) e.reasons.push('shallow boundary');
     for (const e of entries)
       for (const [r, id] of protectedRefs)
         if (id === e.id)
@@ -216,7 +221,9 @@ export async function forget(opts: ForgetOptions): Promise<ForgetResult> {
     let prev: ObjectId | null = null;
     for (const { id, snap, reasons: why } of [...entries].reverse()) {
       if (!why.length) continue; // forgotten
-      const parents = prev ? [prev, ...snap.parents.slice(1)] : snap.parents.slice(1);
+      // the shallow boundary (always kept, always the oldest here) keeps the parents this vault never fetched
+      let parents = prev ? [prev, ...snap.parents.slice(1)] : snap.parents.slice(1);
+      if (boundary.has(id)) parents = [...snap.parents];
       if (parents.length === snap.parents.length && parents.every((p, k) => p === snap.parents[k])) {
         prev = id;
         continue;

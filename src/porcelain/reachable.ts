@@ -8,12 +8,15 @@ import type { ObjectDatabase } from '../plumbing/ObjectDatabase.js';
 import { listRefs, readHead, readReflog } from '../refs/refs.js';
 import { readMergeHead } from './merge/state.js';
 import type { Vault } from './openVault.js';
+import { shallowSnapshots } from './sync/shallow.js';
 
 export interface Roots {
   /** snapshots named by HEAD and every ref: must be complete */
   readonly refs: Set<ObjectId>;
   /** snapshots named by reflog entries inside the protected window: kept if still there */
   readonly reflog: Set<ObjectId>;
+  /** a shallow clone's boundary: snapshots whose parents were never fetched (not followed) */
+  readonly boundary?: ReadonlySet<ObjectId>;
   /** a digest of everything read, to notice a ref that moved meanwhile */
   readonly fingerprint: string;
 }
@@ -80,7 +83,11 @@ export async function collectRoots(vault: Vault, protectMs: number, now: number)
       for (const id of [e.old, e.value]) if (id && !refs.has(id)) reflog.add(id);
     }
   }
-  return { refs, reflog, fingerprint: seen.join('\n') };
+  const boundary = await shallowSnapshots(vault.fs, vault.vaultDir).catch((e) => {
+    throw fsError(e, 'read', 'shallow');
+  });
+  seen.push(`shallow ${[...boundary].sort().join(' ')}`);
+  return { refs, reflog, boundary, fingerprint: seen.join('\n') };
 }
 
 /**
@@ -134,6 +141,8 @@ export async function reachableObjects(db: ObjectDatabase, roots: Roots, what = 
       const snap = decodeSnapshot(body, id);
       await tree(snap.tree);
       if (snap.attachments) await tree(snap.attachments);
+      // a shallow clone's boundary: its parents were never fetched, which is not damage
+      if (roots.boundary?.has(id)) continue;
       for (const p of snap.parents) stack.push(p);
     }
   };

@@ -140,4 +140,90 @@ test('CLI: clone --since, log stops at the boundary, fetch --deepen, a full vaul
   await run('git', ['-C', srv, 'fsck', '--full', '--strict']);
 });
 
+test('a shallow clone goes through gc, forget, prune and verify; the boundary is kept; deepen still works', async (ctx) => {
+  const { ids, url, dir: srv } = await history(ctx);
+  const dest = `${ctx.tmp}/copy`;
+  const r = await runVault(ctx.tmp, ['clone', '--depth', '4', url, dest], ENV);
+  assert.is(r.code, 0, r.stderr);
+  const ok = async (args: string[]) => {
+    const c = await runVault(dest, args, ENV);
+    assert.is(c.code, 0, `vault ${args.join(' ')}: ${c.stdout}${c.stderr}`);
+    return c;
+  };
+  await ok(['gc']);
+  // keep the last 2: day 2 goes, day 1 (the boundary: its parent was never fetched) stays
+  const f = await ok(['forget', '--keep-last', '2', '--json']);
+  const plan = JSON.parse(f.stdout) as { data?: unknown } & Record<string, unknown>;
+  const rows = ((plan.data ?? plan) as { snapshots: { id: string; keep: boolean; reasons: string[] }[] }).snapshots;
+  assert.equal(
+    rows.map((s) => [s.id, s.keep]),
+    [
+      [ids[4], true],
+      [ids[3], true],
+      [ids[2], false],
+      [ids[1], true],
+    ],
+  );
+  assert.ok(rows[3]?.reasons.includes('shallow boundary'), JSON.stringify(rows[3]));
+  await ok(['prune']);
+  await ok(['verify', '--read-data']);
+  const lg = JSON.parse((await ok(['log', '--json'])).stdout) as { id: string; message: string }[];
+  assert.equal(
+    lg.map((e) => e.message),
+    ['day 4', 'day 3', 'day 1'],
+  );
+  assert.is(lg[2]?.id, ids[1], 'the boundary snapshot is the same one');
+  // the rest of the history still comes, under the kept boundary
+  await ok(['fetch', '--deepen', '5']);
+  assert.equal(
+    (JSON.parse((await ok(['log', '--json'])).stdout) as { message: string }[]).map((e) => e.message),
+    ['day 4', 'day 3', 'day 1', 'day 0'],
+  );
+  await ok(['verify', '--read-data']);
+  await writeFile(`${dest}/notes.md`, 'after prune\n');
+  await ok(['commit', '-m', 'after']);
+  // forget re-wrote the branch: the remote takes it only when asked to
+  const plain = await runVault(dest, ['push'], ENV);
+  assert.is(plain.code, 1, plain.stderr);
+  await ok(['push', '--force-with-lease']);
+  await run('git', ['-C', srv, 'fsck', '--full', '--strict']);
+});
+
+test('pull in a shallow clone merges on top of the boundary; a base older than it is ESHALLOW', async (ctx) => {
+  const { url, dir: srv } = await history(ctx);
+  const [a, b] = [`${ctx.tmp}/a`, `${ctx.tmp}/b`];
+  assert.is((await runVault(ctx.tmp, ['clone', url, a], ENV)).code, 0);
+  const c = await runVault(ctx.tmp, ['clone', '--depth', '1', url, b], ENV);
+  assert.is(c.code, 0, c.stderr);
+  const ok = async (dir: string, args: string[]) => {
+    const r = await runVault(dir, args, ENV);
+    assert.is(r.code, 0, `vault ${args.join(' ')}: ${r.stdout}${r.stderr}`);
+    return r;
+  };
+  // both sides work on top of the newest snapshot (b's boundary): the merge base is the boundary itself
+  await writeFile(`${a}/from-a.txt`, 'a\n');
+  await ok(a, ['commit', '-m', 'a']);
+  await ok(a, ['push']);
+  await writeFile(`${b}/from-b.txt`, 'b\n');
+  await ok(b, ['commit', '-m', 'b']);
+  await ok(b, ['pull']);
+  assert.is(await readFile(`${b}/from-a.txt`, 'utf8'), 'a\n');
+  assert.is(await readFile(`${b}/from-b.txt`, 'utf8'), 'b\n');
+  await ok(b, ['push']);
+  await run('git', ['-C', srv, 'fsck', '--full', '--strict']);
+
+  // a branch that forked below b's boundary: the two sides meet in history b never fetched
+  await ok(a, ['pull']);
+  await ok(a, ['switch', '-c', 'old', 'HEAD~4']);
+  await writeFile(`${a}/old.txt`, 'old\n');
+  await ok(a, ['commit', '-m', 'on an old base']);
+  await ok(a, ['push']);
+  const old = (await ok(a, ['rev-parse', 'HEAD'])).stdout.trim();
+  await ok(b, ['fetch']);
+  const m = await runVault(b, ['merge', old], ENV);
+  assert.is(m.code, 1, m.stdout + m.stderr);
+  assert.match(m.stderr, /no common ancestor in the history this shallow clone holds/, m.stdout + m.stderr);
+  assert.match(m.stderr, /vault fetch --deepen/);
+});
+
 test.run();

@@ -7,6 +7,7 @@ import type { CommitOptions, CommitResult } from '../commit.js';
 import { diffFlat } from '../diffTrees.js';
 import type { Progress } from '../hashWorktree.js';
 import type { Vault } from '../openVault.js';
+import { ShallowMergeError, shallowSnapshots } from '../sync/shallow.js';
 import { readSnapshot } from '../readSnapshot.js';
 import { status } from '../status.js';
 import { commitMerge } from './commitMerge.js';
@@ -101,8 +102,10 @@ export async function merge(opts: MergeOptions): Promise<MergeResult> {
   if (pending) throw new MergeInProgressError(pending.theirsName, 'merge');
   const head = await readHead(vault.refs);
   const theirs = (await readSnapshot(vault, opts.theirs)).id;
-  const reader = new SnapshotReader(vault.db);
+  const reader = new SnapshotReader(vault.db, await shallowSnapshots(vault.fs, vault.vaultDir));
   const bases = head.id ? await mergeBases(reader, head.id, theirs) : [];
+  // a shallow clone: the common ancestor may be older than what was fetched
+  if (head.id && !bases.length && reader.metBoundary) throw new ShallowMergeError(reader.metBoundary);
   const none = { merged: [], conflicts: [], notes: [], notDone: [], commit: null };
   if (head.id && bases.includes(theirs))
     return { outcome: 'up-to-date', ours: head.id, theirs, bases, id: null, ...none };

@@ -2,15 +2,27 @@ import { decodeSnapshot } from '../../objects/snapshot.js';
 import type { ObjectId, Snapshot } from '../../objects/types.js';
 import type { ObjectDatabase } from '../../plumbing/ObjectDatabase.js';
 
-/** Decoded snapshots by id, shared by the walks of one merge (histories are read once). */
+/**
+ * Decoded snapshots by id, shared by the walks of one merge (histories are read once). In a shallow clone
+ * the snapshots at the boundary (`boundary`) are read as roots: their parents were never fetched.
+ */
 export class SnapshotReader {
   private readonly cache = new Map<ObjectId, Snapshot>();
-  constructor(private readonly db: ObjectDatabase) {}
+  /** a walk reached a shallow boundary whose parents it could not follow (the first such snapshot) */
+  metBoundary: ObjectId | null = null;
+  constructor(
+    private readonly db: ObjectDatabase,
+    private readonly boundary: ReadonlySet<ObjectId> = new Set(),
+  ) {}
 
   async read(id: ObjectId): Promise<Snapshot> {
     let s = this.cache.get(id);
     if (!s) {
       s = decodeSnapshot(await this.db.readTyped(id, 'snapshot'), id);
+      if (this.boundary.has(id) && s.parents.length) {
+        this.metBoundary ??= id;
+        s = { ...s, parents: [] };
+      }
       this.cache.set(id, s);
     }
     return s;

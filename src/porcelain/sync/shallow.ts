@@ -62,6 +62,18 @@ export class ShallowHistoryError extends VaultError {
   }
 }
 
+/** A merge in a shallow clone: the two sides meet (if at all) below the boundary, in history not fetched. */
+export class ShallowMergeError extends VaultError {
+  constructor(boundary: ObjectId) {
+    super(
+      'ESHALLOW',
+      `no common ancestor in the history this shallow clone holds (it stops at snapshot ${boundary.slice(0, 12)})`,
+      { id: boundary },
+      "fetch more history with 'vault fetch --deepen N' and merge again",
+    );
+  }
+}
+
 /** A shallow fetch would stop at a commit Vault did not make: its snapshot names parents that are not fetched. */
 export class ShallowForeignError extends VaultError {
   constructor(commit: GitOid) {
