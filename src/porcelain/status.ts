@@ -35,6 +35,8 @@ export interface StatusResult {
 /** Compare the project folder with HEAD. Reads only files the stat cache cannot vouch for. */
 export async function status(opts: StatusOptions): Promise<StatusResult> {
   const { vault } = opts;
+  // HEAD's trees are read without loading every pack index entry (see ObjectDatabase.useLean)
+  vault.db.useLean();
   const head = await readHead(vault.refs);
   const cache = await StatCache.load(vault.fs, vault.db.paths.index);
   // the stat cache records HEAD's tree: no pack index to load for the snapshot (a clean status then reads none)
