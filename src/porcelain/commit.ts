@@ -105,6 +105,7 @@ export async function commit(opts: CommitOptions): Promise<CommitResult> {
       store: true,
       cache,
       headTree: parent.tree,
+      releaseCache: true,
       onProgress: opts.onProgress,
       onGitFolder: opts.onGitFolder,
       onSkip: (path, reason, kind) => {
@@ -113,6 +114,8 @@ export async function commit(opts: CommitOptions): Promise<CommitResult> {
       },
     });
     writer = hashed.writer!;
+    // the hashed folder is the cache's entries now (hashWorktree let the records go once matched)
+    cache.replaceWith(hashed.list, hashed.cacheChanged);
     const tree = await rootTree(vault, hashed, parent.tree, writer);
     const treeChanged = tree !== parent.tree;
     const warnings: AttachmentWarning[] = [];
@@ -278,7 +281,6 @@ async function saveCache(
   headTree: ObjectId | null,
 ): Promise<void> {
   const { cache } = hashed;
-  cache.replaceWith(hashed.list, hashed.cacheChanged);
   cache.setTree(hashed.digest, tree);
   if (head && headTree) cache.setHead(head, headTree);
   await cache.save(vault.fs, vault.db.paths.index);

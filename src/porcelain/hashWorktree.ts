@@ -50,6 +50,12 @@ export interface HashWorktreeOptions {
    * commit writes no tree, so the cached ids need no present-check.
    */
   headTree?: ObjectId | null;
+  /**
+   * The cache's records are not needed once matched (commit, status): let them go then (~85 bytes a
+   * file), so they are not held while files are read and trees written; the cache holds the hashed
+   * list instead (StatCache.replaceWith), and keeps its tree and head.
+   */
+  releaseCache?: boolean;
 }
 
 /** A path left out of the hashed folder, and why. */
@@ -137,6 +143,7 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
   }
 
   const { toRead, early, cacheChanged } = await fromCache(opts, db, cache, list, matcher);
+  if (opts.releaseCache) cache.replaceWith(list, false);
   const sizeOf = (i: number) => (list.kind(i) === 'symlink' ? 0 : list.size(i));
   const bytesToRead = toRead.reduce((s, i) => s + sizeOf(i), 0);
   let done = filesTotal - toRead.length;

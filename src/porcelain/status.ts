@@ -48,6 +48,7 @@ export async function status(opts: StatusOptions): Promise<StatusResult> {
     vault,
     store: false,
     cache,
+    releaseCache: true, // nothing saves this cache; its tree stays
     onProgress: opts.onProgress,
     onSkip: (path, reason, kind) => {
       skipped.push({ path, reason, kind });
