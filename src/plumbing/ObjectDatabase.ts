@@ -87,7 +87,7 @@ export class ObjectDatabase {
   /** open pack files, by pack name */
   private handles = new Map<string, Promise<FileHandle>>();
   /** useLean: look ids up without loading every index entry, until something needs the whole index */
-  private leanWanted = false;
+  private leanUsers = 0;
   private leanLoading?: Promise<Lean>;
   /** packs whose index could not be read: their objects are invisible until `vault repair` */
   readonly damagedPacks: { name: string; reason: string }[] = [];
@@ -246,15 +246,28 @@ export class ObjectDatabase {
    * million files: ~8 bytes an object instead of ~70): see Lean. read, has,
    * typeOf, holds and storeCounts then answer from it; anything that needs the
    * whole index (the sync accessors after `ready()`, or many ids searched on
-   * disk) loads it as before, and the lean lookup is dropped.
+   * disk) loads it as before, and the lean lookup is dropped. For the span of
+   * one command: call the returned function at its end (later commands on the
+   * same database load the whole index as before).
    */
-  useLean(): void {
-    this.leanWanted = true;
+  useLean(): () => void {
+    this.leanUsers++;
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      if (--this.leanUsers === 0) this.leanLoading = undefined;
+    };
   }
 
-  /** Whether the lean lookup answers (useLean, and the whole index is not loaded). */
+  /** Whether every pack index entry is loaded (or loading): `ready()` was called, by whatever needed it. */
+  get indexLoaded(): boolean {
+    return this.loaded || this.loading !== undefined;
+  }
+
+  /** Whether the lean lookup answers (within useLean, and the whole index is not loaded). */
   get lean(): boolean {
-    return this.leanWanted && !this.loaded && this.loading === undefined;
+    return this.leanUsers > 0 && !this.loaded && this.loading === undefined;
   }
 
   private leanState(): Promise<Lean> {
@@ -358,9 +371,13 @@ export class ObjectDatabase {
 
   /** Whether the object is stored, as `contains` tells, without the whole index when the lean lookup answers. */
   async holds(id: ObjectId): Promise<boolean> {
-    if (await this.lookup(id)) return true;
-    if (this.loose.has(id)) return true;
-    return this.lean && (await this.leanState()).loose.has(id);
+    if (this.lean) {
+      const lean = await this.leanState();
+      if (this.lean && lean.searches < LEAN_SEARCHES)
+        return (await this.leanLocate(lean, id)) !== null || this.loose.has(id) || lean.loose.has(id);
+    }
+    await this.ready();
+    return this.contains(id);
   }
 
   /** How many loose objects and readable packs the vault has (for automatic gc), lean when it can. */

@@ -92,7 +92,7 @@ export async function commit(opts: CommitOptions): Promise<CommitResult> {
   let writer: ObjectWriter | null = null;
   // ids are looked up without loading every pack index entry (a commit of a few files at a million: ~135 MB less);
   // whatever needs the whole index still loads it
-  vault.db.useLean();
+  const endLean = vault.db.useLean();
   try {
     const head = await readHead(vault.refs);
     if (opts.expectHead !== undefined && head.id !== opts.expectHead)
@@ -160,6 +160,7 @@ export async function commit(opts: CommitOptions): Promise<CommitResult> {
     await writer?.abort();
     throw e;
   } finally {
+    endLean();
     await release();
   }
 }

@@ -36,7 +36,16 @@ export interface StatusResult {
 export async function status(opts: StatusOptions): Promise<StatusResult> {
   const { vault } = opts;
   // HEAD's trees are read without loading every pack index entry (see ObjectDatabase.useLean)
-  vault.db.useLean();
+  const endLean = vault.db.useLean();
+  try {
+    return await compare(opts);
+  } finally {
+    endLean();
+  }
+}
+
+async function compare(opts: StatusOptions): Promise<StatusResult> {
+  const { vault } = opts;
   const head = await readHead(vault.refs);
   const cache = await StatCache.load(vault.fs, vault.db.paths.index);
   // the stat cache records HEAD's tree: no pack index to load for the snapshot (a clean status then reads none)
