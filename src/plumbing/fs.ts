@@ -107,11 +107,14 @@ export async function writeFileAtomic(
 ): Promise<void> {
   const tmp = tempName(path);
   // pieces are written one after the other (a big file made in pieces is never copied whole)
-  const pieces = typeof data === 'string' ? [Buffer.from(data, 'utf8')] : Array.isArray(data) ? data : [data];
+  let pieces: readonly Uint8Array[];
+  if (typeof data === 'string') pieces = [Buffer.from(data, 'utf8')];
+  else if (Array.isArray(data)) pieces = data as readonly Uint8Array[];
+  else pieces = [data as Uint8Array];
   let fh: FileHandle | undefined;
   try {
     fh = await fs.open(tmp, 'wx', opts.mode ?? 0o644);
-    for (const piece of pieces as readonly Uint8Array[]) await writeAll(fh, piece);
+    for (const piece of pieces) await writeAll(fh, piece);
     if (opts.durable !== false) await fh.sync();
     await fh.close();
     fh = undefined;
