@@ -274,22 +274,24 @@ export class ObjectDatabase {
     this.leanLoading ??= (async () => {
       const names: string[] = [];
       const kept = new PackedIds();
-      let keys = new Float64Array(1024);
+      // a piece per pack, joined once their total is known (no doubling copies)
+      const pieces: Float64Array[] = [];
       let n = 0;
       for await (const { name, idx } of this.packIndexes()) {
         const pack = names.push(name) - 1;
-        if (n + idx.count > keys.length) {
-          const grown = new Float64Array(Math.max(keys.length * 2, n + idx.count));
-          grown.set(keys.subarray(0, n));
-          keys = grown;
-        }
+        const piece = new Float64Array(idx.count);
         const { buf } = idx;
         for (let i = 0, o = PACK_INDEX_START; i < idx.count; i++, o += PACK_INDEX_ENTRY) {
-          keys[n++] = buf.readUInt32BE(o) * 65536 + pack;
+          piece[i] = buf.readUInt32BE(o) * 65536 + pack;
           if (LEAN_KEPT.has(buf[o + 48]!)) kept.add(packIndexEntry(idx, i), pack);
         }
+        pieces.push(piece);
+        n += idx.count;
       }
-      return { names, kept, keys: keys.slice(0, n).sort(), loose: new Set(await this.listLoose()), searches: 0 };
+      const keys = new Float64Array(n);
+      for (let i = 0, at = 0; i < pieces.length; at += pieces[i]!.length, i++) keys.set(pieces[i]!, at);
+      pieces.length = 0;
+      return { names, kept, keys: keys.sort(), loose: new Set(await this.listLoose()), searches: 0 };
     })();
     return this.leanLoading;
   }

@@ -143,7 +143,6 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
   }
 
   const { toRead, early, cacheChanged } = await fromCache(opts, db, cache, list, matcher);
-  if (opts.releaseCache) cache.replaceWith(list, false);
   const sizeOf = (i: number) => (list.kind(i) === 'symlink' ? 0 : list.size(i));
   const bytesToRead = toRead.reduce((s, i) => s + sizeOf(i), 0);
   let done = filesTotal - toRead.length;
@@ -332,6 +331,8 @@ async function fromCache(
   matcher.finish();
   const { toRead, matched, held } = matcher;
   const cacheChanged = matched !== held || cache.dirty;
+  // before the present-check's pass over the pack indexes, so that the records can be collected during it
+  if (opts.releaseCache) cache.replaceWith(list, false);
   let early = toRead.length ? null : digestOf(list);
   if (!opts.store) return { toRead, early, cacheChanged };
   const headsTree = early !== null && cache.tree?.digest === early && cache.tree.id === opts.headTree;
