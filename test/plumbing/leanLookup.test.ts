@@ -1,9 +1,12 @@
 // The lean id lookup (ObjectDatabase.useLean): status and commit at a million files look ids up without loading
 // every pack index entry. It must answer as the whole index does, and status/commit must give the same results.
+import { createHash } from 'node:crypto';
+import { inflateRawSync } from 'node:zlib';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { hashObject } from '../../src/objects/hashObject.js';
 import { InlineCodec } from '../../src/plumbing/codec.js';
+import { encodePackIndex, findInPackIndex, inflatePackIndex, packIndexEntry } from '../../src/plumbing/pack/index.js';
 import type { FsPromises } from '../../src/plumbing/fs.js';
 import { ObjectDatabase } from '../../src/plumbing/ObjectDatabase.js';
 import { commit } from '../../src/porcelain/commit.js';
@@ -11,7 +14,7 @@ import { openVault, type Vault } from '../../src/porcelain/openVault.js';
 import { restore } from '../../src/porcelain/restore.js';
 import { status, type StatusResult } from '../../src/porcelain/status.js';
 import { verify } from '../../src/porcelain/verify.js';
-import { watchFs } from '../helpers/memfs.js';
+import { memFs, watchFs } from '../helpers/memfs.js';
 import { prngBytes } from '../helpers/prng.js';
 import { listTree, type FileTree } from '../helpers/tree.js';
 import { fakeClock, memVault } from '../helpers/vault.js';
@@ -84,6 +87,60 @@ test('every id, type and body as the whole index gives them; absent ids are abse
   assert.ok(await lean.has(all[0]!));
   endLean();
   await Promise.all([full.close(), lean.close()]);
+});
+
+test('many ids searched on disk: the whole index takes over, and answers the same', async () => {
+  const { fs } = memFs();
+  await fs.mkdir('/v/.vault', { recursive: true });
+  const open = () => ObjectDatabase.open({ fs, vaultDir: '/v/.vault', codec: new InlineCodec(), packSize: 1 });
+  const db = await open();
+  const w = db.writer();
+  const ids: string[] = [];
+  for (let i = 0; i < 300; i++) ids.push(await w.put('blob', Buffer.from(`object ${i}`))); // a pack each
+  await w.flush();
+  const lean = await open();
+  const endLean = lean.useLean();
+  for (const [i, id] of ids.entries()) {
+    assert.equal((await lean.read(id)).body.toString(), `object ${i}`);
+    if (i < 200) assert.is(lean.indexLoaded, false, `${i}: still lean`);
+  }
+  assert.is(lean.indexLoaded, true, 'past 256 searches the whole index was loaded');
+  assert.is(lean.lean, false);
+  assert.ok(await lean.holds(ids[0]!));
+  endLean();
+});
+
+test('an index whose entries are out of order (not written by Vault) is searched through', () => {
+  const entries = ['aa', 'bb', 'cc'].map((c, i) => ({
+    id: c.repeat(32),
+    offset: i * 100,
+    length: 100,
+    rawLength: 90,
+    type: 'blob' as const,
+    codec: 0,
+  }));
+  const raw = inflateRawSync(encodePackIndex(entries).subarray(8));
+  // swap the first two entries and seal it again (an unsorted but well-formed index)
+  const a = Buffer.from(raw.subarray(12, 62));
+  raw.copy(raw, 12, 62, 112);
+  a.copy(raw, 62);
+  createHash('sha256')
+    .update(raw.subarray(0, 12 + 3 * 50))
+    .digest()
+    .copy(raw, 12 + 3 * 50);
+  const idx = inflatePackIndex(raw, 'crafted.idx');
+  assert.is(idx.sorted, false);
+  for (const e of entries) {
+    const i = findInPackIndex(idx, Buffer.from(e.id, 'hex'));
+    assert.ok(i >= 0, e.id.slice(0, 4));
+    assert.equal(packIndexEntry(idx, i), e);
+  }
+  assert.is(findInPackIndex(idx, Buffer.alloc(32, 0xdd)), -1);
+  const sorted = inflatePackIndex(inflateRawSync(encodePackIndex(entries).subarray(8)), 'vault.idx');
+  assert.is(sorted.sorted, true);
+  for (const e of entries) assert.equal(packIndexEntry(sorted, findInPackIndex(sorted, Buffer.from(e.id, 'hex'))), e);
+  assert.is(findInPackIndex(sorted, Buffer.alloc(32, 0xdd)), -1);
+  assert.is(findInPackIndex(sorted, Buffer.alloc(32, 0x00)), -1);
 });
 
 test('a status with changes reads each pack index once and loads no entry beyond trees', async () => {
