@@ -35,9 +35,8 @@ export interface WriterTarget {
   readonly level: number;
   /** a pack is sealed once it reaches this many bytes */
   readonly packSize: number;
-  ready(): Promise<void>;
-  /** stored already (as the database knows it) */
-  contains(id: ObjectId): boolean;
+  /** stored already (as the database knows it: see ObjectDatabase.holds) */
+  holds(id: ObjectId): Promise<boolean>;
   /** a pack and its index are durable: its objects are readable now */
   publishPack(name: string, entries: PackEntry[]): void;
 }
@@ -72,8 +71,7 @@ export class ObjectWriter {
 
   /** True when the object is already stored or queued (here, or by another writer sharing the set). */
   async known(id: ObjectId): Promise<boolean> {
-    await this.db.ready();
-    return this.queued.has(id) || this.db.contains(id) || (this.opts.shared?.has(id) ?? false);
+    return this.queued.has(id) || (this.opts.shared?.has(id) ?? false) || (await this.db.holds(id));
   }
 
   /**
@@ -84,9 +82,9 @@ export class ObjectWriter {
   async put(type: ObjectType, body: Uint8Array, opts: { compress?: boolean; id?: ObjectId } = {}): Promise<ObjectId> {
     if (this.failed) throw this.failed;
     const id = opts.id ?? hashObject(type, body);
-    await this.db.ready();
+    if (this.queued.has(id) || (await this.db.holds(id))) return id;
     // from here to queued.add nothing awaits: a concurrent put of the same id stops at this check
-    if (this.queued.has(id) || this.db.contains(id)) return id;
+    if (this.queued.has(id)) return id;
     if (this.opts.shared && !this.opts.shared.add(id)) return id;
     this.queued.add(id);
     const copy = this.pool.take(body.length);

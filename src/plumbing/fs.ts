@@ -102,14 +102,19 @@ export function tempName(path: string): string {
 export async function writeFileAtomic(
   fs: FsPromises,
   path: string,
-  data: Uint8Array | string,
+  data: Uint8Array | string | readonly Uint8Array[],
   opts: { mode?: number; durable?: boolean } = {},
 ): Promise<void> {
   const tmp = tempName(path);
+  // pieces are written one after the other (a big file made in pieces is never copied whole)
+  let pieces: readonly Uint8Array[];
+  if (typeof data === 'string') pieces = [Buffer.from(data, 'utf8')];
+  else if (Array.isArray(data)) pieces = data as readonly Uint8Array[];
+  else pieces = [data as Uint8Array];
   let fh: FileHandle | undefined;
   try {
     fh = await fs.open(tmp, 'wx', opts.mode ?? 0o644);
-    await writeAll(fh, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+    for (const piece of pieces) await writeAll(fh, piece);
     if (opts.durable !== false) await fh.sync();
     await fh.close();
     fh = undefined;

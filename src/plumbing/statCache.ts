@@ -297,9 +297,10 @@ export class StatCache {
   /**
    * The file's bytes. The records go through a deflate stream in pieces of
    * ~1 MiB, so a million entries never sit in memory whole next to their
-   * compressed form (80 MB of records and as many again for a copy).
+   * compressed form (80 MB of records and as many again for a copy); the
+   * compressed pieces are written as they are, not joined (another copy).
    */
-  private async encode(): Promise<Buffer> {
+  private async encode(): Promise<Buffer[]> {
     const head = Buffer.alloc(5 + 128);
     let o = 0;
     const d = createDeflateRaw({ level: 6 });
@@ -342,7 +343,7 @@ export class StatCache {
     const h = createHash('sha256');
     for (const c of out) h.update(c);
     out.push(h.digest());
-    return Buffer.concat(out);
+    return out;
   }
 }
 

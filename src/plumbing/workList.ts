@@ -223,6 +223,14 @@ export class WorkList {
   idBytes(i: number): Buffer {
     return this.ids.subarray(i * 32, i * 32 + 32);
   }
+  /** The id's first four bytes, as a number (a hash for tables of ids). */
+  idPrefix(i: number): number {
+    return this.ids.readUInt32BE(i * 32);
+  }
+  /** Whether the id is the 32 bytes of `buf` at `offset`. */
+  idEquals(i: number, buf: Uint8Array, offset: number): boolean {
+    return this.ids.compare(buf, offset, offset + 32, i * 32, i * 32 + 32) === 0;
+  }
   setId(i: number, obj: EntryObj, id: ObjectId | Uint8Array): void {
     this.objs[i] = OBJ_CODE[obj];
     if (typeof id === 'string') this.ids.write(id, i * 32, 32, 'hex');

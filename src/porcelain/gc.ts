@@ -254,8 +254,9 @@ export async function autoGc(vault: Vault, opts: AutoGcOptions = {}): Promise<Gc
   try {
     const loose = opts.looseThreshold ?? Number(process.env.VAULT_GC_LOOSE ?? 256);
     const packs = opts.packThreshold ?? Number(process.env.VAULT_GC_PACKS ?? 64);
-    await vault.db.ready();
-    if (vault.db.looseCount < loose && vault.db.packNamesLoaded().length < packs) return null;
+    // counted without loading every index entry when the commit looked ids up lean (ObjectDatabase.useLean)
+    const counts = await vault.db.storeCounts();
+    if (counts.loose < loose && counts.packs < packs) return null;
     return await gc({ vault, lockHeld: true });
   } catch (e) {
     return e as Error;

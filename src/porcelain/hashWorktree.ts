@@ -1,6 +1,6 @@
 import { fsError } from '../errors.js';
 import { hashObject } from '../objects/hashObject.js';
-import type { ObjectId } from '../objects/types.js';
+import { TYPE_CODE, type ObjectId } from '../objects/types.js';
 import { chunkerFromConfig, planFile } from '../plumbing/chunkers/index.js';
 import { diskPath } from '../plumbing/diskPath.js';
 import { isNotFound } from '../plumbing/fs.js';
@@ -50,6 +50,12 @@ export interface HashWorktreeOptions {
    * commit writes no tree, so the cached ids need no present-check.
    */
   headTree?: ObjectId | null;
+  /**
+   * The cache's records are not needed once matched (commit, status): let them go then (~85 bytes a
+   * file), so they are not held while files are read and trees written; the cache holds the hashed
+   * list instead (StatCache.replaceWith), and keeps its tree and head.
+   */
+  releaseCache?: boolean;
 }
 
 /** A path left out of the hashed folder, and why. */
@@ -325,6 +331,8 @@ async function fromCache(
   matcher.finish();
   const { toRead, matched, held } = matcher;
   const cacheChanged = matched !== held || cache.dirty;
+  // before the present-check's pass over the pack indexes, so that the records can be collected during it
+  if (opts.releaseCache) cache.replaceWith(list, false);
   let early = toRead.length ? null : digestOf(list);
   if (!opts.store) return { toRead, early, cacheChanged };
   const headsTree = early !== null && cache.tree?.digest === early && cache.tree.id === opts.headTree;
@@ -394,19 +402,80 @@ function entriesOf(list: WorkList): WorkTreeEntry[] {
  * The rows whose cached id does not name an object the vault has, of the
  * cached kind and size (storedAsCached: an index lookup each, no read). A
  * commit reads them again, so no tree names a missing object whatever the
- * stat cache says.
+ * stat cache says. With a lean lookup (ObjectDatabase.useLean) the pack
+ * indexes are not loaded: they are read once, each entry looked up in a table
+ * of the rows' ids (see storedInOnePass).
  */
 async function notStored(db: ObjectDatabase, list: WorkList): Promise<number[]> {
   const missing: number[] = [];
   let any = false;
   for (let i = 0; i < list.length && !any; i++) any = list.hasId(i);
   if (!any) return missing;
+  if (db.lean) return storedInOnePass(db, list);
   await db.ready();
   for (let i = 0; i < list.length; i++) {
     if (!list.hasId(i)) continue;
     const e = { id: list.idBytes(i), obj: list.obj(i) };
     // packed (nearly always): answered without a promise each
     if (!(packedAsCached(db, e, list.size(i)) ?? (await storedAsCached(db, e, list.size(i))))) missing.push(i);
+  }
+  return missing;
+}
+
+const UNSEEN = 0;
+const AS_CACHED = 1;
+const NOT_AS_CACHED = 2;
+
+/**
+ * notStored in one pass over the pack indexes, holding a table of the rows
+ * (4 bytes a slot, two slots a row) instead of every index entry: the first
+ * entry of an id decides, as in the loaded index (packedAsCached); a row whose
+ * id no pack holds is asked of the loose objects (db.has).
+ */
+async function storedInOnePass(db: ObjectDatabase, list: WorkList): Promise<number[]> {
+  let rows = 0;
+  for (let i = 0; i < list.length; i++) if (list.hasId(i)) rows++;
+  let slots = 1024;
+  while (slots < rows * 2) slots *= 2;
+  const mask = slots - 1;
+  const table = new Int32Array(slots); // row + 1; 0: empty
+  const same = new Int32Array(list.length).fill(-1); // the next row with the same id
+  for (let i = 0; i < list.length; i++) {
+    if (!list.hasId(i)) continue;
+    for (let h = list.idPrefix(i) & mask; ; h = (h + 1) & mask) {
+      const r = table[h]! - 1;
+      if (r < 0) {
+        table[h] = i + 1;
+        break;
+      }
+      if (list.idEquals(r, list.idBytes(i), 0)) {
+        same[i] = same[r]!;
+        same[r] = i;
+        break;
+      }
+    }
+  }
+  const state = new Uint8Array(list.length);
+  await db.scanPacked((buf, o) => {
+    for (let h = buf.readUInt32BE(o) & mask; ; h = (h + 1) & mask) {
+      const r = table[h]! - 1;
+      if (r < 0) return;
+      if (!list.idEquals(r, buf, o)) continue;
+      if (state[r] !== UNSEEN) return;
+      const type = buf[o + 48]!;
+      const rawLength = buf.readUInt32BE(o + 44);
+      for (let x = r; x >= 0; x = same[x]!) {
+        const obj = list.obj(x);
+        const ok = TYPE_CODE[obj] === type && (obj !== 'blob' || rawLength === list.size(x));
+        state[x] = ok ? AS_CACHED : NOT_AS_CACHED;
+      }
+      return;
+    }
+  });
+  const missing: number[] = [];
+  for (let i = 0; i < list.length; i++) {
+    if (!list.hasId(i) || state[i] === AS_CACHED) continue;
+    if (state[i] === NOT_AS_CACHED || !(await db.has(list.id(i)))) missing.push(i);
   }
   return missing;
 }

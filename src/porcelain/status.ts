@@ -35,6 +35,17 @@ export interface StatusResult {
 /** Compare the project folder with HEAD. Reads only files the stat cache cannot vouch for. */
 export async function status(opts: StatusOptions): Promise<StatusResult> {
   const { vault } = opts;
+  // HEAD's trees are read without loading every pack index entry (see ObjectDatabase.useLean)
+  const endLean = vault.db.useLean();
+  try {
+    return await compare(opts);
+  } finally {
+    endLean();
+  }
+}
+
+async function compare(opts: StatusOptions): Promise<StatusResult> {
+  const { vault } = opts;
   const head = await readHead(vault.refs);
   const cache = await StatCache.load(vault.fs, vault.db.paths.index);
   // the stat cache records HEAD's tree: no pack index to load for the snapshot (a clean status then reads none)
@@ -46,6 +57,7 @@ export async function status(opts: StatusOptions): Promise<StatusResult> {
     vault,
     store: false,
     cache,
+    releaseCache: true, // nothing saves this cache; its tree stays
     onProgress: opts.onProgress,
     onSkip: (path, reason, kind) => {
       skipped.push({ path, reason, kind });

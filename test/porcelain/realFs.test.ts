@@ -184,6 +184,7 @@ for (const cfg of CONFIGS) {
       assert.is(e.obj, 'chunklist');
       const list = decodeChunkList(await t.vault.db.readTyped(e.id, 'chunklist'));
       const victim = must(list.chunks[Math.floor(list.chunks.length / 2)]);
+      await t.vault.db.ready(); // a commit looks ids up lean: locate needs the whole index
       const loc = t.vault.db.locate(victim.id);
       assert.ok(loc, 'the chunk is packed');
       await nodeFs.chmod(loc!.packPath, 0o644);

@@ -364,6 +364,7 @@ test('in place: a committed folder since replaced by a symlink is not followed, 
 
 /** Flip the last byte of an object's record in its pack (it then fails its check with ECORRUPT). */
 async function damage(t: TestVault, id: string): Promise<void> {
+  await t.vault.db.ready(); // a commit looks ids up lean: locate needs the whole index
   const loc = t.vault.db.locate(id);
   assert.ok(loc, `${id.slice(0, 12)} is packed`);
   await t.fs.chmod(loc!.packPath, 0o644);

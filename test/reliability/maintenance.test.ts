@@ -221,6 +221,7 @@ test('prune refuses to delete anything when a reachable object is missing or an 
   await history(t, 3);
   await forget({ vault: t.vault, policy: { last: 1 } });
   const head = await readSnapshot(t.vault, 'HEAD');
+  await t.vault.db.ready(); // commit looked ids up lean: the sync accessors need the whole index
   const where = t.vault.db.locate(head.tree)!.packPath;
   await t.fs.unlink(where.replace(/\.pack$/, '.idx'));
   const files = await packFiles(t);
@@ -236,6 +237,7 @@ test('repair rebuilds a lost index from the pack; a damaged record is reported a
   const t = await memVault({ 'a.txt': 'hello\n' });
   await history(t, 2);
   const head = await readSnapshot(t.vault, 'HEAD');
+  await t.vault.db.ready(); // commit looked ids up lean: the sync accessors need the whole index
   const packOf = t.vault.db.locate(head.tree)!.packPath;
   await t.fs.unlink(packOf.replace(/\.pack$/, '.idx'));
   const v0 = await verify({ vault: await t.reopen() });

@@ -17,9 +17,15 @@ export {
   IDX_MAGIC,
   decodePackIndex,
   encodePackIndex,
+  findInPackIndex,
+  inflatePackIndex,
+  packIndexEntry,
+  PACK_INDEX_ENTRY,
+  PACK_INDEX_START,
   readPackIndex,
   writePackIndex,
   type PackEntry,
+  type RawPackIndex,
 } from './packIndex.js';
 export {
   decodePayload,

@@ -48,7 +48,22 @@ export function encodePackIndex(entries: readonly PackEntry[]): Buffer {
   return Buffer.concat([Buffer.from(IDX_DEFLATED, 'latin1'), deflateRawSync(buf, { level: 6 })]);
 }
 
-export function decodePackIndex(stored: Buffer, name: string): PackEntry[] {
+/**
+ * The inflated, checked body of a stored index: `count` entries of ENTRY bytes from
+ * offset 12, sorted by id (read them with packIndexEntry, search with findInPackIndex).
+ */
+export interface RawPackIndex {
+  readonly buf: Buffer;
+  readonly count: number;
+  /** entries in id order (an index written by Vault always is; searched linearly otherwise) */
+  readonly sorted: boolean;
+}
+
+export const PACK_INDEX_ENTRY = ENTRY;
+export const PACK_INDEX_START = 12;
+
+/** Inflate and check a stored index without making an object per entry (EMALFORMED when it does not decode). */
+export function inflatePackIndex(stored: Buffer, name: string): RawPackIndex {
   let buf = stored;
   if (stored.length >= 8 && stored.toString('latin1', 0, 8) === IDX_DEFLATED) {
     try {
@@ -65,19 +80,52 @@ export function decodePackIndex(stored: Buffer, name: string): PackEntry[] {
     throw new MalformedObjectError('pack index', `length ${buf.length} does not fit ${count} entries`, name);
   const sum = createHash('sha256').update(buf.subarray(0, end)).digest();
   if (!sum.equals(buf.subarray(end))) throw new MalformedObjectError('pack index', 'checksum mismatch', name);
-  const out: PackEntry[] = new Array(count);
+  let sorted = true;
   for (let i = 0, o = 12; i < count; i++, o += ENTRY) {
-    const type = typeFromCode(buf.readUInt8(o + 48));
-    if (!type) throw new MalformedObjectError('pack index', `entry ${i} has unknown type`, name);
-    out[i] = {
-      id: buf.toString('hex', o, o + 32),
-      offset: Number(buf.readBigUInt64BE(o + 32)),
-      length: buf.readUInt32BE(o + 40),
-      rawLength: buf.readUInt32BE(o + 44),
-      type,
-      codec: buf.readUInt8(o + 49),
-    };
+    if (!typeFromCode(buf[o + 48]!)) throw new MalformedObjectError('pack index', `entry ${i} has unknown type`, name);
+    if (sorted && i > 0 && buf.compare(buf, o - ENTRY, o - ENTRY + 32, o, o + 32) <= 0) sorted = false;
   }
+  return { buf, count, sorted };
+}
+
+/** Entry `i` of an inflated index. */
+export function packIndexEntry(idx: RawPackIndex, i: number): PackEntry {
+  const { buf } = idx;
+  const o = 12 + i * ENTRY;
+  return {
+    id: buf.toString('hex', o, o + 32),
+    offset: Number(buf.readBigUInt64BE(o + 32)),
+    length: buf.readUInt32BE(o + 40),
+    rawLength: buf.readUInt32BE(o + 44),
+    type: typeFromCode(buf[o + 48]!)!,
+    codec: buf[o + 49]!,
+  };
+}
+
+/** The entry number of an id (32 bytes) in an inflated index (binary search: entries are sorted), or -1. */
+export function findInPackIndex(idx: RawPackIndex, id: Uint8Array): number {
+  const { buf } = idx;
+  if (!idx.sorted) {
+    for (let i = 0, o = 12; i < idx.count; i++, o += ENTRY) if (buf.compare(id, 0, 32, o, o + 32) === 0) return i;
+    return -1;
+  }
+  let lo = 0;
+  let hi = idx.count - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const o = 12 + mid * ENTRY;
+    const c = buf.compare(id, 0, 32, o, o + 32);
+    if (c === 0) return mid;
+    if (c > 0) hi = mid - 1;
+    else lo = mid + 1;
+  }
+  return -1;
+}
+
+export function decodePackIndex(stored: Buffer, name: string): PackEntry[] {
+  const idx = inflatePackIndex(stored, name);
+  const out: PackEntry[] = new Array(idx.count);
+  for (let i = 0; i < idx.count; i++) out[i] = packIndexEntry(idx, i);
   return out;
 }
 

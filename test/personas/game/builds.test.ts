@@ -94,6 +94,7 @@ test('artifacts are stored deduplicated and come back byte-identical; a second b
   assert.is(f.obj, 'chunklist');
   assert.ok(Buffer.from(await readStoredFile(t.vault, f.obj, f.id)).equals(pck));
   // the same package again (another platform's build): the records tree names the same chunk list
+  await t.vault.db.ready(); // commits look ids up lean: ids() needs the whole index
   const objectsBefore = [...t.vault.db.ids()].length;
   const b2 = await recordBuild({ vault: t.vault, version: '0.4.2', platform: 'linux', artifacts: ['/out/game.pck'] });
   assert.is(must(b2.files[0]).id, f.id);
