@@ -1,10 +1,13 @@
 import { InvalidRefError, VaultError } from '../errors.js';
+import { byCodeUnits } from '../compare.js';
 import type { ObjectId } from '../objects/types.js';
 import { badRefName, listRefs, readHead, readRef, updateRef } from '../refs/refs.js';
 import { SnapshotReader, isAncestor } from './merge/mergeBase.js';
 import type { Vault } from './openVault.js';
 import { shallowSnapshots } from './sync/shallow.js';
 import { readSnapshot } from './readSnapshot.js';
+import { listRemotes } from './sync/state.js';
+import { trackingBranches } from './sync/tracking.js';
 
 /** A line of history: `refs/heads/NAME`, moved by every commit made while it is checked out. */
 export interface Branch {
@@ -19,6 +22,8 @@ export interface BranchList {
   readonly current: string | null;
   readonly head: ObjectId | null;
   readonly branches: readonly Branch[];
+  /** every remote's branches as last fetched or pushed (`origin/feature`), sorted by name */
+  readonly remotes: readonly { readonly name: string; readonly id: ObjectId }[];
 }
 
 const short = (ref: string) => ref.replace(/^refs\/heads\//, '');
@@ -36,7 +41,12 @@ export async function listBranches(opts: { vault: Vault }): Promise<BranchList> 
   const head = await readHead(vault.refs);
   const refs = await listRefs(vault.refs, 'refs/heads/');
   const branches = [...refs].map(([ref, id]) => ({ name: short(ref), id, current: ref === head.ref }));
-  return { current: head.ref ? short(head.ref) : null, head: head.id, branches };
+  const remotes: { name: string; id: ObjectId }[] = [];
+  for (const r of await listRemotes(vault.fs, vault.vaultDir))
+    for (const [b, id] of await trackingBranches(vault.fs, vault.vaultDir, r.name))
+      remotes.push({ name: `${r.name}/${b}`, id });
+  remotes.sort((a, b) => byCodeUnits(a.name, b.name));
+  return { current: head.ref ? short(head.ref) : null, head: head.id, branches, remotes };
 }
 
 export interface CreateBranchOptions {

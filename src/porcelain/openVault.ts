@@ -6,6 +6,7 @@ import { dirname, exists, joinPath, type FsPromises } from '../plumbing/fs.js';
 import { VAULT_DIR, vaultPaths } from '../plumbing/layout.js';
 import { ObjectDatabase } from '../plumbing/ObjectDatabase.js';
 import { writeHead, type RefOptions } from '../refs/refs.js';
+import { trackingSnapshot } from './sync/tracking.js';
 import { chunkerConfig, type ChunkingStrategy } from '../plumbing/chunkers/index.js';
 
 /** Everything a porcelain operation needs, opened once. */
@@ -86,7 +87,7 @@ export async function openVault(opts: OpenOptions): Promise<Vault> {
     vaultDir,
     config,
     db,
-    refs: { fs: opts.fs, vaultDir },
+    refs: { fs: opts.fs, vaultDir, tracking: (name) => trackingSnapshot(opts.fs, vaultDir, name) },
     clock: opts.clock ?? Date.now,
     author: opts.author ?? defaultAuthor(),
     threads: opts.threads ?? 0,

@@ -10,6 +10,8 @@ import { inTheWay, planUpdate, updateWorktree, type NotDone } from './merge/work
 import type { Vault } from './openVault.js';
 import { readSnapshot } from './readSnapshot.js';
 import { status } from './status.js';
+import { listRemotes } from './sync/state.js';
+import { trackingBranches } from './sync/tracking.js';
 
 export interface SwitchOptions {
   vault: Vault;
@@ -29,6 +31,26 @@ export interface SwitchResult {
   readonly removed: number;
   /** paths that could not be brought to the branch's version (HEAD is switched all the same) */
   readonly notDone: readonly NotDone[];
+  /** the branch did not exist here and was made from this remote's branch (`origin/NAME`), as git does */
+  readonly tracking?: string;
+}
+
+/**
+ * A branch that is not here but on exactly one remote (as last fetched): `REMOTE/NAME`, or null. On
+ * several remotes it is ambiguous: the error names them.
+ */
+async function remoteBranch(vault: Vault, name: string): Promise<string | null> {
+  const found: string[] = [];
+  for (const r of await listRemotes(vault.fs, vault.vaultDir))
+    if ((await trackingBranches(vault.fs, vault.vaultDir, r.name)).has(name)) found.push(`${r.name}/${name}`);
+  if (found.length > 1)
+    throw new VaultError(
+      'ENOREF',
+      `no branch named ${name} here, and several remotes have one (${found.join(', ')})`,
+      { ref: branchRef(name) },
+      `pick one: 'vault switch -c ${name} ${found[0]}'`,
+    );
+  return found[0] ?? null;
 }
 
 async function listing(vault: Vault, id: ObjectId | null): Promise<Map<string, FlatEntry>> {
@@ -46,7 +68,13 @@ export async function switchBranch(opts: SwitchOptions): Promise<SwitchResult> {
   const merging = await readMergeState(vault);
   if (merging) throw new MergeInProgressError(merging.theirsName, 'switch branches');
   const ref = branchRef(opts.name);
+  let tracking: string | undefined;
   if (opts.create) await createBranch({ vault, name: opts.name, start: opts.start });
+  else if (!(await readRef(vault.refs, ref)) && (await readHead(vault.refs)).ref !== ref) {
+    // git's switch: a branch only a remote has is made here from the remote's, then checked out
+    tracking = (await remoteBranch(vault, opts.name)) ?? undefined;
+    if (tracking) await createBranch({ vault, name: opts.name, start: tracking });
+  }
   const head = await readHead(vault.refs);
   const target = await readRef(vault.refs, ref);
   if (!target && head.ref !== ref)
@@ -67,5 +95,6 @@ export async function switchBranch(opts: SwitchOptions): Promise<SwitchResult> {
   if (blocked.size) throw new DirtyFolderError(`switch to ${opts.name}`, [...blocked].sort());
   const w = await updateWorktree({ vault, from, to, onProgress: opts.onProgress });
   await writeHead(vault.refs, ref);
-  return { branch: opts.name, from: head.id, to: target, written: w.written, removed: w.removed, notDone: w.notDone };
+  const done = { branch: opts.name, from: head.id, to: target, written: w.written, removed: w.removed };
+  return { ...done, notDone: w.notDone, ...(tracking ? { tracking } : {}) };
 }

@@ -6,6 +6,11 @@ import { dirname, fsyncDir, isNotFound, joinPath, writeFileAtomic, type FsPromis
 export interface RefOptions {
   fs: FsPromises;
   vaultDir: string;
+  /**
+   * `REMOTE/BRANCH` names (`origin/feature`): the snapshot a remote's branch named at the last fetch or
+   * push (git's remote-tracking branches), given by the sync layer; revParse asks it when no ref matches.
+   */
+  tracking?: (name: string) => Promise<string | null>;
 }
 
 export const REF_PREFIXES = ['refs/heads/', 'refs/milestones/', 'refs/tags/'] as const;

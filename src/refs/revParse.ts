@@ -80,6 +80,9 @@ async function resolveBase(opts: RevParseOptions, rev: string, base: string): Pr
       const id = await readRef(opts, ref);
       if (id) return opts.peel === false ? id : peel(opts.db, ref, id);
     }
+    // origin/feature: a remote's branch as last fetched
+    const tracked = base.includes('/') && opts.tracking ? await opts.tracking(base) : null;
+    if (tracked) return tracked;
   }
   throw await unknown(opts, rev, base);
 }

@@ -10,6 +10,8 @@ interface Args extends GlobalArgs {
   delete?: boolean;
   D?: boolean;
   force?: boolean;
+  remotes?: boolean;
+  all?: boolean;
 }
 
 export const branchCommand: CommandModule<GlobalArgs, Args> = {
@@ -26,10 +28,17 @@ export const branchCommand: CommandModule<GlobalArgs, Args> = {
       })
       .option('D', { type: 'boolean', describe: 'delete the branch even so' })
       .option('force', { alias: 'f', type: 'boolean', describe: 'move an existing branch to START' })
+      .option('remotes', {
+        alias: 'r',
+        type: 'boolean',
+        describe: "list the remotes' branches as last fetched (origin/NAME: usable wherever a snapshot is named)",
+      })
+      .option('all', { alias: 'a', type: 'boolean', describe: "list this vault's branches and the remotes'" })
       .epilog(
         examplesText([
           ['vault branch lighting', 'start a line of work; then: vault switch lighting'],
           ['vault branch -d lighting', 'remove a merged branch'],
+          ['vault branch -r', "the remotes' branches; 'vault switch NAME' makes one here"],
         ]),
       ),
   handler: async (argv) => {
@@ -37,8 +46,11 @@ export const branchCommand: CommandModule<GlobalArgs, Args> = {
       if (!argv.name) {
         const l = await listBranches({ vault });
         if (argv.json) return printJson(l);
-        if (l.current && !l.branches.some((b) => b.current)) out(`* ${l.current}  (no snapshot yet)`);
-        for (const b of l.branches) out(`${b.current ? '*' : ' '} ${b.name}  ${shortId(b.id)}`);
+        if (!argv.remotes) {
+          if (l.current && !l.branches.some((b) => b.current)) out(`* ${l.current}  (no snapshot yet)`);
+          for (const b of l.branches) out(`${b.current ? '*' : ' '} ${b.name}  ${shortId(b.id)}`);
+        }
+        if (argv.remotes || argv.all) for (const b of l.remotes) out(`  ${b.name}  ${shortId(b.id)}`);
         return;
       }
       if (argv.delete || argv.D) {

@@ -33,6 +33,7 @@ export const switchCommand: CommandModule<GlobalArgs, Args> = {
     if (r.notDone.length) process.exitCode = 1;
     if (argv.json) return printJson(r);
     for (const n of r.notDone) warn(`error: not written: ${quotePath(n.path)}: ${n.reason}`);
+    if (r.tracking) out(`branch ${r.branch} made from ${r.tracking}`);
     out(
       `on branch ${r.branch}${r.to ? ` (${shortId(r.to)})` : ' (no snapshot yet)'}: ` +
         `${r.written} written, ${r.removed} removed`,
