@@ -73,4 +73,47 @@ test("origin/NAME and branch -r: a teammate's branch is listed, named, merged an
   assert.equal((await ok(bo('branch'))).stdout.trim().split('\n'), ['* main  ' + (await headOf(bo)).slice(0, 12)]);
 });
 
+test('status says what the remote lacks and what it has that this branch lacks, as of the last fetch or push', async (ctx) => {
+  const { ana, bo } = await team(ctx, { 'notes.md': 'castle\n' });
+  const line = async (p: typeof ana) => {
+    const out = (await ok(p('status'))).stdout;
+    return out.split('\n')[1] ?? '';
+  };
+  assert.is(await line(ana), 'up to date with origin/main (as of the last fetch or push)');
+  for (const n of [1, 2]) {
+    await put(ana.dir, { 'notes.md': `castle ${n}\n` });
+    await ok(ana('commit', '-m', `ana ${n}`));
+  }
+  assert.is(await line(ana), "2 snapshots not pushed to origin/main ('vault push origin')");
+  const json = JSON.parse((await ok(ana('status', '--json'))).stdout) as {
+    upstreams: { remote: string; branch: string; snapshot: string; ahead: number; behind: number }[];
+  };
+  assert.equal(
+    json.upstreams.map((u) => [u.remote, u.branch, u.ahead, u.behind, /^[0-9a-f]{64}$/.test(u.snapshot)]),
+    [['origin', 'main', 2, 0, true]],
+  );
+  await ok(ana('push'));
+  assert.is(await line(ana), 'up to date with origin/main (as of the last fetch or push)');
+
+  // Bo has not fetched: as far as his vault knows, nothing changed; after a fetch he is behind
+  assert.is(await line(bo), 'up to date with origin/main (as of the last fetch or push)');
+  await ok(bo('fetch'));
+  assert.is(await line(bo), "behind origin/main by 2 snapshots ('vault pull origin')");
+  await put(bo.dir, { 'bo.txt': 'bo\n' });
+  await ok(bo('commit', '-m', 'bo'));
+  assert.is(await line(bo), "diverged from origin/main: 1 here, 2 there ('vault pull origin' merges)");
+  await ok(bo('pull'));
+  assert.is(
+    await line(bo),
+    "2 snapshots not pushed to origin/main ('vault push origin')",
+    'his snapshot and the merge',
+  );
+
+  // a branch the remote has never seen
+  await ok(ana('switch', '-c', 'lighting'));
+  await put(ana.dir, { 'light.txt': 'dusk\n' });
+  await ok(ana('commit', '-m', 'dusk'));
+  assert.is(await line(ana), "lighting is not on origin yet: 4 snapshots to push ('vault push origin')");
+});
+
 test.run();

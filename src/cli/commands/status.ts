@@ -6,6 +6,27 @@ import { bytes, gitFolderNote, quotePath, shortId } from '../../ui/format.js';
 import { lockWarnings } from './locks.js';
 import { EXIT_INCOMPLETE, out, printJson, warn, withVault, type GlobalArgs } from '../context.js';
 import { examplesText } from '../examples.js';
+import { UPSTREAM_COUNT_LIMIT, upstreams, type Upstream } from '../../porcelain/sync/upstream.js';
+
+const count = (n: number) => (n >= UPSTREAM_COUNT_LIMIT ? `${n}+` : String(n));
+
+/** The current branch against a remote's, as git's status says it (as of the last fetch or push). */
+export function upstreamLine(u: Upstream): string {
+  const there = `${u.remote}/${u.branch}`;
+  if (!u.snapshot)
+    return u.ahead
+      ? `${u.branch} is not on ${u.remote} yet: ${snapshots(u.ahead)} to push ('vault push ${u.remote}')`
+      : `${u.branch} is not on ${u.remote} yet`;
+  if (!u.ahead && !u.behind) return `up to date with ${there} (as of the last fetch or push)`;
+  if (!u.behind) return `${snapshots(u.ahead)} not pushed to ${there} ('vault push ${u.remote}')`;
+  if (!u.ahead) return `behind ${there} by ${snapshots(u.behind)} ('vault pull ${u.remote}')`;
+  return `diverged from ${there}: ${count(u.ahead)} here, ${count(u.behind)} there ('vault pull ${u.remote}' merges)`;
+}
+
+/** "1 snapshot", "3 snapshots", "10000+ snapshots" */
+function snapshots(n: number): string {
+  return `${count(n)} snapshot${n === 1 ? '' : 's'}`;
+}
 
 export const statusCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'status',
@@ -15,7 +36,8 @@ export const statusCommand: CommandModule<GlobalArgs, GlobalArgs> = {
     const gitFolders: string[] = [];
     const [r, merging] = await withVault(argv, async (vault) => {
       const st = await status({ vault, onGitFolder: (p) => gitFolders.push(p) });
-      return [{ ...st, ...(await lockWarnings(vault, st)) }, await readMergeState(vault)] as const;
+      const more = { ...(await lockWarnings(vault, st)), upstreams: await upstreams(vault) };
+      return [{ ...st, ...more }, await readMergeState(vault)] as const;
     });
     const note = gitFolderNote(gitFolders);
     if (note) warn(note);
@@ -26,6 +48,7 @@ export const statusCommand: CommandModule<GlobalArgs, GlobalArgs> = {
       return printJson({ ...rest, merge: merging });
     }
     out(r.head ? `on snapshot ${shortId(r.head)}` : 'no snapshots yet');
+    for (const u of r.upstreams) out(upstreamLine(u));
     if (merging) {
       const open = merging.conflicts.filter((c) => !c.resolved).length;
       out(
