@@ -5,6 +5,7 @@ import type { FlatEntry } from '../../src/plumbing/trees.js';
 import { mergeTrees } from '../../src/porcelain/merge/mergeTrees.js';
 import { hasConflictMarkers, mergeText, splitLines } from '../../src/porcelain/merge/mergeText.js';
 import { copyName } from '../../src/porcelain/merge/layout.js';
+import { aheadBehind } from '../../src/porcelain/sync/upstream.js';
 import { SnapshotReader, isAncestor, mergeBases } from '../../src/porcelain/merge/mergeBase.js';
 import { encodeSnapshot } from '../../src/objects/snapshot.js';
 import { memVault } from '../helpers/vault.js';
@@ -265,6 +266,34 @@ test('merge bases: linear, diverged, criss-cross (two bases), unrelated, skewed 
   assert.equal(await bases('a2', 'a2'), ['a2']);
   assert.ok(await isAncestor(reader, ids.o!, ids.b3!));
   assert.not.ok(await isAncestor(reader, ids.b3!, ids.o!));
+});
+
+test("ahead/behind counts (status against a remote's branch): linear, after a merge, criss-cross, unrelated", async () => {
+  const { reader, ids } = await graph([
+    ['o', [], 10],
+    ['a1', ['o'], 20],
+    ['b1', ['o'], 21],
+    ['a2', ['a1', 'b1'], 30],
+    ['b2', ['b1', 'a1'], 31],
+    ['a3', ['a2'], 40],
+    ['m', ['a3', 'b2'], 45],
+    ['x', [], 50],
+    ['x2', ['x'], 51],
+  ]);
+  const count = async (a: string | null, b: string | null) => {
+    const r = await aheadBehind(reader, a ? ids[a]! : null, b ? ids[b]! : null);
+    return [r.ahead, r.behind];
+  };
+  assert.equal(await count('a3', 'a3'), [0, 0]);
+  assert.equal(await count('a3', 'a1'), [3, 0]); // a3, a2 and b1, which a2 merged
+  assert.equal(await count('a1', 'a3'), [0, 3]);
+  assert.equal(await count('a1', 'a2'), [0, 2]);
+  assert.equal(await count('a1', 'b1'), [1, 1]);
+  assert.equal(await count('a2', 'b2'), [1, 1]); // criss-cross: each merge is the only one on its side
+  assert.equal(await count('m', 'b2'), [3, 0]); // m, a3, a2: b1 and a1 are the remote's too
+  assert.equal(await count('a3', 'b2'), [2, 1]);
+  assert.equal(await count('x2', 'a1'), [2, 2]); // unrelated: everything on each side
+  assert.equal(await count('a2', null), [4, 0]); // the remote never had the branch
 });
 
 test.run();
