@@ -7,7 +7,7 @@ import { listRemotes } from './state.js';
 import { trackingBranches } from './tracking.js';
 
 /** Walks stop counting here: a status never reads a whole long history to say "many". */
-export const UPSTREAM_COUNT_LIMIT = 10_000;
+export const UPSTREAM_COUNT_LIMIT = 1000;
 
 /** The current branch against one remote's branch of the same name, as last fetched or pushed (git's "ahead by"). */
 export interface Upstream {
