@@ -6,8 +6,7 @@ import { SnapshotReader, isAncestor } from './merge/mergeBase.js';
 import type { Vault } from './openVault.js';
 import { shallowSnapshots } from './sync/shallow.js';
 import { readSnapshot } from './readSnapshot.js';
-import { listRemotes } from './sync/state.js';
-import { trackingBranches } from './sync/tracking.js';
+import { allTracking } from './sync/tracking.js';
 
 /** A line of history: `refs/heads/NAME`, moved by every commit made while it is checked out. */
 export interface Branch {
@@ -42,9 +41,8 @@ export async function listBranches(opts: { vault: Vault }): Promise<BranchList> 
   const refs = await listRefs(vault.refs, 'refs/heads/');
   const branches = [...refs].map(([ref, id]) => ({ name: short(ref), id, current: ref === head.ref }));
   const remotes: { name: string; id: ObjectId }[] = [];
-  for (const r of await listRemotes(vault.fs, vault.vaultDir))
-    for (const [b, id] of await trackingBranches(vault.fs, vault.vaultDir, r.name))
-      remotes.push({ name: `${r.name}/${b}`, id });
+  for (const [remote, heads] of await allTracking(vault.fs, vault.vaultDir))
+    for (const [b, id] of heads) remotes.push({ name: `${remote}/${b}`, id });
   remotes.sort((a, b) => byCodeUnits(a.name, b.name));
   return { current: head.ref ? short(head.ref) : null, head: head.id, branches, remotes };
 }

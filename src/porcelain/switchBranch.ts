@@ -10,8 +10,7 @@ import { inTheWay, planUpdate, updateWorktree, type NotDone } from './merge/work
 import type { Vault } from './openVault.js';
 import { readSnapshot } from './readSnapshot.js';
 import { status } from './status.js';
-import { listRemotes } from './sync/state.js';
-import { trackingBranches } from './sync/tracking.js';
+import { allTracking } from './sync/tracking.js';
 
 export interface SwitchOptions {
   vault: Vault;
@@ -41,8 +40,8 @@ export interface SwitchResult {
  */
 async function remoteBranch(vault: Vault, name: string): Promise<string | null> {
   const found: string[] = [];
-  for (const r of await listRemotes(vault.fs, vault.vaultDir))
-    if ((await trackingBranches(vault.fs, vault.vaultDir, r.name)).has(name)) found.push(`${r.name}/${name}`);
+  for (const [remote, heads] of await allTracking(vault.fs, vault.vaultDir))
+    if (heads.has(name)) found.push(`${remote}/${name}`);
   if (found.length > 1)
     throw new VaultError(
       'ENOREF',

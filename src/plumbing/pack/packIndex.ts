@@ -81,7 +81,7 @@ export function inflatePackIndex(stored: Buffer, name: string): RawPackIndex {
   const sum = createHash('sha256').update(buf.subarray(0, end)).digest();
   if (!sum.equals(buf.subarray(end))) throw new MalformedObjectError('pack index', 'checksum mismatch', name);
   let sorted = true;
-  for (let i = 0, o = 12; i < count; i++, o += ENTRY) {
+  for (let i = 0, o = PACK_INDEX_START; i < count; i++, o += ENTRY) {
     if (!typeFromCode(buf[o + 48]!)) throw new MalformedObjectError('pack index', `entry ${i} has unknown type`, name);
     if (sorted && i > 0 && buf.compare(buf, o - ENTRY, o - ENTRY + 32, o, o + 32) <= 0) sorted = false;
   }
@@ -91,7 +91,7 @@ export function inflatePackIndex(stored: Buffer, name: string): RawPackIndex {
 /** Entry `i` of an inflated index. */
 export function packIndexEntry(idx: RawPackIndex, i: number): PackEntry {
   const { buf } = idx;
-  const o = 12 + i * ENTRY;
+  const o = PACK_INDEX_START + i * ENTRY;
   return {
     id: buf.toString('hex', o, o + 32),
     offset: Number(buf.readBigUInt64BE(o + 32)),
@@ -106,14 +106,15 @@ export function packIndexEntry(idx: RawPackIndex, i: number): PackEntry {
 export function findInPackIndex(idx: RawPackIndex, id: Uint8Array): number {
   const { buf } = idx;
   if (!idx.sorted) {
-    for (let i = 0, o = 12; i < idx.count; i++, o += ENTRY) if (buf.compare(id, 0, 32, o, o + 32) === 0) return i;
+    for (let i = 0, o = PACK_INDEX_START; i < idx.count; i++, o += ENTRY)
+      if (buf.compare(id, 0, 32, o, o + 32) === 0) return i;
     return -1;
   }
   let lo = 0;
   let hi = idx.count - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
-    const o = 12 + mid * ENTRY;
+    const o = PACK_INDEX_START + mid * ENTRY;
     const c = buf.compare(id, 0, 32, o, o + 32);
     if (c === 0) return mid;
     if (c > 0) hi = mid - 1;

@@ -1,5 +1,6 @@
 import type { ObjectId } from '../../objects/types.js';
 import { isNotFound, joinPath, type FsPromises } from '../../plumbing/fs.js';
+import { listRemotes } from './state.js';
 
 /** A remote's branches as this vault last saw them (fetch or push): branch name -> snapshot. */
 export async function trackingBranches(
@@ -36,4 +37,11 @@ export async function trackingSnapshot(fs: FsPromises, vaultDir: string, name: s
   const slash = name.indexOf('/');
   if (slash <= 0) return null;
   return (await trackingBranches(fs, vaultDir, name.slice(0, slash))).get(name.slice(slash + 1)) ?? null;
+}
+
+/** Every remote's branches as last seen (remote name -> branch name -> snapshot), remotes in their listed order. */
+export async function allTracking(fs: FsPromises, vaultDir: string): Promise<Map<string, Map<string, ObjectId>>> {
+  const out = new Map<string, Map<string, ObjectId>>();
+  for (const r of await listRemotes(fs, vaultDir)) out.set(r.name, await trackingBranches(fs, vaultDir, r.name));
+  return out;
 }

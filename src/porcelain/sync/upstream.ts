@@ -3,8 +3,7 @@ import { readHead } from '../../refs/refs.js';
 import { SnapshotReader } from '../merge/mergeBase.js';
 import type { Vault } from '../openVault.js';
 import { shallowSnapshots } from './shallow.js';
-import { listRemotes } from './state.js';
-import { trackingBranches } from './tracking.js';
+import { allTracking } from './tracking.js';
 
 /** Walks stop counting here: a status never reads a whole long history to say "many". */
 export const UPSTREAM_COUNT_LIMIT = 1000;
@@ -30,13 +29,13 @@ export async function upstreams(vault: Vault): Promise<Upstream[]> {
   const head = await readHead(vault.refs);
   if (!head.ref?.startsWith('refs/heads/')) return [];
   const branch = head.ref.slice('refs/heads/'.length);
-  const remotes = await listRemotes(vault.fs, vault.vaultDir);
-  if (!remotes.length) return [];
+  const remotes = await allTracking(vault.fs, vault.vaultDir);
+  if (!remotes.size) return [];
   const reader = new SnapshotReader(vault.db, await shallowSnapshots(vault.fs, vault.vaultDir));
   const out: Upstream[] = [];
-  for (const r of remotes) {
-    const there = (await trackingBranches(vault.fs, vault.vaultDir, r.name)).get(branch) ?? null;
-    const base = { remote: r.name, branch, snapshot: there };
+  for (const [remote, heads] of remotes) {
+    const there = heads.get(branch) ?? null;
+    const base = { remote, branch, snapshot: there };
     if (there === head.id) {
       out.push({ ...base, ahead: 0, behind: 0 });
       continue;
