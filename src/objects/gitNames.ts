@@ -133,7 +133,19 @@ export function isHfsDotGit(name: string): boolean {
 
 /** git's own folder, under any name a filesystem takes for it. */
 export function isDotGit(name: string): boolean {
+  if (cannotBeGitName(name)) return false;
   return isNtfsDotGit(name) || isHfsDotGit(name);
+}
+
+/**
+ * Whether the first character alone rules out every name checked here, so that the common name costs no
+ * conversion: each starts with `.` (HFS+ may put ignorable code points, all at or above U+200C, before it) or,
+ * as an NTFS short name, with the first letter of `git` or of a file below (g, m) in either case, or with
+ * the `~` of a fall-back short name (`~1`).
+ */
+function cannotBeGitName(name: string): boolean {
+  const c = lower(name.charCodeAt(0));
+  return c !== DOT && c !== 0x67 && c !== 0x6d && c !== TILDE && c < 0x200c;
 }
 
 /** Files git reads from the working folder and refuses as symlinks, with git's NTFS short-name prefixes. */
@@ -150,7 +162,7 @@ const GIT_FILES: readonly (readonly [string, string])[] = [
  */
 export function gitNameProblem(name: string, kind?: EntryKind): string | null {
   if (isDotGit(name)) return "names git's own folder (.git, or a name a filesystem takes for it)";
-  if (kind !== 'symlink') return null;
+  if (kind !== 'symlink' || cannotBeGitName(name)) return null;
   for (const [file, prefix] of GIT_FILES)
     if (isNtfsDotGeneric(name, file, prefix) || isHfsDotGeneric(name, file))
       return `names .${file}, which git refuses as a symlink`;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createDeflateRaw, inflateRawSync } from 'node:zlib';
+import { inflateRawSync } from 'node:zlib';
 import type { EntryObj, ObjectId } from '../objects/types.js';
 import { isNotFound, writeFileAtomic, type FsPromises } from './fs.js';
 import type { ObjectDatabase } from './ObjectDatabase.js';
@@ -11,15 +11,18 @@ import type { StatInfo, WorkList } from './workList.js';
  * data it had when last hashed and the id it hashed to. A file whose size,
  * mtime, inode and mode still match is not read again.
  *
- * On disk (binary, raw deflate through node's zlib: no wasm to load on the hot path):
- *   "VSC2" | deflate( u32 count | u8 flags | [tree digest, tree id] | [head snapshot, head tree] |
- *            count x (u16 shared prefix | u16 suffix length | suffix | f64 size | f64 mtimeMs |
- *            f64 ino | u32 mode | u8 obj | id (32)) ) | SHA-256 of everything before it (32)
- * About a third of the JSON it replaced (it is counted in the repository's size). Entries are
- * written in walk order (compareWalkOrder), the order a scan meets them, and held in memory as
- * they are on disk (the inflated records, ~85 bytes a file rather than ~500 as objects and hex
- * strings): a scan matches them in one forward pass (`cursor`). A cache written in another
- * order (older Vaults wrote entries as they came) is sorted when loaded and saved sorted.
+ * On disk (binary, as git's index):
+ *   "VSC3" | u32 count | u8 flags | [tree digest, tree id] | [head snapshot, head tree] |
+ *            count x (u16 shared prefix (UTF-16 units) | u16 suffix length (bytes) | suffix (UTF-8) |
+ *            f64 size | f64 mtimeMs | f64 ino | u32 mode | u8 obj | id (32)) | SHA-256 of everything before it (32)
+ * "VSC2" (read, no longer written) is the same with everything between the magic and the checksum in raw
+ * deflate: ids do not compress, so it saved a third of the size for an inflate on every command (2 ms of an
+ * unchanged commit's ~150 at 7k files) and a deflate on every save. Entries are written in walk order
+ * (compareWalkOrder), the order a scan meets them, and held in memory as they are on disk (~85 bytes a file
+ * rather than ~500 as objects and hex strings): a scan matches them in one forward pass (`cursor`). Loading a
+ * VSC3 checks only the bounds; the cursor checks the order as it builds each path (a crafted cache out of order
+ * costs re-reading files, never a wrong id); a VSC2 out of walk order (written by the Vaults of 2026-12-04) is
+ * looked up by path instead, and saved sorted.
  *
  * The cache is trusted to skip reading files, so it is checked before use: a
  * cache whose checksum does not match (a flipped byte, a truncation, a torn
@@ -68,6 +71,8 @@ export class StatCache {
   dropped: string | null = null;
   /** true once an entry was added or changed since load */
   dirty = false;
+  /** the records were found out of walk order (see cursor): sorted before they are saved */
+  private unsorted = false;
 
   static async load(fs: FsPromises, path: string): Promise<StatCache> {
     const c = new StatCache();
@@ -122,13 +127,18 @@ export class StatCache {
     if (this.list) return this.entries.get(path);
     const e = this.overlay.get(path);
     if (e) return e;
+    const o = this.recordIndex().get(path);
+    return o === undefined ? undefined : entryAt(this.base, o);
+  }
+
+  /** path -> offset of its record's data in `base` (built once; a path held twice: its last record) */
+  private recordIndex(): Map<string, number> {
     if (!this.index) {
       const index = new Map<string, number>();
       forEachRecord(this.base, this.baseCount, (p, o) => index.set(p, o));
       this.index = index;
     }
-    const o = this.index.get(path);
-    return o === undefined ? undefined : entryAt(this.base, o);
+    return this.index;
   }
 
   /** The cached id when `st` matches and the entry is not racy. */
@@ -158,10 +168,12 @@ export class StatCache {
     this.compact();
     let off = 0;
     let left = this.baseCount;
-    let prev = '';
+    let prev: string | null = null;
     let cur: string | null = null;
     let curOff = -1;
     const b = this.base;
+    /** set once the records are found out of walk order: every path is then looked up in an index */
+    let byPath: Map<string, number> | null = this.unsorted ? this.recordIndex() : null;
     const next = (): void => {
       if (!left) {
         cur = null;
@@ -170,15 +182,19 @@ export class StatCache {
       left--;
       const k = b.readUInt16LE(off);
       const n = b.readUInt16LE(off + 2);
-      cur = prev.slice(0, k) + b.toString('utf8', off + 4, off + 4 + n);
+      cur = (prev ?? '').slice(0, k) + b.toString('utf8', off + 4, off + 4 + n);
       curOff = off + 4 + n;
       off = curOff + 61;
+      if (prev !== null && (k > prev.length || compareWalkOrder(prev, cur) >= 0)) {
+        this.unsorted = this.dirty = true;
+        byPath = this.recordIndex();
+      }
       prev = cur;
     };
-    next();
+    if (!byPath) next();
     return {
       find: (path: string): number => {
-        while (cur !== null) {
+        while (cur !== null && !byPath) {
           if (cur === path) {
             const o = curOff;
             next();
@@ -187,7 +203,7 @@ export class StatCache {
           if (compareWalkOrder(cur, path) > 0) return -1;
           next();
         }
-        return -1;
+        return byPath?.get(path) ?? -1;
       },
       vouches: (o: number, st: StatInfo): boolean =>
         this.vouches(b.readDoubleLE(o), b.readDoubleLE(o + 8), b.readDoubleLE(o + 16), b.readUInt32LE(o + 24), st),
@@ -238,9 +254,9 @@ export class StatCache {
     this.overlay.set(path, e);
   }
 
-  /** Fold the entries set since load (or the replacing list) into the records. */
+  /** Fold the entries set since load (or the replacing list) into the records, in walk order. */
   private compact(): void {
-    if (!this.overlay.size && !this.list) return;
+    if (!this.overlay.size && !this.list && !this.unsorted) return;
     const all = this.entries;
     const paths = [...all.keys()].sort(compareWalkOrder);
     const w = new RecordWriter();
@@ -248,6 +264,7 @@ export class StatCache {
     this.list = undefined;
     this.overlay.clear();
     this.index = undefined;
+    this.unsorted = false;
     this.base = w.done();
     this.baseCount = paths.length;
   }
@@ -280,37 +297,21 @@ export class StatCache {
     this.dirty = false;
   }
 
-  /** Take decoded records (see decode); records out of walk order are sorted. */
+  /** Take decoded records (see decode); records known to be out of walk order are looked up by path, and sorted. */
   adopt(records: Buffer, count: number, sorted: boolean): void {
     this.base = records;
     this.baseCount = count;
-    if (sorted) return;
-    const all = new Map<string, CacheEntry>();
-    forEachRecord(records, count, (p, o) => all.set(p, entryAt(records, o)));
-    for (const [p, e] of all) this.overlay.set(p, e);
-    this.base = EMPTY;
-    this.baseCount = 0;
-    this.compact();
-    this.dirty = true;
+    if (!sorted) this.unsorted = this.dirty = true;
   }
 
   /**
-   * The file's bytes. The records go through a deflate stream in pieces of
-   * ~1 MiB, so a million entries never sit in memory whole next to their
-   * compressed form (80 MB of records and as many again for a copy); the
-   * compressed pieces are written as they are, not joined (another copy).
+   * The file's bytes, in pieces of ~1 MiB written as they are (not joined: at a million entries the records
+   * are 80 MB, and a copy as much again).
    */
   private async encode(): Promise<Buffer[]> {
     const head = Buffer.alloc(5 + 128);
     let o = 0;
-    const d = createDeflateRaw({ level: 6 });
     const out: Buffer[] = [MAGIC];
-    d.on('data', (c: Buffer) => out.push(c));
-    const ended = new Promise<void>((resolve, reject) => {
-      d.on('end', resolve);
-      d.on('error', reject);
-    });
-    const write = (b: Buffer) => new Promise<void>((resolve, reject) => d.write(b, (e) => (e ? reject(e) : resolve())));
     const l = this.list;
     if (!l) this.compact();
     const count = l ? countFiles(l) : this.baseCount;
@@ -325,21 +326,19 @@ export class StatCache {
       o += head.write(this.head.snapshot, o, 32, 'hex');
       o += head.write(this.head.tree, o, 32, 'hex');
     }
-    await write(head.subarray(0, o));
+    out.push(head.subarray(0, o));
     const PIECE = 1024 * 1024;
     if (l) {
       const w = new RecordWriter(PIECE + 64 * 1024);
       for (let i = 0; i < l.length; i++) {
         if (!l.hasId(i) || l.gone(i)) continue;
         w.addRow(l.path(i), l, i);
-        if (w.length >= PIECE) await write(w.take());
+        if (w.length >= PIECE) out.push(w.take());
       }
-      await write(w.take());
+      out.push(w.take());
     } else {
-      for (let at = 0; at < this.base.length; at += PIECE) await write(this.base.subarray(at, at + PIECE));
+      for (let at = 0; at < this.base.length; at += PIECE) out.push(this.base.subarray(at, at + PIECE));
     }
-    d.end();
-    await ended;
     const h = createHash('sha256');
     for (const c of out) h.update(c);
     out.push(h.digest());
@@ -358,7 +357,9 @@ export interface StatCursor {
 }
 
 const EMPTY = Buffer.alloc(0);
-const MAGIC = Buffer.from('VSC2', 'latin1');
+const MAGIC = Buffer.from('VSC3', 'latin1');
+/** the deflated form written before (read still) */
+const MAGIC_DEFLATED = Buffer.from('VSC2', 'latin1');
 const SUM = 32;
 const OBJ_CODE: Record<string, number> = { blob: 1, chunklist: 2 };
 const OBJ_NAME: EntryObj[] = ['blob', 'blob', 'chunklist'];
@@ -470,8 +471,10 @@ class RecordWriter {
 }
 
 function decode(c: StatCache, raw: Buffer): void {
-  if (raw.length < 4 || !raw.subarray(0, 4).equals(MAGIC)) {
-    throw new Error(raw.subarray(0, 4).toString('latin1') === 'VSC1' ? 'unchecked old format' : 'not a stat cache');
+  const magic = raw.subarray(0, 4);
+  const deflated = magic.equals(MAGIC_DEFLATED);
+  if (raw.length < 4 || !(deflated || magic.equals(MAGIC))) {
+    throw new Error(magic.toString('latin1') === 'VSC1' ? 'unchecked old format' : 'not a stat cache');
   }
   if (raw.length < 4 + SUM) throw new Error('truncated');
   const body = raw.subarray(0, raw.length - SUM);
@@ -482,11 +485,13 @@ function decode(c: StatCache, raw: Buffer): void {
       .equals(raw.subarray(raw.length - SUM))
   )
     throw new Error('checksum mismatch');
-  const b = inflateRawSync(body.subarray(4));
+  const b = deflated ? inflateRawSync(body.subarray(4)) : body.subarray(4);
+  if (b.length < 5) throw new Error('stat cache is truncated');
   let o = 0;
   const count = b.readUInt32LE(o);
   o += 4;
   const flags = b[o++]!;
+  if (b.length < o + ((flags & 1) + ((flags >> 1) & 1)) * 64) throw new Error('stat cache is truncated');
   if (flags & 1) {
     c.tree = { digest: b.toString('hex', o, o + 32), id: b.toString('hex', o + 32, o + 64) };
     o += 64;
@@ -496,19 +501,22 @@ function decode(c: StatCache, raw: Buffer): void {
     o += 64;
   }
   const records = b.subarray(o);
-  // check the bounds, and the order: a cache not in walk order (older Vaults) is sorted now
+  // the bounds; the order only for VSC2, which Vaults of 2026-12-04 wrote in the order entries were set (VSC3
+  // is always written sorted, and the cursor checks the order as it builds each path anyway)
   let sorted = true;
   let prev = '';
   let r = 0;
   for (let i = 0; i < count; i++) {
     if (r + 4 > records.length) throw new Error('stat cache is truncated');
-    const k = records.readUInt16LE(r);
     const n = records.readUInt16LE(r + 2);
-    if (k > prev.length || r + 4 + n + 61 > records.length) throw new Error('stat cache is truncated');
-    const p = prev.slice(0, k) + records.toString('utf8', r + 4, r + 4 + n);
-    if (sorted && i > 0 && compareWalkOrder(prev, p) >= 0) sorted = false;
+    if (r + 4 + n + 61 > records.length) throw new Error('stat cache is truncated');
+    if (deflated && sorted) {
+      const k = records.readUInt16LE(r);
+      const p = prev.slice(0, k) + records.toString('utf8', r + 4, r + 4 + n);
+      if (k > prev.length || (i > 0 && compareWalkOrder(prev, p) >= 0)) sorted = false;
+      prev = p;
+    }
     r += 4 + n + 61;
-    prev = p;
   }
   if (r !== records.length) throw new Error('stat cache has trailing bytes');
   c.adopt(records, count, sorted);

@@ -13,8 +13,6 @@ const KIND_CODE: Record<EntryKind, number> = { file: 0, exec: 1, symlink: 2, dir
 const OBJS: readonly EntryObj[] = ['blob', 'chunklist', 'tree'];
 const OBJ_CODE: Record<EntryObj, number> = { blob: 0, chunklist: 1, tree: 2 };
 
-const HEX = Buffer.from('0123456789abcdef', 'latin1');
-
 /** flag bits */
 const HAS_ID = 1;
 /** left out: vanished, unreadable or kept changing while it was read */
@@ -137,36 +135,6 @@ export class WorkList {
     return path;
   }
 
-  /**
-   * Write row i's path as UTF-8 into b at o (no string is made for a file:
-   * its folder's path, then its name's bytes). The new offset, or -1 when it
-   * does not fit before `end`.
-   */
-  writePath(i: number, b: Buffer, o: number, end: number): number {
-    const p = this.parents[i]!;
-    if (p >= 0) {
-      const dir = this.path(p);
-      if (o + dir.length * 3 + 1 > end) return -1;
-      o += b.write(dir, o, 'utf8');
-      b[o++] = 0x2f;
-    }
-    const start = i ? this.nameEnds[i - 1]! : 0;
-    const stop = this.nameEnds[i]!;
-    if (o + (stop - start) > end) return -1;
-    return o + this.names.copy(b, o, start, stop);
-  }
-
-  /** Write the id of row i as 64 lowercase hex digits into b at o (room is the caller's); the new offset. */
-  writeIdHex(i: number, b: Buffer, o: number): number {
-    const ids = this.ids;
-    for (let k = i * 32, e = k + 32; k < e; k++) {
-      const v = ids[k]!;
-      b[o++] = HEX[v >>> 4]!;
-      b[o++] = HEX[v & 15]!;
-    }
-    return o;
-  }
-
   kind(i: number): EntryKind {
     return KINDS[this.kinds[i]!]!;
   }
@@ -199,6 +167,39 @@ export class WorkList {
   }
   mode(i: number): number {
     return this.modes[i]!;
+  }
+
+  /**
+   * Feed `h` everything a tree of the list is made of, straight from the columns (no string or line per
+   * row: at 7k files the text form cost ~8 ms of an unchanged commit's ~150): the row count, which rows a
+   * tree holds (every folder; a file or symlink once hashed) and their kind of object, then the parents,
+   * names, kinds, tree sizes and whole-millisecond mtimes (0 for a folder or a row left out), and ids.
+   * Equal input means equal trees; a row left out may still change it (costing a tree build, never a
+   * wrong skip).
+   */
+  hashTreeColumns(h: { update(data: Uint8Array): unknown }): void {
+    const n = this.length;
+    const held = new Uint8Array(n);
+    const numbers = new Float64Array(n * 2);
+    for (let i = 0; i < n; i++) {
+      if (this.kinds[i] === KIND_CODE.dir) held[i] = 1;
+      else if (this.flags[i]! & HAS_ID) {
+        held[i] = 2 + this.objs[i]!;
+        numbers[i * 2] = this.sizes[i]!;
+        numbers[i * 2 + 1] = Math.trunc(this.mtimes[i]!);
+      }
+    }
+    for (const [i, size] of this.treeSizes) if (i < n && held[i]! >= 2) numbers[i * 2] = size;
+    const bytes = (a: Int32Array | Uint32Array | Uint8Array | Float64Array, count: number) =>
+      new Uint8Array(a.buffer, a.byteOffset, count * a.BYTES_PER_ELEMENT);
+    h.update(bytes(new Float64Array([n, n ? this.nameEnds[n - 1]! : 0]), 2));
+    h.update(held);
+    h.update(bytes(this.parents, n));
+    h.update(bytes(this.nameEnds, n));
+    h.update(this.names.subarray(0, n ? this.nameEnds[n - 1]! : 0));
+    h.update(bytes(this.kinds, n));
+    h.update(bytes(numbers, n * 2));
+    h.update(this.ids.subarray(0, n * 32));
   }
 
   /** Whether the row is hashed (a file or symlink with an object id). */

@@ -189,6 +189,59 @@ const codeAndHint = (f: () => unknown): [string, boolean] => {
   }
 };
 
+test('the first-character shortcut never hides a name the full rules catch (random names, seeded)', () => {
+  const parts = [
+    '.',
+    'g',
+    'G',
+    'i',
+    'I',
+    't',
+    'T',
+    '~',
+    '1',
+    '4',
+    'm',
+    'M',
+    'a',
+    'b',
+    ' ',
+    ':',
+    ZWNJ,
+    '\ufeff',
+    'é',
+    '😀',
+  ];
+  const files = [
+    ['gitmodules', 'gi7eba'],
+    ['gitattributes', 'gi7d29'],
+    ['gitignore', 'gi250a'],
+    ['mailmap', 'maba30'],
+  ] as const;
+  let seed = 7;
+  const rnd = (n: number) => {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    return seed % n;
+  };
+  let caught = 0;
+  for (let k = 0; k < 20000; k++) {
+    const words = ['.git', 'git~1', '.gitmodules', 'gitmod~1', 'gi7eba~2', 'mailma~1', '.mailmap', '~1', ''];
+    let name = words[rnd(words.length)]!;
+    const extra = rnd(4);
+    for (let j = 0; j < extra; j++) {
+      const at = rnd(name.length + 1);
+      name = name.slice(0, at) + parts[rnd(parts.length)]! + name.slice(at);
+    }
+    if (!name) continue;
+    const full = isNtfsDotGit(name) || isHfsDotGit(name);
+    assert.is(isDotGit(name), full, JSON.stringify(name));
+    const link = files.some(([f, p]) => isNtfsDotGeneric(name, f, p) || isHfsDotGeneric(name, f));
+    assert.is(gitNameProblem(name, 'symlink') !== null, full || link, JSON.stringify(name));
+    if (full || link) caught++;
+  }
+  assert.ok(caught > 1000, `the random names reach the rules (${caught})`);
+});
+
 test('trees: a .git alias of any kind is refused by encode and decode (EMALFORMED with a hint)', () => {
   for (const [name] of DOT_GIT)
     for (const kind of ['dir', 'file', 'symlink'] as const) {

@@ -10,8 +10,7 @@ import { writeTrees } from '../../src/plumbing/trees.js';
 import { compareWalkOrder } from '../../src/plumbing/walkOrder.js';
 import { WorkList } from '../../src/plumbing/workList.js';
 import { writeListTrees } from '../../src/plumbing/writeListTrees.js';
-import { digestOf, lineText } from '../../src/plumbing/workListDigest.js';
-import { createHash } from 'node:crypto';
+import { digestOf } from '../../src/plumbing/workListDigest.js';
 import { memFs } from '../helpers/memfs.js';
 import { mulberry32 } from '../helpers/prng.js';
 
@@ -115,29 +114,50 @@ test('a cache saved out of walk order is read back in walk order; one forward pa
   assert.is(again.get(list.path(rows[0]!))?.id, list.id(rows[0]!));
 });
 
-test('the digest written as bytes is the digest of the text lines (unicode names, folders, skipped files)', () => {
+test('the digest is equal for equal trees and changes with anything a tree holds', () => {
   for (let seed = 1; seed <= 20; seed++) {
     const list = randomList(seed);
+    const d = digestOf(list);
+    assert.is(digestOf(randomList(seed)), d, `seed ${seed}: the same tree listed again`);
+    assert.is.not(digestOf(randomList(seed + 100)), d, 'another tree');
     const file = [...Array(list.length).keys()].find((i) => i > 2 && !list.isDir(i));
-    if (file !== undefined) list.setGone(file);
-    const h = createHash('sha256').update('tree-v1\n');
-    for (let i = 0; i < list.length; i++) if (list.isDir(i) || list.hasId(i)) h.update(lineText(list, i));
-    assert.is(digestOf(list), h.digest('hex'), `seed ${seed}`);
+    if (file === undefined) continue;
+    // what a tree does not hold: the inode, the mode bits beyond the kind, the fraction of a millisecond
+    const st = list.stat(file);
+    list.setStat(file, { ...st, ino: st.ino + 7, mode: st.mode ^ 0o020, mtimeMs: Math.trunc(st.mtimeMs) + 0.25 });
+    assert.is(digestOf(list), d, `seed ${seed}: stat data no tree holds`);
+    const changed = (what: string, edit: (l: WorkList) => void) => {
+      const l = randomList(seed);
+      edit(l);
+      assert.is.not(digestOf(l), d, `seed ${seed}: ${what}`);
+    };
+    changed('size', (l) => l.setStat(file, { ...l.stat(file), size: l.size(file) + 1 }));
+    changed('mtime', (l) => l.setStat(file, { ...l.stat(file), mtimeMs: l.mtimeMs(file) + 1 }));
+    changed('tree size', (l) => l.setTreeSize(file, l.size(file) + 3));
+    changed('kind', (l) => l.setKind(file, l.kind(file) === 'exec' ? 'file' : 'exec'));
+    changed('object kind', (l) => l.setId(file, l.obj(file) === 'blob' ? 'chunklist' : 'blob', l.idBytes(file)));
+    changed('id', (l) => l.setId(file, l.obj(file), hashObject('blob', Buffer.from('other'))));
+    changed('a file left out', (l) => l.setGone(file));
   }
-  // more than one 64 KiB piece, and paths (136 KB) longer than the buffer (128 KiB)
-  for (const depth of [40, 650]) {
-    const big = new WorkList();
-    let dir = -1;
-    for (let d = 0; d < depth; d++)
-      dir = big.add(dir, `folder-${d}-${'x'.repeat(200)}`, 'dir', { size: 0, mtimeMs: 0, ino: d, mode: 0 });
-    for (let i = 0; i < 1500; i++) {
-      const row = big.add(dir, `f${i}`, 'file', { size: i, mtimeMs: 1.7e12 + i / 3, ino: 100 + i, mode: 0o100644 });
-      big.setId(row, 'blob', hashObject('blob', Buffer.from(String(i))));
-    }
-    const h = createHash('sha256').update('tree-v1\n');
-    for (let i = 0; i < big.length; i++) h.update(lineText(big, i));
-    assert.is(digestOf(big), h.digest('hex'), `depth ${depth}`);
-  }
+  // a name or a folder differs: the same rows otherwise
+  const two = (names: string[], parents: number[]) => {
+    const l = new WorkList();
+    names.forEach((name, i) => {
+      const row = l.add(parents[i]!, name, name.startsWith('d') ? 'dir' : 'file', {
+        size: 1,
+        mtimeMs: 2,
+        ino: i,
+        mode: 0o100644,
+      });
+      if (!name.startsWith('d')) l.setId(row, 'blob', hashObject('blob', Buffer.from('x')));
+    });
+    return digestOf(l);
+  };
+  const base = two(['d', 'a', 'b'], [-1, 0, 0]);
+  assert.is(two(['d', 'a', 'b'], [-1, 0, 0]), base);
+  assert.is.not(two(['d', 'a', 'c'], [-1, 0, 0]), base, 'a name');
+  assert.is.not(two(['d', 'ab', ''], [-1, 0, 0]), base, 'where one name ends');
+  assert.is.not(two(['d', 'a', 'b'], [-1, 0, -1]), base, 'which folder holds a file');
 });
 
 test.run();

@@ -3,8 +3,11 @@
 // whose snapshot verifies with --read-data and restores byte for byte as the folder is.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { createHash } from 'node:crypto';
+import { deflateRawSync } from 'node:zlib';
 import { InlineCodec } from '../../src/plumbing/codec.js';
 import { StatCache } from '../../src/plumbing/statCache.js';
+import { compareWalkOrder } from '../../src/plumbing/walkOrder.js';
 import { commit } from '../../src/porcelain/commit.js';
 import { openVault } from '../../src/porcelain/openVault.js';
 import { restore } from '../../src/porcelain/restore.js';
@@ -164,10 +167,72 @@ test('a cache in the old unchecked format (VSC1) is not trusted: every file is r
   const r = await commit({ vault: v, message: 'm' });
   assert.is(r.cacheDropped, 'unchecked old format');
   assert.is(r.filesRead, 7);
-  assert.is(((await t.fs.readFile(INDEX)) as Buffer).subarray(0, 4).toString('latin1'), 'VSC2', 'rewritten');
+  assert.is(((await t.fs.readFile(INDEX)) as Buffer).subarray(0, 4).toString('latin1'), 'VSC3', 'rewritten');
   const again = await commit({ vault: v, message: 'm' });
   assert.is(again.filesRead, 0, 'the new cache vouches for everything');
   assert.is(again.cacheDropped, null);
+});
+
+/** The cache file's magic, body (between magic and checksum) and a file made of a magic and a body. */
+const body = (raw: Buffer) => raw.subarray(4, -32);
+const withSum = (magic: string, b: Buffer) => {
+  const bytes = Buffer.concat([Buffer.from(magic, 'latin1'), b]);
+  return Buffer.concat([bytes, createHash('sha256').update(bytes).digest()]);
+};
+
+test('a cache written deflated by the previous Vault (VSC2) vouches as before, and is saved as VSC3', async () => {
+  const t = await project();
+  const raw = (await t.fs.readFile(INDEX)) as Buffer;
+  assert.is(raw.subarray(0, 4).toString('latin1'), 'VSC3');
+  await t.fs.writeFile(INDEX, withSum('VSC2', deflateRawSync(body(raw))));
+  await editOne(t);
+  const v = await t.reopen();
+  const r = await commit({ vault: v, message: 'after the upgrade' });
+  assert.is(r.cacheDropped, null);
+  assert.is(r.filesRead, 1, 'only the edited file');
+  assert.is(((await t.fs.readFile(INDEX)) as Buffer).subarray(0, 4).toString('latin1'), 'VSC3');
+  await assertSnapshotIsTheFolder(t, 'VSC2 read');
+});
+
+test('a VSC2 cache out of walk order (as the Vaults of 2026-12-04 wrote them): every entry found, saved sorted', async () => {
+  const t = await project();
+  const c = await StatCache.load(t.fs, INDEX);
+  const entries = [...c.entries].reverse();
+  const raw = body((await t.fs.readFile(INDEX)) as Buffer);
+  const headLength = 5 + ((raw[4]! & 1) + ((raw[4]! >> 1) & 1)) * 64;
+  const records = entries.map(([path, e]) => {
+    const name = Buffer.from(path, 'utf8');
+    const r = Buffer.alloc(4 + name.length + 61);
+    r.writeUInt16LE(0, 0);
+    r.writeUInt16LE(name.length, 2);
+    name.copy(r, 4);
+    let o = 4 + name.length;
+    for (const x of [e.size, e.mtimeMs, e.ino]) o = r.writeDoubleLE(x, o);
+    o = r.writeUInt32LE(e.mode, o);
+    r[o++] = e.obj === 'chunklist' ? 2 : 1;
+    r.write(e.id, o, 'hex');
+    return r;
+  });
+  const unsorted = Buffer.concat([raw.subarray(0, headLength), ...records]);
+  await t.fs.writeFile(INDEX, withSum('VSC2', deflateRawSync(unsorted)));
+  await editOne(t);
+  const v = await t.reopen();
+  const r = await commit({ vault: v, message: 'after' });
+  assert.is(r.cacheDropped, null);
+  assert.is(r.filesRead, 1, 'only the edited file: each entry found by its path');
+  const back = await StatCache.load(t.fs, INDEX);
+  const paths = [...back.entries.keys()];
+  assert.equal(paths, [...paths].sort(compareWalkOrder), 'saved in walk order');
+  assert.is(paths.length, entries.length);
+  await assertSnapshotIsTheFolder(t, 'unsorted cache');
+  // the same records as VSC3 (only a crafted cache is out of order): files may be read again, never misrecorded
+  await t.fs.writeFile(INDEX, withSum('VSC3', unsorted));
+  await editOne(t);
+  const crafted = await commit({ vault: await t.reopen(), message: 'crafted' });
+  assert.is(crafted.cacheDropped, null);
+  await assertSnapshotIsTheFolder(t, 'crafted unsorted VSC3');
+  const sorted = [...(await StatCache.load(t.fs, INDEX)).entries.keys()];
+  assert.equal(sorted, [...sorted].sort(compareWalkOrder), 'saved in walk order');
 });
 
 test('nothing changed: the commit reads no pack index (the cache and cached tree vouch for HEAD)', async () => {
