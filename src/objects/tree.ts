@@ -25,7 +25,7 @@ export function badEntryName(name: string, kind?: EntryKind): string | null {
   if (name === '.' || name === '..') return 'dot entry';
   if (name.includes('/') || name.includes('\\')) return 'contains a path separator';
   if (name.includes('\0')) return 'contains NUL';
-  if (name.toLowerCase() === '.vault') return 'names the vault folder';
+  if (name.length === 6 && name.toLowerCase() === '.vault') return 'names the vault folder';
   return gitNameProblem(name, kind);
 }
 

@@ -41,7 +41,7 @@ interface Name {
 function badName(n: Name, kind?: 'symlink'): { reason: string; kind: SkipKind } | null {
   const bad = n.bytes ? badRawName(n.bytes) : badEntryName(n.name, kind);
   if (!bad) return null;
-  if (n.name.toLowerCase() === '.vault')
+  if (n.name.length === 6 && n.name.toLowerCase() === '.vault')
     return {
       reason: "another vault's store: not backed up here (back it up from its own project)",
       kind: 'nested-vault',
@@ -119,7 +119,8 @@ export async function scanWorktree(opts: ScanOptions): Promise<WorkList> {
     for (let i = 0; i < names.length; i++) {
       const path = paths[i]!;
       const st = stats[i];
-      if (names[i]!.name.toLowerCase() === '.git') {
+      const name = names[i]!.name;
+      if (name.length === 4 && name.toLowerCase() === '.git') {
         opts.onGitFolder?.(path);
         continue;
       }
@@ -146,7 +147,6 @@ export async function scanWorktree(opts: ScanOptions): Promise<WorkList> {
         ino: Number(st.ino),
         mode: Number(st.mode),
       };
-      const name = names[i]!.name;
       if (dir) {
         const r = out.add(row, name, 'dir', info);
         if (!(await walk(path, r))) out.pop(); // not even as an empty folder

@@ -150,6 +150,11 @@ export class StatCache {
 
   private vouches(size: number, mtimeMs: number, ino: number, mode: number, st: StatInfo): boolean {
     if (size !== st.size || mtimeMs !== st.mtimeMs || ino !== st.ino || mode !== st.mode) return false;
+    return this.notRacy(mtimeMs);
+  }
+
+  /** An entry whose stat data match vouches unless its mtime is not older than the cache file (see above). */
+  private notRacy(mtimeMs: number): boolean {
     if (mtimeMs >= this.stamp) {
       // racy: re-hashed now, and the cache is rewritten so its newer stamp vouches for it next time
       this.dirty = true;
@@ -205,10 +210,14 @@ export class StatCache {
         }
         return byPath?.get(path) ?? -1;
       },
-      vouches: (o: number, st: StatInfo): boolean =>
-        this.vouches(b.readDoubleLE(o), b.readDoubleLE(o + 8), b.readDoubleLE(o + 16), b.readUInt32LE(o + 24), st),
+      vouches: (o: number, list: WorkList, i: number): boolean => {
+        const mtimeMs = b.readDoubleLE(o + 8);
+        if (mtimeMs !== list.mtimeMs(i) || b.readDoubleLE(o) !== list.size(i)) return false;
+        if (b.readDoubleLE(o + 16) !== list.ino(i) || b.readUInt32LE(o + 24) !== list.mode(i)) return false;
+        return this.notRacy(mtimeMs);
+      },
       copyTo: (o: number, list: WorkList, i: number): void =>
-        list.setId(i, OBJ_NAME[b[o + 28]!] ?? 'blob', b.subarray(o + 29, o + 61)),
+        list.setIdFrom(i, OBJ_NAME[b[o + 28]!] ?? 'blob', b, o + 29),
       objAt: (o: number): EntryObj => OBJ_NAME[b[o + 28]!] ?? 'blob',
       idAt: (o: number): ObjectId => b.toString('hex', o + 29, o + 61),
     };
@@ -350,7 +359,8 @@ export class StatCache {
 export interface StatCursor {
   /** the record of `path` (-1: none); paths must be asked in walk order */
   find(path: string): number;
-  vouches(record: number, st: StatInfo): boolean;
+  /** whether the record still stands for row `row` of the list (its stat data match, and it is not racy) */
+  vouches(record: number, list: WorkList, row: number): boolean;
   copyTo(record: number, list: WorkList, row: number): void;
   objAt(record: number): EntryObj;
   idAt(record: number): ObjectId;

@@ -238,6 +238,12 @@ export class WorkList {
     else this.ids.set(id, i * 32);
     this.flags[i] = (this.flags[i]! | HAS_ID) & ~GONE;
   }
+  /** setId with the id's 32 bytes at `offset` in `buf` (copied; no view is made). */
+  setIdFrom(i: number, obj: EntryObj, buf: Buffer, offset: number): void {
+    this.objs[i] = OBJ_CODE[obj];
+    buf.copy(this.ids, i * 32, offset, offset + 32);
+    this.flags[i] = (this.flags[i]! | HAS_ID) & ~GONE;
+  }
   clearId(i: number): void {
     this.flags[i] = this.flags[i]! & ~HAS_ID;
   }

@@ -1,5 +1,6 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { VaultError, isErrorCode } from '../errors.js';
+import { workerThreads } from './builtins.js';
 
 /**
  * Workers hold little on their heap (buffers are external), so a small young
@@ -13,6 +14,7 @@ const LIMITS = { maxYoungGenerationSizeMb: 2 };
  * passes its own import.meta.url finds its worker both in dist/<folder>/ and in dist/bundle/.
  */
 export function startWorker(name: string, workerData: unknown, base: string = import.meta.url): Worker {
+  const { Worker } = workerThreads();
   const here = new URL(base);
   if (here.pathname.endsWith('.ts')) {
     const url = new URL(`./${name}.ts`, here);

@@ -369,7 +369,7 @@ function cacheMatch(cache: StatCache): CacheMatch {
       if (!cursor) throw new Error('cache match after finish');
       const rec = cursor.find(path);
       if (rec >= 0) m.matched++;
-      if (rec >= 0 && cursor.vouches(rec, l.stat(row))) cursor.copyTo(rec, l, row);
+      if (rec >= 0 && cursor.vouches(rec, l, row)) cursor.copyTo(rec, l, row);
       else m.toRead.push(row);
     },
     finish(): void {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { childProcess } from '../builtins.js';
 
 /**
  * Where the user name and password for a remote come from. Vault never writes a password to disk itself: a
@@ -112,7 +112,7 @@ export async function gitCredential(
   const out = await new Promise<string | undefined>((resolve) => {
     let child;
     try {
-      child = spawn('git', ['-c', 'core.askPass=', 'credential', action], {
+      child = childProcess().spawn('git', ['-c', 'core.askPass=', 'credential', action], {
         env,
         stdio: ['pipe', 'pipe', 'ignore'],
         timeout: opts.timeoutMs ?? CREDENTIAL_HELPER_TIMEOUT_MS,
