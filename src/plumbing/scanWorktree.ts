@@ -53,6 +53,23 @@ function badName(name: string, bytes: Buffer | undefined, kind?: 'symlink'): { r
   return { reason: `cannot be stored: its name ${bad}`, kind: 'name' };
 }
 
+/** A folder's names (see Listing); `sync`: node's fs called directly (see syncFs). */
+async function list(fs: FsPromises, sync: ReturnType<typeof syncListing>, abs: string | Buffer): Promise<Listing> {
+  const names = sync && typeof abs === 'string' ? sync.readdir(abs) : ((await fs.readdir(abs)) as string[]);
+  // a name that is not UTF-8 reads as U+FFFD: list again as bytes, so it is neither lost nor taken for another
+  let replaced = false;
+  for (let i = 0; i < names.length && !replaced; i++) replaced = names[i]!.includes('\uFFFD');
+  if (!replaced) return { names, bytes: null };
+  const raw = (await fs.readdir(abs, { encoding: 'buffer' })) as Buffer[];
+  const bytes = new Map<string, Buffer>();
+  const decoded = raw.map((b) => {
+    const name = nameFromBytes(b);
+    if (name.includes('\\')) bytes.set(name, b);
+    return name;
+  });
+  return { names: decoded, bytes };
+}
+
 /**
  * List the project folder: every file, executable, symlink (never followed)
  * and folder that is not ignored, with its stat data, in walk order (see
@@ -64,39 +81,12 @@ export async function scanWorktree(opts: ScanOptions): Promise<WorkList> {
   const { fs, workTree, ignore } = opts;
   const out = new WorkList(opts.expected ? Math.ceil(opts.expected * 1.05) + 64 : 1024);
   const sync = syncListing(fs);
-  const list = async (abs: string | Buffer): Promise<Listing> => {
-    const names = sync && typeof abs === 'string' ? sync.readdir(abs) : ((await fs.readdir(abs)) as string[]);
-    // a name that is not UTF-8 reads as U+FFFD: list again as bytes, so it is neither lost nor taken for another
-    let replaced = false;
-    for (let i = 0; i < names.length && !replaced; i++) replaced = names[i]!.includes('\uFFFD');
-    if (!replaced) return { names, bytes: null };
-    const raw = (await fs.readdir(abs, { encoding: 'buffer' })) as Buffer[];
-    const bytes = new Map<string, Buffer>();
-    const decoded = raw.map((b) => {
-      const name = nameFromBytes(b);
-      if (name.includes('\\')) bytes.set(name, b);
-      return name;
-    });
-    return { names: decoded, bytes };
-  };
   /** lstat each path; null when it vanished, 'unreadable' when permission was denied */
   type Stat = NonNullable<ReturnType<NonNullable<typeof sync>['lstat']>>;
   const statFailed = (e: unknown, p: string | Buffer): null | 'unreadable' => {
     if (isNotFound(e)) return null;
     if (isPermissionDenied(e)) return 'unreadable';
     throw fsError(e, 'stat', p);
-  };
-  const statAll = async (paths: (string | Buffer)[]): Promise<(Stat | null | 'unreadable')[]> => {
-    if (sync && paths.every((p) => typeof p === 'string')) {
-      return paths.map((p) => {
-        try {
-          return sync.lstat(p as string) ?? null;
-        } catch (e) {
-          return statFailed(e, p);
-        }
-      });
-    }
-    return Promise.all(paths.map((p) => (fs.lstat(p) as Promise<Stat>).catch((e) => statFailed(e, p))));
   };
   const statOne = (p: string): Stat | null | 'unreadable' => {
     try {
@@ -105,12 +95,16 @@ export async function scanWorktree(opts: ScanOptions): Promise<WorkList> {
       return statFailed(e, p);
     }
   };
+  const statAll = async (paths: (string | Buffer)[]): Promise<(Stat | null | 'unreadable')[]> => {
+    if (sync && paths.every((p) => typeof p === 'string')) return paths.map((p) => statOne(p as string));
+    return Promise.all(paths.map((p) => (fs.lstat(p) as Promise<Stat>).catch((e) => statFailed(e, p))));
+  };
   /** false when the folder could not be listed (vanished or unreadable: reported) */
   const walk = async (rel: string, row: number): Promise<boolean> => {
     const abs = diskPath(workTree, rel);
     let listing: Listing;
     try {
-      listing = await list(abs);
+      listing = await list(fs, sync, abs);
     } catch (e) {
       if (isNotFound(e)) {
         opts.onSkip?.(rel, 'vanished', 'vanished');
