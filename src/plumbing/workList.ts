@@ -233,15 +233,18 @@ export class WorkList {
     return this.ids.compare(buf, offset, offset + 32, i * 32, i * 32 + 32) === 0;
   }
   setId(i: number, obj: EntryObj, id: ObjectId | Uint8Array): void {
-    this.objs[i] = OBJ_CODE[obj];
     if (typeof id === 'string') this.ids.write(id, i * 32, 32, 'hex');
     else this.ids.set(id, i * 32);
-    this.flags[i] = (this.flags[i]! | HAS_ID) & ~GONE;
+    this.hashedAs(i, obj);
   }
   /** setId with the id's 32 bytes at `offset` in `buf` (copied; no view is made). */
   setIdFrom(i: number, obj: EntryObj, buf: Buffer, offset: number): void {
-    this.objs[i] = OBJ_CODE[obj];
     buf.copy(this.ids, i * 32, offset, offset + 32);
+    this.hashedAs(i, obj);
+  }
+  /** The row's id is in place: record its kind of object and mark it hashed (no longer left out). */
+  private hashedAs(i: number, obj: EntryObj): void {
+    this.objs[i] = OBJ_CODE[obj];
     this.flags[i] = (this.flags[i]! | HAS_ID) & ~GONE;
   }
   clearId(i: number): void {
