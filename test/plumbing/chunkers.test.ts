@@ -154,7 +154,7 @@ for (const g of GOLDEN) {
   });
 }
 
-/** FastCDC as specified: one gear hash chain, byte by byte (what the two-chain scan must agree with). */
+/** FastCDC as specified: one gear hash chain, byte by byte (what the four-chain scan must agree with). */
 function referenceCuts(c: RollingHashChunker, buf: Uint8Array): number[] {
   const bits = Math.log2(c.avgSize);
   const top = (b: number) => (0xffffffff << (32 - b)) | 0;
@@ -178,7 +178,7 @@ function referenceCuts(c: RollingHashChunker, buf: Uint8Array): number[] {
   return out;
 }
 
-test('FastCDC: the two-chain scan cuts exactly where one chain byte by byte does (cuts on every block offset)', () => {
+test('FastCDC: the four-chain scan cuts exactly where one chain byte by byte does (cuts on every block offset)', () => {
   // 16 KiB average: cuts land all over the scan's 4 KiB blocks, in both halves of a chunk (strict and loose mask)
   const pattern = Buffer.alloc(3 * 1024 * 1024);
   for (let i = 0; i < pattern.length; i++) pattern[i] = ((i * 7) % 251) ^ (i >> 12);
@@ -196,30 +196,47 @@ test('FastCDC: the two-chain scan cuts exactly where one chain byte by byte does
   }
   const offsets = new Set<number>();
   const c = new RollingHashChunker({ avgSize: 16384 });
-  for (const n of cutAll(c, inputs[0]!)) offsets.add(((n - c.minSize) % 8192) >> 10);
-  assert.is(offsets.size, 8, 'cuts fall in every 1 KiB of the two blocks');
+  for (const n of cutAll(c, inputs[0]!)) offsets.add(((n - c.minSize) % 16384) >> 10);
+  assert.is(offsets.size, 16, 'cuts fall in every 1 KiB of the four blocks');
 });
 
-test("FastCDC: a cut on the very first byte of the second chain's block (hostile: found by search)", () => {
-  const c = new RollingHashChunker();
-  // zeros never cut (their hash is one constant that misses the mask); 32 bytes whose hash clears the strict
-  // mask are placed to end at minSize + 4096, the first byte the second hash chain of a scan checks
-  const at = c.minSize + 4096;
-  const strict = (0xffffffff << (32 - 20)) | 0;
+/** 32 bytes whose gear hash clears `mask`, and whose shorter suffixes do not (so the window cuts on its last byte). */
+function cuttingWindow(mask: number): Uint8Array {
   const window = new Uint8Array(32);
   let x = 99;
-  for (let tries = 0; ; tries++) {
-    assert.ok(tries < 1e7, 'found a window');
+  for (let tries = 0; tries < 1e7; tries++) {
     for (let i = 0; i < 32; i++) window[i] = (x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 24;
     let h = 0;
-    for (const b of window) h = ((h << 1) + GEAR[b]!) | 0;
-    if ((h & strict) !== 0) continue;
+    let early = false;
+    for (let i = 0; i < 32; i++) {
+      h = ((h << 1) + GEAR[window[i]!]!) | 0;
+      if (i < 31 && (h & mask) === 0) early = true;
+    }
+    if (!early && (h & mask) === 0) return window;
+  }
+  throw new Error('no window found');
+}
+
+test("FastCDC: cuts on the very first byte of each chain's block, and two chains hitting at once (hostile)", () => {
+  const c = new RollingHashChunker();
+  // zeros never cut (their hash is one constant that misses the mask); a 32-byte window whose hash clears the
+  // strict mask is placed to end where a chain of the scan starts checking, or at the same offset of two blocks
+  // (the earlier block must win)
+  const window = cuttingWindow((0xffffffff << (32 - 20)) | 0);
+  const cases: [string, number[]][] = [
+    ['second chain, first byte', [c.minSize + 4096]],
+    ['third chain, first byte', [c.minSize + 8192]],
+    ['fourth chain, first byte', [c.minSize + 12288]],
+    ['first byte after a round of four blocks', [c.minSize + 16384]],
+    ['second and fourth chain at one offset', [c.minSize + 12288 + 100, c.minSize + 4096 + 100]],
+    ['first chain late, third chain early', [c.minSize + 4000, c.minSize + 8192 + 5]],
+  ];
+  for (const [what, ends] of cases) {
     const data = new Uint8Array(2 * 1024 * 1024);
-    data.set(window, at - 31);
+    for (const at of ends) data.set(window, at - 31);
     const want = referenceCuts(c, data);
-    if (want[0] !== at + 1) continue; // an earlier byte of the window cut already: try another
-    assert.equal(cutAll(c, data), want);
-    return;
+    assert.is(want[0], Math.min(...ends) + 1, `${what}: the reference cuts after the earliest window`);
+    assert.equal(cutAll(c, data), want, what);
   }
 });
 
