@@ -11,7 +11,7 @@ import { decodeChunkList, isChunkPart } from '../objects/chunkList.js';
 import type { ObjectId } from '../objects/types.js';
 import { diskPath } from '../plumbing/diskPath.js';
 import { isNotFound, joinPath, tempName, type FileHandle } from '../plumbing/fs.js';
-import type { RestorePart, RestoreRequest } from '../plumbing/restoreWorker.js';
+import type { RestorePart, RestoreReply, RestoreRequest } from '../plumbing/restoreWorker.js';
 import { setSize, writeOrHole } from '../plumbing/sparse.js';
 import type { StatCache } from '../plumbing/statCache.js';
 import { storedPieces } from '../plumbing/storedContent.js';
@@ -48,9 +48,12 @@ export interface WriteTally {
   readonly failures: readonly RestoreFailure[];
 }
 
+/** What the stat cache learns of a written file. */
+type StatData = Pick<Stats, 'size' | 'mtimeMs' | 'ino' | 'mode'>;
+
 /** What happened to one file. */
 type Outcome =
-  | { readonly kind: 'written'; readonly st?: Stats }
+  | { readonly kind: 'written'; readonly st?: StatData }
   | { readonly kind: 'unchanged' }
   | { readonly kind: 'skipped'; readonly reason: string }
   | { readonly kind: 'failed'; readonly error: RestoreFailure };
@@ -60,7 +63,8 @@ export async function writePlan(plan: RestorePlan, opts: WriterOptions): Promise
   const threads = opts.vault.threads ?? 0;
   const big = plan.bytesTotal >= 32 * 1024 * 1024 || plan.filesTotal >= 1000;
   // big restores: worker threads read, decompress, verify and write whole files
-  const pool = threads > 0 && big ? new WorkerPool<RestoreRequest, number>('restoreWorker', undefined, threads) : null;
+  const pool =
+    threads > 0 && big ? new WorkerPool<RestoreRequest, RestoreReply>('restoreWorker', undefined, threads) : null;
   try {
     return await new RestoreWriter(plan, opts, pool).run(opts.concurrency ?? (pool ? threads * 3 : 4));
   } finally {
@@ -77,11 +81,15 @@ class RestoreWriter {
   /** folders known to be real folders (created if missing), and folders that cannot be used */
   private readonly okDirs = new Set<string>(['']);
   private readonly badDirs = new Set<string>();
+  /** folders this restore made: what is in them, it wrote (no need to look for something in the way) */
+  private readonly madeDirs = new Set<string>();
+  /** open applies the umask; modes are then set exactly (asked once: process.umask() is a syscall) */
+  private readonly umask = process.umask();
 
   constructor(
     private readonly plan: RestorePlan,
     private readonly opts: WriterOptions,
-    private readonly pool: WorkerPool<RestoreRequest, number> | null,
+    private readonly pool: WorkerPool<RestoreRequest, RestoreReply> | null,
   ) {}
 
   async run(concurrency: number): Promise<WriteTally> {
@@ -192,28 +200,33 @@ class RestoreWriter {
       } catch (err) {
         throw fsError(err, 'mkdir', this.shown(rel));
       }
+      this.madeDirs.add(rel);
     }
     this.okDirs.add(rel);
     return true;
   }
 
   private async writeFile(e: PlannedEntry): Promise<Outcome> {
-    if (!this.okDirs.has(parentOf(e.path))) return { kind: 'skipped', reason: 'its folder could not be used' };
+    const parent = parentOf(e.path);
+    if (!this.okDirs.has(parent)) return { kind: 'skipped', reason: 'its folder could not be used' };
     const { fs } = this.opts.vault;
     const abs = this.abs(e.path);
     if (e.present && (await this.stillPresent(e, abs))) return { kind: 'unchanged' };
-    if ((await lstatOrNull(this.opts.vault, abs, this.shown(e.path)))?.isDirectory())
+    if (!this.madeDirs.has(parent) && (await lstatOrNull(this.opts.vault, abs, this.shown(e.path)))?.isDirectory())
       return { kind: 'skipped', reason: 'a folder is in the way of this file' };
-    const tmp = this.abs(tempName(joinPath(parentOf(e.path), `.${e.path.slice(e.path.lastIndexOf('/') + 1)}`)));
+    const tmp = this.abs(tempName(joinPath(parent, `.${e.path.slice(e.path.lastIndexOf('/') + 1)}`)));
+    let st: StatData | null | undefined;
     try {
-      await this.writeTemp(e, tmp);
-      await fs.rename(tmp, abs);
+      st = await this.writeTemp(e, tmp, abs);
+      // the worker renamed it; a file written on this thread is renamed here
+      if (st === undefined) await fs.rename(tmp, abs);
     } catch (err) {
       await fs.unlink(tmp).catch(() => {});
       if (isDamage(err)) return { kind: 'failed', error: failureOf(e.path, err) };
       throw fsError(err, 'write', this.shown(e.path));
     }
-    return { kind: 'written', st: this.opts.cache ? ((await fs.lstat(abs)) as Stats) : undefined };
+    if (!this.opts.cache) return { kind: 'written' };
+    return { kind: 'written', st: st ?? ((await fs.lstat(abs)) as Stats) };
   }
 
   /** In place, the same content: left alone when its exec bit is right too (a link has none). */
@@ -222,25 +235,34 @@ class RestoreWriter {
     return !!st && (e.kind === 'symlink' || Boolean(Number(st.mode) & 0o111) === (e.kind === 'exec'));
   }
 
-  private async writeTemp(e: PlannedEntry, tmp: string | Buffer): Promise<void> {
+  /**
+   * Write the entry to `tmp`. A worker thread also renames it to `dest` and answers with its stat data when the
+   * cache wants it (null otherwise); undefined: written on this thread, not renamed yet.
+   */
+  private async writeTemp(
+    e: PlannedEntry,
+    tmp: string | Buffer,
+    dest: string | Buffer,
+  ): Promise<StatData | null | undefined> {
     const { vault } = this.opts;
     if (e.kind === 'symlink') {
       // the target's exact bytes: commit stores what readlink gave, UTF-8 or not
       await vault.fs.symlink(await vault.db.readTyped(e.id, 'blob'), tmp);
-      return;
+      return undefined;
     }
     const mode = e.kind === 'exec' ? 0o755 : 0o644;
     const parts = this.pool ? await partsOf(vault, e) : null;
     if (this.pool && parts) {
-      await this.pool.run({ tmp, mode, mtime: e.mtime, size: e.size, parts }).catch((f: WorkerFailure) => {
+      const req = { tmp, dest, mode, umask: this.umask, mtime: e.mtime, size: e.size, parts, stat: !!this.opts.cache };
+      return this.pool.run(req).catch((f: WorkerFailure) => {
         throw failureError(f);
       });
-      return;
     }
     await writeContent(vault, e, tmp);
     await vault.fs.chmod(tmp, mode);
     // 0: no time known (imported from git, which keeps none): the file keeps the time it was written
     if (e.mtime > 0) await vault.fs.utimes(tmp, e.mtime / 1000, e.mtime / 1000);
+    return undefined;
   }
 }
 

@@ -12,7 +12,7 @@ import * as assert from 'uvu/assert';
 import { hashObject } from '../../src/objects/hashObject.js';
 import type { FsPromises } from '../../src/plumbing/fs.js';
 import { decodePackIndex } from '../../src/plumbing/pack/index.js';
-import type { RestorePart, RestoreRequest } from '../../src/plumbing/restoreWorker.js';
+import type { RestorePart, RestoreReply, RestoreRequest } from '../../src/plumbing/restoreWorker.js';
 import { WorkerPool, failureError, type WorkerFailure } from '../../src/plumbing/workerPool.js';
 import { restore } from '../../src/porcelain/restore.js';
 import { verify } from '../../src/porcelain/verify.js';
@@ -130,7 +130,8 @@ test('loose objects are written byte for byte as before', async () => {
 
 test('the restore worker reads records of an old pack and writes their content', async () => {
   const tmp = await tempDir();
-  const pool = new WorkerPool<RestoreRequest, number>('restoreWorker', undefined, 1);
+  const pool = new WorkerPool<RestoreRequest, RestoreReply>('restoreWorker', undefined, 1);
+  const umask = process.umask();
   try {
     const name = readdirSync(join(FIXTURES, 'builder/packs')).find((n) => n.endsWith('.pack'))!;
     const packPath = join(tmp.path, name);
@@ -144,15 +145,32 @@ test('the restore worker reads records of an old pack and writes their content',
       const id = hashObject(o.type, o.body);
       const { entry } = db.locate(id)!;
       const part: RestorePart = { ...entry, id, packPath };
-      const out = join(tmp.path, 'out', `f${i++}`);
-      const req = { tmp: out, mode: 0o644, mtime: 1_600_000_000_000, size: o.body.length, parts: [part] };
-      const n = await pool.run(req).catch((f: WorkerFailure) => {
+      const out = join(tmp.path, 'out', `f${i}`);
+      // every other file under a umask that takes bits off the mode: the worker sets it exactly all the same
+      const mask = i++ % 2 ? 0o077 : 0o022;
+      process.umask(mask);
+      const mode = i % 3 ? 0o644 : 0o755;
+      const req = {
+        tmp: `${out}.tmp`,
+        dest: out,
+        mode,
+        umask: mask,
+        mtime: 1_600_000_000_000,
+        size: o.body.length,
+        parts: [part],
+        stat: true,
+      };
+      const st = await pool.run(req).catch((f: WorkerFailure) => {
         throw failureError(f);
       });
-      assert.is(n, o.body.length);
+      const onDisk = await nodeFs.lstat(out);
+      assert.equal(st, { size: o.body.length, mtimeMs: 1_600_000_000_000, ino: onDisk.ino, mode: onDisk.mode });
+      assert.is(onDisk.mode & 0o777, mode, `mode under umask ${mask.toString(8)}`);
       assert.ok(((await nodeFs.readFile(out)) as Buffer).equals(o.body), `${o.type} of ${o.body.length} bytes`);
+      assert.not.ok(await nodeFs.lstat(`${out}.tmp`).catch(() => null), 'the temp file was renamed');
     }
   } finally {
+    process.umask(umask);
     await pool.close();
     await tmp.remove();
   }

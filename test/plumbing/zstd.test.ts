@@ -122,6 +122,24 @@ test('native zstd reuses its contexts: many frames in a row, the level honoured,
   const CHECKSUM = (zlib.constants as Record<string, number>).ZSTD_c_checksumFlag!;
   const withSum = z.zstdCompressSync(data, { params: { [CHECKSUM]: 1 } });
   assert.ok(Buffer.from(native.decompress(withSum, data.length)).equals(data));
+  // the context is reused without a reset only after a frame read to its very end: frames that may leave it
+  // inside a frame (a checksum cut off, the start of another frame after the end) must not spoil the next one
+  const other = sample(70_000);
+  const otherFrame = Buffer.from(native.compressView(other, 3));
+  const risky: [string, Uint8Array][] = [
+    ['a checksum frame whose checksum is cut off', withSum.subarray(0, withSum.length - 4)],
+    ['a frame followed by the first bytes of another', Buffer.concat([frame, frame.subarray(0, 6)])],
+    ['a checksum frame', withSum],
+  ];
+  for (const [what, f] of risky) {
+    try {
+      native.decompress(f, data.length);
+    } catch (e) {
+      assert.is((e as { code?: string }).code, 'ECOMPRESS', what);
+    }
+    assert.ok(Buffer.from(native.decompress(otherFrame, other.length)).equals(other), `the next frame after ${what}`);
+    assert.ok(Buffer.from(native.decompress(otherFrame, other.length)).equals(other), `and the one after that`);
+  }
 });
 
 test.run();
