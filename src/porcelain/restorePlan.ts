@@ -235,6 +235,27 @@ export function nameCollisions(paths: Iterable<string>, folding: NameFolding): M
   return out;
 }
 
+/**
+ * Whether any two of `paths` (a folder's entries and what they hold) would collide under `folding`: what
+ * nameCollisions finds, without a key per path. A name that folds to itself can only collide with one that does
+ * not, so only names that change are folded, and their keys looked up among the paths themselves (a restore of
+ * 1M files kept 1M keys for this before).
+ */
+export function mayCollide(paths: ReadonlyMap<string, unknown>, folding: NameFolding): boolean {
+  if (!folding.case && !folding.unicode) return false;
+  const changed = new Set<string>();
+  for (const p of paths.keys()) {
+    const i = p.lastIndexOf('/');
+    const name = p.slice(i + 1);
+    const folded = foldName(name, folding);
+    if (folded === name) continue;
+    const key = `${p.slice(0, i + 1)}${folded}`;
+    if (paths.has(key) || changed.has(key)) return true;
+    changed.add(key);
+  }
+  return false;
+}
+
 /** The refused entries: unsafe names, name collisions, and everything under a refused folder. */
 function refusals(entries: readonly FlatEntry[], folding: NameFolding): Map<string, string> {
   const refused = new Map<string, string>();

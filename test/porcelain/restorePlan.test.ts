@@ -7,6 +7,7 @@ import {
   NO_FOLDING,
   dirtyConflicts,
   foldName,
+  mayCollide,
   nameCollisions,
   planRestore,
 } from '../../src/porcelain/restorePlan.js';
@@ -79,7 +80,33 @@ const COLLISIONS: { names: string[]; folding: typeof NO_FOLDING; refused: string
 for (const c of COLLISIONS)
   test(`nameCollisions ${JSON.stringify(c.names)} folding ${JSON.stringify(c.folding)}`, () => {
     assert.equal([...nameCollisions(c.names, c.folding).keys()].sort(), c.refused.sort());
+    const asMap = new Map(c.names.map((n) => [n, n]));
+    assert.is(mayCollide(asMap, c.folding), c.refused.length > 0, 'mayCollide agrees');
   });
+
+test('mayCollide agrees with nameCollisions on random trees of mixed-case and NFC/NFD names', () => {
+  const parts = ['a', 'A', 'b', 'caf\u00e9', 'cafe\u0301', 'CAF\u00c9', 'x.png', 'X.PNG', 'x.Png'];
+  let seed = 7;
+  const next = (n: number) => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n;
+  let collided = 0;
+  for (let round = 0; round < 400; round++) {
+    const paths = new Set<string>();
+    const count = 1 + next(6);
+    for (let k = 0; k < count; k++) {
+      const depth = 1 + next(3);
+      const path = Array.from({ length: depth }, () => parts[next(parts.length)]!).join('/');
+      // a tree holds each folder on the way, as the selection does
+      const segs = path.split('/');
+      for (let d = 1; d <= segs.length; d++) paths.add(segs.slice(0, d).join('/'));
+    }
+    for (const folding of [FULL_FOLDING, NO_FOLDING, { case: true, unicode: false }, { case: false, unicode: true }]) {
+      const want = nameCollisions(paths, folding).size > 0;
+      if (want) collided++;
+      assert.is(mayCollide(new Map([...paths].map((p) => [p, p])), folding), want, `${[...paths].join(' ')}`);
+    }
+  }
+  assert.ok(collided > 50, `the random trees collide often enough to test both answers (${collided})`);
+});
 
 test('foldName: case and NFC/NFD only as the target folds them', () => {
   assert.is(foldName('Caf\u00e9', NO_FOLDING), 'Caf\u00e9');
