@@ -264,7 +264,14 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
   try {
     for (const i of toRead) {
       if (failure) break;
-      const here = !pool || (mainHelps && pool.pending >= depth);
+      let here = !pool;
+      if (pool && mainHelps && pool.pending >= depth) {
+        // the worker's answers are macrotasks, and this thread's own files (synchronous fs behind promises) never
+        // yield to them: without this turn of the event loop the pool looks busy long after its worker went idle
+        // (a 4 GiB initial commit ran 17 of its 23 s on this thread alone)
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        here = pool.pending >= depth;
+      }
       const p: Promise<void> = one(i, here)
         .catch((err) => {
           failure ??= err;
