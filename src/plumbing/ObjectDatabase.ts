@@ -7,7 +7,6 @@ import { vaultPaths, type VaultPaths } from './layout.js';
 import { ObjectWriter, type WriterOptions } from './ObjectWriter.js';
 import {
   decodeLooseObject,
-  decodePackIndex,
   encodeLooseObject,
   encodePayload,
   findInPackIndex,
@@ -145,7 +144,8 @@ export class ObjectDatabase {
       if (this.packNames.includes(name)) continue;
       try {
         const buf = (await this.fs.readFile(joinPath(this.paths.packs, n))) as Buffer;
-        this.addPack(name, decodePackIndex(buf, n));
+        const raw = inflatePackIndex(buf, n);
+        this.index.addIndex(raw, this.packNames.push(name) - 1);
       } catch (e) {
         if (!(e instanceof MalformedObjectError) && !isNotFound(e)) throw fsError(e, 'read', n);
         if (!this.damagedPacks.some((d) => d.name === name))

@@ -1,6 +1,7 @@
 import type { ObjectId, ObjectType } from '../objects/types.js';
 import { TYPE_CODE, typeFromCode } from '../objects/types.js';
 import type { PackEntry } from './pack/index.js';
+import { PACK_INDEX_ENTRY, PACK_INDEX_START, type RawPackIndex } from './pack/packIndex.js';
 
 const SEG_BITS = 16;
 const SEG = 1 << SEG_BITS;
@@ -98,6 +99,31 @@ export class PackedIds {
     if (this.count * 2 > this.table.length) this.rehash(this.table.length * 2);
     else this.place(r);
     return true;
+  }
+
+  /**
+   * Add every entry of an inflated pack index (ids already there stay), straight from its bytes: no entry
+   * object or hex string per object (loading the indexes of a million objects made 70 MB of them).
+   */
+  addIndex(idx: RawPackIndex, pack: number): void {
+    const { buf } = idx;
+    for (let i = 0, o = PACK_INDEX_START; i < idx.count; i++, o += PACK_INDEX_ENTRY) {
+      this.probe.set(buf.subarray(o, o + 32));
+      if (this.findProbe() >= 0) continue;
+      const r = this.count++;
+      if ((r & MASK) === 0) this.segs.push(segment());
+      const s = this.segs[r >>> SEG_BITS]!;
+      const j = r & MASK;
+      buf.copy(s.ids, j * 32, o, o + 32);
+      s.packs[j] = pack;
+      s.offsets[j] = buf.readUInt32BE(o + 32) * 2 ** 32 + buf.readUInt32BE(o + 36);
+      s.lengths[j] = buf.readUInt32BE(o + 40);
+      s.rawLengths[j] = buf.readUInt32BE(o + 44);
+      s.types[j] = buf[o + 48]!;
+      s.codecs[j] = buf[o + 49]!;
+      if (this.count * 2 > this.table.length) this.rehash(this.table.length * 2);
+      else this.place(r);
+    }
   }
 
   private place(r: number): void {

@@ -1,7 +1,6 @@
 import { UncommittedChangesError, UnsafePathError } from '../errors.js';
 import { acquireLock } from '../plumbing/lock.js';
 import { StatCache } from '../plumbing/statCache.js';
-import type { FlatEntry } from '../plumbing/trees.js';
 import type { ObjectId } from '../objects/types.js';
 import type { Progress } from './hashWorktree.js';
 import type { Vault } from './openVault.js';
@@ -11,15 +10,15 @@ import {
   NO_FOLDING,
   dirtyConflicts,
   mayCollide,
-  planRestore,
-  selectEntries,
+  planFolders,
+  type FolderPlan,
   type NameFolding,
   type NotRestored,
   type PresentEntry,
   type RestoreFailure,
 } from './restorePlan.js';
 import { probeNameFolding, storeInTarget } from './restoreTarget.js';
-import { writePlan } from './restoreWriter.js';
+import { writePlans } from './restoreWriter.js';
 import { status } from './status.js';
 
 export type { NameFolding, NotRestored, RestoreFailure } from './restorePlan.js';
@@ -84,7 +83,7 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
   const { vault } = opts;
   const { fs, db } = vault;
   const snap = await readSnapshot(vault, opts.snapshot);
-  const selection = await selectEntries(db, snap.tree, (opts.paths ?? []).map(normalizeRel), snap.id);
+  const paths = (opts.paths ?? []).map(normalizeRel);
   // --to the project folder itself is an in-place restore: same checks
   const inPlace = opts.to === undefined || normalizeAbs(opts.to) === normalizeAbs(vault.workTree);
   const target = opts.to ?? vault.workTree;
@@ -94,19 +93,23 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
     : null;
   try {
     const cache = inPlace ? await StatCache.load(fs, db.paths.index) : undefined;
-    const present = inPlace ? await presentEntries(vault, selection.entries.values(), opts.force) : undefined;
+    const now = inPlace ? await worktreeNow(vault) : undefined;
+    const where = { target, vaultDir: vault.vaultDir };
+    // the snapshot is walked twice, a folder at a time: once to count, check and refuse, once to write
+    const plans = (folding: NameFolding, failures: RestoreFailure[] = []) =>
+      planFolders(db, snap.tree, paths, snap.id, { folding, present: now?.present, store, where }, failures);
+    let survey = await surveyPlans(plans(NO_FOLDING), now);
+    if (!opts.force && survey.conflicts.length) throw new UncommittedChangesError(survey.conflicts.sort());
     await fs.mkdir(target, { recursive: true });
-    const plan = planRestore({
-      entries: selection.entries.values(),
-      folding: await targetFolding(vault, target, selection.entries),
-      present,
-      store,
-      where: { target, vaultDir: vault.vaultDir },
-    });
-    // the plan holds its own entries: the selection's are garbage from here (~100 bytes a file)
-    selection.entries.clear();
-    for (const r of plan.refused) opts.onSkip?.(r.path, r.reason);
-    const tally = await writePlan(plan, {
+    // how the target compares names is probed only when some names could collide (most restores touch nothing)
+    let folding = NO_FOLDING;
+    if (survey.mayCollide) {
+      folding = await probeNameFolding(fs, target);
+      if (folding.case || folding.unicode) survey = await surveyPlans(plans(folding), undefined);
+    }
+    for (const r of survey.refused) opts.onSkip?.(r.path, r.reason);
+    const failures: RestoreFailure[] = [];
+    const tally = await writePlans(plans(folding, failures), survey, {
       vault,
       target,
       cache,
@@ -121,37 +124,52 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
       files: tally.files,
       bytes: tally.bytes,
       unchanged: tally.unchanged,
-      skipped: [...plan.refused, ...tally.skipped],
-      failures: [...selection.failures, ...tally.failures],
+      skipped: [...survey.refused, ...tally.skipped],
+      failures: [...failures, ...tally.failures],
     };
   } finally {
     await release?.();
   }
 }
 
-/** In place: what the project folder holds now; EDIRTY when the restore would overwrite uncommitted work. */
-async function presentEntries(
-  vault: Vault,
-  entries: Iterable<FlatEntry>,
-  force: boolean | undefined,
-): Promise<Map<string, PresentEntry>> {
+/** In place: what the project folder holds now, and which of its paths hold uncommitted changes. */
+interface WorktreeNow {
+  readonly present: Map<string, PresentEntry>;
+  readonly dirty: Set<string>;
+}
+
+async function worktreeNow(vault: Vault): Promise<WorktreeNow> {
   const st = await status({ vault });
   const present = new Map<string, PresentEntry>();
   for (const e of st.worktree) if (e.id) present.set(e.path, { id: e.id, kind: e.kind });
-  if (!force) {
-    const dirty = new Set([...st.added, ...st.modified].map((c) => c.path));
-    const conflicts = dirtyConflicts(entries, dirty, present);
-    if (conflicts.length) throw new UncommittedChangesError(conflicts);
-  }
-  return present;
+  return { present, dirty: new Set([...st.added, ...st.modified].map((c) => c.path)) };
 }
 
-/** How the target compares names; probed only when some names could collide (most restores touch nothing). */
-async function targetFolding(
-  vault: Vault,
-  target: string,
-  entries: ReadonlyMap<string, FlatEntry>,
-): Promise<NameFolding> {
-  if (!mayCollide(entries, FULL_FOLDING)) return NO_FOLDING;
-  return probeNameFolding(vault.fs, target);
+/** What the first walk learns: the totals (for progress), what is refused, what would overwrite uncommitted work. */
+interface Survey {
+  readonly filesTotal: number;
+  readonly bytesTotal: number;
+  readonly refused: readonly NotRestored[];
+  /** in place: paths with uncommitted changes that the restore would overwrite (EDIRTY) */
+  readonly conflicts: string[];
+  /** some folder holds names that a target folding case or Unicode could not tell apart */
+  readonly mayCollide: boolean;
+}
+
+/** Walk the plans keeping only totals and refusals; throws what planning throws (ETARGETINVAULT, ENOTFOUND). */
+async function surveyPlans(plans: AsyncIterable<FolderPlan>, now: WorktreeNow | undefined): Promise<Survey> {
+  let filesTotal = 0;
+  let bytesTotal = 0;
+  let collide = false;
+  const refused: NotRestored[] = [];
+  const conflicts: string[] = [];
+  for await (const { entries, plan } of plans) {
+    filesTotal += plan.filesTotal;
+    bytesTotal += plan.bytesTotal;
+    for (const r of plan.refused) refused.push(r);
+    if (now) for (const c of dirtyConflicts(entries, now.dirty, now.present)) conflicts.push(c);
+    collide ||= mayCollide(new Set(entries.map((e) => e.path)), FULL_FOLDING);
+  }
+  refused.sort((a, b) => (a.path < b.path ? -1 : 1));
+  return { filesTotal, bytesTotal, refused, conflicts, mayCollide: collide };
 }

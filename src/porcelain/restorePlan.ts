@@ -1,9 +1,10 @@
 /**
  * The plan of a restore: which folders to create, which files and links to write
- * and from which objects, and which entries are refused and why. Reading the
- * snapshot's trees (selectEntries) is the only I/O here; planRestore is pure,
- * so every refusal can be tested without a filesystem. restoreWriter.ts
- * carries a plan out.
+ * and from which objects, and which entries are refused and why. planRestore is
+ * pure, so every refusal can be tested without a filesystem; planFolders reads
+ * the snapshot's trees (the only I/O here) and plans them one folder at a time,
+ * so a restore of a million files never holds a million entries.
+ * restoreWriter.ts carries the plans out.
  */
 import { MalformedObjectError, PathNotFoundError, TargetInVaultError, VaultError } from '../errors.js';
 import { badStoredName } from '../objects/tree.js';
@@ -52,6 +53,8 @@ export interface RestorePlan {
   readonly refused: readonly NotRestored[];
   readonly filesTotal: number;
   readonly bytesTotal: number;
+  /** entries refused because their names collide, with the reason: what such a folder holds is refused with it */
+  readonly collided: ReadonlyMap<string, string>;
 }
 
 /** What the project folder holds now at a path (a symlink and a file can share an id). */
@@ -70,6 +73,14 @@ export interface PlanInput {
   readonly store?: string | null;
   /** the target (for the error naming it) and the store's absolute path */
   readonly where?: { readonly target: string; readonly vaultDir: string };
+  /** the nearest folder above these entries that is refused because its name collides, with the reason */
+  readonly under?: Refused;
+}
+
+/** A folder refused because its name collides. */
+export interface Refused {
+  readonly path: string;
+  readonly reason: string;
 }
 
 /** Codes of damaged or missing objects: the entry fails, the rest of the restore goes on. */
@@ -105,76 +116,6 @@ export function foldName(name: string, folding: NameFolding): string {
   let n = nfc ? name.normalize('NFC') : name;
   if (folding.case) n = n.toLowerCase();
   return nfc ? n.normalize('NFC') : n;
-}
-
-// ---- reading the selection: the only I/O of the plan ----
-
-export interface Selection {
-  /** every selected path, folders included */
-  readonly entries: Map<string, FlatEntry>;
-  /** folders whose tree could not be read: nothing under them is restored */
-  readonly failures: RestoreFailure[];
-}
-
-/**
- * The entries of a snapshot to restore: all of it, or the given paths (normalised,
- * project-relative) with their parent folders and everything under folders. A
- * damaged subfolder is a failure and the walk goes on; a damaged root, or a damaged
- * folder on the way to a path asked for, is an error.
- */
-export async function selectEntries(
-  db: ObjectDatabase,
-  root: ObjectId,
-  paths: readonly string[],
-  snapshot: ObjectId,
-): Promise<Selection> {
-  const sel: Selection = { entries: new Map(), failures: [] };
-  if (!paths.length || paths.includes('')) {
-    await walk(db, root, '', sel, new Set());
-    return sel;
-  }
-  for (const p of paths) {
-    const chain = await lookupChain(db, root, p, snapshot);
-    for (const e of chain) sel.entries.set(e.path, e);
-    const last = chain[chain.length - 1]!;
-    if (last.kind === 'dir') await walk(db, last.id, last.path, sel, new Set());
-  }
-  return sel;
-}
-
-/** The entries from the root down to `path` (its parent folders, then itself). */
-async function lookupChain(db: ObjectDatabase, root: ObjectId, path: string, snapshot: ObjectId): Promise<FlatEntry[]> {
-  const chain: FlatEntry[] = [];
-  let id = root;
-  const parts = path.split('/');
-  for (let i = 0; i < parts.length; i++) {
-    const e = (await readTree(db, id)).entries.find((x) => x.name === parts[i]);
-    if (!e || (i < parts.length - 1 && e.kind !== 'dir'))
-      throw new PathNotFoundError(path, `snapshot ${snapshot.slice(0, 12)}`);
-    const at = parts.slice(0, i + 1).join('/');
-    chain.push({ path: at, kind: e.kind, size: e.size, mtime: e.mtime, obj: e.obj, id: e.id });
-    id = e.id;
-  }
-  return chain;
-}
-
-async function walk(db: ObjectDatabase, id: ObjectId, base: string, sel: Selection, stack: Set<string>): Promise<void> {
-  let entries;
-  try {
-    if (stack.has(id)) throw new MalformedObjectError('tree', `tree contains itself at '${base}'`, id);
-    entries = (await readTree(db, id)).entries;
-  } catch (err) {
-    if (base === '' || !isDamage(err)) throw err;
-    sel.failures.push(failureOf(base, err));
-    return;
-  }
-  stack.add(id);
-  for (const e of entries) {
-    const path = base ? `${base}/${e.name}` : e.name;
-    sel.entries.set(path, { path, kind: e.kind, size: e.size, mtime: e.mtime, obj: e.obj, id: e.id });
-    if (e.kind === 'dir') await walk(db, e.id, path, sel, stack);
-  }
-  stack.delete(id);
 }
 
 // ---- the plan itself: pure ----
@@ -241,7 +182,10 @@ export function nameCollisions(paths: Iterable<string>, folding: NameFolding): M
  * not, so only names that change are folded, and their keys looked up among the paths themselves (a restore of
  * 1M files kept 1M keys for this before).
  */
-export function mayCollide(paths: ReadonlyMap<string, unknown>, folding: NameFolding): boolean {
+export function mayCollide(
+  paths: { keys(): Iterable<string>; has(path: string): boolean },
+  folding: NameFolding,
+): boolean {
   if (!folding.case && !folding.unicode) return false;
   const changed = new Set<string>();
   for (const p of paths.keys()) {
@@ -256,8 +200,15 @@ export function mayCollide(paths: ReadonlyMap<string, unknown>, folding: NameFol
   return false;
 }
 
-/** The refused entries: unsafe names, name collisions, and everything under a refused folder. */
-function refusals(entries: readonly FlatEntry[], folding: NameFolding): Map<string, string> {
+/**
+ * The refused entries: unsafe names, name collisions, and everything under a refused folder (in `entries`, or
+ * `under`, the nearest colliding folder above them all). Also the folders refused for a collision.
+ */
+function refusals(
+  entries: readonly FlatEntry[],
+  folding: NameFolding,
+  under: Refused | undefined,
+): { refused: Map<string, string>; collisions: Map<string, string> } {
   const refused = new Map<string, string>();
   for (const e of entries) {
     const why = unsafeName(e.path, e.kind);
@@ -268,17 +219,15 @@ function refusals(entries: readonly FlatEntry[], folding: NameFolding): Map<stri
     folding,
   );
   for (const [p, why] of collisions) refused.set(p, why);
-  // entries are in path order: a folder comes before what it holds
+  // the nearest refused folder names the reason
   for (const e of entries) {
     if (refused.has(e.path)) continue;
-    for (let d = parentOf(e.path); d !== ''; d = parentOf(d)) {
-      if (collisions.has(d)) {
-        refused.set(e.path, `its folder '${d}' is refused: ${collisions.get(d)}`);
-        break;
-      }
-    }
+    let d = parentOf(e.path);
+    while (d !== '' && !collisions.has(d) && d !== under?.path) d = parentOf(d);
+    if (collisions.has(d)) refused.set(e.path, `its folder '${d}' is refused: ${collisions.get(d)}`);
+    else if (under && d === under.path) refused.set(e.path, `its folder '${d}' is refused: ${under.reason}`);
   }
-  return refused;
+  return { refused, collisions };
 }
 
 /** The first planned path that lies in (or is) the vault store, when the store is inside the target. */
@@ -303,7 +252,7 @@ function samePresent(e: FlatEntry, now: PresentEntry | undefined): boolean {
 /** What to write and what to refuse. Throws ETARGETINVAULT when an entry would land in the vault store. */
 export function planRestore(input: PlanInput): RestorePlan {
   const entries = [...input.entries].sort((a, b) => (a.path < b.path ? -1 : 1));
-  const refusedBy = refusals(entries, input.folding);
+  const { refused: refusedBy, collisions } = refusals(entries, input.folding, input.under);
   const kept = entries.filter((e) => !refusedBy.has(e.path));
   if (input.store != null) {
     const hit = intoStore(
@@ -326,5 +275,122 @@ export function planRestore(input: PlanInput): RestorePlan {
     refused: [...refusedBy].map(([path, reason]) => ({ path, reason })).sort((a, b) => (a.path < b.path ? -1 : 1)),
     filesTotal: files.length,
     bytesTotal: files.reduce((s, e) => s + e.size, 0),
+    collided: collisions,
   };
+}
+
+// ---- planning a snapshot folder by folder: the only I/O of the plan ----
+
+/** One folder's plan, with the entries it was made from (refused ones too). */
+export interface FolderPlan {
+  readonly entries: readonly FlatEntry[];
+  readonly plan: RestorePlan;
+}
+
+/**
+ * The plans of a snapshot's entries to restore (all of it, or the given paths, normalised and project-relative,
+ * with their parent folders and everything under folders), one folder at a time, parents first: planRestore of
+ * each folder's entries, which refuses what planRestore of them all would (names collide only within a folder; a
+ * colliding folder's reason is handed down). A damaged subfolder is pushed to `failures` and the walk goes on; a
+ * damaged root, or a damaged folder on the way to a path asked for, is an error.
+ */
+export async function* planFolders(
+  db: ObjectDatabase,
+  root: ObjectId,
+  paths: readonly string[],
+  snapshot: ObjectId,
+  input: Omit<PlanInput, 'entries' | 'under'>,
+  failures: RestoreFailure[],
+): AsyncGenerator<FolderPlan> {
+  if (!paths.length || paths.includes('')) {
+    yield* walkFolder(db, root, '', undefined, input, failures, new Set());
+    return;
+  }
+  // a path under another one asked for is walked with it
+  const asked = new Set(paths);
+  const wanted = [...asked].sort().filter((p) => {
+    for (let a = parentOf(p); a !== ''; a = parentOf(a)) if (asked.has(a)) return false;
+    return true;
+  });
+  const chains = new Map<string, FlatEntry>();
+  const walks: FlatEntry[] = [];
+  for (const p of wanted) {
+    const chain = await lookupChain(db, root, p, snapshot);
+    for (const e of chain) chains.set(e.path, e);
+    const last = chain[chain.length - 1]!;
+    if (last.kind === 'dir') walks.push(last);
+  }
+  // the paths and the folders on their way, planned together (two of them may collide)
+  const entries = [...chains.values()];
+  const plan = planRestore({ ...input, entries });
+  yield { entries, plan };
+  for (const d of walks) {
+    let under: Refused | undefined;
+    for (let a = d.path; a !== '' && !under; a = parentOf(a)) {
+      const reason = plan.collided.get(a);
+      if (reason !== undefined) under = { path: a, reason };
+    }
+    yield* walkFolder(db, d.id, d.path, under, input, failures, new Set());
+  }
+}
+
+async function* walkFolder(
+  db: ObjectDatabase,
+  id: ObjectId,
+  base: string,
+  under: Refused | undefined,
+  input: Omit<PlanInput, 'entries' | 'under'>,
+  failures: RestoreFailure[],
+  stack: Set<string>,
+): AsyncGenerator<FolderPlan> {
+  let tree;
+  try {
+    if (stack.has(id)) throw new MalformedObjectError('tree', `tree contains itself at '${base}'`, id);
+    tree = await readTree(db, id);
+  } catch (err) {
+    if (base === '' || !isDamage(err)) throw err;
+    failures.push(failureOf(base, err));
+    return;
+  }
+  const entries = tree.entries.map((e): FlatEntry => ({
+    path: base ? `${base}/${e.name}` : e.name,
+    kind: e.kind,
+    size: e.size,
+    mtime: e.mtime,
+    obj: e.obj,
+    id: e.id,
+  }));
+  const plan = planRestore({ ...input, entries, under });
+  yield { entries, plan };
+  stack.add(id);
+  for (const e of entries) {
+    if (e.kind !== 'dir') continue;
+    const reason = plan.collided.get(e.path);
+    yield* walkFolder(
+      db,
+      e.id,
+      e.path,
+      reason === undefined ? under : { path: e.path, reason },
+      input,
+      failures,
+      stack,
+    );
+  }
+  stack.delete(id);
+}
+
+/** The entries from the root down to `path` (its parent folders, then itself). */
+async function lookupChain(db: ObjectDatabase, root: ObjectId, path: string, snapshot: ObjectId): Promise<FlatEntry[]> {
+  const chain: FlatEntry[] = [];
+  let id = root;
+  const parts = path.split('/');
+  for (let i = 0; i < parts.length; i++) {
+    const e = (await readTree(db, id)).entries.find((x) => x.name === parts[i]);
+    if (!e || (i < parts.length - 1 && e.kind !== 'dir'))
+      throw new PathNotFoundError(path, `snapshot ${snapshot.slice(0, 12)}`);
+    const at = parts.slice(0, i + 1).join('/');
+    chain.push({ path: at, kind: e.kind, size: e.size, mtime: e.mtime, obj: e.obj, id: e.id });
+    id = e.id;
+  }
+  return chain;
 }

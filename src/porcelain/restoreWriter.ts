@@ -1,7 +1,7 @@
 /**
- * Carries out a restore plan: creates the folders, then writes files in
- * parallel, each to a temp name created exclusively in its folder and renamed
- * into place. No folder on the way may be a symlink. A file whose objects are
+ * Carries out a restore's plans, a folder at a time as planFolders makes them:
+ * creates the folders, and writes files in parallel, each to a temp name
+ * created exclusively in its folder and renamed into place. No folder on the way may be a symlink. A file whose objects are
  * damaged fails alone (it is named with the reason) and the rest goes on. Each
  * file's task returns what happened to it; only RestoreWriter.record counts.
  */
@@ -24,9 +24,9 @@ import {
   onDiskPath,
   parentOf,
   type NotRestored,
+  type FolderPlan,
   type PlannedEntry,
   type RestoreFailure,
-  type RestorePlan,
 } from './restorePlan.js';
 
 export interface WriterOptions {
@@ -58,15 +58,28 @@ type Outcome =
   | { readonly kind: 'skipped'; readonly reason: string }
   | { readonly kind: 'failed'; readonly error: RestoreFailure };
 
-/** Write `plan` into the target. Throws on a problem with the target itself (disk full, I/O error). */
-export async function writePlan(plan: RestorePlan, opts: WriterOptions): Promise<WriteTally> {
+/** What the writer is told before it starts: the totals of what the plans will write. */
+export interface PlanTotals {
+  readonly filesTotal: number;
+  readonly bytesTotal: number;
+}
+
+/**
+ * Write the plans into the target (their refusals are the caller's to report). Throws on a problem with the
+ * target itself (disk full, I/O error).
+ */
+export async function writePlans(
+  plans: AsyncIterable<FolderPlan>,
+  totals: PlanTotals,
+  opts: WriterOptions,
+): Promise<WriteTally> {
   const threads = opts.vault.threads ?? 0;
-  const big = plan.bytesTotal >= 32 * 1024 * 1024 || plan.filesTotal >= 1000;
+  const big = totals.bytesTotal >= 32 * 1024 * 1024 || totals.filesTotal >= 1000;
   // big restores: worker threads read, decompress, verify and write whole files
   const pool =
     threads > 0 && big ? new WorkerPool<RestoreRequest, RestoreReply>('restoreWorker', undefined, threads) : null;
   try {
-    return await new RestoreWriter(plan, opts, pool).run(opts.concurrency ?? (pool ? threads * 3 : 4));
+    return await new RestoreWriter(totals, opts, pool).run(plans, opts.concurrency ?? (pool ? threads * 3 : 4));
   } finally {
     await pool?.close();
   }
@@ -87,29 +100,36 @@ class RestoreWriter {
   private readonly umask = process.umask();
 
   constructor(
-    private readonly plan: RestorePlan,
+    private readonly totals: PlanTotals,
     private readonly opts: WriterOptions,
     private readonly pool: WorkerPool<RestoreRequest, RestoreReply> | null,
   ) {}
 
-  async run(concurrency: number): Promise<WriteTally> {
-    // folders first, one at a time in path order (each file's folder too, should the plan not list it)
-    for (const d of this.plan.dirs) await this.ensureDir(d.path);
-    for (const f of this.plan.files) await this.ensureDir(parentOf(f.path));
+  async run(plans: AsyncIterable<FolderPlan>, concurrency: number): Promise<WriteTally> {
     const running = new Set<Promise<void>>();
     let fatal: { error: unknown } | undefined;
-    for (const e of this.plan.files) {
-      if (fatal) break;
-      // a failure of the write or of the caller's progress callback (a clone's abort signal throws there)
-      // stops the loop; the files in flight finish before run() throws, so nothing writes after it returns
-      const p: Promise<void> = this.writeFile(e)
-        .then((o) => this.record(e, o))
-        .catch((error: unknown) => {
-          fatal ??= { error };
-        })
-        .finally(() => running.delete(p));
-      running.add(p);
-      if (running.size >= concurrency) await Promise.race(running);
+    try {
+      folders: for await (const { plan } of plans) {
+        // a folder's subfolders before its files (each file's folder too, should the plan not list it)
+        for (const d of plan.dirs) await this.ensureDir(d.path);
+        for (const e of plan.files) {
+          await this.ensureDir(parentOf(e.path));
+          // a failure of a write or of the caller's progress callback (a clone's abort signal throws there) stops
+          // the loop; the files in flight finish before run() throws, so nothing writes after it returns
+          if (fatal) break folders;
+          const p: Promise<void> = this.writeFile(e)
+            .then((o) => this.record(e, o))
+            .catch((error: unknown) => {
+              fatal ??= { error };
+            })
+            .finally(() => running.delete(p));
+          running.add(p);
+          if (running.size >= concurrency) await Promise.race(running);
+        }
+      }
+    } catch (error) {
+      // reading a tree or making a folder failed: the same
+      fatal ??= { error };
     }
     await Promise.all(running);
     if (fatal) throw fatal.error;
@@ -124,7 +144,7 @@ class RestoreWriter {
   }
 
   private report(phase: Progress['phase']): void {
-    const { filesTotal, bytesTotal } = this.plan;
+    const { filesTotal, bytesTotal } = this.totals;
     this.opts.onProgress?.({ phase, files: this.files, filesTotal, bytes: this.bytes, bytesTotal });
   }
 

@@ -7,6 +7,7 @@ import { hashObject } from '../../src/objects/hashObject.js';
 import { OBJECT_TYPES } from '../../src/objects/types.js';
 import type { PackEntry } from '../../src/plumbing/pack/index.js';
 import { PackedIds } from '../../src/plumbing/packedIds.js';
+import { encodePackIndex, inflatePackIndex } from '../../src/plumbing/pack/packIndex.js';
 
 const test = suite('plumbing/packedIds');
 
@@ -47,6 +48,22 @@ test('the first entry of an id stays; ids sharing their first bytes are told apa
   assert.equal(ids.entry(ids.find(a.id)), a);
   assert.is(ids.pack(ids.find(b.id)), 1);
   assert.is(ids.find('ab'.repeat(4) + '2'.repeat(56)), -1);
+});
+
+test('addIndex reads a stored index straight from its bytes: the same rows as add, offsets above 4 GiB too', () => {
+  const first = Array.from({ length: 70_000 }, (_, i) => entry(i));
+  const second = Array.from({ length: 1000 }, (_, i) => ({ ...entry(69_500 + i), offset: 7 }));
+  const byBytes = new PackedIds();
+  byBytes.addIndex(inflatePackIndex(encodePackIndex(first), 'a.idx'), 0);
+  byBytes.addIndex(inflatePackIndex(encodePackIndex(second), 'b.idx'), 1);
+  assert.is(byBytes.size, 70_500, 'ids already there stay as they were');
+  for (const [e, pack] of [...first.map((x) => [x, 0] as const), ...second.slice(500).map((x) => [x, 1] as const)]) {
+    const r = byBytes.find(e.id);
+    assert.ok(r >= 0, e.id);
+    assert.equal(byBytes.entry(r), e);
+    assert.is(byBytes.pack(r), pack);
+  }
+  assert.is(byBytes.entry(byBytes.find(entry(69_999).id)).offset, entry(69_999).offset, 'first pack wins');
 });
 
 test.run();

@@ -9,9 +9,13 @@ import {
   foldName,
   mayCollide,
   nameCollisions,
+  planFolders,
   planRestore,
+  type NameFolding,
+  type RestorePlan,
 } from '../../src/porcelain/restorePlan.js';
-import { codeOfSync } from '../helpers/vault.js';
+import { flattenTree, writeTrees } from '../../src/plumbing/trees.js';
+import { codeOfSync, memVault } from '../helpers/vault.js';
 
 const test = suite('porcelain/restorePlan');
 
@@ -181,6 +185,61 @@ test('dirtyConflicts: a dirty path the restore would change; not one it would le
   ]);
   const dirty = new Set(['a', 'b', 'c', 'd']);
   assert.equal(dirtyConflicts([file('a'), file('b'), file('c'), dir('d')], dirty, present), ['b', 'c']);
+});
+
+/** What a plan says, comparable across one plan and many. */
+function summary(plans: Iterable<RestorePlan>) {
+  const dirs: string[] = [];
+  const files: string[] = [];
+  const refused: string[] = [];
+  let bytes = 0;
+  for (const p of plans) {
+    dirs.push(...p.dirs.map((d) => d.path));
+    files.push(...p.files.map((f) => f.path));
+    refused.push(...p.refused.map((r) => `${r.path}: ${r.reason}`));
+    bytes += p.bytesTotal;
+  }
+  return { dirs: dirs.sort(), files: files.sort(), refused: refused.sort(), bytes };
+}
+
+test('planFolders, folder by folder, plans what planRestore of the whole selection plans (random trees)', async () => {
+  const { vault } = await memVault();
+  const parts = ['a', 'A', 'b', 'caf\u00e9', 'cafe\u0301', 'CAF\u00c9', 'x.png', 'X.PNG', 'sub'];
+  let seed = 11;
+  const next = (n: number) => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n;
+  const foldings: NameFolding[] = [FULL_FOLDING, NO_FOLDING, { case: true, unicode: false }];
+  let refusedSeen = 0;
+  for (let round = 0; round < 60; round++) {
+    const paths = new Set<string>();
+    for (let k = 0, n = 2 + next(12); k < n; k++) {
+      const segs = Array.from({ length: 1 + next(4) }, () => parts[next(parts.length)]!);
+      for (let d = 1; d <= segs.length; d++) paths.add(segs.slice(0, d).join('/'));
+    }
+    const isDir = (p: string) => [...paths].some((o) => o.startsWith(`${p}/`));
+    const flat = [...paths].map((path, i) =>
+      isDir(path)
+        ? { path, kind: 'dir' as const, size: 0, mtime: 0 }
+        : { path, kind: 'file' as const, size: 1 + i, mtime: 0, obj: 'blob' as const, id: ID(1 + i) },
+    );
+    const writer = vault.db.writer();
+    const root = await writeTrees(flat, writer);
+    await writer.flush();
+    const all = await flattenTree(vault.db, root);
+    const asked = next(3) === 0 ? [] : [...paths].filter(() => next(4) === 0);
+    // what selectEntries gave before: the paths, the folders on their way, everything under asked folders
+    const selected = [...all.values()].filter(
+      (e) =>
+        !asked.length || asked.some((a) => e.path === a || e.path.startsWith(`${a}/`) || a.startsWith(`${e.path}/`)),
+    );
+    for (const folding of foldings) {
+      const whole = planRestore({ entries: selected, folding });
+      const byFolder: RestorePlan[] = [];
+      for await (const f of planFolders(vault.db, root, asked, 'f'.repeat(64), { folding }, [])) byFolder.push(f.plan);
+      assert.equal(summary(byFolder), summary([whole]), `${asked.join(',')} in ${[...paths].join(' ')}`);
+      refusedSeen += whole.refused.length;
+    }
+  }
+  assert.ok(refusedSeen > 100, `the random trees refuse entries often enough (${refusedSeen})`);
 });
 
 test.run();
