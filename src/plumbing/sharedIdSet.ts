@@ -4,27 +4,34 @@
  * it. Open addressing over 5 int32 per slot: a state word (0 empty, 1 being
  * written, 2 ready) and the first 16 bytes of the id (2^-128 false positives).
  * Only `add` writes; it claims a slot with compare-and-swap. The capacity is
- * fixed: size it for the objects known plus an upper bound of new ones.
+ * fixed: size it for the objects known plus the new ones expected. Past 7/8 full
+ * the set takes no more ids: `add` of a new one answers true without recording it,
+ * so its caller stores the object (two threads may then store it twice, which a
+ * pack index allows: the first entry of an id is used, gc drops the other).
+ * A word after the slots counts the slots taken.
  */
 const WORDS = 5;
 
 export class SharedIdSet {
   private readonly a: Int32Array;
   private readonly mask: number;
+  /** the word counting slots taken, and how many may be */
+  private readonly taken: number;
+  private readonly limit: number;
 
   private constructor(readonly buffer: SharedArrayBuffer) {
     this.a = new Int32Array(buffer);
-    this.mask = this.a.length / WORDS - 1;
+    const slots = (this.a.length - 1) / WORDS;
+    this.mask = slots - 1;
+    this.taken = slots * WORDS;
+    this.limit = slots - slots / 8;
   }
 
-  /**
-   * Room for at least `expected` ids at a load factor of at most 3/4 (expected is an upper bound, so the real load
-   * is lower; at 1/2 a million small files took 16M slots, 335 MB).
-   */
+  /** Room for `expected` ids at a load factor of at most 3/4 (at 1/2 a million small files took 16M slots, 335 MB). */
   static create(expected: number): SharedIdSet {
     let slots = 1024;
     while (slots < Math.ceil((expected * 4) / 3)) slots *= 2;
-    return new SharedIdSet(new SharedArrayBuffer(slots * WORDS * 4));
+    return new SharedIdSet(new SharedArrayBuffer((slots * WORDS + 1) * 4));
   }
 
   static from(buffer: SharedArrayBuffer): SharedIdSet {
@@ -57,20 +64,26 @@ export class SharedIdSet {
     return false;
   }
 
-  /** Add an id; true when this call added it (the caller owns storing it), false when it was there. */
+  /**
+   * Add an id; true when this call added it (the caller owns storing it), false when it was there. Also true,
+   * without adding it, for a new id once the set is full (see above).
+   */
   add(id: string): boolean {
     const k = SharedIdSet.key(id);
     const a = this.a;
-    for (let i = k[1] & this.mask, n = 0; n <= this.mask; i = (i + 1) & this.mask, n++) {
+    const full = Atomics.load(a, this.taken) >= this.limit;
+    for (let i = k[1] & this.mask; ; i = (i + 1) & this.mask) {
       const o = i * WORDS;
       let s = Atomics.load(a, o);
       if (s === 0) {
+        if (full) return true;
         if (Atomics.compareExchange(a, o, 0, 1) === 0) {
           a[o + 1] = k[0];
           a[o + 2] = k[1];
           a[o + 3] = k[2];
           a[o + 4] = k[3];
           Atomics.store(a, o, 2);
+          Atomics.add(a, this.taken, 1);
           return true;
         }
         s = Atomics.load(a, o);
@@ -78,6 +91,5 @@ export class SharedIdSet {
       while (s === 1) s = Atomics.load(a, o);
       if (a[o + 1] === k[0] && a[o + 2] === k[1] && a[o + 3] === k[2] && a[o + 4] === k[3]) return false;
     }
-    throw new RangeError('SharedIdSet is full');
   }
 }

@@ -10,6 +10,8 @@ import { commit } from '../../src/porcelain/commit.js';
 import { ls } from '../../src/porcelain/ls.js';
 import { restore } from '../../src/porcelain/restore.js';
 import { status } from '../../src/porcelain/status.js';
+import { verify } from '../../src/porcelain/verify.js';
+import { makeZip } from '../../bench/containers.mjs';
 import { prngBytes } from '../helpers/prng.js';
 import { exec, listTree, symlink, writeTree, type FileTree } from '../helpers/tree.js';
 import { diskVault, nodeFs, tempDir, type TestVault } from '../helpers/vault.js';
@@ -223,5 +225,32 @@ test('a FIFO (neither file, link nor folder) is skipped and reported, not waited
     assert.ok(r.id);
     assert.equal(skipped, ['pipe']);
   }));
+
+test('worker threads: a build of 6,000 tiny entries, more objects than the shared id set was sized for, commits whole', async () => {
+  const tmp = await tempDir();
+  try {
+    // each stored zip entry becomes a blob; the set is sized at a chunk per 64 KiB of the zip, so it fills up
+    const entries = Array.from({ length: 6000 }, (_, i) => ({ name: `e/${i}.txt`, data: Buffer.from(`entry ${i}\n`) }));
+    const zip: Buffer = makeZip(entries);
+    const many: Record<string, string> = {};
+    for (let i = 0; i < 1000; i++) many[`m${i}.txt`] = `small file ${i}\n`;
+    const t = await diskVault(tmp.path, { 'game.zip': zip, Many: many }, { fs: syncFs, threads: 2 });
+    try {
+      const r = await commit({ vault: t.vault, message: 'build' });
+      assert.is(r.files, 1001);
+      assert.equal(r.skipped, []);
+      const v = await verify({ vault: t.vault });
+      assert.equal(v.problems, []);
+      const to = join(tmp.path, 'restored');
+      await restore({ vault: t.vault, snapshot: 'HEAD', to });
+      assert.ok(((await nodeFs.readFile(join(to, 'game.zip'))) as Buffer).equals(zip));
+      assert.equal(await listTree(nodeFs, to), await listTree(nodeFs, t.dir));
+    } finally {
+      await t.vault.close();
+    }
+  } finally {
+    await tmp.remove();
+  }
+});
 
 test.run();
