@@ -174,5 +174,6 @@ export async function scanWorktree(opts: ScanOptions): Promise<WorkList> {
     return true;
   };
   await walk('', -1);
+  out.trim();
   return out;
 }

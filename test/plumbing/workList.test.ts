@@ -160,4 +160,20 @@ test('the digest is equal for equal trees and changes with anything a tree holds
   assert.is.not(two(['d', 'a', 'b'], [-1, 0, -1]), base, 'which folder holds a file');
 });
 
+test('trim lets go of unused room and keeps every row; rows added after it grow the columns again', () => {
+  for (let seed = 1; seed <= 20; seed++) {
+    const list = randomList(seed);
+    const rows = (l: WorkList) =>
+      Array.from({ length: l.length }, (_, i) => [l.path(i), l.kind(i), l.stat(i), l.hasId(i) && l.id(i)]);
+    const before = rows(list);
+    const digest = digestOf(list);
+    list.trim();
+    assert.equal(rows(list), before, `seed ${seed}`);
+    assert.is(digestOf(list), digest);
+    const r = list.add(-1, 'zz-after-trim', 'file', { size: 1, mtimeMs: 2, ino: 3, mode: 0o100644 });
+    assert.is(list.path(r), 'zz-after-trim');
+    assert.equal(rows(list).slice(0, before.length), before);
+  }
+});
+
 test.run();
