@@ -4,7 +4,7 @@ import { MalformedObjectError } from '../errors.js';
 import type { ObjectType } from '../objects/types.js';
 import { isNotFound, type FileHandle } from './fs.js';
 import { readVerifiedRecord } from './pack/index.js';
-import { isAllZeros } from './sparse.js';
+import { setSizeSync, writeOrHoleSync } from './sparse.js';
 import { syncFs } from './syncFs.js';
 import { serve } from './workerPool.js';
 import { loadZstd } from './zstd.js';
@@ -82,11 +82,6 @@ async function readPart(p: RestorePart): Promise<Uint8Array> {
   return readVerifiedRecord(await pack(p.packPath), p, where, inline, scratch);
 }
 
-/** Write `buf` at `pos`, retrying short writes. */
-function writeAt(fd: number, buf: Uint8Array, pos: number): void {
-  for (let off = 0; off < buf.length;) off += fs.writeSync(fd, buf, off, buf.length - off, pos + off);
-}
-
 async function restoreFile(req: RestoreRequest): Promise<RestoreReply> {
   const fd = fs.openSync(req.tmp, 'wx', req.mode);
   let closed = false;
@@ -96,15 +91,12 @@ async function restoreFile(req: RestoreRequest): Promise<RestoreReply> {
     let end = 0;
     for (const p of req.parts) {
       const body = await readPart(p);
-      if (!isAllZeros(body)) {
-        writeAt(fd, body, pos);
-        end = pos + body.length;
-      }
+      if (writeOrHoleSync(fd, body, pos)) end = pos + body.length;
       pos += body.length;
     }
     if (pos !== req.size)
       throw new MalformedObjectError('tree', `file has ${pos} bytes of content, the tree says ${req.size}`);
-    if (end !== pos) fs.ftruncateSync(fd, pos);
+    setSizeSync(fd, pos, end);
     if ((req.mode & req.umask) !== 0) fs.fchmodSync(fd, req.mode);
     if (req.mtime > 0) fs.futimesSync(fd, req.mtime / 1000, req.mtime / 1000);
     const st = req.stat ? fs.fstatSync(fd) : null;

@@ -51,6 +51,12 @@ export interface WriteTally {
 /** What the stat cache learns of a written file. */
 type StatData = Pick<Stats, 'size' | 'mtimeMs' | 'ino' | 'mode'>;
 
+/** A file written to its temp name: renamed into place yet (by a worker), and its stat data when known. */
+interface Written {
+  readonly renamed: boolean;
+  readonly st: StatData | null;
+}
+
 /** What happened to one file. */
 type Outcome =
   | { readonly kind: 'written'; readonly st?: StatData }
@@ -235,18 +241,18 @@ class RestoreWriter {
     if (!this.madeDirs.has(parent) && (await lstatOrNull(this.opts.vault, abs, this.shown(e.path)))?.isDirectory())
       return { kind: 'skipped', reason: 'a folder is in the way of this file' };
     const tmp = this.abs(tempName(joinPath(parent, `.${e.path.slice(e.path.lastIndexOf('/') + 1)}`)));
-    let st: StatData | null | undefined;
+    let done: Written;
     try {
-      st = await this.writeTemp(e, tmp, abs);
+      done = await this.writeTemp(e, tmp, abs);
       // the worker renamed it; a file written on this thread is renamed here
-      if (st === undefined) await fs.rename(tmp, abs);
+      if (!done.renamed) await fs.rename(tmp, abs);
     } catch (err) {
       await fs.unlink(tmp).catch(() => {});
       if (isDamage(err)) return { kind: 'failed', error: failureOf(e.path, err) };
       throw fsError(err, 'write', this.shown(e.path));
     }
     if (!this.opts.cache) return { kind: 'written' };
-    return { kind: 'written', st: st ?? ((await fs.lstat(abs)) as Stats) };
+    return { kind: 'written', st: done.st ?? ((await fs.lstat(abs)) as Stats) };
   }
 
   /** In place, the same content: left alone when its exec bit is right too (a link has none). */
@@ -257,32 +263,29 @@ class RestoreWriter {
 
   /**
    * Write the entry to `tmp`. A worker thread also renames it to `dest` and answers with its stat data when the
-   * cache wants it (null otherwise); undefined: written on this thread, not renamed yet.
+   * cache wants it; written on this thread, it is not renamed yet.
    */
-  private async writeTemp(
-    e: PlannedEntry,
-    tmp: string | Buffer,
-    dest: string | Buffer,
-  ): Promise<StatData | null | undefined> {
+  private async writeTemp(e: PlannedEntry, tmp: string | Buffer, dest: string | Buffer): Promise<Written> {
     const { vault } = this.opts;
     if (e.kind === 'symlink') {
       // the target's exact bytes: commit stores what readlink gave, UTF-8 or not
       await vault.fs.symlink(await vault.db.readTyped(e.id, 'blob'), tmp);
-      return undefined;
+      return { renamed: false, st: null };
     }
     const mode = e.kind === 'exec' ? 0o755 : 0o644;
     const parts = this.pool ? await partsOf(vault, e) : null;
     if (this.pool && parts) {
       const req = { tmp, dest, mode, umask: this.umask, mtime: e.mtime, size: e.size, parts, stat: !!this.opts.cache };
-      return this.pool.run(req).catch((f: WorkerFailure) => {
+      const st = await this.pool.run(req).catch((f: WorkerFailure) => {
         throw failureError(f);
       });
+      return { renamed: true, st };
     }
     await writeContent(vault, e, tmp);
     await vault.fs.chmod(tmp, mode);
     // 0: no time known (imported from git, which keeps none): the file keeps the time it was written
     if (e.mtime > 0) await vault.fs.utimes(tmp, e.mtime / 1000, e.mtime / 1000);
-    return undefined;
+    return { renamed: false, st: null };
   }
 }
 
@@ -328,13 +331,14 @@ async function writeContent(vault: Vault, e: PlannedEntry, path: string | Buffer
   const fh: FileHandle = await vault.fs.open(path, 'wx', 0o600);
   try {
     let pos = 0;
+    let end = 0;
     for await (const piece of storedPieces(vault.db, e.obj, e.id)) {
-      await writeOrHole(fh, piece, pos);
+      if (await writeOrHole(fh, piece, pos)) end = pos + piece.length;
       pos += piece.length;
     }
     if (pos !== e.size)
       throw new MalformedObjectError('tree', `'${e.path}' has ${pos} bytes of content, the tree says ${e.size}`);
-    await setSize(fh, pos);
+    await setSize(fh, pos, end);
   } finally {
     await fh.close();
   }

@@ -124,22 +124,23 @@ export class RollingHashChunker implements ChunkingStrategy {
       h = hd;
       i = d + SCAN_BLOCK;
     }
-    for (; i < to; i++) {
-      h = ((h << 1) + G[buf[i]!]!) | 0;
-      if ((h & mask) === 0) return i;
-    }
-    this.h = h;
-    return -1;
+    return this.chain(buf, i, to, h, mask);
   }
 
   /** The first hit in the block at `block` from offset j on, given the chain's hash `h` at offset j; -1 if none. */
   private rest(buf: Uint8Array, block: number, j: number, h: number, mask: number): number {
     if ((h & mask) === 0) return block + j;
+    return this.chain(buf, block + j + 1, block + SCAN_BLOCK, h, mask);
+  }
+
+  /** One chain, continued from `h` over [from, to): the first hit, or -1 (this.h is then the hash at to - 1). */
+  private chain(buf: Uint8Array, from: number, to: number, h: number, mask: number): number {
     const G = GEAR;
-    for (let k = block + j + 1; k < block + SCAN_BLOCK; k++) {
+    for (let k = from; k < to; k++) {
       h = ((h << 1) + G[buf[k]!]!) | 0;
       if ((h & mask) === 0) return k;
     }
+    this.h = h;
     return -1;
   }
 
