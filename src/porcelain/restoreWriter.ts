@@ -27,6 +27,7 @@ import {
   type FolderPlan,
   type PlannedEntry,
   type RestoreFailure,
+  type RestorePlan,
 } from './restorePlan.js';
 
 export interface WriterOptions {
@@ -115,23 +116,24 @@ class RestoreWriter {
     const running = new Set<Promise<void>>();
     let fatal: { error: unknown } | undefined;
     try {
-      folders: for await (const { plan } of plans) {
-        // a folder's subfolders before its files (each file's folder too, should the plan not list it)
+      // a folder's subfolders are made as its plan is taken, before any file under them
+      const opened = async (plan: RestorePlan) => {
         for (const d of plan.dirs) await this.ensureDir(d.path);
-        for (const e of plan.files) {
-          await this.ensureDir(parentOf(e.path));
-          // a failure of a write or of the caller's progress callback (a clone's abort signal throws there) stops
-          // the loop; the files in flight finish before run() throws, so nothing writes after it returns
-          if (fatal) break folders;
-          const p: Promise<void> = this.writeFile(e)
-            .then((o) => this.record(e, o))
-            .catch((error: unknown) => {
-              fatal ??= { error };
-            })
-            .finally(() => running.delete(p));
-          running.add(p);
-          if (running.size >= concurrency) await Promise.race(running);
-        }
+      };
+      for await (const e of takeTurns(plans, concurrency, opened)) {
+        // each file's folder too, should the plan not list it
+        await this.ensureDir(parentOf(e.path));
+        // a failure of a write or of the caller's progress callback (a clone's abort signal throws there) stops
+        // the loop; the files in flight finish before run() throws, so nothing writes after it returns
+        if (fatal) break;
+        const p: Promise<void> = this.writeFile(e)
+          .then((o) => this.record(e, o))
+          .catch((error: unknown) => {
+            fatal ??= { error };
+          })
+          .finally(() => running.delete(p));
+        running.add(p);
+        if (running.size >= concurrency) await Promise.race(running);
       }
     } catch (error) {
       // reading a tree or making a folder failed: the same
@@ -286,6 +288,40 @@ class RestoreWriter {
     // 0: no time known (imported from git, which keeps none): the file keeps the time it was written
     if (e.mtime > 0) await vault.fs.utimes(tmp, e.mtime / 1000, e.mtime / 1000);
     return { renamed: false, st: null };
+  }
+}
+
+/**
+ * The files of the plans, taking turns between up to `window` folders, each folder's in order: files written at
+ * once then mostly lie in different folders. Creating and renaming a file holds its folder's lock, and on ext4
+ * inode allocation runs under it, slowly after many files were deleted: writers in one folder then wait on each
+ * other. `opened` sees each plan as it is taken, before any of its files.
+ */
+export async function* takeTurns(
+  plans: AsyncIterable<FolderPlan>,
+  window: number,
+  opened: (plan: RestorePlan) => Promise<void>,
+): AsyncGenerator<PlannedEntry> {
+  const it = plans[Symbol.asyncIterator]();
+  const turns: { files: readonly PlannedEntry[]; next: number }[] = [];
+  let more = true;
+  try {
+    for (;;) {
+      while (more && turns.length < window) {
+        const r = await it.next();
+        if (r.done) more = false;
+        else {
+          await opened(r.value.plan);
+          if (r.value.plan.files.length) turns.push({ files: r.value.plan.files, next: 0 });
+        }
+      }
+      const turn = turns.shift();
+      if (!turn) return;
+      yield turn.files[turn.next++]!;
+      if (turn.next < turn.files.length) turns.push(turn);
+    }
+  } finally {
+    if (more) await it.return?.();
   }
 }
 

@@ -15,6 +15,7 @@ import {
   type RestorePlan,
 } from '../../src/porcelain/restorePlan.js';
 import { flattenTree, writeTrees } from '../../src/plumbing/trees.js';
+import { takeTurns } from '../../src/porcelain/restoreWriter.js';
 import { codeOfSync, memVault } from '../helpers/vault.js';
 
 const test = suite('porcelain/restorePlan');
@@ -240,6 +241,36 @@ test('planFolders, folder by folder, plans what planRestore of the whole selecti
     }
   }
   assert.ok(refusedSeen > 100, `the random trees refuse entries often enough (${refusedSeen})`);
+});
+
+test('takeTurns: files of up to `window` folders in turn, each folder in order, a plan opened before its files', async () => {
+  const folder = (name: string, files: number) =>
+    planRestore({
+      entries: [dir(`${name}/sub`), ...Array.from({ length: files }, (_, i) => file(`${name}/f${i}`))],
+      folding: NO_FOLDING,
+    });
+  const plans = [folder('a', 3), folder('b', 0), folder('c', 1), folder('d', 2), folder('e', 2)];
+  async function* source() {
+    for (const plan of plans) yield { entries: [], plan };
+  }
+  const log: string[] = [];
+  for await (const e of takeTurns(source(), 2, async (p) => void log.push(`open ${p.dirs[0]!.path}`)))
+    log.push(e.path);
+  assert.equal(log, [
+    'open a/sub',
+    'open b/sub',
+    'open c/sub',
+    'a/f0',
+    'c/f0',
+    'open d/sub',
+    'a/f1',
+    'd/f0',
+    'a/f2',
+    'open e/sub',
+    'd/f1',
+    'e/f0',
+    'e/f1',
+  ]);
 });
 
 test.run();
