@@ -254,8 +254,7 @@ test('takeTurns: files of up to `window` folders in turn, each folder in order, 
     for (const plan of plans) yield { entries: [], plan };
   }
   const log: string[] = [];
-  for await (const e of takeTurns(source(), 2, async (p) => void log.push(`open ${p.dirs[0]!.path}`)))
-    log.push(e.path);
+  for await (const e of takeTurns(source(), 2, async (p) => void log.push(`open ${p.dirs[0]!.path}`))) log.push(e.path);
   assert.equal(log, [
     'open a/sub',
     'open b/sub',
