@@ -1,7 +1,8 @@
 /**
- * Carries out a restore's plans, a folder at a time as planFolders makes them:
- * creates the folders, and writes files in parallel, each to a temp name
- * created exclusively in its folder and renamed into place. No folder on the way may be a symlink. A file whose objects are
+ * Carries out a restore's plans as planFolders makes them, a folder at a time:
+ * creates the folders, and writes files in parallel (taking turns between a few
+ * folders), each to a temp name created exclusively in its folder and renamed
+ * into place. No folder on the way may be a symlink. A file whose objects are
  * damaged fails alone (it is named with the reason) and the rest goes on. Each
  * file's task returns what happened to it; only RestoreWriter.record counts.
  */
