@@ -1,7 +1,7 @@
 import type { ObjectId, ObjectType } from '../objects/types.js';
 import { TYPE_CODE, typeFromCode } from '../objects/types.js';
 import type { PackEntry } from './pack/index.js';
-import { PACK_INDEX_ENTRY, PACK_INDEX_START, type RawPackIndex } from './pack/packIndex.js';
+import { PACK_INDEX_ENTRY, PACK_INDEX_START, packIndexOffset, type RawPackIndex } from './pack/packIndex.js';
 
 const SEG_BITS = 16;
 const SEG = 1 << SEG_BITS;
@@ -85,10 +85,7 @@ export class PackedIds {
   /** Add an entry unless its id is there; false when it was. */
   add(e: PackEntry, pack: number): boolean {
     if (this.find(e.id) >= 0) return false;
-    const r = this.count++;
-    if ((r & MASK) === 0) this.segs.push(segment());
-    const s = this.segs[r >>> SEG_BITS]!;
-    const j = r & MASK;
+    const [s, j] = this.append();
     s.ids.write(e.id, j * 32, 32, 'hex');
     s.packs[j] = pack;
     s.offsets[j] = e.offset;
@@ -96,8 +93,7 @@ export class PackedIds {
     s.rawLengths[j] = e.rawLength;
     s.types[j] = TYPE_CODE[e.type];
     s.codecs[j] = e.codec;
-    if (this.count * 2 > this.table.length) this.rehash(this.table.length * 2);
-    else this.place(r);
+    this.placeLast();
     return true;
   }
 
@@ -110,20 +106,29 @@ export class PackedIds {
     for (let i = 0, o = PACK_INDEX_START; i < idx.count; i++, o += PACK_INDEX_ENTRY) {
       this.probe.set(buf.subarray(o, o + 32));
       if (this.findProbe() >= 0) continue;
-      const r = this.count++;
-      if ((r & MASK) === 0) this.segs.push(segment());
-      const s = this.segs[r >>> SEG_BITS]!;
-      const j = r & MASK;
+      const [s, j] = this.append();
       buf.copy(s.ids, j * 32, o, o + 32);
       s.packs[j] = pack;
-      s.offsets[j] = buf.readUInt32BE(o + 32) * 2 ** 32 + buf.readUInt32BE(o + 36);
+      s.offsets[j] = packIndexOffset(buf, o);
       s.lengths[j] = buf.readUInt32BE(o + 40);
       s.rawLengths[j] = buf.readUInt32BE(o + 44);
       s.types[j] = buf[o + 48]!;
       s.codecs[j] = buf[o + 49]!;
-      if (this.count * 2 > this.table.length) this.rehash(this.table.length * 2);
-      else this.place(r);
+      this.placeLast();
     }
+  }
+
+  /** A new row at the end: its segment and place there (fill it, then placeLast). */
+  private append(): [Segment, number] {
+    const r = this.count++;
+    if ((r & MASK) === 0) this.segs.push(segment());
+    return [this.segs[r >>> SEG_BITS]!, r & MASK];
+  }
+
+  /** Put the last row in the table, growing the table past half full. */
+  private placeLast(): void {
+    if (this.count * 2 > this.table.length) this.rehash(this.table.length * 2);
+    else this.place(this.count - 1);
   }
 
   private place(r: number): void {

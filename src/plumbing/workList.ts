@@ -69,7 +69,11 @@ export class WorkList {
   trim(): void {
     if (this.cap === this.length && this.names.length === this.nameBytes) return;
     this.resize(Math.max(16, this.length));
-    const names = Buffer.allocUnsafe(Math.max(this.nameBytes, 16));
+    this.resizeNames(Math.max(this.nameBytes, 16));
+  }
+
+  private resizeNames(bytes: number): void {
+    const names = Buffer.allocUnsafe(bytes);
     this.names.copy(names, 0, 0, this.nameBytes);
     this.names = names;
   }
@@ -104,11 +108,7 @@ export class WorkList {
     if (this.length === this.cap) this.grow();
     const i = this.length++;
     const need = this.nameBytes + name.length * 3;
-    if (need > this.names.length) {
-      const names = Buffer.allocUnsafe(Math.max(need, Math.ceil(this.names.length * 1.5)));
-      this.names.copy(names, 0, 0, this.nameBytes);
-      this.names = names;
-    }
+    if (need > this.names.length) this.resizeNames(Math.max(need, Math.ceil(this.names.length * 1.5)));
     this.nameBytes += this.names.write(name, this.nameBytes, 'utf8');
     this.nameEnds[i] = this.nameBytes;
     this.parents[i] = parent;

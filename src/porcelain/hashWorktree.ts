@@ -1,7 +1,7 @@
 import { fsError } from '../errors.js';
 import { hashObject } from '../objects/hashObject.js';
 import { TYPE_CODE, type ObjectId } from '../objects/types.js';
-import { FileTypeAwareChunker, chunkerFromConfig, planFile } from '../plumbing/chunkers/index.js';
+import { chunkerFromConfig, keptWhole, planFile } from '../plumbing/chunkers/index.js';
 import { diskPath } from '../plumbing/diskPath.js';
 import { isNotFound } from '../plumbing/fs.js';
 import { loadIgnoreRules } from '../plumbing/ignoreRules.js';
@@ -164,10 +164,9 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
     // room for every known id plus the new ones: a tree per folder; a blob per small file (or link), or at most a
     // chunk per minSize and a chunk list (a set past full stores the rest unrecorded; at a million small files every
     // slot counted is 20 bytes of shared memory that gets touched: 3 a file made it 160 MB)
-    const small = chunker instanceof FileTypeAwareChunker ? chunker.smallFileMax : 0;
     let expected = 64 + (list.length - filesTotal);
     for (const _ of db.ids()) expected++;
-    for (const i of toRead) expected += sizeOf(i) <= small ? 1 : Math.ceil(sizeOf(i) / chunker.minSize) + 2;
+    for (const i of toRead) expected += keptWhole(chunker, sizeOf(i)) ? 1 : Math.ceil(sizeOf(i) / chunker.minSize) + 2;
     shared = SharedIdSet.create(expected);
     for (const id of db.ids()) shared.add(id);
   }

@@ -74,13 +74,7 @@ export interface PlanInput {
   /** the target (for the error naming it) and the store's absolute path */
   readonly where?: { readonly target: string; readonly vaultDir: string };
   /** the nearest folder above these entries that is refused because its name collides, with the reason */
-  readonly under?: Refused;
-}
-
-/** A folder refused because its name collides. */
-export interface Refused {
-  readonly path: string;
-  readonly reason: string;
+  readonly under?: NotRestored;
 }
 
 /** Codes of damaged or missing objects: the entry fails, the rest of the restore goes on. */
@@ -207,7 +201,7 @@ export function mayCollide(
 function refusals(
   entries: readonly FlatEntry[],
   folding: NameFolding,
-  under: Refused | undefined,
+  under: NotRestored | undefined,
 ): { refused: Map<string, string>; collisions: Map<string, string> } {
   const refused = new Map<string, string>();
   for (const e of entries) {
@@ -325,7 +319,7 @@ export async function* planFolders(
   const plan = planRestore({ ...input, entries });
   yield { entries, plan };
   for (const d of walks) {
-    let under: Refused | undefined;
+    let under: NotRestored | undefined;
     for (let a = d.path; a !== '' && !under; a = parentOf(a)) {
       const reason = plan.collided.get(a);
       if (reason !== undefined) under = { path: a, reason };
@@ -338,7 +332,7 @@ async function* walkFolder(
   db: ObjectDatabase,
   id: ObjectId,
   base: string,
-  under: Refused | undefined,
+  under: NotRestored | undefined,
   input: Omit<PlanInput, 'entries' | 'under'>,
   failures: RestoreFailure[],
   stack: Set<string>,

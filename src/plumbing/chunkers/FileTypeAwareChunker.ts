@@ -60,15 +60,20 @@ export class FileTypeAwareChunker implements ChunkingStrategy {
     this.params = { smallFileMax: this.smallFileMax, cdcAvgSize: cdcAvg, mediaAvgSize: mediaAvg };
   }
 
+  /** A file (or container entry) of this size is stored whole, as one blob. */
+  keptWhole(size: number): boolean {
+    return size <= this.smallFileMax;
+  }
+
   /** How a loose file of this name and size is cut (null: kept whole). Container entries are cut the same way. */
   entryStrategy(name: string, size: number): ChunkingStrategy | null {
-    if (size <= this.smallFileMax) return null;
+    if (this.keptWhole(size)) return null;
     return isCompressedMedia(name) ? this.media : this.cdc;
   }
 
   /** Decide for one file from its path, size and first bytes (up to 16 are looked at). */
   planFile(path: string, size: number, head?: Uint8Array): FilePlan {
-    const container = this.containers && size > this.smallFileMax ? containerFormat(path, head) : null;
+    const container = this.containers && !this.keptWhole(size) ? containerFormat(path, head) : null;
     if (container) {
       // a fresh, stateful chunker per file; every chunk is offered to zstd (stored entries compress, deflated ones are kept raw)
       const strategy = new GameAssetChunker(
@@ -81,7 +86,7 @@ export class FileTypeAwareChunker implements ChunkingStrategy {
       return { store: 'chunks', strategy, compress: true };
     }
     const compressed = isCompressedMedia(path, head);
-    if (size <= this.smallFileMax) return { store: 'blob', strategy: this.cdc, compress: !compressed };
+    if (this.keptWhole(size)) return { store: 'blob', strategy: this.cdc, compress: !compressed };
     return compressed
       ? { store: 'chunks', strategy: this.media, compress: false }
       : { store: 'chunks', strategy: this.cdc, compress: true };

@@ -38,6 +38,11 @@ export function chunkerConfig(c: ChunkingStrategy): ChunkerConfig {
   return { name: c.name, params: { ...c.params } };
 }
 
+/** Whether any strategy stores a file of this size whole, as one blob (plain strategies chunk every file). */
+export function keptWhole(c: ChunkingStrategy, size: number): boolean {
+  return c instanceof FileTypeAwareChunker && c.keptWhole(size);
+}
+
 /** The per-file plan for any strategy: plain strategies chunk every file and compress. */
 export function planFile(c: ChunkingStrategy, path: string, size: number, head?: Uint8Array): FilePlan {
   if (c instanceof FileTypeAwareChunker) return c.planFile(path, size, head);

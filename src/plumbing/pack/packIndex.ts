@@ -88,13 +88,18 @@ export function inflatePackIndex(stored: Buffer, name: string): RawPackIndex {
   return { buf, count, sorted };
 }
 
+/** The pack offset of the index entry at byte `o` of an inflated index (u64, below 2^53). */
+export function packIndexOffset(buf: Buffer, o: number): number {
+  return buf.readUInt32BE(o + 32) * 2 ** 32 + buf.readUInt32BE(o + 36);
+}
+
 /** Entry `i` of an inflated index. */
 export function packIndexEntry(idx: RawPackIndex, i: number): PackEntry {
   const { buf } = idx;
   const o = PACK_INDEX_START + i * ENTRY;
   return {
     id: buf.toString('hex', o, o + 32),
-    offset: Number(buf.readBigUInt64BE(o + 32)),
+    offset: packIndexOffset(buf, o),
     length: buf.readUInt32BE(o + 40),
     rawLength: buf.readUInt32BE(o + 44),
     type: typeFromCode(buf[o + 48]!)!,
