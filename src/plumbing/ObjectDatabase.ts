@@ -37,8 +37,8 @@ interface Lean {
   /** pack names in load order; a pack's number is its place here */
   readonly names: string[];
   readonly kept: PackedIds;
-  /** prefix * 65536 + pack, ascending */
-  readonly keys: Float64Array;
+  /** prefix * 65536 + pack, ascending (replaced as packs written while lean join: see leanPublish) */
+  keys: Float64Array;
   readonly loose: Set<string>;
   searches: number;
   last?: { pack: number; idx: RawPackIndex | null };
@@ -88,6 +88,8 @@ export class ObjectDatabase {
   /** useLean: look ids up without loading every index entry, until something needs the whole index */
   private leanUsers = 0;
   private leanLoading?: Promise<Lean>;
+  /** packs published while lean, still joining the lean state (a lookup waits for them) */
+  private readonly publishing = new Set<Promise<void>>();
   /** packs whose index could not be read: their objects are invisible until `vault repair` */
   readonly damagedPacks: { name: string; reason: string }[] = [];
 
@@ -106,12 +108,17 @@ export class ObjectDatabase {
    */
   static async open(opts: ObjectDatabaseOptions): Promise<ObjectDatabase> {
     const db = new ObjectDatabase(opts);
-    if (opts.loadIndex === false) db.loading = Promise.resolve();
+    if (opts.loadIndex === false) {
+      db.loading = Promise.resolve();
+      db.writeOnly = true;
+    }
     return db;
   }
 
   private loading?: Promise<void>;
   private loaded = false;
+  /** opened with loadIndex: false: packs it publishes are not remembered either */
+  private writeOnly = false;
 
   /** Read every pack index and list loose objects, once. Every async accessor calls it. */
   ready(): Promise<void> {
@@ -152,11 +159,6 @@ export class ObjectDatabase {
           this.damagedPacks.push({ name, reason: (e as Error).message });
       }
     }
-  }
-
-  private addPack(name: string, entries: PackEntry[]): void {
-    const pack = this.packNames.push(name) - 1;
-    for (const entry of entries) this.index.add(entry, pack);
   }
 
   get packCount(): number {
@@ -270,7 +272,13 @@ export class ObjectDatabase {
     return this.leanUsers > 0 && !this.loaded && this.loading === undefined;
   }
 
-  private leanState(): Promise<Lean> {
+  private async leanState(): Promise<Lean> {
+    const lean = await this.leanRead();
+    while (this.publishing.size) await Promise.all([...this.publishing]);
+    return lean;
+  }
+
+  private leanRead(): Promise<Lean> {
     this.leanLoading ??= (async () => {
       const names: string[] = [];
       const kept = new PackedIds();
@@ -294,6 +302,37 @@ export class ObjectDatabase {
       return { names, kept, keys: keys.sort(), loose: new Set(await this.listLoose()), searches: 0 };
     })();
     return this.leanLoading;
+  }
+
+  /**
+   * How many ids the vault stores, at most (an id in two packs, or kept whole by a lean lookup, may count
+   * twice): to size a set of them without loading the whole index when a lean lookup answers.
+   */
+  async storedIdCount(): Promise<number> {
+    if (this.lean) {
+      const lean = await this.leanState();
+      if (this.lean) return lean.keys.length + lean.kept.size + lean.loose.size + this.loose.size;
+    }
+    await this.ready();
+    return this.index.size + this.loose.size;
+  }
+
+  /**
+   * Every stored id as its 32 bytes (`id` from `offset`; the bytes are only lent), packed and loose, an id
+   * perhaps more than once: with a lean lookup from the pack indexes on disk, one at a time, else from the index.
+   */
+  async forEachStoredId(visit: (id: Uint8Array, offset: number) => void): Promise<void> {
+    if (this.lean) {
+      const lean = await this.leanState();
+      if (this.lean) {
+        await this.scanPacked(visit);
+        for (const id of new Set([...lean.loose, ...this.loose])) visit(Buffer.from(id, 'hex'), 0);
+        return;
+      }
+    }
+    await this.ready();
+    for (let r = 0; r < this.index.size; r++) this.index.visitId(r, visit);
+    for (const id of this.loose) visit(Buffer.from(id, 'hex'), 0);
   }
 
   /** Each pack index on disk that decodes (inflated and checked), one at a time, in name order. */
@@ -475,9 +514,22 @@ export class ObjectDatabase {
     return new ObjectWriter(this, opts);
   }
 
-  /** Called by ObjectWriter once a pack and its index are durable. */
-  publishPack(name: string, entries: PackEntry[]): void {
-    this.addPack(name, entries);
+  /**
+   * Called by ObjectWriter once a pack and its index are durable. While a lean lookup answers, the pack joins
+   * it (see leanPublish) rather than the whole index: a commit of a million new objects held ~60 bytes an
+   * object in the index for nothing but the rare lookup, 8 bytes now.
+   */
+  publishPack(name: string, index: RawPackIndex): void {
+    // a worker that only writes dedups through its shared id set and never reads: it keeps nothing
+    if (this.writeOnly) return;
+    if (this.lean) {
+      // the lean state may still be reading the packs on disk (this one among them, or not): join it once read
+      const pending = this.leanRead().then((lean) => leanPublish(lean, name, index));
+      this.publishing.add(pending);
+      void pending.finally(() => this.publishing.delete(pending));
+      return;
+    }
+    this.index.addIndex(index, this.packNames.push(name) - 1);
   }
 
   /** Names (without extension) of the packs whose index was loaded, in load order. */
@@ -529,4 +581,30 @@ export class ObjectDatabase {
     for (const h of this.handles.values()) await (await h.catch(() => undefined))?.close().catch(() => {});
     this.handles.clear();
   }
+}
+
+/**
+ * A pack written while a lean lookup answers joins it as a pack read from disk would: kept types whole, the
+ * other ids as keys, merged into the sorted ones (a pack already read from disk is there).
+ */
+function leanPublish(lean: Lean, name: string, idx: RawPackIndex): void {
+  if (lean.names.includes(name)) return;
+  const pack = lean.names.push(name) - 1;
+  const piece = new Float64Array(idx.count);
+  const { buf } = idx;
+  let n = 0;
+  for (let i = 0, o = PACK_INDEX_START; i < idx.count; i++, o += PACK_INDEX_ENTRY) {
+    if (LEAN_KEPT.has(buf[o + 48]!)) lean.kept.add(packIndexEntry(idx, i), pack);
+    else piece[n++] = buf.readUInt32BE(o) * 65536 + pack;
+  }
+  const add = piece.subarray(0, n).sort();
+  const a = lean.keys;
+  const out = new Float64Array(a.length + add.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < add.length) out[k++] = a[i]! <= add[j]! ? a[i++]! : add[j++]!;
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < add.length) out[k++] = add[j++]!;
+  lean.keys = out;
 }

@@ -3,7 +3,15 @@ import type { ObjectId, ObjectType } from '../objects/types.js';
 import { BufferPool } from './bufferPool.js';
 import type { Codec } from './codec.js';
 import type { FsPromises } from './fs.js';
-import { PackWriter, RECORD_HEADER, encodePayload, type PackEntry, type SealedPack } from './pack/index.js';
+import {
+  PACK_INDEX_ENTRY,
+  PACK_INDEX_START,
+  PackWriter,
+  RECORD_HEADER,
+  encodePayload,
+  type RawPackIndex,
+  type SealedPack,
+} from './pack/index.js';
 import type { SharedIdSet } from './sharedIdSet.js';
 
 export interface WriterStats {
@@ -16,10 +24,13 @@ export interface WriterStats {
 }
 
 export interface WriterOptions {
-  /** dedup across threads: an id is stored by whoever adds it to this set first */
+  /**
+   * dedup across threads: an id is stored by whoever adds it to this set first. It holds every id the
+   * database stores (hashWorktree fills it so), and the writer asks it alone, not the database.
+   */
   shared?: SharedIdSet;
-  /** told about each pack once it is sealed and indexed */
-  onSeal?: (name: string, entries: PackEntry[]) => void;
+  /** told about each pack once it is sealed and indexed (its index as stored, inflated) */
+  onSeal?: (name: string, index: RawPackIndex) => void;
   /** raw bytes queued for compression/writing before put() waits (default 24 MiB) */
   maxInflight?: number;
   /** compress with this codec instead of the database's (e.g. inline on a thread that is itself a worker) */
@@ -38,7 +49,7 @@ export interface WriterTarget {
   /** stored already (as the database knows it: see ObjectDatabase.holds) */
   holds(id: ObjectId): Promise<boolean>;
   /** a pack and its index are durable: its objects are readable now */
-  publishPack(name: string, entries: PackEntry[]): void;
+  publishPack(name: string, index: RawPackIndex): void;
 }
 
 /**
@@ -71,7 +82,8 @@ export class ObjectWriter {
 
   /** True when the object is already stored or queued (here, or by another writer sharing the set). */
   async known(id: ObjectId): Promise<boolean> {
-    return this.queued.has(id) || (this.opts.shared?.has(id) ?? false) || (await this.db.holds(id));
+    const { shared } = this.opts;
+    return shared ? shared.has(id) : this.queued.has(id) || (await this.db.holds(id));
   }
 
   /**
@@ -82,11 +94,15 @@ export class ObjectWriter {
   async put(type: ObjectType, body: Uint8Array, opts: { compress?: boolean; id?: ObjectId } = {}): Promise<ObjectId> {
     if (this.failed) throw this.failed;
     const id = opts.id ?? hashObject(type, body);
-    if (this.queued.has(id) || (await this.db.holds(id))) return id;
-    // from here to queued.add nothing awaits: a concurrent put of the same id stops at this check
-    if (this.queued.has(id)) return id;
-    if (this.opts.shared && !this.opts.shared.add(id)) return id;
-    this.queued.add(id);
+    if (this.opts.shared) {
+      // the set answers for every id stored, queued or being written, here and in the other threads
+      if (!this.opts.shared.add(id)) return id;
+    } else {
+      if (this.queued.has(id) || (await this.db.holds(id))) return id;
+      // from here to queued.add nothing awaits: a concurrent put of the same id stops at this check
+      if (this.queued.has(id)) return id;
+      this.queued.add(id);
+    }
     const copy = this.pool.take(body.length);
     copy.set(body);
     const rawLength = body.length;
@@ -137,9 +153,13 @@ export class ObjectWriter {
   /** Seal a pack (durable, indexed) and publish it. */
   private async seal(w: PackWriter): Promise<void> {
     const sealed: SealedPack = await w.seal();
-    this.db.publishPack(sealed.name, sealed.entries);
-    this.opts.onSeal?.(sealed.name, sealed.entries);
-    for (const e of sealed.entries) this.queued.delete(e.id);
+    const { name, index } = sealed;
+    this.db.publishPack(name, index);
+    if (this.queued.size)
+      for (let i = 0, o = PACK_INDEX_START; i < index.count; i++, o += PACK_INDEX_ENTRY)
+        this.queued.delete(index.buf.toString('hex', o, o + 32));
+    // last: a store worker hands the index's memory over to the main thread
+    this.opts.onSeal?.(name, index);
   }
 
   /** Wait for every queued object and seal the last pack. After this, all ids put are readable. */

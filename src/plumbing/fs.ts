@@ -107,15 +107,16 @@ export function tempName(path: string): string {
 export async function writeFileAtomic(
   fs: FsPromises,
   path: string,
-  data: Uint8Array | string | readonly Uint8Array[],
+  data: Uint8Array | string | Iterable<Uint8Array>,
   opts: { mode?: number; durable?: boolean } = {},
 ): Promise<void> {
   const tmp = tempName(path);
-  // pieces are written one after the other (a big file made in pieces is never copied whole)
-  let pieces: readonly Uint8Array[];
+  // pieces are written one after the other (a big file made in pieces is never copied whole); a generator is
+  // asked for its next piece only once the one before is written, so it may reuse that piece's memory
+  let pieces: Iterable<Uint8Array>;
   if (typeof data === 'string') pieces = [Buffer.from(data, 'utf8')];
-  else if (Array.isArray(data)) pieces = data as readonly Uint8Array[];
-  else pieces = [data as Uint8Array];
+  else if (data instanceof Uint8Array) pieces = [data];
+  else pieces = data;
   let fh: FileHandle | undefined;
   try {
     fh = await fs.open(tmp, 'wx', opts.mode ?? 0o644);

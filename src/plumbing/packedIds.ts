@@ -145,6 +145,11 @@ export class PackedIds {
     for (let r = 0; r < this.count; r++) this.place(r);
   }
 
+  /** Lend row r's id bytes to `visit` (its segment's buffer and offset: read them, keep nothing). */
+  visitId(r: number, visit: (id: Uint8Array, offset: number) => void): void {
+    visit(this.segs[r >>> SEG_BITS]!.ids, (r & MASK) * 32);
+  }
+
   pack(r: number): number {
     return this.segs[r >>> SEG_BITS]!.packs[r & MASK]!;
   }

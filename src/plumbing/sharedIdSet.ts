@@ -51,6 +51,12 @@ export class SharedIdSet {
     ];
   }
 
+  /** The key of an id given as bytes (the same words as key() of its hex form). */
+  private static keyOf(b: Uint8Array, o: number): [number, number, number, number] {
+    const w = (at: number) => (b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!;
+    return [w(o), w(o + 4), w(o + 8), w(o + 12)];
+  }
+
   has(id: string): boolean {
     const k = SharedIdSet.key(id);
     const a = this.a;
@@ -69,7 +75,15 @@ export class SharedIdSet {
    * without adding it, for a new id once the set is full (see above).
    */
   add(id: string): boolean {
-    const k = SharedIdSet.key(id);
+    return this.addKey(SharedIdSet.key(id));
+  }
+
+  /** add, for an id given as its bytes from `offset` (filling the set from pack indexes, without hex strings) */
+  addBytes(id: Uint8Array, offset: number): boolean {
+    return this.addKey(SharedIdSet.keyOf(id, offset));
+  }
+
+  private addKey(k: [number, number, number, number]): boolean {
     const a = this.a;
     const full = Atomics.load(a, this.taken) >= this.limit;
     for (let i = k[1] & this.mask; ; i = (i + 1) & this.mask) {

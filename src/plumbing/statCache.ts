@@ -302,7 +302,7 @@ export class StatCache {
       }
     }
     if (!this.dirty) return;
-    await writeFileAtomic(fs, path, await this.encode(), { durable: false });
+    await writeFileAtomic(fs, path, this.encode(), { durable: false });
     this.dirty = false;
   }
 
@@ -314,13 +314,18 @@ export class StatCache {
   }
 
   /**
-   * The file's bytes, in pieces of ~1 MiB written as they are (not joined: at a million entries the records
-   * are 80 MB, and a copy as much again).
+   * The file's bytes, in pieces of ~1 MiB made as the writer asks for them (at a million entries the records
+   * are 80 MB: neither joined nor held all at once; one piece's buffer is reused for the next).
    */
-  private async encode(): Promise<Buffer[]> {
+  private *encode(): Generator<Buffer> {
     const head = Buffer.alloc(5 + 128);
     let o = 0;
-    const out: Buffer[] = [MAGIC];
+    const h = createHash('sha256');
+    const piece = (b: Buffer): Buffer => {
+      h.update(b);
+      return b;
+    };
+    yield piece(MAGIC);
     const l = this.list;
     if (!l) this.compact();
     const count = l ? countFiles(l) : this.baseCount;
@@ -335,23 +340,20 @@ export class StatCache {
       o += head.write(this.head.snapshot, o, 32, 'hex');
       o += head.write(this.head.tree, o, 32, 'hex');
     }
-    out.push(head.subarray(0, o));
+    yield piece(head.subarray(0, o));
     const PIECE = 1024 * 1024;
     if (l) {
       const w = new RecordWriter(PIECE + 64 * 1024);
       for (let i = 0; i < l.length; i++) {
         if (!l.hasId(i) || l.gone(i)) continue;
         w.addRow(l.path(i), l, i);
-        if (w.length >= PIECE) out.push(w.take());
+        if (w.length >= PIECE) yield piece(w.drain());
       }
-      out.push(w.take());
+      yield piece(w.drain());
     } else {
-      for (let at = 0; at < this.base.length; at += PIECE) out.push(this.base.subarray(at, at + PIECE));
+      for (let at = 0; at < this.base.length; at += PIECE) yield piece(this.base.subarray(at, at + PIECE));
     }
-    const h = createHash('sha256');
-    for (const c of out) h.update(c);
-    out.push(h.digest());
-    return out;
+    yield h.digest();
   }
 }
 
@@ -471,10 +473,12 @@ class RecordWriter {
     return this.o;
   }
 
-  /** The records written so far; the next ones go to a new buffer (the prefix carries on). */
-  take(): Buffer {
+  /**
+   * The records written so far; the next ones are written over them (the prefix carries on), so use the
+   * piece before adding more.
+   */
+  drain(): Buffer {
     const piece = this.b.subarray(0, this.o);
-    this.b = Buffer.allocUnsafe(this.b.length);
     this.o = 0;
     return piece;
   }

@@ -41,7 +41,9 @@ const db = await ObjectDatabase.open({
 // compression is inline here, so a deep queue buys nothing but memory
 const writer = db.writer({
   shared: SharedIdSet.from(init.shared),
-  onSeal: (name, entries) => port.postMessage({ type: 'sealed', name, entries }),
+  // one buffer, moved (the writer is done with it): not an object and a hex string per entry
+  onSeal: (name, index) =>
+    port.postMessage({ type: 'sealed', name, buf: index.buf, count: index.count }, [index.buf.buffer as ArrayBuffer]),
   maxInflight: 4 * 1024 * 1024,
 });
 const chunker = chunkerFromConfig(init.chunker);

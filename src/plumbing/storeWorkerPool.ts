@@ -1,5 +1,5 @@
 import { VaultError } from '../errors.js';
-import type { PackEntry } from './pack/index.js';
+import type { RawPackIndex } from './pack/index.js';
 import type { SharedIdSet } from './sharedIdSet.js';
 import { FileChangedError, FileUnreadableError, type StoredFile } from './storeFile.js';
 import type { WriterStats } from './ObjectWriter.js';
@@ -22,14 +22,23 @@ export class StoreWorkerPool {
   constructor(
     init: Omit<StoreWorkerInit, 'shared'> & { shared: SharedIdSet },
     threads: number,
-    onSeal: (name: string, entries: PackEntry[]) => void,
+    onSeal: (name: string, index: RawPackIndex) => void,
   ) {
     this.pool = new WorkerPool<StoreRequest, StoreReply>(
       'storeWorker',
       { ...init, shared: init.shared.buffer },
       threads,
       (m) => {
-        if (m.type === 'sealed') onSeal(m.name as string, m.entries as PackEntry[]);
+        // the index body travels as one buffer (a Uint8Array here: made a Buffer again, no copy)
+        if (m.type === 'sealed') {
+          const buf = m.buf as Uint8Array;
+          const index = {
+            buf: Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength),
+            count: m.count as number,
+            sorted: true,
+          };
+          onSeal(m.name as string, index);
+        }
       },
     );
   }

@@ -160,15 +160,15 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
   const useWorkers = threads > 0 && (bytesToRead >= WORKER_MIN_BYTES || toRead.length >= WORKER_MIN_FILES);
   let shared: SharedIdSet | undefined;
   if (useWorkers) {
-    await db.ready();
     // room for every known id plus the new ones: a tree per folder; a blob per small file (or link), or at most a
     // chunk per minSize and a chunk list (a set past full stores the rest unrecorded; at a million small files every
-    // slot counted is 20 bytes of shared memory that gets touched: 3 a file made it 160 MB)
-    let expected = 64 + (list.length - filesTotal);
-    for (const _ of db.ids()) expected++;
+    // slot counted is 20 bytes of shared memory that gets touched: 3 a file made it 160 MB). Known ids are read
+    // as bytes, without loading the whole index when the lookup is lean (a commit).
+    let expected = 64 + (list.length - filesTotal) + (await db.storedIdCount());
     for (const i of toRead) expected += keptWhole(chunker, sizeOf(i)) ? 1 : Math.ceil(sizeOf(i) / chunker.minSize) + 2;
-    shared = SharedIdSet.create(expected);
-    for (const id of db.ids()) shared.add(id);
+    const set = SharedIdSet.create(expected);
+    await db.forEachStoredId((id, o) => set.addBytes(id, o));
+    shared = set;
   }
   // With N threads, N-1 workers and this thread share the files: one V8 isolate and
   // one wasm heap fewer than N workers and an idle main thread (peak RSS matters).

@@ -89,6 +89,37 @@ test('every id, type and body as the whole index gives them; absent ids are abse
   await Promise.all([full.close(), lean.close()]);
 });
 
+test('packs written while lean join the lean lookup, not the whole index; ready() still finds them', async () => {
+  const t = await history();
+  const db = await openDb(t.fs);
+  const endLean = db.useLean();
+  const before = await db.storedIdCount();
+  const w = db.writer();
+  const ids: string[] = [];
+  for (let i = 0; i < 50; i++) ids.push(await w.put('blob', Buffer.from(`written while lean ${i}`)));
+  const list = await w.put('chunklist', Buffer.from(ids.slice(0, 3).join('')));
+  await w.flush();
+  assert.is(db.indexLoaded, false, 'the whole index was not loaded');
+  for (const [i, id] of ids.entries()) {
+    assert.ok(await db.holds(id), `${i} held`);
+    assert.is((await db.read(id)).body.toString(), `written while lean ${i}`);
+  }
+  assert.is(await db.typeOf(list), 'chunklist');
+  assert.ok((await db.storedIdCount()) >= before + 51, 'counted');
+  const seen = new Set<string>();
+  await db.forEachStoredId((b, o) => seen.add(Buffer.from(b.subarray(o, o + 32)).toString('hex')));
+  for (const id of [...ids, list]) assert.ok(seen.has(id), `${id} visited`);
+  const fresh = await openDb(t.fs);
+  await fresh.ready();
+  assert.equal(await db.storeCounts(), { loose: fresh.looseCount, packs: fresh.packCount });
+  assert.is(db.indexLoaded, false, 'still lean');
+  await db.ready();
+  for (const id of [...ids, list]) assert.ok(db.contains(id), `${id} in the whole index`);
+  assert.equal(new Set(db.ids()), new Set(fresh.ids()), 'the whole index is the one a fresh open loads');
+  endLean();
+  await Promise.all([db.close(), fresh.close()]);
+});
+
 test('many ids searched on disk: the whole index takes over, and answers the same', async () => {
   const { fs } = memFs();
   await fs.mkdir('/v/.vault', { recursive: true });

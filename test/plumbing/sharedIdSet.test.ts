@@ -17,6 +17,26 @@ test('an id is added once; has() finds what add() recorded', () => {
   assert.not.ok(set.has(id(2)));
 });
 
+test('an id added as bytes (at any offset) is the id added as hex, and the other way round', () => {
+  const set = SharedIdSet.create(200);
+  for (let i = 0; i < 64; i++) {
+    const hex = id(i);
+    const bytes = Buffer.concat([Buffer.alloc(i % 7, 0xff), Buffer.from(hex, 'hex')]);
+    if (i % 2) {
+      assert.ok(set.addBytes(bytes, i % 7), `${i} added`);
+      assert.ok(set.has(hex), `${i} found by hex`);
+      assert.not.ok(set.add(hex), `${i} not added twice`);
+    } else {
+      assert.ok(set.add(hex), `${i} added`);
+      assert.not.ok(set.addBytes(bytes, i % 7), `${i} not added twice`);
+    }
+  }
+  assert.ok(
+    [0, 1, 2, 3, 4, 5, 6, 7].some((i) => id(i).charCodeAt(0) >= 56),
+    'ids whose first word is negative as an int32 are among them',
+  );
+});
+
 test('past 7/8 full: new ids answer true unrecorded, recorded ids still false; never throws', () => {
   const set = SharedIdSet.create(10);
   const slots = set.capacity;

@@ -114,6 +114,42 @@ test('a cache saved out of walk order is read back in walk order; one forward pa
   assert.is(again.get(list.path(rows[0]!))?.id, list.id(rows[0]!));
 });
 
+test('a cache of several MiB is written a piece at a time and read back whole (each piece reuses the last)', async () => {
+  const { fs } = memFs({ '/v/.keep': '' });
+  const list = new WorkList(4);
+  const ids: string[] = [];
+  // over 2 MiB of records (~73 bytes each): the writer drains its 1 MiB buffer at least twice, then the rest
+  for (let d = 0; d < 30; d++) {
+    const dir = list.add(-1, `folder ${String(d).padStart(3, '0')}`, 'dir', {
+      size: 0,
+      mtimeMs: 0,
+      ino: d,
+      mode: 0o40755,
+    });
+    for (let f = 0; f < 1000; f++) {
+      const n = d * 1000 + f;
+      const st = { size: n, mtimeMs: 1.6e12 + n, ino: 100 + n, mode: 0o100644 };
+      const row = list.add(dir, `${'a long file name '.repeat(3)}${String(f).padStart(4, '0')}.txt`, 'file', st);
+      ids.push(hashObject('blob', Buffer.from(`file ${n}`)));
+      list.setId(row, 'blob', ids[n]!);
+    }
+  }
+  const c = new StatCache();
+  c.replaceWith(list, true);
+  await c.save(fs, '/v/index');
+  assert.ok(((await fs.stat('/v/index')) as { size: number }).size > 2 * 1024 * 1024, 'three pieces or more');
+  const back = await StatCache.load(fs, '/v/index');
+  assert.is(back.dropped, null, 'checksum and records intact');
+  assert.is(back.size, 30_000);
+  const cursor = back.cursor();
+  for (let i = 0, n = 0; i < list.length; i++) {
+    if (list.isDir(i)) continue;
+    const rec = cursor.find(list.path(i));
+    assert.ok(rec >= 0, list.path(i));
+    assert.is(cursor.idAt(rec), ids[n++]);
+  }
+});
+
 test('the digest is equal for equal trees and changes with anything a tree holds', () => {
   for (let seed = 1; seed <= 20; seed++) {
     const list = randomList(seed);

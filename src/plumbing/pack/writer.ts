@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { fsError } from '../../errors.js';
 import type { ObjectId } from '../../objects/types.js';
 import { fsyncDir, joinPath, writeAll, type FileHandle, type FsPromises } from '../fs.js';
-import { writePackIndex, type PackEntry } from './packIndex.js';
+import { PackIndexRows, writePackIndex, type RawPackIndex } from './packIndex.js';
 import { PACK_MAGIC, RECORD_HEADER, encodeRecordHeader, type RawRecord } from './record.js';
 
 /** A pack once durable and indexed: visible to a database that (re)loads its indexes. */
 export interface SealedPack {
   readonly name: string;
-  readonly entries: PackEntry[];
+  /** its index as stored (inflated): entries sorted by id */
+  readonly index: RawPackIndex;
 }
 
 /** Small writes are gathered in a buffer of this size and written in one call; big ones go straight to the file. */
@@ -22,8 +23,8 @@ const DIRECT = PEND / 4;
  * Appends must not overlap (callers chain them); seal or abort once.
  */
 export class PackWriter {
-  /** records written, in pack order */
-  readonly entries: PackEntry[] = [];
+  /** records written, in pack order, as index rows */
+  private readonly rows = new PackIndexRows();
   /** bytes in the pack, including those still buffered */
   size = 0;
   /** bytes already in the file */
@@ -50,20 +51,18 @@ export class PackWriter {
     return w;
   }
 
-  /** Append one record (its payload already encoded); returns its index entry. */
-  async add(rec: RawRecord): Promise<PackEntry> {
-    const entry: PackEntry = {
-      id: rec.id,
-      offset: this.size,
-      length: rec.payload.length + RECORD_HEADER,
-      rawLength: rec.rawLength,
-      type: rec.type,
-      codec: rec.codec,
-    };
+  /** records added */
+  get count(): number {
+    return this.rows.count;
+  }
+
+  /** Append one record (its payload already encoded). */
+  async add(rec: RawRecord): Promise<void> {
+    const offset = this.size;
     await this.write(encodeRecordHeader(rec.codec, rec.type, rec.rawLength, rec.payload.length));
     await this.write(rec.payload);
-    this.entries.push(entry);
-    return entry;
+    const { id, rawLength, type, codec } = rec;
+    this.rows.add({ id, offset, length: rec.payload.length + RECORD_HEADER, rawLength, type, codec });
   }
 
   private async write(buf: Uint8Array): Promise<void> {
@@ -110,8 +109,9 @@ export class PackWriter {
       throw fsError(e, 'seal', packPath);
     }
     // an index that fails to be written leaves an invisible pack: gc indexes or removes it later
-    await writePackIndex(this.fs, this.dir, name, this.entries);
-    return { name, entries: this.entries };
+    const index = this.rows.sorted();
+    await writePackIndex(this.fs, this.dir, name, index);
+    return { name, index };
   }
 
   /** Drop the unsealed pack. */
