@@ -11,7 +11,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { hashObject } from '../../src/objects/hashObject.js';
 import type { FsPromises } from '../../src/plumbing/fs.js';
-import { decodePackIndex } from '../../src/plumbing/pack/index.js';
+import { decodePackIndex, encodePackIndex, inflatePackIndex } from '../../src/plumbing/pack/index.js';
 import type { RestorePart, RestoreReply, RestoreRequest } from '../../src/plumbing/restoreWorker.js';
 import { WorkerPool, failureError, type WorkerFailure } from '../../src/plumbing/workerPool.js';
 import { restore } from '../../src/porcelain/restore.js';
@@ -114,6 +114,36 @@ test('the pack builder (gc, prune) writes the same pack and index bytes as befor
   const idx = await onlyFile(fs, '/v/packs', '.idx');
   const old = fixtureFile('builder/packs', '.idx');
   assert.ok(inflateRawSync(idx.subarray(8)).equals(inflateRawSync(old.subarray(8))), 'index bytes');
+});
+
+test('an index is sorted by whole id, also among ids that share their first four bytes', () => {
+  const ids: string[] = [];
+  for (let i = 0; i < 3000; i++) {
+    const h = hashObject('blob', Buffer.from(`sort ${i}`));
+    // a third share one of a few prefixes, so runs of equal first words are ordered by the rest of the id
+    ids.push(
+      i % 3 === 0 ? ['00000000', '7fffffff', 'ffffffff'][i % 9 === 0 ? 0 : i % 9 === 3 ? 1 : 2] + h.slice(8) : h,
+    );
+  }
+  const entries = ids.map((id, i) => ({
+    id,
+    offset: 4 + i * 90,
+    length: 90,
+    rawLength: 80,
+    type: 'blob' as const,
+    codec: 1,
+  }));
+  const stored = encodePackIndex(entries);
+  const idx = inflatePackIndex(stored, 'sorted.idx');
+  assert.ok(idx.sorted, 'inflatePackIndex finds it in order');
+  const back = decodePackIndex(stored, 'sorted.idx');
+  assert.equal(
+    back.map((e) => e.id),
+    [...ids].sort(),
+    'the order of the hex ids',
+  );
+  const byId = new Map(entries.map((e) => [e.id, e]));
+  for (const e of back) assert.equal(e, byId.get(e.id));
 });
 
 test('loose objects are written byte for byte as before', async () => {

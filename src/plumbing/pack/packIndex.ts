@@ -74,9 +74,7 @@ export class PackIndexRows {
   /** The index body, entries sorted by id and checksummed: what inflatePackIndex gives back once it is stored. */
   sorted(): RawPackIndex {
     const { rows, n } = this;
-    const order = new Uint32Array(n);
-    for (let i = 0; i < n; i++) order[i] = i;
-    order.sort((a, b) => rows.compare(rows, b * ENTRY, b * ENTRY + 32, a * ENTRY, a * ENTRY + 32) || a - b);
+    const order = sortedRows(rows, n);
     const buf = Buffer.alloc(12 + n * ENTRY + 32);
     buf.write(IDX_MAGIC, 0, 'latin1');
     buf.writeUInt32BE(n, 8);
@@ -85,6 +83,30 @@ export class PackIndexRows {
     createHash('sha256').update(buf.subarray(0, end)).digest().copy(buf, end);
     return { buf, count: n, sorted: true };
   }
+}
+
+/** Rows 0..n-1 of `rows` (ENTRY bytes each) in id order: a numeric sort on the ids' first four bytes, ties by id. */
+function sortedRows(rows: Buffer, n: number): Uint32Array {
+  const order = new Uint32Array(n);
+  const cmp = (a: number, b: number) =>
+    rows.compare(rows, b * ENTRY, b * ENTRY + 32, a * ENTRY, a * ENTRY + 32) || a - b;
+  if (n >= 2 ** 21) {
+    for (let i = 0; i < n; i++) order[i] = i;
+    return order.sort(cmp);
+  }
+  // prefix * 2^21 + row is exact in a double: a typed-array sort without a comparator (~10x faster)
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = rows.readUInt32BE(i * ENTRY) * 2 ** 21 + i;
+  keys.sort();
+  for (let i = 0; i < n; i++) order[i] = keys[i]! % 2 ** 21;
+  // rows whose first four bytes are equal (rare): put each run in full id order
+  for (let i = 1; i < n; i++) {
+    if (Math.floor(keys[i]! / 2 ** 21) !== Math.floor(keys[i - 1]! / 2 ** 21)) continue;
+    const start = i - 1;
+    while (i + 1 < n && Math.floor(keys[i + 1]! / 2 ** 21) === Math.floor(keys[start]! / 2 ** 21)) i++;
+    order.subarray(start, i + 1).sort(cmp);
+  }
+  return order;
 }
 
 /**
