@@ -159,7 +159,11 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
   const threads = vault.threads ?? 0;
   const useWorkers = threads > 0 && (bytesToRead >= WORKER_MIN_BYTES || toRead.length >= WORKER_MIN_FILES);
   let shared: SharedIdSet | undefined;
-  if (useWorkers) {
+  if (useWorkers && !opts.store) {
+    // status, diff: the workers only hash (no writer is asked), so the set stays empty; filled, it was 40 MB of
+    // shared memory and a pass over every pack index at a million files
+    shared = SharedIdSet.create(0);
+  } else if (useWorkers) {
     // room for every known id plus the new ones: a tree per folder; a blob per small file (or link), or at most a
     // chunk per minSize and a chunk list (a set past full stores the rest unrecorded; at a million small files every
     // slot counted is 20 bytes of shared memory that gets touched: 3 a file made it 160 MB). Known ids are read
