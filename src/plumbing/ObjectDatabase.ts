@@ -526,7 +526,8 @@ export class ObjectDatabase {
       // the lean state may still be reading the packs on disk (this one among them, or not): join it once read
       const pending = this.leanRead().then((lean) => leanPublish(lean, name, index));
       this.publishing.add(pending);
-      void pending.finally(() => this.publishing.delete(pending));
+      // a failure reaches the next lookup (leanState awaits it, and the lean state's own promise failed too)
+      pending.finally(() => this.publishing.delete(pending)).catch(() => {});
       return;
     }
     this.index.addIndex(index, this.packNames.push(name) - 1);

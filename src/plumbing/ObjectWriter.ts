@@ -83,7 +83,7 @@ export class ObjectWriter {
   /** True when the object is already stored or queued (here, or by another writer sharing the set). */
   async known(id: ObjectId): Promise<boolean> {
     const { shared } = this.opts;
-    return shared ? shared.has(id) : this.queued.has(id) || (await this.db.holds(id));
+    return shared ? shared.has(id) || this.queued.has(id) : this.queued.has(id) || (await this.db.holds(id));
   }
 
   /**
@@ -97,6 +97,11 @@ export class ObjectWriter {
     if (this.opts.shared) {
       // the set answers for every id stored, queued or being written, here and in the other threads
       if (!this.opts.shared.add(id)) return id;
+      // past full the set records no new id: this writer's own queue keeps it from storing one twice
+      if (this.opts.shared.full) {
+        if (this.queued.has(id)) return id;
+        this.queued.add(id);
+      }
       // the database lookup this set replaced took a few microtask turns, in which the compressions queued
       // before (an inline codec runs them on those turns) finish and give their buffers back to the pool; with
       // no turns a 1 GiB commit peaked 15-20 MB higher (137-145 MiB, 121-132 with these four)

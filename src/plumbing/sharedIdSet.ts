@@ -42,6 +42,11 @@ export class SharedIdSet {
     return this.mask + 1;
   }
 
+  /** Past its limit: new ids are no longer recorded (see add). */
+  get full(): boolean {
+    return Atomics.load(this.a, this.taken) >= this.limit;
+  }
+
   private static key(id: string): [number, number, number, number] {
     return [
       parseInt(id.slice(0, 8), 16) | 0,

@@ -3,7 +3,11 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { hashObject } from '../../src/objects/hashObject.js';
+import { InlineCodec } from '../../src/plumbing/codec.js';
+import { ObjectDatabase } from '../../src/plumbing/ObjectDatabase.js';
+import { decodePackIndex } from '../../src/plumbing/pack/index.js';
 import { SharedIdSet } from '../../src/plumbing/sharedIdSet.js';
+import { memFs } from '../helpers/memfs.js';
 
 const test = suite('plumbing/sharedIdSet');
 
@@ -49,6 +53,25 @@ test('past 7/8 full: new ids answer true unrecorded, recorded ids still false; n
   for (const i of recorded) assert.not.ok(set.add(id(i)), `recorded id ${i} is not stored again`);
   const unrecorded = Array.from({ length: n }, (_, i) => i).find((i) => !set.has(id(i)))!;
   assert.ok(set.add(id(unrecorded)), 'an unrecorded id is stored (maybe twice: allowed)');
+});
+
+test('a writer whose set is full still stores each id once (its own queue takes over)', async () => {
+  const { fs } = memFs({ '/v/.vault/.keep': '' });
+  const db = await ObjectDatabase.open({ fs, vaultDir: '/v/.vault', codec: new InlineCodec() });
+  const shared = SharedIdSet.create(10);
+  const w = db.writer({ shared });
+  const n = shared.capacity + 100;
+  for (let round = 0; round < 2; round++)
+    for (let i = 0; i < n; i++) await w.put('blob', Buffer.from(`object ${i}`), { compress: false });
+  assert.ok(shared.full, 'the set filled up');
+  assert.ok(await w.known(hashObject('blob', Buffer.from(`object ${n - 1}`))), 'an unrecorded id is known');
+  await w.flush();
+  const idx = ((await fs.readdir('/v/.vault/packs')) as string[]).filter((f) => f.endsWith('.idx'));
+  const ids = [];
+  for (const f of idx)
+    ids.push(...decodePackIndex((await fs.readFile(`/v/.vault/packs/${f}`)) as Buffer, f).map((e) => e.id));
+  assert.is(ids.length, n, 'every object once');
+  assert.is(new Set(ids).size, n);
 });
 
 test.run();
