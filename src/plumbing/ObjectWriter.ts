@@ -54,7 +54,8 @@ export interface WriterTarget {
 
 /**
  * Streams new objects into pack files. `put` dedups against the database and
- * against objects already queued, copies the bytes into a pooled buffer,
+ * against objects already queued (or, given a shared id set, against the set
+ * alone, which holds both), copies the bytes into a pooled buffer,
  * compresses off-thread, and applies back-pressure. A full pack is sealed in
  * the background (fsync, rename, index) while the next one fills; it becomes
  * visible only once its index is written. `flush` seals the last one: until
@@ -62,6 +63,7 @@ export interface WriterTarget {
  */
 export class ObjectWriter {
   readonly stats: WriterStats = { objects: 0, rawBytes: 0, storedBytes: 0 };
+  /** ids put and not yet in a sealed pack (with a shared id set: only once the set is full) */
   private queued = new Set<string>();
   private inflight = new Set<Promise<void>>();
   private inflightBytes = 0;
