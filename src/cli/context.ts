@@ -1,8 +1,8 @@
-import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { availableParallelism } from 'node:os';
 import type { ArgumentsCamelCase } from 'yargs';
+import { builtinFs } from '../plumbing/builtins.js';
 import { WorkerCodec } from '../plumbing/codec.js';
 import type { FsPromises } from '../plumbing/fs.js';
 import { syncFs } from '../plumbing/syncFs.js';
@@ -29,7 +29,7 @@ export const nodeFs: FsPromises = syncFs;
 export function cwdOf(argv: GlobalArgs): string {
   if (argv.C === undefined) return process.cwd();
   const dir = resolve(argv.C);
-  const st = statSync(dir, { throwIfNoEntry: false });
+  const st = builtinFs.statSync(dir, { throwIfNoEntry: false });
   if (!st) throw new UsageError(`-C ${argv.C}: no such folder`, 'name an existing folder (the project folder)');
   if (!st.isDirectory()) throw new UsageError(`-C ${argv.C}: not a folder`, 'name the project folder, not a file');
   return dir;

@@ -52,6 +52,25 @@ test("a hot bundle imports only its own build's files (statically and through im
   }
 });
 
+test('what a hot bundle loads as it starts imports node:fs only as CommonJS (builtinFs), never as an ES module', () => {
+  if (buildError) throw buildError;
+  // an ES import of node:fs reads every export, and its ReadStream getter loads the fs streams and fs/promises
+  for (const name of HOT) {
+    const seen = new Set<string>();
+    const todo = [`hot-${name}.js`];
+    while (todo.length) {
+      const file = todo.pop()!;
+      if (seen.has(file)) continue;
+      seen.add(file);
+      const code = readFileSync(join(BUNDLE, file), 'utf8');
+      assert.not.match(code, /from\s*"(node:)?fs"/, `${file} (loaded at start) imports node:fs as an ES module`);
+      // static imports only (`import("./x")` loads later, when asked)
+      for (const [, spec] of code.matchAll(/(?:from|import)\s*"(\.\/[^"]+)"/g)) todo.push(spec!.slice(2));
+    }
+    assert.ok(seen.size > 1, `hot-${name}.js and its static chunks (${seen.size} files)`);
+  }
+});
+
 /** The outputs that must not depend on the entry (stdout, stderr, exit code). */
 function same(a: CliRun, b: CliRun, what: string): void {
   assert.is(a.code, b.code, `${what}: exit code\n${a.stderr}\n${b.stderr}`);

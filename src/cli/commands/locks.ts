@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { builtinFs } from '../../plumbing/builtins.js';
 import { join, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { PathOutsideError, UsageError } from '../../errors.js';
@@ -87,7 +87,7 @@ export const lockCommand: CommandModule<GlobalArgs, LockArgs> = {
     const r = await withVault(argv, async (vault) => {
       const paths = projectPaths(argv, vault, argv.paths);
       for (const p of paths)
-        if (statSync(join(vault.workTree, p), { throwIfNoEntry: false })?.isDirectory())
+        if (builtinFs.statSync(join(vault.workTree, p), { throwIfNoEntry: false })?.isDirectory())
           throw new UsageError(`${quotePath(p)} is a folder`, 'lock files, one by one (a lock names one file)');
       return lockText.lock({ vault, remote: argv.remote, paths, message: argv.message });
     });
@@ -185,12 +185,12 @@ export const lockCommands = [lockCommand, unlockCommand, locksCommand];
 // ---- hooks other commands call (each a no-op in a project without .vaultlockable) ----
 
 function lockable(vault: Vault): boolean {
-  return existsSync(join(vault.workTree, '.vaultlockable'));
+  return builtinFs.existsSync(join(vault.workTree, '.vaultlockable'));
 }
 
 /** A project that has lockable files, or a vault that has met a lock (its cache exists). */
 function usesLocks(vault: Vault): boolean {
-  return lockable(vault) || existsSync(join(vault.vaultDir, 'locks.json'));
+  return lockable(vault) || builtinFs.existsSync(join(vault.vaultDir, 'locks.json'));
 }
 
 /** status/commit: the lockable files changed without a lock, as warnings; for --json, `{ locks: [...] }`. */

@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from 'node:fs';
+import { builtinFs } from '../../plumbing/builtins.js';
 import { availableParallelism, constants } from 'node:os';
 import { basename, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
@@ -602,7 +602,7 @@ export const cloneCommand: CommandModule<
     const limits = limitsOf(argv);
     const since = argv.since === undefined ? undefined : parseSince(argv.since);
     const dir = resolve(cwdOf(argv), argv.dir ?? cloneDirName(argv.url));
-    const made = !existsSync(dir);
+    const made = !builtinFs.existsSync(dir);
     const bar = syncProgress('clone', argv.quiet || argv.json);
     const r = await interruptible(
       (signal) =>
@@ -624,7 +624,7 @@ export const cloneCommand: CommandModule<
               since,
             }),
         ),
-      () => made && rmSync(dir, { recursive: true, force: true }),
+      () => made && builtinFs.rmSync(dir, { recursive: true, force: true }),
     )
       .then((c) =>
         withVault({ ...argv, C: c.dir, vaultDir: undefined }, (v) => afterSync<typeof c>(v, undefined, true)(c)),
