@@ -286,14 +286,7 @@ export class ObjectDatabase {
       const pieces: Float64Array[] = [];
       let n = 0;
       for await (const { name, idx } of this.packIndexes()) {
-        const pack = names.push(name) - 1;
-        const piece = new Float64Array(idx.count);
-        const { buf } = idx;
-        for (let i = 0, o = PACK_INDEX_START; i < idx.count; i++, o += PACK_INDEX_ENTRY) {
-          piece[i] = buf.readUInt32BE(o) * 65536 + pack;
-          if (LEAN_KEPT.has(buf[o + 48]!)) kept.add(packIndexEntry(idx, i), pack);
-        }
-        pieces.push(piece);
+        pieces.push(leanPiece(idx, names.push(name) - 1, kept));
         n += idx.count;
       }
       const keys = new Float64Array(n);
@@ -584,21 +577,24 @@ export class ObjectDatabase {
   }
 }
 
+/** A pack's part of a lean lookup: its kept types' entries added to `kept`, a key (prefix * 65536 + pack) per id. */
+function leanPiece(idx: RawPackIndex, pack: number, kept: PackedIds): Float64Array {
+  const piece = new Float64Array(idx.count);
+  const { buf } = idx;
+  for (let i = 0, o = PACK_INDEX_START; i < idx.count; i++, o += PACK_INDEX_ENTRY) {
+    piece[i] = buf.readUInt32BE(o) * 65536 + pack;
+    if (LEAN_KEPT.has(buf[o + 48]!)) kept.add(packIndexEntry(idx, i), pack);
+  }
+  return piece;
+}
+
 /**
- * A pack written while a lean lookup answers joins it as a pack read from disk would: kept types whole, the
- * other ids as keys, merged into the sorted ones (a pack already read from disk is there).
+ * A pack written while a lean lookup answers joins it as a pack read from disk would (leanPiece), its keys
+ * merged into the sorted ones (a pack already read from disk is there).
  */
 function leanPublish(lean: Lean, name: string, idx: RawPackIndex): void {
   if (lean.names.includes(name)) return;
-  const pack = lean.names.push(name) - 1;
-  const piece = new Float64Array(idx.count);
-  const { buf } = idx;
-  let n = 0;
-  for (let i = 0, o = PACK_INDEX_START; i < idx.count; i++, o += PACK_INDEX_ENTRY) {
-    if (LEAN_KEPT.has(buf[o + 48]!)) lean.kept.add(packIndexEntry(idx, i), pack);
-    else piece[n++] = buf.readUInt32BE(o) * 65536 + pack;
-  }
-  const add = piece.subarray(0, n).sort();
+  const add = leanPiece(idx, lean.names.push(name) - 1, lean.kept).sort();
   const a = lean.keys;
   const out = new Float64Array(a.length + add.length);
   let i = 0;

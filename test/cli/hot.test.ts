@@ -31,43 +31,47 @@ test('bin/vault routes exactly the commands of src/cli/hot/, and each has its bu
   for (const name of HOT) assert.ok(existsSync(join(BUNDLE, `hot-${name}.js`)), `hot-${name}.js is built`);
 });
 
+/**
+ * The bundle files `hot-NAME.js` reaches, with their code and the bundle files they import: through static
+ * imports only (what loads as the command starts), or through import() too.
+ */
+function reached(name: string, dynamic: boolean): { file: string; code: string; imports: string[] }[] {
+  const pattern = dynamic ? /(?:from|import)\s*\(?\s*"(\.\/[^"]+)"/g : /(?:from|import)\s*"(\.\/[^"]+)"/g;
+  const out: { file: string; code: string; imports: string[] }[] = [];
+  const seen = new Set<string>();
+  const todo = [`hot-${name}.js`];
+  while (todo.length) {
+    const file = todo.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const code = readFileSync(join(BUNDLE, file), 'utf8');
+    const imports = [...code.matchAll(pattern)].map((m) => m[1]!.slice(2));
+    out.push({ file, code, imports });
+    todo.push(...imports);
+  }
+  return out;
+}
+
 test("a hot bundle imports only its own build's files (statically and through import())", () => {
   if (buildError) throw buildError;
   for (const name of HOT) {
-    const prefix = `hot-${name}.`;
-    const seen = new Set<string>();
-    const todo = [`hot-${name}.js`];
-    while (todo.length) {
-      const file = todo.pop()!;
-      if (seen.has(file)) continue;
-      seen.add(file);
-      const code = readFileSync(join(BUNDLE, file), 'utf8');
-      for (const [, spec] of code.matchAll(/(?:from|import)\s*\(?\s*"(\.\/[^"]+)"/g)) {
-        const target = spec!.slice(2);
-        assert.ok(target.startsWith(prefix), `${file} imports ${target}, not of the ${name} build`);
-        todo.push(target);
-      }
-    }
-    assert.ok(seen.size > 1, `hot-${name}.js imports its chunks (${seen.size} files)`);
+    const files = reached(name, true);
+    for (const { file, imports } of files)
+      for (const target of imports)
+        assert.ok(target.startsWith(`hot-${name}.`), `${file} imports ${target}, not of the ${name} build`);
+    assert.ok(files.length > 1, `hot-${name}.js imports its chunks (${files.length} files)`);
   }
 });
 
 test('what a hot bundle loads as it starts imports node:fs only as CommonJS (builtinFs), never as an ES module', () => {
   if (buildError) throw buildError;
-  // an ES import of node:fs reads every export, and its ReadStream getter loads the fs streams and fs/promises
+  // an ES import of node:fs reads every export, and its ReadStream getter loads the fs streams and fs/promises;
+  // static imports only (`import("./x")` loads later, when asked)
   for (const name of HOT) {
-    const seen = new Set<string>();
-    const todo = [`hot-${name}.js`];
-    while (todo.length) {
-      const file = todo.pop()!;
-      if (seen.has(file)) continue;
-      seen.add(file);
-      const code = readFileSync(join(BUNDLE, file), 'utf8');
+    const files = reached(name, false);
+    for (const { file, code } of files)
       assert.not.match(code, /from\s*"(node:)?fs"/, `${file} (loaded at start) imports node:fs as an ES module`);
-      // static imports only (`import("./x")` loads later, when asked)
-      for (const [, spec] of code.matchAll(/(?:from|import)\s*"(\.\/[^"]+)"/g)) todo.push(spec!.slice(2));
-    }
-    assert.ok(seen.size > 1, `hot-${name}.js and its static chunks (${seen.size} files)`);
+    assert.ok(files.length > 1, `hot-${name}.js and its static chunks (${files.length} files)`);
   }
 });
 
