@@ -26,9 +26,10 @@ export interface ScanOptions {
   expected?: number;
   /**
    * Each file and symlink as it is listed, in walk order, with its path (the string is made for the lstat
-   * anyway): the stat cache is matched here rather than in a second pass that builds every path again.
+   * anyway): the stat cache is matched here rather than in a second pass that builds every path again. A
+   * promise returned is awaited before the scan goes on (the cache reads its next piece).
    */
-  onFile?: (list: WorkList, row: number, path: string) => void;
+  onFile?: (list: WorkList, row: number, path: string) => void | Promise<void>;
 }
 
 /**
@@ -163,10 +164,12 @@ export async function scanWorktree(opts: ScanOptions): Promise<WorkList> {
         if (!(await walk(path, r))) out.pop(); // not even as an empty folder
       } else if (st.isSymbolicLink()) {
         const r = out.add(row, name, 'symlink', info);
-        opts.onFile?.(out, r, path);
+        const p = opts.onFile?.(out, r, path);
+        if (p) await p;
       } else if (st.isFile()) {
         const r = out.add(row, name, info.mode & 0o111 ? 'exec' : 'file', info);
-        opts.onFile?.(out, r, path);
+        const p = opts.onFile?.(out, r, path);
+        if (p) await p;
       } else {
         opts.onSkip?.(path, 'not a regular file, symlink or folder', 'special');
       }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { inflateRawSync } from 'node:zlib';
 import type { EntryObj, ObjectId } from '../objects/types.js';
-import { isNotFound, writeFileAtomic, type FsPromises } from './fs.js';
+import { isNotFound, readFully, writeFileAtomic, type FileHandle, type FsPromises } from './fs.js';
 import type { ObjectDatabase } from './ObjectDatabase.js';
 import { compareWalkOrder } from './walkOrder.js';
 import type { StatInfo, WorkList } from './workList.js';
@@ -73,6 +73,13 @@ export class StatCache {
   dirty = false;
   /** the records were found out of walk order (see cursor): sorted before they are saved */
   private unsorted = false;
+  /** opened for one scan (see open): the records are read from the file as the cursor goes, never held whole */
+  private window: RecordWindow | null = null;
+  /** opened for one scan and not yet replaced (see open): the records cannot be looked up */
+  private oneScan = false;
+
+  /** the read size of `open`; a cache of at most this many bytes is held whole (tests make it small) */
+  static piece = 1024 * 1024;
 
   static async load(fs: FsPromises, path: string): Promise<StatCache> {
     const c = new StatCache();
@@ -88,14 +95,92 @@ export class StatCache {
       decode(c, raw);
       c.stamp = stamp;
     } catch (e) {
-      // a damaged cache only costs re-hashing; the next save replaces it
-      c.base = EMPTY;
-      c.baseCount = 0;
-      c.tree = c.head = undefined;
-      c.dropped = (e as Error).message;
-      c.dirty = true;
+      c.drop(e);
     }
     return c;
+  }
+
+  /**
+   * The cache for one scan (hashWorktree: commit, status, diff): as `load`, but a cache bigger than one piece
+   * (1 MiB, ~12,000 files) is not held whole: the checksum is checked first in a pass that reads the file a
+   * piece at a time, then the cursor reads the records again, a window at a time, from the same open file (a
+   * save replaces the file by rename, so what is read is what was checked). At a million files that is ~85 MB
+   * less at the scan's end, where commit and status peak. Such a cache answers `cursor` (once), `size`, `tree`
+   * and `head`, and takes `replaceWith`; looking entries up (get, entries, set, save without replaceWith) is
+   * for a cache loaded whole.
+   */
+  static async open(fs: FsPromises, path: string): Promise<StatCache> {
+    const piece = Math.max(StatCache.piece, 4 + HEADER_MAX);
+    let fh: FileHandle;
+    try {
+      fh = await fs.open(path, 'r');
+    } catch (e) {
+      if (isNotFound(e)) return new StatCache();
+      throw e;
+    }
+    const c = new StatCache();
+    let kept = false;
+    try {
+      const st = await fh.stat();
+      if (st.size <= piece) {
+        // small: held whole, as load does
+        try {
+          decode(c, (await fh.readFile()) as Buffer);
+          c.stamp = st.mtimeMs;
+        } catch (e) {
+          c.drop(e);
+        }
+        return c;
+      }
+      const buf = Buffer.allocUnsafe(piece);
+      if ((await readFully(fh, buf, 0, 4, 0)) < 4 || !buf.subarray(0, 4).equals(MAGIC)) {
+        // the deflated (or an unknown) format: read whole, as load does
+        await fh.close();
+        kept = true;
+        return await StatCache.load(fs, path);
+      }
+      try {
+        const bodyEnd = st.size - SUM;
+        const h = createHash('sha256');
+        let head: Buffer = EMPTY;
+        for (let pos = 0; pos < bodyEnd;) {
+          const n = Math.min(piece, bodyEnd - pos);
+          if ((await readFully(fh, buf, 0, n, pos)) < n) throw new Error('truncated');
+          if (pos === 0) head = Buffer.from(buf.subarray(4, 4 + Math.min(n - 4, HEADER_MAX)));
+          h.update(buf.subarray(0, n));
+          pos += n;
+        }
+        const sum = Buffer.alloc(SUM);
+        if ((await readFully(fh, sum, 0, SUM, bodyEnd)) < SUM) throw new Error('truncated');
+        if (!h.digest().equals(sum)) throw new Error('checksum mismatch');
+        const start = 4 + readHeader(c, head);
+        c.baseCount = head.readUInt32LE(0);
+        c.window = new RecordWindow(fh, start, bodyEnd, buf);
+        c.oneScan = true;
+        c.stamp = st.mtimeMs;
+        kept = true;
+      } catch (e) {
+        c.drop(e);
+      }
+      return c;
+    } finally {
+      if (!kept) await fh.close();
+    }
+  }
+
+  /** A damaged cache only costs re-hashing (every file is read); the next save replaces it. */
+  private drop(e: unknown): void {
+    this.base = EMPTY;
+    this.baseCount = 0;
+    this.tree = this.head = undefined;
+    this.dropped = (e as Error).message;
+    this.dirty = true;
+  }
+
+  /** The records are needed whole: a cache opened for one scan cannot give them. */
+  private whole(): void {
+    if (this.oneScan)
+      throw new Error('the stat cache was opened for one scan (StatCache.open): load it whole to look entries up');
   }
 
   /** How many entries the cache holds. */
@@ -110,6 +195,7 @@ export class StatCache {
    * million files; the scan uses `cursor`.
    */
   get entries(): ReadonlyMap<string, CacheEntry> {
+    this.whole();
     const out = new Map<string, CacheEntry>();
     if (this.list) {
       const l = this.list;
@@ -133,6 +219,7 @@ export class StatCache {
 
   /** path -> offset of its record's data in `base` (built once; a path held twice: its last record) */
   private recordIndex(): Map<string, number> {
+    this.whole();
     if (!this.index) {
       const index = new Map<string, number>();
       forEachRecord(this.base, this.baseCount, (p, o) => index.set(p, o));
@@ -167,59 +254,94 @@ export class StatCache {
    * A forward pass over the entries for paths asked in walk order: `find`
    * gives the record of a path (or -1), `vouches` whether its stat data still
    * match, `copyTo` its object into a work list. Entries set since load are
-   * folded in first.
+   * folded in first. A cache opened for one scan (see open) reads its records
+   * as the pass goes: `find` then answers with a promise when it had to read
+   * (once a piece), and a record's offset holds until the next `find`.
    */
   cursor(): StatCursor {
-    this.compact();
-    let off = 0;
+    const streamed = this.window;
+    if (this.oneScan && !streamed) throw new Error('the stat cache was opened for one scan: its cursor was taken');
+    if (streamed)
+      this.window = null; // one pass: the window is the cursor's now
+    else this.compact();
+    const w: RecordWindow = streamed ?? RecordWindow.of(this.base);
     let left = this.baseCount;
     let prev: string | null = null;
     let cur: string | null = null;
     let curOff = -1;
-    const b = this.base;
+    /** the current record was taken (or there is none yet): move on before comparing */
+    let taken = true;
+    /** bytes the next record needs in the window (a read when fewer are there) */
+    let need = 0;
     /** set once the records are found out of walk order: every path is then looked up in an index */
     let byPath: Map<string, number> | null = this.unsorted ? this.recordIndex() : null;
-    const next = (): void => {
+    const stop = (): void => {
+      cur = null;
+      left = 0;
+      w.close();
+    };
+    /** the next record as `cur`; false when the window must be read further first */
+    const next = (): boolean => {
       if (!left) {
-        cur = null;
-        return;
+        stop();
+        return true;
       }
-      left--;
+      const avail = w.end - w.off;
+      const n = avail >= 4 ? w.buf.readUInt16LE(w.off + 2) : 0;
+      if (avail < 4 + n + 61) {
+        need = 4 + n + 61;
+        if (!w.done) return false;
+        // fewer records than counted: the rest is not vouched for (a cache loaded whole was checked for this)
+        this.dirty = true;
+        stop();
+        return true;
+      }
+      if (--left === 0) w.close(); // the last record is in the window: the file is done with
+      const b = w.buf;
+      const off = w.off;
       const k = b.readUInt16LE(off);
-      const n = b.readUInt16LE(off + 2);
       cur = (prev ?? '').slice(0, k) + b.toString('utf8', off + 4, off + 4 + n);
       curOff = off + 4 + n;
-      off = curOff + 61;
+      w.off = curOff + 61;
       if (prev !== null && (k > prev.length || compareWalkOrder(prev, cur) >= 0)) {
         this.unsorted = this.dirty = true;
-        byPath = this.recordIndex();
+        // read as the pass goes, the records before are gone: the rest vouches for nothing (read again)
+        if (streamed) stop();
+        else byPath = this.recordIndex();
       }
       prev = cur;
+      return true;
     };
-    if (!byPath) next();
-    return {
-      find: (path: string): number => {
-        while (cur !== null && !byPath) {
-          if (cur === path) {
-            const o = curOff;
-            next();
-            return o;
-          }
-          if (compareWalkOrder(cur, path) > 0) return -1;
-          next();
+    const find = (path: string): number | Promise<number> => {
+      for (;;) {
+        if (byPath) return byPath.get(path) ?? -1;
+        if (taken) {
+          if (!next()) return w.fill(need).then(() => find(path));
+          taken = false;
         }
-        return byPath?.get(path) ?? -1;
-      },
+        if (cur === null) return -1;
+        if (cur === path) {
+          taken = true;
+          return curOff;
+        }
+        if (compareWalkOrder(cur, path) > 0) return -1;
+        taken = true;
+      }
+    };
+    return {
+      find,
       vouches: (o: number, list: WorkList, i: number): boolean => {
+        const b = w.buf;
         const mtimeMs = b.readDoubleLE(o + 8);
         if (mtimeMs !== list.mtimeMs(i) || b.readDoubleLE(o) !== list.size(i)) return false;
         if (b.readDoubleLE(o + 16) !== list.ino(i) || b.readUInt32LE(o + 24) !== list.mode(i)) return false;
         return this.notRacy(mtimeMs);
       },
       copyTo: (o: number, list: WorkList, i: number): void =>
-        list.setIdFrom(i, OBJ_NAME[b[o + 28]!] ?? 'blob', b, o + 29),
-      objAt: (o: number): EntryObj => OBJ_NAME[b[o + 28]!] ?? 'blob',
-      idAt: (o: number): ObjectId => b.toString('hex', o + 29, o + 61),
+        list.setIdFrom(i, OBJ_NAME[w.buf[o + 28]!] ?? 'blob', w.buf, o + 29),
+      objAt: (o: number): EntryObj => OBJ_NAME[w.buf[o + 28]!] ?? 'blob',
+      idAt: (o: number): ObjectId => w.buf.toString('hex', o + 29, o + 61),
+      close: () => w.close(),
     };
   }
 
@@ -229,6 +351,9 @@ export class StatCache {
    * from what the cache held (the cache is written on save).
    */
   replaceWith(list: WorkList, changed: boolean): void {
+    this.window?.close();
+    this.window = null;
+    this.oneScan = false;
     this.list = list;
     this.base = EMPTY;
     this.baseCount = 0;
@@ -265,6 +390,7 @@ export class StatCache {
 
   /** Fold the entries set since load (or the replacing list) into the records, in walk order. */
   private compact(): void {
+    this.whole();
     if (!this.overlay.size && !this.list && !this.unsorted) return;
     const all = this.entries;
     const paths = [...all.keys()].sort(compareWalkOrder);
@@ -359,13 +485,70 @@ export class StatCache {
 
 /** See StatCache.cursor. */
 export interface StatCursor {
-  /** the record of `path` (-1: none); paths must be asked in walk order */
-  find(path: string): number;
+  /** the record of `path` (-1: none); paths must be asked in walk order, each once the answer before is in */
+  find(path: string): number | Promise<number>;
   /** whether the record still stands for row `row` of the list (its stat data match, and it is not racy) */
   vouches(record: number, list: WorkList, row: number): boolean;
   copyTo(record: number, list: WorkList, row: number): void;
   objAt(record: number): EntryObj;
   idAt(record: number): ObjectId;
+  /** let go of the file a cache opened for one scan reads (done by itself at the last record) */
+  close(): void;
+}
+
+/**
+ * The records a cursor reads: a whole buffer, or (a cache opened for one scan) a window over the open cache
+ * file, read further as the cursor asks.
+ */
+class RecordWindow {
+  off = 0;
+  end: number;
+  constructor(
+    private fh: FileHandle | null,
+    /** where the next read starts in the file, and where the records end */
+    private pos: number,
+    private readonly stop: number,
+    public buf: Buffer,
+  ) {
+    this.end = fh ? 0 : buf.length;
+  }
+
+  static of(records: Buffer): RecordWindow {
+    return new RecordWindow(null, 0, 0, records);
+  }
+
+  /** every record is in the window (or was) */
+  get done(): boolean {
+    return this.pos >= this.stop;
+  }
+
+  /** Read on until `need` bytes follow `off` (or the records end); what came before `off` is let go. */
+  async fill(need: number): Promise<void> {
+    const fh = this.fh;
+    if (!fh) throw new Error('the stat cache was closed while its records were read');
+    const have = this.end - this.off;
+    if (need > this.buf.length) {
+      const b = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2));
+      this.buf.copy(b, 0, this.off, this.end);
+      this.buf = b;
+    } else this.buf.copyWithin(0, this.off, this.end);
+    this.off = 0;
+    this.end = have;
+    while (this.end < need && !this.done) {
+      const n = Math.min(this.buf.length - this.end, this.stop - this.pos);
+      const got = await readFully(fh, this.buf, this.end, n, this.pos);
+      this.end += got;
+      this.pos += got;
+      if (got < n) this.pos = this.stop; // cut short since it was checked: the records that are whole stand
+    }
+  }
+
+  close(): void {
+    const fh = this.fh;
+    this.fh = null;
+    this.pos = this.stop;
+    fh?.close().catch(() => {});
+  }
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -484,6 +667,26 @@ class RecordWriter {
   }
 }
 
+/** the most a header holds after the magic: count, flags, tree digest and id, head snapshot and tree */
+const HEADER_MAX = 4 + 1 + 128;
+
+/** Take the header (the bytes after the magic: count, flags, tree, head) into `c`; the records start at the offset returned. */
+function readHeader(c: StatCache, b: Buffer): number {
+  if (b.length < 5) throw new Error('stat cache is truncated');
+  let o = 4;
+  const flags = b[o++]!;
+  if (b.length < o + ((flags & 1) + ((flags >> 1) & 1)) * 64) throw new Error('stat cache is truncated');
+  if (flags & 1) {
+    c.tree = { digest: b.toString('hex', o, o + 32), id: b.toString('hex', o + 32, o + 64) };
+    o += 64;
+  }
+  if (flags & 2) {
+    c.head = { snapshot: b.toString('hex', o, o + 32), tree: b.toString('hex', o + 32, o + 64) };
+    o += 64;
+  }
+  return o;
+}
+
 function decode(c: StatCache, raw: Buffer): void {
   const magic = raw.subarray(0, 4);
   const deflated = magic.equals(MAGIC_DEFLATED);
@@ -500,21 +703,8 @@ function decode(c: StatCache, raw: Buffer): void {
   )
     throw new Error('checksum mismatch');
   const b = deflated ? inflateRawSync(body.subarray(4)) : body.subarray(4);
-  if (b.length < 5) throw new Error('stat cache is truncated');
-  let o = 0;
-  const count = b.readUInt32LE(o);
-  o += 4;
-  const flags = b[o++]!;
-  if (b.length < o + ((flags & 1) + ((flags >> 1) & 1)) * 64) throw new Error('stat cache is truncated');
-  if (flags & 1) {
-    c.tree = { digest: b.toString('hex', o, o + 32), id: b.toString('hex', o + 32, o + 64) };
-    o += 64;
-  }
-  if (flags & 2) {
-    c.head = { snapshot: b.toString('hex', o, o + 32), tree: b.toString('hex', o + 32, o + 64) };
-    o += 64;
-  }
-  const records = b.subarray(o);
+  const records = b.subarray(readHeader(c, b));
+  const count = b.readUInt32LE(0);
   // the bounds; the order only for VSC2, which Vaults of 2026-12-04 wrote in the order entries were set (VSC3
   // is always written sorted, and the cursor checks the order as it builds each path anyway)
   let sorted = true;

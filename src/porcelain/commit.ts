@@ -97,7 +97,7 @@ export async function commit(opts: CommitOptions): Promise<CommitResult> {
     const head = await readHead(vault.refs);
     if (opts.expectHead !== undefined && head.id !== opts.expectHead)
       throw new RefConflictError(head.ref ?? 'HEAD', opts.expectHead, head.id);
-    const cache = await StatCache.load(vault.fs, vault.db.paths.index);
+    const cache = await StatCache.open(vault.fs, vault.db.paths.index);
     const parent = await parentOf(vault, head.id, cache);
     const skipped: Skipped[] = [];
     const hashed = await hashWorktree({

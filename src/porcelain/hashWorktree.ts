@@ -121,18 +121,24 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
   const { vault } = opts;
   const { fs, workTree, db } = vault;
   const ignore = await loadIgnoreRules(fs, workTree, vaultInsideWorkTree(vault));
-  const cache = opts.cache ?? (await StatCache.load(fs, db.paths.index));
+  const cache = opts.cache ?? (await StatCache.open(fs, db.paths.index));
   // the cache is matched as the scan lists files (walk order both), see CacheMatch
   const matcher = cacheMatch(cache);
-  const list = await scanWorktree({
-    fs,
-    workTree,
-    ignore,
-    onSkip: opts.onSkip,
-    onGitFolder: opts.onGitFolder,
-    expected: cache.size,
-    onFile: (l, row, path) => matcher.match(l, row, path),
-  });
+  let list: WorkList;
+  try {
+    list = await scanWorktree({
+      fs,
+      workTree,
+      ignore,
+      onSkip: opts.onSkip,
+      onGitFolder: opts.onGitFolder,
+      expected: cache.size,
+      onFile: (l, row, path) => matcher.match(l, row, path),
+    });
+  } catch (e) {
+    matcher.finish(); // the cache file a cursor reads is closed
+    throw e;
+  }
   const chunker = chunkerFromConfig(vault.config.chunker);
   let filesTotal = 0;
   let bytesTotal = 0;
@@ -356,10 +362,11 @@ async function fromCache(
 
 /** The stat cache matched against the files of a scan as it lists them (see fromCache). */
 interface CacheMatch {
-  match(list: WorkList, row: number, path: string): void;
+  match(list: WorkList, row: number, path: string): void | Promise<void>;
   /**
-   * Let the cache's cursor go once the scan is over: it holds the cache's records, which a commit drops
-   * (StatCache.replaceWith) before saving; a cursor kept alive by this scope held them (80 MB at 1M files).
+   * Let the cache's cursor go once the scan is over: it holds the cache's records (or, opened for one scan,
+   * the file it reads them from), which a commit drops (StatCache.replaceWith) before saving; a cursor kept
+   * alive by this scope held them (80 MB at 1M files).
    */
   finish(): void;
   /** rows the cache does not vouch for, in walk order */
@@ -372,18 +379,24 @@ interface CacheMatch {
 function cacheMatch(cache: StatCache): CacheMatch {
   const held = cache.size;
   let cursor: StatCursor | null = cache.cursor();
+  const settle = (l: WorkList, row: number, rec: number): void => {
+    if (rec >= 0) m.matched++;
+    if (rec >= 0 && cursor!.vouches(rec, l, row)) cursor!.copyTo(rec, l, row);
+    else m.toRead.push(row);
+  };
   const m = {
     toRead: [] as number[],
     matched: 0,
     held,
-    match(l: WorkList, row: number, path: string): void {
+    match(l: WorkList, row: number, path: string): void | Promise<void> {
       if (!cursor) throw new Error('cache match after finish');
       const rec = cursor.find(path);
-      if (rec >= 0) m.matched++;
-      if (rec >= 0 && cursor.vouches(rec, l, row)) cursor.copyTo(rec, l, row);
-      else m.toRead.push(row);
+      // a promise when the cache, read as the scan goes, had to read its next piece
+      if (typeof rec === 'number') settle(l, row, rec);
+      else return rec.then((r) => settle(l, row, r));
     },
     finish(): void {
+      cursor?.close();
       cursor = null;
     },
   };

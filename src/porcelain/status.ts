@@ -47,7 +47,7 @@ export async function status(opts: StatusOptions): Promise<StatusResult> {
 async function compare(opts: StatusOptions): Promise<StatusResult> {
   const { vault } = opts;
   const head = await readHead(vault.refs);
-  const cache = await StatCache.load(vault.fs, vault.db.paths.index);
+  const cache = await StatCache.open(vault.fs, vault.db.paths.index);
   // the stat cache records HEAD's tree: no pack index to load for the snapshot (a clean status then reads none)
   let headTree: ObjectId | null = null;
   if (head.id && cache.head?.snapshot === head.id) headTree = cache.head.tree;

@@ -102,7 +102,7 @@ test('a cache saved out of walk order is read back in walk order; one forward pa
   assert.equal(paths, [...paths].sort(compareWalkOrder), 'walk order');
   const cursor = back.cursor();
   for (const i of rows) {
-    const rec = cursor.find(list.path(i));
+    const rec = await cursor.find(list.path(i));
     assert.ok(rec >= 0, list.path(i));
     assert.is(cursor.idAt(rec), list.id(i));
   }
@@ -144,7 +144,7 @@ test('a cache of several MiB is written a piece at a time and read back whole (e
   const cursor = back.cursor();
   for (let i = 0, n = 0; i < list.length; i++) {
     if (list.isDir(i)) continue;
-    const rec = cursor.find(list.path(i));
+    const rec = await cursor.find(list.path(i));
     assert.ok(rec >= 0, list.path(i));
     assert.is(cursor.idAt(rec), ids[n++]);
   }
