@@ -125,7 +125,8 @@ export class StatCache {
       if (st.size <= piece) {
         // small: held whole, as load does
         try {
-          decode(c, (await fh.readFile()) as Buffer);
+          const raw = Buffer.allocUnsafe(st.size);
+          decode(c, raw.subarray(0, await readFully(fh, raw, 0, st.size, 0)));
           c.stamp = st.mtimeMs;
         } catch (e) {
           c.drop(e);

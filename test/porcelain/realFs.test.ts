@@ -4,6 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { decodeChunkList } from '../../src/objects/chunkList.js';
 import { WorkerCodec } from '../../src/plumbing/codec.js';
+import { StatCache } from '../../src/plumbing/statCache.js';
 import type { FsPromises } from '../../src/plumbing/fs.js';
 import { syncFs } from '../../src/plumbing/syncFs.js';
 import { commit } from '../../src/porcelain/commit.js';
@@ -126,6 +127,18 @@ for (const cfg of CONFIGS) {
       assert.ok(b.filesRead <= 2, `${b.filesRead} files read`);
       const c = await commit({ vault: t.vault, message: 'c' });
       assert.is(c.id, null);
+      // the same through the cache read a window at a time, as a cache over one piece (1 MiB) is
+      StatCache.piece = 256;
+      try {
+        const st2 = await status({ vault: t.vault });
+        assert.ok(st2.clean, 'clean, the cache read a piece at a time');
+        const d = await commit({ vault: t.vault, message: 'd' });
+        assert.is(d.id, null);
+        assert.is(d.cacheDropped, null);
+        assert.is(d.filesRead, 0, 'every file vouched for');
+      } finally {
+        StatCache.piece = 1024 * 1024;
+      }
     }));
 
   test(`${cfg.name}: every small file changed: status names each (hashed by the workers), a commit stores them`, () =>
