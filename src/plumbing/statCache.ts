@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { inflateRawSync } from 'node:zlib';
+import { fsError } from '../errors.js';
 import type { EntryObj, ObjectId } from '../objects/types.js';
 import { isNotFound, readFully, writeFileAtomic, type FileHandle, type FsPromises } from './fs.js';
 import type { ObjectDatabase } from './ObjectDatabase.js';
@@ -156,11 +157,13 @@ export class StatCache {
         if (!h.digest().equals(sum)) throw new Error('checksum mismatch');
         const start = 4 + readHeader(c, head);
         c.baseCount = head.readUInt32LE(0);
-        c.window = new RecordWindow(fh, start, bodyEnd, buf);
+        c.window = new RecordWindow(path, fh, start, bodyEnd, buf);
         c.oneScan = true;
         c.stamp = st.mtimeMs;
         kept = true;
       } catch (e) {
+        // the disk failing is not a damaged cache: the command fails, as load's would
+        if ((e as NodeJS.ErrnoException).code) throw fsError(e, 'read', path);
         c.drop(e);
       }
       return c;
@@ -262,8 +265,8 @@ export class StatCache {
   cursor(): StatCursor {
     const streamed = this.window;
     if (this.oneScan && !streamed) throw new Error('the stat cache was opened for one scan: its cursor was taken');
-    if (streamed)
-      this.window = null; // one pass: the window is the cursor's now
+    // one pass: the window is the cursor's now
+    if (streamed) this.window = null;
     else this.compact();
     const w: RecordWindow = streamed ?? RecordWindow.of(this.base);
     let left = this.baseCount;
@@ -319,6 +322,7 @@ export class StatCache {
         if (taken) {
           if (!next()) return w.fill(need).then(() => find(path));
           taken = false;
+          continue; // the record may have shown the order broken (byPath)
         }
         if (cur === null) return -1;
         if (cur === path) {
@@ -505,6 +509,7 @@ class RecordWindow {
   off = 0;
   end: number;
   constructor(
+    private readonly path: string,
     private fh: FileHandle | null,
     /** where the next read starts in the file, and where the records end */
     private pos: number,
@@ -515,7 +520,7 @@ class RecordWindow {
   }
 
   static of(records: Buffer): RecordWindow {
-    return new RecordWindow(null, 0, 0, records);
+    return new RecordWindow('', null, 0, 0, records);
   }
 
   /** every record is in the window (or was) */
@@ -537,7 +542,12 @@ class RecordWindow {
     this.end = have;
     while (this.end < need && !this.done) {
       const n = Math.min(this.buf.length - this.end, this.stop - this.pos);
-      const got = await readFully(fh, this.buf, this.end, n, this.pos);
+      let got: number;
+      try {
+        got = await readFully(fh, this.buf, this.end, n, this.pos);
+      } catch (e) {
+        throw fsError(e, 'read', this.path);
+      }
       this.end += got;
       this.pos += got;
       if (got < n) this.pos = this.stop; // cut short since it was checked: the records that are whole stand

@@ -10,9 +10,10 @@ import type { FsPromises } from '../../src/plumbing/fs.js';
 import { StatCache } from '../../src/plumbing/statCache.js';
 import { WorkList } from '../../src/plumbing/workList.js';
 import { commit } from '../../src/porcelain/commit.js';
+import { readHead } from '../../src/refs/refs.js';
 import { status } from '../../src/porcelain/status.js';
 import { memFs } from '../helpers/memfs.js';
-import { memVault } from '../helpers/vault.js';
+import { codeOf, memVault } from '../helpers/vault.js';
 
 const test = suite('plumbing/statCacheOpen');
 
@@ -226,6 +227,48 @@ test('commit and status through a cache read a piece at a time: an unchanged fol
   );
   const third = await commit({ vault: await t.reopen(), message: 'third' });
   assert.is(third.filesRead, 1, 'only the changed file');
+});
+
+test('the disk fails while the cache is read (checked or read on): the commit fails with EIO, nothing moves', async () => {
+  const tree: Record<string, Record<string, string>> = {};
+  for (let d = 0; d < 3; d++) {
+    tree[`folder ${d}`] = {};
+    for (let f = 0; f < 20; f++) tree[`folder ${d}`]![`file ${f}.txt`] = `folder ${d} file ${f}\n`;
+  }
+  const t = await memVault(tree, { mtime: PAST });
+  const first = await commit({ vault: t.vault, message: 'first' });
+  const before = (await t.fs.readFile('/work/.vault/index')) as Buffer;
+  StatCache.piece = MIN_PIECE;
+  // open's reads before the cursor's: the magic, the checksum pass a piece at a time, the checksum itself
+  const checking = 1 + Math.ceil((before.length - 32) / MIN_PIECE) + 1;
+  for (const [when, failAt] of [
+    ['while the checksum is checked', 3],
+    ['while the cursor reads on', checking + 2],
+  ] as const) {
+    let reads = 0;
+    const failing = Object.create(t.fs) as FsPromises;
+    failing.open = (async (...args: Parameters<FsPromises['open']>) => {
+      const fh = await t.fs.open(...args);
+      if (String(args[0]).endsWith('/.vault/index') && (args[1] ?? 'r') === 'r') {
+        const read = fh.read.bind(fh) as (...a: unknown[]) => Promise<unknown>;
+        (fh as unknown as { read: unknown }).read = async (...a: unknown[]) => {
+          if (++reads >= failAt) throw Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' });
+          return read(...a);
+        };
+      }
+      return fh;
+    }) as FsPromises['open'];
+    const v = await t.reopen();
+    (v as { fs: FsPromises }).fs = failing;
+    const code = await codeOf(() => commit({ vault: v, message: 'second', allowEmpty: true }));
+    assert.is(code, 'EIO', when);
+    assert.is(reads, failAt, `${when}: failed at read ${failAt}`);
+    assert.is((await readHead((await t.reopen()).refs)).id, first.id, `${when}: HEAD did not move`);
+    assert.ok(
+      ((await t.fs.readFile('/work/.vault/index')) as Buffer).equals(before),
+      `${when}: the cache is as it was`,
+    );
+  }
 });
 
 test.run();
