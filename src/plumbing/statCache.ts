@@ -78,6 +78,8 @@ export class StatCache {
   private window: RecordWindow | null = null;
   /** opened for one scan and not yet replaced (see open): the records cannot be looked up */
   private oneScan = false;
+  /** the window `open` made, kept to be closed (see close) after the cursor took it */
+  private reader: RecordWindow | null = null;
 
   /** the read size of `open`; a cache of at most this many bytes is held whole (tests make it small) */
   static piece = 1024 * 1024;
@@ -157,7 +159,7 @@ export class StatCache {
         if (!h.digest().equals(sum)) throw new Error('checksum mismatch');
         const start = 4 + readHeader(c, head);
         c.baseCount = head.readUInt32LE(0);
-        c.window = new RecordWindow(path, fh, start, bodyEnd, buf);
+        c.window = c.reader = new RecordWindow(path, fh, start, bodyEnd, buf);
         c.oneScan = true;
         c.stamp = st.mtimeMs;
         kept = true;
@@ -170,6 +172,14 @@ export class StatCache {
     } finally {
       if (!kept) await fh.close();
     }
+  }
+
+  /**
+   * Let go of the file a cache opened for one scan reads from (done by itself at its last record, and by the
+   * cursor's close); for the paths that end before the scan does.
+   */
+  close(): void {
+    this.reader?.close();
   }
 
   /** A damaged cache only costs re-hashing (every file is read); the next save replaces it. */
@@ -356,8 +366,8 @@ export class StatCache {
    * from what the cache held (the cache is written on save).
    */
   replaceWith(list: WorkList, changed: boolean): void {
-    this.window?.close();
-    this.window = null;
+    this.reader?.close();
+    this.window = this.reader = null;
     this.oneScan = false;
     this.list = list;
     this.base = EMPTY;

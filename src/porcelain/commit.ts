@@ -90,6 +90,8 @@ export async function commit(opts: CommitOptions): Promise<CommitResult> {
     clock: vault.clock,
   });
   let writer: ObjectWriter | null = null;
+  /** the stat cache, closed whatever happens (a cache opened for one scan holds its file open) */
+  let opened: StatCache | undefined;
   // ids are looked up without loading every pack index entry (a commit of a few files at a million: ~135 MB less);
   // whatever needs the whole index still loads it
   const endLean = vault.db.useLean();
@@ -97,7 +99,7 @@ export async function commit(opts: CommitOptions): Promise<CommitResult> {
     const head = await readHead(vault.refs);
     if (opts.expectHead !== undefined && head.id !== opts.expectHead)
       throw new RefConflictError(head.ref ?? 'HEAD', opts.expectHead, head.id);
-    const cache = await StatCache.open(vault.fs, vault.db.paths.index);
+    const cache = (opened = await StatCache.open(vault.fs, vault.db.paths.index));
     const parent = await parentOf(vault, head.id, cache);
     const skipped: Skipped[] = [];
     const hashed = await hashWorktree({
@@ -160,6 +162,7 @@ export async function commit(opts: CommitOptions): Promise<CommitResult> {
     await writer?.abort();
     throw e;
   } finally {
+    opened?.close();
     endLean();
     await release();
   }

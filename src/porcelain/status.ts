@@ -48,10 +48,19 @@ async function compare(opts: StatusOptions): Promise<StatusResult> {
   const { vault } = opts;
   const head = await readHead(vault.refs);
   const cache = await StatCache.open(vault.fs, vault.db.paths.index);
+  try {
+    return await compareWith(opts, head.id, cache);
+  } finally {
+    cache.close(); // a cache opened for one scan holds its file open until its last record
+  }
+}
+
+async function compareWith(opts: StatusOptions, headId: ObjectId | null, cache: StatCache): Promise<StatusResult> {
+  const { vault } = opts;
   // the stat cache records HEAD's tree: no pack index to load for the snapshot (a clean status then reads none)
   let headTree: ObjectId | null = null;
-  if (head.id && cache.head?.snapshot === head.id) headTree = cache.head.tree;
-  else if (head.id) headTree = decodeSnapshot(await vault.db.readTyped(head.id, 'snapshot'), head.id).tree;
+  if (headId && cache.head?.snapshot === headId) headTree = cache.head.tree;
+  else if (headId) headTree = decodeSnapshot(await vault.db.readTyped(headId, 'snapshot'), headId).tree;
   const skipped: Skipped[] = [];
   const hashed = await hashWorktree({
     vault,
@@ -80,7 +89,7 @@ async function compare(opts: StatusOptions): Promise<StatusResult> {
   }
   const d = diffFlat(before, after);
   const result: Omit<StatusResult, 'worktree'> = {
-    head: head.id,
+    head: headId,
     ...d,
     clean: d.added.length + d.modified.length + d.deleted.length + d.renamed.length === 0,
     skipped,
