@@ -15,6 +15,14 @@ export interface SealedPack {
 /** Small writes are gathered in a buffer of this size and written in one call; big ones go straight to the file. */
 const PEND = 1024 * 1024;
 const DIRECT = PEND / 4;
+/**
+ * Gathering buffers of sealed or dropped packs, for the next packs of this thread. A buffer left to the collector
+ * per pack was garbage V8 collected late (its JS heap stays small): an initial commit's peak RSS grew with its
+ * content, ~1 MiB a pack per thread (172 MiB at 4 GiB, 258 at 16 GiB).
+ */
+const spare: Buffer[] = [];
+const SPARE_MAX = 4;
+const NONE = Buffer.alloc(0);
 
 /**
  * The pack writer: one new pack file, filled record by record, then sealed (temp file, fsync, rename to
@@ -29,7 +37,7 @@ export class PackWriter {
   size = 0;
   /** bytes already in the file */
   private written = 0;
-  private pend = Buffer.allocUnsafe(PEND);
+  private pend = spare.pop() ?? Buffer.allocUnsafe(PEND);
   private pendLen = 0;
 
   private constructor(
@@ -92,9 +100,11 @@ export class PackWriter {
   async seal(): Promise<SealedPack> {
     try {
       await this.flushPending();
+      this.release();
       await this.fh.sync();
       await this.fh.close();
     } catch (e) {
+      this.release();
       await this.fh.close().catch(() => {});
       await this.fs.unlink(this.tmp).catch(() => {});
       throw fsError(e, 'sync', this.tmp);
@@ -114,8 +124,16 @@ export class PackWriter {
     return { name, index };
   }
 
+  /** Give the gathering buffer to the next pack (nothing is written after a seal or an abort). */
+  private release(): void {
+    if (this.pend !== NONE && spare.length < SPARE_MAX) spare.push(this.pend);
+    this.pend = NONE;
+    this.pendLen = 0;
+  }
+
   /** Drop the unsealed pack. */
   async abort(): Promise<void> {
+    this.release();
     await this.fh.close().catch(() => {});
     await this.fs.unlink(this.tmp).catch(() => {});
   }
