@@ -76,9 +76,10 @@ export class StatCache {
   private unsorted = false;
   /** opened for one scan (see open): the records are read from the file as the cursor goes, never held whole */
   private window: RecordWindow | null = null;
-  /** opened for one scan and not yet replaced (see open): the records cannot be looked up */
-  private oneScan = false;
-  /** the window `open` made, kept to be closed (see close) after the cursor took it */
+  /**
+   * the window `open` made, kept to be closed (see close) after the cursor took it; set until replaceWith,
+   * while the records cannot be looked up
+   */
   private reader: RecordWindow | null = null;
 
   /** the read size of `open`; a cache of at most this many bytes is held whole (tests make it small) */
@@ -94,13 +95,18 @@ export class StatCache {
       if (isNotFound(e)) return c;
       throw e;
     }
-    try {
-      decode(c, raw);
-      c.stamp = stamp;
-    } catch (e) {
-      c.drop(e);
-    }
+    c.take(raw, stamp);
     return c;
+  }
+
+  /** The records of a whole cache file, or (damaged) none: see drop. */
+  private take(raw: Buffer, stamp: number): void {
+    try {
+      decode(this, raw);
+      this.stamp = stamp;
+    } catch (e) {
+      this.drop(e);
+    }
   }
 
   /**
@@ -126,14 +132,16 @@ export class StatCache {
     try {
       const st = await fh.stat();
       if (st.size <= piece) {
-        // small: held whole, as load does
+        // small: held whole, as load does (a read that fails drops it, as a damaged one)
+        const raw = Buffer.allocUnsafe(st.size);
+        let got: number;
         try {
-          const raw = Buffer.allocUnsafe(st.size);
-          decode(c, raw.subarray(0, await readFully(fh, raw, 0, st.size, 0)));
-          c.stamp = st.mtimeMs;
+          got = await readFully(fh, raw, 0, st.size, 0);
         } catch (e) {
           c.drop(e);
+          return c;
         }
+        c.take(raw.subarray(0, got), st.mtimeMs);
         return c;
       }
       const buf = Buffer.allocUnsafe(piece);
@@ -160,7 +168,6 @@ export class StatCache {
         const start = 4 + readHeader(c, head);
         c.baseCount = head.readUInt32LE(0);
         c.window = c.reader = new RecordWindow(path, fh, start, bodyEnd, buf);
-        c.oneScan = true;
         c.stamp = st.mtimeMs;
         kept = true;
       } catch (e) {
@@ -193,7 +200,7 @@ export class StatCache {
 
   /** The records are needed whole: a cache opened for one scan cannot give them. */
   private whole(): void {
-    if (this.oneScan)
+    if (this.reader)
       throw new Error('the stat cache was opened for one scan (StatCache.open): load it whole to look entries up');
   }
 
@@ -274,7 +281,7 @@ export class StatCache {
    */
   cursor(): StatCursor {
     const streamed = this.window;
-    if (this.oneScan && !streamed) throw new Error('the stat cache was opened for one scan: its cursor was taken');
+    if (this.reader && !streamed) throw new Error('the stat cache was opened for one scan: its cursor was taken');
     // one pass: the window is the cursor's now
     if (streamed) this.window = null;
     else this.compact();
@@ -368,7 +375,6 @@ export class StatCache {
   replaceWith(list: WorkList, changed: boolean): void {
     this.reader?.close();
     this.window = this.reader = null;
-    this.oneScan = false;
     this.list = list;
     this.base = EMPTY;
     this.baseCount = 0;
