@@ -1,4 +1,5 @@
-import { createHash, type Hash } from 'node:crypto';
+import { nodeCrypto } from '../nodeCrypto.js';
+import type { Hash } from 'node:crypto';
 import type { ObjectId, ObjectType } from './types.js';
 
 export const ID_HEX = /^[0-9a-f]{64}$/;
@@ -9,7 +10,7 @@ export function objectHeader(type: ObjectType, length: number): Buffer {
 
 /** Start a hash for an object whose body will be fed with update(). */
 export function startObjectHash(type: ObjectType, length: number): Hash {
-  return createHash('sha256').update(objectHeader(type, length));
+  return nodeCrypto().createHash('sha256').update(objectHeader(type, length));
 }
 
 /** The id of an object: SHA-256 of header + canonical body. */

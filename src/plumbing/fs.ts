@@ -1,5 +1,5 @@
 import type * as fsp from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
+import { nodeCrypto } from '../nodeCrypto.js';
 import { fsError } from '../errors.js';
 
 /**
@@ -95,7 +95,7 @@ let tempPrefix: string | undefined;
 let tempCounter = 0;
 
 export function tempName(path: string): string {
-  tempPrefix ??= randomBytes(6).toString('hex');
+  tempPrefix ??= nodeCrypto().randomBytes(6).toString('hex');
   return `${path}.tmp-${tempPrefix}${(tempCounter++).toString(36)}`;
 }
 

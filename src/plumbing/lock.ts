@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { nodeCrypto } from '../nodeCrypto.js';
 import { hostname } from 'node:os';
 import { LockedError, fsError } from '../errors.js';
 import { dirname, isNotFound, joinPath, type FileHandle, type FsPromises } from './fs.js';
@@ -102,7 +102,7 @@ const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV']);
 async function createLock(fs: FsPromises, path: string, me: LockInfo): Promise<boolean> {
   const link = (fs as Partial<Pick<FsPromises, 'link'>>).link; // a wrapper may leave it out
   if (typeof link !== 'function') return createInPlace(fs, path, me);
-  const tmp = `${path}.new-${randomBytes(6).toString('hex')}`;
+  const tmp = `${path}.new-${nodeCrypto().randomBytes(6).toString('hex')}`;
   await createInPlace(fs, tmp, me, path);
   try {
     await link.call(fs, tmp, path);
@@ -204,7 +204,7 @@ function isStale(seen: Seen, host: string, now: number): boolean {
  * its lock is renamed back. True when the stale lock was removed here.
  */
 async function takeOver(fs: FsPromises, path: string, seen: Seen): Promise<boolean> {
-  const aside = `${path}.stale-${randomBytes(6).toString('hex')}`;
+  const aside = `${path}.stale-${nodeCrypto().randomBytes(6).toString('hex')}`;
   try {
     await fs.rename(path, aside);
   } catch (e) {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../nodeCrypto.js';
 import type { WorkList } from './workList.js';
 
 /**
@@ -7,7 +7,7 @@ import type { WorkList } from './workList.js';
  * form (`tree-v1`, text lines) never matches: the first commit after an upgrade builds its trees once.
  */
 export function digestOf(list: WorkList): string {
-  const h = createHash('sha256').update('tree-v2\n');
+  const h = nodeCrypto().createHash('sha256').update('tree-v2\n');
   list.hashTreeColumns(h);
   return h.digest('hex');
 }

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import zlib from 'node:zlib';
+import { zlib } from './builtins.js';
 import { CompressionError } from '../errors.js';
 
 /**
@@ -55,14 +55,14 @@ export interface Zstd {
 }
 
 /** node:zlib with the zstd functions of Node 22.15+ (not in @types/node 20, which this project builds with) */
-const nodeZlib = zlib as typeof zlib & {
+const nodeZlib = (): ReturnType<typeof zlib> & {
   zstdCompressSync?(b: Uint8Array, o: object): Buffer;
   zstdDecompressSync?(b: Uint8Array, o: object): Buffer;
-};
+} => zlib();
 
 /** Which implementation loadZstd() gives on this runtime: 'native' (node:zlib) or 'wasm' (zstd-codec). */
 export function zstdKind(env: NodeJS.ProcessEnv = process.env): 'native' | 'wasm' {
-  return typeof nodeZlib.zstdCompressSync === 'function' && env.VAULT_ZSTD !== 'wasm' ? 'native' : 'wasm';
+  return typeof nodeZlib().zstdCompressSync === 'function' && env.VAULT_ZSTD !== 'wasm' ? 'native' : 'wasm';
 }
 
 export function loadZstd(kind = zstdKind()): Promise<Zstd> {
@@ -79,10 +79,10 @@ let wasmReady: Promise<Zstd> | undefined;
  * allocating (and page-faulting) a context per chunk; where that is not possible, node's one-shot functions.
  */
 export function nativeZstd(): Zstd {
-  const compress = nodeZlib.zstdCompressSync;
-  const decompress = nodeZlib.zstdDecompressSync;
+  const compress = nodeZlib().zstdCompressSync;
+  const decompress = nodeZlib().zstdDecompressSync;
   if (!compress || !decompress) throw new CompressionError('initialisation', 'this Node.js has no zstd in node:zlib');
-  const LEVEL = (zlib.constants as Record<string, number>).ZSTD_c_compressionLevel!;
+  const LEVEL = (zlib().constants as Record<string, number>).ZSTD_c_compressionLevel!;
   const reused = reusableContexts();
   const compressView = (data: Uint8Array, level: number): Uint8Array => {
     if (data.length > MAX_INPUT)
@@ -156,9 +156,9 @@ interface Contexts {
  * checked to exist and to give frames that node's public functions read back (and read theirs), else null.
  */
 function reusableContexts(): Contexts | null {
-  const C = zlib.constants as Record<string, number>;
-  const Compress = (zlib as unknown as Record<string, new (o?: object) => ZlibInternals>).ZstdCompress;
-  const Decompress = (zlib as unknown as Record<string, new (o?: object) => ZlibInternals>).ZstdDecompress;
+  const C = zlib().constants as Record<string, number>;
+  const Compress = (zlib() as unknown as Record<string, new (o?: object) => ZlibInternals>).ZstdCompress;
+  const Decompress = (zlib() as unknown as Record<string, new (o?: object) => ZlibInternals>).ZstdDecompress;
   const END = C.ZSTD_e_end;
   if (!Compress || !Decompress || END === undefined) return null;
   const LEVEL = C.ZSTD_c_compressionLevel!;
@@ -273,8 +273,8 @@ function selfTest(ctx: Contexts): boolean {
   // the frame header must give the content size (the wasm build of Node 20 insists): single segment or an FCS field
   const descriptor = ours[4]!;
   if (!(descriptor & 0x20) && descriptor >> 6 === 0) return false;
-  if (!nodeZlib.zstdDecompressSync!(ours, {}).equals(data)) return false;
-  const theirs = nodeZlib.zstdCompressSync!(data, { pledgedSrcSize: data.length });
+  if (!nodeZlib().zstdDecompressSync!(ours, {}).equals(data)) return false;
+  const theirs = nodeZlib().zstdCompressSync!(data, { pledgedSrcSize: data.length });
   return Buffer.from(ctx.decompressInto(theirs, Buffer.alloc(data.length))).equals(data);
 }
 

@@ -3,7 +3,7 @@
  * it is not the vault store (nor holds it where the snapshot would write), and
  * whether it tells names apart that differ only in case or Unicode normalisation.
  */
-import { randomBytes } from 'node:crypto';
+import { nodeCrypto } from '../nodeCrypto.js';
 import { posix } from 'node:path';
 import type { Stats } from 'node:fs';
 import { TargetInVaultError, fsError } from '../errors.js';
@@ -87,7 +87,7 @@ export async function storeInTarget(fs: FsPromises, target: string, vaultDir: st
  * cannot be made, the folder is taken to fold both (colliding names are refused).
  */
 export async function probeNameFolding(fs: FsPromises, dir: string): Promise<NameFolding> {
-  const name = `.vault-probe-${randomBytes(4).toString('hex')}-\u00e9`;
+  const name = `.vault-probe-${nodeCrypto().randomBytes(4).toString('hex')}-\u00e9`;
   const probe = posix.join(dir, name);
   try {
     const fh = await fs.open(probe, 'wx', 0o600);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../../nodeCrypto.js';
 import ignore from 'ignore';
 import type { ObjectId } from '../../objects/types.js';
 import type { FlatEntry } from '../../plumbing/trees.js';
@@ -54,7 +54,7 @@ export function bundleMatchers(bundles: Readonly<Record<string, BundleDecl>>): M
 }
 
 export function contentHash(entries: readonly FlatEntry[]): string {
-  const h = createHash('sha256');
+  const h = nodeCrypto().createHash('sha256');
   for (const e of [...entries].sort((a, b) => byCodeUnits(a.path, b.path))) h.update(`${e.path}\0${e.id}\n`);
   return h.digest('hex');
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../../nodeCrypto.js';
 import { MalformedObjectError, UsageError, fsError } from '../../errors.js';
 import { hashObject } from '../../objects/hashObject.js';
 import { decodeSnapshot, encodeSnapshot } from '../../objects/snapshot.js';
@@ -62,7 +62,7 @@ export interface StoredRecord<T> {
 
 /** A short stable id for a record: the first 12 hex digits of SHA-256 over its identifying JSON. */
 export function recordId(identity: unknown): string {
-  return createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 12);
+  return nodeCrypto().createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 12);
 }
 
 /** Why a path cannot name a record's file (null when it can): each part must be a name a tree may hold. */

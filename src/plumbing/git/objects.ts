@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../../nodeCrypto.js';
 import { CorruptObjectError } from '../../errors.js';
 
 /** Git's object kinds that Vault writes (no annotated tags). */
@@ -15,7 +15,7 @@ export function gitHeader(type: GitType, length: number): Buffer {
 }
 
 export function gitOid(type: GitType, body: Uint8Array): GitOid {
-  return createHash('sha1').update(gitHeader(type, body.length)).update(body).digest('hex');
+  return nodeCrypto().createHash('sha1').update(gitHeader(type, body.length)).update(body).digest('hex');
 }
 
 export type GitMode = '100644' | '100755' | '120000' | '40000';

@@ -1,4 +1,5 @@
-import { createHash, type Hash } from 'node:crypto';
+import { nodeCrypto } from '../../nodeCrypto.js';
+import type { Hash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { deflate, deflateSync } from 'node:zlib';
 import type { GitType } from './objects.js';
@@ -46,7 +47,7 @@ const TYPE_NUM: Record<GitType, number> = { commit: 1, tree: 2, blob: 3 };
  * order they were added.
  */
 export class PackStreamWriter {
-  private readonly hash: Hash = createHash('sha1');
+  private readonly hash: Hash = nodeCrypto().createHash('sha1');
   private written = 0;
   private readonly pending: { head: Buffer; data: Buffer | Promise<Buffer>; size: number }[] = [];
   private pendingBytes = 0;

@@ -1,4 +1,5 @@
-import { createHash, type Hash } from 'node:crypto';
+import { nodeCrypto } from '../../nodeCrypto.js';
+import type { Hash } from 'node:crypto';
 import { createInflate, inflateSync } from 'node:zlib';
 import { CorruptObjectError } from '../../errors.js';
 import { readFully, type FileHandle, type FsPromises } from '../fs.js';
@@ -120,7 +121,7 @@ export class PackFileReader {
     const size = (await this.fh.stat()).size;
     if (size < 32) throw this.bad('pack too short');
     // the trailer: SHA-1 of everything before it
-    const h = createHash('sha1');
+    const h = nodeCrypto().createHash('sha1');
     for (let pos = 0; pos < size - 20; pos += 1 << 20)
       h.update(await this.readAt(pos, Math.min(1 << 20, size - 20 - pos)));
     if (!h.digest().equals(await this.readAt(size - 20, 20)))
@@ -188,7 +189,7 @@ export class PackFileReader {
     if (of.type !== undefined && rawSize > INFLATE_WHOLE_MAX) {
       const { type } = of;
       this.count(rawSize);
-      const hash = createHash('sha1').update(`${type} ${rawSize}\0`);
+      const hash = nodeCrypto().createHash('sha1').update(`${type} ${rawSize}\0`);
       const consumed = await this.inflateStreaming(dataStart, rawSize, end, (piece) => void hash.update(piece));
       this.index(pos, hash, { type, dataStart, dataEnd: dataStart + consumed, rawSize, size: rawSize });
       return dataStart + consumed;
@@ -207,7 +208,7 @@ export class PackFileReader {
     }
     this.count(body.length);
     const entry = { type, dataStart, dataEnd: dataStart + consumed, rawSize, size: body.length, base };
-    this.index(pos, createHash('sha1').update(`${type} ${body.length}\0`).update(body), entry);
+    this.index(pos, nodeCrypto().createHash('sha1').update(`${type} ${body.length}\0`).update(body), entry);
     this.remember(pos, type, body);
     return dataStart + consumed;
   }

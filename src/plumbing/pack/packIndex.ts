@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { nodeCrypto } from '../../nodeCrypto.js';
 import { MalformedObjectError, fsError } from '../../errors.js';
+import { zlib } from '../builtins.js';
 import { TYPE_CODE, typeFromCode, type ObjectType } from '../../objects/types.js';
 import { joinPath, writeFileAtomic, type FsPromises } from '../fs.js';
 
@@ -37,7 +37,7 @@ export function encodePackIndex(entries: readonly PackEntry[]): Buffer {
 
 /** The stored form of an index body (as sorted() makes it): raw-deflated behind IDX_DEFLATED. */
 export function storedPackIndex(idx: RawPackIndex): Buffer {
-  return Buffer.concat([Buffer.from(IDX_DEFLATED, 'latin1'), deflateRawSync(idx.buf, { level: 6 })]);
+  return Buffer.concat([Buffer.from(IDX_DEFLATED, 'latin1'), zlib().deflateRawSync(idx.buf, { level: 6 })]);
 }
 
 /**
@@ -80,7 +80,7 @@ export class PackIndexRows {
     buf.writeUInt32BE(n, 8);
     for (let i = 0; i < n; i++) rows.copy(buf, 12 + i * ENTRY, order[i]! * ENTRY, order[i]! * ENTRY + ENTRY);
     const end = 12 + n * ENTRY;
-    createHash('sha256').update(buf.subarray(0, end)).digest().copy(buf, end);
+    nodeCrypto().createHash('sha256').update(buf.subarray(0, end)).digest().copy(buf, end);
     return { buf, count: n, sorted: true };
   }
 }
@@ -128,7 +128,7 @@ export function inflatePackIndex(stored: Buffer, name: string): RawPackIndex {
   let buf = stored;
   if (stored.length >= 8 && stored.toString('latin1', 0, 8) === IDX_DEFLATED) {
     try {
-      buf = inflateRawSync(stored.subarray(8));
+      buf = zlib().inflateRawSync(stored.subarray(8));
     } catch (e) {
       throw new MalformedObjectError('pack index', `cannot inflate (${(e as Error).message})`, name);
     }
@@ -139,7 +139,7 @@ export function inflatePackIndex(stored: Buffer, name: string): RawPackIndex {
   const end = 12 + count * ENTRY;
   if (buf.length !== end + 32)
     throw new MalformedObjectError('pack index', `length ${buf.length} does not fit ${count} entries`, name);
-  const sum = createHash('sha256').update(buf.subarray(0, end)).digest();
+  const sum = nodeCrypto().createHash('sha256').update(buf.subarray(0, end)).digest();
   if (!sum.equals(buf.subarray(end))) throw new MalformedObjectError('pack index', 'checksum mismatch', name);
   let sorted = true;
   for (let i = 0, o = PACK_INDEX_START; i < count; i++, o += ENTRY) {

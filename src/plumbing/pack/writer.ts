@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { nodeCrypto } from '../../nodeCrypto.js';
 import { fsError } from '../../errors.js';
 import type { ObjectId } from '../../objects/types.js';
 import { fsyncDir, joinPath, writeAll, type FileHandle, type FsPromises } from '../fs.js';
@@ -50,7 +50,7 @@ export class PackWriter {
   /** Start a pack in folder `dir` (created if missing). */
   static async create(fs: FsPromises, dir: string): Promise<PackWriter> {
     await fs.mkdir(dir, { recursive: true });
-    const tmp = joinPath(dir, `tmp-${randomBytes(8).toString('hex')}.pack`);
+    const tmp = joinPath(dir, `tmp-${nodeCrypto().randomBytes(8).toString('hex')}.pack`);
     const fh = await fs.open(tmp, 'wx', 0o444).catch((e) => {
       throw fsError(e, 'create', tmp);
     });
@@ -109,7 +109,7 @@ export class PackWriter {
       await this.fs.unlink(this.tmp).catch(() => {});
       throw fsError(e, 'sync', this.tmp);
     }
-    const name = `pack-${randomBytes(16).toString('hex')}`;
+    const name = `pack-${nodeCrypto().randomBytes(16).toString('hex')}`;
     const packPath = joinPath(this.dir, `${name}.pack`);
     try {
       await this.fs.rename(this.tmp, packPath);

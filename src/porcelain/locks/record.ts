@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../../nodeCrypto.js';
 import { UnsafePathError } from '../../errors.js';
 import {
   encodeGitCommit,
@@ -65,7 +65,7 @@ export function normalizeLockPath(path: string): string {
 }
 
 export function lockRefOf(path: string): string {
-  return `${LOCK_PREFIX}${createHash('sha256').update(path, 'utf8').digest('hex')}`;
+  return `${LOCK_PREFIX}${nodeCrypto().createHash('sha256').update(path, 'utf8').digest('hex')}`;
 }
 
 export function breakRefOf(lockCommit: GitOid): string {

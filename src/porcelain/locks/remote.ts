@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { nodeCrypto } from '../../nodeCrypto.js';
 import { joinPath, writeAll } from '../../plumbing/fs.js';
 import { RemoteAuthError, RemoteProtocolError } from '../../plumbing/git/errors.js';
 import { RemoteAuth } from '../../plumbing/git/credentials.js';
@@ -120,7 +120,7 @@ export async function readRecordFiles(
   if (!wants.length) return out;
   const dir = joinPath(vault.vaultDir, 'git');
   await vault.fs.mkdir(dir, { recursive: true });
-  const path = joinPath(dir, `locks-${randomBytes(8).toString('hex')}.pack`);
+  const path = joinPath(dir, `locks-${nodeCrypto().randomBytes(8).toString('hex')}.pack`);
   const fh = await vault.fs.open(path, 'wx');
   let pack: PackFileReader | null = null;
   try {

@@ -3,7 +3,7 @@
  * merge of PSD, glTF, OBJ, .tscn...) gets the first try, then text files are merged line by line;
  * what is left is a conflict (text with markers, or a binary file whose two versions are both kept).
  */
-import { randomBytes } from 'node:crypto';
+import { nodeCrypto } from '../../nodeCrypto.js';
 import type { EntryKind, ObjectId } from '../../objects/types.js';
 import { chunkerFromConfig, planFile } from '../../plumbing/chunkers/index.js';
 import { joinPath } from '../../plumbing/fs.js';
@@ -130,7 +130,7 @@ export async function storeBytes(
   data: Uint8Array,
   kind: EntryKind,
 ): Promise<FlatEntry> {
-  const tmp = joinPath(vault.vaultDir, `merge-${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = joinPath(vault.vaultDir, `merge-${process.pid}-${nodeCrypto().randomBytes(6).toString('hex')}.tmp`);
   const chunker = chunkerFromConfig(vault.config.chunker);
   await vault.fs.writeFile(tmp, data);
   try {

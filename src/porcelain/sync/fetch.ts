@@ -8,7 +8,7 @@ import { RemoteAuth } from '../../plumbing/git/credentials.js';
 import { authHeader, isoHttpClient, repoUrl, type Credentials } from '../../plumbing/git/http.js';
 import { PackFileReader } from '../../plumbing/git/packReader.js';
 import { fetchPack, type Deepen, type ShallowUpdate } from '../../plumbing/git/uploadPack.js';
-import { randomBytes } from 'node:crypto';
+import { nodeCrypto } from '../../nodeCrypto.js';
 import type { GitOid } from '../../plumbing/git/objects.js';
 import { acquireLock } from '../../plumbing/lock.js';
 import { flattenTree } from '../../plumbing/trees.js';
@@ -163,7 +163,7 @@ export async function fetch(opts: FetchOptions): Promise<FetchResult> {
   let update: ShallowUpdate = { shallow: [], unshallow: [] };
   if (wants.length) {
     await fs.mkdir(gitdir, { recursive: true });
-    packPath = joinPath(gitdir, `incoming-${randomBytes(8).toString('hex')}.pack`);
+    packPath = joinPath(gitdir, `incoming-${nodeCrypto().randomBytes(8).toString('hex')}.pack`);
     const fh = await fs.open(packPath, 'wx');
     let received = 0;
     try {

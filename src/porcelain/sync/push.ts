@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { nodeCrypto } from '../../nodeCrypto.js';
 import { decodeSnapshot } from '../../objects/snapshot.js';
 import type { ObjectId } from '../../objects/types.js';
 import { RemoteProtocolError } from '../../plumbing/git/errors.js';
@@ -93,7 +93,7 @@ export async function push(opts: PushOptions): Promise<PushResult> {
   const known = await state.loadKnown(name);
   const rstate = await state.loadRemoteState(name);
   if (adv.refs.size === 0 || opts.resend) known.clear(); // an empty (or recreated) repository holds nothing we sent before
-  rstate.uploadRef ??= `refs/vault/upload/${randomBytes(6).toString('hex')}`;
+  rstate.uploadRef ??= `refs/vault/upload/${nodeCrypto().randomBytes(6).toString('hex')}`;
 
   // what the remote holds already: objects of advertised commits we know
   for (const oid of adv.refs.values()) {

@@ -27,7 +27,7 @@
  * written by @gltf-transform/extensions, so they survive; a file with
  * compressed geometry (Draco, meshopt) is refused.
  */
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../../../nodeCrypto.js';
 import {
   type Document,
   PropertyType,
@@ -392,7 +392,7 @@ async function restore(opts: RestoreInput): Promise<FormatRestore> {
 }
 
 function digest(parts: unknown[]): string {
-  const h = createHash('sha256');
+  const h = nodeCrypto().createHash('sha256');
   for (const p of parts) {
     if (ArrayBuffer.isView(p)) h.update(new Uint8Array(p.buffer, p.byteOffset, p.byteLength));
     else h.update(JSON.stringify(p) ?? 'undefined');

@@ -12,7 +12,7 @@
  */
 import { ElementFormatError } from './errors.js';
 import { pickElement, siblingNamer } from './match.js';
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../../../nodeCrypto.js';
 import type {
   ElementFormat,
   ElementInfo,
@@ -253,7 +253,7 @@ function blockSig(p: Parsed, b: Block): string {
     if (!l.refs) return l.index ? '' : l.text.trim();
     return `${l.key} ${l.refs.map((r) => VKINDS.map((k) => (r[k] ? table[k][r[k] - 1] : '')).join('|')).join(' ')}`;
   });
-  return createHash('sha256').update(lines.filter(Boolean).join('\n')).digest('hex');
+  return nodeCrypto().createHash('sha256').update(lines.filter(Boolean).join('\n')).digest('hex');
 }
 
 function fingerprint(bytes: Uint8Array, side: Side): Fingerprint {

@@ -12,7 +12,7 @@
  * as having no real merged data, so Photoshop re-renders it from the layers.
  * The old embedded thumbnail is dropped (it would show the previous picture).
  */
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../../../nodeCrypto.js';
 import { initializeCanvas, readPsd, writePsd, type Layer, type Psd } from 'ag-psd';
 import { compositePsd } from '../formats/psdComposite.js';
 import { ElementFileTooLargeError, ElementFormatError } from './errors.js';
@@ -283,7 +283,7 @@ function written(psd: Psd, path: string): Uint8Array {
 
 /** A digest of what a layer is (its properties and pixels), without its children. */
 function layerSig(l: Layer): string {
-  const h = createHash('sha256');
+  const h = nodeCrypto().createHash('sha256');
   const { children: _c, imageData, mask, canvas: _cv, ...props } = l;
   const { imageData: maskPixels, canvas: _mc, ...maskProps } = mask ?? {};
   h.update(JSON.stringify({ props, maskProps, group: Array.isArray(l.children) }));
