@@ -138,14 +138,16 @@ export function isDotGit(name: string): boolean {
 }
 
 /**
- * Whether the first character alone rules out every name checked here, so that the common name costs no
- * conversion: each starts with `.` (HFS+ may put ignorable code points, all at or above U+200C, before it) or,
- * as an NTFS short name, with the first letter of `git` or of a file below (g, m) in either case, or with
- * the `~` of a fall-back short name (`~1`).
+ * Whether the name is none checked here, told without converting it (most names): each starts with `.` (HFS+
+ * may put ignorable code points, all at or above U+200C, before it) or is an NTFS short name, which starts with
+ * the first letter of `git` or of a file below (g, m) in either case, or with the `~` of a fall-back short name
+ * (`~1`), and holds a `~` in any case.
  */
 function cannotBeGitName(name: string): boolean {
   const c = lower(name.charCodeAt(0));
-  return c !== DOT && c !== 0x67 && c !== 0x6d && c !== TILDE && c < 0x200c;
+  if (c === DOT || c >= 0x200c) return false;
+  // every NTFS short name has a `~`: without one, a name that does not start with `.` is none of these
+  return (c !== 0x67 && c !== 0x6d && c !== TILDE) || !name.includes('~');
 }
 
 /** Files git reads from the working folder and refuses as symlinks, with git's NTFS short-name prefixes. */
