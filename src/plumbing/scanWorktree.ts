@@ -30,6 +30,16 @@ export interface ScanOptions {
    * promise returned is awaited before the scan goes on (the cache reads its next piece).
    */
   onFile?: (list: WorkList, row: number, path: string) => void | Promise<void>;
+  /**
+   * The stat cache's folder records (StatCursor.folder and child), asked in walk order in step with onFile: a
+   * folder they vouch for (its stat data as when it was listed) is not listed again, its names are theirs (as
+   * git's untracked cache). A folder in which something was left out or not recorded is marked (WorkList.listOpen)
+   * so that its record says to list it.
+   */
+  cached?: {
+    folder(path: string, st: StatInfo, ctimeMs: number): boolean | Promise<boolean>;
+    child(path: string): string | null | undefined | Promise<string | null | undefined>;
+  };
 }
 
 /**
@@ -100,8 +110,106 @@ export async function scanWorktree(opts: ScanOptions): Promise<WorkList> {
     if (sync && paths.every((p) => typeof p === 'string')) return paths.map((p) => statOne(p as string));
     return Promise.all(paths.map((p) => (fs.lstat(p) as Promise<Stat>).catch((e) => statFailed(e, p))));
   };
-  /** false when the folder could not be listed (vanished or unreadable: reported) */
-  const walk = async (rel: string, row: number): Promise<boolean> => {
+  /** a folder whose names the stat cache must not give next time (see StatCache's folder records) */
+  const open = (row: number): void => {
+    if (row >= 0) out.setListOpen(row);
+  };
+  /**
+   * One name of the folder at row `row` (`prefix`: its path and a slash), with its lstat: reported, left out or
+   * added (a folder walked); a promise when it must be waited for.
+   */
+  const visit = (
+    row: number,
+    prefix: string,
+    name: string,
+    raw: Buffer | undefined,
+    st: Stat | null | 'unreadable',
+  ): void | Promise<void> => {
+    const path = prefix + name;
+    if (name.length === 4 && name.toLowerCase() === '.git') {
+      opts.onGitFolder?.(path);
+      return open(row);
+    }
+    if (!st) {
+      opts.onSkip?.(path, 'vanished', 'vanished');
+      return open(row);
+    }
+    if (st === 'unreadable') {
+      if (!ignore.ignored(path, false) && !ignore.ignored(path, true))
+        opts.onSkip?.(path, 'unreadable: permission denied', 'unreadable');
+      return open(row);
+    }
+    const dir = st.isDirectory();
+    if (ignore.ignored(path, dir)) return;
+    // a name no tree may hold (a backslash, say) is reported and left out, not allowed to fail the whole commit
+    const bad = badName(name, raw, st.isSymbolicLink() ? 'symlink' : undefined);
+    if (bad) {
+      opts.onSkip?.(path, bad.reason, bad.kind);
+      return open(row);
+    }
+    const info: StatInfo = {
+      size: Number(st.size),
+      mtimeMs: Number(st.mtimeMs),
+      ino: Number(st.ino),
+      mode: Number(st.mode),
+    };
+    if (dir) {
+      const r = out.add(row, name, 'dir', info);
+      out.setCtime(r, Number(st.ctimeMs));
+      return walk(path, r, info).then((listed) => {
+        if (listed) return;
+        out.pop(); // not even as an empty folder
+        open(row);
+      });
+    }
+    if (st.isSymbolicLink()) {
+      const r = out.add(row, name, 'symlink', info);
+      return opts.onFile?.(out, r, path);
+    }
+    if (st.isFile()) {
+      const r = out.add(row, name, info.mode & 0o111 ? 'exec' : 'file', info);
+      return opts.onFile?.(out, r, path);
+    }
+    opts.onSkip?.(path, 'not a regular file, symlink or folder', 'special');
+    return open(row);
+  };
+  /**
+   * The names of a folder the stat cache vouches for (see ScanOptions.cached), each visited as it is given;
+   * false when the cache could not give them all: `after` then holds the last name visited (or null).
+   */
+  const fromCache = async (rel: string, row: number, after: { last: string | null }): Promise<boolean> => {
+    const cached = opts.cached!;
+    const prefix = `${rel}/`;
+    const abs = diskPath(workTree, rel);
+    const absPrefix = sync && typeof abs === 'string' ? `${abs}/` : null;
+    for (;;) {
+      let name = cached.child(rel);
+      if (name !== null && typeof name === 'object') name = await name;
+      if (name === null) return true;
+      if (name === undefined) return false;
+      after.last = name;
+      const st = absPrefix
+        ? statOne(absPrefix + name)
+        : (await statAll([typeof abs === 'string' ? `${abs}/${name}` : diskPath(workTree, prefix + name)]))[0]!;
+      const p = visit(row, prefix, name, undefined, st);
+      if (p) await p;
+    }
+  };
+  /**
+   * List a folder and visit its names (`st`: its stat data, for the stat cache); false when it could not be
+   * listed (vanished or unreadable: reported).
+   */
+  const walk = async (rel: string, row: number, st: StatInfo | null): Promise<boolean> => {
+    let after: { last: string | null } | null = null;
+    if (st && opts.cached) {
+      let vouched = opts.cached.folder(rel, st, out.ctimeMs(row));
+      if (typeof vouched !== 'boolean') vouched = await vouched;
+      if (vouched) {
+        after = { last: null };
+        if (await fromCache(rel, row, after)) return true;
+        // the cache could not give every name: the rest are listed (a cache cut short or out of order)
+      }
+    }
     const abs = diskPath(workTree, rel);
     let listing: Listing;
     try {
@@ -116,8 +224,15 @@ export async function scanWorktree(opts: ScanOptions): Promise<WorkList> {
       opts.onSkip?.(rel, 'unreadable: permission denied', 'unreadable');
       return false;
     }
-    const { names, bytes } = listing;
+    const { bytes } = listing;
+    let { names } = listing;
     names.sort(); // UTF-16 code unit order, as compareWalkOrder within one folder
+    if (after?.last != null) {
+      const last = after.last;
+      names = names.filter((n) => n > last);
+    }
+    // names that are not UTF-8 are recorded escaped: the cache does not give them back (the folder is listed)
+    if (bytes) open(row);
     const prefix = rel ? `${rel}/` : '';
     // synchronous lstat, one name at a time, where it can be (node's fs, names that are UTF-8); else all at once
     const absPrefix = sync && typeof abs === 'string' && !bytes ? `${abs}/` : null;
@@ -130,53 +245,12 @@ export async function scanWorktree(opts: ScanOptions): Promise<WorkList> {
         );
     for (let i = 0; i < names.length; i++) {
       const name = names[i]!;
-      const path = prefix + name;
-      const st = absPrefix ? statOne(absPrefix + name) : stats![i];
-      if (name.length === 4 && name.toLowerCase() === '.git') {
-        opts.onGitFolder?.(path);
-        continue;
-      }
-      if (!st) {
-        opts.onSkip?.(path, 'vanished', 'vanished');
-        continue;
-      }
-      if (st === 'unreadable') {
-        if (!ignore.ignored(path, false) && !ignore.ignored(path, true))
-          opts.onSkip?.(path, 'unreadable: permission denied', 'unreadable');
-        continue;
-      }
-      const dir = st.isDirectory();
-      if (ignore.ignored(path, dir)) continue;
-      // a name no tree may hold (a backslash, say) is reported and left out, not allowed to fail the whole commit
-      const bad = badName(name, bytes?.get(name), st.isSymbolicLink() ? 'symlink' : undefined);
-      if (bad) {
-        opts.onSkip?.(path, bad.reason, bad.kind);
-        continue;
-      }
-      const info: StatInfo = {
-        size: Number(st.size),
-        mtimeMs: Number(st.mtimeMs),
-        ino: Number(st.ino),
-        mode: Number(st.mode),
-      };
-      if (dir) {
-        const r = out.add(row, name, 'dir', info);
-        if (!(await walk(path, r))) out.pop(); // not even as an empty folder
-      } else if (st.isSymbolicLink()) {
-        const r = out.add(row, name, 'symlink', info);
-        const p = opts.onFile?.(out, r, path);
-        if (p) await p;
-      } else if (st.isFile()) {
-        const r = out.add(row, name, info.mode & 0o111 ? 'exec' : 'file', info);
-        const p = opts.onFile?.(out, r, path);
-        if (p) await p;
-      } else {
-        opts.onSkip?.(path, 'not a regular file, symlink or folder', 'special');
-      }
+      const p = visit(row, prefix, name, bytes?.get(name), absPrefix ? statOne(absPrefix + name) : stats![i]!);
+      if (p) await p;
     }
     return true;
   };
-  await walk('', -1);
+  await walk('', -1, null);
   out.trim();
   return out;
 }

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
-import { inflateRawSync } from 'node:zlib';
+import { nodeCrypto } from '../nodeCrypto.js';
 import { fsError } from '../errors.js';
+import { zlib } from './builtins.js';
 import type { EntryObj, ObjectId } from '../objects/types.js';
 import { isNotFound, readFully, writeFileAtomic, type FileHandle, type FsPromises } from './fs.js';
 import type { ObjectDatabase } from './ObjectDatabase.js';
@@ -13,9 +13,17 @@ import type { StatInfo, WorkList } from './workList.js';
  * mtime, inode and mode still match is not read again.
  *
  * On disk (binary, as git's index):
- *   "VSC3" | u32 count | u8 flags | [tree digest, tree id] | [head snapshot, head tree] |
- *            count x (u16 shared prefix (UTF-16 units) | u16 suffix length (bytes) | suffix (UTF-8) |
+ *   "VSC4" | u32 count | u8 flags | [tree digest, tree id] | [head snapshot, head tree] |
+ *            [ignore rules digest (32), u32 folders] |
+ *            (count + folders) x (u16 shared prefix (UTF-16 units) | u16 suffix length (bytes) | suffix (UTF-8) |
  *            f64 size | f64 mtimeMs | f64 ino | u32 mode | u8 obj | id (32)) | SHA-256 of everything before it (32)
+ * `count` records are files and symlinks (obj 1 blob, 2 chunk list); `folders` records are folders (obj 3: its
+ * names as listed then are its records, 4: list it), among them in walk order, each before what it holds, with
+ * its stat data and, where an id would be, f64 ctimeMs (chmod, chown and ACL changes move it) and zeros: like
+ * git's untracked cache, a folder whose stat data still match (its mtime moves
+ * when a name is added, removed or renamed in it) and that was listed under the same ignore rules is not listed
+ * again: its names are the records under it (scanWorktree's `cached`). "VSC3" (read still) is the same without
+ * folders; "VSC4" is unknown to the Vaults before it, which drop it and read every file once.
  * "VSC2" (read, no longer written) is the same with everything between the magic and the checksum in raw
  * deflate: ids do not compress, so it saved a third of the size for an inflate on every command (2 ms of an
  * unchanged commit's ~150 at 7k files) and a deflate on every save. Entries are written in walk order
@@ -52,6 +60,12 @@ export class StatCache {
   /** the records (see the format above), in walk order */
   private base: Buffer = EMPTY;
   private baseCount = 0;
+  /** folder records among the records (see the format above) */
+  private folderCount = 0;
+  /** the digest of the ignore rules the folder records were listed under (see useRules) */
+  private listedUnder: string | null = null;
+  /** the digest of the ignore rules to write (the scan's; see useRules) */
+  private rules: string | null = null;
   /** entries set since load (restore, lock modes, tests), over `base` */
   private readonly overlay = new Map<string, CacheEntry>();
   /** path -> record offset in `base`, built for lookups out of walk order */
@@ -145,7 +159,10 @@ export class StatCache {
         return c;
       }
       const buf = Buffer.allocUnsafe(piece);
-      if ((await readFully(fh, buf, 0, 4, 0)) < 4 || !buf.subarray(0, 4).equals(MAGIC)) {
+      if (
+        (await readFully(fh, buf, 0, 4, 0)) < 4 ||
+        !(buf.subarray(0, 4).equals(MAGIC) || buf.subarray(0, 4).equals(MAGIC_V3))
+      ) {
         // the deflated (or an unknown) format: read whole, as load does
         await fh.close();
         kept = true;
@@ -153,7 +170,7 @@ export class StatCache {
       }
       try {
         const bodyEnd = st.size - SUM;
-        const h = createHash('sha256');
+        const h = nodeCrypto().createHash('sha256');
         let head: Buffer = EMPTY;
         for (let pos = 0; pos < bodyEnd;) {
           const n = Math.min(piece, bodyEnd - pos);
@@ -166,7 +183,6 @@ export class StatCache {
         if ((await readFully(fh, sum, 0, SUM, bodyEnd)) < SUM) throw new Error('truncated');
         if (!h.digest().equals(sum)) throw new Error('checksum mismatch');
         const start = 4 + readHeader(c, head);
-        c.baseCount = head.readUInt32LE(0);
         c.window = c.reader = new RecordWindow(path, fh, start, bodyEnd, buf);
         c.stamp = st.mtimeMs;
         kept = true;
@@ -192,7 +208,8 @@ export class StatCache {
   /** A damaged cache only costs re-hashing (every file is read); the next save replaces it. */
   private drop(e: unknown): void {
     this.base = EMPTY;
-    this.baseCount = 0;
+    this.baseCount = this.folderCount = 0;
+    this.listedUnder = null;
     this.tree = this.head = undefined;
     this.dropped = (e as Error).message;
     this.dirty = true;
@@ -202,6 +219,28 @@ export class StatCache {
   private whole(): void {
     if (this.reader)
       throw new Error('the stat cache was opened for one scan (StatCache.open): load it whole to look entries up');
+  }
+
+  /** How many records the base holds: entries and folders. */
+  get recordCount(): number {
+    return this.baseCount + this.folderCount;
+  }
+
+  /** The header's counts and the rules the folders were listed under (see the format above). */
+  takeHeader(count: number, folders: number, listedUnder: string | null): void {
+    this.baseCount = count;
+    this.folderCount = folders;
+    this.listedUnder = listedUnder;
+  }
+
+  /**
+   * The ignore rules of the scan (their digest: IgnoreRules.digest). Folder records listed under other rules do
+   * not vouch for a folder's names (a name ignored then may not be now), and the cache is written again with
+   * folders listed under these.
+   */
+  useRules(digest: string): void {
+    this.rules = digest;
+    if (digest !== this.listedUnder) this.dirty = true;
   }
 
   /** How many entries the cache holds. */
@@ -224,7 +263,7 @@ export class StatCache {
         if (l.hasId(i) && !l.gone(i)) out.set(l.path(i), { ...l.stat(i), obj: l.obj(i) as EntryObj, id: l.id(i) });
       return out;
     }
-    forEachRecord(this.base, this.baseCount, (p, o) => out.set(p, entryAt(this.base, o)));
+    forEachRecord(this.base, this.recordCount, (p, o) => out.set(p, entryAt(this.base, o)));
     for (const [p, e] of this.overlay) out.set(p, e);
     return out;
   }
@@ -243,7 +282,7 @@ export class StatCache {
     this.whole();
     if (!this.index) {
       const index = new Map<string, number>();
-      forEachRecord(this.base, this.baseCount, (p, o) => index.set(p, o));
+      forEachRecord(this.base, this.recordCount, (p, o) => index.set(p, o));
       this.index = index;
     }
     return this.index;
@@ -278,6 +317,8 @@ export class StatCache {
    * folded in first. A cache opened for one scan (see open) reads its records
    * as the pass goes: `find` then answers with a promise when it had to read
    * (once a piece), and a record's offset holds until the next `find`.
+   * `folder` and `child` give a folder's names from its records (see the
+   * format above), asked in the same walk order.
    */
   cursor(): StatCursor {
     const streamed = this.window;
@@ -286,7 +327,7 @@ export class StatCache {
     if (streamed) this.window = null;
     else this.compact();
     const w: RecordWindow = streamed ?? RecordWindow.of(this.base);
-    let left = this.baseCount;
+    let left = this.recordCount;
     let prev: string | null = null;
     let cur: string | null = null;
     let curOff = -1;
@@ -296,9 +337,16 @@ export class StatCache {
     let need = 0;
     /** set once the records are found out of walk order: every path is then looked up in an index */
     let byPath: Map<string, number> | null = this.unsorted ? this.recordIndex() : null;
-    const stop = (): void => {
+    /** the records stopped before their end (cut short, or out of order): they no longer tell a folder's names */
+    let broken = false;
+    /** folder records vouch only when listed under the scan's ignore rules */
+    const folders = this.folderCount > 0 && this.listedUnder !== null && this.listedUnder === this.rules;
+    /** the path `child` gave last */
+    let given: string | null = null;
+    const stop = (cut = false): void => {
       cur = null;
       left = 0;
+      broken ||= cut;
       w.close();
     };
     /** the next record as `cur`; false when the window must be read further first */
@@ -314,7 +362,7 @@ export class StatCache {
         if (!w.done) return false;
         // fewer records than counted: the rest is not vouched for (a cache loaded whole was checked for this)
         this.dirty = true;
-        stop();
+        stop(true);
         return true;
       }
       if (--left === 0) w.close(); // the last record is in the window: the file is done with
@@ -327,31 +375,84 @@ export class StatCache {
       if (prev !== null && (k > prev.length || compareWalkOrder(prev, cur) >= 0)) {
         this.unsorted = this.dirty = true;
         // read as the pass goes, the records before are gone: the rest vouches for nothing (read again)
-        if (streamed) stop();
+        if (streamed) stop(true);
         else byPath = this.recordIndex();
       }
       prev = cur;
       return true;
     };
-    const find = (path: string): number | Promise<number> => {
+    /** the record of `path` if it is a folder's (`folder`) or an entry's (else), or -1 */
+    const seek = (path: string, folder: boolean): number | Promise<number> => {
       for (;;) {
-        if (byPath) return byPath.get(path) ?? -1;
+        if (byPath) return folder ? -1 : (byPath.get(path) ?? -1);
         if (taken) {
-          if (!next()) return w.fill(need).then(() => find(path));
+          if (!next()) return w.fill(need).then(() => seek(path, folder));
           taken = false;
           continue; // the record may have shown the order broken (byPath)
         }
         if (cur === null) return -1;
         if (cur === path) {
           taken = true;
-          return curOff;
+          return w.buf[curOff + 28]! >= FOLDER === folder ? curOff : -1;
         }
         if (compareWalkOrder(cur, path) > 0) return -1;
         taken = true;
       }
     };
+    const listedAs = (o: number, st: StatInfo, ctimeMs: number): boolean => {
+      if (o < 0 || w.buf[o + 28] !== FOLDER_LISTED) return false;
+      const b = w.buf;
+      const mtimeMs = b.readDoubleLE(o + 8);
+      const same =
+        mtimeMs === st.mtimeMs &&
+        b.readDoubleLE(o) === st.size &&
+        b.readDoubleLE(o + 16) === st.ino &&
+        b.readUInt32LE(o + 24) === st.mode >>> 0 &&
+        b.readDoubleLE(o + 29) === ctimeMs;
+      if (same) return this.notRacy(mtimeMs);
+      // the folder changed (or was only touched): written again, so that it is not listed on every command after
+      this.dirty = true;
+      return false;
+    };
+    /** the folder `child` was asked about last, and its path with a slash (made once a folder, not once a name) */
+    let childOf: string | null = null;
+    let prefix = '';
+    const child = (dir: string): string | null | undefined | Promise<string | null | undefined> => {
+      if (dir !== childOf) {
+        childOf = dir;
+        prefix = `${dir}/`;
+      }
+      for (;;) {
+        if (byPath) return undefined;
+        if (taken) {
+          if (!next()) return w.fill(need).then(() => child(dir));
+          taken = false;
+          continue;
+        }
+        if (cur === null) return broken ? undefined : null;
+        // the name given last, not asked for since (ignored now, vanished...)
+        if (cur === given) {
+          taken = true;
+          continue;
+        }
+        if (!cur.startsWith(prefix)) return null;
+        // deeper: under a folder of this one, walked already
+        if (cur.indexOf('/', prefix.length) >= 0) {
+          taken = true;
+          continue;
+        }
+        given = cur;
+        return cur.slice(prefix.length);
+      }
+    };
     return {
-      find,
+      find: (path) => seek(path, false),
+      folder: (path, st, ctimeMs) => {
+        if (!folders || broken) return false;
+        const o = seek(path, true);
+        return typeof o === 'number' ? listedAs(o, st, ctimeMs) : o.then((r) => listedAs(r, st, ctimeMs));
+      },
+      child,
       vouches: (o: number, list: WorkList, i: number): boolean => {
         const b = w.buf;
         const mtimeMs = b.readDoubleLE(o + 8);
@@ -377,7 +478,7 @@ export class StatCache {
     this.window = this.reader = null;
     this.list = list;
     this.base = EMPTY;
-    this.baseCount = 0;
+    this.baseCount = this.folderCount = 0;
     this.index = undefined;
     this.overlay.clear();
     if (changed) this.dirty = true;
@@ -412,7 +513,9 @@ export class StatCache {
   /** Fold the entries set since load (or the replacing list) into the records, in walk order. */
   private compact(): void {
     this.whole();
-    if (!this.overlay.size && !this.list && !this.unsorted) return;
+    // folder records listed under other rules than the ones to write are dropped (see useRules)
+    const stale = this.folderCount > 0 && this.rules !== null && this.rules !== this.listedUnder;
+    if (!this.overlay.size && !this.list && !this.unsorted && !stale) return;
     const all = this.entries;
     const paths = [...all.keys()].sort(compareWalkOrder);
     const w = new RecordWriter();
@@ -423,6 +526,7 @@ export class StatCache {
     this.unsorted = false;
     this.base = w.done();
     this.baseCount = paths.length;
+    this.folderCount = 0;
   }
 
   /** Write the cache; `keep` drops paths that are gone. Skipped when nothing changed. */
@@ -438,13 +542,14 @@ export class StatCache {
         this.compact();
         const w = new RecordWriter();
         let n = 0;
-        forEachRecord(this.base, this.baseCount, (p, o) => {
+        forEachRecord(this.base, this.recordCount, (p, o) => {
           if (!keep(p)) return;
           w.add(p, entryAt(this.base, o));
           n++;
         });
         this.base = w.done();
         this.baseCount = n;
+        this.folderCount = 0;
         this.index = undefined;
       }
     }
@@ -454,9 +559,8 @@ export class StatCache {
   }
 
   /** Take decoded records (see decode); records known to be out of walk order are looked up by path, and sorted. */
-  adopt(records: Buffer, count: number, sorted: boolean): void {
+  adopt(records: Buffer, sorted: boolean): void {
     this.base = records;
-    this.baseCount = count;
     if (!sorted) this.unsorted = this.dirty = true;
   }
 
@@ -465,9 +569,9 @@ export class StatCache {
    * are 80 MB: neither joined nor held all at once; one piece's buffer is reused for the next).
    */
   private *encode(): Generator<Buffer> {
-    const head = Buffer.alloc(5 + 128);
+    const head = Buffer.alloc(HEADER_MAX);
     let o = 0;
-    const h = createHash('sha256');
+    const h = nodeCrypto().createHash('sha256');
     const piece = (b: Buffer): Buffer => {
       h.update(b);
       return b;
@@ -476,9 +580,14 @@ export class StatCache {
     const l = this.list;
     if (!l) this.compact();
     const count = l ? countFiles(l) : this.baseCount;
+    // a list's folders are written as listed under the scan's rules; the base's as they were read
+    const rules = l ? this.rules : (this.rules ?? this.listedUnder);
+    const toList = l && rules ? foldersToList(l) : null;
+    let folders = this.folderCount;
+    if (l) folders = toList ? countFolders(l) : 0;
     head.writeUInt32LE(count, o);
     o += 4;
-    head[o++] = (this.tree ? 1 : 0) | (this.head ? 2 : 0);
+    head[o++] = (this.tree ? 1 : 0) | (this.head ? 2 : 0) | (rules ? 4 : 0);
     if (this.tree) {
       o += head.write(this.tree.digest, o, 32, 'hex');
       o += head.write(this.tree.id, o, 32, 'hex');
@@ -487,13 +596,19 @@ export class StatCache {
       o += head.write(this.head.snapshot, o, 32, 'hex');
       o += head.write(this.head.tree, o, 32, 'hex');
     }
+    if (rules) {
+      o += head.write(rules, o, 32, 'hex');
+      o = head.writeUInt32LE(folders, o);
+    }
     yield piece(head.subarray(0, o));
     const PIECE = 1024 * 1024;
     if (l) {
       const w = new RecordWriter(PIECE + 64 * 1024);
       for (let i = 0; i < l.length; i++) {
-        if (!l.hasId(i) || l.gone(i)) continue;
-        w.addRow(l.path(i), l, i);
+        if (l.isDir(i)) {
+          if (toList) w.addFolder(l.path(i), l, i, toList[i] ? FOLDER_TO_LIST : FOLDER_LISTED);
+        } else if (l.hasId(i) && !l.gone(i)) w.addRow(l.path(i), l, i);
+        else continue;
         if (w.length >= PIECE) yield piece(w.drain());
       }
       yield piece(w.drain());
@@ -513,6 +628,18 @@ export interface StatCursor {
   copyTo(record: number, list: WorkList, row: number): void;
   objAt(record: number): EntryObj;
   idAt(record: number): ObjectId;
+  /**
+   * Whether the folder at `path` (its stat data now `st`) holds the names its records give: its record says it
+   * was listed whole then, under the same ignore rules, with the same stat data (not racy). Asked in walk order,
+   * as `find`.
+   */
+  folder(path: string, st: StatInfo, ctimeMs: number): boolean | Promise<boolean>;
+  /**
+   * After `folder` said yes: the next name in that folder (in walk order; anything asked since, a `find` or a
+   * `folder` for a path under it, is passed), null past its last; undefined when the records can no longer tell
+   * (cut short): list the folder for the names after the last one given.
+   */
+  child(path: string): string | null | undefined | Promise<string | null | undefined>;
   /** let go of the file a cache opened for one scan reads (done by itself at the last record) */
   close(): void;
 }
@@ -579,11 +706,19 @@ class RecordWindow {
 }
 
 const EMPTY = Buffer.alloc(0);
-const MAGIC = Buffer.from('VSC3', 'latin1');
+const MAGIC = Buffer.from('VSC4', 'latin1');
+/** without folder records (read still) */
+const MAGIC_V3 = Buffer.from('VSC3', 'latin1');
 /** the deflated form written before (read still) */
 const MAGIC_DEFLATED = Buffer.from('VSC2', 'latin1');
 const SUM = 32;
 const OBJ_CODE: Record<string, number> = { blob: 1, chunklist: 2 };
+/** a folder's record: its names as listed then are the records under it (see the format at the top) */
+const FOLDER_LISTED = 3;
+/** a folder's record: to be listed (something in it was left out, or had no id) */
+const FOLDER_TO_LIST = 4;
+/** the obj codes from here on are folders */
+const FOLDER = FOLDER_LISTED;
 const OBJ_NAME: EntryObj[] = ['blob', 'blob', 'chunklist'];
 
 function countFiles(l: WorkList): number {
@@ -592,7 +727,31 @@ function countFiles(l: WorkList): number {
   return n;
 }
 
-/** Each record's path and the offset of its data (after the path). */
+function countFolders(l: WorkList): number {
+  let n = 0;
+  for (let i = 0; i < l.length; i++) if (l.isDir(i)) n++;
+  return n;
+}
+
+/**
+ * The folders of a list whose names the cache's records will not give whole, by row (1: list it next time): the
+ * scan left something in it out or met something it cannot record (WorkList.listOpen), or a file or symlink in
+ * it has no id (it was skipped while read: its record is not written, and it must still be found).
+ */
+function foldersToList(l: WorkList): Uint8Array {
+  const out = new Uint8Array(l.length);
+  for (let i = 0; i < l.length; i++) {
+    if (l.isDir(i)) {
+      if (l.listOpen(i)) out[i] = 1;
+    } else if (!l.hasId(i) || l.gone(i)) {
+      const p = l.parent(i);
+      if (p >= 0) out[p] = 1;
+    }
+  }
+  return out;
+}
+
+/** Each entry's path and the offset of its data (after the path); folder records are passed over. */
 function forEachRecord(b: Buffer, count: number, fn: (path: string, data: number) => void): void {
   let o = 0;
   let prev = '';
@@ -600,7 +759,7 @@ function forEachRecord(b: Buffer, count: number, fn: (path: string, data: number
     const k = b.readUInt16LE(o);
     const n = b.readUInt16LE(o + 2);
     const p = prev.slice(0, k) + b.toString('utf8', o + 4, o + 4 + n);
-    fn(p, o + 4 + n);
+    if (b[o + 4 + n + 28]! < FOLDER) fn(p, o + 4 + n);
     o += 4 + n + 61;
     prev = p;
   }
@@ -662,6 +821,21 @@ class RecordWriter {
     this.o += 61;
   }
 
+  /** A folder's record: its stat data, `code` (FOLDER_LISTED or FOLDER_TO_LIST), its ctime where an id would be. */
+  addFolder(p: string, l: WorkList, i: number, code: number): void {
+    this.head(p);
+    const b = this.b;
+    const o = this.o;
+    b.writeDoubleLE(l.size(i), o);
+    b.writeDoubleLE(l.mtimeMs(i), o + 8);
+    b.writeDoubleLE(l.ino(i), o + 16);
+    b.writeUInt32LE(l.mode(i) >>> 0, o + 24);
+    b[o + 28] = code;
+    b.writeDoubleLE(l.ctimeMs(i), o + 29);
+    b.fill(0, o + 37, o + 61);
+    this.o += 61;
+  }
+
   addRow(p: string, l: WorkList, i: number): void {
     this.head(p);
     const b = this.b;
@@ -694,8 +868,8 @@ class RecordWriter {
   }
 }
 
-/** the most a header holds after the magic: count, flags, tree digest and id, head snapshot and tree */
-const HEADER_MAX = 4 + 1 + 128;
+/** the most a header holds after the magic: count, flags, tree digest and id, head snapshot and tree, rules and folders */
+const HEADER_MAX = 4 + 1 + 128 + 36;
 
 /** Take the header (the bytes after the magic: count, flags, tree, head) into `c`; the records start at the offset returned. */
 function readHeader(c: StatCache, b: Buffer): number {
@@ -711,27 +885,37 @@ function readHeader(c: StatCache, b: Buffer): number {
     c.head = { snapshot: b.toString('hex', o, o + 32), tree: b.toString('hex', o + 32, o + 64) };
     o += 64;
   }
+  let folders = 0;
+  let rules: string | null = null;
+  if (flags & 4) {
+    if (b.length < o + 36) throw new Error('stat cache is truncated');
+    rules = b.toString('hex', o, o + 32);
+    folders = b.readUInt32LE(o + 32);
+    o += 36;
+  }
+  c.takeHeader(b.readUInt32LE(0), folders, rules);
   return o;
 }
 
 function decode(c: StatCache, raw: Buffer): void {
   const magic = raw.subarray(0, 4);
   const deflated = magic.equals(MAGIC_DEFLATED);
-  if (raw.length < 4 || !(deflated || magic.equals(MAGIC))) {
+  if (raw.length < 4 || !(deflated || magic.equals(MAGIC) || magic.equals(MAGIC_V3))) {
     throw new Error(magic.toString('latin1') === 'VSC1' ? 'unchecked old format' : 'not a stat cache');
   }
   if (raw.length < 4 + SUM) throw new Error('truncated');
   const body = raw.subarray(0, raw.length - SUM);
   if (
-    !createHash('sha256')
+    !nodeCrypto()
+      .createHash('sha256')
       .update(body)
       .digest()
       .equals(raw.subarray(raw.length - SUM))
   )
     throw new Error('checksum mismatch');
-  const b = deflated ? inflateRawSync(body.subarray(4)) : body.subarray(4);
+  const b = deflated ? zlib().inflateRawSync(body.subarray(4)) : body.subarray(4);
   const records = b.subarray(readHeader(c, b));
-  const count = b.readUInt32LE(0);
+  const count = c.recordCount;
   // the bounds; the order only for VSC2, which Vaults of 2026-12-04 wrote in the order entries were set (VSC3
   // is always written sorted, and the cursor checks the order as it builds each path anyway)
   let sorted = true;
@@ -750,7 +934,7 @@ function decode(c: StatCache, raw: Buffer): void {
     r += 4 + n + 61;
   }
   if (r !== records.length) throw new Error('stat cache has trailing bytes');
-  c.adopt(records, count, sorted);
+  c.adopt(records, sorted);
 }
 
 /**

@@ -17,6 +17,8 @@ const OBJ_CODE: Record<EntryObj, number> = { blob: 0, chunklist: 1, tree: 2 };
 const HAS_ID = 1;
 /** left out: vanished, unreadable or kept changing while it was read */
 const GONE = 2;
+/** a folder whose listing held something left out or not recorded (see StatCache's folder records) */
+const LIST_OPEN = 4;
 
 /**
  * The project folder as a scan lists it, one row per file, symlink and folder,
@@ -46,6 +48,8 @@ export class WorkList {
   private readonly treeSizes = new Map<number, number>();
   /** the paths of folders (few next to files), by row */
   private readonly dirPaths = new Map<number, string>();
+  /** the ctime of folders (the stat cache's folder records compare it: chmod, chown and ACLs move it), by row */
+  private readonly dirCtimes = new Map<number, number>();
 
   constructor(capacity = 1024) {
     this.cap = Math.max(16, capacity);
@@ -123,6 +127,7 @@ export class WorkList {
     const i = --this.length;
     this.nameBytes = i ? this.nameEnds[i - 1]! : 0;
     this.dirPaths.delete(i);
+    this.dirCtimes.delete(i);
     this.treeSizes.delete(i);
   }
 
@@ -223,6 +228,20 @@ export class WorkList {
   }
   gone(i: number): boolean {
     return (this.flags[i]! & GONE) !== 0;
+  }
+  /** A folder's ctime (0 when not known). */
+  ctimeMs(i: number): number {
+    return this.dirCtimes.get(i) ?? 0;
+  }
+  setCtime(i: number, ms: number): void {
+    this.dirCtimes.set(i, ms);
+  }
+  /** A folder the stat cache must not give the names of: the scan left something in it out (see StatCache). */
+  listOpen(i: number): boolean {
+    return (this.flags[i]! & LIST_OPEN) !== 0;
+  }
+  setListOpen(i: number): void {
+    this.flags[i] = this.flags[i]! | LIST_OPEN;
   }
   /** Leave the row out of the result (it was skipped while it was read). */
   setGone(i: number): void {

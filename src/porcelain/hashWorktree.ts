@@ -10,7 +10,7 @@ import type { ObjectWriter, WriterStats } from '../plumbing/ObjectWriter.js';
 import { SharedIdSet } from '../plumbing/sharedIdSet.js';
 import { packedAsCached, StatCache, storedAsCached, type StatCursor } from '../plumbing/statCache.js';
 import { scanWorktree, type SkipKind } from '../plumbing/scanWorktree.js';
-import type { WorkList } from '../plumbing/workList.js';
+import type { StatInfo, WorkList } from '../plumbing/workList.js';
 import { digestOf } from '../plumbing/workListDigest.js';
 import {
   FileChangedError,
@@ -122,6 +122,8 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
   const { fs, workTree, db } = vault;
   const ignore = await loadIgnoreRules(fs, workTree, vaultInsideWorkTree(vault));
   const cache = opts.cache ?? (await StatCache.open(fs, db.paths.index));
+  // folders listed under other ignore rules do not vouch for their names; the cache is written again under these
+  cache.useRules(ignore.digest);
   // the cache is matched as the scan lists files (walk order both), see CacheMatch
   const matcher = cacheMatch(cache);
   let list: WorkList;
@@ -134,6 +136,7 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
       onGitFolder: opts.onGitFolder,
       expected: cache.size,
       onFile: (l, row, path) => matcher.match(l, row, path),
+      cached: matcher,
     });
   } catch (e) {
     matcher.finish(); // the cache file a cursor reads is closed
@@ -369,6 +372,9 @@ interface CacheMatch {
    * alive by this scope held them (80 MB at 1M files).
    */
   finish(): void;
+  /** the cache's folder records (see ScanOptions.cached) */
+  folder(path: string, st: StatInfo, ctimeMs: number): boolean | Promise<boolean>;
+  child(path: string): string | null | undefined | Promise<string | null | undefined>;
   /** rows the cache does not vouch for, in walk order */
   readonly toRead: number[];
   /** files the cache had an entry for, and the entries it held */
@@ -395,6 +401,8 @@ function cacheMatch(cache: StatCache): CacheMatch {
       if (typeof rec === 'number') settle(l, row, rec);
       else return rec.then((r) => settle(l, row, r));
     },
+    folder: (path: string, st: StatInfo, ctimeMs: number) => cursor?.folder(path, st, ctimeMs) ?? false,
+    child: (path: string) => cursor?.child(path),
     finish(): void {
       cursor?.close();
       cursor = null;

@@ -72,6 +72,8 @@ test('status: an unreadable file is listed as such, not as deleted; the result s
   await commit({ vault: t.vault, message: 'everything readable' });
   // changed since (so the stat cache cannot vouch for it), then made unreadable
   await mem.writeFile('/work/secret.psd', 'more layers\n');
+  // chmod 000 moves the folder's mode and ctime: the stat cache's record of it no longer vouches for its names
+  await mem.chmod('/work/locked', 0o000);
   on.enabled = true;
   const st = await status({ vault: t.vault });
   assert.equal(st.deleted, [], 'nothing was deleted');
