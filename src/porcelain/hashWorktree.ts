@@ -136,7 +136,8 @@ export async function hashWorktree(opts: HashWorktreeOptions): Promise<HashedWor
       onGitFolder: opts.onGitFolder,
       expected: cache.size,
       onFile: (l, row, path) => matcher.match(l, row, path),
-      cached: matcher,
+      // VAULT_LIST_FOLDERS=1: every folder is listed (a filesystem whose folder dates cannot be trusted)
+      cached: process.env.VAULT_LIST_FOLDERS === '1' ? undefined : matcher,
     });
   } catch (e) {
     matcher.finish(); // the cache file a cursor reads is closed

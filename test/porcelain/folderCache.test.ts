@@ -99,6 +99,20 @@ test('an unchanged commit and status list only the project folder: the cache giv
   assert.ok(s.r.clean);
 });
 
+test('VAULT_LIST_FOLDERS=1 lists every folder (for a filesystem whose folder dates cannot be trusted)', async () => {
+  const t = await project();
+  process.env.VAULT_LIST_FOLDERS = '1';
+  try {
+    const c = await listed(t, (vault) => commit({ vault, message: 'again' }));
+    assert.is(c.r.id, null);
+    assert.equal(c.dirs, ['.', 'Art', 'Art/Old', 'Docs', 'Empty']);
+  } finally {
+    delete process.env.VAULT_LIST_FOLDERS;
+  }
+  const after = await listed(t, (vault) => commit({ vault, message: 'again' }));
+  assert.equal(after.dirs, ['.']);
+});
+
 test('a name added, removed or renamed in a folder (deep or not) is seen, and only that folder is listed', async () => {
   const t = await project();
   // each change moves its folder's date to one the cache has not seen (here one long past: not racy, so the
