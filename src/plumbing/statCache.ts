@@ -821,8 +821,8 @@ class RecordWriter {
     this.o += 61;
   }
 
-  /** A folder's record: its stat data, `code` (FOLDER_LISTED or FOLDER_TO_LIST), its ctime where an id would be. */
-  addFolder(p: string, l: WorkList, i: number, code: number): void {
+  /** A row's path and stat data; the offset of what follows them (obj, id) is returned. */
+  private rowStat(p: string, l: WorkList, i: number): number {
     this.head(p);
     const b = this.b;
     const o = this.o;
@@ -830,23 +830,22 @@ class RecordWriter {
     b.writeDoubleLE(l.mtimeMs(i), o + 8);
     b.writeDoubleLE(l.ino(i), o + 16);
     b.writeUInt32LE(l.mode(i) >>> 0, o + 24);
-    b[o + 28] = code;
-    b.writeDoubleLE(l.ctimeMs(i), o + 29);
-    b.fill(0, o + 37, o + 61);
     this.o += 61;
+    return o + 28;
+  }
+
+  /** A folder's record: its stat data, `code` (FOLDER_LISTED or FOLDER_TO_LIST), its ctime where an id would be. */
+  addFolder(p: string, l: WorkList, i: number, code: number): void {
+    const o = this.rowStat(p, l, i);
+    this.b[o] = code;
+    this.b.writeDoubleLE(l.ctimeMs(i), o + 1);
+    this.b.fill(0, o + 9, o + 33);
   }
 
   addRow(p: string, l: WorkList, i: number): void {
-    this.head(p);
-    const b = this.b;
-    const o = this.o;
-    b.writeDoubleLE(l.size(i), o);
-    b.writeDoubleLE(l.mtimeMs(i), o + 8);
-    b.writeDoubleLE(l.ino(i), o + 16);
-    b.writeUInt32LE(l.mode(i) >>> 0, o + 24);
-    b[o + 28] = OBJ_CODE[l.obj(i)] ?? 1;
-    l.idBytes(i).copy(b, o + 29);
-    this.o += 61;
+    const o = this.rowStat(p, l, i);
+    this.b[o] = OBJ_CODE[l.obj(i)] ?? 1;
+    l.idBytes(i).copy(this.b, o + 1);
   }
 
   done(): Buffer {
