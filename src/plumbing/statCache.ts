@@ -208,8 +208,8 @@ export class StatCache {
   /** A damaged cache only costs re-hashing (every file is read); the next save replaces it. */
   private drop(e: unknown): void {
     this.base = EMPTY;
-    this.baseCount = this.folderCount = 0;
-    this.listedUnder = null;
+    this.baseCount = 0;
+    this.dropFolders();
     this.tree = this.head = undefined;
     this.dropped = (e as Error).message;
     this.dirty = true;
@@ -526,7 +526,16 @@ export class StatCache {
     this.unsorted = false;
     this.base = w.done();
     this.baseCount = paths.length;
+    this.dropFolders();
+  }
+
+  /**
+   * The base no longer holds folder records: the file is written without the rules they were listed under, so
+   * that the next commit (useRules) writes it again with its folders.
+   */
+  private dropFolders(): void {
     this.folderCount = 0;
+    this.listedUnder = null;
   }
 
   /** Write the cache; `keep` drops paths that are gone. Skipped when nothing changed. */
@@ -549,7 +558,7 @@ export class StatCache {
         });
         this.base = w.done();
         this.baseCount = n;
-        this.folderCount = 0;
+        this.dropFolders();
         this.index = undefined;
       }
     }
@@ -580,8 +589,8 @@ export class StatCache {
     const l = this.list;
     if (!l) this.compact();
     const count = l ? countFiles(l) : this.baseCount;
-    // a list's folders are written as listed under the scan's rules; the base's as they were read
-    const rules = l ? this.rules : (this.rules ?? this.listedUnder);
+    // a list's folders are written as listed under the scan's rules; the base's as they were read (none once dropped)
+    const rules = l ? this.rules : this.listedUnder;
     const toList = l && rules ? foldersToList(l) : null;
     let folders = this.folderCount;
     if (l) folders = toList ? countFolders(l) : 0;

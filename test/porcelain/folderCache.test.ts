@@ -99,6 +99,25 @@ test('an unchanged commit and status list only the project folder: the cache giv
   assert.ok(s.r.clean);
 });
 
+test('a cache saved by lock modes or restore (no folder records left): the next commit writes them again', async () => {
+  const t = await project();
+  // as a lock's read-only mode does (locks/modes.ts): a file made read-only, its entry set to what the disk
+  // says, in the cache loaded whole, and saved
+  await t.fs.chmod('/work/Docs/notes.md', 0o444);
+  const c = await StatCache.load(t.fs, INDEX);
+  const e = c.entries.get('Docs/notes.md')!;
+  c.set('Docs/notes.md', { ...e, mode: (await t.fs.lstat('/work/Docs/notes.md')).mode });
+  await c.save(t.fs, INDEX);
+  const saved = (await t.fs.readFile(INDEX)) as Buffer;
+  assert.is(recordsOf(bodyOf(saved)).filter((r) => r.obj >= 3).length, 0, 'its folders were dropped');
+  // and with them the rules they were listed under: a commit that changes nothing else still writes the cache
+  assert.is(bodyOf(saved)[4]! & 4, 0, 'no rules digest in the header');
+  const first = await listed(t, (vault) => commit({ vault, message: 'after' }));
+  assert.equal(first.dirs, ['.', 'Art', 'Art/Old', 'Docs', 'Empty']);
+  const next = await listed(t, (vault) => commit({ vault, message: 'again' }));
+  assert.equal(next.dirs, ['.'], 'written again with its folders');
+});
+
 test('VAULT_LIST_FOLDERS=1 lists every folder (for a filesystem whose folder dates cannot be trusted)', async () => {
   const t = await project();
   process.env.VAULT_LIST_FOLDERS = '1';
