@@ -341,7 +341,10 @@ export class StatCache {
     let broken = false;
     /** folder records vouch only when listed under the scan's ignore rules */
     const folders = this.folderCount > 0 && this.listedUnder !== null && this.listedUnder === this.rules;
-    /** the path `child` gave last */
+    /**
+     * the path `child` gave last; one for all folders, since a folder's names are all asked for before its
+     * parent's next one (the walk is depth first)
+     */
     let given: string | null = null;
     const stop = (cut = false): void => {
       cur = null;
