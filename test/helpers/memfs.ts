@@ -10,7 +10,7 @@
  * and POSIX rename (memfs 4.80 follows a symlink being renamed, or renamed over).
  */
 import { Volume } from 'memfs';
-import type { FsPromises } from '../../src/plumbing/fs.js';
+import type { FileHandle, FsPromises } from '../../src/plumbing/fs.js';
 
 export type MemVolume = InstanceType<typeof Volume>;
 
@@ -82,4 +82,30 @@ export function watchFs(fs: FsPromises, ops: readonly (keyof FsPromises)[]): { f
     };
   }
   return { fs: wrapped as unknown as FsPromises, calls };
+}
+
+/**
+ * An fs whose `open` hands each file handle to `change` first (to count closes, slow writes down, fail reads...):
+ * `change` may replace the handle's methods, or return another handle. Works with memfs and node's fs.
+ */
+export function onOpen(
+  fs: FsPromises,
+  change: (fh: FileHandle, path: string, flags: string) => FileHandle | void,
+): FsPromises {
+  const wrapped = Object.create(fs) as FsPromises;
+  wrapped.open = (async (...args: Parameters<FsPromises['open']>) => {
+    const fh = await fs.open(...args);
+    return change(fh, String(args[0]), String(args[1] ?? 'r')) ?? fh;
+  }) as FsPromises['open'];
+  return wrapped;
+}
+
+/** Replace method `name` of a file handle by `f`, which gets the original (bound) to call. */
+export function around<K extends keyof FileHandle>(
+  fh: FileHandle,
+  name: K,
+  f: (original: (...a: unknown[]) => Promise<unknown>, ...a: unknown[]) => Promise<unknown>,
+): void {
+  const original = (fh[name] as (...a: unknown[]) => Promise<unknown>).bind(fh);
+  (fh as unknown as Record<string, unknown>)[name as string] = (...a: unknown[]) => f(original, ...a);
 }

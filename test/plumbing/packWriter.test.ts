@@ -8,7 +8,7 @@ import { hashObject } from '../../src/objects/hashObject.js';
 import type { FsPromises } from '../../src/plumbing/fs.js';
 import { PackWriter } from '../../src/plumbing/pack/index.js';
 import { PACK_MAGIC, encodeRecordHeader, type RawRecord } from '../../src/plumbing/pack/record.js';
-import { memFs } from '../helpers/memfs.js';
+import { around, memFs, onOpen } from '../helpers/memfs.js';
 import { prngBytes } from '../helpers/prng.js';
 
 const test = suite('plumbing/packWriter');
@@ -35,17 +35,12 @@ async function packBytes(fs: FsPromises, name: string): Promise<Buffer> {
 
 /** Writes that take a while, as on a disk: the bytes are taken when the write happens, not when it is asked. */
 function slowWrites(fs: FsPromises): FsPromises {
-  const slow = Object.create(fs) as FsPromises;
-  slow.open = (async (...args: Parameters<FsPromises['open']>) => {
-    const fh = await fs.open(...args);
-    const write = fh.write.bind(fh) as (...a: unknown[]) => Promise<unknown>;
-    (fh as unknown as { write: unknown }).write = async (...a: unknown[]) => {
+  return onOpen(fs, (fh) =>
+    around(fh, 'write', async (write, ...a) => {
       await new Promise((r) => setTimeout(r, 2));
       return write(...a);
-    };
-    return fh;
-  }) as FsPromises['open'];
-  return slow;
+    }),
+  );
 }
 
 test('packs written one after another, overlapping a seal and after an abort, hold exactly their records', async () => {

@@ -12,7 +12,7 @@ import { WorkList } from '../../src/plumbing/workList.js';
 import { commit } from '../../src/porcelain/commit.js';
 import { readHead } from '../../src/refs/refs.js';
 import { status } from '../../src/porcelain/status.js';
-import { memFs } from '../helpers/memfs.js';
+import { around, memFs, onOpen } from '../helpers/memfs.js';
 import { codeOf, memVault } from '../helpers/vault.js';
 
 const test = suite('plumbing/statCacheOpen');
@@ -58,17 +58,13 @@ async function saved(list: WorkList): Promise<FsPromises> {
 /** Count open file handles (open minus close) on `fs`. */
 function handles(fs: FsPromises): { fs: FsPromises; open: () => number } {
   let open = 0;
-  const wrapped = Object.create(fs) as FsPromises;
-  wrapped.open = (async (...args: Parameters<FsPromises['open']>) => {
-    const fh = await fs.open(...args);
+  const wrapped = onOpen(fs, (fh) => {
     open++;
-    const close = fh.close.bind(fh);
-    fh.close = async () => {
+    around(fh, 'close', (close) => {
       open--;
       return close();
-    };
-    return fh;
-  }) as FsPromises['open'];
+    });
+  });
   return { fs: wrapped, open: () => open };
 }
 
@@ -246,18 +242,13 @@ test('the disk fails while the cache is read (checked or read on): the commit fa
     ['while the cursor reads on', checking + 2],
   ] as const) {
     let reads = 0;
-    const failing = Object.create(t.fs) as FsPromises;
-    failing.open = (async (...args: Parameters<FsPromises['open']>) => {
-      const fh = await t.fs.open(...args);
-      if (String(args[0]).endsWith('/.vault/index') && (args[1] ?? 'r') === 'r') {
-        const read = fh.read.bind(fh) as (...a: unknown[]) => Promise<unknown>;
-        (fh as unknown as { read: unknown }).read = async (...a: unknown[]) => {
-          if (++reads >= failAt) throw Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' });
-          return read(...a);
-        };
-      }
-      return fh;
-    }) as FsPromises['open'];
+    const failing = onOpen(t.fs, (fh, path, flags) => {
+      if (!path.endsWith('/.vault/index') || flags !== 'r') return;
+      around(fh, 'read', (read, ...a) => {
+        if (++reads >= failAt) throw Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' });
+        return read(...a);
+      });
+    });
     const v = await t.reopen();
     (v as { fs: FsPromises }).fs = failing;
     const code = await codeOf(() => commit({ vault: v, message: 'second', allowEmpty: true }));
