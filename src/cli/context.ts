@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { availableParallelism } from 'node:os';
 import type { ArgumentsCamelCase } from 'yargs';
-import { builtinFs } from '../plumbing/builtins.js';
+import { builtinFs } from '../builtins.js';
 import { WorkerCodec } from '../plumbing/codec.js';
 import type { FsPromises } from '../plumbing/fs.js';
 import { syncFs } from '../plumbing/syncFs.js';

@@ -1,4 +1,4 @@
-import { nodeCrypto } from '../nodeCrypto.js';
+import { nodeCrypto } from '../builtins.js';
 import type { Hash } from 'node:crypto';
 import type { ObjectId, ObjectType } from './types.js';
 

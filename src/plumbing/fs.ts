@@ -1,5 +1,5 @@
 import type * as fsp from 'node:fs/promises';
-import { nodeCrypto } from '../nodeCrypto.js';
+import { nodeCrypto } from '../builtins.js';
 import { fsError } from '../errors.js';
 
 /**

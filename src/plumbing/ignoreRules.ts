@@ -1,4 +1,4 @@
-import { nodeCrypto } from '../nodeCrypto.js';
+import { nodeCrypto } from '../builtins.js';
 import ignore, { type Ignore } from 'ignore';
 import { isNotFound, joinPath, type FsPromises } from './fs.js';
 

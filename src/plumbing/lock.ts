@@ -1,4 +1,4 @@
-import { nodeCrypto } from '../nodeCrypto.js';
+import { nodeCrypto } from '../builtins.js';
 import { hostname } from 'node:os';
 import { LockedError, fsError } from '../errors.js';
 import { dirname, isNotFound, joinPath, type FileHandle, type FsPromises } from './fs.js';

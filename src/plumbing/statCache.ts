@@ -1,6 +1,5 @@
-import { nodeCrypto } from '../nodeCrypto.js';
+import { nodeCrypto, zlib } from '../builtins.js';
 import { fsError } from '../errors.js';
-import { zlib } from './builtins.js';
 import type { EntryObj, ObjectId } from '../objects/types.js';
 import { isNotFound, readFully, writeFileAtomic, type FileHandle, type FsPromises } from './fs.js';
 import type { ObjectDatabase } from './ObjectDatabase.js';

@@ -1,5 +1,5 @@
 import type * as fs from 'node:fs';
-import { builtinFs } from './builtins.js';
+import { builtinFs } from '../builtins.js';
 import type { FileHandle, FsPromises, SyncListing } from './fs.js';
 
 /**

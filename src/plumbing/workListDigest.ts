@@ -1,4 +1,4 @@
-import { nodeCrypto } from '../nodeCrypto.js';
+import { nodeCrypto } from '../builtins.js';
 import type { WorkList } from './workList.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { VaultError, isErrorCode } from '../errors.js';
-import { workerThreads } from './builtins.js';
+import { workerThreads } from '../builtins.js';
 
 /**
  * Workers hold little on their heap (buffers are external), so a small young

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { zlib } from './builtins.js';
+import { zlib } from '../builtins.js';
 import { CompressionError } from '../errors.js';
 
 /**

@@ -3,7 +3,7 @@
  * it is not the vault store (nor holds it where the snapshot would write), and
  * whether it tells names apart that differ only in case or Unicode normalisation.
  */
-import { nodeCrypto } from '../nodeCrypto.js';
+import { nodeCrypto } from '../builtins.js';
 import { posix } from 'node:path';
 import type { Stats } from 'node:fs';
 import { TargetInVaultError, fsError } from '../errors.js';

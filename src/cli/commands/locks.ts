@@ -1,4 +1,4 @@
-import { builtinFs } from '../../plumbing/builtins.js';
+import { builtinFs } from '../../builtins.js';
 import { join, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { PathOutsideError, UsageError } from '../../errors.js';

@@ -1,4 +1,4 @@
-import { builtinFs } from '../../plumbing/builtins.js';
+import { builtinFs } from '../../builtins.js';
 import { availableParallelism, constants } from 'node:os';
 import { basename, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';

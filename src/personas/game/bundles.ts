@@ -1,4 +1,4 @@
-import { nodeCrypto } from '../../nodeCrypto.js';
+import { nodeCrypto } from '../../builtins.js';
 import ignore from 'ignore';
 import type { ObjectId } from '../../objects/types.js';
 import type { FlatEntry } from '../../plumbing/trees.js';

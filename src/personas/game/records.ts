@@ -1,4 +1,4 @@
-import { nodeCrypto } from '../../nodeCrypto.js';
+import { nodeCrypto } from '../../builtins.js';
 import { MalformedObjectError, UsageError, fsError } from '../../errors.js';
 import { hashObject } from '../../objects/hashObject.js';
 import { decodeSnapshot, encodeSnapshot } from '../../objects/snapshot.js';

@@ -1,4 +1,4 @@
-import { childProcess } from '../builtins.js';
+import { childProcess } from '../../builtins.js';
 
 /**
  * Where the user name and password for a remote come from. Vault never writes a password to disk itself: a

@@ -1,4 +1,4 @@
-import { nodeCrypto } from '../../nodeCrypto.js';
+import { nodeCrypto } from '../../builtins.js';
 import { CorruptObjectError } from '../../errors.js';
 
 /** Git's object kinds that Vault writes (no annotated tags). */

@@ -1,4 +1,4 @@
-import { nodeCrypto } from '../../nodeCrypto.js';
+import { nodeCrypto } from '../../builtins.js';
 import type { Hash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { deflate, deflateSync } from 'node:zlib';

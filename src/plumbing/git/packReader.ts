@@ -1,4 +1,4 @@
-import { nodeCrypto } from '../../nodeCrypto.js';
+import { nodeCrypto } from '../../builtins.js';
 import type { Hash } from 'node:crypto';
 import { createInflate, inflateSync } from 'node:zlib';
 import { CorruptObjectError } from '../../errors.js';

@@ -1,6 +1,5 @@
-import { nodeCrypto } from '../../nodeCrypto.js';
+import { nodeCrypto, zlib } from '../../builtins.js';
 import { MalformedObjectError, fsError } from '../../errors.js';
-import { zlib } from '../builtins.js';
 import { TYPE_CODE, typeFromCode, type ObjectType } from '../../objects/types.js';
 import { joinPath, writeFileAtomic, type FsPromises } from '../fs.js';
 

@@ -1,4 +1,4 @@
-import { nodeCrypto } from '../../nodeCrypto.js';
+import { nodeCrypto } from '../../builtins.js';
 import { fsError } from '../../errors.js';
 import type { ObjectId } from '../../objects/types.js';
 import { fsyncDir, joinPath, writeAll, type FileHandle, type FsPromises } from '../fs.js';

@@ -1,4 +1,4 @@
-import { nodeCrypto } from '../../nodeCrypto.js';
+import { nodeCrypto } from '../../builtins.js';
 import { UnsafePathError } from '../../errors.js';
 import {
   encodeGitCommit,

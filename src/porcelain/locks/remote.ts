@@ -1,4 +1,4 @@
-import { nodeCrypto } from '../../nodeCrypto.js';
+import { nodeCrypto } from '../../builtins.js';
 import { joinPath, writeAll } from '../../plumbing/fs.js';
 import { RemoteAuthError, RemoteProtocolError } from '../../plumbing/git/errors.js';
 import { RemoteAuth } from '../../plumbing/git/credentials.js';

@@ -3,7 +3,7 @@
  * merge of PSD, glTF, OBJ, .tscn...) gets the first try, then text files are merged line by line;
  * what is left is a conflict (text with markers, or a binary file whose two versions are both kept).
  */
-import { nodeCrypto } from '../../nodeCrypto.js';
+import { nodeCrypto } from '../../builtins.js';
 import type { EntryKind, ObjectId } from '../../objects/types.js';
 import { chunkerFromConfig, planFile } from '../../plumbing/chunkers/index.js';
 import { joinPath } from '../../plumbing/fs.js';

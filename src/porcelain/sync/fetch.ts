@@ -8,7 +8,7 @@ import { RemoteAuth } from '../../plumbing/git/credentials.js';
 import { authHeader, isoHttpClient, repoUrl, type Credentials } from '../../plumbing/git/http.js';
 import { PackFileReader } from '../../plumbing/git/packReader.js';
 import { fetchPack, type Deepen, type ShallowUpdate } from '../../plumbing/git/uploadPack.js';
-import { nodeCrypto } from '../../nodeCrypto.js';
+import { nodeCrypto } from '../../builtins.js';
 import type { GitOid } from '../../plumbing/git/objects.js';
 import { acquireLock } from '../../plumbing/lock.js';
 import { flattenTree } from '../../plumbing/trees.js';

@@ -27,7 +27,7 @@
  * written by @gltf-transform/extensions, so they survive; a file with
  * compressed geometry (Draco, meshopt) is refused.
  */
-import { nodeCrypto } from '../../../nodeCrypto.js';
+import { nodeCrypto } from '../../../builtins.js';
 import {
   type Document,
   PropertyType,

@@ -12,7 +12,7 @@
  */
 import { ElementFormatError } from './errors.js';
 import { pickElement, siblingNamer } from './match.js';
-import { nodeCrypto } from '../../../nodeCrypto.js';
+import { nodeCrypto } from '../../../builtins.js';
 import type {
   ElementFormat,
   ElementInfo,

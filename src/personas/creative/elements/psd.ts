@@ -12,7 +12,7 @@
  * as having no real merged data, so Photoshop re-renders it from the layers.
  * The old embedded thumbnail is dropped (it would show the previous picture).
  */
-import { nodeCrypto } from '../../../nodeCrypto.js';
+import { nodeCrypto } from '../../../builtins.js';
 import { initializeCanvas, readPsd, writePsd, type Layer, type Psd } from 'ag-psd';
 import { compositePsd } from '../formats/psdComposite.js';
 import { ElementFileTooLargeError, ElementFormatError } from './errors.js';
