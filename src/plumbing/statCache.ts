@@ -403,15 +403,8 @@ export class StatCache {
     };
     const listedAs = (o: number, st: StatInfo, ctimeMs: number): boolean => {
       if (o < 0 || w.buf[o + 28] !== FOLDER_LISTED) return false;
-      const b = w.buf;
-      const mtimeMs = b.readDoubleLE(o + 8);
-      const same =
-        mtimeMs === st.mtimeMs &&
-        b.readDoubleLE(o) === st.size &&
-        b.readDoubleLE(o + 16) === st.ino &&
-        b.readUInt32LE(o + 24) === st.mode >>> 0 &&
-        b.readDoubleLE(o + 29) === ctimeMs;
-      if (same) return this.notRacy(mtimeMs);
+      const same = sameStat(w.buf, o, st.size, st.mtimeMs, st.ino, st.mode) && w.buf.readDoubleLE(o + 29) === ctimeMs;
+      if (same) return this.notRacy(st.mtimeMs);
       // the folder changed (or was only touched): written again, so that it is not listed on every command after
       this.dirty = true;
       return false;
@@ -455,13 +448,8 @@ export class StatCache {
         return typeof o === 'number' ? listedAs(o, st, ctimeMs) : o.then((r) => listedAs(r, st, ctimeMs));
       },
       child,
-      vouches: (o: number, list: WorkList, i: number): boolean => {
-        const b = w.buf;
-        const mtimeMs = b.readDoubleLE(o + 8);
-        if (mtimeMs !== list.mtimeMs(i) || b.readDoubleLE(o) !== list.size(i)) return false;
-        if (b.readDoubleLE(o + 16) !== list.ino(i) || b.readUInt32LE(o + 24) !== list.mode(i)) return false;
-        return this.notRacy(mtimeMs);
-      },
+      vouches: (o: number, list: WorkList, i: number): boolean =>
+        sameStat(w.buf, o, list.size(i), list.mtimeMs(i), list.ino(i), list.mode(i)) && this.notRacy(list.mtimeMs(i)),
       copyTo: (o: number, list: WorkList, i: number): void =>
         list.setIdFrom(i, OBJ_NAME[w.buf[o + 28]!] ?? 'blob', w.buf, o + 29),
       objAt: (o: number): EntryObj => OBJ_NAME[w.buf[o + 28]!] ?? 'blob',
@@ -593,9 +581,10 @@ export class StatCache {
     const count = l ? countFiles(l) : this.baseCount;
     // a list's folders are written as listed under the scan's rules; the base's as they were read (none once dropped)
     const rules = l ? this.rules : this.listedUnder;
-    const toList = l && rules ? foldersToList(l) : null;
+    const listed = l && rules ? foldersToList(l) : null;
+    const toList = listed?.toList;
     let folders = this.folderCount;
-    if (l) folders = toList ? countFolders(l) : 0;
+    if (l) folders = listed?.count ?? 0;
     head.writeUInt32LE(count, o);
     o += 4;
     head[o++] = (this.tree ? 1 : 0) | (this.head ? 2 : 0) | (rules ? 4 : 0);
@@ -738,28 +727,35 @@ function countFiles(l: WorkList): number {
   return n;
 }
 
-function countFolders(l: WorkList): number {
-  let n = 0;
-  for (let i = 0; i < l.length; i++) if (l.isDir(i)) n++;
-  return n;
+/** Whether the record's data at `o` hold this stat data (size, mtime, inode, mode). */
+function sameStat(b: Buffer, o: number, size: number, mtimeMs: number, ino: number, mode: number): boolean {
+  return (
+    b.readDoubleLE(o + 8) === mtimeMs &&
+    b.readDoubleLE(o) === size &&
+    b.readDoubleLE(o + 16) === ino &&
+    b.readUInt32LE(o + 24) === mode >>> 0
+  );
 }
 
 /**
- * The folders of a list whose names the cache's records will not give whole, by row (1: list it next time): the
- * scan left something in it out or met something it cannot record (WorkList.listOpen), or a file or symlink in
- * it has no id (it was skipped while read: its record is not written, and it must still be found).
+ * The folders of a list (`count`), and by row those whose names the cache's records will not give whole (1: list
+ * it next time): the scan left something in it out or met something it cannot record (WorkList.listOpen), or a
+ * file or symlink in it has no id (it was skipped while read: its record is not written, and it must still be
+ * found).
  */
-function foldersToList(l: WorkList): Uint8Array {
-  const out = new Uint8Array(l.length);
+function foldersToList(l: WorkList): { toList: Uint8Array; count: number } {
+  const toList = new Uint8Array(l.length);
+  let count = 0;
   for (let i = 0; i < l.length; i++) {
     if (l.isDir(i)) {
-      if (l.listOpen(i)) out[i] = 1;
+      count++;
+      if (l.listOpen(i)) toList[i] = 1;
     } else if (!l.hasId(i) || l.gone(i)) {
       const p = l.parent(i);
-      if (p >= 0) out[p] = 1;
+      if (p >= 0) toList[p] = 1;
     }
   }
-  return out;
+  return { toList, count };
 }
 
 /** Each entry's path and the offset of its data (after the path); folder records are passed over. */
